@@ -1,0 +1,88 @@
+import type { TableDef, TextColumn } from '../types';
+
+const name: TextColumn = {
+  type: 'text',
+  logicalName: 'cspb_name',
+  schemaName: 'cspb_Name',
+  displayName: 'Name',
+  description: 'Product and customer, as sales recognise the subscription.',
+  required: 'required',
+  maxLength: 200,
+};
+
+/** A customer's subscription to a Microsoft (or distributor) offer. Quantity is kept from the ledger. */
+export const subscription: TableDef = {
+  logicalName: 'cspb_subscription',
+  schemaName: 'cspb_Subscription',
+  displayName: 'Subscription',
+  pluralName: 'Subscriptions',
+  description: 'A customer subscription billed by Microsoft or a distributor; its ledger is the authority on quantity.',
+  entitySetName: 'cspb_subscriptions',
+  ownership: 'UserOwned',
+  primaryName: name,
+  columns: [
+    name,
+    {
+      type: 'wholeNumber',
+      logicalName: 'cspb_quantity',
+      schemaName: 'cspb_Quantity',
+      displayName: 'Quantity',
+      description: 'Licences in force, maintained from the subscription ledger.',
+      required: 'required',
+      min: 0,
+      max: 1_000_000,
+    },
+    {
+      type: 'choice',
+      logicalName: 'cspb_status',
+      schemaName: 'cspb_Status',
+      displayName: 'Subscription status',
+      description: 'Lifecycle status as Partner Center reports it.',
+      required: 'required',
+      optionSetName: 'cspb_subscription_status',
+      defaultValue: 100000000,
+      options: [
+        { value: 100000000, key: 'Active', label: 'Active' },
+        { value: 100000001, key: 'Suspended', label: 'Suspended' },
+        { value: 100000002, key: 'Cancelled', label: 'Cancelled' },
+        { value: 100000003, key: 'Expired', label: 'Expired' },
+      ],
+    },
+    {
+      type: 'text',
+      logicalName: 'cspb_vendorsubscriptionid',
+      schemaName: 'cspb_VendorSubscriptionId',
+      displayName: 'Vendor subscription id',
+      description: 'The SubscriptionId on Microsoft or distributor bills; the first key for matching bill lines.',
+      required: 'recommended',
+      maxLength: 100,
+    },
+    {
+      type: 'dateOnly',
+      logicalName: 'cspb_termenddate',
+      schemaName: 'cspb_TermEndDate',
+      displayName: 'Term end date',
+      description: 'Last day of the current commitment term (inclusive, as Partner Center shows it).',
+      required: 'none',
+    },
+    {
+      type: 'dateOnly',
+      logicalName: 'cspb_changeeffectivedate',
+      schemaName: 'cspb_ChangeEffectiveDate',
+      displayName: 'Change effective date',
+      description: 'The date a pending quantity change takes effect; the form asks for it and the ledger records it.',
+      required: 'none',
+    },
+    {
+      type: 'lookup',
+      logicalName: 'cspb_customerid',
+      schemaName: 'cspb_CustomerId',
+      displayName: 'Customer',
+      description: 'The account billed for this subscription.',
+      required: 'required',
+      target: 'account',
+      relationshipName: 'cspb_account_cspb_subscription_customerid',
+      onDelete: 'Restrict',
+    },
+  ],
+};

@@ -1,0 +1,37 @@
+/**
+ * The built artifacts a solution carries, read from disk by the packer and described here so
+ * that customizations.xml, solution.xml and the zip layout are derived from one list.
+ */
+export interface WebResourceArtifact {
+  readonly name: string;
+  readonly displayName: string;
+  /** Dataverse web resource type: 3 = Script (JScript). */
+  readonly type: 3;
+  readonly content: Uint8Array;
+}
+
+export interface ControlArtifact {
+  /** `<prefix>_<namespace>.<constructor>`, the name Dataverse registers the control under. */
+  readonly name: string;
+  /** Files of the built control (ControlManifest.xml, bundle.js, strings/*.resx), by relative path. */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+}
+
+export interface SolutionInput {
+  /** Four-part solution version (Dataverse wants major.minor.build.revision). */
+  readonly version: string;
+  readonly managed: boolean;
+  readonly webResources: readonly WebResourceArtifact[];
+  readonly controls: readonly ControlArtifact[];
+  /** Generated customizations.xml parts by table logical name. */
+  readonly tableParts: ReadonlyArray<{ readonly logicalName: string; readonly schemaName: string; readonly entityInfo: string; readonly relationships: string }>;
+}
+
+/** Where a web resource's content sits in the zip; customizations.xml points at it. */
+export function webResourceZipPath(name: string): string {
+  return `WebResources/${name}`;
+}
+
+export function controlZipPath(controlName: string, file: string): string {
+  return `Controls/${controlName}/${file}`;
+}

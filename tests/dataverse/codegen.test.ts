@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { generateAll } from '../../dataverse/src/codegen';
+import { subscription, tables, type TableDef } from '../../dataverse/src/schema';
+import { CspbSubscriptionStatus, CspbSubscriptionTable } from '../../dataverse/generated';
+
+const root = resolve(__dirname, '../..');
+
+describe('schema code generation', () => {
+  it('committed generated files equal a fresh generation (run `npm run generate` after a schema change)', () => {
+    const stale = [...generateAll(tables)]
+      .filter(([path, content]) => !existsSync(resolve(root, path)) || readFileSync(resolve(root, path), 'utf8') !== content)
+      .map(([path]) => path);
+    expect(stale).toEqual([]);
+  });
+
+  it('is deterministic: generating twice gives the same files', () => {
+    expect([...generateAll(tables)]).toEqual([...generateAll(tables)]);
+  });
+
+  it('notices a schema change: a new column changes the row type and the entity XML', () => {
+    const changed: TableDef = {
+      ...subscription,
+      columns: [...subscription.columns, { type: 'text', logicalName: 'cspb_note', schemaName: 'cspb_Note', displayName: 'Note', description: 'x', required: 'none', maxLength: 50 }],
+    };
+    const before = generateAll([subscription]);
+    const after = generateAll([changed]);
+    expect(after.get('dataverse/generated/cspb_subscription.ts')).toContain('cspb_note: string | null;');
+    expect(before.get('dataverse/generated/cspb_subscription.ts')).not.toContain('cspb_note');
+    expect(after.get('solution/generated/entities/cspb_subscription.xml')).toContain('<attribute PhysicalName="cspb_Note">');
+  });
+});
+
+describe('generated TypeScript for cspb_subscription', () => {
+  it('names the table as the Web API addresses it', () => {
+    expect(CspbSubscriptionTable).toEqual({
+      logicalName: 'cspb_subscription',
+      entitySetName: 'cspb_subscriptions',
+      primaryId: 'cspb_subscriptionid',
+      primaryName: 'cspb_name',
+    });
+  });
+
+  it('keeps the status choice values stable', () => {
+    expect(CspbSubscriptionStatus).toEqual({ Active: 100000000, Suspended: 100000001, Cancelled: 100000002, Expired: 100000003 });
+  });
+
+  it('types lookups as the Web API returns and binds them', () => {
+    const source = readFileSync(resolve(root, 'dataverse/generated/cspb_subscription.ts'), 'utf8');
+    expect(source).toContain('_cspb_customerid_value: string | null;');
+    expect(source).toContain("'cspb_CustomerId@odata.bind'?: string | null;");
+  });
+});
+
+describe('generated entity XML for cspb_subscription', () => {
+  const xml = readFileSync(resolve(root, 'solution/generated/entities/cspb_subscription.xml'), 'utf8');
+  const attribute = (schemaName: string): string => {
+    const match = new RegExp(`<attribute PhysicalName="${schemaName}">([\\s\\S]*?)</attribute>`).exec(xml);
+    if (!match) throw new Error(`no attribute ${schemaName} in the generated XML`);
+    return match[1]!;
+  };
+
+  it('declares quantity as a whole number that cannot go below zero', () => {
+    const quantity = attribute('cspb_Quantity');
+    expect(quantity).toContain('<Type>int</Type>');
+    expect(quantity).toContain('<MinValue>0</MinValue>');
+    expect(quantity).toContain('<RequiredLevel>required</RequiredLevel>');
+  });
+
+  it('declares the primary name column with its length', () => {
+    const name = attribute('cspb_Name');
+    expect(name).toContain('<Type>nvarchar</Type>');
+    expect(name).toContain('<DisplayMask>PrimaryName|');
+    expect(name).toContain('<MaxLength>200</MaxLength>');
+  });
+
+  it('declares the term end as a date-only column (no time-zone shift)', () => {
+    const termEnd = attribute('cspb_TermEndDate');
+    expect(termEnd).toContain('<Format>date</Format>');
+    expect(termEnd).toContain('<Behavior>2</Behavior>');
+  });
+
+  it('declares the status choice with its four options', () => {
+    const status = attribute('cspb_Status');
+    expect(status).toContain('<Type>picklist</Type>');
+    expect(status.match(/<option value="\d+">/g)).toEqual([
+      '<option value="100000000">', '<option value="100000001">', '<option value="100000002">', '<option value="100000003">',
+    ]);
+  });
+
+  it('declares the customer lookup and its relationship to account', () => {
+    expect(attribute('cspb_CustomerId')).toContain('<Type>lookup</Type>');
+    const rel = readFileSync(resolve(root, 'solution/generated/relationships/cspb_subscription.fragment.xml'), 'utf8');
+    expect(rel).toContain('<ReferencedEntityName>Account</ReferencedEntityName>');
+    expect(rel).toContain('<ReferencingAttributeName>cspb_CustomerId</ReferencingAttributeName>');
+    expect(rel).toContain('<CascadeDelete>Restrict</CascadeDelete>');
+  });
+});
