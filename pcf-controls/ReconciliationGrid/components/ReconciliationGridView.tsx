@@ -39,7 +39,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   );
   return (
     <Stack tokens={{ childrenGap: 8 }}>
-      <Text variant="large" role="heading" aria-level={2} data-testid="record-count">
+      <Text variant="large" role="heading" aria-level={2} data-testid="record-count" styles={{ root: { textAlign: 'start' } }}>
         {props.countLabel}
       </Text>
       <DetailsList

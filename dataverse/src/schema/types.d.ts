@@ -1,0 +1,68 @@
+/**
+ * Schema-as-code: the one definition of every Dataverse table the suite owns. The generator
+ * (dataverse/src/codegen) turns these into TypeScript row types and customizations.xml parts,
+ * so a column is named, typed and sized in exactly one place.
+ */
+export type RequiredLevel = 'none' | 'recommended' | 'required';
+export interface ChoiceOption {
+    /** Stable value: never renumber, data and solutions in the field depend on it. */
+    readonly value: number;
+    readonly label: string;
+    /** Identifier used for the generated TypeScript constant. */
+    readonly key: string;
+}
+interface ColumnBase {
+    /** Logical name, lower case, publisher prefix included (e.g. `cspb_quantity`). */
+    readonly logicalName: string;
+    /** Schema name as Dataverse shows it (e.g. `cspb_Quantity`). */
+    readonly schemaName: string;
+    readonly displayName: string;
+    readonly description: string;
+    readonly required: RequiredLevel;
+}
+export interface TextColumn extends ColumnBase {
+    readonly type: 'text';
+    readonly maxLength: number;
+}
+export interface WholeNumberColumn extends ColumnBase {
+    readonly type: 'wholeNumber';
+    readonly min: number;
+    readonly max: number;
+}
+export interface ChoiceColumn extends ColumnBase {
+    readonly type: 'choice';
+    /** Local option set name; options keep their values forever. */
+    readonly optionSetName: string;
+    readonly options: readonly ChoiceOption[];
+    readonly defaultValue?: number;
+}
+/** A calendar date with no time part (Dataverse "Date only" behaviour: no time-zone shift). */
+export interface DateOnlyColumn extends ColumnBase {
+    readonly type: 'dateOnly';
+}
+export type CascadeType = 'NoCascade' | 'Cascade' | 'Active' | 'UserOwned' | 'RemoveLink' | 'Restrict';
+export interface LookupColumn extends ColumnBase {
+    readonly type: 'lookup';
+    readonly target: string;
+    /** Relationship schema name, e.g. `cspb_account_cspb_subscription_customerid`. */
+    readonly relationshipName: string;
+    /** What deleting the referenced row does to this one. */
+    readonly onDelete: 'RemoveLink' | 'Restrict' | 'Cascade';
+}
+export type ColumnDef = TextColumn | WholeNumberColumn | ChoiceColumn | DateOnlyColumn | LookupColumn;
+export interface TableDef {
+    readonly logicalName: string;
+    readonly schemaName: string;
+    readonly displayName: string;
+    readonly pluralName: string;
+    readonly description: string;
+    /** Web API entity set name (collection URL segment). */
+    readonly entitySetName: string;
+    readonly ownership: 'UserOwned';
+    /** The primary name column; always a text column, listed first in `columns`. */
+    readonly primaryName: TextColumn;
+    readonly columns: readonly ColumnDef[];
+}
+/** The id column Dataverse creates for every table: `<logicalname>id`. */
+export declare function primaryIdOf(table: TableDef): string;
+export {};

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const root = resolve(__dirname, '../..');
+
+/** Screenshots land here (git-ignored) so a person can look at what the tests saw. */
+export const SCREENSHOT_DIR = join(root, 'test-output', 'screenshots');
+
+export interface Browser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Outside requests the page tried to make (all aborted). */
+  readonly blocked: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's chromium through playwright-core, headless, with a fresh profile. Only loopback is
+ * reachable: React's UMD files, which the PCF harness fetches from a CDN, are served from
+ * node_modules; every other outside request is aborted and recorded.
+ */
+export async function openBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'cspb-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const blocked: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    const umd = /\/(react|react-dom)@16\.14\.0\/umd\/([\w.-]+\.js)$/.exec(url.pathname);
+    if (umd) return route.fulfill({ path: join(root, 'node_modules', umd[1]!, 'umd', umd[2]!), contentType: 'application/javascript' });
+    if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue();
+    blocked.push(url.href);
+    return route.abort();
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    blocked,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
