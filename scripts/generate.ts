@@ -6,13 +6,13 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { generateAll } from '../dataverse/src/codegen';
-import { tables } from '../dataverse/src/schema';
+import { extensions, tables } from '../dataverse/src/schema';
 
 const root = resolve(__dirname, '..');
 const check = process.argv.includes('--check');
 const stale: string[] = [];
 
-for (const [path, content] of generateAll(tables)) {
+for (const [path, content] of generateAll(tables, extensions)) {
   const file = resolve(root, path);
   const current = existsSync(file) ? readFileSync(file, 'utf8') : null;
   if (current === content) continue;

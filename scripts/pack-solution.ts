@@ -1,7 +1,7 @@
 /** Writes dist/CspBilling_unmanaged.zip and dist/CspBilling_managed.zip from the built artifacts. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { tables } from '../dataverse/src/schema';
+import { extensions, tables } from '../dataverse/src/schema';
 import { formScriptBundles, WEBRESOURCE_OUT_DIR } from '../webresources/src/bundles';
 import type { ControlArtifact, SolutionInput } from '../solution/src/artifacts';
 import { packSolution } from '../solution/src/pack';
@@ -57,9 +57,10 @@ export function solutionInput(managed: boolean): SolutionInput {
       content: mustRead(join(root, WEBRESOURCE_OUT_DIR, b.webResourceName), 'build the web resources first (npm run build)'),
     })),
     controls,
-    tableParts: tables.map((t) => ({
+    tableParts: [...extensions.map((t) => ({ t, existing: true })), ...tables.map((t) => ({ t, existing: false }))].map(({ t, existing }) => ({
       logicalName: t.logicalName,
       schemaName: t.schemaName,
+      existing,
       entityInfo: mustRead(join(root, 'solution/generated/entities', `${t.logicalName}.xml`), 'run npm run generate').toString('utf8'),
       relationships: mustRead(join(root, 'solution/generated/relationships', `${t.logicalName}.fragment.xml`), 'run npm run generate').toString('utf8'),
     })),

@@ -6,6 +6,8 @@ export const CspbSubscriptionTable = {
   entitySetName: 'cspb_subscriptions',
   primaryId: 'cspb_subscriptionid',
   primaryName: 'cspb_name',
+  /** Alternate keys: the columns that identify a row for idempotent upserts. */
+  keys: { cspb_key_vendorsubscriptionid: ['cspb_vendorsubscriptionid'] },
 } as const;
 
 /** Subscription status: stable option values of cspb_subscription_status. */
@@ -28,12 +30,28 @@ export interface CspbSubscriptionRow {
   cspb_status: CspbSubscriptionStatus;
   /** The SubscriptionId on Microsoft or distributor bills; the first key for matching bill lines. */
   cspb_vendorsubscriptionid: string | null;
+  /** First day of the current commitment term. */
+  cspb_termstartdate: string | null;
   /** Last day of the current commitment term (inclusive, as Partner Center shows it). */
   cspb_termenddate: string | null;
+  /** Whether the term renews by itself at its end. */
+  cspb_autorenew: boolean | null;
+  /** What the customer pays per unit per billing period, in the contract currency. */
+  cspb_customerunitprice: number | null;
+  /** What the vendor charges per unit per billing period, in the vendor currency. */
+  cspb_vendorunitcost: number | null;
+  /** ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...). */
+  cspb_currencycode: string;
   /** The date a pending quantity change takes effect; the form asks for it and the ledger records it. */
   cspb_changeeffectivedate: string | null;
+  /** Why the pending quantity change is made; the ledger records it. */
+  cspb_changereason: string | null;
   /** The account billed for this subscription. */
   _cspb_customerid_value: string | null;
+  /** The contract the customer is invoiced under for this subscription. */
+  _cspb_contractid_value: string | null;
+  /** The SKU subscribed to. */
+  _cspb_offerid_value: string | null;
 }
 
 /** The body of a create or update of a Subscription. */
@@ -42,7 +60,15 @@ export interface CspbSubscriptionWrite {
   cspb_quantity?: number | null;
   cspb_status?: CspbSubscriptionStatus | null;
   cspb_vendorsubscriptionid?: string | null;
+  cspb_termstartdate?: string | null;
   cspb_termenddate?: string | null;
+  cspb_autorenew?: boolean | null;
+  cspb_customerunitprice?: number | null;
+  cspb_vendorunitcost?: number | null;
+  cspb_currencycode?: string | null;
   cspb_changeeffectivedate?: string | null;
+  cspb_changereason?: string | null;
   'cspb_CustomerId@odata.bind'?: string | null;
+  'cspb_ContractId@odata.bind'?: string | null;
+  'cspb_OfferId@odata.bind'?: string | null;
 }

@@ -24,7 +24,14 @@ export interface SolutionInput {
   readonly webResources: readonly WebResourceArtifact[];
   readonly controls: readonly ControlArtifact[];
   /** Generated customizations.xml parts by table logical name. */
-  readonly tableParts: ReadonlyArray<{ readonly logicalName: string; readonly schemaName: string; readonly entityInfo: string; readonly relationships: string }>;
+  readonly tableParts: ReadonlyArray<{
+    readonly logicalName: string;
+    readonly schemaName: string;
+    /** An existing Dataverse table we only add columns to: shipped as a shell, never redefined. */
+    readonly existing: boolean;
+    readonly entityInfo: string;
+    readonly relationships: string;
+  }>;
 }
 
 /** Where a web resource's content sits in the zip; customizations.xml points at it. */

@@ -1,4 +1,4 @@
-import { tables } from '../../dataverse/src/schema';
+import { extensions, tables } from '../../dataverse/src/schema';
 import { bracedGuid } from '../../dataverse/src/codegen/stable-guid';
 import { el, leaf, raw, renderXml, type XmlElement } from '../../dataverse/src/codegen/xml';
 import { controlZipPath, webResourceZipPath, type SolutionInput } from './artifacts';
@@ -9,6 +9,10 @@ import { LANGUAGE_CODE } from './publisher';
 const FORMS: readonly FormDef[] = [subscriptionMainForm];
 
 function entityXml(input: SolutionInput['tableParts'][number]): XmlElement {
+  const extension = extensions.find((t) => t.logicalName === input.logicalName);
+  if (extension) {
+    return el('Entity', null, el('Name', { LocalizedName: extension.displayName, OriginalName: extension.displayName }, extension.schemaName), raw(input.entityInfo));
+  }
   const table = tables.find((t) => t.logicalName === input.logicalName);
   if (!table) throw new Error(`no schema for generated part ${input.logicalName}`);
   const forms = FORMS.filter((f) => f.table === table.logicalName).map((f) => mainFormXml(table, f));

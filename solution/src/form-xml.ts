@@ -21,6 +21,10 @@ const CONTROL_CLASS_ID: Record<ColumnDef['type'], string> = {
   choice: '{3EF39988-22BB-4f0b-BBBE-64B5A3748AEE}',
   dateOnly: '{5B773807-9FB2-42db-97C3-7A91EFF8ADFF}',
   lookup: '{270BD3DB-D9AF-4782-9025-509E298DEC0A}',
+  money: '{533B9E00-756B-4312-95A0-DC888637AC78}',
+  decimal: '{C3EFE0C3-0EC6-42be-8349-CBD9079DFD8E}',
+  boolean: '{B0C6723A-8503-4fd7-BB28-C8A06AC933C2}',
+  memo: '{E0DECE4B-6FC8-4a8f-A065-082708572369}',
 };
 
 const label = (text: string): XmlElement =>

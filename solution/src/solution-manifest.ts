@@ -8,11 +8,15 @@ export const COMPONENT_TYPE = { entity: 1, webResource: 61, customControl: 66 } 
 const localized = (wrapper: string, item: string, text: string) =>
   el(wrapper, null, el(item, { description: text, languagecode: LANGUAGE_CODE }));
 
-export function rootComponentsOf(input: SolutionInput): Array<{ type: number; schemaName: string }> {
+/**
+ * Root component behaviour: 0 includes the whole table; 2 ships an existing table as a shell
+ * carrying only the columns we add (importing never overwrites Dataverse's account).
+ */
+export function rootComponentsOf(input: SolutionInput): Array<{ type: number; schemaName: string; behavior: number }> {
   return [
-    ...input.tableParts.map((t) => ({ type: COMPONENT_TYPE.entity, schemaName: t.logicalName })),
-    ...input.webResources.map((w) => ({ type: COMPONENT_TYPE.webResource, schemaName: w.name })),
-    ...input.controls.map((c) => ({ type: COMPONENT_TYPE.customControl, schemaName: c.name })),
+    ...input.tableParts.map((t) => ({ type: COMPONENT_TYPE.entity, schemaName: t.logicalName, behavior: t.existing ? 2 : 0 })),
+    ...input.webResources.map((w) => ({ type: COMPONENT_TYPE.webResource, schemaName: w.name, behavior: 0 })),
+    ...input.controls.map((c) => ({ type: COMPONENT_TYPE.customControl, schemaName: c.name, behavior: 0 })),
   ];
 }
 
@@ -43,7 +47,7 @@ export function solutionXml(input: SolutionInput): string {
       el(
         'RootComponents',
         null,
-        rootComponentsOf(input).map((c) => el('RootComponent', { type: c.type, schemaName: c.schemaName, behavior: 0 })),
+        rootComponentsOf(input).map((c) => el('RootComponent', { type: c.type, schemaName: c.schemaName, behavior: c.behavior })),
       ),
       el('MissingDependencies'),
     ),

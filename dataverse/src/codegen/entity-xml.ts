@@ -1,4 +1,4 @@
-import type { ColumnDef, LookupColumn, TableDef } from '../schema/types';
+import type { ColumnDef, LookupColumn, TableDef, TableExtension } from '../schema/types';
 import { primaryIdOf } from '../schema/types';
 import { el, leaf, type XmlElement } from './xml';
 
@@ -68,6 +68,33 @@ function typeSpecific(column: ColumnDef): XmlElement[] {
       return [leaf('Format', 'date'), flag('CanChangeDateTimeBehavior', false), leaf('Behavior', 2)];
     case 'lookup':
       return [leaf('LookupStyle', 'single'), el('LookupTypes')];
+    case 'money':
+      // Accuracy 4 with AccuracySource 0: four decimals whatever the currency's own precision,
+      // because Microsoft's unit prices and exchange rates carry four.
+      return [leaf('MinValue', '-922337203685477.0000'), leaf('MaxValue', '922337203685477.0000'), leaf('Accuracy', 4), leaf('AccuracySource', 0)];
+    case 'decimal':
+      return [leaf('MinValue', column.min), leaf('MaxValue', column.max), leaf('Accuracy', column.precision)];
+    case 'memo':
+      return [leaf('Format', 'text'), leaf('MaxLength', column.maxLength), leaf('Length', column.maxLength * 2)];
+    case 'boolean':
+      return [
+        leaf('AppDefaultValue', column.defaultValue ? 1 : 0),
+        el(
+          'optionset',
+          { Name: `${column.logicalName}_options` },
+          leaf('OptionSetType', 'bit'),
+          leaf('IntroducedVersion', INTRODUCED_VERSION),
+          flag('IsCustomizable', true),
+          labelled('displaynames', 'displayname', column.displayName),
+          labelled('Descriptions', 'Description', column.description),
+          el(
+            'options',
+            null,
+            el('option', { value: 1 }, labelled('labels', 'label', column.trueLabel)),
+            el('option', { value: 0 }, labelled('labels', 'label', column.falseLabel)),
+          ),
+        ),
+      ];
     case 'choice':
       return [
         ...(column.defaultValue === undefined ? [] : [leaf('AppDefaultValue', column.defaultValue)]),
@@ -97,16 +124,21 @@ const XML_TYPE: Record<ColumnDef['type'], string> = {
   dateOnly: 'datetime',
   lookup: 'lookup',
   choice: 'picklist',
+  money: 'money',
+  decimal: 'decimal',
+  boolean: 'bit',
+  memo: 'ntext',
 };
 
-function columnXml(table: TableDef, column: ColumnDef): XmlElement {
+function columnXml(table: { primaryName: { logicalName: string } | string }, column: ColumnDef): XmlElement {
+  const primaryName = typeof table.primaryName === 'string' ? table.primaryName : table.primaryName.logicalName;
   return el(
     'attribute',
     { PhysicalName: column.schemaName },
     leaf('Type', XML_TYPE[column.type]),
     leaf('Name', column.logicalName),
     leaf('LogicalName', column.logicalName),
-    commonColumnSettings(column, column.logicalName === table.primaryName.logicalName),
+    commonColumnSettings(column, column.logicalName === primaryName),
     typeSpecific(column),
     labelled('displaynames', 'displayname', column.displayName),
     labelled('Descriptions', 'Description', column.description),
@@ -145,6 +177,7 @@ function primaryKeyXml(table: TableDef): XmlElement {
 function entitySettings(table: TableDef): XmlElement[] {
   return [
     leaf('EntitySetName', table.entitySetName),
+    leaf('HasRelatedNotes', table.notes ? 'True' : 'False'),
     flag('IsDuplicateCheckSupported', true),
     flag('IsBusinessProcessEnabled', false),
     flag('IsRequiredOffline', false),
@@ -220,12 +253,45 @@ export function entityInfoXml(table: TableDef): XmlElement {
       labelled('Descriptions', 'Description', table.description),
       el('attributes', null, primaryKeyXml(table), table.columns.map((c) => columnXml(table, c))),
       entitySettings(table),
+      (table.keys ?? []).length > 0 &&
+        el(
+          'EntityKeys',
+          null,
+          (table.keys ?? []).map((key) =>
+            el(
+              'EntityKey',
+              null,
+              leaf('Name', key.schemaName),
+              leaf('LogicalName', key.schemaName.toLowerCase()),
+              leaf('IntroducedVersion', INTRODUCED_VERSION),
+              flag('IsCustomizable', true),
+              labelled('displaynames', 'displayname', key.displayName),
+              el('EntityKeyAttributes', null, key.columns.map((c) => leaf('AttributeName', c))),
+            ),
+          ),
+        ),
+    ),
+  );
+}
+
+/**
+ * `<EntityInfo>` for a table Dataverse already has: only our columns. On import, Dataverse adds
+ * them to the existing table and leaves the table's own definition alone.
+ */
+export function extensionInfoXml(table: TableExtension): XmlElement {
+  return el(
+    'EntityInfo',
+    null,
+    el(
+      'entity',
+      { Name: table.schemaName, unmodified: '1' },
+      el('attributes', null, table.columns.map((c) => columnXml(table, c))),
     ),
   );
 }
 
 /** One `<EntityRelationship>` per lookup column: the many-to-one side lives on the referencing table. */
-export function relationshipXml(table: TableDef, lookup: LookupColumn): XmlElement {
+export function relationshipXml(table: { schemaName: string }, lookup: LookupColumn): XmlElement {
   return el(
     'EntityRelationship',
     { Name: lookup.relationshipName },
@@ -234,7 +300,7 @@ export function relationshipXml(table: TableDef, lookup: LookupColumn): XmlEleme
     leaf('IntroducedVersion', INTRODUCED_VERSION),
     flag('IsHierarchical', false),
     leaf('ReferencingEntityName', table.schemaName),
-    leaf('ReferencedEntityName', lookup.target === 'account' ? 'Account' : lookup.target),
+    leaf('ReferencedEntityName', schemaNameOfTarget(lookup.target)),
     leaf('CascadeAssign', 'NoCascade'),
     leaf('CascadeDelete', lookup.onDelete),
     leaf('CascadeReparent', 'NoCascade'),
@@ -266,6 +332,12 @@ export function relationshipXml(table: TableDef, lookup: LookupColumn): XmlEleme
   );
 }
 
-export function lookupsOf(table: TableDef): LookupColumn[] {
+/** Referenced table as customizations.xml names it: system tables by their schema name. */
+function schemaNameOfTarget(target: string): string {
+  const system: Record<string, string> = { account: 'Account', contact: 'Contact' };
+  return system[target] ?? target;
+}
+
+export function lookupsOf(table: { columns: readonly ColumnDef[] }): LookupColumn[] {
   return table.columns.filter((c): c is LookupColumn => c.type === 'lookup');
 }

@@ -57,9 +57,56 @@ export interface LookupColumn extends ColumnBase {
   readonly relationshipName: string;
   /** What deleting the referenced row does to this one. */
   readonly onDelete: 'RemoveLink' | 'Restrict' | 'Cascade';
+  /** Entity set of the target, for @odata.bind (e.g. `accounts`). */
+  readonly targetEntitySet: string;
 }
 
-export type ColumnDef = TextColumn | WholeNumberColumn | ChoiceColumn | DateOnlyColumn | LookupColumn;
+/**
+ * An amount: Dataverse Money with 4 decimal places, the precision Microsoft's prices carry.
+ * The currency is never implied: each table that holds amounts has an ISO 4217 currency column.
+ */
+export interface MoneyColumn extends ColumnBase {
+  readonly type: 'money';
+}
+
+/** An exact decimal that is not money: usage quantities, rates, percentages. */
+export interface DecimalColumn extends ColumnBase {
+  readonly type: 'decimal';
+  readonly precision: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface BooleanColumn extends ColumnBase {
+  readonly type: 'boolean';
+  readonly trueLabel: string;
+  readonly falseLabel: string;
+  readonly defaultValue: boolean;
+}
+
+/** Multi-line text (JSON documents such as price tiers, error lists). */
+export interface MemoColumn extends ColumnBase {
+  readonly type: 'memo';
+  readonly maxLength: number;
+}
+
+export type ColumnDef =
+  | TextColumn
+  | WholeNumberColumn
+  | ChoiceColumn
+  | DateOnlyColumn
+  | LookupColumn
+  | MoneyColumn
+  | DecimalColumn
+  | BooleanColumn
+  | MemoColumn;
+
+/** An alternate key: the columns that identify a row for idempotent upserts. */
+export interface AlternateKey {
+  readonly schemaName: string;
+  readonly displayName: string;
+  readonly columns: readonly string[];
+}
 
 export interface TableDef {
   readonly logicalName: string;
@@ -72,6 +119,27 @@ export interface TableDef {
   readonly ownership: 'UserOwned';
   /** The primary name column; always a text column, listed first in `columns`. */
   readonly primaryName: TextColumn;
+  readonly columns: readonly ColumnDef[];
+  readonly keys?: readonly AlternateKey[];
+  /**
+   * Notes (annotations) with attachments enabled. The raw vendor bill is kept as a note
+   * attachment of its import: the file column type is newer than the SDK schema the solution
+   * is validated against and no real export in ../shared/samples shows one.
+   */
+  readonly notes?: boolean;
+}
+
+/**
+ * A table Dataverse already has (account): the solution adds only these columns to it and
+ * never redefines the table itself.
+ */
+export interface TableExtension {
+  readonly logicalName: string;
+  readonly schemaName: string;
+  readonly displayName: string;
+  readonly entitySetName: string;
+  readonly primaryId: string;
+  readonly primaryName: string;
   readonly columns: readonly ColumnDef[];
 }
 

@@ -1,14 +1,7 @@
-import type { TableDef, TextColumn } from '../types';
+import { choice, currencyCode, dateOnly, lookup, money, text, whole, yesNo } from '../columns';
+import type { TableDef } from '../types';
 
-const name: TextColumn = {
-  type: 'text',
-  logicalName: 'cspb_name',
-  schemaName: 'cspb_Name',
-  displayName: 'Name',
-  description: 'Product and customer, as sales recognise the subscription.',
-  required: 'required',
-  maxLength: 200,
-};
+const name = text('cspb_Name', { display: 'Name', description: 'Product and customer, as sales recognise the subscription.', required: 'required', maxLength: 200 });
 
 /** A customer's subscription to a Microsoft (or distributor) offer. Quantity is kept from the ledger. */
 export const subscription: TableDef = {
@@ -22,67 +15,58 @@ export const subscription: TableDef = {
   primaryName: name,
   columns: [
     name,
-    {
-      type: 'wholeNumber',
-      logicalName: 'cspb_quantity',
-      schemaName: 'cspb_Quantity',
-      displayName: 'Quantity',
-      description: 'Licences in force, maintained from the subscription ledger.',
-      required: 'required',
-      min: 0,
-      max: 1_000_000,
-    },
-    {
-      type: 'choice',
-      logicalName: 'cspb_status',
-      schemaName: 'cspb_Status',
-      displayName: 'Subscription status',
+    whole('cspb_Quantity', { display: 'Quantity', description: 'Licences in force, maintained from the subscription ledger.', required: 'required', min: 0, max: 1_000_000 }),
+    choice('cspb_Status', {
+      display: 'Subscription status',
       description: 'Lifecycle status as Partner Center reports it.',
       required: 'required',
       optionSetName: 'cspb_subscription_status',
-      defaultValue: 100000000,
-      options: [
-        { value: 100000000, key: 'Active', label: 'Active' },
-        { value: 100000001, key: 'Suspended', label: 'Suspended' },
-        { value: 100000002, key: 'Cancelled', label: 'Cancelled' },
-        { value: 100000003, key: 'Expired', label: 'Expired' },
-      ],
-    },
-    {
-      type: 'text',
-      logicalName: 'cspb_vendorsubscriptionid',
-      schemaName: 'cspb_VendorSubscriptionId',
-      displayName: 'Vendor subscription id',
+      options: [['Active', 'Active'], ['Suspended', 'Suspended'], ['Cancelled', 'Cancelled'], ['Expired', 'Expired']],
+      defaultKey: 'Active',
+    }),
+    text('cspb_VendorSubscriptionId', {
+      display: 'Vendor subscription id',
       description: 'The SubscriptionId on Microsoft or distributor bills; the first key for matching bill lines.',
       required: 'recommended',
       maxLength: 100,
-    },
-    {
-      type: 'dateOnly',
-      logicalName: 'cspb_termenddate',
-      schemaName: 'cspb_TermEndDate',
-      displayName: 'Term end date',
-      description: 'Last day of the current commitment term (inclusive, as Partner Center shows it).',
-      required: 'none',
-    },
-    {
-      type: 'dateOnly',
-      logicalName: 'cspb_changeeffectivedate',
-      schemaName: 'cspb_ChangeEffectiveDate',
-      displayName: 'Change effective date',
+    }),
+    dateOnly('cspb_TermStartDate', { display: 'Term start date', description: 'First day of the current commitment term.' }),
+    dateOnly('cspb_TermEndDate', { display: 'Term end date', description: 'Last day of the current commitment term (inclusive, as Partner Center shows it).' }),
+    yesNo('cspb_AutoRenew', { display: 'Auto-renew', description: 'Whether the term renews by itself at its end.', defaultValue: true }),
+    money('cspb_CustomerUnitPrice', { display: 'Customer unit price', description: 'What the customer pays per unit per billing period, in the contract currency.' }),
+    money('cspb_VendorUnitCost', { display: 'Vendor unit cost', description: 'What the vendor charges per unit per billing period, in the vendor currency.' }),
+    currencyCode(),
+    dateOnly('cspb_ChangeEffectiveDate', {
+      display: 'Change effective date',
       description: 'The date a pending quantity change takes effect; the form asks for it and the ledger records it.',
-      required: 'none',
-    },
-    {
-      type: 'lookup',
-      logicalName: 'cspb_customerid',
-      schemaName: 'cspb_CustomerId',
-      displayName: 'Customer',
+    }),
+    text('cspb_ChangeReason', { display: 'Change reason', description: 'Why the pending quantity change is made; the ledger records it.', maxLength: 500 }),
+    lookup('cspb_CustomerId', {
+      display: 'Customer',
       description: 'The account billed for this subscription.',
       required: 'required',
       target: 'account',
+      targetEntitySet: 'accounts',
       relationshipName: 'cspb_account_cspb_subscription_customerid',
       onDelete: 'Restrict',
-    },
+    }),
+    lookup('cspb_ContractId', {
+      display: 'Billing contract',
+      description: 'The contract the customer is invoiced under for this subscription.',
+      target: 'cspb_billingcontract',
+      targetEntitySet: 'cspb_billingcontracts',
+      relationshipName: 'cspb_billingcontract_cspb_subscription_contractid',
+      onDelete: 'Restrict',
+    }),
+    lookup('cspb_OfferId', {
+      display: 'Offer',
+      description: 'The SKU subscribed to.',
+      required: 'required',
+      target: 'cspb_offer',
+      targetEntitySet: 'cspb_offers',
+      relationshipName: 'cspb_offer_cspb_subscription_offerid',
+      onDelete: 'Restrict',
+    }),
   ],
+  keys: [{ schemaName: 'cspb_key_vendorsubscriptionid', displayName: 'Vendor subscription id', columns: ['cspb_vendorsubscriptionid'] }],
 };

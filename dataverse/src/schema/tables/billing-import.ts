@@ -1,0 +1,64 @@
+import { choice, currencyCode, dateOnly, memo, money, text, whole } from '../columns';
+import type { TableDef } from '../types';
+
+const name = text('cspb_Name', { display: 'Name', description: 'Vendor, invoice and period of the imported bill.', required: 'required', maxLength: 200 });
+
+/** An imported vendor bill: the raw file, what was detected, totals and errors. */
+export const billingImport: TableDef = {
+  logicalName: 'cspb_billingimport',
+  schemaName: 'cspb_BillingImport',
+  displayName: 'Billing import',
+  pluralName: 'Billing imports',
+  description: 'An imported vendor bill (Partner Center or distributor) with its detected format, totals and row errors.',
+  entitySetName: 'cspb_billingimports',
+  ownership: 'UserOwned',
+  primaryName: name,
+  // The bill as received (CSV, XLSX or JSON) is the import's note attachment, so every line can
+  // be traced back to its row.
+  notes: true,
+  columns: [
+    name,
+    text('cspb_FileName', { display: 'File name', description: 'Name of the uploaded file.', maxLength: 260 }),
+    choice('cspb_Vendor', {
+      display: 'Vendor',
+      description: 'Who sent the bill.',
+      required: 'required',
+      optionSetName: 'cspb_import_vendor',
+      options: [['Microsoft', 'Microsoft'], ['Pax8', 'Pax8'], ['TdSynnex', 'TD SYNNEX'], ['Ingram', 'Ingram Micro'], ['Other', 'Other']],
+      defaultKey: 'Microsoft',
+    }),
+    choice('cspb_Format', {
+      display: 'Detected format',
+      description: 'File format recognised from the header.',
+      optionSetName: 'cspb_billformat',
+      options: [
+        ['NceLicense', 'New commerce invoice reconciliation'],
+        ['NceDailyUsage', 'New commerce daily rated usage'],
+        ['LegacyLicense', 'Legacy licence-based'],
+        ['LegacyUsage', 'Legacy usage-based'],
+        ['PartnerCenterJson', 'Partner Center API line items'],
+        ['DistributorProfile', 'Distributor profile'],
+      ],
+    }),
+    text('cspb_InvoiceNumber', { display: 'Invoice number', description: "The vendor's invoice number.", maxLength: 50 }),
+    dateOnly('cspb_PeriodStart', { display: 'Period start', description: 'First day of the billing period.' }),
+    dateOnly('cspb_PeriodEnd', { display: 'Period end', description: 'Last day of the billing period (inclusive).' }),
+    text('cspb_ContentHash', { display: 'Content hash', description: 'SHA-256 of the file bytes: the same file is never imported twice.', required: 'required', maxLength: 64 }),
+    choice('cspb_ImportStatus', {
+      display: 'Import status',
+      description: 'Where the import is.',
+      required: 'required',
+      optionSetName: 'cspb_importstatus',
+      options: [['Pending', 'Pending'], ['Parsing', 'Parsing'], ['Writing', 'Writing lines'], ['Completed', 'Completed'], ['CompletedWithErrors', 'Completed with errors'], ['Failed', 'Failed']],
+      defaultKey: 'Pending',
+    }),
+    currencyCode(),
+    money('cspb_TotalBilled', { display: 'Total billed', description: 'Sum of the bill lines in the billing currency.' }),
+    whole('cspb_RowsRead', { display: 'Rows read', description: 'Data rows in the file (rows accepted + rows rejected).' }),
+    whole('cspb_RowsAccepted', { display: 'Rows accepted', description: 'Rows that became bill lines or usage aggregates.' }),
+    whole('cspb_RowsRejected', { display: 'Rows rejected', description: 'Rows refused, each listed in the errors.' }),
+    whole('cspb_LineCount', { display: 'Line count', description: 'Bill lines written for this import.' }),
+    memo('cspb_Errors', { display: 'Errors', description: 'JSON list of row errors: row, column, value, reason.' }),
+  ],
+  keys: [{ schemaName: 'cspb_key_contenthash', displayName: 'Content hash', columns: ['cspb_contenthash'] }],
+};

@@ -1,0 +1,178 @@
+import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole } from '../columns';
+import type { TableDef } from '../types';
+
+const runName = text('cspb_Name', { display: 'Name', description: 'Period and scope of the run.', required: 'required', maxLength: 200 });
+
+/** A request to invoice contracts for a period; creating it starts generation. */
+export const invoiceRun: TableDef = {
+  logicalName: 'cspb_invoicerun',
+  schemaName: 'cspb_InvoiceRun',
+  displayName: 'Invoice run',
+  pluralName: 'Invoice runs',
+  description: 'Generation of draft invoices for a period, for one contract or all.',
+  entitySetName: 'cspb_invoiceruns',
+  ownership: 'UserOwned',
+  primaryName: runName,
+  columns: [
+    runName,
+    dateOnly('cspb_PeriodStart', { display: 'Period start', description: 'First day of the period invoiced.', required: 'required' }),
+    dateOnly('cspb_PeriodEnd', { display: 'Period end', description: 'Last day of the period invoiced (inclusive).', required: 'required' }),
+    lookup('cspb_ContractId', {
+      display: 'Billing contract',
+      description: 'Only this contract; empty means every contract due in the period.',
+      target: 'cspb_billingcontract',
+      targetEntitySet: 'cspb_billingcontracts',
+      relationshipName: 'cspb_billingcontract_cspb_invoicerun_contractid',
+      onDelete: 'RemoveLink',
+    }),
+    choice('cspb_RunStatus', {
+      display: 'Run status',
+      description: 'Where the run is.',
+      required: 'required',
+      optionSetName: 'cspb_invoicerunstatus',
+      options: [['Pending', 'Pending'], ['Running', 'Running'], ['Completed', 'Completed'], ['Failed', 'Failed']],
+      defaultKey: 'Pending',
+    }),
+    whole('cspb_InvoiceCount', { display: 'Invoices', description: 'Draft invoices written.' }),
+    memo('cspb_Error', { display: 'Error', description: 'Why the run failed, if it did.', maxLength: 10_000 }),
+  ],
+};
+
+const invoiceName = text('cspb_Name', { display: 'Invoice number', description: 'Invoice number (draft numbers are provisional).', required: 'required', maxLength: 50 });
+
+/** A customer invoice (or credit note) for one contract and period. Issued invoices never change. */
+export const invoice: TableDef = {
+  logicalName: 'cspb_invoice',
+  schemaName: 'cspb_Invoice',
+  displayName: 'Invoice',
+  pluralName: 'Invoices',
+  description: 'A customer invoice or credit note for one billing contract and period.',
+  entitySetName: 'cspb_invoices',
+  ownership: 'UserOwned',
+  primaryName: invoiceName,
+  columns: [
+    invoiceName,
+    lookup('cspb_ContractId', {
+      display: 'Billing contract',
+      description: 'The contract invoiced.',
+      required: 'required',
+      target: 'cspb_billingcontract',
+      targetEntitySet: 'cspb_billingcontracts',
+      relationshipName: 'cspb_billingcontract_cspb_invoice_contractid',
+      onDelete: 'Restrict',
+    }),
+    lookup('cspb_CustomerId', {
+      display: 'Customer',
+      description: 'The account invoiced.',
+      required: 'required',
+      target: 'account',
+      targetEntitySet: 'accounts',
+      relationshipName: 'cspb_account_cspb_invoice_customerid',
+      onDelete: 'Restrict',
+    }),
+    lookup('cspb_RunId', {
+      display: 'Invoice run',
+      description: 'The run that generated the draft.',
+      target: 'cspb_invoicerun',
+      targetEntitySet: 'cspb_invoiceruns',
+      relationshipName: 'cspb_invoicerun_cspb_invoice_runid',
+      onDelete: 'RemoveLink',
+    }),
+    lookup('cspb_CreditOfId', {
+      display: 'Credit of',
+      description: 'For a credit note: the issued invoice it corrects.',
+      target: 'cspb_invoice',
+      targetEntitySet: 'cspb_invoices',
+      relationshipName: 'cspb_invoice_cspb_invoice_creditofid',
+      onDelete: 'Restrict',
+    }),
+    choice('cspb_InvoiceStatus', {
+      display: 'Invoice status',
+      description: 'Draft invoices may be regenerated; issued ones never change.',
+      required: 'required',
+      optionSetName: 'cspb_invoicestatus',
+      options: [['Draft', 'Draft'], ['Issued', 'Issued'], ['Cancelled', 'Cancelled']],
+      defaultKey: 'Draft',
+    }),
+    choice('cspb_Kind', {
+      display: 'Kind',
+      description: 'Invoice or credit note.',
+      required: 'required',
+      optionSetName: 'cspb_invoicekind',
+      options: [['Invoice', 'Invoice'], ['CreditNote', 'Credit note']],
+      defaultKey: 'Invoice',
+    }),
+    dateOnly('cspb_PeriodStart', { display: 'Period start', description: 'First day invoiced.', required: 'required' }),
+    dateOnly('cspb_PeriodEnd', { display: 'Period end', description: 'Last day invoiced (inclusive).', required: 'required' }),
+    dateOnly('cspb_InvoiceDate', { display: 'Invoice date', description: 'Date of issue.' }),
+    dateOnly('cspb_DueDate', { display: 'Due date', description: 'Invoice date plus the payment terms.' }),
+    currencyCode(),
+    money('cspb_Subtotal', { display: 'Subtotal', description: 'Sum of the non-tax lines.' }),
+    money('cspb_TaxTotal', { display: 'Tax', description: 'Sum of the tax lines.' }),
+    money('cspb_Total', { display: 'Total', description: 'Sum of all lines, exactly.' }),
+    money('cspb_Cost', { display: 'Cost', description: 'Vendor cost of the lines.' }),
+    money('cspb_Margin', { display: 'Margin', description: 'Subtotal minus cost.' }),
+    text('cspb_DraftKey', { display: 'Draft key', description: 'Contract and period: one draft per key, regenerated in place.', required: 'required', maxLength: 100 }),
+  ],
+  keys: [{ schemaName: 'cspb_key_draftkey', displayName: 'Draft key', columns: ['cspb_draftkey'] }],
+};
+
+const lineName = text('cspb_Name', { display: 'Description', description: 'What the line charges for, as the customer reads it.', required: 'required', maxLength: 300 });
+
+/** One invoice line: recurring, prorated adjustment, usage, one-time, credit, discount or tax. */
+export const invoiceLine: TableDef = {
+  logicalName: 'cspb_invoiceline',
+  schemaName: 'cspb_InvoiceLine',
+  displayName: 'Invoice line',
+  pluralName: 'Invoice lines',
+  description: 'A line of a customer invoice with its cost and margin.',
+  entitySetName: 'cspb_invoicelines',
+  ownership: 'UserOwned',
+  primaryName: lineName,
+  columns: [
+    lineName,
+    lookup('cspb_InvoiceId', {
+      display: 'Invoice',
+      description: 'The invoice the line is on.',
+      required: 'required',
+      target: 'cspb_invoice',
+      targetEntitySet: 'cspb_invoices',
+      relationshipName: 'cspb_invoice_cspb_invoiceline_invoiceid',
+      onDelete: 'Cascade',
+    }),
+    lookup('cspb_SubscriptionId', {
+      display: 'Subscription',
+      description: 'The subscription charged, if any.',
+      target: 'cspb_subscription',
+      targetEntitySet: 'cspb_subscriptions',
+      relationshipName: 'cspb_subscription_cspb_invoiceline_subscriptionid',
+      onDelete: 'RemoveLink',
+    }),
+    lookup('cspb_CorrectsLineId', {
+      display: 'Corrects line',
+      description: 'For a credit: the issued line it corrects.',
+      target: 'cspb_invoiceline',
+      targetEntitySet: 'cspb_invoicelines',
+      relationshipName: 'cspb_invoiceline_cspb_invoiceline_correctslineid',
+      onDelete: 'Restrict',
+    }),
+    choice('cspb_LineType', {
+      display: 'Line type',
+      description: 'What kind of charge.',
+      required: 'required',
+      optionSetName: 'cspb_invoicelinetype',
+      options: [['Recurring', 'Recurring'], ['Prorated', 'Prorated adjustment'], ['Usage', 'Usage'], ['OneTime', 'One-time'], ['Credit', 'Credit'], ['Discount', 'Discount'], ['Tax', 'Tax']],
+    }),
+    whole('cspb_LineNumber', { display: 'Line number', description: 'Order on the invoice.', required: 'required', min: 1 }),
+    dateOnly('cspb_PeriodStart', { display: 'Service start', description: 'First day charged.' }),
+    dateOnly('cspb_PeriodEnd', { display: 'Service end', description: 'Last day charged (inclusive).' }),
+    decimal('cspb_Quantity', { display: 'Quantity', description: 'Units charged.', precision: 10 }),
+    money('cspb_UnitPrice', { display: 'Unit price', description: 'Price per unit after tiers and overrides.' }),
+    money('cspb_Amount', { display: 'Amount', description: 'Line amount, rounded per the contract rounding policy.' }),
+    money('cspb_Cost', { display: 'Cost', description: 'Vendor cost behind the line.' }),
+    money('cspb_Margin', { display: 'Margin', description: 'Amount minus cost.' }),
+    decimal('cspb_TaxRate', { display: 'Tax rate', description: 'Rate of a tax line, in percent.', precision: 4, min: 0, max: 100 }),
+    currencyCode(),
+    memo('cspb_Explanation', { display: 'Explanation', description: 'How the amount was computed (days, tiers, discounts).', maxLength: 4000 }),
+  ],
+};
