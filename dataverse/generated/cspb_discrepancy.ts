@@ -30,13 +30,13 @@ export const CspbDiscrepancyCategory = {
 export type CspbDiscrepancyCategory = (typeof CspbDiscrepancyCategory)[keyof typeof CspbDiscrepancyCategory];
 
 /** Status: stable option values of cspb_discrepancystatus. */
-export const CspbDiscrepancyResolutionstatus = {
+export const CspbDiscrepancyResolutionStatus = {
   Open: 100000000,
   Accepted: 100000001,
   Resolved: 100000002,
   Ignored: 100000003,
 } as const;
-export type CspbDiscrepancyResolutionstatus = (typeof CspbDiscrepancyResolutionstatus)[keyof typeof CspbDiscrepancyResolutionstatus];
+export type CspbDiscrepancyResolutionStatus = (typeof CspbDiscrepancyResolutionStatus)[keyof typeof CspbDiscrepancyResolutionStatus];
 
 /** A Discrepancy row as the Web API returns it. */
 export interface CspbDiscrepancyRow {
@@ -48,7 +48,7 @@ export interface CspbDiscrepancyRow {
   /** What kind of difference. */
   cspb_category: CspbDiscrepancyCategory;
   /** Where finance is with it. */
-  cspb_resolutionstatus: CspbDiscrepancyResolutionstatus;
+  cspb_resolutionstatus: CspbDiscrepancyResolutionStatus;
   /** What was decided and why. */
   cspb_resolutionnote: string | null;
   /** The subscription concerned, when one matched. */
@@ -84,7 +84,7 @@ export interface CspbDiscrepancyWrite {
   cspb_name?: string | null;
   'cspb_RunId@odata.bind'?: string | null;
   cspb_category?: CspbDiscrepancyCategory | null;
-  cspb_resolutionstatus?: CspbDiscrepancyResolutionstatus | null;
+  cspb_resolutionstatus?: CspbDiscrepancyResolutionStatus | null;
   cspb_resolutionnote?: string | null;
   'cspb_SubscriptionId@odata.bind'?: string | null;
   'cspb_CustomerId@odata.bind'?: string | null;

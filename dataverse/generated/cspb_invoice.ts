@@ -11,12 +11,12 @@ export const CspbInvoiceTable = {
 } as const;
 
 /** Invoice status: stable option values of cspb_invoicestatus. */
-export const CspbInvoiceInvoicestatus = {
+export const CspbInvoiceInvoiceStatus = {
   Draft: 100000000,
   Issued: 100000001,
   Cancelled: 100000002,
 } as const;
-export type CspbInvoiceInvoicestatus = (typeof CspbInvoiceInvoicestatus)[keyof typeof CspbInvoiceInvoicestatus];
+export type CspbInvoiceInvoiceStatus = (typeof CspbInvoiceInvoiceStatus)[keyof typeof CspbInvoiceInvoiceStatus];
 
 /** Kind: stable option values of cspb_invoicekind. */
 export const CspbInvoiceKind = {
@@ -39,7 +39,7 @@ export interface CspbInvoiceRow {
   /** For a credit note: the issued invoice it corrects. */
   _cspb_creditofid_value: string | null;
   /** Draft invoices may be regenerated; issued ones never change. */
-  cspb_invoicestatus: CspbInvoiceInvoicestatus;
+  cspb_invoicestatus: CspbInvoiceInvoiceStatus;
   /** Invoice or credit note. */
   cspb_kind: CspbInvoiceKind;
   /** First day invoiced. */
@@ -73,7 +73,7 @@ export interface CspbInvoiceWrite {
   'cspb_CustomerId@odata.bind'?: string | null;
   'cspb_RunId@odata.bind'?: string | null;
   'cspb_CreditOfId@odata.bind'?: string | null;
-  cspb_invoicestatus?: CspbInvoiceInvoicestatus | null;
+  cspb_invoicestatus?: CspbInvoiceInvoiceStatus | null;
   cspb_kind?: CspbInvoiceKind | null;
   cspb_periodstart?: string | null;
   cspb_periodend?: string | null;

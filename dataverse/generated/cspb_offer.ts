@@ -20,7 +20,7 @@ export const CspbOfferVendor = {
 } as const;
 export type CspbOfferVendor = (typeof CspbOfferVendor)[keyof typeof CspbOfferVendor];
 
-/** Term: stable option values of cspb_term. */
+/** Term: stable option values of cspb_offer_term. */
 export const CspbOfferTerm = {
   P1M: 100000000,
   P1Y: 100000001,
@@ -29,15 +29,15 @@ export const CspbOfferTerm = {
 } as const;
 export type CspbOfferTerm = (typeof CspbOfferTerm)[keyof typeof CspbOfferTerm];
 
-/** Billing plan: stable option values of cspb_billingplan. */
-export const CspbOfferBillingplan = {
+/** Billing plan: stable option values of cspb_offer_billingplan. */
+export const CspbOfferBillingPlan = {
   Monthly: 100000000,
   Annual: 100000001,
   Triennial: 100000002,
   OneTime: 100000003,
   Usage: 100000004,
 } as const;
-export type CspbOfferBillingplan = (typeof CspbOfferBillingplan)[keyof typeof CspbOfferBillingplan];
+export type CspbOfferBillingPlan = (typeof CspbOfferBillingPlan)[keyof typeof CspbOfferBillingPlan];
 
 /** A Offer row as the Web API returns it. */
 export interface CspbOfferRow {
@@ -57,7 +57,7 @@ export interface CspbOfferRow {
   /** Commitment term (TermDuration). */
   cspb_term: CspbOfferTerm;
   /** How often Microsoft bills the term. */
-  cspb_billingplan: CspbOfferBillingplan;
+  cspb_billingplan: CspbOfferBillingPlan;
   /** What the vendor charges per unit per billing period, in the offer currency. */
   cspb_unitcost: number | null;
   /** What customers pay per unit per billing period before overrides and discounts. */
@@ -77,7 +77,7 @@ export interface CspbOfferWrite {
   cspb_availabilityid?: string | null;
   cspb_distributorsku?: string | null;
   cspb_term?: CspbOfferTerm | null;
-  cspb_billingplan?: CspbOfferBillingplan | null;
+  cspb_billingplan?: CspbOfferBillingPlan | null;
   cspb_unitcost?: number | null;
   cspb_listprice?: number | null;
   cspb_currencycode?: string | null;

@@ -97,3 +97,37 @@ describe('generated entity XML for cspb_subscription', () => {
     expect(rel).toContain('<CascadeDelete>Restrict</CascadeDelete>');
   });
 });
+
+describe('schema invariants', () => {
+  const allColumns = [...tables.flatMap((t) => t.columns.map((c) => ({ table: t.logicalName, c }))), ...extensions.flatMap((t) => t.columns.map((c) => ({ table: t.logicalName, c })))];
+
+  it('gives every local option set a name no other column uses (Dataverse names them org-wide)', () => {
+    const names = allColumns.flatMap(({ c }) => (c.type === 'choice' ? [c.optionSetName] : []));
+    expect(names.length).toBeGreaterThan(10);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('prefixes every column and option value the solution adds', () => {
+    for (const { table, c } of allColumns) expect(`${table}.${c.logicalName}`).toMatch(/\.cspb_[a-z0-9]+$/);
+    for (const { c } of allColumns) if (c.type === 'choice') for (const o of c.options) expect(o.value).toBeGreaterThanOrEqual(100_000_000);
+  });
+
+  it('keys and lookups point at columns and tables that exist', () => {
+    const known = new Set([...tables.map((t) => t.logicalName), ...extensions.map((t) => t.logicalName)]);
+    for (const table of tables) {
+      const columns = new Set(table.columns.map((c) => c.logicalName));
+      for (const key of table.keys ?? []) for (const c of key.columns) expect(`${table.logicalName}.${c}`).toBe(columns.has(c) ? `${table.logicalName}.${c}` : 'missing');
+      for (const c of table.columns) if (c.type === 'lookup') expect(known.has(c.target)).toBe(true);
+    }
+  });
+
+  it('lists each table after the tables it looks up (so imports and seeding can go in order)', () => {
+    const order = tables.map((t) => t.logicalName);
+    for (const table of tables) {
+      for (const c of table.columns) {
+        if (c.type !== 'lookup' || c.target === 'account' || c.target === table.logicalName) continue;
+        expect(order.indexOf(c.target)).toBeLessThan(order.indexOf(table.logicalName));
+      }
+    }
+  });
+});

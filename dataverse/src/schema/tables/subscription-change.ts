@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, lookup, money, text, whole } from '../columns';
+import { choice, currencyCode, dateOnly, lookup, money, text, whole, yesNo } from '../columns';
 import type { TableDef } from '../types';
 
 const name = text('cspb_Name', { display: 'Name', description: 'Change type, quantities and date, for lists.', required: 'required', maxLength: 200 });
@@ -42,8 +42,43 @@ export const subscriptionChange: TableDef = {
     whole('cspb_QuantityAfter', { display: 'Quantity after', description: 'Quantity in force after the change (never negative).', required: 'required' }),
     dateOnly('cspb_EffectiveDate', { display: 'Effective date', description: 'The calendar date the change takes effect.', required: 'required' }),
     money('cspb_UnitPrice', { display: 'Customer unit price', description: 'Customer unit price in force from this change.' }),
-    money('cspb_UnitCost', { display: 'Vendor unit cost', description: 'Vendor unit cost in force from this change.' }),
+    money('cspb_UnitCost', { display: 'Vendor unit cost', description: 'Vendor (Microsoft) unit price in force from this change, in the pricing currency.' }),
     currencyCode(),
+    text('cspb_ProductId', { display: 'Product id', description: 'Product in force from this change (set on new and convert).', maxLength: 50 }),
+    text('cspb_ProductName', { display: 'Product name', description: 'Product name in force from this change.', maxLength: 200 }),
+    choice('cspb_Term', {
+      display: 'Term',
+      description: 'Term in force from this change (set on new, renew and term changes).',
+      optionSetName: 'cspb_subscriptionchange_term',
+      options: [['P1M', 'Monthly (P1M)'], ['P1Y', 'Annual (P1Y)'], ['P3Y', 'Three years (P3Y)']],
+    }),
+    choice('cspb_BillingPlan', {
+      display: 'Billing plan',
+      description: 'Billing plan in force from this change.',
+      optionSetName: 'cspb_subscriptionchange_billingplan',
+      options: [['Monthly', 'Monthly'], ['Annual', 'Annual'], ['Triennial', 'Triennial']],
+    }),
+    // A choice, not yes/no: empty means "unchanged by this entry", which a yes/no column cannot say.
+    choice('cspb_AutoRenew', {
+      display: 'Auto-renew',
+      description: 'Auto-renew switched on or off by this change; empty when unchanged.',
+      optionSetName: 'cspb_subscriptionchange_autorenew',
+      options: [['On', 'On'], ['Off', 'Off']],
+    }),
+    yesNo('cspb_OpenedByConversion', {
+      display: 'Opened by conversion',
+      description: "Opened by another subscription's partial conversion: the source subscription's ledger bills the move.",
+      defaultValue: false,
+    }),
+    text('cspb_TargetProductId', { display: 'Converted to product', description: 'For a conversion: the product the seats move to.', maxLength: 50 }),
+    text('cspb_TargetProductName', { display: 'Converted to product name', description: 'For a conversion: the target product name.', maxLength: 200 }),
+    money('cspb_TargetUnitPrice', { display: 'Converted unit price', description: 'For a conversion: the target product unit price, in the pricing currency.' }),
+    whole('cspb_ConvertedQuantity', { display: 'Converted quantity', description: 'For a conversion: how many seats move.' }),
+    text('cspb_TargetVendorSubscriptionId', {
+      display: 'Converted into subscription',
+      description: 'For a partial conversion: the vendor subscription id the seats move into.',
+      maxLength: 100,
+    }),
     choice('cspb_Source', {
       display: 'Source',
       description: 'Where the change came from.',
