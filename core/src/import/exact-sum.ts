@@ -1,0 +1,217 @@
+import { Decimal } from '../money';
+
+// Exact decimal arithmetic on text for the streaming importer; see ExactSum.
+const MAX_EXACT = 9007199254740991; // 2^53 - 1
+const MAX_SCALE = 60;
+
+/**
+ * Reads decimal text into mantissa/scale form without allocating: `read()` validates and keeps the
+ * result for one `ExactSum.addRead()`. Splitting the two lets a row be fully validated before any
+ * of its values is added (a refused row must leave no trace in the sums).
+ */
+export class DecimalReader {
+  /** First (up to) 15 significant digits as an integer. */
+  m = 0;
+  /** Further significant digits (up to 15 more) and how many there are: value = (m * 10^loDigits + lo) * 10^-scale. */
+  lo = 0;
+  loDigits = 0;
+  /** Set instead of m/lo for values beyond 30 significant digits or with a positive exponent. */
+  big: bigint | null = null;
+  scale = 0;
+
+  read(s: string): boolean {
+    let i = 0;
+    let n = s.length;
+    while (i < n && s.charCodeAt(i) === 32) i++;
+    while (n > i && s.charCodeAt(n - 1) === 32) n--;
+    if (i === n) return false;
+    let neg = false;
+    let c = s.charCodeAt(i);
+    if (c === 45) {
+      neg = true;
+      i++;
+    } else if (c === 43) i++;
+    let m = 0;
+    let lo = 0;
+    let loDigits = 0;
+    let sig = 0;
+    let scale = 0;
+    let dot = false;
+    let digits = 0;
+    let expStart = -1;
+    for (; i < n; i++) {
+      c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        digits++;
+        if (dot) scale++;
+        if (sig === 0 && c === 48) continue;
+        if (sig < 15) m = m * 10 + (c - 48);
+        else {
+          lo = lo * 10 + (c - 48);
+          loDigits++;
+        }
+        sig++;
+      } else if (c === 46 && !dot) dot = true;
+      else if ((c === 69 || c === 101) && digits > 0) {
+        expStart = i + 1;
+        break;
+      } else return false;
+    }
+    if (digits === 0) return false;
+    if (expStart >= 0) {
+      const exp = parseExponent(s, expStart, n);
+      if (exp === null) return false;
+      scale -= exp;
+    }
+    if (loDigits > 15 || scale - loDigits < 0) {
+      const parsed = parseScaled(s.slice(0, n));
+      if (parsed === null) return false;
+      let { mantissa, scale: sc } = parsed;
+      if (sc < 0) {
+        mantissa *= 10n ** BigInt(-sc);
+        sc = 0;
+      }
+      if (sc > MAX_SCALE) return false;
+      this.big = mantissa;
+      this.m = 0;
+      this.lo = 0;
+      this.loDigits = 0;
+      this.scale = sc;
+      return true;
+    }
+    if (scale > MAX_SCALE) return false;
+    this.big = null;
+    this.m = neg ? -m : m;
+    this.lo = neg ? -lo : lo;
+    this.loDigits = loDigits;
+    this.scale = scale;
+    return true;
+  }
+}
+
+/**
+ * Exact sums of decimal text without building a Decimal per row (the hot loop of a million-row
+ * usage file). Each value is read as an integer mantissa and a decimal scale (digits after the
+ * point); mantissas of up to 15 significant digits are added per scale in a double, which is exact
+ * below 2^53, and spilled into a BigInt before that bound would be crossed. Longer mantissas go to
+ * the BigInt directly. toDecimal() combines the scales with BigInt arithmetic: the result is exact,
+ * whatever the order of the rows (plain floats were order-dependent, TOOLCHAIN.md).
+ */
+export class ExactSum {
+  private small: number[] = [];
+  private big: (bigint | undefined)[] = [];
+  count = 0;
+  private static readonly reader = new DecimalReader();
+
+  /** Adds decimal text ("-12.5", "3E-05", "+7"); returns false (and adds nothing) when it is not a number. */
+  add(s: string): boolean {
+    const r = ExactSum.reader;
+    if (!r.read(s)) return false;
+    this.addRead(r);
+    return true;
+  }
+
+  /** Adds the value a DecimalReader just read. */
+  addRead(r: DecimalReader): void {
+    this.count++;
+    if (r.big !== null) {
+      this.addScaled(r.big, r.scale);
+      return;
+    }
+    // (m * 10^loDigits + lo) * 10^-scale = m * 10^-(scale - loDigits) + lo * 10^-scale
+    this.addSmall(r.m, r.scale - r.loDigits);
+    if (r.loDigits > 0) this.addSmall(r.lo, r.scale);
+  }
+
+  private addSmall(m: number, scale: number): void {
+    const cur = this.small[scale];
+    if (cur === undefined) {
+      this.small[scale] = m;
+      return;
+    }
+    const next = cur + m;
+    if (next > MAX_EXACT || next < -MAX_EXACT) {
+      this.big[scale] = (this.big[scale] ?? 0n) + BigInt(cur);
+      this.small[scale] = m;
+    } else this.small[scale] = next;
+  }
+
+  /** Adds another sum (used when merging totals per charge type). */
+  addSum(other: ExactSum): void {
+    other.small.forEach((v, scale) => {
+      if (v !== undefined) this.addScaled(BigInt(v), scale);
+    });
+    other.big.forEach((v, scale) => {
+      if (v !== undefined) this.addScaled(v, scale);
+    });
+    this.count += other.count;
+  }
+
+  toDecimal(): Decimal {
+    const top = Math.max(this.small.length, this.big.length) - 1;
+    if (top < 0) return new Decimal(0);
+    let total = 0n;
+    for (let scale = 0; scale <= top; scale++) {
+      const part = BigInt(this.small[scale] ?? 0) + (this.big[scale] ?? 0n);
+      if (part !== 0n) total += part * 10n ** BigInt(top - scale);
+    }
+    return scaledToDecimal(total, top);
+  }
+
+  private addScaled(v: bigint, scale: number): void {
+    this.big[scale] = (this.big[scale] ?? 0n) + v;
+    if (this.small[scale] === undefined) this.small[scale] = 0;
+  }
+}
+
+function parseExponent(s: string, from: number, to: number): number | null {
+  let i = from;
+  let neg = false;
+  const c0 = s.charCodeAt(i);
+  if (c0 === 45 || c0 === 43) {
+    neg = c0 === 45;
+    i++;
+  }
+  if (i >= to || to - i > 4) return null;
+  let e = 0;
+  for (; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+    e = e * 10 + (c - 48);
+  }
+  return neg ? -e : e;
+}
+
+const DECIMAL_TEXT = /^ *([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))? *$/;
+
+/** Decimal text as mantissa x 10^-scale, exactly; null when it is not plain decimal text. */
+export function parseScaled(text: string): { mantissa: bigint; scale: number } | null {
+  const m = DECIMAL_TEXT.exec(text);
+  if (!m) return null;
+  const int = m[2] ?? '';
+  const frac = m[3] ?? '';
+  if (int === '' && frac === '') return null;
+  let mantissa = BigInt(int + frac === '' ? '0' : int + frac);
+  if (m[1] === '-') mantissa = -mantissa;
+  const scale = frac.length - (m[4] === undefined ? 0 : Number(m[4]));
+  return { mantissa, scale };
+}
+
+/** Parses decimal text straight into a Decimal (no float on the way); null when it is not a number. */
+export function parseDecimalText(text: string): Decimal | null {
+  const p = parseScaled(text);
+  if (p === null) return null;
+  if (p.scale <= 0) return new Decimal((p.mantissa * 10n ** BigInt(-p.scale)).toString());
+  if (p.scale > MAX_SCALE + 40) return null;
+  return scaledToDecimal(p.mantissa, p.scale);
+}
+
+/** mantissa x 10^-scale as a Decimal, built from text so no rounding happens. */
+export function scaledToDecimal(mantissa: bigint, scale: number): Decimal {
+  if (scale === 0) return new Decimal(mantissa.toString());
+  const neg = mantissa < 0n;
+  let digits = (neg ? -mantissa : mantissa).toString();
+  if (digits.length <= scale) digits = '0'.repeat(scale - digits.length + 1) + digits;
+  const text = `${neg ? '-' : ''}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  return new Decimal(text);
+}

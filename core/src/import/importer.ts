@@ -1,0 +1,437 @@
+import { CsvScanner } from './csv-scanner';
+import { detectFormat, ResolvedColumns } from './detect';
+import { parseDecimalText } from './exact-sum';
+import { normalizeHeader } from './fields';
+import { fingerprint, FingerprintSet } from './fingerprint';
+import { FormatDefinition, MICROSOFT_FORMATS } from './formats';
+import { ImportError, ImportErrorCode } from './import-error';
+import { ImportState } from './import-state';
+import { flattenItem, FlatItem, JsonItemScanner, JsonSyntaxError, parseJsonKeepingNumbers } from './json-items';
+import { LineBuilder } from './line-builder';
+import { RowContext } from './row-context';
+import { Sha256 } from './sha256';
+import { createTextDecoder, sniff, TextDecoderLike } from './text-decoding';
+import { BillLine, ContentHasher, ImportOptions, ImportResult, ImportSummary, InvoiceHeader, UsageAggregate } from './types';
+import { UsageAggregator } from './usage-aggregator';
+import { CurrencyReader, DateReader } from './value-parsers';
+import { readXlsxRows, XlsxError } from './xlsx';
+
+const TEXT_SLICE = 16 * 1024;
+
+type Phase = 'sniff' | 'text-start' | 'csv' | 'json' | 'zip' | 'failed';
+
+/**
+ * The one bill parser: push the file's bytes in chunks of any size (a Node stream, a browser
+ * ReadableStream, a worker's messages), then call finish(). It sniffs the container and encoding,
+ * detects the format from the header, converts rows as they complete and hashes every byte.
+ * In strict mode push()/finish() throw the first ImportError.
+ */
+export class BillImporter {
+  private readonly opts: ImportOptions;
+  private readonly formats: readonly FormatDefinition[];
+  private readonly hasher: ContentHasher;
+  private readonly state: ImportState;
+  private readonly maxRecordChars: number;
+  private byteLength = 0;
+  private phase: Phase = 'sniff';
+  private head: Uint8Array[] = [];
+  private headLength = 0;
+  private zipChunks: Uint8Array[] = [];
+  private decoder: TextDecoderLike | null = null;
+  private textStart = '';
+  private encoding: ImportSummary['encoding'] = 'utf-8';
+  private source: ImportSummary['source'] = 'unknown';
+  private readonly scanner = new CsvScanner();
+  private delimiterKnown = false;
+  private headerDone = false;
+  private readonly json = new JsonItemScanner();
+  private jsonIndex = 0;
+  private jsonObjectType: string | undefined;
+  private jsonSlotByKey: Map<string, number> | null = null;
+  private readonly invoices: InvoiceHeader[] = [];
+  private resolved: ResolvedColumns | null = null;
+  private lineBuilder: LineBuilder | null = null;
+  private aggregator: UsageAggregator | null = null;
+  private usage: UsageAggregate[] = [];
+  private readonly fp = new Uint32Array(2);
+  private readonly fpSet: FingerprintSet | null;
+  private finished = false;
+
+  constructor(options: ImportOptions = {}) {
+    this.opts = options;
+    this.formats = [...(options.profiles ?? []), ...MICROSOFT_FORMATS];
+    this.hasher = options.createHasher ? options.createHasher() : new Sha256();
+    this.state = new ImportState(options.fileName, options.mode === 'strict', options.maxErrors ?? 1000);
+    this.maxRecordChars = options.maxRecordChars ?? 8 * 1024 * 1024;
+    const dup = options.detectDuplicates ?? 'lines';
+    this.fpSet = dup === true || dup === 'all' ? new FingerprintSet() : null;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.finished) throw new Error('BillImporter: push() after finish()');
+    if (chunk.length === 0) return;
+    this.hasher.update(chunk);
+    this.byteLength += chunk.length;
+    switch (this.phase) {
+      case 'failed':
+        return;
+      case 'zip':
+        this.zipChunks.push(chunk.slice());
+        return;
+      case 'sniff':
+        this.head.push(chunk.slice());
+        this.headLength += chunk.length;
+        if (this.headLength >= 4) this.startFromHead();
+        return;
+      default:
+        // Decoded in 16 KiB slices: bigger strings go to V8's large-object space, which only a
+        // full GC frees, and peak memory then grows with the file instead of staying flat.
+        this.decodeAndFeed(chunk);
+    }
+  }
+
+  private decodeAndFeed(chunk: Uint8Array): void {
+    for (let at = 0; at < chunk.length && this.decoder !== null; at += TEXT_SLICE) {
+      this.feedText(this.decoder.decode(chunk.subarray(at, Math.min(chunk.length, at + TEXT_SLICE)), { stream: true }), false);
+    }
+  }
+
+  finish(): ImportResult {
+    if (!this.finished) {
+      this.finished = true;
+      if (this.phase === 'sniff') {
+        if (this.headLength === 0) this.fail('empty-file', 'the file is empty');
+        else this.startFromHead();
+      }
+      if (this.phase === 'zip') this.readXlsx();
+      else if (this.phase !== 'failed' && this.decoder !== null) this.feedText(this.decoder.decode(), true);
+      if (this.phase === 'text-start') this.fail('empty-file', 'the file holds no data (only blank text)');
+      if (this.aggregator !== null) this.usage = this.aggregator.finish();
+    }
+    return this.result();
+  }
+
+  // --- container and encoding ---------------------------------------------------------------
+
+  private startFromHead(): void {
+    const bytes = concat(this.head, this.headLength);
+    this.head = [];
+    const s = sniff(bytes);
+    if (s.container === 'zip') {
+      this.phase = 'zip';
+      this.source = 'xlsx';
+      this.encoding = 'zip';
+      this.zipChunks.push(bytes);
+      return;
+    }
+    this.encoding = s.encoding === 'utf-8' ? (s.bom ? 'utf-8-bom' : 'utf-8') : s.encoding;
+    this.decoder = createTextDecoder(s.encoding);
+    this.phase = 'text-start';
+    this.decodeAndFeed(bytes);
+  }
+
+  private feedText(text: string, final: boolean): void {
+    if (this.phase === 'text-start') {
+      this.textStart += text;
+      const first = /[^\s\uFEFF]/.exec(this.textStart);
+      if (first === null) {
+        // Only blank text so far; finish() reports an empty file if nothing else comes.
+        if (this.textStart.length > this.maxRecordChars) this.fail('empty-file', 'no data in the first characters of the file');
+        return;
+      } else {
+        const c = first[0];
+        text = this.textStart.replace(/^\uFEFF/, '');
+        this.textStart = '';
+        this.phase = c === '{' || c === '[' ? 'json' : 'csv';
+        this.source = this.phase === 'json' ? 'json' : 'csv';
+      }
+    }
+    if (this.phase === 'csv') this.feedCsv(text, final);
+    else if (this.phase === 'json') this.feedJson(text, final);
+  }
+
+  // --- CSV ------------------------------------------------------------------------------------
+
+  private feedCsv(text: string, final: boolean): void {
+    const sc = this.scanner;
+    sc.append(text);
+    if (!this.delimiterKnown) {
+      if (!final && sc.buffer.indexOf('\n') < 0) {
+        this.checkPending(sc.pending, 1);
+        return;
+      }
+      sc.detectDelimiter();
+      this.delimiterKnown = true;
+    }
+    for (;;) {
+      const status = sc.next(final);
+      if (status !== 'record') {
+        if (status === 'need-more') this.checkPending(sc.pending, sc.row + 1);
+        return;
+      }
+      if (!this.headerDone) {
+        const header = (sc.values as string[]).map((h) => h.trim());
+        if (header.every((h) => h === '')) continue;
+        this.headerDone = true;
+        if (!this.resolve(header, {})) return;
+        const r = this.resolved as ResolvedColumns;
+        sc.select(r.slotOfColumn, r.fields.length);
+        continue;
+      }
+      if (this.isBlankRecord()) continue;
+      if (sc.unterminatedQuote) {
+        this.state.rowsRead++;
+        this.state.rowsRejected++;
+        this.state.report({ code: 'malformed-file', row: sc.row, rawValue: sc.rawRecord().slice(0, 200), reason: 'a quoted field is not closed before the end of the file' });
+        continue;
+      }
+      if (this.lineBuilder !== null) this.lineBuilder.accept(sc.values, sc.row, sc.rawRecord());
+      else (this.aggregator as UsageAggregator).accept(sc.values, sc.row, this.csvDuplicateOf);
+      if (this.phase === 'failed') return;
+    }
+  }
+
+  /** Duplicate check of the scanner's current record (one bound function, no closure per row). */
+  private readonly csvDuplicateOf = (): number => {
+    const set = this.fpSet;
+    if (set === null) return 0;
+    const sc = this.scanner;
+    const buf = sc.buffer;
+    let end = sc.recordEnd;
+    while (end > sc.recordStart && (buf.charCodeAt(end - 1) === 10 || buf.charCodeAt(end - 1) === 13)) end--;
+    fingerprint(buf, sc.recordStart, end, this.fp);
+    return set.addOrGet(this.fp[0] as number, this.fp[1] as number, sc.row);
+  };
+
+  private isBlankRecord(): boolean {
+    const v = this.scanner.values;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== undefined && x !== '') return false;
+    }
+    return /^[\s,;\t"]*$/.test(this.scanner.rawRecord());
+  }
+
+  private checkPending(pending: number, row: number): void {
+    if (pending > this.maxRecordChars) {
+      this.fail('malformed-file', `a record longer than ${this.maxRecordChars} characters starts at row ${row} (probably a quote that is never closed)`, row);
+    }
+  }
+
+  // --- shared row path ------------------------------------------------------------------------
+
+  private resolve(header: string[], hint: { objectType?: string }): boolean {
+    const det = detectFormat(header, this.formats, { ...hint, forced: this.opts.format });
+    if (!det.ok) {
+      this.fail(det.code, det.reason, 1, det.column);
+      return false;
+    }
+    const r = det.resolved;
+    const hasMoney = r.slot.subtotal >= 0 || r.slot.total >= 0;
+    if (hasMoney && r.slot.currency < 0 && this.opts.defaultCurrency === undefined) {
+      const name = r.format.columns.currency?.[0] ?? 'Currency';
+      this.fail('missing-required-column', `${r.format.label}: required column ${name} is missing (or pass defaultCurrency)`, 1, name);
+      return false;
+    }
+    this.resolved = r;
+    const dates = new DateReader(r.format.dateOrder ?? 'mdy', this.source === 'xlsx');
+    const ctx = new RowContext(r, dates, new CurrencyReader());
+    const endExclusive = this.source === 'json' && r.format.jsonChargeEndExclusive === true;
+    const defaultCurrency = this.opts.defaultCurrency === undefined ? undefined : this.opts.defaultCurrency.trim().toUpperCase();
+    if (r.format.shape === 'daily') this.aggregator = new UsageAggregator(ctx, this.state, { defaultCurrency, endExclusive });
+    else this.lineBuilder = new LineBuilder(ctx, this.state, { defaultCurrency, endExclusive, detectDuplicates: this.opts.detectDuplicates !== false });
+    return true;
+  }
+
+  private acceptRow(values: (string | undefined)[], row: number, rawText: () => string, hashInto: () => void): void {
+    if (this.lineBuilder !== null) {
+      this.lineBuilder.accept(values, row, rawText());
+      return;
+    }
+    const agg = this.aggregator as UsageAggregator;
+    const set = this.fpSet;
+    agg.accept(values, row, () => {
+      if (set === null) return 0;
+      hashInto();
+      return set.addOrGet(this.fp[0] as number, this.fp[1] as number, row);
+    });
+  }
+
+  private fail(code: ImportErrorCode, reason: string, row = 0, column?: string): void {
+    this.phase = 'failed';
+    this.decoder = null;
+    this.zipChunks = [];
+    this.state.report({ code, row, column, reason });
+  }
+
+  // --- JSON -----------------------------------------------------------------------------------
+
+  private feedJson(text: string, final: boolean): void {
+    try {
+      this.json.feed(text, (item) => this.onJsonItem(item));
+      if (this.phase === 'failed') return;
+      if (final) this.json.end((item) => this.onJsonItem(item));
+      else this.checkPending(this.json.pending, this.jsonIndex + 1);
+    } catch (e) {
+      if (e instanceof JsonSyntaxError) this.fail('malformed-file', `not valid JSON: ${e.message}`, this.jsonIndex + 1);
+      else throw e;
+    }
+  }
+
+  private onJsonItem(itemText: string): void {
+    if (this.phase === 'failed') return;
+    const row = ++this.jsonIndex;
+    let item: FlatItem;
+    try {
+      item = flattenItem(parseJsonKeepingNumbers(itemText), itemText);
+    } catch (e) {
+      if (!(e instanceof JsonSyntaxError)) throw e;
+      this.state.rowsRead++;
+      this.state.rowsRejected++;
+      this.state.report({ code: 'malformed-file', row, rawValue: itemText.slice(0, 200), reason: `item is not valid JSON: ${e.message}` });
+      return;
+    }
+    const objectType = valueOf(item, 'attributes.objectType');
+    if (objectType !== undefined && objectType.toLowerCase() === 'invoice') {
+      this.readInvoiceHeader(item);
+      return;
+    }
+    if (this.jsonSlotByKey === null) {
+      this.jsonObjectType = objectType;
+      if (!this.resolve(item.keys, { objectType })) return;
+      const r = this.resolved as ResolvedColumns;
+      const map = new Map<string, number>();
+      item.keys.forEach((k, i) => {
+        const s = r.slotOfColumn[i] as number;
+        if (s >= 0) map.set(normalizeHeader(k), s);
+      });
+      this.jsonSlotByKey = map;
+    } else if (objectType !== undefined && this.jsonObjectType !== undefined && objectType.toLowerCase() !== this.jsonObjectType.toLowerCase()) {
+      this.state.rowsRead++;
+      this.state.rowsRejected++;
+      this.state.report({ code: 'unexpected-object-type', row, column: 'attributes.objectType', rawValue: objectType, reason: `item is a ${objectType}, the file's items are ${this.jsonObjectType}` });
+      return;
+    }
+    const r = this.resolved as ResolvedColumns;
+    const values = new Array<string | undefined>(r.fields.length).fill(undefined);
+    const map = this.jsonSlotByKey;
+    item.keys.forEach((k, i) => {
+      const s = map.get(normalizeHeader(k));
+      if (s !== undefined) values[s] = item.values[i];
+    });
+    this.acceptRow(values, row, () => itemText, () => fingerprint(itemText, 0, itemText.length, this.fp));
+  }
+
+  private readInvoiceHeader(item: FlatItem): void {
+    const st = this.state;
+    st.rowsRead++;
+    const id = valueOf(item, 'id') ?? '';
+    const header: { -readonly [K in keyof InvoiceHeader]: InvoiceHeader[K] } = { id };
+    const date = valueOf(item, 'invoiceDate');
+    if (date) header.invoiceDate = new DateReader().read(date) ?? undefined;
+    const total = valueOf(item, 'totalCharges');
+    if (total) header.totalCharges = parseDecimalText(total) ?? undefined;
+    const currency = valueOf(item, 'currencyCode');
+    if (currency) header.currency = new CurrencyReader().read(currency) ?? undefined;
+    const type = valueOf(item, 'invoiceType');
+    if (type) header.invoiceType = type;
+    if (id === '' || (total && header.totalCharges === undefined)) {
+      st.rowsRejected++;
+      st.report({ code: id === '' ? 'missing-value' : 'bad-number', row: this.jsonIndex, column: id === '' ? 'id' : 'totalCharges', rawValue: id === '' ? '' : total, reason: id === '' ? 'invoice without an id' : 'totalCharges is not a number' });
+      return;
+    }
+    for (const k of Object.keys(header) as (keyof InvoiceHeader)[]) if (header[k] === undefined) delete header[k];
+    this.invoices.push(header);
+    st.noteInvoice(id);
+    st.rowsAccepted++;
+  }
+
+  // --- xlsx -----------------------------------------------------------------------------------
+
+  private readXlsx(): void {
+    const bytes = concat(this.zipChunks, this.zipChunks.reduce((n, c) => n + c.length, 0));
+    this.zipChunks = [];
+    let rows;
+    try {
+      rows = readXlsxRows(bytes);
+    } catch (e) {
+      if (e instanceof XlsxError) {
+        this.fail('malformed-file', e.message);
+        return;
+      }
+      throw e;
+    }
+    let headerSeen = false;
+    for (const { row, cells } of rows) {
+      if (cells.every((c) => c.trim() === '')) continue;
+      if (!headerSeen) {
+        headerSeen = true;
+        if (!this.resolve(cells.map((c) => c.trim()), {})) return;
+        continue;
+      }
+      const r = this.resolved as ResolvedColumns;
+      const values = new Array<string | undefined>(r.fields.length).fill(undefined);
+      cells.forEach((c, i) => {
+        const s = i < r.slotOfColumn.length ? (r.slotOfColumn[i] as number) : -1;
+        if (s >= 0) values[s] = c;
+      });
+      const raw = cells.join('\u001f');
+      this.acceptRow(values, row, () => raw, () => fingerprint(raw, 0, raw.length, this.fp));
+      if (this.phase === 'failed') return;
+    }
+    if (!headerSeen) this.fail('empty-file', 'the worksheet is empty');
+  }
+
+  // --- result ---------------------------------------------------------------------------------
+
+  private result(): ImportResult {
+    const st = this.state;
+    const { byType, total } = st.totalsByChargeType();
+    const r = this.resolved;
+    const lines: readonly BillLine[] = this.lineBuilder?.lines ?? [];
+    const delimiter = this.source === 'csv' ? (String.fromCharCode(this.scanner.delimiter) as ',' | ';' | '\t') : undefined;
+    const summary: ImportSummary = {
+      ...(this.opts.fileName !== undefined ? { fileName: this.opts.fileName } : {}),
+      format: r?.format.id ?? null,
+      formatLabel: r?.format.label ?? null,
+      source: this.source,
+      encoding: this.encoding,
+      ...(delimiter !== undefined ? { delimiter } : {}),
+      contentHash: this.hasher.digestHex(),
+      byteLength: this.byteLength,
+      invoiceNumbers: st.invoiceNumbers,
+      period: st.minStart !== null && st.maxEndExclusive !== null ? { start: st.minStart, end: st.maxEndExclusive } : null,
+      currencies: st.currencies,
+      totalsByChargeType: byType,
+      total,
+      rowsRead: st.rowsRead,
+      rowsAccepted: st.rowsAccepted,
+      rowsRejected: st.rowsRejected,
+      lineCount: lines.length + this.usage.length,
+      columns: r?.headerOf ?? {},
+      unknownColumns: r?.unknownColumns ?? [],
+      invoices: this.invoices,
+      errorCount: st.errorCount,
+      errorsTruncated: st.errorCount > st.errors.length,
+      failed: this.phase === 'failed',
+    };
+    return { summary, lines, usage: this.usage, errors: st.errors as readonly ImportError[] };
+  }
+}
+
+function valueOf(item: FlatItem, key: string): string | undefined {
+  const want = normalizeHeader(key);
+  for (let i = 0; i < item.keys.length; i++) if (normalizeHeader(item.keys[i] as string) === want) return item.values[i];
+  return undefined;
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

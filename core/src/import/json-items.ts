@@ -1,0 +1,293 @@
+/**
+ * Streaming reader for Partner Center API JSON: a collection `{ "totalCount": n, "items": [ ... ] }`,
+ * a bare array of items, or a single object (GET /invoices/{id}). A boundary scanner follows string
+ * and nesting state across chunks and hands over each element of `items` as soon as it closes, so
+ * memory holds one item, not the page. Each item is then parsed by a small recursive-descent parser
+ * that keeps numbers as their source text: JSON.parse would turn 0.486031696515249 into a binary
+ * float before we could make a Decimal of it.
+ */
+/** A JSON number kept as its source text. */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+}
+
+export type JsonScalar = string | JsonNumber | boolean | null;
+export type JsonValue = JsonScalar | JsonValue[] | { [key: string]: JsonValue };
+
+export class JsonSyntaxError extends Error {}
+
+const MAX_DEPTH = 64;
+
+/** One item, flattened: "attributes.objectType" -> "LicenseBasedLineItem"; arrays of scalars joined by ";". */
+export interface FlatItem {
+  readonly keys: string[];
+  readonly values: string[];
+  readonly raw: string;
+}
+
+export class JsonItemScanner {
+  private buf = '';
+  private i = 0;
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private top: 'unknown' | 'object' | 'array' = 'unknown';
+  private itemsDepth = -1;
+  private itemsDone = false;
+  private itemStart = -1;
+  private itemIsObject = false;
+  private lastKey = '';
+  private stringStart = -1;
+  private pendingKey: string | null = null;
+  private topText: string[] = [];
+  private keepTop = true;
+  /** Text buffered for an unfinished item (callers refuse runaway items). */
+  get pending(): number {
+    return this.buf.length - (this.itemStart >= 0 ? this.itemStart : this.i);
+  }
+
+  /** Feeds decoded text; calls onItem with each complete item's JSON text. Throws JsonSyntaxError. */
+  feed(text: string, onItem: (itemText: string) => void): void {
+    this.buf += text;
+    const s = this.buf;
+    const len = s.length;
+    let i = this.i;
+    while (i < len) {
+      const c = s.charCodeAt(i);
+      if (this.inString) {
+        if (this.escape) this.escape = false;
+        else if (c === 92) this.escape = true;
+        else if (c === 34) {
+          this.inString = false;
+          if (this.depth === 1 && this.top === 'object') this.lastKey = s.slice(this.stringStart + 1, i);
+        }
+        i++;
+        continue;
+      }
+      switch (c) {
+        case 34: // "
+          this.inString = true;
+          this.stringStart = i;
+          break;
+        case 58: // :
+          if (this.depth === 1 && this.top === 'object') this.pendingKey = this.lastKey;
+          break;
+        case 44: // ,
+          if (this.depth === 1) this.pendingKey = null;
+          break;
+        case 123: // {
+        case 91: // [
+          if (this.depth === 0) {
+            if (this.top !== 'unknown') throw new JsonSyntaxError('more than one top-level JSON value');
+            this.top = c === 123 ? 'object' : 'array';
+            if (this.top === 'array') {
+              this.itemsDepth = 1;
+              this.keepTop = false;
+            }
+          } else if (this.depth === 1 && c === 91 && this.top === 'object' && this.pendingKey === 'items' && !this.itemsDone) {
+            this.itemsDepth = 2;
+            this.keepTop = false;
+          } else if (this.depth === this.itemsDepth && this.itemStart < 0) {
+            this.itemStart = i;
+            this.itemIsObject = c === 123;
+          }
+          this.depth++;
+          if (this.depth > 100000) throw new JsonSyntaxError('JSON nested too deeply');
+          break;
+        case 125: // }
+        case 93: // ]
+          this.depth--;
+          if (this.depth < 0) throw new JsonSyntaxError(`unexpected "${String.fromCharCode(c)}"`);
+          if (this.depth === this.itemsDepth && this.itemStart >= 0) {
+            const item = s.slice(this.itemStart, i + 1);
+            const wasObject = this.itemIsObject;
+            this.itemStart = -1;
+            if (wasObject) onItem(item);
+          } else if (this.depth === this.itemsDepth - 1 && this.itemsDepth === 2) {
+            this.itemsDepth = -1;
+            this.itemsDone = true;
+          }
+          break;
+        default:
+          break;
+      }
+      i++;
+    }
+    // Drop what is no longer needed: everything before the open item (or all of it).
+    const keepFrom = this.itemStart >= 0 ? this.itemStart : i;
+    if (this.keepTop && this.top === 'object') this.topText.push(s.slice(0, keepFrom));
+    this.buf = s.slice(keepFrom);
+    if (this.itemStart >= 0) this.itemStart -= keepFrom;
+    this.stringStart -= keepFrom;
+    this.i = i - keepFrom;
+  }
+
+  /**
+   * End of input. A single top-level object without `items` is itself the one item. Throws when
+   * the text ended inside a value.
+   */
+  end(onItem: (itemText: string) => void): void {
+    if (this.inString || this.depth !== 0) throw new JsonSyntaxError('JSON text ended inside a value');
+    if (this.top === 'unknown') throw new JsonSyntaxError('no JSON value');
+    if (this.top === 'object' && this.keepTop && this.itemsDepth < 0 && !this.itemsDone) {
+      onItem(this.topText.join('') + this.buf);
+    }
+    this.topText = [];
+  }
+}
+
+/** Parses one item's text, keeping numbers as text. */
+export function parseJsonKeepingNumbers(text: string): JsonValue {
+  const p = new Parser(text);
+  p.ws();
+  const v = p.value(0);
+  p.ws();
+  if (p.i !== text.length) throw new JsonSyntaxError(`unexpected text after the value at ${p.i}`);
+  return v;
+}
+
+class Parser {
+  i = 0;
+  constructor(private readonly s: string) {}
+
+  ws(): void {
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) this.i++;
+      else break;
+    }
+  }
+
+  value(depth: number): JsonValue {
+    if (depth > MAX_DEPTH) throw new JsonSyntaxError('JSON nested too deeply');
+    const s = this.s;
+    const c = s.charCodeAt(this.i);
+    if (c === 34) return this.string();
+    if (c === 123) {
+      this.i++;
+      const obj: { [key: string]: JsonValue } = {};
+      this.ws();
+      if (s.charCodeAt(this.i) === 125) {
+        this.i++;
+        return obj;
+      }
+      for (;;) {
+        this.ws();
+        if (s.charCodeAt(this.i) !== 34) throw new JsonSyntaxError(`expected a key at ${this.i}`);
+        const key = this.string();
+        this.ws();
+        if (s.charCodeAt(this.i) !== 58) throw new JsonSyntaxError(`expected ":" at ${this.i}`);
+        this.i++;
+        this.ws();
+        const v = this.value(depth + 1);
+        if (key !== '__proto__') obj[key] = v;
+        this.ws();
+        const d = s.charCodeAt(this.i++);
+        if (d === 125) return obj;
+        if (d !== 44) throw new JsonSyntaxError(`expected "," or "}" at ${this.i - 1}`);
+      }
+    }
+    if (c === 91) {
+      this.i++;
+      const arr: JsonValue[] = [];
+      this.ws();
+      if (s.charCodeAt(this.i) === 93) {
+        this.i++;
+        return arr;
+      }
+      for (;;) {
+        this.ws();
+        arr.push(this.value(depth + 1));
+        this.ws();
+        const d = s.charCodeAt(this.i++);
+        if (d === 93) return arr;
+        if (d !== 44) throw new JsonSyntaxError(`expected "," or "]" at ${this.i - 1}`);
+      }
+    }
+    if (s.startsWith('true', this.i)) {
+      this.i += 4;
+      return true;
+    }
+    if (s.startsWith('false', this.i)) {
+      this.i += 5;
+      return false;
+    }
+    if (s.startsWith('null', this.i)) {
+      this.i += 4;
+      return null;
+    }
+    const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    m.lastIndex = this.i;
+    const hit = m.exec(s);
+    if (hit === null || hit[0] === '') throw new JsonSyntaxError(`unexpected character at ${this.i}`);
+    this.i += hit[0].length;
+    return new JsonNumber(hit[0]);
+  }
+
+  string(): string {
+    const s = this.s;
+    let out = '';
+    let start = ++this.i;
+    for (;;) {
+      if (this.i >= s.length) throw new JsonSyntaxError('unterminated string');
+      const c = s.charCodeAt(this.i);
+      if (c === 34) {
+        out += s.slice(start, this.i);
+        this.i++;
+        return out;
+      }
+      if (c < 32) throw new JsonSyntaxError(`control character in a string at ${this.i}`);
+      if (c === 92) {
+        out += s.slice(start, this.i);
+        const e = s.charAt(this.i + 1);
+        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e === 'u') {
+          const hex = s.slice(this.i + 2, this.i + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonSyntaxError(`bad \\u escape at ${this.i}`);
+          out += String.fromCharCode(parseInt(hex, 16));
+          this.i += 6;
+        } else if (simple[e] !== undefined) {
+          out += simple[e];
+          this.i += 2;
+        } else throw new JsonSyntaxError(`bad escape at ${this.i}`);
+        start = this.i;
+        continue;
+      }
+      this.i++;
+    }
+  }
+}
+
+/** Flattens an item to path/value pairs: nested objects by dotted path, arrays of scalars joined. */
+export function flattenItem(value: JsonValue, raw: string): FlatItem {
+  const keys: string[] = [];
+  const values: string[] = [];
+  const walk = (v: JsonValue, path: string, depth: number): void => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber)) {
+      if (depth > 3) return;
+      for (const [k, child] of Object.entries(v as { [key: string]: JsonValue })) walk(child, path ? `${path}.${k}` : k, depth + 1);
+      return;
+    }
+    if (path === '') return;
+    if (Array.isArray(v)) {
+      if (v.every((x) => x === null || typeof x !== 'object' || x instanceof JsonNumber)) {
+        keys.push(path);
+        values.push(v.map(scalarText).join(';'));
+      }
+      return;
+    }
+    keys.push(path);
+    values.push(scalarText(v));
+  };
+  walk(value, '', 0);
+  return { keys, values, raw };
+}
+
+function scalarText(v: JsonValue): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof JsonNumber) return v.text;
+  return '';
+}

@@ -1,0 +1,252 @@
+import { CalendarDate, periodFromInclusive } from '../calendar';
+import { Decimal } from '../money';
+import { DecimalReader, ExactSum } from './exact-sum';
+import { ImportState } from './import-state';
+import { RowContext } from './row-context';
+import { UsageAggregate } from './types';
+import { chargeTypeKey, chargeTypeLabel } from './value-parsers';
+import { detach } from './detach';
+
+interface Bucket {
+  readonly firstRow: number;
+  readonly values: (string | undefined)[];
+  readonly subscriptionId: string;
+  readonly meterId: string;
+  readonly chargeStart: CalendarDate;
+  readonly chargeEndInclusive: CalendarDate;
+  readonly chargeTypeText: string;
+  readonly chargeTypeKey: string;
+  readonly currency: string;
+  pricingCurrency: string | undefined;
+  rowCount: number;
+  firstUsage: CalendarDate;
+  lastUsage: CalendarDate;
+  readonly quantity: ExactSum;
+  readonly amount: ExactSum;
+  pricing: ExactSum | null;
+}
+
+/**
+ * Aggregates daily usage rows while streaming, per subscription x meter x charge period x charge
+ * type (charge type is part of the key so a refund is never netted silently into a charge). Each
+ * bucket keeps exact sums, the row count and the first/last usage date; memory grows with the
+ * number of buckets, not rows. This is the hot loop of a million-row file: no Decimal per row,
+ * cached date and currency parsing, and each row is validated fully before it touches a sum.
+ */
+export class UsageAggregator {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly qty = new DecimalReader();
+  private readonly amt = new DecimalReader();
+  private readonly prc = new DecimalReader();
+  private readonly ctKeys = new Map<string, string>();
+  private lastInvoice: string | undefined = undefined;
+  private readonly s;
+
+  constructor(
+    private readonly ctx: RowContext,
+    private readonly state: ImportState,
+    private readonly opts: { readonly defaultCurrency?: string; readonly endExclusive: boolean },
+  ) {
+    const slot = ctx.resolved.slot;
+    this.s = {
+      sub: slot.subscriptionId,
+      meter: slot.meterId,
+      start: slot.chargeStartDate,
+      end: slot.chargeEndDate,
+      usage: slot.usageDate,
+      qty: slot.quantity,
+      amt: slot.subtotal,
+      prc: slot.pricingSubtotal,
+      cur: slot.currency,
+      pcur: slot.pricingCurrency,
+      ct: slot.chargeType,
+      inv: slot.invoiceNumber,
+    };
+  }
+
+  /** `duplicateOf` returns the earlier row with identical text, or 0; called only for valid rows. */
+  accept(values: (string | undefined)[], row: number, duplicateOf: () => number): void {
+    const st = this.state;
+    const s = this.s;
+    const ctx = this.ctx;
+    st.rowsRead++;
+    let bad = false;
+    const sub = values[s.sub] ?? '';
+    const meter = values[s.meter] ?? '';
+    const startText = values[s.start] ?? '';
+    const endText = values[s.end] ?? '';
+    const usageText = values[s.usage] ?? '';
+    const dates = ctx.dates;
+    const start = dates.read(startText);
+    const endRaw = dates.read(endText);
+    const usage = dates.read(usageText);
+    const qtyOk = this.qty.read(values[s.qty] ?? '');
+    const amtOk = s.amt < 0 || this.amt.read(values[s.amt] ?? '');
+    const prcText = s.prc >= 0 ? (values[s.prc] ?? '') : '';
+    const prcOk = prcText === '' || this.prc.read(prcText);
+    let currency: string | null = null;
+    if (s.cur >= 0) currency = ctx.currencies.read(values[s.cur] ?? '');
+    else currency = this.opts.defaultCurrency ?? '';
+    if (sub === '' || meter === '' || start === null || endRaw === null || usage === null || !qtyOk || !amtOk || !prcOk || currency === null) bad = true;
+    const end = endRaw === null ? null : this.opts.endExclusive ? ((endRaw - 1) as CalendarDate) : endRaw;
+    if (!bad && (end as CalendarDate) < (start as CalendarDate)) bad = true;
+    if (!bad && currency !== '' && currency !== st.billingCurrency) {
+      if (st.billingCurrency === null) {
+        st.billingCurrency = currency as string;
+        st.noteCurrency(currency as string);
+      } else bad = true;
+    }
+    if (bad) {
+      this.reject(values, row, start, end, usage, qtyOk, amtOk, prcOk, currency);
+      return;
+    }
+    const dup = duplicateOf();
+    if (dup > 0) {
+      ctx.start(values, row);
+      ctx.issue('duplicate-row', undefined, '', `the same usage row as row ${dup}`);
+      this.flush();
+      return;
+    }
+    const ctText = s.ct >= 0 ? (values[s.ct] ?? '') : '';
+    let ctKey = this.ctKeys.get(ctText);
+    if (ctKey === undefined) {
+      ctKey = chargeTypeKey(ctText);
+      if (this.ctKeys.size < 1000) this.ctKeys.set(detach(ctText), ctKey);
+    }
+    const key = `${sub}\u001f${meter}\u001f${start}\u001f${end}\u001f${ctKey}`;
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      b = {
+        firstRow: row,
+        values: values.map(detach),
+        subscriptionId: detach(sub.trim()),
+        meterId: detach(meter.trim()),
+        chargeStart: start as CalendarDate,
+        chargeEndInclusive: end as CalendarDate,
+        chargeTypeText: detach(ctText),
+        chargeTypeKey: ctKey,
+        currency: currency as string,
+        pricingCurrency: undefined,
+        rowCount: 0,
+        firstUsage: usage as CalendarDate,
+        lastUsage: usage as CalendarDate,
+        quantity: new ExactSum(),
+        amount: new ExactSum(),
+        pricing: null,
+      };
+      this.buckets.set(key, b);
+      st.notePeriod(periodFromInclusive(b.chargeStart, b.chargeEndInclusive));
+    }
+    b.rowCount++;
+    if ((usage as number) < b.firstUsage) b.firstUsage = usage as CalendarDate;
+    if ((usage as number) > b.lastUsage) b.lastUsage = usage as CalendarDate;
+    b.quantity.addRead(this.qty);
+    if (s.amt >= 0) b.amount.addRead(this.amt);
+    if (prcText !== '') {
+      (b.pricing ??= new ExactSum()).addRead(this.prc);
+      if (b.pricingCurrency === undefined && s.pcur >= 0) b.pricingCurrency = ctx.currencies.read(values[s.pcur] ?? '') ?? undefined;
+    }
+    if (s.inv >= 0) {
+      const inv = values[s.inv];
+      if (inv !== this.lastInvoice) {
+        this.lastInvoice = detach(inv);
+        st.noteInvoice(inv?.trim());
+      }
+    }
+    st.rowsAccepted++;
+  }
+
+  /** Slow path: work out every reason a row failed, for the report. */
+  private reject(
+    values: (string | undefined)[],
+    row: number,
+    start: CalendarDate | null,
+    end: CalendarDate | null,
+    usage: CalendarDate | null,
+    qtyOk: boolean,
+    amtOk: boolean,
+    prcOk: boolean,
+    currency: string | null,
+  ): void {
+    const ctx = this.ctx;
+    ctx.start(values, row);
+    ctx.requireText('subscriptionId');
+    ctx.requireText('meterId');
+    if (start === null) ctx.date('chargeStartDate', true);
+    if (end === null) ctx.date('chargeEndDate', true);
+    if (usage === null) ctx.date('usageDate', true);
+    if (start !== null && end !== null && end < start) {
+      ctx.issue('bad-date', 'chargeEndDate', ctx.raw('chargeEndDate') ?? '', `${ctx.column('chargeEndDate')} is before ${ctx.column('chargeStartDate')}`);
+    }
+    if (!qtyOk) ctx.issue('bad-number', 'quantity', ctx.raw('quantity') ?? '', `${ctx.column('quantity')} is not a decimal number`);
+    if (!amtOk) ctx.issue('bad-number', 'subtotal', ctx.raw('subtotal') ?? '', `${ctx.column('subtotal')} is not a decimal number`);
+    if (!prcOk) ctx.issue('bad-number', 'pricingSubtotal', ctx.raw('pricingSubtotal') ?? '', `${ctx.column('pricingSubtotal')} is not a decimal number`);
+    if (currency === null) ctx.currency('currency', undefined);
+    else if (ctx.issues.length === 0 && currency !== '' && currency !== this.state.billingCurrency) {
+      this.state.noteCurrency(currency);
+      ctx.issue('mixed-currencies', 'currency', ctx.raw('currency') ?? currency, `billing currency ${currency} differs from the file's ${this.state.billingCurrency ?? ''}`);
+    }
+    if (ctx.issues.length === 0) ctx.issue('missing-value', undefined, '', 'row refused');
+    this.flush();
+  }
+
+  private flush(): void {
+    this.state.rowsRejected++;
+    for (const i of this.ctx.issues) this.state.report(i);
+  }
+
+  /** The aggregates, sorted by first row, with exact Decimal sums. Also fills the header totals. */
+  finish(): UsageAggregate[] {
+    const slot = this.ctx.resolved.slot;
+    const out: UsageAggregate[] = [];
+    const text = (b: Bucket, s: number): string | undefined => {
+      if (s < 0) return undefined;
+      const v = b.values[s]?.trim();
+      return v === undefined || v === '' ? undefined : v;
+    };
+    for (const b of [...this.buckets.values()].sort((x, y) => x.firstRow - y.firstRow)) {
+      const quantity = b.quantity.toDecimal();
+      const amount: Decimal = b.amount.toDecimal();
+      const label = chargeTypeLabel(b.chargeTypeText);
+      const agg: UsageAggregate = {
+        kind: 'usage',
+        format: this.ctx.resolved.format.id,
+        firstRow: b.firstRow,
+        subscriptionId: b.subscriptionId,
+        meterId: b.meterId,
+        chargeType: label,
+        chargeTypeKey: b.chargeTypeKey,
+        chargeStart: b.chargeStart,
+        chargeEndInclusive: b.chargeEndInclusive,
+        period: periodFromInclusive(b.chargeStart, b.chargeEndInclusive),
+        currency: b.currency,
+        rowCount: b.rowCount,
+        firstUsageDate: b.firstUsage,
+        lastUsageDate: b.lastUsage,
+        quantity,
+        amount,
+      };
+      const optional: Record<string, string | Decimal | undefined> = {
+        invoiceNumber: text(b, slot.invoiceNumber),
+        customerId: text(b, slot.customerId),
+        customerName: text(b, slot.customerName),
+        customerDomain: text(b, slot.customerDomain),
+        resellerMpnId: text(b, slot.resellerMpnId),
+        subscriptionDescription: text(b, slot.subscriptionDescription),
+        productId: text(b, slot.productId),
+        skuId: text(b, slot.skuId),
+        productName: text(b, slot.productName),
+        skuName: text(b, slot.skuName),
+        meterName: text(b, slot.meterName),
+        meterCategory: text(b, slot.meterCategory),
+        unit: text(b, slot.unit),
+        pricingAmount: b.pricing?.toDecimal(),
+        pricingCurrency: b.pricingCurrency,
+      };
+      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (agg as unknown as Record<string, unknown>)[k] = v;
+      out.push(agg);
+      this.state.addTotal(b.chargeTypeKey, label, b.rowCount, amount, quantity);
+    }
+    return out;
+  }
+}
