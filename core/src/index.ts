@@ -8,3 +8,6 @@ export * from './nce/charge-dates';
 export * from './nce/rounding-rules';
 export * from './nce/charges';
 export * from './nce/policy';
+export * from './reconcile';
+export * from './import';
+export * from './invoicing';

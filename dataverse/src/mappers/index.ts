@@ -1,3 +1,4 @@
 export * from './values';
 export * from './ledger';
 export * from './offer';
+export * from './recon-input';

@@ -1,0 +1,212 @@
+import { dateOf, formatIso, period, toYmd, type CalendarDate, type Period } from '../calendar';
+import type { BillLine, UsageAggregate } from '../import/types';
+import { Decimal, roundHalfUp, toDecimal, type CurrencyCode } from '../money';
+import { expectedCharges, type ChargeLine } from '../nce/charges';
+import { ALL_CATEGORIES, type ReconCategory } from './categories';
+import { compareSubscription, type CompareContext } from './compare';
+import { SubscriptionMatcher } from './matching';
+import type { CategoryTotal, ReconInput, ReconItem, ReconResult, ReconSubscription } from './model';
+
+const ZERO = new Decimal(0);
+const DEFAULT_TOLERANCE = new Decimal('0.01');
+
+type Draft = Omit<ReconItem, 'key'>;
+
+/** The calendar months the bill's order dates (or charge starts) fall in: [first of month, first of next). */
+export function billPeriodOf(lines: readonly BillLine[], usage: readonly UsageAggregate[]): Period | null {
+  const dates: CalendarDate[] = [...lines.map((l) => l.orderDate ?? l.chargeStart), ...usage.map((u) => u.chargeStart)];
+  if (dates.length === 0) return null;
+  const min = toYmd(Math.min(...dates) as CalendarDate);
+  const max = toYmd(Math.max(...dates) as CalendarDate);
+  const end = max.month === 12 ? dateOf(max.year + 1, 1, 1) : dateOf(max.year, max.month + 1, 1);
+  return period(dateOf(min.year, min.month, 1), end);
+}
+
+function lineOnly(category: ReconCategory, line: BillLine | UsageAggregate, explanation: string, subscription?: ReconSubscription): Draft {
+  const isUsage = line.kind === 'usage';
+  return {
+    category,
+    subscriptionId: subscription?.id,
+    vendorSubscriptionId: line.subscriptionId,
+    customerId: subscription?.customerId,
+    customerName: line.customerName ?? subscription?.customerName,
+    productName: line.productName,
+    chargeType: line.chargeType,
+    referenceId: isUsage ? undefined : line.referenceId,
+    chargeStart: line.chargeStart,
+    chargeEndInclusive: line.chargeEndInclusive,
+    billedLines: isUsage ? [] : [line],
+    billedUsage: isUsage ? [line] : [],
+    expectedLines: [],
+    billedQuantity: line.quantity,
+    expectedQuantity: category === 'exactMatch' ? line.quantity : ZERO,
+    billedAmount: line.amount,
+    expectedAmount: category === 'exactMatch' ? line.amount : ZERO,
+    variance: category === 'exactMatch' ? ZERO : line.amount,
+    explanation,
+  };
+}
+
+/** Customer money for a vendor amount: the same proration at the customer's unit price. */
+function customerAmountFor(s: ReconSubscription, vendorAmount: Decimal, currency: CurrencyCode | null): Decimal | undefined {
+  if (s.kind === 'usage') {
+    return s.usageMarkupPercent === undefined ? undefined : roundHalfUp(vendorAmount.times(s.usageMarkupPercent.plus(100)).div(100), 2);
+  }
+  const vendorUnit = s.offer ? toDecimal(s.offer.unitPrice) : undefined;
+  if (!s.customerUnitPrice || !vendorUnit || vendorUnit.isZero()) return undefined;
+  if (s.customerCurrency !== s.offer?.pricingCurrency || s.customerCurrency !== currency) return undefined;
+  return roundHalfUp(vendorAmount.times(s.customerUnitPrice).div(vendorUnit), 2);
+}
+
+/** Reconciles one vendor bill against the CRM ledger: every bill line ends in exactly one item. */
+export function reconcile(input: ReconInput): ReconResult {
+  const options = input.options ?? {};
+  const tolerance = options.tolerancePerUnit ?? DEFAULT_TOLERANCE;
+  const vendor = (options.vendor ?? 'Microsoft').toLowerCase();
+  const billPeriod = options.billPeriod ?? billPeriodOf(input.lines, input.usage);
+  const currency = input.lines[0]?.currency ?? input.usage[0]?.currency ?? null;
+
+  const billedIds = new Set([...input.lines, ...input.usage].map((l) => l.subscriptionId.trim().toLowerCase()));
+  const matcher = new SubscriptionMatcher(input.subscriptions, billedIds);
+  const drafts: Draft[] = [];
+  const billedBySubscription = new Map<ReconSubscription, BillLine[]>();
+  const usageBySubscription = new Map<ReconSubscription, UsageAggregate[]>();
+
+  for (const line of [...input.lines, ...input.usage]) {
+    const outcome = matcher.match(line);
+    if (outcome.kind === 'unknown') {
+      drafts.push(lineOnly('unknownInCrm', line, `subscription ${line.subscriptionId} of ${line.customerName ?? line.customerId ?? 'an unknown customer'} is not in CRM`));
+    } else if (outcome.kind === 'ambiguous') {
+      const names = outcome.candidates.map((c) => c.vendorSubscriptionId ?? c.id).join(', ');
+      drafts.push(lineOnly('ambiguousMatch', line, `subscription ${line.subscriptionId} is not in CRM and ${outcome.candidates.length} CRM subscriptions of the same customer and product could be it (${names})`));
+    } else if (line.kind === 'usage') {
+      const list = usageBySubscription.get(outcome.subscription) ?? [];
+      list.push(line);
+      usageBySubscription.set(outcome.subscription, list);
+    } else {
+      const list = billedBySubscription.get(outcome.subscription) ?? [];
+      list.push(line);
+      billedBySubscription.set(outcome.subscription, list);
+    }
+  }
+
+  // Expected lines belong to the subscription they name: a partial conversion's target line is
+  // produced by the source ledger but billed on the target subscription.
+  const byVendorId = new Map(input.subscriptions.filter((s) => s.vendorSubscriptionId).map((s) => [s.vendorSubscriptionId!.trim().toLowerCase(), s]));
+  const expectedBySubscription = new Map<ReconSubscription, ChargeLine[]>();
+  let expectedTotal = ZERO;
+  for (const s of input.subscriptions) {
+    if (s.kind !== 'licence' || !s.ledger || !s.offer || !billPeriod || s.vendor.toLowerCase() !== vendor) continue;
+    // Microsoft's own exchange rate of the month, when the bill carries one.
+    const rated = (billedBySubscription.get(s) ?? []).find((b) => b.exchangeRate && b.pricingCurrency && b.pricingCurrency !== b.currency);
+    const offer = rated ? { ...s.offer, billingCurrency: rated.currency, pcToBcExchangeRate: rated.exchangeRate! } : s.offer;
+    for (const e of expectedCharges(s.ledger, offer, { from: billPeriod.start, to: billPeriod.end })) {
+      const owner = byVendorId.get(e.subscriptionId.trim().toLowerCase()) ?? s;
+      const list = expectedBySubscription.get(owner) ?? [];
+      list.push(e);
+      expectedBySubscription.set(owner, list);
+      expectedTotal = expectedTotal.plus(e.subtotal);
+    }
+  }
+
+  let margin = ZERO;
+  let leakage = ZERO;
+  for (const s of input.subscriptions) {
+    const billed = billedBySubscription.get(s) ?? [];
+    const usage = usageBySubscription.get(s) ?? [];
+    const expected = expectedBySubscription.get(s) ?? [];
+
+    if (billed.length > 0 || expected.length > 0) {
+      const ctx: CompareContext = {
+        subscription: s,
+        tolerancePerUnit: tolerance,
+        cancelledOn: (date) => (s.ledger ? s.ledger.stateAt(date as CalendarDate).status === 'cancelled' : s.status === 'cancelled'),
+      };
+      if (s.kind === 'usage') {
+        for (const b of billed) drafts.push(lineOnly('unexpectedChargeType', b, `licence charge "${b.chargeType}" on an Azure plan subscription`, s));
+      } else {
+        drafts.push(...compareSubscription(ctx, billed, expected));
+      }
+    }
+    for (const u of usage) {
+      if (s.contractId) {
+        expectedTotal = expectedTotal.plus(u.amount);
+        drafts.push(lineOnly('exactMatch', u, `usage as Microsoft rated it: ${u.rowCount} daily rows ${formatIso(u.firstUsageDate)}..${formatIso(u.lastUsageDate)}, re-billed under contract ${s.contractId}`, s));
+      } else {
+        drafts.push(lineOnly('usageWithoutContract', u, `${u.rowCount} daily usage rows (${u.amount.toFixed(2)}) on a subscription no billing contract re-bills`, s));
+      }
+    }
+
+    const vendorCost = [...billed, ...usage].reduce((sum, l) => sum.plus(l.amount), ZERO);
+    const customer = customerAmountFor(s, vendorCost, currency);
+    if (customer !== undefined && !vendorCost.isZero()) {
+      const subscriptionMargin = customer.minus(vendorCost);
+      margin = margin.plus(subscriptionMargin);
+      if (subscriptionMargin.isNegative() && vendorCost.isPositive()) {
+        drafts.push(subscriptionFinding(s, 'negativeMargin', subscriptionMargin, customer, vendorCost, `the customer pays ${customer.toFixed(2)} for what costs ${vendorCost.toFixed(2)}`));
+      }
+    }
+    if (options.customerRevenue && billPeriod && vendorCost.isPositive()) {
+      const invoiced = options.customerRevenue.billedToCustomer(s.id, billPeriod);
+      if (invoiced === undefined || invoiced.isZero()) {
+        leakage = leakage.plus(vendorCost);
+        drafts.push(subscriptionFinding(s, 'revenueLeakage', vendorCost, ZERO, vendorCost, `vendor cost ${vendorCost.toFixed(2)} has no customer invoice line in the period`));
+      }
+    }
+  }
+
+  const billedTotal = [...input.lines, ...input.usage].reduce((sum, l) => sum.plus(l.amount), ZERO);
+  const items = withKeys(sortDrafts(drafts));
+  return {
+    currency,
+    billPeriod,
+    items,
+    totals: { billed: billedTotal, expected: expectedTotal, variance: billedTotal.minus(expectedTotal), leakage, margin },
+    byCategory: totalsByCategory(items),
+    billLineCount: input.lines.length + input.usage.length,
+  };
+}
+
+function subscriptionFinding(s: ReconSubscription, category: ReconCategory, money: Decimal, customer: Decimal, vendorCost: Decimal, explanation: string): Draft {
+  return {
+    category,
+    subscriptionId: s.id,
+    vendorSubscriptionId: s.vendorSubscriptionId,
+    customerId: s.customerId,
+    customerName: s.customerName,
+    productName: s.offer?.productName,
+    billedLines: [],
+    billedUsage: [],
+    expectedLines: [],
+    billedAmount: vendorCost,
+    expectedAmount: customer,
+    variance: money,
+    explanation,
+  };
+}
+
+function sortDrafts(drafts: Draft[]): Draft[] {
+  const text = (d: Draft) => [d.customerName ?? '', d.vendorSubscriptionId ?? d.subscriptionId ?? '', String(d.chargeStart ?? 0).padStart(8, '0'), d.chargeType ?? '', d.category, d.referenceId ?? '', d.billedAmount.toFixed(2)].join('\u0000');
+  return drafts.map((d) => ({ d, t: text(d) })).sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).map((x) => x.d);
+}
+
+/** Keys from what the finding is about, numbered when two findings are otherwise identical. */
+function withKeys(drafts: Draft[]): ReconItem[] {
+  const used = new Map<string, number>();
+  return drafts.map((d) => {
+    const base = [d.category, d.subscriptionId ?? d.vendorSubscriptionId ?? '', d.chargeType ?? '', d.chargeStart === undefined ? '' : formatIso(d.chargeStart), d.referenceId ?? '', d.billedAmount.isNegative() ? '-' : '+'].join('|');
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    return { key: n === 1 ? base : `${base}#${n}`, ...d };
+  });
+}
+
+function totalsByCategory(items: readonly ReconItem[]): Record<ReconCategory, CategoryTotal> {
+  const out = {} as Record<ReconCategory, CategoryTotal>;
+  for (const c of ALL_CATEGORIES) out[c] = { count: 0, amount: ZERO };
+  for (const item of items) {
+    const t = out[item.category];
+    out[item.category] = { count: t.count + 1, amount: t.amount.plus(item.variance) };
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+export * from './categories';
+export * from './model';
+export * from './matching';
+export { compareSubscription } from './compare';
+export { reconcile, billPeriodOf } from './engine';
+export * from './report';

@@ -1,0 +1,144 @@
+import { formatIso, formatPeriod } from '../calendar';
+import type { Decimal } from '../money';
+import { ALL_CATEGORIES, CATEGORY_LABELS, isExplained } from './categories';
+import type { ReconItem, ReconResult } from './model';
+
+/**
+ * Reports of a reconciliation run: a console summary, JSON, CSV and a static HTML page. Pure
+ * string building; the caller writes the files.
+ */
+
+const money = (d: Decimal): string => d.toFixed(2);
+
+function pad(text: string, width: number, right = false): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+export function summaryTable(result: ReconResult): string {
+  const t = result.totals;
+  const currency = result.currency ?? '';
+  const lines = [
+    `Reconciliation ${result.billPeriod ? formatPeriod(result.billPeriod) : '(empty bill)'} ${currency}`.trim(),
+    `  bill lines: ${result.billLineCount}   billed ${money(t.billed)}   expected ${money(t.expected)}   variance ${money(t.variance)}   leakage ${money(t.leakage)}   margin ${money(t.margin)}`,
+    '',
+    `  ${pad('category', 36)}${pad('count', 7, true)}${pad('amount', 14, true)}`,
+  ];
+  for (const c of ALL_CATEGORIES) {
+    const total = result.byCategory[c];
+    if (total.count === 0) continue;
+    lines.push(`  ${pad(CATEGORY_LABELS[c], 36)}${pad(String(total.count), 7, true)}${pad(money(total.amount), 14, true)}`);
+  }
+  const open = result.items.filter((i) => !isExplained(i.category)).length;
+  lines.push('', `  ${result.items.length - open} explained, ${open} to review`);
+  return lines.join('\n');
+}
+
+function itemJson(item: ReconItem) {
+  return {
+    key: item.key,
+    category: item.category,
+    subscriptionId: item.subscriptionId ?? null,
+    vendorSubscriptionId: item.vendorSubscriptionId ?? null,
+    customerName: item.customerName ?? null,
+    productName: item.productName ?? null,
+    chargeType: item.chargeType ?? null,
+    referenceId: item.referenceId ?? null,
+    chargeStart: item.chargeStart === undefined ? null : formatIso(item.chargeStart),
+    chargeEnd: item.chargeEndInclusive === undefined ? null : formatIso(item.chargeEndInclusive),
+    billedQuantity: item.billedQuantity?.toFixed() ?? null,
+    expectedQuantity: item.expectedQuantity?.toFixed() ?? null,
+    billedAmount: item.billedAmount.toFixed(),
+    expectedAmount: item.expectedAmount.toFixed(),
+    variance: item.variance.toFixed(),
+    rule: item.rule ?? null,
+    explanation: item.explanation,
+    billRows: [...item.billedLines.map((l) => l.row), ...item.billedUsage.map((u) => u.firstRow)],
+  };
+}
+
+/** JSON with amounts as exact decimal strings (never floats) and dates as ISO dates. */
+export function resultToJson(result: ReconResult): string {
+  const byCategory = Object.fromEntries(ALL_CATEGORIES.map((c) => [c, { count: result.byCategory[c].count, amount: result.byCategory[c].amount.toFixed() }]));
+  return JSON.stringify(
+    {
+      currency: result.currency,
+      billPeriod: result.billPeriod ? { start: formatIso(result.billPeriod.start), end: formatIso(result.billPeriod.end) } : null,
+      billLineCount: result.billLineCount,
+      totals: Object.fromEntries(Object.entries(result.totals).map(([k, v]) => [k, (v as Decimal).toFixed()])),
+      byCategory,
+      items: result.items.map(itemJson),
+    },
+    null,
+    2,
+  );
+}
+
+/**
+ * A CSV cell from text that came from a bill or CRM. Text starting with = + - @ or a control
+ * character is prefixed with an apostrophe so a spreadsheet shows it instead of running it.
+ */
+export function csvText(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const CSV_HEADER = ['Key', 'Category', 'Customer', 'Vendor subscription id', 'Product', 'Charge type', 'Charge start', 'Charge end', 'Reference id', 'Billed quantity', 'Expected quantity', 'Billed', 'Expected', 'Variance', 'Rule', 'Explanation'];
+
+export function resultToCsv(result: ReconResult): string {
+  const rows = result.items.map((i) =>
+    [
+      csvText(i.key),
+      csvText(CATEGORY_LABELS[i.category]),
+      csvText(i.customerName ?? ''),
+      csvText(i.vendorSubscriptionId ?? ''),
+      csvText(i.productName ?? ''),
+      csvText(i.chargeType ?? ''),
+      i.chargeStart === undefined ? '' : formatIso(i.chargeStart),
+      i.chargeEndInclusive === undefined ? '' : formatIso(i.chargeEndInclusive),
+      csvText(i.referenceId ?? ''),
+      i.billedQuantity?.toFixed() ?? '',
+      i.expectedQuantity?.toFixed() ?? '',
+      money(i.billedAmount),
+      money(i.expectedAmount),
+      money(i.variance),
+      i.rule ?? '',
+      csvText(i.explanation),
+    ].join(','),
+  );
+  return [CSV_HEADER.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** A self-contained page (no script, no outside resource); every value is escaped. */
+export function resultToHtml(result: ReconResult): string {
+  const t = result.totals;
+  const cell = (text: string, numeric = false) => `<td${numeric ? ' class="n"' : ''}>${escapeHtml(text)}</td>`;
+  const categories = ALL_CATEGORIES.filter((c) => result.byCategory[c].count > 0)
+    .map((c) => `<tr>${cell(CATEGORY_LABELS[c])}${cell(String(result.byCategory[c].count), true)}${cell(money(result.byCategory[c].amount), true)}</tr>`)
+    .join('\n');
+  const items = result.items
+    .filter((i) => !isExplained(i.category))
+    .map((i) => `<tr>${cell(CATEGORY_LABELS[i.category])}${cell(i.customerName ?? '')}${cell(i.vendorSubscriptionId ?? '')}${cell(i.chargeType ?? '')}${cell(i.chargeStart === undefined ? '' : formatIso(i.chargeStart))}${cell(money(i.billedAmount), true)}${cell(money(i.expectedAmount), true)}${cell(money(i.variance), true)}${cell(i.explanation)}</tr>`)
+    .join('\n');
+  const title = `Reconciliation ${result.billPeriod ? formatPeriod(result.billPeriod) : ''} ${result.currency ?? ''}`.trim();
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:Segoe UI,Arial,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}</style>
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<table><tr><th>Bill lines</th><th>Billed</th><th>Expected</th><th>Variance</th><th>Leakage</th><th>Margin</th></tr>
+<tr>${cell(String(result.billLineCount), true)}${cell(money(t.billed), true)}${cell(money(t.expected), true)}${cell(money(t.variance), true)}${cell(money(t.leakage), true)}${cell(money(t.margin), true)}</tr></table>
+<h2>By category</h2>
+<table><tr><th>Category</th><th>Count</th><th>Amount</th></tr>
+${categories}
+</table>
+<h2>To review</h2>
+<table><tr><th>Category</th><th>Customer</th><th>Subscription</th><th>Charge</th><th>Start</th><th>Billed</th><th>Expected</th><th>Variance</th><th>Why</th></tr>
+${items}
+</table>
+</body></html>
+`;
+}

@@ -1,0 +1,126 @@
+/**
+ * npm run reconcile -- --bill <file> [--bill <usage file>] --org <snapshot.json>
+ *                      [--period YYYY-MM] [--tolerance 0.01] [--json | --csv <out> | --html <out>]
+ * Reads the vendor bill(s) with the importer and the CRM snapshot, reconciles, prints the summary
+ * and writes the report. Exits non-zero only on unusable input, saying which file and why.
+ */
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { Decimal, monthPeriod, reconcile, resultToCsv, resultToHtml, resultToJson, summaryTable, type ReconResult } from '../core/src';
+import { importBill } from '../core/src/import/stream-adapters';
+import type { BillLine, UsageAggregate } from '../core/src/import/types';
+import { reconSubscriptionsFromRows, type ReconRows } from '../dataverse/src/mappers';
+import { parseArgs, UsageError } from './cli-args';
+
+export class InputError extends Error {}
+
+export interface ReconcileFiles {
+  readonly bills: readonly string[];
+  readonly org: string;
+  readonly period?: string;
+  readonly tolerance?: string;
+}
+
+/** The snapshot's tables, checked for the format marker and the tables reconciliation needs. */
+export function readSnapshot(file: string): ReconRows {
+  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const snapshot = json as { format?: unknown; version?: unknown; tables?: Record<string, unknown> };
+  if (snapshot.format !== 'cspb-snapshot' || snapshot.version !== 1) throw new InputError(`${file}: not a cspb-snapshot version 1 file (format: ${String(snapshot.format)}, version: ${String(snapshot.version)})`);
+  const tables = snapshot.tables ?? {};
+  for (const name of ['account', 'cspb_offer', 'cspb_billingcontract', 'cspb_subscription', 'cspb_subscriptionchange']) {
+    if (!Array.isArray(tables[name])) throw new InputError(`${file}: tables.${name} is missing or not a list`);
+  }
+  return tables as unknown as ReconRows;
+}
+
+async function readBill(file: string): Promise<{ lines: readonly BillLine[]; usage: readonly UsageAggregate[] }> {
+  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
+  const result = await importBill(createReadStream(file), {
+    fileName: basename(file),
+    // A line printed twice is a charge billed twice: the engine lists it as a duplicate charge
+    // with its money instead of the importer dropping it as a bad row.
+    detectDuplicates: false,
+    createHasher: () => {
+      const hash = createHash('sha256');
+      return { update: (data: Uint8Array) => hash.update(data), digestHex: () => hash.digest('hex') };
+    },
+  });
+  if (result.summary.failed) {
+    const first = result.errors[0];
+    throw new InputError(`${file}: ${first ? first.message : 'the file could not be read as a bill'}`);
+  }
+  for (const error of result.errors.slice(0, 5)) console.warn(`warning: ${error.message}`);
+  if (result.errors.length > 5) console.warn(`warning: ... and ${result.summary.errorCount - 5} more rejected rows`);
+  console.error(`${basename(file)}: ${result.summary.formatLabel}, ${result.summary.rowsRead} rows read, ${result.summary.rowsAccepted} accepted, ${result.summary.lineCount} lines, total ${result.summary.total.toFixed(2)} ${result.summary.currencies.join('/')}`);
+  return { lines: result.lines, usage: result.usage };
+}
+
+export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult> {
+  const rows = readSnapshot(files.org);
+  let subscriptions;
+  try {
+    subscriptions = reconSubscriptionsFromRows(rows);
+  } catch (error) {
+    throw new InputError(`${files.org}: ${(error as Error).message}`);
+  }
+  const lines: BillLine[] = [];
+  const usage: UsageAggregate[] = [];
+  for (const bill of files.bills) {
+    const read = await readBill(bill);
+    lines.push(...read.lines);
+    usage.push(...read.usage);
+  }
+  let billPeriod;
+  if (files.period) {
+    const match = /^(\d{4})-(\d{2})$/.exec(files.period);
+    if (!match) throw new UsageError(`--period ${files.period}: expected YYYY-MM`);
+    billPeriod = monthPeriod(Number(match[1]), Number(match[2]));
+  }
+  let tolerancePerUnit;
+  if (files.tolerance !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(files.tolerance)) throw new UsageError(`--tolerance ${files.tolerance}: expected a non-negative decimal`);
+    tolerancePerUnit = new Decimal(files.tolerance);
+  }
+  return reconcile({ lines, usage, subscriptions, options: { billPeriod, tolerancePerUnit } });
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance'], flags: ['json'], repeatable: ['bill'] });
+  const bills = args.all('bill');
+  const org = args.value('org');
+  if (bills.length === 0 || !org) throw new UsageError('usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [--period YYYY-MM] [--json | --csv <out> | --html <out>]');
+  const result = await reconcileFiles({ bills, org, period: args.value('period'), tolerance: args.value('tolerance') });
+  if (args.flag('json')) {
+    process.stdout.write(resultToJson(result) + '\n');
+    return;
+  }
+  console.log(summaryTable(result));
+  const csv = args.value('csv');
+  const html = args.value('html');
+  if (csv) {
+    writeFileSync(csv, resultToCsv(result));
+    console.log(`report written: ${csv}`);
+  }
+  if (html) {
+    writeFileSync(html, resultToHtml(result));
+    console.log(`report written: ${html}`);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    if (error instanceof InputError || error instanceof UsageError) {
+      console.error(`error: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  });
+}

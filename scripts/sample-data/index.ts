@@ -1,0 +1,33 @@
+import { billCsv, microsoftBill } from './bill';
+import { BILL_MONTH, buildPartner } from './partner';
+import { plantDiscrepancies, type PlantedFinding } from './plant';
+import { Random } from './random';
+import { partnerSnapshot, type Snapshot } from './snapshot';
+import { usageCsv } from './usage';
+
+export interface SampleData {
+  readonly snapshot: Snapshot;
+  /** New-commerce invoice reconciliation file (licences) for October 2026. */
+  readonly licenceCsv: string;
+  /** New-commerce daily rated usage file for the same month. */
+  readonly usageCsv: string;
+  /** What reconciliation must find, planted on purpose (empty for a clean bill). */
+  readonly planted: readonly PlantedFinding[];
+  readonly billPeriod: typeof BILL_MONTH;
+}
+
+export const DEFAULT_SEED = 20261001;
+
+/**
+ * The sample CSP partner: 25 customers, 120 subscriptions with three months of ledger, and
+ * Microsoft's October bill for them. `clean` leaves the bill exactly as the ledger implies;
+ * otherwise one discrepancy of every category is planted and listed.
+ */
+export function generateSample(options: { seed?: number; clean?: boolean } = {}): SampleData {
+  const rng = new Random(options.seed ?? DEFAULT_SEED);
+  const partner = buildPartner(rng, { everyCustomerContracted: options.clean === true });
+  const rows = microsoftBill(partner);
+  const usage = usageCsv(partner, rng);
+  const planted = options.clean ? [] : plantDiscrepancies(partner, rows, usage.totals, rng);
+  return { snapshot: partnerSnapshot(partner, rng), licenceCsv: billCsv(rows), usageCsv: usage.csv, planted, billPeriod: BILL_MONTH };
+}

@@ -1,0 +1,114 @@
+import { SubscriptionLedger, type CalendarDate } from '../../core/src';
+import {
+  CspbBillingContractAnchor,
+  CspbBillingContractFrequency,
+  CspbBillingContractProrationPolicy,
+  CspbBillingContractRoundingPolicy,
+  CspbBillingContractTiming,
+  CspbOfferBillingPlan,
+  CspbOfferTerm,
+  CspbOfferVendor,
+  CspbSubscriptionStatus,
+  type AccountExtensionRow,
+  type CspbBillingContractRow,
+  type CspbOfferRow,
+  type CspbSubscriptionChangeRow,
+  type CspbSubscriptionRow,
+} from '../../dataverse/generated';
+import { dateToWebApi, ledgerEntryToRow, type ReconRows } from '../../dataverse/src/mappers';
+import { CATALOGUE } from './catalogue';
+import type { SamplePartner } from './partner';
+import type { Random } from './random';
+
+/** The snapshot format the local org imports and exports (see dataverse/src/local-org/README.md). */
+export interface Snapshot {
+  readonly format: 'cspb-snapshot';
+  readonly version: 1;
+  readonly exportedOn: string;
+  readonly tables: ReconRows & Readonly<Record<string, readonly object[]>>;
+}
+
+const TERMS = { P1M: CspbOfferTerm.P1M, P1Y: CspbOfferTerm.P1Y, P3Y: CspbOfferTerm.P3Y } as const;
+const PLANS = { monthly: CspbOfferBillingPlan.Monthly, annual: CspbOfferBillingPlan.Annual, triennial: CspbOfferBillingPlan.Triennial, usage: CspbOfferBillingPlan.Usage } as const;
+
+/** A written row as the Web API reads it back: each `Schema@odata.bind` becomes `_schema_value`. */
+function asRead<T>(write: Record<string, unknown>, idColumn: string, id: string): T {
+  const row: Record<string, unknown> = { [idColumn]: id };
+  for (const [key, value] of Object.entries(write)) {
+    const bind = /^(.+)@odata\.bind$/.exec(key);
+    if (bind) row[`_${bind[1]!.toLowerCase()}_value`] = typeof value === 'string' ? /\(([^)]+)\)/.exec(value)?.[1] ?? null : null;
+    else row[key] = value;
+  }
+  return row as T;
+}
+
+export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
+  const offerIds = new Map(CATALOGUE.map((o) => [o.key, rng.guid()]));
+  const offers: CspbOfferRow[] = CATALOGUE.map((o) => ({
+    cspb_offerid: offerIds.get(o.key)!,
+    cspb_name: `${o.name}${o.term ? ` (${o.term}, ${o.billingPlan})` : ''}`,
+    cspb_vendor: CspbOfferVendor.Microsoft,
+    cspb_productid: o.productId,
+    cspb_skuid: o.skuId,
+    cspb_availabilityid: null,
+    cspb_distributorsku: null,
+    cspb_term: o.term ? TERMS[o.term] : CspbOfferTerm.None,
+    cspb_billingplan: PLANS[o.billingPlan],
+    cspb_unitcost: Number(o.unitCost),
+    cspb_listprice: Number(o.unitCost) === 0 ? null : Math.round(Number(o.unitCost) * 120) / 100,
+    cspb_currencycode: 'USD',
+    cspb_pricetiers: null,
+  }));
+  const accounts: AccountExtensionRow[] = partner.customers.map((c) => ({ accountid: c.id, name: c.name, cspb_tenantid: c.tenantId, cspb_primarydomain: c.domain }));
+  const contracts: CspbBillingContractRow[] = partner.customers.filter((c) => c.contractId).map((c) => ({
+    cspb_billingcontractid: c.contractId!,
+    cspb_name: `${c.name} - monthly`,
+    _cspb_customerid_value: c.id,
+    cspb_currencycode: 'USD',
+    cspb_frequency: CspbBillingContractFrequency.Monthly,
+    cspb_anchor: CspbBillingContractAnchor.CalendarMonth,
+    cspb_anchorday: null,
+    cspb_timing: CspbBillingContractTiming.InAdvance,
+    cspb_paymenttermdays: 30,
+    cspb_prorationpolicy: CspbBillingContractProrationPolicy.DailyByDaysInPeriod,
+    cspb_roundingpolicy: CspbBillingContractRoundingPolicy.HalfUp,
+    cspb_discountpercent: null,
+    cspb_usagemarkuppercent: 10,
+    cspb_taxprofile: null,
+    cspb_exchangeratesource: 'Partner Center PCToBCExchangeRate',
+  }));
+  const subscriptions: CspbSubscriptionRow[] = [];
+  const changes: CspbSubscriptionChangeRow[] = [];
+  for (const s of partner.subscriptions) {
+    const ledger = s.crmEntries.length ? SubscriptionLedger.of(s.vendorSubscriptionId ?? s.id, s.crmEntries) : null;
+    const state = ledger?.current;
+    const status = state?.status === 'cancelled' ? CspbSubscriptionStatus.Cancelled : state?.status === 'suspended' ? CspbSubscriptionStatus.Suspended : CspbSubscriptionStatus.Active;
+    subscriptions.push({
+      cspb_subscriptionid: s.id,
+      cspb_name: `${s.offer.name} - ${s.customer.name}`,
+      cspb_quantity: state?.quantity ?? 0,
+      cspb_status: status,
+      cspb_vendorsubscriptionid: s.vendorSubscriptionId,
+      cspb_termstartdate: state?.purchaseDate === undefined ? null : dateToWebApi(state.purchaseDate as CalendarDate),
+      cspb_termenddate: null,
+      cspb_autorenew: true,
+      cspb_customerunitprice: Number(s.customerUnitPrice),
+      cspb_vendorunitcost: Number(s.offer.unitCost),
+      cspb_currencycode: 'USD',
+      cspb_changeeffectivedate: null,
+      cspb_changereason: null,
+      _cspb_customerid_value: s.customer.id,
+      _cspb_contractid_value: s.customer.contractId,
+      _cspb_offerid_value: offerIds.get(s.offer.key)!,
+    });
+    for (const entry of ledger?.entries ?? []) {
+      changes.push(asRead<CspbSubscriptionChangeRow>(ledgerEntryToRow(entry, s.id, 'USD') as Record<string, unknown>, 'cspb_subscriptionchangeid', rng.guid()));
+    }
+  }
+  return {
+    format: 'cspb-snapshot',
+    version: 1,
+    exportedOn: '2026-11-01T00:00:00Z',
+    tables: { account: accounts, cspb_offer: offers, cspb_billingcontract: contracts, cspb_subscription: subscriptions, cspb_subscriptionchange: changes },
+  };
+}
