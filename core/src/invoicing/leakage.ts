@@ -1,0 +1,42 @@
+import { intersectPeriods, Period, periodDays } from '../calendar';
+import { Decimal } from '../money';
+import type { CustomerRevenueSource } from '../reconcile/model';
+import type { Invoice } from './model';
+
+export interface RevenueSourceOptions {
+  /** Count draft documents too (default false: only issued invoices and credit notes are revenue). */
+  readonly includeDrafts?: boolean;
+}
+
+/**
+ * What customers were invoiced, for the reconciliation engine's revenue-leakage check
+ * (`ReconOptions.customerRevenue`). billedToCustomer(subscriptionId, period) is the sum, over the
+ * non-tax lines of that subscription (credits and discounts included), of each line's amount x the
+ * days its service period shares with `period` / its service days. It is undefined when no line of
+ * the subscription touches the period — vendor cost with no customer line is revenue leakage —
+ * and zero when what was billed was credited back.
+ */
+export function invoiceRevenueSource(invoices: readonly Invoice[], options: RevenueSourceOptions = {}): CustomerRevenueSource {
+  const bySubscription = new Map<string, { period: Period; amount: Decimal }[]>();
+  for (const inv of invoices) {
+    if (inv.status !== 'issued' && !options.includeDrafts) continue;
+    for (const l of inv.lines) {
+      if (l.type === 'tax' || l.subscriptionId === undefined) continue;
+      const list = bySubscription.get(l.subscriptionId) ?? [];
+      list.push({ period: l.servicePeriod, amount: l.amount });
+      bySubscription.set(l.subscriptionId, list);
+    }
+  }
+  return {
+    billedToCustomer(subscriptionId: string, period: Period): Decimal | undefined {
+      let total: Decimal | undefined;
+      for (const l of bySubscription.get(subscriptionId) ?? []) {
+        const shared = intersectPeriods(l.period, period);
+        if (!shared) continue;
+        const share = l.amount.times(periodDays(shared)).div(periodDays(l.period));
+        total = (total ?? new Decimal(0)).plus(share);
+      }
+      return total;
+    },
+  };
+}
