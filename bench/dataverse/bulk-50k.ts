@@ -1,0 +1,45 @@
+/**
+ * Writes 50,000 bill lines to the local org, in process and through the Node adapter over HTTP
+ * (clean, then with 10% injected 429/503), and prints requests and time.
+ * Run: npx tsx bench/dataverse/bulk-50k.ts
+ */
+import { writeBulk } from '../../dataverse/src/bulk';
+import { LocalOrg } from '../../dataverse/src/local-org';
+import { serveLocalOrg } from '../../dataverse/src/local-org/http';
+import { NodeDataverseClient } from '../../dataverse/src/node';
+import { billLines, seedImport } from '../../tests/dataverse/bulk/bill-lines';
+
+const ROWS = 50_000;
+
+async function inProcess(): Promise<void> {
+  const org = new LocalOrg();
+  const imp = await seedImport(org);
+  const t = performance.now();
+  await writeBulk(org, billLines(imp, ROWS), { entitySet: 'cspb_billinglines', keyColumns: ['cspb_linekey'] });
+  console.log(`in-process LocalOrg: ${ROWS} rows in ${Math.round(performance.now() - t)} ms, ${org.count('cspb_billinglines')} rows stored`);
+}
+
+async function overHttp(label: string, faults: { throttleRate: number; unavailableRate: number } | undefined): Promise<void> {
+  const org = new LocalOrg();
+  const server = await serveLocalOrg(org, { dopHint: 4 });
+  const imp = await seedImport(org);
+  const client = await NodeDataverseClient.connect({ url: server.url, retry: { baseDelayMs: 50 } });
+  if (faults) server.faults.configure({ seed: 7, retryAfterSeconds: 1, ...faults });
+  server.resetStats();
+  const t = performance.now();
+  const result = await writeBulk(client, billLines(imp, ROWS), { entitySet: 'cspb_billinglines', keyColumns: ['cspb_linekey'] });
+  const ms = Math.round(performance.now() - t);
+  const s = server.stats;
+  console.log(
+    `${label}: ${result.rowsWritten} rows in ${ms} ms, ${s.requests} HTTP requests (${s.throttled} x 429, ${s.unavailable} x 503), parallelism ${result.parallelism}, ${org.count('cspb_billinglines')} rows stored`,
+  );
+  await server.close();
+}
+
+async function main(): Promise<void> {
+  await inProcess();
+  await overHttp('HTTP via dynamics-web-api', undefined);
+  await overHttp('HTTP, 10% 429/503', { throttleRate: 0.05, unavailableRate: 0.05 });
+}
+
+void main();

@@ -1,0 +1,161 @@
+import type {
+  BatchOperation,
+  BatchOptions,
+  BatchResult,
+  DataverseClient,
+  EntityRecord,
+  Page,
+  QueryOptions,
+  RecordKey,
+  RetrieveOptions,
+  UpdateOptions,
+  UpsertResult,
+} from '../client/types';
+import type { TableDef, TableExtension } from '../schema';
+import { Engine } from './engine';
+import { OrgMetadata } from './metadata';
+import { OrgClient } from './org-client';
+import { FilePersistence } from './persistence';
+import type { AsyncFailure, MessageHandler, PluginStep } from './pipeline';
+import { applySnapshot, exportSnapshot, type ImportOptions, type ImportSummary, type Snapshot, validateSnapshot } from './snapshot';
+import { Store } from './store';
+
+export interface LocalOrgOptions {
+  /** Defaults to the suite's schema (dataverse/src/schema). */
+  readonly tables?: readonly TableDef[];
+  readonly extensions?: readonly TableExtension[];
+  /** Clock for createdon/modifiedon. */
+  readonly now?: () => Date;
+}
+
+export interface OpenOptions extends LocalOrgOptions {
+  /** Delay between a write and the save it triggers (default 200 ms); `flush()` saves at once. */
+  readonly debounceMs?: number;
+}
+
+/**
+ * The embedded local org: an in-process Dataverse implementing DataverseClient over the suite's
+ * schema, with the plug-in pipeline, alternate keys, ETags, snapshots and (with `open`) a file
+ * that survives restarts. `serveLocalOrg` (./http) puts the Web API in front of it.
+ */
+export class LocalOrg implements DataverseClient {
+  readonly metadata: OrgMetadata;
+  /** @internal The HTTP face drives the engine directly (change sets, conditional headers). */
+  readonly engine: Engine;
+  private readonly root: OrgClient;
+  private persistence: FilePersistence | undefined;
+
+  constructor(private readonly options: LocalOrgOptions = {}) {
+    this.metadata = new OrgMetadata(options.tables, options.extensions);
+    const store = new Store(this.metadata);
+    this.engine = new Engine(this.metadata, store, {
+      ...(options.now ? { now: options.now } : {}),
+      onCommit: () => this.persistence?.schedule(),
+    });
+    this.engine.useClientFactory((scope, depth) => new OrgClient(this.engine, scope, depth));
+    this.root = new OrgClient(this.engine, null, 1);
+  }
+
+  /** Loads `file` (a snapshot) when it exists, and saves every later write to it. */
+  static async open(file: string, options: OpenOptions = {}): Promise<LocalOrg> {
+    const org = new LocalOrg(options);
+    const saved = await FilePersistence.read(file);
+    if (saved !== undefined) await org.importSnapshot(saved);
+    org.persistence = new FilePersistence(file, () => JSON.stringify(org.exportSnapshot()), options.debounceMs ?? 200);
+    return org;
+  }
+
+  // ---- DataverseClient ----------------------------------------------------------------------
+
+  retrieve<T extends EntityRecord = EntityRecord>(entitySet: string, key: RecordKey, options?: RetrieveOptions): Promise<T> {
+    return this.root.retrieve<T>(entitySet, key, options);
+  }
+  retrieveMultiple<T extends EntityRecord = EntityRecord>(entitySet: string, options?: QueryOptions): Promise<Page<T>> {
+    return this.root.retrieveMultiple<T>(entitySet, options);
+  }
+  retrieveNextPage<T extends EntityRecord = EntityRecord>(nextLink: string): Promise<Page<T>> {
+    return this.root.retrieveNextPage<T>(nextLink);
+  }
+  create(entitySet: string, record: EntityRecord): Promise<string> {
+    return this.root.create(entitySet, record);
+  }
+  update(entitySet: string, key: RecordKey, record: EntityRecord, options?: UpdateOptions): Promise<void> {
+    return this.root.update(entitySet, key, record, options);
+  }
+  upsert(entitySet: string, key: RecordKey, record: EntityRecord): Promise<UpsertResult> {
+    return this.root.upsert(entitySet, key, record);
+  }
+  delete(entitySet: string, key: RecordKey): Promise<void> {
+    return this.root.delete(entitySet, key);
+  }
+  createMultiple(entitySet: string, records: readonly EntityRecord[]): Promise<string[]> {
+    return this.root.createMultiple(entitySet, records);
+  }
+  upsertMultiple(entitySet: string, keyColumns: readonly string[], records: readonly EntityRecord[]): Promise<void> {
+    return this.root.upsertMultiple(entitySet, keyColumns, records);
+  }
+  executeBatch(operations: readonly BatchOperation[], options?: BatchOptions): Promise<BatchResult[]> {
+    return this.root.executeBatch(operations, options);
+  }
+  execute<T = unknown>(action: string, parameters: EntityRecord, bound?: { entitySet: string; key?: RecordKey }): Promise<T> {
+    return this.root.execute<T>(action, parameters, bound);
+  }
+
+  // ---- pipeline -----------------------------------------------------------------------------
+
+  /** Registers a plug-in step; returns the function that unregisters it. */
+  register(step: PluginStep): () => void {
+    if (step.table !== undefined && !this.metadata.tryByLogical(step.table)) throw new Error(`register: unknown table ${step.table}`);
+    return this.engine.pipeline.register(step);
+  }
+
+  /** Registers the implementation of a custom message (what `execute(name, ...)` runs). */
+  registerMessage(name: string, handler: MessageHandler): () => void {
+    return this.engine.pipeline.registerMessage(name, handler);
+  }
+
+  /** Failures of async steps, in the order they happened (they never reach the caller). */
+  get asyncFailures(): readonly AsyncFailure[] {
+    return this.engine.asyncFailures;
+  }
+
+  /** Waits until every async step started so far has finished. */
+  asyncIdle(): Promise<void> {
+    return this.engine.asyncIdle();
+  }
+
+  // ---- data ---------------------------------------------------------------------------------
+
+  /** Rows in a table (tests and the CLI's summaries). */
+  count(entitySet: string): number {
+    return this.engine.store.count(this.engine.tableBySet(entitySet));
+  }
+
+  /** Every row, tables in schema order, rows by id: deterministic for the same data. */
+  exportSnapshot(options: { exportedOn?: string } = {}): Snapshot {
+    const exportedOn = options.exportedOn ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return exportSnapshot(this.engine.store, this.metadata, exportedOn);
+  }
+
+  /**
+   * Loads a snapshot (parsed JSON or its text). Everything is validated first; any problem throws
+   * a SnapshotError naming table, row and column, and the org is left as it was. Plug-ins do not run.
+   */
+  async importSnapshot(snapshot: unknown, options: ImportOptions = {}): Promise<ImportSummary> {
+    const json = typeof snapshot === 'string' ? (JSON.parse(snapshot) as unknown) : snapshot;
+    const mode = options.mode ?? 'replace';
+    const now = (this.options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return this.engine.raw((journal) => applySnapshot(validateSnapshot(json, this.metadata, this.engine.store, mode), this.engine.store, journal, mode, now));
+  }
+
+  /** Saves pending writes now (no-op for an org without a file). */
+  async flush(): Promise<void> {
+    await this.persistence?.flush();
+  }
+
+  /** Waits for async steps, then saves. */
+  async close(): Promise<void> {
+    await this.asyncIdle();
+    await this.flush();
+  }
+}

@@ -1,0 +1,185 @@
+import {
+  type BatchOperation,
+  type BatchOptions,
+  type BatchResult,
+  type DataverseClient,
+  DataverseError,
+  type EntityRecord,
+  type Page,
+  type QueryOptions,
+  type RecordKey,
+  type RetrieveOptions,
+  type UpdateOptions,
+  type UpsertResult,
+} from '../client/types';
+import type { Engine, Scope } from './engine';
+import { badRequest, ErrorCodes } from './errors';
+import { fromRecordKey } from './keys';
+import { MAX_DEPTH } from './pipeline';
+import { project, runQuery } from './query/execute';
+import { nextPageQuery, parseQueryString } from './query/options';
+
+/**
+ * A DataverseClient over the engine. At the top (scope null) each call is its own transaction;
+ * bound to a scope (a plug-in's `context.client`, a batch change set) calls join that scope's
+ * transaction and run at the given pipeline depth.
+ */
+export class OrgClient implements DataverseClient {
+  constructor(
+    private readonly engine: Engine,
+    private readonly scope: Scope | null,
+    private readonly depth: number,
+  ) {}
+
+  private run<T>(fn: (scope: Scope) => Promise<T>): Promise<T> {
+    if (this.depth > MAX_DEPTH) {
+      return Promise.reject(
+        new DataverseError(
+          `This operation was canceled because it would exceed the maximum pipeline depth of ${MAX_DEPTH} (a plug-in loop).`,
+          400,
+          ErrorCodes.infiniteLoop,
+        ),
+      );
+    }
+    return this.scope ? fn(this.scope) : this.engine.transaction(fn);
+  }
+
+  retrieve<T extends EntityRecord = EntityRecord>(entitySet: string, key: RecordKey, options: RetrieveOptions = {}): Promise<T> {
+    return this.run(async () => {
+      const meta = this.engine.tableBySet(entitySet);
+      const row = this.engine.mustFindRow(meta, fromRecordKey(key));
+      return project(this.engine.store, this.engine.metadata, meta, row, options.select, options.expand) as T;
+    });
+  }
+
+  retrieveMultiple<T extends EntityRecord = EntityRecord>(entitySet: string, options: QueryOptions = {}): Promise<Page<T>> {
+    return this.run(async () => this.page<T>(entitySet, options));
+  }
+
+  private page<T>(entitySet: string, options: QueryOptions & { skipToken?: string }): Page<T> {
+    const meta = this.engine.tableBySet(entitySet);
+    const result = runQuery(this.engine.store, this.engine.metadata, meta, options);
+    const rest = { ...options, skipToken: undefined, pageSize: undefined };
+    return result.nextSkipToken
+      ? { value: result.value as T[], nextLink: `${entitySet}?${nextPageQuery(rest, result.nextSkipToken)}` }
+      : { value: result.value as T[] };
+  }
+
+  retrieveNextPage<T extends EntityRecord = EntityRecord>(nextLink: string): Promise<Page<T>> {
+    return this.run(async () => {
+      const path = nextLink.replace(/^.*\/api\/data\/v\d+\.\d+\//, '').replace(/^\/+/, '');
+      const q = path.indexOf('?');
+      if (q < 0) throw badRequest(`'${nextLink}' is not a next-page link.`);
+      return this.page<T>(path.slice(0, q), parseQueryString(path.slice(q + 1)));
+    });
+  }
+
+  create(entitySet: string, record: EntityRecord): Promise<string> {
+    return this.run((scope) => this.engine.create(this.engine.tableBySet(entitySet), record, scope, this.depth));
+  }
+
+  update(entitySet: string, key: RecordKey, record: EntityRecord, options: UpdateOptions = {}): Promise<void> {
+    return this.run(async (scope) => {
+      const meta = this.engine.tableBySet(entitySet);
+      const row = this.engine.mustFindRow(meta, fromRecordKey(key));
+      await this.engine.update(meta, row, record, scope, this.depth, options.ifMatch);
+    });
+  }
+
+  upsert(entitySet: string, key: RecordKey, record: EntityRecord): Promise<UpsertResult> {
+    return this.run((scope) => this.engine.upsert(this.engine.tableBySet(entitySet), fromRecordKey(key), record, scope, this.depth));
+  }
+
+  delete(entitySet: string, key: RecordKey): Promise<void> {
+    return this.run(async (scope) => {
+      const meta = this.engine.tableBySet(entitySet);
+      await this.engine.delete(meta, this.engine.mustFindRow(meta, fromRecordKey(key)), scope, this.depth);
+    });
+  }
+
+  createMultiple(entitySet: string, records: readonly EntityRecord[]): Promise<string[]> {
+    return this.run((scope) => this.engine.createMultiple(this.engine.tableBySet(entitySet), records, scope, this.depth));
+  }
+
+  upsertMultiple(entitySet: string, keyColumns: readonly string[], records: readonly EntityRecord[]): Promise<void> {
+    return this.run(async (scope) => {
+      await this.engine.upsertMultiple(this.engine.tableBySet(entitySet), keyColumns, records, scope, this.depth);
+    });
+  }
+
+  private async applyOne(op: BatchOperation, client: OrgClient): Promise<BatchResult> {
+    switch (op.kind) {
+      case 'create':
+        return { ok: true, id: await client.create(op.entitySet, op.record), created: true };
+      case 'update':
+        await client.update(op.entitySet, op.key, op.record, op.ifMatch === undefined ? {} : { ifMatch: op.ifMatch });
+        return { ok: true };
+      case 'upsert': {
+        const r = await client.upsert(op.entitySet, op.key, op.record);
+        return { ok: true, id: r.id, created: r.created };
+      }
+      case 'delete':
+        await client.delete(op.entitySet, op.key);
+        return { ok: true };
+    }
+  }
+
+  /**
+   * Atomic: one transaction; on failure nothing is applied and every result carries the error.
+   * Otherwise each operation commits on its own; without continueOnError the first failure stops
+   * the batch and the operations after it report that they were not run.
+   */
+  async executeBatch(operations: readonly BatchOperation[], options: BatchOptions = {}): Promise<BatchResult[]> {
+    if (options.atomic) {
+      try {
+        return await this.run(async (scope) => {
+          const inner = new OrgClient(this.engine, scope, this.depth);
+          const results: BatchResult[] = [];
+          for (const op of operations) results.push(await this.applyOne(op, inner));
+          return results;
+        });
+      } catch (error) {
+        const e = asDataverseError(error);
+        return operations.map(() => ({ ok: false, error: e }));
+      }
+    }
+    const results: BatchResult[] = [];
+    let stopped: DataverseError | undefined;
+    for (const op of operations) {
+      if (stopped) {
+        results.push({ ok: false, error: new DataverseError(`Not run: an earlier operation of the batch failed (${stopped.message}).`, 424) });
+        continue;
+      }
+      try {
+        results.push(await this.applyOne(op, this));
+      } catch (error) {
+        const e = asDataverseError(error);
+        results.push({ ok: false, error: e });
+        if (!options.continueOnError) stopped = e;
+      }
+    }
+    return results;
+  }
+
+  execute<T = unknown>(action: string, parameters: EntityRecord, bound?: { entitySet: string; key?: RecordKey }): Promise<T> {
+    const name = action.replace(/^Microsoft\.Dynamics\.CRM\./, '');
+    return this.run(async (scope) => {
+      if (bound && (name === 'CreateMultiple' || name === 'UpsertMultiple')) {
+        const meta = this.engine.tableBySet(bound.entitySet);
+        const targets = parameters['Targets'];
+        if (!Array.isArray(targets)) throw badRequest(`${name} needs a Targets array.`);
+        if (name === 'CreateMultiple') return { Ids: await this.engine.createMultiple(meta, targets as EntityRecord[], scope, this.depth) } as T;
+        await this.engine.upsertMultiple(meta, undefined, targets as EntityRecord[], scope, this.depth);
+        return {} as T;
+      }
+      const meta = bound ? this.engine.tableBySet(bound.entitySet) : undefined;
+      const id = meta && bound?.key !== undefined ? this.engine.mustFindRow(meta, fromRecordKey(bound.key)).id : undefined;
+      return (await this.engine.execute(name, parameters, scope, this.depth, meta ? { meta, ...(id ? { id } : {}) } : undefined)) as T;
+    });
+  }
+}
+
+export function asDataverseError(error: unknown): DataverseError {
+  if (error instanceof DataverseError) return error;
+  return new DataverseError(error instanceof Error ? error.message : String(error), 500);
+}
