@@ -2,16 +2,52 @@ import type { ColumnDef, TableDef } from '../../dataverse/src/schema/types';
 import { bracedGuid } from '../../dataverse/src/codegen/stable-guid';
 import { el, leaf, type XmlElement } from '../../dataverse/src/codegen/xml';
 import { LANGUAGE_CODE } from './publisher';
+import { viewId } from './views';
 
-/** A hand-kept main form: sections of columns, plus the one script library and its OnLoad handler. */
+/**
+ * A hand-kept main form (solution/src/forms/*.ts). Everything a colleague adds later is one line:
+ * a library in `libraries`, a handler in `handlers`, a PCF control on a field in `fieldControls`
+ * or on a subgrid in its `control`.
+ */
 export interface FormDef {
   readonly table: string;
   readonly name: string;
   readonly description: string;
-  readonly sections: ReadonlyArray<{ readonly name: string; readonly label: string; readonly fields: readonly string[] }>;
+  readonly sections: readonly SectionDef[];
+  /** Script web resources the form loads, in order. */
+  readonly libraries: readonly string[];
+  readonly handlers: readonly HandlerDef[];
+  /** PCF controls bound to a column: column logical name -> control name and the manifest property it binds. */
+  readonly fieldControls?: Readonly<Record<string, { readonly control: string; readonly property: string }>>;
+}
+
+export interface SectionDef {
+  readonly name: string;
+  readonly label: string;
+  readonly fields?: readonly string[];
+  readonly subgrids?: readonly SubgridDef[];
+}
+
+/** A subgrid of related rows (the one-to-many relationship from this table), optionally shown by a PCF data-set control. */
+export interface SubgridDef {
+  /** Control id on the form (unique within the form). */
+  readonly id: string;
+  readonly label: string;
+  readonly targetTable: string;
+  /** The lookup on the target table that points at this form's table. */
+  readonly relationshipName: string;
+  /** Key of the target table's view (views.ts) the subgrid shows. */
+  readonly view: string;
+  /** A PCF data-set control replacing the grid on web, tablet and phone, and its data-set name. */
+  readonly control?: { readonly name: string; readonly dataSet: string };
+}
+
+export interface HandlerDef {
+  readonly event: 'onload' | 'onsave' | 'onchange';
+  /** Column an onchange handler listens to. */
+  readonly attribute?: string;
+  readonly functionName: string;
   readonly library: string;
-  /** Fully qualified function the OnLoad event calls with the execution context. */
-  readonly onLoad: string;
 }
 
 /** Classic control class ids by column type (the ids Dataverse writes in every exported form). */
@@ -26,20 +62,146 @@ const CONTROL_CLASS_ID: Record<ColumnDef['type'], string> = {
   boolean: '{B0C6723A-8503-4fd7-BB28-C8A06AC933C2}',
   memo: '{E0DECE4B-6FC8-4a8f-A065-082708572369}',
 };
+/** The subgrid control class and the default grid's custom control id, as real exports write them. */
+export const SUBGRID_CLASS_ID = '{F9A8A302-114E-466A-B582-6771B2AE0D92}';
+export const DEFAULT_GRID_CONTROL_ID = '{E7A81278-8635-4D9E-8D4D-59480B391C5B}';
+/** Form factors a custom control is declared for: 0 web, 1 tablet, 2 phone. */
+const FORM_FACTORS = [0, 1, 2] as const;
 
 const label = (text: string): XmlElement =>
   el('labels', null, el('label', { description: text, languagecode: LANGUAGE_CODE }));
 
-function cell(form: FormDef, column: ColumnDef): XmlElement {
+const formKey = (form: FormDef): string => `${form.table}/form/${form.name}`;
+export const formId = (form: FormDef): string => bracedGuid(formKey(form));
+const fieldControlUniqueId = (form: FormDef, field: string): string => bracedGuid(`${formKey(form)}/control/${field}`);
+const subgridUniqueId = (form: FormDef, grid: SubgridDef): string => bracedGuid(`${formKey(form)}/subgrid/${grid.id}`);
+
+function fieldCell(form: FormDef, column: ColumnDef): XmlElement {
+  const bound = form.fieldControls?.[column.logicalName];
   return el(
     'cell',
-    { id: bracedGuid(`${form.table}/form/${form.name}/cell/${column.logicalName}`), showlabel: 'true', locklevel: '0' },
+    { id: bracedGuid(`${formKey(form)}/cell/${column.logicalName}`), showlabel: 'true', locklevel: '0' },
     label(column.displayName),
     el('control', {
       id: column.logicalName,
       classid: CONTROL_CLASS_ID[column.type],
       datafieldname: column.logicalName,
       disabled: 'false',
+      uniqueid: bound ? fieldControlUniqueId(form, column.logicalName) : undefined,
+    }),
+  );
+}
+
+function subgridParameters(grid: SubgridDef): XmlElement[] {
+  const view = viewId(grid.targetTable, grid.view);
+  return [
+    leaf('TargetEntityType', grid.targetTable),
+    leaf('ViewId', view),
+    leaf('ViewIds', view),
+    leaf('EnableViewPicker', 'false'),
+    leaf('RelationshipName', grid.relationshipName),
+    leaf('RecordsPerPage', 25),
+    leaf('IsUserView', 'false'),
+    leaf('EnableQuickFind', 'false'),
+    leaf('EnableJumpBar', 'false'),
+    leaf('AutoExpand', 'Fixed'),
+  ];
+}
+
+function subgridCell(form: FormDef, grid: SubgridDef): XmlElement {
+  return el(
+    'cell',
+    { id: bracedGuid(`${formKey(form)}/cell/${grid.id}`), showlabel: 'true', locklevel: '0', rowspan: '12', colspan: '1', auto: 'false' },
+    label(grid.label),
+    el(
+      'control',
+      { id: grid.id, classid: SUBGRID_CLASS_ID, indicationOfSubgrid: 'true', uniqueid: subgridUniqueId(form, grid) },
+      el('parameters', null, subgridParameters(grid)),
+    ),
+  );
+}
+
+/** `<controlDescriptions>`: the PCF controls that replace a field's or a subgrid's default control. */
+function controlDescriptions(form: FormDef): XmlElement | false {
+  const descriptions: XmlElement[] = [];
+  for (const [field, bound] of Object.entries(form.fieldControls ?? {})) {
+    descriptions.push(
+      el(
+        'controlDescription',
+        { forControl: fieldControlUniqueId(form, field) },
+        FORM_FACTORS.map((formFactor) =>
+          el('customControl', { formFactor, name: bound.control }, el('parameters', null, leaf(bound.property, field))),
+        ),
+      ),
+    );
+  }
+  for (const grid of form.sections.flatMap((s) => s.subgrids ?? [])) {
+    if (!grid.control) continue;
+    const view = viewId(grid.targetTable, grid.view);
+    descriptions.push(
+      el(
+        'controlDescription',
+        { forControl: subgridUniqueId(form, grid) },
+        el('customControl', { id: DEFAULT_GRID_CONTROL_ID, formFactor: 0 }, el('parameters')),
+        FORM_FACTORS.map((formFactor) =>
+          el(
+            'customControl',
+            { formFactor, name: grid.control!.name },
+            el(
+              'parameters',
+              null,
+              el(
+                'data-set',
+                { name: grid.control!.dataSet },
+                leaf('ViewId', view),
+                leaf('IsUserView', 'false'),
+                leaf('RelationshipName', grid.relationshipName),
+                leaf('TargetEntityType', grid.targetTable),
+                leaf('EnableViewPicker', 'false'),
+                leaf('FilteredViewIds', view),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  return descriptions.length > 0 && el('controlDescriptions', null, descriptions);
+}
+
+function events(form: FormDef): XmlElement | false {
+  const key = formKey(form);
+  const groups = new Map<string, HandlerDef[]>();
+  for (const h of form.handlers) {
+    if (!form.libraries.includes(h.library)) throw new Error(`form ${form.name}: handler ${h.functionName} uses ${h.library}, which the form does not load`);
+    if ((h.event === 'onchange') !== (h.attribute !== undefined)) throw new Error(`form ${form.name}: ${h.functionName}: onchange handlers (and only they) name a column`);
+    const group = `${h.event}|${h.attribute ?? ''}`;
+    groups.set(group, [...(groups.get(group) ?? []), h]);
+  }
+  if (groups.size === 0) return false;
+  return el(
+    'events',
+    null,
+    [...groups].map(([group, handlers]) => {
+      const [event, attribute] = group.split('|') as [string, string];
+      return el(
+        'event',
+        { name: event, application: 'false', active: 'false', attribute: attribute === '' ? undefined : attribute },
+        el(
+          'Handlers',
+          null,
+          handlers.map((h) =>
+            el('Handler', {
+              functionName: h.functionName,
+              libraryName: h.library,
+              handlerUniqueId: bracedGuid(`${key}/handler/${h.event}/${h.attribute ?? ''}/${h.functionName}`),
+              enabled: 'true',
+              parameters: '',
+              passExecutionContext: 'true',
+            }),
+          ),
+        ),
+      );
     }),
   );
 }
@@ -52,13 +214,17 @@ export function mainFormXml(table: TableDef, form: FormDef): XmlElement {
     if (!found) throw new Error(`form ${form.name} places ${name}, which ${table.logicalName} does not have`);
     return found;
   };
-  const key = `${form.table}/form/${form.name}`;
+  for (const field of Object.keys(form.fieldControls ?? {})) column(field);
+  const key = formKey(form);
   const sections = form.sections.map((section) =>
     el(
       'section',
       { name: section.name, showlabel: 'true', showbar: 'false', IsUserDefined: '0', columns: '1', id: bracedGuid(`${key}/section/${section.name}`) },
       label(section.label),
-      el('rows', null, section.fields.map((name) => el('row', null, cell(form, column(name))))),
+      el('rows', null, [
+        ...(section.fields ?? []).map((name) => el('row', null, fieldCell(form, column(name)))),
+        ...(section.subgrids ?? []).map((grid) => el('row', null, subgridCell(form, grid))),
+      ]),
     ),
   );
   return el(
@@ -67,7 +233,7 @@ export function mainFormXml(table: TableDef, form: FormDef): XmlElement {
     el(
       'systemform',
       null,
-      leaf('formid', bracedGuid(key)),
+      leaf('formid', formId(form)),
       leaf('IntroducedVersion', '1.0.0.0'),
       leaf('FormPresentation', 1),
       leaf('FormActivationState', 1),
@@ -84,27 +250,14 @@ export function mainFormXml(table: TableDef, form: FormDef): XmlElement {
             el('columns', null, el('column', { width: '100%' }, el('sections', null, sections))),
           ),
         ),
-        el('formLibraries', null, el('Library', { name: form.library, libraryUniqueId: bracedGuid(`${key}/library/${form.library}`) })),
-        el(
-          'events',
-          null,
+        form.libraries.length > 0 &&
           el(
-            'event',
-            { name: 'onload', application: 'false', active: 'false' },
-            el(
-              'Handlers',
-              null,
-              el('Handler', {
-                functionName: form.onLoad,
-                libraryName: form.library,
-                handlerUniqueId: bracedGuid(`${key}/handler/onload`),
-                enabled: 'true',
-                parameters: '',
-                passExecutionContext: 'true',
-              }),
-            ),
+            'formLibraries',
+            null,
+            form.libraries.map((library) => el('Library', { name: library, libraryUniqueId: bracedGuid(`${key}/library/${library}`) })),
           ),
-        ),
+        events(form),
+        controlDescriptions(form),
       ),
       el('IsCustomizable', null, '1'),
       el('CanBeDeleted', null, '1'),
@@ -114,3 +267,13 @@ export function mainFormXml(table: TableDef, form: FormDef): XmlElement {
   );
 }
 
+/** Web resources and controls a form refers to, for the completeness checks. */
+export function formReferences(form: FormDef): { webResources: string[]; controls: string[] } {
+  return {
+    webResources: [...form.libraries],
+    controls: [
+      ...Object.values(form.fieldControls ?? {}).map((c) => c.control),
+      ...form.sections.flatMap((s) => s.subgrids ?? []).flatMap((g) => (g.control ? [g.control.name] : [])),
+    ],
+  };
+}

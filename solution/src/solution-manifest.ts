@@ -1,9 +1,33 @@
 import { el, leaf, renderXml } from '../../dataverse/src/codegen/xml';
 import type { SolutionInput } from './artifacts';
+import { APP } from './app-module';
+import { ENVIRONMENT_VARIABLES } from './environment-variables';
 import { LANGUAGE_CODE, PUBLISHER, SOLUTION } from './publisher';
+import { ROLES, roleId } from './roles';
+import { serviceEndpointId, STEPS, stepId } from './webhook';
 
-/** Root component types of solution.xml (Dataverse componenttype values). */
-export const COMPONENT_TYPE = { entity: 1, webResource: 61, customControl: 66 } as const;
+/**
+ * Root component types of solution.xml (Dataverse componenttype values). Forms (60), views (26)
+ * and charts (59) are not listed: they travel with their table (behavior 0).
+ */
+export const COMPONENT_TYPE = {
+  entity: 1,
+  role: 20,
+  webResource: 61,
+  siteMap: 62,
+  customControl: 66,
+  appModule: 80,
+  sdkMessageProcessingStep: 92,
+  serviceEndpoint: 95,
+  environmentVariableDefinition: 380,
+} as const;
+
+export interface RootComponent {
+  readonly type: number;
+  readonly schemaName?: string;
+  readonly id?: string;
+  readonly behavior: number;
+}
 
 const localized = (wrapper: string, item: string, text: string) =>
   el(wrapper, null, el(item, { description: text, languagecode: LANGUAGE_CODE }));
@@ -12,11 +36,17 @@ const localized = (wrapper: string, item: string, text: string) =>
  * Root component behaviour: 0 includes the whole table; 2 ships an existing table as a shell
  * carrying only the columns we add (importing never overwrites Dataverse's account).
  */
-export function rootComponentsOf(input: SolutionInput): Array<{ type: number; schemaName: string; behavior: number }> {
+export function rootComponentsOf(input: SolutionInput): RootComponent[] {
   return [
     ...input.tableParts.map((t) => ({ type: COMPONENT_TYPE.entity, schemaName: t.logicalName, behavior: t.existing ? 2 : 0 })),
+    ...ROLES.map((r) => ({ type: COMPONENT_TYPE.role, id: roleId(r), behavior: 0 })),
     ...input.webResources.map((w) => ({ type: COMPONENT_TYPE.webResource, schemaName: w.name, behavior: 0 })),
+    { type: COMPONENT_TYPE.siteMap, schemaName: APP.uniqueName, behavior: 0 },
     ...input.controls.map((c) => ({ type: COMPONENT_TYPE.customControl, schemaName: c.name, behavior: 0 })),
+    { type: COMPONENT_TYPE.appModule, schemaName: APP.uniqueName, behavior: 0 },
+    ...STEPS.map((s) => ({ type: COMPONENT_TYPE.sdkMessageProcessingStep, id: `{${stepId(s)}}`, behavior: 0 })),
+    { type: COMPONENT_TYPE.serviceEndpoint, id: `{${serviceEndpointId()}}`, behavior: 0 },
+    ...ENVIRONMENT_VARIABLES.map((v) => ({ type: COMPONENT_TYPE.environmentVariableDefinition, schemaName: v.schemaName, behavior: 0 })),
   ];
 }
 
@@ -47,7 +77,7 @@ export function solutionXml(input: SolutionInput): string {
       el(
         'RootComponents',
         null,
-        rootComponentsOf(input).map((c) => el('RootComponent', { type: c.type, schemaName: c.schemaName, behavior: c.behavior })),
+        rootComponentsOf(input).map((c) => el('RootComponent', { type: c.type, schemaName: c.schemaName, id: c.id, behavior: c.behavior })),
       ),
       el('MissingDependencies'),
     ),

@@ -1,4 +1,5 @@
 import type { FormDef } from '../form-xml';
+import { SUBSCRIPTION_FORM_SCRIPT } from './controls';
 
 /** The subscription main form: what sales see and change. The script guards quantity changes. */
 export const subscriptionMainForm: FormDef = {
@@ -6,17 +7,16 @@ export const subscriptionMainForm: FormDef = {
   name: 'Subscription',
   description: 'Main form for a customer subscription.',
   sections: [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_offerid', 'cspb_contractid', 'cspb_vendorsubscriptionid', 'cspb_status'] },
+    { name: 'quantity', label: 'Quantity', fields: ['cspb_quantity', 'cspb_changeeffectivedate', 'cspb_changereason'] },
+    { name: 'term', label: 'Term and prices', fields: ['cspb_termstartdate', 'cspb_termenddate', 'cspb_autorenew', 'cspb_customerunitprice', 'cspb_vendorunitcost', 'cspb_currencycode'] },
     {
-      name: 'general',
-      label: 'General',
-      fields: ['cspb_name', 'cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_status'],
-    },
-    {
-      name: 'quantity',
-      label: 'Quantity',
-      fields: ['cspb_quantity', 'cspb_changeeffectivedate', 'cspb_termenddate'],
+      name: 'ledger',
+      label: 'Ledger',
+      subgrids: [{ id: 'ledger', label: 'Changes', targetTable: 'cspb_subscriptionchange', relationshipName: 'cspb_subscription_cspb_subscriptionchange_subscriptionid', view: 'active' }],
     },
   ],
-  library: 'cspb_/scripts/subscription.form.js',
-  onLoad: 'Cspb.SubscriptionForm.onLoad',
+  libraries: [SUBSCRIPTION_FORM_SCRIPT],
+  // onLoad registers onQuantityChange itself (webresources/src/subscription.form.ts).
+  handlers: [{ event: 'onload', functionName: 'Cspb.SubscriptionForm.onLoad', library: SUBSCRIPTION_FORM_SCRIPT }],
 };

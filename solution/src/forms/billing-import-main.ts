@@ -1,0 +1,34 @@
+import type { FormDef } from '../form-xml';
+import { RECONCILIATION_GRID } from './controls';
+
+/**
+ * The billing import: what was detected, the row counts, and its lines in the ReconciliationGrid.
+ * Pending (issue: BillingImport control): bind it with
+ * `fieldControls: { cspb_filename: { control: BILLING_IMPORT.name, property: '<manifest property>' } }`.
+ */
+export const billingImportMainForm: FormDef = {
+  table: 'cspb_billingimport',
+  name: 'Billing import',
+  description: 'Main form for an imported vendor bill, with its lines.',
+  sections: [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_filename', 'cspb_vendor', 'cspb_format', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_periodend', 'cspb_importstatus'] },
+    { name: 'totals', label: 'Totals', fields: ['cspb_currencycode', 'cspb_totalbilled', 'cspb_rowsread', 'cspb_rowsaccepted', 'cspb_rowsrejected', 'cspb_linecount', 'cspb_contenthash'] },
+    {
+      name: 'lines',
+      label: 'Billing lines',
+      subgrids: [
+        {
+          id: 'lines',
+          label: 'Billing lines',
+          targetTable: 'cspb_billingline',
+          relationshipName: 'cspb_billingimport_cspb_billingline_importid',
+          view: 'active',
+          control: RECONCILIATION_GRID,
+        },
+      ],
+    },
+    { name: 'errors', label: 'Errors', fields: ['cspb_errors'] },
+  ],
+  libraries: [],
+  handlers: [],
+};

@@ -1,0 +1,29 @@
+import type { FormDef } from '../form-xml';
+import { billingImportMainForm } from './billing-import-main';
+import {
+  billingContractMainForm,
+  billingLineMainForm,
+  discrepancyMainForm,
+  invoiceLineMainForm,
+  invoiceMainForm,
+  invoiceRunMainForm,
+  offerMainForm,
+  subscriptionChangeMainForm,
+} from './other-main';
+import { reconciliationRunMainForm } from './reconciliation-run-main';
+import { subscriptionMainForm } from './subscription-main';
+
+/** One main form per table the solution owns. */
+export const FORMS: readonly FormDef[] = [
+  offerMainForm,
+  billingContractMainForm,
+  subscriptionMainForm,
+  subscriptionChangeMainForm,
+  billingImportMainForm,
+  billingLineMainForm,
+  reconciliationRunMainForm,
+  discrepancyMainForm,
+  invoiceRunMainForm,
+  invoiceMainForm,
+  invoiceLineMainForm,
+];

@@ -1,0 +1,30 @@
+import type { FormDef } from '../form-xml';
+import { RECONCILIATION_GRID } from './controls';
+
+/** The reconciliation run: totals on top, the ReconciliationGrid over its discrepancies below. */
+export const reconciliationRunMainForm: FormDef = {
+  table: 'cspb_reconciliationrun',
+  name: 'Reconciliation run',
+  description: 'Main form for a reconciliation run: totals and the reconciliation grid.',
+  sections: [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_importid', 'cspb_runstatus', 'cspb_toleranceperunit', 'cspb_currencycode'] },
+    { name: 'totals', label: 'Totals', fields: ['cspb_totalbilled', 'cspb_totalexpected', 'cspb_totalvariance', 'cspb_totalleakage', 'cspb_totalmargin', 'cspb_discrepancycount'] },
+    {
+      name: 'discrepancies',
+      label: 'Discrepancies',
+      subgrids: [
+        {
+          id: 'discrepancies',
+          label: 'Discrepancies',
+          targetTable: 'cspb_discrepancy',
+          relationshipName: 'cspb_reconciliationrun_cspb_discrepancy_runid',
+          view: 'byrun',
+          control: RECONCILIATION_GRID,
+        },
+      ],
+    },
+    { name: 'diagnostics', label: 'Diagnostics', fields: ['cspb_categorycounts', 'cspb_error'] },
+  ],
+  libraries: [],
+  handlers: [],
+};

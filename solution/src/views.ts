@@ -1,0 +1,188 @@
+import { extensions, tables, type TableDef } from '../../dataverse/src/schema';
+import { bracedGuid } from '../../dataverse/src/codegen/stable-guid';
+import { el, leaf, type XmlElement } from '../../dataverse/src/codegen/xml';
+import { LANGUAGE_CODE } from './publisher';
+
+/**
+ * System views (SavedQuery). Every table gets the three views Dataverse expects of a custom table
+ * (the default public view, quick find and lookup); the views finance and sales work from are
+ * hand-kept below. Shapes copy the savedquery elements of the real export in
+ * ../shared/samples/solutions/tactec-dev-powerapps-packed/customizations.xml.
+ */
+export interface ViewDef {
+  readonly table: string;
+  /** Stable key: the view id is derived from table and key, so never rename a shipped key. */
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+  /** 0 public view, 4 quick find, 64 lookup (Dataverse savedquery querytype). */
+  readonly queryType: 0 | 4 | 64;
+  readonly isDefault: boolean;
+  readonly columns: ReadonlyArray<{ readonly name: string; readonly width: number }>;
+  readonly conditions?: ReadonlyArray<{ readonly attribute: string; readonly operator: 'eq' | 'ne' | 'like'; readonly value: string | number }>;
+  readonly orders: ReadonlyArray<{ readonly attribute: string; readonly descending: boolean }>;
+}
+
+/** Columns Dataverse adds to every user-owned table, usable in views without being in the schema. */
+export const SYSTEM_COLUMNS = ['createdon', 'modifiedon', 'ownerid', 'statecode', 'statuscode'] as const;
+
+export const viewId = (table: string, key: string): string => bracedGuid(`${table}/view/${key}`);
+
+const ACTIVE = { attribute: 'statecode', operator: 'eq', value: 0 } as const;
+const optionValue = (table: TableDef, column: string, key: string): number => {
+  const c = table.columns.find((col) => col.logicalName === column);
+  if (!c || c.type !== 'choice') throw new Error(`${table.logicalName}.${column} is not a choice column`);
+  const option = c.options.find((o) => o.key === key);
+  if (!option) throw new Error(`${table.logicalName}.${column} has no option ${key}`);
+  return option.value;
+};
+const tableNamed = (name: string): TableDef => {
+  const t = tables.find((x) => x.logicalName === name);
+  if (!t) throw new Error(`no table ${name}`);
+  return t;
+};
+
+/** Columns each table's default public view shows after the primary name (at most five). */
+const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
+  cspb_offer: ['cspb_vendor', 'cspb_productid', 'cspb_term', 'cspb_billingplan'],
+  cspb_billingcontract: ['cspb_customerid', 'cspb_frequency', 'cspb_currencycode'],
+  cspb_subscription: ['cspb_customerid', 'cspb_offerid', 'cspb_quantity', 'cspb_status', 'cspb_termenddate'],
+  cspb_subscriptionchange: ['cspb_subscriptionid', 'cspb_sequence', 'cspb_changetype', 'cspb_quantitydelta', 'cspb_effectivedate'],
+  cspb_billingimport: ['cspb_vendor', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_importstatus', 'cspb_totalbilled'],
+  cspb_billingline: ['cspb_importid', 'cspb_vendorsubscriptionid', 'cspb_chargetype', 'cspb_quantity', 'cspb_subtotal'],
+  cspb_reconciliationrun: ['cspb_importid', 'cspb_runstatus', 'cspb_totalvariance', 'cspb_totalleakage', 'cspb_discrepancycount'],
+  cspb_discrepancy: ['cspb_category', 'cspb_resolutionstatus', 'cspb_subscriptionid', 'cspb_variance', 'cspb_currencycode'],
+  cspb_invoicerun: ['cspb_periodstart', 'cspb_periodend', 'cspb_runstatus', 'cspb_invoicecount'],
+  cspb_invoice: ['cspb_customerid', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_total', 'cspb_currencycode'],
+  cspb_invoiceline: ['cspb_invoiceid', 'cspb_linenumber', 'cspb_linetype', 'cspb_amount'],
+};
+
+function standardViews(table: TableDef): ViewDef[] {
+  const primary = table.primaryName.logicalName;
+  const columns = [{ name: primary, width: 300 }, ...(DEFAULT_COLUMNS[table.logicalName] ?? []).map((name) => ({ name, width: 150 }))];
+  return [
+    {
+      table: table.logicalName, key: 'active', name: `Active ${table.pluralName}`, description: `Active ${table.pluralName.toLowerCase()}.`,
+      queryType: 0, isDefault: true, columns, conditions: [ACTIVE], orders: [{ attribute: primary, descending: false }],
+    },
+    {
+      table: table.logicalName, key: 'quickfind', name: `Quick Find Active ${table.pluralName}`, description: `Searches active ${table.pluralName.toLowerCase()} by name.`,
+      queryType: 4, isDefault: true, columns, conditions: [ACTIVE], orders: [{ attribute: primary, descending: false }],
+    },
+    {
+      table: table.logicalName, key: 'lookup', name: `${table.displayName} Lookup View`, description: `Lookup view of ${table.pluralName.toLowerCase()}.`,
+      queryType: 64, isDefault: true, columns: [{ name: primary, width: 300 }], conditions: [ACTIVE], orders: [{ attribute: primary, descending: false }],
+    },
+  ];
+}
+
+const discrepancy = tableNamed('cspb_discrepancy');
+
+/** The views the issue names: what sales and finance open every day. */
+export const namedViews: readonly ViewDef[] = [
+  {
+    table: 'cspb_subscription', key: 'activebycustomer', name: 'Active Subscriptions by Customer', description: 'Active subscriptions with their customer, quantity and term end.',
+    queryType: 0, isDefault: false,
+    columns: [{ name: 'cspb_customerid', width: 200 }, { name: 'cspb_name', width: 250 }, { name: 'cspb_quantity', width: 100 }, { name: 'cspb_termenddate', width: 125 }, { name: 'cspb_vendorsubscriptionid', width: 200 }],
+    conditions: [ACTIVE, { attribute: 'cspb_status', operator: 'eq', value: optionValue(tableNamed('cspb_subscription'), 'cspb_status', 'Active') }],
+    orders: [{ attribute: 'cspb_customerid', descending: false }, { attribute: 'cspb_name', descending: false }],
+  },
+  {
+    table: 'cspb_discrepancy', key: 'openbycategory', name: 'Open Discrepancies by Category', description: 'Discrepancies finance has not yet accepted, resolved or ignored, grouped by category.',
+    queryType: 0, isDefault: false,
+    columns: [{ name: 'cspb_category', width: 200 }, { name: 'cspb_name', width: 250 }, { name: 'cspb_variance', width: 125 }, { name: 'cspb_currencycode', width: 75 }, { name: 'cspb_subscriptionid', width: 200 }, { name: 'cspb_runid', width: 200 }],
+    conditions: [ACTIVE, { attribute: 'cspb_resolutionstatus', operator: 'eq', value: optionValue(discrepancy, 'cspb_resolutionstatus', 'Open') }],
+    orders: [{ attribute: 'cspb_category', descending: false }, { attribute: 'cspb_variance', descending: true }],
+  },
+  {
+    table: 'cspb_invoice', key: 'bystatus', name: 'Invoices by Status', description: 'All invoices ordered by status, then period.',
+    queryType: 0, isDefault: false,
+    columns: [{ name: 'cspb_invoicestatus', width: 125 }, { name: 'cspb_name', width: 150 }, { name: 'cspb_customerid', width: 200 }, { name: 'cspb_periodstart', width: 125 }, { name: 'cspb_total', width: 125 }, { name: 'cspb_currencycode', width: 75 }],
+    conditions: [ACTIVE],
+    orders: [{ attribute: 'cspb_invoicestatus', descending: false }, { attribute: 'cspb_periodstart', descending: true }],
+  },
+  {
+    table: 'cspb_billingimport', key: 'recent', name: 'Billing Imports', description: 'Imported vendor bills, newest first, with their status and row counts.',
+    queryType: 0, isDefault: false,
+    columns: [{ name: 'cspb_name', width: 250 }, { name: 'cspb_importstatus', width: 150 }, { name: 'cspb_format', width: 200 }, { name: 'cspb_rowsaccepted', width: 100 }, { name: 'cspb_rowsrejected', width: 100 }, { name: 'createdon', width: 125 }],
+    conditions: [ACTIVE],
+    orders: [{ attribute: 'createdon', descending: true }],
+  },
+  {
+    table: 'cspb_discrepancy', key: 'byrun', name: 'Discrepancies of a Run', description: 'Every discrepancy of a run, for the reconciliation run form.',
+    queryType: 0, isDefault: false,
+    columns: [{ name: 'cspb_name', width: 250 }, { name: 'cspb_category', width: 200 }, { name: 'cspb_resolutionstatus', width: 100 }, { name: 'cspb_expectedamount', width: 125 }, { name: 'cspb_billedamount', width: 125 }, { name: 'cspb_variance', width: 125 }],
+    conditions: [ACTIVE],
+    orders: [{ attribute: 'cspb_category', descending: false }],
+  },
+];
+
+export const views: readonly ViewDef[] = [...tables.flatMap(standardViews), ...namedViews];
+
+function checkColumns(view: ViewDef): void {
+  const table = tableNamed(view.table);
+  const known = new Set<string>([...table.columns.map((c) => c.logicalName), ...SYSTEM_COLUMNS]);
+  for (const name of [...view.columns.map((c) => c.name), ...(view.conditions ?? []).map((c) => c.attribute), ...view.orders.map((o) => o.attribute)]) {
+    if (!known.has(name)) throw new Error(`view ${view.name} uses ${name}, which ${view.table} does not have`);
+  }
+}
+
+export function savedQueryXml(view: ViewDef): XmlElement {
+  checkColumns(view);
+  const table = tableNamed(view.table);
+  const primaryId = `${table.logicalName}id`;
+  const attributes = [...new Set([primaryId, ...view.columns.map((c) => c.name)])];
+  const quickFind = view.queryType === 4;
+  return el(
+    'savedquery',
+    null,
+    leaf('IsCustomizable', 1),
+    leaf('CanBeDeleted', view.isDefault ? 0 : 1),
+    leaf('isquickfindquery', quickFind ? 1 : 0),
+    leaf('isprivate', 0),
+    leaf('isdefault', view.isDefault ? 1 : 0),
+    leaf('savedqueryid', viewId(view.table, view.key)),
+    el(
+      'layoutxml',
+      null,
+      el(
+        'grid',
+        { name: 'resultset', jump: table.primaryName.logicalName, select: '1', icon: '1', preview: '1' },
+        el('row', { name: 'result', id: primaryId }, view.columns.map((c) => el('cell', { name: c.name, width: c.width }))),
+      ),
+    ),
+    leaf('querytype', view.queryType),
+    el(
+      'fetchxml',
+      null,
+      el(
+        'fetch',
+        { version: '1.0', 'output-format': 'xml-platform', mapping: 'logical' },
+        el(
+          'entity',
+          { name: table.logicalName },
+          attributes.map((name) => el('attribute', { name })),
+          view.orders.map((o) => el('order', { attribute: o.attribute, descending: String(o.descending) })),
+          (view.conditions ?? []).length > 0 &&
+            el('filter', { type: 'and' }, (view.conditions ?? []).map((c) => el('condition', { attribute: c.attribute, operator: c.operator, value: c.value }))),
+          quickFind &&
+            el(
+              'filter',
+              { type: 'or', isquickfindfields: '1' },
+              el('condition', { attribute: table.primaryName.logicalName, operator: 'like', value: '{0}' }),
+            ),
+        ),
+      ),
+    ),
+    leaf('IntroducedVersion', '1.0.0.0'),
+    el('LocalizedNames', null, el('LocalizedName', { description: view.name, languagecode: LANGUAGE_CODE })),
+    el('Descriptions', null, el('Description', { description: view.description, languagecode: LANGUAGE_CODE })),
+  );
+}
+
+export function viewsOf(table: string): readonly ViewDef[] {
+  return views.filter((v) => v.table === table);
+}
+
+/** Account is Dataverse's: the solution ships no views for it. */
+export const tablesWithViews = (): readonly string[] => tables.map((t) => t.logicalName).filter((t) => !extensions.some((e) => e.logicalName === t));

@@ -1,0 +1,108 @@
+/**
+ * Our generated components against the element layout of real exports: every child element (and
+ * attribute) we write must be one the real export writes too, and we must write the elements that
+ * carry the component's identity and content.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { SHARED_SAMPLES } from '../support/xmllint';
+import { attrNames, child, childNames, findAll, parseXml, type Node } from './xml-tree';
+
+const root = join(__dirname, '../..');
+const reference = (file: string): Node => parseXml(readFileSync(join(__dirname, 'reference-exports', file), 'utf8'));
+const shared = (file: string): Node => {
+  const path = join(SHARED_SAMPLES, file);
+  if (!existsSync(path)) throw new Error(`shared sample missing: ${path}`);
+  return parseXml(readFileSync(path, 'utf8'));
+};
+
+const zip = join(root, 'dist', 'CspBilling_managed.zip');
+if (!existsSync(zip)) throw new Error(`${zip} is missing: run \`npm run build\` first`);
+const ours = parseXml(strFromU8(unzipSync(readFileSync(zip))['customizations.xml']!));
+
+/** Union of child names over all nodes. */
+const union = (nodes: Node[], of: (n: Node) => string[]): string[] => [...new Set(nodes.flatMap(of))].sort();
+
+function expectLayout(name: string, mine: Node[], theirs: Node[], mustHave: string[]): void {
+  expect(mine.length).toBeGreaterThan(0);
+  expect(theirs.length).toBeGreaterThan(0);
+  const theirChildren = union(theirs, childNames);
+  for (const n of mine) {
+    const extra = childNames(n).filter((c) => !theirChildren.includes(c));
+    expect({ name, extra }).toEqual({ name, extra: [] });
+    for (const m of mustHave) expect({ name, has: childNames(n).includes(m) ? m : `missing ${m}` }).toEqual({ name, has: m });
+  }
+}
+
+describe('generated components have the element layout of real exports', () => {
+  it('SavedQuery (views) matches the tactec packed export', () => {
+    const theirs = findAll(shared('solutions/tactec-dev-powerapps-packed/customizations.xml'), 'savedquery');
+    expectLayout('savedquery', findAll(ours, 'savedquery'), theirs, ['savedqueryid', 'layoutxml', 'fetchxml', 'querytype', 'LocalizedNames']);
+    expect(findAll(ours, 'savedquery').length).toBeGreaterThanOrEqual(4 + 11 * 3);
+  });
+
+  it('main forms match the tactec packed export and the approvals kit form', () => {
+    const tactec = shared('solutions/tactec-dev-powerapps-packed/customizations.xml');
+    const kit = reference('FormXml-main-subgrid.xml');
+    const theirForms = [...findAll(tactec, 'systemform'), ...findAll(kit, 'systemform')];
+    const mine = findAll(ours, 'systemform');
+    expect(mine).toHaveLength(11);
+    expectLayout('systemform', mine, theirForms, ['formid', 'form', 'LocalizedNames']);
+    const theirInner = [...findAll(tactec, 'form'), ...findAll(kit, 'form')];
+    // formLibraries is FormXml.xsd's (validated there); neither sample form loads a custom library.
+    const withoutLibraries = (f: Node): Node => ({ ...f, children: f.children.filter((c) => c.name !== 'formLibraries') });
+    expectLayout('form', mine.map((f) => withoutLibraries(child(f, 'form')!)), theirInner, ['tabs']);
+    expect(mine.filter((f) => child(child(f, 'form')!, 'formLibraries'))).toHaveLength(1);
+  });
+
+  it('a PCF on a subgrid is bound the way the approvals kit binds a grid: controlDescription per form factor', () => {
+    const kit = findAll(reference('FormXml-main-subgrid.xml'), 'controlDescription');
+    const mine = findAll(ours, 'controlDescription');
+    expect(mine.length).toBe(2);
+    expectLayout('controlDescription', mine, kit, ['customControl']);
+    const theirControls = kit.flatMap((d) => d.children);
+    const theirAttrs = union(theirControls, attrNames);
+    for (const d of mine) {
+      const factors = d.children.filter((c) => c.attrs.name === 'cspb_CspBilling.ReconciliationGrid').map((c) => c.attrs.formFactor);
+      expect(factors).toEqual(['0', '1', '2']);
+      for (const c of d.children) expect(attrNames(c).filter((a) => !theirAttrs.includes(a))).toEqual([]);
+      const dataSet = findAll(d, 'data-set');
+      expectLayout('data-set', dataSet, findAll(reference('FormXml-main-subgrid.xml'), 'data-set'), ['ViewId', 'TargetEntityType', 'RelationshipName']);
+    }
+  });
+
+  it('AppModule matches the approvals kit', () => {
+    expectLayout('AppModule', findAll(ours, 'AppModule'), findAll(reference('AppModule.xml'), 'AppModule'), [
+      'UniqueName', 'WebResourceId', 'FormFactor', 'ClientType', 'AppModuleComponents', 'AppModuleRoleMaps', 'LocalizedNames',
+    ]);
+  });
+
+  it('AppModuleSiteMap and its SiteMap match the approvals kit', () => {
+    const theirs = reference('AppModuleSiteMap.xml');
+    expectLayout('AppModuleSiteMap', findAll(ours, 'AppModuleSiteMap'), findAll(theirs, 'AppModuleSiteMap'), ['SiteMapUniqueName', 'SiteMap']);
+    for (const name of ['Area', 'Group', 'SubArea']) {
+      expectLayout(name, findAll(ours, name), findAll(theirs, name), ['Titles']);
+      const theirAttrs = union(findAll(theirs, name), attrNames);
+      for (const n of findAll(ours, name)) expect(attrNames(n).filter((a) => !theirAttrs.includes(a))).toEqual([]);
+    }
+  });
+
+  it('Role matches the CoE starter kit role', () => {
+    const theirs = findAll(reference('Role.xml'), 'Role');
+    const mine = findAll(ours, 'Roles').flatMap((r) => r.children);
+    expect(mine.map((r) => r.attrs.name).sort()).toEqual(['CSP Billing Admin', 'CSP Finance', 'CSP Sales']);
+    // IntroducedVersion is in the 2018 schema's Role type; the CoE export omits it.
+    expectLayout('Role', mine.map((r) => ({ ...r, children: r.children.filter((c) => c.name !== 'IntroducedVersion') })), theirs, ['RolePrivileges']);
+    expect(union(mine, attrNames).filter((a) => !union(theirs, attrNames).includes(a))).toEqual([]);
+    for (const p of mine.flatMap((r) => findAll(r, 'RolePrivilege'))) expect(p.attrs.name).toMatch(/^prv(Create|Read|Write|Delete|Append|AppendTo|Assign|Share)[A-Za-z_]+$/);
+  });
+
+  it('EnvironmentVariableDefinition matches the approvals kit', () => {
+    const theirs = findAll(reference('environmentvariabledefinition.xml'), 'environmentvariabledefinition');
+    const mine = findAll(ours, 'environmentvariabledefinition');
+    expect(mine.map((v) => v.attrs.schemaname).sort()).toEqual(['cspb_DefaultCurrency', 'cspb_ReconciliationTolerance', 'cspb_WebhookBaseUrl']);
+    expectLayout('environmentvariabledefinition', mine, theirs, ['displayname', 'description', 'type', 'isrequired', 'secretstore']);
+    expect(union(mine, attrNames)).toEqual(union(theirs, attrNames));
+  });
+});
