@@ -1,4 +1,4 @@
-import type { EntityRecord, QueryOptions } from './types';
+import type { QueryOptions } from './types';
 
 /**
  * A typed `$filter` builder: column names are checked against the row type, literals are
@@ -6,7 +6,7 @@ import type { EntityRecord, QueryOptions } from './types';
  */
 export type FilterValue = string | number | boolean | null;
 
-export interface Filter<T extends EntityRecord> {
+export interface Filter<T extends object> {
   eq(column: keyof T & string, value: FilterValue): string;
   ne(column: keyof T & string, value: FilterValue): string;
   gt(column: keyof T & string, value: FilterValue): string;
@@ -29,7 +29,7 @@ export function literal(value: FilterValue): string {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function filter<T extends EntityRecord>(): Filter<T> {
+export function filter<T extends object>(): Filter<T> {
   // Lookup values (_x_value) compare against bare GUIDs, not quoted strings.
   const lit = (column: string, value: FilterValue): string =>
     column.startsWith('_') && typeof value === 'string' && GUID.test(value) ? value : literal(value);

@@ -55,7 +55,10 @@ export type BatchOperation =
   | { readonly kind: 'delete'; readonly entitySet: string; readonly key: RecordKey };
 
 export interface BatchOptions {
-  /** All operations in one change set: all succeed or none is applied. */
+  /**
+   * All operations in one change set: all succeed or none is applied. When it fails, every result
+   * carries the same error: Dataverse does not say which operation failed.
+   */
   readonly atomic?: boolean;
   /** Outside a change set, keep going after a failed operation (Prefer: odata.continue-on-error). */
   readonly continueOnError?: boolean;
@@ -66,10 +69,12 @@ export type BatchResult =
   | { readonly ok: false; readonly error: DataverseError };
 
 export interface DataverseClient {
-  retrieve<T extends EntityRecord = EntityRecord>(entitySet: string, key: RecordKey, options?: RetrieveOptions): Promise<T>;
-  retrieveMultiple<T extends EntityRecord = EntityRecord>(entitySet: string, options?: QueryOptions): Promise<Page<T>>;
+  /** Parallel requests the server suggests (x-ms-dop-hint), when the adapter knows it. */
+  readonly parallelismHint?: number;
+  retrieve<T extends object = EntityRecord>(entitySet: string, key: RecordKey, options?: RetrieveOptions): Promise<T>;
+  retrieveMultiple<T extends object = EntityRecord>(entitySet: string, options?: QueryOptions): Promise<Page<T>>;
   /** Follows a `nextLink` returned by retrieveMultiple. */
-  retrieveNextPage<T extends EntityRecord = EntityRecord>(nextLink: string): Promise<Page<T>>;
+  retrieveNextPage<T extends object = EntityRecord>(nextLink: string): Promise<Page<T>>;
   create(entitySet: string, record: EntityRecord): Promise<string>;
   update(entitySet: string, key: RecordKey, record: EntityRecord, options?: UpdateOptions): Promise<void>;
   upsert(entitySet: string, key: RecordKey, record: EntityRecord): Promise<UpsertResult>;
@@ -104,11 +109,18 @@ export class DataverseError extends Error {
   }
 }
 
-/** `accounts(guid)` or `accounts(accountnumber='A1',x=2)`: how the Web API addresses a row. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `accounts(guid)` or `accounts(accountnumber='A1',x=2)`: how the Web API addresses a row. A key
+ * part that is a lookup (`_cspb_runid_value`) takes a bare GUID, as Dataverse expects.
+ */
 export function recordPath(entitySet: string, key: RecordKey): string {
   if (typeof key === 'string') return `${entitySet}(${key})`;
-  const parts = Object.entries(key).map(([column, value]) =>
-    typeof value === 'number' ? `${column}=${value}` : `${column}='${value.replace(/'/g, "''")}'`,
-  );
+  const parts = Object.entries(key).map(([column, value]) => {
+    if (typeof value === 'number') return `${column}=${value}`;
+    if (column.startsWith('_') && GUID.test(value)) return `${column}=${value}`;
+    return `${column}='${value.replace(/'/g, "''")}'`;
+  });
   return `${entitySet}(${parts.join(',')})`;
 }

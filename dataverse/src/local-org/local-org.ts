@@ -67,13 +67,13 @@ export class LocalOrg implements DataverseClient {
 
   // ---- DataverseClient ----------------------------------------------------------------------
 
-  retrieve<T extends EntityRecord = EntityRecord>(entitySet: string, key: RecordKey, options?: RetrieveOptions): Promise<T> {
+  retrieve<T extends object = EntityRecord>(entitySet: string, key: RecordKey, options?: RetrieveOptions): Promise<T> {
     return this.root.retrieve<T>(entitySet, key, options);
   }
-  retrieveMultiple<T extends EntityRecord = EntityRecord>(entitySet: string, options?: QueryOptions): Promise<Page<T>> {
+  retrieveMultiple<T extends object = EntityRecord>(entitySet: string, options?: QueryOptions): Promise<Page<T>> {
     return this.root.retrieveMultiple<T>(entitySet, options);
   }
-  retrieveNextPage<T extends EntityRecord = EntityRecord>(nextLink: string): Promise<Page<T>> {
+  retrieveNextPage<T extends object = EntityRecord>(nextLink: string): Promise<Page<T>> {
     return this.root.retrieveNextPage<T>(nextLink);
   }
   create(entitySet: string, record: EntityRecord): Promise<string> {

@@ -44,7 +44,7 @@ export class OrgClient implements DataverseClient {
     return this.scope ? fn(this.scope) : this.engine.transaction(fn);
   }
 
-  retrieve<T extends EntityRecord = EntityRecord>(entitySet: string, key: RecordKey, options: RetrieveOptions = {}): Promise<T> {
+  retrieve<T extends object = EntityRecord>(entitySet: string, key: RecordKey, options: RetrieveOptions = {}): Promise<T> {
     return this.run(async () => {
       const meta = this.engine.tableBySet(entitySet);
       const row = this.engine.mustFindRow(meta, fromRecordKey(key));
@@ -52,7 +52,7 @@ export class OrgClient implements DataverseClient {
     });
   }
 
-  retrieveMultiple<T extends EntityRecord = EntityRecord>(entitySet: string, options: QueryOptions = {}): Promise<Page<T>> {
+  retrieveMultiple<T extends object = EntityRecord>(entitySet: string, options: QueryOptions = {}): Promise<Page<T>> {
     return this.run(async () => this.page<T>(entitySet, options));
   }
 
@@ -65,7 +65,7 @@ export class OrgClient implements DataverseClient {
       : { value: result.value as T[] };
   }
 
-  retrieveNextPage<T extends EntityRecord = EntityRecord>(nextLink: string): Promise<Page<T>> {
+  retrieveNextPage<T extends object = EntityRecord>(nextLink: string): Promise<Page<T>> {
     return this.run(async () => {
       const path = nextLink.replace(/^.*\/api\/data\/v\d+\.\d+\//, '').replace(/^\/+/, '');
       const q = path.indexOf('?');

@@ -137,7 +137,7 @@ export class NodeDataverseClient implements DataverseClient {
     return withRetry(once, this.options.retry ?? {}, (e) => e.status === 429 || e.status === 503 || (idempotent && e.transient));
   }
 
-  retrieve<T extends EntityRecord = EntityRecord>(entitySet: string, key: RecordKey, options: RetrieveOptions = {}): Promise<T> {
+  retrieve<T extends object = EntityRecord>(entitySet: string, key: RecordKey, options: RetrieveOptions = {}): Promise<T> {
     return this.call(true, async () => {
       const expand = expandOf(options.expand);
       const res: unknown = await this.api.retrieve({
@@ -157,7 +157,7 @@ export class NodeDataverseClient implements DataverseClient {
     return { value, nextLink: res.oDataNextLink };
   }
 
-  retrieveMultiple<T extends EntityRecord = EntityRecord>(entitySet: string, options: QueryOptions = {}): Promise<Page<T>> {
+  retrieveMultiple<T extends object = EntityRecord>(entitySet: string, options: QueryOptions = {}): Promise<Page<T>> {
     return this.call(true, async () => {
       const expand = expandOf(options.expand);
       const res = await this.api.retrieveMultiple({
@@ -174,7 +174,7 @@ export class NodeDataverseClient implements DataverseClient {
     });
   }
 
-  retrieveNextPage<T extends EntityRecord = EntityRecord>(nextLink: string): Promise<Page<T>> {
+  retrieveNextPage<T extends object = EntityRecord>(nextLink: string): Promise<Page<T>> {
     // Dataverse wants the same odata.maxpagesize preference on every page of a query.
     const pageSize = this.pageSizes.get(nextLink);
     this.pageSizes.delete(nextLink);
