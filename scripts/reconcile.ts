@@ -40,7 +40,7 @@ export function readSnapshot(file: string): ReconRows {
   return tables as unknown as ReconRows;
 }
 
-async function readBill(file: string): Promise<{ lines: readonly BillLine[]; usage: readonly UsageAggregate[] }> {
+export async function readBill(file: string): Promise<{ lines: readonly BillLine[]; usage: readonly UsageAggregate[] }> {
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
   const result = await importBill(createReadStream(file), {
     fileName: basename(file),

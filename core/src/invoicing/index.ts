@@ -9,3 +9,4 @@ export type { DraftLine } from './lines';
 export { correctionLines, type Corrections } from './credit-notes';
 export { draftKeyOf, generateInvoice, generateInvoices, issueInvoice } from './generate';
 export { invoiceRevenueSource, type RevenueSourceOptions } from './leakage';
+export * from './report';

@@ -2,3 +2,4 @@ export * from './values';
 export * from './ledger';
 export * from './offer';
 export * from './recon-input';
+export * from './invoicing-input';

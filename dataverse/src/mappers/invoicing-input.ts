@@ -1,0 +1,103 @@
+import type { BillingContract, CalendarDate, InvoiceSubscription, ProrationPolicies, RoundingMode, TaxProfile } from '../../../core/src';
+import {
+  CspbBillingContractAnchor as Anchor,
+  CspbBillingContractFrequency as Frequency,
+  CspbBillingContractProrationPolicy as Proration,
+  CspbBillingContractRoundingPolicy as Rounding,
+  CspbBillingContractTiming as Timing,
+  CspbOfferBillingPlan,
+  type CspbBillingContractRow,
+} from '../../generated';
+import { ledgerFromRows } from './ledger';
+import type { ReconRows } from './recon-input';
+import { choiceMap, decimalFromWebApi, MappingError, required } from './values';
+
+const frequencies = choiceMap<BillingContract['frequency'], Frequency>(
+  [['monthly', Frequency.Monthly], ['quarterly', Frequency.Quarterly], ['annual', Frequency.Annual], ['triennial', Frequency.Triennial], ['oneTime', Frequency.OneTime]],
+  'cspb_frequency',
+);
+const timings = choiceMap<BillingContract['timing'], Timing>([['advance', Timing.InAdvance], ['arrears', Timing.InArrears]], 'cspb_timing');
+const roundings = choiceMap<RoundingMode, Rounding>([['halfUp', Rounding.HalfUp], ['halfEven', Rounding.HalfEven], ['truncate', Rounding.Truncate]], 'cspb_roundingpolicy');
+const prorations = choiceMap<'daily' | 'none' | 'fullPeriod', Proration>(
+  [['daily', Proration.DailyByDaysInPeriod], ['none', Proration.None], ['fullPeriod', Proration.FullPeriod]],
+  'cspb_prorationpolicy',
+);
+
+function taxProfileOf(row: CspbBillingContractRow): TaxProfile {
+  if (!row.cspb_taxprofile) return { rates: [] };
+  try {
+    const parsed = JSON.parse(row.cspb_taxprofile) as TaxProfile;
+    if (!Array.isArray(parsed.rates)) throw new Error('no "rates" list');
+    return parsed;
+  } catch (error) {
+    throw new MappingError(`is not a tax profile (${(error as Error).message})`, `cspb_billingcontract ${row.cspb_billingcontractid}.cspb_taxprofile`, row.cspb_taxprofile);
+  }
+}
+
+export interface InvoicingContractInput {
+  readonly contract: BillingContract;
+  readonly subscriptions: InvoiceSubscription[];
+}
+
+/**
+ * Billing contracts and their subscriptions as the invoicing engine takes them. The contract row
+ * has no start date: billing starts with the earliest purchase among its subscriptions (or
+ * `fallbackStart` when it has none).
+ */
+export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: CalendarDate): InvoicingContractInput[] {
+  const accounts = new Map(rows.account.map((a) => [a.accountid, a]));
+  const offers = new Map(rows.cspb_offer.map((o) => [o.cspb_offerid, o]));
+  const changes = new Map<string, typeof rows.cspb_subscriptionchange[number][]>();
+  for (const c of rows.cspb_subscriptionchange) {
+    const owner = c._cspb_subscriptionid_value ?? '';
+    changes.set(owner, [...(changes.get(owner) ?? []), c]);
+  }
+  return rows.cspb_billingcontract.map((row) => {
+    const where = `cspb_billingcontract ${row.cspb_billingcontractid}`;
+    const subscriptions: InvoiceSubscription[] = rows.cspb_subscription
+      .filter((s) => s._cspb_contractid_value === row.cspb_billingcontractid)
+      .map((s) => {
+        const offer = offers.get(s._cspb_offerid_value ?? '');
+        if (!offer) throw new MappingError('refers to an offer that is not in the data', `cspb_subscription ${s.cspb_subscriptionid}._cspb_offerid_value`, s._cspb_offerid_value);
+        const ledgerRows = changes.get(s.cspb_subscriptionid) ?? [];
+        const perMonths = offer.cspb_billingplan === CspbOfferBillingPlan.Annual ? 12 : offer.cspb_billingplan === CspbOfferBillingPlan.Triennial ? 36 : 1;
+        const price = decimalFromWebApi(s.cspb_customerunitprice, `cspb_subscription ${s.cspb_subscriptionid}.cspb_customerunitprice`);
+        return {
+          id: s.cspb_subscriptionid,
+          vendorSubscriptionId: s.cspb_vendorsubscriptionid ?? undefined,
+          offerId: offer.cspb_offerid,
+          name: s.cspb_name,
+          ledger: ledgerRows.length ? ledgerFromRows(s.cspb_vendorsubscriptionid ?? s.cspb_subscriptionid, ledgerRows) : undefined,
+          customerPrice: price && !price.isZero() ? { currency: row.cspb_currencycode, unitPrice: price, perMonths } : undefined,
+          vendorCost: { currency: offer.cspb_currencycode, perMonths },
+        } satisfies InvoiceSubscription;
+      });
+    const purchases = subscriptions.flatMap((s) => (s.ledger?.entries[0] ? [s.ledger.entries[0].effectiveDate] : []));
+    const anchor: BillingContract['anchor'] =
+      row.cspb_anchor === Anchor.BillingDay
+        ? { kind: 'billingDay', day: required(row.cspb_anchorday ?? undefined, `${where}.cspb_anchorday`) }
+        : row.cspb_anchor === Anchor.CoTerm
+          ? { kind: 'coterm', subscriptionId: subscriptions[0]?.id }
+          : { kind: 'calendarMonth' };
+    const proration = required(prorations.fromWebApi(row.cspb_prorationpolicy), `${where}.cspb_prorationpolicy`);
+    const discount = decimalFromWebApi(row.cspb_discountpercent, `${where}.cspb_discountpercent`);
+    const account = row._cspb_customerid_value ? accounts.get(row._cspb_customerid_value) : undefined;
+    const contract: BillingContract = {
+      id: row.cspb_billingcontractid,
+      customerId: required(row._cspb_customerid_value ?? undefined, `${where}._cspb_customerid_value`),
+      customerName: account?.name ?? undefined,
+      currency: row.cspb_currencycode,
+      frequency: required(frequencies.fromWebApi(row.cspb_frequency), `${where}.cspb_frequency`),
+      anchor,
+      timing: required(timings.fromWebApi(row.cspb_timing), `${where}.cspb_timing`),
+      startDate: purchases.length ? (Math.min(...purchases) as CalendarDate) : fallbackStart,
+      paymentTerms: { kind: 'net', days: row.cspb_paymenttermdays },
+      proration: { increase: proration, decrease: proration } satisfies ProrationPolicies,
+      rounding: required(roundings.fromWebApi(row.cspb_roundingpolicy), `${where}.cspb_roundingpolicy`),
+      discounts: discount && !discount.isZero() ? [{ id: `${row.cspb_billingcontractid}|standing`, kind: 'percent', value: discount, description: 'Contract discount' }] : undefined,
+      tax: taxProfileOf(row),
+      usageMarkupPercent: decimalFromWebApi(row.cspb_usagemarkuppercent, `${where}.cspb_usagemarkuppercent`),
+    };
+    return { contract, subscriptions };
+  });
+}
