@@ -53,6 +53,8 @@ export interface GeneratedFileStats {
   bytes: number;
   /** Sum of BillingPreTaxTotal over all rows, computed with BigInt on the written text (independent of the importer). */
   expectedTotal: string;
+  /** The Azure plan subscriptions the rows belong to, with their customer tenant (for reconciliation benches). */
+  subscriptions: Array<{ id: string; customerId: string }>;
 }
 
 /** Streams `rows` data rows to `file`; returns the byte count. */
@@ -105,5 +107,5 @@ export async function generateDailyUsage(file: string, rows: number, seed = 42):
   await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
   const digits = scaledTotal.toString().padStart(16, '0');
   const expectedTotal = `${digits.slice(0, -15)}.${digits.slice(-15)}`.replace(/\.?0+$/, '');
-  return { rows, bytes, expectedTotal };
+  return { rows, bytes, expectedTotal, subscriptions: subs.map((s) => ({ id: s.id, customerId: s.customer.id })) };
 }

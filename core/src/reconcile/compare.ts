@@ -48,7 +48,7 @@ function price(d: Decimal): string {
 function describe(e: ChargeLine, rule: RoundingRuleName): string {
   const days = e.proration.basis === 'full' ? 'full cycle' : `${e.proration.billed}/${e.proration.of} ${e.proration.basis}`;
   const rate = e.exchangeRate.eq(1) ? '' : ` x rate ${e.exchangeRate.toFixed()}`;
-  return `${e.chargeType} ${formatIso(e.chargeStart)}..${formatIso(e.chargeEndInclusive)}: ${e.sign < 0 ? '-' : ''}${price(e.unitPrice)} x ${days} x ${e.billableQuantity}${rate} = ${subtotalUnder(rule, { unitPrice: e.unitPrice, proration: e.proration, sign: e.sign, quantity: e.billableQuantity, exchangeRate: e.exchangeRate }).toFixed(2)} (${rule})`;
+  return `${e.chargeType} ${formatIso(e.chargeStart)}..${formatIso(e.chargeEndInclusive)}: ${e.sign < 0 ? '-' : ''}${price(e.unitPrice)} x ${days} x ${e.billableQuantity}${rate} = ${(rule === e.rule ? e.subtotal : subtotalUnder(rule, { unitPrice: e.unitPrice, proration: e.proration, sign: e.sign, quantity: e.billableQuantity, exchangeRate: e.exchangeRate })).toFixed(2)} (${rule})`;
 }
 
 export interface CompareContext {

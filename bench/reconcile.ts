@@ -1,0 +1,143 @@
+/**
+ * Issue 5 benchmark: the `reconcile` path on a partner-sized month.
+ *   - a 1,000,000-row daily-rated-usage file (~1 GB, bench/import's generator) and a 50,000-line
+ *     new-commerce licence file, against 20,000 licence subscriptions (plus the Azure plans);
+ *   - (a) uDSV's bare parse of both files, (b) our import of both + the reconciliation, each in its
+ *     own child process so peak RSS is per phase.
+ * Prints times, the ratio b/a, peak RSS and the reconciliation's counts.
+ *
+ *   npx tsx bench/reconcile.ts [usageRows]
+ */
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { inferSchema, initParser } from 'udsv';
+import { addDays, dateOf, expectedCharges, importBill, reconcile, SubscriptionLedger, type BillLine, type NceOffer, type ReconSubscription, type UsageAggregate } from '../core/src';
+import { billCsv, rowFromCharge, type BillRow } from '../scripts/sample-data/bill';
+import type { SampleSubscription } from '../scripts/sample-data/partner';
+import { Random } from '../scripts/sample-data/random';
+import { generateDailyUsage } from './import/generate-daily-usage';
+
+const LICENCES = 20_000;
+const WITH_CHANGE = 15_000; // each adds a wipe + recreate pair: 20,000 + 30,000 = 50,000 lines
+const OFFER: NceOffer = { productId: 'CFQ7TTC0LDPB', productName: 'Microsoft 365 Business Standard', term: 'P1M', billingPlan: 'monthly', unitPrice: '12.50', pricingCurrency: 'USD' };
+const OCTOBER = { start: dateOf(2026, 10, 1), end: dateOf(2026, 11, 1) };
+
+/** The 20,000 licence subscriptions, deterministic: bought in September, 15,000 grow in October. */
+function licenceSubscriptions(): ReconSubscription[] {
+  const rng = new Random(7);
+  const out: ReconSubscription[] = [];
+  for (let i = 0; i < LICENCES; i++) {
+    const id = rng.guid();
+    const bought = dateOf(2026, 9, 1 + (i % 28));
+    const quantity = rng.int(1, 300);
+    const entries: Parameters<typeof SubscriptionLedger.of>[1][number][] = [{ kind: 'new', effectiveDate: bought, referenceId: `n-${i}`, quantityDelta: quantity, productId: OFFER.productId }];
+    if (i < WITH_CHANGE) entries.push({ kind: 'add', effectiveDate: addDays(bought, 33), referenceId: `a-${i}`, quantityAfter: quantity + rng.int(1, 20) });
+    out.push({ id: `crm-${id}`, vendorSubscriptionId: id, customerTenantId: `tenant-${i % 2000}`, vendor: 'Microsoft', kind: 'licence', status: 'active', offer: OFFER, ledger: SubscriptionLedger.of(id, entries), contractId: `c-${i % 2000}` });
+  }
+  return out;
+}
+
+function writeLicenceFile(file: string, subs: readonly ReconSubscription[]): number {
+  const rows: BillRow[] = [];
+  for (const s of subs) {
+    const fake = { customer: { tenantId: s.customerTenantId!, name: `Customer ${s.customerTenantId}`, domain: `${s.customerTenantId}.onmicrosoft.com` }, offer: { productId: OFFER.productId, skuId: '0001', name: OFFER.productName } } as unknown as SampleSubscription;
+    for (const line of expectedCharges(s.ledger!, OFFER, { from: OCTOBER.start, to: OCTOBER.end })) rows.push(rowFromCharge(fake, line, `ORD-${line.referenceId}`));
+  }
+  fs.writeFileSync(file, billCsv(rows));
+  return rows.length;
+}
+
+async function udsvParse(file: string): Promise<number> {
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  stream.setEncoding('utf8');
+  let parser: ReturnType<typeof initParser> | null = null;
+  let rows = 0;
+  for await (const chunk of stream as AsyncIterable<string>) {
+    parser ??= initParser(inferSchema(chunk));
+    parser.chunk<string[]>(chunk, parser.stringArrs, () => {
+      rows += 1;
+    });
+  }
+  parser?.end();
+  return rows;
+}
+
+async function ours(licenceFile: string, usageFile: string, usageSubs: Array<{ id: string; customerId: string }>): Promise<Record<string, unknown>> {
+  const setupStart = performance.now();
+  const subscriptions = licenceSubscriptions();
+  for (const u of usageSubs) subscriptions.push({ id: `crm-${u.id}`, vendorSubscriptionId: u.id, customerTenantId: u.customerId, vendor: 'Microsoft', kind: 'usage', status: 'active', contractId: `c-${u.customerId}` });
+  const setupMs = performance.now() - setupStart;
+  const start = performance.now();
+  const hasher = () => {
+    const h = crypto.createHash('sha256');
+    return { update: (d: Uint8Array) => h.update(d), digestHex: () => h.digest('hex') };
+  };
+  const lines: BillLine[] = [];
+  const usage: UsageAggregate[] = [];
+  for (const file of [licenceFile, usageFile]) {
+    const r = await importBill(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: path.basename(file), createHasher: hasher, detectDuplicates: false });
+    lines.push(...r.lines);
+    usage.push(...r.usage);
+  }
+  const importMs = performance.now() - start;
+  const result = reconcile({ lines, usage, subscriptions, options: { billPeriod: OCTOBER } });
+  const totalMs = performance.now() - start;
+  const counts = Object.fromEntries(Object.entries(result.byCategory).filter(([, t]) => t.count > 0).map(([c, t]) => [c, t.count]));
+  return { setupMs, importMs, reconcileMs: totalMs - importMs, ms: totalMs, billLines: result.billLineCount, variance: result.totals.variance.toFixed(2), counts };
+}
+
+async function child(): Promise<void> {
+  const [phase, licenceFile, usageFile, subsFile] = process.argv.slice(3);
+  let detail: Record<string, unknown>;
+  if (phase === 'udsv') {
+    const start = performance.now();
+    const rows = (await udsvParse(licenceFile!)) + (await udsvParse(usageFile!));
+    detail = { ms: performance.now() - start, rows };
+  } else {
+    detail = await ours(licenceFile!, usageFile!, JSON.parse(fs.readFileSync(subsFile!, 'utf8')) as Array<{ id: string; customerId: string }>);
+  }
+  process.stdout.write(JSON.stringify({ ...detail, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+function runPhase(phase: string, args: string[]): Record<string, unknown> & { ms: number; maxRssMb: number } {
+  const out = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', phase, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (out.status !== 0) throw new Error(`${phase} failed:\n${out.stderr}`);
+  return JSON.parse(out.stdout) as Record<string, unknown> & { ms: number; maxRssMb: number };
+}
+
+async function main(): Promise<void> {
+  const usageRows = Number(process.argv[2] ?? 1_000_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cspb-bench-reconcile-'));
+  try {
+    const usageFile = path.join(dir, 'daily-usage.csv');
+    const licenceFile = path.join(dir, 'licences.csv');
+    const subsFile = path.join(dir, 'usage-subscriptions.json');
+    const generated = await generateDailyUsage(usageFile, usageRows);
+    fs.writeFileSync(subsFile, JSON.stringify(generated.subscriptions));
+    const licenceLines = writeLicenceFile(licenceFile, licenceSubscriptions());
+    const mb = (fs.statSync(usageFile).size + fs.statSync(licenceFile).size) / 1e6;
+    console.log(`files: ${usageRows.toLocaleString('en')} usage rows + ${licenceLines.toLocaleString('en')} licence lines (${mb.toFixed(0)} MB) against ${LICENCES.toLocaleString('en')} licence subscriptions and ${generated.subscriptions.length} Azure plans`);
+    const a = runPhase('udsv', [licenceFile, usageFile]);
+    const b = runPhase('ours', [licenceFile, usageFile, subsFile]);
+    console.log(`(a) uDSV bare parse of both files   ${(a.ms / 1000).toFixed(2)} s   peak RSS ${a.maxRssMb.toFixed(0)} MB`);
+    console.log(`(b) import both + reconcile        ${(b.ms / 1000).toFixed(2)} s   peak RSS ${b.maxRssMb.toFixed(0)} MB   (import ${(Number(b['importMs']) / 1000).toFixed(2)} s, reconcile ${(Number(b['reconcileMs']) / 1000).toFixed(2)} s; ledgers built in ${(Number(b['setupMs']) / 1000).toFixed(2)} s beforehand)`);
+    console.log(`ratio b/a ${(b.ms / a.ms).toFixed(2)}; ${String(b['billLines'])} bill lines reconciled, variance ${String(b['variance'])}; categories ${JSON.stringify(b['counts'])}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') {
+  child().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
