@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { addDays, Decimal, formatIso, parseDate, period, type BillLine, type FormatId, type UsageAggregate } from '../../../core/src';
+import type { EntityRecord } from '../../../dataverse/src/client/types';
+import type { CspbBillingLineRow } from '../../../dataverse/generated';
+
+/**
+ * cspb_billingline <-> the importer's BillLine / UsageAggregate. A row keeps what reconciliation
+ * needs: identity (subscription, tenant, product, SKU, meter, charge type, charge dates, reference
+ * id), quantity, prices, amounts, currency and exchange rate. Not kept (no column): order date,
+ * pricing currency, tax, term and billing cycle, product qualifiers, ordered quantity, meter name.
+ * Money columns hold 4 decimals: prices and amounts with more are rounded half-up to 4.
+ */
+
+const MONEY_PLACES = 4;
+const QUANTITY_PLACES = 10;
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The natural key of a line within its file: the file's content hash (first 32 hex) with the row
+ * of a one-to-one line, or the hash of a usage aggregate's key (subscription, meter, charge
+ * period, charge type). The same file always gives the same keys, so a resumed import upserts.
+ */
+export function lineKeyOf(contentHash: string, line: BillLine | UsageAggregate): string {
+  const file = contentHash.slice(0, 32);
+  if (line.kind === 'line') return `${file}-L${line.row}`;
+  const key = [line.subscriptionId, line.meterId, formatIso(line.chargeStart), formatIso(line.chargeEndInclusive), line.chargeTypeKey].join('|').toLowerCase();
+  return `${file}-U${sha(key).slice(0, 32)}`;
+}
+
+function money(value: Decimal | undefined): number | null {
+  return value === undefined ? null : Number(value.toDecimalPlaces(MONEY_PLACES, Decimal.ROUND_HALF_UP).toFixed());
+}
+
+function quantity(value: Decimal): number {
+  return Number(value.toDecimalPlaces(QUANTITY_PLACES, Decimal.ROUND_HALF_UP).toFixed());
+}
+
+function text(value: string | undefined, max: number): string | null {
+  return value === undefined || value === '' ? null : value.slice(0, max);
+}
+
+/** The write body of a line (`cspb_ImportId@odata.bind` to its import). */
+export function billLineToRow(line: BillLine | UsageAggregate, importId: string, contentHash: string): EntityRecord {
+  const isUsage = line.kind === 'usage';
+  const name = `${line.productName ?? line.productId ?? line.subscriptionId} ${line.chargeType} ${formatIso(line.chargeStart)}`;
+  return {
+    cspb_name: name.slice(0, 200),
+    'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+    cspb_linekey: lineKeyOf(contentHash, line),
+    cspb_sourcerow: isUsage ? line.firstRow : line.row,
+    cspb_vendorsubscriptionid: text(line.subscriptionId, 100),
+    cspb_customertenantid: text(line.customerId, 36),
+    cspb_customername: text(line.customerName, 200),
+    cspb_productid: text(line.productId, 50),
+    cspb_skuid: text(line.skuId, 50),
+    cspb_productname: text(line.productName, 200),
+    cspb_meterid: text(isUsage ? line.meterId : line.meterId, 100),
+    cspb_chargetype: text(line.chargeType, 50),
+    cspb_chargestartdate: formatIso(line.chargeStart),
+    cspb_chargeenddate: formatIso(line.chargeEndInclusive),
+    cspb_quantity: quantity(line.quantity),
+    cspb_unitprice: isUsage ? null : money(line.unitPrice),
+    cspb_effectiveunitprice: isUsage ? null : money(line.effectiveUnitPrice),
+    cspb_subtotal: money(line.amount),
+    cspb_total: money(isUsage ? line.amount : (line.total ?? line.amount)),
+    cspb_currencycode: line.currency,
+    cspb_exchangerate: isUsage ? null : line.exchangeRate === undefined ? null : quantity(line.exchangeRate),
+    cspb_referenceid: isUsage ? null : text(line.referenceId, 100),
+    cspb_usagerowcount: isUsage ? line.rowCount : 1,
+    cspb_firstusagedate: isUsage ? formatIso(line.firstUsageDate) : null,
+    cspb_lastusagedate: isUsage ? formatIso(line.lastUsageDate) : null,
+  };
+}
+
+const dec = (value: number | null | undefined) => (value === null || value === undefined ? undefined : new Decimal(String(value)));
+
+/** A stored line back as the importer's shape (usage when it has a meter and usage dates). */
+export function rowToBillLine(row: CspbBillingLineRow, format: FormatId, invoiceNumber?: string): BillLine | UsageAggregate {
+  const chargeStart = parseDate(row.cspb_chargestartdate ?? '');
+  const chargeEndInclusive = parseDate(row.cspb_chargeenddate ?? row.cspb_chargestartdate ?? '');
+  const chargeType = row.cspb_chargetype ?? '';
+  const identity = {
+    format,
+    ...(invoiceNumber ? { invoiceNumber } : {}),
+    ...(row.cspb_customertenantid ? { customerId: row.cspb_customertenantid } : {}),
+    ...(row.cspb_customername ? { customerName: row.cspb_customername } : {}),
+    subscriptionId: row.cspb_vendorsubscriptionid ?? '',
+    ...(row.cspb_productid ? { productId: row.cspb_productid } : {}),
+    ...(row.cspb_skuid ? { skuId: row.cspb_skuid } : {}),
+    ...(row.cspb_productname ? { productName: row.cspb_productname } : {}),
+    chargeType,
+    chargeTypeKey: chargeType.toLowerCase(),
+    chargeStart,
+    chargeEndInclusive,
+    period: period(chargeStart, addDays(chargeEndInclusive, 1)),
+    currency: row.cspb_currencycode,
+  };
+  const amount = dec(row.cspb_subtotal) ?? dec(row.cspb_total) ?? new Decimal(0);
+  const qty = dec(row.cspb_quantity) ?? new Decimal(0);
+  if (row.cspb_meterid && row.cspb_firstusagedate) {
+    return {
+      ...identity,
+      kind: 'usage',
+      firstRow: row.cspb_sourcerow ?? 0,
+      meterId: row.cspb_meterid,
+      rowCount: row.cspb_usagerowcount ?? 1,
+      firstUsageDate: parseDate(row.cspb_firstusagedate),
+      lastUsageDate: parseDate(row.cspb_lastusagedate ?? row.cspb_firstusagedate),
+      quantity: qty,
+      amount,
+    } satisfies UsageAggregate;
+  }
+  const unitPrice = dec(row.cspb_unitprice);
+  const effectiveUnitPrice = dec(row.cspb_effectiveunitprice);
+  const subtotal = dec(row.cspb_subtotal);
+  const total = dec(row.cspb_total);
+  const exchangeRate = dec(row.cspb_exchangerate);
+  return {
+    ...identity,
+    kind: 'line',
+    row: row.cspb_sourcerow ?? 0,
+    ...(row.cspb_meterid ? { meterId: row.cspb_meterid } : {}),
+    ...(unitPrice ? { unitPrice } : {}),
+    ...(effectiveUnitPrice ? { effectiveUnitPrice } : {}),
+    quantity: qty,
+    ...(subtotal ? { subtotal } : {}),
+    ...(total ? { total } : {}),
+    amount,
+    ...(exchangeRate ? { exchangeRate } : {}),
+    ...(row.cspb_referenceid ? { referenceId: row.cspb_referenceid } : {}),
+  } satisfies BillLine;
+}

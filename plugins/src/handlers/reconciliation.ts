@@ -1,0 +1,155 @@
+import { Decimal, reconcile, isExplained, type FormatId, type ReconCategory, type ReconItem } from '../../../core/src';
+import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
+import { reconSubscriptionsFromRows } from '../../../dataverse/src/mappers';
+import {
+  CspbBillingImportFormat as Format,
+  CspbDiscrepancyCategory as Category,
+  CspbDiscrepancyResolutionStatus as Resolution,
+  CspbReconciliationRunRunStatus as RunStatus,
+  type AccountExtensionRow,
+  type CspbBillingContractRow,
+  type CspbBillingImportRow,
+  type CspbBillingLineRow,
+  type CspbDiscrepancyRow,
+  type CspbOfferRow,
+  type CspbReconciliationRunRow,
+  type CspbSubscriptionChangeRow,
+  type CspbSubscriptionRow,
+} from '../../../dataverse/generated';
+import { rowToBillLine } from './billing-lines';
+import { retrieveAll, type HandlerContext, type HandlerDeps } from './types';
+
+/**
+ * Reconciliation run Create (PostOperation, async): reads the run's import lines and the CRM
+ * subscriptions with their ledgers, runs the engine, and writes one cspb_discrepancy per finding
+ * that is not an exact match (alternate key run + cspb_discrepancykey = the finding's stable key).
+ * Running again (a redelivery, or the run re-triggered) upserts the findings, deletes open ones
+ * not found again, and never touches the status or note of accepted, resolved or ignored ones.
+ */
+
+const CATEGORY: Readonly<Record<ReconCategory, number>> = {
+  exactMatch: Category.ExactMatch,
+  withinTolerance: Category.WithinTolerance,
+  quantityMismatch: Category.QuantityMismatch,
+  priceMismatch: Category.PriceMismatch,
+  dateMismatch: Category.DateMismatch,
+  unknownInCrm: Category.UnknownInCrm,
+  notBilled: Category.NotBilled,
+  cancelledButBilled: Category.CancelledButBilled,
+  duplicateCharge: Category.DuplicateCharge,
+  unexpectedChargeType: Category.UnexpectedChargeType,
+  usageWithoutContract: Category.UsageWithoutContract,
+  negativeMargin: Category.NegativeMargin,
+  revenueLeakage: Category.RevenueLeakage,
+  ambiguousMatch: Category.AmbiguousMatch,
+};
+
+const FORMAT_ID: Readonly<Record<number, FormatId>> = {
+  [Format.NceLicense]: 'nce-license',
+  [Format.NceDailyUsage]: 'nce-daily-usage',
+  [Format.LegacyLicense]: 'legacy-license',
+  [Format.LegacyUsage]: 'legacy-usage',
+  [Format.PartnerCenterJson]: 'nce-license',
+  [Format.DistributorProfile]: 'profile:distributor',
+};
+
+const money = (d: Decimal | undefined) => (d === undefined ? null : Number(d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed()));
+const qty = (d: Decimal | undefined) => (d === undefined ? null : Number(d.toDecimalPlaces(10, Decimal.ROUND_HALF_UP).toFixed()));
+const clip = (s: string | undefined, max: number) => (s === undefined || s === '' ? null : s.slice(0, max));
+
+export async function loadReconRows(client: DataverseClient) {
+  const [account, cspb_offer, cspb_billingcontract, cspb_subscription, cspb_subscriptionchange] = await Promise.all([
+    retrieveAll<AccountExtensionRow>(client, 'accounts', {}),
+    retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}),
+    retrieveAll<CspbBillingContractRow>(client, 'cspb_billingcontracts', {}),
+    retrieveAll<CspbSubscriptionRow>(client, 'cspb_subscriptions', {}),
+    retrieveAll<CspbSubscriptionChangeRow>(client, 'cspb_subscriptionchanges', {}),
+  ]);
+  return { account, cspb_offer, cspb_billingcontract, cspb_subscription, cspb_subscriptionchange };
+}
+
+function discrepancyRow(item: ReconItem, runId: string, currency: string, subscriptionIds: ReadonlySet<string>, accountIds: ReadonlySet<string>): EntityRecord {
+  const name = `${item.category} ${item.vendorSubscriptionId ?? item.subscriptionId ?? ''} ${item.chargeType ?? ''}`.trim();
+  return {
+    cspb_name: name.slice(0, 200),
+    'cspb_RunId@odata.bind': `/cspb_reconciliationruns(${runId})`,
+    cspb_discrepancykey: item.key.slice(0, 100),
+    cspb_category: CATEGORY[item.category],
+    'cspb_SubscriptionId@odata.bind': item.subscriptionId && subscriptionIds.has(item.subscriptionId) ? `/cspb_subscriptions(${item.subscriptionId})` : null,
+    'cspb_CustomerId@odata.bind': item.customerId && accountIds.has(item.customerId) ? `/accounts(${item.customerId})` : null,
+    cspb_vendorsubscriptionid: clip(item.vendorSubscriptionId, 100),
+    cspb_referenceid: clip(item.referenceId, 100),
+    cspb_chargetype: clip(item.chargeType, 50),
+    cspb_expectedquantity: qty(item.expectedQuantity),
+    cspb_billedquantity: qty(item.billedQuantity),
+    cspb_expectedamount: money(item.expectedAmount),
+    cspb_billedamount: money(item.billedAmount),
+    cspb_variance: money(item.variance),
+    cspb_currencycode: currency,
+    cspb_explanation: item.explanation.slice(0, 4000),
+  };
+}
+
+export async function runReconciliation(context: HandlerContext, _deps: HandlerDeps): Promise<void> {
+  const client = context.client;
+  const runId = context.primaryEntityId;
+  if (!runId) throw new Error('reconciliation run: the context has no run id');
+  const run = await client.retrieve<CspbReconciliationRunRow>('cspb_reconciliationruns', runId);
+  try {
+    await client.update('cspb_reconciliationruns', runId, { cspb_runstatus: RunStatus.Running, cspb_error: null });
+    const importId = run._cspb_importid_value;
+    if (!importId) throw new Error('the run names no billing import');
+    const bill = await client.retrieve<CspbBillingImportRow>('cspb_billingimports', importId);
+    const format = FORMAT_ID[bill.cspb_format ?? Format.NceLicense] ?? 'nce-license';
+    const lineRows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', { filter: `_cspb_importid_value eq ${importId}`, orderBy: ['cspb_sourcerow', 'cspb_linekey'] });
+    const parsed = lineRows.map((r) => rowToBillLine(r, format, bill.cspb_invoicenumber ?? undefined));
+    const rows = await loadReconRows(client);
+    const result = reconcile({
+      lines: parsed.flatMap((l) => (l.kind === 'line' ? [l] : [])),
+      usage: parsed.flatMap((l) => (l.kind === 'usage' ? [l] : [])),
+      subscriptions: reconSubscriptionsFromRows(rows),
+      options: run.cspb_toleranceperunit === null ? {} : { tolerancePerUnit: new Decimal(String(run.cspb_toleranceperunit)) },
+    });
+    const currency = result.currency ?? bill.cspb_currencycode ?? run.cspb_currencycode;
+    const subscriptionIds = new Set(rows.cspb_subscription.map((s) => s.cspb_subscriptionid));
+    const accountIds = new Set(rows.account.map((a) => a.accountid));
+
+    const existing = await retrieveAll<CspbDiscrepancyRow>(client, 'cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` });
+    const byKey = new Map(existing.map((d) => [d.cspb_discrepancykey.toLowerCase(), d]));
+    const found = new Set<string>();
+    let count = 0;
+    for (const item of result.items) {
+      if (isExplained(item.category)) continue;
+      count++;
+      const key = item.key.slice(0, 100);
+      found.add(key.toLowerCase());
+      const row = discrepancyRow(item, runId, currency, subscriptionIds, accountIds);
+      const previous = byKey.get(key.toLowerCase());
+      if (previous) {
+        // Finance's decision stays: status and note are never overwritten.
+        await client.update('cspb_discrepancies', previous.cspb_discrepancyid, row);
+      } else {
+        await client.create('cspb_discrepancies', { ...row, cspb_resolutionstatus: Resolution.Open });
+      }
+    }
+    for (const d of existing) {
+      if (!found.has(d.cspb_discrepancykey.toLowerCase()) && d.cspb_resolutionstatus === Resolution.Open) await client.delete('cspb_discrepancies', d.cspb_discrepancyid);
+    }
+    const counts: Record<string, { count: number; amount: string }> = {};
+    for (const [category, total] of Object.entries(result.byCategory)) if (total.count > 0) counts[category] = { count: total.count, amount: total.amount.toFixed() };
+    await client.update('cspb_reconciliationruns', runId, {
+      cspb_runstatus: RunStatus.Completed,
+      cspb_currencycode: currency,
+      cspb_totalbilled: money(result.totals.billed),
+      cspb_totalexpected: money(result.totals.expected),
+      cspb_totalvariance: money(result.totals.variance),
+      cspb_totalleakage: money(result.totals.leakage),
+      cspb_totalmargin: money(result.totals.margin),
+      cspb_discrepancycount: count,
+      cspb_categorycounts: JSON.stringify(counts),
+    });
+  } catch (error) {
+    await client.update('cspb_reconciliationruns', runId, { cspb_runstatus: RunStatus.Failed, cspb_error: String((error as Error).message ?? error).slice(0, 10_000) });
+    throw error;
+  }
+}

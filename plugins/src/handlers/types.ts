@@ -1,0 +1,94 @@
+import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
+import type { PluginContext } from '../../../dataverse/src/local-org';
+import { toReadShape, type StageName, type WebhookContext } from '../context';
+
+/**
+ * What every handler receives, whoever calls it: the local org's pipeline (PluginContext) or the
+ * webhook host (a parsed RemoteExecutionContext). Records are in Web API read shape.
+ */
+export interface HandlerContext {
+  readonly messageName: string;
+  readonly primaryEntityName: string;
+  readonly primaryEntityId: string | undefined;
+  readonly stage: StageName;
+  readonly mode: 'sync' | 'async';
+  readonly depth: number;
+  readonly correlationId: string;
+  /** The columns written (Create/Update). */
+  readonly target: Readonly<Record<string, unknown>>;
+  readonly preImage: EntityRecord | undefined;
+  readonly postImage: EntityRecord | undefined;
+  readonly client: DataverseClient;
+}
+
+export interface HandlerDeps {
+  /** Today's date as 'YYYY-MM-DD' (UTC by default): the effective date when the form gave none. */
+  readonly today?: () => string;
+  /** Where a billing import's file is read from (annotations in Dataverse, memory in tests). */
+  readonly billFiles?: import('./billing-import').BillFileSource;
+  /** Attempts for optimistic-concurrency retries (412), default 5. */
+  readonly maxAttempts?: number;
+}
+
+export type Handler = (context: HandlerContext, deps: HandlerDeps) => Promise<void>;
+
+/**
+ * A business refusal (negative quantity, NCE window closed): a sync step's refusal cancels the
+ * operation with this message. The webhook host answers it 422, the local org rethrows it.
+ */
+export class ValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+export function fromPluginContext(context: PluginContext): HandlerContext {
+  return {
+    messageName: context.messageName,
+    primaryEntityName: context.primaryEntityName,
+    primaryEntityId: context.primaryEntityId,
+    stage: context.stage,
+    mode: context.mode,
+    depth: context.depth,
+    correlationId: context.correlationId,
+    target: context.target,
+    preImage: context.preEntityImages['PreImage'],
+    postImage: context.postEntityImages['PostImage'],
+    client: context.client,
+  };
+}
+
+export function fromWebhookContext(context: WebhookContext, client: DataverseClient): HandlerContext {
+  const pre = context.preEntityImages['PreImage'];
+  const post = context.postEntityImages['PostImage'];
+  return {
+    messageName: context.messageName,
+    primaryEntityName: context.primaryEntityName,
+    primaryEntityId: context.primaryEntityId ?? context.target?.id,
+    stage: context.stage,
+    mode: context.mode,
+    depth: context.depth,
+    correlationId: context.correlationId,
+    target: context.target ? toReadShape(context.target) : {},
+    preImage: pre ? toReadShape(pre) : undefined,
+    postImage: post ? toReadShape(post) : undefined,
+    client,
+  };
+}
+
+/** Every row of a query, following nextLink pages. */
+export async function retrieveAll<T extends object>(client: DataverseClient, entitySet: string, options: Parameters<DataverseClient['retrieveMultiple']>[1]): Promise<T[]> {
+  const out: T[] = [];
+  let page = await client.retrieveMultiple<T>(entitySet, options);
+  out.push(...page.value);
+  while (page.nextLink) {
+    page = await client.retrieveNextPage<T>(page.nextLink);
+    out.push(...page.value);
+  }
+  return out;
+}
+
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}

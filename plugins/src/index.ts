@@ -1,0 +1,11 @@
+export { authenticate, safeEqual, type WebhookAuth } from './auth';
+export { ContextError, parseRemoteExecutionContext, parseWcfDate, toReadShape, type ParsedEntity, type WebhookContext } from './context';
+export { WebhookHost, deliveryKey, type HostRequest, type HostResponse, type WebhookHostOptions } from './host';
+export { startWebhookServer, type RunningWebhookServer } from './node-server';
+export { registerPlugins, STEP_HANDLERS, findStep, type StepHandler } from './steps';
+export { DataverseBillFileSource, MemoryBillFileSource, importBillingFile, type BillFile, type BillFileSource } from './handlers/billing-import';
+export { recordSubscriptionChange, validateSubscription } from './handlers/subscription';
+export { runReconciliation } from './handlers/reconciliation';
+export { runInvoicing, contractFromRow } from './handlers/invoice';
+export { billLineToRow, lineKeyOf, rowToBillLine } from './handlers/billing-lines';
+export { fromPluginContext, fromWebhookContext, ValidationError, type Handler, type HandlerContext, type HandlerDeps } from './handlers/types';

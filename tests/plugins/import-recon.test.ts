@@ -1,0 +1,69 @@
+import { CspbBillingImportImportStatus as ImportStatus, CspbDiscrepancyCategory as Category, CspbDiscrepancyResolutionStatus as Resolution, CspbReconciliationRunRunStatus as RunStatus } from '../../dataverse/generated';
+import { importBillingFile, runReconciliation } from '../../plugins/src';
+import { seededOrg, subscriptionBody } from './seed';
+
+const HEADER = ['CustomerId', 'CustomerName', 'InvoiceNumber', 'OrderId', 'OrderDate', 'ProductId', 'SkuId', 'AvailabilityId', 'SkuName', 'ProductName', 'ChargeType', 'UnitPrice', 'Quantity', 'Subtotal', 'TaxTotal', 'Total', 'Currency', 'SubscriptionId', 'ChargeStartDate', 'ChargeEndDate', 'TermAndBillingCycle', 'EffectiveUnitPrice', 'UnitType', 'BillableQuantity', 'BillingFrequency', 'PricingCurrency', 'PCToBCExchangeRate', 'SubscriptionStartDate', 'SubscriptionEndDate', 'ReferenceId'];
+const row = (sub: string, qty: string, subtotal: string, ref: string) =>
+  ['c1', 'Contoso', 'G000000001', `o-${ref}`, '10/1/2026', 'CFQ7TTC0LH18', '0001', 'CFQ7TTC0K5T9', 'M365 BS', 'Microsoft 365 Business Standard', 'cycleCharge', '12.5', qty, subtotal, '0', subtotal, 'EUR', sub, '10/1/2026', '10/31/2026', 'One-Year commitment for monthly/yearly billing', '12.5', 'Licenses', qty, 'Monthly', 'EUR', '1', '10/1/2026', '9/30/2027', ref];
+const csv = (rows: string[][]) => new TextEncoder().encode([HEADER, ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n');
+
+describe('billing import and reconciliation run on the local org', () => {
+  test('import writes the lines and totals; importing again writes no duplicate; the same file twice is refused', async () => {
+    const s = await seededOrg();
+    const bytes = csv([row('sub-a', '10', '125.00', 'r1'), row('sub-unknown', '2', '25.00', 'r2'), row('sub-a', 'x', '1.00', 'r3')]);
+    const importId = '0b9a3c0e-0000-4000-8000-000000000001';
+    s.files.put(importId, { fileName: 'oct.csv', bytes });
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: importId, cspb_name: 'October', cspb_contenthash: 'pending-1', cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    expect(s.org.asyncFailures).toEqual([]);
+    const imported = await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', importId);
+    expect(imported).toMatchObject({ cspb_importstatus: ImportStatus.CompletedWithErrors, cspb_rowsread: 3, cspb_rowsaccepted: 2, cspb_rowsrejected: 1, cspb_linecount: 2, cspb_totalbilled: 150, cspb_invoicenumber: 'G000000001', cspb_periodstart: '2026-10-01', cspb_periodend: '2026-10-31' });
+    expect(JSON.parse(String(imported['cspb_errors']))[0]).toMatchObject({ row: 4, column: 'BillableQuantity' });
+    expect(s.org.count('cspb_billinglines')).toBe(2);
+
+    // Resume: the handler runs again on an unfinished import: the lines are upserted by their key.
+    await s.org.update('cspb_billingimports', importId, { cspb_importstatus: ImportStatus.Writing });
+    await importBillingFile({ messageName: 'Create', primaryEntityName: 'cspb_billingimport', primaryEntityId: importId, stage: 'PostOperation', mode: 'async', depth: 1, correlationId: 'x', target: {}, preImage: undefined, postImage: undefined, client: s.org }, { billFiles: s.files });
+    expect(s.org.count('cspb_billinglines')).toBe(2);
+
+    const second = '0b9a3c0e-0000-4000-8000-000000000002';
+    s.files.put(second, { fileName: 'oct-again.csv', bytes });
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: second, cspb_name: 'October again', cspb_contenthash: 'pending-2', cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    const refused = await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', second);
+    expect(refused['cspb_importstatus']).toBe(ImportStatus.Failed);
+    expect(String(refused['cspb_errors'])).toMatch(/already imported as 'October'/);
+    expect(s.org.count('cspb_billinglines')).toBe(2);
+  });
+
+  test('a run writes discrepancies; a re-run keeps resolved ones and replaces open ones', async () => {
+    const s = await seededOrg({ today: '2026-10-01' });
+    await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));
+    const importId = '0b9a3c0e-0000-4000-8000-000000000003';
+    s.files.put(importId, { fileName: 'oct.csv', bytes: csv([row('sub-a', '12', '150.00', 'r1'), row('sub-unknown', '2', '25.00', 'r2')]) });
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: importId, cspb_name: 'October', cspb_contenthash: 'pending', cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    const runId = await s.org.create('cspb_reconciliationruns', { cspb_name: 'Oct run', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`, cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    expect(s.org.asyncFailures).toEqual([]);
+    const list = async () => (await s.org.retrieveMultiple<Record<string, unknown>>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}`, orderBy: ['cspb_discrepancykey'] })).value;
+    const found = await list();
+    const categories = found.map((d) => d['cspb_category']);
+    expect(categories).toContain(Category.UnknownInCrm);
+    expect(categories).toContain(Category.QuantityMismatch);
+    const run = await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+    expect(run).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_discrepancycount: found.length, cspb_totalbilled: 175 });
+
+    const unknown = found.find((d) => d['cspb_category'] === Category.UnknownInCrm)!;
+    await s.org.update('cspb_discrepancies', String(unknown['cspb_discrepancyid']), { cspb_resolutionstatus: Resolution.Resolved, cspb_resolutionnote: 'Moved to the right customer' });
+    const open = found.find((d) => d['cspb_category'] === Category.QuantityMismatch)!;
+    // A stale open finding the engine no longer reports must go on re-run.
+    await s.org.create('cspb_discrepancies', { cspb_name: 'stale', 'cspb_RunId@odata.bind': `/cspb_reconciliationruns(${runId})`, cspb_discrepancykey: 'stale-key', cspb_category: Category.PriceMismatch, cspb_currencycode: 'EUR' });
+    await runReconciliation({ messageName: 'Create', primaryEntityName: 'cspb_reconciliationrun', primaryEntityId: runId, stage: 'PostOperation', mode: 'async', depth: 1, correlationId: 'x', target: {}, preImage: undefined, postImage: undefined, client: s.org }, {});
+    const after = await list();
+    expect(after.map((d) => d['cspb_discrepancykey'])).toEqual(found.map((d) => d['cspb_discrepancykey']));
+    const kept = after.find((d) => d['cspb_discrepancyid'] === unknown['cspb_discrepancyid'])!;
+    expect([kept['cspb_resolutionstatus'], kept['cspb_resolutionnote']]).toEqual([Resolution.Resolved, 'Moved to the right customer']);
+    expect(after.find((d) => d['cspb_discrepancykey'] === open['cspb_discrepancykey'])!['cspb_resolutionstatus']).toBe(Resolution.Open);
+  });
+});
