@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { extensions, tables } from '../dataverse/src/schema';
-import { formScriptBundles, WEBRESOURCE_OUT_DIR } from '../webresources/src/bundles';
+import { formScriptBundles, stringResources, WEBRESOURCE_OUT_DIR } from '../webresources/src/bundles';
 import type { ControlArtifact, SolutionInput } from '../solution/src/artifacts';
 import { packSolution } from '../solution/src/pack';
 import { PUBLISHER, SOLUTION } from '../solution/src/publisher';
@@ -50,12 +50,22 @@ export function solutionInput(managed: boolean): SolutionInput {
   return {
     version: solutionVersion(pkg.version),
     managed,
-    webResources: formScriptBundles.map((b) => ({
-      name: b.webResourceName,
-      displayName: b.displayName,
-      type: 3,
-      content: mustRead(join(root, WEBRESOURCE_OUT_DIR, b.webResourceName), 'build the web resources first (npm run build)'),
-    })),
+    webResources: [
+      ...formScriptBundles.map((b) => ({
+        name: b.webResourceName,
+        displayName: b.displayName,
+        type: 3 as const,
+        dependsOn: stringResources.map((r) => r.webResourceName),
+        content: mustRead(join(root, WEBRESOURCE_OUT_DIR, b.webResourceName), 'build the web resources first (npm run build)'),
+      })),
+      ...stringResources.map((r) => ({
+        name: r.webResourceName,
+        displayName: r.displayName,
+        type: 12 as const,
+        languageCode: r.languageCode,
+        content: mustRead(join(root, WEBRESOURCE_OUT_DIR, r.webResourceName), 'build the web resources first (npm run build)'),
+      })),
+    ],
     controls,
     tableParts: [...extensions.map((t) => ({ t, existing: true })), ...tables.map((t) => ({ t, existing: false }))].map(({ t, existing }) => ({
       logicalName: t.logicalName,

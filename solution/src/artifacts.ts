@@ -5,8 +5,12 @@
 export interface WebResourceArtifact {
   readonly name: string;
   readonly displayName: string;
-  /** Dataverse web resource type: 3 = Script (JScript). */
-  readonly type: 3;
+  /** Dataverse web resource type: 3 = Script (JScript), 12 = String (RESX). */
+  readonly type: 3 | 12;
+  /** LCID of a RESX resource (1033 English, 1036 French); scripts are language-neutral. */
+  readonly languageCode?: number;
+  /** Web resources a script needs loaded with it (its RESX strings): Xrm.Utility.getResourceString reads them. */
+  readonly dependsOn?: readonly string[];
   readonly content: Uint8Array;
 }
 

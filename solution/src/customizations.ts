@@ -51,6 +51,19 @@ function entityXml(input: SolutionInput['tableParts'][number]): XmlElement {
   );
 }
 
+/**
+ * A script's web-resource dependencies, as the text of `<DependencyXml>` (the element holds escaped
+ * XML, as in ../shared/samples/solutions/powercat-business-approvals-kit/WebResources_*.data.xml).
+ */
+function dependencyXml(names: readonly string[], input: SolutionInput): string {
+  const libraries = names.map((name) => {
+    const target = input.webResources.find((w) => w.name === name);
+    if (!target) throw new Error(`web resource dependency ${name} is not in the solution`);
+    return `<Library name="${name}" displayName="${target.displayName}" languagecode="${target.languageCode ?? ''}" description="" libraryUniqueId="${bracedGuid(`webresource-dependency/${name}`)}" />`;
+  });
+  return `<Dependencies><Dependency componentType="WebResource">${libraries.join('')}</Dependency></Dependencies>`;
+}
+
 export function customizationsXml(input: SolutionInput): string {
   checkFormReferences(input);
   const root = el(
@@ -75,11 +88,12 @@ export function customizationsXml(input: SolutionInput): string {
           leaf('WebResourceId', bracedGuid(`webresource/${w.name}`)),
           leaf('Name', w.name),
           leaf('DisplayName', w.displayName),
-          leaf('LanguageCode', LANGUAGE_CODE),
+          leaf('LanguageCode', w.languageCode ?? LANGUAGE_CODE),
           leaf('WebResourceType', w.type),
           leaf('IntroducedVersion', '1.0.0.0'),
           leaf('IsEnabledForMobileClient', 1),
           leaf('IsAvailableForMobileOffline', 1),
+          w.dependsOn?.length ? leaf('DependencyXml', dependencyXml(w.dependsOn, input)) : null,
           leaf('IsCustomizable', 1),
           leaf('CanBeDeleted', 1),
           leaf('IsHidden', 0),

@@ -116,6 +116,16 @@ describe.each([
     expect(customizations).toMatch(/<Handler functionName="Cspb.SubscriptionForm.onLoad" libraryName="cspb_\/scripts\/subscription.form.js"[^>]*passExecutionContext="true"/);
     expect(text('WebResources/cspb_/scripts/subscription.form.js')).toContain('Cspb.SubscriptionForm=');
   });
+  it('ships the form strings as RESX web resources (type 12) in English and French, and makes every script depend on them', () => {
+    const customizations = text('customizations.xml');
+    for (const [name, lcid] of [['cspb_/strings/forms.1033.resx', 1033], ['cspb_/strings/forms.1036.resx', 1036]] as const) {
+      expect(customizations).toMatch(new RegExp(`<Name>${name.replace(/[./]/g, '\\$&')}</Name>\\s*<DisplayName>[^<]*</DisplayName>\\s*<LanguageCode>${lcid}</LanguageCode>\\s*<WebResourceType>12</WebResourceType>`));
+      expect(text(`WebResources/${name}`)).toContain('<data name=');
+    }
+    const scripts = [...customizations.matchAll(/<WebResource>[\s\S]*?<\/WebResource>/g)].map((m) => m[0]).filter((w) => w.includes('<WebResourceType>3</WebResourceType>'));
+    expect(scripts.length).toBeGreaterThanOrEqual(4);
+    for (const script of scripts) expect(script).toContain('&lt;Library name="cspb_/strings/forms.1036.resx"');
+  });
 });
 
 describe('customizations.xml validation', () => {

@@ -17,7 +17,7 @@ describe.each(formScriptBundles)('built web resource $webResourceName', (bundle)
     runInNewContext(readFileSync(file, 'utf8'), sandbox);
     const [ns, member] = bundle.globalName.split('.') as [string, string];
     const exported = (sandbox[ns] as Record<string, Record<string, unknown>>)[member];
-    expect(typeof exported?.['onLoad']).toBe('function');
+    for (const handler of bundle.handlers) expect(typeof exported?.[handler]).toBe('function');
   });
 
   it(`stays within ${MAX_BUNDLE_BYTES} bytes minified`, () => {

@@ -1,77 +1,130 @@
 import { XrmMockGenerator } from 'xrm-mock';
-import { onLoad, onQuantityChange } from '../../webresources/src/subscription.form';
+import { NOTE, onLoad, onQuantityChange, onSave } from '../../webresources/src/subscription.form';
+import { localWebApi } from './support/local-webapi';
+import { useLanguage } from './support/resx';
+import { seededOrg } from './support/seed';
 
-/** A subscription form with quantity 10 and an empty effective date, loaded through onLoad. */
-function loadForm(quantity: number | undefined = 10) {
-  XrmMockGenerator.initialise();
-  const quantityAttr = XrmMockGenerator.Attribute.createNumber(
-    { name: 'cspb_quantity', value: quantity },
-    { name: 'cspb_quantity' },
-  );
-  const effectiveDate = XrmMockGenerator.Attribute.createDate(
-    { name: 'cspb_changeeffectivedate', requiredLevel: 'none' },
-    { name: 'cspb_changeeffectivedate' },
-  );
+type Note = { message: string; level: string; uniqueId: string };
+
+/** The subscription form over the seeded local org (25 seats), loaded through onLoad on `today`. */
+async function loadForm(options: { quantity?: number; lcid?: 1033 | 1036; today?: Date } = {}) {
+  jest.useFakeTimers({ now: options.today ?? new Date(2022, 2, 20, 12), doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'] });
+  const { org, subscriptionId } = await seededOrg();
+  XrmMockGenerator.initialise({ entity: { id: `{${subscriptionId.toUpperCase()}}`, entityName: 'cspb_subscription' } } as never);
+  (Xrm as unknown as { WebApi: unknown }).WebApi = localWebApi(org);
+  useLanguage(options.lcid ?? 1033);
+  const quantity = XrmMockGenerator.Attribute.createNumber({ name: 'cspb_quantity', value: options.quantity ?? 25 }, { name: 'cspb_quantity' });
+  const effectiveDate = XrmMockGenerator.Attribute.createDate({ name: 'cspb_changeeffectivedate', requiredLevel: 'none' }, { name: 'cspb_changeeffectivedate' });
+  const reason = XrmMockGenerator.Attribute.createString({ name: 'cspb_changereason', requiredLevel: 'none' }, { name: 'cspb_changereason' });
+  XrmMockGenerator.Attribute.createString({ name: 'cspb_currencycode', value: 'USD' }, { name: 'cspb_currencycode' });
+  XrmMockGenerator.Attribute.createNumber({ name: 'cspb_customerunitprice', value: 15 }, { name: 'cspb_customerunitprice' });
+  XrmMockGenerator.Attribute.createNumber({ name: 'cspb_vendorunitcost', value: 12 }, { name: 'cspb_vendorunitcost' });
+  XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_status', value: 100000000 } as never, { name: 'cspb_status' } as never);
   const context = XrmMockGenerator.getEventContext();
-  onLoad(context);
-  const control = context.getFormContext().getControl<Xrm.Controls.NumberControl>('cspb_quantity');
-  if (!control) throw new Error('quantity control missing from the mock form');
-  return { context, quantityAttr, effectiveDate, control };
+  // An existing subscription opened for update (form type 2); xrm-mock defaults to Create.
+  context.getFormContext().ui.getFormType = () => 2;
+  await onLoad(context);
+  const ui = context.getFormContext().ui as unknown as { formNotifications?: Note[] };
+  const note = (id: string) => (ui.formNotifications ?? []).find((n) => n.uniqueId === id);
+  const change = async (value: number, date?: Date) => {
+    if (date) effectiveDate.setValue(date);
+    quantity.setValue(value);
+    await onQuantityChange(context);
+  };
+  return { context, quantity, effectiveDate, reason, note, change };
 }
 
-/** The notifications the control currently shows, as xrm-mock records them. */
-function notificationsOf(control: Xrm.Controls.NumberControl): string[] {
-  const mock = control as unknown as { getNotifications(): Array<{ messages: string[] }> };
-  return mock.getNotifications().flatMap((n) => n.messages);
-}
+afterEach(() => jest.useRealTimers());
 
-describe('Subscription form: quantity changes', () => {
-  it('refuses a negative quantity with a notification on the quantity control naming the value', () => {
-    const { context, quantityAttr, control } = loadForm();
-    quantityAttr.setValue(-3);
-    onQuantityChange(context);
-    const messages = notificationsOf(control);
-    expect(messages).toHaveLength(1);
-    expect(messages[0]).toContain('cannot be negative (-3)');
+describe('Subscription form over the local org ledger', () => {
+  it('shows the ledger of the current cycle: begin quantity, changes and end quantity', async () => {
+    const { note } = await loadForm();
+    expect(note(NOTE.ledger)?.message).toBe('Ledger, cycle 2022-03-05 to 2022-04-04: began with 0, changes: +10 (2022-03-05), +15 (2022-03-07); ends with 25.');
   });
 
-  it('clears the notification once the quantity is valid again', () => {
-    const { context, quantityAttr, control } = loadForm();
-    quantityAttr.setValue(-1);
-    onQuantityChange(context);
-    quantityAttr.setValue(12);
-    onQuantityChange(context);
-    expect(notificationsOf(control)).toEqual([]);
+  it('locks the fields the ledger owns', async () => {
+    const { context } = await loadForm();
+    expect(context.getFormContext().getControl<Xrm.Controls.StandardControl>('cspb_status')?.getDisabled()).toBe(true);
+    expect(context.getFormContext().getControl<Xrm.Controls.StandardControl>('cspb_quantity')?.getDisabled()).toBe(false);
   });
 
-  it('makes the effective date required when the quantity changes', () => {
-    const { context, quantityAttr, effectiveDate } = loadForm();
-    expect(effectiveDate.getRequiredLevel()).toBe('none');
-    quantityAttr.setValue(15);
-    onQuantityChange(context);
+  it('asks for the effective date (defaulting to today) and the reason', async () => {
+    const { change, effectiveDate, reason, note } = await loadForm();
+    await change(30);
+    const date = effectiveDate.getValue();
+    expect([date?.getFullYear(), date?.getMonth(), date?.getDate()]).toEqual([2022, 2, 20]);
     expect(effectiveDate.getRequiredLevel()).toBe('required');
+    expect(reason.getRequiredLevel()).toBe('required');
+    expect(note(NOTE.ask)?.message).toContain('Quantity 25 -> 30');
   });
 
-  it('releases the effective date when the quantity goes back to its loaded value', () => {
-    const { context, quantityAttr, effectiveDate } = loadForm();
-    quantityAttr.setValue(15);
-    onQuantityChange(context);
-    quantityAttr.setValue(10);
-    onQuantityChange(context);
+  it('previews an addition as Partner Center bills it (ROUNDDOWN of 12 x 15 x 29/31 = 168.38) and the customer charge (15 x 15 x 29/31 = 210.48)', async () => {
+    const { change, note } = await loadForm({ today: new Date(2022, 2, 7, 9) });
+    await change(40, new Date(2022, 2, 7));
+    expect(note(NOTE.preview)?.message).toBe(
+      'Change of +15 seat(s) from 2022-03-07: 29 of 31 days left in the cycle 2022-03-05 to 2022-04-04. Customer charge 210.48 USD; vendor cost 168.38 USD.',
+    );
+    expect(note(NOTE.policy)).toBeUndefined();
+  });
+
+  it('previews a decrease as a credit (-5 seats from 2022-03-10: 12 x 5 x 26/31 = -50.32)', async () => {
+    const { change, note } = await loadForm();
+    await change(20, new Date(2022, 2, 10));
+    expect(note(NOTE.preview)?.message).toContain('Customer charge -62.90 USD; vendor cost -50.32 USD.');
+    expect(note(NOTE.policy)).toEqual(expect.objectContaining({ level: 'WARNING', message: expect.stringContaining('until 2022-03-14') }));
+  });
+
+  it('blocks a decrease after the 7-day window, naming the day it closed, and refuses to save', async () => {
+    const { change, note, context } = await loadForm();
+    await change(5, new Date(2022, 2, 20));
+    expect(note(NOTE.policy)).toEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('the 7-day window closed on 2022-03-14') }));
+    expect(note(NOTE.policy)?.message).toContain('At most 0 seat(s)');
+    const save = XrmMockGenerator.getEventContext() as unknown as Xrm.Events.SaveEventContext;
+    const prevent = jest.fn();
+    (save as unknown as { getEventArgs: () => unknown }).getEventArgs = () => ({ preventDefault: prevent });
+    onSave(save);
+    expect(prevent).toHaveBeenCalledTimes(1);
+    expect(note(NOTE.save)?.level).toBe('ERROR');
+    void context;
+  });
+
+  it('allows only the seats added within the window: 15 of 25 on 2022-03-13', async () => {
+    const { change, note } = await loadForm();
+    await change(10, new Date(2022, 2, 13));
+    expect(note(NOTE.policy)?.level).toBe('WARNING');
+    await change(5, new Date(2022, 2, 13));
+    expect(note(NOTE.policy)).toEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('At most 15 seat(s) can be removed on 2022-03-13') }));
+  });
+
+  it('blocks a cancellation (quantity 0) after the purchase window, which closed on 2022-03-12', async () => {
+    const { change, note } = await loadForm();
+    await change(0, new Date(2022, 2, 20));
+    expect(note(NOTE.policy)?.message).toBe('Microsoft will refuse this cancellation: the 7-day window closed on 2022-03-12.');
+  });
+
+  it('clears the preview and the block when the quantity goes back to its loaded value', async () => {
+    const { change, note, effectiveDate } = await loadForm();
+    await change(5, new Date(2022, 2, 20));
+    await change(25);
+    expect(note(NOTE.policy)).toBeUndefined();
+    expect(note(NOTE.preview)).toBeUndefined();
     expect(effectiveDate.getRequiredLevel()).toBe('none');
   });
 
-  it('does not ask for an effective date when a negative quantity is refused', () => {
-    const { context, quantityAttr, effectiveDate } = loadForm();
-    quantityAttr.setValue(-5);
-    onQuantityChange(context);
-    expect(effectiveDate.getRequiredLevel()).toBe('none');
+  it('speaks French from the French RESX', async () => {
+    const { change, note } = await loadForm({ lcid: 1036 });
+    await change(5, new Date(2022, 2, 20));
+    expect(note(NOTE.policy)?.message).toContain('la fenêtre de 7 jours s’est fermée le 2022-03-14');
   });
+});
 
-  it('wires the quantity change handler on load (the form only registers onLoad)', () => {
-    const { quantityAttr, effectiveDate } = loadForm();
-    quantityAttr.setValue(20);
-    quantityAttr.fireOnChange();
-    expect(effectiveDate.getRequiredLevel()).toBe('required');
+describe('Subscription form: negative quantity', () => {
+  it('refuses it with a notification on the quantity control naming the value, in both languages', async () => {
+    for (const [lcid, text] of [[1033, 'cannot be negative (-3)'], [1036, 'ne peut pas être négative (-3)']] as const) {
+      const { context, change } = await loadForm({ lcid });
+      await change(-3);
+      const control = context.getFormContext().getControl('cspb_quantity') as unknown as { getNotifications(): Array<{ messages: string[] }> };
+      expect(control.getNotifications().flatMap((n) => n.messages)).toEqual([expect.stringContaining(text)]);
+    }
   });
 });

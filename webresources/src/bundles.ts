@@ -9,6 +9,8 @@ export interface FormScriptBundle {
   /** Web resource unique name (prefix, folder, file). */
   readonly webResourceName: string;
   readonly displayName: string;
+  /** Functions the forms or the command bar call: the bundle test checks each is exported. */
+  readonly handlers: readonly string[];
 }
 
 export const formScriptBundles: readonly FormScriptBundle[] = [
@@ -17,7 +19,45 @@ export const formScriptBundles: readonly FormScriptBundle[] = [
     globalName: 'Cspb.SubscriptionForm',
     webResourceName: 'cspb_/scripts/subscription.form.js',
     displayName: 'Subscription form script',
+    handlers: ['onLoad', 'onQuantityChange', 'onEffectiveDateChange', 'onSave'],
   },
+  {
+    entry: 'webresources/src/billingcontract.form.ts',
+    globalName: 'Cspb.BillingContractForm',
+    webResourceName: 'cspb_/scripts/billingcontract.form.js',
+    displayName: 'Billing contract form script',
+    handlers: ['onLoad', 'onSettingsChange'],
+  },
+  {
+    entry: 'webresources/src/invoice.form.ts',
+    globalName: 'Cspb.InvoiceForm',
+    webResourceName: 'cspb_/scripts/invoice.form.js',
+    displayName: 'Invoice form script',
+    handlers: ['onLoad'],
+  },
+  {
+    entry: 'webresources/src/commands.ts',
+    globalName: 'Cspb.Commands',
+    webResourceName: 'cspb_/scripts/commands.js',
+    displayName: 'Command bar actions',
+    handlers: ['runReconciliation', 'generateInvoices', 'exportDiscrepancies', 'issueInvoice', 'createCreditNote'],
+  },
+];
+
+/**
+ * String (RESX) web resources, one per language: Dataverse web resource type 12. Each must be a
+ * dependency of every script bundle above so `Xrm.Utility.getResourceString` finds it.
+ */
+export interface StringResource {
+  readonly file: string;
+  readonly webResourceName: string;
+  readonly displayName: string;
+  readonly languageCode: number;
+}
+
+export const stringResources: readonly StringResource[] = [
+  { file: 'webresources/strings/forms.1033.resx', webResourceName: 'cspb_/strings/forms.1033.resx', displayName: 'Form strings (English)', languageCode: 1033 },
+  { file: 'webresources/strings/forms.1036.resx', webResourceName: 'cspb_/strings/forms.1036.resx', displayName: 'Form strings (French)', languageCode: 1036 },
 ];
 
 /** The build writes each bundle here, under its web resource name. */

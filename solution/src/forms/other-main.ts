@@ -1,5 +1,13 @@
 import type { FormDef } from '../form-xml';
 
+const BILLING_CONTRACT_FORM_SCRIPT = 'cspb_/scripts/billingcontract.form.js';
+const INVOICE_FORM_SCRIPT = 'cspb_/scripts/invoice.form.js';
+const withScript = (form: FormDef, library: string, functionName: string): FormDef => ({
+  ...form,
+  libraries: [library],
+  handlers: [{ event: 'onload', functionName, library }],
+});
+
 /**
  * Main forms of the remaining tables. No scripts yet: the billing contract and invoice form
  * scripts come in later issues (see docs/ADMIN.md, "Pending"); each is one `libraries` entry and
@@ -14,7 +22,7 @@ export const offerMainForm = plain('cspb_offer', 'Offer', 'Main form for a sella
   { name: 'pricing', label: 'Pricing', fields: ['cspb_term', 'cspb_billingplan', 'cspb_unitcost', 'cspb_listprice', 'cspb_currencycode', 'cspb_pricetiers'] },
 ]);
 
-export const billingContractMainForm = plain('cspb_billingcontract', 'Billing contract', 'Main form for a customer billing contract.', [
+export const billingContractMainForm = withScript(plain('cspb_billingcontract', 'Billing contract', 'Main form for a customer billing contract.', [
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_currencycode', 'cspb_paymenttermdays'] },
   { name: 'billing', label: 'Billing', fields: ['cspb_frequency', 'cspb_anchor', 'cspb_anchorday', 'cspb_timing', 'cspb_prorationpolicy', 'cspb_roundingpolicy'] },
   { name: 'pricing', label: 'Pricing', fields: ['cspb_discountpercent', 'cspb_usagemarkuppercent', 'cspb_exchangeratesource', 'cspb_taxprofile'] },
@@ -23,7 +31,7 @@ export const billingContractMainForm = plain('cspb_billingcontract', 'Billing co
     label: 'Subscriptions',
     subgrids: [{ id: 'subscriptions', label: 'Subscriptions', targetTable: 'cspb_subscription', relationshipName: 'cspb_billingcontract_cspb_subscription_contractid', view: 'active' }],
   },
-]);
+]), BILLING_CONTRACT_FORM_SCRIPT, 'Cspb.BillingContractForm.onLoad');
 
 export const subscriptionChangeMainForm = plain('cspb_subscriptionchange', 'Subscription change', 'Main form for a ledger row (append-only: read, never edited).', [
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_subscriptionid', 'cspb_sequence', 'cspb_changetype', 'cspb_effectivedate', 'cspb_source', 'cspb_reason', 'cspb_referenceid'] },
@@ -54,7 +62,7 @@ export const invoiceRunMainForm = plain('cspb_invoicerun', 'Invoice run', 'Main 
   },
 ]);
 
-export const invoiceMainForm = plain('cspb_invoice', 'Invoice', 'Main form for a customer invoice.', [
+export const invoiceMainForm = withScript(plain('cspb_invoice', 'Invoice', 'Main form for a customer invoice.', [
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_contractid', 'cspb_runid', 'cspb_invoicestatus', 'cspb_kind', 'cspb_creditofid'] },
   { name: 'dates', label: 'Dates', fields: ['cspb_periodstart', 'cspb_periodend', 'cspb_invoicedate', 'cspb_duedate'] },
   { name: 'totals', label: 'Totals', fields: ['cspb_currencycode', 'cspb_subtotal', 'cspb_taxtotal', 'cspb_total', 'cspb_cost', 'cspb_margin', 'cspb_draftkey'] },
@@ -63,7 +71,7 @@ export const invoiceMainForm = plain('cspb_invoice', 'Invoice', 'Main form for a
     label: 'Lines',
     subgrids: [{ id: 'lines', label: 'Invoice lines', targetTable: 'cspb_invoiceline', relationshipName: 'cspb_invoice_cspb_invoiceline_invoiceid', view: 'active' }],
   },
-]);
+]), INVOICE_FORM_SCRIPT, 'Cspb.InvoiceForm.onLoad');
 
 export const invoiceLineMainForm = plain('cspb_invoiceline', 'Invoice line', 'Main form for an invoice line.', [
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_invoiceid', 'cspb_linenumber', 'cspb_linetype', 'cspb_subscriptionid', 'cspb_correctslineid'] },

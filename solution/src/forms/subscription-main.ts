@@ -17,6 +17,6 @@ export const subscriptionMainForm: FormDef = {
     },
   ],
   libraries: [SUBSCRIPTION_FORM_SCRIPT],
-  // onLoad registers onQuantityChange itself (webresources/src/subscription.form.ts).
+  // onLoad registers onQuantityChange, onEffectiveDateChange and onSave itself (webresources/src/subscription.form.ts).
   handlers: [{ event: 'onload', functionName: 'Cspb.SubscriptionForm.onLoad', library: SUBSCRIPTION_FORM_SCRIPT }],
 };

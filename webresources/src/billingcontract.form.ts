@@ -1,0 +1,83 @@
+/**
+ * Billing contract main form (`Cspb.BillingContractForm`). OnLoad registers the change handlers;
+ * settings are validated on every change and the next invoice is previewed (core periods) with
+ * an estimate of its recurring licence lines from the contract's active subscriptions.
+ */
+import { formatIso } from '../../core/src/calendar';
+import { CspbSubscriptionStatus } from '../../dataverse/generated/cspb_subscription';
+import { formatCents, lessPercent, proratedCents } from './logic/exact';
+import { nextInvoice, validateContract, type ContractFields } from './logic/contract';
+import { calendarDateOf } from './logic/subscription';
+import { parseDate } from '../../core/src/calendar';
+import { notify } from './notify';
+import { t } from './strings';
+
+const WATCHED = ['cspb_frequency', 'cspb_anchor', 'cspb_anchorday', 'cspb_timing', 'cspb_paymenttermdays', 'cspb_prorationpolicy', 'cspb_discountpercent'];
+export const NEXT_INVOICE_ID = 'cspb-contract-next';
+const FINDING_ID = 'cspb-contract-check';
+
+const num = (form: Xrm.FormContext, name: string): number | null => (form.getAttribute(name)?.getValue() as number | null | undefined) ?? null;
+
+export function readContract(form: Xrm.FormContext): ContractFields {
+  return {
+    frequency: num(form, 'cspb_frequency'),
+    anchor: num(form, 'cspb_anchor'),
+    anchorDay: num(form, 'cspb_anchorday'),
+    timing: num(form, 'cspb_timing'),
+    paymentTermDays: num(form, 'cspb_paymenttermdays'),
+    proration: num(form, 'cspb_prorationpolicy'),
+  };
+}
+
+export function onLoad(executionContext: Xrm.Events.EventContext): Promise<void> {
+  const form = executionContext.getFormContext();
+  for (const name of WATCHED) form.getAttribute(name)?.addOnChange(onSettingsChange);
+  return onSettingsChange(executionContext);
+}
+
+/** Shows each finding on its control (errors stop the save) and refreshes the next-invoice preview. */
+export async function onSettingsChange(executionContext: Xrm.Events.EventContext): Promise<void> {
+  const form = executionContext.getFormContext();
+  const fields = readContract(form);
+  const findings = validateContract(fields);
+  for (const name of ['cspb_anchorday', 'cspb_anchor', 'cspb_paymenttermdays', 'cspb_prorationpolicy']) form.getControl<Xrm.Controls.StandardControl>(name)?.clearNotification(FINDING_ID);
+  form.ui.clearFormNotification(FINDING_ID);
+  for (const f of findings) {
+    if (f.level === 'error') form.getControl<Xrm.Controls.StandardControl>(f.field)?.setNotification(t(f.key), FINDING_ID);
+    else notify(form, t(f.key), 'WARNING', FINDING_ID);
+  }
+  await showNextInvoice(form, fields);
+}
+
+async function showNextInvoice(form: Xrm.FormContext, fields: ContractFields): Promise<void> {
+  const id = form.data.entity.getId().replace(/[{}]/g, '').toLowerCase();
+  const subs = id
+    ? (
+        await Xrm.WebApi.retrieveMultipleRecords(
+          'cspb_subscription',
+          `?$select=cspb_quantity,cspb_customerunitprice,cspb_termstartdate,cspb_status&$filter=_cspb_contractid_value eq ${id} and cspb_status eq ${CspbSubscriptionStatus.Active}`,
+        )
+      ).entities
+    : [];
+  const starts = subs.map((s) => s['cspb_termstartdate'] as string | null).filter((d): d is string => !!d).map(parseDate);
+  const today = calendarDateOf(new Date());
+  const created = form.getAttribute<Xrm.Attributes.DateAttribute>('createdon')?.getValue();
+  const next = nextInvoice(fields, today, created ? calendarDateOf(created) : today, starts.length > 0 ? Math.min(...starts) as typeof today : undefined);
+  if (!next) {
+    form.ui.clearFormNotification(NEXT_INVOICE_ID);
+    return;
+  }
+  let cents = BigInt(0);
+  for (const s of subs) {
+    const price = s['cspb_customerunitprice'] as number | null;
+    if (price !== null && price !== undefined) cents += proratedCents(price, s['cspb_quantity'] as number, 1, 1, 'halfUp');
+  }
+  const discount = num(form, 'cspb_discountpercent');
+  if (discount !== null) cents = lessPercent(cents, discount);
+  const currency = (form.getAttribute('cspb_currencycode')?.getValue() as string | null) ?? '';
+  notify(form, 
+    t('contractNextInvoice', formatIso(next.invoiceDate), formatIso(next.period.start), formatIso(next.period.end - 1 as typeof today), formatIso(next.due), formatCents(cents), currency, subs.length),
+    'INFO',
+    NEXT_INVOICE_ID,
+  );
+}

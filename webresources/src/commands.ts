@@ -1,0 +1,181 @@
+/**
+ * Command-bar actions (`Cspb.Commands`), called from RibbonDiffXml JavaScriptFunction actions with
+ * the PrimaryControl (the form context). Each run action creates the run record the plugins act
+ * on, then polls it with a progress indicator until it completes or fails.
+ */
+import { formatIso } from '../../core/src/calendar';
+import { csvText } from '../../core/src/reconcile/report';
+import { CspbInvoiceInvoiceStatus, CspbInvoiceKind } from '../../dataverse/generated/cspb_invoice';
+import { CspbReconciliationRunRunStatus as RunStatus } from '../../dataverse/generated/cspb_reconciliationrun';
+import { nextInvoice } from './logic/contract';
+import { calendarDateOf } from './logic/subscription';
+import { readContract } from './billingcontract.form';
+import { t } from './strings';
+
+/** Polling and download, replaceable by tests. Both run tables share the status values. */
+export const settings = {
+  pollDelayMs: 2000,
+  maxPolls: 150,
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
+  /** Hands the file to the browser through the supported Client API (no DOM). */
+  download(fileName: string, text: string): void {
+    const bytes = new TextEncoder().encode('\ufeff' + text);
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    void Xrm.Navigation.openFile({ fileContent: btoa(binary), fileName, fileSize: bytes.length, mimeType: 'text/csv' }, { openMode: 2 });
+  },
+};
+
+const idOf = (form: Xrm.FormContext): string => form.data.entity.getId().replace(/[{}]/g, '').toLowerCase();
+const showAlert = async (text: string): Promise<void> => {
+  await Xrm.Navigation.openAlertDialog({ text });
+};
+
+export type RunOutcome = { readonly status: 'completed' | 'failed' | 'timeout'; readonly record: Record<string, unknown> };
+
+/** Polls a run record under a progress indicator until it is completed or failed. */
+export async function waitForRun(table: string, id: string, label: string, select: readonly string[]): Promise<RunOutcome> {
+  Xrm.Utility.showProgressIndicator(t('runStarted', label));
+  try {
+    let record: Record<string, unknown> = {};
+    for (let i = 1; i <= settings.maxPolls; i++) {
+      record = await Xrm.WebApi.retrieveRecord(table, id, `?$select=cspb_runstatus,cspb_error,${select.join(',')}`);
+      const status = record['cspb_runstatus'];
+      if (status === RunStatus.Completed) return { status: 'completed', record };
+      if (status === RunStatus.Failed) return { status: 'failed', record };
+      Xrm.Utility.showProgressIndicator(t('runProgress', label, t(status === RunStatus.Running ? 'statusRunning' : 'statusPending'), i));
+      await settings.sleep(settings.pollDelayMs);
+    }
+    return { status: 'timeout', record };
+  } finally {
+    Xrm.Utility.closeProgressIndicator();
+  }
+}
+
+async function report(outcome: RunOutcome, label: string, done: () => string): Promise<void> {
+  if (outcome.status === 'completed') await showAlert(done());
+  else if (outcome.status === 'failed') await showAlert(t('runFailed', label, String(outcome.record['cspb_error'] ?? '')));
+  else await showAlert(t('runTimedOut', label));
+}
+
+/** Billing import: creates a reconciliation run over this import and waits for it. */
+export async function runReconciliation(primaryControl: Xrm.FormContext): Promise<string | null> {
+  const importId = idOf(primaryControl);
+  if (!importId) {
+    await showAlert(t('saveFirst'));
+    return null;
+  }
+  const label = t('reconciliationName');
+  const name = (primaryControl.getAttribute('cspb_name')?.getValue() as string | null) ?? importId;
+  const created = await Xrm.WebApi.createRecord('cspb_reconciliationrun', {
+    cspb_name: `${label} ${name} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+    'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+    cspb_runstatus: RunStatus.Pending,
+    cspb_currencycode: (primaryControl.getAttribute('cspb_currencycode')?.getValue() as string | null) ?? 'USD',
+  });
+  const outcome = await waitForRun('cspb_reconciliationrun', created.id, label, ['cspb_discrepancycount']);
+  await report(outcome, label, () => t('reconciliationDone', Number(outcome.record['cspb_discrepancycount'] ?? 0)));
+  return created.id;
+}
+
+/** Billing contract: creates an invoice run for the contract's next invoice period and waits for it. */
+export async function generateInvoices(primaryControl: Xrm.FormContext): Promise<string | null> {
+  const contractId = idOf(primaryControl);
+  const today = calendarDateOf(new Date());
+  const created = primaryControl.getAttribute<Xrm.Attributes.DateAttribute>('createdon')?.getValue();
+  const next = contractId ? nextInvoice(readContract(primaryControl), today, created ? calendarDateOf(created) : today) : null;
+  if (!next) {
+    await showAlert(t('saveFirst'));
+    return null;
+  }
+  const label = t('invoiceRunName');
+  const start = formatIso(next.period.start);
+  const end = formatIso((next.period.end - 1) as typeof today);
+  const run = await Xrm.WebApi.createRecord('cspb_invoicerun', {
+    cspb_name: `${label} ${start}..${end}`,
+    cspb_periodstart: start,
+    cspb_periodend: end,
+    'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+    cspb_runstatus: RunStatus.Pending,
+  });
+  const outcome = await waitForRun('cspb_invoicerun', run.id, label, ['cspb_invoicecount']);
+  await report(outcome, label, () => t('invoiceRunDone', Number(outcome.record['cspb_invoicecount'] ?? 0), start, end));
+  return run.id;
+}
+
+export const DISCREPANCY_COLUMNS = [
+  'cspb_name', 'cspb_category', 'cspb_vendorsubscriptionid', 'cspb_referenceid', 'cspb_chargetype', 'cspb_expectedquantity',
+  'cspb_billedquantity', 'cspb_expectedamount', 'cspb_billedamount', 'cspb_variance', 'cspb_currencycode', 'cspb_resolutionstatus', 'cspb_explanation',
+] as const;
+
+/** The discrepancies of a run as CSV (every cell through core's csvText: quoted, formula-safe). */
+export function discrepanciesCsv(rows: ReadonlyArray<Record<string, unknown>>): string {
+  const lines = [DISCREPANCY_COLUMNS.map(csvText).join(',')];
+  for (const row of rows) lines.push(DISCREPANCY_COLUMNS.map((c) => csvText(row[c] === null || row[c] === undefined ? '' : String(row[c]))).join(','));
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** Reconciliation run: downloads its discrepancies as CSV. */
+export async function exportDiscrepancies(primaryControl: Xrm.FormContext): Promise<number> {
+  const runId = idOf(primaryControl);
+  if (!runId) {
+    await showAlert(t('saveFirst'));
+    return 0;
+  }
+  Xrm.Utility.showProgressIndicator(t('runStarted', 'CSV'));
+  const rows: Array<Record<string, unknown>> = [];
+  try {
+    let page = await Xrm.WebApi.retrieveMultipleRecords('cspb_discrepancy', `?$select=${DISCREPANCY_COLUMNS.join(',')}&$filter=_cspb_runid_value eq ${runId}&$orderby=cspb_name asc`, 5000);
+    rows.push(...page.entities);
+    while (page.nextLink) {
+      page = await Xrm.WebApi.retrieveMultipleRecords('cspb_discrepancy', page.nextLink, 5000);
+      rows.push(...page.entities);
+    }
+  } finally {
+    Xrm.Utility.closeProgressIndicator();
+  }
+  const fileName = `discrepancies-${runId}.csv`;
+  settings.download(fileName, discrepanciesCsv(rows));
+  await showAlert(t('exportDone', rows.length, fileName));
+  return rows.length;
+}
+
+/** Invoice: issues a draft (status Issued, invoice date today) after confirmation. */
+export async function issueInvoice(primaryControl: Xrm.FormContext): Promise<boolean> {
+  const id = idOf(primaryControl);
+  const name = (primaryControl.getAttribute('cspb_name')?.getValue() as string | null) ?? id;
+  if (!id) return false;
+  const answer = await Xrm.Navigation.openConfirmDialog({ text: t('issueConfirm', name) });
+  if (!answer.confirmed) return false;
+  const today = formatIso(calendarDateOf(new Date()));
+  await Xrm.WebApi.updateRecord('cspb_invoice', id, { cspb_invoicestatus: CspbInvoiceInvoiceStatus.Issued, cspb_invoicedate: today });
+  await showAlert(t('issueDone', name, today));
+  await primaryControl.data.refresh(false);
+  return true;
+}
+
+/** Invoice: creates a draft credit note for an issued invoice (the invoice run fills its lines). */
+export async function createCreditNote(primaryControl: Xrm.FormContext): Promise<string | null> {
+  const id = idOf(primaryControl);
+  const invoice = id ? await Xrm.WebApi.retrieveRecord('cspb_invoice', id, '?$select=cspb_name,cspb_invoicestatus,cspb_periodstart,cspb_periodend,cspb_currencycode,_cspb_contractid_value,_cspb_customerid_value') : null;
+  if (!invoice || invoice['cspb_invoicestatus'] !== CspbInvoiceInvoiceStatus.Issued) {
+    await showAlert(t('creditNoteOnlyIssued'));
+    return null;
+  }
+  const contract = invoice['_cspb_contractid_value'] as string | null;
+  const customer = invoice['_cspb_customerid_value'] as string | null;
+  const created = await Xrm.WebApi.createRecord('cspb_invoice', {
+    cspb_name: `CN-${String(invoice['cspb_name'])}`,
+    cspb_kind: CspbInvoiceKind.CreditNote,
+    cspb_invoicestatus: CspbInvoiceInvoiceStatus.Draft,
+    'cspb_CreditOfId@odata.bind': `/cspb_invoices(${id})`,
+    ...(contract ? { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contract})` } : {}),
+    ...(customer ? { 'cspb_CustomerId@odata.bind': `/accounts(${customer})` } : {}),
+    cspb_periodstart: invoice['cspb_periodstart'],
+    cspb_periodend: invoice['cspb_periodend'],
+    cspb_currencycode: invoice['cspb_currencycode'],
+    cspb_draftkey: `credit:${id}`,
+  });
+  await showAlert(t('creditNoteDone', String(invoice['cspb_name'])));
+  return created.id;
+}
