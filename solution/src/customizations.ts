@@ -8,6 +8,7 @@ import { ENVIRONMENT_VARIABLES, environmentVariableXml } from './environment-var
 import { formReferences, mainFormXml } from './form-xml';
 import { FORMS } from './forms';
 import { LANGUAGE_CODE } from './publisher';
+import { ribbonDiffXml } from './ribbon';
 import { ROLES, roleXml } from './roles';
 import { savedQueryXml, viewsOf } from './views';
 import { serviceEndpointXml, STEPS, stepXml } from './webhook';
@@ -48,6 +49,7 @@ function entityXml(input: SolutionInput['tableParts'][number]): XmlElement {
     forms.length > 0 && el('FormXml', null, forms),
     views.length > 0 && el('SavedQueries', null, el('savedqueries', null, views.map(savedQueryXml))),
     charts.length > 0 && el('Visualizations', null, charts.map(visualizationXml)),
+    ribbonDiffXml(table.logicalName),
   );
 }
 
