@@ -4,7 +4,10 @@ export interface PcfControl {
   readonly constructorName: string;
 }
 
-export const pcfControls: readonly PcfControl[] = [{ namespace: 'CspBilling', constructorName: 'ReconciliationGrid' }];
+export const pcfControls: readonly PcfControl[] = [
+  { namespace: 'CspBilling', constructorName: 'ReconciliationGrid' },
+  { namespace: 'CspBilling', constructorName: 'BillingImport' },
+];
 
 /** pcf-scripts writes each control to pcf-controls/out/controls/<constructor> (pcfconfig.json). */
 export const PCF_OUT_DIR = 'pcf-controls/out/controls';

@@ -1,22 +1,67 @@
 import * as React from 'react';
 import { IInputs, IOutputs } from './generated/ManifestTypes';
-import { ReconciliationGridView, type GridColumn, type GridRow, type ReconciliationGridProps } from './components/ReconciliationGridView';
+import { ReconciliationGridView, type ReconciliationGridProps } from './components/ReconciliationGridView';
+import { toRows, type ReconRow, type SourceRecord } from './model/rows';
+import { createWebApiActions, type GridActions, type NavigationLike, type WebApiLike } from './model/actions';
 
 type DataSet = ComponentFramework.PropertyTypes.DataSet;
 
-/** Adapts the platform's context (data set, resources) to the grid's props; no logic lives here. */
+/** Largest page the data set is asked for; further pages are loaded until the set is complete. */
+const PAGE_SIZE = 5000;
+
+/** Adapts the platform's context (data set, webAPI, navigation, resources, form factor) to props; no logic lives here. */
 export class ReconciliationGrid implements ComponentFramework.ReactControl<IInputs, IOutputs> {
+  private rows: ReconRow[] = [];
+  private rowsKey = '';
+  private actions: GridActions | null = null;
+  /** Whether context.webAPI answers (the test harness has none: its methods throw). */
+  private webApi: 'probing' | 'ok' | 'none' = 'probing';
+
   public init(context: ComponentFramework.Context<IInputs>): void {
     context.mode.trackContainerResize(true);
+    this.probeWebApi(context);
+    const dataset = context.parameters.records;
+    if (dataset.paging && dataset.paging.pageSize < PAGE_SIZE) dataset.paging.setPageSize(PAGE_SIZE);
   }
 
   public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
+    const dataset = context.parameters.records;
+    const key = `${dataset.sortedRecordIds.length}:${dataset.sortedRecordIds[0] ?? ''}:${dataset.sortedRecordIds[dataset.sortedRecordIds.length - 1] ?? ''}:${context.updatedProperties.join(',')}`;
+    if (key !== this.rowsKey) {
+      this.rows = toRows(dataset.columns.map((c) => c.name), recordsOf(dataset));
+      this.rowsKey = key;
+    }
+    const loading = !dataset.loading && dataset.paging?.hasNextPage === true;
+    if (loading) dataset.paging.loadNextPage();
+    const unavailable = this.webApi === 'probing' ? null : this.webApi === 'none' ? 'Actions_Unavailable_Harness' : actionsUnavailable(context, dataset);
+    if (!unavailable && !this.actions) this.actions = createWebApiActions(context.webAPI as unknown as WebApiLike, context.navigation as unknown as NavigationLike);
     const props: ReconciliationGridProps = {
-      columns: columnsOf(context.parameters.records),
-      rows: rowsOf(context.parameters.records),
-      countLabel: countLabel(context, context.parameters.records.sortedRecordIds.length),
+      rows: this.rows,
+      strings: (k) => context.resources.getString(k),
+      actions: unavailable || this.webApi !== 'ok' ? null : this.actions,
+      actionsUnavailable: unavailable ? context.resources.getString(unavailable) : undefined,
+      compact: context.client.getFormFactor() === 2,
+      loading: loading || dataset.loading,
+      onExport: download,
+      onChanged: () => dataset.refresh(),
     };
     return React.createElement(ReconciliationGridView, props);
+  }
+
+  /** One bounded query ($top=1) tells whether the host has a working Web API. */
+  private probeWebApi(context: ComponentFramework.Context<IInputs>): void {
+    const settle = (state: 'ok' | 'none'): void => {
+      this.webApi = state;
+      context.factory.requestRender();
+    };
+    try {
+      Promise.resolve(context.webAPI.retrieveMultipleRecords('cspb_discrepancy', '?$select=cspb_discrepancyid&$top=1')).then(
+        () => settle('ok'),
+        () => settle('none'),
+      );
+    } catch {
+      this.webApi = 'none';
+    }
   }
 
   public getOutputs(): IOutputs {
@@ -28,22 +73,25 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
   }
 }
 
-function columnsOf(dataset: DataSet): GridColumn[] {
-  return [...dataset.columns]
-    .sort((a, b) => a.order - b.order)
-    .map((c) => ({ key: c.name, label: c.displayName }));
-}
-
-function rowsOf(dataset: DataSet): GridRow[] {
+function recordsOf(dataset: DataSet): SourceRecord[] {
   return dataset.sortedRecordIds.map((id) => {
     const record = dataset.records[id]!;
-    const values: Record<string, string> = {};
-    for (const column of dataset.columns) values[column.name] = record.getFormattedValue(column.name) ?? '';
-    return { id, values };
+    return { id, get: (column: string) => ({ raw: record.getValue(column), formatted: record.getFormattedValue(column) ?? '' }) };
   });
 }
 
-function countLabel(context: ComponentFramework.Context<IInputs>, count: number): string {
-  if (count === 1) return context.resources.getString('RecordCount_One');
-  return context.resources.getString('RecordCount_Many').replace('{0}', String(count));
+/** The resx key explaining why actions are off, or null when they can run. */
+function actionsUnavailable(context: ComponentFramework.Context<IInputs>, dataset: DataSet): string | null {
+  if (typeof context.navigation?.openForm !== 'function') return 'Actions_Unavailable_Harness';
+  if (dataset.getTargetEntityType() !== 'cspb_discrepancy') return 'Actions_Unavailable_Table';
+  return null;
+}
+
+function download(csv: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([`\ufeff${csv}`], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

@@ -60,14 +60,19 @@ describe('generated components have the element layout of real exports', () => {
   it('a PCF on a subgrid is bound the way the approvals kit binds a grid: controlDescription per form factor', () => {
     const kit = findAll(reference('FormXml-main-subgrid.xml'), 'controlDescription');
     const mine = findAll(ours, 'controlDescription');
-    expect(mine.length).toBe(2);
+    // The grid on the run and import forms' subgrids, and the BillingImport field control on the import form.
+    expect(mine.length).toBe(3);
     expectLayout('controlDescription', mine, kit, ['customControl']);
     const theirControls = kit.flatMap((d) => d.children);
     const theirAttrs = union(theirControls, attrNames);
+    const grids = mine.filter((d) => d.children.some((c) => c.attrs.name === 'cspb_CspBilling.ReconciliationGrid'));
+    expect(grids).toHaveLength(2);
     for (const d of mine) {
-      const factors = d.children.filter((c) => c.attrs.name === 'cspb_CspBilling.ReconciliationGrid').map((c) => c.attrs.formFactor);
+      const control = grids.includes(d) ? 'cspb_CspBilling.ReconciliationGrid' : 'cspb_CspBilling.BillingImport';
+      const factors = d.children.filter((c) => c.attrs.name === control).map((c) => c.attrs.formFactor);
       expect(factors).toEqual(['0', '1', '2']);
       for (const c of d.children) expect(attrNames(c).filter((a) => !theirAttrs.includes(a))).toEqual([]);
+      if (!grids.includes(d)) continue;
       const dataSet = findAll(d, 'data-set');
       expectLayout('data-set', dataSet, findAll(reference('FormXml-main-subgrid.xml'), 'data-set'), ['ViewId', 'TargetEntityType', 'RelationshipName']);
     }

@@ -3,7 +3,7 @@
  * settings are validated on every change and the next invoice is previewed (core periods) with
  * an estimate of its recurring licence lines from the contract's active subscriptions.
  */
-import { formatIso } from '../../core/src/calendar';
+import { formatIso, type CalendarDate } from '../../core/src/calendar';
 import { CspbSubscriptionStatus } from '../../dataverse/generated/cspb_subscription';
 import { formatCents, lessPercent, proratedCents } from './logic/exact';
 import { nextInvoice, validateContract, type ContractFields } from './logic/contract';
@@ -49,8 +49,8 @@ export async function onSettingsChange(executionContext: Xrm.Events.EventContext
   await showNextInvoice(form, fields);
 }
 
-async function showNextInvoice(form: Xrm.FormContext, fields: ContractFields): Promise<void> {
-  const id = form.data.entity.getId().replace(/[{}]/g, '').toLowerCase();
+/** The contract's active subscriptions and their earliest term start (the phase, and the co-term anchor, of its periods). */
+export async function activeSubscriptions(id: string): Promise<{ subs: Array<Record<string, unknown>>; earliestStart: CalendarDate | undefined }> {
   const subs = id
     ? (
         await Xrm.WebApi.retrieveMultipleRecords(
@@ -60,9 +60,15 @@ async function showNextInvoice(form: Xrm.FormContext, fields: ContractFields): P
       ).entities
     : [];
   const starts = subs.map((s) => s['cspb_termstartdate'] as string | null).filter((d): d is string => !!d).map(parseDate);
+  return { subs, earliestStart: starts.length > 0 ? (Math.min(...starts) as CalendarDate) : undefined };
+}
+
+async function showNextInvoice(form: Xrm.FormContext, fields: ContractFields): Promise<void> {
+  const id = form.data.entity.getId().replace(/[{}]/g, '').toLowerCase();
+  const { subs, earliestStart } = await activeSubscriptions(id);
   const today = calendarDateOf(new Date());
   const created = form.getAttribute<Xrm.Attributes.DateAttribute>('createdon')?.getValue();
-  const next = nextInvoice(fields, today, created ? calendarDateOf(created) : today, starts.length > 0 ? Math.min(...starts) as typeof today : undefined);
+  const next = nextInvoice(fields, today, created ? calendarDateOf(created) : today, earliestStart);
   if (!next) {
     form.ui.clearFormNotification(NEXT_INVOICE_ID);
     return;

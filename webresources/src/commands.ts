@@ -9,7 +9,7 @@ import { CspbInvoiceInvoiceStatus, CspbInvoiceKind } from '../../dataverse/gener
 import { CspbReconciliationRunRunStatus as RunStatus } from '../../dataverse/generated/cspb_reconciliationrun';
 import { nextInvoice } from './logic/contract';
 import { calendarDateOf } from './logic/subscription';
-import { readContract } from './billingcontract.form';
+import { activeSubscriptions, readContract } from './billingcontract.form';
 import { t } from './strings';
 
 /** Polling and download, replaceable by tests. Both run tables share the status values. */
@@ -83,7 +83,8 @@ export async function generateInvoices(primaryControl: Xrm.FormContext): Promise
   const contractId = idOf(primaryControl);
   const today = calendarDateOf(new Date());
   const created = primaryControl.getAttribute<Xrm.Attributes.DateAttribute>('createdon')?.getValue();
-  const next = contractId ? nextInvoice(readContract(primaryControl), today, created ? calendarDateOf(created) : today) : null;
+  // The same periods the form previews: phased (and co-term anchored) on the earliest active term start.
+  const next = contractId ? nextInvoice(readContract(primaryControl), today, created ? calendarDateOf(created) : today, (await activeSubscriptions(contractId)).earliestStart) : null;
   if (!next) {
     await showAlert(t('saveFirst'));
     return null;
@@ -111,7 +112,9 @@ export const DISCREPANCY_COLUMNS = [
 /** The discrepancies of a run as CSV (every cell through core's csvText: quoted, formula-safe). */
 export function discrepanciesCsv(rows: ReadonlyArray<Record<string, unknown>>): string {
   const lines = [DISCREPANCY_COLUMNS.map(csvText).join(',')];
-  for (const row of rows) lines.push(DISCREPANCY_COLUMNS.map((c) => csvText(row[c] === null || row[c] === undefined ? '' : String(row[c]))).join(','));
+  // Numbers (quantities, amounts, choice values) stay numbers: only text can carry a formula ("-1.5" must not become "'-1.5").
+  const cell = (v: unknown): string => (typeof v === 'number' ? String(v) : csvText(v === null || v === undefined ? '' : String(v)));
+  for (const row of rows) lines.push(DISCREPANCY_COLUMNS.map((c) => cell(row[c])).join(','));
   return lines.join('\r\n') + '\r\n';
 }
 
@@ -145,6 +148,12 @@ export async function issueInvoice(primaryControl: Xrm.FormContext): Promise<boo
   const id = idOf(primaryControl);
   const name = (primaryControl.getAttribute('cspb_name')?.getValue() as string | null) ?? id;
   if (!id) return false;
+  // Issued (and cancelled) invoices never change: issuing again would move the invoice date.
+  const current = await Xrm.WebApi.retrieveRecord('cspb_invoice', id, '?$select=cspb_invoicestatus');
+  if (current['cspb_invoicestatus'] !== CspbInvoiceInvoiceStatus.Draft) {
+    await showAlert(t('invoiceIssuedLocked'));
+    return false;
+  }
   const answer = await Xrm.Navigation.openConfirmDialog({ text: t('issueConfirm', name) });
   if (!answer.confirmed) return false;
   const today = formatIso(calendarDateOf(new Date()));

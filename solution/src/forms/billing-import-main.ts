@@ -1,10 +1,9 @@
 import type { FormDef } from '../form-xml';
-import { RECONCILIATION_GRID } from './controls';
+import { BILLING_IMPORT, RECONCILIATION_GRID } from './controls';
 
 /**
- * The billing import: what was detected, the row counts, and its lines in the ReconciliationGrid.
- * Pending (issue: BillingImport control): bind it with
- * `fieldControls: { cspb_filename: { control: BILLING_IMPORT.name, property: '<manifest property>' } }`.
+ * The billing import: the BillingImport control on the file name (drop, parse, create lines), what
+ * was detected, the row counts, and its lines in the ReconciliationGrid.
  */
 export const billingImportMainForm: FormDef = {
   table: 'cspb_billingimport',
@@ -29,6 +28,7 @@ export const billingImportMainForm: FormDef = {
     },
     { name: 'errors', label: 'Errors', fields: ['cspb_errors'] },
   ],
+  fieldControls: { cspb_filename: { control: BILLING_IMPORT.name, property: BILLING_IMPORT.property } },
   libraries: [],
   handlers: [],
 };

@@ -1,0 +1,29 @@
+/**
+ * Parses a bill with the core importer in small slices, yielding to the event loop between them
+ * (the main-thread path; the same function runs inside the worker when one can be created).
+ */
+import { BillImporter, type ImportOptions, type ImportResult } from '../../../core/src/import';
+
+export const SLICE_BYTES = 256 * 1024;
+
+export class ImportCancelled extends Error {
+  constructor() {
+    super('Import cancelled');
+  }
+}
+
+export interface CancelToken {
+  readonly cancelled: boolean;
+}
+
+export async function parseBytes(bytes: Uint8Array, options: ImportOptions, onProgress: (done: number, total: number) => void, token: CancelToken = { cancelled: false }): Promise<ImportResult> {
+  const importer = new BillImporter(options);
+  for (let offset = 0; offset < bytes.length; offset += SLICE_BYTES) {
+    if (token.cancelled) throw new ImportCancelled();
+    importer.push(bytes.subarray(offset, Math.min(bytes.length, offset + SLICE_BYTES)));
+    onProgress(Math.min(bytes.length, offset + SLICE_BYTES), bytes.length);
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  if (token.cancelled) throw new ImportCancelled();
+  return importer.finish();
+}

@@ -1,0 +1,89 @@
+/**
+ * What finance does with a discrepancy, through the platform's Web API. The Web API and the
+ * navigation are passed in (context.webAPI, context.navigation in the control; fakes in tests).
+ */
+import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
+import { CspbDiscrepancyResolutionStatus, CspbDiscrepancyTable } from '../../../dataverse/generated/cspb_discrepancy';
+import { CspbSubscriptionChangeChangeType, CspbSubscriptionChangeSource, CspbSubscriptionChangeTable, type CspbSubscriptionChangeWrite } from '../../../dataverse/generated/cspb_subscriptionchange';
+import type { ReconRow } from './rows';
+
+/** The slice of ComponentFramework.WebApi the actions use. */
+export interface WebApiLike {
+  updateRecord(entityType: string, id: string, data: object): Promise<unknown>;
+  createRecord(entityType: string, data: object): Promise<{ id: unknown }>;
+  retrieveMultipleRecords(entityType: string, options?: string, maxPageSize?: number): Promise<{ entities: Record<string, unknown>[] }>;
+}
+
+export interface NavigationLike {
+  openForm(options: { entityName: string; entityId?: string }): Promise<unknown>;
+}
+
+export interface GridActions {
+  accept(row: ReconRow, note: string): Promise<void>;
+  resolve(row: ReconRow, note: string): Promise<void>;
+  openSubscription(row: ReconRow): Promise<void>;
+  /** Appends a ledger row that brings the ledger to the billed quantity, then resolves the discrepancy. */
+  createCorrection(row: ReconRow): Promise<void>;
+}
+
+/** Why an action cannot run on this row, or null when it can. */
+export function correctionBlocker(row: ReconRow): 'noSubscription' | 'noQuantities' | 'noDifference' | null {
+  if (!row.subscriptionRecordId) return 'noSubscription';
+  if (row.billedQuantity === null || row.expectedQuantity === null) return 'noQuantities';
+  if (row.billedQuantity.equals(row.expectedQuantity)) return 'noDifference';
+  return null;
+}
+
+/** ISO date (YYYY-MM-DD) from M/D/YYYY or ISO text; today when unreadable. */
+export function isoDate(text: string, today: Date = new Date()): string {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`;
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(text);
+  if (us) return `${us[3]}-${us[1]!.padStart(2, '0')}-${us[2]!.padStart(2, '0')}`;
+  return today.toISOString().slice(0, 10);
+}
+
+export function createWebApiActions(webAPI: WebApiLike, navigation: NavigationLike): GridActions {
+  const setStatus = async (row: ReconRow, status: number, note: string): Promise<void> => {
+    await webAPI.updateRecord(CspbDiscrepancyTable.logicalName, row.id, { cspb_resolutionstatus: status, cspb_resolutionnote: note });
+  };
+  return {
+    accept: (row, note) => setStatus(row, CspbDiscrepancyResolutionStatus.Accepted, note),
+    resolve: (row, note) => setStatus(row, CspbDiscrepancyResolutionStatus.Resolved, note),
+    openSubscription: async (row) => {
+      if (!row.subscriptionRecordId) throw new Error('The discrepancy has no matched subscription.');
+      await navigation.openForm({ entityName: 'cspb_subscription', entityId: row.subscriptionRecordId });
+    },
+    createCorrection: async (row) => {
+      const blocker = correctionBlocker(row);
+      if (blocker) throw new Error(`No correction possible: ${blocker}`);
+      const subscriptionId = row.subscriptionRecordId!;
+      // Bounded: the last ledger row only, for the next sequence number.
+      const last = await webAPI.retrieveMultipleRecords(
+        CspbSubscriptionChangeTable.logicalName,
+        `?$select=cspb_sequence,cspb_quantityafter&$filter=_cspb_subscriptionid_value eq ${subscriptionId}&$orderby=cspb_sequence desc&$top=1`,
+      );
+      const sequence = Number(last.entities[0]?.['cspb_sequence'] ?? 0) + 1;
+      const before = row.expectedQuantity!;
+      const after = row.billedQuantity!;
+      const delta = after.minus(before);
+      const reason = `Reconciliation correction: ${row.category ? CATEGORY_LABELS[row.category] : row.categoryText}${row.name ? ` (${row.name})` : ''}`;
+      const body: CspbSubscriptionChangeWrite = {
+        cspb_name: `Correction ${before.toString()} -> ${after.toString()}`,
+        'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${subscriptionId})`,
+        cspb_sequence: sequence,
+        cspb_changetype: delta.isNegative() ? CspbSubscriptionChangeChangeType.Remove : CspbSubscriptionChangeChangeType.Add,
+        cspb_quantitybefore: before.toNumber(),
+        cspb_quantitydelta: delta.toNumber(),
+        cspb_quantityafter: after.toNumber(),
+        cspb_effectivedate: isoDate(row.chargeStart),
+        cspb_currencycode: row.currency || null,
+        cspb_source: CspbSubscriptionChangeSource.Api,
+        cspb_reason: reason,
+        cspb_referenceid: row.referenceId || null,
+      };
+      await webAPI.createRecord(CspbSubscriptionChangeTable.logicalName, body);
+      await setStatus(row, CspbDiscrepancyResolutionStatus.Resolved, reason);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openBrowser, SCREENSHOT_DIR, type Browser } from '../support/browser';
+import { startHarness, type Harness } from '../support/pcf-harness';
+
+/**
+ * The built BillingImport in pcf-start's harness, in chromium: a real Partner Center sample (the
+ * documented NCE seat-change examples, March 2022) is parsed by the core importer inside the page
+ * and its summary shown. The harness has no Web API, so creating lines is off and says why.
+ */
+const SAMPLE = join(__dirname, '../../../shared/samples/pc-docs-nce-scenarios/nce-seat-changes-march-2022.csv');
+
+jest.setTimeout(60_000);
+
+let harness: Harness;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(SAMPLE)) throw new Error(`missing shared sample ${SAMPLE}`);
+  harness = await startHarness('BillingImport');
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.stop();
+});
+
+it('parses a real Partner Center sample in the page and shows its summary', async () => {
+  const { page } = browser;
+  await page.goto(harness.url);
+  await page.getByTestId('drop-zone').waitFor();
+  await page.getByTestId('file-input').setInputFiles(SAMPLE);
+  await page.getByTestId('summary').waitFor({ timeout: 15_000 });
+  const text = async (id: string): Promise<string> => (await page.getByTestId(id).innerText()).trim();
+  // Figures the core importer gives for this file in Node (same code, same bytes).
+  expect(await text('summary-format')).toBe('Format: New-commerce invoice reconciliation (licence-based)');
+  expect(await text('summary-period')).toBe('Period: 2022-03-05 – 2022-04-04');
+  expect(await text('summary-rows')).toBe('11 rows read, 11 accepted, 0 rejected; 11 lines');
+  expect(await text('summary-total')).toBe('Total: 275.23 USD');
+  expect(await text('summary-hash')).toBe('SHA-256 06190bd01ed2033d1b76161c435fd1241e8bef077fa284c25373dff06c782b82');
+  expect(await text('summary-parser')).toMatch(/Parsed on the (worker|main thread)\./);
+  expect(await page.getByTestId('create-lines').isDisabled()).toBe(true);
+  expect(await text('write-unavailable')).toContain('Web API');
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'billing-import-harness.png'), fullPage: true, animations: 'disabled' });
+});

@@ -1,0 +1,130 @@
+/** @jest-environment jsdom */
+import './fluent-cjs';
+import * as React from 'react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { ReconciliationGridView } from '../../pcf-controls/ReconciliationGrid/components/ReconciliationGridView';
+import { toRows } from '../../pcf-controls/ReconciliationGrid/model/rows';
+import { createWebApiActions, type WebApiLike } from '../../pcf-controls/ReconciliationGrid/model/actions';
+import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
+import { CspbSubscriptionChangeChangeType, CspbSubscriptionChangeSource } from '../../dataverse/generated/cspb_subscriptionchange';
+import { records, resxStrings } from './support';
+
+
+const strings = resxStrings('ReconciliationGrid');
+const SUB_ID = '11111111-2222-3333-4444-555555555555';
+const rows = toRows(
+  ['cspb_name', 'cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_subscriptionid', 'cspb_chargetype', 'cspb_chargestartdate', 'cspb_billedquantity', 'cspb_expectedquantity', 'cspb_billedamount', 'cspb_expectedamount', 'cspb_variance', 'cspb_category', 'cspb_resolutionstatus', 'cspb_currencycode'],
+  records([
+    { id: 'd1', cspb_name: 'Qty sub-a', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-a', cspb_subscriptionid: SUB_ID, cspb_chargetype: 'addQuantity', cspb_chargestartdate: '3/7/2022', cspb_billedquantity: 12, cspb_expectedquantity: 10, cspb_billedamount: 0.1, cspb_expectedamount: 0.2, cspb_variance: -0.1, cspb_category: CspbDiscrepancyCategory.QuantityMismatch, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open, cspb_currencycode: 'USD' },
+    { id: 'd2', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-a', cspb_chargetype: 'removeQuantity', cspb_billedquantity: 10, cspb_expectedquantity: 10, cspb_billedamount: 0.2, cspb_expectedamount: 0.1, cspb_variance: 0.1, cspb_category: CspbDiscrepancyCategory.PriceMismatch, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted, cspb_currencycode: 'USD' },
+    { id: 'd3', cspb_customerid: 'Fabrikam', cspb_vendorsubscriptionid: 'sub-b', cspb_chargetype: 'cycleCharge', cspb_billedamount: 100.7, cspb_expectedamount: 0, cspb_variance: 100.7, cspb_category: CspbDiscrepancyCategory.RevenueLeakage, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open, cspb_currencycode: 'USD' },
+  ]),
+);
+
+function fakeWebApi(): WebApiLike & { calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  return {
+    calls,
+    updateRecord: async (...args) => { calls.push(['update', ...args]); return { id: args[1] }; },
+    createRecord: async (...args) => { calls.push(['create', ...args]); return { id: 'new-id' }; },
+    retrieveMultipleRecords: async (...args) => { calls.push(['retrieve', ...args]); return { entities: [{ cspb_sequence: 4, cspb_quantityafter: 10 }] }; },
+  };
+}
+
+// Query by selector and test id: getByRole computes accessible names over Fluent's large DOM (seconds per call in jsdom).
+const gridRows = (): HTMLElement[] => [...document.querySelectorAll<HTMLElement>('[role=row]')].filter((r) => r.querySelector('[role=gridcell]'));
+const cellsOf = (row: HTMLElement): HTMLElement[] => [...row.querySelectorAll<HTMLElement>('[role=gridcell]')];
+const action = (key: string): HTMLButtonElement => screen.getByTestId(`action-${key}`) as HTMLButtonElement;
+
+describe('ReconciliationGridView', () => {
+  it('renders groups, lines and exact totals, and filters by search', async () => {
+    render(<ReconciliationGridView rows={rows} strings={strings} actions={null} actionsUnavailable={strings('Actions_Unavailable_Harness')} onExport={() => undefined} />);
+    expect(screen.getByTestId('record-count').textContent).toBe('3 of 3 records');
+    expect(screen.getByTestId('total-billed').textContent).toBe('101.00 USD');
+    expect(screen.getByTestId('total-variance').textContent).toBe('100.70 USD');
+    expect(screen.getByTestId('total-leakage').textContent).toBe('100.70 USD');
+    expect(screen.getAllByTestId('group-customer').map((g) => g.textContent)).toEqual([expect.stringContaining('Contoso'), expect.stringContaining('Fabrikam')]);
+    expect(gridRows()).toHaveLength(3);
+    expect((await screen.findByTestId('actions-unavailable')).textContent).toContain('no Web API');
+    expect(action('accept').disabled || action('accept').getAttribute('aria-disabled') === 'true').toBe(true);
+    expect(action('accept').textContent).toContain('Accept variance');
+
+    fireEvent.change(screen.getByPlaceholderText(/Search customer/), { target: { value: 'cycle' } });
+    await waitFor(() => expect(screen.getByTestId('record-count').textContent).toBe('1 of 3 records'));
+    expect(screen.getByTestId('total-billed').textContent).toBe('100.70 USD');
+    expect(gridRows()).toHaveLength(1);
+  });
+
+  it('collapses a customer group from its keyboard-reachable button', () => {
+    render(<ReconciliationGridView rows={rows} strings={strings} actions={null} onExport={() => undefined} />);
+    const button = screen.getByLabelText('Collapse Contoso');
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    fireEvent.click(button);
+    expect(gridRows()).toHaveLength(1);
+    expect(screen.getByLabelText('Expand Contoso')).toBeTruthy();
+  });
+
+  it('exports the filtered lines as injection-safe CSV', () => {
+    const onExport = jest.fn();
+    render(<ReconciliationGridView rows={rows} strings={strings} actions={null} onExport={onExport} />);
+    fireEvent.click(action('export'));
+    const [csv, name] = onExport.mock.calls[0] as [string, string];
+    expect(name).toBe('reconciliation.csv');
+    expect(csv.trim().split('\r\n')).toHaveLength(4);
+  });
+
+  it('accepts a variance and creates a ledger correction through the Web API', async () => {
+    const api = fakeWebApi();
+    const openForm = jest.fn(async () => ({}));
+    const onChanged = jest.fn();
+    render(<ReconciliationGridView rows={rows} strings={strings} actions={createWebApiActions(api, { openForm })} onExport={() => undefined} onChanged={onChanged} />);
+    const first = gridRows().find((r) => r.textContent?.includes('addQuantity'))!;
+    fireEvent.click(cellsOf(first)[1]!);
+
+    fireEvent.click(action('accept'));
+    fireEvent.change(await screen.findByLabelText('Note'), { target: { value: 'Microsoft credit expected' } });
+    await act(async () => {
+      fireEvent.click(screen.getByText('Confirm'));
+    });
+    await waitFor(() => expect(api.calls).toContainEqual(['update', 'cspb_discrepancy', 'd1', { cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted, cspb_resolutionnote: 'Microsoft credit expected' }]));
+    expect(onChanged).toHaveBeenCalled();
+
+    await act(async () => {
+      fireEvent.click(action('open'));
+    });
+    expect(openForm).toHaveBeenCalledWith({ entityName: 'cspb_subscription', entityId: SUB_ID });
+
+    await act(async () => {
+      fireEvent.click(action('correct'));
+    });
+    await waitFor(() => expect(api.calls.some((c) => c[0] === 'create')).toBe(true));
+    const create = api.calls.find((c) => c[0] === 'create')!;
+    expect(create[1]).toBe('cspb_subscriptionchange');
+    expect(create[2]).toMatchObject({
+      'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${SUB_ID})`,
+      cspb_sequence: 5,
+      cspb_changetype: CspbSubscriptionChangeChangeType.Add,
+      cspb_quantitybefore: 10,
+      cspb_quantitydelta: 2,
+      cspb_quantityafter: 12,
+      cspb_effectivedate: '2022-03-07',
+      cspb_source: CspbSubscriptionChangeSource.Api,
+      cspb_reason: 'Reconciliation correction: Quantity mismatch (Qty sub-a)',
+    });
+    expect(String(api.calls.find((c) => c[0] === 'retrieve')![2])).toContain(`_cspb_subscriptionid_value eq ${SUB_ID}`);
+    expect(api.calls.at(-1)).toEqual(['update', 'cspb_discrepancy', 'd1', expect.objectContaining({ cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Resolved })]);
+  });
+
+  it('shows a failed action instead of swallowing it', async () => {
+    const api = fakeWebApi();
+    api.updateRecord = async () => { throw new Error('Principal lacks prvWritecspb_discrepancy'); };
+    render(<ReconciliationGridView rows={rows} strings={strings} actions={createWebApiActions(api, { openForm: async () => ({}) })} onExport={() => undefined} />);
+    fireEvent.click(cellsOf(gridRows().find((r) => r.textContent?.includes('addQuantity'))!)[1]!);
+    fireEvent.click(action('resolve'));
+    fireEvent.change(await screen.findByLabelText(/Note/), { target: { value: 'done' } });
+    await act(async () => {
+      fireEvent.click(screen.getByText('Confirm'));
+    });
+    expect((await screen.findByTestId('action-message')).textContent).toMatch(/Resolve with note failed: Principal lacks/);
+  });
+});

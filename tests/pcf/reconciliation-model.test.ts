@@ -1,0 +1,109 @@
+import { Decimal } from '../../core/src/money';
+import { categoryOf, decimalOf, mapColumns, toRows, type ReconRow } from '../../pcf-controls/ReconciliationGrid/model/rows';
+import { filterRows, formatMoney, groupRows, NO_FILTER, sortRows, totalsOf } from '../../pcf-controls/ReconciliationGrid/model/view';
+import { rowsToCsv } from '../../pcf-controls/ReconciliationGrid/model/csv';
+import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
+import { records } from './support';
+
+const DATASET_COLUMNS = ['cspb_name', 'cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_subscriptionid', 'cspb_chargetype', 'cspb_billedquantity', 'cspb_expectedquantity', 'cspb_billedamount', 'cspb_expectedamount', 'cspb_variance', 'cspb_category', 'cspb_resolutionstatus', 'cspb_currencycode', 'cspb_referenceid'];
+
+function discrepancyRows(): ReconRow[] {
+  const raw = [
+    { id: 'd1', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-a', cspb_chargetype: 'addQuantity', cspb_billedquantity: 12, cspb_expectedquantity: 10, cspb_billedamount: 0.1, cspb_expectedamount: 0.2, cspb_variance: -0.1, cspb_category: CspbDiscrepancyCategory.QuantityMismatch, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open, cspb_currencycode: 'USD', cspb_referenceid: 'ref-2' },
+    { id: 'd2', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-a', cspb_chargetype: 'removeQuantity', cspb_billedquantity: 10, cspb_expectedquantity: 10, cspb_billedamount: 0.2, cspb_expectedamount: 0.1, cspb_variance: 0.1, cspb_category: CspbDiscrepancyCategory.PriceMismatch, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted, cspb_currencycode: 'USD', cspb_referenceid: 'ref-1' },
+    { id: 'd3', cspb_customerid: 'Fabrikam', cspb_vendorsubscriptionid: 'sub-b', cspb_chargetype: 'cycleCharge', cspb_billedamount: 100.7, cspb_expectedamount: 0, cspb_variance: 100.7, cspb_category: CspbDiscrepancyCategory.RevenueLeakage, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open, cspb_currencycode: 'USD', cspb_referenceid: 'ref-3' },
+    { id: 'd4', cspb_customerid: 'Fabrikam', cspb_vendorsubscriptionid: 'sub-c', cspb_chargetype: 'new', cspb_billedamount: 5, cspb_expectedamount: 7.3, cspb_variance: -2.3, cspb_category: CspbDiscrepancyCategory.NegativeMargin, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Resolved, cspb_currencycode: 'USD', cspb_referenceid: 'ref-4' },
+  ];
+  return toRows(DATASET_COLUMNS, records(raw));
+}
+
+describe('rows from a discrepancy data set', () => {
+  it('maps logical names, choice values and numbers', () => {
+    const rows = discrepancyRows();
+    expect(rows[0]).toMatchObject({ id: 'd1', customer: 'Contoso', subscription: 'sub-a', category: 'quantityMismatch', status: 'open', chargeType: 'addQuantity' });
+    expect(rows[0]!.billedQuantity!.toString()).toBe('12');
+    expect(rows[1]!.status).toBe('accepted');
+    expect(rows[2]!.category).toBe('revenueLeakage');
+    expect(rows[3]!.status).toBe('resolved');
+  });
+
+  it('reads the harness CSV spelling (header names, labels, formatted text)', () => {
+    const map = mapColumns(['Customer', 'Subscription', 'Charge Type', 'Billed', 'Expected', 'Variance', 'Category', 'Status']);
+    expect(map).toMatchObject({ customer: 'Customer', chargeType: 'Charge Type', billed: 'Billed', category: 'Category' });
+    expect(categoryOf({ raw: 'Quantity mismatch', formatted: 'Quantity mismatch' })).toBe('quantityMismatch');
+    expect(categoryOf({ raw: 'revenueLeakage', formatted: '' })).toBe('revenueLeakage');
+    expect(categoryOf({ raw: 'something else', formatted: 'something else' })).toBeNull();
+  });
+
+  it('parses formatted money exactly, with separators, symbols and accounting negatives', () => {
+    expect(decimalOf({ raw: null, formatted: '$1,234.56' })!.toString()).toBe('1234.56');
+    expect(decimalOf({ raw: null, formatted: '($12.30)' })!.toString()).toBe('-12.3');
+    expect(decimalOf({ raw: null, formatted: '-0.01 €' })!.toString()).toBe('-0.01');
+    expect(decimalOf({ raw: 0.1, formatted: 'ignored' })!.toString()).toBe('0.1');
+    expect(decimalOf({ raw: '', formatted: '' })).toBeNull();
+  });
+
+  it('derives the variance when the data set has none', () => {
+    const rows = toRows(['Billed', 'Expected'], records([{ Billed: '10.10', Expected: '7.05' }]));
+    expect(rows[0]!.variance.toString()).toBe('3.05');
+  });
+});
+
+describe('filter, sort, group, totals', () => {
+  it('totals exactly where floats would not (0.1 + 0.2)', () => {
+    const t = totalsOf(discrepancyRows());
+    expect(t.billed.toString()).toBe('106');
+    expect(t.expected.toString()).toBe('7.6');
+    expect(t.variance.toString()).toBe('98.4');
+    expect(t.leakage.toString()).toBe('100.7');
+    expect(t.margin.toString()).toBe('-2.3');
+    expect(0.1 + 0.2).not.toBe(0.3); // why decimal.js
+    const pair = totalsOf(discrepancyRows().slice(0, 2));
+    expect(pair.billed.toString()).toBe('0.3');
+  });
+
+  it('filters by category, status, customer and search text, combined', () => {
+    const rows = discrepancyRows();
+    expect(filterRows(rows, NO_FILTER)).toHaveLength(4);
+    expect(filterRows(rows, { ...NO_FILTER, categories: ['revenueLeakage', 'negativeMargin'] }).map((r) => r.id)).toEqual(['d3', 'd4']);
+    expect(filterRows(rows, { ...NO_FILTER, statuses: ['open'] }).map((r) => r.id)).toEqual(['d1', 'd3']);
+    expect(filterRows(rows, { ...NO_FILTER, customers: ['Contoso'], statuses: ['accepted'] }).map((r) => r.id)).toEqual(['d2']);
+    expect(filterRows(rows, { ...NO_FILTER, search: 'CYCLE' }).map((r) => r.id)).toEqual(['d3']);
+    expect(filterRows(rows, { ...NO_FILTER, search: 'never re-billed' }).map((r) => r.id)).toEqual(['d3']); // category label
+  });
+
+  it('sorts by money as numbers and keeps wipe/recreate pairs by reference id otherwise', () => {
+    const rows = discrepancyRows();
+    expect(sortRows(rows.slice(), { key: 'variance', descending: false }).map((r) => r.id)).toEqual(['d4', 'd1', 'd2', 'd3']);
+    expect(sortRows(rows.slice(), { key: 'variance', descending: true }).map((r) => r.id)).toEqual(['d3', 'd2', 'd1', 'd4']);
+    expect(sortRows(rows.slice(), null).map((r) => r.referenceId)).toEqual(['ref-1', 'ref-2', 'ref-3', 'ref-4']);
+  });
+
+  it('groups by customer then subscription as a flat list; collapsing hides members', () => {
+    const sorted = sortRows(discrepancyRows(), null);
+    const items = groupRows(sorted, new Set());
+    expect(items.map((i) => (i.kind === 'line' ? i.row.id : `${i.kind}:${i.label}:${i.count}`))).toEqual([
+      'customer:Contoso:2', 'subscription:sub-a:2', 'd2', 'd1', 'customer:Fabrikam:2', 'subscription:sub-b:1', 'd3', 'subscription:sub-c:1', 'd4',
+    ]);
+    const collapsed = groupRows(sorted, new Set(['Contoso', 'Fabrikam\u0001sub-b']));
+    expect(collapsed.map((i) => (i.kind === 'line' ? i.row.id : i.label))).toEqual(['Contoso', 'Fabrikam', 'sub-b', 'sub-c', 'd4']);
+  });
+
+  it('formats money with exact digits', () => {
+    expect(formatMoney(new Decimal('1234567.5'), 'USD')).toBe('1,234,567.50 USD');
+    expect(formatMoney(new Decimal('-0.125'))).toBe('-0.125');
+  });
+});
+
+describe('CSV export', () => {
+  it('neutralises formulas in every text cell and quotes separators', () => {
+    const rows = toRows(['Customer', 'Subscription', 'Product', 'Billed', 'Expected', 'Category'], records([{ Customer: '=HYPERLINK("http://x")', Subscription: '+1', Product: 'A, "B"', Billed: '1.10', Expected: '1', Category: '@SUM(A1)' }]));
+    const csv = rowsToCsv(rows).split('\r\n');
+    expect(csv[0]).toMatch(/^Customer,Subscription,Product,/);
+    expect(csv[1]).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(csv[1]).toContain(`,'+1,`);
+    expect(csv[1]).toContain(`"A, ""B"""`);
+    expect(csv[1]).toContain(`'@SUM(A1)`);
+    expect(csv[1]).toContain(',1.1,1,0.1,');
+  });
+});

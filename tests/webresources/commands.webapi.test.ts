@@ -1,0 +1,282 @@
+import { XrmMockGenerator } from 'xrm-mock';
+import {
+  CspbBillingContractAnchor as Anchor,
+  CspbBillingContractFrequency as Frequency,
+  CspbBillingContractTiming as Timing,
+  CspbDiscrepancyCategory as Category,
+  CspbInvoiceInvoiceStatus as InvoiceStatus,
+  CspbInvoiceKind,
+  CspbReconciliationRunRunStatus as RunStatus,
+  CspbSubscriptionStatus,
+} from '../../dataverse/generated';
+import type { LocalOrg } from '../../dataverse/src/local-org';
+import { createCreditNote, exportDiscrepancies, generateInvoices, issueInvoice, settings } from '../../webresources/src/commands';
+import { localWebApi } from './support/local-webapi';
+import { useLanguage } from './support/resx';
+import { seededOrg } from './support/seed';
+
+type Row = Record<string, unknown>;
+const realSleep = settings.sleep;
+
+/** xrm-mock over the org, with the dialogs, progress indicator and file download recorded. */
+function mockXrm(org: LocalOrg, entityName: string, id: string, options: { confirm?: boolean } = {}) {
+  XrmMockGenerator.initialise({ entity: { id: id ? `{${id.toUpperCase()}}` : '', entityName } } as never);
+  const xrm = Xrm as unknown as Record<string, Record<string, unknown>>;
+  xrm['WebApi'] = localWebApi(org);
+  useLanguage(1033);
+  const log = { progress: [] as string[], closed: 0, alerts: [] as string[], confirms: [] as string[], files: [] as Array<{ file: Row; options: Row }>, refreshes: 0 };
+  xrm['Utility']!['showProgressIndicator'] = (m: string) => void log.progress.push(m);
+  xrm['Utility']!['closeProgressIndicator'] = () => void log.closed++;
+  xrm['Navigation']!['openAlertDialog'] = async (o: { text: string }) => void log.alerts.push(o.text);
+  xrm['Navigation']!['openConfirmDialog'] = async (o: { text: string }) => {
+    log.confirms.push(o.text);
+    return { confirmed: options.confirm ?? true };
+  };
+  xrm['Navigation']!['openFile'] = async (file: Row, fileOptions: Row) => void log.files.push({ file, options: fileOptions });
+  const form = XrmMockGenerator.getFormContext();
+  // xrm-mock stands in a made-up id for an empty one: an unsaved record has none.
+  if (!id) form.data.entity.getId = () => '';
+  (form.data as unknown as { refresh: () => Promise<void> }).refresh = async () => void log.refreshes++;
+  settings.sleep = () => org.asyncIdle();
+  return { form, log };
+}
+
+/** "Today" is 2026-10-15 (local) for the commands' calendar. */
+beforeEach(() => jest.useFakeTimers({ now: new Date(2026, 9, 15, 12), doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'] }));
+afterEach(() => {
+  jest.useRealTimers();
+  settings.sleep = realSleep;
+});
+
+const all = async (org: LocalOrg, set: string): Promise<Row[]> => (await org.retrieveMultiple<Row>(set, {})).value;
+
+describe('Generate invoices (billing contract) on the local org', () => {
+  async function contractForm(fields: { frequency?: number; anchor?: number; anchorDay?: number | null; termStart?: string } = {}, plugin: 'complete' | 'fail' = 'complete') {
+    const { org, customerId, subscriptionId } = await seededOrg();
+    const contractId = await org.create('cspb_billingcontracts', {
+      cspb_name: 'Contoso licences',
+      'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,
+      cspb_currencycode: 'USD',
+      cspb_frequency: fields.frequency ?? Frequency.Monthly,
+      cspb_anchor: fields.anchor ?? Anchor.CalendarMonth,
+      cspb_anchorday: fields.anchorDay ?? null,
+      cspb_timing: Timing.InAdvance,
+      cspb_paymenttermdays: 30,
+      cspb_prorationpolicy: 100000000,
+      cspb_roundingpolicy: 100000000,
+    });
+    await org.update('cspb_subscriptions', subscriptionId, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`, cspb_termstartdate: fields.termStart ?? '2026-04-05', cspb_status: CspbSubscriptionStatus.Active });
+    // Stands in for the invoice-run plugin: an async step completes (2 drafts) or fails the run.
+    org.register({
+      message: 'Create', table: 'cspb_invoicerun', stage: 'PostOperation', mode: 'async',
+      handler: async (ctx: { target: Row; client: { update(set: string, id: string, body: Row): Promise<void> } }) => {
+        const body = plugin === 'complete' ? { cspb_runstatus: RunStatus.Completed, cspb_invoicecount: 2 } : { cspb_runstatus: RunStatus.Failed, cspb_error: 'no tax profile' };
+        await ctx.client.update('cspb_invoiceruns', String(ctx.target['cspb_invoicerunid']), body);
+      },
+    } as never);
+    const { form, log } = mockXrm(org, 'cspb_billingcontract', contractId);
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_frequency', value: fields.frequency ?? Frequency.Monthly } as never, { name: 'cspb_frequency' } as never);
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_anchor', value: fields.anchor ?? Anchor.CalendarMonth } as never, { name: 'cspb_anchor' } as never);
+    XrmMockGenerator.Attribute.createNumber({ name: 'cspb_anchorday', value: fields.anchorDay ?? null } as never, { name: 'cspb_anchorday' });
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_timing', value: Timing.InAdvance } as never, { name: 'cspb_timing' } as never);
+    XrmMockGenerator.Attribute.createNumber({ name: 'cspb_paymenttermdays', value: 30 } as never, { name: 'cspb_paymenttermdays' });
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_prorationpolicy', value: 100000000 } as never, { name: 'cspb_prorationpolicy' } as never);
+    XrmMockGenerator.Attribute.createDate({ name: 'createdon', value: new Date(2026, 5, 20, 9) }, { name: 'createdon' });
+    return { org, contractId, form, log };
+  }
+
+  it('creates the invoice run for the next period linked to the contract, shows progress, then the result', async () => {
+    const { org, contractId, form, log } = await contractForm();
+    const runId = await generateInvoices(form);
+    // Monthly on the calendar month in advance, today 2026-10-15: the next period is 2026-11-01..2026-11-30.
+    const runs = await all(org, 'cspb_invoiceruns');
+    expect(runs).toEqual([
+      expect.objectContaining({
+        cspb_invoicerunid: runId,
+        cspb_name: 'Invoice run 2026-11-01..2026-11-30',
+        cspb_periodstart: '2026-11-01',
+        cspb_periodend: '2026-11-30',
+        _cspb_contractid_value: contractId,
+        cspb_runstatus: RunStatus.Completed,
+        cspb_invoicecount: 2,
+      }),
+    ]);
+    expect(log.progress[0]).toBe('Invoice run: waiting for the server...');
+    expect(log.progress).toContain('Invoice run: pending (checked 1 time(s))');
+    expect(log.closed).toBe(1);
+    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for 2026-11-01 to 2026-11-30.']);
+  });
+
+  it('quarterly on billing day 10: the period the form previews (phase from the earliest active term start)', async () => {
+    // Term start 2026-02-05, before the creation date 2026-06-20: quarters on day 10 phased from the boundary
+    // at or before Feb 5, i.e. Jan 10: Jan 10, Apr 10, Jul 10, Oct 10. Today 2026-10-15 is in Oct 10..Jan 9,
+    // so the next is 2027-01-10..2027-04-09. (Phased from the creation date it would be 2026-12-10..2027-03-09,
+    // not what the form previews.)
+    const { org, form, log } = await contractForm({ frequency: Frequency.Quarterly, anchor: Anchor.BillingDay, anchorDay: 10, termStart: '2026-02-05' });
+    await generateInvoices(form);
+    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for 2027-01-10 to 2027-04-09.']);
+    expect((await all(org, 'cspb_invoiceruns')).map((r) => [r['cspb_periodstart'], r['cspb_periodend']])).toEqual([['2027-01-10', '2027-04-09']]);
+  });
+
+  it('a co-term contract: anchored on the earliest active term start', async () => {
+    // Annual co-term on 2026-04-05: the year 2026-04-05..2027-04-04 holds today; the next is 2027-04-05..2028-04-04.
+    const { org, form, log } = await contractForm({ frequency: Frequency.Annual, anchor: Anchor.CoTerm });
+    await generateInvoices(form);
+    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for 2027-04-05 to 2028-04-04.']);
+    expect((await all(org, 'cspb_invoiceruns')).map((r) => [r['cspb_periodstart'], r['cspb_periodend']])).toEqual([['2027-04-05', '2028-04-04']]);
+  });
+
+  it('reports a failed run with its error', async () => {
+    const { form, log } = await contractForm({}, 'fail');
+    await generateInvoices(form);
+    expect(log.closed).toBe(1);
+    expect(log.alerts).toEqual(['Invoice run failed: no tax profile']);
+  });
+
+  it('an unsaved contract: asks to save first and creates nothing', async () => {
+    const { org } = await seededOrg();
+    const { form, log } = mockXrm(org, 'cspb_billingcontract', '');
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_frequency', value: Frequency.Monthly } as never, { name: 'cspb_frequency' } as never);
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_anchor', value: Anchor.CalendarMonth } as never, { name: 'cspb_anchor' } as never);
+    expect(await generateInvoices(form)).toBeNull();
+    expect(log.alerts).toEqual(['Save the record first.']);
+    expect(await all(org, 'cspb_invoiceruns')).toEqual([]);
+  });
+});
+
+describe('Issue and credit an invoice on the local org', () => {
+  async function invoiceForm(status: number, confirm = true) {
+    const { org, customerId } = await seededOrg();
+    const contractId = await org.create('cspb_billingcontracts', {
+      cspb_name: 'Contoso licences', 'cspb_CustomerId@odata.bind': `/accounts(${customerId})`, cspb_currencycode: 'EUR', cspb_frequency: Frequency.Monthly,
+      cspb_anchor: Anchor.CalendarMonth, cspb_timing: Timing.InAdvance, cspb_paymenttermdays: 30, cspb_prorationpolicy: 100000000, cspb_roundingpolicy: 100000000,
+    });
+    const invoiceId = await org.create('cspb_invoices', {
+      cspb_name: 'INV-0042',
+      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+      'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,
+      cspb_invoicestatus: status,
+      cspb_kind: CspbInvoiceKind.Invoice,
+      cspb_periodstart: '2026-10-01',
+      cspb_periodend: '2026-10-31',
+      cspb_invoicedate: status === InvoiceStatus.Draft ? null : '2026-10-01',
+      cspb_currencycode: 'EUR',
+      cspb_total: 375,
+      cspb_draftkey: `${contractId}|2026-10-01`,
+    });
+    const { form, log } = mockXrm(org, 'cspb_invoice', invoiceId, { confirm });
+    XrmMockGenerator.Attribute.createString({ name: 'cspb_name', value: 'INV-0042' }, { name: 'cspb_name' });
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_invoicestatus', value: status } as never, { name: 'cspb_invoicestatus' } as never);
+    const invoice = () => org.retrieve<Row>('cspb_invoices', invoiceId, {});
+    return { org, invoiceId, contractId, customerId, form, log, invoice };
+  }
+
+  it('issues a draft after confirmation: status Issued and invoice date today in the org', async () => {
+    const { form, log, invoice } = await invoiceForm(InvoiceStatus.Draft);
+    expect(await issueInvoice(form)).toBe(true);
+    expect(log.confirms).toEqual(['Issue invoice INV-0042? An issued invoice can no longer change.']);
+    expect(await invoice()).toEqual(expect.objectContaining({ cspb_invoicestatus: InvoiceStatus.Issued, cspb_invoicedate: '2026-10-15', cspb_total: 375 }));
+    expect(log.alerts).toEqual(['Invoice INV-0042 issued on 2026-10-15.']);
+    expect(log.refreshes).toBe(1);
+  });
+
+  it('leaves the draft unchanged when the confirmation is cancelled', async () => {
+    const { form, log, invoice } = await invoiceForm(InvoiceStatus.Draft, false);
+    const before = await invoice();
+    expect(await issueInvoice(form)).toBe(false);
+    expect(log.confirms).toHaveLength(1);
+    expect(await invoice()).toEqual(before);
+    expect(before).toEqual(expect.objectContaining({ cspb_invoicestatus: InvoiceStatus.Draft, cspb_invoicedate: null }));
+    expect(log.alerts).toEqual([]);
+  });
+
+  it('never re-issues an issued invoice (its invoice date stays)', async () => {
+    const { form, log, invoice } = await invoiceForm(InvoiceStatus.Issued);
+    const before = await invoice();
+    expect(await issueInvoice(form)).toBe(false);
+    expect(await invoice()).toEqual(before);
+    expect(before['cspb_invoicedate']).toBe('2026-10-01');
+    expect(log.alerts).toEqual(['This invoice is issued and can no longer change. Correct it with a credit note.']);
+  });
+
+  it('creates a draft credit note pointing at the issued invoice', async () => {
+    const { org, invoiceId, contractId, customerId, form, log } = await invoiceForm(InvoiceStatus.Issued);
+    const id = await createCreditNote(form);
+    const notes = (await all(org, 'cspb_invoices')).filter((r) => r['cspb_invoiceid'] !== invoiceId);
+    expect(notes).toEqual([
+      expect.objectContaining({
+        cspb_invoiceid: id,
+        cspb_name: 'CN-INV-0042',
+        cspb_kind: CspbInvoiceKind.CreditNote,
+        cspb_invoicestatus: InvoiceStatus.Draft,
+        _cspb_creditofid_value: invoiceId,
+        _cspb_contractid_value: contractId,
+        _cspb_customerid_value: customerId,
+        cspb_periodstart: '2026-10-01',
+        cspb_periodend: '2026-10-31',
+        cspb_currencycode: 'EUR',
+        cspb_invoicedate: null,
+      }),
+    ]);
+    expect(log.alerts).toEqual(['Draft credit note created for invoice INV-0042.']);
+  });
+
+  it('refuses a credit note on a draft invoice and creates nothing', async () => {
+    const { org, form, log } = await invoiceForm(InvoiceStatus.Draft);
+    expect(await createCreditNote(form)).toBeNull();
+    expect(log.alerts).toEqual(['Only an issued invoice can be credited.']);
+    expect(await all(org, 'cspb_invoices')).toHaveLength(1);
+  });
+});
+
+describe('Export discrepancies on the local org', () => {
+  it('hands Xrm.Navigation.openFile a CSV of this run only, ordered by name, formula-safe, numbers kept numeric', async () => {
+    const { org, customerId } = await seededOrg();
+    const importId = await org.create('cspb_billingimports', { cspb_name: 'October bill', cspb_vendor: 100000000, cspb_contenthash: 'abc', cspb_importstatus: 100000003, cspb_currencycode: 'USD' });
+    const run = () => org.create('cspb_reconciliationruns', { cspb_name: 'run', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`, cspb_runstatus: RunStatus.Completed, cspb_currencycode: 'USD' });
+    const runId = await run();
+    const otherRunId = await run();
+    const discrepancy = (runOf: string, key: string, body: Row) =>
+      org.create('cspb_discrepancies', {
+        'cspb_RunId@odata.bind': `/cspb_reconciliationruns(${runOf})`,
+        'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,
+        cspb_discrepancykey: key,
+        cspb_currencycode: 'USD',
+        cspb_resolutionstatus: 100000000,
+        ...body,
+      });
+    // A customer named "=HYPERLINK(...)" (a formula planted through a bill or CRM name) reaches the row's name.
+    await discrepancy(runId, 'k1', { cspb_name: '=HYPERLINK("http://x","Contoso")', cspb_category: Category.UnknownInCrm, cspb_vendorsubscriptionid: 'sub-9', cspb_billedquantity: 3, cspb_billedamount: 45, cspb_variance: 45, cspb_explanation: 'subscription sub-9 of =HYPERLINK("http://x","Contoso") is not in CRM' });
+    await discrepancy(runId, 'k2', { cspb_name: 'priceMismatch sub-1 cycleCharge', cspb_category: Category.PriceMismatch, cspb_vendorsubscriptionid: 'sub-1', cspb_chargetype: 'cycleCharge', cspb_expectedquantity: 25, cspb_billedquantity: 25, cspb_expectedamount: 300, cspb_billedamount: 298.5, cspb_variance: -1.5, cspb_explanation: 'billed unit price 11.94, the ledger has 12.00' });
+    await discrepancy(otherRunId, 'k3', { cspb_name: 'other run', cspb_category: Category.NotBilled });
+    const { form, log } = mockXrm(org, 'cspb_reconciliationrun', runId);
+
+    expect(await exportDiscrepancies(form)).toBe(2);
+
+    expect(log.progress).toEqual(['CSV: waiting for the server...']);
+    expect(log.closed).toBe(1);
+    expect(log.files).toHaveLength(1);
+    const { file, options } = log.files[0]!;
+    const bytes = Buffer.from(String(file['fileContent']), 'base64');
+    expect(file).toEqual(expect.objectContaining({ fileName: `discrepancies-${runId}.csv`, mimeType: 'text/csv', fileSize: bytes.length }));
+    expect(options).toEqual({ openMode: 2 });
+    const text = bytes.toString('utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    // Written by hand: '=' -> leading apostrophe, then quoted for its quotes and comma; "-1.5" stays a number.
+    expect(text.slice(1).split('\r\n')).toEqual([
+      'cspb_name,cspb_category,cspb_vendorsubscriptionid,cspb_referenceid,cspb_chargetype,cspb_expectedquantity,cspb_billedquantity,cspb_expectedamount,cspb_billedamount,cspb_variance,cspb_currencycode,cspb_resolutionstatus,cspb_explanation',
+      `"'=HYPERLINK(""http://x"",""Contoso"")",${Category.UnknownInCrm},sub-9,,,,3,,45,45,USD,100000000,"subscription sub-9 of =HYPERLINK(""http://x"",""Contoso"") is not in CRM"`,
+      `priceMismatch sub-1 cycleCharge,${Category.PriceMismatch},sub-1,,cycleCharge,25,25,300,298.5,-1.5,USD,100000000,"billed unit price 11.94, the ledger has 12.00"`,
+      '',
+    ]);
+    expect(log.alerts).toEqual([`2 discrepancy(ies) exported to discrepancies-${runId}.csv.`]);
+  });
+
+  it('an unsaved run: asks to save first, no file', async () => {
+    const { org } = await seededOrg();
+    const { form, log } = mockXrm(org, 'cspb_reconciliationrun', '');
+    expect(await exportDiscrepancies(form)).toBe(0);
+    expect(log.alerts).toEqual(['Save the record first.']);
+    expect(log.files).toEqual([]);
+  });
+});
