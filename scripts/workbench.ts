@@ -1,0 +1,40 @@
+/**
+ * The local workbench (`npm start` builds, then runs this): the embedded org seeded with the
+ * sample partner, the plug-ins in its pipeline, and the model-driven-like shell on 127.0.0.1.
+ *   tsx scripts/workbench.ts [--port <n>] [--memory] [--reset] [--seed <n>] [--once]
+ * The org is kept in build/workbench/org.json (--memory: not kept; --reset: start from the sample again).
+ * --once prints the URL and the row counts, then exits (CI smoke).
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { parseArgs } from './cli-args';
+import { counts, DEFAULT_DATA_FILE, startWorkbench } from './workbench/server';
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), { values: ['port', 'seed'], flags: ['once', 'memory', 'reset'] });
+  if (args.flag('reset') && existsSync(DEFAULT_DATA_FILE)) rmSync(DEFAULT_DATA_FILE);
+  const port = args.value('port');
+  const seed = args.value('seed');
+  const wb = await startWorkbench({
+    ...(port === undefined ? {} : { port: Number(port) }),
+    ...(seed === undefined ? {} : { seed: Number(seed) }),
+    ...(args.flag('memory') ? {} : { dataFile: DEFAULT_DATA_FILE }),
+  });
+  console.log(`CSP Billing workbench: ${wb.url}`);
+  const table = Object.entries(counts(wb.org)).map(([set, n]) => `  ${set.padEnd(28)} ${n}`).join('\n');
+  console.log(`local org${args.flag('memory') ? ' (memory)' : ` (${DEFAULT_DATA_FILE})`}:\n${table}`);
+  if (args.flag('once')) {
+    await wb.close();
+    return;
+  }
+  console.log('Ctrl-C to stop.');
+  const stop = () => {
+    void wb.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

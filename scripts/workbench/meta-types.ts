@@ -1,0 +1,103 @@
+/**
+ * What the workbench server tells the shell (GET /workbench/meta.json): tables and columns from
+ * the schema, the site map, list views, main forms with their libraries, handlers and commands,
+ * the PCF controls and the RESX strings. Pure types: shared by the server and the browser code.
+ */
+export interface WbOption {
+  readonly value: number;
+  readonly label: string;
+}
+
+export interface WbColumn {
+  readonly name: string;
+  /** The property a row carries on read (`_x_value` for lookups). */
+  readonly readName: string;
+  readonly schemaName: string;
+  readonly type: 'text' | 'wholeNumber' | 'choice' | 'dateOnly' | 'lookup' | 'money' | 'decimal' | 'boolean' | 'memo';
+  readonly display: string;
+  readonly required: 'none' | 'recommended' | 'required';
+  readonly options?: readonly WbOption[];
+  readonly trueLabel?: string;
+  readonly falseLabel?: string;
+  /** Lookups: the target table and its entity set. */
+  readonly target?: string;
+  readonly targetSet?: string;
+  readonly maxLength?: number;
+}
+
+export interface WbTable {
+  readonly logicalName: string;
+  readonly entitySet: string;
+  readonly display: string;
+  readonly plural: string;
+  readonly primaryId: string;
+  readonly primaryName: string;
+  readonly columns: readonly WbColumn[];
+  /** Columns of the default (active) view. */
+  readonly listColumns: readonly string[];
+}
+
+export interface WbSubgrid {
+  readonly id: string;
+  readonly label: string;
+  readonly targetTable: string;
+  /** The lookup column (logical name) on the target table that points at the form's row. */
+  readonly lookup: string;
+  readonly viewColumns: readonly string[];
+  readonly control?: { readonly name: string; readonly dataSet: string };
+}
+
+export interface WbSection {
+  readonly name: string;
+  readonly label: string;
+  readonly fields: readonly string[];
+  readonly subgrids: readonly WbSubgrid[];
+}
+
+export interface WbCommand {
+  readonly id: string;
+  readonly label: string;
+  readonly functionName: string;
+  readonly library: string;
+}
+
+export interface WbForm {
+  readonly table: string;
+  readonly name: string;
+  readonly sections: readonly WbSection[];
+  readonly libraries: readonly string[];
+  readonly handlers: ReadonlyArray<{ readonly event: string; readonly attribute?: string; readonly functionName: string; readonly library: string }>;
+  readonly fieldControls: Readonly<Record<string, { readonly control: string; readonly property: string }>>;
+  readonly commands: readonly WbCommand[];
+}
+
+export interface WbControl {
+  /** Name as forms reference it: `cspb_<namespace>.<constructor>`. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly constructorName: string;
+  readonly controlType: string;
+  readonly bundleUrl: string;
+  readonly dataSets: readonly string[];
+  readonly properties: readonly string[];
+  readonly strings: Readonly<Record<string, string>>;
+  readonly available: boolean;
+}
+
+export interface WbSiteMapGroup {
+  readonly title: string;
+  readonly items: ReadonlyArray<{ readonly id: string; readonly title: string; readonly table: string }>;
+}
+
+export interface WbMeta {
+  readonly appTitle: string;
+  readonly siteMap: readonly WbSiteMapGroup[];
+  readonly tables: readonly WbTable[];
+  readonly forms: readonly WbForm[];
+  readonly controls: readonly WbControl[];
+  /** RESX web resources by web resource name (`cspb_/strings/forms.1033.resx`): key -> value. */
+  readonly resx: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Billing imports are uploaded here when no BillingImport control is built. */
+  readonly uploadUrl: string;
+  readonly languageId: number;
+}
