@@ -36,6 +36,20 @@ describe('billing import and reconciliation run on the local org', () => {
     expect(s.org.count('cspb_billinglines')).toBe(2);
   });
 
+  test('an import without a file fails only when it is Pending; one the import control created (Writing) is left to the control', async () => {
+    const s = await seededOrg();
+    const pending = '0b9a3c0e-0000-4000-8000-000000000011';
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: pending, cspb_name: 'No file', cspb_contenthash: 'h-11', cspb_currencycode: 'EUR' });
+    const byControl = '0b9a3c0e-0000-4000-8000-000000000012';
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: byControl, cspb_name: 'From the control', cspb_contenthash: 'h-12', cspb_currencycode: 'EUR', cspb_importstatus: ImportStatus.Writing });
+    await s.org.asyncIdle();
+    expect(s.org.asyncFailures).toEqual([]);
+    const failed = await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', pending);
+    expect(failed['cspb_importstatus']).toBe(ImportStatus.Failed);
+    expect(String(failed['cspb_errors'])).toContain('No bill is attached');
+    expect((await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', byControl))['cspb_importstatus']).toBe(ImportStatus.Writing);
+  });
+
   test('a run writes discrepancies; a re-run keeps resolved ones and replaces open ones', async () => {
     const s = await seededOrg({ today: '2026-10-01' });
     await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));

@@ -95,7 +95,11 @@ export async function importBillingFile(context: HandlerContext, deps: HandlerDe
   const source = deps.billFiles ?? new DataverseBillFileSource();
   const file = await source.get(importId, client);
   if (!file) {
-    await fail([{ code: 'no-file', row: 0, reason: 'No bill is attached to the import (add the file as a note attachment).' }]);
+    // An import the BillingImport control created arrives already parsed (status Writing) and the
+    // control writes its lines itself: only a Pending import without a file is an error.
+    if (row.cspb_importstatus === Status.Pending) {
+      await fail([{ code: 'no-file', row: 0, reason: 'No bill is attached to the import (add the file as a note attachment).' }]);
+    }
     return;
   }
   await client.update('cspb_billingimports', importId, { cspb_importstatus: Status.Parsing });
