@@ -9,7 +9,10 @@ import { buildPcf } from './build-pcf';
 import { pcfControls } from './pcf-controls';
 
 const root = resolve(__dirname, '..');
-const missing = pcfControls.some((c) => !existsSync(join(root, 'pcf-controls', c.constructorName, 'generated', 'ManifestTypes.d.ts')));
+// pcf-scripts writes ManifestTypes.d.ts; our build writes BillingImport's worker source.
+const missing =
+  pcfControls.some((c) => !existsSync(join(root, 'pcf-controls', c.constructorName, 'generated', 'ManifestTypes.d.ts'))) ||
+  !existsSync(join(root, 'pcf-controls', 'BillingImport', 'generated', 'workerSource.ts'));
 if (missing) buildPcf();
 const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'pcf-controls/tsconfig.json'), '--noEmit'], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

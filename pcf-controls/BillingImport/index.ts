@@ -3,12 +3,42 @@ import { IInputs, IOutputs } from './generated/ManifestTypes';
 import { BillingImportView, type BillingImportProps, type Parser } from './components/BillingImportView';
 import { parseBytes } from './model/parse';
 import type { ImportWebApi } from './model/write';
+import { parseInWorker, WorkerUnavailable, type WorkerLike } from './model/worker-parser';
+// Written by scripts/build-pcf.ts (esbuild bundle of worker/parse-worker.ts) before pcf-scripts runs.
+import { WORKER_SOURCE } from './generated/workerSource';
+
+type ParserKind = 'worker' | 'main thread';
+
+/**
+ * The parse worker from a Blob of its source, embedded in bundle.js at build time: one file to
+ * ship, no second web resource to locate at run time, and the same in pcf-start and in Dynamics.
+ * Where a policy refuses blob: workers, creation throws or the worker never answers: the control
+ * falls back to the main thread.
+ */
+function createBlobWorker(): WorkerLike {
+  if (typeof Worker === 'undefined' || typeof URL.createObjectURL !== 'function') throw new Error('no Worker in this host');
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  try {
+    const worker = new Worker(url, { name: 'cspb-bill-parser' });
+    const terminate = worker.terminate.bind(worker);
+    worker.terminate = () => {
+      terminate();
+      URL.revokeObjectURL(url);
+    };
+    return worker as unknown as WorkerLike;
+  } catch (error) {
+    URL.revokeObjectURL(url);
+    throw error;
+  }
+}
 
 /** Adapts the platform's context (bound file name, webAPI, record id, resources) to props; no logic here. */
 export class BillingImport implements ComponentFramework.ReactControl<IInputs, IOutputs> {
   private fileName: string | undefined;
   private notify: () => void = () => undefined;
   private webApi: 'probing' | 'ok' | 'none' = 'probing';
+  /** The worker until it proves unavailable; then the main thread for the rest of the session. */
+  private parserKind: ParserKind = typeof Worker === 'undefined' ? 'main thread' : 'worker';
 
   public init(context: ComponentFramework.Context<IInputs>, notifyOutputChanged: () => void): void {
     this.notify = notifyOutputChanged;
@@ -26,12 +56,24 @@ export class BillingImport implements ComponentFramework.ReactControl<IInputs, I
 
   public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
     const defaultCurrency = context.parameters.defaultCurrency?.raw || undefined;
-    const parse: Parser = async (file, onProgress, token) => parseBytes(new Uint8Array(await file.arrayBuffer()), { fileName: file.name, defaultCurrency }, onProgress, token);
+    const parse: Parser = async (file, onProgress, token) => {
+      if (this.parserKind === 'worker') {
+        try {
+          return await parseInWorker(createBlobWorker, file, { fileName: file.name, defaultCurrency }, onProgress, token);
+        } catch (error) {
+          if (!(error instanceof WorkerUnavailable)) throw error;
+          console.warn(`BillingImport: ${error.message}; parsing on the main thread`);
+          this.parserKind = 'main thread';
+          context.factory.requestRender();
+        }
+      }
+      return parseBytes(new Uint8Array(await file.arrayBuffer()), { fileName: file.name, defaultCurrency }, onProgress, token);
+    };
     const info = (context.mode as unknown as { contextInfo?: { entityId?: string } }).contextInfo;
     const props: BillingImportProps = {
       strings: (k) => context.resources.getString(k),
       parse,
-      parserKind: 'main thread',
+      parserKind: this.parserKind,
       webApi: this.webApi === 'ok' ? (context.webAPI as unknown as ImportWebApi) : null,
       importRecordId: info?.entityId || null,
       disabled: context.mode.isControlDisabled,

@@ -1,18 +1,16 @@
 import * as React from 'react';
 import { IInputs, IOutputs } from './generated/ManifestTypes';
 import { ReconciliationGridView, type ReconciliationGridProps } from './components/ReconciliationGridView';
-import { toRows, type ReconRow, type SourceRecord } from './model/rows';
+import type { SourceRecord } from './model/rows';
+import { DataSetPager, type PagedDataSet } from './model/paging';
 import { createWebApiActions, type GridActions, type NavigationLike, type WebApiLike } from './model/actions';
 
 type DataSet = ComponentFramework.PropertyTypes.DataSet;
 
-/** Largest page the data set is asked for; further pages are loaded until the set is complete. */
-const PAGE_SIZE = 5000;
-
 /** Adapts the platform's context (data set, webAPI, navigation, resources, form factor) to props; no logic lives here. */
 export class ReconciliationGrid implements ComponentFramework.ReactControl<IInputs, IOutputs> {
-  private rows: ReconRow[] = [];
-  private rowsKey = '';
+  /** Pages the data set in (5,000 a page, up to 100,000 records) and keeps the rows. */
+  private readonly pager = new DataSetPager();
   private actions: GridActions | null = null;
   /** Whether context.webAPI answers (the test harness has none: its methods throw). */
   private webApi: 'probing' | 'ok' | 'none' = 'probing';
@@ -20,30 +18,27 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
   public init(context: ComponentFramework.Context<IInputs>): void {
     context.mode.trackContainerResize(true);
     this.probeWebApi(context);
-    const dataset = context.parameters.records;
-    if (dataset.paging && dataset.paging.pageSize < PAGE_SIZE) dataset.paging.setPageSize(PAGE_SIZE);
+    this.pager.init(pagedDataSet(context.parameters.records));
   }
 
   public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
     const dataset = context.parameters.records;
-    const key = `${dataset.sortedRecordIds.length}:${dataset.sortedRecordIds[0] ?? ''}:${dataset.sortedRecordIds[dataset.sortedRecordIds.length - 1] ?? ''}:${context.updatedProperties.join(',')}`;
-    if (key !== this.rowsKey) {
-      this.rows = toRows(dataset.columns.map((c) => c.name), recordsOf(dataset));
-      this.rowsKey = key;
-    }
-    const loading = !dataset.loading && dataset.paging?.hasNextPage === true;
-    if (loading) dataset.paging.loadNextPage();
+    const paged = this.pager.update(pagedDataSet(dataset));
     const unavailable = this.webApi === 'probing' ? null : this.webApi === 'none' ? 'Actions_Unavailable_Harness' : actionsUnavailable(context, dataset);
     if (!unavailable && !this.actions) this.actions = createWebApiActions(context.webAPI as unknown as WebApiLike, context.navigation as unknown as NavigationLike);
     const props: ReconciliationGridProps = {
-      rows: this.rows,
+      rows: paged.rows,
       strings: (k) => context.resources.getString(k),
       actions: unavailable || this.webApi !== 'ok' ? null : this.actions,
       actionsUnavailable: unavailable ? context.resources.getString(unavailable) : undefined,
       compact: context.client.getFormFactor() === 2,
-      loading: loading || dataset.loading,
+      loading: paged.loading,
+      cappedAt: paged.cappedAt,
       onExport: download,
-      onChanged: () => dataset.refresh(),
+      onChanged: () => {
+        this.pager.reset();
+        dataset.refresh();
+      },
     };
     return React.createElement(ReconciliationGridView, props);
   }
@@ -73,11 +68,18 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
   }
 }
 
-function recordsOf(dataset: DataSet): SourceRecord[] {
-  return dataset.sortedRecordIds.map((id) => {
-    const record = dataset.records[id]!;
-    return { id, get: (column: string) => ({ raw: record.getValue(column), formatted: record.getFormattedValue(column) ?? '' }) };
-  });
+function pagedDataSet(dataset: DataSet): PagedDataSet {
+  return {
+    loading: dataset.loading,
+    sortedRecordIds: dataset.sortedRecordIds,
+    columns: dataset.columns,
+    records: dataset.records,
+    paging: dataset.paging,
+    record: (id): SourceRecord => {
+      const record = dataset.records[id]!;
+      return { id, get: (column: string) => ({ raw: record.getValue(column), formatted: record.getFormattedValue(column) ?? '' }) };
+    },
+  };
 }
 
 /** The resx key explaining why actions are off, or null when they can run. */

@@ -82,11 +82,11 @@ describe('filter, sort, group, totals', () => {
   it('groups by customer then subscription as a flat list; collapsing hides members', () => {
     const sorted = sortRows(discrepancyRows(), null);
     const items = groupRows(sorted, new Set());
-    expect(items.map((i) => (i.kind === 'line' ? i.row.id : `${i.kind}:${i.label}:${i.count}`))).toEqual([
+    expect(items.map((i) => (i.kind === 'line' ? i.id : `${i.kind}:${i.label}:${i.count}`))).toEqual([
       'customer:Contoso:2', 'subscription:sub-a:2', 'd2', 'd1', 'customer:Fabrikam:2', 'subscription:sub-b:1', 'd3', 'subscription:sub-c:1', 'd4',
     ]);
     const collapsed = groupRows(sorted, new Set(['Contoso', 'Fabrikam\u0001sub-b']));
-    expect(collapsed.map((i) => (i.kind === 'line' ? i.row.id : i.label))).toEqual(['Contoso', 'Fabrikam', 'sub-b', 'sub-c', 'd4']);
+    expect(collapsed.map((i) => (i.kind === 'line' ? i.id : i.label))).toEqual(['Contoso', 'Fabrikam', 'sub-b', 'sub-c', 'd4']);
   });
 
   it('formats money with exact digits', () => {

@@ -11,7 +11,7 @@ import { MessageBar, MessageBarType } from '@fluentui/react/lib/MessageBar';
 import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
 import type { Decimal } from '../../../core/src/money';
 import { categoryLabel, STATUSES, type ReconRow, type ResolutionStatus } from '../model/rows';
-import { categoriesOf, customersOf, filterRows, formatMoney, groupRows, NO_FILTER, sortRows, totalsOf, type GridFilter, type GridItem, type GridSort, type GroupHeader, type SortKey } from '../model/view';
+import { categoriesOf, customersOf, filterRows, flattenTree, formatMoney, groupTree, itemKey, linesOf, NO_FILTER, totalsOf, type GridFilter, type GridItem, type GridSort, type GroupHeader, type SortKey } from '../model/view';
 import { rowsToCsv } from '../model/csv';
 import { correctionBlocker, type GridActions } from '../model/actions';
 
@@ -28,6 +28,8 @@ export interface ReconciliationGridProps {
   readonly compact?: boolean;
   /** More records are being paged in. */
   readonly loading?: boolean;
+  /** Paging stopped at the cap: the server's record count (-1 when unknown). */
+  readonly cappedAt?: number | null;
   /** Receives the export (the control downloads it). */
   readonly onExport: (csv: string, fileName: string) => void;
   /** Called after an action changed a record (the control refreshes the data set). */
@@ -66,9 +68,11 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
     () => (overrides.size === 0 ? props.rows : props.rows.map((r) => (overrides.has(r.id) ? { ...r, status: overrides.get(r.id)! } : r))),
     [props.rows, overrides],
   );
+  // Filter (one pass), group and sort inside groups (many small sorts), flatten (collapse only
+  // re-flattens), totals as exact integer sums: nothing here does decimal.js work per row.
   const filtered = React.useMemo(() => filterRows(rows, filter), [rows, filter]);
-  const sorted = React.useMemo(() => sortRows(filtered, sort), [filtered, sort]);
-  const items = React.useMemo(() => groupRows(sorted, collapsed), [sorted, collapsed]);
+  const tree = React.useMemo(() => groupTree(filtered, sort), [filtered, sort]);
+  const items = React.useMemo(() => flattenTree(tree, collapsed), [tree, collapsed]);
   const totals = React.useMemo(() => totalsOf(filtered), [filtered]);
   const customers = React.useMemo(() => customersOf(props.rows), [props.rows]);
   const categories = React.useMemo(() => categoriesOf(props.rows), [props.rows]);
@@ -78,10 +82,10 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
     () =>
       new Selection({
         canSelectItem: (item) => (item as GridItem).kind === 'line',
-        getKey: (item) => (item as GridItem).key,
+        getKey: (item) => itemKey(item as GridItem),
         onSelectionChanged: () => {
           const item = selection.getSelection()[0] as GridItem | undefined;
-          setSelected(item && item.kind === 'line' ? item.row : null);
+          setSelected(item && item.kind === 'line' ? item : null);
         },
       }),
     [],
@@ -114,7 +118,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       sortDescendingAriaLabel: s('Sorted_Descending'),
       onColumnClick,
       styles: numeric ? { cellTitle: { justifyContent: 'flex-end' } } : undefined,
-      onRender: (item: GridItem) => (item.kind === 'line' ? <span className={numeric ? 'cspb-num' : undefined} style={numeric ? { display: 'block', textAlign: 'right' } : undefined}>{render(item.row)}</span> : null),
+      onRender: (item: GridItem) => (item.kind === 'line' ? <span className={numeric ? 'cspb-num' : undefined} style={numeric ? { display: 'block', textAlign: 'right' } : undefined}>{render(item)}</span> : null),
     });
     const all: IColumn[] = [
       col('product', s('Col_Product'), (r) => r.product, 140),
@@ -185,7 +189,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       text: s('Action_ExportCsv'),
       iconProps: { iconName: 'Download' },
       disabled: filtered.length === 0,
-      onClick: () => props.onExport(rowsToCsv(sorted), 'reconciliation.csv'),
+      onClick: () => props.onExport(rowsToCsv(linesOf(tree)), 'reconciliation.csv'),
     },
   ];
 
@@ -205,8 +209,13 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
     <Stack tokens={{ childrenGap: 8 }} styles={{ root: { width: '100%' } }}>
       <Text variant="large" role="heading" aria-level={2} data-testid="record-count">
         {s('RecordCount').replace('{0}', String(filtered.length)).replace('{1}', String(props.rows.length))}
-        {props.loading ? ` ${s('Loading_More')}` : ''}
+        {props.loading ? <span data-testid="loading-more">{` ${s('Loading_More')}`}</span> : null}
       </Text>
+      {props.cappedAt !== undefined && props.cappedAt !== null ? (
+        <MessageBar messageBarType={MessageBarType.warning}>
+          <span data-testid="capped">{s('Capped').replace('{0}', String(props.rows.length)).replace('{1}', props.cappedAt >= 0 ? String(props.cappedAt) : '?')}</span>
+        </MessageBar>
+      ) : null}
       <Stack horizontal wrap tokens={{ childrenGap: 8 }} verticalAlign="end">
         <SearchBox placeholder={s('Search_Placeholder')} ariaLabel={s('Search_Label')} styles={{ root: { minWidth: 200 } }} onChange={(_, v) => setFilter((p) => ({ ...p, search: v ?? '' }))} data-testid="search" />
         <Dropdown label={s('Filter_Category')} ariaLabel={s('Filter_Category')} multiSelect options={categoryOptions} selectedKeys={filter.categories as string[]} onChange={multi('categories')} styles={{ root: { minWidth: 180 } }} data-testid="filter-category" />
@@ -240,7 +249,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       <DetailsList
         items={items}
         columns={columns}
-        getKey={(item: GridItem) => item.key}
+        getKey={itemKey}
         setKey="grid"
         selection={selection}
         selectionMode={SelectionMode.single}
@@ -289,12 +298,9 @@ function Total(props: { label: string; value: Decimal; id: string; currency: str
   );
 }
 
-const headerTotals = new WeakMap<readonly ReconRow[], ReturnType<typeof totalsOf>>();
-
 function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string }): React.ReactElement {
   const { header, strings: s } = props;
-  let t = headerTotals.get(header.rows);
-  if (!t) headerTotals.set(header.rows, (t = totalsOf(header.rows)));
+  const t = header.totals();
   const label = header.label || s(header.kind === 'customer' ? 'Customer_Unknown' : 'Subscription_Unknown');
   return (
     <div

@@ -6,12 +6,15 @@
  */
 import { CATEGORY_LABELS, type ReconCategory } from '../../../core/src/reconcile/categories';
 import { Decimal } from '../../../core/src/money';
+import { fixedOf, type Fixed } from './exact';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../../dataverse/generated/cspb_discrepancy';
 
 export type ResolutionStatus = 'open' | 'accepted' | 'resolved' | 'ignored';
 export const STATUSES: readonly ResolutionStatus[] = ['open', 'accepted', 'resolved', 'ignored'];
 
 export interface ReconRow {
+  /** The row is its own grid item (no wrapper object per line: 100,000 fewer allocations per view). */
+  readonly kind: 'line';
   readonly id: string;
   /** Primary name of the record (discrepancy name), when the data set has one. */
   readonly name: string;
@@ -32,6 +35,10 @@ export interface ReconRow {
   readonly billed: Decimal;
   readonly expected: Decimal;
   readonly variance: Decimal;
+  /** billed, expected and variance as exact fixed-point integers, for totals without decimal.js per row. */
+  readonly billedFixed: Fixed;
+  readonly expectedFixed: Fixed;
+  readonly varianceFixed: Fixed;
   /** Core category key, or null when the text names no known category. */
   readonly category: ReconCategory | null;
   /** What the source said (label or key), shown when the category is unknown. */
@@ -182,6 +189,7 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
     const subscriptionRecordId =
       typeof subRaw === 'string' && subRaw ? subRaw : Array.isArray(subRaw) && subRaw[0] && typeof subRaw[0] === 'object' && 'id' in subRaw[0] ? idOf((subRaw[0] as { id: unknown }).id) : subRaw && typeof subRaw === 'object' && 'id' in subRaw ? idOf((subRaw as { id: unknown }).id) : null;
     const row: ReconRow = {
+      kind: 'line',
       id: record.id,
       name: str('name'),
       customer: str('customer'),
@@ -198,6 +206,9 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
       billed,
       expected,
       variance,
+      billedFixed: fixedOf(billed),
+      expectedFixed: fixedOf(expected),
+      varianceFixed: fixedOf(variance),
       category,
       categoryText: str('category'),
       status: statusOf(cell('status')),

@@ -1,9 +1,12 @@
 /**
  * Filtering, sorting, grouping and totals over the grid's rows. Pure and allocation-light: a
- * 100,000-row filter is one pass; the grouped view is a flat list of header and line items, so
- * the virtualised list renders only what is on screen.
+ * 100,000-row filter is one pass; totals add exact fixed-point integers (model/exact.ts), never
+ * decimal.js per row; lines are sorted inside their subscription group (the only order the grid
+ * shows), not globally; the grouped view is a flat list of header and line items, so the
+ * virtualised list renders only what is on screen.
  */
-import { Decimal } from '../../../core/src/money';
+import type { Decimal } from '../../../core/src/money';
+import { ExactSum, negateFixed } from './exact';
 import type { ReconCategory } from '../../../core/src/reconcile/categories';
 import { categoryLabel, type ReconRow, type ResolutionStatus } from './rows';
 
@@ -17,12 +20,13 @@ export interface GridFilter {
 
 export const NO_FILTER: GridFilter = { categories: [], statuses: [], customers: [], search: '' };
 
-export function filterRows(rows: readonly ReconRow[], filter: GridFilter): ReconRow[] {
+/** The rows that pass the filter, in the order given (the input itself when nothing filters: do not mutate it). */
+export function filterRows(rows: readonly ReconRow[], filter: GridFilter): readonly ReconRow[] {
   const categories = filter.categories.length ? new Set<ReconCategory | null>(filter.categories) : null;
   const statuses = filter.statuses.length ? new Set(filter.statuses) : null;
   const customers = filter.customers.length ? new Set(filter.customers) : null;
   const needle = filter.search.trim().toLowerCase();
-  if (!categories && !statuses && !customers && !needle) return rows.slice();
+  if (!categories && !statuses && !customers && !needle) return rows as ReconRow[];
   const out: ReconRow[] = [];
   for (const row of rows) {
     if (categories && !categories.has(row.category)) continue;
@@ -92,21 +96,21 @@ export interface Totals {
   readonly margin: Decimal;
 }
 
-/** Exact sums (decimal.js); a mixed-currency set is summed per row's own number, as the run does. */
+/** Exact sums (fixed-point integers, see model/exact.ts); a mixed-currency set is summed per row's own number, as the run does. */
 export function totalsOf(rows: readonly ReconRow[]): Totals {
-  let billed = new Decimal(0);
-  let expected = new Decimal(0);
-  let variance = new Decimal(0);
-  let leakage = new Decimal(0);
-  let margin = new Decimal(0);
+  const billed = new ExactSum();
+  const expected = new ExactSum();
+  const variance = new ExactSum();
+  const leakage = new ExactSum();
+  const margin = new ExactSum();
   for (const row of rows) {
-    billed = billed.plus(row.billed);
-    expected = expected.plus(row.expected);
-    variance = variance.plus(row.variance);
-    if (row.category === 'revenueLeakage') leakage = leakage.plus(row.variance.abs());
-    if (row.category === 'negativeMargin') margin = margin.plus(row.variance);
+    billed.add(row.billedFixed);
+    expected.add(row.expectedFixed);
+    variance.add(row.varianceFixed);
+    if (row.category === 'revenueLeakage') leakage.add(row.variance.isNegative() ? negateFixed(row.varianceFixed) : row.varianceFixed);
+    if (row.category === 'negativeMargin') margin.add(row.varianceFixed);
   }
-  return { count: rows.length, billed, expected, variance, leakage, margin };
+  return { count: rows.length, billed: billed.toDecimal(), expected: expected.toDecimal(), variance: variance.toDecimal(), leakage: leakage.toDecimal(), margin: margin.toDecimal() };
 }
 
 export interface GroupHeader {
@@ -117,13 +121,88 @@ export interface GroupHeader {
   readonly level: 0 | 1;
   readonly count: number;
   readonly collapsed: boolean;
-  /** The group's lines (totals are computed when the header is rendered: only visible headers pay). */
-  readonly rows: readonly ReconRow[];
+  /** The group's totals, computed on first call (only headers on screen pay) and kept. */
+  totals(): Totals;
 }
 
-export type GridItem = { readonly kind: 'line'; readonly key: string; readonly row: ReconRow } | GroupHeader;
+/** A line (the row itself) or a group header. */
+export type GridItem = ReconRow | GroupHeader;
+
+export const itemKey = (item: GridItem): string => (item.kind === 'line' ? item.id : item.key);
 
 export const subscriptionKey = (row: ReconRow): string => `${row.customer}\u0001${row.subscription}`;
+
+export interface SubscriptionGroup {
+  readonly key: string;
+  readonly label: string;
+  readonly lines: readonly ReconRow[];
+}
+
+export interface CustomerGroup {
+  readonly key: string;
+  readonly label: string;
+  readonly count: number;
+  readonly subscriptions: readonly SubscriptionGroup[];
+}
+
+/**
+ * Rows grouped by customer then subscription, groups ordered by name. Lines keep the order given,
+ * or, with a sort, are sorted inside their subscription (stable; ties by reference id so a wipe and
+ * its recreate sit together): the same order a global sort followed by grouping gives, at the cost
+ * of many small sorts instead of one over every row.
+ */
+export function groupTree(rows: readonly ReconRow[], sort: GridSort | null | 'keep'): CustomerGroup[] {
+  const customers = new Map<string, Map<string, ReconRow[]>>();
+  for (const row of rows) {
+    let subs = customers.get(row.customer);
+    if (!subs) customers.set(row.customer, (subs = new Map()));
+    let lines = subs.get(row.subscription);
+    if (!lines) subs.set(row.subscription, (lines = []));
+    lines.push(row);
+  }
+  const tree: CustomerGroup[] = [];
+  for (const customer of [...customers.keys()].sort(collator.compare)) {
+    const subs = customers.get(customer)!;
+    const subscriptions: SubscriptionGroup[] = [];
+    let count = 0;
+    for (const sub of [...subs.keys()].sort(collator.compare)) {
+      const lines = subs.get(sub)!;
+      if (sort !== 'keep') sortRows(lines, sort);
+      count += lines.length;
+      subscriptions.push({ key: `${customer}\u0001${sub}`, label: sub, lines });
+    }
+    tree.push({ key: customer, label: customer, count, subscriptions });
+  }
+  return tree;
+}
+
+function lazyTotals(rows: () => readonly ReconRow[]): () => Totals {
+  let totals: Totals | null = null;
+  return () => (totals ??= totalsOf(rows()));
+}
+
+/** The flat list the virtualised grid renders: a header per group followed (unless collapsed) by its members. */
+export function flattenTree(tree: readonly CustomerGroup[], collapsed: ReadonlySet<string>): GridItem[] {
+  const items: GridItem[] = [];
+  for (const c of tree) {
+    const customerCollapsed = collapsed.has(c.key);
+    items.push({ kind: 'customer', key: c.key, label: c.label, level: 0, count: c.count, collapsed: customerCollapsed, totals: lazyTotals(() => c.subscriptions.flatMap((s) => s.lines)) });
+    if (customerCollapsed) continue;
+    for (const s of c.subscriptions) {
+      const subCollapsed = collapsed.has(s.key);
+      items.push({ kind: 'subscription', key: s.key, label: s.label, level: 1, count: s.lines.length, collapsed: subCollapsed, totals: lazyTotals(() => s.lines) });
+      if (!subCollapsed) for (const row of s.lines) items.push(row);
+    }
+  }
+  return items;
+}
+
+/** Every line of the tree in display order (collapsed or not): what the export writes. */
+export function linesOf(tree: readonly CustomerGroup[]): ReconRow[] {
+  const out: ReconRow[] = [];
+  for (const c of tree) for (const s of c.subscriptions) for (const row of s.lines) out.push(row);
+  return out;
+}
 
 /**
  * Rows grouped by customer then subscription as one flat list: a header item per group followed
@@ -131,30 +210,7 @@ export const subscriptionKey = (row: ReconRow): string => `${row.customer}\u0001
  * (sorted), so a subscription's wipe and recreate lines sit together.
  */
 export function groupRows(sorted: readonly ReconRow[], collapsed: ReadonlySet<string>): GridItem[] {
-  const customers = new Map<string, Map<string, ReconRow[]>>();
-  for (const row of sorted) {
-    let subs = customers.get(row.customer);
-    if (!subs) customers.set(row.customer, (subs = new Map()));
-    let lines = subs.get(row.subscription);
-    if (!lines) subs.set(row.subscription, (lines = []));
-    lines.push(row);
-  }
-  const items: GridItem[] = [];
-  for (const customer of [...customers.keys()].sort(collator.compare)) {
-    const subs = customers.get(customer)!;
-    const all = [...subs.values()].flat();
-    const customerCollapsed = collapsed.has(customer);
-    items.push({ kind: 'customer', key: customer, label: customer, level: 0, count: all.length, collapsed: customerCollapsed, rows: all });
-    if (customerCollapsed) continue;
-    for (const sub of [...subs.keys()].sort(collator.compare)) {
-      const lines = subs.get(sub)!;
-      const key = `${customer}\u0001${sub}`;
-      const subCollapsed = collapsed.has(key);
-      items.push({ kind: 'subscription', key, label: sub, level: 1, count: lines.length, collapsed: subCollapsed, rows: lines });
-      if (!subCollapsed) for (const row of lines) items.push({ kind: 'line', key: row.id, row });
-    }
-  }
-  return items;
+  return flattenTree(groupTree(sorted, 'keep'), collapsed);
 }
 
 /** Distinct customers, sorted, for the customer filter. */
