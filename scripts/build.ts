@@ -1,5 +1,6 @@
-/** `npm run build`: web resources (esbuild), PCF controls (pcf-scripts), then both solution zips. */
+/** `npm run build`: web resources (esbuild), PCF controls (pcf-scripts), both solution zips, the webhook Functions app. */
 import { buildWebResources } from './build-webresources';
+import { buildFunctionsApp } from './build-functions';
 import { buildPcf } from './build-pcf';
 import { packAll } from './pack-solution';
 
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   await buildWebResources();
   buildPcf();
   const zips = packAll();
+  await buildFunctionsApp();
   console.log(`build done in ${((Date.now() - started) / 1000).toFixed(1)} s; solution zips:\n  ${zips.join('\n  ')}`);
 }
 
