@@ -60,11 +60,8 @@ describe('Invoice form', () => {
     expect(notes()).toHaveLength(1);
   });
 
-  // Known defect: the cancelled invoice is told it "is issued" (the RESX has no cancelled wording, and
-  // the strings are outside webresources/src). This fails today on purpose (it.failing passes while the
-  // defect is there); once a cancelled string exists, turn it into a plain `it` with the exact text.
-  it.failing('a cancelled invoice: the notification names the cancellation, not an issue', () => {
+  it('a cancelled invoice: the notification names the cancellation, not an issue', () => {
     const { notes } = loadForm(Status.Cancelled);
-    expect(notes().map((n) => n.message)).toEqual([expect.stringMatching(/cancel/i)]);
+    expect(notes().map((n) => n.message)).toEqual(['This invoice is cancelled and can no longer change.']);
   });
 });

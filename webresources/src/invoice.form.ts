@@ -19,7 +19,7 @@ export function onLoad(executionContext: Xrm.Events.EventContext): void {
       const c = control as Xrm.Controls.StandardControl;
       if (typeof c.setDisabled === 'function') c.setDisabled(true);
     });
-    notify(form, t('invoiceIssuedLocked'), 'INFO', ISSUED_ID);
+    notify(form, t(status === CspbInvoiceInvoiceStatus.Cancelled ? 'invoiceCancelledLocked' : 'invoiceIssuedLocked'), 'INFO', ISSUED_ID);
   } else {
     form.ui.clearFormNotification(ISSUED_ID);
   }

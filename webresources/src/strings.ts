@@ -25,6 +25,7 @@ export const STRING_KEYS = [
   'contractArrearsLicences',
   'contractNextInvoice',
   'invoiceIssuedLocked',
+  'invoiceCancelledLocked',
   'runStarted',
   'runProgress',
   'runCompleted',
