@@ -1,6 +1,6 @@
 import { Decimal } from '../../core/src/money';
 import { categoryOf, decimalOf, mapColumns, toRows, type ReconRow } from '../../pcf-controls/ReconciliationGrid/model/rows';
-import { filterRows, formatMoney, groupRows, NO_FILTER, sortRows, totalsOf } from '../../pcf-controls/ReconciliationGrid/model/view';
+import { filterRows, flattenTree, formatMoney, groupOrdered, groupRows, groupTree, linesOf, NO_FILTER, sortRows, totalsOf } from '../../pcf-controls/ReconciliationGrid/model/view';
 import { rowsToCsv } from '../../pcf-controls/ReconciliationGrid/model/csv';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
 import { records } from './support';
@@ -87,6 +87,20 @@ describe('filter, sort, group, totals', () => {
     ]);
     const collapsed = groupRows(sorted, new Set(['Contoso', 'Fabrikam\u0001sub-b']));
     expect(collapsed.map((i) => (i.kind === 'line' ? i.id : i.label))).toEqual(['Contoso', 'Fabrikam', 'sub-b', 'sub-c', 'd4']);
+  });
+
+  it('groups in one pass keeping the data set order; a filter of that order regroups to the same groups', () => {
+    const rows = discrepancyRows();
+    const label = (i: ReturnType<typeof flattenTree>[number]): string => (i.kind === 'line' ? i.id : `${i.kind}:${i.label}:${i.count}`);
+    const tree = groupTree(rows, null);
+    // No sort: lines in the order given (d1 before d2), groups by name.
+    expect(flattenTree(tree, new Set()).map(label)).toEqual(['customer:Contoso:2', 'subscription:sub-a:2', 'd1', 'd2', 'customer:Fabrikam:2', 'subscription:sub-b:1', 'd3', 'subscription:sub-c:1', 'd4']);
+    const ordered = linesOf(tree);
+    expect(flattenTree(groupOrdered(ordered), new Set()).map(label)).toEqual(flattenTree(tree, new Set()).map(label));
+    const open = filterRows(ordered, { ...NO_FILTER, statuses: ['open'] });
+    expect(flattenTree(groupOrdered(open), new Set()).map(label)).toEqual(flattenTree(groupTree(filterRows(rows, { ...NO_FILTER, statuses: ['open'] }), null), new Set()).map(label));
+    // A column sort sorts inside each subscription.
+    expect(linesOf(groupTree(rows, { key: 'variance', descending: true })).map((r) => r.id)).toEqual(['d2', 'd1', 'd3', 'd4']);
   });
 
   it('formats money with exact digits', () => {

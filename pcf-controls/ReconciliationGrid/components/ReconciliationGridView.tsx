@@ -1,5 +1,7 @@
 import * as React from 'react';
-import { DetailsList, DetailsListLayoutMode, DetailsRow, Selection, SelectionMode, ConstrainMode, type IColumn, type IDetailsRowProps } from '@fluentui/react/lib/DetailsList';
+import { List } from '@fluentui/react/lib/List';
+import { FocusZone, FocusZoneDirection } from '@fluentui/react/lib/FocusZone';
+import { mergeStyleSets } from '@fluentui/react/lib/Styling';
 import { Stack } from '@fluentui/react/lib/Stack';
 import { Text } from '@fluentui/react/lib/Text';
 import { SearchBox } from '@fluentui/react/lib/SearchBox';
@@ -11,7 +13,7 @@ import { MessageBar, MessageBarType } from '@fluentui/react/lib/MessageBar';
 import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
 import type { Decimal } from '../../../core/src/money';
 import { categoryLabel, STATUSES, type ReconRow, type ResolutionStatus } from '../model/rows';
-import { categoriesOf, customersOf, filterRows, flattenTree, formatMoney, groupTree, itemKey, linesOf, NO_FILTER, totalsOf, type GridFilter, type GridItem, type GridSort, type GroupHeader, type SortKey } from '../model/view';
+import { categoriesOf, filterRows, flattenTree, formatMoney, groupOrdered, groupTree, itemKey, linesOf, NO_FILTER, totalsOf, type GridFilter, type GridItem, type GridSort, type GroupHeader, type SortKey } from '../model/view';
 import { rowsToCsv } from '../model/csv';
 import { correctionBlocker, type GridActions } from '../model/actions';
 
@@ -47,6 +49,56 @@ interface Command {
   readonly onClick: () => void;
 }
 
+interface GridColumn {
+  readonly key: SortKey;
+  readonly name: string;
+  readonly width: number;
+  readonly numeric: boolean;
+  readonly render: (r: ReconRow) => string;
+}
+
+const CELL_PADDING = 8;
+
+const classes = mergeStyleSets({
+  scroller: { width: '100%', overflowX: 'auto', overflowY: 'hidden' },
+  grid: { display: 'block', width: '100%', textAlign: 'left' },
+  headerRow: { display: 'flex', alignItems: 'stretch', minHeight: 42, borderBottom: '1px solid #edebe9', background: '#ffffff' },
+  headerCell: { flex: '0 0 auto', boxSizing: 'border-box', display: 'flex', alignItems: 'center', padding: `0 ${CELL_PADDING}px` },
+  headerButton: {
+    border: 'none',
+    background: 'transparent',
+    font: 'inherit',
+    fontWeight: 600,
+    color: '#323130',
+    padding: '8px 0',
+    cursor: 'pointer',
+    width: '100%',
+    textAlign: 'left',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    selectors: { ':hover': { color: '#201f1e', background: '#f3f2f1' } },
+  },
+  numericHeader: { textAlign: 'right !important' as 'right' },
+  row: {
+    display: 'flex',
+    alignItems: 'center',
+    minHeight: 42,
+    borderBottom: '1px solid #f3f2f1',
+    background: '#ffffff',
+    color: '#323130',
+    cursor: 'default',
+    outline: 'none',
+    selectors: {
+      ':hover': { background: '#f3f2f1' },
+      ':focus': { outline: '1px solid #605e5c', outlineOffset: -1 },
+    },
+  },
+  selectedRow: { background: '#edebe9', selectors: { ':hover': { background: '#e1dfdd' } } },
+  cell: { flex: '0 0 auto', boxSizing: 'border-box', textAlign: 'left', padding: `0 ${CELL_PADDING}px`, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  numeric: { textAlign: 'right !important' as 'right' },
+});
+
 const money = (d: Decimal | null): string => (d === null ? '' : formatMoney(d));
 const qty = (d: Decimal | null): string => (d === null ? '' : d.toString());
 
@@ -56,7 +108,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const [filter, setFilter] = React.useState<GridFilter>(NO_FILTER);
   const [sort, setSort] = React.useState<GridSort | null>(null);
   const [collapsed, setCollapsed] = React.useState<ReadonlySet<string>>(() => new Set());
-  const [selected, setSelected] = React.useState<ReconRow | null>(null);
+  const [selectedId, setSelectedId] = React.useState<string | null>(null);
   const [dialog, setDialog] = React.useState<NoteAction | null>(null);
   const [note, setNote] = React.useState('');
   const [message, setMessage] = React.useState<{ type: MessageBarType; text: string } | null>(null);
@@ -68,28 +120,27 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
     () => (overrides.size === 0 ? props.rows : props.rows.map((r) => (overrides.has(r.id) ? { ...r, status: overrides.get(r.id)! } : r))),
     [props.rows, overrides],
   );
-  // Filter (one pass), group and sort inside groups (many small sorts), flatten (collapse only
-  // re-flattens), totals as exact integer sums: nothing here does decimal.js work per row.
-  const filtered = React.useMemo(() => filterRows(rows, filter), [rows, filter]);
-  const tree = React.useMemo(() => groupTree(filtered, sort), [filtered, sort]);
+  // Group every row once per data set and sort (one pass; a sort sorts inside groups only), in
+  // display order. A filter is then one pass over that order, regrouped where the customer or
+  // subscription changes (no look-ups, no sorting); flatten (collapse only re-flattens); totals as
+  // exact integer sums: nothing here does decimal.js work per row.
+  const baseTree = React.useMemo(() => groupTree(rows, sort), [rows, sort]);
+  const ordered = React.useMemo(() => linesOf(baseTree), [baseTree]);
+  const filtered = React.useMemo(() => filterRows(ordered, filter), [ordered, filter]);
+  const tree = React.useMemo(() => (filtered === ordered ? baseTree : groupOrdered(filtered)), [filtered, ordered, baseTree]);
   const items = React.useMemo(() => flattenTree(tree, collapsed), [tree, collapsed]);
   const totals = React.useMemo(() => totalsOf(filtered), [filtered]);
-  const customers = React.useMemo(() => customersOf(props.rows), [props.rows]);
+  // The groups are every customer, sorted by name: the customer filter's options without another pass.
+  const customers = React.useMemo(() => baseTree.map((c) => c.key), [baseTree]);
   const categories = React.useMemo(() => categoriesOf(props.rows), [props.rows]);
   const currency = props.rows[0]?.currency ?? '';
 
-  const selection = React.useMemo(
-    () =>
-      new Selection({
-        canSelectItem: (item) => (item as GridItem).kind === 'line',
-        getKey: (item) => itemKey(item as GridItem),
-        onSelectionChanged: () => {
-          const item = selection.getSelection()[0] as GridItem | undefined;
-          setSelected(item && item.kind === 'line' ? item : null);
-        },
-      }),
-    [],
-  );
+  // The selected line, as shown (its status override included); none once filtered out or collapsed.
+  const selected = React.useMemo(() => {
+    if (selectedId === null) return null;
+    for (const item of items) if (item.kind === 'line' && item.id === selectedId) return item;
+    return null;
+  }, [items, selectedId]);
 
   const toggle = React.useCallback((key: string) => {
     setCollapsed((prev) => {
@@ -100,27 +151,13 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
     });
   }, []);
 
-  const onColumnClick = React.useCallback((_: unknown, column: IColumn) => {
-    const key = column.key as SortKey;
+  const onSort = React.useCallback((key: SortKey) => {
     setSort((prev) => (prev && prev.key === key ? { key, descending: !prev.descending } : { key, descending: false }));
   }, []);
 
-  const columns = React.useMemo<IColumn[]>(() => {
-    const col = (key: SortKey, name: string, render: (r: ReconRow) => string, width = 90, numeric = false): IColumn => ({
-      key,
-      name,
-      minWidth: width,
-      maxWidth: width * 2,
-      isResizable: true,
-      isSorted: sort?.key === key,
-      isSortedDescending: sort?.key === key && sort.descending,
-      sortAscendingAriaLabel: s('Sorted_Ascending'),
-      sortDescendingAriaLabel: s('Sorted_Descending'),
-      onColumnClick,
-      styles: numeric ? { cellTitle: { justifyContent: 'flex-end' } } : undefined,
-      onRender: (item: GridItem) => (item.kind === 'line' ? <span className={numeric ? 'cspb-num' : undefined} style={numeric ? { display: 'block', textAlign: 'right' } : undefined}>{render(item)}</span> : null),
-    });
-    const all: IColumn[] = [
+  const columns = React.useMemo<GridColumn[]>(() => {
+    const col = (key: SortKey, name: string, render: (r: ReconRow) => string, width = 90, numeric = false): GridColumn => ({ key, name, render, width: width + 2 * CELL_PADDING, numeric });
+    const all: GridColumn[] = [
       col('product', s('Col_Product'), (r) => r.product, 140),
       col('chargeType', s('Col_ChargeType'), (r) => r.chargeType, 110),
       col('chargeStart', s('Col_ChargeStart'), (r) => r.chargeStart, 80),
@@ -135,16 +172,19 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       col('status', s('Col_Status'), (r) => s(`Status_${r.status}`), 70),
     ];
     return props.compact ? all.filter((c) => ['chargeType', 'variance', 'category', 'status'].includes(c.key)) : all;
-  }, [s, sort, onColumnClick, props.compact]);
+  }, [s, props.compact]);
+  const gridWidth = React.useMemo(() => columns.reduce((w, c) => w + c.width, 0), [columns]);
 
-  const onRenderRow = React.useCallback(
-    (rowProps?: IDetailsRowProps): JSX.Element | null => {
-      if (!rowProps) return null;
-      const item = rowProps.item as GridItem;
-      if (item.kind === 'line') return <DetailsRow {...rowProps} />;
-      return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} />;
+  const selectRow = React.useCallback((id: string) => setSelectedId(id), []);
+
+  // The list re-renders its visible cells when this function changes (passed as its version).
+  const onRenderCell = React.useCallback(
+    (item?: GridItem, index?: number): React.ReactNode => {
+      if (!item) return null;
+      if (item.kind !== 'line') return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} />;
+      return <LineRow row={item} columns={columns} rowIndex={(index ?? 0) + 2} selected={item.id === selectedId} onSelect={selectRow} />;
     },
-    [s, toggle, currency],
+    [s, toggle, currency, columns, selectedId, selectRow],
   );
 
   const run = async (label: string, action: () => Promise<void>, status?: ResolutionStatus): Promise<void> => {
@@ -189,13 +229,13 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       text: s('Action_ExportCsv'),
       iconProps: { iconName: 'Download' },
       disabled: filtered.length === 0,
-      onClick: () => props.onExport(rowsToCsv(linesOf(tree)), 'reconciliation.csv'),
+      onClick: () => props.onExport(rowsToCsv(filtered), 'reconciliation.csv'),
     },
   ];
 
-  const categoryOptions: IDropdownOption[] = categories.map((c) => ({ key: c, text: CATEGORY_LABELS[c] }));
-  const statusOptions: IDropdownOption[] = STATUSES.map((st) => ({ key: st, text: s(`Status_${st}`) }));
-  const customerOptions: IDropdownOption[] = customers.map((c) => ({ key: c, text: c || s('Customer_Unknown') }));
+  const categoryOptions = React.useMemo<IDropdownOption[]>(() => categories.map((c) => ({ key: c, text: CATEGORY_LABELS[c] })), [categories]);
+  const statusOptions = React.useMemo<IDropdownOption[]>(() => STATUSES.map((st) => ({ key: st, text: s(`Status_${st}`) })), [s]);
+  const customerOptions = React.useMemo<IDropdownOption[]>(() => customers.map((c) => ({ key: c, text: c || s('Customer_Unknown') })), [customers, s]);
   const multi = <K extends keyof GridFilter>(field: K) => (_: unknown, option?: IDropdownOption): void => {
     if (!option) return;
     setFilter((prev) => {
@@ -246,22 +286,30 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
           <span data-testid="action-message">{message.text}</span>
         </MessageBar>
       ) : null}
-      <DetailsList
-        items={items}
-        columns={columns}
-        getKey={itemKey}
-        setKey="grid"
-        selection={selection}
-        selectionMode={SelectionMode.single}
-        selectionPreservedOnEmptyClick
-        layoutMode={DetailsListLayoutMode.fixedColumns}
-        constrainMode={ConstrainMode.unconstrained}
-        onRenderRow={onRenderRow}
-        ariaLabelForGrid={s('Grid_Label')}
-        ariaLabelForSelectionColumn={s('Select_Column')}
-        checkButtonAriaLabel={s('Select_Row')}
-        onShouldVirtualize={() => true}
-      />
+      {/* Scrolls sideways inside its host when the columns are wider; not a vertical scroller (data-is-scrollable=false), so the list virtualises against the page. */}
+      <div className={classes.scroller} data-is-scrollable="false">
+        <div role="grid" aria-label={s('Grid_Label')} aria-rowcount={items.length + 1} aria-colcount={columns.length} aria-multiselectable={false} className={classes.grid} style={{ minWidth: gridWidth }} data-testid="grid">
+          <div role="rowgroup">
+            <div role="row" aria-rowindex={1} className={classes.headerRow} style={{ width: gridWidth }}>
+              {columns.map((c, i) => {
+                const sorted = sort?.key === c.key;
+                const label = sorted ? `${c.name}, ${s(sort.descending ? 'Sorted_Descending' : 'Sorted_Ascending')}` : c.name;
+                return (
+                  <div key={c.key} role="columnheader" aria-colindex={i + 1} aria-sort={sorted ? (sort.descending ? 'descending' : 'ascending') : 'none'} className={classes.headerCell} style={{ width: c.width }}>
+                    <button type="button" className={`${classes.headerButton}${c.numeric ? ` ${classes.numericHeader}` : ''}`} aria-label={label} title={label} onClick={() => onSort(c.key)} data-testid={`column-${c.key}`}>
+                      {c.name}
+                      {sorted ? <span aria-hidden="true">{sort.descending ? ' \u2193' : ' \u2191'}</span> : null}
+                    </button>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+          <FocusZone direction={FocusZoneDirection.vertical} isCircularNavigation={false} role="rowgroup" style={{ width: gridWidth }}>
+            <List items={items} onRenderCell={onRenderCell} getKey={itemKey} version={onRenderCell} onShouldVirtualize={() => true} />
+          </FocusZone>
+        </div>
+      </div>
       {filtered.length === 0 ? <Text data-testid="empty">{s('No_Rows')}</Text> : null}
       <Dialog
         hidden={dialog === null}
@@ -297,6 +345,34 @@ function Total(props: { label: string; value: Decimal; id: string; currency: str
     </Stack>
   );
 }
+
+const LineRow = React.memo(function LineRow(props: { row: ReconRow; columns: readonly GridColumn[]; rowIndex: number; selected: boolean; onSelect: (id: string) => void }): React.ReactElement {
+  const { row, columns, onSelect } = props;
+  const select = (): void => onSelect(row.id);
+  return (
+    <div
+      role="row"
+      aria-rowindex={props.rowIndex}
+      aria-selected={props.selected}
+      data-is-focusable="true"
+      tabIndex={-1}
+      className={props.selected ? `${classes.row} ${classes.selectedRow}` : classes.row}
+      onClick={select}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          select();
+        }
+      }}
+    >
+      {columns.map((c, i) => (
+        <div key={c.key} role="gridcell" aria-colindex={i + 1} className={c.numeric ? `${classes.cell} ${classes.numeric} cspb-num` : classes.cell} style={{ width: c.width }}>
+          {c.render(row)}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string }): React.ReactElement {
   const { header, strings: s } = props;

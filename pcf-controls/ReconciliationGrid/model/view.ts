@@ -1,9 +1,10 @@
 /**
  * Filtering, sorting, grouping and totals over the grid's rows. Pure and allocation-light: a
  * 100,000-row filter is one pass; totals add exact fixed-point integers (model/exact.ts), never
- * decimal.js per row; lines are sorted inside their subscription group (the only order the grid
- * shows), not globally; the grouped view is a flat list of header and line items, so the
- * virtualised list renders only what is on screen.
+ * decimal.js per row; grouping is one pass that keeps the data set's order, and a column sort
+ * sorts lines inside their subscription group (the only order the grid shows), not globally; the
+ * grouped view is a flat list of header and line items, so the virtualised list renders only what
+ * is on screen.
  */
 import type { Decimal } from '../../../core/src/money';
 import { ExactSum, negateFixed } from './exact';
@@ -146,19 +147,35 @@ export interface CustomerGroup {
 }
 
 /**
- * Rows grouped by customer then subscription, groups ordered by name. Lines keep the order given,
- * or, with a sort, are sorted inside their subscription (stable; ties by reference id so a wipe and
- * its recreate sit together): the same order a global sort followed by grouping gives, at the cost
- * of many small sorts instead of one over every row.
+ * Rows grouped by customer then subscription, groups ordered by name, in one linear pass. Without
+ * a sort, lines keep the data set's order (the host view's sort; nothing is sorted per line); with
+ * one, lines are sorted inside their subscription (stable; ties by reference id so a wipe and its
+ * recreate sit together): the same order a global sort followed by grouping gives, at the cost of
+ * many small sorts. Consecutive rows of the same subscription (a data set ordered by customer, as
+ * the discrepancy views are) skip the map look-ups.
  */
 export function groupTree(rows: readonly ReconRow[], sort: GridSort | null | 'keep'): CustomerGroup[] {
   const customers = new Map<string, Map<string, ReconRow[]>>();
-  for (const row of rows) {
-    let subs = customers.get(row.customer);
-    if (!subs) customers.set(row.customer, (subs = new Map()));
-    let lines = subs.get(row.subscription);
-    if (!lines) subs.set(row.subscription, (lines = []));
-    lines.push(row);
+  let lastCustomer: string | null = null;
+  let lastSubscription: string | null = null;
+  let lastSubs: Map<string, ReconRow[]> | null = null;
+  let lastLines: ReconRow[] | null = null;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const customer = row.customer;
+    const subscription = row.subscription;
+    if (customer !== lastCustomer || lastSubs === null) {
+      lastSubs = customers.get(customer) ?? null;
+      if (lastSubs === null) customers.set(customer, (lastSubs = new Map()));
+      lastCustomer = customer;
+      lastSubscription = null;
+    }
+    if (subscription !== lastSubscription || lastLines === null) {
+      lastLines = lastSubs.get(subscription) ?? null;
+      if (lastLines === null) lastSubs.set(subscription, (lastLines = []));
+      lastSubscription = subscription;
+    }
+    lastLines.push(row);
   }
   const tree: CustomerGroup[] = [];
   for (const customer of [...customers.keys()].sort(collator.compare)) {
@@ -167,11 +184,39 @@ export function groupTree(rows: readonly ReconRow[], sort: GridSort | null | 'ke
     let count = 0;
     for (const sub of [...subs.keys()].sort(collator.compare)) {
       const lines = subs.get(sub)!;
-      if (sort !== 'keep') sortRows(lines, sort);
+      if (sort !== 'keep' && sort !== null && lines.length > 1) sortRows(lines, sort);
       count += lines.length;
       subscriptions.push({ key: `${customer}\u0001${sub}`, label: sub, lines });
     }
     tree.push({ key: customer, label: customer, count, subscriptions });
+  }
+  return tree;
+}
+
+/**
+ * The groups of rows already in display order (linesOf a groupTree, or a filter of it): one
+ * linear pass that starts a group where the customer or subscription changes. No look-ups, no
+ * sorting: what a filter costs on top of its own pass.
+ */
+export function groupOrdered(rows: readonly ReconRow[]): CustomerGroup[] {
+  const tree: { key: string; label: string; count: number; subscriptions: SubscriptionGroup[] }[] = [];
+  let customer: (typeof tree)[number] | null = null;
+  let lines: ReconRow[] | null = null;
+  let subscription = '';
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (customer === null || row.customer !== customer.key) {
+      customer = { key: row.customer, label: row.customer, count: 0, subscriptions: [] };
+      tree.push(customer);
+      lines = null;
+    }
+    if (lines === null || row.subscription !== subscription) {
+      subscription = row.subscription;
+      lines = [];
+      customer.subscriptions.push({ key: `${row.customer}\u0001${subscription}`, label: subscription, lines });
+    }
+    lines.push(row);
+    customer.count++;
   }
   return tree;
 }
@@ -183,15 +228,25 @@ function lazyTotals(rows: () => readonly ReconRow[]): () => Totals {
 
 /** The flat list the virtualised grid renders: a header per group followed (unless collapsed) by its members. */
 export function flattenTree(tree: readonly CustomerGroup[], collapsed: ReadonlySet<string>): GridItem[] {
-  const items: GridItem[] = [];
+  // Sized once: a header per group plus every visible line.
+  let size = 0;
+  for (const c of tree) {
+    size++;
+    if (collapsed.has(c.key)) continue;
+    for (const s of c.subscriptions) size += 1 + (collapsed.has(s.key) ? 0 : s.lines.length);
+  }
+  const items: GridItem[] = new Array<GridItem>(size);
+  let n = 0;
   for (const c of tree) {
     const customerCollapsed = collapsed.has(c.key);
-    items.push({ kind: 'customer', key: c.key, label: c.label, level: 0, count: c.count, collapsed: customerCollapsed, totals: lazyTotals(() => c.subscriptions.flatMap((s) => s.lines)) });
+    items[n++] = { kind: 'customer', key: c.key, label: c.label, level: 0, count: c.count, collapsed: customerCollapsed, totals: lazyTotals(() => c.subscriptions.flatMap((s) => s.lines)) };
     if (customerCollapsed) continue;
     for (const s of c.subscriptions) {
       const subCollapsed = collapsed.has(s.key);
-      items.push({ kind: 'subscription', key: s.key, label: s.label, level: 1, count: s.lines.length, collapsed: subCollapsed, totals: lazyTotals(() => s.lines) });
-      if (!subCollapsed) for (const row of s.lines) items.push(row);
+      items[n++] = { kind: 'subscription', key: s.key, label: s.label, level: 1, count: s.lines.length, collapsed: subCollapsed, totals: lazyTotals(() => s.lines) };
+      if (subCollapsed) continue;
+      const lines = s.lines;
+      for (let i = 0; i < lines.length; i++) items[n++] = lines[i]!;
     }
   }
   return items;
@@ -199,8 +254,16 @@ export function flattenTree(tree: readonly CustomerGroup[], collapsed: ReadonlyS
 
 /** Every line of the tree in display order (collapsed or not): what the export writes. */
 export function linesOf(tree: readonly CustomerGroup[]): ReconRow[] {
-  const out: ReconRow[] = [];
-  for (const c of tree) for (const s of c.subscriptions) for (const row of s.lines) out.push(row);
+  let size = 0;
+  for (const c of tree) size += c.count;
+  const out: ReconRow[] = new Array<ReconRow>(size);
+  let n = 0;
+  for (const c of tree) {
+    for (const s of c.subscriptions) {
+      const lines = s.lines;
+      for (let i = 0; i < lines.length; i++) out[n++] = lines[i]!;
+    }
+  }
   return out;
 }
 
@@ -213,14 +276,26 @@ export function groupRows(sorted: readonly ReconRow[], collapsed: ReadonlySet<st
   return flattenTree(groupTree(sorted, 'keep'), collapsed);
 }
 
-/** Distinct customers, sorted, for the customer filter. */
+/** Distinct customers, sorted, for the customer filter (one pass, no per-row arrays). */
 export function customersOf(rows: readonly ReconRow[]): string[] {
-  return [...new Set(rows.map((r) => r.customer))].sort(collator.compare);
+  const seen = new Set<string>();
+  let last: string | null = null;
+  for (let i = 0; i < rows.length; i++) {
+    const customer = rows[i]!.customer;
+    if (customer === last) continue;
+    seen.add(customer);
+    last = customer;
+  }
+  return [...seen].sort(collator.compare);
 }
 
-/** Distinct known categories present, in the core's order. */
+/** Distinct known categories present, in the order first seen (one pass, no per-row arrays). */
 export function categoriesOf(rows: readonly ReconRow[]): ReconCategory[] {
-  const present = new Set(rows.map((r) => r.category).filter((c): c is ReconCategory => c !== null));
+  const present = new Set<ReconCategory>();
+  for (let i = 0; i < rows.length; i++) {
+    const category = rows[i]!.category;
+    if (category !== null) present.add(category);
+  }
   return [...present];
 }
 
