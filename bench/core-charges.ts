@@ -14,22 +14,17 @@ import {
   NceOffer,
   SubscriptionLedger,
 } from '../core/src/index';
+import { Random } from '../scripts/sample-data/random';
 
 const SUBSCRIPTIONS = Number(process.env.SUBSCRIPTIONS ?? 100_000);
 const CHANGES = 5;
 const FROM = dateOf(2022, 1, 1);
 const TO = dateOf(2023, 1, 1);
 
-// Deterministic PRNG (mulberry32) so runs are comparable.
-let seed = 0x5eed;
-function rand(): number {
-  seed |= 0;
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+// The sample data's seeded PRNG, so runs are comparable.
+const rng = new Random(0x5eed);
+const rand = (): number => rng.next();
+const int = (lo: number, hi: number): number => rng.int(lo, hi);
 
 const OFFERS: NceOffer[] = [
   { productId: 'M365BS-P1M', term: 'P1M', billingPlan: 'monthly', unitPrice: '12.60', pricingCurrency: 'USD' },

@@ -7,21 +7,17 @@
 import { memoryUsage, resourceUsage } from 'node:process';
 import { addDays, CalendarDate, dateOf, LedgerEntryInput, SubscriptionLedger } from '../core/src/index';
 import { BillingContract, generateInvoice, Invoice, InvoiceSubscription } from '../core/src/invoicing';
+import { Random } from '../scripts/sample-data/random';
 
 const CONTRACTS = Number(process.env.CONTRACTS ?? 10_000);
 const SUBS = 10;
 const CHANGES = 5;
 const PERIOD = { start: dateOf(2024, 3, 1), end: dateOf(2024, 4, 1) };
 
-let seed = 0x1c0ffee;
-function rand(): number {
-  seed |= 0;
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+// The sample data's seeded PRNG, so runs are comparable.
+const rng = new Random(0x1c0ffee);
+const rand = (): number => rng.next();
+const int = (lo: number, hi: number): number => rng.int(lo, hi);
 
 const contract = (i: number): BillingContract => ({
   id: `C-${i}`, customerId: `A-${i}`, currency: 'USD', frequency: 'monthly', anchor: { kind: 'calendarMonth' }, timing: 'advance',

@@ -7,5 +7,5 @@ export { DataverseBillFileSource, MemoryBillFileSource, importBillingFile, type 
 export { recordSubscriptionChange, validateSubscription } from './handlers/subscription';
 export { runReconciliation } from './handlers/reconciliation';
 export { runInvoicing, contractFromRow } from './handlers/invoice';
-export { billLineToRow, lineKeyOf, rowToBillLine } from './handlers/billing-lines';
+export { billLineToRow, lineKeyOf, rowToBillLine } from '../../dataverse/src/mappers/bill-lines';
 export { fromPluginContext, fromWebhookContext, ValidationError, type Handler, type HandlerContext, type HandlerDeps } from './handlers/types';

@@ -1,4 +1,4 @@
-import { SubscriptionLedger, type CalendarDate } from '../../core/src';
+import { Decimal, SubscriptionLedger, toDecimal, type CalendarDate } from '../../core/src';
 import {
   CspbBillingContractAnchor,
   CspbBillingContractFrequency,
@@ -15,7 +15,7 @@ import {
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionRow,
 } from '../../dataverse/generated';
-import { dateToWebApi, ledgerEntryToRow, type ReconRows } from '../../dataverse/src/mappers';
+import { dateToWebApi, decimalToWebApi, ledgerEntryToRow, MONEY_PLACES, roundedToWebApi, type ReconRows } from '../../dataverse/src/mappers';
 import { CATALOGUE } from './catalogue';
 import type { SamplePartner } from './partner';
 import type { Random } from './random';
@@ -54,8 +54,9 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
     cspb_distributorsku: null,
     cspb_term: o.term ? TERMS[o.term] : CspbOfferTerm.None,
     cspb_billingplan: PLANS[o.billingPlan],
-    cspb_unitcost: Number(o.unitCost),
-    cspb_listprice: Number(o.unitCost) === 0 ? null : Math.round(Number(o.unitCost) * 120) / 100,
+    cspb_unitcost: decimalToWebApi(toDecimal(o.unitCost), 'cspb_unitcost', MONEY_PLACES),
+    // List price: cost + 20%, rounded half-up to cents (usage offers have no list price).
+    cspb_listprice: toDecimal(o.unitCost).isZero() ? null : roundedToWebApi(toDecimal(o.unitCost).times('1.2').toDecimalPlaces(2, Decimal.ROUND_HALF_UP), 'cspb_listprice', MONEY_PLACES),
     cspb_currencycode: 'USD',
     cspb_pricetiers: null,
   }));
@@ -92,8 +93,8 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
       cspb_termstartdate: state?.purchaseDate === undefined ? null : dateToWebApi(state.purchaseDate as CalendarDate),
       cspb_termenddate: null,
       cspb_autorenew: true,
-      cspb_customerunitprice: Number(s.customerUnitPrice),
-      cspb_vendorunitcost: Number(s.offer.unitCost),
+      cspb_customerunitprice: decimalToWebApi(toDecimal(s.customerUnitPrice), 'cspb_customerunitprice', MONEY_PLACES),
+      cspb_vendorunitcost: decimalToWebApi(toDecimal(s.offer.unitCost), 'cspb_vendorunitcost', MONEY_PLACES),
       cspb_currencycode: 'USD',
       cspb_changeeffectivedate: null,
       cspb_changereason: null,

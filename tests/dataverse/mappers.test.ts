@@ -8,6 +8,7 @@ import {
   ledgerEntryToRow,
   ledgerFromRows,
   MappingError,
+  roundedToWebApi,
   offerRowToNceOffer,
   rowToLedgerEntry,
 } from '../../dataverse/src/mappers';
@@ -110,6 +111,13 @@ describe('values at the Web API boundary', () => {
   it('writes money with at most 4 decimals and refuses to round silently', () => {
     expect(decimalToWebApi(new Decimal('229.1666'), 'm', 4)).toBe(229.1666);
     expect(() => decimalToWebApi(new Decimal('229.16666'), 'm', 4)).toThrow(/more than 4 decimal places/);
+  });
+
+  it('rounds a computed amount half-up to the column once, and still refuses what a double cannot carry', () => {
+    expect(roundedToWebApi(new Decimal('9194.757689'), 'total', 4)).toBe(9194.7577);
+    expect(roundedToWebApi(new Decimal('-0.00005'), 'total', 4)).toBe(-0.0001);
+    expect(roundedToWebApi(undefined, 'total', 4)).toBeNull();
+    expect(() => roundedToWebApi(new Decimal('123456789012.34567'), 'total', 4)).toThrow(/more digits/);
   });
 
   it('reads date-only columns as calendar dates, refusing date-times and impossible dates', () => {

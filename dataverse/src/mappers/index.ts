@@ -3,3 +3,4 @@ export * from './ledger';
 export * from './offer';
 export * from './recon-input';
 export * from './invoicing-input';
+export * from './bill-lines';

@@ -45,6 +45,14 @@ export function decimalToWebApi(value: Decimal | undefined, column: string, plac
 
 export const MONEY_PLACES = 4;
 
+/**
+ * A computed amount (an import total, a usage sum with 6+ decimals) as the number a column with
+ * `places` decimals stores: rounded half-up to those places once, here, then guarded like any write.
+ */
+export function roundedToWebApi(value: Decimal | undefined, column: string, places: number): number | null {
+  return value === undefined ? null : decimalToWebApi(value.toDecimalPlaces(places, Decimal.ROUND_HALF_UP), column, places);
+}
+
 /** Date-only columns travel as 'YYYY-MM-DD': no time, no zone. */
 export function dateFromWebApi(value: unknown, column: string): CalendarDate | undefined {
   if (value === null || value === undefined) return undefined;

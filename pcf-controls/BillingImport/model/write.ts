@@ -4,6 +4,8 @@ import { addDays, formatIso } from '../../../core/src/calendar';
 import { CspbBillingImportImportStatus, CspbBillingImportTable, type CspbBillingImportWrite } from '../../../dataverse/generated/cspb_billingimport';
 import { CspbBillingLineTable, type CspbBillingLineWrite } from '../../../dataverse/generated/cspb_billingline';
 import { ImportCancelled, type CancelToken } from './parse';
+import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
+import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 
 export interface ImportWebApi {
   createRecord(entityType: string, data: object): Promise<{ id: unknown }>;
@@ -19,37 +21,12 @@ export class DuplicateImport extends Error {
   }
 }
 
-const num = (d: { toString(): string } | undefined | null): number | null => (d === undefined || d === null ? null : Number(d.toString()));
-
+/**
+ * The write body of a bill line: the same mapper the import plugin uses, so a line gets the same
+ * natural key, column sizes and rounding whichever path imported the file.
+ */
 export function lineBody(item: BillLine | UsageAggregate, importId: string, hash: string): CspbBillingLineWrite {
-  const row = item.kind === 'line' ? item.row : item.firstRow;
-  return {
-    cspb_name: `${item.productName ?? item.subscriptionId} · ${item.chargeType} · ${formatIso(item.chargeStart)}`,
-    'cspb_ImportId@odata.bind': `/${CspbBillingImportTable.entitySetName}(${importId})`,
-    cspb_linekey: `${hash.slice(0, 16)}:${item.kind}:${row}`,
-    cspb_sourcerow: row,
-    cspb_vendorsubscriptionid: item.subscriptionId,
-    cspb_customertenantid: item.customerId ?? null,
-    cspb_customername: item.customerName ?? null,
-    cspb_productid: item.productId ?? null,
-    cspb_skuid: item.skuId ?? null,
-    cspb_productname: item.productName ?? null,
-    cspb_meterid: item.kind === 'usage' ? item.meterId : (item.meterId ?? null),
-    cspb_chargetype: item.chargeType,
-    cspb_chargestartdate: formatIso(item.chargeStart),
-    cspb_chargeenddate: formatIso(item.chargeEndInclusive),
-    cspb_quantity: num(item.quantity),
-    cspb_unitprice: item.kind === 'line' ? num(item.unitPrice) : null,
-    cspb_effectiveunitprice: item.kind === 'line' ? num(item.effectiveUnitPrice) : null,
-    cspb_subtotal: num(item.amount),
-    cspb_total: item.kind === 'line' ? num(item.total) : null,
-    cspb_currencycode: item.currency,
-    cspb_exchangerate: item.kind === 'line' ? num(item.exchangeRate) : null,
-    cspb_referenceid: item.kind === 'line' ? (item.referenceId ?? null) : null,
-    cspb_usagerowcount: item.kind === 'usage' ? item.rowCount : 1,
-    cspb_firstusagedate: item.kind === 'usage' ? formatIso(item.firstUsageDate) : null,
-    cspb_lastusagedate: item.kind === 'usage' ? formatIso(item.lastUsageDate) : null,
-  };
+  return billLineToRow(item, importId, hash) as CspbBillingLineWrite;
 }
 
 /**
@@ -75,7 +52,7 @@ export async function writeImport(
     cspb_periodstart: s.period ? formatIso(s.period.start) : null,
     cspb_periodend: s.period ? formatIso(addDays(s.period.end, -1)) : null,
     cspb_currencycode: s.currencies[0] ?? null,
-    cspb_totalbilled: Number(s.total.toString()),
+    cspb_totalbilled: roundedToWebApi(s.total, 'cspb_totalbilled', MONEY_PLACES),
     cspb_rowsread: s.rowsRead,
     cspb_rowsaccepted: s.rowsAccepted,
     cspb_rowsrejected: s.rowsRejected,

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Decimal, formatIso, importBytes, addDays, type ImportSummary } from '../../../core/src';
+import { formatIso, importBytes, addDays, type ImportSummary } from '../../../core/src';
 import { writeBulk } from '../../../dataverse/src/bulk';
 import { DataverseError, type DataverseClient, type EntityRecord } from '../../../dataverse/src/client/types';
 import { CspbBillingImportFormat as Format, CspbBillingImportImportStatus as Status, type CspbBillingImportRow } from '../../../dataverse/generated';
-import { billLineToRow } from './billing-lines';
+import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
 import { retrieveAll, type HandlerContext, type HandlerDeps } from './types';
+import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 
 /**
  * Billing import Create (PostOperation, async). The schema has no file column: the bill as
@@ -143,7 +144,7 @@ export async function importBillingFile(context: HandlerContext, deps: HandlerDe
     cspb_periodstart: period ? formatIso(period.start) : null,
     cspb_periodend: period ? formatIso(addDays(period.end, -1)) : null,
     cspb_currencycode: summary.currencies[0] ?? row.cspb_currencycode,
-    cspb_totalbilled: Number(summary.total.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed()),
+    cspb_totalbilled: roundedToWebApi(summary.total, 'cspb_totalbilled', MONEY_PLACES),
     cspb_rowsread: summary.rowsRead,
     cspb_rowsaccepted: summary.rowsAccepted,
     cspb_rowsrejected: summary.rowsRejected,

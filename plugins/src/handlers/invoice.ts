@@ -19,6 +19,7 @@ import {
   type CspbSubscriptionRow,
 } from '../../../dataverse/generated';
 import { retrieveAll, type HandlerContext, type HandlerDeps } from './types';
+import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 
 /**
  * Invoice run Create (PostOperation, async): for the run's contract (or every contract), generates
@@ -45,7 +46,8 @@ const LINE_TYPE: Record<InvoiceLineType, number> = {
   credit: LineType.Credit, discount: LineType.Discount, commitment: LineType.OneTime, tax: LineType.Tax,
 };
 
-const money = (d: Decimal | undefined) => (d === undefined ? null : Number(d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed()));
+/** Money and decimal columns: rounded once to the column's places by the shared boundary helper. */
+const money = (d: Decimal | undefined) => roundedToWebApi(d, 'money column', MONEY_PLACES);
 
 function taxProfileOf(text: string | null): TaxProfile {
   if (!text) return { rates: [] };
@@ -130,7 +132,7 @@ async function invoiceContract(client: DataverseClient, runId: string, contract:
         cspb_linenumber: ++n,
         cspb_periodstart: formatIso(line.servicePeriod.start),
         cspb_periodend: formatIso(addDays(line.servicePeriod.end, -1)),
-        cspb_quantity: line.quantity === undefined ? null : Number(line.quantity.toDecimalPlaces(10).toFixed()),
+        cspb_quantity: roundedToWebApi(line.quantity, 'cspb_quantity', 10),
         cspb_unitprice: money(line.unitPrice),
         cspb_amount: money(line.amount),
         cspb_cost: money(line.cost),

@@ -16,8 +16,9 @@ import {
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionRow,
 } from '../../../dataverse/generated';
-import { rowToBillLine } from './billing-lines';
+import { rowToBillLine } from '../../../dataverse/src/mappers/bill-lines';
 import { retrieveAll, type HandlerContext, type HandlerDeps } from './types';
+import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 
 /**
  * Reconciliation run Create (PostOperation, async): reads the run's import lines and the CRM
@@ -53,8 +54,9 @@ const FORMAT_ID: Readonly<Record<number, FormatId>> = {
   [Format.DistributorProfile]: 'profile:distributor',
 };
 
-const money = (d: Decimal | undefined) => (d === undefined ? null : Number(d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed()));
-const qty = (d: Decimal | undefined) => (d === undefined ? null : Number(d.toDecimalPlaces(10, Decimal.ROUND_HALF_UP).toFixed()));
+/** Money and decimal columns: rounded once to the column's places by the shared boundary helper. */
+const money = (d: Decimal | undefined) => roundedToWebApi(d, 'money column', MONEY_PLACES);
+const qty = (d: Decimal | undefined) => roundedToWebApi(d, 'decimal column', 10);
 const clip = (s: string | undefined, max: number) => (s === undefined || s === '' ? null : s.slice(0, max));
 
 export async function loadReconRows(client: DataverseClient) {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { addDays, Decimal, formatIso, parseDate, period, type BillLine, type FormatId, type UsageAggregate } from '../../../core/src';
-import type { EntityRecord } from '../../../dataverse/src/client/types';
-import type { CspbBillingLineRow } from '../../../dataverse/generated';
+import { addDays, Decimal, formatIso, parseDate, period, sha256Hex, type BillLine, type FormatId, type UsageAggregate } from '../../../core/src';
+import type { EntityRecord } from '../client/types';
+import type { CspbBillingLineRow } from '../../generated';
+import { roundedToWebApi, MONEY_PLACES } from './values';
 
 /**
  * cspb_billingline <-> the importer's BillLine / UsageAggregate. A row keeps what reconciliation
@@ -11,11 +11,12 @@ import type { CspbBillingLineRow } from '../../../dataverse/generated';
  * Money columns hold 4 decimals: prices and amounts with more are rounded half-up to 4.
  */
 
-const MONEY_PLACES = 4;
+/** Decimal columns (quantities, rates) keep 10 places. */
 const QUANTITY_PLACES = 10;
 
+/** Pure SHA-256 (core's), so the same keys come out of the import plugin and the import control in the browser. */
 function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Hex(new TextEncoder().encode(text));
 }
 
 /**
@@ -30,13 +31,8 @@ export function lineKeyOf(contentHash: string, line: BillLine | UsageAggregate):
   return `${file}-U${sha(key).slice(0, 32)}`;
 }
 
-function money(value: Decimal | undefined): number | null {
-  return value === undefined ? null : Number(value.toDecimalPlaces(MONEY_PLACES, Decimal.ROUND_HALF_UP).toFixed());
-}
-
-function quantity(value: Decimal): number {
-  return Number(value.toDecimalPlaces(QUANTITY_PLACES, Decimal.ROUND_HALF_UP).toFixed());
-}
+const money = (value: Decimal | undefined, column: string): number | null => roundedToWebApi(value, column, MONEY_PLACES);
+const quantity = (value: Decimal | undefined, column: string): number | null => roundedToWebApi(value, column, QUANTITY_PLACES);
 
 function text(value: string | undefined, max: number): string | null {
   return value === undefined || value === '' ? null : value.slice(0, max);
@@ -61,13 +57,13 @@ export function billLineToRow(line: BillLine | UsageAggregate, importId: string,
     cspb_chargetype: text(line.chargeType, 50),
     cspb_chargestartdate: formatIso(line.chargeStart),
     cspb_chargeenddate: formatIso(line.chargeEndInclusive),
-    cspb_quantity: quantity(line.quantity),
-    cspb_unitprice: isUsage ? null : money(line.unitPrice),
-    cspb_effectiveunitprice: isUsage ? null : money(line.effectiveUnitPrice),
-    cspb_subtotal: money(line.amount),
-    cspb_total: money(isUsage ? line.amount : (line.total ?? line.amount)),
+    cspb_quantity: quantity(line.quantity, 'cspb_quantity'),
+    cspb_unitprice: isUsage ? null : money(line.unitPrice, 'cspb_unitprice'),
+    cspb_effectiveunitprice: isUsage ? null : money(line.effectiveUnitPrice, 'cspb_effectiveunitprice'),
+    cspb_subtotal: money(line.amount, 'cspb_subtotal'),
+    cspb_total: money(isUsage ? line.amount : (line.total ?? line.amount), 'cspb_total'),
     cspb_currencycode: line.currency,
-    cspb_exchangerate: isUsage ? null : line.exchangeRate === undefined ? null : quantity(line.exchangeRate),
+    cspb_exchangerate: isUsage ? null : quantity(line.exchangeRate, 'cspb_exchangerate'),
     cspb_referenceid: isUsage ? null : text(line.referenceId, 100),
     cspb_usagerowcount: isUsage ? line.rowCount : 1,
     cspb_firstusagedate: isUsage ? formatIso(line.firstUsageDate) : null,
