@@ -1,7 +1,8 @@
 import { Decimal } from '../../core/src/money';
-import { categoryOf, decimalOf, mapColumns, toRows, type ReconRow } from '../../pcf-controls/ReconciliationGrid/model/rows';
+import { amountOf, categoryOf, mapColumns, toRows, type ReconRow } from '../../pcf-controls/ReconciliationGrid/model/rows';
 import { filterRows, flattenTree, formatMoney, groupOrdered, groupRows, groupTree, linesOf, NO_FILTER, sortRows, totalsOf } from '../../pcf-controls/ReconciliationGrid/model/view';
 import { rowsToCsv } from '../../pcf-controls/ReconciliationGrid/model/csv';
+import { fixedText } from '../../pcf-controls/ReconciliationGrid/model/exact';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
 import { records } from './support';
 
@@ -21,7 +22,7 @@ describe('rows from a discrepancy data set', () => {
   it('maps logical names, choice values and numbers', () => {
     const rows = discrepancyRows();
     expect(rows[0]).toMatchObject({ id: 'd1', customer: 'Contoso', subscription: 'sub-a', category: 'quantityMismatch', status: 'open', chargeType: 'addQuantity' });
-    expect(rows[0]!.billedQuantity!.toString()).toBe('12');
+    expect(fixedText(rows[0]!.billedQuantity!)).toBe('12');
     expect(rows[1]!.status).toBe('accepted');
     expect(rows[2]!.category).toBe('revenueLeakage');
     expect(rows[3]!.status).toBe('resolved');
@@ -36,16 +37,24 @@ describe('rows from a discrepancy data set', () => {
   });
 
   it('parses formatted money exactly, with separators, symbols and accounting negatives', () => {
-    expect(decimalOf({ raw: null, formatted: '$1,234.56' })!.toString()).toBe('1234.56');
-    expect(decimalOf({ raw: null, formatted: '($12.30)' })!.toString()).toBe('-12.3');
-    expect(decimalOf({ raw: null, formatted: '-0.01 €' })!.toString()).toBe('-0.01');
-    expect(decimalOf({ raw: 0.1, formatted: 'ignored' })!.toString()).toBe('0.1');
-    expect(decimalOf({ raw: '', formatted: '' })).toBeNull();
+    const text = (raw: unknown, formatted: string): string | null => {
+      const f = amountOf({ raw, formatted });
+      return f === null ? null : fixedText(f);
+    };
+    expect(text(null, '$1,234.56')).toBe('1234.56');
+    expect(text(null, '($12.30)')).toBe('-12.3');
+    expect(text(null, '-0.01 €')).toBe('-0.01');
+    expect(text(0.1, 'ignored')).toBe('0.1');
+    expect(text(1e-7, 'ignored')).toBe('0.0000001');
+    expect(text(1.5e21, 'ignored')).toBe('1500000000000000000000');
+    expect(text('12345678901234567.89', '')).toBe('12345678901234567.89');
+    expect(text(Number.NaN, '')).toBeNull();
+    expect(text('', '')).toBeNull();
   });
 
   it('derives the variance when the data set has none', () => {
     const rows = toRows(['Billed', 'Expected'], records([{ Billed: '10.10', Expected: '7.05' }]));
-    expect(rows[0]!.variance.toString()).toBe('3.05');
+    expect(fixedText(rows[0]!.variance)).toBe('3.05');
   });
 });
 

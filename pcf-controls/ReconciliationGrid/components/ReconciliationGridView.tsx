@@ -15,6 +15,7 @@ import type { Decimal } from '../../../core/src/money';
 import { categoryLabel, STATUSES, type ReconRow, type ResolutionStatus } from '../model/rows';
 import { categoriesOf, filterRows, flattenTree, formatMoney, groupOrdered, groupTree, itemKey, linesOf, NO_FILTER, totalsOf, type GridFilter, type GridItem, type GridSort, type GroupHeader, type SortKey } from '../model/view';
 import { rowsToCsv } from '../model/csv';
+import { decimalOfFixed, fixedText, type Fixed } from '../model/exact';
 import { correctionBlocker, type GridActions } from '../model/actions';
 
 export type Strings = (key: string) => string;
@@ -99,8 +100,9 @@ const classes = mergeStyleSets({
   numeric: { textAlign: 'right !important' as 'right' },
 });
 
-const money = (d: Decimal | null): string => (d === null ? '' : formatMoney(d));
-const qty = (d: Decimal | null): string => (d === null ? '' : d.toString());
+// Only the cells on screen make a Decimal (for the grouped, fixed-decimals money format).
+const money = (f: Fixed | null): string => (f === null ? '' : formatMoney(decimalOfFixed(f)));
+const qty = (f: Fixed | null): string => (f === null ? '' : fixedText(f));
 
 /** Text only: values come from bills and CRM and are never interpreted as HTML. */
 export function ReconciliationGridView(props: ReconciliationGridProps): React.ReactElement {
@@ -311,8 +313,10 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
         </div>
       </div>
       {filtered.length === 0 ? <Text data-testid="empty">{s('No_Rows')}</Text> : null}
+      {/* Mounted only while open: a hidden Fluent dialog still costs the first render its setup. */}
+      {dialog === null ? null : (
       <Dialog
-        hidden={dialog === null}
+        hidden={false}
         onDismiss={() => setDialog(null)}
         dialogContentProps={{ type: DialogType.normal, title: dialog === 'accept' ? s('Action_Accept') : s('Action_Resolve'), subText: selected ? `${selected.customer} · ${selected.subscription} · ${categoryLabel(selected)}` : '' }}
       >
@@ -331,6 +335,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
           <DefaultButton text={s('Cancel')} onClick={() => setDialog(null)} />
         </DialogFooter>
       </Dialog>
+      )}
     </Stack>
   );
 }

@@ -6,6 +6,7 @@ import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
 import { CspbDiscrepancyResolutionStatus, CspbDiscrepancyTable } from '../../../dataverse/generated/cspb_discrepancy';
 import { CspbSubscriptionChangeChangeType, CspbSubscriptionChangeSource, CspbSubscriptionChangeTable, type CspbSubscriptionChangeWrite } from '../../../dataverse/generated/cspb_subscriptionchange';
 import type { ReconRow } from './rows';
+import { compareFixed, decimalOfFixed } from './exact';
 
 /** The slice of ComponentFramework.WebApi the actions use. */
 export interface WebApiLike {
@@ -30,7 +31,7 @@ export interface GridActions {
 export function correctionBlocker(row: ReconRow): 'noSubscription' | 'noQuantities' | 'noDifference' | null {
   if (!row.subscriptionRecordId) return 'noSubscription';
   if (row.billedQuantity === null || row.expectedQuantity === null) return 'noQuantities';
-  if (row.billedQuantity.equals(row.expectedQuantity)) return 'noDifference';
+  if (compareFixed(row.billedQuantity, row.expectedQuantity) === 0) return 'noDifference';
   return null;
 }
 
@@ -64,8 +65,8 @@ export function createWebApiActions(webAPI: WebApiLike, navigation: NavigationLi
         `?$select=cspb_sequence,cspb_quantityafter&$filter=_cspb_subscriptionid_value eq ${subscriptionId}&$orderby=cspb_sequence desc&$top=1`,
       );
       const sequence = Number(last.entities[0]?.['cspb_sequence'] ?? 0) + 1;
-      const before = row.expectedQuantity!;
-      const after = row.billedQuantity!;
+      const before = decimalOfFixed(row.expectedQuantity!);
+      const after = decimalOfFixed(row.billedQuantity!);
       const delta = after.minus(before);
       const reason = `Reconciliation correction: ${row.category ? CATEGORY_LABELS[row.category] : row.categoryText}${row.name ? ` (${row.name})` : ''}`;
       const body: CspbSubscriptionChangeWrite = {

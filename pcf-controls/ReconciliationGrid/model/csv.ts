@@ -1,6 +1,7 @@
 /** CSV export of the grid's rows, safe against formula injection (core's csvText on every text cell). */
 import { csvText } from '../../../core/src/reconcile/report';
 import { categoryLabel, type ReconRow } from './rows';
+import { fixedText } from './exact';
 
 const HEADER = ['Customer', 'Subscription', 'Product', 'Charge type', 'Charge start', 'Charge end', 'Reference id', 'Billed quantity', 'Expected quantity', 'EUP', 'Billed', 'Expected', 'Variance', 'Currency', 'Category', 'Status', 'Note'];
 
@@ -16,12 +17,12 @@ export function rowsToCsv(rows: readonly ReconRow[]): string {
         csvText(r.chargeStart),
         csvText(r.chargeEnd),
         csvText(r.referenceId),
-        r.billedQuantity?.toString() ?? '',
-        r.expectedQuantity?.toString() ?? '',
-        r.eup?.toString() ?? '',
-        r.billed.toString(),
-        r.expected.toString(),
-        r.variance.toString(),
+        (r.billedQuantity ? fixedText(r.billedQuantity) : ''),
+        (r.expectedQuantity ? fixedText(r.expectedQuantity) : ''),
+        (r.eup ? fixedText(r.eup) : ''),
+        fixedText(r.billed),
+        fixedText(r.expected),
+        fixedText(r.variance),
         csvText(r.currency),
         csvText(categoryLabel(r)),
         csvText(r.status),

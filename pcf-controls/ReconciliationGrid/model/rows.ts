@@ -1,12 +1,12 @@
 /**
  * The grid's row model and its adapter from a data set. Pure: no React, no PCF types, so it is
  * unit-tested on its own. Two sources feed it: the discrepancy data set (logical names, raw choice
- * values and numbers) and the harness's CSV-fed data set (header names, text values). Money is
- * decimal.js (core's clone), parsed from text, never summed as floats.
+ * values and numbers) and the harness's CSV-fed data set (header names, text values). Amounts are
+ * exact fixed-point values (model/exact.ts) read from the number's or the text's digits, never
+ * float arithmetic and no Decimal per row; a Decimal is made where one is shown or written.
  */
 import { CATEGORY_LABELS, type ReconCategory } from '../../../core/src/reconcile/categories';
-import { Decimal } from '../../../core/src/money';
-import { fixedOf, type Fixed } from './exact';
+import { FIXED_ZERO, fixedOfNumber, fixedOfText, subtractFixed, type Fixed } from './exact';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../../dataverse/generated/cspb_discrepancy';
 
 export type ResolutionStatus = 'open' | 'accepted' | 'resolved' | 'ignored';
@@ -28,17 +28,13 @@ export interface ReconRow {
   readonly chargeStart: string;
   readonly chargeEnd: string;
   readonly referenceId: string;
-  readonly billedQuantity: Decimal | null;
-  readonly expectedQuantity: Decimal | null;
+  readonly billedQuantity: Fixed | null;
+  readonly expectedQuantity: Fixed | null;
   /** Effective unit price as billed. */
-  readonly eup: Decimal | null;
-  readonly billed: Decimal;
-  readonly expected: Decimal;
-  readonly variance: Decimal;
-  /** billed, expected and variance as exact fixed-point integers, for totals without decimal.js per row. */
-  readonly billedFixed: Fixed;
-  readonly expectedFixed: Fixed;
-  readonly varianceFixed: Fixed;
+  readonly eup: Fixed | null;
+  readonly billed: Fixed;
+  readonly expected: Fixed;
+  readonly variance: Fixed;
   /** Core category key, or null when the text names no known category. */
   readonly category: ReconCategory | null;
   /** What the source said (label or key), shown when the category is unknown. */
@@ -151,23 +147,20 @@ function text(raw: unknown): string {
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
- * A money or quantity cell as a Decimal. Raw numbers are converted through their shortest
- * decimal text (what Dataverse sent); formatted text is read with thousands separators,
+ * A money or quantity cell as an exact fixed-point value. Raw numbers are read through their
+ * shortest decimal text (what Dataverse sent); formatted text is read with thousands separators,
  * currency symbols and accounting parentheses removed. Empty or unreadable: null.
  */
-export function decimalOf(cell: CellValue): Decimal | null {
-  if (typeof cell.raw === 'number' && Number.isFinite(cell.raw)) return new Decimal(String(cell.raw));
-  if (typeof cell.raw === 'string' && PLAIN_NUMBER.test(cell.raw.trim())) return new Decimal(cell.raw.trim());
+export function amountOf(cell: CellValue): Fixed | null {
+  if (typeof cell.raw === 'number') return fixedOfNumber(cell.raw);
+  if (typeof cell.raw === 'string' && PLAIN_NUMBER.test(cell.raw.trim())) return fixedOfText(cell.raw.trim());
   const source = cell.formatted || (typeof cell.raw === 'string' ? cell.raw : '');
   if (!source.trim()) return null;
   const negative = /\(.*\)/.test(source) || source.includes('-') || source.includes('\u2212');
   const digits = source.replace(/[^\d.]/g, '');
   if (!PLAIN_NUMBER.test(digits)) return null;
-  const value = new Decimal(digits);
-  return negative ? value.negated() : value;
+  return fixedOfText(negative ? `-${digits}` : digits);
 }
-
-const ZERO = new Decimal(0);
 
 /** Builds the rows of a data set; missing amounts are zero, a missing variance is billed - expected. */
 export function toRows(columnNames: readonly string[], records: readonly SourceRecord[]): ReconRow[] {
@@ -181,9 +174,9 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
       const c = cell(f);
       return (c.formatted || text(c.raw)).trim();
     };
-    const billed = decimalOf(cell('billed')) ?? ZERO;
-    const expected = decimalOf(cell('expected')) ?? ZERO;
-    const variance = decimalOf(cell('variance')) ?? billed.minus(expected);
+    const billed = amountOf(cell('billed')) ?? FIXED_ZERO;
+    const expected = amountOf(cell('expected')) ?? FIXED_ZERO;
+    const variance = amountOf(cell('variance')) ?? subtractFixed(billed, expected);
     const category = categoryOf(cell('category'));
     const subRaw = cell('subscriptionRecord').raw;
     const subscriptionRecordId =
@@ -200,15 +193,12 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
       chargeStart: str('chargeStart'),
       chargeEnd: str('chargeEnd'),
       referenceId: str('referenceId'),
-      billedQuantity: decimalOf(cell('billedQuantity')),
-      expectedQuantity: decimalOf(cell('expectedQuantity')),
-      eup: decimalOf(cell('eup')),
+      billedQuantity: amountOf(cell('billedQuantity')),
+      expectedQuantity: amountOf(cell('expectedQuantity')),
+      eup: amountOf(cell('eup')),
       billed,
       expected,
       variance,
-      billedFixed: fixedOf(billed),
-      expectedFixed: fixedOf(expected),
-      varianceFixed: fixedOf(variance),
       category,
       categoryText: str('category'),
       status: statusOf(cell('status')),

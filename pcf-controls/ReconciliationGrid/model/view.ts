@@ -7,8 +7,8 @@
  * is on screen.
  */
 import type { Decimal } from '../../../core/src/money';
-import { ExactSum, negateFixed } from './exact';
-import type { ReconCategory } from '../../../core/src/reconcile/categories';
+import { compareFixed, ExactSum, type Fixed } from './exact';
+import { CATEGORY_LABELS, type ReconCategory } from '../../../core/src/reconcile/categories';
 import { categoryLabel, type ReconRow, type ResolutionStatus } from './rows';
 
 export interface GridFilter {
@@ -64,10 +64,10 @@ const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'bas
 
 export function compareRows(a: ReconRow, b: ReconRow, key: SortKey): number {
   if (DECIMAL_KEYS.has(key)) {
-    const x = a[key] as Decimal | null;
-    const y = b[key] as Decimal | null;
+    const x = a[key] as Fixed | null;
+    const y = b[key] as Fixed | null;
     if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-    return x.comparedTo(y);
+    return compareFixed(x, y);
   }
   if (DATE_KEYS.has(key)) return dateKey(a[key] as string) - dateKey(b[key] as string) || (a[key] as string).localeCompare(b[key] as string);
   if (key === 'category') return collator.compare(categoryLabel(a), categoryLabel(b));
@@ -104,12 +104,13 @@ export function totalsOf(rows: readonly ReconRow[]): Totals {
   const variance = new ExactSum();
   const leakage = new ExactSum();
   const margin = new ExactSum();
-  for (const row of rows) {
-    billed.add(row.billedFixed);
-    expected.add(row.expectedFixed);
-    variance.add(row.varianceFixed);
-    if (row.category === 'revenueLeakage') leakage.add(row.variance.isNegative() ? negateFixed(row.varianceFixed) : row.varianceFixed);
-    if (row.category === 'negativeMargin') margin.add(row.varianceFixed);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    billed.add(row.billed);
+    expected.add(row.expected);
+    variance.add(row.variance);
+    if (row.category === 'revenueLeakage') leakage.addAbs(row.variance);
+    else if (row.category === 'negativeMargin') margin.add(row.variance);
   }
   return { count: rows.length, billed: billed.toDecimal(), expected: expected.toDecimal(), variance: variance.toDecimal(), leakage: leakage.toDecimal(), margin: margin.toDecimal() };
 }
@@ -289,10 +290,12 @@ export function customersOf(rows: readonly ReconRow[]): string[] {
   return [...seen].sort(collator.compare);
 }
 
-/** Distinct known categories present, in the order first seen (one pass, no per-row arrays). */
+const CATEGORY_COUNT = Object.keys(CATEGORY_LABELS).length;
+
+/** Distinct known categories present, in the order first seen (one pass, no per-row arrays; stops once every category is seen). */
 export function categoriesOf(rows: readonly ReconRow[]): ReconCategory[] {
   const present = new Set<ReconCategory>();
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = 0; i < rows.length && present.size < CATEGORY_COUNT; i++) {
     const category = rows[i]!.category;
     if (category !== null) present.add(category);
   }
