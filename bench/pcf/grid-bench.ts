@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 
 const root = resolve(__dirname, '../..');
 const arg = (name: string, fallback: number): number => {
@@ -99,8 +99,14 @@ async function oneRun(page: Page, url: string, screenshot: string | null): Promi
     await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
     await cdp.send('Profiler.start');
   }
+  if (cdp) await cdp.send('Performance.enable');
+  const before = cdp ? await metrics(cdp) : null;
   const render = await page.evaluate(() => window.__bench.render());
-  if (cdp) printProfile('first render', (await cdp.send('Profiler.stop')).profile);
+  if (cdp && before) {
+    const after = await metrics(cdp);
+    console.log(`  first render, chromium's own counters: ${['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'].map((k) => `${k} ${((after[k]! - before[k]!) * 1000).toFixed(1)} ms`).join(', ')}`);
+    printProfile('first render', (await cdp.send('Profiler.stop')).profile);
+  }
   const renderPhases = await page.evaluate(() => ({ ...window.__bench.phases }));
   if (PROFILE) console.log(`  DOM after first render: ${await page.evaluate(() => document.getElementsByTagName('*').length)} elements, ${await page.evaluate(() => document.querySelectorAll('.ms-List-page').length)} list pages, ${await page.evaluate(() => document.styleSheets.length)} style sheets`);
   const all = `${ROWS} of ${ROWS} records`;
@@ -124,6 +130,12 @@ async function oneRun(page: Page, url: string, screenshot: string | null): Promi
   if (lines === 0 || categories.size !== 1 || !categories.has(FILTER_CATEGORY)) throw new Error(`rows after filtering: ${lines}, categories shown: ${[...categories].join(', ')}`);
   if (screenshot) await page.screenshot({ path: screenshot });
   return { toRows: built.ms, render, filter, linesAfterFilter: lines, count, renderPhases, filterPhases };
+}
+
+/** Chromium's cumulative performance counters (seconds; counted while Performance is enabled). */
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
 interface ProfileNode {

@@ -1,5 +1,5 @@
 import { Decimal } from '../../core/src/money';
-import { amountOf, categoryOf, mapColumns, toRows, type ReconRow } from '../../pcf-controls/ReconciliationGrid/model/rows';
+import { amountOf, categoryOf, GroupKeys, mapColumns, toRows, type ReconRow } from '../../pcf-controls/ReconciliationGrid/model/rows';
 import { filterRows, flattenTree, formatMoney, groupOrdered, groupRows, groupTree, linesOf, NO_FILTER, sortRows, totalsOf } from '../../pcf-controls/ReconciliationGrid/model/view';
 import { rowsToCsv } from '../../pcf-controls/ReconciliationGrid/model/csv';
 import { fixedText } from '../../pcf-controls/ReconciliationGrid/model/exact';
@@ -110,6 +110,22 @@ describe('filter, sort, group, totals', () => {
     expect(flattenTree(groupOrdered(open), new Set()).map(label)).toEqual(flattenTree(groupTree(filterRows(rows, { ...NO_FILTER, statuses: ['open'] }), null), new Set()).map(label));
     // A column sort sorts inside each subscription.
     expect(linesOf(groupTree(rows, { key: 'variance', descending: true })).map((r) => r.id)).toEqual(['d2', 'd1', 'd3', 'd4']);
+  });
+
+  it('shares one group key per subscription across the pages of a data set, and groups rows built apart by text in their order', () => {
+    const columns = ['Customer', 'Subscription', 'Billed'];
+    const page = (ids: string[], sub: string): ReturnType<typeof records> => records(ids.map((id) => ({ id, Customer: 'Contoso', Subscription: sub, Billed: '1' })));
+    const groups = new GroupKeys();
+    const first = toRows(columns, page(['p1', 'p2'], 'sub-a'), groups);
+    const second = toRows(columns, page(['p3'], 'sub-a'), groups);
+    expect(second[0]!.group).toBe(first[0]!.group);
+    expect(second[0]!.customer).toBe(first[0]!.customer);
+    // Rows of one subscription built without a shared GroupKeys, interleaved: one group, the rows' order kept.
+    const apart = [toRows(columns, page(['a1'], 'sub-a'))[0]!, toRows(columns, page(['b1'], 'sub-b'))[0]!, toRows(columns, page(['a2'], 'sub-a'))[0]!, toRows(columns, page(['a3'], 'sub-a'))[0]!];
+    expect(apart[0]!.group).not.toBe(apart[2]!.group);
+    const tree = groupTree(apart, null);
+    expect(tree).toHaveLength(1);
+    expect(tree[0]!.subscriptions.map((s) => [s.label, s.lines.map((r) => r.id)])).toEqual([['sub-a', ['a1', 'a2', 'a3']], ['sub-b', ['b1']]]);
   });
 
   it('formats money with exact digits', () => {

@@ -119,18 +119,10 @@ export class ExactSum {
   private readonly rest: bigint[] = [];
 
   add(f: Fixed): void {
-    this.addUnits(f.units, f.scale);
-  }
-
-  /** Adds the amount's absolute value. */
-  addAbs(f: Fixed): void {
+    // The fast path is written out here, not in a helper: a first render runs this cold, where every call costs.
     const units = f.units;
-    this.addUnits(units < 0 ? -units : units, f.scale);
-  }
-
-  private addUnits(units: number | bigint, scale: number): void {
-    if (typeof units === 'number' && scale <= MAX_FAST_SCALE) {
-      if (scale > this.scale) this.rescale(scale);
+    const scale = f.scale;
+    if (typeof units === 'number' && scale <= this.scale) {
       const scaled = scale === this.scale ? units : units * POW10[this.scale - scale]!;
       if (scaled < SPILL_AT && scaled > -SPILL_AT) {
         const sum = this.fast + scaled;
@@ -142,6 +134,22 @@ export class ExactSum {
         return;
       }
     }
+    this.addSlow(units, scale);
+  }
+
+  /** Adds the amount's absolute value. */
+  addAbs(f: Fixed): void {
+    this.add(f.units < 0 ? { units: -f.units, scale: f.scale } : f);
+  }
+
+  private addSlow(units: number | bigint, scale: number): void {
+    if (typeof units === 'number' && scale > this.scale && scale <= MAX_FAST_SCALE) {
+      // More decimals than so far: move the accumulator to this scale, then add (at equal scales now).
+      this.rescale(scale);
+      this.add({ units, scale });
+      return;
+    }
+    // Too large for the accumulator at its scale, or too many digits or decimals for a double.
     this.rest[scale] = (this.rest[scale] ?? 0n) + BigInt(units);
   }
 

@@ -7,7 +7,7 @@
  * Data that changes without a page having been asked for (a refresh, another view, the harness's
  * Apply, which reuses ids) is a new query: the rows are rebuilt from it.
  */
-import { toRows, type ReconRow, type SourceRecord } from './rows';
+import { GroupKeys, toRows, type ReconRow, type SourceRecord } from './rows';
 
 export const PAGE_SIZE = 5000;
 /** Most records the grid holds (the browser keeps every row in memory); the rest are named, not shown. */
@@ -40,6 +40,7 @@ export interface PageState {
 
 export class DataSetPager {
   private rows: ReconRow[] = [];
+  private groups = new GroupKeys();
   private seen = new Set<string>();
   private requestedAt = -1;
   private pages = 0;
@@ -61,6 +62,7 @@ export class DataSetPager {
   /** Forget what was paged in (after a refresh, a view or filter change of the host). */
   reset(): void {
     this.rows = [];
+    this.groups = new GroupKeys();
     this.seen = new Set();
     this.requestedAt = -1;
     this.pages = 0;
@@ -109,6 +111,6 @@ export class DataSetPager {
       this.seen.add(id);
       fresh.push(dataset.record(id));
     }
-    if (fresh.length) this.rows = this.rows.concat(toRows(dataset.columns.map((c) => c.name), fresh));
+    if (fresh.length) this.rows = this.rows.concat(toRows(dataset.columns.map((c) => c.name), fresh, this.groups));
   }
 }

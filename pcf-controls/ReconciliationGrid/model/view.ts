@@ -9,7 +9,7 @@
 import type { Decimal } from '../../../core/src/money';
 import { compareFixed, ExactSum, type Fixed } from './exact';
 import { CATEGORY_LABELS, type ReconCategory } from '../../../core/src/reconcile/categories';
-import { categoryLabel, type ReconRow, type ResolutionStatus } from './rows';
+import { categoryLabel, type GroupKey, type ReconRow, type ResolutionStatus } from './rows';
 
 export interface GridFilter {
   /** Empty: every category. */
@@ -132,8 +132,6 @@ export type GridItem = ReconRow | GroupHeader;
 
 export const itemKey = (item: GridItem): string => (item.kind === 'line' ? item.id : item.key);
 
-export const subscriptionKey = (row: ReconRow): string => `${row.customer}\u0001${row.subscription}`;
-
 export interface SubscriptionGroup {
   readonly key: string;
   readonly label: string;
@@ -152,32 +150,51 @@ export interface CustomerGroup {
  * a sort, lines keep the data set's order (the host view's sort; nothing is sorted per line); with
  * one, lines are sorted inside their subscription (stable; ties by reference id so a wipe and its
  * recreate sit together): the same order a global sort followed by grouping gives, at the cost of
- * many small sorts. Consecutive rows of the same subscription (a data set ordered by customer, as
- * the discrepancy views are) skip the map look-ups.
+ * many small sorts. The pass looks rows up by their shared group key object (identity, no string
+ * hashing; consecutive rows of one subscription skip even that); only the distinct groups are then
+ * arranged by customer, by text, which also merges equal keys from rows built separately.
  */
 export function groupTree(rows: readonly ReconRow[], sort: GridSort | null | 'keep'): CustomerGroup[] {
-  const customers = new Map<string, Map<string, ReconRow[]>>();
-  let lastCustomer: string | null = null;
-  let lastSubscription: string | null = null;
-  let lastSubs: Map<string, ReconRow[]> | null = null;
-  let lastLines: ReconRow[] | null = null;
+  const byGroup = new Map<GroupKey, ReconRow[]>();
+  let lastGroup: GroupKey | null = null;
+  let lastLines: ReconRow[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    const customer = row.customer;
-    const subscription = row.subscription;
-    if (customer !== lastCustomer || lastSubs === null) {
-      lastSubs = customers.get(customer) ?? null;
-      if (lastSubs === null) customers.set(customer, (lastSubs = new Map()));
-      lastCustomer = customer;
-      lastSubscription = null;
-    }
-    if (subscription !== lastSubscription || lastLines === null) {
-      lastLines = lastSubs.get(subscription) ?? null;
-      if (lastLines === null) lastSubs.set(subscription, (lastLines = []));
-      lastSubscription = subscription;
+    const group = row.group;
+    if (group !== lastGroup) {
+      const lines = byGroup.get(group);
+      if (lines === undefined) byGroup.set(group, (lastLines = []));
+      else lastLines = lines;
+      lastGroup = group;
     }
     lastLines.push(row);
   }
+  const customers = new Map<string, Map<string, ReconRow[]>>();
+  for (const [group, lines] of byGroup) {
+    let subs = customers.get(group.customer);
+    if (subs === undefined) customers.set(group.customer, (subs = new Map()));
+    // Two key objects for one subscription (rows built with different GroupKeys): group by text, keeping the rows' order.
+    if (subs.has(group.subscription)) return arrange(groupByText(rows), sort);
+    subs.set(group.subscription, lines);
+  }
+  return arrange(customers, sort);
+}
+
+/** Rows grouped by their customer and subscription texts, in the rows' order (two string look-ups a row). */
+function groupByText(rows: readonly ReconRow[]): Map<string, Map<string, ReconRow[]>> {
+  const customers = new Map<string, Map<string, ReconRow[]>>();
+  for (const row of rows) {
+    let subs = customers.get(row.customer);
+    if (subs === undefined) customers.set(row.customer, (subs = new Map()));
+    let lines = subs.get(row.subscription);
+    if (lines === undefined) subs.set(row.subscription, (lines = []));
+    lines.push(row);
+  }
+  return customers;
+}
+
+/** Customers and their subscriptions ordered by name; lines sorted inside their subscription when a sort is set. */
+function arrange(customers: ReadonlyMap<string, ReadonlyMap<string, ReconRow[]>>, sort: GridSort | null | 'keep'): CustomerGroup[] {
   const tree: CustomerGroup[] = [];
   for (const customer of [...customers.keys()].sort(collator.compare)) {
     const subs = customers.get(customer)!;
