@@ -4,8 +4,8 @@ import { FocusZone, FocusZoneDirection } from '@fluentui/react/lib/FocusZone';
 import { mergeStyleSets } from '@fluentui/react/lib/Styling';
 import { Stack } from '@fluentui/react/lib/Stack';
 import { Text } from '@fluentui/react/lib/Text';
-import { SearchBox } from '@fluentui/react/lib/SearchBox';
-import { Dropdown, type IDropdownOption } from '@fluentui/react/lib/Dropdown';
+import type { IDropdownOption } from '@fluentui/react/lib/Dropdown';
+import { FilterBar } from './FilterBar';
 import { Dialog, DialogFooter, DialogType } from '@fluentui/react/lib/Dialog';
 import { PrimaryButton, DefaultButton, IconButton, ActionButton } from '@fluentui/react/lib/Button';
 import { TextField } from '@fluentui/react/lib/TextField';
@@ -238,14 +238,10 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const categoryOptions = React.useMemo<IDropdownOption[]>(() => categories.map((c) => ({ key: c, text: CATEGORY_LABELS[c] })), [categories]);
   const statusOptions = React.useMemo<IDropdownOption[]>(() => STATUSES.map((st) => ({ key: st, text: s(`Status_${st}`) })), [s]);
   const customerOptions = React.useMemo<IDropdownOption[]>(() => customers.map((c) => ({ key: c, text: c || s('Customer_Unknown') })), [customers, s]);
-  const multi = <K extends keyof GridFilter>(field: K) => (_: unknown, option?: IDropdownOption): void => {
-    if (!option) return;
-    setFilter((prev) => {
-      const current = prev[field] as readonly string[];
-      const next = option.selected ? [...current, String(option.key)] : current.filter((k) => k !== option.key);
-      return { ...prev, [field]: next };
-    });
-  };
+  const filterLabels = React.useMemo(
+    () => ({ search: s('Search_Label'), searchPlaceholder: s('Search_Placeholder'), category: s('Filter_Category'), status: s('Filter_Status'), customer: s('Filter_Customer') }),
+    [s],
+  );
 
   return (
     <Stack tokens={{ childrenGap: 8 }} styles={{ root: { width: '100%' } }}>
@@ -258,12 +254,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
           <span data-testid="capped">{s('Capped').replace('{0}', String(props.rows.length)).replace('{1}', props.cappedAt >= 0 ? String(props.cappedAt) : '?')}</span>
         </MessageBar>
       ) : null}
-      <Stack horizontal wrap tokens={{ childrenGap: 8 }} verticalAlign="end">
-        <SearchBox placeholder={s('Search_Placeholder')} ariaLabel={s('Search_Label')} styles={{ root: { minWidth: 200 } }} onChange={(_, v) => setFilter((p) => ({ ...p, search: v ?? '' }))} data-testid="search" />
-        <Dropdown label={s('Filter_Category')} ariaLabel={s('Filter_Category')} multiSelect options={categoryOptions} selectedKeys={filter.categories as string[]} onChange={multi('categories')} styles={{ root: { minWidth: 180 } }} data-testid="filter-category" />
-        <Dropdown label={s('Filter_Status')} ariaLabel={s('Filter_Status')} multiSelect options={statusOptions} selectedKeys={filter.statuses as string[]} onChange={multi('statuses')} styles={{ root: { minWidth: 120 } }} data-testid="filter-status" />
-        <Dropdown label={s('Filter_Customer')} ariaLabel={s('Filter_Customer')} multiSelect options={customerOptions} selectedKeys={filter.customers as string[]} onChange={multi('customers')} styles={{ root: { minWidth: 180 } }} data-testid="filter-customer" />
-      </Stack>
+      <FilterBar filter={filter} setFilter={setFilter} categoryOptions={categoryOptions} statusOptions={statusOptions} customerOptions={customerOptions} labels={filterLabels} />
       <Stack horizontal wrap tokens={{ childrenGap: 16 }} role="region" aria-label={s('Totals_Label')} data-testid="totals" styles={{ root: { padding: '4px 0' } }}>
         <Total label={s('Total_Billed')} value={totals.billed} id="billed" currency={currency} />
         <Total label={s('Total_Expected')} value={totals.expected} id="expected" currency={currency} />
