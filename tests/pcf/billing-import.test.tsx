@@ -8,6 +8,8 @@ import { BillingImportView, type Parser } from '../../pcf-controls/BillingImport
 import { parseBytes } from '../../pcf-controls/BillingImport/model/parse';
 import type { ImportWebApi } from '../../pcf-controls/BillingImport/model/write';
 import { resxStrings } from './support';
+import { LocalOrg } from '../../dataverse/src/local-org';
+import { localWebApi } from '../webresources/support/local-webapi';
 import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from 'node:util';
 
 // jsdom has no TextEncoder/TextDecoder (browsers and the worker do); the core importer decodes with them.
@@ -73,6 +75,36 @@ describe('BillingImportView', () => {
     });
     expect((await screen.findByTestId('import-error')).textContent).toContain('already imported (billing import other-import)');
     expect(api.calls.filter((c) => c[0] !== 'retrieve')).toEqual([]);
+  });
+
+  it('on a new form, a write cancelled part-way resumes on the import it created: only the missing lines, no duplicate-file refusal', async () => {
+    const org = new LocalOrg();
+    const local = localWebApi(org) as unknown as ImportWebApi;
+    const csv60 = [CSV.split('\r\n')[0], ...Array.from({ length: 60 }, (_, i) => `new,${i + 1},${i + 1}.00,sub-${i},3/5/2022,4/4/2022,ref-${i},USD,M365`)].join('\r\n');
+    const parse60: Parser = (_file, onProgress, token) => parseBytes(new NodeTextEncoder().encode(csv60), { fileName: 'bill60.csv' }, onProgress, token);
+    let created = 0;
+    // The user presses Cancel while the first batch is being created.
+    const api: ImportWebApi = {
+      ...local,
+      createRecord: async (entity, data) => {
+        if (entity === 'cspb_billingline' && ++created === 10) fireEvent.click(screen.getByTestId('cancel'));
+        return local.createRecord(entity, data);
+      },
+    };
+    render(<BillingImportView strings={strings} parse={parse60} parserKind="main thread" webApi={api} importRecordId={null} />);
+    await pick();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('create-lines'));
+    });
+    await waitFor(() => expect(screen.queryByTestId('progress')).toBeNull());
+    const count = async (): Promise<number> => (await org.retrieveMultiple('cspb_billinglines', { select: ['cspb_linekey'] })).value.length;
+    expect(await count()).toBe(25);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('create-lines'));
+    });
+    expect((await screen.findByTestId('written')).textContent).toBe('35 billing lines created; 25 were already there from the earlier attempt.');
+    expect(await count()).toBe(60);
+    expect((await org.retrieveMultiple('cspb_billingimports', { select: ['cspb_linecount'] })).value).toEqual([expect.objectContaining({ cspb_linecount: 60 })]);
   });
 
   it('cancels a parse in progress', async () => {

@@ -25,7 +25,7 @@ export interface BillingImportProps {
   readonly onFileName?: (name: string) => void;
 }
 
-type Phase = { kind: 'idle' } | { kind: 'parsing'; done: number; total: number } | { kind: 'parsed' } | { kind: 'writing'; done: number; total: number } | { kind: 'written'; count: number } | { kind: 'error'; text: string };
+type Phase = { kind: 'idle' } | { kind: 'parsing'; done: number; total: number } | { kind: 'parsed' } | { kind: 'writing'; done: number; total: number } | { kind: 'written'; count: number; alreadyThere: number } | { kind: 'error'; text: string };
 
 const ACCEPT = '.csv,.tsv,.txt,.xlsx,.json';
 
@@ -36,6 +36,8 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
   const [dragging, setDragging] = React.useState(false);
   const token = React.useRef<{ cancelled: boolean }>({ cancelled: false });
   const input = React.useRef<HTMLInputElement>(null);
+  /** The import record an earlier attempt wrote this file (by content hash) to: a retry goes on there. */
+  const attempt = React.useRef<{ id: string; hash: string } | null>(null);
   const busy = phase.kind === 'parsing' || phase.kind === 'writing';
 
   const start = async (file: File): Promise<void> => {
@@ -57,8 +59,12 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
     token.current = { cancelled: false };
     setPhase({ kind: 'writing', done: 0, total: result.lines.length + result.usage.length });
     try {
-      const { written } = await writeImport(props.webApi, result, props.importRecordId, (done, total) => setPhase({ kind: 'writing', done, total }), token.current);
-      setPhase({ kind: 'written', count: written });
+      // A retry after a cancel or a failure goes on with the import record the first attempt created or updated.
+      const onProgress = (done: number, total: number): void => setPhase({ kind: 'writing', done, total });
+      const hash = result.summary.contentHash;
+      const earlier = attempt.current?.hash === hash ? attempt.current.id : null;
+      const { written, alreadyThere } = await writeImport(props.webApi, result, earlier ?? props.importRecordId, onProgress, token.current, (id) => (attempt.current = { id, hash }));
+      setPhase({ kind: 'written', count: written, alreadyThere });
     } catch (error) {
       if (error instanceof ImportCancelled) setPhase({ kind: 'parsed' });
       else if (error instanceof DuplicateImport) setPhase({ kind: 'error', text: s('Duplicate').replace('{0}', error.existingId) });
@@ -163,7 +169,9 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
         <Stack horizontal tokens={{ childrenGap: 8 }} verticalAlign="center">
           <PrimaryButton text={s('Create_Lines').replace('{0}', String(result.lines.length + result.usage.length))} disabled={!canWrite} onClick={() => void write()} data-testid="create-lines" />
           {!props.webApi ? <Text variant="small" data-testid="write-unavailable">{s('Write_Unavailable')}</Text> : null}
-          {phase.kind === 'written' ? <Text data-testid="written">{s('Written').replace('{0}', String(phase.count))}</Text> : null}
+          {phase.kind === 'written' ? (
+            <Text data-testid="written">{(phase.alreadyThere ? s('Written_Resumed').replace('{1}', String(phase.alreadyThere)) : s('Written')).replace('{0}', String(phase.count))}</Text>
+          ) : null}
         </Stack>
       ) : null}
     </Stack>

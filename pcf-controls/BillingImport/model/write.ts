@@ -10,10 +10,13 @@ import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/va
 export interface ImportWebApi {
   createRecord(entityType: string, data: object): Promise<{ id: unknown }>;
   updateRecord(entityType: string, id: string, data: object): Promise<unknown>;
-  retrieveMultipleRecords(entityType: string, options?: string): Promise<{ entities: Record<string, unknown>[] }>;
+  /** context.webAPI's: a nextLink comes back when more than maxPageSize records match. */
+  retrieveMultipleRecords(entityType: string, options?: string, maxPageSize?: number): Promise<{ entities: Record<string, unknown>[]; nextLink?: string }>;
 }
 
 export const BATCH_SIZE = 25;
+/** Page size when reading the keys of lines an interrupted import already wrote. */
+export const KEY_PAGE_SIZE = 5000;
 
 export class DuplicateImport extends Error {
   constructor(readonly existingId: string) {
@@ -30,8 +33,26 @@ export function lineBody(item: BillLine | UsageAggregate, importId: string, hash
 }
 
 /**
+ * The natural keys of the lines an import already has (an earlier attempt that was cancelled or
+ * failed part-way), every page followed: context.webAPI's nextLink is a full URL whose query is
+ * the next request.
+ */
+export async function existingLineKeys(api: ImportWebApi, importId: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  let options: string | undefined = `?$select=cspb_linekey&$filter=_cspb_importid_value eq ${importId}`;
+  while (options !== undefined) {
+    const page: { entities: Record<string, unknown>[]; nextLink?: string } = await api.retrieveMultipleRecords(CspbBillingLineTable.logicalName, options, KEY_PAGE_SIZE);
+    for (const e of page.entities) if (typeof e['cspb_linekey'] === 'string') keys.add(e['cspb_linekey']);
+    options = page.nextLink ? new URL(page.nextLink, 'https://host.invalid/').search : undefined;
+  }
+  return keys;
+}
+
+/**
  * Refuses a file whose content hash another import already has; writes the summary on the import
- * (creating it when the form's record is new), then the lines in batches of BATCH_SIZE.
+ * (creating it when the form's record is new), then the lines in batches of BATCH_SIZE. On an
+ * import record that already has lines of this file (an attempt cancelled or failed part-way),
+ * only the missing lines are created: a resumed import never duplicates a line.
  */
 export async function writeImport(
   api: ImportWebApi,
@@ -39,7 +60,9 @@ export async function writeImport(
   currentImportId: string | null,
   onProgress: (done: number, total: number) => void,
   token: CancelToken = { cancelled: false },
-): Promise<{ importId: string; written: number }> {
+  /** Told the import's id as soon as it exists (a new form's record is created here): a retry passes it back as currentImportId. */
+  onImportId: (id: string) => void = () => undefined,
+): Promise<{ importId: string; written: number; alreadyThere: number }> {
   const hash = result.summary.contentHash;
   const existing = await api.retrieveMultipleRecords(CspbBillingImportTable.logicalName, `?$select=cspb_billingimportid&$filter=cspb_contenthash eq '${hash}'`);
   const other = existing.entities.map((e) => String(e['cspb_billingimportid'])).find((id) => id !== currentImportId);
@@ -62,15 +85,20 @@ export async function writeImport(
   let importId = currentImportId;
   if (importId) await api.updateRecord(CspbBillingImportTable.logicalName, importId, header);
   else importId = String((await api.createRecord(CspbBillingImportTable.logicalName, { ...header, cspb_name: s.fileName ?? hash.slice(0, 12) })).id);
-  const items = [...result.lines, ...result.usage];
+  onImportId(importId);
+  const keysThere = currentImportId ? await existingLineKeys(api, importId) : new Set<string>();
+  const bodies = [...result.lines, ...result.usage].map((item) => lineBody(item, importId!, hash));
+  const missing = keysThere.size === 0 ? bodies : bodies.filter((b) => !keysThere.has(b.cspb_linekey as string));
+  const alreadyThere = bodies.length - missing.length;
   let written = 0;
-  for (let i = 0; i < items.length; i += BATCH_SIZE) {
+  onProgress(alreadyThere, bodies.length);
+  for (let i = 0; i < missing.length; i += BATCH_SIZE) {
     if (token.cancelled) throw new ImportCancelled();
-    await Promise.all(items.slice(i, i + BATCH_SIZE).map((item) => api.createRecord(CspbBillingLineTable.logicalName, lineBody(item, importId!, hash))));
-    written = Math.min(items.length, i + BATCH_SIZE);
-    onProgress(written, items.length);
+    await Promise.all(missing.slice(i, i + BATCH_SIZE).map((body) => api.createRecord(CspbBillingLineTable.logicalName, body)));
+    written = Math.min(missing.length, i + BATCH_SIZE);
+    onProgress(alreadyThere + written, bodies.length);
   }
   const status = result.errors.length ? CspbBillingImportImportStatus.CompletedWithErrors : CspbBillingImportImportStatus.Completed;
-  await api.updateRecord(CspbBillingImportTable.logicalName, importId, { cspb_importstatus: status, cspb_linecount: written });
-  return { importId, written };
+  await api.updateRecord(CspbBillingImportTable.logicalName, importId, { cspb_importstatus: status, cspb_linecount: alreadyThere + written });
+  return { importId, written, alreadyThere };
 }

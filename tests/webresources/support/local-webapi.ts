@@ -30,7 +30,10 @@ export function localWebApi(org: LocalOrg) {
       return org.retrieve(setOf(entity), id.replace(/[{}]/g, ''), select ? { select } : {});
     },
     async retrieveMultipleRecords(entity: string, options?: string, maxPageSize?: number) {
-      const page = await org.retrieveMultiple<Record<string, unknown>>(setOf(entity), { ...parse(options), ...(maxPageSize ? { pageSize: maxPageSize } : {}) });
+      // The query of a nextLink (Xrm.WebApi's way to the next page) continues that query.
+      const page = /[?&]\$skiptoken=/.test(options ?? '')
+        ? await org.retrieveNextPage<Record<string, unknown>>(`${setOf(entity)}${options}`)
+        : await org.retrieveMultiple<Record<string, unknown>>(setOf(entity), { ...parse(options), ...(maxPageSize ? { pageSize: maxPageSize } : {}) });
       return { entities: page.value, ...(page.nextLink ? { nextLink: page.nextLink } : {}) };
     },
     async createRecord(entity: string, data: Record<string, unknown>) {
