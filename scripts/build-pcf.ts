@@ -3,7 +3,7 @@
  * build fails (it only prints "[build] Failed"), so success is read from its output.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 import { join, resolve } from 'node:path';
 import { pcfControls, PCF_OUT_DIR } from './pcf-controls';
@@ -35,6 +35,14 @@ export function buildWorkerSource(): number {
   return source.length;
 }
 
+/** Strings only React's and Fluent's own code carries: a bundle holding one has bundled the library. */
+const LIBRARY_MARKERS = [
+  { library: 'React', text: '__SECRET_INTERNALS_DO_NOT_USE_OR_YOU_WILL_BE_FIRED' },
+  { library: 'Fluent', text: 'data-focuszone-id' },
+  { library: 'Fluent', text: 'ms-List-page' },
+  { library: 'Fluent', text: 'ms-Dropdown' },
+];
+
 export function buildPcf(): void {
   const workerBytes = buildWorkerSource();
   const result = spawnSync(process.execPath, [require.resolve('pcf-scripts/bin/pcf-scripts'), 'build', '--buildMode', 'production'], {
@@ -49,7 +57,9 @@ export function buildPcf(): void {
   }
   for (const control of pcfControls) {
     const bundle = join(root, PCF_OUT_DIR, control.constructorName, 'bundle.js');
-    console.log(`pcf control ${control.constructorName}: bundle.js ${statSync(bundle).size} bytes (React and Fluent from the platform)`);
+    const bundled = LIBRARY_MARKERS.filter((m) => readFileSync(bundle, 'utf8').includes(m.text)).map((m) => m.library);
+    if (bundled.length) throw new Error(`pcf control ${control.constructorName}: bundle.js contains ${[...new Set(bundled)].join(' and ')}; they must come from the platform (platform-library in the manifest)`);
+    console.log(`pcf control ${control.constructorName}: bundle.js ${statSync(bundle).size} bytes (React and Fluent from the platform: none of their code is in it)`);
   }
   console.log(`BillingImport parse worker: ${workerBytes} bytes, embedded in its bundle.js`);
 }
