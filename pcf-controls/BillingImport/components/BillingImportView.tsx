@@ -39,6 +39,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
   /** The import record an earlier attempt wrote this file (by content hash) to: a retry goes on there. */
   const attempt = React.useRef<{ id: string; hash: string } | null>(null);
   const busy = phase.kind === 'parsing' || phase.kind === 'writing';
+  const parser = s(props.parserKind === 'worker' ? 'Parser_Worker' : 'Parser_MainThread');
 
   const start = async (file: File): Promise<void> => {
     token.current = { cancelled: false };
@@ -120,7 +121,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
         <Stack horizontal verticalAlign="center" tokens={{ childrenGap: 8 }}>
           <ProgressIndicator
             styles={{ root: { flexGrow: 1 } }}
-            label={phase.kind === 'parsing' ? s('Parsing').replace('{0}', props.parserKind) : s('Writing')}
+            label={phase.kind === 'parsing' ? s('Parsing').replace('{0}', parser) : s('Writing')}
             description={`${phase.done.toLocaleString()} / ${phase.total.toLocaleString()}`}
             percentComplete={phase.total ? phase.done / phase.total : undefined}
             data-testid="progress"
@@ -140,7 +141,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
           <Text data-testid="summary-total">{`${s('Total')}: ${summary.total.toFixed(2)} ${summary.currencies.join(', ')}`}</Text>
           <Text data-testid="summary-rows">{s('Rows').replace('{0}', String(summary.rowsRead)).replace('{1}', String(summary.rowsAccepted)).replace('{2}', String(summary.rowsRejected)).replace('{3}', String(summary.lineCount))}</Text>
           <Text data-testid="summary-hash" variant="small">{`SHA-256 ${summary.contentHash}`}</Text>
-          <Text variant="small" data-testid="summary-parser">{s('Parsed_By').replace('{0}', props.parserKind)}</Text>
+          <Text variant="small" data-testid="summary-parser">{s('Parsed_By').replace('{0}', parser)}</Text>
         </Stack>
       ) : null}
       {result && result.errors.length > 0 ? (
