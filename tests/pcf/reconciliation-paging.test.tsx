@@ -12,11 +12,12 @@ const ALL = records(Array.from({ length: 7 }, (_, i) => ({ id: `d${i + 1}`, cspb
 
 /**
  * A data set as model-driven apps page it: `loadNextPage` sets `loading`, and the next page
- * arrives in a later update (the platform then returns the whole page range so far).
+ * arrives in a later update; the host then returns the whole page range so far, or (a host that
+ * loads only the new page, as `loadNextPage(true)` asks) the newest page alone.
  */
-function fakeDataSet(pageSize = 3) {
+function fakeDataSet(pageSize = 3, newestOnly = false) {
   const state = { loaded: 1, loading: false, requests: 0, pageSize: 0 };
-  const ids = (): string[] => ALL.slice(0, state.loaded * pageSize).map((r) => r.id);
+  const ids = (): string[] => ALL.slice(newestOnly ? (state.loaded - 1) * pageSize : 0, state.loaded * pageSize).map((r) => r.id);
   const byId = new Map(ALL.map((r) => [r.id, r]));
   const dataset = {
     get loading() {
@@ -71,8 +72,11 @@ function fakeContext(dataset: unknown) {
 const count = (): string => screen.getByTestId('record-count').textContent ?? '';
 
 describe('ReconciliationGrid paging', () => {
-  it('pages through a 3-page data set, showing "loading more" until the last page, and keeps every record', () => {
-    const { dataset, state } = fakeDataSet();
+  it.each([
+    ['returns the pages so far', false],
+    ['returns the newest page only', true],
+  ])('pages through a 3-page data set whose host %s, showing "loading more" until the last page, and keeps every record', (_, newestOnly) => {
+    const { dataset, state } = fakeDataSet(3, newestOnly);
     const control = new ReconciliationGrid();
     const context = fakeContext(dataset);
     control.init(context as never);

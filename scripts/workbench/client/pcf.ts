@@ -5,7 +5,7 @@
  * utils) and renders the control (a virtual control's updateView element with the platform's
  * React 16 / ReactDOM; a standard control into its container).
  */
-import { retrieveAll, type Row, type WebApi } from './api';
+import type { Row, WebApi } from './api';
 import type { WbColumn, WbControl, WbMeta, WbTable } from '../meta-types';
 import { alertDialog, confirmDialog, formatNumber } from './ui';
 import { dateOf, globalContext } from './xrm';
@@ -106,15 +106,8 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
     })
     .filter(Boolean)
     .join(',');
-  const load = async (): Promise<void> => {
-    if (o.field) {
-      isLoading = false;
-      return;
-    }
-    isLoading = true;
-    const fetched = await retrieveAll(o.webApi, o.target.logicalName, `?$filter=_${o.lookup}_value eq ${o.parentId}${expand ? `&$expand=${expand}` : ''}&$orderby=${o.target.primaryName} asc`);
-    rows = fetched;
-    names = fetched.map((r) => {
+  const lookupNames = (fetched: Row[]): Array<Record<string, string>> =>
+    fetched.map((r) => {
       const n: Record<string, string> = {};
       for (const c of lookups) {
         const t = o.meta.tables.find((x) => x.logicalName === c.target);
@@ -123,7 +116,31 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
       }
       return n;
     });
+  // Server-driven paging, as the platform's data set does: the first page of pageSize records,
+  // then each loadNextPage follows the Web API's nextLink and adds a page (accumulated).
+  let nextLink: string | undefined;
+  const load = async (): Promise<void> => {
+    if (o.field) {
+      isLoading = false;
+      return;
+    }
+    isLoading = true;
+    const page = await o.webApi.retrieveMultipleRecords(o.target.logicalName, `?$filter=_${o.lookup}_value eq ${o.parentId}${expand ? `&$expand=${expand}` : ''}&$orderby=${o.target.primaryName} asc`, pageSize);
+    rows = page.entities;
+    names = lookupNames(rows);
+    nextLink = page.nextLink;
     isLoading = false;
+  };
+  const loadNext = async (): Promise<void> => {
+    if (!nextLink) return;
+    isLoading = true;
+    const page = await o.webApi.retrieveMultipleRecords(o.target.logicalName, nextLink, pageSize);
+    rows = rows.concat(page.entities);
+    names = names.concat(lookupNames(page.entities));
+    nextLink = page.nextLink;
+    isLoading = false;
+    updated = [o.dataSet];
+    render();
   };
 
   const record = (row: Row, i: number) => {
@@ -169,7 +186,7 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
   const dataset = () => {
     const records: Record<string, unknown> = {};
     const sortedRecordIds: string[] = [];
-    rows.slice(0, pageSize).forEach((r, i) => {
+    rows.forEach((r, i) => {
       const id = String(r[o.target.primaryId]);
       records[id] = record(r, i);
       sortedRecordIds.push(id);
@@ -192,15 +209,15 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
       linking: { getLinkedEntities: () => [], addLinkedEntity: () => undefined },
       paging: {
         pageSize,
-        totalResultCount: rows.length,
+        // The Web API gives no count without $count (the local org has none): unknown while pages remain.
+        totalResultCount: nextLink ? -1 : rows.length,
         firstPageNumber: 1,
         lastPageNumber: 1,
-        hasNextPage: rows.length > pageSize,
+        hasNextPage: !!nextLink,
         hasPreviousPage: false,
         loadNextPage: () => {
-          pageSize = rows.length;
-          updated = [o.dataSet];
-          setTimeout(render, 0);
+          isLoading = true;
+          setTimeout(() => void loadNext().catch((e: unknown) => console.error(e)), 0);
         },
         loadPreviousPage: () => undefined,
         loadExactPage: () => undefined,
