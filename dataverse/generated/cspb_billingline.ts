@@ -55,6 +55,10 @@ export interface CspbBillingLineRow {
   cspb_currencycode: string;
   /** PCToBCExchangeRate as billed. */
   cspb_exchangerate: number | null;
+  /** PricingCurrency as billed: with the exchange rate, how Microsoft converted the price list into the billing currency. */
+  cspb_pricingcurrency: string | null;
+  /** OrderDate as billed: the month a charge is invoiced in (the bill period of a reconciliation). */
+  cspb_orderdate: string | null;
   /** ReferenceId tying wipe and recreate lines together. */
   cspb_referenceid: string | null;
   /** Daily usage rows summed into this aggregate (1 for a licence line). */
@@ -88,6 +92,8 @@ export interface CspbBillingLineWrite {
   cspb_total?: number | null;
   cspb_currencycode?: string | null;
   cspb_exchangerate?: number | null;
+  cspb_pricingcurrency?: string | null;
+  cspb_orderdate?: string | null;
   cspb_referenceid?: string | null;
   cspb_usagerowcount?: number | null;
   cspb_firstusagedate?: string | null;

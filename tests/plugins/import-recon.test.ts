@@ -50,6 +50,28 @@ describe('billing import and reconciliation run on the local org', () => {
     expect((await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', byControl))['cspb_importstatus']).toBe(ImportStatus.Writing);
   });
 
+  test("a euro bill of a dollar-priced offer reconciles with Microsoft's exchange rate of the month, and lines keep their order date", async () => {
+    const s = await seededOrg({ today: '2026-10-01' });
+    // The price list in USD (12.50 a seat a month); Microsoft bills the partner in EUR at PCToBCExchangeRate 0.9.
+    const usdOffer = await s.org.create('cspb_offers', { cspb_name: 'M365 BS (USD price list)', cspb_vendor: 100000000, cspb_productid: 'CFQ7TTC0LH18', cspb_skuid: '0001', cspb_term: 100000001, cspb_billingplan: 100000000, cspb_unitcost: 12.5, cspb_currencycode: 'USD' });
+    await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-fx', 'cspb_OfferId@odata.bind': `/cspb_offers(${usdOffer})` }));
+    // 10 seats x 12.50 USD x 0.9 = 112.50 EUR for October, bought on 10/1, ordered on 10/1.
+    const fx = row('sub-fx', '10', '112.50', 'r-fx').map((v, i) => (HEADER[i] === 'ChargeType' ? 'new' : HEADER[i] === 'PricingCurrency' ? 'USD' : HEADER[i] === 'PCToBCExchangeRate' ? '0.9' : HEADER[i] === 'UnitPrice' || HEADER[i] === 'EffectiveUnitPrice' ? '11.25' : v));
+    const importId = '0b9a3c0e-0000-4000-8000-000000000021';
+    s.files.put(importId, { fileName: 'oct-eur.csv', bytes: csv([fx]) });
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: importId, cspb_name: 'October EUR', cspb_contenthash: 'pending-fx', cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    const [line] = (await s.org.retrieveMultiple<Record<string, unknown>>('cspb_billinglines', { filter: `_cspb_importid_value eq ${importId}` })).value;
+    expect(line).toMatchObject({ cspb_pricingcurrency: 'USD', cspb_exchangerate: 0.9, cspb_orderdate: '2026-10-01', cspb_currencycode: 'EUR', cspb_subtotal: 112.5 });
+
+    const runId = await s.org.create('cspb_reconciliationruns', { cspb_name: 'Oct EUR run', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`, cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    expect(s.org.asyncFailures).toEqual([]);
+    const run = await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+    // Without the pricing currency the run priced the line in USD (125.00) and called it a price mismatch.
+    expect(run).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_totalbilled: 112.5, cspb_totalexpected: 112.5, cspb_discrepancycount: 0 });
+  });
+
   test('a run writes discrepancies; a re-run keeps resolved ones and replaces open ones', async () => {
     const s = await seededOrg({ today: '2026-10-01' });
     await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));

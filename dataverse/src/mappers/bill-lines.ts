@@ -6,8 +6,9 @@ import { roundedToWebApi, MONEY_PLACES } from './values';
 /**
  * cspb_billingline <-> the importer's BillLine / UsageAggregate. A row keeps what reconciliation
  * needs: identity (subscription, tenant, product, SKU, meter, charge type, charge dates, reference
- * id), quantity, prices, amounts, currency and exchange rate. Not kept (no column): order date,
- * pricing currency, tax, term and billing cycle, product qualifiers, ordered quantity, meter name.
+ * id), order date (the bill period), quantity, prices, amounts, currency, pricing currency and
+ * exchange rate (Microsoft's conversion of the month). Not kept (no column): tax, term and billing
+ * cycle, product qualifiers, ordered quantity, meter name.
  * Money columns hold 4 decimals: prices and amounts with more are rounded half-up to 4.
  */
 
@@ -64,6 +65,8 @@ export function billLineToRow(line: BillLine | UsageAggregate, importId: string,
     cspb_total: money(isUsage ? line.amount : (line.total ?? line.amount), 'cspb_total'),
     cspb_currencycode: line.currency,
     cspb_exchangerate: isUsage ? null : quantity(line.exchangeRate, 'cspb_exchangerate'),
+    cspb_pricingcurrency: text(line.pricingCurrency, 3),
+    cspb_orderdate: !isUsage && line.orderDate !== undefined ? formatIso(line.orderDate) : null,
     cspb_referenceid: isUsage ? null : text(line.referenceId, 100),
     cspb_usagerowcount: isUsage ? line.rowCount : 1,
     cspb_firstusagedate: isUsage ? formatIso(line.firstUsageDate) : null,
@@ -107,6 +110,7 @@ export function rowToBillLine(row: CspbBillingLineRow, format: FormatId, invoice
       lastUsageDate: parseDate(row.cspb_lastusagedate ?? row.cspb_firstusagedate),
       quantity: qty,
       amount,
+      ...(row.cspb_pricingcurrency ? { pricingCurrency: row.cspb_pricingcurrency } : {}),
     } satisfies UsageAggregate;
   }
   const unitPrice = dec(row.cspb_unitprice);
@@ -114,6 +118,7 @@ export function rowToBillLine(row: CspbBillingLineRow, format: FormatId, invoice
   const subtotal = dec(row.cspb_subtotal);
   const total = dec(row.cspb_total);
   const exchangeRate = dec(row.cspb_exchangerate);
+  const orderDate = row.cspb_orderdate ? parseDate(row.cspb_orderdate) : undefined;
   return {
     ...identity,
     kind: 'line',
@@ -126,6 +131,8 @@ export function rowToBillLine(row: CspbBillingLineRow, format: FormatId, invoice
     ...(total ? { total } : {}),
     amount,
     ...(exchangeRate ? { exchangeRate } : {}),
+    ...(row.cspb_pricingcurrency ? { pricingCurrency: row.cspb_pricingcurrency } : {}),
+    ...(orderDate !== undefined ? { orderDate } : {}),
     ...(row.cspb_referenceid ? { referenceId: row.cspb_referenceid } : {}),
   } satisfies BillLine;
 }
