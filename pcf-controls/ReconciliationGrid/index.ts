@@ -4,6 +4,7 @@ import { ReconciliationGridView, type ReconciliationGridProps } from './componen
 import type { SourceRecord } from './model/rows';
 import { DataSetPager, type PagedDataSet } from './model/paging';
 import { createWebApiActions, type GridActions, type NavigationLike, type WebApiLike } from './model/actions';
+import { CrmSubscriptions } from './model/crm-subscriptions';
 
 type DataSet = ComponentFramework.PropertyTypes.DataSet;
 
@@ -14,6 +15,8 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
   private actions: GridActions | null = null;
   /** Whether context.webAPI answers (the test harness has none: its methods throw). */
   private webApi: 'probing' | 'ok' | 'none' = 'probing';
+  /** The CRM subscriptions of the groups on screen, read once the Web API answers. */
+  private crm: CrmSubscriptions | null = null;
 
   public init(context: ComponentFramework.Context<IInputs>): void {
     context.mode.trackContainerResize(true);
@@ -26,6 +29,7 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
     const paged = this.pager.update(pagedDataSet(dataset));
     const unavailable = this.webApi === 'probing' ? null : this.webApi === 'none' ? 'Actions_Unavailable_Harness' : actionsUnavailable(context, dataset);
     if (!unavailable && !this.actions) this.actions = createWebApiActions(context.webAPI as unknown as WebApiLike, context.navigation as unknown as NavigationLike);
+    if (this.webApi === 'ok' && !this.crm) this.crm = new CrmSubscriptions(context.webAPI as unknown as WebApiLike, () => context.factory.requestRender());
     const props: ReconciliationGridProps = {
       rows: paged.rows,
       strings: (k) => context.resources.getString(k),
@@ -35,8 +39,11 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
       loading: paged.loading,
       cappedAt: paged.cappedAt,
       onExport: download,
+      crm: this.crm,
+      crmVersion: this.crm?.version ?? 0,
       onChanged: () => {
         this.pager.reset();
+        this.crm = null; // a correction changed a subscription's quantity: read it again
         dataset.refresh();
       },
     };

@@ -157,6 +157,15 @@ async function journey(): Promise<void> {
   expect(await page.locator('[data-testid="variance-chart"] rect').count()).toBe(categories.size);
   await shot('reconciliation-run');
 
+  // The CRM side of a matched subscription's group: its quantity and status, read by a bounded query.
+  const linked = discrepancies.find((d) => d['_cspb_subscriptionid_value']);
+  expect(linked).toBeDefined();
+  const crmSub = await wb.org.retrieve<Row>('cspb_subscriptions', String(linked!['_cspb_subscriptionid_value']), { select: ['cspb_quantity'] });
+  const crmHeader = grid.getByTestId('crm-subscription').filter({ hasText: `CRM: ${String(crmSub['cspb_quantity'])} seats` }).first();
+  await crmHeader.waitFor({ timeout: 20_000 });
+  await crmHeader.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-reconciliation-grid-crm.png'), animations: 'disabled' });
+
   // 4. Work the grid: filter by a category, accept one discrepancy.
   const open = discrepancies.filter((d) => d['cspb_resolutionstatus'] === Resolution.Open || d['cspb_resolutionstatus'] === null);
   const target = open[0] ?? discrepancies[0]!;

@@ -17,6 +17,7 @@ import { categoriesOf, filterRows, flattenTree, formatMoney, groupOrdered, group
 import { rowsToCsv } from '../model/csv';
 import { decimalOfFixed, fixedText, type Fixed } from '../model/exact';
 import { correctionBlocker, type GridActions } from '../model/actions';
+import type { CrmSubscriptions } from '../model/crm-subscriptions';
 
 export type Strings = (key: string) => string;
 
@@ -37,6 +38,10 @@ export interface ReconciliationGridProps {
   readonly onExport: (csv: string, fileName: string) => void;
   /** Called after an action changed a record (the control refreshes the data set). */
   readonly onChanged?: () => void;
+  /** The CRM subscriptions behind the groups on screen (bounded queries); null without a Web API. */
+  readonly crm?: CrmSubscriptions | null;
+  /** Bumped by the control when CRM answers arrive, so the headers on screen re-render. */
+  readonly crmVersion?: number;
 }
 
 type NoteAction = 'accept' | 'resolve';
@@ -178,15 +183,17 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const gridWidth = React.useMemo(() => columns.reduce((w, c) => w + c.width, 0), [columns]);
 
   const selectRow = React.useCallback((id: string) => setSelectedId(id), []);
+  const crm = props.crm ?? null;
 
   // The list re-renders its visible cells when this function changes (passed as its version).
   const onRenderCell = React.useCallback(
     (item?: GridItem, index?: number): React.ReactNode => {
       if (!item) return null;
-      if (item.kind !== 'line') return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} />;
+      if (item.kind !== 'line') return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} crm={crm} />;
       return <LineRow row={item} columns={columns} rowIndex={(index ?? 0) + 2} selected={item.id === selectedId} onSelect={selectRow} />;
     },
-    [s, toggle, currency, columns, selectedId, selectRow],
+    // crmVersion is not read here: a new version (CRM answers arrived) re-renders the headers on screen.
+    [s, toggle, currency, columns, selectedId, selectRow, crm, props.crmVersion],
   );
 
   const run = async (label: string, action: () => Promise<void>, status?: ResolutionStatus): Promise<void> => {
@@ -370,9 +377,14 @@ const LineRow = React.memo(function LineRow(props: { row: ReconRow; columns: rea
   );
 });
 
-function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string }): React.ReactElement {
-  const { header, strings: s } = props;
+function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string; crm: CrmSubscriptions | null }): React.ReactElement {
+  const { header, strings: s, crm } = props;
   const t = header.totals();
+  // Only headers on screen ask for their subscription: the queries stay bounded by what is shown.
+  React.useEffect(() => {
+    if (crm && header.recordId) crm.request(header.recordId);
+  }, [crm, header.recordId]);
+  const record = crm && header.recordId ? crm.get(header.recordId) : undefined;
   const label = header.label || s(header.kind === 'customer' ? 'Customer_Unknown' : 'Subscription_Unknown');
   return (
     <div
@@ -390,6 +402,14 @@ function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle
       />
       <span role="rowheader" style={{ fontWeight: header.level === 0 ? 600 : 400 }}>{label}</span>
       <span>({header.count})</span>
+      {record ? (
+        <span data-testid="crm-subscription" style={{ color: record.status === 'active' ? '#605e5c' : '#a4262c' }}>
+          {s('Crm_Subscription')
+            .replace('{0}', record.quantity === null ? '?' : String(record.quantity))
+            .replace('{1}', s(`CrmStatus_${record.status}`))
+            .replace('{2}', record.customerUnitPrice === null ? '?' : `${record.customerUnitPrice.toFixed(2)} ${record.currency}`)}
+        </span>
+      ) : null}
       <span style={{ marginLeft: 'auto', paddingRight: 12 }}>
         {s('Total_Billed')} {formatMoney(t.billed)} · {s('Total_Expected')} {formatMoney(t.expected)} · {s('Total_Variance')} {formatMoney(t.variance, props.currency)}
       </span>

@@ -123,6 +123,8 @@ export interface GroupHeader {
   readonly level: 0 | 1;
   readonly count: number;
   readonly collapsed: boolean;
+  /** A subscription group's CRM subscription record (the lookup its lines carry), when they have one. */
+  readonly recordId: string | null;
   /** The group's totals, computed on first call (only headers on screen pay) and kept. */
   totals(): Totals;
 }
@@ -244,6 +246,12 @@ function lazyTotals(rows: () => readonly ReconRow[]): () => Totals {
   return () => (totals ??= totalsOf(rows()));
 }
 
+/** The CRM subscription record of a group's lines (the first line that has one). */
+function recordIdOf(lines: readonly ReconRow[]): string | null {
+  for (const line of lines) if (line.subscriptionRecordId) return line.subscriptionRecordId;
+  return null;
+}
+
 /** The flat list the virtualised grid renders: a header per group followed (unless collapsed) by its members. */
 export function flattenTree(tree: readonly CustomerGroup[], collapsed: ReadonlySet<string>): GridItem[] {
   // Sized once: a header per group plus every visible line.
@@ -257,11 +265,11 @@ export function flattenTree(tree: readonly CustomerGroup[], collapsed: ReadonlyS
   let n = 0;
   for (const c of tree) {
     const customerCollapsed = collapsed.has(c.key);
-    items[n++] = { kind: 'customer', key: c.key, label: c.label, level: 0, count: c.count, collapsed: customerCollapsed, totals: lazyTotals(() => c.subscriptions.flatMap((s) => s.lines)) };
+    items[n++] = { kind: 'customer', key: c.key, label: c.label, level: 0, count: c.count, collapsed: customerCollapsed, recordId: null, totals: lazyTotals(() => c.subscriptions.flatMap((s) => s.lines)) };
     if (customerCollapsed) continue;
     for (const s of c.subscriptions) {
       const subCollapsed = collapsed.has(s.key);
-      items[n++] = { kind: 'subscription', key: s.key, label: s.label, level: 1, count: s.lines.length, collapsed: subCollapsed, totals: lazyTotals(() => s.lines) };
+      items[n++] = { kind: 'subscription', key: s.key, label: s.label, level: 1, count: s.lines.length, collapsed: subCollapsed, recordId: recordIdOf(s.lines), totals: lazyTotals(() => s.lines) };
       if (subCollapsed) continue;
       const lines = s.lines;
       for (let i = 0; i < lines.length; i++) items[n++] = lines[i]!;
