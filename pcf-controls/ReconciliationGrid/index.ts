@@ -32,6 +32,7 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
     if (this.webApi === 'ok' && !this.crm) this.crm = new CrmSubscriptions(context.webAPI as unknown as WebApiLike, () => context.factory.requestRender());
     const props: ReconciliationGridProps = {
       rows: paged.rows,
+      rowSet: paged.rowSet,
       strings: (k) => context.resources.getString(k),
       actions: unavailable || this.webApi !== 'ok' ? null : this.actions,
       actionsUnavailable: unavailable ? context.resources.getString(unavailable) : undefined,

@@ -13,11 +13,12 @@ import { MessageBar, MessageBarType } from '@fluentui/react/lib/MessageBar';
 import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
 import type { Decimal } from '../../../core/src/money';
 import { categoryLabel, STATUSES, type ReconRow, type ResolutionStatus } from '../model/rows';
-import { categoriesOf, filterRows, flattenTree, formatMoney, groupOrdered, groupTree, itemKey, linesOf, NO_FILTER, totalsOf, type GridFilter, type GridItem, type GridSort, type GroupHeader, type SortKey } from '../model/view';
+import { filterRows, flattenTree, formatMoney, groupOrdered, groupTree, itemKey, linesOf, NO_FILTER, totalsOf, treeOf, type GridFilter, type GridItem, type GridSort, type GroupHeader, type SortKey } from '../model/view';
 import { rowsToCsv } from '../model/csv';
 import { decimalOfFixed, fixedText, type Fixed } from '../model/exact';
 import { correctionBlocker, type GridActions } from '../model/actions';
 import type { CrmSubscriptions } from '../model/crm-subscriptions';
+import { rowSetOf, type RowSet } from '../model/row-set';
 
 export type Strings = (key: string) => string;
 
@@ -38,6 +39,8 @@ export interface ReconciliationGridProps {
   readonly onExport: (csv: string, fileName: string) => void;
   /** Called after an action changed a record (the control refreshes the data set). */
   readonly onChanged?: () => void;
+  /** `rows` indexed by group and totalled, as the pager builds it page by page (indexed here when absent or for other rows). */
+  readonly rowSet?: RowSet;
   /** The CRM subscriptions behind the groups on screen (bounded queries); null without a Web API. */
   readonly crm?: CrmSubscriptions | null;
   /** Bumped by the control when CRM answers arrive, so the headers on screen re-render. */
@@ -123,23 +126,27 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   // Local status overrides after a successful action (until the data set refreshes).
   const [overrides, setOverrides] = React.useState<ReadonlyMap<string, ResolutionStatus>>(() => new Map());
 
+  // The rows indexed by group, totalled and their categories listed: the pager builds this page by
+  // page (props.rowSet); rows given without it are indexed here.
+  const rowSet = React.useMemo(() => (props.rowSet && props.rowSet.rows === props.rows ? props.rowSet : rowSetOf(props.rows)), [props.rows, props.rowSet]);
   const rows = React.useMemo(
     () => (overrides.size === 0 ? props.rows : props.rows.map((r) => (overrides.has(r.id) ? { ...r, status: overrides.get(r.id)! } : r))),
     [props.rows, overrides],
   );
-  // Group every row once per data set and sort (one pass; a sort sorts inside groups only), in
-  // display order. A filter is then one pass over that order, regrouped where the customer or
-  // subscription changes (no look-ups, no sorting); flatten (collapse only re-flattens); totals as
-  // exact integer sums: nothing here does decimal.js work per row.
-  const baseTree = React.useMemo(() => groupTree(rows, sort), [rows, sort]);
+  // Arrange the groups by name and sort inside them (a sort sorts inside groups only), in display
+  // order; only status overrides (after an action) regroup the rows. A filter is then one pass over
+  // that order, regrouped where the customer or subscription changes (no look-ups, no sorting);
+  // flatten (collapse only re-flattens); totals as exact integer sums, the data set's own when
+  // nothing filters (an override changes a status, never an amount).
+  const baseTree = React.useMemo(() => (overrides.size === 0 ? treeOf(rowSet.byGroup, rowSet.rows, sort) : groupTree(rows, sort)), [rowSet, rows, overrides, sort]);
   const ordered = React.useMemo(() => linesOf(baseTree), [baseTree]);
   const filtered = React.useMemo(() => filterRows(ordered, filter), [ordered, filter]);
   const tree = React.useMemo(() => (filtered === ordered ? baseTree : groupOrdered(filtered)), [filtered, ordered, baseTree]);
   const items = React.useMemo(() => flattenTree(tree, collapsed), [tree, collapsed]);
-  const totals = React.useMemo(() => totalsOf(filtered), [filtered]);
+  const totals = React.useMemo(() => (filtered === ordered ? rowSet.totals() : totalsOf(filtered)), [filtered, ordered, rowSet]);
   // The groups are every customer, sorted by name: the customer filter's options without another pass.
   const customers = React.useMemo(() => baseTree.map((c) => c.key), [baseTree]);
-  const categories = React.useMemo(() => categoriesOf(props.rows), [props.rows]);
+  const categories = rowSet.categories;
   const currency = props.rows[0]?.currency ?? '';
 
   // The selected line, as shown (its status override included); none once filtered out or collapsed.

@@ -118,6 +118,16 @@ export class ExactSum {
   /** Amounts outside the fast path: units at their own scale, as BigInts. */
   private readonly rest: bigint[] = [];
 
+  /** An independent copy: adding to it leaves this sum as it is. */
+  copy(): ExactSum {
+    const c = new ExactSum();
+    c.fast = this.fast;
+    c.scale = this.scale;
+    c.spilled = this.spilled;
+    this.rest.forEach((units, scale) => (c.rest[scale] = units));
+    return c;
+  }
+
   add(f: Fixed): void {
     // The fast path is written out here, not in a helper: a first render runs this cold, where every call costs.
     const units = f.units;

@@ -8,6 +8,7 @@
  * Apply, which reuses ids) is a new query: the rows are rebuilt from it.
  */
 import { GroupKeys, toRows, type ReconRow, type SourceRecord } from './rows';
+import { EMPTY_ROW_SET, extendRowSet, type RowSet } from './row-set';
 
 export const PAGE_SIZE = 5000;
 /** Most records the grid holds (the browser keeps every row in memory); the rest are named, not shown. */
@@ -32,6 +33,8 @@ export interface PagedDataSet {
 
 export interface PageState {
   readonly rows: readonly ReconRow[];
+  /** The rows indexed by group and totalled, extended by each page (model/row-set.ts). */
+  readonly rowSet: RowSet;
   /** A next page has been asked for (or the data set is loading): show "loading more". */
   readonly loading: boolean;
   /** The cap stopped paging: the server has more (count when known, else -1). */
@@ -39,7 +42,7 @@ export interface PageState {
 }
 
 export class DataSetPager {
-  private rows: ReconRow[] = [];
+  private rowSet: RowSet = EMPTY_ROW_SET;
   private groups = new GroupKeys();
   private seen = new Set<string>();
   private requestedAt = -1;
@@ -61,7 +64,7 @@ export class DataSetPager {
 
   /** Forget what was paged in (after a refresh, a view or filter change of the host). */
   reset(): void {
-    this.rows = [];
+    this.rowSet = EMPTY_ROW_SET;
     this.groups = new GroupKeys();
     this.seen = new Set();
     this.requestedAt = -1;
@@ -88,29 +91,29 @@ export class DataSetPager {
     }
     const paging = dataset.paging;
     const more = !!paging && paging.hasNextPage;
-    const capped = (more || this.truncated) && this.rows.length >= this.cap;
+    const capped = (more || this.truncated) && this.rowSet.rows.length >= this.cap;
     // A next page is requested once per page: when the records have grown since the last request.
-    if (more && !capped && !dataset.loading && this.requestedAt !== this.rows.length) {
-      this.requestedAt = this.rows.length;
+    if (more && !capped && !dataset.loading && this.requestedAt !== this.rowSet.rows.length) {
+      this.requestedAt = this.rowSet.rows.length;
       this.pages++;
       this.pending = true;
       paging!.loadNextPage();
     }
-    const waiting = dataset.loading || (more && !capped && this.requestedAt === this.rows.length);
-    return { rows: this.rows, loading: waiting, cappedAt: capped ? (paging!.totalResultCount >= 0 ? paging!.totalResultCount : -1) : null };
+    const waiting = dataset.loading || (more && !capped && this.requestedAt === this.rowSet.rows.length);
+    return { rows: this.rowSet.rows, rowSet: this.rowSet, loading: waiting, cappedAt: capped ? (paging!.totalResultCount >= 0 ? paging!.totalResultCount : -1) : null };
   }
 
   private merge(dataset: PagedDataSet): void {
     const fresh: SourceRecord[] = [];
     for (const id of dataset.sortedRecordIds) {
       if (this.seen.has(id)) continue;
-      if (this.rows.length + fresh.length >= this.cap) {
+      if (this.rowSet.rows.length + fresh.length >= this.cap) {
         this.truncated = true;
         break;
       }
       this.seen.add(id);
       fresh.push(dataset.record(id));
     }
-    if (fresh.length) this.rows = this.rows.concat(toRows(dataset.columns.map((c) => c.name), fresh, this.groups));
+    if (fresh.length) this.rowSet = extendRowSet(this.rowSet, toRows(dataset.columns.map((c) => c.name), fresh, this.groups));
   }
 }

@@ -7,7 +7,9 @@
  * is on screen.
  */
 import type { Decimal } from '../../../core/src/money';
-import { compareFixed, ExactSum, type Fixed } from './exact';
+import { compareFixed, type Fixed } from './exact';
+import { groupIndex } from './row-set';
+import { totalsOf, type Totals } from './totals';
 import { CATEGORY_LABELS, type ReconCategory } from '../../../core/src/reconcile/categories';
 import { categoryLabel, type GroupKey, type ReconRow, type ResolutionStatus } from './rows';
 
@@ -86,34 +88,7 @@ export function sortRows(rows: ReconRow[], sort: GridSort | null): ReconRow[] {
   });
 }
 
-export interface Totals {
-  readonly count: number;
-  readonly billed: Decimal;
-  readonly expected: Decimal;
-  readonly variance: Decimal;
-  /** Vendor cost never re-billed: the money of revenue-leakage findings. */
-  readonly leakage: Decimal;
-  /** The money of negative-margin findings (negative: margin lost). */
-  readonly margin: Decimal;
-}
-
-/** Exact sums (fixed-point integers, see model/exact.ts); a mixed-currency set is summed per row's own number, as the run does. */
-export function totalsOf(rows: readonly ReconRow[]): Totals {
-  const billed = new ExactSum();
-  const expected = new ExactSum();
-  const variance = new ExactSum();
-  const leakage = new ExactSum();
-  const margin = new ExactSum();
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    billed.add(row.billed);
-    expected.add(row.expected);
-    variance.add(row.variance);
-    if (row.category === 'revenueLeakage') leakage.addAbs(row.variance);
-    else if (row.category === 'negativeMargin') margin.add(row.variance);
-  }
-  return { count: rows.length, billed: billed.toDecimal(), expected: expected.toDecimal(), variance: variance.toDecimal(), leakage: leakage.toDecimal(), margin: margin.toDecimal() };
-}
+export { totalsOf, type Totals } from './totals';
 
 export interface GroupHeader {
   readonly kind: 'customer' | 'subscription';
@@ -157,21 +132,15 @@ export interface CustomerGroup {
  * arranged by customer, by text, which also merges equal keys from rows built separately.
  */
 export function groupTree(rows: readonly ReconRow[], sort: GridSort | null | 'keep'): CustomerGroup[] {
-  const byGroup = new Map<GroupKey, ReconRow[]>();
-  let lastGroup: GroupKey | null = null;
-  let lastLines: ReconRow[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const group = row.group;
-    if (group !== lastGroup) {
-      const lines = byGroup.get(group);
-      if (lines === undefined) byGroup.set(group, (lastLines = []));
-      else lastLines = lines;
-      lastGroup = group;
-    }
-    lastLines.push(row);
-  }
-  const customers = new Map<string, Map<string, ReconRow[]>>();
+  return treeOf(groupIndex(rows), rows, sort);
+}
+
+/**
+ * The tree of rows already indexed by group (groupIndex, or a RowSet's): only the distinct groups
+ * are arranged by customer, by text, which also merges equal keys from rows built separately.
+ */
+export function treeOf(byGroup: ReadonlyMap<GroupKey, readonly ReconRow[]>, rows: readonly ReconRow[], sort: GridSort | null | 'keep'): CustomerGroup[] {
+  const customers = new Map<string, Map<string, readonly ReconRow[]>>();
   for (const [group, lines] of byGroup) {
     let subs = customers.get(group.customer);
     if (subs === undefined) customers.set(group.customer, (subs = new Map()));
@@ -195,16 +164,16 @@ function groupByText(rows: readonly ReconRow[]): Map<string, Map<string, ReconRo
   return customers;
 }
 
-/** Customers and their subscriptions ordered by name; lines sorted inside their subscription when a sort is set. */
-function arrange(customers: ReadonlyMap<string, ReadonlyMap<string, ReconRow[]>>, sort: GridSort | null | 'keep'): CustomerGroup[] {
+/** Customers and their subscriptions ordered by name; lines sorted inside their subscription (a copy: the lists may be a RowSet's) when a sort is set. */
+function arrange(customers: ReadonlyMap<string, ReadonlyMap<string, readonly ReconRow[]>>, sort: GridSort | null | 'keep'): CustomerGroup[] {
   const tree: CustomerGroup[] = [];
   for (const customer of [...customers.keys()].sort(collator.compare)) {
     const subs = customers.get(customer)!;
     const subscriptions: SubscriptionGroup[] = [];
     let count = 0;
     for (const sub of [...subs.keys()].sort(collator.compare)) {
-      const lines = subs.get(sub)!;
-      if (sort !== 'keep' && sort !== null && lines.length > 1) sortRows(lines, sort);
+      const given = subs.get(sub)!;
+      const lines = sort !== 'keep' && sort !== null && given.length > 1 ? sortRows(given.slice(), sort) : given;
       count += lines.length;
       subscriptions.push({ key: `${customer}\u0001${sub}`, label: sub, lines });
     }
