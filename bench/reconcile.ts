@@ -13,12 +13,12 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { inferSchema, initParser } from 'udsv';
 import { addDays, dateOf, expectedCharges, importBill, reconcile, SubscriptionLedger, type BillLine, type NceOffer, type ReconSubscription, type UsageAggregate } from '../core/src';
 import { billCsv, rowFromCharge, type BillRow } from '../scripts/sample-data/bill';
 import type { SampleSubscription } from '../scripts/sample-data/partner';
 import { Random } from '../scripts/sample-data/random';
 import { generateDailyUsage } from './import/generate-daily-usage';
+import { udsvRowCount } from './import/udsv';
 
 const LICENCES = 20_000;
 const WITH_CHANGE = 15_000; // each adds a wipe + recreate pair: 20,000 + 30,000 = 50,000 lines
@@ -50,21 +50,6 @@ function writeLicenceFile(file: string, subs: readonly ReconSubscription[]): num
   return rows.length;
 }
 
-async function udsvParse(file: string): Promise<number> {
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  stream.setEncoding('utf8');
-  let parser: ReturnType<typeof initParser> | null = null;
-  let rows = 0;
-  for await (const chunk of stream as AsyncIterable<string>) {
-    parser ??= initParser(inferSchema(chunk));
-    parser.chunk<string[]>(chunk, parser.stringArrs, () => {
-      rows += 1;
-    });
-  }
-  parser?.end();
-  return rows;
-}
-
 async function ours(licenceFile: string, usageFile: string, usageSubs: Array<{ id: string; customerId: string }>): Promise<Record<string, unknown>> {
   const setupStart = performance.now();
   const subscriptions = licenceSubscriptions();
@@ -94,7 +79,7 @@ async function child(): Promise<void> {
   let detail: Record<string, unknown>;
   if (phase === 'udsv') {
     const start = performance.now();
-    const rows = (await udsvParse(licenceFile!)) + (await udsvParse(usageFile!));
+    const rows = (await udsvRowCount(licenceFile!)) + (await udsvRowCount(usageFile!));
     detail = { ms: performance.now() - start, rows };
   } else {
     detail = await ours(licenceFile!, usageFile!, JSON.parse(fs.readFileSync(subsFile!, 'utf8')) as Array<{ id: string; customerId: string }>);

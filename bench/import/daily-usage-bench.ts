@@ -15,9 +15,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { inferSchema, initParser } from 'udsv';
 import { importBill } from '../../core/src/import';
 import { generateDailyUsage } from './generate-daily-usage';
+import { udsvRowCount } from './udsv';
 
 interface PhaseResult {
   ms: number;
@@ -26,19 +26,7 @@ interface PhaseResult {
 }
 
 async function phaseUdsv(file: string): Promise<Record<string, unknown>> {
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  stream.setEncoding('utf8'); // TOOLCHAIN.md: never chunk.toString() raw buffers
-  let parser: ReturnType<typeof initParser> | null = null;
-  let rows = 0;
-  for await (const chunk of stream as AsyncIterable<string>) {
-    parser ??= initParser(inferSchema(chunk));
-    // uDSV calls back once per parsed row.
-    parser.chunk<string[]>(chunk, parser.stringArrs, () => {
-      rows += 1;
-    });
-  }
-  parser?.end();
-  return { rows };
+  return { rows: await udsvRowCount(file) };
 }
 
 async function phaseImport(file: string, nativeHash: boolean, usageDuplicates = false): Promise<Record<string, unknown>> {

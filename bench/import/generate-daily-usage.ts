@@ -5,6 +5,7 @@
  * commas. Rows are deterministic (seeded) so two runs produce the same bytes.
  */
 import * as fs from 'node:fs';
+import { Random } from '../../scripts/sample-data/random';
 
 export const DAILY_USAGE_COLUMNS = [
   'PartnerId', 'PartnerName', 'CustomerId', 'CustomerName', 'CustomerDomainName', 'CustomerCountry', 'MpnId',
@@ -18,16 +19,6 @@ export const DAILY_USAGE_COLUMNS = [
   'CreditPercentage', 'CreditType', 'BenefitId', 'BenefitOrderId', 'BenefitType',
 ] as const;
 
-/** Small deterministic PRNG (mulberry32) so the file is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function guid(r: () => number): string {
   const h = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
@@ -59,7 +50,7 @@ export interface GeneratedFileStats {
 
 /** Streams `rows` data rows to `file`; returns the byte count. */
 export async function generateDailyUsage(file: string, rows: number, seed = 42): Promise<GeneratedFileStats> {
-  const r = rng(seed);
+  const r = Random.stream(seed); // reproducible file
   const partnerId = guid(r);
   const customers = Array.from({ length: 40 }, (_, i) => ({ id: guid(r), name: NAMES[i % NAMES.length] as string, domain: `tenant${i}.onmicrosoft.com` }));
   const subs = Array.from({ length: 400 }, (_, i) => ({ id: guid(r), customer: customers[i % customers.length]!, entitlement: guid(r) }));

@@ -10,6 +10,7 @@ import { ReconciliationGridView } from '../../pcf-controls/ReconciliationGrid/co
 import { GroupKeys, toRows, type CellValue, type ReconRow, type SourceRecord } from '../../pcf-controls/ReconciliationGrid/model/rows';
 import { EMPTY_ROW_SET, extendRowSet, type RowSet } from '../../pcf-controls/ReconciliationGrid/model/row-set';
 import { categoriesOf, filterRows, flattenTree, groupOrdered, groupTree, linesOf, NO_FILTER, totalsOf } from '../../pcf-controls/ReconciliationGrid/model/view';
+import { Random } from '../../scripts/sample-data/random';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
 
 declare global {
@@ -40,14 +41,7 @@ const PRODUCTS = ['Microsoft 365 E3', 'Microsoft 365 Business Premium', 'Exchang
 
 /** Deterministic synthetic records shaped like the discrepancy data set (raw numbers, formatted text). */
 function syntheticRecords(count: number): SourceRecord[] {
-  // mulberry32: integer arithmetic only (a float LCG loses bits past 2^53 and repeats itself).
-  let seed = 42;
-  const rnd = (): number => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = Random.stream(42);
   const out: SourceRecord[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const customer = `Customer ${String(Math.floor(rnd() * 500)).padStart(3, '0')}`;

@@ -1,5 +1,11 @@
 /** Seeded PRNG (mulberry32): the same seed gives the same sample partner, byte for byte. */
 export class Random {
+  /** The stream as a function (uniform in [0, 1)), for code that only draws numbers. */
+  static stream(seed: number): () => number {
+    const r = new Random(seed);
+    return () => r.next();
+  }
+
   private state: number;
 
   constructor(seed: number) {

@@ -1,16 +1,10 @@
+import { Random } from '../../scripts/sample-data/random';
 /**
  * Seeded byte-level mutator for the fuzz tests (and the longer bench/import fuzz run): reproducible
  * from (seed, index), biased towards the bytes that matter to CSV/JSON/zip parsing.
  */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded stream (mulberry32) the fuzz cases are drawn from. */
+export const prng = (seed: number): (() => number) => Random.stream(seed);
 
 const SPECIAL = [0x22, 0x2c, 0x0a, 0x0d, 0x09, 0x3b, 0x7b, 0x7d, 0x5b, 0x5d, 0x5c, 0x3a, 0x2e, 0x2d, 0x45, 0x30, 0x39, 0x2f, 0x00, 0xff, 0xfe, 0xef, 0xbb, 0xbf, 0xc3, 0x20];
 const WEIRD_TEXT = ['""', '","', '\r\n', '\n\n', '1e999', '-0', '9999999999999999999999.99999999999999999', '2/30/2025', '13/1/2025', 'NaN', '{"a":[', '\\u12', ',,,,,', '"\n"', 'USD', 'usd', 'XXX', 'ChargeType', '\uFEFF', 'ÿ'];
