@@ -7,7 +7,7 @@ import { FormatDefinition, MICROSOFT_FORMATS } from './formats';
 import { ImportError, ImportErrorCode } from './import-error';
 import { ImportState } from './import-state';
 import { flattenItem, FlatItem, JsonItemScanner, JsonSyntaxError, parseJsonKeepingNumbers } from './json-items';
-import { LineBuilder } from './line-builder';
+import { dropUndefined, LineBuilder } from './line-builder';
 import { RowContext } from './row-context';
 import { Sha256 } from './sha256';
 import { createTextDecoder, sniff, TextDecoderLike } from './text-decoding';
@@ -340,8 +340,7 @@ export class BillImporter {
       st.report({ code: id === '' ? 'missing-value' : 'bad-number', row: this.jsonIndex, column: id === '' ? 'id' : 'totalCharges', rawValue: id === '' ? '' : total, reason: id === '' ? 'invoice without an id' : 'totalCharges is not a number' });
       return;
     }
-    for (const k of Object.keys(header) as (keyof InvoiceHeader)[]) if (header[k] === undefined) delete header[k];
-    this.invoices.push(header);
+    this.invoices.push(dropUndefined(header));
     st.noteInvoice(id);
     st.rowsAccepted++;
   }
