@@ -8,6 +8,9 @@ import { CrmSubscriptions } from './model/crm-subscriptions';
 
 type DataSet = ComponentFramework.PropertyTypes.DataSet;
 
+/** context.client.getFormFactor(): 0 unknown, 1 desktop, 2 tablet, 3 phone (Microsoft's PCF reference). */
+const FORM_FACTOR_PHONE = 3;
+
 /** Adapts the platform's context (data set, webAPI, navigation, resources, form factor) to props; no logic lives here. */
 export class ReconciliationGrid implements ComponentFramework.ReactControl<IInputs, IOutputs> {
   /** Pages the data set in (5,000 a page, up to 100,000 records) and keeps the rows. */
@@ -36,7 +39,8 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
       strings: (k) => context.resources.getString(k),
       actions: unavailable || this.webApi !== 'ok' ? null : this.actions,
       actionsUnavailable: unavailable ? context.resources.getString(unavailable) : undefined,
-      compact: context.client.getFormFactor() === 2,
+      // Number(): pcf-start's harness hands back its select's text ("3"); Dynamics, a number.
+      compact: Number(context.client.getFormFactor()) === FORM_FACTOR_PHONE,
       loading: paged.loading,
       cappedAt: paged.cappedAt,
       onExport: download,

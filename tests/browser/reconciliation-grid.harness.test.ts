@@ -88,6 +88,21 @@ it('renders, totals and filters the discrepancies of a CSV fed to its data set',
   expect(await lines.count()).toBe(2);
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness-filtered.png'), fullPage: true, animations: 'disabled' });
   expect(browser.blocked.every((url) => !url.includes('react'))).toBe(true);
+
+  // The phone form factor (the harness's own switch): the four columns that matter on a small screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await selects.nth(0).selectOption({ label: 'Phone' });
+  const headers = page.locator('[role=columnheader]');
+  await headers.filter({ hasText: 'Variance' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[role=columnheader]').length === 4, undefined, { timeout: 10_000 });
+  expect((await headers.allInnerTexts()).map((t) => t.trim())).toEqual(['Charge type', 'Variance', 'Category', 'Status']);
+  expect(await lines.count()).toBe(2);
+  expect((await lines.first().locator('[role=gridcell]').allInnerTexts()).length).toBe(4);
+  const groupTotals = (await page.getByTestId('group-subscription').first().innerText()).replace(/\s+/g, ' ');
+  expect(groupTotals).toContain('Variance 550.00');
+  expect(groupTotals).not.toContain('Billed');
+  // The control alone (the harness around it is not built for a phone's width).
+  await page.locator('div:has(> [data-testid=record-count])').first().screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness-phone.png'), animations: 'disabled' });
 });
 
 /** Waits until a locator matches at least n elements (jest has no such matcher of its own). */

@@ -196,11 +196,11 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const onRenderCell = React.useCallback(
     (item?: GridItem, index?: number): React.ReactNode => {
       if (!item) return null;
-      if (item.kind !== 'line') return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} crm={crm} />;
+      if (item.kind !== 'line') return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} crm={crm} compact={!!props.compact} />;
       return <LineRow row={item} columns={columns} rowIndex={(index ?? 0) + 2} selected={item.id === selectedId} onSelect={selectRow} />;
     },
     // crmVersion is not read here: a new version (CRM answers arrived) re-renders the headers on screen.
-    [s, toggle, currency, columns, selectedId, selectRow, crm, props.crmVersion],
+    [s, toggle, currency, columns, selectedId, selectRow, crm, props.crmVersion, props.compact],
   );
 
   const run = async (label: string, action: () => Promise<void>, status?: ResolutionStatus): Promise<void> => {
@@ -384,7 +384,7 @@ const LineRow = React.memo(function LineRow(props: { row: ReconRow; columns: rea
   );
 });
 
-function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string; crm: CrmSubscriptions | null }): React.ReactElement {
+function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string; crm: CrmSubscriptions | null; compact: boolean }): React.ReactElement {
   const { header, strings: s, crm } = props;
   const t = header.totals();
   // Only headers on screen ask for their subscription: the queries stay bounded by what is shown.
@@ -418,7 +418,9 @@ function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle
         </span>
       ) : null}
       <span style={{ marginLeft: 'auto', paddingRight: 12 }}>
-        {s('Total_Billed')} {formatMoney(t.billed)} · {s('Total_Expected')} {formatMoney(t.expected)} · {s('Total_Variance')} {formatMoney(t.variance, props.currency)}
+        {/* A phone shows the variance only: the grid's own columns there are the variance and the category. */}
+        {props.compact ? null : `${s('Total_Billed')} ${formatMoney(t.billed)} · ${s('Total_Expected')} ${formatMoney(t.expected)} · `}
+        {s('Total_Variance')} {formatMoney(t.variance, props.currency)}
       </span>
     </div>
   );
