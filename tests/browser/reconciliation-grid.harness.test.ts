@@ -48,7 +48,7 @@ it('renders, totals and filters the discrepancies of a CSV fed to its data set',
   // renders its first page, measures, then fills the viewport).
   const lines = page.locator('[role=row]').filter({ has: page.locator('[role=gridcell]') });
   await expect_countAtLeast(lines, 6);
-  const customers = (await page.getByTestId('group-customer').locator('[role=rowheader]').allInnerTexts()).map((t) => t.trim());
+  const customers = (await page.getByTestId('group-customer').getByTestId('group-label').allInnerTexts()).map((t) => t.trim());
   expect(customers).toEqual(['Adventure Works', 'Contoso Ltd', 'Fabrikam Inc', 'Northwind Traders']);
   expect(await page.getByTestId('group-subscription').count()).toBe(5);
   expect(await lines.count()).toBe(6);
@@ -67,6 +67,28 @@ it('renders, totals and filters the discrepancies of a CSV fed to its data set',
 
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness.png'), fullPage: true, animations: 'disabled' });
+
+  // Screen readers: axe-core (WCAG 2.1 A and AA rules) finds nothing wrong in the control.
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const root = document.querySelector('[data-testid=record-count]')!.parentElement!;
+    const axe = (window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+    const result = await axe.run(root, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return result.violations.map((v) => `${v.impact} ${v.id} (${v.nodes.length})`);
+  });
+  expect(violations).toEqual([]);
+  expect(await page.locator('[role=treegrid] [role=row][aria-level="1"][aria-expanded="true"]').count()).toBe(4);
+
+  // Keyboard: arrow keys move between rows (Fluent's FocusZone), Enter selects the focused line.
+  // Contoso's addQuantity line, then its removeQuantity line just below it.
+  await lines.nth(1).focus();
+  await page.keyboard.press('ArrowDown');
+  const focused = await page.evaluate(() => document.activeElement?.closest('[role=row]')?.textContent ?? '');
+  expect(focused).toBe(await lines.nth(2).textContent());
+  expect(focused).toContain('removeQuantity');
+  await page.keyboard.press('Enter');
+  expect(await page.evaluate(() => document.activeElement?.closest('[role=row]')?.getAttribute('aria-selected'))).toBe('true');
+  expect(await page.locator('[role=row][aria-selected=true]').count()).toBe(1);
 
   // Search.
   await page.getByPlaceholder(/Search customer/).fill('contoso');

@@ -196,7 +196,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const onRenderCell = React.useCallback(
     (item?: GridItem, index?: number): React.ReactNode => {
       if (!item) return null;
-      if (item.kind !== 'line') return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} crm={crm} compact={!!props.compact} />;
+      if (item.kind !== 'line') return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} crm={crm} compact={!!props.compact} colCount={columns.length} />;
       return <LineRow row={item} columns={columns} rowIndex={(index ?? 0) + 2} selected={item.id === selectedId} onSelect={selectRow} />;
     },
     // crmVersion is not read here: a new version (CRM answers arrived) re-renders the headers on screen.
@@ -295,7 +295,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       ) : null}
       {/* Scrolls sideways inside its host when the columns are wider; not a vertical scroller (data-is-scrollable=false), so the list virtualises against the page. */}
       <div className={classes.scroller} data-is-scrollable="false">
-        <div role="grid" aria-label={s('Grid_Label')} aria-rowcount={items.length + 1} aria-colcount={columns.length} aria-multiselectable={false} className={classes.grid} style={{ minWidth: gridWidth }} data-testid="grid">
+        <div role="treegrid" aria-label={s('Grid_Label')} aria-rowcount={items.length + 1} aria-colcount={columns.length} aria-multiselectable={false} className={classes.grid} style={{ minWidth: gridWidth }} data-testid="grid">
           <div role="rowgroup">
             <div role="row" aria-rowindex={1} className={classes.headerRow} style={{ width: gridWidth }}>
               {columns.map((c, i) => {
@@ -313,7 +313,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
             </div>
           </div>
           <FocusZone direction={FocusZoneDirection.vertical} isCircularNavigation={false} role="rowgroup" style={{ width: gridWidth }}>
-            <List items={items} onRenderCell={onRenderCell} getKey={itemKey} version={onRenderCell} onShouldVirtualize={() => true} />
+            <List role="presentation" items={items} onRenderCell={onRenderCell} getKey={itemKey} version={onRenderCell} onShouldVirtualize={() => true} />
           </FocusZone>
         </div>
       </div>
@@ -384,7 +384,7 @@ const LineRow = React.memo(function LineRow(props: { row: ReconRow; columns: rea
   );
 });
 
-function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string; crm: CrmSubscriptions | null; compact: boolean }): React.ReactElement {
+function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string; crm: CrmSubscriptions | null; compact: boolean; colCount: number }): React.ReactElement {
   const { header, strings: s, crm } = props;
   const t = header.totals();
   // Only headers on screen ask for their subscription: the queries stay bounded by what is shown.
@@ -393,35 +393,33 @@ function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle
   }, [crm, header.recordId]);
   const record = crm && header.recordId ? crm.get(header.recordId) : undefined;
   const label = header.label || s(header.kind === 'customer' ? 'Customer_Unknown' : 'Subscription_Unknown');
+  // A tree grid row: its one cell, the row header, spans every column and holds the toggle, the
+  // group's name, count, CRM side and totals (a row may only own cells).
   return (
-    <div
-      role="row"
-      aria-level={header.level + 1}
-      aria-expanded={!header.collapsed}
-      data-testid={`group-${header.kind}`}
-      style={{ display: 'flex', alignItems: 'center', gap: 8, paddingLeft: header.level * 24, minHeight: 36, borderBottom: '1px solid #edebe9', background: header.level === 0 ? '#f3f2f1' : '#faf9f8' }}
-    >
-      <IconButton
-        iconProps={{ iconName: header.collapsed ? 'ChevronRight' : 'ChevronDown' }}
-        ariaLabel={(header.collapsed ? s('Expand') : s('Collapse')).replace('{0}', label)}
-        aria-expanded={!header.collapsed}
-        onClick={() => props.onToggle(header.key)}
-      />
-      <span role="rowheader" style={{ fontWeight: header.level === 0 ? 600 : 400 }}>{label}</span>
-      <span>({header.count})</span>
-      {record ? (
-        <span data-testid="crm-subscription" style={{ color: record.status === 'active' ? '#605e5c' : '#a4262c' }}>
-          {s('Crm_Subscription')
-            .replace('{0}', record.quantity === null ? '?' : String(record.quantity))
-            .replace('{1}', s(`CrmStatus_${record.status}`))
-            .replace('{2}', record.customerUnitPrice === null ? '?' : `${record.customerUnitPrice.toFixed(2)} ${record.currency}`)}
+    <div role="row" aria-level={header.level + 1} aria-expanded={!header.collapsed} data-testid={`group-${header.kind}`} style={{ display: 'flex', minHeight: 36, borderBottom: '1px solid #edebe9', background: header.level === 0 ? '#f3f2f1' : '#faf9f8' }}>
+      <div role="rowheader" aria-colspan={props.colCount} style={{ display: 'flex', alignItems: 'center', gap: 8, flex: '1 1 auto', minWidth: 0, paddingLeft: header.level * 24 }}>
+        <IconButton
+          iconProps={{ iconName: header.collapsed ? 'ChevronRight' : 'ChevronDown' }}
+          ariaLabel={(header.collapsed ? s('Expand') : s('Collapse')).replace('{0}', label)}
+          aria-expanded={!header.collapsed}
+          onClick={() => props.onToggle(header.key)}
+        />
+        <span data-testid="group-label" style={{ fontWeight: header.level === 0 ? 600 : 400 }}>{label}</span>
+        <span>({header.count})</span>
+        {record ? (
+          <span data-testid="crm-subscription" style={{ color: record.status === 'active' ? '#605e5c' : '#a4262c' }}>
+            {s('Crm_Subscription')
+              .replace('{0}', record.quantity === null ? '?' : String(record.quantity))
+              .replace('{1}', s(`CrmStatus_${record.status}`))
+              .replace('{2}', record.customerUnitPrice === null ? '?' : `${record.customerUnitPrice.toFixed(2)} ${record.currency}`)}
+          </span>
+        ) : null}
+        <span style={{ marginLeft: 'auto', paddingRight: 12 }}>
+          {/* A phone shows the variance only: the grid's own columns there are the variance and the category. */}
+          {props.compact ? null : `${s('Total_Billed')} ${formatMoney(t.billed)} · ${s('Total_Expected')} ${formatMoney(t.expected)} · `}
+          {s('Total_Variance')} {formatMoney(t.variance, props.currency)}
         </span>
-      ) : null}
-      <span style={{ marginLeft: 'auto', paddingRight: 12 }}>
-        {/* A phone shows the variance only: the grid's own columns there are the variance and the category. */}
-        {props.compact ? null : `${s('Total_Billed')} ${formatMoney(t.billed)} · ${s('Total_Expected')} ${formatMoney(t.expected)} · `}
-        {s('Total_Variance')} {formatMoney(t.variance, props.currency)}
-      </span>
+      </div>
     </div>
   );
 }
