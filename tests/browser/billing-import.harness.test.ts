@@ -58,4 +58,14 @@ it('parses a real Partner Center sample in the page and shows its summary', asyn
   expect(await text('write-unavailable')).toContain('Web API');
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'billing-import-harness.png'), fullPage: true, animations: 'disabled' });
+
+  // Screen readers: axe-core (WCAG 2.1 A and AA rules) finds nothing wrong in the control.
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const root = document.querySelector('[data-testid=drop-zone]')!.parentElement!;
+    const axe = (window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(root, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations).toEqual([]);
 });

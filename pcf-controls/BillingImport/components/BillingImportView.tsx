@@ -80,7 +80,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
       <div
         role="button"
         tabIndex={0}
-        aria-label={s('Drop_Label')}
+        // Named by its visible text (WCAG 2.5.3: the spoken name contains what is shown).
         aria-disabled={busy || props.disabled}
         data-testid="drop-zone"
         onClick={() => !busy && input.current?.click()}
