@@ -55,7 +55,8 @@ export const ROLES: readonly RoleDef[] = [
       cspb_offer: { Read: 'Global', AppendTo: 'Global' },
       cspb_billingcontract: { Read: 'Global', AppendTo: 'Global' },
       cspb_subscription: { Read: 'Global', AppendTo: 'Global' },
-      cspb_subscriptionchange: { Read: 'Global' },
+      // The reconciliation grid's ledger correction appends a row; the ledger stays append-only.
+      cspb_subscriptionchange: { Create: 'Global', Read: 'Global', Append: 'Global' },
       ...Object.fromEntries(FINANCE_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const])),
     },
     platform: READ_SETTINGS,
