@@ -320,26 +320,26 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       {filtered.length === 0 ? <Text data-testid="empty">{s('No_Rows')}</Text> : null}
       {/* Mounted only while open: a hidden Fluent dialog still costs the first render its setup. */}
       {dialog === null ? null : (
-      <Dialog
-        hidden={false}
-        onDismiss={() => setDialog(null)}
-        dialogContentProps={{ type: DialogType.normal, title: dialog === 'accept' ? s('Action_Accept') : s('Action_Resolve'), subText: selected ? `${selected.customer} · ${selected.subscription} · ${categoryLabel(selected)}` : '' }}
-      >
-        <TextField label={s('Note_Label')} multiline rows={3} value={note} onChange={(_, v) => setNote(v ?? '')} required={dialog === 'resolve'} />
-        <DialogFooter>
-          <PrimaryButton
-            text={s('Confirm')}
-            disabled={dialog === 'resolve' && !note.trim()}
-            onClick={() => {
-              const kind = dialog;
-              setDialog(null);
-              if (kind === 'accept') void run(s('Action_Accept'), () => actions!.accept(selected!, note.trim()), 'accepted');
-              if (kind === 'resolve') void run(s('Action_Resolve'), () => actions!.resolve(selected!, note.trim()), 'resolved');
-            }}
-          />
-          <DefaultButton text={s('Cancel')} onClick={() => setDialog(null)} />
-        </DialogFooter>
-      </Dialog>
+        <Dialog
+          hidden={false}
+          onDismiss={() => setDialog(null)}
+          dialogContentProps={{ type: DialogType.normal, title: dialog === 'accept' ? s('Action_Accept') : s('Action_Resolve'), subText: selected ? `${selected.customer} · ${selected.subscription} · ${categoryLabel(selected)}` : '' }}
+        >
+          <TextField label={s('Note_Label')} multiline rows={3} value={note} onChange={(_, v) => setNote(v ?? '')} required={dialog === 'resolve'} />
+          <DialogFooter>
+            <PrimaryButton
+              text={s('Confirm')}
+              disabled={dialog === 'resolve' && !note.trim()}
+              onClick={() => {
+                const kind = dialog;
+                setDialog(null);
+                if (kind === 'accept') void run(s('Action_Accept'), () => actions!.accept(selected!, note.trim()), 'accepted');
+                if (kind === 'resolve') void run(s('Action_Resolve'), () => actions!.resolve(selected!, note.trim()), 'resolved');
+              }}
+            />
+            <DefaultButton text={s('Cancel')} onClick={() => setDialog(null)} />
+          </DialogFooter>
+        </Dialog>
       )}
     </Stack>
   );
