@@ -1,0 +1,145 @@
+/**
+ * The grid's rows: a line (one discrepancy) and a group header (customer or subscription, with its
+ * count, CRM side and totals), plus the totals bar's item. Text only: values come from bills and
+ * CRM and are never interpreted as HTML.
+ */
+import * as React from 'react';
+import { mergeStyleSets } from '@fluentui/react/lib/Styling';
+import { Stack } from '@fluentui/react/lib/Stack';
+import { Text } from '@fluentui/react/lib/Text';
+import { IconButton } from '@fluentui/react/lib/Button';
+import type { Decimal } from '../../../core/src/money';
+import type { ReconRow } from '../model/rows';
+import { formatMoney, type GroupHeader, type SortKey } from '../model/view';
+import type { CrmSubscriptions } from '../model/crm-subscriptions';
+
+export type Strings = (key: string) => string;
+
+export interface GridColumn {
+  readonly key: SortKey;
+  readonly name: string;
+  readonly width: number;
+  readonly numeric: boolean;
+  readonly render: (r: ReconRow) => string;
+}
+
+export const CELL_PADDING = 8;
+
+export const classes = mergeStyleSets({
+  scroller: { width: '100%', overflowX: 'auto', overflowY: 'hidden' },
+  grid: { display: 'block', width: '100%', textAlign: 'left' },
+  headerRow: { display: 'flex', alignItems: 'stretch', minHeight: 42, borderBottom: '1px solid #edebe9', background: '#ffffff' },
+  headerCell: { flex: '0 0 auto', boxSizing: 'border-box', display: 'flex', alignItems: 'center', padding: `0 ${CELL_PADDING}px` },
+  headerButton: {
+    border: 'none',
+    background: 'transparent',
+    font: 'inherit',
+    fontWeight: 600,
+    color: '#323130',
+    padding: '8px 0',
+    cursor: 'pointer',
+    width: '100%',
+    textAlign: 'left',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    selectors: { ':hover': { color: '#201f1e', background: '#f3f2f1' } },
+  },
+  numericHeader: { textAlign: 'right !important' as 'right' },
+  row: {
+    display: 'flex',
+    alignItems: 'center',
+    minHeight: 42,
+    borderBottom: '1px solid #f3f2f1',
+    background: '#ffffff',
+    color: '#323130',
+    cursor: 'default',
+    outline: 'none',
+    selectors: {
+      ':hover': { background: '#f3f2f1' },
+      ':focus': { outline: '1px solid #605e5c', outlineOffset: -1 },
+    },
+  },
+  selectedRow: { background: '#edebe9', selectors: { ':hover': { background: '#e1dfdd' } } },
+  cell: { flex: '0 0 auto', boxSizing: 'border-box', textAlign: 'left', padding: `0 ${CELL_PADDING}px`, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  numeric: { textAlign: 'right !important' as 'right' },
+});
+
+export function Total(props: { label: string; value: Decimal; id: string; currency: string }): React.ReactElement {
+  return (
+    <Stack>
+      <Text variant="small">{props.label}</Text>
+      <Text variant="mediumPlus" data-testid={`total-${props.id}`} styles={{ root: { fontWeight: 600, color: props.value.isNegative() ? '#a4262c' : undefined } }}>
+        {formatMoney(props.value, props.currency)}
+      </Text>
+    </Stack>
+  );
+}
+
+export const LineRow = React.memo(function LineRow(props: { row: ReconRow; columns: readonly GridColumn[]; rowIndex: number; selected: boolean; onSelect: (id: string) => void }): React.ReactElement {
+  const { row, columns, onSelect } = props;
+  const select = (): void => onSelect(row.id);
+  return (
+    <div
+      role="row"
+      aria-rowindex={props.rowIndex}
+      aria-selected={props.selected}
+      data-is-focusable="true"
+      tabIndex={-1}
+      className={props.selected ? `${classes.row} ${classes.selectedRow}` : classes.row}
+      onClick={select}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          select();
+        }
+      }}
+    >
+      {columns.map((c, i) => (
+        <div key={c.key} role="gridcell" aria-colindex={i + 1} className={c.numeric ? `${classes.cell} ${classes.numeric} cspb-num` : classes.cell} style={{ width: c.width }}>
+          {c.render(row)}
+        </div>
+      ))}
+    </div>
+  );
+});
+
+export function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string; crm: CrmSubscriptions | null; compact: boolean; colCount: number }): React.ReactElement {
+  const { header, strings: s, crm } = props;
+  const t = header.totals();
+  // Only headers on screen ask for their subscription: the queries stay bounded by what is shown.
+  React.useEffect(() => {
+    if (crm && header.recordId) crm.request(header.recordId);
+  }, [crm, header.recordId]);
+  const record = crm && header.recordId ? crm.get(header.recordId) : undefined;
+  const label = header.label || s(header.kind === 'customer' ? 'Customer_Unknown' : 'Subscription_Unknown');
+  // A tree grid row: its one cell, the row header, spans every column and holds the toggle, the
+  // group's name, count, CRM side and totals (a row may only own cells).
+  return (
+    <div role="row" aria-level={header.level + 1} aria-expanded={!header.collapsed} data-testid={`group-${header.kind}`} style={{ display: 'flex', minHeight: 36, borderBottom: '1px solid #edebe9', background: header.level === 0 ? '#f3f2f1' : '#faf9f8' }}>
+      <div role="rowheader" aria-colspan={props.colCount} style={{ display: 'flex', alignItems: 'center', gap: 8, flex: '1 1 auto', minWidth: 0, paddingLeft: header.level * 24 }}>
+        <IconButton
+          iconProps={{ iconName: header.collapsed ? 'ChevronRight' : 'ChevronDown' }}
+          ariaLabel={(header.collapsed ? s('Expand') : s('Collapse')).replace('{0}', label)}
+          aria-expanded={!header.collapsed}
+          onClick={() => props.onToggle(header.key)}
+        />
+        <span data-testid="group-label" style={{ fontWeight: header.level === 0 ? 600 : 400 }}>{label}</span>
+        <span>({header.count})</span>
+        {record ? (
+          <span data-testid="crm-subscription" style={{ color: record.status === 'active' ? '#605e5c' : '#a4262c' }}>
+            {s('Crm_Subscription')
+              .replace('{0}', record.quantity === null ? '?' : String(record.quantity))
+              .replace('{1}', s(`CrmStatus_${record.status}`))
+              .replace('{2}', record.customerUnitPrice === null ? '?' : `${record.customerUnitPrice.toFixed(2)} ${record.currency}`)}
+          </span>
+        ) : null}
+        <span style={{ marginLeft: 'auto', paddingRight: 12 }}>
+          {/* A phone shows the variance only: the grid's own columns there are the variance and the category. */}
+          {props.compact ? null : `${s('Total_Billed')} ${formatMoney(t.billed)} · ${s('Total_Expected')} ${formatMoney(t.expected)} · `}
+          {s('Total_Variance')} {formatMoney(t.variance, props.currency)}
+        </span>
+      </div>
+    </div>
+  );
+}
