@@ -13,9 +13,18 @@ import { detach } from './detach';
  * Turns one row of a one-to-one format (licence lines, legacy monthly usage, distributor lines)
  * into a BillLine, or into errors. Values are validated completely before anything is recorded.
  */
+/** Distinct decimal texts a line builder keeps shared Decimals for. */
+const DECIMAL_CACHE_SIZE = 4096;
+
 export class LineBuilder {
   readonly lines: BillLine[] = [];
   private readonly seen = new Map<string, number>();
+  /**
+   * Decimals by their text, shared between lines (Decimals never change): a bill repeats its unit
+   * prices, quantities, zero taxes and exchange rates on line after line, and a Decimal costs about
+   * 250 bytes. Bounded, so a file of all-different amounts keeps at most DECIMAL_CACHE_SIZE.
+   */
+  private readonly decimals = new Map<string, Decimal>();
 
   constructor(
     private readonly ctx: RowContext,
@@ -34,8 +43,11 @@ export class LineBuilder {
         if (required) ctx.issue('bad-number', f, v ?? '', `${ctx.column(f)} is empty`);
         return undefined;
       }
+      const known = this.decimals.get(v);
+      if (known !== undefined) return known;
       const d = parseDecimalText(v);
       if (d === null) ctx.issue('bad-number', f, v, `${ctx.column(f)} is not a decimal number`);
+      else if (this.decimals.size < DECIMAL_CACHE_SIZE) this.decimals.set(detach(v), d);
       return d ?? undefined;
     };
     const slot = ctx.resolved.slot;
