@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openBrowser, SCREENSHOT_DIR, type Browser } from '../support/browser';
+import { openBrowser, SCREENSHOT_DIR, wcagViolations, type Browser } from '../support/browser';
 import { startHarness, type Harness } from '../support/pcf-harness';
 
 /**
@@ -60,12 +60,6 @@ it('parses a real Partner Center sample in the page and shows its summary', asyn
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'billing-import-harness.png'), fullPage: true, animations: 'disabled' });
 
   // Screen readers: axe-core (WCAG 2.1 A and AA rules) finds nothing wrong in the control.
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const root = document.querySelector('[data-testid=drop-zone]')!.parentElement!;
-    const axe = (window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(root, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
+  const violations = await wcagViolations(page, 'div:has(> [data-testid=drop-zone])');
   expect(violations).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openBrowser, SCREENSHOT_DIR, type Browser } from '../support/browser';
+import { openBrowser, SCREENSHOT_DIR, wcagViolations, type Browser } from '../support/browser';
 import { startHarness, type Harness } from '../support/pcf-harness';
 
 /**
@@ -69,13 +69,7 @@ it('renders, totals and filters the discrepancies of a CSV fed to its data set',
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness.png'), fullPage: true, animations: 'disabled' });
 
   // Screen readers: axe-core (WCAG 2.1 A and AA rules) finds nothing wrong in the control.
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const root = document.querySelector('[data-testid=record-count]')!.parentElement!;
-    const axe = (window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
-    const result = await axe.run(root, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return result.violations.map((v) => `${v.impact} ${v.id} (${v.nodes.length})`);
-  });
+  const violations = await wcagViolations(page, 'div:has(> [data-testid=record-count])');
   expect(violations).toEqual([]);
   expect(await page.locator('[role=treegrid] [role=row][aria-level="1"][aria-expanded="true"]').count()).toBe(4);
 

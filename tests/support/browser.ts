@@ -50,3 +50,22 @@ export async function openBrowser(): Promise<Browser> {
     },
   };
 }
+
+/**
+ * axe-core's WCAG 2.1 A and AA rules run on the element `rootSelector` names: each violation as
+ * "impact rule: targets" (an empty list when the markup passes).
+ */
+export async function wcagViolations(page: import('playwright-core').Page, rootSelector: string): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async (selector) => {
+    // Runs in the page; typed loosely so this Node-side file needs no DOM library.
+    const page = globalThis as unknown as {
+      document: { querySelector(s: string): object | null };
+      axe: { run(el: object, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> };
+    };
+    const root = page.document.querySelector(selector);
+    if (!root) throw new Error(`no element ${selector} to check`);
+    const result = await page.axe.run(root, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, rootSelector);
+}
