@@ -23,7 +23,7 @@ function subscriptionsApi(failing = false): WebApiLike & { queries: string[] } {
       if (failing) throw new Error('503');
       const ids = [...(options ?? '').matchAll(/cspb_subscriptionid eq ([0-9a-f-]{36})/g)].map((m) => m[1]!);
       const known = ids.map((id) => Number(id.slice(-12))).filter((n) => n < 200);
-      return { entities: known.map((n) => ({ cspb_subscriptionid: guid(n).toUpperCase(), cspb_quantity: n + 1, cspb_status: n % 2 ? CspbSubscriptionStatus.Cancelled : CspbSubscriptionStatus.Active, cspb_customerunitprice: 15, cspb_currencycode: 'EUR' })) };
+      return { entities: known.map((n) => ({ cspb_subscriptionid: guid(n).toUpperCase(), cspb_quantity: n + 1, cspb_status: n % 2 ? CspbSubscriptionStatus.Cancelled : CspbSubscriptionStatus.Active, cspb_customerunitprice: n === 11 ? 1.005 : 15, cspb_currencycode: 'EUR' })) };
     },
   };
 }
@@ -45,7 +45,7 @@ describe('CRM subscriptions of the groups on screen', () => {
     expect(api.queries.every((q) => q.startsWith('cspb_subscription?$select=cspb_subscriptionid,cspb_quantity,cspb_status,cspb_customerunitprice,cspb_currencycode&$filter='))).toBe(true);
     expect(loaded).toBe(3);
     expect(crm.version).toBe(3);
-    expect(crm.get(guid(4))).toEqual({ id: guid(4), quantity: 5, status: 'active', customerUnitPrice: 15, currency: 'EUR' });
+    expect(crm.get(guid(4))).toEqual({ id: guid(4), quantity: 5, status: 'active', customerUnitPrice: { units: 15, scale: 0 }, currency: 'EUR' });
     expect(crm.get(guid(7).toUpperCase())?.status).toBe('cancelled');
     crm.request(guid(4));
     crm.request(guid(250)); // not in CRM: asked once, then known as missing
@@ -80,7 +80,7 @@ describe('CRM subscriptions of the groups on screen', () => {
       result.rerender(view());
     });
     const result = render(view());
-    await waitFor(() => expect(screen.getByTestId('crm-subscription').textContent).toBe('CRM: 12 seats, cancelled, customer price 15.00 EUR'));
+    await waitFor(() => expect(screen.getByTestId('crm-subscription').textContent).toBe('CRM: 12 seats, cancelled, customer price 1.005 EUR'));
     // One header has a CRM record (sub-b's lines carry none): one bounded query for one id.
     expect(screen.getAllByTestId('crm-subscription')).toHaveLength(1);
     expect(api.queries).toHaveLength(1);

@@ -12,6 +12,7 @@ import type { Decimal } from '../../../core/src/money';
 import type { ReconRow } from '../model/rows';
 import { formatMoney, type GroupHeader, type SortKey } from '../model/view';
 import type { CrmSubscriptions } from '../model/crm-subscriptions';
+import { decimalOfFixed } from '../model/exact';
 
 export type Strings = (key: string) => string;
 
@@ -131,7 +132,7 @@ export function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; o
             {s('Crm_Subscription')
               .replace('{0}', record.quantity === null ? '?' : String(record.quantity))
               .replace('{1}', s(`CrmStatus_${record.status}`))
-              .replace('{2}', record.customerUnitPrice === null ? '?' : `${record.customerUnitPrice.toFixed(2)} ${record.currency}`)}
+              .replace('{2}', record.customerUnitPrice === null ? '?' : formatMoney(decimalOfFixed(record.customerUnitPrice), record.currency))}
           </span>
         ) : null}
         <span style={{ marginLeft: 'auto', paddingRight: 12 }}>

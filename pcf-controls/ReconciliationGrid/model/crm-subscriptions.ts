@@ -6,6 +6,7 @@
  */
 import { CspbSubscriptionStatus, CspbSubscriptionTable } from '../../../dataverse/generated/cspb_subscription';
 import type { WebApiLike } from './actions';
+import { fixedOfNumber, type Fixed } from './exact';
 
 export const BATCH = 50;
 
@@ -15,7 +16,8 @@ export interface CrmSubscription {
   readonly id: string;
   readonly quantity: number | null;
   readonly status: CrmStatus;
-  readonly customerUnitPrice: number | null;
+  /** Exact: read from the digits the Web API sent, never rounded as a float. */
+  readonly customerUnitPrice: Fixed | null;
   readonly currency: string;
 }
 
@@ -71,7 +73,7 @@ export class CrmSubscriptions {
             id,
             quantity: typeof e['cspb_quantity'] === 'number' ? e['cspb_quantity'] : null,
             status: STATUS_BY_VALUE.get(Number(e['cspb_status'])) ?? 'unknown',
-            customerUnitPrice: typeof e['cspb_customerunitprice'] === 'number' ? e['cspb_customerunitprice'] : null,
+            customerUnitPrice: typeof e['cspb_customerunitprice'] === 'number' ? fixedOfNumber(e['cspb_customerunitprice']) : null,
             currency: typeof e['cspb_currencycode'] === 'string' ? e['cspb_currencycode'] : '',
           });
         }
