@@ -165,7 +165,7 @@ function printProfile(label: string, profile: { nodes: ProfileNode[]; samples?: 
   const inclusive = new Map<string, number>();
   for (const node of profile.nodes) {
     const name = node.callFrame.functionName;
-    if (!name || !/^(filterRows|groupTree|groupOrdered|linesOf|flattenTree|totalsOf|sortRows|customersOf|categoriesOf|toRows|ReconciliationGridView|GroupHeaderRow|Selection\d*\.setItems|List\d*\._updatePages|List\d*\._buildPages|Dropdown|DetailsList|render|commitRoot|performSyncWorkOnRoot)/.test(name)) continue;
+    if (!name || !/^(filterRows|groupTree|groupOrdered|linesOf|flattenTree|totalsOf|sortRows|categoriesOf|toRows|ReconciliationGridView|GroupHeaderRow|Selection\d*\.setItems|List\d*\._updatePages|List\d*\._buildPages|Dropdown|DetailsList|render|commitRoot|performSyncWorkOnRoot)/.test(name)) continue;
     inclusive.set(name, (inclusive.get(name) ?? 0) + total(node.id) / 1000);
   }
   console.log(`  profile, ${label} (inclusive):`);

@@ -1,6 +1,6 @@
 import { Decimal } from '../../core/src/money';
 import { amountOf, categoryOf, GroupKeys, mapColumns, toRows, type ReconRow } from '../../pcf-controls/ReconciliationGrid/model/rows';
-import { filterRows, flattenTree, formatMoney, groupOrdered, groupRows, groupTree, linesOf, NO_FILTER, sortRows, totalsOf } from '../../pcf-controls/ReconciliationGrid/model/view';
+import { filterRows, flattenTree, formatMoney, groupOrdered, groupTree, linesOf, NO_FILTER, sortRows, totalsOf } from '../../pcf-controls/ReconciliationGrid/model/view';
 import { rowsToCsv } from '../../pcf-controls/ReconciliationGrid/model/csv';
 import { fixedText } from '../../pcf-controls/ReconciliationGrid/model/exact';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
@@ -90,11 +90,11 @@ describe('filter, sort, group, totals', () => {
 
   it('groups by customer then subscription as a flat list; collapsing hides members', () => {
     const sorted = sortRows(discrepancyRows(), null);
-    const items = groupRows(sorted, new Set());
+    const items = flattenTree(groupTree(sorted, 'keep'), new Set());
     expect(items.map((i) => (i.kind === 'line' ? i.id : `${i.kind}:${i.label}:${i.count}`))).toEqual([
       'customer:Contoso:2', 'subscription:sub-a:2', 'd2', 'd1', 'customer:Fabrikam:2', 'subscription:sub-b:1', 'd3', 'subscription:sub-c:1', 'd4',
     ]);
-    const collapsed = groupRows(sorted, new Set(['Contoso', 'Fabrikam\u0001sub-b']));
+    const collapsed = flattenTree(groupTree(sorted, 'keep'), new Set(['Contoso', 'Fabrikam\u0001sub-b']));
     expect(collapsed.map((i) => (i.kind === 'line' ? i.id : i.label))).toEqual(['Contoso', 'Fabrikam', 'sub-b', 'sub-c', 'd4']);
   });
 

@@ -39,11 +39,6 @@ export function fixedOfNumber(value: number): Fixed | null {
   return Number.isFinite(value) ? fixedOfText(String(value)) : null;
 }
 
-/** The exact fixed-point form of a Decimal. */
-export function fixedOf(value: Decimal): Fixed {
-  return fixedOfText(value.toFixed())!;
-}
-
 /** Normal form: trailing fractional zeros dropped, a plain number while the units are a safe integer. */
 function fixedOfUnits(units: number | bigint, scale: number): Fixed {
   if (typeof units === 'bigint') {
@@ -61,8 +56,6 @@ function fixedOfUnits(units: number | bigint, scale: number): Fixed {
   }
   return { units, scale };
 }
-
-export const isNegativeFixed = (f: Fixed): boolean => f.units < 0;
 
 /** The value as a Decimal (exact: built from its digits). */
 export function decimalOfFixed(f: Fixed): Decimal {

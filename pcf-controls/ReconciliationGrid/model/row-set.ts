@@ -62,12 +62,17 @@ export function extendRowSet(set: RowSet, page: readonly ReconRow[]): RowSet {
       byGroup.set(group, before === undefined ? lines : before.concat(lines));
     }
   }
-  const categories = new Set(set.categories);
-  for (let i = 0; i < page.length && categories.size < ALL_CATEGORIES.length; i++) {
-    const category = page[i]!.category;
-    if (category !== null) categories.add(category);
+  return withTotals(set.rows.length === 0 ? page : set.rows.concat(page), byGroup, categoriesOf(page, set.categories), set.sum.copy().addAll(page));
+}
+
+/** Known categories present (after those already known), in the order first seen; stops once every category is seen. */
+export function categoriesOf(rows: readonly ReconRow[], known: readonly ReconCategory[] = []): ReconCategory[] {
+  const present = new Set<ReconCategory>(known);
+  for (let i = 0; i < rows.length && present.size < ALL_CATEGORIES.length; i++) {
+    const category = rows[i]!.category;
+    if (category !== null) present.add(category);
   }
-  return withTotals(set.rows.length === 0 ? page : set.rows.concat(page), byGroup, [...categories], set.sum.copy().addAll(page));
+  return [...present];
 }
 
 export function rowSetOf(rows: readonly ReconRow[]): RowSet {

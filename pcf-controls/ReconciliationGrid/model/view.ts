@@ -10,7 +10,7 @@ import type { Decimal } from '../../../core/src/money';
 import { compareFixed, type Fixed } from './exact';
 import { groupIndex } from './row-set';
 import { totalsOf, type Totals } from './totals';
-import { CATEGORY_LABELS, type ReconCategory } from '../../../core/src/reconcile/categories';
+import type { ReconCategory } from '../../../core/src/reconcile/categories';
 import { categoryLabel, type GroupKey, type ReconRow, type ResolutionStatus } from './rows';
 
 export interface GridFilter {
@@ -262,39 +262,7 @@ export function linesOf(tree: readonly CustomerGroup[]): ReconRow[] {
   return out;
 }
 
-/**
- * Rows grouped by customer then subscription as one flat list: a header item per group followed
- * (unless collapsed) by its members. Groups are ordered by name; lines keep the order given
- * (sorted), so a subscription's wipe and recreate lines sit together.
- */
-export function groupRows(sorted: readonly ReconRow[], collapsed: ReadonlySet<string>): GridItem[] {
-  return flattenTree(groupTree(sorted, 'keep'), collapsed);
-}
-
-/** Distinct customers, sorted, for the customer filter (one pass, no per-row arrays). */
-export function customersOf(rows: readonly ReconRow[]): string[] {
-  const seen = new Set<string>();
-  let last: string | null = null;
-  for (let i = 0; i < rows.length; i++) {
-    const customer = rows[i]!.customer;
-    if (customer === last) continue;
-    seen.add(customer);
-    last = customer;
-  }
-  return [...seen].sort(collator.compare);
-}
-
-const CATEGORY_COUNT = Object.keys(CATEGORY_LABELS).length;
-
-/** Distinct known categories present, in the order first seen (one pass, no per-row arrays; stops once every category is seen). */
-export function categoriesOf(rows: readonly ReconRow[]): ReconCategory[] {
-  const present = new Set<ReconCategory>();
-  for (let i = 0; i < rows.length && present.size < CATEGORY_COUNT; i++) {
-    const category = rows[i]!.category;
-    if (category !== null) present.add(category);
-  }
-  return [...present];
-}
+export { categoriesOf } from './row-set';
 
 /** Money as the totals bar shows it: two decimals at least, exact digits kept, grouped thousands. */
 export function formatMoney(value: Decimal, currency = ''): string {
