@@ -34,7 +34,6 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
     if (!unavailable && !this.actions) this.actions = createWebApiActions(context.webAPI as unknown as WebApiLike, context.navigation as unknown as NavigationLike);
     if (this.webApi === 'ok' && !this.crm) this.crm = new CrmSubscriptions(context.webAPI as unknown as WebApiLike, () => context.factory.requestRender());
     const props: ReconciliationGridProps = {
-      rows: paged.rows,
       rowSet: paged.rowSet,
       strings: (k) => context.resources.getString(k),
       actions: unavailable || this.webApi !== 'ok' ? null : this.actions,

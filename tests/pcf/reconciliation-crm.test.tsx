@@ -3,6 +3,7 @@ import './fluent-cjs';
 import * as React from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
 import { ReconciliationGridView } from '../../pcf-controls/ReconciliationGrid/components/ReconciliationGridView';
+import { rowSetOf } from '../../pcf-controls/ReconciliationGrid/model/row-set';
 import { toRows } from '../../pcf-controls/ReconciliationGrid/model/rows';
 import { BATCH, CrmSubscriptions } from '../../pcf-controls/ReconciliationGrid/model/crm-subscriptions';
 import type { WebApiLike } from '../../pcf-controls/ReconciliationGrid/model/actions';
@@ -74,7 +75,7 @@ describe('CRM subscriptions of the groups on screen', () => {
     );
     const api = subscriptionsApi();
     let version = 0;
-    const view = (): React.ReactElement => <ReconciliationGridView rows={rows} strings={strings} actions={null} onExport={() => undefined} crm={crm} crmVersion={version} />;
+    const view = (): React.ReactElement => <ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={null} onExport={() => undefined} crm={crm} crmVersion={version} />;
     const crm: CrmSubscriptions = new CrmSubscriptions(api, () => {
       version = crm.version;
       result.rerender(view());

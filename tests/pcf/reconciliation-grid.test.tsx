@@ -3,6 +3,7 @@ import './fluent-cjs';
 import * as React from 'react';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ReconciliationGridView } from '../../pcf-controls/ReconciliationGrid/components/ReconciliationGridView';
+import { rowSetOf } from '../../pcf-controls/ReconciliationGrid/model/row-set';
 import { toRows } from '../../pcf-controls/ReconciliationGrid/model/rows';
 import { createWebApiActions, type WebApiLike } from '../../pcf-controls/ReconciliationGrid/model/actions';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
@@ -38,7 +39,7 @@ const action = (key: string): HTMLButtonElement => screen.getByTestId(`action-${
 
 describe('ReconciliationGridView', () => {
   it('renders groups, lines and exact totals, and filters by search', async () => {
-    render(<ReconciliationGridView rows={rows} strings={strings} actions={null} actionsUnavailable={strings('Actions_Unavailable_Harness')} onExport={() => undefined} />);
+    render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={null} actionsUnavailable={strings('Actions_Unavailable_Harness')} onExport={() => undefined} />);
     expect(screen.getByTestId('record-count').textContent).toBe('3 of 3 records');
     expect(screen.getByTestId('total-billed').textContent).toBe('101.00 USD');
     expect(screen.getByTestId('total-variance').textContent).toBe('100.70 USD');
@@ -56,7 +57,7 @@ describe('ReconciliationGridView', () => {
   });
 
   it('collapses a customer group from its keyboard-reachable button', () => {
-    render(<ReconciliationGridView rows={rows} strings={strings} actions={null} onExport={() => undefined} />);
+    render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={null} onExport={() => undefined} />);
     const button = screen.getByLabelText('Collapse Contoso');
     expect(button.getAttribute('aria-expanded')).toBe('true');
     fireEvent.click(button);
@@ -66,7 +67,7 @@ describe('ReconciliationGridView', () => {
 
   it('exports the filtered lines as injection-safe CSV', () => {
     const onExport = jest.fn();
-    render(<ReconciliationGridView rows={rows} strings={strings} actions={null} onExport={onExport} />);
+    render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={null} onExport={onExport} />);
     fireEvent.click(action('export'));
     const [csv, name] = onExport.mock.calls[0] as [string, string];
     expect(name).toBe('reconciliation.csv');
@@ -77,7 +78,7 @@ describe('ReconciliationGridView', () => {
     const api = fakeWebApi();
     const openForm = jest.fn(async () => ({}));
     const onChanged = jest.fn();
-    render(<ReconciliationGridView rows={rows} strings={strings} actions={createWebApiActions(api, { openForm })} onExport={() => undefined} onChanged={onChanged} />);
+    render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={createWebApiActions(api, { openForm })} onExport={() => undefined} onChanged={onChanged} />);
     const first = gridRows().find((r) => r.textContent?.includes('addQuantity'))!;
     fireEvent.click(cellsOf(first)[1]!);
 
@@ -118,7 +119,7 @@ describe('ReconciliationGridView', () => {
   it('shows a failed action instead of swallowing it', async () => {
     const api = fakeWebApi();
     api.updateRecord = async () => { throw new Error('Principal lacks prvWritecspb_discrepancy'); };
-    render(<ReconciliationGridView rows={rows} strings={strings} actions={createWebApiActions(api, { openForm: async () => ({}) })} onExport={() => undefined} />);
+    render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={createWebApiActions(api, { openForm: async () => ({}) })} onExport={() => undefined} />);
     fireEvent.click(cellsOf(gridRows().find((r) => r.textContent?.includes('addQuantity'))!)[1]!);
     fireEvent.click(action('resolve'));
     fireEvent.change(await screen.findByLabelText(/Note/), { target: { value: 'done' } });

@@ -114,7 +114,7 @@ describe('ReconciliationGrid paging', () => {
     expect(page).toMatchObject({ loading: true, cappedAt: null });
     dataset.deliver();
     page = pager.update(view());
-    expect(page.rows.map((r) => r.id)).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect(page.rowSet.rows.map((r) => r.id)).toEqual(['d1', 'd2', 'd3', 'd4']);
     expect(page).toMatchObject({ loading: false, cappedAt: 7 });
     expect(state.requests).toBe(1); // no request past the cap
   });
@@ -123,12 +123,12 @@ describe('ReconciliationGrid paging', () => {
     const pager = new DataSetPager(100, 3);
     const ds = (ids: string[], source = ALL): PagedDataSet => ({ loading: false, sortedRecordIds: ids, columns: COLUMNS.map((name) => ({ name })), record: (id) => source.find((r) => r.id === id)! });
     const first = ds(['d1', 'd2']);
-    expect(pager.update(first).rows).toHaveLength(2);
-    const rows = pager.update(first).rows;
-    expect(pager.update(first).rows).toBe(rows); // unchanged data: no work
-    expect(pager.update(ds(['d5', 'd6'])).rows.map((r) => r.id)).toEqual(['d5', 'd6']);
+    expect(pager.update(first).rowSet.rows).toHaveLength(2);
+    const rows = pager.update(first).rowSet.rows;
+    expect(pager.update(first).rowSet.rows).toBe(rows); // unchanged data: no work
+    expect(pager.update(ds(['d5', 'd6'])).rowSet.rows.map((r) => r.id)).toEqual(['d5', 'd6']);
     // Same ids, other values (pcf-start names its rows id0, id1, ... for every CSV applied).
     const renamed = records([{ id: 'd5', cspb_customerid: 'Contoso Ltd' }, { id: 'd6', cspb_customerid: 'Fabrikam' }]);
-    expect(pager.update(ds(['d5', 'd6'], renamed)).rows.map((r) => r.customer)).toEqual(['Contoso Ltd', 'Fabrikam']);
+    expect(pager.update(ds(['d5', 'd6'], renamed)).rowSet.rows.map((r) => r.customer)).toEqual(['Contoso Ltd', 'Fabrikam']);
   });
 });

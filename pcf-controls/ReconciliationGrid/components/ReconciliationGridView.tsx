@@ -16,13 +16,14 @@ import { rowsToCsv } from '../model/csv';
 import { decimalOfFixed, fixedText, type Fixed } from '../model/exact';
 import { correctionBlocker, type GridActions } from '../model/actions';
 import type { CrmSubscriptions } from '../model/crm-subscriptions';
-import { rowSetOf, type RowSet } from '../model/row-set';
+import type { RowSet } from '../model/row-set';
 import { CELL_PADDING, classes, GroupHeaderRow, LineRow, Total, type GridColumn, type Strings } from './GridRows';
 
 export type { Strings } from './GridRows';
 
 export interface ReconciliationGridProps {
-  readonly rows: readonly ReconRow[];
+  /** The data set's rows, indexed by group and totalled (model/row-set.ts: the pager extends it page by page). */
+  readonly rowSet: RowSet;
   readonly strings: Strings;
   /** Null when the host cannot run actions (the harness, a non-discrepancy data set). */
   readonly actions: GridActions | null;
@@ -38,8 +39,6 @@ export interface ReconciliationGridProps {
   readonly onExport: (csv: string, fileName: string) => void;
   /** Called after an action changed a record (the control refreshes the data set). */
   readonly onChanged?: () => void;
-  /** `rows` indexed by group and totalled, as the pager builds it page by page (indexed here when absent or for other rows). */
-  readonly rowSet?: RowSet;
   /** The CRM subscriptions behind the groups on screen (bounded queries); null without a Web API. */
   readonly crm?: CrmSubscriptions | null;
   /** Bumped by the control when CRM answers arrive, so the headers on screen re-render. */
@@ -76,12 +75,10 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   // Local status overrides after a successful action (until the data set refreshes).
   const [overrides, setOverrides] = React.useState<ReadonlyMap<string, ResolutionStatus>>(() => new Map());
 
-  // The rows indexed by group, totalled and their categories listed: the pager builds this page by
-  // page (props.rowSet); rows given without it are indexed here.
-  const rowSet = React.useMemo(() => (props.rowSet && props.rowSet.rows === props.rows ? props.rowSet : rowSetOf(props.rows)), [props.rows, props.rowSet]);
+  const rowSet = props.rowSet;
   const rows = React.useMemo(
-    () => (overrides.size === 0 ? props.rows : props.rows.map((r) => (overrides.has(r.id) ? { ...r, status: overrides.get(r.id)! } : r))),
-    [props.rows, overrides],
+    () => (overrides.size === 0 ? rowSet.rows : rowSet.rows.map((r) => (overrides.has(r.id) ? { ...r, status: overrides.get(r.id)! } : r))),
+    [rowSet, overrides],
   );
   // Arrange the groups by name and sort inside them (a sort sorts inside groups only), in display
   // order; only status overrides (after an action) regroup the rows. A filter is then one pass over
@@ -97,7 +94,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   // The groups are every customer, sorted by name: the customer filter's options without another pass.
   const customers = React.useMemo(() => baseTree.map((c) => c.key), [baseTree]);
   const categories = rowSet.categories;
-  const currency = props.rows[0]?.currency ?? '';
+  const currency = rowSet.rows[0]?.currency ?? '';
 
   // The selected line, as shown (its status override included); none once filtered out or collapsed.
   const selected = React.useMemo(() => {
@@ -210,12 +207,12 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   return (
     <Stack tokens={{ childrenGap: 8 }} styles={{ root: { width: '100%' } }}>
       <Text variant="large" role="heading" aria-level={2} data-testid="record-count">
-        {s('RecordCount').replace('{0}', String(filtered.length)).replace('{1}', String(props.rows.length))}
+        {s('RecordCount').replace('{0}', String(filtered.length)).replace('{1}', String(rowSet.rows.length))}
         {props.loading ? <span data-testid="loading-more">{` ${s('Loading_More')}`}</span> : null}
       </Text>
       {props.cappedAt !== undefined && props.cappedAt !== null ? (
         <MessageBar messageBarType={MessageBarType.warning}>
-          <span data-testid="capped">{s('Capped').replace('{0}', String(props.rows.length)).replace('{1}', props.cappedAt >= 0 ? String(props.cappedAt) : '?')}</span>
+          <span data-testid="capped">{s('Capped').replace('{0}', String(rowSet.rows.length)).replace('{1}', props.cappedAt >= 0 ? String(props.cappedAt) : '?')}</span>
         </MessageBar>
       ) : null}
       <FilterBar filter={filter} setFilter={setFilter} categoryOptions={categoryOptions} statusOptions={statusOptions} customerOptions={customerOptions} labels={filterLabels} />

@@ -7,7 +7,7 @@
  * Data that changes without a page having been asked for (a refresh, another view, the harness's
  * Apply, which reuses ids) is a new query: the rows are rebuilt from it.
  */
-import { GroupKeys, toRows, type ReconRow, type SourceRecord } from './rows';
+import { GroupKeys, toRows, type SourceRecord } from './rows';
 import { EMPTY_ROW_SET, extendRowSet, type RowSet } from './row-set';
 
 export const PAGE_SIZE = 5000;
@@ -32,8 +32,7 @@ export interface PagedDataSet {
 }
 
 export interface PageState {
-  readonly rows: readonly ReconRow[];
-  /** The rows indexed by group and totalled, extended by each page (model/row-set.ts). */
+  /** The rows so far, indexed by group and totalled, extended by each page (model/row-set.ts). */
   readonly rowSet: RowSet;
   /** A next page has been asked for (or the data set is loading): show "loading more". */
   readonly loading: boolean;
@@ -100,7 +99,7 @@ export class DataSetPager {
       paging!.loadNextPage();
     }
     const waiting = dataset.loading || (more && !capped && this.requestedAt === this.rowSet.rows.length);
-    return { rows: this.rowSet.rows, rowSet: this.rowSet, loading: waiting, cappedAt: capped ? (paging!.totalResultCount >= 0 ? paging!.totalResultCount : -1) : null };
+    return { rowSet: this.rowSet, loading: waiting, cappedAt: capped ? (paging!.totalResultCount >= 0 ? paging!.totalResultCount : -1) : null };
   }
 
   private merge(dataset: PagedDataSet): void {
