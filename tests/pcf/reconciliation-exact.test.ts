@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Decimal } from '../../core/src/money';
-import { compareFixed, decimalOfFixed, ExactSum, fixedOfNumber, fixedOfText, fixedText, subtractFixed, type Fixed } from '../../pcf-controls/ReconciliationGrid/model/exact';
+import { compareFixed, decimalOfFixed, FixedSum, fixedOfNumber, fixedOfText, fixedText, subtractFixed, type Fixed } from '../../pcf-controls/ReconciliationGrid/model/exact';
 
 /** Decimal text with up to 25 integer digits and up to 24 decimals (past a double's 15 digits and the fast path's scale of 20). */
 const decimalText = fc
@@ -47,8 +47,8 @@ describe('fixed-point amounts of the grid', () => {
   it('sums exactly, whatever the order, the scales or the size', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(moneyText, decimalText), { maxLength: 60 }), (texts) => {
-        const sum = new ExactSum();
-        const abs = new ExactSum();
+        const sum = new FixedSum();
+        const abs = new FixedSum();
         for (const t of texts) {
           sum.add(fixed(t));
           abs.addAbs(fixed(t));
@@ -62,8 +62,8 @@ describe('fixed-point amounts of the grid', () => {
   });
 
   it('spills past 2^52 instead of rounding (where a float sum goes wrong)', () => {
-    const spilled = new ExactSum();
-    const beyond = new ExactSum();
+    const spilled = new FixedSum();
+    const beyond = new FixedSum();
     let float = 0;
     for (let i = 0; i < 1000; i++) {
       spilled.add(fixed('400000000000.0001')); // 4e15 units at scale 4: under 2^52, the sum is not
@@ -78,7 +78,7 @@ describe('fixed-point amounts of the grid', () => {
   });
 
   it('moves to a larger scale when an amount has more decimals, without losing the earlier sum', () => {
-    const sum = new ExactSum();
+    const sum = new FixedSum();
     sum.add(fixed('4503599627370.4959')); // just under 2^52 units at scale 4
     sum.add(fixed('0.000000001'));
     sum.add(fixed('-0.5'));

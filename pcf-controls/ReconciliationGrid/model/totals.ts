@@ -3,7 +3,7 @@
  * integers, model/exact.ts). A mixed-currency set is summed per row's own number, as the run does.
  */
 import type { Decimal } from '../../../core/src/money';
-import { ExactSum } from './exact';
+import { FixedSum } from './exact';
 import type { ReconRow } from './rows';
 
 export interface Totals {
@@ -21,15 +21,15 @@ export interface Totals {
 export class TotalsSum {
   private count = 0;
   private constructor(
-    private readonly billed: ExactSum,
-    private readonly expected: ExactSum,
-    private readonly variance: ExactSum,
-    private readonly leakage: ExactSum,
-    private readonly margin: ExactSum,
+    private readonly billed: FixedSum,
+    private readonly expected: FixedSum,
+    private readonly variance: FixedSum,
+    private readonly leakage: FixedSum,
+    private readonly margin: FixedSum,
   ) {}
 
   static empty(): TotalsSum {
-    return new TotalsSum(new ExactSum(), new ExactSum(), new ExactSum(), new ExactSum(), new ExactSum());
+    return new TotalsSum(new FixedSum(), new FixedSum(), new FixedSum(), new FixedSum(), new FixedSum());
   }
 
   copy(): TotalsSum {
