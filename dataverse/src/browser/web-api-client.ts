@@ -43,6 +43,15 @@ function unwrap(error: unknown): DataverseError {
   return new DataverseError(e?.message ?? String(error), e?.status ?? e?.httpStatusCode ?? 500, e?.errorCode !== undefined ? `0x${(e.errorCode >>> 0).toString(16)}` : undefined);
 }
 
+/**
+ * The request a host's nextLink stands for: the link is a full URL whose path names the entity set
+ * and whose query is the options of the next retrieveMultipleRecords call.
+ */
+export function nextPageRequest(nextLink: string): { entitySet: string; options: string } {
+  const url = new URL(nextLink, 'https://host.invalid/');
+  return { entitySet: decodeURIComponent(url.pathname.split('/').pop() ?? ''), options: url.search };
+}
+
 /** A DataverseClient over Xrm.WebApi or context.webAPI. */
 export class WebApiClient implements DataverseClient {
   constructor(
@@ -85,11 +94,9 @@ export class WebApiClient implements DataverseClient {
     return result.nextLink ? { value: result.entities as T[], nextLink: result.nextLink } : { value: result.entities as T[] };
   }
 
-  /** The host's nextLink is a full URL: its path names the entity set, its query is the next request. */
   async retrieveNextPage<T extends object = EntityRecord>(nextLink: string): Promise<Page<T>> {
-    const url = new URL(nextLink, 'https://host.invalid/');
-    const entitySet = decodeURIComponent(url.pathname.split('/').pop() ?? '');
-    const result = await this.call(() => this.api.retrieveMultipleRecords(this.logical(entitySet), url.search));
+    const { entitySet, options } = nextPageRequest(nextLink);
+    const result = await this.call(() => this.api.retrieveMultipleRecords(this.logical(entitySet), options));
     return result.nextLink ? { value: result.entities as T[], nextLink: result.nextLink } : { value: result.entities as T[] };
   }
 

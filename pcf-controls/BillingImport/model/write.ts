@@ -6,6 +6,7 @@ import { CspbBillingLineTable, type CspbBillingLineWrite } from '../../../datave
 import { ImportCancelled, type CancelToken } from './parse';
 import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
 import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
+import { nextPageRequest } from '../../../dataverse/src/browser/web-api-client';
 
 export interface ImportWebApi {
   createRecord(entityType: string, data: object): Promise<{ id: unknown }>;
@@ -34,8 +35,7 @@ export function lineBody(item: BillLine | UsageAggregate, importId: string, hash
 
 /**
  * The natural keys of the lines an import already has (an earlier attempt that was cancelled or
- * failed part-way), every page followed: context.webAPI's nextLink is a full URL whose query is
- * the next request.
+ * failed part-way), every page followed (nextPageRequest: what the host's nextLink asks for).
  */
 export async function existingLineKeys(api: ImportWebApi, importId: string): Promise<Set<string>> {
   const keys = new Set<string>();
@@ -43,7 +43,7 @@ export async function existingLineKeys(api: ImportWebApi, importId: string): Pro
   while (options !== undefined) {
     const page: { entities: Record<string, unknown>[]; nextLink?: string } = await api.retrieveMultipleRecords(CspbBillingLineTable.logicalName, options, KEY_PAGE_SIZE);
     for (const e of page.entities) if (typeof e['cspb_linekey'] === 'string') keys.add(e['cspb_linekey']);
-    options = page.nextLink ? new URL(page.nextLink, 'https://host.invalid/').search : undefined;
+    options = page.nextLink ? nextPageRequest(page.nextLink).options : undefined;
   }
   return keys;
 }
