@@ -60,6 +60,15 @@ function civilFromDays(z0: number): YearMonthDay {
   return { year, month, day };
 }
 
+/**
+ * The calendar date a Date shows its user: its local year, month and day. A date-only field, a
+ * date picker and "today" all mean that date; toISOString() would give the UTC date, a day early
+ * or late east or west of Greenwich for part of every day.
+ */
+export function localDateOf(value: Date): CalendarDate {
+  return dateOf(value.getFullYear(), value.getMonth() + 1, value.getDate());
+}
+
 /** Builds a date, refusing impossible ones (2/30, 2023-02-29, month 13). */
 export function dateOf(year: number, month: number, day: number): CalendarDate {
   if (!Number.isInteger(year) || year < 1 || year > 9999) throw new InvalidDateError(`year out of range: ${year}`, { year, month, day });

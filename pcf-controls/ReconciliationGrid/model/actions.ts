@@ -2,6 +2,7 @@
  * What finance does with a discrepancy, through the platform's Web API. The Web API and the
  * navigation are passed in (context.webAPI, context.navigation in the control; fakes in tests).
  */
+import { formatIso, localDateOf } from '../../../core/src/calendar';
 import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
 import { CspbDiscrepancyResolutionStatus, CspbDiscrepancyTable } from '../../../dataverse/generated/cspb_discrepancy';
 import { CspbSubscriptionChangeChangeType, CspbSubscriptionChangeSource, CspbSubscriptionChangeTable, type CspbSubscriptionChangeWrite } from '../../../dataverse/generated/cspb_subscriptionchange';
@@ -35,13 +36,13 @@ export function correctionBlocker(row: ReconRow): 'noSubscription' | 'noQuantiti
   return null;
 }
 
-/** ISO date (YYYY-MM-DD) from M/D/YYYY or ISO text; today when unreadable. */
+/** ISO date (YYYY-MM-DD) from M/D/YYYY or ISO text; the user's today when unreadable. */
 export function isoDate(text: string, today: Date = new Date()): string {
   const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
   if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`;
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(text);
   if (us) return `${us[3]}-${us[1]!.padStart(2, '0')}-${us[2]!.padStart(2, '0')}`;
-  return today.toISOString().slice(0, 10);
+  return formatIso(localDateOf(today));
 }
 
 export function createWebApiActions(webAPI: WebApiLike, navigation: NavigationLike): GridActions {

@@ -5,6 +5,7 @@
  * exact fixed-point values (model/exact.ts) read from the number's or the text's digits, never
  * float arithmetic and no Decimal per row; a Decimal is made where one is shown or written.
  */
+import { formatIso, localDateOf } from '../../../core/src/calendar';
 import { CATEGORY_LABELS, type ReconCategory } from '../../../core/src/reconcile/categories';
 import { FIXED_ZERO, fixedOfNumber, fixedOfText, subtractFixed, type Fixed } from './exact';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../../dataverse/generated/cspb_discrepancy';
@@ -164,7 +165,7 @@ function text(raw: unknown): string {
   if (raw === null || raw === undefined) return '';
   if (typeof raw === 'string') return raw;
   if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
-  if (raw instanceof Date) return raw.toISOString().slice(0, 10);
+  if (raw instanceof Date) return formatIso(localDateOf(raw)); // a date-only value: the date its user sees
   if (Array.isArray(raw)) return raw.map((r) => (r && typeof r === 'object' && 'name' in r ? String((r as { name: unknown }).name) : text(r))).join(', ');
   if (typeof raw === 'object' && 'name' in raw) return String((raw as { name: unknown }).name);
   return '';

@@ -142,7 +142,7 @@ function fieldInput(attr: Attribute, column: WbColumn | undefined): HTMLElement 
     attr.value = value;
     attr.fire();
   };
-  if (!column) return h('input', { type: 'text', disabled: '', value: v instanceof Date ? v.toISOString().slice(0, 10) : String(v ?? '') });
+  if (!column) return h('input', { type: 'text', disabled: '', value: v instanceof Date ? isoOf(v) : String(v ?? '') });
   switch (column.type) {
     case 'choice': {
       const select = h('select', { name: column.name }, h('option', { value: '' }, '--'), ...(column.options ?? []).map((o) => h('option', { value: String(o.value) }, o.label)));

@@ -8,7 +8,7 @@
 import type { Row, WebApi } from './api';
 import type { WbColumn, WbControl, WbMeta, WbTable } from '../meta-types';
 import { alertDialog, confirmDialog, formatNumber } from './ui';
-import { dateOf, globalContext } from './xrm';
+import { dateOf, globalContext, isoOf } from './xrm';
 
 type ControlClass = new () => {
   init(context: unknown, notifyOutputChanged?: () => void, state?: unknown, container?: HTMLDivElement): void;
@@ -262,9 +262,9 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
       formatCurrency: (v: number, precision = 2, symbol = '') => `${symbol}${formatNumber(v, precision)}`,
       formatDecimal: (v: number, precision?: number) => formatNumber(v, precision),
       formatInteger: (v: number) => formatNumber(v, 0),
-      formatDateShort: (d: Date) => d.toISOString().slice(0, 10),
+      formatDateShort: (d: Date) => isoOf(d),
       formatDateLong: (d: Date) => d.toDateString(),
-      formatDateYearMonth: (d: Date) => d.toISOString().slice(0, 7),
+      formatDateYearMonth: (d: Date) => isoOf(d).slice(0, 7),
       formatTime: (d: Date) => d.toISOString().slice(11, 16),
       formatLanguage: (v: number) => String(v),
       formatUserDateTimeToUTC: (d: Date) => d.toISOString(),

@@ -3,7 +3,7 @@
  * carries no decimal.js), find the NCE charge cycle, preview a seat change, ask the core policy.
  * Every function here is independent of Xrm; the form script only reads fields and shows results.
  */
-import { addDays, dateOf, formatIso, parseDate, type CalendarDate, type Period } from '../../../core/src/calendar';
+import { addDays, formatIso, localDateOf, parseDate, type CalendarDate, type Period } from '../../../core/src/calendar';
 import { SubscriptionLedger, type LedgerEntryKind } from '../../../core/src/ledger';
 import { gridEnd, gridIndexContaining, gridStart, monthlyCycleDays, spanCycleDays } from '../../../core/src/nce/charge-dates';
 import { checkCancellation, checkSeatDecrease } from '../../../core/src/nce/policy';
@@ -92,9 +92,7 @@ export function ledgerFromRows(subscriptionId: string, rows: readonly LedgerRowL
 }
 
 /** A Date from a date-only form field (local midnight) as a calendar date, and today likewise. */
-export function calendarDateOf(value: Date): CalendarDate {
-  return dateOf(value.getFullYear(), value.getMonth() + 1, value.getDate());
-}
+export const calendarDateOf = localDateOf;
 
 export interface ChargeCycle {
   readonly start: CalendarDate;
