@@ -75,6 +75,10 @@ export interface CspbBillingImportRow {
   cspb_rowsrejected: number | null;
   /** Bill lines written for this import. */
   cspb_linecount: number | null;
+  /** The next chunk of work the queue worker will do (0 before it starts); a redelivered message for an earlier chunk is ignored. */
+  cspb_jobchunk: number | null;
+  /** How far the queued work is, in words. */
+  cspb_jobprogress: string | null;
   /** JSON list of row errors: row, column, value, reason. */
   cspb_errors: string | null;
 }
@@ -96,5 +100,7 @@ export interface CspbBillingImportWrite {
   cspb_rowsaccepted?: number | null;
   cspb_rowsrejected?: number | null;
   cspb_linecount?: number | null;
+  cspb_jobchunk?: number | null;
+  cspb_jobprogress?: string | null;
   cspb_errors?: string | null;
 }

@@ -34,6 +34,10 @@ export interface CspbInvoiceRunRow {
   cspb_runstatus: CspbInvoiceRunRunStatus;
   /** Draft invoices written. */
   cspb_invoicecount: number | null;
+  /** The next chunk of work the queue worker will do (0 before it starts); a redelivered message for an earlier chunk is ignored. */
+  cspb_jobchunk: number | null;
+  /** How far the queued work is, in words. */
+  cspb_jobprogress: string | null;
   /** Why the run failed, if it did. */
   cspb_error: string | null;
 }
@@ -46,5 +50,7 @@ export interface CspbInvoiceRunWrite {
   'cspb_ContractId@odata.bind'?: string | null;
   cspb_runstatus?: CspbInvoiceRunRunStatus | null;
   cspb_invoicecount?: number | null;
+  cspb_jobchunk?: number | null;
+  cspb_jobprogress?: string | null;
   cspb_error?: string | null;
 }

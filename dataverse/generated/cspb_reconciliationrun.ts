@@ -46,6 +46,10 @@ export interface CspbReconciliationRunRow {
   cspb_discrepancycount: number | null;
   /** JSON: category -> count and amount. */
   cspb_categorycounts: string | null;
+  /** The next chunk of work the queue worker will do (0 before it starts); a redelivered message for an earlier chunk is ignored. */
+  cspb_jobchunk: number | null;
+  /** How far the queued work is, in words. */
+  cspb_jobprogress: string | null;
   /** Why the run failed, if it did. */
   cspb_error: string | null;
 }
@@ -64,5 +68,7 @@ export interface CspbReconciliationRunWrite {
   cspb_totalmargin?: number | null;
   cspb_discrepancycount?: number | null;
   cspb_categorycounts?: string | null;
+  cspb_jobchunk?: number | null;
+  cspb_jobprogress?: string | null;
   cspb_error?: string | null;
 }

@@ -7,7 +7,7 @@ export const CspbSubscriptionChangeTable = {
   primaryId: 'cspb_subscriptionchangeid',
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
-  keys: { cspb_key_subscription_sequence: ['cspb_subscriptionid', 'cspb_sequence'] },
+  keys: { cspb_key_subscription_sequence: ['cspb_subscriptionid', 'cspb_sequence'], cspb_key_subscription_changekey: ['cspb_subscriptionid', 'cspb_changekey'] },
 } as const;
 
 /** Change type: stable option values of cspb_changetype. */
@@ -111,6 +111,8 @@ export interface CspbSubscriptionChangeRow {
   cspb_reason: string | null;
   /** Id tying the change to the vendor's order or bill lines (ReferenceId). */
   cspb_referenceid: string | null;
+  /** Identity of the change that wrote this row (v<row version>.<n> for a saved subscription): a redelivered ledger step finds it and writes nothing. */
+  cspb_changekey: string;
 }
 
 /** The body of a create or update of a Subscription change. */
@@ -140,4 +142,5 @@ export interface CspbSubscriptionChangeWrite {
   cspb_source?: CspbSubscriptionChangeSource | null;
   cspb_reason?: string | null;
   cspb_referenceid?: string | null;
+  cspb_changekey?: string | null;
 }

@@ -45,11 +45,19 @@ export interface WebhookContext {
   readonly organizationId: string | undefined;
   /** The step that called (OwningExtension, an sdkmessageprocessingstep), when given. */
   readonly owningExtensionId: string | undefined;
+  /** The operations that caused this one (ParentContext, nearest first): message, table and row. */
+  readonly parents: readonly ParentOperation[];
   /** InputParameters other than Target, unwrapped. */
   readonly inputParameters: Readonly<Record<string, unknown>>;
   readonly target: ParsedEntity | undefined;
   readonly preEntityImages: Readonly<Record<string, ParsedEntity>>;
   readonly postEntityImages: Readonly<Record<string, ParsedEntity>>;
+}
+
+export interface ParentOperation {
+  readonly messageName: string;
+  readonly primaryEntityName: string;
+  readonly primaryEntityId: string | undefined;
 }
 
 /** A request body that is not a usable RemoteExecutionContext; `message` says why (answered as 400). */
@@ -61,6 +69,7 @@ export class ContextError extends Error {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 const STAGES: Readonly<Record<number, StageName>> = { 10: 'PreValidation', 20: 'PreOperation', 40: 'PostOperation' };
 const WCF_DATE = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/;
 
@@ -76,7 +85,9 @@ function typeName(value: Record<string, unknown>): string | undefined {
 function guid(value: unknown, where: string, optional: true): string | undefined;
 function guid(value: unknown, where: string, optional?: false): string;
 function guid(value: unknown, where: string, optional = false): string | undefined {
-  if ((value === null || value === undefined) && optional) return undefined;
+  // An optional id Dataverse sends as the empty GUID is absent (OperationId of a synchronous step
+  // names no system job; the Id of an entity not yet created).
+  if ((value === null || value === undefined || value === EMPTY_GUID) && optional) return undefined;
   if (typeof value !== 'string' || !GUID.test(value)) throw new ContextError(`${where} must be a GUID, got ${JSON.stringify(value)?.slice(0, 80)}`);
   return value.toLowerCase();
 }
@@ -135,7 +146,7 @@ export function parseEntity(value: unknown, where: string): ParsedEntity {
   const id = value['Id'];
   return {
     logicalName,
-    id: id === '00000000-0000-0000-0000-000000000000' ? undefined : guid(id, `${where}.Id`, true),
+    id: guid(id, `${where}.Id`, true),
     attributes,
     rowVersion: typeof value['RowVersion'] === 'string' ? value['RowVersion'] : null,
   };
@@ -184,6 +195,13 @@ function fromJson(json: unknown): WebhookContext {
     else inputParameters[key] = parseValue(value, `InputParameters.${key}`);
   }
   const owning = json['OwningExtension'];
+  const parents: ParentOperation[] = [];
+  for (let parent = json['ParentContext'], level = 0; isObject(parent) && level < 16; parent = parent['ParentContext'], level++) {
+    const message = parent['MessageName'];
+    const entity = parent['PrimaryEntityName'];
+    if (typeof message !== 'string' || typeof entity !== 'string') break;
+    parents.push({ messageName: message, primaryEntityName: entity, primaryEntityId: guid(parent['PrimaryEntityId'], 'ParentContext.PrimaryEntityId', true) });
+  }
   return {
     messageName,
     stage: STAGES[stageNumber] as StageName,
@@ -199,6 +217,7 @@ function fromJson(json: unknown): WebhookContext {
     userId: guid(json['UserId'], 'UserId', true),
     organizationId: guid(json['OrganizationId'], 'OrganizationId', true),
     owningExtensionId: isObject(owning) ? guid(owning['Id'], 'OwningExtension.Id', true) : undefined,
+    parents,
     inputParameters,
     target,
     preEntityImages: images(json['PreEntityImages'], 'PreEntityImages'),

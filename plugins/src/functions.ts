@@ -1,13 +1,32 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { parseJobMessage } from './jobs/job';
+import { runChunk } from './jobs/runner';
 import { WebhookHost, type WebhookHostOptions } from './host';
+import { poisonQueueOf, type AzureJobQueue } from './queue/job-queue';
+import { markPoisoned } from './queue/worker';
 
 /**
- * The Azure Functions v4 face of the host: one HTTP function, route `dataverse` under the default
- * `api` prefix, i.e. the `/api/dataverse` path the solution's service endpoint calls. Auth level
- * anonymous: the host checks the webhook key itself (constant time), so it works the same under
- * `func start`, in Azure and on the plain Node server.
+ * The Azure Functions v4 face of the host:
+ * - `dataverse`: one HTTP function, route `dataverse` under the default `api` prefix, i.e. the
+ *   `/api/dataverse` path the solution's service endpoint calls. Auth level anonymous: the host
+ *   checks the webhook key itself (constant time), the same under `func start`, in Azure and on
+ *   the plain Node server.
+ * - `jobs`: the queue trigger on the job queue (connection app setting CSPB_QUEUE_CONNECTION): one
+ *   chunk per message, then the next chunk's message. The runtime retries a failed message and
+ *   moves it to `<queue>-poison` after host.json's maxDequeueCount (5).
+ * - `jobs-poison`: marks the job's row failed with a readable reason.
  */
-export function registerAzureFunctions(options: WebhookHostOptions): WebhookHost {
+export interface FunctionsOptions extends WebhookHostOptions {
+  readonly queue: AzureJobQueue;
+  readonly queueName: string;
+}
+
+const QUEUE_CONNECTION_SETTING = 'CSPB_QUEUE_CONNECTION';
+
+/** The queue trigger hands over the decoded message: parsed JSON, or text. */
+const messageText = (message: unknown): string => (typeof message === 'string' ? message : JSON.stringify(message));
+
+export function registerAzureFunctions(options: FunctionsOptions): WebhookHost {
   const host = new WebhookHost({ ...options, path: '/api/dataverse' });
   app.http('dataverse', {
     route: 'dataverse',
@@ -24,6 +43,23 @@ export function registerAzureFunctions(options: WebhookHostOptions): WebhookHost
       const response = early ?? (await host.handle({ ...head, body: new Uint8Array(await request.arrayBuffer()) }));
       if (response.status >= 400) context.warn(`${response.status} ${response.body.message}`);
       return { status: response.status, jsonBody: response.body };
+    },
+  });
+  app.storageQueue('jobs', {
+    queueName: options.queueName,
+    connection: QUEUE_CONNECTION_SETTING,
+    handler: async (message: unknown, context: InvocationContext): Promise<void> => {
+      const job = parseJobMessage(messageText(message));
+      const next = await runChunk(job, options.client, options.deps ?? {});
+      if (next) await options.queue.send(next);
+      context.log(`job ${job.job} ${job.id} chunk ${job.chunk} done${next ? '; next chunk queued' : ''}`);
+    },
+  });
+  app.storageQueue('jobs-poison', {
+    queueName: poisonQueueOf(options.queueName),
+    connection: QUEUE_CONNECTION_SETTING,
+    handler: async (message: unknown, context: InvocationContext): Promise<void> => {
+      await markPoisoned(messageText(message), 'every delivery of a chunk failed (see the function log)', options.client, (line) => context.warn(line));
     },
   });
   return host;

@@ -3,28 +3,37 @@ import { DataverseError } from '../../dataverse/src/client/types';
 import { authenticate, type WebhookAuth } from './auth';
 import { ContextError, parseRemoteExecutionContext, type WebhookContext } from './context';
 import { fromWebhookContext, ValidationError, type HandlerDeps } from './handlers/types';
-import { findStep } from './steps';
+import type { JobQueue } from './queue/job-queue';
+import { findStep, firstJobMessage, type BoundStep } from './steps';
 
 /**
  * The webhook host's request processing, independent of the server it runs in (Azure Functions
  * or a plain Node HTTP server): authenticate, bound the body, parse the RemoteExecutionContext,
- * guard the depth, answer redeliveries from the idempotency cache, dispatch to the handler.
+ * stop self-triggering, answer redeliveries of async steps from the idempotency cache, then run an
+ * inline step or queue a long one. Platform rules (plugins/README.md names each page):
  *
- * Answers: 200 done (or a redelivery of a done call); 400 malformed context (with the reason);
- * 401 not authenticated; 404 wrong path; 405 not POST; 409 Depth above the limit (a loop);
- * 413 body too large; 415 not JSON; 422 the step's business refusal (a sync step's message
- * cancels the user's save); 501 no handler for that message, table and stage; 500 handler failure
- * (Dataverse retries async steps).
+ * - Dataverse reads only the status code; the JSON body is for logs and tests.
+ * - Any status other than 2xx fails the step: a sync step's save is rolled back, an async step's
+ *   system job ends Failed. Only 502, 503 and 504 are retried, once: a transient failure of our
+ *   own calls answers 503, anything else 500 (with a correlation id; the details go to the log).
+ * - The webhook waits 60 s at most: a queue step answers 202 once its job is queued.
+ * - OperationId is the async step's system job; a sync step's is the empty GUID, so sync calls are
+ *   never deduplicated (two saves of one row would share a key).
+ *
+ * Answers: 200 done (or a redelivery of a done call, or a self-triggered call skipped); 202 job
+ * queued; 400 malformed context; 401 not authenticated; 404 wrong path; 405 not POST; 413 body too
+ * large; 415 not JSON; 422 the step's business refusal; 501 no handler for that message, table
+ * and stage; 500 handler failure; 503 a transient failure (Dataverse retries once).
  */
 export interface WebhookHostOptions {
   readonly auth: WebhookAuth;
   /** The client the handlers write through (the Node Web API client in production). */
   readonly client: DataverseClient;
+  /** Where queue steps put their jobs (an Azure Storage queue). Required when such a step arrives. */
+  readonly queue?: JobQueue;
   readonly deps?: HandlerDeps;
   /** Largest body accepted, in bytes (default 1 MiB; Dataverse trims contexts above 256 KB). */
   readonly maxBodyBytes?: number;
-  /** Calls deeper than this are refused (default 1: only the user's own operation). */
-  readonly maxDepth?: number;
   /** Path served (default /api/dataverse). */
   readonly path?: string;
   /** Redelivered requests remembered (default 1,000) and for how long (default 1 h). */
@@ -49,28 +58,31 @@ export interface HostResponse {
 
 const answer = (status: number, message: string, extra: Record<string, unknown> = {}): HostResponse => ({ status, body: { ok: status < 300, message, ...extra } });
 
-/** Identity of one delivery: redeliveries of the same step for the same operation share it. */
-export function deliveryKey(context: WebhookContext): string {
-  return [
-    context.operationId ?? context.requestId ?? context.correlationId,
-    context.owningExtensionId ?? '',
-    context.messageName,
-    context.primaryEntityName,
-    context.primaryEntityId ?? '',
-    context.stageNumber,
-  ].join('|');
+/** Header Dataverse adds when it removed InputParameters, ParentContext and images (context over 256 KB). */
+export const SIZE_EXCEEDED_HEADER = 'x-ms-dynamics-msg-size-exceeded';
+
+/**
+ * Identity of one delivery of an async step: its system job (OperationId) and the step. Undefined
+ * for sync steps (no system job: OperationId is empty) and whenever OperationId is absent.
+ */
+export function deliveryKey(context: WebhookContext): string | undefined {
+  if (context.mode !== 'async' || !context.operationId) return undefined;
+  return [context.operationId, context.owningExtensionId ?? '', context.messageName, context.primaryEntityName, context.primaryEntityId ?? '', context.stageNumber].join('|');
+}
+
+/** This call was caused by our own handling of the same operation on the same row: a self-trigger. */
+export function isSelfTriggered(context: WebhookContext): boolean {
+  return context.parents.some((p) => p.messageName === context.messageName && p.primaryEntityName === context.primaryEntityName && p.primaryEntityId === context.primaryEntityId);
 }
 
 export class WebhookHost {
   readonly path: string;
   private readonly maxBodyBytes: number;
-  private readonly maxDepth: number;
   private readonly done = new Map<string, { at: number; response: Promise<HostResponse> }>();
 
   constructor(private readonly options: WebhookHostOptions) {
     this.path = options.path ?? '/api/dataverse';
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-    this.maxDepth = options.maxDepth ?? 1;
   }
 
   get bodyLimit(): number {
@@ -101,35 +113,48 @@ export class WebhookHost {
       if (error instanceof ContextError) return answer(400, error.message);
       return answer(400, 'unusable context');
     }
-    if (context.depth > this.maxDepth) return answer(409, `Depth ${context.depth} exceeds ${this.maxDepth}: refused to stop a plug-in loop`);
     const step = findStep(context.messageName, context.primaryEntityName, context.stage);
     if (!step) return answer(501, `no handler for ${context.messageName} of ${context.primaryEntityName} in ${context.stage}`);
     if (!context.primaryEntityId && !context.target?.id) return answer(400, 'the context names no record (PrimaryEntityId)');
+    if (isSelfTriggered(context)) return answer(200, 'skipped: caused by our own handling of this row', { selfTriggered: true });
+    const trimmed = /^true$/i.test(request.headers[SIZE_EXCEEDED_HEADER] ?? '');
 
-    this.expire();
     const key = deliveryKey(context);
+    if (key === undefined) return this.run(step, context, trimmed);
+    this.expire();
     const previous = this.done.get(key);
     if (previous) {
       const response = await previous.response;
       return { status: response.status, body: { ...response.body, redelivery: true } };
     }
-    const response = this.run(step.handler, context);
+    const response = this.run(step, context, trimmed);
     this.done.set(key, { at: Date.now(), response });
     const result = await response;
     if (result.status >= 500) this.done.delete(key); // a failure may be retried for real
     return result;
   }
 
-  private async run(handler: (typeof import('./steps'))['STEP_HANDLERS'][number]['handler'], context: WebhookContext): Promise<HostResponse> {
+  private async run(step: BoundStep, context: WebhookContext, trimmed: boolean): Promise<HostResponse> {
+    const handlerContext = fromWebhookContext(context, this.options.client, trimmed);
+    const name = `${context.messageName} ${context.primaryEntityName} ${context.stage}`;
     try {
-      await handler(fromWebhookContext(context, this.options.client), this.options.deps ?? {});
-      return answer(200, 'done', { step: `${context.messageName} ${context.primaryEntityName} ${context.stage}` });
+      if (!step.handler) {
+        if (!this.options.queue) throw new Error(`${step.def.key} queues its work, and this host has no queue configured`);
+        const message = firstJobMessage(step.def, handlerContext);
+        await this.options.queue.send(message);
+        return answer(202, 'queued', { step: name, job: message.job });
+      }
+      await step.handler(handlerContext, this.options.deps ?? {});
+      return answer(200, 'done', { step: name });
     } catch (error) {
       if (error instanceof ValidationError) return answer(422, error.message);
       const message = error instanceof Error ? error.message : String(error);
-      this.options.log?.(`handler failed (${context.correlationId}): ${message}`);
+      this.options.log?.(`handler failed (${context.correlationId}, ${name}): ${message}`);
       if (error instanceof DataverseError && error.status === 400) return answer(422, message);
-      return answer(500, message);
+      // Transient (throttled, unavailable, timed out): 503 is the status Dataverse retries.
+      if (error instanceof DataverseError && error.transient) return answer(503, 'temporarily unavailable', { correlationId: context.correlationId });
+      if (isTransientNetworkError(error)) return answer(503, 'temporarily unavailable', { correlationId: context.correlationId });
+      return answer(500, 'the handler failed; see the host log', { correlationId: context.correlationId });
     }
   }
 
@@ -142,4 +167,10 @@ export class WebhookHost {
       else break;
     }
   }
+}
+
+/** A refused or reset connection (the queue or Dataverse briefly unreachable). */
+function isTransientNetworkError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(code);
 }

@@ -1,42 +1,42 @@
 import type { LocalOrg } from '../../dataverse/src/local-org';
-import { importBillingFile } from './handlers/billing-import';
-import { runReconciliation } from './handlers/reconciliation';
+import { findStepDef, STEPS, type StepDef, type StepStage } from '../../dataverse/src/schema/steps';
 import { recordSubscriptionChange, validateSubscription } from './handlers/subscription';
-import { fromPluginContext, type Handler, type HandlerDeps } from './handlers/types';
-import { runInvoicing } from './handlers/invoice';
-import type { StageName } from './context';
+import { fromPluginContext, type Handler, type HandlerContext, type HandlerDeps } from './handlers/types';
+import type { JobMessage } from './jobs/job';
+import { jobForTable, runJobToEnd } from './jobs/runner';
 
 /**
- * The steps the solution registers (solution/src/webhook.ts STEPS), each with its handler. The
- * webhook host dispatches on (message, table, stage); the local org registers the same list.
+ * Each step of the one step table (dataverse/src/schema/steps.ts) with what runs it: an inline
+ * handler, or, for `queue` steps, the job the step queues.
  */
-export interface StepHandler {
-  readonly key: string;
-  readonly message: 'Create' | 'Update';
-  readonly table: string;
-  readonly stage: StageName;
-  readonly mode: 'sync' | 'async';
-  readonly filteringAttributes?: readonly string[];
-  readonly handler: Handler;
+const INLINE: Readonly<Record<string, Handler>> = {
+  'subscription-create-validate': validateSubscription,
+  'subscription-update-validate': validateSubscription,
+  'subscription-create-ledger': recordSubscriptionChange,
+  'subscription-update-ledger': recordSubscriptionChange,
+};
+
+export interface BoundStep {
+  readonly def: StepDef;
+  /** Inline steps: the handler. */
+  readonly handler?: Handler;
 }
 
-export const SUBSCRIPTION_FILTER = [
-  'cspb_quantity', 'cspb_status', 'cspb_customerunitprice', 'cspb_vendorunitcost', 'cspb_currencycode', 'cspb_changeeffectivedate',
-  'cspb_changereason', 'cspb_termstartdate', 'cspb_termenddate', 'cspb_autorenew', 'cspb_offerid', 'cspb_customerid', 'cspb_vendorsubscriptionid',
-] as const;
+for (const step of STEPS) {
+  if (step.work === 'inline' && !INLINE[step.key]) throw new Error(`step ${step.key} has no handler`);
+}
 
-export const STEP_HANDLERS: readonly StepHandler[] = [
-  { key: 'subscription-create-validate', message: 'Create', table: 'cspb_subscription', stage: 'PreOperation', mode: 'sync', handler: validateSubscription },
-  { key: 'subscription-update-validate', message: 'Update', table: 'cspb_subscription', stage: 'PreOperation', mode: 'sync', filteringAttributes: SUBSCRIPTION_FILTER, handler: validateSubscription },
-  { key: 'subscription-create-ledger', message: 'Create', table: 'cspb_subscription', stage: 'PostOperation', mode: 'sync', handler: recordSubscriptionChange },
-  { key: 'subscription-update-ledger', message: 'Update', table: 'cspb_subscription', stage: 'PostOperation', mode: 'sync', filteringAttributes: SUBSCRIPTION_FILTER, handler: recordSubscriptionChange },
-  { key: 'billingimport-create', message: 'Create', table: 'cspb_billingimport', stage: 'PostOperation', mode: 'async', handler: importBillingFile },
-  { key: 'reconciliationrun-create', message: 'Create', table: 'cspb_reconciliationrun', stage: 'PostOperation', mode: 'async', handler: runReconciliation },
-  { key: 'invoicerun-create', message: 'Create', table: 'cspb_invoicerun', stage: 'PostOperation', mode: 'async', handler: runInvoicing },
-];
+export function findStep(message: string, table: string, stage: StepStage): BoundStep | undefined {
+  const def = findStepDef(message, table, stage);
+  if (!def) return undefined;
+  const handler = INLINE[def.key];
+  return handler ? { def, handler } : { def };
+}
 
-export function findStep(message: string, table: string, stage: StageName): StepHandler | undefined {
-  return STEP_HANDLERS.find((s) => s.message === message && s.table === table && s.stage === stage);
+/** The first message of the job a queue step starts for a row. */
+export function firstJobMessage(def: StepDef, context: Pick<HandlerContext, 'primaryEntityId' | 'correlationId'>): JobMessage {
+  if (!context.primaryEntityId) throw new Error(`${def.key}: the context names no row`);
+  return { v: 1, job: jobForTable(def.table), id: context.primaryEntityId, chunk: 0, correlationId: context.correlationId };
 }
 
 /** Filtering attributes in the local org's read names (lookups as `_x_value`). */
@@ -45,20 +45,26 @@ function readNames(columns: readonly string[]): string[] {
 }
 
 /**
- * Registers every handler on a local org's pipeline, as the solution registers them on Dataverse.
- * Returns the function that unregisters them all.
+ * Registers every step on a local org's own (in-process) pipeline, at the stage and mode the
+ * solution registers them. A queue step's job runs to its end after the commit, chunk by chunk,
+ * in this process. Returns the function that unregisters them all.
  */
 export function registerPlugins(org: LocalOrg, deps: HandlerDeps = {}): () => void {
-  const undo = STEP_HANDLERS.map((step) =>
-    org.register({
-      name: `cspb:${step.key}`,
-      message: step.message,
-      table: step.table,
-      stage: step.stage,
-      mode: step.mode,
-      ...(step.filteringAttributes ? { filteringAttributes: readNames(step.filteringAttributes) } : {}),
-      handler: (context) => step.handler(fromPluginContext(context), deps),
-    }),
-  );
+  const undo = STEPS.map((def) => {
+    const bound = findStep(def.message, def.table, def.stage) as BoundStep;
+    return org.register({
+      name: `cspb:${def.key}`,
+      message: def.message,
+      table: def.table,
+      stage: def.stage,
+      mode: def.mode,
+      ...(def.filteringAttributes ? { filteringAttributes: readNames(def.filteringAttributes) } : {}),
+      handler: (context) => {
+        const handlerContext = fromPluginContext(context);
+        if (bound.handler) return bound.handler(handlerContext, deps);
+        return runJobToEnd(firstJobMessage(def, handlerContext), context.client, deps);
+      },
+    });
+  });
   return () => undo.forEach((u) => u());
 }

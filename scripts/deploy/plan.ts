@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ENVIRONMENT_VARIABLES } from '../../solution/src/environment-variables';
-import { SERVICE_ENDPOINT, serviceEndpointId, SDK_MESSAGE_ID, STEPS, stepId, stepImageId, stepName } from '../../solution/src/webhook';
+import { imageMessageProperty, imageTypeNumber, modeNumber, SERVICE_ENDPOINT, serviceEndpointId, SDK_MESSAGE_ID, STAGE_NUMBER, STEPS, stepId, stepImageId, stepName } from '../../solution/src/webhook';
+import { COMPONENT_TYPE } from '../../solution/src/solution-manifest';
+import { SOLUTION } from '../../solution/src/publisher';
 import type { DeployOptions } from './options';
 import { WebApi } from './webapi';
 
@@ -133,7 +135,7 @@ async function upsertEndpoint(ctx: RunContext, url: string, key: string | undefi
   ctx.log(`service endpoint points at ${url}`);
 }
 
-async function upsertStep(ctx: RunContext, step: (typeof STEPS)[number]): Promise<void> {
+async function upsertStep(ctx: RunContext, step: (typeof STEPS)[number], managed: boolean): Promise<void> {
   const messageId = SDK_MESSAGE_ID[step.message];
   const filters = await ctx.api.request<{ value: Array<{ sdkmessagefilterid: string }> }>(
     'GET',
@@ -145,12 +147,12 @@ async function upsertStep(ctx: RunContext, step: (typeof STEPS)[number]): Promis
   await ctx.api.request('PATCH', `sdkmessageprocessingsteps(${id})`, {
     name: stepName(step),
     description: step.description,
-    stage: step.stage,
-    mode: step.mode,
+    stage: STAGE_NUMBER[step.stage],
+    mode: modeNumber(step),
     rank: 1,
     supporteddeployment: 0,
     invocationsource: 0,
-    asyncautodelete: step.mode === 1,
+    asyncautodelete: step.mode === 'async',
     filteringattributes: step.filteringAttributes?.join(',') ?? null,
     'sdkmessageid@odata.bind': `/sdkmessages(${messageId})`,
     'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${filterId})`,
@@ -159,11 +161,21 @@ async function upsertStep(ctx: RunContext, step: (typeof STEPS)[number]): Promis
   for (const image of step.images) {
     await ctx.api.request('PATCH', `sdkmessageprocessingstepimages(${stepImageId(step, image)})`, {
       name: image.name,
-      entityalias: image.alias,
-      imagetype: image.type,
-      messagepropertyname: image.messageProperty,
+      entityalias: image.name,
+      imagetype: imageTypeNumber(image),
+      messagepropertyname: imageMessageProperty(step),
       attributes: image.attributes.join(','),
       'sdkmessageprocessingstepid@odata.bind': `/sdkmessageprocessingsteps(${id})`,
+    });
+  }
+  // Registered here, not imported with the zip (solution/src/webhook.ts says why); an unmanaged
+  // install keeps the step in the solution, so an export carries it.
+  if (!managed) {
+    await ctx.api.request('POST', 'AddSolutionComponent', {
+      ComponentId: id,
+      ComponentType: COMPONENT_TYPE.sdkMessageProcessingStep,
+      SolutionUniqueName: SOLUTION.uniqueName,
+      AddRequiredComponents: false,
     });
   }
   ctx.log(`step registered: ${stepName(step)}`);
@@ -201,7 +213,7 @@ export async function runPlan(ctx: RunContext, options: DeployOptions, plan: rea
       case 'step': {
         if (!endpointConfigured) break;
         const def = STEPS.find((s) => s.key === step.key)!;
-        await upsertStep(ctx, def);
+        await upsertStep(ctx, def, options.managed);
         break;
       }
     }

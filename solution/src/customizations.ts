@@ -11,7 +11,7 @@ import { LANGUAGE_CODE } from './publisher';
 import { ribbonDiffXml } from './ribbon';
 import { ROLES, roleXml } from './roles';
 import { savedQueryXml, viewsOf } from './views';
-import { serviceEndpointXml, STEPS, stepXml } from './webhook';
+import { serviceEndpointXml } from './webhook';
 
 /** Fails the pack when a form loads a web resource or control the solution does not carry. */
 function checkFormReferences(input: SolutionInput): void {
@@ -110,7 +110,6 @@ export function customizationsXml(input: SolutionInput): string {
         el('CustomControl', null, leaf('Name', c.name), leaf('FileName', '/' + controlZipPath(c.name, 'ControlManifest.xml'))),
       ),
     ),
-    el('SdkMessageProcessingSteps', null, STEPS.map(stepXml)),
     el('ServiceEndpoints', null, serviceEndpointXml()),
     el('AppModuleSiteMaps', null, appModuleSiteMapXml()),
     el('AppModules', null, appModuleXml()),

@@ -4,7 +4,7 @@ import { APP } from './app-module';
 import { ENVIRONMENT_VARIABLES } from './environment-variables';
 import { LANGUAGE_CODE, PUBLISHER, SOLUTION } from './publisher';
 import { ROLES, roleId } from './roles';
-import { serviceEndpointId, STEPS, stepId } from './webhook';
+import { serviceEndpointId } from './webhook';
 
 /**
  * Root component types of solution.xml (Dataverse componenttype values). Forms (60), views (26)
@@ -44,7 +44,6 @@ export function rootComponentsOf(input: SolutionInput): RootComponent[] {
     { type: COMPONENT_TYPE.siteMap, schemaName: APP.uniqueName, behavior: 0 },
     ...input.controls.map((c) => ({ type: COMPONENT_TYPE.customControl, schemaName: c.name, behavior: 0 })),
     { type: COMPONENT_TYPE.appModule, schemaName: APP.uniqueName, behavior: 0 },
-    ...STEPS.map((s) => ({ type: COMPONENT_TYPE.sdkMessageProcessingStep, id: `{${stepId(s)}}`, behavior: 0 })),
     { type: COMPONENT_TYPE.serviceEndpoint, id: `{${serviceEndpointId()}}`, behavior: 0 },
     ...ENVIRONMENT_VARIABLES.map((v) => ({ type: COMPONENT_TYPE.environmentVariableDefinition, schemaName: v.schemaName, behavior: 0 })),
   ];

@@ -21,10 +21,11 @@ describe('RemoteExecutionContext parsing', () => {
     const text = fillTemplate(fixture('subscription-update-sync.template.json'), {
       correlationId: '11111111-1111-1111-1111-111111111111', depth: 1, newQuantity: 13, oldQuantity: 10, effectiveDateMs: Date.UTC(2026, 10, 15),
       subscriptionId: '22222222-2222-2222-2222-222222222222', messageName: 'Update', operationId: '33333333-3333-3333-3333-333333333333',
-      offerId: '44444444-4444-4444-4444-444444444444', requestId: '55555555-5555-5555-5555-555555555555', stage: 40,
+      offerId: '44444444-4444-4444-4444-444444444444', requestId: '55555555-5555-5555-5555-555555555555', stage: 40, mode: 1, version: 7,
     });
     const context = parseRemoteExecutionContext(text);
-    expect(context.mode).toBe('sync');
+    expect(context.mode).toBe('async');
+    expect(toReadShape(context.postEntityImages['PostImage']!)['versionnumber']).toBe(7);
     const post = toReadShape(context.postEntityImages['PostImage']!);
     expect(post).toMatchObject({ cspb_quantity: 13, cspb_status: 100000000, cspb_vendorunitcost: 12.5, cspb_customerunitprice: 15, _cspb_offerid_value: '44444444-4444-4444-4444-444444444444', cspb_changeeffectivedate: '2026-11-15' });
     expect(toReadShape(context.preEntityImages['PreImage']!)['cspb_quantity']).toBe(10);

@@ -13,7 +13,10 @@ const app = resolve(__dirname, '../../dist/functions-app');
 
 const STAND_IN = `
 const registrations = [];
-exports.app = { http: (name, options) => registrations.push({ name, options }) };
+exports.app = {
+  http: (name, options) => registrations.push({ kind: 'http', name, options }),
+  storageQueue: (name, options) => registrations.push({ kind: 'storageQueue', name, options }),
+};
 exports.__registrations = registrations;
 `;
 
@@ -21,7 +24,8 @@ const RUN = `
 const stub = require('@azure/functions');
 require(process.env.APP_MAIN);
 (async () => {
-  const [r] = stub.__registrations;
+  const r = stub.__registrations.find((x) => x.kind === 'http');
+  const queues = stub.__registrations.filter((x) => x.kind === 'storageQueue').map((x) => [x.name, x.options.queueName, x.options.connection]);
   const call = async (url, body) => {
     const request = { url, method: 'POST', headers: new Map([['content-type', 'application/json']]), arrayBuffer: async () => new TextEncoder().encode(body).buffer };
     const warnings = [];
@@ -29,9 +33,9 @@ require(process.env.APP_MAIN);
     return { status: response.status, message: response.jsonBody && response.jsonBody.message, warnings };
   };
   const out = {
-    name: r.name, route: r.options.route, methods: r.options.methods, authLevel: r.options.authLevel,
+    name: r.name, route: r.options.route, methods: r.options.methods, authLevel: r.options.authLevel, queues,
     wrongKey: await call('https://app.azurewebsites.net/api/dataverse?code=nope', '{}'),
-    malformed: await call('https://app.azurewebsites.net/api/dataverse?code=s3cret', '{not json'),
+    malformed: await call('https://app.azurewebsites.net/api/dataverse?code=s3cret-key-of-the-endpoint', '{not json'),
   };
   process.stdout.write(JSON.stringify(out));
 })();
@@ -46,7 +50,14 @@ describe('Azure Functions app package', () => {
     expect(JSON.parse(readFileSync(join(app, 'host.json'), 'utf8')).extensions.http.routePrefix).toBe('api');
   });
 
-  it('registers POST /api/dataverse whose handler authenticates and parses like the host', () => {
+  const SETTINGS = {
+    DATAVERSE_URL: 'http://127.0.0.1:9',
+    CSPB_WEBHOOK_KEY: 's3cret-key-of-the-endpoint',
+    DATAVERSE_TENANT_ID: '',
+    CSPB_QUEUE_CONNECTION: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+  };
+
+  function runApp(env: Record<string, string>) {
     const dir = mkdtempSync(join(tmpdir(), 'cspb-functions-'));
     try {
       mkdirSync(join(dir, 'node_modules/@azure/functions'), { recursive: true });
@@ -54,17 +65,29 @@ describe('Azure Functions app package', () => {
       writeFileSync(join(dir, 'run.js'), RUN);
       // A copy beside the stand-in, so the bundle resolves @azure/functions to it, not to the real package.
       copyFileSync(join(app, 'dist/main.js'), join(dir, 'main.js'));
-      const result = spawnSync(process.execPath, [join(dir, 'run.js')], {
-        encoding: 'utf8',
-        env: { ...process.env, APP_MAIN: join(dir, 'main.js'), DATAVERSE_URL: 'http://127.0.0.1:9', CSPB_WEBHOOK_KEY: 's3cret', DATAVERSE_TENANT_ID: '' },
-      });
-      expect(result.stderr).toBe('');
-      const out = JSON.parse(result.stdout) as Record<string, { status: number; message: string } | string | string[]>;
-      expect(out).toMatchObject({ name: 'dataverse', route: 'dataverse', methods: ['POST'], authLevel: 'anonymous' });
-      expect(out['wrongKey']).toMatchObject({ status: 401 });
-      expect(out['malformed']).toMatchObject({ status: 400 });
+      return spawnSync(process.execPath, [join(dir, 'run.js')], { encoding: 'utf8', env: { ...process.env, APP_MAIN: join(dir, 'main.js'), ...env } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('refuses to start on a bad setting, naming it', () => {
+    const result = runApp({ ...SETTINGS, CSPB_MAX_BODY_BYTES: 'ten', DATAVERSE_URL: 'ftp://org' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('CSPB_MAX_BODY_BYTES must be a whole number of bytes');
+    expect(result.stderr).toContain('DATAVERSE_URL must be https');
+  });
+
+  it('registers POST /api/dataverse whose handler authenticates and parses like the host, and the job queue triggers', () => {
+    const result = runApp(SETTINGS);
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ name: 'dataverse', route: 'dataverse', methods: ['POST'], authLevel: 'anonymous' });
+    expect(out['queues']).toEqual([
+      ['jobs', 'cspb-jobs', 'CSPB_QUEUE_CONNECTION'],
+      ['jobs-poison', 'cspb-jobs-poison', 'CSPB_QUEUE_CONNECTION'],
+    ]);
+    expect(out['wrongKey']).toMatchObject({ status: 401 });
+    expect(out['malformed']).toMatchObject({ status: 400 });
   });
 });

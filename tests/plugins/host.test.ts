@@ -29,7 +29,7 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
     subscriptionId = await s.org.create('cspb_subscriptions', subscriptionBody(s, 10));
     await s.org.create('cspb_subscriptionchanges', {
       cspb_name: 'new', 'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${subscriptionId})`, cspb_sequence: 1, cspb_changetype: ChangeType.New,
-      cspb_quantitybefore: 0, cspb_quantitydelta: 10, cspb_quantityafter: 10, cspb_effectivedate: '2026-10-01', cspb_productid: 'CFQ7TTC0LH18', cspb_currencycode: 'EUR', cspb_referenceid: 'r1', cspb_unitcost: 12.5, cspb_unitprice: 15,
+      cspb_quantitybefore: 0, cspb_quantitydelta: 10, cspb_quantityafter: 10, cspb_effectivedate: '2026-10-01', cspb_productid: 'CFQ7TTC0LH18', cspb_currencycode: 'EUR', cspb_referenceid: 'r1', cspb_unitcost: 12.5, cspb_unitprice: 15, cspb_changekey: 'seq.1',
     });
     server = await startWebhookServer({ auth: { kind: 'WebhookKey', key: KEY }, client: s.org, deps: { today: () => '2026-11-20' }, maxBodyBytes: 64 * 1024 });
   });
@@ -38,11 +38,11 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
   const payload = (values: Partial<Record<string, string | number>> = {}) =>
     fillTemplate(fixture('subscription-update-sync.template.json'), {
       correlationId: randomUUID(), depth: 1, newQuantity: 13, oldQuantity: 10, effectiveDateMs: Date.UTC(2026, 10, 15), subscriptionId,
-      messageName: 'Update', operationId: randomUUID(), offerId: s.offerId, requestId: randomUUID(), stage: 40, ...values,
+      messageName: 'Update', operationId: randomUUID(), offerId: s.offerId, requestId: randomUUID(), stage: 40, mode: 1, version: 5948260, ...values,
     } as Record<string, string | number>);
   const endpoint = (query = `?code=${KEY}`) => `${server.url}/api/dataverse${query}`;
 
-  test('a PostOperation Update appends the ledger row from the images; a redelivery writes nothing more', async () => {
+  test('an async PostOperation Update appends the ledger row from its PostImage; a redelivery writes nothing more', async () => {
     const body = payload();
     const first = await post(endpoint(), body);
     expect(first).toMatchObject({ status: 200, json: { ok: true } });
@@ -51,14 +51,14 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
       [1, ChangeType.New, 0, 10, '2026-10-01', null],
       [2, ChangeType.Add, 10, 13, '2026-11-15', 'Customer hired three people'],
     ]);
-    expect((await s.org.retrieve<Record<string, unknown>>('cspb_subscriptions', subscriptionId))['cspb_quantity']).toBe(13);
+    expect(ledger[1]!['cspb_changekey']).toBe('v5948260.1');
     const again = await post(endpoint(), body);
     expect(again).toMatchObject({ status: 200, json: { redelivery: true } });
     expect(await ledgerOf(s.org, subscriptionId)).toHaveLength(2);
   });
 
-  test('a PreOperation decrease outside the NCE window answers 422 with the closing date', async () => {
-    const response = await post(endpoint(), payload({ stage: 20, newQuantity: 7 }));
+  test('a PreValidation decrease outside the NCE window answers 422 (the status fails the save; the text is for the log)', async () => {
+    const response = await post(endpoint(), payload({ stage: 10, mode: 0, newQuantity: 7, operationId: '00000000-0000-0000-0000-000000000000' }));
     expect(response.status).toBe(422);
     expect(response.json.message).toMatch(/closed on 2026-10-08/);
     expect(await ledgerOf(s.org, subscriptionId)).toHaveLength(1);
@@ -72,7 +72,7 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
       ['oversized body', () => post(endpoint(), Buffer.alloc(200 * 1024, 0x20)), 413, /larger than 65536/],
       ['malformed JSON', () => post(endpoint(), '{"MessageName": "Update", '), 400, /not JSON/],
       ['an unexpected message', () => post(endpoint(), payload({ messageName: 'Delete' })), 501, /no handler for Delete of cspb_subscription/],
-      ['Depth 2', () => post(endpoint(), payload({ depth: 2 })), 409, /Depth 2 exceeds 1/],
+      ['a step the suite does not register (PreOperation)', () => post(endpoint(), payload({ stage: 20, mode: 0 })), 501, /no handler for Update of cspb_subscription in PreOperation/],
     ];
     test.each(cases)('%s', async (_, send, status, message) => {
       const before = s.org.exportSnapshot({ exportedOn: '2026-01-01T00:00:00Z' });
@@ -87,10 +87,10 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
     const headerServer = await startWebhookServer({ auth: { kind: 'HttpHeader', values: { 'X-Cspb-Key': KEY } }, client: s.org, deps: { today: () => '2026-11-20' } });
     const queryServer = await startWebhookServer({ auth: { kind: 'HttpQueryString', values: { token: KEY } }, client: s.org, deps: { today: () => '2026-11-20' } });
     try {
-      expect((await post(`${headerServer.url}/api/dataverse`, payload({ stage: 20 }), { 'x-cspb-key': 'nope' })).status).toBe(401);
-      expect((await post(`${headerServer.url}/api/dataverse`, payload({ stage: 20 }), { 'x-cspb-key': KEY })).status).toBe(200);
-      expect((await post(`${queryServer.url}/api/dataverse?token=${KEY}x`, payload({ stage: 20 }))).status).toBe(401);
-      expect((await post(`${queryServer.url}/api/dataverse?token=${KEY}`, payload({ stage: 20 }))).status).toBe(200);
+      expect((await post(`${headerServer.url}/api/dataverse`, payload({ stage: 10, mode: 0 }), { 'x-cspb-key': 'nope' })).status).toBe(401);
+      expect((await post(`${headerServer.url}/api/dataverse`, payload({ stage: 10, mode: 0 }), { 'x-cspb-key': KEY })).status).toBe(200);
+      expect((await post(`${queryServer.url}/api/dataverse?token=${KEY}x`, payload({ stage: 10, mode: 0 }))).status).toBe(401);
+      expect((await post(`${queryServer.url}/api/dataverse?token=${KEY}`, payload({ stage: 10, mode: 0 }))).status).toBe(200);
     } finally {
       await headerServer.close();
       await queryServer.close();

@@ -1,6 +1,5 @@
 import { CspbBillingImportImportStatus as ImportStatus, CspbDiscrepancyCategory as Category, CspbDiscrepancyResolutionStatus as Resolution, CspbReconciliationRunRunStatus as RunStatus } from '../../dataverse/generated';
-import { importBillingFile, runReconciliation } from '../../plugins/src';
-import { seededOrg, subscriptionBody } from './seed';
+import { rerunJob, seededOrg, subscriptionBody } from './seed';
 
 const HEADER = ['CustomerId', 'CustomerName', 'InvoiceNumber', 'OrderId', 'OrderDate', 'ProductId', 'SkuId', 'AvailabilityId', 'SkuName', 'ProductName', 'ChargeType', 'UnitPrice', 'Quantity', 'Subtotal', 'TaxTotal', 'Total', 'Currency', 'SubscriptionId', 'ChargeStartDate', 'ChargeEndDate', 'TermAndBillingCycle', 'EffectiveUnitPrice', 'UnitType', 'BillableQuantity', 'BillingFrequency', 'PricingCurrency', 'PCToBCExchangeRate', 'SubscriptionStartDate', 'SubscriptionEndDate', 'ReferenceId'];
 const row = (sub: string, qty: string, subtotal: string, ref: string) =>
@@ -21,9 +20,8 @@ describe('billing import and reconciliation run on the local org', () => {
     expect(JSON.parse(String(imported['cspb_errors']))[0]).toMatchObject({ row: 4, column: 'BillableQuantity' });
     expect(s.org.count('cspb_billinglines')).toBe(2);
 
-    // Resume: the handler runs again on an unfinished import: the lines are upserted by their key.
-    await s.org.update('cspb_billingimports', importId, { cspb_importstatus: ImportStatus.Writing });
-    await importBillingFile({ messageName: 'Create', primaryEntityName: 'cspb_billingimport', primaryEntityId: importId, stage: 'PostOperation', mode: 'async', depth: 1, correlationId: 'x', target: {}, preImage: undefined, postImage: undefined, client: s.org }, { billFiles: s.files });
+    // Resume: the job runs again on an unfinished import: the lines are upserted by their key.
+    await rerunJob(s, 'billingimport', importId, { cspb_importstatus: ImportStatus.Writing });
     expect(s.org.count('cspb_billinglines')).toBe(2);
 
     const second = '0b9a3c0e-0000-4000-8000-000000000002';
@@ -55,6 +53,7 @@ describe('billing import and reconciliation run on the local org', () => {
     // The price list in USD (12.50 a seat a month); Microsoft bills the partner in EUR at PCToBCExchangeRate 0.9.
     const usdOffer = await s.org.create('cspb_offers', { cspb_name: 'M365 BS (USD price list)', cspb_vendor: 100000000, cspb_productid: 'CFQ7TTC0LH18', cspb_skuid: '0001', cspb_term: 100000001, cspb_billingplan: 100000000, cspb_unitcost: 12.5, cspb_currencycode: 'USD' });
     await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-fx', 'cspb_OfferId@odata.bind': `/cspb_offers(${usdOffer})` }));
+    await s.org.asyncIdle(); // the ledger step runs after the save has committed, as in Dataverse
     // 10 seats x 12.50 USD x 0.9 = 112.50 EUR for October, bought on 10/1, ordered on 10/1.
     const fx = row('sub-fx', '10', '112.50', 'r-fx').map((v, i) => (HEADER[i] === 'ChargeType' ? 'new' : HEADER[i] === 'PricingCurrency' ? 'USD' : HEADER[i] === 'PCToBCExchangeRate' ? '0.9' : HEADER[i] === 'UnitPrice' || HEADER[i] === 'EffectiveUnitPrice' ? '11.25' : v));
     const importId = '0b9a3c0e-0000-4000-8000-000000000021';
@@ -75,6 +74,7 @@ describe('billing import and reconciliation run on the local org', () => {
   test('a run writes discrepancies; a re-run keeps resolved ones and replaces open ones', async () => {
     const s = await seededOrg({ today: '2026-10-01' });
     await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));
+    await s.org.asyncIdle(); // the ledger step runs after the save has committed, as in Dataverse
     const importId = '0b9a3c0e-0000-4000-8000-000000000003';
     s.files.put(importId, { fileName: 'oct.csv', bytes: csv([row('sub-a', '12', '150.00', 'r1'), row('sub-unknown', '2', '25.00', 'r2')]) });
     await s.org.create('cspb_billingimports', { cspb_billingimportid: importId, cspb_name: 'October', cspb_contenthash: 'pending', cspb_currencycode: 'EUR' });
@@ -95,7 +95,7 @@ describe('billing import and reconciliation run on the local org', () => {
     const open = found.find((d) => d['cspb_category'] === Category.QuantityMismatch)!;
     // A stale open finding the engine no longer reports must go on re-run.
     await s.org.create('cspb_discrepancies', { cspb_name: 'stale', 'cspb_RunId@odata.bind': `/cspb_reconciliationruns(${runId})`, cspb_discrepancykey: 'stale-key', cspb_category: Category.PriceMismatch, cspb_currencycode: 'EUR' });
-    await runReconciliation({ messageName: 'Create', primaryEntityName: 'cspb_reconciliationrun', primaryEntityId: runId, stage: 'PostOperation', mode: 'async', depth: 1, correlationId: 'x', target: {}, preImage: undefined, postImage: undefined, client: s.org }, {});
+    await rerunJob(s, 'reconciliationrun', runId, { cspb_runstatus: RunStatus.Pending });
     const after = await list();
     expect(after.map((d) => d['cspb_discrepancykey'])).toEqual(found.map((d) => d['cspb_discrepancykey']));
     const kept = after.find((d) => d['cspb_discrepancyid'] === unknown['cspb_discrepancyid'])!;

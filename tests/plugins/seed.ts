@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { LocalOrg } from '../../dataverse/src/local-org';
 import { CspbOfferBillingPlan, CspbOfferTerm, CspbOfferVendor, CspbSubscriptionStatus } from '../../dataverse/generated';
-import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
+import { JOBS, MemoryBillFileSource, registerPlugins, runJobToEnd, type JobKind } from '../../plugins/src';
 
 export interface Seeded {
   readonly org: LocalOrg;
@@ -15,9 +15,10 @@ export interface Seeded {
 }
 
 export async function seededOrg(options: { plugins?: boolean; today?: string } = {}): Promise<Seeded> {
-  const org = new LocalOrg();
-  const files = new MemoryBillFileSource();
   let today = options.today ?? '2026-10-01';
+  // The org's clock is "today" too: a save's date (modifiedon) dates a change the form gave no date.
+  const org = new LocalOrg({ now: () => new Date(`${today}T12:00:00Z`) });
+  const files = new MemoryBillFileSource();
   if (options.plugins !== false) registerPlugins(org, { today: () => today, billFiles: files });
   const accountId = await org.create('accounts', { name: 'Contoso', cspb_tenantid: 'c1' });
   const offerId = await org.create('cspb_offers', {
@@ -48,7 +49,9 @@ export function subscriptionBody(s: Seeded, quantity: number, extra: Record<stri
   };
 }
 
+/** The subscription's ledger rows once the asynchronous ledger steps have run. */
 export async function ledgerOf(org: LocalOrg, subscriptionId: string): Promise<Array<Record<string, unknown>>> {
+  await org.asyncIdle();
   const page = await org.retrieveMultiple('cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${subscriptionId}`, orderBy: ['cspb_sequence'] });
   return page.value;
 }
@@ -64,4 +67,13 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
     if (value === undefined) throw new Error(`fixture placeholder ${name} has no value`);
     return String(value);
   });
+}
+
+/**
+ * Runs a queued job again from its first chunk, as a re-triggered run or a redelivered first
+ * message would: the row is reset (status columns in `reset`, resume point 0) and every chunk runs.
+ */
+export async function rerunJob(s: Seeded, job: JobKind, id: string, reset: Record<string, unknown>): Promise<void> {
+  await s.org.update(JOBS[job].entitySet, id, { ...reset, cspb_jobchunk: 0 });
+  await runJobToEnd({ v: 1, job, id, chunk: 0, correlationId: 'rerun' }, s.org, { billFiles: s.files });
 }

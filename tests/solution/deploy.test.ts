@@ -72,6 +72,8 @@ async function startOrg(): Promise<FakeOrg> {
         return json(200, { value: [{ environmentvariabledefinitionid: id, defaultvalue: null, environmentvariabledefinition_environmentvariablevalue: values }] });
       }
       if (req.method === 'POST' && p === 'environmentvariablevalues') return empty();
+      // AddSolutionComponent (Web API action): answers the solutioncomponent id.
+      if (req.method === 'POST' && p === 'AddSolutionComponent') return json(200, { id: stableGuid(`solutioncomponent/${String(JSON.parse(raw).ComponentId)}`) });
       if (req.method === 'PATCH' && /^(environmentvariablevalues|serviceendpoints|sdkmessageprocessingsteps|sdkmessageprocessingstepimages)\([0-9a-f-]{36}\)$/.test(p)) return empty();
       if (req.method === 'GET' && p.startsWith('sdkmessagefilters?')) {
         const table = /primaryobjecttypecode eq '([^']+)'/.exec(p)?.[1] ?? '';
@@ -150,8 +152,10 @@ describe('npm run deploy against a loopback Dataverse', () => {
     const summary = steps.map((s) => [s.body!.name, s.body!.stage, s.body!.mode]);
     expect(summary).toEqual(
       expect.arrayContaining([
-        ['CSP Billing: Update of cspb_subscription (PreOperation, sync)', 20, 0],
-        ['CSP Billing: Update of cspb_subscription (PostOperation, sync)', 40, 0],
+        ['CSP Billing: Create of cspb_subscription (PreValidation, sync)', 10, 0],
+        ['CSP Billing: Update of cspb_subscription (PreValidation, sync)', 10, 0],
+        ['CSP Billing: Create of cspb_subscription (PostOperation, async)', 40, 1],
+        ['CSP Billing: Update of cspb_subscription (PostOperation, async)', 40, 1],
         ['CSP Billing: Create of cspb_billingimport (PostOperation, async)', 40, 1],
         ['CSP Billing: Create of cspb_reconciliationrun (PostOperation, async)', 40, 1],
         ['CSP Billing: Create of cspb_invoicerun (PostOperation, async)', 40, 1],
@@ -167,6 +171,12 @@ describe('npm run deploy against a loopback Dataverse', () => {
     expect(images.map((i) => `${i.body!.name}:${i.body!.imagetype}:${i.body!.messagepropertyname}`).sort()).toEqual(
       ['PostImage:1:Id', 'PostImage:1:Target', 'PreImage:0:Target', 'PreImage:0:Target'].sort(),
     );
+    // The ledger images carry the row version: the identity of the save a ledger row records.
+    for (const i of images.filter((i) => String(i.body!.name) === 'PostImage')) expect(String(i.body!.attributes).split(',')).toContain('versionnumber');
+    // Steps are registered here, not imported (the zip carries none): each joins the unmanaged solution.
+    const added = org.requests.filter((r) => r.method === 'POST' && r.path.endsWith('AddSolutionComponent'));
+    expect(added.map((a) => [a.body!.ComponentType, a.body!.SolutionUniqueName])).toEqual(steps.map(() => [92, 'CspBilling']));
+    expect(added.map((a) => a.body!.ComponentId)).toEqual(steps.map((s) => /\(([0-9a-f-]{36})\)$/.exec(s.path)![1]));
   });
 
   it('does not publish a managed import, and reads the webhook URL from the environment variable when not given', async () => {

@@ -44,9 +44,14 @@ function rowName(entry: LedgerEntry): string {
   return `${entry.kind}${delta} on ${dateToWebApi(entry.effectiveDate)}`;
 }
 
-/** A ledger entry as the body that creates its cspb_subscriptionchange row. */
-export function ledgerEntryToRow(entry: LedgerEntry, subscriptionRowId: string, currencyCode: string): CspbSubscriptionChangeWrite {
+/**
+ * A ledger entry as the body that creates its cspb_subscriptionchange row. `changeKey` is the
+ * identity of the change that wrote it (unique per subscription): a save's rows use
+ * `v<row version>.<n>`, other writers their own prefix (`seq.<sequence>` by default).
+ */
+export function ledgerEntryToRow(entry: LedgerEntry, subscriptionRowId: string, currencyCode: string, changeKey = `seq.${entry.sequence}`): CspbSubscriptionChangeWrite {
   return {
+    cspb_changekey: changeKey,
     cspb_name: rowName(entry),
     'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${subscriptionRowId})`,
     cspb_sequence: entry.sequence,

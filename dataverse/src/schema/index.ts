@@ -32,3 +32,4 @@ export const tables: readonly TableDef[] = [
 
 /** Existing Dataverse tables the solution adds columns to. */
 export const extensions: readonly TableExtension[] = [account];
+export * from './steps';

@@ -1,25 +1,26 @@
 import { createHash } from 'node:crypto';
 import { formatIso, importBytes, addDays, type ImportSummary } from '../../../core/src';
 import { writeBulk } from '../../../dataverse/src/bulk';
-import { DataverseError, type DataverseClient, type EntityRecord } from '../../../dataverse/src/client/types';
+import { type DataverseClient, type EntityRecord } from '../../../dataverse/src/client/types';
 import { CspbBillingImportFormat as Format, CspbBillingImportImportStatus as Status, type CspbBillingImportRow } from '../../../dataverse/generated';
 import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
-import { retrieveAll, type HandlerContext, type HandlerDeps } from './types';
+import { retrieveAll } from './types';
+import { chunkOf, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 
 /**
- * Billing import Create (PostOperation, async). The schema has no file column: the bill as
- * received is the import's note attachment (annotation, `notes: true`). The handler gets the bytes
- * through a BillFileSource: `DataverseBillFileSource` reads the newest annotation of the import
- * (`annotations?$filter=_objectid_value eq <id> and isdocument eq true`, `documentbody` base64);
- * the embedded local org has no annotation table, so tests and the workbench use
- * `MemoryBillFileSource`.
+ * Billing import Create (PostOperation, async, queued): the step queues the import as a job
+ * (plugins/src/jobs) and the queue worker runs `billingImportJob` one chunk at a time. The schema
+ * has no file column: the bill as received is the import's note attachment (annotation,
+ * `notes: true`). The job gets the bytes through a BillFileSource: `DataverseBillFileSource` reads
+ * the newest annotation of the import (`annotations?$filter=_objectid_value eq <id> and isdocument
+ * eq true`, `documentbody` base64); the embedded local org has no annotation table, so tests and
+ * the workbench use `MemoryBillFileSource`.
  *
- * Parses with the core importer, writes the lines through writeBulk (UpsertMultiple on the
- * cspb_linekey alternate key: a resumed or redelivered import writes no duplicate), then sets the
- * status, detected format, invoice number, period, totals, row counts and errors. The import's
- * content-hash alternate key refuses a second import of the same file: when the row's hash is not
- * the file's, the handler writes the file's hash, and Dataverse refuses it if another import has it.
+ * Each chunk parses with the core importer and writes its share of the lines through writeBulk
+ * (UpsertMultiple on the cspb_linekey alternate key: a resumed or redelivered chunk writes no
+ * duplicate); the last sets the status, detected format, invoice number, period, totals, row counts
+ * and errors. The import's content-hash alternate key refuses a second import of the same file.
  */
 
 export interface BillFile {
@@ -84,28 +85,16 @@ function errorsJson(errors: readonly unknown[]): string {
   return text;
 }
 
-export async function importBillingFile(context: HandlerContext, deps: HandlerDeps): Promise<void> {
-  const client = context.client;
-  const importId = context.primaryEntityId;
-  if (!importId) throw new Error('billing import: the context has no import id');
-  const row = await client.retrieve<CspbBillingImportRow>('cspb_billingimports', importId);
-  if (row.cspb_importstatus === Status.Completed || row.cspb_importstatus === Status.CompletedWithErrors) return; // done already (redelivery)
-  const fail = async (errors: readonly unknown[]) => {
-    await client.update('cspb_billingimports', importId, { cspb_importstatus: Status.Failed, cspb_errors: errorsJson(errors) });
-  };
-  const source = deps.billFiles ?? new DataverseBillFileSource();
-  const file = await source.get(importId, client);
-  if (!file) {
-    // An import the BillingImport control created arrives already parsed (status Writing) and the
-    // control writes its lines itself: only a Pending import without a file is an error.
-    if (row.cspb_importstatus === Status.Pending) {
-      await fail([{ code: 'no-file', row: 0, reason: 'No bill is attached to the import (add the file as a note attachment).' }]);
-    }
-    return;
-  }
-  await client.update('cspb_billingimports', importId, { cspb_importstatus: Status.Parsing });
-  const result = importBytes(file.bytes, {
-    fileName: row.cspb_filename ?? file.fileName,
+/** Bill lines written per chunk: one queue message's work, well inside a function's time limit. */
+export const IMPORT_CHUNK_LINES = 20_000;
+
+const IMPORTS = 'cspb_billingimports';
+const FINISHED: ReadonlySet<number> = new Set([Status.Completed, Status.CompletedWithErrors, Status.Failed]);
+const failedPatch = (errors: readonly unknown[]): EntityRecord => ({ cspb_importstatus: Status.Failed, cspb_errors: errorsJson(errors), cspb_jobprogress: 'Failed' });
+
+function parse(file: BillFile, fileName: string) {
+  return importBytes(file.bytes, {
+    fileName,
     // A line printed twice is a charge billed twice: reconciliation reports it as a duplicate charge.
     detectDuplicates: false,
     createHasher: () => {
@@ -113,42 +102,75 @@ export async function importBillingFile(context: HandlerContext, deps: HandlerDe
       return { update: (data: Uint8Array) => hash.update(data), digestHex: () => hash.digest('hex') };
     },
   });
+}
+
+/**
+ * One chunk of an import: parses the file (the same bytes give the same lines every time), and
+ * writes lines [n * IMPORT_CHUNK_LINES, (n + 1) * IMPORT_CHUNK_LINES) by their cspb_linekey
+ * alternate key. Chunk 0 also refuses a file another import already has; the last chunk sets the
+ * status, detected format, invoice number, period, totals, row counts and errors.
+ */
+async function importChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
+  const { client, deps, id: importId } = context;
+  const current = row as unknown as CspbBillingImportRow;
+  const source = deps.billFiles ?? new DataverseBillFileSource();
+  const file = await source.get(importId, client);
+  if (!file) {
+    // An import the BillingImport control created arrives already parsed (status Writing) and the
+    // control writes its lines itself: only a Pending import without a file is an error.
+    if (current.cspb_importstatus === Status.Pending) return { patch: failedPatch([{ code: 'no-file', row: 0, reason: 'No bill is attached to the import (add the file as a note attachment).' }]), done: true };
+    return { patch: { cspb_jobprogress: 'Lines written by the import control' }, done: true };
+  }
+  const result = parse(file, current.cspb_filename ?? file.fileName);
   const summary = result.summary;
   const errors = result.errors.map((e) => e.toJSON());
-  if (row.cspb_contenthash.toLowerCase() !== summary.contentHash) {
-    try {
-      await client.update('cspb_billingimports', importId, { cspb_contenthash: summary.contentHash });
-    } catch (error) {
-      if (error instanceof DataverseError && error.status === 412) {
-        const other = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', { filter: `cspb_contenthash eq '${summary.contentHash}'`, select: ['cspb_name'] });
-        await fail([{ code: 'already-imported', row: 0, reason: `This file was already imported${other[0] ? ` as '${other[0].cspb_name}' (${other[0].cspb_billingimportid})` : ''}.` }]);
-        return;
-      }
-      throw error;
-    }
+  const hashPatch: EntityRecord = {};
+  if (n === 0 && current.cspb_contenthash.toLowerCase() !== summary.contentHash) {
+    const other = await retrieveAll<CspbBillingImportRow>(client, IMPORTS, { filter: `cspb_contenthash eq '${summary.contentHash}'`, select: ['cspb_name'] });
+    const first = other.find((o) => o.cspb_billingimportid !== importId);
+    if (first) return { patch: failedPatch([{ code: 'already-imported', row: 0, reason: `This file was already imported as '${first.cspb_name}' (${first.cspb_billingimportid}).` }]), done: true };
+    // Written with the chunk's progress: the content-hash key refuses it if another import took it meanwhile.
+    hashPatch['cspb_contenthash'] = summary.contentHash;
   }
-  if (summary.failed) {
-    await fail(errors);
-    return;
-  }
-  await client.update('cspb_billingimports', importId, { cspb_importstatus: Status.Writing });
-  const records: EntityRecord[] = [...result.lines, ...result.usage].map((line) => billLineToRow(line, importId, summary.contentHash));
+  if (summary.failed) return { patch: failedPatch(errors), done: true };
+  const lines = [...result.lines, ...result.usage];
+  const { slice, last } = chunkOf(lines, n, IMPORT_CHUNK_LINES);
+  const records: EntityRecord[] = slice.map((line) => billLineToRow(line, importId, summary.contentHash));
   const written = await writeBulk(client, records, { entitySet: 'cspb_billinglines', keyColumns: ['cspb_linekey'], batchSize: 500 });
-  const writeErrors = written.errors.map((e) => ({ code: 'write-failed', row: (records[e.index]?.['cspb_sourcerow'] as number | undefined) ?? 0, reason: e.error.message }));
-  const allErrors = [...errors, ...writeErrors];
+  if (written.errors.length > 0) {
+    // A line Dataverse refused (a value out of range): retrying cannot help; the import lists it.
+    const writeErrors = written.errors.map((e) => ({ code: 'write-failed', row: (records[e.index]?.['cspb_sourcerow'] as number | undefined) ?? 0, reason: e.error.message }));
+    return { patch: failedPatch([...errors, ...writeErrors]), done: true };
+  }
+  const done = Math.min((n + 1) * IMPORT_CHUNK_LINES, lines.length);
+  const progress = `${done.toLocaleString('en-US')} of ${lines.length.toLocaleString('en-US')} lines written`;
+  if (!last) return { patch: { ...hashPatch, cspb_importstatus: Status.Writing, cspb_linecount: done, cspb_jobprogress: progress }, done: false };
   const period = summary.period;
-  await client.update('cspb_billingimports', importId, {
-    cspb_importstatus: allErrors.length > 0 || summary.rowsRejected > 0 ? Status.CompletedWithErrors : Status.Completed,
-    cspb_format: FORMAT_CHOICE(summary),
-    cspb_invoicenumber: summary.invoiceNumbers[0]?.slice(0, 50) ?? null,
-    cspb_periodstart: period ? formatIso(period.start) : null,
-    cspb_periodend: period ? formatIso(addDays(period.end, -1)) : null,
-    cspb_currencycode: summary.currencies[0] ?? row.cspb_currencycode,
-    cspb_totalbilled: roundedToWebApi(summary.total, 'cspb_totalbilled', MONEY_PLACES),
-    cspb_rowsread: summary.rowsRead,
-    cspb_rowsaccepted: summary.rowsAccepted,
-    cspb_rowsrejected: summary.rowsRejected,
-    cspb_linecount: written.rowsWritten,
-    cspb_errors: allErrors.length > 0 ? errorsJson(allErrors) : null,
-  });
+  return {
+    done: true,
+    patch: {
+      ...hashPatch,
+      cspb_importstatus: errors.length > 0 || summary.rowsRejected > 0 ? Status.CompletedWithErrors : Status.Completed,
+      cspb_format: FORMAT_CHOICE(summary),
+      cspb_invoicenumber: summary.invoiceNumbers[0]?.slice(0, 50) ?? null,
+      cspb_periodstart: period ? formatIso(period.start) : null,
+      cspb_periodend: period ? formatIso(addDays(period.end, -1)) : null,
+      cspb_currencycode: summary.currencies[0] ?? current.cspb_currencycode,
+      cspb_totalbilled: roundedToWebApi(summary.total, 'cspb_totalbilled', MONEY_PLACES),
+      cspb_rowsread: summary.rowsRead,
+      cspb_rowsaccepted: summary.rowsAccepted,
+      cspb_rowsrejected: summary.rowsRejected,
+      cspb_linecount: lines.length,
+      cspb_errors: errors.length > 0 ? errorsJson(errors) : null,
+      cspb_jobprogress: progress,
+    },
+  };
 }
+
+export const billingImportJob: Job = {
+  kind: 'billingimport',
+  entitySet: IMPORTS,
+  chunk: importChunk,
+  finished: (row) => FINISHED.has(row['cspb_importstatus'] as number),
+  failed: (reason) => failedPatch([{ code: 'job-failed', row: 0, reason }]),
+};

@@ -1,5 +1,5 @@
 import { addDays, Decimal, formatIso, generateInvoices, parseDate, period, type BillingContract, type InvoiceLineType, type InvoiceSubscription, type RoundingMode, type TaxProfile } from '../../../core/src';
-import type { DataverseClient } from '../../../dataverse/src/client/types';
+import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
 import { ledgerFromRows } from '../../../dataverse/src/mappers';
 import {
   CspbBillingContractAnchor as Anchor,
@@ -18,11 +18,12 @@ import {
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionRow,
 } from '../../../dataverse/generated';
-import { retrieveAll, type HandlerContext, type HandlerDeps } from './types';
+import { retrieveAll } from './types';
+import type { ChunkOutcome, Job, JobContext } from '../jobs/job';
 import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 
 /**
- * Invoice run Create (PostOperation, async): for the run's contract (or every contract), generates
+ * Invoice run Create (PostOperation, async, queued as `invoiceRunJob`, a contract per chunk): for the run's contract (or every contract), generates
  * the period's draft invoice with core's `generateInvoices` and writes it as cspb_invoice (upsert on
  * the cspb_draftkey alternate key) with its lines, replacing the draft's previous lines. An invoice
  * already issued (or cancelled) under that key is never touched. Re-running gives the same drafts.
@@ -146,21 +147,37 @@ async function invoiceContract(client: DataverseClient, runId: string, contract:
   return written;
 }
 
-export async function runInvoicing(context: HandlerContext, _deps: HandlerDeps): Promise<void> {
-  const client = context.client;
-  const runId = context.primaryEntityId;
-  if (!runId) throw new Error('invoice run: the context has no run id');
-  const run = await client.retrieve<CspbInvoiceRunRow>('cspb_invoiceruns', runId);
-  try {
-    await client.update('cspb_invoiceruns', runId, { cspb_runstatus: RunStatus.Running, cspb_error: null });
-    const contracts = run._cspb_contractid_value
-      ? [await client.retrieve<CspbBillingContractRow>('cspb_billingcontracts', run._cspb_contractid_value)]
-      : await retrieveAll<CspbBillingContractRow>(client, 'cspb_billingcontracts', {});
-    let count = 0;
-    for (const contract of contracts) count += await invoiceContract(client, runId, contract, run);
-    await client.update('cspb_invoiceruns', runId, { cspb_runstatus: RunStatus.Completed, cspb_invoicecount: count });
-  } catch (error) {
-    await client.update('cspb_invoiceruns', runId, { cspb_runstatus: RunStatus.Failed, cspb_error: String((error as Error).message ?? error).slice(0, 10_000) });
-    throw error;
-  }
+const RUNS = 'cspb_invoiceruns';
+const FINISHED: ReadonlySet<number> = new Set([RunStatus.Completed, RunStatus.Failed]);
+
+/** The run's contracts in a fixed order: chunk n invoices contract n. */
+async function contractsOf(client: DataverseClient, run: CspbInvoiceRunRow): Promise<CspbBillingContractRow[]> {
+  if (run._cspb_contractid_value) return [await client.retrieve<CspbBillingContractRow>('cspb_billingcontracts', run._cspb_contractid_value)];
+  const all = await retrieveAll<CspbBillingContractRow>(client, 'cspb_billingcontracts', { orderBy: ['cspb_billingcontractid'] });
+  return all;
 }
+
+/** One chunk of an invoice run: the draft of one contract (upserted by its draft key, its lines replaced). */
+async function invoiceChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
+  const { client, id: runId } = context;
+  const run = row as unknown as CspbInvoiceRunRow;
+  const contracts = await contractsOf(client, run);
+  const contract = contracts[n];
+  const before = typeof run.cspb_invoicecount === 'number' ? run.cspb_invoicecount : 0;
+  const count = n === 0 ? 0 : before;
+  const written = contract ? await invoiceContract(client, runId, contract, run) : 0;
+  const last = n + 1 >= contracts.length;
+  const progress = `${Math.min(n + 1, contracts.length)} of ${contracts.length} contracts invoiced`;
+  return {
+    done: last,
+    patch: { cspb_runstatus: last ? RunStatus.Completed : RunStatus.Running, cspb_error: null, cspb_invoicecount: count + written, cspb_jobprogress: progress },
+  };
+}
+
+export const invoiceRunJob: Job = {
+  kind: 'invoicerun',
+  entitySet: RUNS,
+  chunk: invoiceChunk,
+  finished: (row) => FINISHED.has(row['cspb_runstatus'] as number),
+  failed: (reason) => ({ cspb_runstatus: RunStatus.Failed, cspb_error: reason.slice(0, 10_000), cspb_jobprogress: 'Failed' }),
+};

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Decimal, reconcile, isExplained, type FormatId, type ReconCategory, type ReconItem } from '../../../core/src';
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
 import { reconSubscriptionsFromRows } from '../../../dataverse/src/mappers';
@@ -17,13 +18,16 @@ import {
   type CspbSubscriptionRow,
 } from '../../../dataverse/generated';
 import { rowToBillLine } from '../../../dataverse/src/mappers/bill-lines';
-import { retrieveAll, type HandlerContext, type HandlerDeps } from './types';
+import { retrieveAll } from './types';
+import { chunkOf, JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
+import { writeBulk } from '../../../dataverse/src/bulk';
 import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 
 /**
- * Reconciliation run Create (PostOperation, async): reads the run's import lines and the CRM
- * subscriptions with their ledgers, runs the engine, and writes one cspb_discrepancy per finding
- * that is not an exact match (alternate key run + cspb_discrepancykey = the finding's stable key).
+ * Reconciliation run Create (PostOperation, async, queued as `reconciliationRunJob`): reads the
+ * run's import lines and the CRM subscriptions with their ledgers, runs the engine, and writes one
+ * cspb_discrepancy per finding that is not an exact match (alternate key run + cspb_discrepancykey,
+ * a hash of the finding's whole identity), a chunk of findings per queue message.
  * Running again (a redelivery, or the run re-triggered) upserts the findings, deletes open ones
  * not found again, and never touches the status or note of accepted, resolved or ignored ones.
  */
@@ -70,12 +74,12 @@ export async function loadReconRows(client: DataverseClient) {
   return { account, cspb_offer, cspb_billingcontract, cspb_subscription, cspb_subscriptionchange };
 }
 
-function discrepancyRow(item: ReconItem, runId: string, currency: string, subscriptionIds: ReadonlySet<string>, accountIds: ReadonlySet<string>): EntityRecord {
+function discrepancyRow(item: ReconItem, key: string, runId: string, currency: string, subscriptionIds: ReadonlySet<string>, accountIds: ReadonlySet<string>): EntityRecord {
   const name = `${item.category} ${item.vendorSubscriptionId ?? item.subscriptionId ?? ''} ${item.chargeType ?? ''}`.trim();
   return {
     cspb_name: name.slice(0, 200),
     'cspb_RunId@odata.bind': `/cspb_reconciliationruns(${runId})`,
-    cspb_discrepancykey: item.key.slice(0, 100),
+    cspb_discrepancykey: key,
     cspb_category: CATEGORY[item.category],
     'cspb_SubscriptionId@odata.bind': item.subscriptionId && subscriptionIds.has(item.subscriptionId) ? `/cspb_subscriptions(${item.subscriptionId})` : null,
     'cspb_CustomerId@odata.bind': item.customerId && accountIds.has(item.customerId) ? `/accounts(${item.customerId})` : null,
@@ -92,66 +96,91 @@ function discrepancyRow(item: ReconItem, runId: string, currency: string, subscr
   };
 }
 
-export async function runReconciliation(context: HandlerContext, _deps: HandlerDeps): Promise<void> {
-  const client = context.client;
-  const runId = context.primaryEntityId;
-  if (!runId) throw new Error('reconciliation run: the context has no run id');
-  const run = await client.retrieve<CspbReconciliationRunRow>('cspb_reconciliationruns', runId);
-  try {
-    await client.update('cspb_reconciliationruns', runId, { cspb_runstatus: RunStatus.Running, cspb_error: null });
-    const importId = run._cspb_importid_value;
-    if (!importId) throw new Error('the run names no billing import');
-    const bill = await client.retrieve<CspbBillingImportRow>('cspb_billingimports', importId);
-    const format = FORMAT_ID[bill.cspb_format ?? Format.NceLicense] ?? 'nce-license';
-    const lineRows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', { filter: `_cspb_importid_value eq ${importId}`, orderBy: ['cspb_sourcerow', 'cspb_linekey'] });
-    const parsed = lineRows.map((r) => rowToBillLine(r, format, bill.cspb_invoicenumber ?? undefined));
-    const rows = await loadReconRows(client);
-    const result = reconcile({
-      lines: parsed.flatMap((l) => (l.kind === 'line' ? [l] : [])),
-      usage: parsed.flatMap((l) => (l.kind === 'usage' ? [l] : [])),
-      subscriptions: reconSubscriptionsFromRows(rows),
-      options: run.cspb_toleranceperunit === null ? {} : { tolerancePerUnit: new Decimal(String(run.cspb_toleranceperunit)) },
-    });
-    const currency = result.currency ?? bill.cspb_currencycode ?? run.cspb_currencycode;
-    const subscriptionIds = new Set(rows.cspb_subscription.map((s) => s.cspb_subscriptionid));
-    const accountIds = new Set(rows.account.map((a) => a.accountid));
+/** Discrepancies written per chunk (one queue message's work). */
+export const RECON_CHUNK_ITEMS = 5_000;
+const RUNS = 'cspb_reconciliationruns';
+const FINISHED: ReadonlySet<number> = new Set([RunStatus.Completed, RunStatus.Failed]);
 
-    const existing = await retrieveAll<CspbDiscrepancyRow>(client, 'cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` });
-    const byKey = new Map(existing.map((d) => [d.cspb_discrepancykey.toLowerCase(), d]));
-    const found = new Set<string>();
-    let count = 0;
-    for (const item of result.items) {
-      if (isExplained(item.category)) continue;
-      count++;
-      const key = item.key.slice(0, 100);
-      found.add(key.toLowerCase());
-      const row = discrepancyRow(item, runId, currency, subscriptionIds, accountIds);
-      const previous = byKey.get(key.toLowerCase());
-      if (previous) {
-        // Finance's decision stays: status and note are never overwritten.
-        await client.update('cspb_discrepancies', previous.cspb_discrepancyid, row);
-      } else {
-        await client.create('cspb_discrepancies', { ...row, cspb_resolutionstatus: Resolution.Open });
-      }
-    }
-    for (const d of existing) {
-      if (!found.has(d.cspb_discrepancykey.toLowerCase()) && d.cspb_resolutionstatus === Resolution.Open) await client.delete('cspb_discrepancies', d.cspb_discrepancyid);
-    }
-    const counts: Record<string, { count: number; amount: string }> = {};
-    for (const [category, total] of Object.entries(result.byCategory)) if (total.count > 0) counts[category] = { count: total.count, amount: total.amount.toFixed() };
-    await client.update('cspb_reconciliationruns', runId, {
+/**
+ * The stored key of a finding: a fixed-length hash of its whole identity. Two findings whose
+ * identities differ only at their end (the wipe and recreate lines of one seat change) must not
+ * collide, as a key cut to the column's length did.
+ */
+export function discrepancyKeyOf(item: ReconItem): string {
+  return createHash('sha256').update(item.key).digest('hex');
+}
+
+/** The run's findings: the same rows give the same list, in the same order, every time. */
+async function findings(client: DataverseClient, run: CspbReconciliationRunRow) {
+  const importId = run._cspb_importid_value;
+  if (!importId) throw new JobFailure('The run names no billing import.');
+  const bill = await client.retrieve<CspbBillingImportRow>('cspb_billingimports', importId);
+  const format = FORMAT_ID[bill.cspb_format ?? Format.NceLicense] ?? 'nce-license';
+  const lineRows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', { filter: `_cspb_importid_value eq ${importId}`, orderBy: ['cspb_sourcerow', 'cspb_linekey'] });
+  const parsed = lineRows.map((r) => rowToBillLine(r, format, bill.cspb_invoicenumber ?? undefined));
+  const rows = await loadReconRows(client);
+  const result = reconcile({
+    lines: parsed.flatMap((l) => (l.kind === 'line' ? [l] : [])),
+    usage: parsed.flatMap((l) => (l.kind === 'usage' ? [l] : [])),
+    subscriptions: reconSubscriptionsFromRows(rows),
+    options: run.cspb_toleranceperunit === null ? {} : { tolerancePerUnit: new Decimal(String(run.cspb_toleranceperunit)) },
+  });
+  const currency = result.currency ?? bill.cspb_currencycode ?? run.cspb_currencycode;
+  const subscriptionIds = new Set(rows.cspb_subscription.map((s) => s.cspb_subscriptionid));
+  const accountIds = new Set(rows.account.map((a) => a.accountid));
+  const items = result.items
+    .filter((item) => !isExplained(item.category))
+    .map((item) => ({ key: discrepancyKeyOf(item), item }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { result, currency, subscriptionIds, accountIds, items };
+}
+
+/**
+ * One chunk of a run: reconciles (deterministic), upserts findings [n * size, (n + 1) * size) by the
+ * run + discrepancy key alternate key (an upsert never sends status or note: finance's decision on
+ * a finding found again stays; a new one takes the column's default, Open). The last chunk deletes
+ * open findings not found again and writes the totals.
+ */
+async function reconcileChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
+  const { client, id: runId } = context;
+  const run = row as unknown as CspbReconciliationRunRow;
+  const { result, currency, subscriptionIds, accountIds, items } = await findings(client, run);
+  const { slice, last } = chunkOf(items, n, RECON_CHUNK_ITEMS);
+  const records = slice.map(({ item, key }) => discrepancyRow(item, key, runId, currency, subscriptionIds, accountIds));
+  const written = await writeBulk(client, records, { entitySet: 'cspb_discrepancies', keyColumns: ['cspb_runid', 'cspb_discrepancykey'], batchSize: 500 });
+  if (written.errors.length > 0) throw new JobFailure(`A finding could not be written: ${written.errors[0]?.error.message}`);
+  const done = Math.min((n + 1) * RECON_CHUNK_ITEMS, items.length);
+  const progress = `${done.toLocaleString('en-US')} of ${items.length.toLocaleString('en-US')} findings written`;
+  if (!last) return { patch: { cspb_runstatus: RunStatus.Running, cspb_error: null, cspb_jobprogress: progress }, done: false };
+  const found = new Set(items.map((i) => i.key));
+  const existing = await retrieveAll<CspbDiscrepancyRow>(client, 'cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}`, select: ['cspb_discrepancykey', 'cspb_resolutionstatus'] });
+  for (const d of existing) {
+    if (!found.has(d.cspb_discrepancykey.toLowerCase()) && d.cspb_resolutionstatus === Resolution.Open) await client.delete('cspb_discrepancies', d.cspb_discrepancyid);
+  }
+  const counts: Record<string, { count: number; amount: string }> = {};
+  for (const [category, total] of Object.entries(result.byCategory)) if (total.count > 0) counts[category] = { count: total.count, amount: total.amount.toFixed() };
+  return {
+    done: true,
+    patch: {
       cspb_runstatus: RunStatus.Completed,
+      cspb_error: null,
       cspb_currencycode: currency,
       cspb_totalbilled: money(result.totals.billed),
       cspb_totalexpected: money(result.totals.expected),
       cspb_totalvariance: money(result.totals.variance),
       cspb_totalleakage: money(result.totals.leakage),
       cspb_totalmargin: money(result.totals.margin),
-      cspb_discrepancycount: count,
+      cspb_discrepancycount: items.length,
       cspb_categorycounts: JSON.stringify(counts),
-    });
-  } catch (error) {
-    await client.update('cspb_reconciliationruns', runId, { cspb_runstatus: RunStatus.Failed, cspb_error: String((error as Error).message ?? error).slice(0, 10_000) });
-    throw error;
-  }
+      cspb_jobprogress: progress,
+    },
+  };
 }
+
+export const reconciliationRunJob: Job = {
+  kind: 'reconciliationrun',
+  entitySet: RUNS,
+  chunk: reconcileChunk,
+  finished: (row) => FINISHED.has(row['cspb_runstatus'] as number),
+  failed: (reason) => ({ cspb_runstatus: RunStatus.Failed, cspb_error: reason.slice(0, 10_000), cspb_jobprogress: 'Failed' }),
+};

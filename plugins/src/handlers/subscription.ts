@@ -13,15 +13,23 @@ import { CspbSubscriptionStatus as Status, type CspbOfferRow, type CspbSubscript
 import { retrieveAll, todayUtc, ValidationError, type HandlerContext, type HandlerDeps } from './types';
 
 /**
- * Subscription Create/Update. The ledger (cspb_subscriptionchange), not the form, is the authority:
- * the change is the difference between the ledger's current state and the row as saved (the
- * PostImage, or PreImage + Target before the operation). Normally the ledger's state is exactly the
- * PreImage; when two updates race, diffing against the ledger keeps ledger and quantity consistent.
+ * Subscription Create/Update. The ledger (cspb_subscriptionchange), not the form, is the authority.
  *
- * PreOperation validates (no negative quantity; NCE seat-decrease and cancellation windows; the
- * ledger's own invariants such as the date order). PostOperation appends the ledger rows, then
- * writes the ledger's quantity back and clears the pending change fields under the row's ETag,
- * retrying on 412.
+ * `validateSubscription` is the synchronous PreValidation step: it runs before the save opens its
+ * database transaction, so it may read other tables (the ledger, the offer) without waiting on a
+ * lock; it reads nothing of the row being saved (the PreImage and Target carry it) and never
+ * writes. It refuses what Microsoft would refuse: a negative quantity, a new subscription without
+ * its product, a seat decrease or cancellation outside NCE's 7-day window, a change dated before
+ * the ledger's last entry.
+ *
+ * `recordSubscriptionChange` is the asynchronous PostOperation step: after the commit it appends
+ * the ledger rows that take the ledger from its state to the saved row (the PostImage), all in one
+ * CreateMultiple. Each row's change key is `v<versionnumber>.<n>`, the saved row's version: a
+ * redelivered step finds its rows and writes nothing, and a step whose save was overtaken by a
+ * newer one already recorded (async steps of one row can run in parallel) writes nothing either,
+ * since the newer save's diff covered it. It never writes the subscription: the row's quantity is
+ * what the user saved, and the ledger reaches the same number. The effective date and reason of a
+ * change travel in the save (the Target's cspb_changeeffectivedate and cspb_changereason).
  */
 
 const SUBSCRIPTIONS = 'cspb_subscriptions';
@@ -33,7 +41,6 @@ interface SavedState {
   readonly unitCost: number | null | undefined;
   readonly unitPrice: number | null | undefined;
   readonly autoRenew: boolean | null | undefined;
-  readonly effectiveDate: string | null | undefined;
   readonly reason: string | null | undefined;
   readonly offerId: string | null | undefined;
 }
@@ -50,7 +57,6 @@ function stateOf(row: Readonly<Record<string, unknown>>): SavedState {
     unitCost: num(row['cspb_vendorunitcost']),
     unitPrice: num(row['cspb_customerunitprice']),
     autoRenew: typeof row['cspb_autorenew'] === 'boolean' ? row['cspb_autorenew'] : undefined,
-    effectiveDate: row['cspb_changeeffectivedate'] as string | null | undefined,
     reason: row['cspb_changereason'] as string | null | undefined,
     offerId: row['_cspb_offerid_value'] as string | null | undefined,
   };
@@ -163,10 +169,11 @@ async function planEntries(
   return out;
 }
 
-function effectiveDateOf(after: SavedState, deps: HandlerDeps): CalendarDate {
-  const text = after.effectiveDate ?? (deps.today ?? todayUtc)();
+/** The change's effective date: what the save carried, else the save's own date (UTC). */
+function effectiveDateOf(given: unknown, fallback: string): CalendarDate {
+  const text = typeof given === 'string' && given !== '' ? given : fallback;
   try {
-    return parseDate(text);
+    return parseDate(text.slice(0, 10));
   } catch {
     throw new ValidationError(`Change effective date '${text}' is not a date.`);
   }
@@ -178,43 +185,106 @@ function subscriptionIdOf(context: HandlerContext): string {
   return id;
 }
 
-/** PreOperation Create/Update: refuses what the ledger or Microsoft would refuse. */
+/** The date a row was saved (its modifiedon, UTC), or `fallback` when the image lacks it. */
+const savedDateOf = (row: Readonly<Record<string, unknown>>, fallback: string): string => (typeof row['modifiedon'] === 'string' ? row['modifiedon'].slice(0, 10) : fallback);
+
+const reasonOf = (target: Readonly<Record<string, unknown>>): string | null => (typeof target['cspb_changereason'] === 'string' ? target['cspb_changereason'] : null);
+
+/** PreValidation Create/Update (sync): refuses what the ledger or Microsoft would refuse. Never writes. */
 export async function validateSubscription(context: HandlerContext, deps: HandlerDeps): Promise<void> {
+  if (context.payloadTrimmed) return; // over 256 KB Dataverse sends no Target or images: nothing to check here; the ledger step records what was saved
   const merged = { ...(context.preImage ?? {}), ...context.target };
-  const after = stateOf(merged);
+  const after = { ...stateOf(merged), reason: reasonOf(context.target) };
   if (after.quantity < 0) throw new ValidationError(`Quantity cannot be negative (got ${after.quantity}).`);
-  if (context.messageName === 'Create') return; // nothing in the ledger yet; PostOperation writes "new"
+  const today = (deps.today ?? todayUtc)();
+  if (context.messageName === 'Create') {
+    if (after.quantity > 0 && after.status !== Status.Cancelled) await offerFacts(context.client, after.offerId);
+    return;
+  }
   const id = subscriptionIdOf(context);
   const { ledger } = await loadLedger(context.client, id);
-  await planEntries(ledger, after, { client: context.client, effectiveDate: effectiveDateOf(after, deps), referenceId: context.correlationId, source: 'form' });
+  if (context.preImage) {
+    // The asynchronous ledger step of the previous save may not have run yet: bring the ledger to
+    // the row as it was (the PreImage, dated as that save was) before judging this change.
+    const before = context.preImage;
+    try {
+      await planEntries(ledger, { ...stateOf(before), reason: null }, { client: context.client, effectiveDate: effectiveDateOf(before['cspb_changeeffectivedate'], savedDateOf(before, today)), referenceId: 'catch-up', source: 'form' });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error; // that save was judged when it was made
+    }
+  }
+  await planEntries(ledger, after, { client: context.client, effectiveDate: effectiveDateOf(context.target['cspb_changeeffectivedate'], today), referenceId: context.correlationId, source: 'form' });
 }
 
-/** PostOperation Create/Update: appends the ledger rows and keeps the row's quantity equal to the ledger's. */
+const CHANGE_KEY = /^v(\d+)\.\d+$/;
+
+/** The row version a ledger row's change key names (`v<version>.<n>`), or undefined for other writers. */
+function versionOfKey(key: string | null | undefined): bigint | undefined {
+  const m = key ? CHANGE_KEY.exec(key) : null;
+  return m ? BigInt(m[1] as string) : undefined;
+}
+
+function versionOf(row: Readonly<Record<string, unknown>>): bigint {
+  const v = row['versionnumber'];
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v);
+  throw new Error(`the saved subscription carries no versionnumber (got ${JSON.stringify(v)}): the ledger step's PostImage must include it`);
+}
+
+/** A saved row version and the ledger entries that bring the ledger to it. */
+interface PlannedSave {
+  readonly version: bigint;
+  readonly count: number;
+}
+
+/** PostOperation Create/Update (async): appends the ledger rows of the save. Never writes the subscription. */
 export async function recordSubscriptionChange(context: HandlerContext, deps: HandlerDeps): Promise<void> {
   const client = context.client;
   const id = subscriptionIdOf(context);
   const attempts = deps.maxAttempts ?? 5;
+  // Over 256 KB Dataverse sends no images: the row as it is now is then the newest save.
+  const saved = context.postImage ?? (await client.retrieve<EntityRecord>(SUBSCRIPTIONS, id));
+  const version = versionOf(saved);
+  const dateOf = (row: Readonly<Record<string, unknown>>) => savedDateOf(row, (deps.today ?? todayUtc)());
+  const target = context.payloadTrimmed ? saved : context.target;
+  const before = context.payloadTrimmed ? undefined : context.preImage;
   for (let attempt = 1; ; attempt++) {
-    const row = await client.retrieve<EntityRecord>(SUBSCRIPTIONS, id);
-    const etag = row['@odata.etag'] as string | undefined;
-    // The saved row: the PostImage when the step has one, else the row as it is now.
-    const after = stateOf({ ...row, ...(context.postImage ?? {}), cspb_quantity: (context.postImage ?? row)['cspb_quantity'] });
-    const { ledger } = await loadLedger(client, id);
-    // A redelivered call finds the ledger already in the saved state: nothing to append.
-    const source: 'form' | 'api' = typeof after.effectiveDate === 'string' ? 'form' : 'api';
-    const inputs = await planEntries(ledger, after, { client, effectiveDate: effectiveDateOf(after, deps), referenceId: context.correlationId, source });
+    const { ledger, rows } = await loadLedger(client, id);
+    const recorded = rows.map((r) => versionOfKey(r.cspb_changekey)).filter((v): v is bigint => v !== undefined);
+    // A redelivery finds its own rows; an older save overtaken by a newer recorded one is covered by it.
+    if (recorded.some((v) => v >= version)) return;
+    const plans: PlannedSave[] = [];
+    // Async steps of one row may run out of order: when the save before this one is not in the
+    // ledger yet, record it first (dated and keyed as its own step would), so this save's diff is
+    // only its own change. That save's step then finds its key and writes nothing.
+    if (before && before['versionnumber'] !== undefined && !recorded.some((v) => v >= versionOf(before))) {
+      try {
+        const inputs = await planEntries(ledger, { ...stateOf(before), reason: reasonOf(before) }, {
+          client,
+          effectiveDate: effectiveDateOf(before['cspb_changeeffectivedate'], dateOf(before)),
+          referenceId: `${context.correlationId}:catch-up`,
+          source: typeof before['cspb_changeeffectivedate'] === 'string' ? 'form' : 'api',
+        });
+        if (inputs.length > 0) plans.push({ version: versionOf(before), count: inputs.length });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error; // the earlier save cannot be replayed: this diff covers it
+      }
+    }
+    const after = { ...stateOf(saved), reason: reasonOf(target) };
+    const source: 'form' | 'api' = typeof target['cspb_changeeffectivedate'] === 'string' ? 'form' : 'api';
+    const inputs = await planEntries(ledger, after, { client, effectiveDate: effectiveDateOf(target['cspb_changeeffectivedate'], dateOf(saved)), referenceId: context.correlationId, source });
+    if (inputs.length > 0) plans.push({ version, count: inputs.length });
+    const total = plans.reduce((n, p) => n + p.count, 0);
+    if (total === 0) return;
+    const currency = (saved['cspb_currencycode'] as string | undefined) ?? 'USD';
+    const appended = ledger.entries.slice(ledger.entries.length - total);
+    const keys = plans.flatMap((p) => Array.from({ length: p.count }, (_, n) => `v${p.version}.${n + 1}`));
     try {
-      const currency = (row['cspb_currencycode'] as string | undefined) ?? 'USD';
-      const appended = ledger.entries.slice(ledger.entries.length - inputs.length);
-      for (const entry of appended) await client.create(CHANGES, { ...ledgerEntryToRow(entry, id, currency) });
-      const patch: EntityRecord = {};
-      if (row['cspb_quantity'] !== ledger.current.quantity) patch['cspb_quantity'] = ledger.current.quantity;
-      if (row['cspb_changeeffectivedate'] != null) patch['cspb_changeeffectivedate'] = null;
-      if (row['cspb_changereason'] != null) patch['cspb_changereason'] = null;
-      if (Object.keys(patch).length > 0) await client.update(SUBSCRIPTIONS, id, patch, etag ? { ifMatch: etag } : {});
+      // One CreateMultiple: the save's rows land together or not at all.
+      await client.createMultiple(CHANGES, appended.map((entry, i): EntityRecord => ({ ...ledgerEntryToRow(entry, id, currency, keys[i]) })));
       return;
     } catch (error) {
-      // 412: the row changed since we read it, or another call took this ledger sequence. Read again.
+      // 412: another step took this ledger sequence meanwhile (a parallel save or a redelivery). Read again.
       if (error instanceof DataverseError && error.status === 412 && attempt < attempts) continue;
       throw error;
     }

@@ -18,6 +18,11 @@ export interface HandlerContext {
   readonly target: Readonly<Record<string, unknown>>;
   readonly preImage: EntityRecord | undefined;
   readonly postImage: EntityRecord | undefined;
+  /**
+   * Dataverse sent the context without InputParameters, ParentContext and images because it was
+   * over 256 KB (header x-ms-dynamics-msg-size-exceeded): the handler reads what it needs instead.
+   */
+  readonly payloadTrimmed: boolean;
   readonly client: DataverseClient;
 }
 
@@ -55,11 +60,12 @@ export function fromPluginContext(context: PluginContext): HandlerContext {
     target: context.target,
     preImage: context.preEntityImages['PreImage'],
     postImage: context.postEntityImages['PostImage'],
+    payloadTrimmed: false,
     client: context.client,
   };
 }
 
-export function fromWebhookContext(context: WebhookContext, client: DataverseClient): HandlerContext {
+export function fromWebhookContext(context: WebhookContext, client: DataverseClient, payloadTrimmed = false): HandlerContext {
   const pre = context.preEntityImages['PreImage'];
   const post = context.postEntityImages['PostImage'];
   return {
@@ -73,6 +79,7 @@ export function fromWebhookContext(context: WebhookContext, client: DataverseCli
     target: context.target ? toReadShape(context.target) : {},
     preImage: pre ? toReadShape(pre) : undefined,
     postImage: post ? toReadShape(post) : undefined,
+    payloadTrimmed,
     client,
   };
 }

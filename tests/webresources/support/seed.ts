@@ -35,6 +35,7 @@ export async function seededOrg(): Promise<{ org: LocalOrg; subscriptionId: stri
     cspb_billingplan: 100000000,
     cspb_source: Source.Form,
     cspb_referenceid: `ref-${sequence}`,
+    cspb_changekey: `seq.${sequence}`,
   });
   await org.create('cspb_subscriptionchanges', row(1, Change.New, 0, 10, '2022-03-05'));
   await org.create('cspb_subscriptionchanges', row(2, Change.Add, 10, 15, '2022-03-07'));

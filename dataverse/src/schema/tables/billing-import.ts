@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, memo, money, text, whole } from '../columns';
+import { choice, currencyCode, dateOnly, memo, money, text, whole, jobColumns } from '../columns';
 import type { TableDef } from '../types';
 
 const name = text('cspb_Name', { display: 'Name', description: 'Vendor, invoice and period of the imported bill.', required: 'required', maxLength: 200 });
@@ -58,6 +58,7 @@ export const billingImport: TableDef = {
     whole('cspb_RowsAccepted', { display: 'Rows accepted', description: 'Rows that became bill lines or usage aggregates.' }),
     whole('cspb_RowsRejected', { display: 'Rows rejected', description: 'Rows refused, each listed in the errors.' }),
     whole('cspb_LineCount', { display: 'Line count', description: 'Bill lines written for this import.' }),
+    ...jobColumns(),
     memo('cspb_Errors', { display: 'Errors', description: 'JSON list of row errors: row, column, value, reason.' }),
   ],
   keys: [{ schemaName: 'cspb_key_contenthash', displayName: 'Content hash', columns: ['cspb_contenthash'] }],

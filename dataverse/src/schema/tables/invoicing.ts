@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole } from '../columns';
+import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns } from '../columns';
 import type { TableDef } from '../types';
 
 const runName = text('cspb_Name', { display: 'Name', description: 'Period and scope of the run.', required: 'required', maxLength: 200 });
@@ -34,6 +34,7 @@ export const invoiceRun: TableDef = {
       defaultKey: 'Pending',
     }),
     whole('cspb_InvoiceCount', { display: 'Invoices', description: 'Draft invoices written.' }),
+    ...jobColumns(),
     memo('cspb_Error', { display: 'Error', description: 'Why the run failed, if it did.', maxLength: 10_000 }),
   ],
 };

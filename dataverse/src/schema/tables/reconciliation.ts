@@ -1,4 +1,4 @@
-import { choice, currencyCode, decimal, lookup, memo, money, text, whole } from '../columns';
+import { choice, currencyCode, decimal, lookup, memo, money, text, whole, jobColumns } from '../columns';
 import type { TableDef } from '../types';
 
 const runName = text('cspb_Name', { display: 'Name', description: 'Import and time of the run.', required: 'required', maxLength: 200 });
@@ -41,6 +41,7 @@ export const reconciliationRun: TableDef = {
     money('cspb_TotalMargin', { display: 'Margin', description: 'Customer revenue minus vendor cost.' }),
     whole('cspb_DiscrepancyCount', { display: 'Discrepancies', description: 'Discrepancies found (not counting exact matches).' }),
     memo('cspb_CategoryCounts', { display: 'Counts per category', description: 'JSON: category -> count and amount.', maxLength: 10_000 }),
+    ...jobColumns(),
     memo('cspb_Error', { display: 'Error', description: 'Why the run failed, if it did.', maxLength: 10_000 }),
   ],
 };

@@ -89,6 +89,15 @@ export const subscriptionChange: TableDef = {
     }),
     text('cspb_Reason', { display: 'Reason', description: 'Why the change was made, as the user gave it.', maxLength: 500 }),
     text('cspb_ReferenceId', { display: 'Reference id', description: "Id tying the change to the vendor's order or bill lines (ReferenceId).", maxLength: 100 }),
+    text('cspb_ChangeKey', {
+      display: 'Change key',
+      description: 'Identity of the change that wrote this row (v<row version>.<n> for a saved subscription): a redelivered ledger step finds it and writes nothing.',
+      required: 'required',
+      maxLength: 100,
+    }),
   ],
-  keys: [{ schemaName: 'cspb_key_subscription_sequence', displayName: 'Subscription and sequence', columns: ['cspb_subscriptionid', 'cspb_sequence'] }],
+  keys: [
+    { schemaName: 'cspb_key_subscription_sequence', displayName: 'Subscription and sequence', columns: ['cspb_subscriptionid', 'cspb_sequence'] },
+    { schemaName: 'cspb_key_subscription_changekey', displayName: 'Subscription and change key', columns: ['cspb_subscriptionid', 'cspb_changekey'] },
+  ],
 };

@@ -1,0 +1,89 @@
+import { DataverseError, type DataverseClient, type EntityRecord } from '../../../dataverse/src/client/types';
+import type { HandlerDeps } from '../handlers/types';
+import { billingImportJob } from '../handlers/billing-import';
+import { invoiceRunJob } from '../handlers/invoice';
+import { reconciliationRunJob } from '../handlers/reconciliation';
+import { JobFailure, type Job, type JobKind, type JobMessage } from './job';
+
+export const JOBS: Readonly<Record<JobKind, Job>> = {
+  billingimport: billingImportJob,
+  reconciliationrun: reconciliationRunJob,
+  invoicerun: invoiceRunJob,
+};
+
+/** The job a step's table queues. */
+export function jobForTable(table: string): JobKind {
+  const kind = `${table.replace(/^cspb_/, '')}` as JobKind;
+  if (!(kind in JOBS)) throw new Error(`no queued job for table ${table}`);
+  return kind;
+}
+
+const chunkOfRow = (row: EntityRecord): number => (typeof row['cspb_jobchunk'] === 'number' ? row['cspb_jobchunk'] : 0);
+
+async function readRow(client: DataverseClient, job: Job, id: string): Promise<EntityRecord | undefined> {
+  try {
+    return await client.retrieve<EntityRecord>(job.entitySet, id);
+  } catch (error) {
+    if (error instanceof DataverseError && error.status === 404) return undefined; // the row was deleted: nothing to do
+    throw error;
+  }
+}
+
+/**
+ * Moves the row's resume point from `chunk` to `chunk + 1` with the chunk's results, unless another
+ * worker did first (then this worker must not queue the next chunk). Re-reads and retries on 412, so
+ * a user editing the row meanwhile does not stop the job.
+ */
+async function advance(client: DataverseClient, job: Job, id: string, chunk: number, patch: EntityRecord): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const row = await readRow(client, job, id);
+    if (!row || chunkOfRow(row) !== chunk || job.finished(row)) return false;
+    const etag = row['@odata.etag'];
+    try {
+      await client.update(job.entitySet, id, { ...patch, cspb_jobchunk: chunk + 1 }, typeof etag === 'string' ? { ifMatch: etag } : {});
+      return true;
+    } catch (error) {
+      if (error instanceof DataverseError && error.status === 412 && attempt < 5) continue;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Does the chunk a message asks for and returns the message of the next chunk (undefined when the
+ * job is complete, failed, or the message was stale). A JobFailure marks the row failed; any other
+ * error propagates so the queue redelivers the message (and, after its last attempt, poisons it).
+ */
+export async function runChunk(message: JobMessage, client: DataverseClient, deps: HandlerDeps): Promise<JobMessage | undefined> {
+  const job = JOBS[message.job];
+  const row = await readRow(client, job, message.id);
+  if (!row || job.finished(row) || chunkOfRow(row) !== message.chunk) return undefined;
+  let outcome;
+  try {
+    outcome = await job.chunk({ client, deps, id: message.id, correlationId: message.correlationId }, message.chunk, row);
+  } catch (error) {
+    if (!(error instanceof JobFailure)) throw error;
+    await advance(client, job, message.id, message.chunk, job.failed(error.message));
+    return undefined;
+  }
+  const moved = await advance(client, job, message.id, message.chunk, outcome.patch);
+  return moved && !outcome.done ? { ...message, chunk: message.chunk + 1 } : undefined;
+}
+
+/** Marks a job's row failed (a poisoned message: every attempt failed). */
+export async function failJob(message: JobMessage, reason: string, client: DataverseClient): Promise<void> {
+  const job = JOBS[message.job];
+  const row = await readRow(client, job, message.id);
+  if (!row || job.finished(row)) return;
+  await client.update(job.entitySet, message.id, job.failed(reason));
+}
+
+/** Runs every chunk in this process (the local org's in-process pipeline, the CLI): no queue between them. */
+export async function runJobToEnd(first: JobMessage, client: DataverseClient, deps: HandlerDeps): Promise<void> {
+  try {
+    for (let message: JobMessage | undefined = first; message; message = await runChunk(message, client, deps));
+  } catch (error) {
+    await failJob(first, error instanceof Error ? error.message : String(error), client);
+    throw error;
+  }
+}
