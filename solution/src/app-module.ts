@@ -4,7 +4,7 @@ import { CHARTS, chartId } from './charts';
 import { formId } from './form-xml';
 import { FORMS } from './forms';
 import { LANGUAGE_CODE, PUBLISHER, SOLUTION } from './publisher';
-import { ROLES, roleId } from './roles';
+import { APP_ROLES, roleId } from './roles';
 import { views, viewId } from './views';
 
 /**
@@ -118,7 +118,7 @@ export function appModuleXml(): XmlElement {
     leaf('FormFactor', 1),
     leaf('ClientType', 4),
     el('AppModuleComponents', null, appModuleComponents().map((c) => el('AppModuleComponent', { type: c.type, schemaName: c.schemaName, id: c.id }))),
-    el('AppModuleRoleMaps', null, ROLES.map((r) => el('Role', { id: roleId(r) }))),
+    el('AppModuleRoleMaps', null, APP_ROLES.map((r) => el('Role', { id: roleId(r) }))),
     el('LocalizedNames', null, el('LocalizedName', { description: APP.displayName, languagecode: LANGUAGE_CODE })),
     el('Descriptions', null, el('Description', { description: APP.description, languagecode: LANGUAGE_CODE })),
   );

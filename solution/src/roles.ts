@@ -31,7 +31,18 @@ export const privilegeName = (right: Right, table: string): string => `prv${righ
 
 const READ_SETTINGS = { prvReadEnvironmentVariableDefinition: 'Global', prvReadEnvironmentVariableValue: 'Global' } as const;
 
+/**
+ * What every role's user needs besides our tables: money columns carry a currency lookup, so a row
+ * with money cannot be read or created without Read on Currency (transactioncurrency,
+ * learn.microsoft.com/power-apps/developer/data-platform/transaction-currency-currency-entity).
+ * Opening the model-driven app itself takes Microsoft's App Opener role, which docs/ADMIN.md tells
+ * the admin to assign beside ours ("Include App Opener privileges for running Model-Driven apps",
+ * learn.microsoft.com/power-platform/admin/create-edit-security-role).
+ */
+const BASICS = { ...READ_SETTINGS, prvReadTransactionCurrency: 'Global' } as const;
+
 const FINANCE_TABLES = ['cspb_billingimport', 'cspb_billingline', 'cspb_reconciliationrun', 'cspb_discrepancy', 'cspb_invoicerun', 'cspb_invoice', 'cspb_invoiceline'];
+const JOB_TABLES = ['cspb_billingimport', 'cspb_billingline', 'cspb_reconciliationrun', 'cspb_discrepancy', 'cspb_invoicerun', 'cspb_invoice', 'cspb_invoiceline'];
 
 export const ROLES: readonly RoleDef[] = [
   {
@@ -42,10 +53,10 @@ export const ROLES: readonly RoleDef[] = [
       cspb_offer: { Read: 'Global', AppendTo: 'Global' },
       cspb_billingcontract: { Read: 'Local', AppendTo: 'Local' },
       cspb_subscription: { Create: 'Basic', Read: 'Local', Write: 'Local', Append: 'Local', AppendTo: 'Local' },
-      // The ledger is append-only: create and read, never write or delete.
-      cspb_subscriptionchange: { Create: 'Basic', Read: 'Local', Append: 'Local' },
+      // The ledger is read only: the webhook's application user appends it after each save.
+      cspb_subscriptionchange: { Read: 'Local' },
     },
-    platform: READ_SETTINGS,
+    platform: BASICS,
   },
   {
     key: 'finance',
@@ -54,12 +65,12 @@ export const ROLES: readonly RoleDef[] = [
       account: { Read: 'Global', AppendTo: 'Global' },
       cspb_offer: { Read: 'Global', AppendTo: 'Global' },
       cspb_billingcontract: { Read: 'Global', AppendTo: 'Global' },
-      cspb_subscription: { Read: 'Global', AppendTo: 'Global' },
-      // The reconciliation grid's ledger correction appends a row; the ledger stays append-only.
-      cspb_subscriptionchange: { Create: 'Global', Read: 'Global', Append: 'Global' },
+      // The grid's ledger correction saves the billed quantity on the subscription, as a form save does.
+      cspb_subscription: { Read: 'Global', Write: 'Global', AppendTo: 'Global' },
+      cspb_subscriptionchange: { Read: 'Global' },
       ...Object.fromEntries(FINANCE_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const])),
     },
-    platform: READ_SETTINGS,
+    platform: BASICS,
   },
   {
     key: 'admin',
@@ -69,17 +80,36 @@ export const ROLES: readonly RoleDef[] = [
       ...Object.fromEntries(tables.map((t) => [t.logicalName, Object.fromEntries(ALL_RIGHTS.map((r) => [r, 'Global' as const]))])),
     },
     platform: {
+      ...BASICS,
       prvCreateEnvironmentVariableDefinition: 'Global',
-      prvReadEnvironmentVariableDefinition: 'Global',
       prvWriteEnvironmentVariableDefinition: 'Global',
       prvCreateEnvironmentVariableValue: 'Global',
-      prvReadEnvironmentVariableValue: 'Global',
       prvWriteEnvironmentVariableValue: 'Global',
     },
+  },
+  {
+    // The webhook host's application user: reads what the handlers read (bills arrive as notes),
+    // appends the ledger, writes the jobs' rows. Never deletes but replaced draft lines and findings.
+    key: 'integration',
+    name: 'CSP Billing Integration',
+    tables: {
+      account: { Read: 'Global', AppendTo: 'Global' },
+      cspb_offer: { Read: 'Global', AppendTo: 'Global' },
+      cspb_billingcontract: { Read: 'Global', AppendTo: 'Global' },
+      cspb_subscription: { Read: 'Global', AppendTo: 'Global' },
+      cspb_subscriptionchange: { Create: 'Global', Read: 'Global', Append: 'Global' },
+      ...Object.fromEntries(JOB_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const])),
+      cspb_discrepancy: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
+      cspb_invoiceline: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
+    },
+    platform: { ...BASICS, prvReadNote: 'Global' },
   },
 ];
 
 export const roleId = (role: RoleDef): string => bracedGuid(`role/${role.key}`);
+
+/** The roles of people, who open the app (the integration role is an application user's). */
+export const APP_ROLES: readonly RoleDef[] = ROLES.filter((r) => r.key !== 'integration');
 
 /** Every privilege of a role with its depth, sorted by name (the order exports use). */
 export function privilegesOf(role: RoleDef): Array<{ name: string; level: Depth }> {

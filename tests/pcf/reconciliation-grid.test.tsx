@@ -7,7 +7,6 @@ import { rowSetOf } from '../../pcf-controls/ReconciliationGrid/model/row-set';
 import { toRows } from '../../pcf-controls/ReconciliationGrid/model/rows';
 import { createWebApiActions, type WebApiLike } from '../../pcf-controls/ReconciliationGrid/model/actions';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
-import { CspbSubscriptionChangeChangeType, CspbSubscriptionChangeSource } from '../../dataverse/generated/cspb_subscriptionchange';
 import { records, resxStrings } from './support';
 
 
@@ -74,7 +73,7 @@ describe('ReconciliationGridView', () => {
     expect(csv.trim().split('\r\n')).toHaveLength(4);
   });
 
-  it('accepts a variance and creates a ledger correction through the Web API', async () => {
+  it('accepts a variance and corrects the subscription as a form save would (quantity, date and reason on the subscription)', async () => {
     const api = fakeWebApi();
     const openForm = jest.fn(async () => ({}));
     const onChanged = jest.fn();
@@ -98,21 +97,15 @@ describe('ReconciliationGridView', () => {
     await act(async () => {
       fireEvent.click(action('correct'));
     });
-    await waitFor(() => expect(api.calls.some((c) => c[0] === 'create')).toBe(true));
-    const create = api.calls.find((c) => c[0] === 'create')!;
-    expect(create[1]).toBe('cspb_subscriptionchange');
-    expect(create[2]).toMatchObject({
-      'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${SUB_ID})`,
-      cspb_sequence: 5,
-      cspb_changetype: CspbSubscriptionChangeChangeType.Add,
-      cspb_quantitybefore: 10,
-      cspb_quantitydelta: 2,
-      cspb_quantityafter: 12,
-      cspb_effectivedate: '2022-03-07',
-      cspb_source: CspbSubscriptionChangeSource.Api,
-      cspb_reason: 'Reconciliation correction: Quantity mismatch (Qty sub-a)',
-    });
-    expect(String(api.calls.find((c) => c[0] === 'retrieve')![2])).toContain(`_cspb_subscriptionid_value eq ${SUB_ID}`);
+    await waitFor(() => expect(api.calls.some((c) => c[0] === 'update' && c[1] === 'cspb_subscription')).toBe(true));
+    // No ledger row written by the browser: the save goes through the server's validation and ledger step.
+    expect(api.calls.filter((c) => c[0] === 'create')).toEqual([]);
+    expect(api.calls.find((c) => c[0] === 'update' && c[1] === 'cspb_subscription')).toEqual([
+      'update',
+      'cspb_subscription',
+      SUB_ID,
+      { cspb_quantity: 12, cspb_changeeffectivedate: '2022-03-07', cspb_changereason: 'Reconciliation correction: Quantity mismatch (Qty sub-a)' },
+    ]);
     expect(api.calls.at(-1)).toEqual(['update', 'cspb_discrepancy', 'd1', expect.objectContaining({ cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Resolved })]);
   });
 

@@ -9,8 +9,8 @@ type Op = readonly [Right, string];
 const creates = (table: string, parents: string[] = []): Op[] => [['Create', table], ['Append', table], ...parents.map((p): Op => ['AppendTo', p])];
 
 const NEEDS: Record<string, readonly Op[]> = {
-  // Subscription form: edit quantity; the ledger row the change makes (plugin, as the user).
-  sales: [['Read', 'cspb_subscription'], ['Write', 'cspb_subscription'], ['Read', 'cspb_offer'], ['Read', 'account'], ...creates('cspb_subscriptionchange', ['cspb_subscription']), ['Read', 'cspb_subscriptionchange']],
+  // Subscription form: edit quantity, read the ledger (the webhook's application user appends it).
+  sales: [['Read', 'cspb_subscription'], ['Write', 'cspb_subscription'], ['Read', 'cspb_offer'], ['Read', 'account'], ['Read', 'cspb_subscriptionchange']],
   finance: [
     // Billing import form and its control: the import, its lines.
     ...creates('cspb_billingimport'),
@@ -21,12 +21,12 @@ const NEEDS: Record<string, readonly Op[]> = {
     // Commands: a reconciliation run, an invoice run.
     ...creates('cspb_reconciliationrun', ['cspb_billingimport']),
     ...creates('cspb_invoicerun', ['cspb_billingcontract']),
-    // Reconciliation grid: read and resolve discrepancies, read the CRM subscriptions, append a ledger correction.
+    // Reconciliation grid: read and resolve discrepancies, read the CRM subscriptions, save a correction on one.
     ['Read', 'cspb_discrepancy'],
     ['Write', 'cspb_discrepancy'],
     ['Read', 'cspb_subscription'],
+    ['Write', 'cspb_subscription'],
     ['Read', 'cspb_subscriptionchange'],
-    ...creates('cspb_subscriptionchange', ['cspb_subscription']),
     // Invoices.
     ['Read', 'cspb_invoice'],
     ['Read', 'cspb_invoiceline'],
@@ -42,6 +42,9 @@ describe.each(Object.entries(NEEDS))('the %s role', (key, needs) => {
 });
 
 describe('the ledger stays append-only', () => {
+  it('only the integration user (and the admin) may append it', () => {
+    expect(ROLES.filter((r) => r.tables['cspb_subscriptionchange']?.Create).map((r) => r.key).sort()).toEqual(['admin', 'integration']);
+  });
   it.each(ROLES.filter((r) => r.key !== 'admin').map((r) => [r.name, r] as const))('%s may not change or delete a ledger row', (_, role) => {
     expect(role.tables['cspb_subscriptionchange']?.Write).toBeUndefined();
     expect(role.tables['cspb_subscriptionchange']?.Delete).toBeUndefined();

@@ -5,7 +5,7 @@
 import { formatIso, localDateOf } from '../../../core/src/calendar';
 import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
 import { CspbDiscrepancyResolutionStatus, CspbDiscrepancyTable } from '../../../dataverse/generated/cspb_discrepancy';
-import { CspbSubscriptionChangeChangeType, CspbSubscriptionChangeSource, CspbSubscriptionChangeTable, type CspbSubscriptionChangeWrite } from '../../../dataverse/generated/cspb_subscriptionchange';
+import { CspbSubscriptionTable, type CspbSubscriptionWrite } from '../../../dataverse/generated/cspb_subscription';
 import type { ReconRow } from './rows';
 import { compareFixed, decimalOfFixed } from './exact';
 
@@ -24,7 +24,7 @@ export interface GridActions {
   accept(row: ReconRow, note: string): Promise<void>;
   resolve(row: ReconRow, note: string): Promise<void>;
   openSubscription(row: ReconRow): Promise<void>;
-  /** Appends a ledger row that brings the ledger to the billed quantity, then resolves the discrepancy. */
+  /** Saves the billed quantity on the subscription (as a form save would: validated, then recorded in the ledger), then resolves the discrepancy. */
   createCorrection(row: ReconRow): Promise<void>;
 }
 
@@ -59,32 +59,16 @@ export function createWebApiActions(webAPI: WebApiLike, navigation: NavigationLi
     createCorrection: async (row) => {
       const blocker = correctionBlocker(row);
       if (blocker) throw new Error(`No correction possible: ${blocker}`);
-      const subscriptionId = row.subscriptionRecordId!;
-      // Bounded: the last ledger row only, for the next sequence number.
-      const last = await webAPI.retrieveMultipleRecords(
-        CspbSubscriptionChangeTable.logicalName,
-        `?$select=cspb_sequence,cspb_quantityafter&$filter=_cspb_subscriptionid_value eq ${subscriptionId}&$orderby=cspb_sequence desc&$top=1`,
-      );
-      const sequence = Number(last.entities[0]?.['cspb_sequence'] ?? 0) + 1;
-      const before = decimalOfFixed(row.expectedQuantity!);
       const after = decimalOfFixed(row.billedQuantity!);
-      const delta = after.minus(before);
       const reason = `Reconciliation correction: ${row.category ? CATEGORY_LABELS[row.category] : row.categoryText}${row.name ? ` (${row.name})` : ''}`;
-      const body: CspbSubscriptionChangeWrite = {
-        cspb_name: `Correction ${before.toString()} -> ${after.toString()}`,
-        'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${subscriptionId})`,
-        cspb_sequence: sequence,
-        cspb_changetype: delta.isNegative() ? CspbSubscriptionChangeChangeType.Remove : CspbSubscriptionChangeChangeType.Add,
-        cspb_quantitybefore: before.toNumber(),
-        cspb_quantitydelta: delta.toNumber(),
-        cspb_quantityafter: after.toNumber(),
-        cspb_effectivedate: isoDate(row.chargeStart),
-        cspb_currencycode: row.currency || null,
-        cspb_source: CspbSubscriptionChangeSource.Api,
-        cspb_reason: reason,
-        cspb_referenceid: row.referenceId || null,
+      // The same path as a form save: the subscription takes the billed quantity with the change's
+      // date and reason; the server validates it before the save and the ledger step records it.
+      const body: CspbSubscriptionWrite = {
+        cspb_quantity: after.toNumber(),
+        cspb_changeeffectivedate: isoDate(row.chargeStart),
+        cspb_changereason: reason.slice(0, 500),
       };
-      await webAPI.createRecord(CspbSubscriptionChangeTable.logicalName, body);
+      await webAPI.updateRecord(CspbSubscriptionTable.logicalName, row.subscriptionRecordId!, body);
       await setStatus(row, CspbDiscrepancyResolutionStatus.Resolved, reason);
     },
   };
