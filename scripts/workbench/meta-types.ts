@@ -22,6 +22,8 @@ export interface WbColumn {
   /** Lookups: the target table and its entity set. */
   readonly target?: string;
   readonly targetSet?: string;
+  /** Lookups: the navigation property a write binds through (`<nav>@odata.bind`). */
+  readonly navigationProperty?: string;
   readonly maxLength?: number;
 }
 

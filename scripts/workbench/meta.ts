@@ -35,7 +35,7 @@ function column(c: ColumnDef, targetSet: (table: string) => string | undefined):
     case 'boolean':
       return { ...base, trueLabel: c.trueLabel, falseLabel: c.falseLabel };
     case 'lookup':
-      return { ...base, target: c.target, targetSet: targetSet(c.target) ?? c.targetEntitySet };
+      return { ...base, target: c.target, targetSet: targetSet(c.target) ?? c.targetEntitySet, navigationProperty: c.navigationProperty };
     case 'text':
     case 'memo':
       return { ...base, maxLength: c.maxLength };

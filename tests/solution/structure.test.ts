@@ -97,7 +97,7 @@ describe('generated components have the element layout of real exports', () => {
   it('Role matches the CoE starter kit role', () => {
     const theirs = findAll(reference('Role.xml'), 'Role');
     const mine = findAll(ours, 'Roles').flatMap((r) => r.children);
-    expect(mine.map((r) => r.attrs.name).sort()).toEqual(['CSP Billing Admin', 'CSP Finance', 'CSP Sales']);
+    expect(mine.map((r) => r.attrs.name).sort()).toEqual(['CSP Billing Admin', 'CSP Billing Integration', 'CSP Finance', 'CSP Sales']);
     // IntroducedVersion is in the 2018 schema's Role type; the CoE export omits it.
     expectLayout('Role', mine.map((r) => ({ ...r, children: r.children.filter((c) => c.name !== 'IntroducedVersion') })), theirs, ['RolePrivileges']);
     expect(union(mine, attrNames).filter((a) => !union(theirs, attrNames).includes(a))).toEqual([]);

@@ -319,7 +319,7 @@ export function relationshipXml(table: { schemaName: string }, lookup: LookupCol
         leaf('NavPaneDisplayOption', 'UseCollectionName'),
         leaf('NavPaneArea', 'Details'),
         leaf('NavPaneOrder', 10000),
-        leaf('NavigationPropertyName', lookup.logicalName),
+        leaf('NavigationPropertyName', lookup.navigationProperty),
         leaf('RelationshipRoleType', 1),
       ),
       el(

@@ -43,7 +43,7 @@ function readProperty(table: TableDef, column: ColumnDef): [string, string] {
 
 /** The property a create/update body uses; lookups are bound with @odata.bind. */
 function writeProperty(table: TableDef, column: ColumnDef): [string, string] {
-  if (column.type === 'lookup') return [`'${column.schemaName}@odata.bind'`, 'string | null'];
+  if (column.type === 'lookup') return [`'${column.navigationProperty}@odata.bind'`, 'string | null'];
   const [name, type] = readProperty(table, column);
   return [name, type.includes('null') ? type : `${type} | null`];
 }

@@ -159,7 +159,7 @@ export class Engine {
     const n = normalizeWrite(meta, body);
     const changes: Record<string, unknown> = { ...n.changes };
     for (const [prop, { column, ref }] of Object.entries(n.binds)) {
-      changes[prop] = ref === null ? null : this.resolveBind(meta, column.schemaName, column.targetEntitySet, ref);
+      changes[prop] = ref === null ? null : this.resolveBind(meta, column.navigationProperty, column.targetEntitySet, ref);
     }
     return n.id === undefined ? { changes } : { id: n.id, changes };
   }

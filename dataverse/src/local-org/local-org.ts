@@ -14,6 +14,8 @@ import type {
 import type { TableDef, TableExtension } from '../schema';
 import { Engine } from './engine';
 import { OrgMetadata } from './metadata';
+import { customizationsOfSchema, tablesFromCustomizations } from './customizations-metadata';
+import { extensions as schemaExtensions, tables as schemaTables } from '../schema';
 import { OrgClient } from './org-client';
 import { FilePersistence } from './persistence';
 import type { AsyncFailure, MessageHandler, PluginStep } from './pipeline';
@@ -21,7 +23,13 @@ import { applySnapshot, exportSnapshot, type ImportOptions, type ImportSummary, 
 import { Store } from './store';
 
 export interface LocalOrgOptions {
-  /** Defaults to the suite's schema (dataverse/src/schema). */
+  /**
+   * The solution's customizations.xml the org takes its metadata from (the built one from
+   * dist/, in the workbench). Without it the org reads the entity and relationship XML the
+   * generator writes for `tables` and `extensions` (default: the suite's schema): either way the
+   * metadata goes through the XML that ships.
+   */
+  readonly customizationsXml?: string;
   readonly tables?: readonly TableDef[];
   readonly extensions?: readonly TableExtension[];
   /** Clock for createdon/modifiedon. */
@@ -31,6 +39,21 @@ export interface LocalOrgOptions {
 export interface OpenOptions extends LocalOrgOptions {
   /** Delay between a write and the save it triggers (default 200 ms); `flush()` saves at once. */
   readonly debounceMs?: number;
+}
+
+const metadataCache = new Map<string, OrgMetadata>();
+
+/** Metadata from customizations.xml, parsed once per distinct document (tests open many orgs). */
+function metadataOf(options: LocalOrgOptions): OrgMetadata {
+  const xml = options.customizationsXml ?? customizationsOfSchema(options.tables ?? schemaTables, options.extensions ?? schemaExtensions);
+  let metadata = metadataCache.get(xml);
+  if (!metadata) {
+    const parsed = tablesFromCustomizations(xml);
+    metadata = new OrgMetadata(parsed.tables, parsed.extensions);
+    if (metadataCache.size > 16) metadataCache.clear();
+    metadataCache.set(xml, metadata);
+  }
+  return metadata;
 }
 
 /**
@@ -46,7 +69,7 @@ export class LocalOrg implements DataverseClient {
   private persistence: FilePersistence | undefined;
 
   constructor(private readonly options: LocalOrgOptions = {}) {
-    this.metadata = new OrgMetadata(options.tables, options.extensions);
+    this.metadata = metadataOf(options);
     const store = new Store(this.metadata);
     this.engine = new Engine(this.metadata, store, {
       ...(options.now ? { now: options.now } : {}),

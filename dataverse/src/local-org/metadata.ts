@@ -1,4 +1,4 @@
-import { extensions as schemaExtensions, primaryIdOf, tables as schemaTables } from '../schema';
+import { primaryIdOf } from '../schema';
 import type { ColumnDef, LookupColumn, TableDef, TableExtension } from '../schema';
 
 /**
@@ -46,7 +46,7 @@ export class OrgMetadata {
   private readonly bySet = new Map<string, TableMeta>();
   private readonly byLogical = new Map<string, TableMeta>();
 
-  constructor(tables: readonly TableDef[] = schemaTables, extensions: readonly TableExtension[] = schemaExtensions) {
+  constructor(tables: readonly TableDef[], extensions: readonly TableExtension[]) {
     let order = 0;
     // Extended system tables (account) come first: our tables point at them.
     for (const ext of extensions) this.add(fromExtension(ext, order++));
@@ -86,7 +86,7 @@ function build(
   for (const column of columns) {
     byLogical.set(column.logicalName, column);
     byRead.set(readNameOf(column), column);
-    if (column.type === 'lookup') navigation.set(column.schemaName, column);
+    if (column.type === 'lookup') navigation.set(column.navigationProperty, column);
   }
   const keyMetas = keys.map((key) => ({
     name: key.schemaName,

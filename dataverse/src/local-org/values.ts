@@ -121,7 +121,7 @@ export function normalizeWrite(meta: TableMeta, body: EntityRecord): NormalizedW
     if ((SYSTEM_COLUMNS as readonly string[]).includes(key)) throw badRequest(`'${key}' is set by the platform and cannot be written on ${meta.logicalName}.`);
     const readColumn = meta.readColumns.get(key);
     if (readColumn?.type === 'lookup')
-      throw badRequest(`'${key}' is read-only: set the lookup with "${readColumn.schemaName}@odata.bind": "${readColumn.targetEntitySet}(<guid>)".`);
+      throw badRequest(`'${key}' is read-only: set the lookup with "${readColumn.navigationProperty}@odata.bind": "${readColumn.targetEntitySet}(<guid>)".`);
     const column = meta.columns.get(key);
     if (!column) throw badRequest(`Invalid property '${key}' was found in entity 'Microsoft.Dynamics.CRM.${meta.logicalName}'.`);
     checkValue(meta, column, value);

@@ -93,6 +93,7 @@ export const lookup = (
   targetEntitySet: c.targetEntitySet,
   relationshipName: c.relationshipName,
   onDelete: c.onDelete,
+  navigationProperty: schemaName,
 });
 
 /** ISO 4217 code of the amounts on a row: amounts never travel without their currency. */

@@ -59,6 +59,13 @@ export interface LookupColumn extends ColumnBase {
   readonly onDelete: 'RemoveLink' | 'Restrict' | 'Cascade';
   /** Entity set of the target, for @odata.bind (e.g. `accounts`). */
   readonly targetEntitySet: string;
+  /**
+   * The single-valued navigation property writes bind through (`<nav>@odata.bind`) and `$expand`
+   * names. Dataverse names a custom lookup's by the lookup's schema name, case and all
+   * (`cspb_ContractId`; real exports: relationship role 1's NavigationPropertyName), and the Web
+   * API's names are case-sensitive.
+   */
+  readonly navigationProperty: string;
 }
 
 /**

@@ -325,7 +325,7 @@ export class FormModel {
       const v = a.value;
       if (c.type === 'lookup') {
         const ref = Array.isArray(v) ? (v[0] as LookupValue | undefined) : undefined;
-        if (ref) body[`${c.schemaName}@odata.bind`] = `/${c.targetSet}(${ref.id.replace(/[{}]/g, '').toLowerCase()})`;
+        if (ref) body[`${c.navigationProperty ?? c.schemaName}@odata.bind`] = `/${c.targetSet}(${ref.id.replace(/[{}]/g, '').toLowerCase()})`;
       } else if (c.type === 'dateOnly') {
         body[c.name] = v instanceof Date ? isoOf(v) : v === null ? null : String(v);
       } else {
