@@ -18,6 +18,16 @@ export interface Scope {
   readonly afterCommit: (() => Promise<void>)[];
 }
 
+/** What a PreValidation run outside the transaction hands to the operation it validated. */
+export interface PreValidated {
+  readonly message: 'Create' | 'Update' | 'Delete';
+  readonly id: string;
+  /** The Target as the PreValidation steps left it. */
+  readonly target: Record<string, unknown>;
+  readonly sharedVariables: Map<string, unknown>;
+  readonly correlationId: string;
+}
+
 export interface EngineOptions {
   /** Clock for createdon/modifiedon (tests pin it). */
   readonly now?: () => Date;
@@ -186,7 +196,7 @@ export class Engine {
   private async runStage(
     stage: Stage,
     base: Omit<PluginContext, 'stage' | 'mode' | 'client'>,
-    scope: Scope,
+    scope: Scope | null,
     depth: number,
   ): Promise<void> {
     const mode: Mode = 'sync';
@@ -199,7 +209,36 @@ export class Engine {
         throw pluginError(error);
       }
     }
-    if (stage === 'PostOperation') this.queueAsync(base, scope, depth);
+    if (stage === 'PostOperation' && scope) this.queueAsync(base, scope, depth);
+  }
+
+  /**
+   * PreValidation of a caller's Create, Update or Delete, before its transaction exists ("For the
+   * initial operation, this stage will occur before the main system operation. This provides an
+   * opportunity to include logic to cancel the operation before the database transaction is
+   * created": learn.microsoft.com/power-apps/developer/data-platform/event-framework). A step here
+   * holds no lock: its own calls back to the org run as the org's other callers do. Undefined when
+   * no PreValidation step is registered (the stage then runs, empty, inside the transaction).
+   */
+  async preValidate(message: 'Create' | 'Update' | 'Delete', meta: TableMeta, body: EntityRecord, key: ParsedKey | undefined): Promise<PreValidated | undefined> {
+    if (this.pipeline.stepsFor(message, meta.logicalName, 'PreValidation', 'sync').length === 0) return undefined;
+    const sharedVariables = new Map<string, unknown>();
+    if (message === 'Create') {
+      const { id: bodyId, changes } = this.writeChanges(meta, body);
+      const id = (bodyId ?? randomUUID()).toLowerCase();
+      const target: Record<string, unknown> = { ...changes, [meta.primaryId]: id };
+      const base = { messageName: message, primaryEntityName: meta.logicalName, primaryEntityId: id, depth: 1, correlationId: randomUUID(), target, preEntityImages: {}, postEntityImages: {}, inputParameters: { Target: target }, outputParameters: {}, sharedVariables };
+      await this.runStage('PreValidation', base, null, 1);
+      return { message, id, target, sharedVariables, correlationId: base.correlationId };
+    }
+    const row = this.mustFindRow(meta, key as ParsedKey);
+    const target: Record<string, unknown> = message === 'Update' ? { ...this.writeChanges(meta, body).changes, [meta.primaryId]: row.id } : { [meta.primaryId]: row.id };
+    const base = {
+      messageName: message, primaryEntityName: meta.logicalName, primaryEntityId: row.id, depth: 1, correlationId: randomUUID(), target,
+      preEntityImages: { PreImage: this.image(message, meta, row) }, postEntityImages: {}, inputParameters: { Target: target }, outputParameters: {}, sharedVariables,
+    };
+    await this.runStage('PreValidation', base, null, 1);
+    return { message, id: row.id, target, sharedVariables, correlationId: base.correlationId };
   }
 
   private queueAsync(base: Omit<PluginContext, 'stage' | 'mode' | 'client'>, scope: Scope, depth: number): void {
@@ -252,8 +291,8 @@ export class Engine {
 
   // ---- operations ---------------------------------------------------------------------------
 
-  async create(meta: TableMeta, body: EntityRecord, scope: Scope, depth: number, given: { id?: string; extra?: Record<string, unknown> } = {}): Promise<string> {
-    const { id: bodyId, changes } = this.writeChanges(meta, body);
+  async create(meta: TableMeta, body: EntityRecord, scope: Scope, depth: number, given: { id?: string; extra?: Record<string, unknown> } = {}, pre?: PreValidated): Promise<string> {
+    const { id: bodyId, changes } = pre ? { id: pre.id, changes: pre.target } : this.writeChanges(meta, body);
     const id = (bodyId ?? given.id ?? randomUUID()).toLowerCase();
     const target: Record<string, unknown> = { ...changes, ...given.extra, [meta.primaryId]: id };
     const outputParameters: Record<string, unknown> = {};
@@ -268,9 +307,9 @@ export class Engine {
       postEntityImages: {} as Record<string, EntityRecord>,
       inputParameters: { Target: target },
       outputParameters,
-      sharedVariables: new Map<string, unknown>(),
+      sharedVariables: pre?.sharedVariables ?? new Map<string, unknown>(),
     };
-    await this.runStage('PreValidation', base, scope, depth);
+    if (!pre) await this.runStage('PreValidation', base, scope, depth);
     await this.runStage('PreOperation', base, scope, depth);
     target[meta.primaryId] = id;
     // The body was validated as it was parsed; steps (and key values from an upsert's URL) may add more.
@@ -286,11 +325,11 @@ export class Engine {
     return id;
   }
 
-  async update(meta: TableMeta, row: StoredRow, body: EntityRecord, scope: Scope, depth: number, ifMatch?: string): Promise<void> {
+  async update(meta: TableMeta, row: StoredRow, body: EntityRecord, scope: Scope, depth: number, ifMatch?: string, pre?: PreValidated): Promise<void> {
     if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etagOf(row)) {
       throw new DataverseError(`The version of the existing record doesn't match the RowVersion property provided (${meta.logicalName} ${row.id}: ${etagOf(row)}, given ${ifMatch}).`, 412, ErrorCodes.versionMismatch);
     }
-    const { id: bodyId, changes } = this.writeChanges(meta, body);
+    const { id: bodyId, changes } = pre ? { id: undefined, changes: pre.target } : this.writeChanges(meta, body);
     if (bodyId !== undefined && bodyId !== row.id) throw badRequest(`The ${meta.primaryId} in the body (${bodyId}) differs from the row addressed (${row.id}).`);
     const target: Record<string, unknown> = { ...changes, [meta.primaryId]: row.id };
     const base = {
@@ -304,9 +343,9 @@ export class Engine {
       postEntityImages: {} as Record<string, EntityRecord>,
       inputParameters: { Target: target },
       outputParameters: {},
-      sharedVariables: new Map<string, unknown>(),
+      sharedVariables: pre?.sharedVariables ?? new Map<string, unknown>(),
     };
-    await this.runStage('PreValidation', base, scope, depth);
+    if (!pre) await this.runStage('PreValidation', base, scope, depth);
     await this.runStage('PreOperation', base, scope, depth);
     target[meta.primaryId] = row.id;
     if (this.pipeline.hasSteps('Update', meta.logicalName)) this.checkTarget(meta, target, row.id);
@@ -326,25 +365,29 @@ export class Engine {
     scope: Scope,
     depth: number,
     conditions: { ifMatch?: string; ifNoneMatch?: string } = {},
+    pre?: PreValidated,
   ): Promise<UpsertResult> {
     const row = this.findRow(meta, key);
     if (row) {
       if (conditions.ifNoneMatch === '*') throw new DataverseError(`A record with matching key values already exists (${meta.logicalName} ${describeKey(key)}).`, 412, ErrorCodes.duplicateId);
-      await this.update(meta, row, body, scope, depth, conditions.ifMatch);
+      // Validated as an update of this row before the transaction: the row is still the one it was.
+      await this.update(meta, row, body, scope, depth, conditions.ifMatch, pre?.message === 'Update' && pre.id === row.id ? pre : undefined);
       return { id: row.id, created: false };
     }
     if (conditions.ifMatch !== undefined) throw notFound(meta.logicalName, describeKey(key));
-    if (typeof key === 'string') return { id: await this.create(meta, body, scope, depth, { id: key }), created: true };
+    const preCreate = pre?.message === 'Create' ? pre : undefined;
+    if (typeof key === 'string') return { id: await this.create(meta, body, scope, depth, { id: key }, preCreate && { ...preCreate, id: key }), created: true };
     if (Object.keys(key).length === 1 && typeof key[meta.primaryId] === 'string') {
-      return { id: await this.create(meta, body, scope, depth, { id: key[meta.primaryId] as string }), created: true };
+      const id = key[meta.primaryId] as string;
+      return { id: await this.create(meta, body, scope, depth, { id }, preCreate && { ...preCreate, id }), created: true };
     }
     // Created through an alternate key: the key's values become the row's, as Dataverse does.
     const extra: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(key)) extra[this.keyProperty(meta, name)] = typeof value === 'string' && GUID.test(value) ? value.toLowerCase() : value;
-    return { id: await this.create(meta, body, scope, depth, { extra }), created: true };
+    return { id: await this.create(meta, body, scope, depth, { extra }, preCreate), created: true };
   }
 
-  async delete(meta: TableMeta, row: StoredRow, scope: Scope, depth: number): Promise<void> {
+  async delete(meta: TableMeta, row: StoredRow, scope: Scope, depth: number, pre?: PreValidated): Promise<void> {
     const base = {
       messageName: 'Delete',
       primaryEntityName: meta.logicalName,
@@ -356,9 +399,9 @@ export class Engine {
       postEntityImages: {},
       inputParameters: { Target: { [meta.primaryId]: row.id } },
       outputParameters: {},
-      sharedVariables: new Map<string, unknown>(),
+      sharedVariables: pre?.sharedVariables ?? new Map<string, unknown>(),
     };
-    await this.runStage('PreValidation', base, scope, depth);
+    if (!pre) await this.runStage('PreValidation', base, scope, depth);
     await this.runStage('PreOperation', base, scope, depth);
     this.removeWithRelationships(meta, row.id, scope);
     await this.runStage('PostOperation', base, scope, depth);

@@ -12,7 +12,7 @@ import {
   type UpdateOptions,
   type UpsertResult,
 } from '../client/types';
-import type { Engine, Scope } from './engine';
+import type { Engine, PreValidated, Scope } from './engine';
 import { badRequest, ErrorCodes } from './errors';
 import { fromRecordKey } from './keys';
 import { MAX_DEPTH } from './pipeline';
@@ -74,15 +74,31 @@ export class OrgClient implements DataverseClient {
     });
   }
 
+  /**
+   * A caller's own Create, Update or Delete (no transaction yet): PreValidation runs first, outside
+   * the transaction, then the operation in one. Inside a transaction everything runs in it.
+   */
+  private async validated<T>(message: 'Create' | 'Update' | 'Delete', entitySet: string, record: EntityRecord, key: RecordKey | undefined, fn: (scope: Scope, pre: PreValidated | undefined) => Promise<T>): Promise<T> {
+    if (this.scope || this.depth !== 1) return this.run((scope) => fn(scope, undefined));
+    const meta = this.engine.tableBySet(entitySet);
+    let pre: PreValidated | undefined;
+    try {
+      pre = await this.engine.preValidate(message, meta, record, key === undefined ? undefined : fromRecordKey(key));
+    } catch (error) {
+      throw asDataverseError(error);
+    }
+    return this.engine.transaction((scope) => fn(scope, pre), pre?.correlationId);
+  }
+
   create(entitySet: string, record: EntityRecord): Promise<string> {
-    return this.run((scope) => this.engine.create(this.engine.tableBySet(entitySet), record, scope, this.depth));
+    return this.validated('Create', entitySet, record, undefined, (scope, pre) => this.engine.create(this.engine.tableBySet(entitySet), record, scope, this.depth, {}, pre));
   }
 
   update(entitySet: string, key: RecordKey, record: EntityRecord, options: UpdateOptions = {}): Promise<void> {
-    return this.run(async (scope) => {
+    return this.validated('Update', entitySet, record, key, async (scope, pre) => {
       const meta = this.engine.tableBySet(entitySet);
       const row = this.engine.mustFindRow(meta, fromRecordKey(key));
-      await this.engine.update(meta, row, record, scope, this.depth, options.ifMatch);
+      await this.engine.update(meta, row, record, scope, this.depth, options.ifMatch, pre);
     });
   }
 
@@ -91,9 +107,9 @@ export class OrgClient implements DataverseClient {
   }
 
   delete(entitySet: string, key: RecordKey): Promise<void> {
-    return this.run(async (scope) => {
+    return this.validated('Delete', entitySet, {}, key, async (scope, pre) => {
       const meta = this.engine.tableBySet(entitySet);
-      await this.engine.delete(meta, this.engine.mustFindRow(meta, fromRecordKey(key)), scope, this.depth);
+      await this.engine.delete(meta, this.engine.mustFindRow(meta, fromRecordKey(key)), scope, this.depth, pre);
     });
   }
 

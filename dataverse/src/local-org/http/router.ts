@@ -159,8 +159,9 @@ export class Router {
       case 'POST': {
         if (resource.key !== undefined) throw badRequest(`POST creates rows: address the collection '${meta.entitySet}', not one row.`);
         const body = parseBody(req.body);
+        const pre = exec === this.standalone ? await this.engine.preValidate('Create', meta, body, undefined) : undefined;
         return exec(async (scope) => {
-          const id = await this.engine.create(meta, body, scope, 1);
+          const id = await this.engine.create(meta, body, scope, 1, {}, pre);
           const headers = { 'OData-EntityId': this.entityId(meta, id) };
           if (!prefer.representation) return { status: 204, headers };
           return json(201, { '@odata.context': `${this.base()}$metadata#${meta.entitySet}/$entity`, ...project(store, metadata, meta, store.mustGet(meta, id), query.select, query.expand) }, headers);
@@ -172,8 +173,10 @@ export class Router {
         const body = parseBody(req.body);
         const ifMatch = req.headers['if-match'];
         const ifNoneMatch = req.headers['if-none-match'];
+        const existing = exec === this.standalone ? this.engine.findRow(meta, key) : undefined;
+        const pre = exec === this.standalone ? await this.engine.preValidate(existing ? 'Update' : 'Create', meta, body, existing ? key : undefined) : undefined;
         return exec(async (scope) => {
-          const result = await this.engine.upsert(meta, key, body, scope, 1, { ...(ifMatch ? { ifMatch } : {}), ...(ifNoneMatch ? { ifNoneMatch } : {}) });
+          const result = await this.engine.upsert(meta, key, body, scope, 1, { ...(ifMatch ? { ifMatch } : {}), ...(ifNoneMatch ? { ifNoneMatch } : {}) }, pre);
           const headers = { 'OData-EntityId': this.entityId(meta, result.id) };
           if (!prefer.representation) return { status: 204, headers };
           const row = project(store, metadata, meta, store.mustGet(meta, result.id), query.select, query.expand);
@@ -184,10 +187,11 @@ export class Router {
         if (resource.key === undefined) throw badRequest(`DELETE needs a row: ${meta.entitySet}(<id or key>).`);
         const key = resource.key;
         const ifMatch = req.headers['if-match'];
+        const pre = exec === this.standalone ? await this.engine.preValidate('Delete', meta, {}, key) : undefined;
         return exec(async (scope) => {
           const row = this.engine.mustFindRow(meta, key);
           if (ifMatch && ifMatch !== '*' && ifMatch !== etagOf(row)) throw new DataverseError(`The version of the existing record doesn't match the RowVersion property provided.`, 412, '0x80060882');
-          await this.engine.delete(meta, row, scope, 1);
+          await this.engine.delete(meta, row, scope, 1, pre);
           return { status: 204, headers: {} };
         });
       }
