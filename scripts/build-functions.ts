@@ -25,6 +25,10 @@ export async function buildFunctionsApp(): Promise<string> {
     external: ['@azure/functions'],
     legalComments: 'none',
     logLevel: 'warning',
+    // The Azure Storage SDK's ESM build (storage-common's crc64) calls createRequire(import.meta.url);
+    // in a CommonJS bundle import.meta is empty, so it is given this file's own URL.
+    define: { 'import.meta.url': '__cspbImportMetaUrl' },
+    banner: { js: "const __cspbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   copyFileSync(join(root, 'plugins/host.json'), join(out, 'host.json'));
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };

@@ -78,7 +78,8 @@ describe('webhook calls as Dataverse makes them', () => {
   });
 
   test('UW: "The timeout is 60 seconds" (here shortened): an endpoint slower than the timeout fails the save', async () => {
-    endpoint = await startEndpoint(() => new Promise((r) => setTimeout(() => r({ status: 200 }), 2500)));
+    // The slow answer's timer is unref'd: the test ends before it fires.
+    endpoint = await startEndpoint(() => new Promise((r) => setTimeout(() => r({ status: 200 }), 2500).unref()));
     registerServiceEndpoint(org, [step({ stage: 'PreValidation' })], { url: endpoint.url, timeoutMs: 500 });
     await expect(org.update('cspb_offers', offerId, { cspb_unitcost: 13 })).rejects.toThrow(/did not answer within the timeout/);
     expect((await org.retrieve<Record<string, unknown>>('cspb_offers', offerId))['cspb_unitcost']).toBe(12.5);
