@@ -1,5 +1,6 @@
 /**
- * Writes every file generated from the Dataverse schema (row types, customizations.xml parts).
+ * Writes every generated file: from the Dataverse schema (row types, customizations.xml parts) and
+ * the form scripts' English fallback strings from their base-language RESX.
  *   npm run generate            write them
  *   npm run generate -- --check exit 1 and list the stale files instead of writing
  */
@@ -7,12 +8,15 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { generateAll } from '../dataverse/src/codegen';
 import { extensions, tables } from '../dataverse/src/schema';
+import { ENGLISH_STRING_SOURCES, englishStringsModule } from './generate/resx-strings';
 
 const root = resolve(__dirname, '..');
 const check = process.argv.includes('--check');
 const stale: string[] = [];
 
-for (const [path, content] of generateAll(tables, extensions)) {
+const englishStrings = ENGLISH_STRING_SOURCES.map(({ resx, module }): [string, string] => [module, englishStringsModule(readFileSync(resolve(root, resx), 'utf8'), resx)]);
+
+for (const [path, content] of [...generateAll(tables, extensions), ...englishStrings]) {
   const file = resolve(root, path);
   const current = existsSync(file) ? readFileSync(file, 'utf8') : null;
   if (current === content) continue;

@@ -6,6 +6,8 @@ import type { ImportWebApi } from './model/write';
 import { parseInWorker, WorkerUnavailable, type WorkerLike } from './model/worker-parser';
 // Written by scripts/build-pcf.ts (esbuild bundle of worker/parse-worker.ts) before pcf-scripts runs.
 import { WORKER_SOURCE } from './generated/workerSource';
+import { localised } from '../shared/localised';
+import { ENGLISH_STRINGS } from './model/strings.1033.generated';
 
 type ParserKind = 'worker' | 'main thread';
 
@@ -71,7 +73,7 @@ export class BillingImport implements ComponentFramework.ReactControl<IInputs, I
     };
     const info = (context.mode as unknown as { contextInfo?: { entityId?: string } }).contextInfo;
     const props: BillingImportProps = {
-      strings: (k) => context.resources.getString(k),
+      strings: localised((k) => context.resources.getString(k), ENGLISH_STRINGS),
       parse,
       parserKind: this.parserKind,
       webApi: this.webApi === 'ok' ? (context.webAPI as unknown as ImportWebApi) : null,

@@ -5,6 +5,8 @@ import type { SourceRecord } from './model/rows';
 import { DataSetPager, type PagedDataSet } from './model/paging';
 import { createWebApiActions, type GridActions, type NavigationLike, type WebApiLike } from './model/actions';
 import { CrmSubscriptions } from './model/crm-subscriptions';
+import { localised } from '../shared/localised';
+import { ENGLISH_STRINGS } from './model/strings.1033.generated';
 
 type DataSet = ComponentFramework.PropertyTypes.DataSet;
 
@@ -33,11 +35,12 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
     const unavailable = this.webApi === 'probing' ? null : this.webApi === 'none' ? 'Actions_Unavailable_Harness' : actionsUnavailable(context, dataset);
     if (!unavailable && !this.actions) this.actions = createWebApiActions(context.webAPI as unknown as WebApiLike, context.navigation as unknown as NavigationLike);
     if (this.webApi === 'ok' && !this.crm) this.crm = new CrmSubscriptions(context.webAPI as unknown as WebApiLike, () => context.factory.requestRender());
+    const strings = localised((k) => context.resources.getString(k), ENGLISH_STRINGS);
     const props: ReconciliationGridProps = {
       rowSet: paged.rowSet,
-      strings: (k) => context.resources.getString(k),
+      strings,
       actions: unavailable || this.webApi !== 'ok' ? null : this.actions,
-      actionsUnavailable: unavailable ? context.resources.getString(unavailable) : undefined,
+      actionsUnavailable: unavailable ? strings(unavailable) : undefined,
       // Number(): pcf-start's harness hands back its select's text ("3"); Dynamics, a number.
       compact: Number(context.client.getFormFactor()) === FORM_FACTOR_PHONE,
       loading: paged.loading,

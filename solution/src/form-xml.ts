@@ -122,13 +122,21 @@ function subgridCell(form: FormDef, grid: SubgridDef): XmlElement {
 }
 
 /** `<controlDescriptions>`: the PCF controls that replace a field's or a subgrid's default control. */
-function controlDescriptions(form: FormDef): XmlElement | false {
+function controlDescriptions(table: TableDef, form: FormDef): XmlElement | false {
+  const fieldClassId = (field: string): string => {
+    const column = table.columns.find((c) => c.logicalName === field);
+    if (!column) throw new Error(`form ${form.name} of ${table.logicalName} binds a control to ${field}, which the table has no column for`);
+    return CONTROL_CLASS_ID[column.type];
+  };
   const descriptions: XmlElement[] = [];
   for (const [field, bound] of Object.entries(form.fieldControls ?? {})) {
     descriptions.push(
       el(
         'controlDescription',
         { forControl: fieldControlUniqueId(form, field) },
+        // As real exports bind a field control: first the default control (the field's own classid,
+        // no formFactor), used where the PCF control is not available, then one entry per form factor.
+        el('customControl', { id: fieldClassId(field) }, el('parameters', null, leaf('datafieldname', field))),
         FORM_FACTORS.map((formFactor) =>
           el('customControl', { formFactor, name: bound.control }, el('parameters', null, leaf(bound.property, field))),
         ),
@@ -142,7 +150,9 @@ function controlDescriptions(form: FormDef): XmlElement | false {
       el(
         'controlDescription',
         { forControl: subgridUniqueId(form, grid) },
-        el('customControl', { id: DEFAULT_GRID_CONTROL_ID, formFactor: 0 }, el('parameters')),
+        // The default grid without a formFactor (a second formFactor="0" entry, beside the PCF
+        // control's own, is not what real exports carry), then the control on every form factor.
+        el('customControl', { id: DEFAULT_GRID_CONTROL_ID }, el('parameters')),
         FORM_FACTORS.map((formFactor) =>
           el(
             'customControl',
@@ -257,7 +267,7 @@ export function mainFormXml(table: TableDef, form: FormDef): XmlElement {
             form.libraries.map((library) => el('Library', { name: library, libraryUniqueId: bracedGuid(`${key}/library/${library}`) })),
           ),
         events(form),
-        controlDescriptions(form),
+        controlDescriptions(table, form),
       ),
       el('IsCustomizable', null, '1'),
       el('CanBeDeleted', null, '1'),

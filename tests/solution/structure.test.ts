@@ -71,6 +71,13 @@ describe('generated components have the element layout of real exports', () => {
       const control = grids.includes(d) ? 'cspb_CspBilling.ReconciliationGrid' : 'cspb_CspBilling.BillingImport';
       const factors = d.children.filter((c) => c.attrs.name === control).map((c) => c.attrs.formFactor);
       expect(factors).toEqual(['0', '1', '2']);
+      // One default entry (the standard control's id, no formFactor), as in the TALXIS field binding
+      // and the approvals kit; every form factor named once (issue 16: a second formFactor="0").
+      const defaults = d.children.filter((c) => c.attrs.name === undefined);
+      expect(defaults.map((c) => [Boolean(c.attrs.id), c.attrs.formFactor])).toEqual([[true, undefined]]);
+      const everyFactor = d.children.map((c) => c.attrs.formFactor).filter((f) => f !== undefined);
+      expect(new Set(everyFactor).size).toBe(everyFactor.length);
+      if (!grids.includes(d)) expect(findAll(defaults[0]!, 'datafieldname').length).toBe(1);
       for (const c of d.children) expect(attrNames(c).filter((a) => !theirAttrs.includes(a))).toEqual([]);
       if (!grids.includes(d)) continue;
       const dataSet = findAll(d, 'data-set');

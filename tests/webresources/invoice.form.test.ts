@@ -9,9 +9,9 @@ const TOTALS = ['cspb_subtotal', 'cspb_taxtotal', 'cspb_total', 'cspb_cost', 'cs
 const EDITABLE = ['cspb_name', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_periodend', 'cspb_invoicedate', 'cspb_duedate', 'cspb_currencycode'];
 
 /** The invoice form with every field the solution puts on it, loaded through onLoad. */
-function loadForm(status: number, lcid: 1033 | 1036 = 1033) {
+function loadForm(status: number, lcid = 1033, without: readonly string[] = []) {
   XrmMockGenerator.initialise({ entity: { id: '{2D1C4C7E-0000-0000-0000-000000000001}', entityName: 'cspb_invoice' } } as never);
-  useLanguage(lcid);
+  useLanguage(lcid, { without });
   XrmMockGenerator.Attribute.createString({ name: 'cspb_name', value: 'INV-0001' }, { name: 'cspb_name' });
   XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_invoicestatus', value: status } as never, { name: 'cspb_invoicestatus' } as never);
   XrmMockGenerator.Attribute.createDate({ name: 'cspb_periodstart', value: new Date(2026, 9, 1) }, { name: 'cspb_periodstart' });
@@ -52,6 +52,16 @@ describe('Invoice form', () => {
   it('an issued invoice in French', () => {
     const { notes } = loadForm(Status.Issued, 1036);
     expect(notes().map((n) => n.message)).toEqual(['Cette facture est émise et ne peut plus changer. Corrigez-la par un avoir.']);
+  });
+
+  it('a Japanese user (no RESX for 1041: getResourceString throws) sees the English text, not an error', () => {
+    const { notes } = loadForm(Status.Issued, 1041);
+    expect(notes().map((n) => n.message)).toEqual([LOCKED_EN]);
+  });
+
+  it('a key the French RESX lacks (getResourceString returns null) falls back to English', () => {
+    const { notes } = loadForm(Status.Issued, 1036, ['invoiceIssuedLocked']);
+    expect(notes().map((n) => n.message)).toEqual([LOCKED_EN]);
   });
 
   it('a cancelled invoice: every field locked and a notification', () => {

@@ -11,12 +11,22 @@ export function readResx(lcid: 1033 | 1036): Map<string, string> {
   return out;
 }
 
-/** Makes Xrm.Utility.getResourceString answer from the RESX of a language, as Dataverse would for that user. */
-export function useLanguage(lcid: 1033 | 1036): Map<string, string> {
-  const strings = readResx(lcid);
+/** The languages the solution ships a RESX for. */
+export const SHIPPED_LANGUAGES = [1033, 1036] as const;
+
+/**
+ * Makes Xrm.Utility.getResourceString answer as Dataverse does for a user of that language
+ * (learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/xrm-utility/getresourcestring):
+ * from the RESX of the language; null for a key it lacks; and when no RESX matches the user's LCID,
+ * the exception "<name> does not exist.". `without` drops keys, as a RESX behind the code would.
+ */
+export function useLanguage(lcid: number, options: { without?: readonly string[] } = {}): Map<string, string> {
+  const shipped = (SHIPPED_LANGUAGES as readonly number[]).includes(lcid);
+  const strings = shipped ? readResx(lcid as 1033 | 1036) : new Map<string, string>();
+  for (const key of options.without ?? []) strings.delete(key);
   const utility = Xrm.Utility as unknown as Record<string, unknown>;
   utility['getResourceString'] = (resource: string, key: string) => {
-    if (resource !== 'cspb_/strings/forms') throw new Error(`${resource} does not exist.`);
+    if (resource !== 'cspb_/strings/forms' || !shipped) throw new Error(`${resource} does not exist.`);
     return strings.get(key) ?? null;
   };
   return strings;
