@@ -81,6 +81,12 @@ export interface CspbBillingImportRow {
   cspb_jobprogress: string | null;
   /** JSON list of row errors: row, column, value, reason. */
   cspb_errors: string | null;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Total billed in base currency. */
+  cspb_totalbilled_base?: number | null;
 }
 
 /** The body of a create or update of a Billing import. */
@@ -103,4 +109,5 @@ export interface CspbBillingImportWrite {
   cspb_jobchunk?: number | null;
   cspb_jobprogress?: string | null;
   cspb_errors?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

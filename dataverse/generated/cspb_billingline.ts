@@ -67,6 +67,18 @@ export interface CspbBillingLineRow {
   cspb_firstusagedate: string | null;
   /** Latest UsageDate in the aggregate. */
   cspb_lastusagedate: string | null;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Unit price in base currency. */
+  cspb_unitprice_base?: number | null;
+  /** Value of the Effective unit price in base currency. */
+  cspb_effectiveunitprice_base?: number | null;
+  /** Value of the Subtotal in base currency. */
+  cspb_subtotal_base?: number | null;
+  /** Value of the Total in base currency. */
+  cspb_total_base?: number | null;
 }
 
 /** The body of a create or update of a Billing line. */
@@ -98,4 +110,5 @@ export interface CspbBillingLineWrite {
   cspb_usagerowcount?: number | null;
   cspb_firstusagedate?: string | null;
   cspb_lastusagedate?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

@@ -77,6 +77,16 @@ export interface CspbDiscrepancyRow {
   cspb_currencycode: string;
   /** How the expected amount was computed (rule, days, formula). */
   cspb_explanation: string | null;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Expected amount in base currency. */
+  cspb_expectedamount_base?: number | null;
+  /** Value of the Billed amount in base currency. */
+  cspb_billedamount_base?: number | null;
+  /** Value of the Variance in base currency. */
+  cspb_variance_base?: number | null;
 }
 
 /** The body of a create or update of a Discrepancy. */
@@ -99,4 +109,5 @@ export interface CspbDiscrepancyWrite {
   cspb_variance?: number | null;
   cspb_currencycode?: string | null;
   cspb_explanation?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

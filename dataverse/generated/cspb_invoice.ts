@@ -64,6 +64,20 @@ export interface CspbInvoiceRow {
   cspb_margin: number | null;
   /** Contract and period: one draft per key, regenerated in place. */
   cspb_draftkey: string;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Subtotal in base currency. */
+  cspb_subtotal_base?: number | null;
+  /** Value of the Tax in base currency. */
+  cspb_taxtotal_base?: number | null;
+  /** Value of the Total in base currency. */
+  cspb_total_base?: number | null;
+  /** Value of the Cost in base currency. */
+  cspb_cost_base?: number | null;
+  /** Value of the Margin in base currency. */
+  cspb_margin_base?: number | null;
 }
 
 /** The body of a create or update of a Invoice. */
@@ -86,4 +100,5 @@ export interface CspbInvoiceWrite {
   cspb_cost?: number | null;
   cspb_margin?: number | null;
   cspb_draftkey?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

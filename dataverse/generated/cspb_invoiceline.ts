@@ -57,6 +57,18 @@ export interface CspbInvoiceLineRow {
   cspb_currencycode: string;
   /** How the amount was computed (days, tiers, discounts). */
   cspb_explanation: string | null;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Unit price in base currency. */
+  cspb_unitprice_base?: number | null;
+  /** Value of the Amount in base currency. */
+  cspb_amount_base?: number | null;
+  /** Value of the Cost in base currency. */
+  cspb_cost_base?: number | null;
+  /** Value of the Margin in base currency. */
+  cspb_margin_base?: number | null;
 }
 
 /** The body of a create or update of a Invoice line. */
@@ -77,4 +89,5 @@ export interface CspbInvoiceLineWrite {
   cspb_taxrate?: number | null;
   cspb_currencycode?: string | null;
   cspb_explanation?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

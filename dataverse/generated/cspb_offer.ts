@@ -66,6 +66,14 @@ export interface CspbOfferRow {
   cspb_currencycode: string;
   /** JSON list of quantity tiers ({"from":1,"to":300,"unitPrice":"12.00"}), tiered or volume per the contract. */
   cspb_pricetiers: string | null;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Unit cost in base currency. */
+  cspb_unitcost_base?: number | null;
+  /** Value of the List price in base currency. */
+  cspb_listprice_base?: number | null;
 }
 
 /** The body of a create or update of a Offer. */
@@ -82,4 +90,5 @@ export interface CspbOfferWrite {
   cspb_listprice?: number | null;
   cspb_currencycode?: string | null;
   cspb_pricetiers?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

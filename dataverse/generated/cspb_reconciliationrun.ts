@@ -52,6 +52,20 @@ export interface CspbReconciliationRunRow {
   cspb_jobprogress: string | null;
   /** Why the run failed, if it did. */
   cspb_error: string | null;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Billed in base currency. */
+  cspb_totalbilled_base?: number | null;
+  /** Value of the Expected in base currency. */
+  cspb_totalexpected_base?: number | null;
+  /** Value of the Variance in base currency. */
+  cspb_totalvariance_base?: number | null;
+  /** Value of the Revenue leakage in base currency. */
+  cspb_totalleakage_base?: number | null;
+  /** Value of the Margin in base currency. */
+  cspb_totalmargin_base?: number | null;
 }
 
 /** The body of a create or update of a Reconciliation run. */
@@ -71,4 +85,5 @@ export interface CspbReconciliationRunWrite {
   cspb_jobchunk?: number | null;
   cspb_jobprogress?: string | null;
   cspb_error?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

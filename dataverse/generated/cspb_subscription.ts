@@ -52,6 +52,14 @@ export interface CspbSubscriptionRow {
   _cspb_contractid_value: string | null;
   /** The SKU subscribed to. */
   _cspb_offerid_value: string | null;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Customer unit price in base currency. */
+  cspb_customerunitprice_base?: number | null;
+  /** Value of the Vendor unit cost in base currency. */
+  cspb_vendorunitcost_base?: number | null;
 }
 
 /** The body of a create or update of a Subscription. */
@@ -71,4 +79,5 @@ export interface CspbSubscriptionWrite {
   'cspb_CustomerId@odata.bind'?: string | null;
   'cspb_ContractId@odata.bind'?: string | null;
   'cspb_OfferId@odata.bind'?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

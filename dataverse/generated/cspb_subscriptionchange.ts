@@ -113,6 +113,16 @@ export interface CspbSubscriptionChangeRow {
   cspb_referenceid: string | null;
   /** Identity of the change that wrote this row (v<row version>.<n> for a saved subscription): a redelivered ledger step finds it and writes nothing. */
   cspb_changekey: string;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Customer unit price in base currency. */
+  cspb_unitprice_base?: number | null;
+  /** Value of the Vendor unit cost in base currency. */
+  cspb_unitcost_base?: number | null;
+  /** Value of the Converted unit price in base currency. */
+  cspb_targetunitprice_base?: number | null;
 }
 
 /** The body of a create or update of a Subscription change. */
@@ -143,4 +153,5 @@ export interface CspbSubscriptionChangeWrite {
   cspb_reason?: string | null;
   cspb_referenceid?: string | null;
   cspb_changekey?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

@@ -1,5 +1,6 @@
 import { bracedGuid } from '../../dataverse/src/codegen/stable-guid';
 import { el, leaf, renderXml, type XmlElement } from '../../dataverse/src/codegen/xml';
+import { CURRENCY_LOOKUP, tables } from '../../dataverse/src/schema';
 import { LANGUAGE_CODE } from './publisher';
 
 /**
@@ -30,6 +31,18 @@ export const CHARTS: readonly ChartDef[] = [
 
 export const chartId = (chart: ChartDef): string => bracedGuid(`${chart.table}/chart/${chart.key}`);
 
+/**
+ * A sum of amounts is split by currency: rows of one table may hold euros and dollars, and one bar
+ * adding both would mean nothing. The currency is a second group-by, which the chart draws as one
+ * series per currency (a multi-series chart, "Understand charts: Underlying data and chart
+ * representation", learn.microsoft.com/power-apps/developer/model-driven-apps/understand-charts-underlying-data-chart-representation).
+ */
+export function seriesByCurrency(chart: ChartDef): boolean {
+  if (chart.measure.aggregate !== 'sum') return false;
+  const table = tables.find((t) => t.logicalName === chart.table);
+  return table?.columns.find((c) => c.logicalName === chart.measure.attribute)?.type === 'money';
+}
+
 export function dataDescription(chart: ChartDef): string {
   const root = el(
     'datadefinition',
@@ -45,6 +58,7 @@ export function dataDescription(chart: ChartDef): string {
           { name: chart.table },
           el('attribute', { alias: 'aggregate_column', name: chart.measure.attribute, aggregate: chart.measure.aggregate }),
           el('attribute', { groupby: 'true', alias: 'groupby_column', name: chart.groupBy.attribute, dategrouping: chart.groupBy.dateGrouping }),
+          seriesByCurrency(chart) && el('attribute', { groupby: 'true', alias: 'groupby_currency', name: CURRENCY_LOOKUP }),
         ),
       ),
     ),

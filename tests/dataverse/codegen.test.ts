@@ -98,6 +98,33 @@ describe('generated entity XML for cspb_subscription', () => {
   });
 });
 
+describe('currency columns (what Dataverse adds to a table with amounts)', () => {
+  it('every table with a money column has the Currency lookup, Exchange Rate and a read-only _base per amount, as the federal-asset-tracker export carries them', () => {
+    const withMoney = tables.filter((t) => t.columns.some((c) => c.type === 'money'));
+    expect(withMoney.length).toBeGreaterThanOrEqual(9);
+    for (const t of withMoney) {
+      const lookup = t.columns.find((c) => c.logicalName === 'transactioncurrencyid');
+      expect(lookup).toMatchObject({ type: 'lookup', schemaName: 'TransactionCurrencyId', platform: true, target: 'transactioncurrency', relationshipName: `TransactionCurrency_${t.schemaName}`, navigationProperty: 'transactioncurrencyid', onDelete: 'Restrict' });
+      expect(t.columns.find((c) => c.logicalName === 'exchangerate')).toMatchObject({ type: 'decimal', schemaName: 'ExchangeRate', readOnly: true, precision: 12 });
+      for (const amount of t.columns.filter((c) => c.type === 'money' && !c.calculationOf))
+        expect(t.columns.find((c) => c.logicalName === `${amount.logicalName}_base`)).toMatchObject({ type: 'money', schemaName: `${amount.logicalName}_Base`, readOnly: true, calculationOf: amount.schemaName });
+    }
+    for (const t of tables.filter((t) => !withMoney.includes(t))) expect(t.columns.map((c) => c.logicalName)).not.toContain('transactioncurrencyid');
+  });
+
+  it('the entity XML marks them as the platform\'s (IsCustomField 0, not valid for create or update where computed, CalculationOf) and the relationship has no roles', () => {
+    const files = generateAll(tables, extensions);
+    const entity = files.get('solution/generated/entities/cspb_reconciliationrun.xml')!;
+    expect(entity).toMatch(/<attribute PhysicalName="TransactionCurrencyId">[\s\S]*?<IsCustomField>0<\/IsCustomField>/);
+    expect(entity).toMatch(/<attribute PhysicalName="cspb_totalbilled_Base">[\s\S]*?<ValidForCreateApi>0<\/ValidForCreateApi>[\s\S]*?<CalculationOf>cspb_TotalBilled<\/CalculationOf>/);
+    const rel = files.get('solution/generated/relationships/cspb_reconciliationrun.fragment.xml')!;
+    const currency = /<EntityRelationship Name="TransactionCurrency_cspb_ReconciliationRun">[\s\S]*?<\/EntityRelationship>/.exec(rel)?.[0] ?? '';
+    expect(currency).toContain('<ReferencedEntityName>TransactionCurrency</ReferencedEntityName>');
+    expect(currency).toContain('<CascadeDelete>Restrict</CascadeDelete>');
+    expect(currency).not.toContain('EntityRelationshipRoles');
+  });
+});
+
 describe('schema invariants', () => {
   const allColumns = [...tables.flatMap((t) => t.columns.map((c) => ({ table: t.logicalName, c }))), ...extensions.flatMap((t) => t.columns.map((c) => ({ table: t.logicalName, c })))];
 
@@ -108,12 +135,13 @@ describe('schema invariants', () => {
   });
 
   it('prefixes every column and option value the solution adds', () => {
-    for (const { table, c } of allColumns) expect(`${table}.${c.logicalName}`).toMatch(/\.cspb_[a-z0-9]+$/);
+    // Not the columns Dataverse adds for amounts: transactioncurrencyid, exchangerate, <amount>_base.
+    for (const { table, c } of allColumns.filter(({ c }) => !c.platform && !c.calculationOf)) expect(`${table}.${c.logicalName}`).toMatch(/\.cspb_[a-z0-9]+$/);
     for (const { c } of allColumns) if (c.type === 'choice') for (const o of c.options) expect(o.value).toBeGreaterThanOrEqual(100_000_000);
   });
 
   it('keys and lookups point at columns and tables that exist', () => {
-    const known = new Set([...tables.map((t) => t.logicalName), ...extensions.map((t) => t.logicalName)]);
+    const known = new Set([...tables.map((t) => t.logicalName), ...extensions.map((t) => t.logicalName), 'transactioncurrency']);
     for (const table of tables) {
       const columns = new Set(table.columns.map((c) => c.logicalName));
       for (const key of table.keys ?? []) for (const c of key.columns) expect(`${table.logicalName}.${c}`).toBe(columns.has(c) ? `${table.logicalName}.${c}` : 'missing');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { LocalOrg } from '../../dataverse/src/local-org';
+import { LocalOrg, type LocalOrgOptions } from '../../dataverse/src/local-org';
 import { CspbOfferBillingPlan, CspbOfferTerm, CspbOfferVendor, CspbSubscriptionStatus } from '../../dataverse/generated';
 import { JOBS, MemoryBillFileSource, registerPlugins, runJobToEnd, type JobKind } from '../../plugins/src';
 
@@ -14,10 +14,10 @@ export interface Seeded {
   setToday(date: string): void;
 }
 
-export async function seededOrg(options: { plugins?: boolean; today?: string } = {}): Promise<Seeded> {
+export async function seededOrg(options: { plugins?: boolean; today?: string; currencies?: LocalOrgOptions['currencies'] } = {}): Promise<Seeded> {
   let today = options.today ?? '2026-10-01';
   // The org's clock is "today" too: a save's date (modifiedon) dates a change the form gave no date.
-  const org = new LocalOrg({ now: () => new Date(`${today}T12:00:00Z`) });
+  const org = new LocalOrg({ now: () => new Date(`${today}T12:00:00Z`), ...(options.currencies ? { currencies: options.currencies } : {}) });
   const files = new MemoryBillFileSource();
   if (options.plugins !== false) registerPlugins(org, { today: () => today, billFiles: files });
   const accountId = await org.create('accounts', { name: 'Contoso', cspb_tenantid: 'c1' });

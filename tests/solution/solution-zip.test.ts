@@ -188,6 +188,8 @@ describe('charts', () => {
     for (const d of descriptions) expect(xmllintErrors(d, xsd)).toEqual([]);
     expect(descriptions.join('\n')).toMatch(/name="cspb_variance" aggregate="sum"[\s\S]*name="cspb_category"/);
     expect(descriptions.join('\n')).toMatch(/name="cspb_totalleakage" aggregate="sum"[\s\S]*name="createdon" dategrouping="month"/);
+    // Sums of amounts are split by currency (issue 16): one series per transaction currency.
+    for (const d of descriptions) expect(d).toMatch(/<attribute groupby="true" alias="groupby_currency" name="transactioncurrencyid"/);
     expect(xmllintErrors(descriptions[0]!.replace('<measurecollection>', '<measures>').replace('</measurecollection>', '</measures>'), xsd).length).toBeGreaterThan(0);
   });
 });

@@ -1,2 +1,3 @@
 export * from './types';
 export * from './odata';
+export * from './currency-binding';

@@ -31,10 +31,10 @@ function commonColumnSettings(column: ColumnDef, isPrimaryName: boolean): XmlEle
     leaf('RequiredLevel', REQUIRED_LEVEL[column.required]),
     leaf('DisplayMask', mask),
     leaf('ImeMode', 'auto'),
-    flag('ValidForUpdateApi', true),
+    flag('ValidForUpdateApi', !column.readOnly),
     flag('ValidForReadApi', true),
-    flag('ValidForCreateApi', true),
-    flag('IsCustomField', true),
+    flag('ValidForCreateApi', !column.readOnly),
+    flag('IsCustomField', !column.platform),
     flag('IsAuditEnabled', true),
     flag('IsSecured', false),
     leaf('IntroducedVersion', INTRODUCED_VERSION),
@@ -140,6 +140,7 @@ function columnXml(table: { primaryName: { logicalName: string } | string }, col
     leaf('LogicalName', column.logicalName),
     commonColumnSettings(column, column.logicalName === primaryName),
     typeSpecific(column),
+    column.calculationOf !== undefined && leaf('CalculationOf', column.calculationOf),
     labelled('displaynames', 'displayname', column.displayName),
     labelled('Descriptions', 'Description', column.description),
   );
@@ -292,6 +293,7 @@ export function extensionInfoXml(table: TableExtension): XmlElement {
 
 /** One `<EntityRelationship>` per lookup column: the many-to-one side lives on the referencing table. */
 export function relationshipXml(table: { schemaName: string }, lookup: LookupColumn): XmlElement {
+  if (lookup.platform) return platformRelationshipXml(table, lookup);
   return el(
     'EntityRelationship',
     { Name: lookup.relationshipName },
@@ -332,9 +334,34 @@ export function relationshipXml(table: { schemaName: string }, lookup: LookupCol
   );
 }
 
+/**
+ * A relationship Dataverse creates with the table (TransactionCurrency_<Table>): as real exports
+ * carry it, with no roles, CascadeRollupView or IsValidForAdvancedFind; its navigation property is
+ * the platform's lowercase attribute name.
+ */
+function platformRelationshipXml(table: { schemaName: string }, lookup: LookupColumn): XmlElement {
+  return el(
+    'EntityRelationship',
+    { Name: lookup.relationshipName },
+    leaf('EntityRelationshipType', 'OneToMany'),
+    flag('IsCustomizable', false),
+    leaf('IntroducedVersion', INTRODUCED_VERSION),
+    flag('IsHierarchical', false),
+    leaf('ReferencingEntityName', table.schemaName),
+    leaf('ReferencedEntityName', schemaNameOfTarget(lookup.target)),
+    leaf('CascadeAssign', 'NoCascade'),
+    leaf('CascadeDelete', lookup.onDelete),
+    leaf('CascadeReparent', 'NoCascade'),
+    leaf('CascadeShare', 'NoCascade'),
+    leaf('CascadeUnshare', 'NoCascade'),
+    leaf('ReferencingAttributeName', lookup.schemaName),
+    el('RelationshipDescription', null, labelled('Descriptions', 'Description', lookup.description)),
+  );
+}
+
 /** Referenced table as customizations.xml names it: system tables by their schema name. */
 function schemaNameOfTarget(target: string): string {
-  const system: Record<string, string> = { account: 'Account', contact: 'Contact' };
+  const system: Record<string, string> = { account: 'Account', contact: 'Contact', transactioncurrency: 'TransactionCurrency' };
   return system[target] ?? target;
 }
 

@@ -106,10 +106,14 @@ export function rowTypesSource(table: TableDef): string {
   lines.push(`  ${primaryIdOf(table)}: string;`);
   for (const column of table.columns) {
     const [name, tsType] = readProperty(table, column);
-    lines.push(doc(column.description), `  ${name}: ${tsType};`);
+    // The currency columns Dataverse maintains are optional: a row built by hand (a snapshot)
+    // leaves them to the org, which fills them as it does on create.
+    const optional = column.platform || column.readOnly ? '?' : '';
+    lines.push(doc(column.description), `  ${name}${optional}: ${tsType};`);
   }
   lines.push('}', '', `/** The body of a create or update of a ${table.displayName}. */`, `export interface ${type}Write {`);
   for (const column of table.columns) {
+    if (column.readOnly) continue; // Dataverse computes it (exchange rate, base amounts)
     const [name, tsType] = writeProperty(table, column);
     lines.push(`  ${name}?: ${tsType};`);
   }

@@ -15,6 +15,7 @@ import type { ChoiceOption, ColumnDef, LookupColumn, RequiredLevel, TableDef, Ta
  */
 const SYSTEM_TABLES: Readonly<Record<string, { entitySetName: string; primaryId: string; primaryName: string; displayName: string }>> = {
   account: { entitySetName: 'accounts', primaryId: 'accountid', primaryName: 'name', displayName: 'Account' },
+  transactioncurrency: { entitySetName: 'transactioncurrencies', primaryId: 'transactioncurrencyid', primaryName: 'currencyname', displayName: 'Currency' },
 };
 
 export class CustomizationsError extends Error {
@@ -149,6 +150,8 @@ function columnOf(table: Parsed, attribute: Node, relationships: readonly Relati
     displayName: labelOf(attribute, 'displaynames', 'displayname'),
     description: labelOf(attribute, 'Descriptions', 'Description'),
     required: required(text(attribute, 'RequiredLevel')),
+    ...(text(attribute, 'ValidForCreateApi') === '0' && text(attribute, 'ValidForUpdateApi') === '0' ? { readOnly: true as const } : {}),
+    ...(text(attribute, 'IsCustomField') === '0' ? { platform: true as const } : {}),
   };
   const defaultValue = text(attribute, 'AppDefaultValue');
   switch (text(attribute, 'Type')) {
@@ -159,9 +162,11 @@ function columnOf(table: Parsed, attribute: Node, relationships: readonly Relati
     case 'int':
       return { ...base, type: 'wholeNumber', min: num(attribute, 'MinValue', where), max: num(attribute, 'MaxValue', where) };
     case 'decimal':
+      // The platform's exchangerate (IsCustomField 0) is one; our decimals are the others.
       return { ...base, type: 'decimal', precision: num(attribute, 'Accuracy', where), min: num(attribute, 'MinValue', where), max: num(attribute, 'MaxValue', where) };
     case 'money':
-      return text(attribute, 'CalculationOf') ? undefined : { ...base, type: 'money' };
+      // A `_base` twin is the platform's (amount / exchange rate): read-only, computed by the org.
+      return text(attribute, 'CalculationOf') ? { ...base, type: 'money', readOnly: true, calculationOf: text(attribute, 'CalculationOf')! } : { ...base, type: 'money' };
     case 'datetime':
       // Only date-only columns (Behavior 2) are ours; createdon and modifiedon are the org's.
       return text(attribute, 'Behavior') === '2' ? { ...base, type: 'dateOnly' } : undefined;
@@ -180,9 +185,16 @@ function columnOf(table: Parsed, attribute: Node, relationships: readonly Relati
       return { ...base, type: 'choice', optionSetName: name, options, ...(defaultValue !== undefined ? { defaultValue: Number(defaultValue) } : {}) };
     }
     case 'lookup': {
-      if (text(attribute, 'IsCustomField') !== '1') return undefined; // createdby, owninguser...: the org's
       const relationship = relationships.find((r) => r.referencing === table.logicalName && r.attribute === logicalName);
+      // createdby, owninguser...: the org's. The currency lookup is the platform's too, but callers
+      // bind it, through the lowercase navigation property of a platform relationship (no roles).
+      const platformCurrency = text(attribute, 'IsCustomField') === '0' && relationship?.referenced === 'transactioncurrency';
+      if (text(attribute, 'IsCustomField') !== '1' && !platformCurrency) return undefined;
       if (!relationship) throw new CustomizationsError(`${where}: a lookup with no <EntityRelationship> whose ReferencingAttributeName is ${base.schemaName}`);
+      if (platformCurrency) {
+        if (relationship.cascadeDelete !== 'Restrict') throw new CustomizationsError(`${where}: ${relationship.name} must restrict deletes, as Dataverse's currency relationships do`);
+        return { ...base, type: 'lookup', target: relationship.referenced, targetEntitySet: setOf(relationship.referenced)!, relationshipName: relationship.name, onDelete: 'Restrict', navigationProperty: logicalName };
+      }
       if (!relationship.navigation) throw new CustomizationsError(`${where}: relationship ${relationship.name} names no navigation property (role 1)`);
       const targetEntitySet = setOf(relationship.referenced);
       if (!targetEntitySet) throw new CustomizationsError(`${where}: target table ${relationship.referenced} is unknown`);

@@ -10,6 +10,7 @@ import { etagOf, project } from './query/execute';
 import { readableProperties } from './query/properties';
 import { Journal, Store, type StoredRow } from './store';
 import { checkRequired, checkValue, defaults, normalizeWrite } from './values';
+import { applyCurrency } from './currency';
 
 /** One transaction: its undo journal, its correlation id and the async steps it releases on commit. */
 export interface Scope {
@@ -33,6 +34,8 @@ export interface EngineOptions {
   readonly now?: () => Date;
   /** Called after each commit that wrote something (persistence hooks here). */
   readonly onCommit?: () => void;
+  /** ISO code of the org's base currency (default USD): a row with amounts and no currency gets it. */
+  readonly baseCurrency?: string;
 }
 
 /** Dataverse returns date-times to the second, UTC. */
@@ -317,6 +320,7 @@ export class Engine {
     const now = this.now();
     const data: Record<string, unknown> = { ...this.emptyRow(meta) };
     Object.assign(data, target, { createdon: now, modifiedon: now, versionnumber: this.store.nextVersion() });
+    applyCurrency(meta, data, this.store, this.metadata, this.options.baseCurrency ?? 'USD');
     checkRequired(meta, data);
     const row: StoredRow = { id, data };
     this.store.insert(meta, row, scope.journal);
@@ -352,6 +356,7 @@ export class Engine {
     // A step may have written this row meanwhile: apply the Target over its latest state.
     const current = this.store.mustGet(meta, row.id);
     const data = { ...current.data, ...target, modifiedon: this.now(), versionnumber: this.store.nextVersion() };
+    applyCurrency(meta, data, this.store, this.metadata, this.options.baseCurrency ?? 'USD');
     checkRequired(meta, data);
     const next: StoredRow = { id: row.id, data };
     this.store.replace(meta, next, scope.journal);

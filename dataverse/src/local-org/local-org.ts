@@ -20,7 +20,8 @@ import { OrgClient } from './org-client';
 import { FilePersistence } from './persistence';
 import type { AsyncFailure, MessageHandler, PluginStep } from './pipeline';
 import { applySnapshot, exportSnapshot, type ImportOptions, type ImportSummary, type Snapshot, validateSnapshot } from './snapshot';
-import { Store } from './store';
+import { Journal, Store } from './store';
+import { DEFAULT_CURRENCIES, fillCurrencies, seedCurrencies, TRANSACTION_CURRENCY_TABLE, type OrgCurrency } from './currency';
 
 export interface LocalOrgOptions {
   /**
@@ -34,6 +35,8 @@ export interface LocalOrgOptions {
   readonly extensions?: readonly TableExtension[];
   /** Clock for createdon/modifiedon. */
   readonly now?: () => Date;
+  /** The currencies enabled in the org, the base currency first (default: USD, EUR, GBP). */
+  readonly currencies?: readonly OrgCurrency[];
 }
 
 export interface OpenOptions extends LocalOrgOptions {
@@ -49,7 +52,8 @@ function metadataOf(options: LocalOrgOptions): OrgMetadata {
   let metadata = metadataCache.get(xml);
   if (!metadata) {
     const parsed = tablesFromCustomizations(xml);
-    metadata = new OrgMetadata(parsed.tables, parsed.extensions);
+    // The platform's currency table is in every org, whatever the solution holds.
+    metadata = new OrgMetadata(parsed.tables, [TRANSACTION_CURRENCY_TABLE, ...parsed.extensions]);
     if (metadataCache.size > 16) metadataCache.clear();
     metadataCache.set(xml, metadata);
   }
@@ -74,7 +78,9 @@ export class LocalOrg implements DataverseClient {
     this.engine = new Engine(this.metadata, store, {
       ...(options.now ? { now: options.now } : {}),
       onCommit: () => this.persistence?.schedule(),
+      baseCurrency: this.currencies[0]!.code,
     });
+    seedCurrencies(store, this.metadata, this.currencies, new Journal(), this.nowText());
     this.engine.useClientFactory((scope, depth) => new OrgClient(this.engine, scope, depth));
     this.root = new OrgClient(this.engine, null, 1);
   }
@@ -167,8 +173,27 @@ export class LocalOrg implements DataverseClient {
   async importSnapshot(snapshot: unknown, options: ImportOptions = {}): Promise<ImportSummary> {
     const json = typeof snapshot === 'string' ? (JSON.parse(snapshot) as unknown) : snapshot;
     const mode = options.mode ?? 'replace';
-    const now = (this.options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return this.engine.raw((journal) => applySnapshot(validateSnapshot(json, this.metadata, this.engine.store, mode), this.engine.store, journal, mode, now));
+    const now = this.nowText();
+    const store = this.engine.store;
+    return this.engine.raw((journal) => {
+      // Currencies first: a snapshot's rows may name one the snapshot does not list (an older
+      // snapshot, or one written by hand); rows without currency columns get them as on create.
+      if (mode === 'replace') store.clear(journal);
+      seedCurrencies(store, this.metadata, this.currencies, journal, now);
+      const summary = applySnapshot(validateSnapshot(json, this.metadata, store, 'merge'), store, journal, 'merge', now);
+      fillCurrencies(store, this.metadata, this.currencies[0]!.code, journal);
+      return summary;
+    });
+  }
+
+  private get currencies(): readonly OrgCurrency[] {
+    const list = this.options.currencies ?? DEFAULT_CURRENCIES;
+    if (list.length === 0) throw new Error('a local org needs at least its base currency');
+    return list;
+  }
+
+  private nowText(): string {
+    return (this.options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
 
   /** Saves pending writes now (no-op for an org without a file). */

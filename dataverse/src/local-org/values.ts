@@ -124,6 +124,7 @@ export function normalizeWrite(meta: TableMeta, body: EntityRecord): NormalizedW
       throw badRequest(`'${key}' is read-only: set the lookup with "${readColumn.navigationProperty}@odata.bind": "${readColumn.targetEntitySet}(<guid>)".`);
     const column = meta.columns.get(key);
     if (!column) throw badRequest(`Invalid property '${key}' was found in entity 'Microsoft.Dynamics.CRM.${meta.logicalName}'.`);
+    if (column.readOnly) throw badRequest(`'${key}' of ${meta.logicalName} is computed by the platform (exchange rate, base-currency amount) and cannot be written; set the row's currency with "transactioncurrencyid@odata.bind".`);
     checkValue(meta, column, value);
     changes[key] = value;
   }

@@ -1,15 +1,30 @@
+import { withCurrency } from './currency';
 import { account } from './tables/account';
-import { billingContract } from './tables/billing-contract';
-import { billingImport } from './tables/billing-import';
-import { billingLine } from './tables/billing-line';
-import { invoice, invoiceLine, invoiceRun } from './tables/invoicing';
-import { offer } from './tables/offer';
-import { discrepancy, reconciliationRun } from './tables/reconciliation';
-import { subscription } from './tables/subscription';
-import { subscriptionChange } from './tables/subscription-change';
+import * as billingContractTable from './tables/billing-contract';
+import * as billingImportTable from './tables/billing-import';
+import * as billingLineTable from './tables/billing-line';
+import * as invoicingTables from './tables/invoicing';
+import * as offerTable from './tables/offer';
+import * as reconciliationTables from './tables/reconciliation';
+import * as subscriptionTable from './tables/subscription';
+import * as subscriptionChangeTable from './tables/subscription-change';
 import type { TableDef, TableExtension } from './types';
 
+// Every table as Dataverse holds it: a table with amounts also has its currency columns.
+const offer = withCurrency(offerTable.offer);
+const billingContract = withCurrency(billingContractTable.billingContract);
+const subscription = withCurrency(subscriptionTable.subscription);
+const subscriptionChange = withCurrency(subscriptionChangeTable.subscriptionChange);
+const billingImport = withCurrency(billingImportTable.billingImport);
+const billingLine = withCurrency(billingLineTable.billingLine);
+const reconciliationRun = withCurrency(reconciliationTables.reconciliationRun);
+const discrepancy = withCurrency(reconciliationTables.discrepancy);
+const invoiceRun = withCurrency(invoicingTables.invoiceRun);
+const invoice = withCurrency(invoicingTables.invoice);
+const invoiceLine = withCurrency(invoicingTables.invoiceLine);
+
 export * from './types';
+export * from './currency';
 export { account, billingContract, billingImport, billingLine, discrepancy, invoice, invoiceLine, invoiceRun, offer, reconciliationRun, subscription, subscriptionChange };
 
 /**

@@ -22,6 +22,16 @@ interface ColumnBase {
   readonly displayName: string;
   readonly description: string;
   readonly required: RequiredLevel;
+  /**
+   * Set by Dataverse itself, never by a caller: a money column's base-currency twin and the
+   * table's exchange rate. The local org refuses writes to it, as the stricter reading of
+   * ValidForCreateApi/ValidForUpdateApi 0 in real exports.
+   */
+  readonly readOnly?: true;
+  /** A column Dataverse adds to the table (not a custom column of ours): IsCustomField 0. */
+  readonly platform?: true;
+  /** For a `_base` money column: the schema name of the amount it converts (real exports' CalculationOf). */
+  readonly calculationOf?: string;
 }
 
 export interface TextColumn extends ColumnBase {

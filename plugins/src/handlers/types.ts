@@ -1,4 +1,5 @@
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
+import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
 import type { PluginContext } from '../../../dataverse/src/local-org';
 import { toReadShape, type StageName, type WebhookContext } from '../context';
 
@@ -61,7 +62,7 @@ export function fromPluginContext(context: PluginContext): HandlerContext {
     preImage: context.preEntityImages['PreImage'],
     postImage: context.postEntityImages['PostImage'],
     payloadTrimmed: false,
-    client: context.client,
+    client: bindingCurrencies(context.client),
   };
 }
 
@@ -80,7 +81,7 @@ export function fromWebhookContext(context: WebhookContext, client: DataverseCli
     preImage: pre ? toReadShape(pre) : undefined,
     postImage: post ? toReadShape(post) : undefined,
     payloadTrimmed,
-    client,
+    client: bindingCurrencies(client),
   };
 }
 

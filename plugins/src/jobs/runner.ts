@@ -4,6 +4,7 @@ import { billingImportJob } from '../handlers/billing-import';
 import { invoiceRunJob } from '../handlers/invoice';
 import { reconciliationRunJob } from '../handlers/reconciliation';
 import { JobFailure, type Job, type JobKind, type JobMessage } from './job';
+import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
 
 export const JOBS: Readonly<Record<JobKind, Job>> = {
   billingimport: billingImportJob,
@@ -54,7 +55,9 @@ async function advance(client: DataverseClient, job: Job, id: string, chunk: num
  * job is complete, failed, or the message was stale). A JobFailure marks the row failed; any other
  * error propagates so the queue redelivers the message (and, after its last attempt, poisons it).
  */
-export async function runChunk(message: JobMessage, client: DataverseClient, deps: HandlerDeps): Promise<JobMessage | undefined> {
+export async function runChunk(message: JobMessage, org: DataverseClient, deps: HandlerDeps): Promise<JobMessage | undefined> {
+  // Every row a job writes takes the currency its ISO code names (see currency-binding.ts).
+  const client = bindingCurrencies(org);
   const job = JOBS[message.job];
   const row = await readRow(client, job, message.id);
   if (!row || job.finished(row) || chunkOfRow(row) !== message.chunk) return undefined;

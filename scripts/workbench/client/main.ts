@@ -52,7 +52,7 @@ function layout(active: string, content: HTMLElement, token: number): void {
 function expandOf(table: WbTable, columns: readonly string[]): string {
   return table.columns
     .filter((c) => c.type === 'lookup' && columns.includes(c.name))
-    .map((c) => `${c.schemaName}($select=${tableOf(c.target!).primaryName})`)
+    .map((c) => `${c.navigationProperty ?? c.schemaName}($select=${tableOf(c.target!).primaryName})`)
     .join(',');
 }
 
@@ -60,7 +60,7 @@ function lookupNames(table: WbTable, row: Row): Record<string, string> {
   const names: Record<string, string> = {};
   for (const c of table.columns) {
     if (c.type !== 'lookup') continue;
-    const e = row[c.schemaName] as Row | null | undefined;
+    const e = row[c.navigationProperty ?? c.schemaName] as Row | null | undefined;
     const v = e?.[tableOf(c.target!).primaryName];
     if (typeof v === 'string') names[c.readName] = v;
   }

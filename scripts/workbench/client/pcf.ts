@@ -102,7 +102,7 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
   const expand = lookups
     .map((c) => {
       const t = o.meta.tables.find((x) => x.logicalName === c.target);
-      return t ? `${c.schemaName}($select=${t.primaryName})` : null;
+      return t ? `${c.navigationProperty ?? c.schemaName}($select=${t.primaryName})` : null;
     })
     .filter(Boolean)
     .join(',');
@@ -111,7 +111,7 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
       const n: Record<string, string> = {};
       for (const c of lookups) {
         const t = o.meta.tables.find((x) => x.logicalName === c.target);
-        const e = r[c.schemaName] as Row | null | undefined;
+        const e = r[c.navigationProperty ?? c.schemaName] as Row | null | undefined;
         if (t && e && typeof e[t.primaryName] === 'string') n[c.readName] = e[t.primaryName] as string;
       }
       return n;

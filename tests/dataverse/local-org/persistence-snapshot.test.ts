@@ -65,13 +65,14 @@ describe('snapshot', () => {
     const exported = a.exportSnapshot({ exportedOn: FIXED });
     expect(exported.format).toBe('cspb-snapshot');
     expect(exported.version).toBe(1);
-    expect(Object.keys(exported.tables).slice(0, 2)).toEqual(['account', 'cspb_offer']);
+    expect(Object.keys(exported.tables).slice(0, 3)).toEqual(['transactioncurrency', 'account', 'cspb_offer']);
     const lineIds = exported.tables['cspb_billingline']!.map((r) => String(r['cspb_billinglineid']));
     expect(lineIds).toEqual([...lineIds].sort());
 
     const b = org();
     const summary = await b.importSnapshot(JSON.stringify(exported));
-    expect(summary).toEqual({ rows: 4, tables: { account: 1, cspb_billingimport: 1, cspb_billingline: 2 } });
+    // The org's currencies travel with its rows (USD, EUR, GBP by default).
+    expect(summary).toEqual({ rows: 7, tables: { transactioncurrency: 3, account: 1, cspb_billingimport: 1, cspb_billingline: 2 } });
     expect(b.exportSnapshot({ exportedOn: FIXED })).toEqual(exported);
     expect((await b.retrieve(IMPORTS, imp))['cspb_totalbilled']).toBe(1234.5678);
   });
