@@ -2,7 +2,9 @@ import * as React from 'react';
 import { IInputs, IOutputs } from './generated/ManifestTypes';
 import { BillingImportView, type BillingImportProps, type Parser } from './components/BillingImportView';
 import { parseBytes } from './model/parse';
-import type { ImportWebApi } from './model/write';
+import { importClient } from './model/org-client';
+import type { WebApiLike } from '../../dataverse/src/browser/web-api-client';
+import type { DataverseClient } from '../../dataverse/src/client/types';
 import { parseInWorker, WorkerUnavailable, type WorkerLike } from './model/worker-parser';
 // Written by scripts/build-pcf.ts (esbuild bundle of worker/parse-worker.ts) before pcf-scripts runs.
 import { WORKER_SOURCE } from './generated/workerSource';
@@ -56,6 +58,15 @@ export class BillingImport implements ComponentFramework.ReactControl<IInputs, I
     }
   }
 
+  private client: DataverseClient | undefined;
+
+  /** The org's URL from the page (model-driven apps), else this page's origin (the workbench). */
+  private clientOf(context: ComponentFramework.Context<IInputs>): DataverseClient {
+    const page = (context as unknown as { page?: { getClientUrl?: () => string } }).page;
+    this.client ??= importClient(context.webAPI as unknown as WebApiLike, page?.getClientUrl?.() ?? window.location.origin);
+    return this.client;
+  }
+
   public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
     const defaultCurrency = context.parameters.defaultCurrency?.raw || undefined;
     const parse: Parser = async (file, onProgress, token) => {
@@ -76,7 +87,7 @@ export class BillingImport implements ComponentFramework.ReactControl<IInputs, I
       strings: localised((k) => context.resources.getString(k), ENGLISH_STRINGS),
       parse,
       parserKind: this.parserKind,
-      webApi: this.webApi === 'ok' ? (context.webAPI as unknown as ImportWebApi) : null,
+      client: this.webApi === 'ok' ? this.clientOf(context) : null,
       importRecordId: info?.entityId || null,
       disabled: context.mode.isControlDisabled,
       onFileName: (name) => {

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { BillingImportView, type Parser } from '../../pcf-controls/BillingImport/components/BillingImportView';
 import { parseBytes } from '../../pcf-controls/BillingImport/model/parse';
-import type { ImportWebApi } from '../../pcf-controls/BillingImport/model/write';
 import { resxStrings } from './support';
 import { LocalOrg } from '../../dataverse/src/local-org';
-import { localWebApi } from '../webresources/support/local-webapi';
+import type { DataverseClient } from '../../dataverse/src/client/types';
 import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from 'node:util';
 
 // jsdom has no TextEncoder/TextDecoder (browsers and the worker do); the core importer decodes with them.
@@ -26,14 +25,16 @@ const bytes = new NodeTextEncoder().encode(CSV);
 // jsdom's File lacks arrayBuffer(); the control's parser reads bytes, so tests hand them over directly.
 const parse: Parser = (_file, onProgress, token) => parseBytes(bytes, { fileName: 'bill.csv' }, onProgress, token);
 
-function fakeApi(existing: string[] = []): ImportWebApi & { calls: unknown[][] } {
-  const calls: unknown[][] = [];
-  return {
-    calls,
-    retrieveMultipleRecords: async (...a) => { calls.push(['retrieve', ...a]); return { entities: existing.map((id) => ({ cspb_billingimportid: id })) }; },
-    createRecord: async (...a) => { calls.push(['create', ...a]); return { id: `id-${calls.length}` }; },
-    updateRecord: async (...a) => { calls.push(['update', ...a]); return {}; },
-  };
+/** An org with an import record (the form's), as the control writes to it. */
+async function orgWithImport(): Promise<{ org: LocalOrg; importId: string }> {
+  const org = new LocalOrg();
+  const importId = await org.create('cspb_billingimports', { cspb_name: 'bill.csv', cspb_contenthash: 'pending', cspb_currencycode: 'USD' });
+  return { org, importId };
+}
+
+/** The org with some calls watched (the rest passed through). */
+function watched(org: LocalOrg, overrides: Partial<DataverseClient>): DataverseClient {
+  return new Proxy(org, { get: (target, name, receiver) => (name in overrides ? overrides[name as keyof DataverseClient] : Reflect.get(target, name, receiver)) }) as unknown as DataverseClient;
 }
 
 async function pick(): Promise<void> {
@@ -42,9 +43,11 @@ async function pick(): Promise<void> {
 }
 
 describe('BillingImportView', () => {
-  it('shows format, totals and row errors with row and column, then writes the lines in batches', async () => {
-    const api = fakeApi();
-    render(<BillingImportView strings={strings} parse={parse} parserKind="main thread" webApi={api} importRecordId="imp-1" />);
+  it('shows format, totals and row errors with row and column, then writes the lines as UpsertMultiple by line key', async () => {
+    const { org, importId } = await orgWithImport();
+    const upserts: Array<[string, readonly string[], number]> = [];
+    const client = watched(org, { upsertMultiple: (set, keys, records) => (upserts.push([set, keys, records.length]), org.upsertMultiple(set, keys, records)) });
+    render(<BillingImportView strings={strings} parse={parse} parserKind="main thread" client={client} importRecordId={importId} />);
     await pick();
     expect(screen.getByTestId('summary-rows').textContent).toBe('3 rows read, 2 accepted, 1 rejected; 2 lines');
     expect(screen.getByTestId('summary-total').textContent).toBe('Total: 175.10 USD');
@@ -56,42 +59,42 @@ describe('BillingImportView', () => {
     });
     await screen.findByTestId('written');
     expect(screen.getByTestId('written').textContent).toBe('2 billing lines created.');
-    const hash = (api.calls[0]![2] as string).match(/cspb_contenthash eq '([0-9a-f]{64})'/)![1];
-    expect(hash).toHaveLength(64);
-    const lines = api.calls.filter((c) => c[0] === 'create' && c[1] === 'cspb_billingline').map((c) => c[2] as Record<string, unknown>);
-    expect(lines.map((l) => [l['cspb_sourcerow'], l['cspb_subtotal'], l['cspb_ImportId@odata.bind']])).toEqual([
-      [2, 120, '/cspb_billingimports(imp-1)'],
-      [4, 55.1, '/cspb_billingimports(imp-1)'],
+    expect(upserts).toEqual([['cspb_billinglines', ['cspb_linekey'], 2]]);
+    const lines = (await org.retrieveMultiple<Record<string, unknown>>('cspb_billinglines', { filter: `_cspb_importid_value eq ${importId}`, orderBy: ['cspb_sourcerow'] })).value;
+    expect(lines.map((l) => [l['cspb_sourcerow'], l['cspb_subtotal']])).toEqual([
+      [2, 120],
+      [4, 55.1],
     ]);
-    expect(api.calls.at(-1)).toEqual(['update', 'cspb_billingimport', 'imp-1', expect.objectContaining({ cspb_linecount: 2 })]);
+    expect(await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId)).toMatchObject({ cspb_linecount: 2, cspb_contenthash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
-  it('refuses a second import of the same file (content hash) and creates nothing', async () => {
-    const api = fakeApi(['other-import']);
-    render(<BillingImportView strings={strings} parse={parse} parserKind="main thread" webApi={api} importRecordId="imp-2" />);
+  it('refuses a second import of the same file (content hash) and writes nothing', async () => {
+    const { org, importId } = await orgWithImport();
+    const hash = (await parseBytes(bytes, { fileName: 'bill.csv' }, () => undefined)).summary.contentHash;
+    const other = await org.create('cspb_billingimports', { cspb_name: 'earlier', cspb_contenthash: hash, cspb_currencycode: 'USD' });
+    render(<BillingImportView strings={strings} parse={parse} parserKind="main thread" client={org} importRecordId={importId} />);
     await pick();
     await act(async () => {
       fireEvent.click(screen.getByTestId('create-lines'));
     });
-    expect((await screen.findByTestId('import-error')).textContent).toContain('already imported (billing import other-import)');
-    expect(api.calls.filter((c) => c[0] !== 'retrieve')).toEqual([]);
+    expect((await screen.findByTestId('import-error')).textContent).toContain(`already imported (billing import ${other})`);
+    expect((await org.retrieveMultiple('cspb_billinglines', {})).value).toHaveLength(0);
+    expect((await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId))['cspb_contenthash']).toBe('pending');
   });
 
   it('on a new form, a write cancelled part-way resumes on the import it created: only the missing lines, no duplicate-file refusal', async () => {
     const org = new LocalOrg();
-    const local = localWebApi(org) as unknown as ImportWebApi;
     const csv60 = [CSV.split('\r\n')[0], ...Array.from({ length: 60 }, (_, i) => `new,${i + 1},${i + 1}.00,sub-${i},3/5/2022,4/4/2022,ref-${i},USD,M365`)].join('\r\n');
     const parse60: Parser = (_file, onProgress, token) => parseBytes(new NodeTextEncoder().encode(csv60), { fileName: 'bill60.csv' }, onProgress, token);
-    let created = 0;
-    // The user presses Cancel while the first batch is being created.
-    const api: ImportWebApi = {
-      ...local,
-      createRecord: async (entity, data) => {
-        if (entity === 'cspb_billingline' && ++created === 10) fireEvent.click(screen.getByTestId('cancel'));
-        return local.createRecord(entity, data);
+    let chunks = 0;
+    // The user presses Cancel while the first chunk of 25 is being written.
+    const client = watched(org, {
+      upsertMultiple: async (set, keys, records) => {
+        if (++chunks === 1) fireEvent.click(screen.getByTestId('cancel'));
+        return org.upsertMultiple(set, keys, records);
       },
-    };
-    render(<BillingImportView strings={strings} parse={parse60} parserKind="main thread" webApi={api} importRecordId={null} />);
+    });
+    render(<BillingImportView strings={strings} parse={parse60} parserKind="main thread" client={client} importRecordId={null} batchSize={25} />);
     await pick();
     await act(async () => {
       fireEvent.click(screen.getByTestId('create-lines'));
@@ -110,7 +113,7 @@ describe('BillingImportView', () => {
   it('cancels a parse in progress', async () => {
     const big = new Uint8Array(3 * 256 * 1024).fill(0x41);
     const slow: Parser = (_f, onProgress, token) => parseBytes(big, {}, onProgress, token);
-    render(<BillingImportView strings={strings} parse={slow} parserKind="main thread" webApi={null} importRecordId={null} />);
+    render(<BillingImportView strings={strings} parse={slow} parserKind="main thread" client={null} importRecordId={null} />);
     fireEvent.change(screen.getByTestId('file-input'), { target: { files: [new File(['x'], 'big.csv')] } });
     fireEvent.click(await screen.findByTestId('cancel'));
     await waitFor(() => expect(screen.queryByTestId('progress')).toBeNull());

@@ -11,6 +11,7 @@ import type {
   UpdateOptions,
   UpsertResult,
 } from '../client/types';
+import { DataverseError } from '../client/types';
 import type { TableDef, TableExtension } from '../schema';
 import { Engine } from './engine';
 import { OrgMetadata } from './metadata';
@@ -21,6 +22,7 @@ import { FilePersistence } from './persistence';
 import type { AsyncFailure, MessageHandler, PluginStep } from './pipeline';
 import { applySnapshot, exportSnapshot, type ImportOptions, type ImportSummary, type Snapshot, validateSnapshot } from './snapshot';
 import { Journal, Store } from './store';
+import { rolesFromCustomizations, type Caller, type OrgUser } from './security';
 import { DEFAULT_CURRENCIES, fillCurrencies, seedCurrencies, TRANSACTION_CURRENCY_TABLE, type OrgCurrency } from './currency';
 
 export interface LocalOrgOptions {
@@ -45,6 +47,20 @@ export interface OpenOptions extends LocalOrgOptions {
 }
 
 const metadataCache = new Map<string, OrgMetadata>();
+const rolesCache = new Map<string, Map<string, Set<string>>>();
+
+/** The <Roles> of the org's customizations.xml, parsed once per document. */
+function rolesOf(options: LocalOrgOptions): Map<string, Set<string>> {
+  const xml = options.customizationsXml;
+  if (xml === undefined) return new Map();
+  let roles = rolesCache.get(xml);
+  if (!roles) {
+    roles = rolesFromCustomizations(xml);
+    if (rolesCache.size > 16) rolesCache.clear();
+    rolesCache.set(xml, roles);
+  }
+  return roles;
+}
 
 /** Metadata from customizations.xml, parsed once per distinct document (tests open many orgs). */
 function metadataOf(options: LocalOrgOptions): OrgMetadata {
@@ -83,6 +99,41 @@ export class LocalOrg implements DataverseClient {
     seedCurrencies(store, this.metadata, this.currencies, new Journal(), this.nowText());
     this.engine.useClientFactory((scope, depth) => new OrgClient(this.engine, scope, depth));
     this.root = new OrgClient(this.engine, null, 1);
+  }
+
+  private readonly users = new Map<string, Caller>();
+
+  /** The roles the org's customizations.xml ships (none when the org was built from the schema alone). */
+  get roles(): ReadonlyMap<string, ReadonlySet<string>> {
+    return rolesOf(this.options);
+  }
+
+  /**
+   * A user holding these roles (by name, as the solution ships them); calls made as this user are
+   * checked against the roles' privileges.
+   */
+  registerUser(user: OrgUser): Caller {
+    const privileges = new Set<string>();
+    for (const role of user.roles) {
+      const granted = this.roles.get(role);
+      if (!granted) throw new Error(`no security role named ${JSON.stringify(role)} in this org (it has: ${[...this.roles.keys()].join(', ') || 'none'})`);
+      for (const p of granted) privileges.add(p);
+    }
+    const caller: Caller = { ...user, id: user.id.toLowerCase(), privileges };
+    this.users.set(caller.id, caller);
+    return caller;
+  }
+
+  /** The registered user with this id (as MSCRMCallerID names it), or undefined. */
+  user(id: string): Caller | undefined {
+    return this.users.get(id.toLowerCase());
+  }
+
+  /** A client that acts as a registered user, whose roles are enforced. */
+  as(userId: string): DataverseClient {
+    const caller = this.user(userId);
+    if (!caller) throw new DataverseError(`The user ${userId} is not a user of this org.`, 404);
+    return new OrgClient(this.engine, null, 1, caller);
   }
 
   /** Loads `file` (a snapshot) when it exists, and saves every later write to it. */

@@ -9,6 +9,8 @@ import type { ColumnDef, LookupColumn, TableDef, TableExtension } from '../schem
  */
 export interface TableMeta {
   readonly logicalName: string;
+  /** Schema name (`cspb_Subscription`, `Account`): privileges are named after it. */
+  readonly schemaName: string;
   readonly entitySet: string;
   readonly primaryId: string;
   readonly primaryName: string;
@@ -72,6 +74,7 @@ export class OrgMetadata {
 }
 
 function build(
+  schemaName: string,
   logicalName: string,
   entitySet: string,
   primaryId: string,
@@ -96,11 +99,11 @@ function build(
       return readNameOf(column);
     }),
   }));
-  return { logicalName, entitySet, primaryId, primaryName, columns: byLogical, readColumns: byRead, navigation, keys: keyMetas, order };
+  return { schemaName, logicalName, entitySet, primaryId, primaryName, columns: byLogical, readColumns: byRead, navigation, keys: keyMetas, order };
 }
 
 function fromTable(table: TableDef, order: number): TableMeta {
-  return build(table.logicalName, table.entitySetName, primaryIdOf(table), table.primaryName.logicalName, table.columns, table.keys ?? [], order);
+  return build(table.schemaName, table.logicalName, table.entitySetName, primaryIdOf(table), table.primaryName.logicalName, table.columns, table.keys ?? [], order);
 }
 
 function fromExtension(ext: TableExtension, order: number): TableMeta {
@@ -116,5 +119,5 @@ function fromExtension(ext: TableExtension, order: number): TableMeta {
     maxLength: 160,
   };
   const columns = ext.columns.some((c) => c.logicalName === ext.primaryName) ? ext.columns : [name, ...ext.columns];
-  return build(ext.logicalName, ext.entitySetName, ext.primaryId, ext.primaryName, columns, [], order);
+  return build(ext.schemaName, ext.logicalName, ext.entitySetName, ext.primaryId, ext.primaryName, columns, [], order);
 }

@@ -13,6 +13,8 @@ import {
   type UpsertResult,
 } from '../client/types';
 import type { Engine, PreValidated, Scope } from './engine';
+import type { TableMeta } from './metadata';
+import { demand, demandRead, demandWrite, privilegeOf, type Caller } from './security';
 import { badRequest, ErrorCodes } from './errors';
 import { fromRecordKey } from './keys';
 import { MAX_DEPTH } from './pipeline';
@@ -29,7 +31,20 @@ export class OrgClient implements DataverseClient {
     private readonly engine: Engine,
     private readonly scope: Scope | null,
     private readonly depth: number,
+    /** The calling user whose roles are enforced; none for the system (tools, in-process plug-ins). */
+    private readonly caller?: Caller,
   ) {}
+
+  private table(entitySet: string): TableMeta {
+    return this.engine.tableBySet(entitySet);
+  }
+
+  /** Create or Write, whichever the row's existence makes an upsert (Dataverse checks the one it does). */
+  private demandUpsert(meta: TableMeta, key: RecordKey | undefined, record: EntityRecord): void {
+    if (!this.caller) return;
+    const exists = key !== undefined && this.engine.findRow(meta, fromRecordKey(key)) !== undefined;
+    demandWrite(this.caller, exists ? 'Write' : 'Create', meta, record, this.engine.metadata);
+  }
 
   private run<T>(fn: (scope: Scope) => Promise<T>): Promise<T> {
     if (this.depth > MAX_DEPTH) {
@@ -47,6 +62,7 @@ export class OrgClient implements DataverseClient {
   retrieve<T extends object = EntityRecord>(entitySet: string, key: RecordKey, options: RetrieveOptions = {}): Promise<T> {
     return this.run(async () => {
       const meta = this.engine.tableBySet(entitySet);
+      demandRead(this.caller, meta);
       const row = this.engine.mustFindRow(meta, fromRecordKey(key));
       return project(this.engine.store, this.engine.metadata, meta, row, options.select, options.expand) as T;
     });
@@ -58,6 +74,7 @@ export class OrgClient implements DataverseClient {
 
   private page<T>(entitySet: string, options: QueryOptions & { skipToken?: string }): Page<T> {
     const meta = this.engine.tableBySet(entitySet);
+    demandRead(this.caller, meta);
     const result = runQuery(this.engine.store, this.engine.metadata, meta, options);
     const rest = { ...options, skipToken: undefined, pageSize: undefined };
     return result.nextSkipToken
@@ -91,10 +108,20 @@ export class OrgClient implements DataverseClient {
   }
 
   create(entitySet: string, record: EntityRecord): Promise<string> {
+    try {
+      demandWrite(this.caller, 'Create', this.table(entitySet), record, this.engine.metadata);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.validated('Create', entitySet, record, undefined, (scope, pre) => this.engine.create(this.engine.tableBySet(entitySet), record, scope, this.depth, {}, pre));
   }
 
   update(entitySet: string, key: RecordKey, record: EntityRecord, options: UpdateOptions = {}): Promise<void> {
+    try {
+      demandWrite(this.caller, 'Write', this.table(entitySet), record, this.engine.metadata);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.validated('Update', entitySet, record, key, async (scope, pre) => {
       const meta = this.engine.tableBySet(entitySet);
       const row = this.engine.mustFindRow(meta, fromRecordKey(key));
@@ -103,10 +130,20 @@ export class OrgClient implements DataverseClient {
   }
 
   upsert(entitySet: string, key: RecordKey, record: EntityRecord): Promise<UpsertResult> {
+    try {
+      this.demandUpsert(this.table(entitySet), key, record);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.run((scope) => this.engine.upsert(this.engine.tableBySet(entitySet), fromRecordKey(key), record, scope, this.depth));
   }
 
   delete(entitySet: string, key: RecordKey): Promise<void> {
+    try {
+      demand(this.caller, privilegeOf('Delete', this.table(entitySet)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.validated('Delete', entitySet, {}, key, async (scope, pre) => {
       const meta = this.engine.tableBySet(entitySet);
       await this.engine.delete(meta, this.engine.mustFindRow(meta, fromRecordKey(key)), scope, this.depth, pre);
@@ -114,10 +151,21 @@ export class OrgClient implements DataverseClient {
   }
 
   createMultiple(entitySet: string, records: readonly EntityRecord[]): Promise<string[]> {
+    try {
+      for (const r of records) demandWrite(this.caller, 'Create', this.table(entitySet), r, this.engine.metadata);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.run((scope) => this.engine.createMultiple(this.engine.tableBySet(entitySet), records, scope, this.depth));
   }
 
   upsertMultiple(entitySet: string, keyColumns: readonly string[], records: readonly EntityRecord[]): Promise<void> {
+    try {
+      // Each target may create or update: both rights, as the stricter reading.
+      for (const r of records) for (const right of ['Create', 'Write'] as const) demandWrite(this.caller, right, this.table(entitySet), r, this.engine.metadata);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.run(async (scope) => {
       await this.engine.upsertMultiple(this.engine.tableBySet(entitySet), keyColumns, records, scope, this.depth);
     });
@@ -149,7 +197,7 @@ export class OrgClient implements DataverseClient {
     if (options.atomic) {
       try {
         return await this.run(async (scope) => {
-          const inner = new OrgClient(this.engine, scope, this.depth);
+          const inner = new OrgClient(this.engine, scope, this.depth, this.caller);
           const results: BatchResult[] = [];
           for (const op of operations) results.push(await this.applyOne(op, inner));
           return results;
@@ -184,6 +232,7 @@ export class OrgClient implements DataverseClient {
         const meta = this.engine.tableBySet(bound.entitySet);
         const targets = parameters['Targets'];
         if (!Array.isArray(targets)) throw badRequest(`${name} needs a Targets array.`);
+        for (const t of targets as EntityRecord[]) for (const right of name === 'CreateMultiple' ? (['Create'] as const) : (['Create', 'Write'] as const)) demandWrite(this.caller, right, meta, t, this.engine.metadata);
         if (name === 'CreateMultiple') return { Ids: await this.engine.createMultiple(meta, targets as EntityRecord[], scope, this.depth) } as T;
         await this.engine.upsertMultiple(meta, undefined, targets as EntityRecord[], scope, this.depth);
         return {} as T;

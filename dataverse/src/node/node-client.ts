@@ -29,6 +29,11 @@ export interface NodeClientOptions {
   readonly timeoutMs?: number;
   /** Retries of transient failures (429/503 always; timeouts only for idempotent calls). `false` disables. */
   readonly retry?: RetryPolicy | false;
+  /**
+   * Act as this user (MSCRMCallerID): the roles enforced are theirs ("Impersonate another user using
+   * the Web API", learn.microsoft.com/power-apps/developer/data-platform/webapi/impersonate-another-user-web-api).
+   */
+  readonly callerId?: string;
 }
 
 /** Logical name by entity set, for the `@odata.type` of CreateMultiple/UpsertMultiple targets. */
@@ -79,6 +84,7 @@ export class NodeDataverseClient implements DataverseClient {
       timeout: options.timeoutMs ?? 120_000,
       // Errors must reach us: by default the library turns a 412 on a conditional write into `false`.
       propagateErrors: true,
+      ...(options.callerId ? { impersonate: options.callerId } : {}),
       onTokenRefresh: token ? async () => ({ accessToken: await token() }) : null,
     });
     this.apiUrl = new URL('api/data/v9.2/', options.url.endsWith('/') ? options.url : `${options.url}/`).toString();
@@ -103,6 +109,7 @@ export class NodeDataverseClient implements DataverseClient {
     return this.call(true, async () => {
       const headers: Record<string, string> = { Accept: 'application/json', 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' };
       if (this.options.token) headers['Authorization'] = `Bearer ${await this.options.token()}`;
+      if (this.options.callerId) headers['MSCRMCallerID'] = this.options.callerId;
       let res: Response;
       try {
         res = await fetch(`${this.apiUrl}WhoAmI`, { headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000) });

@@ -7,7 +7,8 @@ import { MessageBar, MessageBarType } from '@fluentui/react/lib/MessageBar';
 import type { ImportResult } from '../../../core/src/import';
 import { addDays, formatIso } from '../../../core/src/calendar';
 import { ImportCancelled, type CancelToken } from '../model/parse';
-import { DuplicateImport, writeImport, type ImportWebApi } from '../model/write';
+import { DuplicateImport, writeImport } from '../model/write';
+import type { DataverseClient } from '../../../dataverse/src/client/types';
 
 export type Strings = (key: string) => string;
 /** Parses a file (in a worker, or on the main thread in slices); reports progress; honours cancel. */
@@ -19,7 +20,10 @@ export interface BillingImportProps {
   /** Which parser runs ("worker" or "main thread"), shown for transparency. */
   readonly parserKind: string;
   /** Null when the host has no Web API (the harness): parsing works, writing is off. */
-  readonly webApi: ImportWebApi | null;
+  /** Where the import is written; null where the host has no Web API (the test harness). */
+  readonly client: DataverseClient | null;
+  /** Lines per UpsertMultiple request (default BATCH_SIZE, 500). */
+  readonly batchSize?: number;
   readonly importRecordId: string | null;
   readonly disabled?: boolean;
   readonly onFileName?: (name: string) => void;
@@ -56,7 +60,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
   };
 
   const write = async (): Promise<void> => {
-    if (!result || !props.webApi) return;
+    if (!result || !props.client) return;
     token.current = { cancelled: false };
     setPhase({ kind: 'writing', done: 0, total: result.lines.length + result.usage.length });
     try {
@@ -64,7 +68,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
       const onProgress = (done: number, total: number): void => setPhase({ kind: 'writing', done, total });
       const hash = result.summary.contentHash;
       const earlier = attempt.current?.hash === hash ? attempt.current.id : null;
-      const { written, alreadyThere } = await writeImport(props.webApi, result, earlier ?? props.importRecordId, onProgress, token.current, (id) => (attempt.current = { id, hash }));
+      const { written, alreadyThere } = await writeImport(props.client, result, earlier ?? props.importRecordId, onProgress, token.current, (id) => (attempt.current = { id, hash }), props.batchSize ? { batchSize: props.batchSize } : {});
       setPhase({ kind: 'written', count: written, alreadyThere });
     } catch (error) {
       if (error instanceof ImportCancelled) setPhase({ kind: 'parsed' });
@@ -74,7 +78,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
   };
 
   const summary = result?.summary;
-  const canWrite = !!result && !!props.webApi && !summary?.failed && !busy && phase.kind !== 'written';
+  const canWrite = !!result && !!props.client && !summary?.failed && !busy && phase.kind !== 'written';
   return (
     <Stack tokens={{ childrenGap: 8 }} styles={{ root: { width: '100%' } }}>
       <div
@@ -169,7 +173,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
       {result ? (
         <Stack horizontal tokens={{ childrenGap: 8 }} verticalAlign="center">
           <PrimaryButton text={s('Create_Lines').replace('{0}', String(result.lines.length + result.usage.length))} disabled={!canWrite} onClick={() => void write()} data-testid="create-lines" />
-          {!props.webApi ? <Text variant="small" data-testid="write-unavailable">{s('Write_Unavailable')}</Text> : null}
+          {!props.client ? <Text variant="small" data-testid="write-unavailable">{s('Write_Unavailable')}</Text> : null}
           {phase.kind === 'written' ? (
             <Text data-testid="written">{(phase.alreadyThere ? s('Written_Resumed').replace('{1}', String(phase.alreadyThere)) : s('Written')).replace('{0}', String(phase.count))}</Text>
           ) : null}

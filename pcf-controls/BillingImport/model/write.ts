@@ -1,4 +1,8 @@
-/** Writing an import through the Web API: content-hash check first, then lines in batches. */
+/**
+ * Writing an import through the Dataverse client: content-hash check first, then the lines through
+ * the bulk writer (UpsertMultiple by the line key, parallelism from x-ms-dop-hint, 429 and 503
+ * retried after Retry-After), the same writer the server-side import uses.
+ */
 import type { BillLine, ImportResult, UsageAggregate } from '../../../core/src/import';
 import { addDays, formatIso } from '../../../core/src/calendar';
 import { CspbBillingImportImportStatus, CspbBillingImportTable, type CspbBillingImportWrite } from '../../../dataverse/generated/cspb_billingimport';
@@ -6,22 +10,28 @@ import { CspbBillingLineTable, type CspbBillingLineWrite } from '../../../datave
 import { ImportCancelled, type CancelToken } from './parse';
 import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
 import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
-import { nextPageRequest } from '../../../dataverse/src/browser/web-api-client';
+import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
+import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
+import { writeBulk } from '../../../dataverse/src/bulk/bulk-writer';
 
-export interface ImportWebApi {
-  createRecord(entityType: string, data: object): Promise<{ id: unknown }>;
-  updateRecord(entityType: string, id: string, data: object): Promise<unknown>;
-  /** context.webAPI's: a nextLink comes back when more than maxPageSize records match. */
-  retrieveMultipleRecords(entityType: string, options?: string, maxPageSize?: number): Promise<{ entities: Record<string, unknown>[]; nextLink?: string }>;
-}
-
-export const BATCH_SIZE = 25;
+/** Lines per UpsertMultiple request (Microsoft advises up to 1,000 for standard tables; smaller shows progress sooner). */
+export const BATCH_SIZE = 500;
 /** Page size when reading the keys of lines an interrupted import already wrote. */
 export const KEY_PAGE_SIZE = 5000;
+
+const IMPORTS = CspbBillingImportTable.entitySetName;
+const LINES = CspbBillingLineTable.entitySetName;
 
 export class DuplicateImport extends Error {
   constructor(readonly existingId: string) {
     super(`This file was already imported (billing import ${existingId}).`);
+  }
+}
+
+/** Lines Dataverse refused for a reason that is not transient: each named, none dropped silently. */
+export class LinesRefused extends Error {
+  constructor(readonly refused: ReadonlyArray<{ readonly sourceRow: unknown; readonly message: string }>) {
+    super(`${refused.length} billing line(s) were refused: ${refused.slice(0, 3).map((r) => `row ${String(r.sourceRow)}: ${r.message}`).join('; ')}${refused.length > 3 ? '; ...' : ''}`);
   }
 }
 
@@ -33,39 +43,38 @@ export function lineBody(item: BillLine | UsageAggregate, importId: string, hash
   return billLineToRow(item, importId, hash) as CspbBillingLineWrite;
 }
 
-/**
- * The natural keys of the lines an import already has (an earlier attempt that was cancelled or
- * failed part-way), every page followed (nextPageRequest: what the host's nextLink asks for).
- */
-export async function existingLineKeys(api: ImportWebApi, importId: string): Promise<Set<string>> {
+/** The natural keys of the lines an import already has (an earlier attempt cancelled or failed part-way), every page followed. */
+export async function existingLineKeys(client: DataverseClient, importId: string): Promise<Set<string>> {
   const keys = new Set<string>();
-  let options: string | undefined = `?$select=cspb_linekey&$filter=_cspb_importid_value eq ${importId}`;
-  while (options !== undefined) {
-    const page: { entities: Record<string, unknown>[]; nextLink?: string } = await api.retrieveMultipleRecords(CspbBillingLineTable.logicalName, options, KEY_PAGE_SIZE);
-    for (const e of page.entities) if (typeof e['cspb_linekey'] === 'string') keys.add(e['cspb_linekey']);
-    options = page.nextLink ? nextPageRequest(page.nextLink).options : undefined;
+  let page = await client.retrieveMultiple<Record<string, unknown>>(LINES, { select: ['cspb_linekey'], filter: `_cspb_importid_value eq ${importId}`, pageSize: KEY_PAGE_SIZE });
+  for (;;) {
+    for (const e of page.value) if (typeof e['cspb_linekey'] === 'string') keys.add(e['cspb_linekey']);
+    if (!page.nextLink) return keys;
+    page = await client.retrieveNextPage<Record<string, unknown>>(page.nextLink);
   }
-  return keys;
 }
 
 /**
  * Refuses a file whose content hash another import already has; writes the summary on the import
- * (creating it when the form's record is new), then the lines in batches of BATCH_SIZE. On an
- * import record that already has lines of this file (an attempt cancelled or failed part-way),
- * only the missing lines are created: a resumed import never duplicates a line.
+ * (creating it when the form's record is new), then the lines. On an import record that already has
+ * lines of this file (an attempt cancelled or failed part-way) only the missing lines are sent, and
+ * UpsertMultiple by the line key makes even a resent line no duplicate.
  */
 export async function writeImport(
-  api: ImportWebApi,
+  org: DataverseClient,
   result: ImportResult,
   currentImportId: string | null,
   onProgress: (done: number, total: number) => void,
   token: CancelToken = { cancelled: false },
   /** Told the import's id as soon as it exists (a new form's record is created here): a retry passes it back as currentImportId. */
   onImportId: (id: string) => void = () => undefined,
+  options: { readonly batchSize?: number } = {},
 ): Promise<{ importId: string; written: number; alreadyThere: number }> {
+  // The import and its lines are in the bill's currency, not the user's (see currency-binding.ts).
+  const client = bindingCurrencies(org);
   const hash = result.summary.contentHash;
-  const existing = await api.retrieveMultipleRecords(CspbBillingImportTable.logicalName, `?$select=cspb_billingimportid&$filter=cspb_contenthash eq '${hash}'`);
-  const other = existing.entities.map((e) => String(e['cspb_billingimportid'])).find((id) => id !== currentImportId);
+  const existing = await client.retrieveMultiple<Record<string, unknown>>(IMPORTS, { select: ['cspb_billingimportid'], filter: `cspb_contenthash eq '${hash}'` });
+  const other = existing.value.map((e) => String(e['cspb_billingimportid'])).find((id) => id !== currentImportId);
   if (other) throw new DuplicateImport(other);
   const s = result.summary;
   const header: CspbBillingImportWrite = {
@@ -83,22 +92,30 @@ export async function writeImport(
     cspb_errors: JSON.stringify(result.errors.slice(0, 200).map((e) => ({ row: e.row, column: e.column, value: e.rawValue, reason: e.reason }))),
   };
   let importId = currentImportId;
-  if (importId) await api.updateRecord(CspbBillingImportTable.logicalName, importId, header);
-  else importId = String((await api.createRecord(CspbBillingImportTable.logicalName, { ...header, cspb_name: s.fileName ?? hash.slice(0, 12) })).id);
+  if (importId) await client.update(IMPORTS, importId, header as EntityRecord);
+  else importId = await client.create(IMPORTS, { ...header, cspb_name: s.fileName ?? hash.slice(0, 12) } as EntityRecord);
   onImportId(importId);
-  const keysThere = currentImportId ? await existingLineKeys(api, importId) : new Set<string>();
+  const keysThere = currentImportId ? await existingLineKeys(client, importId) : new Set<string>();
   const bodies = [...result.lines, ...result.usage].map((item) => lineBody(item, importId!, hash));
   const missing = keysThere.size === 0 ? bodies : bodies.filter((b) => !keysThere.has(b.cspb_linekey as string));
   const alreadyThere = bodies.length - missing.length;
-  let written = 0;
   onProgress(alreadyThere, bodies.length);
-  for (let i = 0; i < missing.length; i += BATCH_SIZE) {
-    if (token.cancelled) throw new ImportCancelled();
-    await Promise.all(missing.slice(i, i + BATCH_SIZE).map((body) => api.createRecord(CspbBillingLineTable.logicalName, body)));
-    written = Math.min(missing.length, i + BATCH_SIZE);
-    onProgress(alreadyThere + written, bodies.length);
-  }
+  if (token.cancelled) throw new ImportCancelled();
+  // The bulk writer stops taking chunks when told; a cancel checked at each progress report.
+  const stop = new AbortController();
+  const outcome = await writeBulk(client, missing as EntityRecord[], {
+    entitySet: LINES,
+    keyColumns: CspbBillingLineTable.keys.cspb_key_linekey,
+    batchSize: options.batchSize ?? BATCH_SIZE,
+    signal: stop.signal,
+    onProgress: (p) => {
+      onProgress(alreadyThere + p.rowsWritten, bodies.length);
+      if (token.cancelled) stop.abort();
+    },
+  });
+  if (outcome.errors.length) throw new LinesRefused(outcome.errors.map((e) => ({ sourceRow: missing[e.index]?.cspb_sourcerow, message: e.error.message })));
+  if (outcome.aborted || token.cancelled) throw new ImportCancelled();
   const status = result.errors.length ? CspbBillingImportImportStatus.CompletedWithErrors : CspbBillingImportImportStatus.Completed;
-  await api.updateRecord(CspbBillingImportTable.logicalName, importId, { cspb_importstatus: status, cspb_linecount: alreadyThere + written });
-  return { importId, written, alreadyThere };
+  await client.update(IMPORTS, importId, { cspb_importstatus: status, cspb_linecount: alreadyThere + outcome.rowsWritten });
+  return { importId, written: outcome.rowsWritten, alreadyThere };
 }

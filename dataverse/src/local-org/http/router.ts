@@ -8,6 +8,7 @@ import { asDataverseError } from '../org-client';
 import { etagOf, project, runQuery } from '../query/execute';
 import { nextPageQuery, parseQueryString, splitTopLevel } from '../query/options';
 import { parseBatch, writeBatchResponse, type BatchResponseItem, type BatchRequestPart, type ResponsePart } from './multipart';
+import { demand, demandRead, demandWrite, privilegeOf, type Caller } from '../security';
 
 /**
  * The Web API routes of the local org (`/api/data/v9.2/...`), answering as Dataverse does:
@@ -54,6 +55,12 @@ function parsePrefer(header: string | undefined): { representation: boolean; max
     ...(n && n > 0 ? { maxPageSize: n } : {}),
     continueOnError: items.includes('odata.continue-on-error'),
   };
+}
+
+/** A $batch part acts as the batch's caller (its MSCRMCallerID applies to every operation in it). */
+function withCallerOf(batch: ApiRequest, part: ApiRequest): ApiRequest {
+  const id = batch.headers['mscrmcallerid'];
+  return id === undefined ? part : { ...part, headers: { ...part.headers, mscrmcallerid: id } };
 }
 
 function parseBody(body: string): EntityRecord {
@@ -105,6 +112,28 @@ export class Router {
     }
   }
 
+  /**
+   * The calling user: the one MSCRMCallerID names ("Impersonate another user using the Web API",
+   * learn.microsoft.com/power-apps/developer/data-platform/webapi/impersonate-another-user-web-api),
+   * else the system. An id that is no user of the org is refused.
+   */
+  private callerOf(req: ApiRequest): Caller | undefined {
+    const id = req.headers['mscrmcallerid'];
+    if (id === undefined || id === '') return undefined;
+    const caller = this.org.user(id);
+    if (!caller) throw new DataverseError(`The MSCRMCallerID ${id} is not a user of this organization.`, 403, '0x80040220');
+    return caller;
+  }
+
+  private authorize(caller: Caller | undefined, method: string, meta: TableMeta, key: Resource['key'], body: string | undefined): void {
+    if (!caller) return;
+    if (method === 'GET') return demandRead(caller, meta);
+    if (method === 'DELETE') return demand(caller, privilegeOf('Delete', meta));
+    const record = parseBody(body ?? '');
+    if (method === 'POST') return demandWrite(caller, 'Create', meta, record, this.org.metadata);
+    if (method === 'PATCH') return demandWrite(caller, key !== undefined && this.engine.findRow(meta, key) ? 'Write' : 'Create', meta, record, this.org.metadata);
+  }
+
   private entityId(meta: TableMeta, id: string): string {
     return `${this.base()}${meta.entitySet}(${id})`;
   }
@@ -116,11 +145,12 @@ export class Router {
       return this.batch(req);
     }
     const resource = parsePath(req.path);
+    const caller = this.callerOf(req);
     if (resource.name === 'WhoAmI' && req.method === 'GET') {
       return json(200, {
         '@odata.context': `${this.base()}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
         BusinessUnitId: '00000000-0000-0000-0000-00000000b001',
-        UserId: '00000000-0000-0000-0000-00000000a001',
+        UserId: caller?.id ?? '00000000-0000-0000-0000-00000000a001',
         OrganizationId: '00000000-0000-0000-0000-00000000c001',
       });
     }
@@ -131,9 +161,13 @@ export class Router {
     }
     if (resource.action) {
       if (req.method !== 'POST') throw badRequest(`${resource.action} takes POST.`);
-      return this.boundAction(meta, resource, parseBody(req.body), exec);
+      const body = parseBody(req.body);
+      if (caller && (resource.action === 'CreateMultiple' || resource.action === 'UpsertMultiple') && Array.isArray(body['Targets']))
+        for (const t of body['Targets'] as EntityRecord[]) for (const right of resource.action === 'CreateMultiple' ? (['Create'] as const) : (['Create', 'Write'] as const)) demandWrite(caller, right, meta, t, this.org.metadata);
+      return this.boundAction(meta, resource, body, exec);
     }
     const query = parseQueryString(req.query);
+    this.authorize(caller, req.method, meta, resource.key, req.body);
     const prefer = parsePrefer(req.headers['prefer']);
     const { store, metadata } = this.engine;
     switch (req.method) {
@@ -272,7 +306,7 @@ export class Router {
     let failedStatus: number | undefined;
     for (const item of items) {
       if (item.kind === 'request') {
-        const res = await this.handle(this.subRequest(item.part, new Map()));
+        const res = await this.handle(withCallerOf(req, this.subRequest(item.part, new Map())));
         out.push({ kind: 'response', part: this.toPart(res, item.part.contentId) });
         if (res.status >= 400 && !continueOnError) {
           failedStatus = res.status;
@@ -287,7 +321,7 @@ export class Router {
           const responses: ResponsePart[] = [];
           for (const part of item.parts) {
             current = part;
-            const res = await this.route(this.subRequest(part, ids), (fn) => fn(scope));
+            const res = await this.route(withCallerOf(req, this.subRequest(part, ids)), (fn) => fn(scope));
             const entity = res.headers['OData-EntityId'];
             if (part.contentId && entity) ids.set(part.contentId, entity.replace(API_PREFIX, ''));
             responses.push(this.toPart(res, part.contentId));
