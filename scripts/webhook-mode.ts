@@ -25,6 +25,10 @@ export interface WebhookModeOptions {
   readonly queueName?: string;
   readonly onDelivery?: (delivery: Delivery) => void;
   readonly log?: (line: string) => void;
+  /** The application user the host and worker act as (MSCRMCallerID); the system when absent. */
+  readonly callerId?: string;
+  /** Where a started Azurite keeps its queues (memory when absent). */
+  readonly azuriteLocation?: string | undefined;
 }
 
 export interface WebhookMode {
@@ -40,9 +44,9 @@ export interface WebhookMode {
 
 export async function startWebhookMode(org: LocalOrg, options: WebhookModeOptions = {}): Promise<WebhookMode> {
   const api = await serveLocalOrg(org);
-  const client = await NodeDataverseClient.connect({ url: api.url });
+  const client = await NodeDataverseClient.connect({ url: api.url, ...(options.callerId ? { callerId: options.callerId } : {}) });
   const ownAzurite = options.azurite === undefined;
-  const azurite = options.azurite ?? (await startAzurite());
+  const azurite = options.azurite ?? (await startAzurite(options.azuriteLocation ? { location: options.azuriteLocation } : {}));
   const queue = new AzureJobQueue(azurite.connectionString, options.queueName);
   await queue.ensure();
   const key = randomBytes(24).toString('base64url');

@@ -1,16 +1,18 @@
 /**
  * The local workbench (`npm start` builds, then runs this): the embedded org seeded with the
  * sample partner, the plug-ins in its pipeline, and the model-driven-like shell on 127.0.0.1.
- *   tsx scripts/workbench.ts [--port <n>] [--memory] [--reset] [--seed <n>] [--once]
+ *   tsx scripts/workbench.ts [--port <n>] [--memory] [--reset] [--seed <n>] [--once] [--in-process]
  * The org is kept in build/workbench/org.json (--memory: not kept; --reset: start from the sample again).
  * --once prints the URL and the row counts, then exits (CI smoke).
+ * The server side runs as in a real org (webhook host over HTTP, queue on Azurite); --in-process runs
+ * the handlers in the org's pipeline instead.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { parseArgs } from './cli-args';
 import { counts, DEFAULT_DATA_FILE, startWorkbench } from './workbench/server';
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { values: ['port', 'seed'], flags: ['once', 'memory', 'reset'] });
+  const args = parseArgs(process.argv.slice(2), { values: ['port', 'seed'], flags: ['once', 'memory', 'reset', 'in-process'] });
   if (args.flag('reset') && existsSync(DEFAULT_DATA_FILE)) rmSync(DEFAULT_DATA_FILE);
   const port = args.value('port');
   const seed = args.value('seed');
@@ -18,8 +20,10 @@ async function main(): Promise<void> {
     ...(port === undefined ? {} : { port: Number(port) }),
     ...(seed === undefined ? {} : { seed: Number(seed) }),
     ...(args.flag('memory') ? {} : { dataFile: DEFAULT_DATA_FILE }),
+    serverSide: args.flag('in-process') ? 'in-process' : 'webhook',
   });
   console.log(`CSP Billing workbench: ${wb.url}`);
+  if (wb.webhook) console.log(`webhook host ${wb.webhook.host.url} (as the CSP Billing Integration user), job queue on Azurite ${wb.webhook.azurite.queueEndpoint}`);
   const table = Object.entries(counts(wb.org)).map(([set, n]) => `  ${set.padEnd(28)} ${n}`).join('\n');
   console.log(`local org${args.flag('memory') ? ' (memory)' : ` (${DEFAULT_DATA_FILE})`}:\n${table}`);
   if (args.flag('once')) {

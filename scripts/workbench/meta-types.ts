@@ -91,8 +91,16 @@ export interface WbSiteMapGroup {
   readonly items: ReadonlyArray<{ readonly id: string; readonly title: string; readonly table: string }>;
 }
 
+/** A person the workbench can act as, and the tables their role lets them read (the site map shows those). */
+export interface WbUser {
+  readonly id: string;
+  readonly name: string;
+  readonly readable: readonly string[];
+}
+
 export interface WbMeta {
   readonly appTitle: string;
+  readonly users: readonly WbUser[];
   readonly siteMap: readonly WbSiteMapGroup[];
   readonly tables: readonly WbTable[];
   readonly forms: readonly WbForm[];

@@ -53,7 +53,7 @@ function manifestOf(xml: string): { controlType: string; dataSets: string[]; pro
   };
 }
 
-export function buildMeta(org: LocalOrg, root: string, uploadUrl: string): WbMeta {
+export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userIds: readonly string[] = []): WbMeta {
   const all = org.metadata.all;
   const setOf = (logical: string) => all.find((t) => t.logicalName === logical)?.entitySet;
   const tables: WbTable[] = all.map((t) => {
@@ -126,8 +126,14 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string): WbMet
     const source = existsSync(file) ? file : join(root, r.file);
     if (existsSync(source)) resx[r.webResourceName] = parseResx(readFileSync(source, 'utf8'));
   }
+  const users = userIds.map((id) => {
+    const user = org.user(id);
+    if (!user) throw new Error(`workbench: ${id} is not a user of the org`);
+    return { id: user.id, name: user.name, readable: all.filter((t) => user.privileges.has(`prvRead${t.schemaName}`)).map((t) => t.logicalName) };
+  });
   return {
     appTitle: APP.displayName,
+    users,
     siteMap: SITE_MAP.flatMap((area) => area.groups.map((g) => ({ title: g.title, items: g.subAreas.map((s) => ({ id: s.id, title: s.title, table: s.entity })) }))),
     tables,
     forms,

@@ -19,6 +19,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import { LocalOrg } from '../../dataverse/src/local-org';
+import { strFromU8, unzipSync } from 'fflate';
+import { startWebhookMode, type WebhookMode } from '../webhook-mode';
 import { serveLocalOrg } from '../../dataverse/src/local-org/http';
 import { CspbBillingImportImportStatus, CspbBillingImportVendor } from '../../dataverse/generated';
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
@@ -37,6 +39,12 @@ export interface WorkbenchOptions {
   readonly dataFile?: string;
   /** Sample partner seed (scripts/sample-data DEFAULT_SEED when absent). */
   readonly seed?: number;
+  /**
+   * How the server side runs: 'webhook' (default) as in a real org: the webhook host over HTTP,
+   * long work through Azurite's queue and a queue worker (scripts/webhook-mode.ts); 'in-process':
+   * the handlers in the org's pipeline (no Azurite).
+   */
+  readonly serverSide?: 'webhook' | 'in-process';
 }
 
 export interface Workbench {
@@ -47,7 +55,30 @@ export interface Workbench {
   readonly billFiles: MemoryBillFileSource;
   /** The sample partner's bills (what a user uploads). */
   readonly sample: SampleData;
+  /** The webhook host, queue and worker, in webhook mode. */
+  readonly webhook: WebhookMode | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * The people a user can act as, each holding App Opener's equivalent and one shipped role (what
+ * docs/ADMIN.md tells an admin to assign), and the webhook host's application user.
+ */
+export const WORKBENCH_USERS = [
+  { id: '5a1e5000-0000-4000-8000-00000000a101', name: 'Sam (Sales)', roles: ['CSP Sales'] },
+  { id: 'f1a00000-0000-4000-8000-00000000a102', name: 'Fran (Finance)', roles: ['CSP Finance'] },
+  { id: 'ad000000-0000-4000-8000-00000000a103', name: 'Ada (Admin)', roles: ['CSP Billing Admin'] },
+] as const;
+export const INTEGRATION_USER = { id: 'a9900000-0000-4000-8000-00000000a199', name: 'CSP Billing webhook host', roles: ['CSP Billing Integration'] } as const;
+/** The cookie a sign-in would set: who the browser is (the proxy turns it into MSCRMCallerID). */
+export const ACT_AS_COOKIE = 'cspb-act-as';
+
+/** The managed solution's customizations.xml from dist/ (the org enforces what ships), if built. */
+function builtCustomizationsXml(): string | undefined {
+  const zip = join(ROOT, 'dist', 'CspBilling_managed.zip');
+  if (!existsSync(zip)) return undefined;
+  const file = unzipSync(readFileSync(zip))['customizations.xml'];
+  return file ? strFromU8(file) : undefined;
 }
 
 const TYPES: Record<string, string> = {
@@ -140,15 +171,19 @@ function sendFile(res: ServerResponse, file: string | undefined): void {
 export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const sample = generateSample(options.seed === undefined ? {} : { seed: options.seed });
   let org: LocalOrg;
+  const customizationsXml = builtCustomizationsXml();
+  if (!customizationsXml) throw new Error('dist/CspBilling_managed.zip is missing: run `npm run build` first (the workbench enforces the roles it ships)');
   if (options.dataFile) {
     mkdirSync(dirname(options.dataFile), { recursive: true });
-    org = await LocalOrg.open(options.dataFile);
+    org = await LocalOrg.open(options.dataFile, { customizationsXml });
   } else {
-    org = new LocalOrg();
+    org = new LocalOrg({ customizationsXml });
   }
+  for (const user of [...WORKBENCH_USERS, INTEGRATION_USER]) org.registerUser({ ...user, roles: [...user.roles] });
   if (org.count('cspb_subscriptions') === 0) await org.importSnapshot(sample.snapshot);
   const billFiles = new MemoryBillFileSource();
-  const unregister = registerPlugins(org, { billFiles });
+  const webhook = options.serverSide === 'in-process' ? undefined : await startWebhookMode(org, { deps: { billFiles }, callerId: INTEGRATION_USER.id, azuriteLocation: options.dataFile ? join(dirname(options.dataFile), 'azurite') : undefined });
+  const unregister = webhook ? () => undefined : registerPlugins(org, { billFiles });
   const api = await serveLocalOrg(org);
   const apiPort = Number(new URL(api.url).port);
   const client = await bundleClient();
@@ -156,7 +191,10 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   let baseUrl = '';
 
   const proxy = (req: IncomingMessage, res: ServerResponse): void => {
-    const upstream = request({ host: '127.0.0.1', port: apiPort, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${apiPort}` } }, (answer) => {
+    // The browser's identity is its cookie, as a Dynamics session's is; the org reads MSCRMCallerID.
+    const actAs = /(?:^|;\s*)cspb-act-as=([0-9a-f-]{36})/.exec(req.headers.cookie ?? '')?.[1];
+    const headers = { ...req.headers, host: `127.0.0.1:${apiPort}`, ...(actAs ? { mscrmcallerid: actAs } : {}) };
+    const upstream = request({ host: '127.0.0.1', port: apiPort, method: req.method, path: req.url, headers }, (answer) => {
       const headers = { ...answer.headers };
       // OData-EntityId and nextLink name the upstream port: the shell only reads ids from them.
       res.writeHead(answer.statusCode ?? 502, headers);
@@ -204,7 +242,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
       } else if (path === '/workbench/shell.css') {
         sendFile(res, join(__dirname, 'client', 'shell.css'));
       } else if (path === '/workbench/meta.json') {
-        meta ||= JSON.stringify(buildMeta(org, ROOT, `${baseUrl}workbench/upload`));
+        meta ||= JSON.stringify(buildMeta(org, ROOT, `${baseUrl}workbench/upload`, WORKBENCH_USERS.map((u) => u.id)));
         res.writeHead(200, { 'Content-Type': TYPES['.json']!, 'Cache-Control': 'no-store' });
         res.end(meta);
       } else if (path === '/workbench/upload' && req.method === 'POST') {
@@ -239,7 +277,9 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     org,
     billFiles,
     sample,
+    webhook,
     close: async () => {
+      await webhook?.close();
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();

@@ -41,11 +41,15 @@ function layout(active: string, content: HTMLElement, token: number): void {
   for (const t of timers) clearInterval(t);
   timers = [];
   const nav = h('nav', { class: 'sitemap', 'aria-label': 'Site map' });
+  // As the app's site map does, only what the user's role lets them read.
+  const readable = new Set(currentUser().readable);
   for (const group of meta.siteMap) {
+    const items = group.items.filter((item) => readable.has(item.table));
+    if (items.length === 0) continue;
     nav.append(h('h3', {}, group.title));
-    for (const item of group.items) nav.append(h('a', { href: `#/list/${item.table}`, class: item.table === active ? 'active' : '', 'data-testid': `nav-${item.table}` }, item.title));
+    for (const item of items) nav.append(h('a', { href: `#/list/${item.table}`, class: item.table === active ? 'active' : '', 'data-testid': `nav-${item.table}` }, item.title));
   }
-  app().replaceChildren(h('header', { class: 'top' }, meta.appTitle, h('span', { class: 'org' }, `local org · ${location.host}`)), nav, h('main', {}, content));
+  app().replaceChildren(h('header', { class: 'top' }, meta.appTitle, h('span', { class: 'org' }, `local org · ${location.host}`), actAsPicker()), nav, h('main', {}, content));
 }
 
 /** `$expand` of the lookups among `columns`, selecting each target's primary name. */
@@ -454,8 +458,33 @@ async function route(): Promise<void> {
   }
 }
 
+/** Who the browser is: the cookie the server's proxy turns into MSCRMCallerID (a session's identity in Dynamics). */
+const ACT_AS = 'cspb-act-as';
+const actingAsId = (): string | undefined => new RegExp(`(?:^|;\\s*)${ACT_AS}=([0-9a-f-]{36})`).exec(document.cookie)?.[1];
+
+function currentUser(): WbMeta['users'][number] {
+  const id = actingAsId();
+  return meta.users.find((u) => u.id === id) ?? meta.users[meta.users.length - 1]!;
+}
+
+function actAs(id: string): void {
+  document.cookie = `${ACT_AS}=${id}; path=/; SameSite=Strict`;
+}
+
+function actAsPicker(): HTMLElement {
+  const select = h('select', { 'data-testid': 'act-as', 'aria-label': 'Act as', class: 'act-as' }, ...meta.users.map((u) => h('option', { value: u.id, ...(u.id === currentUser().id ? { selected: 'selected' } : {}) }, u.name))) as HTMLSelectElement;
+  select.addEventListener('change', () => {
+    actAs(select.value);
+    location.hash = '#/';
+    location.reload();
+  });
+  return h('label', { class: 'org' }, 'Acting as ', select);
+}
+
 async function main(): Promise<void> {
   meta = (await (await fetch('/workbench/meta.json')).json()) as WbMeta;
+  // First visit: the admin (the last of the users), so every request names a user whose role applies.
+  if (!meta.users.some((u) => u.id === actingAsId())) actAs(currentUser().id);
   const base = createWebApi(meta);
   webApi = {
     ...base,

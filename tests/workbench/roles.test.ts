@@ -1,0 +1,81 @@
+/**
+ * The workbench as each person docs/ADMIN.md gives a role to, in chromium, with the server side in
+ * webhook mode (host over HTTP acting as the integration user, queue on Azurite): the site map shows
+ * what the role reads, each screen that role uses works, and the org refuses what the role lacks.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openBrowser, SCREENSHOT_DIR, type Browser } from '../support/browser';
+import { ACT_AS_COOKIE, startWorkbench, WORKBENCH_USERS, type Workbench } from '../../scripts/workbench/server';
+
+jest.setTimeout(150_000);
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
+let wb: Workbench;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  wb = await startWorkbench();
+  browser = await openBrowser();
+  page = browser.page;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await wb?.close();
+});
+
+const [SALES, FINANCE] = WORKBENCH_USERS;
+const navItems = async (): Promise<string[]> => (await page.locator('nav.sitemap a').evaluateAll((as) => as.map((a) => a.getAttribute('data-testid') ?? ''))).map((t) => t.replace('nav-', ''));
+
+/** Signs in as that user: the cookie, then a fresh load of the shell (as a new session would). */
+async function actAs(id: string): Promise<void> {
+  await page.context().addCookies([{ name: ACT_AS_COOKIE, value: id, url: wb.url }]);
+  await page.goto('about:blank');
+}
+
+test('Sales sees the sales tables only, and saves a seat change that the webhook host validates and records', async () => {
+  await actAs(SALES.id);
+  await page.goto(`${wb.url}#/list/cspb_subscription`);
+  await page.getByTestId('list').waitFor();
+  expect(await page.getByTestId('act-as').inputValue()).toBe(SALES.id);
+  expect(await navItems()).toEqual(['account', 'cspb_subscription', 'cspb_subscriptionchange', 'cspb_billingcontract', 'cspb_offer']);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-as-sales.png'), fullPage: true });
+
+  const sub = (await wb.org.retrieveMultiple<Record<string, unknown>>('cspb_subscriptions', { filter: 'cspb_status eq 100000000 and cspb_customerunitprice ne null', top: 1 })).value[0]!;
+  const id = String(sub['cspb_subscriptionid']);
+  const before = Number(sub['cspb_quantity']);
+  await page.locator(`tr[data-id="${id}"]`).click();
+  await page.locator('[data-id="cspb-sub-ledger"]').waitFor();
+  await page.locator('[data-control="cspb_quantity"] input').fill(String(before + 1));
+  await page.locator('[data-control="cspb_quantity"] input').press('Tab');
+  await page.locator('[data-control="cspb_changereason"] input').fill('One more (as Sales)');
+  await page.locator('[data-control="cspb_changereason"] input').press('Tab');
+  await page.getByTestId('cmd-save').click();
+  const deadline = Date.now() + 30_000;
+  let recorded: Record<string, unknown> | undefined;
+  while (!recorded && Date.now() < deadline) {
+    recorded = (await wb.org.retrieveMultiple<Record<string, unknown>>('cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${id} and cspb_reason eq 'One more (as Sales)'` })).value[0];
+    if (!recorded) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(recorded).toMatchObject({ cspb_quantitybefore: before, cspb_quantityafter: before + 1 });
+  // Sales cannot open the bills, even by URL: the org refuses the read.
+  await page.goto(`${wb.url}#/list/cspb_billingimport`);
+  await page.getByText(/missing prvReadcspb_BillingImport privilege/).first().waitFor();
+});
+
+test('Finance sees reconciliation and invoicing, and opens imports and runs', async () => {
+  await actAs(FINANCE.id);
+  await page.goto(`${wb.url}#/list/cspb_billingimport`);
+  await page.getByTestId('list').waitFor().catch(async (e: unknown) => {
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-as-finance-failure.png'), fullPage: true });
+    throw e;
+  });
+  const items = await navItems();
+  expect(items).toEqual(expect.arrayContaining(['cspb_billingimport', 'cspb_billingline', 'cspb_reconciliationrun', 'cspb_discrepancy', 'cspb_invoicerun', 'cspb_invoice', 'cspb_subscription']));
+  await page.goto(`${wb.url}#/list/cspb_reconciliationrun`);
+  await page.getByTestId('list').waitFor();
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-as-finance.png'), fullPage: true });
+});
