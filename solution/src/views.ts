@@ -15,8 +15,8 @@ export interface ViewDef {
   readonly key: string;
   readonly name: string;
   readonly description: string;
-  /** 0 public view, 4 quick find, 64 lookup (Dataverse savedquery querytype). */
-  readonly queryType: 0 | 4 | 64;
+  /** 0 public view, 1 advanced find, 2 associated, 4 quick find, 64 lookup (Dataverse savedquery querytype). */
+  readonly queryType: 0 | 1 | 2 | 4 | 64;
   readonly isDefault: boolean;
   readonly columns: ReadonlyArray<{ readonly name: string; readonly width: number }>;
   readonly conditions?: ReadonlyArray<{ readonly attribute: string; readonly operator: 'eq' | 'ne' | 'like'; readonly value: string | number }>;
@@ -29,6 +29,7 @@ export const SYSTEM_COLUMNS = ['createdon', 'modifiedon', 'ownerid', 'statecode'
 export const viewId = (table: string, key: string): string => bracedGuid(`${table}/view/${key}`);
 
 const ACTIVE = { attribute: 'statecode', operator: 'eq', value: 0 } as const;
+const INACTIVE = { attribute: 'statecode', operator: 'eq', value: 1 } as const;
 const optionValue = (table: TableDef, column: string, key: string): number => {
   const c = table.columns.find((col) => col.logicalName === column);
   if (!c || c.type !== 'choice') throw new Error(`${table.logicalName}.${column} is not a choice column`);
@@ -72,6 +73,20 @@ function standardViews(table: TableDef): ViewDef[] {
     {
       table: table.logicalName, key: 'lookup', name: `${table.displayName} Lookup View`, description: `Lookup view of ${table.pluralName.toLowerCase()}.`,
       queryType: 64, isDefault: true, columns: [{ name: primary, width: 300 }], conditions: [ACTIVE], orders: [{ attribute: primary, descending: false }],
+    },
+    // The rest of the default set every exported table has (tactec cr97b_Project: querytype 0
+    // Active and Inactive, 1 Advanced Find, 2 Associated, 4 Quick Find, 64 Lookup).
+    {
+      table: table.logicalName, key: 'inactive', name: `Inactive ${table.pluralName}`, description: `Inactive ${table.pluralName.toLowerCase()}.`,
+      queryType: 0, isDefault: false, columns, conditions: [INACTIVE], orders: [{ attribute: primary, descending: false }],
+    },
+    {
+      table: table.logicalName, key: 'advancedfind', name: `${table.displayName} Advanced Find View`, description: `Advanced find view of ${table.pluralName.toLowerCase()}.`,
+      queryType: 1, isDefault: true, columns, orders: [{ attribute: primary, descending: false }],
+    },
+    {
+      table: table.logicalName, key: 'associated', name: `${table.displayName} Associated View`, description: `Associated view of ${table.pluralName.toLowerCase()}.`,
+      queryType: 2, isDefault: true, columns, conditions: [ACTIVE], orders: [{ attribute: primary, descending: false }],
     },
   ];
 }

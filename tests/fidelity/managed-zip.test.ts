@@ -9,6 +9,8 @@
  *   federal-asset-tracker export carries them ("Using currency columns",
  *   learn.microsoft.com/power-apps/maker/data-platform/types-of-fields#using-currency-columns).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { STEPS } from '../../dataverse/src/schema/steps';
 import { builtCustomizations } from '../support/dist';
 
@@ -48,6 +50,43 @@ describe('the built managed zip', () => {
       }
       const currency = relationships.find((r) => r.includes(`Name="TransactionCurrency_${name}"`));
       expect(currency && value('ReferencedEntityName', currency)).toBe('TransactionCurrency');
+    }
+  });
+
+  it('gives every table the system columns and relationships a real export of a user-owned table carries (tactec cr97b_Project), and no VersionNumber', () => {
+    const sample = join(__dirname, '../../../shared/samples/solutions/tactec-dev-powerapps-packed/customizations.xml');
+    if (!existsSync(sample)) throw new Error(`${sample} is missing: this test reads the tactec export from ../shared/samples`);
+    const real = readFileSync(sample, 'utf8');
+    const project = blocks('Entity', real).find((e) => e.includes('<entity Name="cr97b_Project">'))!;
+    const systemOf = (entity: string) =>
+      blocks('attribute', entity)
+        .filter((a) => value('IsCustomField', a) === '0' && value('Type', a) !== 'primarykey' && !['TransactionCurrencyId', 'ExchangeRate'].includes(/PhysicalName="([^"]+)"/.exec(a)![1]!))
+        .map((a) => `${/PhysicalName="([^"]+)"/.exec(a)![1]} ${value('Type', a)}`)
+        .sort();
+    const expected = systemOf(project);
+    expect(expected).toHaveLength(16);
+    const relationships = blocks('EntityRelationship', xml).map((r) => /Name="([^"]+)"/.exec(r)![1]!);
+    for (const entity of blocks('Entity', xml).filter((e) => !e.includes('unmodified="1"'))) {
+      const name = /<entity Name="([^"]+)"/.exec(entity)![1]!;
+      expect({ name, system: systemOf(entity) }).toEqual({ name, system: expected });
+      expect(entity).not.toMatch(/PhysicalName="VersionNumber"/i);
+      const t = name.toLowerCase();
+      for (const r of [`business_unit_${t}`, `lk_${t}_createdby`, `lk_${t}_modifiedby`, `owner_${t}`, `team_${t}`, `user_${t}`]) expect(relationships).toContain(r);
+    }
+  });
+
+  it('gives every table the default views a real export has: Active and Inactive, Advanced Find, Associated, Quick Find, Lookup', () => {
+    const sample = join(__dirname, '../../../shared/samples/solutions/tactec-dev-powerapps-packed/customizations.xml');
+    if (!existsSync(sample)) throw new Error(`${sample} is missing: this test reads the tactec export from ../shared/samples`);
+    const types = (entity: string) => blocks('savedquery', entity).filter((q) => value('isdefault', q) === '1' || /Inactive/.test(q)).map((q) => Number(value('querytype', q)));
+    const project = blocks('Entity', readFileSync(sample, 'utf8')).find((e) => e.includes('<entity Name="cr97b_Project">'))!;
+    const theirs = new Set(types(project));
+    for (const t of [0, 1, 2, 4, 64]) expect(theirs.has(t)).toBe(true);
+    for (const entity of blocks('Entity', xml).filter((e) => !e.includes('unmodified="1"'))) {
+      const name = /<entity Name="([^"]+)"/.exec(entity)![1]!;
+      const ours = blocks('savedquery', entity);
+      expect({ name, types: [...new Set(ours.map((q) => Number(value('querytype', q))))].filter((q) => theirs.has(q)).sort((a, b) => a - b) }).toEqual({ name, types: [0, 1, 2, 4, 64] });
+      expect(ours.some((q) => /<condition attribute="statecode" operator="eq" value="1"/.test(q))).toBe(true);
     }
   });
 });

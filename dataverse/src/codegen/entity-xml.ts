@@ -1,6 +1,7 @@
 import type { ColumnDef, LookupColumn, TableDef, TableExtension } from '../schema/types';
 import { primaryIdOf } from '../schema/types';
 import { el, leaf, type XmlElement } from './xml';
+import { systemAttributesXml } from './system-attributes';
 
 /**
  * The `<Entity>` and `<EntityRelationship>` parts of customizations.xml for one table, laid out
@@ -252,7 +253,7 @@ export function entityInfoXml(table: TableDef): XmlElement {
       labelled('LocalizedNames', 'LocalizedName', table.displayName),
       labelled('LocalizedCollectionNames', 'LocalizedCollectionName', table.pluralName),
       labelled('Descriptions', 'Description', table.description),
-      el('attributes', null, primaryKeyXml(table), table.columns.map((c) => columnXml(table, c))),
+      el('attributes', null, primaryKeyXml(table), table.columns.map((c) => columnXml(table, c)), systemAttributesXml(table)),
       entitySettings(table),
       (table.keys ?? []).length > 0 &&
         el(

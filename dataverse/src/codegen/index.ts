@@ -2,6 +2,7 @@ import type { TableDef, TableExtension } from '../schema/types';
 import { entityInfoXml, extensionInfoXml, lookupsOf, relationshipXml } from './entity-xml';
 import { extensionTypesSource, rowTypesSource } from './row-types';
 import { renderXml } from './xml';
+import { systemRelationshipsXml } from './system-attributes';
 
 /**
  * Everything generated from the schema, as repository-relative path -> file content.
@@ -18,7 +19,7 @@ export function generateAll(tables: readonly TableDef[], extensions: readonly Ta
     // A fragment: the table's <EntityRelationship> elements, spliced into <EntityRelationships>.
     files.set(
       `solution/generated/relationships/${table.logicalName}.fragment.xml`,
-      lookupsOf(table).map((lookup) => renderXml(relationshipXml(table, lookup))).join(''),
+      [...lookupsOf(table).map((lookup) => relationshipXml(table, lookup)), ...systemRelationshipsXml(table)].map((r) => renderXml(r)).join(''),
     );
   }
   for (const table of extensions) {

@@ -154,6 +154,9 @@ function columnOf(table: Parsed, attribute: Node, relationships: readonly Relati
     ...(text(attribute, 'IsCustomField') === '0' ? { platform: true as const } : {}),
   };
   const defaultValue = text(attribute, 'AppDefaultValue');
+  // The platform's own columns (createdby, ownerid, statecode, importsequencenumber...) are the
+  // org's business; of them, only the currency lookup and the exchange rate are written or read here.
+  if (text(attribute, 'IsCustomField') === '0' && !(logicalName === 'transactioncurrencyid' || logicalName === 'exchangerate')) return undefined;
   switch (text(attribute, 'Type')) {
     case 'nvarchar':
       return { ...base, type: 'text', maxLength: num(attribute, 'MaxLength', where) };
