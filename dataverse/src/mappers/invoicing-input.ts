@@ -90,7 +90,7 @@ export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: Calendar
       frequency: required(frequencies.fromWebApi(row.cspb_frequency), `${where}.cspb_frequency`),
       anchor,
       timing: required(timings.fromWebApi(row.cspb_timing), `${where}.cspb_timing`),
-      startDate: purchases.length ? (Math.min(...purchases) as CalendarDate) : fallbackStart,
+      startDate: purchases.length ? (purchases.reduce((a, b) => (b < a ? b : a)) as CalendarDate) : fallbackStart,
       paymentTerms: { kind: 'net', days: row.cspb_paymenttermdays },
       proration: { increase: proration, decrease: proration } satisfies ProrationPolicies,
       rounding: required(roundings.fromWebApi(row.cspb_roundingpolicy), `${where}.cspb_roundingpolicy`),

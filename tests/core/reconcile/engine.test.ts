@@ -1,6 +1,6 @@
 import { Decimal, parseDate, periodFromInclusive, SubscriptionLedger, type Period } from '../../../core/src';
 import type { BillLine } from '../../../core/src/import/types';
-import { csvText, reconcile, resultToCsv, resultToHtml, type ReconSubscription } from '../../../core/src/reconcile';
+import { billPeriodOf, csvText, reconcile, resultToCsv, resultToHtml, type ReconSubscription } from '../../../core/src/reconcile';
 
 const d = parseDate;
 const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -105,5 +105,12 @@ describe('reports are safe with hostile text from a bill', () => {
     const html = resultToHtml(reconcile({ lines: [billLine({ customerName: '<script>alert(1)</script>', subscriptionId: 'nobody' })], usage: [], subscriptions: [] }));
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
+  });
+});
+
+describe('bill period of a large bill', () => {
+  it('takes the months of 300,000 lines without spreading them into arguments (a stack overflow found at 200,000 in the queue test)', () => {
+    const lines = Array.from({ length: 300_000 }, (_, i) => billLine({ row: i + 2, orderDate: i === 7 ? d('2/27/2022') : i === 299_998 ? d('4/2/2022') : d('3/5/2022') }));
+    expect(billPeriodOf(lines, [])).toEqual({ start: d('2/1/2022'), end: d('5/1/2022') });
   });
 });
