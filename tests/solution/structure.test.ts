@@ -53,8 +53,8 @@ describe('generated components have the element layout of real exports', () => {
     // formLibraries is FormXml.xsd's (validated there); neither sample form loads a custom library.
     const withoutLibraries = (f: Node): Node => ({ ...f, children: f.children.filter((c) => c.name !== 'formLibraries') });
     expectLayout('form', mine.map((f) => withoutLibraries(child(f, 'form')!)), theirInner, ['tabs']);
-    // Subscription, billing contract and invoice forms load their scripts.
-    expect(mine.filter((f) => child(child(f, 'form')!, 'formLibraries'))).toHaveLength(3);
+    // Subscription, billing contract, invoice and offer forms load their scripts (the offer's keeps its Currency lookup).
+    expect(mine.filter((f) => child(child(f, 'form')!, 'formLibraries'))).toHaveLength(4);
   });
 
   it('a PCF on a subgrid is bound the way the approvals kit binds a grid: controlDescription per form factor', () => {

@@ -36,6 +36,13 @@ export const formScriptBundles: readonly FormScriptBundle[] = [
     handlers: ['onLoad'],
   },
   {
+    entry: 'webresources/src/currency.form.ts',
+    globalName: 'Cspb.CurrencyForm',
+    webResourceName: 'cspb_/scripts/currency.form.js',
+    displayName: 'Currency form script',
+    handlers: ['onLoad'],
+  },
+  {
     entry: 'webresources/src/commands.ts',
     globalName: 'Cspb.Commands',
     webResourceName: 'cspb_/scripts/commands.js',

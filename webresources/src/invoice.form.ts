@@ -4,14 +4,16 @@
  * command-bar actions in the commands bundle.
  */
 import { CspbInvoiceInvoiceStatus } from '../../dataverse/generated/cspb_invoice';
+import { bindCurrency } from './currency';
 import { notify } from './notify';
 import { t } from './strings';
 
 export const TOTALS = ['cspb_subtotal', 'cspb_taxtotal', 'cspb_total', 'cspb_cost', 'cspb_margin'] as const;
 export const ISSUED_ID = 'cspb-invoice-issued';
 
-export function onLoad(executionContext: Xrm.Events.EventContext): void {
+export function onLoad(executionContext: Xrm.Events.EventContext): Promise<void> {
   const form = executionContext.getFormContext();
+  const currency = bindCurrency(form);
   for (const name of TOTALS) form.getControl<Xrm.Controls.StandardControl>(name)?.setDisabled(true);
   const status = form.getAttribute('cspb_invoicestatus')?.getValue() as number | null | undefined;
   if (status === CspbInvoiceInvoiceStatus.Issued || status === CspbInvoiceInvoiceStatus.Cancelled) {
@@ -23,4 +25,5 @@ export function onLoad(executionContext: Xrm.Events.EventContext): void {
   } else {
     form.ui.clearFormNotification(ISSUED_ID);
   }
+  return currency;
 }

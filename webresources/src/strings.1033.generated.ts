@@ -38,4 +38,5 @@ export const ENGLISH_STRINGS: Readonly<Record<string, string>> = {
   "creditNoteOnlyIssued": "Only an issued invoice can be credited.",
   "statusPending": "pending",
   "statusRunning": "running",
+  "currencyNotEnabled": "The currency {0} is not enabled in this organization; choose an enabled currency or ask an admin to add it (Settings > Administration > Currencies).",
 };

@@ -45,6 +45,7 @@ export const STRING_KEYS = [
   'creditNoteOnlyIssued',
   'statusPending',
   'statusRunning',
+  'currencyNotEnabled',
 ] as const;
 export type StringKey = (typeof STRING_KEYS)[number];
 

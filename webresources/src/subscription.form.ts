@@ -17,6 +17,7 @@ import {
   type LedgerRowLite,
 } from './logic/subscription';
 import type { SubscriptionLedger } from '../../core/src/ledger';
+import { bindCurrency } from './currency';
 import { notify } from './notify';
 import { t } from './strings';
 
@@ -70,17 +71,18 @@ export function onLoad(executionContext: Xrm.Events.EventContext): Promise<void>
   form.data.entity.addOnSave(onSave);
 
   const isCreate = form.ui.getFormType() === FORM_TYPE_CREATE;
+  const currency = bindCurrency(form, 'cspb_contractid');
   if (!isCreate) for (const name of LEDGER_OWNED) form.getControl<Xrm.Controls.StandardControl>(name)?.setDisabled(true);
   const id = form.data.entity.getId();
   if (isCreate || !id) {
     ledger = Promise.resolve(null);
-    return Promise.resolve();
+    return currency;
   }
   ledger = loadLedger(id).catch((error: unknown) => {
     notify(form, t('ledgerUnavailable', error instanceof Error ? error.message : String(error)), 'WARNING', NOTE.ledgerError);
     return null;
   });
-  return ledger.then((l) => showLedgerSummary(form, l));
+  return Promise.all([currency, ledger.then((l) => showLedgerSummary(form, l))]).then(() => undefined);
 }
 
 function showLedgerSummary(form: Xrm.FormContext, l: SubscriptionLedger | null): void {

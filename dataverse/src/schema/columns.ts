@@ -98,7 +98,7 @@ export const lookup = (
 
 /** ISO 4217 code of the amounts on a row: amounts never travel without their currency. */
 export const currencyCode = (schemaName = 'cspb_CurrencyCode'): TextColumn =>
-  text(schemaName, { display: 'Currency', description: 'ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...).', required: 'required', maxLength: 3 });
+  text(schemaName, { display: 'Currency code', description: 'ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...).', required: 'required', maxLength: 3 });
 
 /**
  * The columns a queued job keeps on its row: the next chunk to do (the queue worker's resume

@@ -9,7 +9,7 @@ export const subscriptionMainForm: FormDef = {
   sections: [
     { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_offerid', 'cspb_contractid', 'cspb_vendorsubscriptionid', 'cspb_status'] },
     { name: 'quantity', label: 'Quantity', fields: ['cspb_quantity', 'cspb_changeeffectivedate', 'cspb_changereason'] },
-    { name: 'term', label: 'Term and prices', fields: ['cspb_termstartdate', 'cspb_termenddate', 'cspb_autorenew', 'cspb_customerunitprice', 'cspb_vendorunitcost', 'cspb_currencycode'] },
+    { name: 'term', label: 'Term and prices', fields: ['cspb_termstartdate', 'cspb_termenddate', 'cspb_autorenew', 'cspb_customerunitprice', 'cspb_vendorunitcost', 'cspb_currencycode', 'transactioncurrencyid'] },
     {
       name: 'ledger',
       label: 'Ledger',

@@ -1,5 +1,6 @@
 import type { LocalOrg } from '../../../dataverse/src/local-org';
 import { entitySetNames } from '../../../dataverse/generated';
+import { TRANSACTION_CURRENCY } from '../../../dataverse/src/schema';
 
 /**
  * The subset of Xrm.WebApi the form scripts use, over the embedded local org: logical names map to
@@ -7,7 +8,7 @@ import { entitySetNames } from '../../../dataverse/generated';
  */
 export function localWebApi(org: LocalOrg) {
   const setOf = (logicalName: string): string => {
-    const set = (entitySetNames as Record<string, string>)[logicalName];
+    const set = logicalName === TRANSACTION_CURRENCY.logicalName ? TRANSACTION_CURRENCY.entitySetName : (entitySetNames as Record<string, string>)[logicalName];
     if (!set) throw new Error(`unknown table ${logicalName}`);
     return set;
   };

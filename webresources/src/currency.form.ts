@@ -1,0 +1,9 @@
+/**
+ * Form script of the tables users create that have amounts but no script of their own (the offer):
+ * `Cspb.CurrencyForm.onLoad` keeps the Currency lookup equal to the ISO code (see currency.ts).
+ */
+import { bindCurrency } from './currency';
+
+export function onLoad(executionContext: Xrm.Events.EventContext): Promise<void> {
+  return bindCurrency(executionContext.getFormContext());
+}
