@@ -6,52 +6,28 @@
  * bills is re-billed with each contract's markup. Exits 2 on unusable input.
  */
 import { writeFileSync } from 'node:fs';
-import {
-  billingPeriodAt,
-  FixedRateTable,
-  generateInvoices,
-  invoicesSummaryTable,
-  invoicesToCsv,
-  invoicesToHtml,
-  invoicesToJson,
-  monthPeriod,
-  type Invoice,
-  type UsageAggregate,
-} from '../core/src';
-import { invoicingInputsFromRows } from '../dataverse/src/mappers';
+import { invoicesSummaryTable, invoicesToCsv, invoicesToHtml, invoicesToJson, monthPeriod, type UsageAggregate } from '../core/src';
+import { MappingError } from '../dataverse/src/mappers';
+import { runInvoices, type InvoiceRunResult } from '../dataverse/src/runs';
 import { parseArgs, UsageError } from './cli-args';
 import { InputError, readBill, readSnapshot } from './reconcile';
 
-export interface InvoiceRun {
-  readonly invoices: Invoice[];
-  /** Contracts that produced no draft, with the engine's reason. */
-  readonly skipped: Array<{ contractId: string; reason: string }>;
-}
+export type InvoiceRun = InvoiceRunResult;
 
+/** The month's drafts of every contract: the same `runInvoices` call the Dynamics invoice run makes. */
 export async function invoiceFiles(options: { org: string; period: string; bills?: readonly string[] }): Promise<InvoiceRun> {
   const match = /^(\d{4})-(\d{2})$/.exec(options.period);
   if (!match) throw new UsageError(`--period ${options.period}: expected YYYY-MM`);
   const month = monthPeriod(Number(match[1]), Number(match[2]));
   const rows = readSnapshot(options.org);
-  let inputs;
-  try {
-    inputs = invoicingInputsFromRows(rows, month.start);
-  } catch (error) {
-    throw new InputError(`${options.org}: ${(error as Error).message}`);
-  }
   const usage: UsageAggregate[] = [];
   for (const bill of options.bills ?? []) usage.push(...(await readBill(bill)).usage);
-  // Every amount of the sample is in one currency; a multi-currency partner passes its own table.
-  const rates = new FixedRateTable('same currency only', []);
-  const invoices: Invoice[] = [];
-  const skipped: InvoiceRun['skipped'] = [];
-  for (const { contract, subscriptions } of inputs) {
-    const period = billingPeriodAt(contract, month.start, subscriptions);
-    const result = generateInvoices({ contract, subscriptions, usage, rates, period });
-    if (result.drafts.length === 0) skipped.push({ contractId: contract.id, reason: result.note ?? 'nothing to invoice' });
-    invoices.push(...result.drafts);
+  try {
+    return runInvoices({ rows, usage, at: month.start });
+  } catch (error) {
+    if (error instanceof MappingError) throw new InputError(`${options.org}: ${error.message}`);
+    throw error;
   }
-  return { invoices, skipped };
 }
 
 async function main(argv: readonly string[]): Promise<void> {

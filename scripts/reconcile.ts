@@ -7,10 +7,11 @@
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { Decimal, monthPeriod, reconcile, resultToCsv, resultToHtml, resultToJson, summaryTable, type ReconResult } from '../core/src';
+import { Decimal, monthPeriod, resultToCsv, resultToHtml, resultToJson, summaryTable, type ReconResult } from '../core/src';
 import { importBill } from '../core/src/import/stream-adapters';
 import type { BillLine, UsageAggregate } from '../core/src/import/types';
-import { reconSubscriptionsFromRows, type ReconRows } from '../dataverse/src/mappers';
+import { MappingError, type ReconRows } from '../dataverse/src/mappers';
+import { runReconciliation } from '../dataverse/src/runs';
 import { parseArgs, UsageError } from './cli-args';
 
 export class InputError extends Error {}
@@ -64,12 +65,6 @@ export async function readBill(file: string): Promise<{ lines: readonly BillLine
 
 export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult> {
   const rows = readSnapshot(files.org);
-  let subscriptions;
-  try {
-    subscriptions = reconSubscriptionsFromRows(rows);
-  } catch (error) {
-    throw new InputError(`${files.org}: ${(error as Error).message}`);
-  }
   const lines: BillLine[] = [];
   const usage: UsageAggregate[] = [];
   for (const bill of files.bills) {
@@ -88,7 +83,12 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     if (!/^\d+(\.\d+)?$/.test(files.tolerance)) throw new UsageError(`--tolerance ${files.tolerance}: expected a non-negative decimal`);
     tolerancePerUnit = new Decimal(files.tolerance);
   }
-  return reconcile({ lines, usage, subscriptions, options: { billPeriod, tolerancePerUnit } });
+  try {
+    return runReconciliation({ rows, lines, usage, ...(billPeriod ? { billPeriod } : {}), ...(tolerancePerUnit ? { tolerancePerUnit } : {}) });
+  } catch (error) {
+    if (error instanceof MappingError) throw new InputError(`${files.org}: ${error.message}`);
+    throw error;
+  }
 }
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -40,7 +40,7 @@ async function form(options: { formType: 1 | 2; code?: string | null; contractCo
   return { org, context, code, currency, contract, controlNote, subscriptionId };
 }
 
-const idOf = (lookup: Xrm.Attributes.LookupAttribute): string | undefined => lookup.getValue()?.[0]?.id.replace(/[{}]/g, '').toLowerCase();
+const idOf = (lookup: { getValue(): Xrm.LookupValue[] | null }): string | undefined => lookup.getValue()?.[0]?.id.replace(/[{}]/g, '').toLowerCase();
 
 describe('Currency lookup on forms', () => {
   it('a new subscription takes its contract\'s currency, and a save stores EUR with its rate', async () => {

@@ -1,23 +1,14 @@
-import { createHash } from 'node:crypto';
-import { Decimal, reconcile, isExplained, type FormatId, type ReconCategory, type ReconItem } from '../../../core/src';
+import { Decimal } from '../../../core/src';
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
-import { reconSubscriptionsFromRows } from '../../../dataverse/src/mappers';
 import {
-  CspbBillingImportFormat as Format,
-  CspbDiscrepancyCategory as Category,
+  CspbBillingImportImportStatus as ImportStatus,
   CspbDiscrepancyResolutionStatus as Resolution,
   CspbReconciliationRunRunStatus as RunStatus,
-  type AccountExtensionRow,
-  type CspbBillingContractRow,
   type CspbBillingImportRow,
-  type CspbBillingLineRow,
   type CspbDiscrepancyRow,
-  type CspbOfferRow,
   type CspbReconciliationRunRow,
-  type CspbSubscriptionChangeRow,
-  type CspbSubscriptionRow,
 } from '../../../dataverse/generated';
-import { rowToBillLine } from '../../../dataverse/src/mappers/bill-lines';
+import { discrepancyRow, loadImportLines, loadReconRows, runReconciliation, storedFindings } from '../../../dataverse/src/runs';
 import { retrieveAll } from './types';
 import { chunkOf, JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 import { writeBulk } from '../../../dataverse/src/bulk';
@@ -25,90 +16,22 @@ import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/va
 
 /**
  * Reconciliation run Create (PostOperation, async, queued as `reconciliationRunJob`): reads the
- * run's import lines and the CRM subscriptions with their ledgers, runs the engine, and writes one
+ * lines of every import of the run's billing month and the CRM subscriptions with their ledgers,
+ * reconciles them with `runReconciliation` (dataverse/src/runs, the call `npm run reconcile` makes),
+ * and writes one
  * cspb_discrepancy per finding that is not an exact match (alternate key run + cspb_discrepancykey,
  * a hash of the finding's whole identity), a chunk of findings per queue message.
  * Running again (a redelivery, or the run re-triggered) upserts the findings, deletes open ones
  * not found again, and never touches the status or note of accepted, resolved or ignored ones.
  */
 
-const CATEGORY: Readonly<Record<ReconCategory, number>> = {
-  exactMatch: Category.ExactMatch,
-  withinTolerance: Category.WithinTolerance,
-  quantityMismatch: Category.QuantityMismatch,
-  priceMismatch: Category.PriceMismatch,
-  dateMismatch: Category.DateMismatch,
-  unknownInCrm: Category.UnknownInCrm,
-  notBilled: Category.NotBilled,
-  cancelledButBilled: Category.CancelledButBilled,
-  duplicateCharge: Category.DuplicateCharge,
-  unexpectedChargeType: Category.UnexpectedChargeType,
-  usageWithoutContract: Category.UsageWithoutContract,
-  negativeMargin: Category.NegativeMargin,
-  revenueLeakage: Category.RevenueLeakage,
-  ambiguousMatch: Category.AmbiguousMatch,
-};
-
-const FORMAT_ID: Readonly<Record<number, FormatId>> = {
-  [Format.NceLicense]: 'nce-license',
-  [Format.NceDailyUsage]: 'nce-daily-usage',
-  [Format.LegacyLicense]: 'legacy-license',
-  [Format.LegacyUsage]: 'legacy-usage',
-  [Format.PartnerCenterJson]: 'nce-license',
-  [Format.DistributorProfile]: 'profile:distributor',
-};
-
-/** Money and decimal columns: rounded once to the column's places by the shared boundary helper. */
+/** Money columns: rounded once to the column's places by the shared boundary helper. */
 const money = (d: Decimal | undefined) => roundedToWebApi(d, 'money column', MONEY_PLACES);
-const qty = (d: Decimal | undefined) => roundedToWebApi(d, 'decimal column', 10);
-const clip = (s: string | undefined, max: number) => (s === undefined || s === '' ? null : s.slice(0, max));
-
-export async function loadReconRows(client: DataverseClient) {
-  const [account, cspb_offer, cspb_billingcontract, cspb_subscription, cspb_subscriptionchange] = await Promise.all([
-    retrieveAll<AccountExtensionRow>(client, 'accounts', {}),
-    retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}),
-    retrieveAll<CspbBillingContractRow>(client, 'cspb_billingcontracts', {}),
-    retrieveAll<CspbSubscriptionRow>(client, 'cspb_subscriptions', {}),
-    retrieveAll<CspbSubscriptionChangeRow>(client, 'cspb_subscriptionchanges', {}),
-  ]);
-  return { account, cspb_offer, cspb_billingcontract, cspb_subscription, cspb_subscriptionchange };
-}
-
-function discrepancyRow(item: ReconItem, key: string, runId: string, currency: string, subscriptionIds: ReadonlySet<string>, accountIds: ReadonlySet<string>): EntityRecord {
-  const name = `${item.category} ${item.vendorSubscriptionId ?? item.subscriptionId ?? ''} ${item.chargeType ?? ''}`.trim();
-  return {
-    cspb_name: name.slice(0, 200),
-    'cspb_RunId@odata.bind': `/cspb_reconciliationruns(${runId})`,
-    cspb_discrepancykey: key,
-    cspb_category: CATEGORY[item.category],
-    'cspb_SubscriptionId@odata.bind': item.subscriptionId && subscriptionIds.has(item.subscriptionId) ? `/cspb_subscriptions(${item.subscriptionId})` : null,
-    'cspb_CustomerId@odata.bind': item.customerId && accountIds.has(item.customerId) ? `/accounts(${item.customerId})` : null,
-    cspb_vendorsubscriptionid: clip(item.vendorSubscriptionId, 100),
-    cspb_referenceid: clip(item.referenceId, 100),
-    cspb_chargetype: clip(item.chargeType, 50),
-    cspb_expectedquantity: qty(item.expectedQuantity),
-    cspb_billedquantity: qty(item.billedQuantity),
-    cspb_expectedamount: money(item.expectedAmount),
-    cspb_billedamount: money(item.billedAmount),
-    cspb_variance: money(item.variance),
-    cspb_currencycode: currency,
-    cspb_explanation: item.explanation.slice(0, 4000),
-  };
-}
 
 /** Discrepancies written per chunk (one queue message's work). */
 export const RECON_CHUNK_ITEMS = 5_000;
 const RUNS = 'cspb_reconciliationruns';
 const FINISHED: ReadonlySet<number> = new Set([RunStatus.Completed, RunStatus.Failed]);
-
-/**
- * The stored key of a finding: a fixed-length hash of its whole identity. Two findings whose
- * identities differ only at their end (the wipe and recreate lines of one seat change) must not
- * collide, as a key cut to the column's length did.
- */
-export function discrepancyKeyOf(item: ReconItem): string {
-  return createHash('sha256').update(item.key).digest('hex');
-}
 
 type Findings = Awaited<ReturnType<typeof computeFindings>>;
 
@@ -124,10 +47,12 @@ let lastFindings: { readonly key: string; readonly value: Promise<Findings> } | 
 async function findings(client: DataverseClient, run: CspbReconciliationRunRow, chunk: number): Promise<Findings> {
   const importId = run._cspb_importid_value;
   if (!importId) throw new JobFailure('The run names no billing import.');
-  const bill = await client.retrieve<CspbBillingImportRow>('cspb_billingimports', importId);
-  const key = [run.cspb_reconciliationrunid, importId, (bill as unknown as Record<string, unknown>)['versionnumber'], run.cspb_toleranceperunit].join('|');
+  const named = await client.retrieve<CspbBillingImportRow>('cspb_billingimports', importId);
+  const bills = await importsOfPeriod(client, named);
+  const versions = bills.map((b) => `${b.cspb_billingimportid}@${String((b as unknown as Record<string, unknown>)['versionnumber'])}`);
+  const key = [run.cspb_reconciliationrunid, ...versions, run.cspb_toleranceperunit].join('|');
   if (chunk === 0 || lastFindings?.key !== key) {
-    const value = computeFindings(client, run, bill);
+    const value = computeFindings(client, run, named, bills);
     lastFindings = { key, value };
     value.catch(() => {
       if (lastFindings?.value === value) lastFindings = undefined;
@@ -136,27 +61,34 @@ async function findings(client: DataverseClient, run: CspbReconciliationRunRow, 
   return lastFindings.value;
 }
 
+const READY: ReadonlySet<number> = new Set([ImportStatus.Completed, ImportStatus.CompletedWithErrors]);
+
+/**
+ * The bills a run reconciles: the import it names and every other completed import of the same
+ * billing month (the licence and the usage files of a month, as `npm run reconcile` takes them
+ * together), in a fixed order.
+ */
+async function importsOfPeriod(client: DataverseClient, named: CspbBillingImportRow): Promise<CspbBillingImportRow[]> {
+  const month = named.cspb_periodstart?.slice(0, 7);
+  if (!month) return [named];
+  const all = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', { orderBy: ['cspb_billingimportid'] });
+  return all.filter((b) => b.cspb_billingimportid === named.cspb_billingimportid || (READY.has(b.cspb_importstatus) && b.cspb_periodstart?.slice(0, 7) === month));
+}
+
 /** The run's findings: the same rows give the same list, in the same order, every time. */
-async function computeFindings(client: DataverseClient, run: CspbReconciliationRunRow, bill: CspbBillingImportRow) {
-  const importId = bill.cspb_billingimportid;
-  const format = FORMAT_ID[bill.cspb_format ?? Format.NceLicense] ?? 'nce-license';
-  const lineRows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', { filter: `_cspb_importid_value eq ${importId}`, orderBy: ['cspb_sourcerow', 'cspb_linekey'] });
-  const parsed = lineRows.map((r) => rowToBillLine(r, format, bill.cspb_invoicenumber ?? undefined));
+async function computeFindings(client: DataverseClient, run: CspbReconciliationRunRow, named: CspbBillingImportRow, bills: readonly CspbBillingImportRow[]) {
+  const parsed = (await Promise.all(bills.map((b) => loadImportLines(client, b)))).flat();
   const rows = await loadReconRows(client);
-  const result = reconcile({
+  const result = runReconciliation({
+    rows,
     lines: parsed.flatMap((l) => (l.kind === 'line' ? [l] : [])),
     usage: parsed.flatMap((l) => (l.kind === 'usage' ? [l] : [])),
-    subscriptions: reconSubscriptionsFromRows(rows),
-    options: run.cspb_toleranceperunit === null ? {} : { tolerancePerUnit: new Decimal(String(run.cspb_toleranceperunit)) },
+    ...(run.cspb_toleranceperunit === null ? {} : { tolerancePerUnit: new Decimal(String(run.cspb_toleranceperunit)) }),
   });
-  const currency = result.currency ?? bill.cspb_currencycode ?? run.cspb_currencycode;
+  const currency = result.currency ?? named.cspb_currencycode ?? run.cspb_currencycode;
   const subscriptionIds = new Set(rows.cspb_subscription.map((s) => s.cspb_subscriptionid));
   const accountIds = new Set(rows.account.map((a) => a.accountid));
-  const items = result.items
-    .filter((item) => !isExplained(item.category))
-    .map((item) => ({ key: discrepancyKeyOf(item), item }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { result, currency, subscriptionIds, accountIds, items };
+  return { result, currency, subscriptionIds, accountIds, items: storedFindings(result) };
 }
 
 /**
@@ -170,7 +102,7 @@ async function reconcileChunk(context: JobContext, n: number, row: EntityRecord)
   const run = row as unknown as CspbReconciliationRunRow;
   const { result, currency, subscriptionIds, accountIds, items } = await findings(client, run, n);
   const { slice, last } = chunkOf(items, n, RECON_CHUNK_ITEMS);
-  const records = slice.map(({ item, key }) => discrepancyRow(item, key, runId, currency, subscriptionIds, accountIds));
+  const records = slice.map(({ item, key }) => discrepancyRow(item, key, { runId, currency, subscriptionIds, accountIds }));
   const written = await writeBulk(client, records, { entitySet: 'cspb_discrepancies', keyColumns: ['cspb_runid', 'cspb_discrepancykey'], batchSize: 500 });
   if (written.errors.length > 0) throw new JobFailure(`A finding could not be written: ${written.errors[0]?.error.message}`);
   const done = Math.min((n + 1) * RECON_CHUNK_ITEMS, items.length);

@@ -86,16 +86,8 @@ export function fromWebhookContext(context: WebhookContext, client: DataverseCli
 }
 
 /** Every row of a query, following nextLink pages. */
-export async function retrieveAll<T extends object>(client: DataverseClient, entitySet: string, options: Parameters<DataverseClient['retrieveMultiple']>[1]): Promise<T[]> {
-  const out: T[] = [];
-  let page = await client.retrieveMultiple<T>(entitySet, options);
-  out.push(...page.value);
-  while (page.nextLink) {
-    page = await client.retrieveNextPage<T>(page.nextLink);
-    out.push(...page.value);
-  }
-  return out;
-}
+/** Every page of a query (kept here for the handlers; dataverse/ owns it). */
+export { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 
 export function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);

@@ -1,0 +1,4 @@
+export * from './lengths';
+export * from './invoice-run';
+export * from './reads';
+export * from './recon-run';

@@ -1,0 +1,66 @@
+import type { FormatId, UsageAggregate } from '../../../core/src';
+import {
+  CspbBillingImportFormat as Format,
+  type AccountExtensionRow,
+  type CspbBillingContractRow,
+  type CspbBillingImportRow,
+  type CspbBillingLineRow,
+  type CspbOfferRow,
+  type CspbSubscriptionChangeRow,
+  type CspbSubscriptionRow,
+} from '../../generated';
+import { retrieveAll } from '../client/retrieve-all';
+import type { DataverseClient } from '../client/types';
+import { rowToBillLine, type ReconRows } from '../mappers';
+
+/** The import's format as the importer names it (Partner Center JSON holds the licence lines). */
+export const FORMAT_ID: Readonly<Record<number, FormatId>> = {
+  [Format.NceLicense]: 'nce-license',
+  [Format.NceDailyUsage]: 'nce-daily-usage',
+  [Format.LegacyLicense]: 'legacy-license',
+  [Format.LegacyUsage]: 'legacy-usage',
+  [Format.PartnerCenterJson]: 'nce-license',
+  [Format.DistributorProfile]: 'profile:distributor',
+};
+export const formatIdOf = (format: number | null | undefined): FormatId => FORMAT_ID[format ?? Format.NceLicense] ?? 'nce-license';
+
+/** Every CRM row reconciliation and invoicing read. */
+export async function loadReconRows(client: DataverseClient): Promise<ReconRows> {
+  const [account, cspb_offer, cspb_billingcontract, cspb_subscription, cspb_subscriptionchange] = await Promise.all([
+    retrieveAll<AccountExtensionRow>(client, 'accounts', {}),
+    retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}),
+    retrieveAll<CspbBillingContractRow>(client, 'cspb_billingcontracts', {}),
+    retrieveAll<CspbSubscriptionRow>(client, 'cspb_subscriptions', {}),
+    retrieveAll<CspbSubscriptionChangeRow>(client, 'cspb_subscriptionchanges', {}),
+  ]);
+  return { account, cspb_offer, cspb_billingcontract, cspb_subscription, cspb_subscriptionchange };
+}
+
+/** The rows one contract's invoice needs: the contract, its customer, its subscriptions with their ledgers, the offers. */
+export async function loadContractRows(client: DataverseClient, contract: CspbBillingContractRow): Promise<ReconRows> {
+  const subscriptions = await retrieveAll<CspbSubscriptionRow>(client, 'cspb_subscriptions', { filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid}` });
+  const changes: CspbSubscriptionChangeRow[] = [];
+  for (const s of subscriptions) changes.push(...(await retrieveAll<CspbSubscriptionChangeRow>(client, 'cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${s.cspb_subscriptionid}` })));
+  const account = contract._cspb_customerid_value ? [await client.retrieve<AccountExtensionRow>('accounts', contract._cspb_customerid_value)] : [];
+  return { account, cspb_offer: await retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}), cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes };
+}
+
+/** The lines of one import, in file order, as the importer gave them. */
+export async function loadImportLines(client: DataverseClient, bill: CspbBillingImportRow) {
+  const rows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', { filter: `_cspb_importid_value eq ${bill.cspb_billingimportid}`, orderBy: ['cspb_sourcerow', 'cspb_linekey'] });
+  return rows.map((r) => rowToBillLine(r, formatIdOf(bill.cspb_format), bill.cspb_invoicenumber ?? undefined));
+}
+
+/** Imported usage of every import (the engine bills what falls in a contract's usage window and is not yet invoiced). */
+export async function loadImportedUsage(client: DataverseClient): Promise<UsageAggregate[]> {
+  const imports = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', { select: ['cspb_billingimportid', 'cspb_format', 'cspb_invoicenumber'] });
+  const usage: UsageAggregate[] = [];
+  for (const bill of imports) {
+    const rows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', { filter: `_cspb_importid_value eq ${bill.cspb_billingimportid} and cspb_firstusagedate ne null`, orderBy: ['cspb_sourcerow', 'cspb_linekey'] });
+    for (const r of rows) {
+      const line = rowToBillLine(r, formatIdOf(bill.cspb_format), bill.cspb_invoicenumber ?? undefined);
+      if (line.kind === 'usage') usage.push(line);
+    }
+  }
+  return usage;
+}

@@ -1,0 +1,98 @@
+import { isExplained, reconcile, sha256Hex, type BillLine, type Decimal, type Period, type ReconCategory, type ReconItem, type ReconResult, type UsageAggregate } from '../../../core/src';
+import { CspbDiscrepancyCategory as Category } from '../../generated';
+import type { EntityRecord } from '../client/types';
+import { reconSubscriptionsFromRows, type ReconRows } from '../mappers';
+import { MONEY_PLACES, roundedToWebApi } from '../mappers/values';
+import { clipTo } from './lengths';
+
+/**
+ * The one reconciliation: `npm run reconcile` (a snapshot and bill files) and the Dynamics
+ * reconciliation run (rows and imported lines read through the Web API) both call this, and both
+ * store or print a finding through `discrepancyRow`, so the same org and bills give the same
+ * discrepancies to the cent.
+ */
+export interface ReconRunInput {
+  readonly rows: ReconRows;
+  readonly lines: readonly BillLine[];
+  readonly usage: readonly UsageAggregate[];
+  readonly tolerancePerUnit?: Decimal;
+  readonly billPeriod?: Period;
+}
+
+export function runReconciliation(input: ReconRunInput): ReconResult {
+  return reconcile({
+    lines: input.lines,
+    usage: input.usage,
+    subscriptions: reconSubscriptionsFromRows(input.rows),
+    options: { ...(input.billPeriod ? { billPeriod: input.billPeriod } : {}), ...(input.tolerancePerUnit ? { tolerancePerUnit: input.tolerancePerUnit } : {}) },
+  });
+}
+
+export const CATEGORY: Readonly<Record<ReconCategory, number>> = {
+  exactMatch: Category.ExactMatch,
+  withinTolerance: Category.WithinTolerance,
+  quantityMismatch: Category.QuantityMismatch,
+  priceMismatch: Category.PriceMismatch,
+  dateMismatch: Category.DateMismatch,
+  unknownInCrm: Category.UnknownInCrm,
+  notBilled: Category.NotBilled,
+  cancelledButBilled: Category.CancelledButBilled,
+  duplicateCharge: Category.DuplicateCharge,
+  unexpectedChargeType: Category.UnexpectedChargeType,
+  usageWithoutContract: Category.UsageWithoutContract,
+  negativeMargin: Category.NegativeMargin,
+  revenueLeakage: Category.RevenueLeakage,
+  ambiguousMatch: Category.AmbiguousMatch,
+};
+
+/**
+ * The stored key of a finding: a fixed-length hash of its whole identity. Two findings whose
+ * identities differ only at their end (the wipe and recreate lines of one seat change) must not
+ * collide, as a key cut to the column's length did.
+ */
+export function discrepancyKeyOf(item: ReconItem): string {
+  return sha256Hex(new TextEncoder().encode(item.key));
+}
+
+/** The findings a run stores (every item not explained by an exact or in-tolerance match), in key order. */
+export function storedFindings(result: ReconResult): Array<{ key: string; item: ReconItem }> {
+  return result.items
+    .filter((item) => !isExplained(item.category))
+    .map((item) => ({ key: discrepancyKeyOf(item), item }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+const money = (d: Decimal | undefined) => roundedToWebApi(d, 'money column', MONEY_PLACES);
+const qty = (d: Decimal | undefined) => roundedToWebApi(d, 'decimal column', 10);
+const TABLE = 'cspb_discrepancy';
+
+/** What a run knows beyond the finding: its row, the currency, and which rows a lookup may bind. */
+export interface DiscrepancyContext {
+  readonly runId: string;
+  readonly currency: string;
+  readonly subscriptionIds: ReadonlySet<string>;
+  readonly accountIds: ReadonlySet<string>;
+}
+
+/** A finding as its cspb_discrepancy row (status and note are finance's: never written here). */
+export function discrepancyRow(item: ReconItem, key: string, ctx: DiscrepancyContext): EntityRecord {
+  const name = `${item.category} ${item.vendorSubscriptionId ?? item.subscriptionId ?? ''} ${item.chargeType ?? ''}`.trim();
+  return {
+    cspb_name: clipTo(TABLE, 'cspb_name', name),
+    'cspb_RunId@odata.bind': `/cspb_reconciliationruns(${ctx.runId})`,
+    cspb_discrepancykey: key,
+    cspb_category: CATEGORY[item.category],
+    'cspb_SubscriptionId@odata.bind': item.subscriptionId && ctx.subscriptionIds.has(item.subscriptionId) ? `/cspb_subscriptions(${item.subscriptionId})` : null,
+    'cspb_CustomerId@odata.bind': item.customerId && ctx.accountIds.has(item.customerId) ? `/accounts(${item.customerId})` : null,
+    cspb_vendorsubscriptionid: clipTo(TABLE, 'cspb_vendorsubscriptionid', item.vendorSubscriptionId),
+    cspb_referenceid: clipTo(TABLE, 'cspb_referenceid', item.referenceId),
+    cspb_chargetype: clipTo(TABLE, 'cspb_chargetype', item.chargeType),
+    cspb_expectedquantity: qty(item.expectedQuantity),
+    cspb_billedquantity: qty(item.billedQuantity),
+    cspb_expectedamount: money(item.expectedAmount),
+    cspb_billedamount: money(item.billedAmount),
+    cspb_variance: money(item.variance),
+    cspb_currencycode: ctx.currency,
+    cspb_explanation: clipTo(TABLE, 'cspb_explanation', item.explanation),
+  };
+}
