@@ -35,6 +35,8 @@ export interface CspbBillingLineRow {
   cspb_productname: string | null;
   /** Azure meter of a usage aggregate. */
   cspb_meterid: string | null;
+  /** MeterName as billed: how an invoice names re-billed usage. */
+  cspb_metername: string | null;
   /** ChargeType as billed (compared case-insensitively). */
   cspb_chargetype: string | null;
   /** ChargeStartDate as billed. */
@@ -49,6 +51,8 @@ export interface CspbBillingLineRow {
   cspb_effectiveunitprice: number | null;
   /** Subtotal (or pre-tax total of a usage aggregate) in the billing currency. */
   cspb_subtotal: number | null;
+  /** The subtotal with every decimal the bill gives, up to 10: a money column keeps 4, and daily usage sums carry 6 or more; reconciliation and re-billing read this one. */
+  cspb_exactsubtotal: number | null;
   /** Total including tax, in the billing currency. */
   cspb_total: number | null;
   /** ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...). */
@@ -94,6 +98,7 @@ export interface CspbBillingLineWrite {
   cspb_skuid?: string | null;
   cspb_productname?: string | null;
   cspb_meterid?: string | null;
+  cspb_metername?: string | null;
   cspb_chargetype?: string | null;
   cspb_chargestartdate?: string | null;
   cspb_chargeenddate?: string | null;
@@ -101,6 +106,7 @@ export interface CspbBillingLineWrite {
   cspb_unitprice?: number | null;
   cspb_effectiveunitprice?: number | null;
   cspb_subtotal?: number | null;
+  cspb_exactsubtotal?: number | null;
   cspb_total?: number | null;
   cspb_currencycode?: string | null;
   cspb_exchangerate?: number | null;

@@ -84,7 +84,8 @@ export function plantDiscrepancies(partner: SamplePartner, rows: BillRow[], usag
   }
   {
     // Microsoft kept billing a subscription CRM cancelled inside the 7-day window after its September renewal.
-    const s = partner.subscriptions.find((x) => !used.has(x) && x.offer.term === 'P1M' && x.crmEntries.length === 1 && x.crmEntries[0]!.effectiveDate < dateOf(2026, 8, 25) && rowsOf(x).length === 1)!;
+    const s = partner.subscriptions.find((x) => !used.has(x) && x.offer.term === 'P1M' && x.crmEntries.length === 1 && x.crmEntries[0]!.effectiveDate < dateOf(2026, 8, 25) && rowsOf(x).length === 1);
+    if (!s) throw new Error('sample too small: no unused monthly-term subscription bought before 2026-08-25 to cancel');
     used.add(s);
     const renewal = addDays(s.crmEntries[0]!.effectiveDate, 31);
     s.crmEntries.push({ kind: 'cancel', effectiveDate: addDays(renewal, 1), referenceId: rng.guid(), source: 'form', reason: 'customer left' });

@@ -85,7 +85,8 @@ export function reconcile(input: ReconInput): ReconResult {
     if (outcome.kind === 'unknown') {
       drafts.push(lineOnly('unknownInCrm', line, `subscription ${line.subscriptionId} of ${line.customerName ?? line.customerId ?? 'an unknown customer'} is not in CRM`));
     } else if (outcome.kind === 'ambiguous') {
-      const names = outcome.candidates.map((c) => c.vendorSubscriptionId ?? c.id).join(', ');
+      // Sorted: CRM rows come in no fixed order (a query without $orderby), the explanation must not.
+      const names = outcome.candidates.map((c) => c.vendorSubscriptionId ?? c.id).sort().join(', ');
       drafts.push(lineOnly('ambiguousMatch', line, `subscription ${line.subscriptionId} is not in CRM and ${outcome.candidates.length} CRM subscriptions of the same customer and product could be it (${names})`));
     } else if (line.kind === 'usage') {
       const list = usageBySubscription.get(outcome.subscription) ?? [];

@@ -7,9 +7,11 @@ import { roundedToWebApi, MONEY_PLACES } from './values';
  * cspb_billingline <-> the importer's BillLine / UsageAggregate. A row keeps what reconciliation
  * needs: identity (subscription, tenant, product, SKU, meter, charge type, charge dates, reference
  * id), order date (the bill period), quantity, prices, amounts, currency, pricing currency and
- * exchange rate (Microsoft's conversion of the month). Not kept (no column): tax, term and billing
- * cycle, product qualifiers, ordered quantity, meter name.
- * Money columns hold 4 decimals: prices and amounts with more are rounded half-up to 4.
+ * exchange rate (Microsoft's conversion of the month), meter name. Not kept (no column): tax, term
+ * and billing cycle, product qualifiers, ordered quantity.
+ * Money columns hold 4 decimals: prices and amounts with more are rounded half-up to 4 for display;
+ * the subtotal is also kept exact (10 places, cspb_exactsubtotal), and read back from there, so a
+ * line read from Dataverse equals the line read from the file (the parity suite holds them equal).
  */
 
 /** Decimal columns (quantities, rates) keep 10 places. */
@@ -54,7 +56,8 @@ export function billLineToRow(line: BillLine | UsageAggregate, importId: string,
     cspb_productid: text(line.productId, 50),
     cspb_skuid: text(line.skuId, 50),
     cspb_productname: text(line.productName, 200),
-    cspb_meterid: text(isUsage ? line.meterId : line.meterId, 100),
+    cspb_meterid: text(line.meterId, 100),
+    cspb_metername: text(line.meterName, 200),
     cspb_chargetype: text(line.chargeType, 50),
     cspb_chargestartdate: formatIso(line.chargeStart),
     cspb_chargeenddate: formatIso(line.chargeEndInclusive),
@@ -62,6 +65,7 @@ export function billLineToRow(line: BillLine | UsageAggregate, importId: string,
     cspb_unitprice: isUsage ? null : money(line.unitPrice, 'cspb_unitprice'),
     cspb_effectiveunitprice: isUsage ? null : money(line.effectiveUnitPrice, 'cspb_effectiveunitprice'),
     cspb_subtotal: money(line.amount, 'cspb_subtotal'),
+    cspb_exactsubtotal: quantity(line.amount, 'cspb_exactsubtotal'),
     cspb_total: money(isUsage ? line.amount : (line.total ?? line.amount), 'cspb_total'),
     cspb_currencycode: line.currency,
     cspb_exchangerate: isUsage ? null : quantity(line.exchangeRate, 'cspb_exchangerate'),
@@ -97,7 +101,7 @@ export function rowToBillLine(row: CspbBillingLineRow, format: FormatId, invoice
     period: period(chargeStart, addDays(chargeEndInclusive, 1)),
     currency: row.cspb_currencycode,
   };
-  const amount = dec(row.cspb_subtotal) ?? dec(row.cspb_total) ?? new Decimal(0);
+  const amount = dec(row.cspb_exactsubtotal) ?? dec(row.cspb_subtotal) ?? dec(row.cspb_total) ?? new Decimal(0);
   const qty = dec(row.cspb_quantity) ?? new Decimal(0);
   if (row.cspb_meterid && row.cspb_firstusagedate) {
     return {
@@ -105,6 +109,7 @@ export function rowToBillLine(row: CspbBillingLineRow, format: FormatId, invoice
       kind: 'usage',
       firstRow: row.cspb_sourcerow ?? 0,
       meterId: row.cspb_meterid,
+      ...(row.cspb_metername ? { meterName: row.cspb_metername } : {}),
       rowCount: row.cspb_usagerowcount ?? 1,
       firstUsageDate: parseDate(row.cspb_firstusagedate),
       lastUsageDate: parseDate(row.cspb_lastusagedate ?? row.cspb_firstusagedate),
@@ -115,7 +120,7 @@ export function rowToBillLine(row: CspbBillingLineRow, format: FormatId, invoice
   }
   const unitPrice = dec(row.cspb_unitprice);
   const effectiveUnitPrice = dec(row.cspb_effectiveunitprice);
-  const subtotal = dec(row.cspb_subtotal);
+  const subtotal = dec(row.cspb_exactsubtotal) ?? dec(row.cspb_subtotal);
   const total = dec(row.cspb_total);
   const exchangeRate = dec(row.cspb_exchangerate);
   const orderDate = row.cspb_orderdate ? parseDate(row.cspb_orderdate) : undefined;
@@ -124,6 +129,7 @@ export function rowToBillLine(row: CspbBillingLineRow, format: FormatId, invoice
     kind: 'line',
     row: row.cspb_sourcerow ?? 0,
     ...(row.cspb_meterid ? { meterId: row.cspb_meterid } : {}),
+    ...(row.cspb_metername ? { meterName: row.cspb_metername } : {}),
     ...(unitPrice ? { unitPrice } : {}),
     ...(effectiveUnitPrice ? { effectiveUnitPrice } : {}),
     quantity: qty,
