@@ -1,13 +1,16 @@
 /**
  * npm run reconcile -- --bill <file> [--bill <usage file>] --org <snapshot.json>
- *                      [--period YYYY-MM] [--tolerance 0.01] [--json | --csv <out> | --html <out>]
+ *                      [--period YYYY-MM] [--tolerance 0.01] [--invoices <invoices.json>]...
+ *                      [--json | --csv <out> | --html <out>]
  * Reads the vendor bill(s) with the importer and the CRM snapshot, reconciles, prints the summary
+ * (with --invoices, the customer invoices sent, from `npm run invoice -- --json`: three-way, so
+ * Microsoft cost no customer line carries is reported as revenue leakage),
  * and writes the report. Exits non-zero only on unusable input, saying which file and why.
  */
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { Decimal, monthPeriod, resultToCsv, resultToHtml, resultToJson, summaryTable, type ReconResult } from '../core/src';
+import { addDays, Decimal, monthPeriod, parseDate, period, resultToCsv, resultToHtml, resultToJson, summaryTable, type ReconResult, type RevenueLine } from '../core/src';
 import { importBill } from '../core/src/import/stream-adapters';
 import type { BillLine, UsageAggregate } from '../core/src/import/types';
 import { MappingError, type ReconRows } from '../dataverse/src/mappers';
@@ -19,6 +22,8 @@ export class InputError extends Error {}
 export interface ReconcileFiles {
   readonly bills: readonly string[];
   readonly org: string;
+  /** Invoices sent to customers (`npm run invoice -- --json` files): with them, revenue leakage is assessed. */
+  readonly invoices?: readonly string[];
   readonly period?: string;
   readonly tolerance?: string;
 }
@@ -63,6 +68,43 @@ export async function readBill(file: string): Promise<{ lines: readonly BillLine
   return { lines: result.lines, usage: result.usage };
 }
 
+/**
+ * The lines of an invoices file (`npm run invoice -- --json`) as revenue. Every document in the
+ * file counts as sent: the partner passes what it invoiced. A line that is not what that command
+ * writes is an error naming the file, the document, the line and the field.
+ */
+export function readInvoices(file: string): RevenueLine[] {
+  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(json)) throw new InputError(`${file}: expected the list of invoices \`npm run invoice -- --json\` writes`);
+  const types = new Set<string>(['recurring', 'prorated', 'usage', 'oneTime', 'credit', 'discount', 'commitment', 'tax']);
+  const out: RevenueLine[] = [];
+  json.forEach((invoice: { lines?: unknown }, i) => {
+    if (!Array.isArray(invoice?.lines)) throw new InputError(`${file}: invoice ${i + 1} has no lines list`);
+    invoice.lines.forEach((line: Record<string, unknown>, j) => {
+      const where = `${file}: invoice ${i + 1}, line ${j + 1}`;
+      if (line['subscriptionId'] === null || line['subscriptionId'] === undefined) return;
+      const field = (name: string, ok: (v: unknown) => boolean) => {
+        const value = line[name];
+        if (!ok(value)) throw new InputError(`${where}: ${name} ${JSON.stringify(value)} is not valid`);
+        return value as string;
+      };
+      const isDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+      const type = field('type', (v) => typeof v === 'string' && types.has(v)) as RevenueLine['type'];
+      const amount = field('amount', (v) => typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v));
+      const start = parseDate(field('serviceStart', isDate));
+      const endInclusive = parseDate(field('serviceEndInclusive', isDate));
+      out.push({ subscriptionId: field('subscriptionId', (v) => typeof v === 'string' && v !== ''), type, servicePeriod: period(start, addDays(endInclusive, 1)), amount: new Decimal(amount) });
+    });
+  });
+  return out;
+}
+
 export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult> {
   const rows = readSnapshot(files.org);
   const lines: BillLine[] = [];
@@ -84,7 +126,8 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     tolerancePerUnit = new Decimal(files.tolerance);
   }
   try {
-    return runReconciliation({ rows, lines, usage, ...(billPeriod ? { billPeriod } : {}), ...(tolerancePerUnit ? { tolerancePerUnit } : {}) });
+    const revenue = files.invoices?.length ? files.invoices.flatMap(readInvoices) : undefined;
+    return runReconciliation({ rows, lines, usage, ...(billPeriod ? { billPeriod } : {}), ...(tolerancePerUnit ? { tolerancePerUnit } : {}), ...(revenue ? { revenue } : {}) });
   } catch (error) {
     if (error instanceof MappingError) throw new InputError(`${files.org}: ${error.message}`);
     throw error;
@@ -92,11 +135,11 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance'], flags: ['json'], repeatable: ['bill'] });
+  const args = parseArgs(argv, { values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance', 'invoices'], flags: ['json'], repeatable: ['bill', 'invoices'] });
   const bills = args.all('bill');
   const org = args.value('org');
-  if (bills.length === 0 || !org) throw new UsageError('usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [--period YYYY-MM] [--json | --csv <out> | --html <out>]');
-  const result = await reconcileFiles({ bills, org, period: args.value('period'), tolerance: args.value('tolerance') });
+  if (bills.length === 0 || !org) throw new UsageError('usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [--period YYYY-MM] [--invoices <invoices.json>] [--json | --csv <out> | --html <out>]');
+  const result = await reconcileFiles({ bills, org, period: args.value('period'), tolerance: args.value('tolerance'), invoices: args.all('invoices') });
   if (args.flag('json')) {
     process.stdout.write(resultToJson(result) + '\n');
     return;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ReconResult } from '../../core/src';
-import { CspbBillingImportImportStatus as ImportStatus, CspbInvoiceRunRunStatus as InvoiceRunStatus, CspbReconciliationRunRunStatus as ReconRunStatus } from '../../dataverse/generated';
+import { invoicesToJson, type ReconResult } from '../../core/src';
+import { CspbBillingImportImportStatus as ImportStatus, CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceRunRunStatus as InvoiceRunStatus, CspbReconciliationRunRunStatus as ReconRunStatus } from '../../dataverse/generated';
 import type { EntityRecord } from '../../dataverse/src/client/types';
 import { LocalOrg } from '../../dataverse/src/local-org';
 import { discrepancyRow, invoiceLineRows, invoiceRow, storedFindings, type InvoiceRunResult } from '../../dataverse/src/runs';
@@ -71,7 +71,12 @@ export async function cliPath(month: PartnerMonth): Promise<PathOutcome & { resu
     writeFileSync(org, JSON.stringify(month.snapshot));
     writeFileSync(licence, month.licenceCsv);
     writeFileSync(usage, month.usageCsv);
-    const result = await reconcileFiles({ org, bills: [licence, usage] });
+    // Three-way: the invoices of both months are what the customers were sent.
+    const runs: InvoiceRunResult[] = [];
+    for (const period of INVOICE_MONTHS) runs.push(await invoiceFiles({ org, period, bills: [usage] }));
+    const invoicesFile = join(dir, 'invoices.json');
+    writeFileSync(invoicesFile, invoicesToJson(runs.flatMap((r) => r.invoices)));
+    const result = await reconcileFiles({ org, bills: [licence, usage], invoices: [invoicesFile] });
     const rows = readSnapshot(org);
     const ctx = {
       runId: 'run',
@@ -82,9 +87,9 @@ export async function cliPath(month: PartnerMonth): Promise<PathOutcome & { resu
     const findings = new Map(storedFindings(result).map(({ key, item }) => [key, normalise(discrepancyRow(item, key, ctx))]));
     const invoices = new Map<string, { invoice: Row; lines: Row[] }>();
     const names = new Map(rows.cspb_billingcontract.map((c) => [c.cspb_billingcontractid, c.cspb_name]));
-    for (const period of INVOICE_MONTHS) {
-      const run: InvoiceRunResult = await invoiceFiles({ org, period, bills: [usage] });
-      for (const draft of run.invoices) invoices.set(draft.draftKey, { invoice: normalise(invoiceRow(draft, names.get(draft.contractId) ?? '')), lines: invoiceLineRows(draft).map(normalise) });
+    for (const run of runs) {
+      // Sent to the customers (the --invoices file), as the Dynamics drafts are issued.
+      for (const draft of run.invoices) invoices.set(draft.draftKey, { invoice: { ...normalise(invoiceRow(draft, names.get(draft.contractId) ?? '')), cspb_invoicestatus: InvoiceStatus.Issued }, lines: invoiceLineRows(draft).map(normalise) });
     }
     return { findings, totals: totalsOf(result), invoices, result };
   } finally {
@@ -116,12 +121,6 @@ export async function dynamicsPath(month: PartnerMonth): Promise<PathOutcome & {
     const status = (await org.retrieve<Row>('cspb_billingimports', id))['cspb_importstatus'];
     if (status !== ImportStatus.Completed && status !== ImportStatus.CompletedWithErrors) throw new Error(`import ${id} ended with status ${String(status)}: ${String((await org.retrieve<Row>('cspb_billingimports', id))['cspb_errors'])}`);
   }
-  const runId = await org.create('cspb_reconciliationruns', { cspb_name: 'October', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${imports[0]})`, cspb_currencycode: 'USD' });
-  await org.asyncIdle();
-  const run = await org.retrieve<Row>('cspb_reconciliationruns', runId);
-  if (run['cspb_runstatus'] !== ReconRunStatus.Completed) throw new Error(`reconciliation run ended ${String(run['cspb_runstatus'])}: ${String(run['cspb_error'])}`);
-  const findings = new Map<string, Row>();
-  for (const row of (await org.retrieveMultiple<Row>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` })).value) findings.set(String(row['cspb_discrepancykey']), row);
   for (const period of INVOICE_MONTHS) {
     const [y, m] = period.split('-').map(Number) as [number, number];
     const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -130,6 +129,14 @@ export async function dynamicsPath(month: PartnerMonth): Promise<PathOutcome & {
     const invoiceRun = await org.retrieve<Row>('cspb_invoiceruns', id);
     if (invoiceRun['cspb_runstatus'] !== InvoiceRunStatus.Completed) throw new Error(`invoice run ${period} ended ${String(invoiceRun['cspb_runstatus'])}: ${String(invoiceRun['cspb_error'])}`);
   }
+  // Finance issues the drafts; the reconciliation run then reads them as what customers were sent.
+  for (const invoice of (await org.retrieveMultiple<Row>('cspb_invoices', {})).value) await org.update('cspb_invoices', String(invoice['cspb_invoiceid']), { cspb_invoicestatus: InvoiceStatus.Issued });
+  const runId = await org.create('cspb_reconciliationruns', { cspb_name: 'October', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${imports[0]})`, cspb_currencycode: 'USD' });
+  await org.asyncIdle();
+  const run = await org.retrieve<Row>('cspb_reconciliationruns', runId);
+  if (run['cspb_runstatus'] !== ReconRunStatus.Completed) throw new Error(`reconciliation run ended ${String(run['cspb_runstatus'])}: ${String(run['cspb_error'])}`);
+  const findings = new Map<string, Row>();
+  for (const row of (await org.retrieveMultiple<Row>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` })).value) findings.set(String(row['cspb_discrepancykey']), row);
   const invoices = new Map<string, { invoice: Row; lines: Row[] }>();
   for (const invoice of (await org.retrieveMultiple<Row>('cspb_invoices', {})).value) {
     const lines = (await org.retrieveMultiple<Row>('cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${String(invoice['cspb_invoiceid'])}`, orderBy: ['cspb_linenumber'] })).value;

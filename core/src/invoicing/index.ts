@@ -8,5 +8,5 @@ export * from './tax';
 export type { DraftLine } from './lines';
 export { correctionLines, type Corrections } from './credit-notes';
 export { draftKeyOf, generateInvoice, generateInvoices, issueInvoice } from './generate';
-export { invoiceRevenueSource, type RevenueSourceOptions } from './leakage';
+export { invoiceRevenueSource, revenueLinesOf, revenueSource, type RevenueLine, type RevenueSourceOptions } from './leakage';
 export * from './report';

@@ -1,7 +1,22 @@
 import { intersectPeriods, Period, periodDays } from '../calendar';
 import { Decimal } from '../money';
 import type { CustomerRevenueSource } from '../reconcile/model';
-import type { Invoice } from './model';
+import type { Invoice, InvoiceLineType } from './model';
+
+/** One customer invoice line as revenue: what leakage needs of it, however it was stored. */
+export interface RevenueLine {
+  readonly subscriptionId: string;
+  readonly type: InvoiceLineType;
+  readonly servicePeriod: Period;
+  readonly amount: Decimal;
+}
+
+/** The non-tax subscription lines of the documents (issued ones only, unless drafts are asked for). */
+export function revenueLinesOf(invoices: readonly Invoice[], options: RevenueSourceOptions = {}): RevenueLine[] {
+  return invoices
+    .filter((inv) => inv.status === 'issued' || options.includeDrafts)
+    .flatMap((inv) => inv.lines.flatMap((l) => (l.subscriptionId === undefined ? [] : [{ subscriptionId: l.subscriptionId, type: l.type, servicePeriod: l.servicePeriod, amount: l.amount }])));
+}
 
 export interface RevenueSourceOptions {
   /** Count draft documents too (default false: only issued invoices and credit notes are revenue). */
@@ -17,15 +32,17 @@ export interface RevenueSourceOptions {
  * and zero when what was billed was credited back.
  */
 export function invoiceRevenueSource(invoices: readonly Invoice[], options: RevenueSourceOptions = {}): CustomerRevenueSource {
+  return revenueSource(revenueLinesOf(invoices, options));
+}
+
+/** The same source from revenue lines (invoice lines read back from Dataverse or a file). */
+export function revenueSource(lines: readonly RevenueLine[]): CustomerRevenueSource {
   const bySubscription = new Map<string, { period: Period; amount: Decimal }[]>();
-  for (const inv of invoices) {
-    if (inv.status !== 'issued' && !options.includeDrafts) continue;
-    for (const l of inv.lines) {
-      if (l.type === 'tax' || l.subscriptionId === undefined) continue;
-      const list = bySubscription.get(l.subscriptionId) ?? [];
-      list.push({ period: l.servicePeriod, amount: l.amount });
-      bySubscription.set(l.subscriptionId, list);
-    }
+  for (const l of lines) {
+    if (l.type === 'tax') continue;
+    const list = bySubscription.get(l.subscriptionId) ?? [];
+    list.push({ period: l.servicePeriod, amount: l.amount });
+    bySubscription.set(l.subscriptionId, list);
   }
   return {
     billedToCustomer(subscriptionId: string, period: Period): Decimal | undefined {

@@ -4,3 +4,4 @@ export * from './offer';
 export * from './recon-input';
 export * from './invoicing-input';
 export * from './bill-lines';
+export * from './invoices';

@@ -1,6 +1,9 @@
 import type { FormatId, UsageAggregate } from '../../../core/src';
 import {
   CspbBillingImportFormat as Format,
+  CspbInvoiceInvoiceStatus as InvoiceStatus,
+  type CspbInvoiceLineRow,
+  type CspbInvoiceRow,
   type AccountExtensionRow,
   type CspbBillingContractRow,
   type CspbBillingImportRow,
@@ -11,7 +14,8 @@ import {
 } from '../../generated';
 import { retrieveAll } from '../client/retrieve-all';
 import type { DataverseClient } from '../client/types';
-import { rowToBillLine, type ReconRows } from '../mappers';
+import { revenueLinesFromRows, rowToBillLine, type ReconRows } from '../mappers';
+import type { RevenueLine } from '../../../core/src';
 
 /** The import's format as the importer names it (Partner Center JSON holds the licence lines). */
 export const FORMAT_ID: Readonly<Record<number, FormatId>> = {
@@ -63,4 +67,16 @@ export async function loadImportedUsage(client: DataverseClient): Promise<UsageA
     }
   }
   return usage;
+}
+
+/**
+ * The lines of every issued invoice and credit note, as revenue for the leakage check; undefined
+ * when the org has issued none (leakage is then not assessed: the partner does not invoice here).
+ */
+export async function loadIssuedRevenue(client: DataverseClient): Promise<RevenueLine[] | undefined> {
+  const issued = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_invoicestatus eq ${InvoiceStatus.Issued}`, select: ['cspb_invoiceid'] });
+  if (issued.length === 0) return undefined;
+  const lines: CspbInvoiceLineRow[] = [];
+  for (const invoice of issued) lines.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
+  return revenueLinesFromRows(lines);
 }

@@ -1,4 +1,4 @@
-import { isExplained, reconcile, sha256Hex, type BillLine, type Decimal, type Period, type ReconCategory, type ReconItem, type ReconResult, type UsageAggregate } from '../../../core/src';
+import { isExplained, reconcile, revenueSource, sha256Hex, type RevenueLine, type BillLine, type Decimal, type Period, type ReconCategory, type ReconItem, type ReconResult, type UsageAggregate } from '../../../core/src';
 import { CspbDiscrepancyCategory as Category } from '../../generated';
 import type { EntityRecord } from '../client/types';
 import { reconSubscriptionsFromRows, type ReconRows } from '../mappers';
@@ -17,6 +17,12 @@ export interface ReconRunInput {
   readonly usage: readonly UsageAggregate[];
   readonly tolerancePerUnit?: Decimal;
   readonly billPeriod?: Period;
+  /**
+   * What customers were invoiced (issued invoice lines): with it, a subscription with vendor cost
+   * and no customer line in the bill period is revenue leakage. Without it leakage is not assessed
+   * (a partner that does not invoice from the suite would see every subscription as leakage).
+   */
+  readonly revenue?: readonly RevenueLine[];
 }
 
 export function runReconciliation(input: ReconRunInput): ReconResult {
@@ -24,7 +30,11 @@ export function runReconciliation(input: ReconRunInput): ReconResult {
     lines: input.lines,
     usage: input.usage,
     subscriptions: reconSubscriptionsFromRows(input.rows),
-    options: { ...(input.billPeriod ? { billPeriod: input.billPeriod } : {}), ...(input.tolerancePerUnit ? { tolerancePerUnit: input.tolerancePerUnit } : {}) },
+    options: {
+      ...(input.billPeriod ? { billPeriod: input.billPeriod } : {}),
+      ...(input.tolerancePerUnit ? { tolerancePerUnit: input.tolerancePerUnit } : {}),
+      ...(input.revenue ? { customerRevenue: revenueSource(input.revenue) } : {}),
+    },
   });
 }
 

@@ -8,7 +8,7 @@ import {
   type CspbDiscrepancyRow,
   type CspbReconciliationRunRow,
 } from '../../../dataverse/generated';
-import { discrepancyRow, loadImportLines, loadReconRows, runReconciliation, storedFindings } from '../../../dataverse/src/runs';
+import { discrepancyRow, loadImportLines, loadIssuedRevenue, loadReconRows, runReconciliation, storedFindings } from '../../../dataverse/src/runs';
 import { retrieveAll } from './types';
 import { chunkOf, JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 import { writeBulk } from '../../../dataverse/src/bulk';
@@ -16,7 +16,8 @@ import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/va
 
 /**
  * Reconciliation run Create (PostOperation, async, queued as `reconciliationRunJob`): reads the
- * lines of every import of the run's billing month and the CRM subscriptions with their ledgers,
+ * lines of every import of the run's billing month, the CRM subscriptions with their ledgers and
+ * the lines of the issued invoices (revenue leakage: Microsoft cost no customer line carries),
  * reconciles them with `runReconciliation` (dataverse/src/runs, the call `npm run reconcile` makes),
  * and writes one
  * cspb_discrepancy per finding that is not an exact match (alternate key run + cspb_discrepancykey,
@@ -79,8 +80,10 @@ async function importsOfPeriod(client: DataverseClient, named: CspbBillingImport
 async function computeFindings(client: DataverseClient, run: CspbReconciliationRunRow, named: CspbBillingImportRow, bills: readonly CspbBillingImportRow[]) {
   const parsed = (await Promise.all(bills.map((b) => loadImportLines(client, b)))).flat();
   const rows = await loadReconRows(client);
+  const revenue = await loadIssuedRevenue(client);
   const result = runReconciliation({
     rows,
+    ...(revenue ? { revenue } : {}),
     lines: parsed.flatMap((l) => (l.kind === 'line' ? [l] : [])),
     usage: parsed.flatMap((l) => (l.kind === 'usage' ? [l] : [])),
     ...(run.cspb_toleranceperunit === null ? {} : { tolerancePerUnit: new Decimal(String(run.cspb_toleranceperunit)) }),
