@@ -10,9 +10,11 @@ const norm = (value: string | undefined): string => (value ?? '').trim().toLower
 
 /**
  * Finds the CRM subscription a bill line belongs to: by vendor subscription id first; failing
- * that, by customer tenant and product (or SKU) among subscriptions whose own vendor id does not
- * appear on the bill. Two candidates is an answer too: "ambiguous", never a guess, because a
- * customer with two subscriptions of one product would otherwise be miscounted.
+ * that, by customer tenant and product among subscriptions whose own vendor id does not appear on
+ * the bill, narrowed by SKU where both sides name one. Never by SKU alone: a SkuId ("0001") names
+ * a SKU within its product, and many products share it, so a line of a third product would be laid
+ * on an unrelated subscription. Two candidates is an answer too: "ambiguous", never a guess,
+ * because a customer with two subscriptions of one product would otherwise be miscounted.
  */
 export class SubscriptionMatcher {
   private readonly byVendorId = new Map<string, ReconSubscription>();
@@ -27,25 +29,23 @@ export class SubscriptionMatcher {
       const id = norm(s.vendorSubscriptionId);
       // A subscription whose own id is on the bill is already accounted for: not a fallback candidate.
       if (id && billedVendorIds.has(id)) continue;
-      for (const product of new Set([norm(s.productId), norm(s.skuId)])) {
-        if (!product || !s.customerTenantId) continue;
-        const key = `${norm(s.customerTenantId)}|${product}`;
-        const list = this.byTenantProduct.get(key) ?? [];
-        list.push(s);
-        this.byTenantProduct.set(key, list);
-      }
+      const product = norm(s.productId);
+      if (!product || !s.customerTenantId) continue;
+      const key = `${norm(s.customerTenantId)}|${product}`;
+      const list = this.byTenantProduct.get(key) ?? [];
+      list.push(s);
+      this.byTenantProduct.set(key, list);
     }
   }
 
   match(line: BillLine | UsageAggregate): MatchOutcome {
     const direct = this.byVendorId.get(norm(line.subscriptionId));
     if (direct) return { kind: 'matched', subscription: direct, by: 'subscriptionId' };
-    const candidates = new Map<string, ReconSubscription>();
-    for (const product of [norm(line.productId), norm(line.skuId)]) {
-      if (!product || !line.customerId) continue;
-      for (const s of this.byTenantProduct.get(`${norm(line.customerId)}|${product}`) ?? []) candidates.set(s.id, s);
-    }
-    let list = [...candidates.values()];
+    const product = norm(line.productId);
+    if (!product || !line.customerId) return { kind: 'unknown' };
+    const sku = norm(line.skuId);
+    // Same product; where both name a SKU, the same SKU.
+    let list = (this.byTenantProduct.get(`${norm(line.customerId)}|${product}`) ?? []).filter((s) => !sku || !norm(s.skuId) || norm(s.skuId) === sku);
     // Only subscriptions alive on the line's first charge day can have caused it.
     const alive = list.filter((s) => !s.ledger || s.ledger.stateAt(line.chargeStart).status !== 'none');
     if (alive.length > 0) list = alive;

@@ -46,6 +46,26 @@ describe('tolerance (0.01 per unit by default)', () => {
 });
 
 describe('matching without the vendor subscription id', () => {
+  it('never matches by SKU alone: SkuId 0001 names a SKU within its product, so an unknown subscription of a third product stays unknown', () => {
+    // Business Standard (LDPB) is billed under its own id; Business Premium (LCHC) is in CRM without
+    // a vendor id and is not on the bill; both have SkuId 0001, as every first SKU of a product does.
+    const standard = subscription({ skuId: '0001' });
+    const premium = subscription({ vendorSubscriptionId: undefined, id: 'crm-premium', productId: 'CFQ7TTC0LCHC', skuId: '0001', offer: { productId: 'CFQ7TTC0LCHC', term: 'P1M', billingPlan: 'monthly', unitPrice: '22', pricingCurrency: 'USD' }, ledger: SubscriptionLedger.of('p', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'p', quantityDelta: 5, productId: 'CFQ7TTC0LCHC' }]) });
+    // Exchange Online Plan 1 (LH16), SKU 0001, under a subscription id CRM has never seen.
+    const unknown = billLine({ row: 3, subscriptionId: 'sub-unknown', productId: 'CFQ7TTC0LH16', skuId: '0001', referenceId: 'u', amount: new Decimal('40.00'), quantity: new Decimal(10), unitPrice: new Decimal(4) });
+    const r = reconcile({ lines: [billLine({ skuId: '0001' }), unknown], usage: [], subscriptions: [standard, premium] });
+    const found = r.items.find((i) => i.vendorSubscriptionId === 'sub-unknown');
+    expect([found?.category, found?.subscriptionId]).toEqual(['unknownInCrm', undefined]);
+    expect(r.items.filter((i) => i.subscriptionId === 'crm-premium').map((i) => i.category)).not.toContain('exactMatch');
+  });
+
+  it('matches a line without a vendor id by product and SKU together', () => {
+    const premium = subscription({ vendorSubscriptionId: undefined, id: 'crm-premium', skuId: '0002' });
+    const other = subscription({ vendorSubscriptionId: undefined, id: 'crm-other', skuId: '0001', ledger: SubscriptionLedger.of('o', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'o', quantityDelta: 10, productId: 'CFQ7TTC0LDPB' }]) });
+    const r = reconcile({ lines: [billLine({ subscriptionId: 'unknown-id', skuId: '0002' })], usage: [], subscriptions: [premium, other] });
+    expect(r.items.find((i) => i.category === 'exactMatch')?.subscriptionId).toBe('crm-premium');
+  });
+
   it('falls back to tenant and product when exactly one CRM subscription fits', () => {
     const r = reconcile({ lines: [billLine({ subscriptionId: 'unknown-id' })], usage: [], subscriptions: [subscription({ vendorSubscriptionId: undefined, id: 'crm-a', ledger: subscription().ledger })] });
     expect(r.items.map((i) => [i.category, i.subscriptionId])).toEqual([['exactMatch', 'crm-a']]);
