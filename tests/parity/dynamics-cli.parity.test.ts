@@ -15,6 +15,10 @@ import { asStored, cliPath, differences, dynamicsPath, withoutRun } from './supp
 
 jest.setTimeout(120_000);
 
+// The CLI prints a line per bill read on stderr; 150 of them would bury the test output.
+beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+afterAll(() => jest.restoreAllMocks());
+
 /**
  * 50 seeds (CSPB_PARITY_SEEDS to change), every fourth clean. A random partner too small for one of
  * the plantings (the generator says "sample too small") is passed over for the next seed.
