@@ -1,6 +1,7 @@
 import type { ColumnDef, LookupColumn, TableDef, TableExtension } from '../schema/types';
 import { primaryIdOf } from '../schema/types';
 import { el, leaf, type XmlElement } from './xml';
+import { attributeSettings, flag, INTRODUCED_VERSION, labelled, oneToManyXml, optionSetXml } from './export-parts';
 import { systemAttributesXml } from './system-attributes';
 
 /**
@@ -9,13 +10,7 @@ import { systemAttributesXml } from './system-attributes';
  * ../shared/samples/solutions/tactec-dev-powerapps-packed/customizations.xml).
  */
 
-const LANG = '1033';
-export const INTRODUCED_VERSION = '1.0.0.0';
-
-const labelled = (wrapper: string, item: string, text: string): XmlElement =>
-  el(wrapper, null, el(item, { description: text, languagecode: LANG }));
-
-const flag = (name: string, on: boolean): XmlElement => leaf(name, on ? 1 : 0);
+export { INTRODUCED_VERSION } from './export-parts';
 
 const REQUIRED_LEVEL: Record<ColumnDef['required'], string> = {
   none: 'none',
@@ -28,34 +23,18 @@ function commonColumnSettings(column: ColumnDef, isPrimaryName: boolean): XmlEle
   const mask = isPrimaryName
     ? 'PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm'
     : 'ValidForAdvancedFind|ValidForForm|ValidForGrid';
-  return [
-    leaf('RequiredLevel', REQUIRED_LEVEL[column.required]),
-    leaf('DisplayMask', mask),
-    leaf('ImeMode', 'auto'),
-    flag('ValidForUpdateApi', !column.readOnly),
-    flag('ValidForReadApi', true),
-    flag('ValidForCreateApi', !column.readOnly),
-    flag('IsCustomField', !column.platform),
-    flag('IsAuditEnabled', true),
-    flag('IsSecured', false),
-    leaf('IntroducedVersion', INTRODUCED_VERSION),
-    flag('IsCustomizable', true),
-    flag('IsRenameable', true),
-    flag('CanModifySearchSettings', true),
-    flag('CanModifyRequirementLevelSettings', true),
-    flag('CanModifyAdditionalSettings', true),
-    leaf('SourceType', 0),
-    flag('IsGlobalFilterEnabled', false),
-    flag('IsSortableEnabled', false),
-    flag('CanModifyGlobalFilterSettings', true),
-    flag('CanModifyIsSortableSettings', true),
-    flag('IsDataSourceSecret', false),
-    el('AutoNumberFormat', null, ''),
-    flag('IsSearchable', isPrimaryName),
-    flag('IsFilterable', true),
-    flag('IsRetrievable', true),
-    flag('IsLocalizable', false),
-  ];
+  return attributeSettings({
+    requiredLevel: REQUIRED_LEVEL[column.required],
+    displayMask: mask,
+    validForUpdateApi: !column.readOnly,
+    validForCreateApi: !column.readOnly,
+    customField: !column.platform,
+    audited: true,
+    canModifyRequirementLevel: true,
+    searchable: isPrimaryName,
+    filterable: true,
+    retrievable: true,
+  });
 }
 
 function typeSpecific(column: ColumnDef): XmlElement[] {
@@ -99,21 +78,12 @@ function typeSpecific(column: ColumnDef): XmlElement[] {
     case 'choice':
       return [
         ...(column.defaultValue === undefined ? [] : [leaf('AppDefaultValue', column.defaultValue)]),
-        el(
-          'optionset',
-          { Name: column.optionSetName },
-          leaf('OptionSetType', 'picklist'),
-          leaf('IntroducedVersion', INTRODUCED_VERSION),
-          flag('IsCustomizable', true),
-          labelled('displaynames', 'displayname', column.displayName),
-          labelled('Descriptions', 'Description', column.description),
-          el(
-            'options',
-            null,
-            column.options.map((o) =>
-              el('option', { value: o.value }, labelled('labels', 'label', o.label)),
-            ),
-          ),
+        optionSetXml(
+          column.optionSetName,
+          'picklist',
+          column.displayName,
+          column.description,
+          el('options', null, column.options.map((o) => el('option', { value: o.value }, labelled('labels', 'label', o.label)))),
         ),
       ];
   }
@@ -294,70 +264,33 @@ export function extensionInfoXml(table: TableExtension): XmlElement {
 
 /** One `<EntityRelationship>` per lookup column: the many-to-one side lives on the referencing table. */
 export function relationshipXml(table: { schemaName: string }, lookup: LookupColumn): XmlElement {
-  if (lookup.platform) return platformRelationshipXml(table, lookup);
-  return el(
-    'EntityRelationship',
-    { Name: lookup.relationshipName },
-    leaf('EntityRelationshipType', 'OneToMany'),
-    flag('IsCustomizable', true),
-    leaf('IntroducedVersion', INTRODUCED_VERSION),
-    flag('IsHierarchical', false),
-    leaf('ReferencingEntityName', table.schemaName),
-    leaf('ReferencedEntityName', schemaNameOfTarget(lookup.target)),
-    leaf('CascadeAssign', 'NoCascade'),
-    leaf('CascadeDelete', lookup.onDelete),
-    leaf('CascadeReparent', 'NoCascade'),
-    leaf('CascadeShare', 'NoCascade'),
-    leaf('CascadeUnshare', 'NoCascade'),
-    leaf('CascadeRollupView', 'NoCascade'),
-    flag('IsValidForAdvancedFind', true),
-    leaf('ReferencingAttributeName', lookup.schemaName),
-    el('RelationshipDescription', null, labelled('Descriptions', 'Description', lookup.description)),
+  const common = {
+    name: lookup.relationshipName,
+    referencing: table.schemaName,
+    referenced: schemaNameOfTarget(lookup.target),
+    attribute: lookup.schemaName,
+    description: lookup.description,
+    cascade: { delete: lookup.onDelete },
+  };
+  // A relationship Dataverse creates with the table (TransactionCurrency_<Table>) is exported as
+  // not customizable, with no roles, CascadeRollupView or IsValidForAdvancedFind; its navigation
+  // property is the platform's lowercase attribute name.
+  if (lookup.platform) return oneToManyXml({ ...common, customizable: false });
+  const roles = el(
+    'EntityRelationshipRoles',
+    null,
     el(
-      'EntityRelationshipRoles',
+      'EntityRelationshipRole',
       null,
-      el(
-        'EntityRelationshipRole',
-        null,
-        leaf('NavPaneDisplayOption', 'UseCollectionName'),
-        leaf('NavPaneArea', 'Details'),
-        leaf('NavPaneOrder', 10000),
-        leaf('NavigationPropertyName', lookup.navigationProperty),
-        leaf('RelationshipRoleType', 1),
-      ),
-      el(
-        'EntityRelationshipRole',
-        null,
-        leaf('NavigationPropertyName', lookup.relationshipName),
-        leaf('RelationshipRoleType', 0),
-      ),
+      leaf('NavPaneDisplayOption', 'UseCollectionName'),
+      leaf('NavPaneArea', 'Details'),
+      leaf('NavPaneOrder', 10000),
+      leaf('NavigationPropertyName', lookup.navigationProperty),
+      leaf('RelationshipRoleType', 1),
     ),
+    el('EntityRelationshipRole', null, leaf('NavigationPropertyName', lookup.relationshipName), leaf('RelationshipRoleType', 0)),
   );
-}
-
-/**
- * A relationship Dataverse creates with the table (TransactionCurrency_<Table>): as real exports
- * carry it, with no roles, CascadeRollupView or IsValidForAdvancedFind; its navigation property is
- * the platform's lowercase attribute name.
- */
-function platformRelationshipXml(table: { schemaName: string }, lookup: LookupColumn): XmlElement {
-  return el(
-    'EntityRelationship',
-    { Name: lookup.relationshipName },
-    leaf('EntityRelationshipType', 'OneToMany'),
-    flag('IsCustomizable', false),
-    leaf('IntroducedVersion', INTRODUCED_VERSION),
-    flag('IsHierarchical', false),
-    leaf('ReferencingEntityName', table.schemaName),
-    leaf('ReferencedEntityName', schemaNameOfTarget(lookup.target)),
-    leaf('CascadeAssign', 'NoCascade'),
-    leaf('CascadeDelete', lookup.onDelete),
-    leaf('CascadeReparent', 'NoCascade'),
-    leaf('CascadeShare', 'NoCascade'),
-    leaf('CascadeUnshare', 'NoCascade'),
-    leaf('ReferencingAttributeName', lookup.schemaName),
-    el('RelationshipDescription', null, labelled('Descriptions', 'Description', lookup.description)),
-  );
+  return oneToManyXml({ ...common, customizable: true, custom: { roles } });
 }
 
 /** Referenced table as customizations.xml names it: system tables by their schema name. */

@@ -1,5 +1,6 @@
 import type { TableDef } from '../schema/types';
 import { el, leaf, type XmlElement } from './xml';
+import { attributeSettings, flag, labelled, oneToManyXml, optionSetXml, type Cascades } from './export-parts';
 
 /**
  * The columns and relationships Dataverse gives every user-owned custom table, written as real
@@ -9,9 +10,6 @@ import { el, leaf, type XmlElement } from './xml';
  * and the time-zone and import bookkeeping. VersionNumber is never exported.
  */
 
-const LANG = '1033';
-const flag = (name: string, on: boolean): XmlElement => leaf(name, on ? 1 : 0);
-const labelled = (wrapper: string, item: string, text: string): XmlElement => el(wrapper, null, el(item, { description: text, languagecode: LANG }));
 
 type Kind = 'lookup' | 'datetime' | 'int' | 'owner' | 'state' | 'status';
 
@@ -62,14 +60,11 @@ function typeSpecific(table: TableDef, a: SystemAttribute): XmlElement[] {
       return [leaf('Format', ''), leaf('MinValue', a.physical === 'ImportSequenceNumber' ? -2147483648 : -1), leaf('MaxValue', 2147483647)];
     case 'state':
       return [
-        el(
-          'optionset',
-          { Name: `${table.logicalName}_statecode` },
-          leaf('OptionSetType', 'state'),
-          leaf('IntroducedVersion', '1.0.0.0'),
-          flag('IsCustomizable', true),
-          labelled('displaynames', 'displayname', a.display),
-          labelled('Descriptions', 'Description', a.description),
+        optionSetXml(
+          `${table.logicalName}_statecode`,
+          'state',
+          a.display,
+          a.description,
           el(
             'states',
             null,
@@ -80,20 +75,12 @@ function typeSpecific(table: TableDef, a: SystemAttribute): XmlElement[] {
       ];
     case 'status':
       return [
-        el(
-          'optionset',
-          { Name: `${table.logicalName}_statuscode` },
-          leaf('OptionSetType', 'status'),
-          leaf('IntroducedVersion', '1.0.0.0'),
-          flag('IsCustomizable', true),
-          labelled('displaynames', 'displayname', a.display),
-          labelled('Descriptions', 'Description', a.description),
-          el(
-            'statuses',
-            null,
-            el('status', { value: 1, state: 0 }, labelled('labels', 'label', 'Active')),
-            el('status', { value: 2, state: 1 }, labelled('labels', 'label', 'Inactive')),
-          ),
+        optionSetXml(
+          `${table.logicalName}_statuscode`,
+          'status',
+          a.display,
+          a.description,
+          el('statuses', null, el('status', { value: 1, state: 0 }, labelled('labels', 'label', 'Active')), el('status', { value: 2, state: 1 }, labelled('labels', 'label', 'Inactive'))),
         ),
       ];
   }
@@ -107,32 +94,18 @@ export function systemAttributesXml(table: TableDef): XmlElement[] {
       leaf('Type', TYPE[a.kind]),
       leaf('Name', a.physical.toLowerCase()),
       leaf('LogicalName', a.physical.toLowerCase()),
-      leaf('RequiredLevel', a.required ?? 'none'),
-      leaf('DisplayMask', a.kind === 'owner' ? 'ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm' : 'ValidForAdvancedFind|ValidForForm|ValidForGrid'),
-      leaf('ImeMode', 'auto'),
-      a.update && flag('ValidForUpdateApi', true),
-      flag('ValidForReadApi', true),
-      a.create && flag('ValidForCreateApi', true),
-      flag('IsCustomField', false),
-      flag('IsAuditEnabled', a.kind === 'owner' || a.kind === 'state' || a.kind === 'status'),
-      flag('IsSecured', false),
-      leaf('IntroducedVersion', '1.0.0.0'),
-      flag('IsCustomizable', true),
-      flag('IsRenameable', true),
-      flag('CanModifySearchSettings', true),
-      flag('CanModifyRequirementLevelSettings', a.required === undefined),
-      flag('CanModifyAdditionalSettings', true),
-      leaf('SourceType', 0),
-      flag('IsGlobalFilterEnabled', false),
-      flag('IsSortableEnabled', false),
-      flag('CanModifyGlobalFilterSettings', true),
-      flag('CanModifyIsSortableSettings', true),
-      flag('IsDataSourceSecret', false),
-      el('AutoNumberFormat', null, ''),
-      flag('IsSearchable', false),
-      flag('IsFilterable', a.kind === 'owner' || a.kind === 'state'),
-      flag('IsRetrievable', false),
-      flag('IsLocalizable', false),
+      attributeSettings({
+        requiredLevel: a.required ?? 'none',
+        displayMask: a.kind === 'owner' ? 'ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm' : 'ValidForAdvancedFind|ValidForForm|ValidForGrid',
+        validForUpdateApi: a.update ? true : undefined,
+        validForCreateApi: a.create ? true : undefined,
+        customField: false,
+        audited: a.kind === 'owner' || a.kind === 'state' || a.kind === 'status',
+        canModifyRequirementLevel: a.required === undefined,
+        searchable: false,
+        filterable: a.kind === 'owner' || a.kind === 'state',
+        retrievable: false,
+      }),
       typeSpecific(table, a),
       labelled('displaynames', 'displayname', a.display),
       labelled('Descriptions', 'Description', a.description),
@@ -146,24 +119,8 @@ export function systemAttributesXml(table: TableDef): XmlElement[] {
  */
 export function systemRelationshipsXml(table: TableDef): XmlElement[] {
   const t = table.logicalName;
-  const rel = (name: string, referenced: string, attribute: string, description: string, cascade: { assign?: string; delete?: string; reparent?: string; share?: string; unshare?: string } = {}) =>
-    el(
-      'EntityRelationship',
-      { Name: name },
-      leaf('EntityRelationshipType', 'OneToMany'),
-      flag('IsCustomizable', true),
-      leaf('IntroducedVersion', '1.0.0.0'),
-      flag('IsHierarchical', false),
-      leaf('ReferencingEntityName', table.schemaName),
-      leaf('ReferencedEntityName', referenced),
-      leaf('CascadeAssign', cascade.assign ?? 'NoCascade'),
-      leaf('CascadeDelete', cascade.delete ?? 'NoCascade'),
-      leaf('CascadeReparent', cascade.reparent ?? 'NoCascade'),
-      leaf('CascadeShare', cascade.share ?? 'NoCascade'),
-      leaf('CascadeUnshare', cascade.unshare ?? 'NoCascade'),
-      leaf('ReferencingAttributeName', attribute),
-      el('RelationshipDescription', null, labelled('Descriptions', 'Description', description)),
-    );
+  const rel = (name: string, referenced: string, attribute: string, description: string, cascade: Cascades = {}) =>
+    oneToManyXml({ name, referencing: table.schemaName, referenced, attribute, description, customizable: true, cascade });
   return [
     rel(`business_unit_${t}`, 'BusinessUnit', 'OwningBusinessUnit', 'Unique identifier for the business unit that owns the record'),
     rel(`lk_${t}_createdby`, 'SystemUser', 'CreatedBy', 'Unique identifier of the user who created the record.'),
