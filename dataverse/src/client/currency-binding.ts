@@ -1,3 +1,4 @@
+import { retrieveAll } from './retrieve-all';
 import { CURRENCY_LOOKUP, hasMoney, tables, TRANSACTION_CURRENCY } from '../schema';
 import { DataverseError, type BatchOperation, type BatchOptions, type BatchResult, type DataverseClient, type EntityRecord, type Page, type QueryOptions, type RecordKey, type RetrieveOptions, type UpdateOptions, type UpsertResult } from './types';
 
@@ -36,14 +37,8 @@ export class CurrencyBindingClient implements DataverseClient {
   /** The org's enabled currencies by ISO code, read once. */
   private currencies(): Promise<Map<string, string>> {
     this.ids ??= (async () => {
-      const map = new Map<string, string>();
-      let page = await this.inner.retrieveMultiple<Record<string, unknown>>(TRANSACTION_CURRENCY.entitySetName, { select: ['transactioncurrencyid', 'isocurrencycode'] });
-      for (;;) {
-        for (const row of page.value) map.set(String(row['isocurrencycode']).toUpperCase(), String(row['transactioncurrencyid']));
-        if (!page.nextLink) break;
-        page = await this.inner.retrieveNextPage(page.nextLink);
-      }
-      return map;
+      const rows = await retrieveAll<Record<string, unknown>>(this.inner, TRANSACTION_CURRENCY.entitySetName, { select: ['transactioncurrencyid', 'isocurrencycode'] });
+      return new Map(rows.map((row) => [String(row['isocurrencycode']).toUpperCase(), String(row['transactioncurrencyid'])]));
     })().catch((error: unknown) => {
       this.ids = undefined;
       throw error;

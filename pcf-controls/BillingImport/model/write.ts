@@ -11,6 +11,7 @@ import { ImportCancelled, type CancelToken } from './parse';
 import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
 import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
+import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
 import { writeBulk } from '../../../dataverse/src/bulk/bulk-writer';
 
@@ -45,13 +46,8 @@ export function lineBody(item: BillLine | UsageAggregate, importId: string, hash
 
 /** The natural keys of the lines an import already has (an earlier attempt cancelled or failed part-way), every page followed. */
 export async function existingLineKeys(client: DataverseClient, importId: string): Promise<Set<string>> {
-  const keys = new Set<string>();
-  let page = await client.retrieveMultiple<Record<string, unknown>>(LINES, { select: ['cspb_linekey'], filter: `_cspb_importid_value eq ${importId}`, pageSize: KEY_PAGE_SIZE });
-  for (;;) {
-    for (const e of page.value) if (typeof e['cspb_linekey'] === 'string') keys.add(e['cspb_linekey']);
-    if (!page.nextLink) return keys;
-    page = await client.retrieveNextPage<Record<string, unknown>>(page.nextLink);
-  }
+  const rows = await retrieveAll<Record<string, unknown>>(client, LINES, { select: ['cspb_linekey'], filter: `_cspb_importid_value eq ${importId}`, pageSize: KEY_PAGE_SIZE });
+  return new Set(rows.flatMap((e) => (typeof e['cspb_linekey'] === 'string' ? [e['cspb_linekey']] : [])));
 }
 
 /**
