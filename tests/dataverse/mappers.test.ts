@@ -1,13 +1,15 @@
 import { Decimal, SubscriptionLedger, expectedCharges, parseDate, type LedgerEntryInput } from '../../core/src';
-import type { CspbOfferRow, CspbSubscriptionChangeRow, CspbSubscriptionChangeWrite } from '../../dataverse/generated';
-import { CspbOfferBillingPlan, CspbOfferTerm, CspbSubscriptionChangeChangeType } from '../../dataverse/generated';
+import type { CspbInvoiceLineRow, CspbOfferRow, CspbSubscriptionChangeRow, CspbSubscriptionChangeWrite } from '../../dataverse/generated';
+import { CspbInvoiceLineLineType, CspbOfferBillingPlan, CspbOfferTerm, CspbSubscriptionChangeChangeType } from '../../dataverse/generated';
 import {
   dateFromWebApi,
   decimalFromWebApi,
   decimalToWebApi,
   ledgerEntryToRow,
   ledgerFromRows,
+  lineTypeToWebApi,
   MappingError,
+  revenueLinesFromRows,
   roundedToWebApi,
   offerRowToNceOffer,
   rowToLedgerEntry,
@@ -146,5 +148,26 @@ describe('offer rows -> NCE offers', () => {
 
   it('refuses a usage offer, which has no licence arithmetic', () => {
     expect(() => offerRowToNceOffer({ ...row, cspb_term: CspbOfferTerm.None, cspb_billingplan: CspbOfferBillingPlan.Usage })).toThrow(/not a licence-based/);
+  });
+});
+
+describe('invoice line rows -> revenue', () => {
+  const row = (over: Partial<CspbInvoiceLineRow>): CspbInvoiceLineRow =>
+    ({ cspb_invoicelineid: 'l1', _cspb_subscriptionid_value: 'sub-1', cspb_linetype: CspbInvoiceLineLineType.Prorated, cspb_periodstart: '2026-10-15', cspb_periodend: '2026-10-31', cspb_amount: 77.42, ...over }) as CspbInvoiceLineRow;
+
+  it('reads the inclusive service dates as a [start, end) period and the amount exactly; lines of no subscription are not revenue', () => {
+    const lines = revenueLinesFromRows([row({}), row({ cspb_invoicelineid: 'l2', _cspb_subscriptionid_value: null })]);
+    expect(lines.map((l) => [l.subscriptionId, l.type, l.servicePeriod.start, l.servicePeriod.end, l.amount.toFixed(2)])).toEqual([['sub-1', 'prorated', parseDate('2026-10-15'), parseDate('2026-11-01'), '77.42']]);
+  });
+
+  it('refuses a line without an amount or with an unknown type, naming the row and column', () => {
+    expect(() => revenueLinesFromRows([row({ cspb_amount: null })])).toThrow(/cspb_invoiceline l1\.cspb_amount/);
+    expect(() => revenueLinesFromRows([row({ cspb_linetype: 42 as never })])).toThrow(/cspb_invoiceline l1\.cspb_linetype/);
+  });
+
+  it('stores a commitment top-up as a one-time charge, every other type as its own option', () => {
+    expect(lineTypeToWebApi('commitment')).toBe(CspbInvoiceLineLineType.OneTime);
+    expect(lineTypeToWebApi('usage')).toBe(CspbInvoiceLineLineType.Usage);
+    expect(lineTypeToWebApi('tax')).toBe(CspbInvoiceLineLineType.Tax);
   });
 });

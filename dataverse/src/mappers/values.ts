@@ -75,10 +75,11 @@ export function choiceMap<Core extends string, Value extends number>(pairs: Read
       if (value === undefined) throw new MappingError('no option for this value', column, core);
       return value;
     },
-    fromWebApi(value: unknown): Core | undefined {
+    /** `where` names the row's column ("cspb_invoiceline <id>.cspb_linetype") in the error; the column alone by default. */
+    fromWebApi(value: unknown, where: string = column): Core | undefined {
       if (value === null || value === undefined) return undefined;
       const core = typeof value === 'number' ? toCore.get(value) : undefined;
-      if (core === undefined) throw new MappingError('not an option of this choice', column, value);
+      if (core === undefined) throw new MappingError('not an option of this choice', where, value);
       return core;
     },
   };

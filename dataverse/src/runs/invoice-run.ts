@@ -1,7 +1,7 @@
-import { addDays, billingPeriodAt, FixedRateTable, formatIso, generateInvoices, type CalendarDate, type Invoice, type InvoiceLineType, type UsageAggregate } from '../../../core/src';
-import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceKind as Kind, CspbInvoiceLineLineType as LineType } from '../../generated';
+import { addDays, billingPeriodAt, FixedRateTable, formatIso, generateInvoices, type CalendarDate, type Invoice, type UsageAggregate } from '../../../core/src';
+import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceKind as Kind } from '../../generated';
 import type { EntityRecord } from '../client/types';
-import { invoicingInputsFromRows, type ReconRows } from '../mappers';
+import { invoicingInputsFromRows, lineTypeToWebApi, type ReconRows } from '../mappers';
 import { MONEY_PLACES, roundedToWebApi } from '../mappers/values';
 import { clipTo } from './lengths';
 
@@ -42,11 +42,6 @@ export function runInvoices(input: InvoiceRunInput): InvoiceRunResult {
   return { invoices, skipped };
 }
 
-const LINE_TYPE: Readonly<Record<InvoiceLineType, number>> = {
-  recurring: LineType.Recurring, prorated: LineType.Prorated, usage: LineType.Usage, oneTime: LineType.OneTime,
-  credit: LineType.Credit, discount: LineType.Discount, commitment: LineType.OneTime, tax: LineType.Tax,
-};
-
 const money = (d: Invoice['total'] | undefined) => roundedToWebApi(d, 'money column', MONEY_PLACES);
 
 /** A draft as its cspb_invoice row (without the run and contract bindings, which the caller adds). */
@@ -75,7 +70,7 @@ export function invoiceLineRows(draft: Invoice): EntityRecord[] {
   return draft.lines.map((line, i) => ({
     cspb_name: clipTo('cspb_invoiceline', 'cspb_name', line.description),
     ...(line.subscriptionId ? { 'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${line.subscriptionId})` } : {}),
-    cspb_linetype: LINE_TYPE[line.type],
+    cspb_linetype: lineTypeToWebApi(line.type),
     cspb_linenumber: i + 1,
     cspb_periodstart: formatIso(line.servicePeriod.start),
     cspb_periodend: formatIso(addDays(line.servicePeriod.end, -1)),
