@@ -71,6 +71,42 @@ describe('billing import and reconciliation run on the local org', () => {
     expect(run).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_totalbilled: 112.5, cspb_totalexpected: 112.5, cspb_discrepancycount: 0 });
   });
 
+  test("a run covers every completed import of its month, leaves a failed one out, and refuses while one is still being imported", async () => {
+    const s = await seededOrg({ today: '2026-10-01' });
+    await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));
+    await s.org.create('cspb_subscriptions', subscriptionBody(s, 4, { cspb_vendorsubscriptionid: 'sub-b' }));
+    await s.org.asyncIdle();
+    // October's licences in two files: sub-a (10 x 12.50) in one, sub-b (4 x 12.50) in the other.
+    const first = '0b9a3c0e-0000-4000-8000-000000000031';
+    const second = '0b9a3c0e-0000-4000-8000-000000000032';
+    // Bought on 10/1 (the ledger's date): Microsoft bills them as 'new'.
+    const bought = (r: string[]) => r.map((v, i) => (HEADER[i] === 'ChargeType' ? 'new' : v));
+    s.files.put(first, { fileName: 'oct-a.csv', bytes: csv([bought(row('sub-a', '10', '125.00', 'ra'))]) });
+    s.files.put(second, { fileName: 'oct-b.csv', bytes: csv([bought(row('sub-b', '4', '50.00', 'rb'))]) });
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: first, cspb_name: 'October A', cspb_contenthash: 'p-31', cspb_currencycode: 'EUR' });
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: second, cspb_name: 'October B', cspb_contenthash: 'p-32', cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    const run = async () => {
+      const id = await s.org.create('cspb_reconciliationruns', { cspb_name: 'Oct', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${first})`, cspb_currencycode: 'EUR' });
+      await s.org.asyncIdle();
+      return s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', id);
+    };
+    // Both files together explain both subscriptions: nothing to review, 175.00 billed.
+    expect(await run()).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_discrepancycount: 0, cspb_totalbilled: 175 });
+
+    // An October import that failed (no file attached) is left out: its errors are on it.
+    await s.org.create('cspb_billingimports', { cspb_name: 'October F', cspb_contenthash: 'p-34', cspb_currencycode: 'EUR', cspb_periodstart: '2026-10-01', cspb_periodend: '2026-10-31' });
+    await s.org.asyncIdle();
+    expect(await run()).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_discrepancycount: 0, cspb_totalbilled: 175 });
+
+    // A third October import the control is still writing: the run says so instead of reconciling without it.
+    await s.org.create('cspb_billingimports', { cspb_name: 'October C', cspb_contenthash: 'p-33', cspb_currencycode: 'EUR', cspb_importstatus: ImportStatus.Writing, cspb_periodstart: '2026-10-01', cspb_periodend: '2026-10-31' });
+    await s.org.asyncIdle();
+    const refused = await run();
+    expect(refused['cspb_runstatus']).toBe(RunStatus.Failed);
+    expect(String(refused['cspb_error'])).toContain("Import 'October C' of 2026-10 is still being imported");
+  });
+
   test('a run writes discrepancies; a re-run keeps resolved ones and replaces open ones', async () => {
     const s = await seededOrg({ today: '2026-10-01' });
     await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));

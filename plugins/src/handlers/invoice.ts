@@ -5,6 +5,7 @@ import { invoiceLineRows, invoiceRow, loadContractRows, loadImportedUsage, runIn
 import type { UsageAggregate } from '../../../core/src';
 import { retrieveAll } from './types';
 import type { ChunkOutcome, Job, JobContext } from '../jobs/job';
+import { PassCache } from '../jobs/pass-cache';
 
 /**
  * Invoice run Create (PostOperation, async, queued as `invoiceRunJob`, a contract per chunk): the
@@ -45,6 +46,9 @@ async function contractsOf(client: DataverseClient, run: CspbInvoiceRunRow): Pro
   return all;
 }
 
+/** The imported usage a pass of a run bills, read at its first chunk, not once per contract. */
+const importedUsage = new PassCache<UsageAggregate[]>();
+
 /** One chunk of an invoice run: the draft of one contract (upserted by its draft key, its lines replaced). */
 async function invoiceChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
   const { client, id: runId } = context;
@@ -53,7 +57,8 @@ async function invoiceChunk(context: JobContext, n: number, row: EntityRecord): 
   const contract = contracts[n];
   const before = typeof run.cspb_invoicecount === 'number' ? run.cspb_invoicecount : 0;
   const count = n === 0 ? 0 : before;
-  const written = contract ? await invoiceContract(client, runId, contract, run, await loadImportedUsage(client)) : 0;
+  const usage = await importedUsage.get(runId, n, () => loadImportedUsage(client));
+  const written = contract ? await invoiceContract(client, runId, contract, run, usage) : 0;
   const last = n + 1 >= contracts.length;
   const progress = `${Math.min(n + 1, contracts.length)} of ${contracts.length} contracts invoiced`;
   return {

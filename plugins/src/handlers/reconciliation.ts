@@ -10,6 +10,7 @@ import {
 } from '../../../dataverse/generated';
 import { discrepancyRow, loadImportLines, loadIssuedRevenue, loadReconRows, runReconciliation, storedFindings } from '../../../dataverse/src/runs';
 import { retrieveAll } from './types';
+import { PassCache } from '../jobs/pass-cache';
 import { chunkOf, JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 import { writeBulk } from '../../../dataverse/src/bulk';
 import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
@@ -36,14 +37,8 @@ const FINISHED: ReadonlySet<number> = new Set([RunStatus.Completed, RunStatus.Fa
 
 type Findings = Awaited<ReturnType<typeof computeFindings>>;
 
-/**
- * The findings of the run this worker did last, kept for the later chunks of the same pass: each
- * chunk would otherwise read every line of the bill again (a 200,000-line bill in 40 chunks read 8
- * million rows). A pass starts afresh at chunk 0 (a re-run after CRM was corrected sees the
- * correction); keyed by the run, the import's row version and the tolerance; another worker, or a
- * restarted one, computes them afresh, and the same rows give the same list.
- */
-let lastFindings: { readonly key: string; readonly value: Promise<Findings> } | undefined;
+/** The findings of the run this worker did last, for the later chunks of the same pass (keyed by the run, each import's row version and the tolerance). */
+const lastFindings = new PassCache<Findings>();
 
 async function findings(client: DataverseClient, run: CspbReconciliationRunRow, chunk: number): Promise<Findings> {
   const importId = run._cspb_importid_value;
@@ -52,28 +47,26 @@ async function findings(client: DataverseClient, run: CspbReconciliationRunRow, 
   const bills = await importsOfPeriod(client, named);
   const versions = bills.map((b) => `${b.cspb_billingimportid}@${String((b as unknown as Record<string, unknown>)['versionnumber'])}`);
   const key = [run.cspb_reconciliationrunid, ...versions, run.cspb_toleranceperunit].join('|');
-  if (chunk === 0 || lastFindings?.key !== key) {
-    const value = computeFindings(client, run, named, bills);
-    lastFindings = { key, value };
-    value.catch(() => {
-      if (lastFindings?.value === value) lastFindings = undefined;
-    });
-  }
-  return lastFindings.value;
+  return lastFindings.get(key, chunk, () => computeFindings(client, run, named, bills));
 }
 
 const READY: ReadonlySet<number> = new Set([ImportStatus.Completed, ImportStatus.CompletedWithErrors]);
+const UNFINISHED: ReadonlySet<number> = new Set([ImportStatus.Pending, ImportStatus.Parsing, ImportStatus.Writing]);
 
 /**
  * The bills a run reconciles: the import it names and every other completed import of the same
  * billing month (the licence and the usage files of a month, as `npm run reconcile` takes them
- * together), in a fixed order.
+ * together), in a fixed order. An import of the month still being read ends the run with that
+ * said, rather than reconciling without its lines (they would show as "not billed"); a failed
+ * import is left out, its errors are on it.
  */
 async function importsOfPeriod(client: DataverseClient, named: CspbBillingImportRow): Promise<CspbBillingImportRow[]> {
   const month = named.cspb_periodstart?.slice(0, 7);
-  if (!month) return [named];
-  const all = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', { orderBy: ['cspb_billingimportid'] });
-  return all.filter((b) => b.cspb_billingimportid === named.cspb_billingimportid || (READY.has(b.cspb_importstatus) && b.cspb_periodstart?.slice(0, 7) === month));
+  const all = month ? await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', { orderBy: ['cspb_billingimportid'] }) : [named];
+  const ofMonth = all.filter((b) => b.cspb_billingimportid === named.cspb_billingimportid || b.cspb_periodstart?.slice(0, 7) === month);
+  const unfinished = ofMonth.filter((b) => UNFINISHED.has(b.cspb_importstatus));
+  if (unfinished.length > 0) throw new JobFailure(`Import ${unfinished.map((b) => `'${b.cspb_name}'`).join(', ')} of ${month ?? 'this period'} is still being imported; run the reconciliation again once it has completed.`);
+  return ofMonth.filter((b) => b.cspb_billingimportid === named.cspb_billingimportid || READY.has(b.cspb_importstatus));
 }
 
 /** The run's findings: the same rows give the same list, in the same order, every time. */
