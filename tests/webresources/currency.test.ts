@@ -77,6 +77,8 @@ describe('Currency lookup on forms', () => {
     expect(idOf(currency)).toBe(currencyIdOf('GBP'));
   });
 
+  // "Setting an error notification on a control will block the form from saving"
+  // (learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/controls/setnotification).
   it('a code the org has not enabled puts a notification on the code (the platform then refuses the save)', async () => {
     const { context, code, currency, controlNote } = await form({ formType: 2, code: 'USD' });
     await onCurrencyFormLoad(context);

@@ -4,7 +4,9 @@
  * so a EUR subscription saved by a user whose currency is USD would show "$" and be summed with
  * dollars. The suite's own writes bind it (dataverse/src/client/currency-binding.ts); on a form the
  * script does, from `cspb_currencycode`, and a code the org has not enabled stops the save with a
- * notification on the code. A new row with no code takes its parent's (a subscription its contract's).
+ * notification on the code ("Setting an error notification on a control will block the form from
+ * saving": learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/controls/setnotification;
+ * the workbench's Xrm blocks it too). A new row with no code takes its parent's (a subscription its contract's).
  */
 import { t } from './strings';
 
