@@ -45,15 +45,19 @@ export async function syncCurrency(form: Xrm.FormContext): Promise<void> {
   if (!sameId(lookup.getValue()?.[0]?.id, currency.id)) lookup.setValue([currency]);
 }
 
-/** A new row without a code takes the code of the row its lookup points at (a subscription its contract's). */
+/** A new row without a code takes the code of the row its lookup points at (a subscription its contract's), then the lookup follows. */
 export async function inheritCurrency(form: Xrm.FormContext, parentLookup: string): Promise<void> {
+  await inheritCode(form, parentLookup);
+  await syncCurrency(form);
+}
+
+async function inheritCode(form: Xrm.FormContext, parentLookup: string): Promise<void> {
   const codeAttribute = form.getAttribute<Xrm.Attributes.StringAttribute>(CODE);
   const parent = form.getAttribute<Lookup>(parentLookup)?.getValue()?.[0];
   if (!codeAttribute || !parent || (codeAttribute.getValue() ?? '').trim() !== '') return;
   const row = (await Xrm.WebApi.retrieveRecord(parent.entityType, parent.id, `?$select=${CODE}`)) as Record<string, unknown>;
   const code = row[CODE];
   if (typeof code === 'string' && code !== '') codeAttribute.setValue(code);
-  await syncCurrency(form);
 }
 
 /** OnLoad: keeps the lookup following the code, and on a new row the code following the parent. */
@@ -64,7 +68,7 @@ export function bindCurrency(form: Xrm.FormContext, parentLookup?: string): Prom
   const isCreate = form.ui.getFormType() === FORM_TYPE_CREATE;
   if (isCreate && parentLookup) {
     form.getAttribute(parentLookup)?.addOnChange((context) => void inheritCurrency(context.getFormContext(), parentLookup));
-    return inheritCurrency(form, parentLookup).then(() => syncCurrency(form));
+    return inheritCurrency(form, parentLookup);
   }
   return syncCurrency(form);
 }

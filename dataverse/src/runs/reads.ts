@@ -40,13 +40,13 @@ export async function loadReconRows(client: DataverseClient): Promise<ReconRows>
   return { account, cspb_offer, cspb_billingcontract, cspb_subscription, cspb_subscriptionchange };
 }
 
-/** The rows one contract's invoice needs: the contract, its customer, its subscriptions with their ledgers, the offers. */
-export async function loadContractRows(client: DataverseClient, contract: CspbBillingContractRow): Promise<ReconRows> {
+/** The rows one contract's invoice needs: the contract, its customer, its subscriptions with their ledgers; the offers (read once per run) are given. */
+export async function loadContractRows(client: DataverseClient, contract: CspbBillingContractRow, offers: readonly CspbOfferRow[]): Promise<ReconRows> {
   const subscriptions = await retrieveAll<CspbSubscriptionRow>(client, 'cspb_subscriptions', { filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid}` });
   const changes: CspbSubscriptionChangeRow[] = [];
   for (const s of subscriptions) changes.push(...(await retrieveAll<CspbSubscriptionChangeRow>(client, 'cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${s.cspb_subscriptionid}` })));
   const account = contract._cspb_customerid_value ? [await client.retrieve<AccountExtensionRow>('accounts', contract._cspb_customerid_value)] : [];
-  return { account, cspb_offer: await retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}), cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes };
+  return { account, cspb_offer: offers, cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes };
 }
 
 /** The lines of one import, in file order, as the importer gave them. */

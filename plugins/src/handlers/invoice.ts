@@ -1,8 +1,7 @@
-import { parseDate } from '../../../core/src';
+import { parseDate, type UsageAggregate } from '../../../core/src';
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
-import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceRunRunStatus as RunStatus, type CspbBillingContractRow, type CspbInvoiceLineRow, type CspbInvoiceRow, type CspbInvoiceRunRow } from '../../../dataverse/generated';
+import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceRunRunStatus as RunStatus, type CspbBillingContractRow, type CspbInvoiceLineRow, type CspbOfferRow, type CspbInvoiceRow, type CspbInvoiceRunRow } from '../../../dataverse/generated';
 import { invoiceLineRows, invoiceRow, loadContractRows, loadImportedUsage, runInvoices } from '../../../dataverse/src/runs';
-import type { UsageAggregate } from '../../../core/src';
 import { retrieveAll } from './types';
 import type { ChunkOutcome, Job, JobContext } from '../jobs/job';
 import { PassCache } from '../jobs/pass-cache';
@@ -15,8 +14,9 @@ import { PassCache } from '../jobs/pass-cache';
  * cspb_draftkey alternate key) with its lines, replacing the draft's previous lines. An invoice
  * already issued (or cancelled) under that key is never touched. Re-running gives the same drafts.
  */
-async function invoiceContract(client: DataverseClient, runId: string, contract: CspbBillingContractRow, run: CspbInvoiceRunRow, usage: readonly UsageAggregate[]): Promise<number> {
-  const rows = await loadContractRows(client, contract);
+async function invoiceContract(client: DataverseClient, runId: string, contract: CspbBillingContractRow, run: CspbInvoiceRunRow, reads: { usage: readonly UsageAggregate[]; offers: readonly CspbOfferRow[] }): Promise<number> {
+  const rows = await loadContractRows(client, contract, reads.offers);
+  const usage = reads.usage;
   const { invoices } = runInvoices({ rows, usage, at: parseDate(run.cspb_periodstart), contractIds: new Set([contract.cspb_billingcontractid]) });
   let written = 0;
   for (const draft of invoices) {
@@ -46,8 +46,8 @@ async function contractsOf(client: DataverseClient, run: CspbInvoiceRunRow): Pro
   return all;
 }
 
-/** The imported usage a pass of a run bills, read at its first chunk, not once per contract. */
-const importedUsage = new PassCache<UsageAggregate[]>();
+/** The imported usage a pass of a run bills and the offers, read at its first chunk, not once per contract. */
+const passReads = new PassCache<{ usage: UsageAggregate[]; offers: CspbOfferRow[] }>();
 
 /** One chunk of an invoice run: the draft of one contract (upserted by its draft key, its lines replaced). */
 async function invoiceChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
@@ -57,8 +57,8 @@ async function invoiceChunk(context: JobContext, n: number, row: EntityRecord): 
   const contract = contracts[n];
   const before = typeof run.cspb_invoicecount === 'number' ? run.cspb_invoicecount : 0;
   const count = n === 0 ? 0 : before;
-  const usage = await importedUsage.get(runId, n, () => loadImportedUsage(client));
-  const written = contract ? await invoiceContract(client, runId, contract, run, usage) : 0;
+  const reads = await passReads.get(runId, n, async () => ({ usage: await loadImportedUsage(client), offers: await retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}) }));
+  const written = contract ? await invoiceContract(client, runId, contract, run, reads) : 0;
   const last = n + 1 >= contracts.length;
   const progress = `${Math.min(n + 1, contracts.length)} of ${contracts.length} contracts invoiced`;
   return {
