@@ -19,6 +19,7 @@ export const CspbInvoiceLineLineType = {
   Credit: 100000004,
   Discount: 100000005,
   Tax: 100000006,
+  Commitment: 100000007,
 } as const;
 export type CspbInvoiceLineLineType = (typeof CspbInvoiceLineLineType)[keyof typeof CspbInvoiceLineLineType];
 
@@ -35,6 +36,14 @@ export interface CspbInvoiceLineRow {
   _cspb_correctslineid_value: string | null;
   /** What kind of charge. */
   cspb_linetype: CspbInvoiceLineLineType;
+  /** What the line bills (subscription and charge), stable across re-runs: corrections compare issued and current lines by it. */
+  cspb_linekey: string;
+  /** Discount and per-line tax lines: the key of the line they derive from. */
+  cspb_appliestokey: string | null;
+  /** Discount lines: the discount or promotion applied. */
+  cspb_discountkey: string | null;
+  /** Whether tax applies to the line. */
+  cspb_taxable: boolean | null;
   /** Order on the invoice. */
   cspb_linenumber: number;
   /** First day charged. */
@@ -78,6 +87,10 @@ export interface CspbInvoiceLineWrite {
   'cspb_SubscriptionId@odata.bind'?: string | null;
   'cspb_CorrectsLineId@odata.bind'?: string | null;
   cspb_linetype?: CspbInvoiceLineLineType | null;
+  cspb_linekey?: string | null;
+  cspb_appliestokey?: string | null;
+  cspb_discountkey?: string | null;
+  cspb_taxable?: boolean | null;
   cspb_linenumber?: number | null;
   cspb_periodstart?: string | null;
   cspb_periodend?: string | null;

@@ -165,8 +165,9 @@ describe('invoice line rows -> revenue', () => {
     expect(() => revenueLinesFromRows([row({ cspb_linetype: 42 as never })])).toThrow(/cspb_invoiceline l1\.cspb_linetype/);
   });
 
-  it('stores a commitment top-up as a one-time charge, every other type as its own option', () => {
-    expect(lineTypeToWebApi('commitment')).toBe(CspbInvoiceLineLineType.OneTime);
+  it('stores every line type as its own option, a commitment top-up included', () => {
+    expect(lineTypeToWebApi('commitment')).toBe(CspbInvoiceLineLineType.Commitment);
+    expect(lineTypeToWebApi('oneTime')).toBe(CspbInvoiceLineLineType.OneTime);
     expect(lineTypeToWebApi('usage')).toBe(CspbInvoiceLineLineType.Usage);
     expect(lineTypeToWebApi('tax')).toBe(CspbInvoiceLineLineType.Tax);
   });

@@ -1,16 +1,19 @@
-import { addDays, period, type InvoiceLineType, type RevenueLine } from '../../../core/src';
-import { CspbInvoiceLineLineType as LineType, type CspbInvoiceLineRow } from '../../generated';
-import { choiceMap, dateFromWebApi, decimalFromWebApi, required } from './values';
+import { addDays, currencyCode, Decimal, period, type Invoice, type InvoiceLine, type InvoiceLineType, type RevenueLine } from '../../../core/src';
+import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceLineLineType as LineType, type CspbInvoiceLineRow, type CspbInvoiceRow } from '../../generated';
+import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } from './values';
 
-/** Invoice line types both ways (commitment lines are stored as one-time charges). */
+/** Invoice line types both ways. */
 export const invoiceLineTypes = choiceMap<InvoiceLineType, LineType>(
-  [['recurring', LineType.Recurring], ['prorated', LineType.Prorated], ['usage', LineType.Usage], ['oneTime', LineType.OneTime], ['credit', LineType.Credit], ['discount', LineType.Discount], ['tax', LineType.Tax]],
+  [
+    ['recurring', LineType.Recurring], ['prorated', LineType.Prorated], ['usage', LineType.Usage], ['oneTime', LineType.OneTime],
+    ['credit', LineType.Credit], ['discount', LineType.Discount], ['tax', LineType.Tax], ['commitment', LineType.Commitment],
+  ],
   'cspb_linetype',
 );
 
-/** A line's type as stored: a minimum-commitment top-up has no option of its own and is stored as a one-time charge. */
+/** A line's type as stored. */
 export function lineTypeToWebApi(type: InvoiceLineType): LineType {
-  return invoiceLineTypes.toWebApi(type === 'commitment' ? 'oneTime' : type)!;
+  return invoiceLineTypes.toWebApi(type)!;
 }
 
 /**
@@ -28,4 +31,105 @@ export function revenueLinesFromRows(rows: readonly CspbInvoiceLineRow[]): Reven
     const amount = required(decimalFromWebApi(row.cspb_amount, `${where}.cspb_amount`), `${where}.cspb_amount`);
     return [{ subscriptionId, type, servicePeriod: period(start, addDays(endInclusive, 1)), amount }];
   });
+}
+
+/** The issued documents as the engine takes them, and where each of their lines is stored. */
+export interface IssuedInvoices {
+  readonly issued: Invoice[];
+  /** Core line id (`draftKey#key`) to its cspb_invoiceline id: what a correction's line binds to. */
+  readonly lineRowIds: ReadonlyMap<string, string>;
+  /** Draft key to its cspb_invoice id: what a credit note's "Credit of" binds to. */
+  readonly invoiceRowIds: ReadonlyMap<string, string>;
+}
+
+const ZERO = new Decimal(0);
+
+/**
+ * Issued invoices and credit notes (status Issued; drafts and cancelled documents are left out)
+ * with their lines, as the engine's `issued` input: what later runs of the same period correct.
+ * Kind and revision are the draft key's (`contract|start|end|kind|revision`), the one key the engine
+ * gave the document; a key of another shape is a row this suite did not write and is refused.
+ */
+export function issuedInvoicesFromRows(invoices: readonly CspbInvoiceRow[], lines: readonly CspbInvoiceLineRow[]): IssuedInvoices {
+  const byInvoice = new Map<string, CspbInvoiceLineRow[]>();
+  for (const line of lines) {
+    const owner = line._cspb_invoiceid_value ?? '';
+    byInvoice.set(owner, [...(byInvoice.get(owner) ?? []), line]);
+  }
+  const lineRowIds = new Map<string, string>();
+  const invoiceRowIds = new Map<string, string>();
+  const coreIdOfRow = new Map<string, string>();
+  const issued = invoices.filter((row) => row.cspb_invoicestatus === InvoiceStatus.Issued);
+  for (const row of issued) {
+    invoiceRowIds.set(row.cspb_draftkey, row.cspb_invoiceid);
+    for (const line of byInvoice.get(row.cspb_invoiceid) ?? []) coreIdOfRow.set(line.cspb_invoicelineid, `${row.cspb_draftkey}#${line.cspb_linekey}`);
+  }
+  const documents = issued.map((row): Invoice => {
+    const where = `cspb_invoice ${row.cspb_invoiceid}`;
+    const parts = row.cspb_draftkey.split('|');
+    const kind = parts[parts.length - 2];
+    const revision = Number(parts[parts.length - 1]);
+    if (parts.length < 5 || (kind !== 'invoice' && kind !== 'creditNote') || !Number.isInteger(revision) || revision < 0) {
+      throw new MappingError('is not a draft key this suite wrote (contract|start|end|kind|revision)', `${where}.cspb_draftkey`, row.cspb_draftkey);
+    }
+    const date = (value: unknown, column: string) => required(dateFromWebApi(value, `${where}.${column}`), `${where}.${column}`);
+    const amount = (value: unknown, column: string) => decimalFromWebApi(value, `${where}.${column}`) ?? ZERO;
+    const ordered = [...(byInvoice.get(row.cspb_invoiceid) ?? [])].sort((a, b) => a.cspb_linenumber - b.cspb_linenumber);
+    const documentLines = ordered.map((line): InvoiceLine => {
+      const at = `cspb_invoiceline ${line.cspb_invoicelineid}`;
+      const id = `${row.cspb_draftkey}#${line.cspb_linekey}`;
+      lineRowIds.set(id, line.cspb_invoicelineid);
+      const start = required(dateFromWebApi(line.cspb_periodstart, `${at}.cspb_periodstart`), `${at}.cspb_periodstart`);
+      const endInclusive = required(dateFromWebApi(line.cspb_periodend, `${at}.cspb_periodend`), `${at}.cspb_periodend`);
+      const quantity = decimalFromWebApi(line.cspb_quantity, `${at}.cspb_quantity`);
+      const unitPrice = decimalFromWebApi(line.cspb_unitprice, `${at}.cspb_unitprice`);
+      const cost = decimalFromWebApi(line.cspb_cost, `${at}.cspb_cost`);
+      const margin = decimalFromWebApi(line.cspb_margin, `${at}.cspb_margin`);
+      const corrects = line._cspb_correctslineid_value ? coreIdOfRow.get(line._cspb_correctslineid_value) : undefined;
+      return {
+        id,
+        key: line.cspb_linekey,
+        type: required(invoiceLineTypes.fromWebApi(line.cspb_linetype, `${at}.cspb_linetype`), `${at}.cspb_linetype`),
+        ...(line._cspb_subscriptionid_value ? { subscriptionId: line._cspb_subscriptionid_value } : {}),
+        description: line.cspb_name,
+        servicePeriod: period(start, addDays(endInclusive, 1)),
+        ...(quantity !== undefined ? { quantity } : {}),
+        ...(unitPrice !== undefined ? { unitPrice } : {}),
+        amount: required(decimalFromWebApi(line.cspb_amount, `${at}.cspb_amount`), `${at}.cspb_amount`),
+        ...(cost !== undefined ? { cost } : {}),
+        ...(margin !== undefined ? { margin } : {}),
+        explanation: line.cspb_explanation ?? '',
+        ...(corrects !== undefined ? { correctsLineId: corrects } : {}),
+        ...(line.cspb_appliestokey ? { appliesToLineId: `${row.cspb_draftkey}#${line.cspb_appliestokey}` } : {}),
+        ...(line.cspb_discountkey ? { discountId: line.cspb_discountkey } : {}),
+        taxable: line.cspb_taxable ?? true,
+      };
+    });
+    const nonTax = documentLines.filter((l) => l.type !== 'tax');
+    return {
+      draftKey: row.cspb_draftkey,
+      contractId: required(row._cspb_contractid_value ?? undefined, `${where}._cspb_contractid_value`),
+      customerId: required(row._cspb_customerid_value ?? undefined, `${where}._cspb_customerid_value`),
+      period: period(date(row.cspb_periodstart, 'cspb_periodstart'), addDays(date(row.cspb_periodend, 'cspb_periodend'), 1)),
+      kind,
+      revision,
+      status: 'issued',
+      invoiceDate: date(row.cspb_invoicedate, 'cspb_invoicedate'),
+      dueDate: date(row.cspb_duedate, 'cspb_duedate'),
+      currency: currencyCode(row.cspb_currencycode),
+      lines: documentLines,
+      subtotal: amount(row.cspb_subtotal, 'cspb_subtotal'),
+      tax: amount(row.cspb_taxtotal, 'cspb_taxtotal'),
+      total: amount(row.cspb_total, 'cspb_total'),
+      cost: amount(row.cspb_cost, 'cspb_cost'),
+      margin: amount(row.cspb_margin, 'cspb_margin'),
+      costComplete: nonTax.every((l) => l.cost !== undefined),
+      taxExempt: false,
+      ledgerCoverage: {},
+      exchangeRates: [],
+      issuedOn: date(row.cspb_invoicedate, 'cspb_invoicedate'),
+      ...(row.cspb_name ? { invoiceNumber: row.cspb_name } : {}),
+    };
+  });
+  return { issued: documents, lineRowIds, invoiceRowIds };
 }

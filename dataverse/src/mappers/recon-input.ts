@@ -5,6 +5,8 @@ import {
   CspbSubscriptionStatus,
   type AccountExtensionRow,
   type CspbBillingContractRow,
+  type CspbInvoiceLineRow,
+  type CspbInvoiceRow,
   type CspbOfferRow,
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionRow,
@@ -20,6 +22,9 @@ export interface ReconRows {
   readonly cspb_billingcontract: readonly CspbBillingContractRow[];
   readonly cspb_subscription: readonly CspbSubscriptionRow[];
   readonly cspb_subscriptionchange: readonly CspbSubscriptionChangeRow[];
+  /** Invoices and credit notes with their lines (optional: a snapshot without them has issued nothing). */
+  readonly cspb_invoice?: readonly CspbInvoiceRow[];
+  readonly cspb_invoiceline?: readonly CspbInvoiceLineRow[];
 }
 
 const statuses = choiceMap<ReconSubscription['status'], CspbSubscriptionStatus>(

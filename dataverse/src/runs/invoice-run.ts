@@ -1,9 +1,9 @@
-import { addDays, billingPeriodAt, FixedRateTable, formatIso, generateInvoices, type CalendarDate, type Invoice, type UsageAggregate } from '../../../core/src';
+import { addDays, billingPeriodAt, FixedRateTable, formatIso, generateInvoices, InvoicingError, type CalendarDate, type Invoice, type UsageAggregate } from '../../../core/src';
 import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceKind as Kind } from '../../generated';
 import type { EntityRecord } from '../client/types';
-import { invoicingInputsFromRows, lineTypeToWebApi, type ReconRows } from '../mappers';
+import { invoicingInputsFromRows, issuedInvoicesFromRows, lineTypeToWebApi, type IssuedInvoices, type ReconRows } from '../mappers';
 import { MONEY_PLACES, roundedToWebApi } from '../mappers/values';
-import { clipTo } from './lengths';
+import { clipTo, maxLengthOf } from './lengths';
 
 /**
  * The one invoice run: the CLI (`npm run invoice`, a snapshot and bill files) and the Dynamics
@@ -14,6 +14,8 @@ export interface InvoiceRunResult {
   readonly invoices: Invoice[];
   /** Contracts that produced no draft, with the engine's reason. */
   readonly skipped: Array<{ contractId: string; reason: string }>;
+  /** The issued documents the drafts correct, and their rows: what a credit note's bindings point to. */
+  readonly issued: IssuedInvoices;
 }
 
 export interface InvoiceRunInput {
@@ -32,22 +34,38 @@ export function runInvoices(input: InvoiceRunInput): InvoiceRunResult {
   const rates = new FixedRateTable('same currency only', []);
   const invoices: Invoice[] = [];
   const skipped: InvoiceRunResult['skipped'] = [];
+  // What was already sent: a period invoiced before gets corrections (a supplement, a credit note), never a second invoice.
+  const issued = issuedInvoicesFromRows(input.rows.cspb_invoice ?? [], input.rows.cspb_invoiceline ?? []);
   for (const { contract, subscriptions } of invoicingInputsFromRows(input.rows, input.at)) {
     if (input.contractIds && !input.contractIds.has(contract.id)) continue;
     const period = billingPeriodAt(contract, input.at, subscriptions);
-    const result = generateInvoices({ contract, subscriptions, usage: input.usage, rates, period });
+    const mine = issued.issued.filter((i) => i.contractId === contract.id);
+    const result = generateInvoices({ contract, subscriptions, usage: input.usage, rates, period, issued: mine });
     if (result.drafts.length === 0) skipped.push({ contractId: contract.id, reason: result.note ?? 'nothing to invoice' });
     invoices.push(...result.drafts);
   }
-  return { invoices, skipped };
+  return { invoices, skipped, issued };
 }
 
 const money = (d: Invoice['total'] | undefined) => roundedToWebApi(d, 'money column', MONEY_PLACES);
 
+/** Where the issued rows a correction refers to are stored (see `InvoiceRunResult.issued`). */
+export type IssuedRowIds = Pick<IssuedInvoices, 'invoiceRowIds' | 'lineRowIds'>;
+const NONE: IssuedRowIds = { invoiceRowIds: new Map(), lineRowIds: new Map() };
+
+/** The provisional name of a draft; issuing replaces it with the invoice number. */
+function draftName(draft: Invoice, contractName: string): string {
+  const what = draft.revision === 0 ? '' : draft.kind === 'creditNote' ? ` credit note ${draft.revision}` : ` supplement ${draft.revision}`;
+  return `DRAFT ${formatIso(draft.period.start)}${what} ${contractName}`;
+}
+
 /** A draft as its cspb_invoice row (without the run and contract bindings, which the caller adds). */
-export function invoiceRow(draft: Invoice, contractName: string): EntityRecord {
+export function invoiceRow(draft: Invoice, contractName: string, rows: IssuedRowIds = NONE): EntityRecord {
+  // A correction names the period's first issued invoice as what it credits (or supplements).
+  const corrected = (draft.correctsInvoiceKeys ?? []).map((key) => rows.invoiceRowIds.get(key)).find((id) => id !== undefined);
   return {
-    cspb_name: clipTo('cspb_invoice', 'cspb_name', `DRAFT ${formatIso(draft.period.start)} ${contractName}`),
+    cspb_name: clipTo('cspb_invoice', 'cspb_name', draftName(draft, contractName)),
+    ...(corrected ? { 'cspb_CreditOfId@odata.bind': `/cspb_invoices(${corrected})` } : {}),
     cspb_draftkey: draft.draftKey,
     'cspb_CustomerId@odata.bind': `/accounts(${draft.customerId})`,
     cspb_invoicestatus: InvoiceStatus.Draft,
@@ -66,11 +84,20 @@ export function invoiceRow(draft: Invoice, contractName: string): EntityRecord {
 }
 
 /** A draft's lines as cspb_invoiceline rows, numbered from 1 (without the invoice binding). */
-export function invoiceLineRows(draft: Invoice): EntityRecord[] {
-  return draft.lines.map((line, i) => ({
+export function invoiceLineRows(draft: Invoice, rows: IssuedRowIds = NONE): EntityRecord[] {
+  return draft.lines.map((line, i) => {
+    const corrects = line.correctsLineId ? rows.lineRowIds.get(line.correctsLineId) : undefined;
+    const appliesTo = line.appliesToLineId?.slice(line.appliesToLineId.indexOf('#') + 1);
+    return {
     cspb_name: clipTo('cspb_invoiceline', 'cspb_name', line.description),
     ...(line.subscriptionId ? { 'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${line.subscriptionId})` } : {}),
+    ...(corrects ? { 'cspb_CorrectsLineId@odata.bind': `/cspb_invoicelines(${corrects})` } : {}),
     cspb_linetype: lineTypeToWebApi(line.type),
+    // Keys are the engine's ids; a key longer than its column would lose what corrections compare by.
+    cspb_linekey: keyFits('cspb_linekey', line.key),
+    cspb_appliestokey: appliesTo ? keyFits('cspb_appliestokey', appliesTo) : null,
+    cspb_discountkey: line.discountId ? keyFits('cspb_discountkey', line.discountId) : null,
+    cspb_taxable: line.taxable,
     cspb_linenumber: i + 1,
     cspb_periodstart: formatIso(line.servicePeriod.start),
     cspb_periodend: formatIso(addDays(line.servicePeriod.end, -1)),
@@ -81,5 +108,12 @@ export function invoiceLineRows(draft: Invoice): EntityRecord[] {
     cspb_margin: money(line.margin),
     cspb_currencycode: draft.currency,
     cspb_explanation: clipTo('cspb_invoiceline', 'cspb_explanation', line.explanation),
-  }));
+    };
+  });
+}
+
+function keyFits(column: string, key: string): string {
+  const max = maxLengthOf('cspb_invoiceline', column);
+  if (key.length > max) throw new InvoicingError(`line key longer than ${column} (${max}): ${key}`, key);
+  return key;
 }

@@ -46,7 +46,11 @@ export async function loadContractRows(client: DataverseClient, contract: CspbBi
   const changes: CspbSubscriptionChangeRow[] = [];
   for (const s of subscriptions) changes.push(...(await retrieveAll<CspbSubscriptionChangeRow>(client, 'cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${s.cspb_subscriptionid}` })));
   const account = contract._cspb_customerid_value ? [await client.retrieve<AccountExtensionRow>('accounts', contract._cspb_customerid_value)] : [];
-  return { account, cspb_offer: offers, cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes };
+  // What the contract's customer was already sent: a period invoiced before gets corrections.
+  const cspb_invoice = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid} and cspb_invoicestatus eq ${InvoiceStatus.Issued}` });
+  const cspb_invoiceline: CspbInvoiceLineRow[] = [];
+  for (const invoice of cspb_invoice) cspb_invoiceline.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
+  return { account, cspb_offer: offers, cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes, cspb_invoice, cspb_invoiceline };
 }
 
 /** The lines of one import, in file order, as the importer gave them. */

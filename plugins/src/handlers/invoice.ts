@@ -17,12 +17,12 @@ import { PassCache } from '../jobs/pass-cache';
 async function invoiceContract(client: DataverseClient, runId: string, contract: CspbBillingContractRow, run: CspbInvoiceRunRow, reads: { usage: readonly UsageAggregate[]; offers: readonly CspbOfferRow[] }): Promise<number> {
   const rows = await loadContractRows(client, contract, reads.offers);
   const usage = reads.usage;
-  const { invoices } = runInvoices({ rows, usage, at: parseDate(run.cspb_periodstart), contractIds: new Set([contract.cspb_billingcontractid]) });
+  const { invoices, issued } = runInvoices({ rows, usage, at: parseDate(run.cspb_periodstart), contractIds: new Set([contract.cspb_billingcontractid]) });
   let written = 0;
   for (const draft of invoices) {
     const existing = (await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_draftkey eq '${draft.draftKey.replace(/'/g, "''")}'` }))[0];
     if (existing && existing.cspb_invoicestatus !== InvoiceStatus.Draft) continue; // issued invoices never change
-    const { cspb_draftkey, ...body } = invoiceRow(draft, contract.cspb_name);
+    const { cspb_draftkey, ...body } = invoiceRow(draft, contract.cspb_name, issued);
     const { id } = await client.upsert('cspb_invoices', { cspb_draftkey: cspb_draftkey as string }, {
       ...body,
       'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contract.cspb_billingcontractid})`,
@@ -30,7 +30,7 @@ async function invoiceContract(client: DataverseClient, runId: string, contract:
     });
     const oldLines = await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${id}`, select: ['cspb_invoicelineid'] });
     for (const line of oldLines) await client.delete('cspb_invoicelines', line.cspb_invoicelineid);
-    for (const line of invoiceLineRows(draft)) await client.create('cspb_invoicelines', { ...line, 'cspb_InvoiceId@odata.bind': `/cspb_invoices(${id})` });
+    for (const line of invoiceLineRows(draft, issued)) await client.create('cspb_invoicelines', { ...line, 'cspb_InvoiceId@odata.bind': `/cspb_invoices(${id})` });
     written++;
   }
   return written;

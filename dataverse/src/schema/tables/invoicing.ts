@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns } from '../columns';
+import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns, yesNo } from '../columns';
 import type { TableDef } from '../types';
 
 const runName = text('cspb_Name', { display: 'Name', description: 'Period and scope of the run.', required: 'required', maxLength: 200 });
@@ -162,8 +162,14 @@ export const invoiceLine: TableDef = {
       description: 'What kind of charge.',
       required: 'required',
       optionSetName: 'cspb_invoicelinetype',
-      options: [['Recurring', 'Recurring'], ['Prorated', 'Prorated adjustment'], ['Usage', 'Usage'], ['OneTime', 'One-time'], ['Credit', 'Credit'], ['Discount', 'Discount'], ['Tax', 'Tax']],
+      options: [['Recurring', 'Recurring'], ['Prorated', 'Prorated adjustment'], ['Usage', 'Usage'], ['OneTime', 'One-time'], ['Credit', 'Credit'], ['Discount', 'Discount'], ['Tax', 'Tax'], ['Commitment', 'Minimum commitment']],
     }),
+    // What a correction compares: the engine's identity of what the line bills, the line a
+    // discount or per-line tax derives from, and the discount. Issued lines are read back with them.
+    text('cspb_LineKey', { display: 'Line key', description: 'What the line bills (subscription and charge), stable across re-runs: corrections compare issued and current lines by it.', required: 'required', maxLength: 500 }),
+    text('cspb_AppliesToKey', { display: 'Applies to', description: 'Discount and per-line tax lines: the key of the line they derive from.', maxLength: 500 }),
+    text('cspb_DiscountKey', { display: 'Discount', description: 'Discount lines: the discount or promotion applied.', maxLength: 200 }),
+    yesNo('cspb_Taxable', { display: 'Taxable', description: 'Whether tax applies to the line.', defaultValue: true }),
     whole('cspb_LineNumber', { display: 'Line number', description: 'Order on the invoice.', required: 'required', min: 1 }),
     dateOnly('cspb_PeriodStart', { display: 'Service start', description: 'First day charged.' }),
     dateOnly('cspb_PeriodEnd', { display: 'Service end', description: 'Last day charged (inclusive).' }),
