@@ -11,6 +11,7 @@ export * from './cspb_discrepancy';
 export * from './cspb_invoicerun';
 export * from './cspb_invoice';
 export * from './cspb_invoiceline';
+export * from './cspb_invoicenumbering';
 export * from './account';
 
 /** Web API entity set (collection) name of every table the suite reads or writes. */
@@ -26,5 +27,6 @@ export const entitySetNames = {
   cspb_invoicerun: 'cspb_invoiceruns',
   cspb_invoice: 'cspb_invoices',
   cspb_invoiceline: 'cspb_invoicelines',
+  cspb_invoicenumbering: 'cspb_invoicenumberings',
   account: 'accounts',
 } as const;

@@ -2,7 +2,7 @@ import * as React from 'react';
 import { IInputs, IOutputs } from './generated/ManifestTypes';
 import { BillingImportView, type BillingImportProps, type Parser } from './components/BillingImportView';
 import { parseBytes } from './model/parse';
-import { importClient } from './model/org-client';
+import { browserOrgClient } from '../../dataverse/src/browser/org-client';
 import type { WebApiLike } from '../../dataverse/src/browser/web-api-client';
 import type { DataverseClient } from '../../dataverse/src/client/types';
 import { parseInWorker, WorkerUnavailable, type WorkerLike } from './model/worker-parser';
@@ -63,7 +63,7 @@ export class BillingImport implements ComponentFramework.ReactControl<IInputs, I
   /** The org's URL from the page (model-driven apps), else this page's origin (the workbench). */
   private clientOf(context: ComponentFramework.Context<IInputs>): DataverseClient {
     const page = (context as unknown as { page?: { getClientUrl?: () => string } }).page;
-    this.client ??= importClient(context.webAPI as unknown as WebApiLike, page?.getClientUrl?.() ?? window.location.origin);
+    this.client ??= browserOrgClient(context.webAPI as unknown as WebApiLike, page?.getClientUrl?.() ?? window.location.origin);
     return this.client;
   }
 

@@ -12,7 +12,7 @@ import { readNameOf } from '../../dataverse/src/local-org/metadata';
 import { FORMS } from '../../solution/src/forms';
 import { SITE_MAP, APP } from '../../solution/src/app-module';
 import { views } from '../../solution/src/views';
-import { COMMANDS_LIBRARY, FORM_COMMANDS } from '../../solution/src/ribbon';
+import { FORM_COMMANDS, libraryOf } from '../../solution/src/ribbon';
 import { stringResources, WEBRESOURCE_OUT_DIR } from '../../webresources/src/bundles';
 import { pcfControls, PCF_OUT_DIR } from '../pcf-controls';
 import type { WbColumn, WbControl, WbForm, WbMeta, WbTable } from './meta-types';
@@ -99,7 +99,7 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
     libraries: f.libraries,
     handlers: f.handlers.map((h) => ({ event: h.event, functionName: h.functionName, library: h.library, ...(h.attribute ? { attribute: h.attribute } : {}) })),
     fieldControls: f.fieldControls ?? {},
-    commands: FORM_COMMANDS.filter((c) => c.table === f.table).map((c) => ({ id: c.id, label: c.label, functionName: c.functionName, library: COMMANDS_LIBRARY })),
+    commands: FORM_COMMANDS.filter((c) => c.table === f.table).map((c) => ({ id: c.id, label: c.label, functionName: c.functionName, library: libraryOf(c) })),
   }));
   const controls: WbControl[] = pcfControls.map((c) => {
     const dir = join(root, PCF_OUT_DIR, c.constructorName);

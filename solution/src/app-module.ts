@@ -60,6 +60,7 @@ export const SITE_MAP: readonly AreaDef[] = [
           { id: 'cspb_sub_invoiceruns', entity: 'cspb_invoicerun', title: 'Invoice runs' },
           { id: 'cspb_sub_invoices', entity: 'cspb_invoice', title: 'Invoices' },
           { id: 'cspb_sub_invoicelines', entity: 'cspb_invoiceline', title: 'Invoice lines' },
+          { id: 'cspb_sub_invoicenumbering', entity: 'cspb_invoicenumbering', title: 'Invoice numbering' },
         ],
       },
     ],

@@ -69,6 +69,8 @@ export const ROLES: readonly RoleDef[] = [
       cspb_subscription: { Read: 'Global', Write: 'Global', AppendTo: 'Global' },
       cspb_subscriptionchange: { Read: 'Global' },
       ...Object.fromEntries(FINANCE_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const])),
+      // Issuing moves the counter (and creates the sequence the first time); the admin sets its prefix.
+      cspb_invoicenumbering: { Create: 'Global', Read: 'Global', Write: 'Global' },
     },
     platform: BASICS,
   },

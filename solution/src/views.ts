@@ -56,6 +56,7 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_invoicerun: ['cspb_periodstart', 'cspb_periodend', 'cspb_runstatus', 'cspb_invoicecount'],
   cspb_invoice: ['cspb_customerid', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_total', 'cspb_currencycode'],
   cspb_invoiceline: ['cspb_invoiceid', 'cspb_linenumber', 'cspb_linetype', 'cspb_amount'],
+  cspb_invoicenumbering: ['cspb_prefix', 'cspb_nextnumber', 'cspb_digits'],
 };
 
 function standardViews(table: TableDef): ViewDef[] {

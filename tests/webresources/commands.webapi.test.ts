@@ -10,7 +10,11 @@ import {
   CspbSubscriptionStatus,
 } from '../../dataverse/generated';
 import type { LocalOrg } from '../../dataverse/src/local-org';
-import { createCreditNote, exportDiscrepancies, generateInvoices, issueInvoice, settings } from '../../webresources/src/commands';
+import { entitySetNames } from '../../dataverse/generated';
+import { logicalNamesOf, WebApiClient } from '../../dataverse/src/browser/web-api-client';
+import { registerPlugins } from '../../plugins/src';
+import { createCreditNote, exportDiscrepancies, generateInvoices, settings } from '../../webresources/src/commands';
+import { issueInvoice, issueSettings } from '../../webresources/src/issue.command';
 import { localWebApi } from './support/local-webapi';
 import { useLanguage } from './support/resx';
 import { seededOrg } from './support/seed';
@@ -145,87 +149,94 @@ describe('Generate invoices (billing contract) on the local org', () => {
 });
 
 describe('Issue and credit an invoice on the local org', () => {
-  async function invoiceForm(status: number, confirm = true) {
-    const { org, customerId } = await seededOrg();
+  /** Contoso's 25 seats at 15.00 under a monthly contract, its October 2026 draft from the real invoice run, and the invoice form on it. */
+  async function invoiceForm(confirm = true) {
+    const { org, customerId, subscriptionId } = await seededOrg();
+    // The seed's ledger rows predate prices on the ledger; the suite's own rows carry them.
+    for (const change of await all(org, 'cspb_subscriptionchanges')) await org.update('cspb_subscriptionchanges', String(change['cspb_subscriptionchangeid']), { cspb_unitprice: 15, cspb_unitcost: 12 });
+    registerPlugins(org, { today: () => '2026-10-15' });
     const contractId = await org.create('cspb_billingcontracts', {
-      cspb_name: 'Contoso licences', 'cspb_CustomerId@odata.bind': `/accounts(${customerId})`, cspb_currencycode: 'EUR', cspb_frequency: Frequency.Monthly,
+      cspb_name: 'Contoso licences', 'cspb_CustomerId@odata.bind': `/accounts(${customerId})`, cspb_currencycode: 'USD', cspb_frequency: Frequency.Monthly,
       cspb_anchor: Anchor.CalendarMonth, cspb_timing: Timing.InAdvance, cspb_paymenttermdays: 30, cspb_prorationpolicy: 100000000, cspb_roundingpolicy: 100000000,
     });
-    const invoiceId = await org.create('cspb_invoices', {
-      cspb_name: 'INV-0042',
-      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
-      'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,
-      cspb_invoicestatus: status,
-      cspb_kind: CspbInvoiceKind.Invoice,
-      cspb_periodstart: '2026-10-01',
-      cspb_periodend: '2026-10-31',
-      cspb_invoicedate: status === InvoiceStatus.Draft ? null : '2026-10-01',
-      cspb_currencycode: 'EUR',
-      cspb_total: 375,
-      cspb_draftkey: `${contractId}|2026-10-01`,
-    });
+    await org.update('cspb_subscriptions', subscriptionId, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` });
+    await org.create('cspb_invoiceruns', { cspb_name: 'October', cspb_periodstart: '2026-10-01', cspb_periodend: '2026-10-31', 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` });
+    await org.asyncIdle();
+    const [draft] = await all(org, 'cspb_invoices');
+    const invoiceId = String(draft!['cspb_invoiceid']);
     const { form, log } = mockXrm(org, 'cspb_invoice', invoiceId, { confirm });
-    XrmMockGenerator.Attribute.createString({ name: 'cspb_name', value: 'INV-0042' }, { name: 'cspb_name' });
-    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_invoicestatus', value: status } as never, { name: 'cspb_invoicestatus' } as never);
+    XrmMockGenerator.Attribute.createString({ name: 'cspb_name', value: String(draft!['cspb_name']) }, { name: 'cspb_name' });
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_invoicestatus', value: InvoiceStatus.Draft } as never, { name: 'cspb_invoicestatus' } as never);
+    // The command's client: Xrm.WebApi first, the org's Web API for the change set.
+    issueSettings.client = () => new WebApiClient(localWebApi(org) as never, { logicalNames: logicalNamesOf(entitySetNames), fallback: org });
     const invoice = () => org.retrieve<Row>('cspb_invoices', invoiceId, {});
-    return { org, invoiceId, contractId, customerId, form, log, invoice };
+    return { org, invoiceId, subscriptionId, form, log, invoice, draftName: String(draft!['cspb_name']) };
   }
 
-  it('issues a draft after confirmation: status Issued and invoice date today in the org', async () => {
-    const { form, log, invoice } = await invoiceForm(InvoiceStatus.Draft);
+  it('issues a draft after confirmation: the next invoice number, status Issued, dated today and due after the terms', async () => {
+    const { form, log, invoice, draftName } = await invoiceForm();
+    expect(draftName).toBe('DRAFT 2026-10-01 Contoso licences');
     expect(await issueInvoice(form)).toBe(true);
-    expect(log.confirms).toEqual(['Issue invoice INV-0042? An issued invoice can no longer change.']);
-    expect(await invoice()).toEqual(expect.objectContaining({ cspb_invoicestatus: InvoiceStatus.Issued, cspb_invoicedate: '2026-10-15', cspb_total: 375 }));
-    expect(log.alerts).toEqual(['Invoice INV-0042 issued on 2026-10-15.']);
+    expect(log.confirms).toEqual([`Issue invoice ${draftName}? An issued invoice can no longer change.`]);
+    // 25 seats x 15.00 = 375.00 for October
+    expect(await invoice()).toEqual(expect.objectContaining({ cspb_name: 'INV-000001', cspb_invoicestatus: InvoiceStatus.Issued, cspb_invoicedate: '2026-10-15', cspb_duedate: '2026-11-14', cspb_total: 375 }));
+    expect(log.alerts).toEqual(['Invoice INV-000001 issued on 2026-10-15.']);
     expect(log.refreshes).toBe(1);
   });
 
-  it('leaves the draft unchanged when the confirmation is cancelled', async () => {
-    const { form, log, invoice } = await invoiceForm(InvoiceStatus.Draft, false);
+  it('leaves the draft unchanged and takes no number when the confirmation is cancelled', async () => {
+    const { org, form, log, invoice } = await invoiceForm(false);
     const before = await invoice();
     expect(await issueInvoice(form)).toBe(false);
     expect(log.confirms).toHaveLength(1);
     expect(await invoice()).toEqual(before);
-    expect(before).toEqual(expect.objectContaining({ cspb_invoicestatus: InvoiceStatus.Draft, cspb_invoicedate: null }));
+    expect(await all(org, 'cspb_invoicenumberings')).toEqual([]);
     expect(log.alerts).toEqual([]);
   });
 
-  it('never re-issues an issued invoice (its invoice date stays)', async () => {
-    const { form, log, invoice } = await invoiceForm(InvoiceStatus.Issued);
+  it('never re-issues an issued invoice (its number and invoice date stay)', async () => {
+    const { form, log, invoice } = await invoiceForm();
+    await issueInvoice(form);
     const before = await invoice();
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_invoicestatus', value: InvoiceStatus.Draft } as never, { name: 'cspb_invoicestatus' } as never);
     expect(await issueInvoice(form)).toBe(false);
     expect(await invoice()).toEqual(before);
-    expect(before['cspb_invoicedate']).toBe('2026-10-01');
-    expect(log.alerts).toEqual(['This invoice is issued and can no longer change. Correct it with a credit note.']);
+    expect(log.alerts[1]).toMatch(/^This invoice is issued and can no longer change\. Correct it with a credit note\. \(INV-000001 is not a draft/);
   });
 
-  it('creates a draft credit note pointing at the issued invoice', async () => {
-    const { org, invoiceId, contractId, customerId, form, log } = await invoiceForm(InvoiceStatus.Issued);
-    const id = await createCreditNote(form);
-    const notes = (await all(org, 'cspb_invoices')).filter((r) => r['cspb_invoiceid'] !== invoiceId);
-    expect(notes).toEqual([
-      expect.objectContaining({
-        cspb_invoiceid: id,
-        cspb_name: 'CN-INV-0042',
-        cspb_kind: CspbInvoiceKind.CreditNote,
-        cspb_invoicestatus: InvoiceStatus.Draft,
-        _cspb_creditofid_value: invoiceId,
-        _cspb_contractid_value: contractId,
-        _cspb_customerid_value: customerId,
-        cspb_periodstart: '2026-10-01',
-        cspb_periodend: '2026-10-31',
-        cspb_currencycode: 'EUR',
-        cspb_invoicedate: null,
-      }),
-    ]);
-    expect(log.alerts).toEqual(['Draft credit note created for invoice INV-0042.']);
+  it('credits an issued invoice from the ledger: the price cut to 12.00 from 2026-10-22 credits the old price and supplements the new one, linked to the issued invoice', async () => {
+    const { org, invoiceId, subscriptionId, form, log } = await invoiceForm();
+    await issueInvoice(form);
+    await org.update('cspb_subscriptions', subscriptionId, { cspb_customerunitprice: 12, cspb_changeeffectivedate: '2026-10-22', cspb_changereason: 'renegotiated price' });
+    await org.asyncIdle();
+    expect(await createCreditNote(form)).not.toBeNull();
+    const documents = (await all(org, 'cspb_invoices')).filter((r) => r['cspb_invoiceid'] !== invoiceId);
+    const byKind = (kind: number) => documents.find((d) => d['cspb_kind'] === kind)!;
+    expect(documents).toHaveLength(2);
+    expect(byKind(CspbInvoiceKind.CreditNote)).toMatchObject({ cspb_invoicestatus: InvoiceStatus.Draft, _cspb_creditofid_value: invoiceId, cspb_name: 'DRAFT 2026-10-01 credit note 1 Contoso licences' });
+    expect(byKind(CspbInvoiceKind.Invoice)).toMatchObject({ cspb_invoicestatus: InvoiceStatus.Draft, _cspb_creditofid_value: invoiceId, cspb_name: 'DRAFT 2026-10-01 supplement 1 Contoso licences' });
+    const linesOf = async (id: unknown) => (await org.retrieveMultiple<Row>('cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${String(id)}` })).value;
+    const [issuedLine] = await linesOf(invoiceId);
+    // 25 seats for 10 of October's 31 days (22..31): at the old price -25 x 15.00 x 10/31 = -120.97 credited
+    // against the issued line; at the new price 25 x 12.00 x 10/31 = 96.77 supplemented.
+    expect((await linesOf(byKind(CspbInvoiceKind.CreditNote)['cspb_invoiceid'])).map((l) => [l['cspb_amount'], l['_cspb_correctslineid_value']])).toEqual([[-120.97, issuedLine!['cspb_invoicelineid']]]);
+    expect((await linesOf(byKind(CspbInvoiceKind.Invoice)['cspb_invoiceid'])).map((l) => l['cspb_amount'])).toEqual([96.77]);
+    expect(log.alerts.at(-1)).toBe('Corrections of invoice INV-000001: 2 document(s) drafted from the current ledger.');
+  });
+
+  it('a credit note with nothing changed drafts nothing and says why', async () => {
+    const { org, form, log } = await invoiceForm();
+    await issueInvoice(form);
+    await createCreditNote(form);
+    expect(await all(org, 'cspb_invoices')).toHaveLength(1);
+    expect(log.alerts.at(-1)).toMatch(/^The current ledger still matches invoice INV-000001: nothing to credit/);
   });
 
   it('refuses a credit note on a draft invoice and creates nothing', async () => {
-    const { org, form, log } = await invoiceForm(InvoiceStatus.Draft);
+    const { org, form, log } = await invoiceForm();
     expect(await createCreditNote(form)).toBeNull();
     expect(log.alerts).toEqual(['Only an issued invoice can be credited.']);
-    expect(await all(org, 'cspb_invoices')).toHaveLength(1);
+    expect(await all(org, 'cspb_invoiceruns')).toHaveLength(1);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { formatIso } from '../../core/src/calendar';
 import { csvText } from '../../core/src/reconcile/report';
-import { CspbInvoiceInvoiceStatus, CspbInvoiceKind } from '../../dataverse/generated/cspb_invoice';
+import { CspbInvoiceInvoiceStatus } from '../../dataverse/generated/cspb_invoice';
 import { CspbReconciliationRunRunStatus as RunStatus } from '../../dataverse/generated/cspb_reconciliationrun';
 import { nextInvoice } from './logic/contract';
 import { calendarDateOf } from './logic/subscription';
@@ -143,48 +143,32 @@ export async function exportDiscrepancies(primaryControl: Xrm.FormContext): Prom
   return rows.length;
 }
 
-/** Invoice: issues a draft (status Issued, invoice date today) after confirmation. */
-export async function issueInvoice(primaryControl: Xrm.FormContext): Promise<boolean> {
-  const id = idOf(primaryControl);
-  const name = (primaryControl.getAttribute('cspb_name')?.getValue() as string | null) ?? id;
-  if (!id) return false;
-  // Issued (and cancelled) invoices never change: issuing again would move the invoice date.
-  const current = await Xrm.WebApi.retrieveRecord('cspb_invoice', id, '?$select=cspb_invoicestatus');
-  if (current['cspb_invoicestatus'] !== CspbInvoiceInvoiceStatus.Draft) {
-    await showAlert(t('invoiceIssuedLocked'));
-    return false;
-  }
-  const answer = await Xrm.Navigation.openConfirmDialog({ text: t('issueConfirm', name) });
-  if (!answer.confirmed) return false;
-  const today = formatIso(calendarDateOf(new Date()));
-  await Xrm.WebApi.updateRecord('cspb_invoice', id, { cspb_invoicestatus: CspbInvoiceInvoiceStatus.Issued, cspb_invoicedate: today });
-  await showAlert(t('issueDone', name, today));
-  await primaryControl.data.refresh(false);
-  return true;
-}
-
-/** Invoice: creates a draft credit note for an issued invoice (the invoice run fills its lines). */
+/**
+ * Invoice: drafts what corrects this issued invoice. The invoice run of its contract and period
+ * compares what was issued with the current ledger (the engine's corrections): decreases become a
+ * credit note linked to the issued lines, increases a supplementary invoice. Nothing changed, nothing
+ * drafted: a credit note is never a blank document.
+ */
 export async function createCreditNote(primaryControl: Xrm.FormContext): Promise<string | null> {
   const id = idOf(primaryControl);
-  const invoice = id ? await Xrm.WebApi.retrieveRecord('cspb_invoice', id, '?$select=cspb_name,cspb_invoicestatus,cspb_periodstart,cspb_periodend,cspb_currencycode,_cspb_contractid_value,_cspb_customerid_value') : null;
+  const invoice = id ? await Xrm.WebApi.retrieveRecord('cspb_invoice', id, '?$select=cspb_name,cspb_invoicestatus,cspb_periodstart,cspb_periodend,_cspb_contractid_value') : null;
   if (!invoice || invoice['cspb_invoicestatus'] !== CspbInvoiceInvoiceStatus.Issued) {
     await showAlert(t('creditNoteOnlyIssued'));
     return null;
   }
-  const contract = invoice['_cspb_contractid_value'] as string | null;
-  const customer = invoice['_cspb_customerid_value'] as string | null;
-  const created = await Xrm.WebApi.createRecord('cspb_invoice', {
-    cspb_name: `CN-${String(invoice['cspb_name'])}`,
-    cspb_kind: CspbInvoiceKind.CreditNote,
-    cspb_invoicestatus: CspbInvoiceInvoiceStatus.Draft,
-    'cspb_CreditOfId@odata.bind': `/cspb_invoices(${id})`,
-    ...(contract ? { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contract})` } : {}),
-    ...(customer ? { 'cspb_CustomerId@odata.bind': `/accounts(${customer})` } : {}),
-    cspb_periodstart: invoice['cspb_periodstart'],
-    cspb_periodend: invoice['cspb_periodend'],
-    cspb_currencycode: invoice['cspb_currencycode'],
-    cspb_draftkey: `credit:${id}`,
+  const name = String(invoice['cspb_name']);
+  const label = t('invoiceRunName');
+  const start = String(invoice['cspb_periodstart']);
+  const end = String(invoice['cspb_periodend']);
+  const run = await Xrm.WebApi.createRecord('cspb_invoicerun', {
+    cspb_name: `${label} ${start}..${end} (${name})`,
+    cspb_periodstart: start,
+    cspb_periodend: end,
+    'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${String(invoice['_cspb_contractid_value'])})`,
+    cspb_runstatus: RunStatus.Pending,
   });
-  await showAlert(t('creditNoteDone', String(invoice['cspb_name'])));
-  return created.id;
+  const outcome = await waitForRun('cspb_invoicerun', run.id, label, ['cspb_invoicecount']);
+  const count = Number(outcome.record['cspb_invoicecount'] ?? 0);
+  await report(outcome, label, () => (count > 0 ? t('creditNoteDone', name, count) : t('creditNoteNothing', name)));
+  return run.id;
 }

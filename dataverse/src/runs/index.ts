@@ -2,3 +2,4 @@ export * from './lengths';
 export * from './invoice-run';
 export * from './reads';
 export * from './recon-run';
+export * from './issue';

@@ -22,10 +22,11 @@ const discrepancy = withCurrency(reconciliationTables.discrepancy);
 const invoiceRun = withCurrency(invoicingTables.invoiceRun);
 const invoice = withCurrency(invoicingTables.invoice);
 const invoiceLine = withCurrency(invoicingTables.invoiceLine);
+const invoiceNumbering = invoicingTables.invoiceNumbering;
 
 export * from './types';
 export * from './currency';
-export { account, billingContract, billingImport, billingLine, discrepancy, invoice, invoiceLine, invoiceRun, offer, reconciliationRun, subscription, subscriptionChange };
+export { account, billingContract, billingImport, billingLine, discrepancy, invoice, invoiceLine, invoiceNumbering, invoiceRun, offer, reconciliationRun, subscription, subscriptionChange };
 
 /**
  * Every table the solution owns, in dependency order (a table comes after the tables its
@@ -43,6 +44,7 @@ export const tables: readonly TableDef[] = [
   invoiceRun,
   invoice,
   invoiceLine,
+  invoiceNumbering,
 ];
 
 /** Existing Dataverse tables the solution adds columns to. */

@@ -6,6 +6,7 @@ import {
   discrepancyMainForm,
   invoiceLineMainForm,
   invoiceMainForm,
+  invoiceNumberingMainForm,
   invoiceRunMainForm,
   offerMainForm,
   subscriptionChangeMainForm,
@@ -25,5 +26,6 @@ export const FORMS: readonly FormDef[] = [
   discrepancyMainForm,
   invoiceRunMainForm,
   invoiceMainForm,
+  invoiceNumberingMainForm,
   invoiceLineMainForm,
 ];

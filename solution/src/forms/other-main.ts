@@ -55,6 +55,10 @@ export const discrepancyMainForm = plain('cspb_discrepancy', 'Discrepancy', 'Mai
   { name: 'money', label: 'Expected and billed', fields: ['cspb_expectedquantity', 'cspb_billedquantity', 'cspb_expectedamount', 'cspb_billedamount', 'cspb_variance', 'cspb_currencycode', 'transactioncurrencyid', 'cspb_explanation'] },
 ]);
 
+export const invoiceNumberingMainForm = plain('cspb_invoicenumbering', 'Invoice numbering', 'Main form for the sequence issued documents are numbered from.', [
+  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_prefix', 'cspb_nextnumber', 'cspb_digits'] },
+]);
+
 export const invoiceRunMainForm = plain('cspb_invoicerun', 'Invoice run', 'Main form for an invoice run.', [
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_periodstart', 'cspb_periodend', 'cspb_contractid', 'cspb_runstatus', 'cspb_invoicecount', 'cspb_error'] },
   {

@@ -183,3 +183,28 @@ export const invoiceLine: TableDef = {
     memo('cspb_Explanation', { display: 'Explanation', description: 'How the amount was computed (days, tiers, discounts).', maxLength: 4000 }),
   ],
 };
+
+const sequenceName = text('cspb_Name', { display: 'Name', description: 'Which documents the sequence numbers ("Invoices": invoices and credit notes).', required: 'required', maxLength: 100 });
+
+/**
+ * The numbers issued documents get: prefix + the next number, zero-padded. Issuing takes the next
+ * number and moves the counter in one transaction guarded by the counter's row version, so
+ * concurrent issues never repeat a number and a failed issue never skips one.
+ */
+export const invoiceNumbering: TableDef = {
+  logicalName: 'cspb_invoicenumbering',
+  schemaName: 'cspb_InvoiceNumbering',
+  displayName: 'Invoice numbering',
+  pluralName: 'Invoice numberings',
+  description: 'The sequence issued invoices and credit notes are numbered from: prefix, next number and digits.',
+  entitySetName: 'cspb_invoicenumberings',
+  ownership: 'UserOwned',
+  primaryName: sequenceName,
+  columns: [
+    sequenceName,
+    text('cspb_Prefix', { display: 'Prefix', description: 'Put before every number (e.g. INV-2026-).', maxLength: 20 }),
+    whole('cspb_NextNumber', { display: 'Next number', description: 'The number the next issued document gets.', required: 'required', min: 1 }),
+    whole('cspb_Digits', { display: 'Digits', description: 'Numbers are zero-padded to this many digits (default 6).', min: 1, max: 12 }),
+  ],
+  keys: [{ schemaName: 'cspb_key_sequencename', displayName: 'Sequence name', columns: ['cspb_name'] }],
+};
