@@ -5,13 +5,16 @@
  * Partners are generated from seeds (scripts/sample-data): renewals, annual and monthly plans,
  * seat changes, cancellations, Azure usage, and on most seeds a bill with one planted finding of
  * every kind (missing, extra, duplicated, shifted, mispriced lines...); every fourth seed is clean.
- * Three-way: both months' invoices are issued (Dynamics) or passed with --invoices (CLI), so Microsoft
- * cost that no customer line carries is revenue leakage on both paths.
+ * Three-way: both months' invoices are issued (Dynamics, numbered by issueDraft) or passed with
+ * --invoices (CLI), so Microsoft cost that no customer line carries is revenue leakage on both paths.
+ * Corrections: prices cut after November was issued give the same credit notes and supplements,
+ * bound to the same issued rows, in Dynamics and in the CLI run on the org's snapshot.
  */
 import { isExplained } from '../../core/src';
+import { CspbInvoiceKind as InvoiceKind } from '../../dataverse/generated';
 import { CATEGORY } from '../../dataverse/src/runs';
 import { generateSample } from '../../scripts/sample-data';
-import { asStored, cliPath, differences, dynamicsPath, withoutRun } from './support';
+import { asStored, cliPath, correctionsStage, differences, dynamicsPath, withoutRun } from './support';
 
 jest.setTimeout(120_000);
 
@@ -59,4 +62,15 @@ test.each(SEEDS)('parity of seed %i: every run completes, and Dynamics equals th
     expect(dynamics.totals['cspb_totalleakage']).toBeGreaterThan(0);
   }
   expect(cli.invoices.size).toBeGreaterThan(0);
+
+  // Corrections after issue: Dynamics' credit notes and supplements equal the CLI's from the org's snapshot.
+  const corrections = await correctionsStage(dynamics.org, month);
+  expect(differences(corrections.cli, asStored(corrections.cli, corrections.dynamics)).map((d) => JSON.stringify(d))).toEqual([]);
+  // Every partner has invoiced active subscriptions: the stage is never empty.
+  expect(corrections.changed).toBeGreaterThan(0);
+  {
+    const kinds = [...corrections.cli.invoices.values()].map(({ invoice }) => invoice['cspb_kind']);
+    expect(kinds).toContain(InvoiceKind.CreditNote);
+    expect([...corrections.cli.invoices.values()].every(({ invoice }) => typeof invoice['_cspb_creditofid_value'] === 'string')).toBe(true);
+  }
 });

@@ -2,10 +2,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invoicesToJson, type ReconResult } from '../../core/src';
-import { CspbBillingImportImportStatus as ImportStatus, CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceRunRunStatus as InvoiceRunStatus, CspbReconciliationRunRunStatus as ReconRunStatus } from '../../dataverse/generated';
+import { Decimal, parseDate } from '../../core/src';
+import {
+  CspbBillingImportImportStatus as ImportStatus,
+  CspbInvoiceInvoiceStatus as InvoiceStatus,
+  CspbInvoiceLineLineType as LineType,
+  CspbInvoiceRunRunStatus as InvoiceRunStatus,
+  CspbReconciliationRunRunStatus as ReconRunStatus,
+  CspbSubscriptionStatus as SubscriptionStatus,
+} from '../../dataverse/generated';
 import type { EntityRecord } from '../../dataverse/src/client/types';
 import { LocalOrg } from '../../dataverse/src/local-org';
-import { discrepancyRow, invoiceLineRows, invoiceRow, storedFindings, type InvoiceRunResult } from '../../dataverse/src/runs';
+import { discrepancyRow, invoiceLineRows, invoiceRow, issueDraft, storedFindings, type InvoiceRunResult } from '../../dataverse/src/runs';
 import { MONEY_PLACES, roundedToWebApi } from '../../dataverse/src/mappers/values';
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
 import { invoiceFiles } from '../../scripts/invoice';
@@ -88,8 +96,8 @@ export async function cliPath(month: PartnerMonth): Promise<PathOutcome & { resu
     const invoices = new Map<string, { invoice: Row; lines: Row[] }>();
     const names = new Map(rows.cspb_billingcontract.map((c) => [c.cspb_billingcontractid, c.cspb_name]));
     for (const run of runs) {
-      // Sent to the customers (the --invoices file), as the Dynamics drafts are issued.
-      for (const draft of run.invoices) invoices.set(draft.draftKey, { invoice: { ...normalise(invoiceRow(draft, names.get(draft.contractId) ?? '')), cspb_invoicestatus: InvoiceStatus.Issued }, lines: invoiceLineRows(draft).map(normalise) });
+      // Compared as drafts (the Dynamics rows before finance issues them); then sent (the --invoices file).
+      for (const draft of run.invoices) invoices.set(draft.draftKey, { invoice: { ...normalise(invoiceRow(draft, names.get(draft.contractId) ?? '')), cspb_invoicestatus: InvoiceStatus.Draft }, lines: invoiceLineRows(draft).map(normalise) });
     }
     return { findings, totals: totalsOf(result), invoices, result };
   } finally {
@@ -129,20 +137,74 @@ export async function dynamicsPath(month: PartnerMonth): Promise<PathOutcome & {
     const invoiceRun = await org.retrieve<Row>('cspb_invoiceruns', id);
     if (invoiceRun['cspb_runstatus'] !== InvoiceRunStatus.Completed) throw new Error(`invoice run ${period} ended ${String(invoiceRun['cspb_runstatus'])}: ${String(invoiceRun['cspb_error'])}`);
   }
-  // Finance issues the drafts; the reconciliation run then reads them as what customers were sent.
-  for (const invoice of (await org.retrieveMultiple<Row>('cspb_invoices', {})).value) await org.update('cspb_invoices', String(invoice['cspb_invoiceid']), { cspb_invoicestatus: InvoiceStatus.Issued });
+  const invoices = await storedInvoices(org);
+  // Finance issues the drafts (numbered); the reconciliation run then reads them as what customers were sent.
+  for (const invoice of (await org.retrieveMultiple<Row>('cspb_invoices', {})).value) await issueDraft(org, String(invoice['cspb_invoiceid']), parseDate('2026-11-02'));
   const runId = await org.create('cspb_reconciliationruns', { cspb_name: 'October', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${imports[0]})`, cspb_currencycode: 'USD' });
   await org.asyncIdle();
   const run = await org.retrieve<Row>('cspb_reconciliationruns', runId);
   if (run['cspb_runstatus'] !== ReconRunStatus.Completed) throw new Error(`reconciliation run ended ${String(run['cspb_runstatus'])}: ${String(run['cspb_error'])}`);
   const findings = new Map<string, Row>();
   for (const row of (await org.retrieveMultiple<Row>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` })).value) findings.set(String(row['cspb_discrepancykey']), row);
+  return { findings, totals: run, invoices, org };
+}
+
+/** The org's invoices (or those `keep` accepts) by draft key, each with its lines in order. */
+async function storedInvoices(org: LocalOrg, keep: (row: Row) => boolean = () => true): Promise<Map<string, { invoice: Row; lines: Row[] }>> {
   const invoices = new Map<string, { invoice: Row; lines: Row[] }>();
-  for (const invoice of (await org.retrieveMultiple<Row>('cspb_invoices', {})).value) {
+  for (const invoice of (await org.retrieveMultiple<Row>('cspb_invoices', {})).value.filter(keep)) {
     const lines = (await org.retrieveMultiple<Row>('cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${String(invoice['cspb_invoiceid'])}`, orderBy: ['cspb_linenumber'] })).value;
     invoices.set(String(invoice['cspb_draftkey']), { invoice, lines });
   }
-  return { findings, totals: run, invoices, org };
+  return invoices;
+}
+
+/** Corrections of the issued month on both paths: the Dynamics drafts and the CLI's from the org's snapshot. */
+export interface CorrectionsOutcome {
+  readonly cli: PathOutcome;
+  readonly dynamics: PathOutcome;
+  /** Subscriptions whose price was cut after the month was issued. */
+  readonly changed: number;
+}
+
+/**
+ * After November was issued, sales cut the customer price of up to three invoiced subscriptions
+ * from 2026-11-10 (the ledger takes no change dated before its last entry, and the org's today is
+ * 2026-11-02). The November invoice run in Dynamics then drafts the corrections (credit notes of
+ * the old price, supplements of the new, bound to the issued rows); the CLI, given the org exported
+ * as a snapshot (issued invoices included), must draft the same documents.
+ */
+export async function correctionsStage(org: LocalOrg, month: PartnerMonth): Promise<CorrectionsOutcome> {
+  const invoiced = new Set((await org.retrieveMultiple<Row>('cspb_invoicelines', { filter: `cspb_linetype eq ${LineType.Recurring}` })).value.map((l) => l['_cspb_subscriptionid_value']));
+  const subscriptions = (await org.retrieveMultiple<Row>('cspb_subscriptions', { filter: `cspb_status eq ${SubscriptionStatus.Active}`, orderBy: ['cspb_subscriptionid'] })).value;
+  const chosen = subscriptions.filter((s) => invoiced.has(s['cspb_subscriptionid']) && Number(s['cspb_customerunitprice']) > 2).slice(0, 3);
+  for (const s of chosen) {
+    await org.update('cspb_subscriptions', String(s['cspb_subscriptionid']), { cspb_customerunitprice: new Decimal(String(s['cspb_customerunitprice'])).minus('1.5').toNumber(), cspb_changeeffectivedate: '2026-11-10', cspb_changereason: 'price renegotiated' });
+  }
+  await org.asyncIdle();
+  const runId = await org.create('cspb_invoiceruns', { cspb_name: 'November corrections', cspb_periodstart: '2026-11-01', cspb_periodend: '2026-11-30' });
+  await org.asyncIdle();
+  const run = await org.retrieve<Row>('cspb_invoiceruns', runId);
+  if (run['cspb_runstatus'] !== InvoiceRunStatus.Completed) throw new Error(`correction run ended ${String(run['cspb_runstatus'])}: ${String(run['cspb_error'])}`);
+  const dynamics = await storedInvoices(org, (row) => row['cspb_invoicestatus'] === InvoiceStatus.Draft);
+
+  const dir = mkdtempSync(join(tmpdir(), 'cspb-parity-corrections-'));
+  try {
+    const snapshot = join(dir, 'org.json');
+    const usage = join(dir, 'usage.csv');
+    writeFileSync(snapshot, JSON.stringify(org.exportSnapshot()));
+    writeFileSync(usage, month.usageCsv);
+    const result = await invoiceFiles({ org: snapshot, period: '2026-11', bills: [usage] });
+    const names = new Map(readSnapshot(snapshot).cspb_billingcontract.map((c) => [c.cspb_billingcontractid, c.cspb_name]));
+    const cli = new Map<string, { invoice: Row; lines: Row[] }>();
+    for (const draft of result.invoices) {
+      cli.set(draft.draftKey, { invoice: { ...normalise(invoiceRow(draft, names.get(draft.contractId) ?? '', result.issued)), cspb_invoicestatus: InvoiceStatus.Draft }, lines: invoiceLineRows(draft, result.issued).map(normalise) });
+    }
+    const none = { findings: new Map<string, Row>(), totals: {} };
+    return { cli: { ...none, invoices: cli }, dynamics: { ...none, invoices: dynamics }, changed: chosen.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Each path has its own run row: the finding's run binding is left out of the comparison. */
