@@ -227,6 +227,18 @@ async function journey(): Promise<void> {
   expect(await page.locator('[data-control="cspb_total"] input').isDisabled()).toBe(true);
   await shot('invoice');
 
+  // 6. Issue it: the Issue command's own library numbers it through a change set on the org's Web API.
+  await page.getByTestId('cmd-Issue').click();
+  await page.getByTestId('confirm-dialog').waitFor();
+  await page.getByTestId('dialog-ok').click();
+  await page.getByTestId('alert-dialog').filter({ hasText: /Invoice INV-\d{6} issued on/ }).waitFor({ timeout: 20_000 });
+  await page.getByTestId('dialog-ok').click();
+  const issued = (await rows('cspb_invoices', `cspb_invoiceid eq ${String(invoice['cspb_invoiceid'])}`))[0]!;
+  expect(issued['cspb_name']).toMatch(/^INV-\d{6}$/);
+  expect(issued['cspb_invoicestatus']).toBe(100000001);
+  await page.getByTestId('form-title').filter({ hasText: String(issued['cspb_name']) }).waitFor();
+  await shot('invoice-issued');
+
   expect(wb.org.asyncFailures).toEqual([]);
   expect(errors).toEqual([]);
   // Nothing left 127.0.0.1. Known gap: Fluent still asks its CDN for the icon font (aborted here; icons show as boxes).
