@@ -12,6 +12,7 @@ export * from './cspb_invoicerun';
 export * from './cspb_invoice';
 export * from './cspb_invoiceline';
 export * from './cspb_invoicenumbering';
+export * from './cspb_exchangerate';
 export * from './account';
 
 /** Web API entity set (collection) name of every table the suite reads or writes. */
@@ -28,5 +29,6 @@ export const entitySetNames = {
   cspb_invoice: 'cspb_invoices',
   cspb_invoiceline: 'cspb_invoicelines',
   cspb_invoicenumbering: 'cspb_invoicenumberings',
+  cspb_exchangerate: 'cspb_exchangerates',
   account: 'accounts',
 } as const;

@@ -61,6 +61,7 @@ export const SITE_MAP: readonly AreaDef[] = [
           { id: 'cspb_sub_invoices', entity: 'cspb_invoice', title: 'Invoices' },
           { id: 'cspb_sub_invoicelines', entity: 'cspb_invoiceline', title: 'Invoice lines' },
           { id: 'cspb_sub_invoicenumbering', entity: 'cspb_invoicenumbering', title: 'Invoice numbering' },
+          { id: 'cspb_sub_exchangerates', entity: 'cspb_exchangerate', title: 'Exchange rates' },
         ],
       },
     ],

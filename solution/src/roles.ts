@@ -71,6 +71,7 @@ export const ROLES: readonly RoleDef[] = [
       ...Object.fromEntries(FINANCE_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const])),
       // Issuing moves the counter (and creates the sequence the first time); the admin sets its prefix.
       cspb_invoicenumbering: { Create: 'Global', Read: 'Global', Write: 'Global' },
+      cspb_exchangerate: { Read: 'Global' },
     },
     platform: BASICS,
   },
@@ -100,6 +101,8 @@ export const ROLES: readonly RoleDef[] = [
       cspb_billingcontract: { Read: 'Global', AppendTo: 'Global' },
       cspb_subscription: { Read: 'Global', AppendTo: 'Global' },
       cspb_subscriptionchange: { Create: 'Global', Read: 'Global', Append: 'Global' },
+      // The invoice run converts with the rates table.
+      cspb_exchangerate: { Read: 'Global' },
       ...Object.fromEntries(JOB_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const])),
       cspb_discrepancy: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
       cspb_invoiceline: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },

@@ -57,6 +57,7 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_invoice: ['cspb_customerid', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_total', 'cspb_currencycode'],
   cspb_invoiceline: ['cspb_invoiceid', 'cspb_linenumber', 'cspb_linetype', 'cspb_amount'],
   cspb_invoicenumbering: ['cspb_prefix', 'cspb_nextnumber', 'cspb_digits'],
+  cspb_exchangerate: ['cspb_fromcurrency', 'cspb_tocurrency', 'cspb_rate', 'cspb_validfrom'],
 };
 
 function standardViews(table: TableDef): ViewDef[] {

@@ -1,4 +1,4 @@
-import type { BillingContract, CalendarDate, InvoiceSubscription, ProrationPolicies, RoundingMode, TaxProfile } from '../../../core/src';
+import { FixedRateTable, type BillingContract, type CalendarDate, type InvoiceSubscription, type ProrationPolicies, type RoundingMode, type TaxProfile } from '../../../core/src';
 import {
   CspbBillingContractAnchor as Anchor,
   CspbBillingContractFrequency as Frequency,
@@ -7,10 +7,11 @@ import {
   CspbBillingContractTiming as Timing,
   CspbOfferBillingPlan,
   type CspbBillingContractRow,
+  type CspbExchangeRateRow,
 } from '../../generated';
 import { ledgerFromRows } from './ledger';
 import type { ReconRows } from './recon-input';
-import { choiceMap, decimalFromWebApi, MappingError, required } from './values';
+import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } from './values';
 
 const frequencies = choiceMap<BillingContract['frequency'], Frequency>(
   [['monthly', Frequency.Monthly], ['quarterly', Frequency.Quarterly], ['annual', Frequency.Annual], ['triennial', Frequency.Triennial], ['oneTime', Frequency.OneTime]],
@@ -100,4 +101,21 @@ export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: Calendar
     };
     return { contract, subscriptions };
   });
+}
+
+/**
+ * The exchange-rate rows as the engine's explicit rate source: each pair in the direction given,
+ * the latest rate on or before the date asked. No rows: only same-currency amounts can be invoiced.
+ */
+export function exchangeRatesFromRows(rows: readonly CspbExchangeRateRow[]): FixedRateTable {
+  const rates = rows.map((row) => {
+    const where = `cspb_exchangerate ${row.cspb_exchangerateid}`;
+    const rate = required(decimalFromWebApi(row.cspb_rate, `${where}.cspb_rate`), `${where}.cspb_rate`);
+    if (!rate.isPositive() || rate.isZero()) throw new MappingError('must be a positive rate', `${where}.cspb_rate`, row.cspb_rate);
+    for (const column of ['cspb_fromcurrency', 'cspb_tocurrency'] as const) {
+      if (!/^[A-Z]{3}$/.test(row[column] ?? '')) throw new MappingError('is not an ISO 4217 currency code', `${where}.${column}`, row[column]);
+    }
+    return { from: row.cspb_fromcurrency, to: row.cspb_tocurrency, rate, validFrom: required(dateFromWebApi(row.cspb_validfrom, `${where}.cspb_validfrom`), `${where}.cspb_validfrom`) };
+  });
+  return new FixedRateTable('exchange rates (cspb_exchangerate)', rates);
 }

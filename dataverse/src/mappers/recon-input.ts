@@ -5,6 +5,7 @@ import {
   CspbSubscriptionStatus,
   type AccountExtensionRow,
   type CspbBillingContractRow,
+  type CspbExchangeRateRow,
   type CspbInvoiceLineRow,
   type CspbInvoiceRow,
   type CspbOfferRow,
@@ -25,6 +26,8 @@ export interface ReconRows {
   /** Invoices and credit notes with their lines (optional: a snapshot without them has issued nothing). */
   readonly cspb_invoice?: readonly CspbInvoiceRow[];
   readonly cspb_invoiceline?: readonly CspbInvoiceLineRow[];
+  /** The rates invoices convert foreign-currency costs and prices with (optional: none, same currency only). */
+  readonly cspb_exchangerate?: readonly CspbExchangeRateRow[];
 }
 
 const statuses = choiceMap<ReconSubscription['status'], CspbSubscriptionStatus>(

@@ -1,7 +1,7 @@
-import { addDays, billingPeriodAt, FixedRateTable, formatIso, generateInvoices, InvoicingError, type CalendarDate, type Invoice, type UsageAggregate } from '../../../core/src';
+import { addDays, billingPeriodAt, formatIso, generateInvoices, InvoicingError, type CalendarDate, type Invoice, type UsageAggregate } from '../../../core/src';
 import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceKind as Kind } from '../../generated';
 import type { EntityRecord } from '../client/types';
-import { invoicingInputsFromRows, issuedInvoicesFromRows, lineTypeToWebApi, type IssuedInvoices, type ReconRows } from '../mappers';
+import { exchangeRatesFromRows, invoicingInputsFromRows, issuedInvoicesFromRows, lineTypeToWebApi, type IssuedInvoices, type ReconRows } from '../mappers';
 import { MONEY_PLACES, roundedToWebApi } from '../mappers/values';
 import { clipTo, maxLengthOf } from './lengths';
 
@@ -29,9 +29,9 @@ export interface InvoiceRunInput {
 }
 
 export function runInvoices(input: InvoiceRunInput): InvoiceRunResult {
-  // Every amount of a contract is in its currency; a line in another one fails the contract
-  // (exchange-rate tables are not configured yet), as the CLI always did.
-  const rates = new FixedRateTable('same currency only', []);
+  // The org's rates table: a cost or price in another currency than the contract's is converted at
+  // the latest rate on or before the invoice's rate date; without one the contract fails, naming the pair.
+  const rates = exchangeRatesFromRows(input.rows.cspb_exchangerate ?? []);
   const invoices: Invoice[] = [];
   const skipped: InvoiceRunResult['skipped'] = [];
   // What was already sent: a period invoiced before gets corrections (a supplement, a credit note), never a second invoice.

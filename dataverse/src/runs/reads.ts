@@ -8,6 +8,7 @@ import {
   type CspbBillingContractRow,
   type CspbBillingImportRow,
   type CspbBillingLineRow,
+  type CspbExchangeRateRow,
   type CspbOfferRow,
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionRow,
@@ -50,7 +51,8 @@ export async function loadContractRows(client: DataverseClient, contract: CspbBi
   const cspb_invoice = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid} and cspb_invoicestatus eq ${InvoiceStatus.Issued}` });
   const cspb_invoiceline: CspbInvoiceLineRow[] = [];
   for (const invoice of cspb_invoice) cspb_invoiceline.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
-  return { account, cspb_offer: offers, cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes, cspb_invoice, cspb_invoiceline };
+  const cspb_exchangerate = await retrieveAll<CspbExchangeRateRow>(client, 'cspb_exchangerates', {});
+  return { account, cspb_offer: offers, cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes, cspb_invoice, cspb_invoiceline, cspb_exchangerate };
 }
 
 /** The lines of one import, in file order, as the importer gave them. */

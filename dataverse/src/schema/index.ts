@@ -23,10 +23,11 @@ const invoiceRun = withCurrency(invoicingTables.invoiceRun);
 const invoice = withCurrency(invoicingTables.invoice);
 const invoiceLine = withCurrency(invoicingTables.invoiceLine);
 const invoiceNumbering = invoicingTables.invoiceNumbering;
+const exchangeRate = invoicingTables.exchangeRate;
 
 export * from './types';
 export * from './currency';
-export { account, billingContract, billingImport, billingLine, discrepancy, invoice, invoiceLine, invoiceNumbering, invoiceRun, offer, reconciliationRun, subscription, subscriptionChange };
+export { account, billingContract, billingImport, billingLine, discrepancy, exchangeRate, invoice, invoiceLine, invoiceNumbering, invoiceRun, offer, reconciliationRun, subscription, subscriptionChange };
 
 /**
  * Every table the solution owns, in dependency order (a table comes after the tables its
@@ -45,6 +46,7 @@ export const tables: readonly TableDef[] = [
   invoice,
   invoiceLine,
   invoiceNumbering,
+  exchangeRate,
 ];
 
 /** Existing Dataverse tables the solution adds columns to. */

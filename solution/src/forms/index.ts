@@ -7,6 +7,7 @@ import {
   invoiceLineMainForm,
   invoiceMainForm,
   invoiceNumberingMainForm,
+  exchangeRateMainForm,
   invoiceRunMainForm,
   offerMainForm,
   subscriptionChangeMainForm,
@@ -27,5 +28,6 @@ export const FORMS: readonly FormDef[] = [
   invoiceRunMainForm,
   invoiceMainForm,
   invoiceNumberingMainForm,
+  exchangeRateMainForm,
   invoiceLineMainForm,
 ];

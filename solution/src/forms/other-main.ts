@@ -59,6 +59,10 @@ export const invoiceNumberingMainForm = plain('cspb_invoicenumbering', 'Invoice 
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_prefix', 'cspb_nextnumber', 'cspb_digits'] },
 ]);
 
+export const exchangeRateMainForm = plain('cspb_exchangerate', 'Exchange rate', 'Main form for a dated exchange rate.', [
+  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_fromcurrency', 'cspb_tocurrency', 'cspb_rate', 'cspb_validfrom'] },
+]);
+
 export const invoiceRunMainForm = plain('cspb_invoicerun', 'Invoice run', 'Main form for an invoice run.', [
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_periodstart', 'cspb_periodend', 'cspb_contractid', 'cspb_runstatus', 'cspb_invoicecount', 'cspb_error'] },
   {

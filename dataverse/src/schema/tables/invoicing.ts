@@ -208,3 +208,29 @@ export const invoiceNumbering: TableDef = {
   ],
   keys: [{ schemaName: 'cspb_key_sequencename', displayName: 'Sequence name', columns: ['cspb_name'] }],
 };
+
+const rateName = text('cspb_Name', { display: 'Name', description: 'The pair and date, e.g. USD to EUR from 2026-10-01.', required: 'required', maxLength: 100 });
+
+/**
+ * The exchange rates invoices convert with: units of the invoice currency for one unit of the cost or
+ * price currency, from a date on (the latest rate on or before the invoice's rate date wins). Only
+ * the direction given is used; a missing rate fails the contract, naming the pair and date.
+ */
+export const exchangeRate: TableDef = {
+  logicalName: 'cspb_exchangerate',
+  schemaName: 'cspb_ExchangeRate',
+  displayName: 'Exchange rate',
+  pluralName: 'Exchange rates',
+  description: 'A dated exchange rate invoices convert foreign-currency costs and prices with.',
+  entitySetName: 'cspb_exchangerates',
+  ownership: 'UserOwned',
+  primaryName: rateName,
+  columns: [
+    rateName,
+    text('cspb_FromCurrency', { display: 'From currency', description: 'ISO 4217 code converted from (the cost or price currency).', required: 'required', maxLength: 3 }),
+    text('cspb_ToCurrency', { display: 'To currency', description: 'ISO 4217 code converted to (the invoice currency).', required: 'required', maxLength: 3 }),
+    decimal('cspb_Rate', { display: 'Rate', description: 'Units of the "to" currency for one unit of the "from" currency.', required: 'required', precision: 10, min: 0 }),
+    dateOnly('cspb_ValidFrom', { display: 'Valid from', description: 'First day the rate applies.', required: 'required' }),
+  ],
+  keys: [{ schemaName: 'cspb_key_pairdate', displayName: 'Pair and date', columns: ['cspb_fromcurrency', 'cspb_tocurrency', 'cspb_validfrom'] }],
+};
