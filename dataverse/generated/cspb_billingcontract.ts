@@ -80,6 +80,8 @@ export interface CspbBillingContractRow {
   cspb_usagemarkuppercent: number | null;
   /** JSON: jurisdiction, rates, exemption. */
   cspb_taxprofile: string | null;
+  /** Customer prices per offer for subscriptions without a price of their own. */
+  _cspb_pricelistid_value: string | null;
   /** Where rates for a foreign-currency cost come from (e.g. Partner Center PCToBCExchangeRate, ECB). */
   cspb_exchangeratesource: string | null;
 }
@@ -99,5 +101,6 @@ export interface CspbBillingContractWrite {
   cspb_discountpercent?: number | null;
   cspb_usagemarkuppercent?: number | null;
   cspb_taxprofile?: string | null;
+  'cspb_PriceListId@odata.bind'?: string | null;
   cspb_exchangeratesource?: string | null;
 }

@@ -77,6 +77,7 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
     cspb_usagemarkuppercent: 10,
     cspb_taxprofile: null,
     cspb_exchangeratesource: 'Partner Center PCToBCExchangeRate',
+    _cspb_pricelistid_value: null,
   }));
   const subscriptions: CspbSubscriptionRow[] = [];
   const changes: CspbSubscriptionChangeRow[] = [];

@@ -52,6 +52,10 @@ export const ROLES: readonly RoleDef[] = [
       account: { Read: 'Local', AppendTo: 'Local' },
       cspb_offer: { Read: 'Global', AppendTo: 'Global' },
       cspb_billingcontract: { Read: 'Local', AppendTo: 'Local' },
+      cspb_pricelist: { Read: 'Global' },
+      cspb_pricelistitem: { Read: 'Global' },
+      cspb_promotion: { Read: 'Local' },
+      cspb_onetimecharge: { Read: 'Local' },
       cspb_subscription: { Create: 'Basic', Read: 'Local', Write: 'Local', Append: 'Local', AppendTo: 'Local' },
       // The ledger is read only: the webhook's application user appends it after each save.
       cspb_subscriptionchange: { Read: 'Local' },
@@ -72,6 +76,11 @@ export const ROLES: readonly RoleDef[] = [
       // Issuing moves the counter (and creates the sequence the first time); the admin sets its prefix.
       cspb_invoicenumbering: { Create: 'Global', Read: 'Global', Write: 'Global' },
       cspb_exchangerate: { Read: 'Global' },
+      cspb_pricelist: { Read: 'Global', AppendTo: 'Global' },
+      cspb_pricelistitem: { Read: 'Global' },
+      // What finance invoices besides the ledger: one-time charges and promotions of a contract.
+      cspb_onetimecharge: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global' },
+      cspb_promotion: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global' },
     },
     platform: BASICS,
   },
@@ -101,8 +110,12 @@ export const ROLES: readonly RoleDef[] = [
       cspb_billingcontract: { Read: 'Global', AppendTo: 'Global' },
       cspb_subscription: { Read: 'Global', AppendTo: 'Global' },
       cspb_subscriptionchange: { Create: 'Global', Read: 'Global', Append: 'Global' },
-      // The invoice run converts with the rates table.
+      // The invoice run converts with the rates table and prices with lists, promotions and one-time charges.
       cspb_exchangerate: { Read: 'Global' },
+      cspb_pricelist: { Read: 'Global' },
+      cspb_pricelistitem: { Read: 'Global' },
+      cspb_promotion: { Read: 'Global' },
+      cspb_onetimecharge: { Read: 'Global' },
       ...Object.fromEntries(JOB_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const])),
       cspb_discrepancy: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
       cspb_invoiceline: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },

@@ -58,6 +58,10 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_invoiceline: ['cspb_invoiceid', 'cspb_linenumber', 'cspb_linetype', 'cspb_amount'],
   cspb_invoicenumbering: ['cspb_prefix', 'cspb_nextnumber', 'cspb_digits'],
   cspb_exchangerate: ['cspb_fromcurrency', 'cspb_tocurrency', 'cspb_rate', 'cspb_validfrom'],
+  cspb_pricelist: ['cspb_currencycode'],
+  cspb_pricelistitem: ['cspb_pricelistid', 'cspb_offerid', 'cspb_unitprice', 'cspb_permonths', 'cspb_tiermode'],
+  cspb_promotion: ['cspb_contractid', 'cspb_discountkind', 'cspb_value', 'cspb_startdate', 'cspb_enddate'],
+  cspb_onetimecharge: ['cspb_contractid', 'cspb_chargedate', 'cspb_quantity', 'cspb_unitprice', 'cspb_currencycode'],
 };
 
 function standardViews(table: TableDef): ViewDef[] {

@@ -67,7 +67,7 @@ describe.each([
     // Independent expectations: the counts the issue asks for.
     const count = (type: number) => roots.filter((r) => r.startsWith(`${type}:`)).length;
     // No steps (92): the deploy script registers them once the endpoint is real (solution/src/webhook.ts).
-    expect([count(1), count(20), count(62), count(80), count(92), count(95), count(380)]).toEqual([14, 4, 1, 1, 0, 1, 3]);
+    expect([count(1), count(20), count(62), count(80), count(92), count(95), count(380)]).toEqual([18, 4, 1, 1, 0, 1, 3]);
     expect(roots).toEqual(
       expect.arrayContaining(['1:cspb_subscription', '61:cspb_/scripts/subscription.form.js', '66:cspb_cspbilling.reconciliationgrid', '80:cspb_cspbilling', '62:cspb_cspbilling']),
     );

@@ -5,3 +5,4 @@ export * from './recon-input';
 export * from './invoicing-input';
 export * from './bill-lines';
 export * from './invoices';
+export * from './pricing';

@@ -1,4 +1,4 @@
-import { FixedRateTable, type BillingContract, type CalendarDate, type InvoiceSubscription, type ProrationPolicies, type RoundingMode, type TaxProfile } from '../../../core/src';
+import { FixedRateTable, type BillingContract, type OneTimeCharge, type CalendarDate, type InvoiceSubscription, type ProrationPolicies, type RoundingMode, type TaxProfile } from '../../../core/src';
 import {
   CspbBillingContractAnchor as Anchor,
   CspbBillingContractFrequency as Frequency,
@@ -10,6 +10,7 @@ import {
   type CspbExchangeRateRow,
 } from '../../generated';
 import { ledgerFromRows } from './ledger';
+import { oneTimeChargesFromRows, priceListFromRows, promotionsFromRows } from './pricing';
 import type { ReconRows } from './recon-input';
 import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } from './values';
 
@@ -38,6 +39,7 @@ function taxProfileOf(row: CspbBillingContractRow): TaxProfile {
 export interface InvoicingContractInput {
   readonly contract: BillingContract;
   readonly subscriptions: InvoiceSubscription[];
+  readonly oneTimeCharges: OneTimeCharge[];
 }
 
 /**
@@ -95,11 +97,15 @@ export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: Calendar
       paymentTerms: { kind: 'net', days: row.cspb_paymenttermdays },
       proration: { increase: proration, decrease: proration } satisfies ProrationPolicies,
       rounding: required(roundings.fromWebApi(row.cspb_roundingpolicy), `${where}.cspb_roundingpolicy`),
-      discounts: discount && !discount.isZero() ? [{ id: `${row.cspb_billingcontractid}|standing`, kind: 'percent', value: discount, description: 'Contract discount' }] : undefined,
+      ...(row._cspb_pricelistid_value ? { priceList: priceListFromRows(row._cspb_pricelistid_value, rows.cspb_pricelistitem ?? []) } : {}),
+      discounts: [
+        ...(discount && !discount.isZero() ? [{ id: `${row.cspb_billingcontractid}|standing`, kind: 'percent' as const, value: discount, description: 'Contract discount' }] : []),
+        ...promotionsFromRows(row.cspb_billingcontractid, rows.cspb_promotion ?? []),
+      ],
       tax: taxProfileOf(row),
       usageMarkupPercent: decimalFromWebApi(row.cspb_usagemarkuppercent, `${where}.cspb_usagemarkuppercent`),
     };
-    return { contract, subscriptions };
+    return { contract, subscriptions, oneTimeCharges: oneTimeChargesFromRows(row.cspb_billingcontractid, rows.cspb_onetimecharge ?? []) };
   });
 }
 

@@ -6,6 +6,9 @@ import {
   type AccountExtensionRow,
   type CspbBillingContractRow,
   type CspbExchangeRateRow,
+  type CspbOneTimeChargeRow,
+  type CspbPriceListItemRow,
+  type CspbPromotionRow,
   type CspbInvoiceLineRow,
   type CspbInvoiceRow,
   type CspbOfferRow,
@@ -28,6 +31,10 @@ export interface ReconRows {
   readonly cspb_invoiceline?: readonly CspbInvoiceLineRow[];
   /** The rates invoices convert foreign-currency costs and prices with (optional: none, same currency only). */
   readonly cspb_exchangerate?: readonly CspbExchangeRateRow[];
+  /** Price list items, promotions and one-time charges (optional: none when absent). */
+  readonly cspb_pricelistitem?: readonly CspbPriceListItemRow[];
+  readonly cspb_promotion?: readonly CspbPromotionRow[];
+  readonly cspb_onetimecharge?: readonly CspbOneTimeChargeRow[];
 }
 
 const statuses = choiceMap<ReconSubscription['status'], CspbSubscriptionStatus>(

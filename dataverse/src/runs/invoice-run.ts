@@ -36,11 +36,11 @@ export function runInvoices(input: InvoiceRunInput): InvoiceRunResult {
   const skipped: InvoiceRunResult['skipped'] = [];
   // What was already sent: a period invoiced before gets corrections (a supplement, a credit note), never a second invoice.
   const issued = issuedInvoicesFromRows(input.rows.cspb_invoice ?? [], input.rows.cspb_invoiceline ?? []);
-  for (const { contract, subscriptions } of invoicingInputsFromRows(input.rows, input.at)) {
+  for (const { contract, subscriptions, oneTimeCharges } of invoicingInputsFromRows(input.rows, input.at)) {
     if (input.contractIds && !input.contractIds.has(contract.id)) continue;
     const period = billingPeriodAt(contract, input.at, subscriptions);
     const mine = issued.issued.filter((i) => i.contractId === contract.id);
-    const result = generateInvoices({ contract, subscriptions, usage: input.usage, rates, period, issued: mine });
+    const result = generateInvoices({ contract, subscriptions, usage: input.usage, oneTimeCharges, rates, period, issued: mine });
     if (result.drafts.length === 0) skipped.push({ contractId: contract.id, reason: result.note ?? 'nothing to invoice' });
     invoices.push(...result.drafts);
   }

@@ -9,6 +9,9 @@ import {
   type CspbBillingImportRow,
   type CspbBillingLineRow,
   type CspbExchangeRateRow,
+  type CspbOneTimeChargeRow,
+  type CspbPriceListItemRow,
+  type CspbPromotionRow,
   type CspbOfferRow,
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionRow,
@@ -52,7 +55,15 @@ export async function loadContractRows(client: DataverseClient, contract: CspbBi
   const cspb_invoiceline: CspbInvoiceLineRow[] = [];
   for (const invoice of cspb_invoice) cspb_invoiceline.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
   const cspb_exchangerate = await retrieveAll<CspbExchangeRateRow>(client, 'cspb_exchangerates', {});
-  return { account, cspb_offer: offers, cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes, cspb_invoice, cspb_invoiceline, cspb_exchangerate };
+  const ofContract = { filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid}` };
+  const cspb_promotion = await retrieveAll<CspbPromotionRow>(client, 'cspb_promotions', ofContract);
+  const cspb_onetimecharge = await retrieveAll<CspbOneTimeChargeRow>(client, 'cspb_onetimecharges', ofContract);
+  const listId = contract._cspb_pricelistid_value;
+  const cspb_pricelistitem = listId ? await retrieveAll<CspbPriceListItemRow>(client, 'cspb_pricelistitems', { filter: `_cspb_pricelistid_value eq ${listId}` }) : [];
+  return {
+    account, cspb_offer: offers, cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes,
+    cspb_invoice, cspb_invoiceline, cspb_exchangerate, cspb_promotion, cspb_onetimecharge, cspb_pricelistitem,
+  };
 }
 
 /** The lines of one import, in file order, as the importer gave them. */

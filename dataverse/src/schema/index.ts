@@ -5,6 +5,7 @@ import * as billingImportTable from './tables/billing-import';
 import * as billingLineTable from './tables/billing-line';
 import * as invoicingTables from './tables/invoicing';
 import * as offerTable from './tables/offer';
+import * as pricingTables from './tables/pricing';
 import * as reconciliationTables from './tables/reconciliation';
 import * as subscriptionTable from './tables/subscription';
 import * as subscriptionChangeTable from './tables/subscription-change';
@@ -23,11 +24,15 @@ const invoiceRun = withCurrency(invoicingTables.invoiceRun);
 const invoice = withCurrency(invoicingTables.invoice);
 const invoiceLine = withCurrency(invoicingTables.invoiceLine);
 const invoiceNumbering = invoicingTables.invoiceNumbering;
+const priceList = pricingTables.priceList;
+const priceListItem = withCurrency(pricingTables.priceListItem);
+const promotion = pricingTables.promotion;
+const oneTimeCharge = withCurrency(pricingTables.oneTimeCharge);
 const exchangeRate = invoicingTables.exchangeRate;
 
 export * from './types';
 export * from './currency';
-export { account, billingContract, billingImport, billingLine, discrepancy, exchangeRate, invoice, invoiceLine, invoiceNumbering, invoiceRun, offer, reconciliationRun, subscription, subscriptionChange };
+export { account, billingContract, billingImport, billingLine, discrepancy, exchangeRate, invoice, invoiceLine, invoiceNumbering, invoiceRun, offer, oneTimeCharge, priceList, priceListItem, promotion, reconciliationRun, subscription, subscriptionChange };
 
 /**
  * Every table the solution owns, in dependency order (a table comes after the tables its
@@ -35,8 +40,12 @@ export { account, billingContract, billingImport, billingLine, discrepancy, exch
  */
 export const tables: readonly TableDef[] = [
   offer,
+  priceList,
+  priceListItem,
   billingContract,
   subscription,
+  promotion,
+  oneTimeCharge,
   subscriptionChange,
   billingImport,
   billingLine,

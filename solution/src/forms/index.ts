@@ -10,6 +10,10 @@ import {
   exchangeRateMainForm,
   invoiceRunMainForm,
   offerMainForm,
+  oneTimeChargeMainForm,
+  priceListItemMainForm,
+  priceListMainForm,
+  promotionMainForm,
   subscriptionChangeMainForm,
 } from './other-main';
 import { reconciliationRunMainForm } from './reconciliation-run-main';
@@ -18,8 +22,12 @@ import { subscriptionMainForm } from './subscription-main';
 /** One main form per table the solution owns. */
 export const FORMS: readonly FormDef[] = [
   offerMainForm,
+  priceListMainForm,
+  priceListItemMainForm,
   billingContractMainForm,
   subscriptionMainForm,
+  promotionMainForm,
+  oneTimeChargeMainForm,
   subscriptionChangeMainForm,
   billingImportMainForm,
   billingLineMainForm,

@@ -63,6 +63,29 @@ export const exchangeRateMainForm = plain('cspb_exchangerate', 'Exchange rate', 
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_fromcurrency', 'cspb_tocurrency', 'cspb_rate', 'cspb_validfrom'] },
 ]);
 
+export const priceListMainForm = plain('cspb_pricelist', 'Price list', 'Main form for a price list and its prices.', [
+  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_currencycode'] },
+  {
+    name: 'items',
+    label: 'Prices',
+    subgrids: [{ id: 'items', label: 'Prices', targetTable: 'cspb_pricelistitem', relationshipName: 'cspb_pricelist_cspb_pricelistitem_pricelistid', view: 'active' }],
+  },
+]);
+
+export const priceListItemMainForm = plain('cspb_pricelistitem', 'Price list item', "Main form for an offer's price on a list.", [
+  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_pricelistid', 'cspb_offerid', 'cspb_currencycode', 'transactioncurrencyid'] },
+  { name: 'price', label: 'Price', fields: ['cspb_unitprice', 'cspb_permonths', 'cspb_tiermode', 'cspb_tiers'] },
+]);
+
+export const promotionMainForm = plain('cspb_promotion', 'Promotion', 'Main form for a dated discount of a contract.', [
+  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_contractid', 'cspb_subscriptionid', 'cspb_discountkind', 'cspb_value', 'cspb_startdate', 'cspb_enddate'] },
+]);
+
+export const oneTimeChargeMainForm = plain('cspb_onetimecharge', 'One-time charge', 'Main form for a one-time charge of a contract.', [
+  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_contractid', 'cspb_subscriptionid', 'cspb_chargedate', 'cspb_taxexempt'] },
+  { name: 'money', label: 'Amount', fields: ['cspb_quantity', 'cspb_unitprice', 'cspb_unitcost', 'cspb_currencycode', 'transactioncurrencyid'] },
+]);
+
 export const invoiceRunMainForm = plain('cspb_invoicerun', 'Invoice run', 'Main form for an invoice run.', [
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_periodstart', 'cspb_periodend', 'cspb_contractid', 'cspb_runstatus', 'cspb_invoicecount', 'cspb_error'] },
   {

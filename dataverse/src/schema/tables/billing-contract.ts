@@ -70,6 +70,14 @@ export const billingContract: TableDef = {
     decimal('cspb_DiscountPercent', { display: 'Discount %', description: 'Standing discount on licence lines, in percent.', precision: 4, min: 0, max: 100 }),
     decimal('cspb_UsageMarkupPercent', { display: 'Usage markup %', description: 'Markup on Azure usage cost, in percent.', precision: 4, min: -100, max: 1000 }),
     memo('cspb_TaxProfile', { display: 'Tax profile', description: 'JSON: jurisdiction, rates, exemption.', maxLength: 4000 }),
+    lookup('cspb_PriceListId', {
+      display: 'Price list',
+      description: "Customer prices per offer for subscriptions without a price of their own.",
+      target: 'cspb_pricelist',
+      targetEntitySet: 'cspb_pricelists',
+      relationshipName: 'cspb_pricelist_cspb_billingcontract_pricelistid',
+      onDelete: 'Restrict',
+    }),
     text('cspb_ExchangeRateSource', { display: 'Exchange-rate source', description: 'Where rates for a foreign-currency cost come from (e.g. Partner Center PCToBCExchangeRate, ECB).', maxLength: 100 }),
   ],
 };
