@@ -37,3 +37,15 @@ export const METERS: ReadonlyArray<readonly [string, string, string, string, str
   ['2a0c7b46-5f5a-4b36-9f3a-6d2f4a61c0e2', 'Storage', 'LRS Data Stored', '1 GB/Month', '0.0208'],
   ['9b1e4c0d-3f8a-4a5e-8d7c-1e2f3a4b5c6d', 'Bandwidth', 'Standard Data Transfer Out', '1 GB', '0.087'],
 ];
+
+/**
+ * A three-year offer billed once for the term (triennial plan), sold only in the "variety" sample
+ * the parity suite uses; kept out of CATALOGUE so the default sample stays as it is.
+ */
+export const TRIENNIAL_OFFER: CatalogueOffer = {
+  key: 'bc-3y', productId: 'CFQ7TTC0LH3P', skuId: '0001', name: 'Dynamics 365 Business Central Essentials', term: 'P3Y', billingPlan: 'triennial', unitCost: '2520.00',
+};
+
+/** Invoice currencies of the variety sample and the USD rates their contracts convert costs and prices with. */
+export const CONTRACT_RATES = { EUR: '0.92', JPY: '151.37' } as const;
+export type ContractCurrency = 'USD' | keyof typeof CONTRACT_RATES;

@@ -21,11 +21,12 @@ export const DEFAULT_SEED = 20261001;
 /**
  * The sample CSP partner: 25 customers, 120 subscriptions with three months of ledger, and
  * Microsoft's October bill for them. `clean` leaves the bill exactly as the ledger implies;
- * otherwise one discrepancy of every category is planted and listed.
+ * otherwise one discrepancy of every category is planted and listed. `variety` adds EUR and JPY
+ * contracts (with the exchange rates they invoice with) and triennial-billed subscriptions.
  */
-export function generateSample(options: { seed?: number; clean?: boolean } = {}): SampleData {
+export function generateSample(options: { seed?: number; clean?: boolean; variety?: boolean } = {}): SampleData {
   const rng = new Random(options.seed ?? DEFAULT_SEED);
-  const partner = buildPartner(rng, { everyCustomerContracted: options.clean === true });
+  const partner = buildPartner(rng, { everyCustomerContracted: options.clean === true, variety: options.variety === true });
   const rows = microsoftBill(partner);
   const usage = usageCsv(partner, rng);
   const planted = options.clean ? [] : plantDiscrepancies(partner, rows, usage.totals, rng);

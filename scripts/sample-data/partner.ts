@@ -1,5 +1,5 @@
 import { addDays, checkSeatDecrease, dateOf, roundHalfUp, SubscriptionLedger, toDecimal, type CalendarDate, type LedgerEntryInput } from '../../core/src';
-import { CATALOGUE, CUSTOMER_NAMES, type CatalogueOffer } from './catalogue';
+import { CATALOGUE, CUSTOMER_NAMES, TRIENNIAL_OFFER, type CatalogueOffer, type ContractCurrency } from './catalogue';
 import type { Random } from './random';
 
 export interface SampleCustomer {
@@ -9,6 +9,8 @@ export interface SampleCustomer {
   readonly domain: string;
   /** Customers without a billing contract are invoiced by nobody: their usage is leakage waiting to happen. */
   readonly contractId: string | null;
+  /** The contract's invoice currency (prices are kept in USD here and converted in the snapshot). */
+  readonly currency: ContractCurrency;
 }
 
 export interface SampleSubscription {
@@ -72,20 +74,31 @@ function contractFor(index: number, id: string, everyone: boolean): string | nul
   return index === 22 && !everyone ? null : id;
 }
 
-/** 25 customers, 108 licence subscriptions and 12 Azure plans, each with a valid ledger. */
-export function buildPartner(rng: Random, options: { everyCustomerContracted: boolean }): SamplePartner {
+/** Variety: every fifth customer from the second invoices in EUR, from the fourth in JPY. */
+function currencyFor(index: number, variety: boolean): ContractCurrency {
+  return !variety ? 'USD' : index % 5 === 1 ? 'EUR' : index % 5 === 3 ? 'JPY' : 'USD';
+}
+
+/**
+ * 25 customers, 108 licence subscriptions and 12 Azure plans, each with a valid ledger. With
+ * `variety`, some contracts invoice in EUR and JPY and every sixth customer's first licence is a
+ * three-year triennial-billed offer (the random draws are the same, so the bill's shape is too).
+ */
+export function buildPartner(rng: Random, options: { everyCustomerContracted: boolean; variety?: boolean }): SamplePartner {
   const customers: SampleCustomer[] = CUSTOMER_NAMES.map((name, i) => ({
     id: rng.guid(),
     name,
     tenantId: rng.guid(),
     domain: `${slug(name)}.onmicrosoft.com`,
     contractId: contractFor(i, rng.guid(), options.everyCustomerContracted),
+    currency: currencyFor(i, options.variety === true),
   }));
   const subscriptions: SampleSubscription[] = [];
   customers.forEach((customer, i) => {
     const licences = 4 + (i % 3 === 0 && i < 24 ? 1 : 0);
     for (let n = 0; n < licences; n++) {
-      const offer = rng.pick(LICENCE_OFFERS);
+      const picked = rng.pick(LICENCE_OFFERS);
+      const offer = options.variety && n === 0 && i % 6 === 5 ? TRIENNIAL_OFFER : picked;
       const vendorId = rng.guid();
       const entries = history(rng, offer, vendorId);
       const price = roundHalfUp(toDecimal(offer.unitCost).times('1.2'), 2).toFixed(2);

@@ -11,12 +11,13 @@ import {
   CspbSubscriptionStatus,
   type AccountExtensionRow,
   type CspbBillingContractRow,
+  type CspbExchangeRateRow,
   type CspbOfferRow,
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionRow,
 } from '../../dataverse/generated';
 import { dateToWebApi, decimalToWebApi, ledgerEntryToRow, MONEY_PLACES, roundedToWebApi, type ReconRows } from '../../dataverse/src/mappers';
-import { CATALOGUE } from './catalogue';
+import { CATALOGUE, CONTRACT_RATES, TRIENNIAL_OFFER, type ContractCurrency } from './catalogue';
 import type { SamplePartner } from './partner';
 import type { Random } from './random';
 
@@ -42,9 +43,18 @@ function asRead<T>(write: Record<string, unknown>, idColumn: string, id: string)
   return row as T;
 }
 
+/** A USD customer price in the contract's currency at the sample's rate, rounded to that currency's minor unit. */
+function inCurrency(usd: string, currency: ContractCurrency): Decimal {
+  if (currency === 'USD') return toDecimal(usd);
+  return toDecimal(usd).times(CONTRACT_RATES[currency]).toDecimalPlaces(currency === 'JPY' ? 0 : 2, Decimal.ROUND_HALF_UP);
+}
+
 export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
   const offerIds = new Map(CATALOGUE.map((o) => [o.key, rng.guid()]));
-  const offers: CspbOfferRow[] = CATALOGUE.map((o) => ({
+  // Not drawn from rng: the variety sample keeps every other id of the default one.
+  offerIds.set(TRIENNIAL_OFFER.key, '3e3e3e3e-0000-4000-8000-000000000036');
+  const catalogue = partner.subscriptions.some((s) => s.offer === TRIENNIAL_OFFER) ? [...CATALOGUE, TRIENNIAL_OFFER] : CATALOGUE;
+  const offers: CspbOfferRow[] = catalogue.map((o) => ({
     cspb_offerid: offerIds.get(o.key)!,
     cspb_name: `${o.name}${o.term ? ` (${o.term}, ${o.billingPlan})` : ''}`,
     cspb_vendor: CspbOfferVendor.Microsoft,
@@ -65,7 +75,7 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
     cspb_billingcontractid: c.contractId!,
     cspb_name: `${c.name} - monthly`,
     _cspb_customerid_value: c.id,
-    cspb_currencycode: 'USD',
+    cspb_currencycode: c.currency,
     cspb_frequency: CspbBillingContractFrequency.Monthly,
     cspb_anchor: CspbBillingContractAnchor.CalendarMonth,
     cspb_anchorday: null,
@@ -94,9 +104,10 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
       cspb_termstartdate: state?.purchaseDate === undefined ? null : dateToWebApi(state.purchaseDate as CalendarDate),
       cspb_termenddate: null,
       cspb_autorenew: true,
-      cspb_customerunitprice: decimalToWebApi(toDecimal(s.customerUnitPrice), 'cspb_customerunitprice', MONEY_PLACES),
+      // The customer price is in the contract's currency; the vendor cost stays the offer's (USD).
+      cspb_customerunitprice: decimalToWebApi(inCurrency(s.customerUnitPrice, s.customer.contractId ? s.customer.currency : 'USD'), 'cspb_customerunitprice', MONEY_PLACES),
       cspb_vendorunitcost: decimalToWebApi(toDecimal(s.offer.unitCost), 'cspb_vendorunitcost', MONEY_PLACES),
-      cspb_currencycode: 'USD',
+      cspb_currencycode: s.customer.contractId ? s.customer.currency : 'USD',
       cspb_changeeffectivedate: null,
       cspb_changereason: null,
       _cspb_customerid_value: s.customer.id,
@@ -111,6 +122,21 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
     format: 'cspb-snapshot',
     version: 1,
     exportedOn: '2026-11-01T00:00:00Z',
-    tables: { account: accounts, cspb_offer: offers, cspb_billingcontract: contracts, cspb_subscription: subscriptions, cspb_subscriptionchange: changes },
+    tables: {
+      account: accounts, cspb_offer: offers, cspb_billingcontract: contracts, cspb_subscription: subscriptions, cspb_subscriptionchange: changes,
+      ...(partner.customers.some((c) => c.currency !== 'USD') ? { cspb_exchangerate: exchangeRates() } : {}),
+    },
   };
+}
+
+/** The rates the EUR and JPY contracts convert USD costs with, in force all of 2026. */
+function exchangeRates(): CspbExchangeRateRow[] {
+  return Object.entries(CONTRACT_RATES).map(([to, rate], i) => ({
+    cspb_exchangerateid: `e0e0e0e0-0000-4000-8000-00000000000${i + 1}`,
+    cspb_name: `USD to ${to} 2026`,
+    cspb_fromcurrency: 'USD',
+    cspb_tocurrency: to,
+    cspb_rate: Number(rate),
+    cspb_validfrom: '2026-01-01',
+  }) as CspbExchangeRateRow);
 }

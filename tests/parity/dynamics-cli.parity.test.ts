@@ -2,8 +2,9 @@
  * Parity: the same partner and bills through the CLI (`npm run reconcile`, `npm run invoice`) and
  * through Dynamics (the local org with the suite's steps: billing imports, a reconciliation run,
  * invoice runs) give identical discrepancies and invoices, field by field, to the cent.
- * Partners are generated from seeds (scripts/sample-data): renewals, annual and monthly plans,
- * seat changes, cancellations, Azure usage, and on most seeds a bill with one planted finding of
+ * Partners are generated from seeds (scripts/sample-data, with `variety`): renewals, monthly,
+ * annual and triennial plans, USD, EUR and JPY contracts (with their exchange rates), seat changes,
+ * cancellations, Azure usage, and on most seeds a bill with one planted finding of
  * every kind (missing, extra, duplicated, shifted, mispriced lines...); every fourth seed is clean.
  * Three-way: both months' invoices are issued (Dynamics, numbered by issueDraft) or passed with
  * --invoices (CLI), so Microsoft cost that no customer line carries is revenue leakage on both paths.
@@ -11,7 +12,7 @@
  * bound to the same issued rows, in Dynamics and in the CLI run on the org's snapshot.
  */
 import { isExplained } from '../../core/src';
-import { CspbInvoiceKind as InvoiceKind } from '../../dataverse/generated';
+import { CspbInvoiceKind as InvoiceKind, CspbOfferBillingPlan as Plan } from '../../dataverse/generated';
 import { CATEGORY } from '../../dataverse/src/runs';
 import { generateSample } from '../../scripts/sample-data';
 import { asStored, cliPath, correctionsStage, differences, dynamicsPath, withoutRun } from './support';
@@ -30,7 +31,7 @@ function seeds(count: number): number[] {
   const out: number[] = [];
   for (let seed = 7_000; out.length < count; seed += 101) {
     try {
-      generateSample({ seed, clean: seed % 4 === 0 });
+      generateSample({ seed, clean: seed % 4 === 0, variety: true });
       out.push(seed);
     } catch (error) {
       if (!/sample too small/.test((error as Error).message)) throw error;
@@ -41,7 +42,7 @@ function seeds(count: number): number[] {
 const SEEDS = seeds(Number(process.env['CSPB_PARITY_SEEDS'] ?? 50));
 
 test.each(SEEDS)('parity of seed %i: every run completes, and Dynamics equals the CLI to the cent', async (seed) => {
-  const sample = generateSample({ seed, clean: seed % 4 === 0 });
+  const sample = generateSample({ seed, clean: seed % 4 === 0, variety: true });
   const month = { snapshot: sample.snapshot, licenceCsv: sample.licenceCsv, usageCsv: sample.usageCsv };
   const cli = await cliPath(month);
   const dynamics = await dynamicsPath(month);
@@ -62,6 +63,13 @@ test.each(SEEDS)('parity of seed %i: every run completes, and Dynamics equals th
     expect(dynamics.totals['cspb_totalleakage']).toBeGreaterThan(0);
   }
   expect(cli.invoices.size).toBeGreaterThan(0);
+  // Not vacuous either: EUR and JPY invoices (yen in whole units), and triennial subscriptions invoiced.
+  const invoices = [...cli.invoices.values()];
+  expect(new Set(invoices.map(({ invoice }) => invoice['cspb_currencycode']))).toEqual(new Set(['USD', 'EUR', 'JPY']));
+  for (const { invoice } of invoices.filter(({ invoice }) => invoice['cspb_currencycode'] === 'JPY')) expect(Number.isInteger(invoice['cspb_total'])).toBe(true);
+  const triennialOffers = new Set(sample.snapshot.tables.cspb_offer.filter((o) => o.cspb_billingplan === Plan.Triennial).map((o) => o.cspb_offerid));
+  const triennial = new Set(sample.snapshot.tables.cspb_subscription.filter((x) => triennialOffers.has(x._cspb_offerid_value ?? '')).map((x) => x.cspb_subscriptionid));
+  expect(invoices.some(({ lines }) => lines.some((l) => triennial.has(String(l['_cspb_subscriptionid_value']))))).toBe(true);
 
   // Corrections after issue: Dynamics' credit notes and supplements equal the CLI's from the org's snapshot.
   const corrections = await correctionsStage(dynamics.org, month);

@@ -13,6 +13,7 @@ import {
 } from '../../dataverse/generated';
 import type { EntityRecord } from '../../dataverse/src/client/types';
 import { LocalOrg } from '../../dataverse/src/local-org';
+import { DEFAULT_CURRENCIES } from '../../dataverse/src/local-org/currency';
 import { discrepancyRow, invoiceLineRows, invoiceRow, issueDraft, storedFindings, type InvoiceRunResult } from '../../dataverse/src/runs';
 import { MONEY_PLACES, roundedToWebApi } from '../../dataverse/src/mappers/values';
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
@@ -113,7 +114,8 @@ const enc = (text: string) => new TextEncoder().encode(text);
  * import of its month), and an invoice run per month; what the org then holds.
  */
 export async function dynamicsPath(month: PartnerMonth): Promise<PathOutcome & { org: LocalOrg }> {
-  const org = new LocalOrg({ now: () => new Date('2026-11-02T12:00:00Z') });
+  // JPY enabled besides the default currencies: the variety partners have yen contracts.
+  const org = new LocalOrg({ now: () => new Date('2026-11-02T12:00:00Z'), currencies: [...DEFAULT_CURRENCIES, { code: 'JPY', name: 'Japanese Yen', symbol: '¥', rate: '151.37', precision: 0 }] });
   const files = new MemoryBillFileSource();
   registerPlugins(org, { today: () => '2026-11-02', billFiles: files });
   await org.importSnapshot(month.snapshot);
@@ -168,7 +170,7 @@ export interface CorrectionsOutcome {
 }
 
 /**
- * After November was issued, sales cut the customer price of up to three invoiced subscriptions
+ * After November was issued, sales cut by 10 % the customer price of up to three invoiced subscriptions
  * from 2026-11-10 (the ledger takes no change dated before its last entry, and the org's today is
  * 2026-11-02). The November invoice run in Dynamics then drafts the corrections (credit notes of
  * the old price, supplements of the new, bound to the issued rows); the CLI, given the org exported
@@ -179,7 +181,7 @@ export async function correctionsStage(org: LocalOrg, month: PartnerMonth): Prom
   const subscriptions = (await org.retrieveMultiple<Row>('cspb_subscriptions', { filter: `cspb_status eq ${SubscriptionStatus.Active}`, orderBy: ['cspb_subscriptionid'] })).value;
   const chosen = subscriptions.filter((s) => invoiced.has(s['cspb_subscriptionid']) && Number(s['cspb_customerunitprice']) > 2).slice(0, 3);
   for (const s of chosen) {
-    await org.update('cspb_subscriptions', String(s['cspb_subscriptionid']), { cspb_customerunitprice: new Decimal(String(s['cspb_customerunitprice'])).minus('1.5').toNumber(), cspb_changeeffectivedate: '2026-11-10', cspb_changereason: 'price renegotiated' });
+    await org.update('cspb_subscriptions', String(s['cspb_subscriptionid']), { cspb_customerunitprice: new Decimal(String(s['cspb_customerunitprice'])).times('0.9').toDecimalPlaces(s['cspb_currencycode'] === 'JPY' ? 0 : 2).toNumber(), cspb_changeeffectivedate: '2026-11-10', cspb_changereason: 'price renegotiated' });
   }
   await org.asyncIdle();
   const runId = await org.create('cspb_invoiceruns', { cspb_name: 'November corrections', cspb_periodstart: '2026-11-01', cspb_periodend: '2026-11-30' });
