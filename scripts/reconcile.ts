@@ -140,6 +140,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const org = args.value('org');
   if (bills.length === 0 || !org) throw new UsageError('usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [--period YYYY-MM] [--invoices <invoices.json>] [--json | --csv <out> | --html <out>]');
   const result = await reconcileFiles({ bills, org, period: args.value('period'), tolerance: args.value('tolerance'), invoices: args.all('invoices') });
+  // On stderr, so --json output stays one document; the period reconciled is in every report's title.
+  for (const warning of result.warnings) console.error(`warning: ${warning}`);
   if (args.flag('json')) {
     process.stdout.write(resultToJson(result) + '\n');
     return;

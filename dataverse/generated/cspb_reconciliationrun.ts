@@ -52,6 +52,8 @@ export interface CspbReconciliationRunRow {
   cspb_jobprogress: string | null;
   /** Why the run failed, if it did. */
   cspb_error: string | null;
+  /** What to know about how the run was made (a period of several months inferred from the bill). */
+  cspb_warnings: string | null;
   /** Unique identifier of the currency associated with the entity. */
   _transactioncurrencyid_value?: string | null;
   /** Exchange rate for the currency associated with the entity with respect to the base currency. */
@@ -85,5 +87,6 @@ export interface CspbReconciliationRunWrite {
   cspb_jobchunk?: number | null;
   cspb_jobprogress?: string | null;
   cspb_error?: string | null;
+  cspb_warnings?: string | null;
   'transactioncurrencyid@odata.bind'?: string | null;
 }

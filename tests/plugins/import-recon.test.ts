@@ -107,6 +107,22 @@ describe('billing import and reconciliation run on the local org', () => {
     expect(String(refused['cspb_error'])).toContain("Import 'October C' of 2026-10 is still being imported");
   });
 
+  test('a bill whose order dates span September and October: the run completes and says the period it inferred', async () => {
+    const s = await seededOrg({ today: '2026-10-01' });
+    await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));
+    await s.org.asyncIdle();
+    const september = row('sub-late', '2', '25.00', 'r9').map((v, i) => (HEADER[i] === 'OrderDate' ? '9/30/2026' : v));
+    const importId = '0b9a3c0e-0000-4000-8000-000000000041';
+    s.files.put(importId, { fileName: 'oct.csv', bytes: csv([row('sub-a', '10', '125.00', 'r1'), september]) });
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: importId, cspb_name: 'October', cspb_contenthash: 'p-41', cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    const id = await s.org.create('cspb_reconciliationruns', { cspb_name: 'Oct', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`, cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    const run = await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', id);
+    expect(run['cspb_runstatus']).toBe(RunStatus.Completed);
+    expect(run['cspb_warnings']).toBe("the bill's dates span 2 months, so 2026-09-01 to 2026-10-31 was reconciled as one period; name the bill's month (--period YYYY-MM) to reconcile only that month");
+  });
+
   test('a run writes discrepancies; a re-run keeps resolved ones and replaces open ones', async () => {
     const s = await seededOrg({ today: '2026-10-01' });
     await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));

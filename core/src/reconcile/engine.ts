@@ -173,7 +173,21 @@ export function reconcile(input: ReconInput): ReconResult {
     totals: { billed: billedTotal, expected: expectedTotal, variance: billedTotal.minus(expectedTotal), leakage, margin },
     byCategory: totalsByCategory(items),
     billLineCount: input.lines.length + input.usage.length,
+    warnings: options.billPeriod || !billPeriod ? [] : periodWarnings(billPeriod),
   };
+}
+
+/**
+ * An inferred period of more than one month (order dates in September and October, say) expects
+ * every month's charges, so the later month's flood the result as "not billed": say so, and how
+ * to name the month.
+ */
+function periodWarnings(inferred: Period): string[] {
+  const start = toYmd(inferred.start);
+  const end = toYmd(inferred.end);
+  const months = (end.year - start.year) * 12 + end.month - start.month;
+  if (months <= 1) return [];
+  return [`the bill's dates span ${months} months, so ${formatIso(inferred.start)} to ${formatIso((inferred.end - 1) as CalendarDate)} was reconciled as one period; name the bill's month (--period YYYY-MM) to reconcile only that month`];
 }
 
 function subscriptionFinding(s: ReconSubscription, category: ReconCategory, money: Decimal, customer: Decimal, vendorCost: Decimal, explanation: string): Draft {

@@ -111,4 +111,6 @@ export interface ReconResult {
   readonly byCategory: Readonly<Record<ReconCategory, CategoryTotal>>;
   /** Bill lines + usage aggregates the run saw; each is in exactly one line-level item. */
   readonly billLineCount: number;
+  /** What the reader must know about how the run was made (an inferred period of several months). */
+  readonly warnings: readonly string[];
 }

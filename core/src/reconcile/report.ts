@@ -64,6 +64,7 @@ export function resultToJson(result: ReconResult): string {
       currency: result.currency,
       billPeriod: result.billPeriod ? { start: formatIso(result.billPeriod.start), end: formatIso(result.billPeriod.end) } : null,
       billLineCount: result.billLineCount,
+      warnings: result.warnings,
       totals: Object.fromEntries(Object.entries(result.totals).map(([k, v]) => [k, (v as Decimal).toFixed()])),
       byCategory,
       items: result.items.map(itemJson),

@@ -116,6 +116,7 @@ async function reconcileChunk(context: JobContext, n: number, row: EntityRecord)
     patch: {
       cspb_runstatus: RunStatus.Completed,
       cspb_error: null,
+      cspb_warnings: result.warnings.length ? result.warnings.join('\n') : null,
       cspb_currencycode: currency,
       cspb_totalbilled: money(result.totals.billed),
       cspb_totalexpected: money(result.totals.expected),

@@ -23,7 +23,7 @@ export const reconciliationRunMainForm: FormDef = {
         },
       ],
     },
-    { name: 'diagnostics', label: 'Diagnostics', fields: ['cspb_categorycounts', 'cspb_error'] },
+    { name: 'diagnostics', label: 'Diagnostics', fields: ['cspb_categorycounts', 'cspb_warnings', 'cspb_error'] },
   ],
   libraries: [],
   handlers: [],

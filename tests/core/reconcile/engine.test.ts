@@ -134,3 +134,19 @@ describe('bill period of a large bill', () => {
     expect(billPeriodOf(lines, [])).toEqual({ start: d('2/1/2022'), end: d('5/1/2022') });
   });
 });
+
+describe('a bill whose order dates span two months', () => {
+  // A March bill carrying one line ordered on 28 February: the inferred period is both months.
+  const lines = [billLine(), billLine({ row: 3, subscriptionId: 'sub-2', orderDate: d('2/28/2022'), chargeStart: d('2/28/2022'), chargeEndInclusive: d('3/27/2022'), period: periodFromInclusive(d('2/28/2022'), d('3/27/2022')) })];
+
+  it('names the inferred period and warns that it is more than one month, saying how to name the month', () => {
+    const r = reconcile({ lines, usage: [], subscriptions: [subscription()] });
+    expect(r.billPeriod).toEqual({ start: d('2/1/2022'), end: d('4/1/2022') });
+    expect(r.warnings).toEqual(["the bill's dates span 2 months, so 2022-02-01 to 2022-03-31 was reconciled as one period; name the bill's month (--period YYYY-MM) to reconcile only that month"]);
+  });
+
+  it('says nothing when the month is named, or when the bill holds one month', () => {
+    expect(reconcile({ lines, usage: [], subscriptions: [subscription()], options: { billPeriod: march } }).warnings).toEqual([]);
+    expect(reconcile({ lines: [billLine()], usage: [], subscriptions: [subscription()] }).warnings).toEqual([]);
+  });
+});

@@ -43,6 +43,7 @@ export const reconciliationRun: TableDef = {
     memo('cspb_CategoryCounts', { display: 'Counts per category', description: 'JSON: category -> count and amount.', maxLength: 10_000 }),
     ...jobColumns(),
     memo('cspb_Error', { display: 'Error', description: 'Why the run failed, if it did.', maxLength: 10_000 }),
+    memo('cspb_Warnings', { display: 'Warnings', description: 'What to know about how the run was made (a period of several months inferred from the bill).', maxLength: 4000 }),
   ],
 };
 
