@@ -50,6 +50,7 @@ beforeEach(() => jest.useFakeTimers({ now: new Date(2026, 9, 15, 12), doNotFake:
 afterEach(() => {
   jest.useRealTimers();
   settings.sleep = realSleep;
+  settings.pageSize = 5000;
 });
 
 const all = async (org: LocalOrg, set: string): Promise<Row[]> => (await org.retrieveMultiple<Row>(set, {})).value;
@@ -261,6 +262,8 @@ describe('Export discrepancies on the local org', () => {
     await discrepancy(runId, 'k2', { cspb_name: 'priceMismatch sub-1 cycleCharge', cspb_category: Category.PriceMismatch, cspb_vendorsubscriptionid: 'sub-1', cspb_chargetype: 'cycleCharge', cspb_expectedquantity: 25, cspb_billedquantity: 25, cspb_expectedamount: 300, cspb_billedamount: 298.5, cspb_variance: -1.5, cspb_explanation: 'billed unit price 11.94, the ledger has 12.00' });
     await discrepancy(otherRunId, 'k3', { cspb_name: 'other run', cspb_category: Category.NotBilled });
     const { form, log } = mockXrm(org, 'cspb_reconciliationrun', runId);
+    // One row per page: the second row comes through the nextLink, followed as the next request.
+    settings.pageSize = 1;
 
     expect(await exportDiscrepancies(form)).toBe(2);
 

@@ -11,6 +11,8 @@ import { calendarDateOf } from './logic/subscription';
 import { parseDate } from '../../core/src/calendar';
 import { notify } from './notify';
 import { t } from './strings';
+import { formClient } from './client';
+import { retrieveAll } from '../../dataverse/src/client/retrieve-all';
 
 const WATCHED = ['cspb_frequency', 'cspb_anchor', 'cspb_anchorday', 'cspb_timing', 'cspb_paymenttermdays', 'cspb_prorationpolicy', 'cspb_discountpercent'];
 export const NEXT_INVOICE_ID = 'cspb-contract-next';
@@ -52,12 +54,10 @@ export async function onSettingsChange(executionContext: Xrm.Events.EventContext
 /** The contract's active subscriptions and their earliest term start (the phase, and the co-term anchor, of its periods). */
 export async function activeSubscriptions(id: string): Promise<{ subs: Array<Record<string, unknown>>; earliestStart: CalendarDate | undefined }> {
   const subs = id
-    ? (
-        await Xrm.WebApi.retrieveMultipleRecords(
-          'cspb_subscription',
-          `?$select=cspb_quantity,cspb_customerunitprice,cspb_termstartdate,cspb_status&$filter=_cspb_contractid_value eq ${id} and cspb_status eq ${CspbSubscriptionStatus.Active}`,
-        )
-      ).entities
+    ? await retrieveAll<Record<string, unknown>>(formClient(), 'cspb_subscriptions', {
+        select: ['cspb_quantity', 'cspb_customerunitprice', 'cspb_termstartdate', 'cspb_status'],
+        filter: `_cspb_contractid_value eq ${id} and cspb_status eq ${CspbSubscriptionStatus.Active}`,
+      })
     : [];
   const starts = subs.map((s) => s['cspb_termstartdate'] as string | null).filter((d): d is string => !!d).map(parseDate);
   return { subs, earliestStart: starts.length > 0 ? (Math.min(...starts) as CalendarDate) : undefined };

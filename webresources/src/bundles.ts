@@ -83,5 +83,8 @@ export const stringResources: readonly StringResource[] = [
 /** The build writes each bundle here, under its web resource name. */
 export const WEBRESOURCE_OUT_DIR = 'build/webresources';
 
-/** Budget per minified bundle: form scripts load on every form open, on phones too. */
-export const MAX_BUNDLE_BYTES = 30 * 1024;
+/**
+ * Budget per minified bundle: form scripts load on every form open, on phones too. 32 KiB since
+ * the form scripts read through the suite's client (WebApiClient, ~2.5 KB) instead of paging by hand.
+ */
+export const MAX_BUNDLE_BYTES = 32 * 1024;

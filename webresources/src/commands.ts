@@ -11,11 +11,15 @@ import { nextInvoice } from './logic/contract';
 import { calendarDateOf } from './logic/subscription';
 import { activeSubscriptions, readContract } from './billingcontract.form';
 import { t } from './strings';
+import { formClient } from './client';
+import { retrieveAll } from '../../dataverse/src/client/retrieve-all';
 
 /** Polling and download, replaceable by tests. Both run tables share the status values. */
 export const settings = {
   pollDelayMs: 2000,
   maxPolls: 150,
+  /** Rows per page of a read (Xrm.WebApi's maxPageSize; 5000 is Dataverse's largest). */
+  pageSize: 5000,
   sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
   /** Hands the file to the browser through the supported Client API (no DOM). */
   download(fileName: string, text: string): void {
@@ -126,14 +130,9 @@ export async function exportDiscrepancies(primaryControl: Xrm.FormContext): Prom
     return 0;
   }
   Xrm.Utility.showProgressIndicator(t('runStarted', 'CSV'));
-  const rows: Array<Record<string, unknown>> = [];
+  let rows: Array<Record<string, unknown>>;
   try {
-    let page = await Xrm.WebApi.retrieveMultipleRecords('cspb_discrepancy', `?$select=${DISCREPANCY_COLUMNS.join(',')}&$filter=_cspb_runid_value eq ${runId}&$orderby=cspb_name asc`, 5000);
-    rows.push(...page.entities);
-    while (page.nextLink) {
-      page = await Xrm.WebApi.retrieveMultipleRecords('cspb_discrepancy', page.nextLink, 5000);
-      rows.push(...page.entities);
-    }
+    rows = await retrieveAll(formClient(), 'cspb_discrepancies', { select: DISCREPANCY_COLUMNS, filter: `_cspb_runid_value eq ${runId}`, orderBy: ['cspb_name asc'], pageSize: settings.pageSize });
   } finally {
     Xrm.Utility.closeProgressIndicator();
   }

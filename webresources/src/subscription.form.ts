@@ -20,6 +20,8 @@ import type { SubscriptionLedger } from '../../core/src/ledger';
 import { bindCurrency } from './currency';
 import { notify } from './notify';
 import { t } from './strings';
+import { formClient } from './client';
+import { retrieveAll } from '../../dataverse/src/client/retrieve-all';
 
 const QUANTITY = 'cspb_quantity';
 const EFFECTIVE_DATE = 'cspb_changeeffectivedate';
@@ -52,11 +54,8 @@ const today = () => calendarDateOf(new Date());
 /** Reads the subscription's ledger rows through the Web API. */
 export async function loadLedger(subscriptionId: string): Promise<SubscriptionLedger> {
   const id = subscriptionId.replace(/[{}]/g, '').toLowerCase();
-  const result = await Xrm.WebApi.retrieveMultipleRecords(
-    'cspb_subscriptionchange',
-    `?$select=${LEDGER_COLUMNS.join(',')}&$filter=_cspb_subscriptionid_value eq ${id}&$orderby=cspb_sequence asc`,
-  );
-  return ledgerFromRows(id, result.entities as unknown as LedgerRowLite[]);
+  const rows = await retrieveAll<LedgerRowLite>(formClient(), 'cspb_subscriptionchanges', { select: LEDGER_COLUMNS, filter: `_cspb_subscriptionid_value eq ${id}`, orderBy: ['cspb_sequence asc'] });
+  return ledgerFromRows(id, rows);
 }
 
 export function onLoad(executionContext: Xrm.Events.EventContext): Promise<void> {
