@@ -1,14 +1,15 @@
 /**
- * Writes the sample partner (snapshot), Microsoft's October 2026 bill (licences and daily usage)
- * and the manifest of planted discrepancies to a folder (default build/sample-data).
+ * Writes the sample partner (snapshot), Microsoft's October 2026 bill (licences and daily usage),
+ * the October invoices the partner sent (one billed subscription forgotten) and the manifest of planted discrepancies to a folder (default build/sample-data).
  *   npm run sample -- [--out <dir>] [--clean] [--seed <n>]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { invoicesToJson } from '../core/src';
 import { parseArgs } from './cli-args';
 import { DEFAULT_SEED, generateSample } from './sample-data';
 
-export const SAMPLE_FILES = { snapshot: 'org-snapshot.json', licences: 'nce-invoice-2026-10.csv', usage: 'nce-daily-usage-2026-10.csv', manifest: 'planted-discrepancies.json' } as const;
+export const SAMPLE_FILES = { snapshot: 'org-snapshot.json', licences: 'nce-invoice-2026-10.csv', usage: 'nce-daily-usage-2026-10.csv', invoices: 'invoices-sent-2026-10.json', manifest: 'planted-discrepancies.json' } as const;
 
 export function writeSample(dir: string, options: { clean?: boolean; seed?: number } = {}): Record<keyof typeof SAMPLE_FILES, string> {
   const sample = generateSample(options);
@@ -17,7 +18,8 @@ export function writeSample(dir: string, options: { clean?: boolean; seed?: numb
   writeFileSync(paths.snapshot, JSON.stringify(sample.snapshot, null, 2) + '\n');
   writeFileSync(paths.licences, sample.licenceCsv);
   writeFileSync(paths.usage, sample.usageCsv);
-  writeFileSync(paths.manifest, JSON.stringify({ seed: options.seed ?? DEFAULT_SEED, clean: options.clean === true, planted: sample.planted }, null, 2) + '\n');
+  writeFileSync(paths.invoices, invoicesToJson(sample.sent.invoices) + '\n');
+  writeFileSync(paths.manifest, JSON.stringify({ seed: options.seed ?? DEFAULT_SEED, clean: options.clean === true, planted: sample.planted, forgottenOnInvoices: sample.sent.forgotten }, null, 2) + '\n');
   return paths;
 }
 

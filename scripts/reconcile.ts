@@ -3,8 +3,8 @@
  *                      [--period YYYY-MM] [--tolerance 0.01] [--invoices <invoices.json>]...
  *                      [--json | --csv <out> | --html <out>]
  * Reads the vendor bill(s) with the importer and the CRM snapshot, reconciles, prints the summary
- * (with --invoices, the customer invoices sent, from `npm run invoice -- --json`: three-way, so
- * Microsoft cost no customer line carries is reported as revenue leakage),
+ * (three-way when customer invoices are known, the snapshot's issued invoices or --invoices files
+ * from `npm run invoice -- --json`: Microsoft cost no customer line carries is revenue leakage),
  * and writes the report. Exits non-zero only on unusable input, saying which file and why.
  */
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import { addDays, Decimal, monthPeriod, parseDate, period, resultToCsv, resultToHtml, resultToJson, summaryTable, type ReconResult, type RevenueLine } from '../core/src';
 import { importBill } from '../core/src/import/stream-adapters';
 import type { BillLine, UsageAggregate } from '../core/src/import/types';
-import { MappingError, type ReconRows } from '../dataverse/src/mappers';
+import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
 import { runReconciliation } from '../dataverse/src/runs';
 import { parseArgs, UsageError } from './cli-args';
 
@@ -22,7 +22,7 @@ export class InputError extends Error {}
 export interface ReconcileFiles {
   readonly bills: readonly string[];
   readonly org: string;
-  /** Invoices sent to customers (`npm run invoice -- --json` files): with them, revenue leakage is assessed. */
+  /** Invoices sent to customers (`npm run invoice -- --json` files), besides the snapshot's issued ones: with either, revenue leakage is assessed. */
   readonly invoices?: readonly string[];
   readonly period?: string;
   readonly tolerance?: string;
@@ -126,7 +126,10 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     tolerancePerUnit = new Decimal(files.tolerance);
   }
   try {
-    const revenue = files.invoices?.length ? files.invoices.flatMap(readInvoices) : undefined;
+    // What customers were sent: the snapshot's issued invoices (as the Dynamics run reads the org's) and any --invoices files.
+    const fromSnapshot = issuedRevenueFromRows(rows.cspb_invoice ?? [], rows.cspb_invoiceline ?? []);
+    const fromFiles = files.invoices?.length ? files.invoices.flatMap(readInvoices) : undefined;
+    const revenue = fromSnapshot || fromFiles ? [...(fromSnapshot ?? []), ...(fromFiles ?? [])] : undefined;
     return runReconciliation({ rows, lines, usage, ...(billPeriod ? { billPeriod } : {}), ...(tolerancePerUnit ? { tolerancePerUnit } : {}), ...(revenue ? { revenue } : {}) });
   } catch (error) {
     if (error instanceof MappingError) throw new InputError(`${files.org}: ${error.message}`);

@@ -14,7 +14,8 @@ const root = resolve(__dirname, '..');
 async function main(): Promise<void> {
   const sample = writeSample(join(root, 'build', 'sample-data'));
   console.log(`sample partner and bill: ${relative(process.cwd(), join(root, 'build', 'sample-data'))}/`);
-  const result = await reconcileFiles({ bills: [sample.licences, sample.usage], org: sample.snapshot });
+  // Three-way: the October invoices the partner sent, so Microsoft cost no invoice carries is leakage.
+  const result = await reconcileFiles({ bills: [sample.licences, sample.usage], org: sample.snapshot, invoices: [sample.invoices] });
   console.log('\n' + summaryTable(result) + '\n');
   const reports = join(root, 'build', 'reports');
   mkdirSync(reports, { recursive: true });

@@ -4,6 +4,7 @@ import { plantDiscrepancies, type PlantedFinding } from './plant';
 import { Random } from './random';
 import { partnerSnapshot, type Snapshot } from './snapshot';
 import { usageCsv } from './usage';
+import { sentInvoices, type SentInvoices } from './invoices';
 
 export interface SampleData {
   readonly snapshot: Snapshot;
@@ -13,6 +14,8 @@ export interface SampleData {
   readonly usageCsv: string;
   /** What reconciliation must find, planted on purpose (empty for a clean bill). */
   readonly planted: readonly PlantedFinding[];
+  /** The October and November invoices sent to the customers, with one billed subscription forgotten unless clean. */
+  readonly sent: SentInvoices;
   readonly billPeriod: typeof BILL_MONTH;
 }
 
@@ -30,5 +33,6 @@ export function generateSample(options: { seed?: number; clean?: boolean; variet
   const rows = microsoftBill(partner);
   const usage = usageCsv(partner, rng);
   const planted = options.clean ? [] : plantDiscrepancies(partner, rows, usage.totals, rng);
-  return { snapshot: partnerSnapshot(partner, rng), licenceCsv: billCsv(rows), usageCsv: usage.csv, planted, billPeriod: BILL_MONTH };
+  const snapshot = partnerSnapshot(partner, rng);
+  return { snapshot, licenceCsv: billCsv(rows), usageCsv: usage.csv, planted, sent: sentInvoices(snapshot, rows, usage.totals, planted, options.clean === true), billPeriod: BILL_MONTH };
 }

@@ -19,7 +19,9 @@ const HEADER = [
 export interface UsageTotal {
   readonly subscriptionId: string;
   readonly meterId: string;
+  readonly meterName: string;
   readonly rows: number;
+  readonly quantity: Decimal;
   readonly amount: Decimal;
 }
 
@@ -31,11 +33,13 @@ export function usageCsv(partner: SamplePartner, rng: Random): { csv: string; to
     if (s.offer.billingPlan !== 'usage' || !s.vendorSubscriptionId) continue;
     for (const [meterId, category, name, unit, price] of METERS) {
       let amount = new Decimal(0);
+      let used = new Decimal(0);
       let rows = 0;
       for (let day = BILL_MONTH.start; day < BILL_MONTH.end; day = addDays(day, 1)) {
         const quantity = new Decimal(rng.int(1, 2_400_000)).div(10_000); // 4 decimals, as the export has
         const total = quantity.times(toDecimal(price)).toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
         amount = amount.plus(total);
+        used = used.plus(quantity);
         rows += 1;
         const resourceGroup = `rg-${s.customer.domain.split('.')[0]}`;
         const record: Record<string, string> = {
@@ -56,7 +60,7 @@ export function usageCsv(partner: SamplePartner, rng: Random): { csv: string; to
         };
         lines.push(HEADER.map((h) => csvCell(record[h] ?? '')).join(','));
       }
-      totals.push({ subscriptionId: s.vendorSubscriptionId, meterId, rows, amount });
+      totals.push({ subscriptionId: s.vendorSubscriptionId, meterId, meterName: name, rows, quantity: used, amount });
     }
   }
   return { csv: lines.join('\r\n') + '\r\n', totals };

@@ -25,6 +25,7 @@ import { serveLocalOrg } from '../../dataverse/src/local-org/http';
 import { CspbBillingImportImportStatus, CspbBillingImportVendor } from '../../dataverse/generated';
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
 import { generateSample, type SampleData } from '../sample-data';
+import { writeSentInvoices } from '../sample-data/invoices';
 import { buildMeta } from './meta';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -180,7 +181,11 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     org = new LocalOrg({ customizationsXml });
   }
   for (const user of [...WORKBENCH_USERS, INTEGRATION_USER]) org.registerUser({ ...user, roles: [...user.roles] });
-  if (org.count('cspb_subscriptions') === 0) await org.importSnapshot(sample.snapshot);
+  if (org.count('cspb_subscriptions') === 0) {
+    await org.importSnapshot(sample.snapshot);
+    // What the partner already sent (October and November, one subscription forgotten): reconciliation here is three-way.
+    await writeSentInvoices(org, sample.sent, new Map(sample.snapshot.tables.cspb_billingcontract.map((c) => [c.cspb_billingcontractid, c.cspb_name])));
+  }
   const billFiles = new MemoryBillFileSource();
   const webhook = options.serverSide === 'in-process' ? undefined : await startWebhookMode(org, { deps: { billFiles }, callerId: INTEGRATION_USER.id, azuriteLocation: options.dataFile ? join(dirname(options.dataFile), 'azurite') : undefined });
   const unregister = webhook ? () => undefined : registerPlugins(org, { billFiles });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openBrowser, SCREENSHOT_DIR, type Browser } from '../support/browser';
 import { startWorkbench, type Workbench } from '../../scripts/workbench/server';
-import { CspbDiscrepancyResolutionStatus as Resolution } from '../../dataverse/generated/cspb_discrepancy';
+import { CspbDiscrepancyCategory as Category, CspbDiscrepancyResolutionStatus as Resolution } from '../../dataverse/generated/cspb_discrepancy';
 import { CspbBillingImportImportStatus as ImportStatus } from '../../dataverse/generated/cspb_billingimport';
 
 jest.setTimeout(150_000);
@@ -151,6 +151,15 @@ async function journey(): Promise<void> {
   const runId = String(runs[0]!['cspb_reconciliationrunid']);
   const discrepancies = await rows('cspb_discrepancies', `_cspb_runid_value eq ${runId}`);
   expect(discrepancies.length).toBeGreaterThan(0);
+  // Three-way: the partner's sent invoices are in the org, so the subscription it forgot to invoice
+  // is leakage of exactly what Microsoft billed for it, and the run's leakage total is the findings' sum.
+  const forgotten = wb.sample.sent.forgotten!;
+  const forgottenBilled = wb.sample.licenceCsv.split('\r\n').filter((l) => l.includes(forgotten.vendorSubscriptionId)).length;
+  expect(forgottenBilled).toBeGreaterThan(0);
+  const leakage = discrepancies.filter((d) => d['cspb_category'] === Category.RevenueLeakage);
+  expect(leakage.filter((d) => d['_cspb_subscriptionid_value'] === forgotten.subscriptionId)).toHaveLength(1);
+  expect(Math.round(Number(runs[0]!['cspb_totalleakage']) * 100)).toBe(leakage.reduce((sum, d) => sum + Math.round(Number(d['cspb_variance']) * 100), 0));
+  expect(Number(runs[0]!['cspb_totalleakage'])).toBeGreaterThan(0);
   expect(runs[0]!['cspb_discrepancycount']).toBe(discrepancies.length);
   expect(alertText).toContain(String(discrepancies.length));
   await page.waitForURL(new RegExp(`#/form/cspb_reconciliationrun/${runId}$`));

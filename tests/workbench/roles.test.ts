@@ -41,7 +41,8 @@ test('Sales sees the sales tables only, and saves a seat change that the webhook
   await page.goto(`${wb.url}#/list/cspb_subscription`);
   await page.getByTestId('list').waitFor();
   expect(await page.getByTestId('act-as').inputValue()).toBe(SALES.id);
-  expect(await navItems()).toEqual(['account', 'cspb_subscription', 'cspb_subscriptionchange', 'cspb_billingcontract', 'cspb_offer']);
+  // Sales also reads the prices and deals it sells with: price lists, promotions, one-time charges.
+  expect(await navItems()).toEqual(['account', 'cspb_subscription', 'cspb_subscriptionchange', 'cspb_billingcontract', 'cspb_pricelist', 'cspb_pricelistitem', 'cspb_promotion', 'cspb_onetimecharge', 'cspb_offer']);
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-as-sales.png'), fullPage: true });
 
   const sub = (await wb.org.retrieveMultiple<Record<string, unknown>>('cspb_subscriptions', { filter: 'cspb_status eq 100000000 and cspb_customerunitprice ne null', top: 1 })).value[0]!;

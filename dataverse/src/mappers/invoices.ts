@@ -33,6 +33,18 @@ export function revenueLinesFromRows(rows: readonly CspbInvoiceLineRow[]): Reven
   });
 }
 
+/**
+ * What customers were sent, as revenue: the lines of the issued invoices and credit notes (drafts
+ * and cancelled documents are not revenue); undefined when none was issued (leakage is then not
+ * assessed: the partner does not invoice from the suite). The Dynamics run and the CLI on a
+ * snapshot both read revenue through this.
+ */
+export function issuedRevenueFromRows(invoices: readonly CspbInvoiceRow[], lines: readonly CspbInvoiceLineRow[]): RevenueLine[] | undefined {
+  const issued = new Set(invoices.filter((i) => i.cspb_invoicestatus === InvoiceStatus.Issued).map((i) => i.cspb_invoiceid));
+  if (issued.size === 0) return undefined;
+  return revenueLinesFromRows(lines.filter((l) => issued.has(l._cspb_invoiceid_value ?? '')));
+}
+
 /** The issued documents as the engine takes them, and where each of their lines is stored. */
 export interface IssuedInvoices {
   readonly issued: Invoice[];

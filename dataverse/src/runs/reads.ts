@@ -18,7 +18,7 @@ import {
 } from '../../generated';
 import { retrieveAll } from '../client/retrieve-all';
 import type { DataverseClient } from '../client/types';
-import { revenueLinesFromRows, rowToBillLine, type ReconRows } from '../mappers';
+import { issuedRevenueFromRows, rowToBillLine, type ReconRows } from '../mappers';
 import type { RevenueLine } from '../../../core/src';
 
 /** The import's format as the importer names it (Partner Center JSON holds the licence lines). */
@@ -86,14 +86,10 @@ export async function loadImportedUsage(client: DataverseClient): Promise<UsageA
   return usage;
 }
 
-/**
- * The lines of every issued invoice and credit note, as revenue for the leakage check; undefined
- * when the org has issued none (leakage is then not assessed: the partner does not invoice here).
- */
+/** The lines of every issued invoice and credit note, as revenue for the leakage check (see `issuedRevenueFromRows`). */
 export async function loadIssuedRevenue(client: DataverseClient): Promise<RevenueLine[] | undefined> {
-  const issued = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_invoicestatus eq ${InvoiceStatus.Issued}`, select: ['cspb_invoiceid'] });
-  if (issued.length === 0) return undefined;
+  const issued = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_invoicestatus eq ${InvoiceStatus.Issued}` });
   const lines: CspbInvoiceLineRow[] = [];
   for (const invoice of issued) lines.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
-  return revenueLinesFromRows(lines);
+  return issuedRevenueFromRows(issued, lines);
 }
