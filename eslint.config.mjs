@@ -20,19 +20,35 @@ export default tseslint.config(
     // this rule also names the offence when someone reaches for another layer or a built-in.
     files: ['core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['**/dataverse/**', '**/plugins/**', '**/webresources/**', '**/pcf-controls/**', '**/solution/**', '**/scripts/**'], message: 'core/ may not import other layers (ARCHITECTURE.md).' },
-          { group: ['node:*', ...nodeBuiltins], message: 'core/ does no I/O: no Node built-ins.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/dataverse/**', '**/plugins/**', '**/webresources/**', '**/pcf-controls/**', '**/solution/**', '**/scripts/**'],
+              message: 'core/ may not import other layers (ARCHITECTURE.md).',
+            },
+            { group: ['node:*', ...nodeBuiltins], message: 'core/ does no I/O: no Node built-ins.' },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', 'window', 'document', 'process', 'Xrm', 'fetch'],
     },
   },
   {
     files: ['dataverse/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/plugins/**', '**/webresources/**', '**/pcf-controls/**', '**/solution/**', '**/scripts/**'], message: 'dataverse/ may import core/ only (ARCHITECTURE.md).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/plugins/**', '**/webresources/**', '**/pcf-controls/**', '**/solution/**', '**/scripts/**'],
+              message: 'dataverse/ may import core/ only (ARCHITECTURE.md).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

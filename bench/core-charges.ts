@@ -4,16 +4,7 @@
  * Optional: SUBSCRIPTIONS=20000 to scale down.
  */
 import { resourceUsage } from 'node:process';
-import {
-  addDays,
-  CalendarDate,
-  dateOf,
-  Decimal,
-  expectedCharges,
-  LedgerEntryInput,
-  NceOffer,
-  SubscriptionLedger,
-} from '../core/src/index';
+import { addDays, CalendarDate, dateOf, Decimal, expectedCharges, LedgerEntryInput, NceOffer, SubscriptionLedger } from '../core/src/index';
 import { Random } from '../scripts/sample-data/random';
 
 const SUBSCRIPTIONS = Number(process.env.SUBSCRIPTIONS ?? 100_000);
@@ -30,7 +21,15 @@ const OFFERS: NceOffer[] = [
   { productId: 'M365BS-P1M', term: 'P1M', billingPlan: 'monthly', unitPrice: '12.60', pricingCurrency: 'USD' },
   { productId: 'M365BS-P1Y-M', term: 'P1Y', billingPlan: 'monthly', unitPrice: '10.50', pricingCurrency: 'USD' },
   { productId: 'M365BS-P1Y-A', term: 'P1Y', billingPlan: 'annual', unitPrice: '126', pricingCurrency: 'USD' },
-  { productId: 'E3-P1Y-EUR', term: 'P1Y', billingPlan: 'monthly', unitPrice: '36', pricingCurrency: 'USD', billingCurrency: 'EUR', pcToBcExchangeRate: '0.9123' },
+  {
+    productId: 'E3-P1Y-EUR',
+    term: 'P1Y',
+    billingPlan: 'monthly',
+    unitPrice: '36',
+    pricingCurrency: 'USD',
+    billingCurrency: 'EUR',
+    pcToBcExchangeRate: '0.9123',
+  },
   { productId: 'D365-P3Y-A', term: 'P3Y', billingPlan: 'annual', unitPrice: '780', pricingCurrency: 'USD' },
 ];
 
@@ -85,7 +84,9 @@ const buildMs = Number(t1 - t0) / 1e6;
 const chargeMs = Number(t2 - t1) / 1e6;
 const maxRssMb = resourceUsage().maxRSS / 1024;
 console.log(`subscriptions:        ${SUBSCRIPTIONS.toLocaleString('en-US')} x ${CHANGES} changes (window 2022-01-01..2023-01-01)`);
-console.log(`ledger build:         ${buildMs.toFixed(0)} ms (${Math.round((SUBSCRIPTIONS * (CHANGES + 1)) / (buildMs / 1000)).toLocaleString('en-US')} entries/s)`);
+console.log(
+  `ledger build:         ${buildMs.toFixed(0)} ms (${Math.round((SUBSCRIPTIONS * (CHANGES + 1)) / (buildMs / 1000)).toLocaleString('en-US')} entries/s)`,
+);
 console.log(`charge lines:         ${lines.toLocaleString('en-US')} in ${chargeMs.toFixed(0)} ms`);
 console.log(`lines per second:     ${Math.round(lines / (chargeMs / 1000)).toLocaleString('en-US')}`);
 console.log(`USD subtotal (check): ${total.toFixed(2)}`);

@@ -20,11 +20,40 @@ const rand = (): number => rng.next();
 const int = (lo: number, hi: number): number => rng.int(lo, hi);
 
 const contract = (i: number): BillingContract => ({
-  id: `C-${i}`, customerId: `A-${i}`, currency: 'USD', frequency: 'monthly', anchor: { kind: 'calendarMonth' }, timing: 'advance',
-  startDate: dateOf(2023, 1, 1), paymentTerms: { kind: 'net', days: 30 }, proration: { increase: 'daily', decrease: 'daily' }, rounding: 'halfUp',
-  priceList: { id: 'PL', prices: { BS: { currency: 'USD', unitPrice: '14.50' }, E3: { currency: 'USD', unitPrice: '39.90' }, TIER: { currency: 'USD', tiers: { mode: 'tiered', tiers: [{ upTo: 50, unitPrice: '6.00' }, { upTo: null, unitPrice: '4.50' }] } } } },
+  id: `C-${i}`,
+  customerId: `A-${i}`,
+  currency: 'USD',
+  frequency: 'monthly',
+  anchor: { kind: 'calendarMonth' },
+  timing: 'advance',
+  startDate: dateOf(2023, 1, 1),
+  paymentTerms: { kind: 'net', days: 30 },
+  proration: { increase: 'daily', decrease: 'daily' },
+  rounding: 'halfUp',
+  priceList: {
+    id: 'PL',
+    prices: {
+      BS: { currency: 'USD', unitPrice: '14.50' },
+      E3: { currency: 'USD', unitPrice: '39.90' },
+      TIER: {
+        currency: 'USD',
+        tiers: {
+          mode: 'tiered',
+          tiers: [
+            { upTo: 50, unitPrice: '6.00' },
+            { upTo: null, unitPrice: '4.50' },
+          ],
+        },
+      },
+    },
+  },
   discounts: [{ id: 'PROMO', kind: 'percent', value: '10', end: dateOf(2024, 3, 11) }],
-  tax: { rates: [{ jurisdiction: 'US-WA', ratePercent: '6.5' }, { jurisdiction: 'US-WA-SEA', ratePercent: '3.75' }] },
+  tax: {
+    rates: [
+      { jurisdiction: 'US-WA', ratePercent: '6.5' },
+      { jurisdiction: 'US-WA-SEA', ratePercent: '3.75' },
+    ],
+  },
 });
 
 const OFFERS = ['BS', 'E3', 'TIER'];
@@ -46,7 +75,12 @@ for (let c = 0; c < CONTRACTS; c++) {
       entries.push({ kind: delta > 0 ? 'add' : 'remove', effectiveDate: date, referenceId: `${id}-${k}`, quantityDelta: delta });
       q += delta;
     }
-    subscriptions.push({ id, offerId: OFFERS[s % 3] as string, vendorCost: { currency: 'USD', unitCost: '11.00' }, ledger: SubscriptionLedger.of(id, entries) });
+    subscriptions.push({
+      id,
+      offerId: OFFERS[s % 3] as string,
+      vendorCost: { currency: 'USD', unitCost: '11.00' },
+      ledger: SubscriptionLedger.of(id, entries),
+    });
   }
   work.push({ contract: contract(c), subscriptions });
 }

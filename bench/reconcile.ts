@@ -13,7 +13,18 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { addDays, dateOf, expectedCharges, importBill, reconcile, SubscriptionLedger, type BillLine, type NceOffer, type ReconSubscription, type UsageAggregate } from '../core/src';
+import {
+  addDays,
+  dateOf,
+  expectedCharges,
+  importBill,
+  reconcile,
+  SubscriptionLedger,
+  type BillLine,
+  type NceOffer,
+  type ReconSubscription,
+  type UsageAggregate,
+} from '../core/src';
 import { billCsv, rowFromCharge, type BillRow } from '../scripts/sample-data/bill';
 import type { SampleSubscription } from '../scripts/sample-data/partner';
 import { Random } from '../scripts/sample-data/random';
@@ -22,7 +33,14 @@ import { udsvRowCount } from './import/udsv';
 
 const LICENCES = 20_000;
 const WITH_CHANGE = 15_000; // each adds a wipe + recreate pair: 20,000 + 30,000 = 50,000 lines
-const OFFER: NceOffer = { productId: 'CFQ7TTC0LDPB', productName: 'Microsoft 365 Business Standard', term: 'P1M', billingPlan: 'monthly', unitPrice: '12.50', pricingCurrency: 'USD' };
+const OFFER: NceOffer = {
+  productId: 'CFQ7TTC0LDPB',
+  productName: 'Microsoft 365 Business Standard',
+  term: 'P1M',
+  billingPlan: 'monthly',
+  unitPrice: '12.50',
+  pricingCurrency: 'USD',
+};
 const OCTOBER = { start: dateOf(2026, 10, 1), end: dateOf(2026, 11, 1) };
 
 /** The 20,000 licence subscriptions, deterministic: bought in September, 15,000 grow in October. */
@@ -33,9 +51,21 @@ function licenceSubscriptions(): ReconSubscription[] {
     const id = rng.guid();
     const bought = dateOf(2026, 9, 1 + (i % 28));
     const quantity = rng.int(1, 300);
-    const entries: Parameters<typeof SubscriptionLedger.of>[1][number][] = [{ kind: 'new', effectiveDate: bought, referenceId: `n-${i}`, quantityDelta: quantity, productId: OFFER.productId }];
+    const entries: Parameters<typeof SubscriptionLedger.of>[1][number][] = [
+      { kind: 'new', effectiveDate: bought, referenceId: `n-${i}`, quantityDelta: quantity, productId: OFFER.productId },
+    ];
     if (i < WITH_CHANGE) entries.push({ kind: 'add', effectiveDate: addDays(bought, 33), referenceId: `a-${i}`, quantityAfter: quantity + rng.int(1, 20) });
-    out.push({ id: `crm-${id}`, vendorSubscriptionId: id, customerTenantId: `tenant-${i % 2000}`, vendor: 'Microsoft', kind: 'licence', status: 'active', offer: OFFER, ledger: SubscriptionLedger.of(id, entries), contractId: `c-${i % 2000}` });
+    out.push({
+      id: `crm-${id}`,
+      vendorSubscriptionId: id,
+      customerTenantId: `tenant-${i % 2000}`,
+      vendor: 'Microsoft',
+      kind: 'licence',
+      status: 'active',
+      offer: OFFER,
+      ledger: SubscriptionLedger.of(id, entries),
+      contractId: `c-${i % 2000}`,
+    });
   }
   return out;
 }
@@ -43,8 +73,12 @@ function licenceSubscriptions(): ReconSubscription[] {
 function writeLicenceFile(file: string, subs: readonly ReconSubscription[]): number {
   const rows: BillRow[] = [];
   for (const s of subs) {
-    const fake = { customer: { tenantId: s.customerTenantId!, name: `Customer ${s.customerTenantId}`, domain: `${s.customerTenantId}.onmicrosoft.com` }, offer: { productId: OFFER.productId, skuId: '0001', name: OFFER.productName } } as unknown as SampleSubscription;
-    for (const line of expectedCharges(s.ledger!, OFFER, { from: OCTOBER.start, to: OCTOBER.end })) rows.push(rowFromCharge(fake, line, `ORD-${line.referenceId}`));
+    const fake = {
+      customer: { tenantId: s.customerTenantId!, name: `Customer ${s.customerTenantId}`, domain: `${s.customerTenantId}.onmicrosoft.com` },
+      offer: { productId: OFFER.productId, skuId: '0001', name: OFFER.productName },
+    } as unknown as SampleSubscription;
+    for (const line of expectedCharges(s.ledger!, OFFER, { from: OCTOBER.start, to: OCTOBER.end }))
+      rows.push(rowFromCharge(fake, line, `ORD-${line.referenceId}`));
   }
   fs.writeFileSync(file, billCsv(rows));
   return rows.length;
@@ -53,7 +87,16 @@ function writeLicenceFile(file: string, subs: readonly ReconSubscription[]): num
 async function ours(licenceFile: string, usageFile: string, usageSubs: Array<{ id: string; customerId: string }>): Promise<Record<string, unknown>> {
   const setupStart = performance.now();
   const subscriptions = licenceSubscriptions();
-  for (const u of usageSubs) subscriptions.push({ id: `crm-${u.id}`, vendorSubscriptionId: u.id, customerTenantId: u.customerId, vendor: 'Microsoft', kind: 'usage', status: 'active', contractId: `c-${u.customerId}` });
+  for (const u of usageSubs)
+    subscriptions.push({
+      id: `crm-${u.id}`,
+      vendorSubscriptionId: u.id,
+      customerTenantId: u.customerId,
+      vendor: 'Microsoft',
+      kind: 'usage',
+      status: 'active',
+      contractId: `c-${u.customerId}`,
+    });
   const setupMs = performance.now() - setupStart;
   const start = performance.now();
   const hasher = () => {
@@ -63,15 +106,31 @@ async function ours(licenceFile: string, usageFile: string, usageSubs: Array<{ i
   const lines: BillLine[] = [];
   const usage: UsageAggregate[] = [];
   for (const file of [licenceFile, usageFile]) {
-    const r = await importBill(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: path.basename(file), createHasher: hasher, detectDuplicates: false });
+    const r = await importBill(fs.createReadStream(file, { highWaterMark: 1 << 20 }), {
+      fileName: path.basename(file),
+      createHasher: hasher,
+      detectDuplicates: false,
+    });
     lines.push(...r.lines);
     usage.push(...r.usage);
   }
   const importMs = performance.now() - start;
   const result = reconcile({ lines, usage, subscriptions, options: { billPeriod: OCTOBER } });
   const totalMs = performance.now() - start;
-  const counts = Object.fromEntries(Object.entries(result.byCategory).filter(([, t]) => t.count > 0).map(([c, t]) => [c, t.count]));
-  return { setupMs, importMs, reconcileMs: totalMs - importMs, ms: totalMs, billLines: result.billLineCount, variance: result.totals.variance.toFixed(2), counts };
+  const counts = Object.fromEntries(
+    Object.entries(result.byCategory)
+      .filter(([, t]) => t.count > 0)
+      .map(([c, t]) => [c, t.count]),
+  );
+  return {
+    setupMs,
+    importMs,
+    reconcileMs: totalMs - importMs,
+    ms: totalMs,
+    billLines: result.billLineCount,
+    variance: result.totals.variance.toFixed(2),
+    counts,
+  };
 }
 
 async function child(): Promise<void> {
@@ -104,12 +163,18 @@ async function main(): Promise<void> {
     fs.writeFileSync(subsFile, JSON.stringify(generated.subscriptions));
     const licenceLines = writeLicenceFile(licenceFile, licenceSubscriptions());
     const mb = (fs.statSync(usageFile).size + fs.statSync(licenceFile).size) / 1e6;
-    console.log(`files: ${usageRows.toLocaleString('en')} usage rows + ${licenceLines.toLocaleString('en')} licence lines (${mb.toFixed(0)} MB) against ${LICENCES.toLocaleString('en')} licence subscriptions and ${generated.subscriptions.length} Azure plans`);
+    console.log(
+      `files: ${usageRows.toLocaleString('en')} usage rows + ${licenceLines.toLocaleString('en')} licence lines (${mb.toFixed(0)} MB) against ${LICENCES.toLocaleString('en')} licence subscriptions and ${generated.subscriptions.length} Azure plans`,
+    );
     const a = runPhase('udsv', [licenceFile, usageFile]);
     const b = runPhase('ours', [licenceFile, usageFile, subsFile]);
     console.log(`(a) uDSV bare parse of both files   ${(a.ms / 1000).toFixed(2)} s   peak RSS ${a.maxRssMb.toFixed(0)} MB`);
-    console.log(`(b) import both + reconcile        ${(b.ms / 1000).toFixed(2)} s   peak RSS ${b.maxRssMb.toFixed(0)} MB   (import ${(Number(b['importMs']) / 1000).toFixed(2)} s, reconcile ${(Number(b['reconcileMs']) / 1000).toFixed(2)} s; ledgers built in ${(Number(b['setupMs']) / 1000).toFixed(2)} s beforehand)`);
-    console.log(`ratio b/a ${(b.ms / a.ms).toFixed(2)}; ${String(b['billLines'])} bill lines reconciled, variance ${String(b['variance'])}; categories ${JSON.stringify(b['counts'])}`);
+    console.log(
+      `(b) import both + reconcile        ${(b.ms / 1000).toFixed(2)} s   peak RSS ${b.maxRssMb.toFixed(0)} MB   (import ${(Number(b['importMs']) / 1000).toFixed(2)} s, reconcile ${(Number(b['reconcileMs']) / 1000).toFixed(2)} s; ledgers built in ${(Number(b['setupMs']) / 1000).toFixed(2)} s beforehand)`,
+    );
+    console.log(
+      `ratio b/a ${(b.ms / a.ms).toFixed(2)}; ${String(b['billLines'])} bill lines reconciled, variance ${String(b['variance'])}; categories ${JSON.stringify(b['counts'])}`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

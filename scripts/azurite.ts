@@ -27,7 +27,16 @@ export interface AzuriteOptions {
 
 export function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const main = require.resolve('azurite/dist/src/queue/main.js');
-  const args = [main, '--queueHost', '127.0.0.1', '--queuePort', '0', '--disableTelemetry', '--silent', ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence', '--extentMemoryLimit', '256'])];
+  const args = [
+    main,
+    '--queueHost',
+    '127.0.0.1',
+    '--queuePort',
+    '0',
+    '--disableTelemetry',
+    '--silent',
+    ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence', '--extentMemoryLimit', '256']),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';

@@ -9,7 +9,13 @@ import { invoicesToJson } from '../core/src';
 import { parseArgs } from './cli-args';
 import { DEFAULT_SEED, generateSample } from './sample-data';
 
-export const SAMPLE_FILES = { snapshot: 'org-snapshot.json', licences: 'nce-invoice-2026-10.csv', usage: 'nce-daily-usage-2026-10.csv', invoices: 'invoices-sent-2026-10.json', manifest: 'planted-discrepancies.json' } as const;
+export const SAMPLE_FILES = {
+  snapshot: 'org-snapshot.json',
+  licences: 'nce-invoice-2026-10.csv',
+  usage: 'nce-daily-usage-2026-10.csv',
+  invoices: 'invoices-sent-2026-10.json',
+  manifest: 'planted-discrepancies.json',
+} as const;
 
 export function writeSample(dir: string, options: { clean?: boolean; seed?: number } = {}): Record<keyof typeof SAMPLE_FILES, string> {
   const sample = generateSample(options);
@@ -19,7 +25,14 @@ export function writeSample(dir: string, options: { clean?: boolean; seed?: numb
   writeFileSync(paths.licences, sample.licenceCsv);
   writeFileSync(paths.usage, sample.usageCsv);
   writeFileSync(paths.invoices, invoicesToJson(sample.sent.invoices) + '\n');
-  writeFileSync(paths.manifest, JSON.stringify({ seed: options.seed ?? DEFAULT_SEED, clean: options.clean === true, planted: sample.planted, forgottenOnInvoices: sample.sent.forgotten }, null, 2) + '\n');
+  writeFileSync(
+    paths.manifest,
+    JSON.stringify(
+      { seed: options.seed ?? DEFAULT_SEED, clean: options.clean === true, planted: sample.planted, forgottenOnInvoices: sample.sent.forgotten },
+      null,
+      2,
+    ) + '\n',
+  );
   return paths;
 }
 

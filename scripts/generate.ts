@@ -14,7 +14,10 @@ const root = resolve(__dirname, '..');
 const check = process.argv.includes('--check');
 const stale: string[] = [];
 
-const englishStrings = ENGLISH_STRING_SOURCES.map(({ resx, module }): [string, string] => [module, englishStringsModule(readFileSync(resolve(root, resx), 'utf8'), resx)]);
+const englishStrings = ENGLISH_STRING_SOURCES.map(({ resx, module }): [string, string] => [
+  module,
+  englishStringsModule(readFileSync(resolve(root, resx), 'utf8'), resx),
+]);
 
 for (const [path, content] of [...generateAll(tables, extensions), ...englishStrings]) {
   const file = resolve(root, path);

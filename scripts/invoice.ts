@@ -34,7 +34,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, { values: ['org', 'period', 'bill', 'csv', 'html'], flags: ['json'], repeatable: ['bill'] });
   const org = args.value('org');
   const period = args.value('period');
-  if (!org || !period) throw new UsageError('usage: npm run invoice -- --org <snapshot.json> --period YYYY-MM [--bill <usage file>] [--json | --csv <out> | --html <out>]');
+  if (!org || !period)
+    throw new UsageError('usage: npm run invoice -- --org <snapshot.json> --period YYYY-MM [--bill <usage file>] [--json | --csv <out> | --html <out>]');
   const run = await invoiceFiles({ org, period, bills: args.all('bill') });
   if (args.flag('json')) {
     process.stdout.write(invoicesToJson(run.invoices) + '\n');

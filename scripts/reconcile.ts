@@ -10,7 +10,19 @@
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { addDays, Decimal, monthPeriod, parseDate, period, resultToCsv, resultToHtml, resultToJson, summaryTable, type ReconResult, type RevenueLine } from '../core/src';
+import {
+  addDays,
+  Decimal,
+  monthPeriod,
+  parseDate,
+  period,
+  resultToCsv,
+  resultToHtml,
+  resultToJson,
+  summaryTable,
+  type ReconResult,
+  type RevenueLine,
+} from '../core/src';
 import { importBill } from '../core/src/import/stream-adapters';
 import type { BillLine, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
@@ -38,7 +50,8 @@ export function readSnapshot(file: string): ReconRows {
     throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
   }
   const snapshot = json as { format?: unknown; version?: unknown; tables?: Record<string, unknown> };
-  if (snapshot.format !== 'cspb-snapshot' || snapshot.version !== 1) throw new InputError(`${file}: not a cspb-snapshot version 1 file (format: ${String(snapshot.format)}, version: ${String(snapshot.version)})`);
+  if (snapshot.format !== 'cspb-snapshot' || snapshot.version !== 1)
+    throw new InputError(`${file}: not a cspb-snapshot version 1 file (format: ${String(snapshot.format)}, version: ${String(snapshot.version)})`);
   const tables = snapshot.tables ?? {};
   for (const name of ['account', 'cspb_offer', 'cspb_billingcontract', 'cspb_subscription', 'cspb_subscriptionchange']) {
     if (!Array.isArray(tables[name])) throw new InputError(`${file}: tables.${name} is missing or not a list`);
@@ -64,7 +77,9 @@ export async function readBill(file: string): Promise<{ lines: readonly BillLine
   }
   for (const error of result.errors.slice(0, 5)) console.warn(`warning: ${error.message}`);
   if (result.errors.length > 5) console.warn(`warning: ... and ${result.summary.errorCount - 5} more rejected rows`);
-  console.error(`${basename(file)}: ${result.summary.formatLabel}, ${result.summary.rowsRead} rows read, ${result.summary.rowsAccepted} accepted, ${result.summary.lineCount} lines, total ${result.summary.total.toFixed(2)} ${result.summary.currencies.join('/')}`);
+  console.error(
+    `${basename(file)}: ${result.summary.formatLabel}, ${result.summary.rowsRead} rows read, ${result.summary.rowsAccepted} accepted, ${result.summary.lineCount} lines, total ${result.summary.total.toFixed(2)} ${result.summary.currencies.join('/')}`,
+  );
   return { lines: result.lines, usage: result.usage };
 }
 
@@ -99,7 +114,12 @@ export function readInvoices(file: string): RevenueLine[] {
       const amount = field('amount', (v) => typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v));
       const start = parseDate(field('serviceStart', isDate));
       const endInclusive = parseDate(field('serviceEndInclusive', isDate));
-      out.push({ subscriptionId: field('subscriptionId', (v) => typeof v === 'string' && v !== ''), type, servicePeriod: period(start, addDays(endInclusive, 1)), amount: new Decimal(amount) });
+      out.push({
+        subscriptionId: field('subscriptionId', (v) => typeof v === 'string' && v !== ''),
+        type,
+        servicePeriod: period(start, addDays(endInclusive, 1)),
+        amount: new Decimal(amount),
+      });
     });
   });
   return out;
@@ -130,7 +150,14 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     const fromSnapshot = issuedRevenueFromRows(rows.cspb_invoice ?? [], rows.cspb_invoiceline ?? []);
     const fromFiles = files.invoices?.length ? files.invoices.flatMap(readInvoices) : undefined;
     const revenue = fromSnapshot || fromFiles ? [...(fromSnapshot ?? []), ...(fromFiles ?? [])] : undefined;
-    return runReconciliation({ rows, lines, usage, ...(billPeriod ? { billPeriod } : {}), ...(tolerancePerUnit ? { tolerancePerUnit } : {}), ...(revenue ? { revenue } : {}) });
+    return runReconciliation({
+      rows,
+      lines,
+      usage,
+      ...(billPeriod ? { billPeriod } : {}),
+      ...(tolerancePerUnit ? { tolerancePerUnit } : {}),
+      ...(revenue ? { revenue } : {}),
+    });
   } catch (error) {
     if (error instanceof MappingError) throw new InputError(`${files.org}: ${error.message}`);
     throw error;
@@ -138,10 +165,17 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance', 'invoices'], flags: ['json'], repeatable: ['bill', 'invoices'] });
+  const args = parseArgs(argv, {
+    values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance', 'invoices'],
+    flags: ['json'],
+    repeatable: ['bill', 'invoices'],
+  });
   const bills = args.all('bill');
   const org = args.value('org');
-  if (bills.length === 0 || !org) throw new UsageError('usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [--period YYYY-MM] [--invoices <invoices.json>] [--json | --csv <out> | --html <out>]');
+  if (bills.length === 0 || !org)
+    throw new UsageError(
+      'usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [--period YYYY-MM] [--invoices <invoices.json>] [--json | --csv <out> | --html <out>]',
+    );
   const result = await reconcileFiles({ bills, org, period: args.value('period'), tolerance: args.value('tolerance'), invoices: args.all('invoices') });
   // On stderr, so --json output stays one document; the period reconciled is in every report's title.
   for (const warning of result.warnings) console.error(`warning: ${warning}`);

@@ -14,5 +14,7 @@ const missing =
   pcfControls.some((c) => !existsSync(join(root, 'pcf-controls', c.constructorName, 'generated', 'ManifestTypes.d.ts'))) ||
   !existsSync(join(root, 'pcf-controls', 'BillingImport', 'generated', 'workerSource.ts'));
 if (missing) buildPcf();
-const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'pcf-controls/tsconfig.json'), '--noEmit'], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'pcf-controls/tsconfig.json'), '--noEmit'], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

@@ -23,8 +23,11 @@ async function main(): Promise<void> {
     serverSide: args.flag('in-process') ? 'in-process' : 'webhook',
   });
   console.log(`CSP Billing workbench: ${wb.url}`);
-  if (wb.webhook) console.log(`webhook host ${wb.webhook.host.url} (as the CSP Billing Integration user), job queue on Azurite ${wb.webhook.azurite.queueEndpoint}`);
-  const table = Object.entries(counts(wb.org)).map(([set, n]) => `  ${set.padEnd(28)} ${n}`).join('\n');
+  if (wb.webhook)
+    console.log(`webhook host ${wb.webhook.host.url} (as the CSP Billing Integration user), job queue on Azurite ${wb.webhook.azurite.queueEndpoint}`);
+  const table = Object.entries(counts(wb.org))
+    .map(([set, n]) => `  ${set.padEnd(28)} ${n}`)
+    .join('\n');
   console.log(`local org${args.flag('memory') ? ' (memory)' : ` (${DEFAULT_DATA_FILE})`}:\n${table}`);
   if (args.flag('once')) {
     await wb.close();

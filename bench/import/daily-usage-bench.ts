@@ -36,7 +36,11 @@ async function phaseImport(file: string, nativeHash: boolean, usageDuplicates = 
         return { update: (d: Uint8Array) => h.update(d), digestHex: () => h.digest('hex') };
       }
     : undefined;
-  const r = await importBill(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: path.basename(file), createHasher, detectDuplicates: usageDuplicates ? 'all' : undefined });
+  const r = await importBill(fs.createReadStream(file, { highWaterMark: 1 << 20 }), {
+    fileName: path.basename(file),
+    createHasher,
+    detectDuplicates: usageDuplicates ? 'all' : undefined,
+  });
   const s = r.summary;
   return {
     format: s.format,
@@ -80,7 +84,9 @@ async function main(): Promise<void> {
   try {
     const t0 = performance.now();
     const gen = await generateDailyUsage(file, rows);
-    console.log(`generated ${rows.toLocaleString('en-US')} rows, ${(gen.bytes / 1e6).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${file}`);
+    console.log(
+      `generated ${rows.toLocaleString('en-US')} rows, ${(gen.bytes / 1e6).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${file}`,
+    );
     // The machine is noisy: (a) and (b) alternate RUNS times and the medians are compared.
     const as: PhaseResult[] = [];
     const bs: PhaseResult[] = [];

@@ -27,8 +27,16 @@ function violation(r: ImportResult): string | null {
 }
 
 const formats: [string, Uint8Array[]][] = [
-  ...CSV_FIXTURES.map((f) => [f.name, [encode(csvText(f.header, f.rows), 'utf-8'), encode(csvText(f.header, f.rows, { delimiter: '\t' }), 'utf-16le')]] as [string, Uint8Array[]]),
-  ['json', ['pc-api-docs-json/get-invoice-billed-consumption-lineitems-ex2-DailyRatedUsageLineItem.json', 'pc-api-docs-json/get-invoiceline-items-ex4-OneTimeInvoiceLineItem.json'].map(readSample)],
+  ...CSV_FIXTURES.map(
+    (f) => [f.name, [encode(csvText(f.header, f.rows), 'utf-8'), encode(csvText(f.header, f.rows, { delimiter: '\t' }), 'utf-16le')]] as [string, Uint8Array[]],
+  ),
+  [
+    'json',
+    [
+      'pc-api-docs-json/get-invoice-billed-consumption-lineitems-ex2-DailyRatedUsageLineItem.json',
+      'pc-api-docs-json/get-invoiceline-items-ex4-OneTimeInvoiceLineItem.json',
+    ].map(readSample),
+  ],
   ['xlsx', [xlsxBytes(CSV_FIXTURES[0]!.header, CSV_FIXTURES[0]!.rows)]],
 ];
 

@@ -69,7 +69,15 @@ async function openContext(profile: string): Promise<BrowserContext> {
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   // Only the local files: anything else (fonts, icons from a CDN) is refused.
   await context.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
@@ -107,11 +115,16 @@ async function oneRun(page: Page, url: string, screenshot: string | null, withRo
   const render = await page.evaluate((w) => window.__bench.render(w), withRowSet);
   if (cdp && before) {
     const after = await metrics(cdp);
-    console.log(`  first render, chromium's own counters: ${['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'].map((k) => `${k} ${((after[k]! - before[k]!) * 1000).toFixed(1)} ms`).join(', ')}`);
+    console.log(
+      `  first render, chromium's own counters: ${['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'].map((k) => `${k} ${((after[k]! - before[k]!) * 1000).toFixed(1)} ms`).join(', ')}`,
+    );
     printProfile('first render', (await cdp.send('Profiler.stop')).profile);
   }
   const renderPhases = await page.evaluate(() => ({ ...window.__bench.phases }));
-  if (PROFILE) console.log(`  DOM after first render: ${await page.evaluate(() => document.getElementsByTagName('*').length)} elements, ${await page.evaluate(() => document.querySelectorAll('.ms-List-page').length)} list pages, ${await page.evaluate(() => document.styleSheets.length)} style sheets`);
+  if (PROFILE)
+    console.log(
+      `  DOM after first render: ${await page.evaluate(() => document.getElementsByTagName('*').length)} elements, ${await page.evaluate(() => document.querySelectorAll('.ms-List-page').length)} list pages, ${await page.evaluate(() => document.styleSheets.length)} style sheets`,
+    );
   const all = `${ROWS} of ${ROWS} records`;
   const countText = (await page.getByTestId('record-count').innerText()).trim();
   if (countText !== all) throw new Error(`record count after render: "${countText}", wanted "${all}"`);
@@ -129,8 +142,12 @@ async function oneRun(page: Page, url: string, screenshot: string | null, withRo
   const count = (await page.getByTestId('record-count').innerText()).trim();
   if (!/^\d+ of \d+ records$/.test(count) || count === all) throw new Error(`the category filter did not apply: "${count}"`);
   const categories = new Set((await page.locator('[role=row] [role=gridcell]:nth-last-child(2)').allInnerTexts()).map((t) => t.trim()));
-  const lines = await page.locator('[role=row]').filter({ has: page.locator('[role=gridcell]') }).count();
-  if (lines === 0 || categories.size !== 1 || !categories.has(FILTER_CATEGORY)) throw new Error(`rows after filtering: ${lines}, categories shown: ${[...categories].join(', ')}`);
+  const lines = await page
+    .locator('[role=row]')
+    .filter({ has: page.locator('[role=gridcell]') })
+    .count();
+  if (lines === 0 || categories.size !== 1 || !categories.has(FILTER_CATEGORY))
+    throw new Error(`rows after filtering: ${lines}, categories shown: ${[...categories].join(', ')}`);
   if (screenshot) await page.screenshot({ path: screenshot });
   return { toRows: built.ms, render, filter, linesAfterFilter: lines, count, renderPhases, filterPhases };
 }
@@ -165,7 +182,13 @@ function printProfile(label: string, profile: { nodes: ProfileNode[]; samples?: 
   const inclusive = new Map<string, number>();
   for (const node of profile.nodes) {
     const name = node.callFrame.functionName;
-    if (!name || !/^(filterRows|groupTree|groupOrdered|linesOf|flattenTree|totalsOf|sortRows|categoriesOf|toRows|ReconciliationGridView|GroupHeaderRow|Selection\d*\.setItems|List\d*\._updatePages|List\d*\._buildPages|Dropdown|DetailsList|render|commitRoot|performSyncWorkOnRoot)/.test(name)) continue;
+    if (
+      !name ||
+      !/^(filterRows|groupTree|groupOrdered|linesOf|flattenTree|totalsOf|sortRows|categoriesOf|toRows|ReconciliationGridView|GroupHeaderRow|Selection\d*\.setItems|List\d*\._updatePages|List\d*\._buildPages|Dropdown|DetailsList|render|commitRoot|performSyncWorkOnRoot)/.test(
+        name,
+      )
+    )
+      continue;
     inclusive.set(name, (inclusive.get(name) ?? 0) + total(node.id) / 1000);
   }
   console.log(`  profile, ${label} (inclusive):`);
@@ -197,7 +220,9 @@ async function main(): Promise<void> {
       runs.push(run);
       bare.push(bareRun.render);
       const ph = (p: Phases): string => `commit ${p.commit.toFixed(0)}, frame ${p.frame.toFixed(0)}`;
-      console.log(`run ${i}: toRows ${fmt(run.toRows)}, first render ${fmt(run.render)} (${ph(run.renderPhases)}), category filter ${fmt(run.filter)} (${ph(run.filterPhases)}; ${run.count}, ${run.linesAfterFilter} lines on screen)`);
+      console.log(
+        `run ${i}: toRows ${fmt(run.toRows)}, first render ${fmt(run.render)} (${ph(run.renderPhases)}), category filter ${fmt(run.filter)} (${ph(run.filterPhases)}; ${run.count}, ${run.linesAfterFilter} lines on screen)`,
+      );
     }
     const render = median(runs.map((r) => r.render));
     const filter = median(runs.map((r) => r.filter));
@@ -213,6 +238,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -33,11 +33,36 @@ declare global {
 // Dynamics registers Fluent's icon font; this page has none (no CDN), so silence the per-icon warnings.
 setIconOptions({ disableWarnings: true });
 
-const COLUMNS = ['cspb_name', 'cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_productname', 'cspb_chargetype', 'cspb_chargestartdate', 'cspb_chargeenddate', 'cspb_referenceid', 'cspb_billedquantity', 'cspb_expectedquantity', 'cspb_effectiveunitprice', 'cspb_billedamount', 'cspb_expectedamount', 'cspb_variance', 'cspb_category', 'cspb_resolutionstatus', 'cspb_currencycode'];
+const COLUMNS = [
+  'cspb_name',
+  'cspb_customerid',
+  'cspb_vendorsubscriptionid',
+  'cspb_productname',
+  'cspb_chargetype',
+  'cspb_chargestartdate',
+  'cspb_chargeenddate',
+  'cspb_referenceid',
+  'cspb_billedquantity',
+  'cspb_expectedquantity',
+  'cspb_effectiveunitprice',
+  'cspb_billedamount',
+  'cspb_expectedamount',
+  'cspb_variance',
+  'cspb_category',
+  'cspb_resolutionstatus',
+  'cspb_currencycode',
+];
 const CATEGORIES = Object.values(CspbDiscrepancyCategory);
 const STATUSES = Object.values(CspbDiscrepancyResolutionStatus);
 const CHARGES = ['new', 'renew', 'cycleCharge', 'addQuantity', 'removeQuantity', 'cancelImmediate'];
-const PRODUCTS = ['Microsoft 365 E3', 'Microsoft 365 Business Premium', 'Exchange Online (Plan 1)', 'Teams Essentials', 'Azure plan', 'Dynamics 365 Sales Enterprise'];
+const PRODUCTS = [
+  'Microsoft 365 E3',
+  'Microsoft 365 Business Premium',
+  'Exchange Online (Plan 1)',
+  'Teams Essentials',
+  'Azure plan',
+  'Dynamics 365 Sales Enterprise',
+];
 
 /** Deterministic synthetic records shaped like the discrepancy data set (raw numbers, formatted text). */
 function syntheticRecords(count: number): SourceRecord[] {
@@ -111,7 +136,10 @@ window.__bench = {
   },
   async render(withRowSet) {
     const t0 = performance.now();
-    ReactDOM.render(withRowSet ? <ReconciliationGridView rowSet={rowSet} strings={strings} actions={null} onExport={() => undefined} /> : <BareRows rows={rows} />, root);
+    ReactDOM.render(
+      withRowSet ? <ReconciliationGridView rowSet={rowSet} strings={strings} actions={null} onExport={() => undefined} /> : <BareRows rows={rows} />,
+      root,
+    );
     phases.commit = performance.now() - t0;
     await nextFrame(t0);
     return performance.now() - t0;

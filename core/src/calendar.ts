@@ -201,7 +201,8 @@ function dateOrError(year: number, month: number, day: number, text: string): Ca
 // ---------------------------------------------------------------------------------------------
 
 export function period(start: CalendarDate, end: CalendarDate): Period {
-  if (end < start) throw new InvalidPeriodError(`period end ${formatIso(end)} is before start ${formatIso(start)}`, { start: formatIso(start), end: formatIso(end) });
+  if (end < start)
+    throw new InvalidPeriodError(`period end ${formatIso(end)} is before start ${formatIso(start)}`, { start: formatIso(start), end: formatIso(end) });
   return { start, end };
 }
 

@@ -4,18 +4,7 @@ import { AmountInput, Decimal, toDecimal } from './money';
 import { BillingPlan, Term } from './nce/terms';
 
 /** Kinds of change a subscription can go through (cspb_subscriptionchange.type). */
-export type LedgerEntryKind =
-  | 'new'
-  | 'add'
-  | 'remove'
-  | 'cancel'
-  | 'renew'
-  | 'convert'
-  | 'price'
-  | 'term'
-  | 'billingPlan'
-  | 'suspend'
-  | 'reactivate';
+export type LedgerEntryKind = 'new' | 'add' | 'remove' | 'cancel' | 'renew' | 'convert' | 'price' | 'term' | 'billingPlan' | 'suspend' | 'reactivate';
 
 export type ChangeSource = 'form' | 'api' | 'import' | 'sync';
 
@@ -113,14 +102,14 @@ function fail(message: string, value: unknown): never {
  * Validates one entry against the state before it and returns the checked entry. This is the only
  * place ledger invariants live, so appending and replaying can never disagree.
  */
-function checkEntry(
-  subscriptionId: string,
-  state: LedgerState,
-  previous: LedgerEntry | undefined,
-  input: LedgerEntryInput,
-  sequence: number,
-): LedgerEntry {
-  const where = { subscriptionId, sequence, kind: input.kind, effectiveDate: Number.isInteger(input.effectiveDate) ? formatIso(input.effectiveDate) : input.effectiveDate, referenceId: input.referenceId };
+function checkEntry(subscriptionId: string, state: LedgerState, previous: LedgerEntry | undefined, input: LedgerEntryInput, sequence: number): LedgerEntry {
+  const where = {
+    subscriptionId,
+    sequence,
+    kind: input.kind,
+    effectiveDate: Number.isInteger(input.effectiveDate) ? formatIso(input.effectiveDate) : input.effectiveDate,
+    referenceId: input.referenceId,
+  };
   if (!Number.isInteger(input.effectiveDate)) fail(`entry ${sequence}: effectiveDate is not a calendar date`, where);
   if (typeof input.referenceId !== 'string' || input.referenceId.trim() === '') fail(`entry ${sequence}: referenceId is required`, where);
   if (previous && input.effectiveDate < previous.effectiveDate) {
@@ -135,7 +124,11 @@ function checkEntry(
 
   const before = state.quantity;
   if (input.quantityBefore !== undefined && input.quantityBefore !== before) {
-    fail(`entry ${sequence}: quantity before is ${before}, the entry says ${input.quantityBefore}`, { ...where, expected: before, given: input.quantityBefore });
+    fail(`entry ${sequence}: quantity before is ${before}, the entry says ${input.quantityBefore}`, {
+      ...where,
+      expected: before,
+      given: input.quantityBefore,
+    });
   }
 
   let conversion: Conversion | undefined;
@@ -177,8 +170,10 @@ function checkEntry(
   if (input.kind === 'new' && delta <= 0) fail(`entry ${sequence}: a new subscription needs at least one seat`, where);
   if (input.kind === 'add' && delta <= 0) fail(`entry ${sequence}: "add" must increase seats (delta ${delta})`, where);
   if (input.kind === 'remove' && delta >= 0) fail(`entry ${sequence}: "remove" must decrease seats (delta ${delta})`, where);
-  if (input.kind === 'suspend' && state.status !== 'active') fail(`entry ${sequence}: only an active subscription can be suspended (status ${state.status})`, where);
-  if (input.kind === 'reactivate' && state.status !== 'suspended') fail(`entry ${sequence}: only a suspended subscription can be reactivated (status ${state.status})`, where);
+  if (input.kind === 'suspend' && state.status !== 'active')
+    fail(`entry ${sequence}: only an active subscription can be suspended (status ${state.status})`, where);
+  if (input.kind === 'reactivate' && state.status !== 'suspended')
+    fail(`entry ${sequence}: only a suspended subscription can be reactivated (status ${state.status})`, where);
   if (input.kind === 'new' && input.productId === undefined) fail(`entry ${sequence}: a new subscription needs its productId`, where);
   if (input.kind === 'billingPlan' && input.billingPlan === undefined) fail(`entry ${sequence}: a billingPlan entry needs the new billing plan`, where);
   if (input.kind === 'term' && input.term === undefined) fail(`entry ${sequence}: a term entry needs the new term`, where);

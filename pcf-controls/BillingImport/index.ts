@@ -52,7 +52,10 @@ export class BillingImport implements ComponentFramework.ReactControl<IInputs, I
     };
     try {
       // One bounded query tells whether the host has a Web API (the test harness's methods throw).
-      Promise.resolve(context.webAPI.retrieveMultipleRecords('cspb_billingimport', '?$select=cspb_billingimportid&$top=1')).then(() => settle('ok'), () => settle('none'));
+      Promise.resolve(context.webAPI.retrieveMultipleRecords('cspb_billingimport', '?$select=cspb_billingimportid&$top=1')).then(
+        () => settle('ok'),
+        () => settle('none'),
+      );
     } catch {
       this.webApi = 'none';
     }

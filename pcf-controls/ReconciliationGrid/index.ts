@@ -33,7 +33,8 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
     const dataset = context.parameters.records;
     const paged = this.pager.update(pagedDataSet(dataset));
     const unavailable = this.webApi === 'probing' ? null : this.webApi === 'none' ? 'Actions_Unavailable_Harness' : actionsUnavailable(context, dataset);
-    if (!unavailable && !this.actions) this.actions = createWebApiActions(context.webAPI as unknown as WebApiLike, context.navigation as unknown as NavigationLike);
+    if (!unavailable && !this.actions)
+      this.actions = createWebApiActions(context.webAPI as unknown as WebApiLike, context.navigation as unknown as NavigationLike);
     if (this.webApi === 'ok' && !this.crm) this.crm = new CrmSubscriptions(context.webAPI as unknown as WebApiLike, () => context.factory.requestRender());
     const strings = localised((k) => context.resources.getString(k), ENGLISH_STRINGS);
     const props: ReconciliationGridProps = {

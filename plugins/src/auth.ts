@@ -39,7 +39,9 @@ export function authenticate(auth: WebhookAuth, request: AuthRequest): boolean {
     }
     case 'HttpQueryString': {
       const pairs = Object.entries(auth.values);
-      return pairs.length > 0 && pairs.every(([name, value]) => request.query.getAll(name).length === 1 && safeEqual(request.query.get(name) ?? undefined, value));
+      return (
+        pairs.length > 0 && pairs.every(([name, value]) => request.query.getAll(name).length === 1 && safeEqual(request.query.get(name) ?? undefined, value))
+      );
     }
   }
 }

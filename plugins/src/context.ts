@@ -185,7 +185,8 @@ function fromJson(json: unknown): WebhookContext {
   const mode = json['Mode'];
   if (mode !== 0 && mode !== 1) throw new ContextError(`Mode must be 0 (sync) or 1 (async), got ${JSON.stringify(mode)}`);
   const depth = json['Depth'];
-  if (typeof depth !== 'number' || !Number.isInteger(depth) || depth < 1) throw new ContextError(`Depth must be a positive integer, got ${JSON.stringify(depth)}`);
+  if (typeof depth !== 'number' || !Number.isInteger(depth) || depth < 1)
+    throw new ContextError(`Depth must be a positive integer, got ${JSON.stringify(depth)}`);
   const correlationId = guid(json['CorrelationId'], 'CorrelationId');
 
   const inputParameters: Record<string, unknown> = {};
@@ -229,7 +230,10 @@ function fromJson(json: unknown): WebhookContext {
 
 const columnsByTable = new Map<string, Map<string, ColumnDef>>();
 for (const t of [...tables, ...extensions]) columnsByTable.set(t.logicalName, new Map(t.columns.map((c) => [c.logicalName, c])));
-const primaryIds = new Map<string, string>([...tables.map((t) => [t.logicalName, primaryIdOf(t)] as const), ...extensions.map((e) => [e.logicalName, e.primaryId] as const)]);
+const primaryIds = new Map<string, string>([
+  ...tables.map((t) => [t.logicalName, primaryIdOf(t)] as const),
+  ...extensions.map((e) => [e.logicalName, e.primaryId] as const),
+]);
 
 /**
  * An entity's attributes in the Web API read shape the handlers (and the local org) use: lookups

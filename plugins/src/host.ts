@@ -56,7 +56,10 @@ export interface HostResponse {
   readonly body: { readonly ok: boolean; readonly message: string; readonly [key: string]: unknown };
 }
 
-const answer = (status: number, message: string, extra: Record<string, unknown> = {}): HostResponse => ({ status, body: { ok: status < 300, message, ...extra } });
+const answer = (status: number, message: string, extra: Record<string, unknown> = {}): HostResponse => ({
+  status,
+  body: { ok: status < 300, message, ...extra },
+});
 
 /** Header Dataverse adds when it removed InputParameters, ParentContext and images (context over 256 KB). */
 export const SIZE_EXCEEDED_HEADER = 'x-ms-dynamics-msg-size-exceeded';
@@ -67,12 +70,21 @@ export const SIZE_EXCEEDED_HEADER = 'x-ms-dynamics-msg-size-exceeded';
  */
 export function deliveryKey(context: WebhookContext): string | undefined {
   if (context.mode !== 'async' || !context.operationId) return undefined;
-  return [context.operationId, context.owningExtensionId ?? '', context.messageName, context.primaryEntityName, context.primaryEntityId ?? '', context.stageNumber].join('|');
+  return [
+    context.operationId,
+    context.owningExtensionId ?? '',
+    context.messageName,
+    context.primaryEntityName,
+    context.primaryEntityId ?? '',
+    context.stageNumber,
+  ].join('|');
 }
 
 /** This call was caused by our own handling of the same operation on the same row: a self-trigger. */
 export function isSelfTriggered(context: WebhookContext): boolean {
-  return context.parents.some((p) => p.messageName === context.messageName && p.primaryEntityName === context.primaryEntityName && p.primaryEntityId === context.primaryEntityId);
+  return context.parents.some(
+    (p) => p.messageName === context.messageName && p.primaryEntityName === context.primaryEntityName && p.primaryEntityId === context.primaryEntityId,
+  );
 }
 
 export class WebhookHost {

@@ -3,7 +3,14 @@ export { ContextError, parseRemoteExecutionContext, parseWcfDate, toReadShape, t
 export { WebhookHost, deliveryKey, isSelfTriggered, SIZE_EXCEEDED_HEADER, type HostRequest, type HostResponse, type WebhookHostOptions } from './host';
 export { startWebhookServer, type RunningWebhookServer } from './node-server';
 export { registerPlugins, findStep, firstJobMessage, type BoundStep } from './steps';
-export { DataverseBillFileSource, MemoryBillFileSource, billingImportJob, IMPORT_CHUNK_LINES, type BillFile, type BillFileSource } from './handlers/billing-import';
+export {
+  DataverseBillFileSource,
+  MemoryBillFileSource,
+  billingImportJob,
+  IMPORT_CHUNK_LINES,
+  type BillFile,
+  type BillFileSource,
+} from './handlers/billing-import';
 export { recordSubscriptionChange, validateSubscription } from './handlers/subscription';
 export { reconciliationRunJob, RECON_CHUNK_ITEMS } from './handlers/reconciliation';
 export { discrepancyKeyOf } from '../../dataverse/src/runs';

@@ -17,7 +17,11 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
 
 function send(res: ServerResponse, response: HostResponse, close = false): void {
   const body = JSON.stringify(response.body);
-  res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...(close ? { connection: 'close' } : {}) });
+  res.writeHead(response.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...(close ? { connection: 'close' } : {}),
+  });
   res.end(body);
 }
 
@@ -61,10 +65,11 @@ export function startWebhookServer(options: WebhookHostOptions & { port?: number
       resolve({
         url: `http://127.0.0.1:${address.port}`,
         host,
-        close: () => new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

@@ -50,7 +50,8 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     }
   }
   const creds = ['DATAVERSE_TENANT_ID', 'DATAVERSE_CLIENT_ID', 'DATAVERSE_CLIENT_SECRET'].map((n) => env[n]?.trim() || undefined);
-  if (creds.some((c) => c) && !creds.every((c) => c)) problems.push('DATAVERSE_TENANT_ID, DATAVERSE_CLIENT_ID and DATAVERSE_CLIENT_SECRET go together: give all three or none');
+  if (creds.some((c) => c) && !creds.every((c) => c))
+    problems.push('DATAVERSE_TENANT_ID, DATAVERSE_CLIENT_ID and DATAVERSE_CLIENT_SECRET go together: give all three or none');
   const queueConnection = required('CSPB_QUEUE_CONNECTION');
   const queueName = env['CSPB_QUEUE_NAME']?.trim() || 'cspb-jobs';
   // Azure Storage queue names: 3-63 lower-case letters, digits and single hyphens.
@@ -58,7 +59,8 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   let maxBodyBytes: number | undefined;
   const body = env['CSPB_MAX_BODY_BYTES']?.trim();
   if (body) {
-    if (!/^\d+$/.test(body) || Number(body) < 1024 || Number(body) > 64 * 1024 * 1024) problems.push(`CSPB_MAX_BODY_BYTES must be a whole number of bytes between 1024 and 67108864, got ${body}`);
+    if (!/^\d+$/.test(body) || Number(body) < 1024 || Number(body) > 64 * 1024 * 1024)
+      problems.push(`CSPB_MAX_BODY_BYTES must be a whole number of bytes between 1024 and 67108864, got ${body}`);
     else maxBodyBytes = Number(body);
   }
   if (problems.length > 0) throw new SettingsError(problems);

@@ -1,6 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { ENVIRONMENT_VARIABLES } from '../../solution/src/environment-variables';
-import { imageMessageProperty, imageTypeNumber, modeNumber, SERVICE_ENDPOINT, serviceEndpointId, SDK_MESSAGE_ID, STAGE_NUMBER, STEPS, stepId, stepImageId, stepName } from '../../solution/src/webhook';
+import {
+  imageMessageProperty,
+  imageTypeNumber,
+  modeNumber,
+  SERVICE_ENDPOINT,
+  serviceEndpointId,
+  SDK_MESSAGE_ID,
+  STAGE_NUMBER,
+  STEPS,
+  stepId,
+  stepImageId,
+  stepName,
+} from '../../solution/src/webhook';
 import { COMPONENT_TYPE } from '../../solution/src/solution-manifest';
 import { SOLUTION } from '../../solution/src/publisher';
 import type { DeployOptions } from './options';
@@ -73,7 +85,8 @@ async function importSolution(ctx: RunContext, options: DeployOptions, zip: stri
     );
     if (!op) throw new Error(`asyncoperations(${id}) returned nothing`);
     if (op.statecode === COMPLETED) {
-      if (op.statuscode !== SUCCEEDED) throw new Error(`solution import failed (statuscode ${op.statuscode}): ${op.friendlymessage ?? op.message ?? 'no message'}`);
+      if (op.statuscode !== SUCCEEDED)
+        throw new Error(`solution import failed (statuscode ${op.statuscode}): ${op.friendlymessage ?? op.message ?? 'no message'}`);
       ctx.log('import succeeded');
       return;
     }

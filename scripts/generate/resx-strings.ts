@@ -18,7 +18,13 @@ export const ENGLISH_STRING_SOURCES: ReadonlyArray<{ readonly resx: string; read
 
 /** key -> value of a RESX file's <data> entries, entities decoded. */
 export function parseResx(xml: string, file: string): Map<string, string> {
-  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, trimValues: false, isArray: (name) => name === 'data' }).parse(xml) as {
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseTagValue: false,
+    trimValues: false,
+    isArray: (name) => name === 'data',
+  }).parse(xml) as {
     root?: { data?: Array<{ name?: string; value?: unknown }> };
   };
   const out = new Map<string, string>();
@@ -36,7 +42,7 @@ export function englishStringsModule(xml: string, resx: string): string {
   const lines = [...strings].map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)},`);
   return [
     `// Generated from ${resx} by \`npm run generate\`; do not edit.`,
-    '/** The English form strings, the fallback when Dataverse has none for the user\'s language. */',
+    "/** The English form strings, the fallback when Dataverse has none for the user's language. */",
     'export const ENGLISH_STRINGS: Readonly<Record<string, string>> = {',
     ...lines,
     '};',

@@ -32,7 +32,14 @@ export const PARTNER_ID = '3c1a9a42-6f5e-4b53-8d1f-2f0d4b7e9a10';
 
 export function nceOffer(s: SampleSubscription): NceOffer {
   if (s.offer.term === null || s.offer.billingPlan === 'usage') throw new Error(`${s.offer.key} is not a licence offer`);
-  return { productId: s.offer.productId, productName: s.offer.name, term: s.offer.term, billingPlan: s.offer.billingPlan, unitPrice: s.offer.unitCost, pricingCurrency: 'USD' };
+  return {
+    productId: s.offer.productId,
+    productName: s.offer.name,
+    term: s.offer.term,
+    billingPlan: s.offer.billingPlan,
+    unitPrice: s.offer.unitCost,
+    pricingCurrency: 'USD',
+  };
 }
 
 /** How Partner Center prints a line's EUP: truncated on EUP-truncated lines, half-up on seat changes. */
@@ -80,12 +87,53 @@ export function microsoftBill(partner: SamplePartner): BillRow[] {
 }
 
 const HEADER = [
-  'PartnerId', 'CustomerId', 'CustomerName', 'CustomerDomainName', 'CustomerCountry', 'InvoiceNumber', 'MpnId', 'Tier2MpnId', 'OrderId', 'OrderDate',
-  'ProductId', 'SkuId', 'AvailabilityId', 'SkuName', 'ProductName', 'ChargeType', 'UnitPrice', 'Quantity', 'Subtotal', 'TaxTotal', 'Total', 'Currency',
-  'PriceAdjustmentDescription', 'PublisherName', 'PublisherId', 'SubscriptionDescription', 'SubscriptionId', 'ChargeStartDate', 'ChargeEndDate',
-  'TermAndBillingCycle', 'EffectiveUnitPrice', 'UnitType', 'AlternateId', 'BillableQuantity', 'BillingFrequency', 'PricingCurrency', 'PCToBCExchangeRate',
-  'PCToBCExchangeRateDate', 'MeterDescription', 'ReservationOrderId', 'CreditReasonCode', 'SubscriptionStartDate', 'SubscriptionEndDate', 'ReferenceId',
-  'ProductQualifiers', 'PromotionId', 'ProductCategory',
+  'PartnerId',
+  'CustomerId',
+  'CustomerName',
+  'CustomerDomainName',
+  'CustomerCountry',
+  'InvoiceNumber',
+  'MpnId',
+  'Tier2MpnId',
+  'OrderId',
+  'OrderDate',
+  'ProductId',
+  'SkuId',
+  'AvailabilityId',
+  'SkuName',
+  'ProductName',
+  'ChargeType',
+  'UnitPrice',
+  'Quantity',
+  'Subtotal',
+  'TaxTotal',
+  'Total',
+  'Currency',
+  'PriceAdjustmentDescription',
+  'PublisherName',
+  'PublisherId',
+  'SubscriptionDescription',
+  'SubscriptionId',
+  'ChargeStartDate',
+  'ChargeEndDate',
+  'TermAndBillingCycle',
+  'EffectiveUnitPrice',
+  'UnitType',
+  'AlternateId',
+  'BillableQuantity',
+  'BillingFrequency',
+  'PricingCurrency',
+  'PCToBCExchangeRate',
+  'PCToBCExchangeRateDate',
+  'MeterDescription',
+  'ReservationOrderId',
+  'CreditReasonCode',
+  'SubscriptionStartDate',
+  'SubscriptionEndDate',
+  'ReferenceId',
+  'ProductQualifiers',
+  'PromotionId',
+  'ProductCategory',
 ];
 
 export function csvCell(value: string): string {
@@ -96,18 +144,60 @@ export function csvCell(value: string): string {
 export function billCsv(rows: readonly BillRow[]): string {
   const lines = [HEADER.join(',')];
   for (const r of rows) {
-    const term = r.term === 'P1M' ? 'One-Month commitment for monthly/yearly billing' : r.term === 'P1Y' ? 'One-Year commitment for monthly/yearly billing' : 'Three-Year commitment';
+    const term =
+      r.term === 'P1M'
+        ? 'One-Month commitment for monthly/yearly billing'
+        : r.term === 'P1Y'
+          ? 'One-Year commitment for monthly/yearly billing'
+          : 'Three-Year commitment';
     const record: Record<string, string> = {
-      PartnerId: PARTNER_ID, CustomerId: r.customerId, CustomerName: r.customerName, CustomerDomainName: r.customerDomain, CustomerCountry: 'US',
-      InvoiceNumber: INVOICE_NUMBER, MpnId: '1234567', Tier2MpnId: '', OrderId: r.orderId, OrderDate: formatUs(r.orderDate as never),
-      ProductId: r.productId, SkuId: r.skuId, AvailabilityId: 'CFQ7TTC0K5DJ', SkuName: r.productName, ProductName: r.productName, ChargeType: r.chargeType,
-      UnitPrice: r.unitPrice, Quantity: String(r.quantity), Subtotal: r.subtotal, TaxTotal: '0', Total: r.subtotal, Currency: 'USD',
-      PriceAdjustmentDescription: '', PublisherName: 'Microsoft Corporation', PublisherId: '', SubscriptionDescription: r.productName,
-      SubscriptionId: r.subscriptionId, ChargeStartDate: formatUs(r.chargeStart as never), ChargeEndDate: formatUs(r.chargeEnd as never),
-      TermAndBillingCycle: term, EffectiveUnitPrice: r.effectiveUnitPrice, UnitType: 'Licenses', AlternateId: r.orderId.toLowerCase(),
-      BillableQuantity: String(r.quantity), BillingFrequency: r.billingFrequency, PricingCurrency: 'USD', PCToBCExchangeRate: '1',
-      PCToBCExchangeRateDate: '10/1/2026', MeterDescription: '', ReservationOrderId: '', CreditReasonCode: '', SubscriptionStartDate: '',
-      SubscriptionEndDate: '', ReferenceId: r.referenceId, ProductQualifiers: '', PromotionId: '', ProductCategory: 'OnlineServicesNCE',
+      PartnerId: PARTNER_ID,
+      CustomerId: r.customerId,
+      CustomerName: r.customerName,
+      CustomerDomainName: r.customerDomain,
+      CustomerCountry: 'US',
+      InvoiceNumber: INVOICE_NUMBER,
+      MpnId: '1234567',
+      Tier2MpnId: '',
+      OrderId: r.orderId,
+      OrderDate: formatUs(r.orderDate as never),
+      ProductId: r.productId,
+      SkuId: r.skuId,
+      AvailabilityId: 'CFQ7TTC0K5DJ',
+      SkuName: r.productName,
+      ProductName: r.productName,
+      ChargeType: r.chargeType,
+      UnitPrice: r.unitPrice,
+      Quantity: String(r.quantity),
+      Subtotal: r.subtotal,
+      TaxTotal: '0',
+      Total: r.subtotal,
+      Currency: 'USD',
+      PriceAdjustmentDescription: '',
+      PublisherName: 'Microsoft Corporation',
+      PublisherId: '',
+      SubscriptionDescription: r.productName,
+      SubscriptionId: r.subscriptionId,
+      ChargeStartDate: formatUs(r.chargeStart as never),
+      ChargeEndDate: formatUs(r.chargeEnd as never),
+      TermAndBillingCycle: term,
+      EffectiveUnitPrice: r.effectiveUnitPrice,
+      UnitType: 'Licenses',
+      AlternateId: r.orderId.toLowerCase(),
+      BillableQuantity: String(r.quantity),
+      BillingFrequency: r.billingFrequency,
+      PricingCurrency: 'USD',
+      PCToBCExchangeRate: '1',
+      PCToBCExchangeRateDate: '10/1/2026',
+      MeterDescription: '',
+      ReservationOrderId: '',
+      CreditReasonCode: '',
+      SubscriptionStartDate: '',
+      SubscriptionEndDate: '',
+      ReferenceId: r.referenceId,
+      ProductQualifiers: '',
+      PromotionId: '',
+      ProductCategory: 'OnlineServicesNCE',
     };
     lines.push(HEADER.map((h) => csvCell(record[h] ?? '')).join(','));
   }

@@ -34,5 +34,12 @@ export function generateSample(options: { seed?: number; clean?: boolean; variet
   const usage = usageCsv(partner, rng);
   const planted = options.clean ? [] : plantDiscrepancies(partner, rows, usage.totals, rng);
   const snapshot = partnerSnapshot(partner, rng);
-  return { snapshot, licenceCsv: billCsv(rows), usageCsv: usage.csv, planted, sent: sentInvoices(snapshot, rows, usage.totals, planted, options.clean === true), billPeriod: BILL_MONTH };
+  return {
+    snapshot,
+    licenceCsv: billCsv(rows),
+    usageCsv: usage.csv,
+    planted,
+    sent: sentInvoices(snapshot, rows, usage.totals, planted, options.clean === true),
+    billPeriod: BILL_MONTH,
+  };
 }

@@ -25,19 +25,41 @@ export interface SentInvoices {
 function usageOf(totals: readonly UsageTotal[]): UsageAggregate[] {
   const last = addDays(BILL_MONTH.end, -1) as CalendarDate;
   return totals.map((t, i) => ({
-    kind: 'usage', format: 'nce-daily-usage', firstRow: 2 + i * t.rows, subscriptionId: t.subscriptionId, meterId: t.meterId, meterName: t.meterName,
-    chargeType: 'new', chargeTypeKey: 'new', chargeStart: BILL_MONTH.start, chargeEndInclusive: last, period: period(BILL_MONTH.start, BILL_MONTH.end), currency: 'USD' as UsageAggregate['currency'],
-    rowCount: t.rows, firstUsageDate: BILL_MONTH.start, lastUsageDate: last, quantity: t.quantity, amount: t.amount,
+    kind: 'usage',
+    format: 'nce-daily-usage',
+    firstRow: 2 + i * t.rows,
+    subscriptionId: t.subscriptionId,
+    meterId: t.meterId,
+    meterName: t.meterName,
+    chargeType: 'new',
+    chargeTypeKey: 'new',
+    chargeStart: BILL_MONTH.start,
+    chargeEndInclusive: last,
+    period: period(BILL_MONTH.start, BILL_MONTH.end),
+    currency: 'USD' as UsageAggregate['currency'],
+    rowCount: t.rows,
+    firstUsageDate: BILL_MONTH.start,
+    lastUsageDate: last,
+    quantity: t.quantity,
+    amount: t.amount,
   }));
 }
 
-export function sentInvoices(snapshot: Snapshot, rows: readonly BillRow[], usage: readonly UsageTotal[], planted: readonly PlantedFinding[], clean: boolean): SentInvoices {
+export function sentInvoices(
+  snapshot: Snapshot,
+  rows: readonly BillRow[],
+  usage: readonly UsageTotal[],
+  planted: readonly PlantedFinding[],
+  clean: boolean,
+): SentInvoices {
   const touched = new Set(planted.map((p) => p.vendorSubscriptionId));
   const billed = new Set(rows.filter((r) => r.subscription && r.chargeType === 'cycleCharge').map((r) => r.subscriptionId));
   const subscriptions = snapshot.tables.cspb_subscription;
   const forgotten = clean
     ? undefined
-    : subscriptions.find((s) => s._cspb_contractid_value && s.cspb_vendorsubscriptionid && billed.has(s.cspb_vendorsubscriptionid) && !touched.has(s.cspb_vendorsubscriptionid));
+    : subscriptions.find(
+        (s) => s._cspb_contractid_value && s.cspb_vendorsubscriptionid && billed.has(s.cspb_vendorsubscriptionid) && !touched.has(s.cspb_vendorsubscriptionid),
+      );
   const tables = forgotten
     ? { ...snapshot.tables, cspb_subscription: subscriptions.map((s) => (s === forgotten ? { ...s, _cspb_contractid_value: null } : s)) }
     : snapshot.tables;
@@ -61,7 +83,10 @@ export async function writeSentInvoices(client: DataverseClient, sent: SentInvoi
       cspb_invoicestatus: InvoiceStatus.Issued,
       'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${invoice.contractId})`,
     });
-    await client.createMultiple('cspb_invoicelines', invoiceLineRows(invoice).map((line) => ({ ...line, 'cspb_InvoiceId@odata.bind': `/cspb_invoices(${id})` })));
+    await client.createMultiple(
+      'cspb_invoicelines',
+      invoiceLineRows(invoice).map((line) => ({ ...line, 'cspb_InvoiceId@odata.bind': `/cspb_invoices(${id})` })),
+    );
   }
   return sent.invoices.length;
 }

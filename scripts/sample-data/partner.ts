@@ -48,7 +48,18 @@ function history(rng: Random, offer: CatalogueOffer, vendorId: string): LedgerEn
   const purchase = addDays(HISTORY_START, rng.int(0, 80)) as CalendarDate;
   let quantity = rng.int(5, 50);
   const entries: LedgerEntryInput[] = [
-    { kind: 'new', effectiveDate: purchase, referenceId: rng.guid(), quantityDelta: quantity, productId: offer.productId, productName: offer.name, unitPrice: offer.unitCost, term: offer.term ?? undefined, billingPlan: offer.billingPlan === 'usage' ? undefined : offer.billingPlan, source: 'sync' },
+    {
+      kind: 'new',
+      effectiveDate: purchase,
+      referenceId: rng.guid(),
+      quantityDelta: quantity,
+      productId: offer.productId,
+      productName: offer.name,
+      unitPrice: offer.unitCost,
+      term: offer.term ?? undefined,
+      billingPlan: offer.billingPlan === 'usage' ? undefined : offer.billingPlan,
+      source: 'sync',
+    },
   ];
   let date = purchase;
   for (let i = rng.int(0, 3); i > 0; i--) {
@@ -102,7 +113,15 @@ export function buildPartner(rng: Random, options: { everyCustomerContracted: bo
       const vendorId = rng.guid();
       const entries = history(rng, offer, vendorId);
       const price = roundHalfUp(toDecimal(offer.unitCost).times('1.2'), 2).toFixed(2);
-      subscriptions.push({ id: rng.guid(), customer, offer, vendorSubscriptionId: vendorId, customerUnitPrice: price, crmEntries: entries, msEntries: [...entries] });
+      subscriptions.push({
+        id: rng.guid(),
+        customer,
+        offer,
+        vendorSubscriptionId: vendorId,
+        customerUnitPrice: price,
+        crmEntries: entries,
+        msEntries: [...entries],
+      });
     }
     if (i % 2 === 0 && i < 24) {
       subscriptions.push({ id: rng.guid(), customer, offer: AZURE, vendorSubscriptionId: rng.guid(), customerUnitPrice: '0', crmEntries: [], msEntries: [] });

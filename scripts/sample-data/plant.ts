@@ -44,91 +44,243 @@ export function plantDiscrepancies(partner: SamplePartner, rows: BillRow[], usag
     row.quantity += 2;
     const updated = line.effectiveUnitPriceTruncated.times(row.quantity);
     row.subtotal = money(updated);
-    found.push({ category: 'quantityMismatch', vendorSubscriptionId: s.vendorSubscriptionId!, chargeType: row.chargeType, variance: money(updated.minus(old)), note: 'Microsoft billed 2 seats more than CRM has' });
+    found.push({
+      category: 'quantityMismatch',
+      vendorSubscriptionId: s.vendorSubscriptionId!,
+      chargeType: row.chargeType,
+      variance: money(updated.minus(old)),
+      note: 'Microsoft billed 2 seats more than CRM has',
+    });
   }
   {
     const [s, row] = singleCycleCharge();
     const line = row.source!;
     const old = toDecimal(row.subtotal);
     const raised = line.unitPrice.plus('0.60');
-    const updated = subtotalUnder(line.rule, { unitPrice: raised, proration: line.proration, sign: line.sign, quantity: line.billableQuantity, exchangeRate: line.exchangeRate });
+    const updated = subtotalUnder(line.rule, {
+      unitPrice: raised,
+      proration: line.proration,
+      sign: line.sign,
+      quantity: line.billableQuantity,
+      exchangeRate: line.exchangeRate,
+    });
     row.unitPrice = money(raised);
     row.effectiveUnitPrice = money(raised);
     row.subtotal = money(updated);
-    found.push({ category: 'priceMismatch', vendorSubscriptionId: s.vendorSubscriptionId!, chargeType: row.chargeType, variance: money(updated.minus(old)), note: 'Microsoft raised the price by 0.60; CRM missed it' });
+    found.push({
+      category: 'priceMismatch',
+      vendorSubscriptionId: s.vendorSubscriptionId!,
+      chargeType: row.chargeType,
+      variance: money(updated.minus(old)),
+      note: 'Microsoft raised the price by 0.60; CRM missed it',
+    });
   }
   {
     const [s, row] = singleCycleCharge();
     row.chargeEnd = addDays(row.chargeEnd as CalendarDate, 1);
-    found.push({ category: 'dateMismatch', vendorSubscriptionId: s.vendorSubscriptionId!, chargeType: row.chargeType, variance: '0.00', note: 'charge period ends a day late' });
+    found.push({
+      category: 'dateMismatch',
+      vendorSubscriptionId: s.vendorSubscriptionId!,
+      chargeType: row.chargeType,
+      variance: '0.00',
+      note: 'charge period ends a day late',
+    });
   }
   {
     const [s, row] = singleCycleCharge();
     row.subtotal = money(toDecimal(row.subtotal).plus('0.01'));
-    found.push({ category: 'withinTolerance', vendorSubscriptionId: s.vendorSubscriptionId!, chargeType: row.chargeType, variance: '0.01', note: 'a cent of rounding' });
+    found.push({
+      category: 'withinTolerance',
+      vendorSubscriptionId: s.vendorSubscriptionId!,
+      chargeType: row.chargeType,
+      variance: '0.01',
+      note: 'a cent of rounding',
+    });
   }
   {
     const [s, row] = singleCycleCharge();
     rows.splice(rows.indexOf(row), 1);
-    found.push({ category: 'notBilled', vendorSubscriptionId: s.vendorSubscriptionId!, chargeType: row.chargeType, variance: money(toDecimal(row.subtotal).negated()), note: 'Microsoft did not bill an active subscription' });
+    found.push({
+      category: 'notBilled',
+      vendorSubscriptionId: s.vendorSubscriptionId!,
+      chargeType: row.chargeType,
+      variance: money(toDecimal(row.subtotal).negated()),
+      note: 'Microsoft did not bill an active subscription',
+    });
   }
   {
     const [s, row] = singleCycleCharge();
     rows.splice(rows.indexOf(row) + 1, 0, { ...row });
-    found.push({ category: 'duplicateCharge', vendorSubscriptionId: s.vendorSubscriptionId!, chargeType: row.chargeType, variance: row.subtotal, note: 'the same charge twice' });
+    found.push({
+      category: 'duplicateCharge',
+      vendorSubscriptionId: s.vendorSubscriptionId!,
+      chargeType: row.chargeType,
+      variance: row.subtotal,
+      note: 'the same charge twice',
+    });
   }
   {
     const [s, row] = singleCycleCharge();
-    rows.push({ ...row, chargeType: 'activationFee', quantity: 1, unitPrice: '25.00', effectiveUnitPrice: '25.00', subtotal: '25.00', chargeStart: dateOf(2026, 10, 15), chargeEnd: dateOf(2026, 10, 15), referenceId: rng.guid(), orderId: 'ORD-FEE', orderDate: dateOf(2026, 10, 15), source: undefined });
-    found.push({ category: 'unexpectedChargeType', vendorSubscriptionId: s.vendorSubscriptionId!, chargeType: 'activationFee', variance: '25.00', note: 'a charge type no ledger change causes' });
+    rows.push({
+      ...row,
+      chargeType: 'activationFee',
+      quantity: 1,
+      unitPrice: '25.00',
+      effectiveUnitPrice: '25.00',
+      subtotal: '25.00',
+      chargeStart: dateOf(2026, 10, 15),
+      chargeEnd: dateOf(2026, 10, 15),
+      referenceId: rng.guid(),
+      orderId: 'ORD-FEE',
+      orderDate: dateOf(2026, 10, 15),
+      source: undefined,
+    });
+    found.push({
+      category: 'unexpectedChargeType',
+      vendorSubscriptionId: s.vendorSubscriptionId!,
+      chargeType: 'activationFee',
+      variance: '25.00',
+      note: 'a charge type no ledger change causes',
+    });
   }
   {
     // Microsoft kept billing a subscription CRM cancelled inside the 7-day window after its September renewal.
-    const s = partner.subscriptions.find((x) => !used.has(x) && x.offer.term === 'P1M' && x.crmEntries.length === 1 && x.crmEntries[0]!.effectiveDate < dateOf(2026, 8, 25) && rowsOf(x).length === 1);
+    const s = partner.subscriptions.find(
+      (x) =>
+        !used.has(x) && x.offer.term === 'P1M' && x.crmEntries.length === 1 && x.crmEntries[0]!.effectiveDate < dateOf(2026, 8, 25) && rowsOf(x).length === 1,
+    );
     if (!s) throw new Error('sample too small: no unused monthly-term subscription bought before 2026-08-25 to cancel');
     used.add(s);
     const renewal = addDays(s.crmEntries[0]!.effectiveDate, 31);
     s.crmEntries.push({ kind: 'cancel', effectiveDate: addDays(renewal, 1), referenceId: rng.guid(), source: 'form', reason: 'customer left' });
     const row = rowsOf(s)[0]!;
-    found.push({ category: 'cancelledButBilled', vendorSubscriptionId: s.vendorSubscriptionId!, chargeType: row.chargeType, variance: row.subtotal, note: 'cancelled in CRM in September, still renewed by Microsoft' });
+    found.push({
+      category: 'cancelledButBilled',
+      vendorSubscriptionId: s.vendorSubscriptionId!,
+      chargeType: row.chargeType,
+      variance: row.subtotal,
+      note: 'cancelled in CRM in September, still renewed by Microsoft',
+    });
   }
   {
     const [s, row] = singleCycleCharge();
     s.customerUnitPrice = roundHalfUp(toDecimal(s.offer.unitCost).times('0.9'), 2).toFixed(2);
     const vendorCost = toDecimal(row.subtotal);
     const customer = roundHalfUp(vendorCost.times(s.customerUnitPrice).div(s.offer.unitCost), 2);
-    found.push({ category: 'negativeMargin', vendorSubscriptionId: s.vendorSubscriptionId!, variance: money(customer.minus(vendorCost)), note: 'sold at 90% of cost' });
+    found.push({
+      category: 'negativeMargin',
+      vendorSubscriptionId: s.vendorSubscriptionId!,
+      variance: money(customer.minus(vendorCost)),
+      note: 'sold at 90% of cost',
+    });
   }
   {
     const ghost = { customerId: rng.guid(), name: 'Unlisted Customer Ltd', subscriptionId: rng.guid() };
     const template = rows[0]!;
     rows.push({
-      ...template, subscription: null, customerId: ghost.customerId, customerName: ghost.name, customerDomain: 'unlisted.onmicrosoft.com', subscriptionId: ghost.subscriptionId,
-      chargeType: 'new', productId: 'CFQ7TTC0LDPB', skuId: '0001', productName: 'Microsoft 365 Business Standard', unitPrice: '15.00', effectiveUnitPrice: '15.00', quantity: 5, subtotal: '75.00',
-      orderDate: dateOf(2026, 10, 3), chargeStart: dateOf(2026, 10, 3), chargeEnd: dateOf(2026, 11, 2), term: 'P1M', billingFrequency: 'Monthly', referenceId: rng.guid(), orderId: 'ORD-GHOST', source: undefined,
+      ...template,
+      subscription: null,
+      customerId: ghost.customerId,
+      customerName: ghost.name,
+      customerDomain: 'unlisted.onmicrosoft.com',
+      subscriptionId: ghost.subscriptionId,
+      chargeType: 'new',
+      productId: 'CFQ7TTC0LDPB',
+      skuId: '0001',
+      productName: 'Microsoft 365 Business Standard',
+      unitPrice: '15.00',
+      effectiveUnitPrice: '15.00',
+      quantity: 5,
+      subtotal: '75.00',
+      orderDate: dateOf(2026, 10, 3),
+      chargeStart: dateOf(2026, 10, 3),
+      chargeEnd: dateOf(2026, 11, 2),
+      term: 'P1M',
+      billingFrequency: 'Monthly',
+      referenceId: rng.guid(),
+      orderId: 'ORD-GHOST',
+      source: undefined,
     });
-    found.push({ category: 'unknownInCrm', vendorSubscriptionId: ghost.subscriptionId, chargeType: 'new', variance: '75.00', note: 'a customer CRM does not know' });
+    found.push({
+      category: 'unknownInCrm',
+      vendorSubscriptionId: ghost.subscriptionId,
+      chargeType: 'new',
+      variance: '75.00',
+      note: 'a customer CRM does not know',
+    });
   }
   {
     // Two annual Business Premium subscriptions CRM has not linked to Microsoft's ids yet, and a third one billed.
     const premium = CATALOGUE.find((o) => o.key === 'premium-ya')!;
-    const customer = partner.customers.find((c) => c.contractId && !partner.subscriptions.some((s) => s.customer === c && s.offer.productId === premium.productId))!;
+    const customer = partner.customers.find(
+      (c) => c.contractId && !partner.subscriptions.some((s) => s.customer === c && s.offer.productId === premium.productId),
+    )!;
     for (const day of [5, 20]) {
-      const entries = [{ kind: 'new' as const, effectiveDate: dateOf(2026, 8, day), referenceId: rng.guid(), quantityDelta: 3, productId: premium.productId, productName: premium.name, unitPrice: premium.unitCost, term: premium.term!, billingPlan: 'annual' as const, source: 'form' as const }];
-      partner.subscriptions.push({ id: rng.guid(), customer, offer: premium, vendorSubscriptionId: null, customerUnitPrice: '316.80', crmEntries: entries, msEntries: [...entries] });
+      const entries = [
+        {
+          kind: 'new' as const,
+          effectiveDate: dateOf(2026, 8, day),
+          referenceId: rng.guid(),
+          quantityDelta: 3,
+          productId: premium.productId,
+          productName: premium.name,
+          unitPrice: premium.unitCost,
+          term: premium.term!,
+          billingPlan: 'annual' as const,
+          source: 'form' as const,
+        },
+      ];
+      partner.subscriptions.push({
+        id: rng.guid(),
+        customer,
+        offer: premium,
+        vendorSubscriptionId: null,
+        customerUnitPrice: '316.80',
+        crmEntries: entries,
+        msEntries: [...entries],
+      });
     }
     const billedId = rng.guid();
     rows.push({
-      subscription: null, customerId: customer.tenantId, customerName: customer.name, customerDomain: customer.domain, subscriptionId: billedId, orderId: 'ORD-PREMIUM', orderDate: dateOf(2026, 10, 14),
-      productId: premium.productId, skuId: premium.skuId, productName: premium.name, chargeType: 'new', unitPrice: '264.00', effectiveUnitPrice: '264.00', quantity: 3, subtotal: '792.00',
-      chargeStart: dateOf(2026, 10, 14), chargeEnd: dateOf(2027, 10, 13), term: 'P1Y', billingFrequency: 'Annual', referenceId: rng.guid(),
+      subscription: null,
+      customerId: customer.tenantId,
+      customerName: customer.name,
+      customerDomain: customer.domain,
+      subscriptionId: billedId,
+      orderId: 'ORD-PREMIUM',
+      orderDate: dateOf(2026, 10, 14),
+      productId: premium.productId,
+      skuId: premium.skuId,
+      productName: premium.name,
+      chargeType: 'new',
+      unitPrice: '264.00',
+      effectiveUnitPrice: '264.00',
+      quantity: 3,
+      subtotal: '792.00',
+      chargeStart: dateOf(2026, 10, 14),
+      chargeEnd: dateOf(2027, 10, 13),
+      term: 'P1Y',
+      billingFrequency: 'Annual',
+      referenceId: rng.guid(),
     });
-    found.push({ category: 'ambiguousMatch', vendorSubscriptionId: billedId, chargeType: 'new', variance: '792.00', note: 'two CRM subscriptions of one product and customer could be it' });
+    found.push({
+      category: 'ambiguousMatch',
+      vendorSubscriptionId: billedId,
+      chargeType: 'new',
+      variance: '792.00',
+      note: 'two CRM subscriptions of one product and customer could be it',
+    });
   }
   for (const total of usageTotals) {
     const s = partner.subscriptions.find((x) => x.vendorSubscriptionId === total.subscriptionId)!;
     if (s.customer.contractId) continue;
-    found.push({ category: 'usageWithoutContract', vendorSubscriptionId: total.subscriptionId, chargeType: 'new', variance: money(total.amount), note: `meter ${total.meterId}: usage no contract re-bills` });
+    found.push({
+      category: 'usageWithoutContract',
+      vendorSubscriptionId: total.subscriptionId,
+      chargeType: 'new',
+      variance: money(total.amount),
+      note: `meter ${total.meterId}: usage no contract re-bills`,
+    });
   }
   return found;
 }

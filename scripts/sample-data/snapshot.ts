@@ -30,14 +30,19 @@ export interface Snapshot {
 }
 
 const TERMS = { P1M: CspbOfferTerm.P1M, P1Y: CspbOfferTerm.P1Y, P3Y: CspbOfferTerm.P3Y } as const;
-const PLANS = { monthly: CspbOfferBillingPlan.Monthly, annual: CspbOfferBillingPlan.Annual, triennial: CspbOfferBillingPlan.Triennial, usage: CspbOfferBillingPlan.Usage } as const;
+const PLANS = {
+  monthly: CspbOfferBillingPlan.Monthly,
+  annual: CspbOfferBillingPlan.Annual,
+  triennial: CspbOfferBillingPlan.Triennial,
+  usage: CspbOfferBillingPlan.Usage,
+} as const;
 
 /** A written row as the Web API reads it back: each `Schema@odata.bind` becomes `_schema_value`. */
 function asRead<T>(write: Record<string, unknown>, idColumn: string, id: string): T {
   const row: Record<string, unknown> = { [idColumn]: id };
   for (const [key, value] of Object.entries(write)) {
     const bind = /^(.+)@odata\.bind$/.exec(key);
-    if (bind) row[`_${bind[1]!.toLowerCase()}_value`] = typeof value === 'string' ? /\(([^)]+)\)/.exec(value)?.[1] ?? null : null;
+    if (bind) row[`_${bind[1]!.toLowerCase()}_value`] = typeof value === 'string' ? (/\(([^)]+)\)/.exec(value)?.[1] ?? null) : null;
     else row[key] = value;
   }
   return row as T;
@@ -46,7 +51,9 @@ function asRead<T>(write: Record<string, unknown>, idColumn: string, id: string)
 /** A USD customer price in the contract's currency at the sample's rate, rounded to that currency's minor unit. */
 function inCurrency(usd: string, currency: ContractCurrency): Decimal {
   if (currency === 'USD') return toDecimal(usd);
-  return toDecimal(usd).times(CONTRACT_RATES[currency]).toDecimalPlaces(currency === 'JPY' ? 0 : 2, Decimal.ROUND_HALF_UP);
+  return toDecimal(usd)
+    .times(CONTRACT_RATES[currency])
+    .toDecimalPlaces(currency === 'JPY' ? 0 : 2, Decimal.ROUND_HALF_UP);
 }
 
 export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
@@ -66,35 +73,49 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
     cspb_billingplan: PLANS[o.billingPlan],
     cspb_unitcost: decimalToWebApi(toDecimal(o.unitCost), 'cspb_unitcost', MONEY_PLACES),
     // List price: cost + 20%, rounded half-up to cents (usage offers have no list price).
-    cspb_listprice: toDecimal(o.unitCost).isZero() ? null : roundedToWebApi(toDecimal(o.unitCost).times('1.2').toDecimalPlaces(2, Decimal.ROUND_HALF_UP), 'cspb_listprice', MONEY_PLACES),
+    cspb_listprice: toDecimal(o.unitCost).isZero()
+      ? null
+      : roundedToWebApi(toDecimal(o.unitCost).times('1.2').toDecimalPlaces(2, Decimal.ROUND_HALF_UP), 'cspb_listprice', MONEY_PLACES),
     cspb_currencycode: 'USD',
     cspb_pricetiers: null,
   }));
-  const accounts: AccountExtensionRow[] = partner.customers.map((c) => ({ accountid: c.id, name: c.name, cspb_tenantid: c.tenantId, cspb_primarydomain: c.domain }));
-  const contracts: CspbBillingContractRow[] = partner.customers.filter((c) => c.contractId).map((c) => ({
-    cspb_billingcontractid: c.contractId!,
-    cspb_name: `${c.name} - monthly`,
-    _cspb_customerid_value: c.id,
-    cspb_currencycode: c.currency,
-    cspb_frequency: CspbBillingContractFrequency.Monthly,
-    cspb_anchor: CspbBillingContractAnchor.CalendarMonth,
-    cspb_anchorday: null,
-    cspb_timing: CspbBillingContractTiming.InAdvance,
-    cspb_paymenttermdays: 30,
-    cspb_prorationpolicy: CspbBillingContractProrationPolicy.DailyByDaysInPeriod,
-    cspb_roundingpolicy: CspbBillingContractRoundingPolicy.HalfUp,
-    cspb_discountpercent: null,
-    cspb_usagemarkuppercent: 10,
-    cspb_taxprofile: null,
-    cspb_exchangeratesource: 'Partner Center PCToBCExchangeRate',
-    _cspb_pricelistid_value: null,
+  const accounts: AccountExtensionRow[] = partner.customers.map((c) => ({
+    accountid: c.id,
+    name: c.name,
+    cspb_tenantid: c.tenantId,
+    cspb_primarydomain: c.domain,
   }));
+  const contracts: CspbBillingContractRow[] = partner.customers
+    .filter((c) => c.contractId)
+    .map((c) => ({
+      cspb_billingcontractid: c.contractId!,
+      cspb_name: `${c.name} - monthly`,
+      _cspb_customerid_value: c.id,
+      cspb_currencycode: c.currency,
+      cspb_frequency: CspbBillingContractFrequency.Monthly,
+      cspb_anchor: CspbBillingContractAnchor.CalendarMonth,
+      cspb_anchorday: null,
+      cspb_timing: CspbBillingContractTiming.InAdvance,
+      cspb_paymenttermdays: 30,
+      cspb_prorationpolicy: CspbBillingContractProrationPolicy.DailyByDaysInPeriod,
+      cspb_roundingpolicy: CspbBillingContractRoundingPolicy.HalfUp,
+      cspb_discountpercent: null,
+      cspb_usagemarkuppercent: 10,
+      cspb_taxprofile: null,
+      cspb_exchangeratesource: 'Partner Center PCToBCExchangeRate',
+      _cspb_pricelistid_value: null,
+    }));
   const subscriptions: CspbSubscriptionRow[] = [];
   const changes: CspbSubscriptionChangeRow[] = [];
   for (const s of partner.subscriptions) {
     const ledger = s.crmEntries.length ? SubscriptionLedger.of(s.vendorSubscriptionId ?? s.id, s.crmEntries) : null;
     const state = ledger?.current;
-    const status = state?.status === 'cancelled' ? CspbSubscriptionStatus.Cancelled : state?.status === 'suspended' ? CspbSubscriptionStatus.Suspended : CspbSubscriptionStatus.Active;
+    const status =
+      state?.status === 'cancelled'
+        ? CspbSubscriptionStatus.Cancelled
+        : state?.status === 'suspended'
+          ? CspbSubscriptionStatus.Suspended
+          : CspbSubscriptionStatus.Active;
     subscriptions.push({
       cspb_subscriptionid: s.id,
       cspb_name: `${s.offer.name} - ${s.customer.name}`,
@@ -105,7 +126,11 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
       cspb_termenddate: null,
       cspb_autorenew: true,
       // The customer price is in the contract's currency; the vendor cost stays the offer's (USD).
-      cspb_customerunitprice: decimalToWebApi(inCurrency(s.customerUnitPrice, s.customer.contractId ? s.customer.currency : 'USD'), 'cspb_customerunitprice', MONEY_PLACES),
+      cspb_customerunitprice: decimalToWebApi(
+        inCurrency(s.customerUnitPrice, s.customer.contractId ? s.customer.currency : 'USD'),
+        'cspb_customerunitprice',
+        MONEY_PLACES,
+      ),
       cspb_vendorunitcost: decimalToWebApi(toDecimal(s.offer.unitCost), 'cspb_vendorunitcost', MONEY_PLACES),
       cspb_currencycode: s.customer.contractId ? s.customer.currency : 'USD',
       cspb_changeeffectivedate: null,
@@ -123,7 +148,11 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
     version: 1,
     exportedOn: '2026-11-01T00:00:00Z',
     tables: {
-      account: accounts, cspb_offer: offers, cspb_billingcontract: contracts, cspb_subscription: subscriptions, cspb_subscriptionchange: changes,
+      account: accounts,
+      cspb_offer: offers,
+      cspb_billingcontract: contracts,
+      cspb_subscription: subscriptions,
+      cspb_subscriptionchange: changes,
       ...(partner.customers.some((c) => c.currency !== 'USD') ? { cspb_exchangerate: exchangeRates() } : {}),
     },
   };
@@ -131,12 +160,15 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
 
 /** The rates the EUR and JPY contracts convert USD costs with, in force all of 2026. */
 function exchangeRates(): CspbExchangeRateRow[] {
-  return Object.entries(CONTRACT_RATES).map(([to, rate], i) => ({
-    cspb_exchangerateid: `e0e0e0e0-0000-4000-8000-00000000000${i + 1}`,
-    cspb_name: `USD to ${to} 2026`,
-    cspb_fromcurrency: 'USD',
-    cspb_tocurrency: to,
-    cspb_rate: Number(rate),
-    cspb_validfrom: '2026-01-01',
-  }) as CspbExchangeRateRow);
+  return Object.entries(CONTRACT_RATES).map(
+    ([to, rate], i) =>
+      ({
+        cspb_exchangerateid: `e0e0e0e0-0000-4000-8000-00000000000${i + 1}`,
+        cspb_name: `USD to ${to} 2026`,
+        cspb_fromcurrency: 'USD',
+        cspb_tocurrency: to,
+        cspb_rate: Number(rate),
+        cspb_validfrom: '2026-01-01',
+      }) as CspbExchangeRateRow,
+  );
 }

@@ -18,7 +18,13 @@ import { pcfControls, PCF_OUT_DIR } from '../pcf-controls';
 import type { WbColumn, WbControl, WbForm, WbMeta, WbTable } from './meta-types';
 
 const decode = (text: string): string =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&amp;/g, '&');
 
 /** key -> value of a RESX document (`<data name="k"><value>v</value></data>`). */
 export function parseResx(xml: string): Record<string, string> {
@@ -134,7 +140,9 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
   return {
     appTitle: APP.displayName,
     users,
-    siteMap: SITE_MAP.flatMap((area) => area.groups.map((g) => ({ title: g.title, items: g.subAreas.map((s) => ({ id: s.id, title: s.title, table: s.entity })) }))),
+    siteMap: SITE_MAP.flatMap((area) =>
+      area.groups.map((g) => ({ title: g.title, items: g.subAreas.map((s) => ({ id: s.id, title: s.title, table: s.entity })) })),
+    ),
     tables,
     forms,
     controls,
@@ -143,7 +151,6 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
     languageId: 1033,
   };
 }
-
 
 function tableDisplay(logical: string): string {
   return schemaTables.find((t) => t.logicalName === logical)?.displayName ?? extensions.find((t) => t.logicalName === logical)?.displayName ?? logical;

@@ -187,7 +187,14 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     await writeSentInvoices(org, sample.sent, new Map(sample.snapshot.tables.cspb_billingcontract.map((c) => [c.cspb_billingcontractid, c.cspb_name])));
   }
   const billFiles = new MemoryBillFileSource();
-  const webhook = options.serverSide === 'in-process' ? undefined : await startWebhookMode(org, { deps: { billFiles }, callerId: INTEGRATION_USER.id, azuriteLocation: options.dataFile ? join(dirname(options.dataFile), 'azurite') : undefined });
+  const webhook =
+    options.serverSide === 'in-process'
+      ? undefined
+      : await startWebhookMode(org, {
+          deps: { billFiles },
+          callerId: INTEGRATION_USER.id,
+          azuriteLocation: options.dataFile ? join(dirname(options.dataFile), 'azurite') : undefined,
+        });
   const unregister = webhook ? () => undefined : registerPlugins(org, { billFiles });
   const api = await serveLocalOrg(org);
   const apiPort = Number(new URL(api.url).port);
@@ -247,7 +254,14 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
       } else if (path === '/workbench/shell.css') {
         sendFile(res, join(__dirname, 'client', 'shell.css'));
       } else if (path === '/workbench/meta.json') {
-        meta ||= JSON.stringify(buildMeta(org, ROOT, `${baseUrl}workbench/upload`, WORKBENCH_USERS.map((u) => u.id)));
+        meta ||= JSON.stringify(
+          buildMeta(
+            org,
+            ROOT,
+            `${baseUrl}workbench/upload`,
+            WORKBENCH_USERS.map((u) => u.id),
+          ),
+        );
         res.writeHead(200, { 'Content-Type': TYPES['.json']!, 'Cache-Control': 'no-store' });
         res.end(meta);
       } else if (path === '/workbench/upload' && req.method === 'POST') {

@@ -23,9 +23,21 @@ export const APP = {
 /** App module component types (solution component types). */
 export const APP_COMPONENT = { entity: 1, view: 26, chart: 59, form: 60, siteMap: 62 } as const;
 
-interface SubAreaDef { readonly id: string; readonly entity: string; readonly title: string }
-interface GroupDef { readonly id: string; readonly title: string; readonly subAreas: readonly SubAreaDef[] }
-interface AreaDef { readonly id: string; readonly title: string; readonly groups: readonly GroupDef[] }
+interface SubAreaDef {
+  readonly id: string;
+  readonly entity: string;
+  readonly title: string;
+}
+interface GroupDef {
+  readonly id: string;
+  readonly title: string;
+  readonly subAreas: readonly SubAreaDef[];
+}
+interface AreaDef {
+  readonly id: string;
+  readonly title: string;
+  readonly groups: readonly GroupDef[];
+}
 
 export const SITE_MAP: readonly AreaDef[] = [
   {
@@ -93,7 +105,18 @@ export function appModuleSiteMapXml(): XmlElement {
               { Id: group.id, IntroducedVersion: '7.0.0.0', IsProfile: 'false' },
               titles(group.title),
               group.subAreas.map((sub) =>
-                el('SubArea', { Id: sub.id, Entity: sub.entity, Client: 'All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web', AvailableOffline: 'true', PassParams: 'false', Sku: 'All,OnPremise,Live,SPLA' }, titles(sub.title)),
+                el(
+                  'SubArea',
+                  {
+                    Id: sub.id,
+                    Entity: sub.entity,
+                    Client: 'All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web',
+                    AvailableOffline: 'true',
+                    PassParams: 'false',
+                    Sku: 'All,OnPremise,Live,SPLA',
+                  },
+                  titles(sub.title),
+                ),
               ),
             ),
           ),
@@ -123,8 +146,16 @@ export function appModuleXml(): XmlElement {
     leaf('WebResourceId', APP.iconWebResourceId),
     leaf('FormFactor', 1),
     leaf('ClientType', 4),
-    el('AppModuleComponents', null, appModuleComponents().map((c) => el('AppModuleComponent', { type: c.type, schemaName: c.schemaName, id: c.id }))),
-    el('AppModuleRoleMaps', null, APP_ROLES.map((r) => el('Role', { id: roleId(r) }))),
+    el(
+      'AppModuleComponents',
+      null,
+      appModuleComponents().map((c) => el('AppModuleComponent', { type: c.type, schemaName: c.schemaName, id: c.id })),
+    ),
+    el(
+      'AppModuleRoleMaps',
+      null,
+      APP_ROLES.map((r) => el('Role', { id: roleId(r) })),
+    ),
     el('LocalizedNames', null, el('LocalizedName', { description: APP.displayName, languagecode: LANGUAGE_CODE })),
     el('Descriptions', null, el('Description', { description: APP.description, languagecode: LANGUAGE_CODE })),
   );

@@ -20,12 +20,22 @@ export interface ChartDef {
 
 export const CHARTS: readonly ChartDef[] = [
   {
-    table: 'cspb_discrepancy', key: 'variancebycategory', name: 'Variance by Category', description: 'Sum of billed minus expected, per discrepancy category.',
-    measure: { attribute: 'cspb_variance', aggregate: 'sum' }, groupBy: { attribute: 'cspb_category' }, chartType: 'Bar',
+    table: 'cspb_discrepancy',
+    key: 'variancebycategory',
+    name: 'Variance by Category',
+    description: 'Sum of billed minus expected, per discrepancy category.',
+    measure: { attribute: 'cspb_variance', aggregate: 'sum' },
+    groupBy: { attribute: 'cspb_category' },
+    chartType: 'Bar',
   },
   {
-    table: 'cspb_reconciliationrun', key: 'leakagebymonth', name: 'Leakage by Month', description: 'Revenue leakage (vendor cost never re-billed) of the runs, per month.',
-    measure: { attribute: 'cspb_totalleakage', aggregate: 'sum' }, groupBy: { attribute: 'createdon', dateGrouping: 'month' }, chartType: 'Column',
+    table: 'cspb_reconciliationrun',
+    key: 'leakagebymonth',
+    name: 'Leakage by Month',
+    description: 'Revenue leakage (vendor cost never re-billed) of the runs, per month.',
+    measure: { attribute: 'cspb_totalleakage', aggregate: 'sum' },
+    groupBy: { attribute: 'createdon', dateGrouping: 'month' },
+    chartType: 'Column',
   },
 ];
 
@@ -71,7 +81,19 @@ export function presentationDescription(chart: ChartDef): string {
   const root = el(
     'Chart',
     null,
-    el('Series', null, el('Series', { ChartType: chart.chartType, IsValueShownAsLabel: 'True', Color: '55, 118, 193', BackGradientStyle: 'TopBottom', BackSecondaryColor: '41, 88, 145', Font: '{0}, 9.5px', LabelForeColor: '59, 59, 59' })),
+    el(
+      'Series',
+      null,
+      el('Series', {
+        ChartType: chart.chartType,
+        IsValueShownAsLabel: 'True',
+        Color: '55, 118, 193',
+        BackGradientStyle: 'TopBottom',
+        BackSecondaryColor: '41, 88, 145',
+        Font: '{0}, 9.5px',
+        LabelForeColor: '59, 59, 59',
+      }),
+    ),
     el('ChartAreas', null, el('ChartArea', { BorderColor: 'White', BorderDashStyle: 'Solid' })),
     el('Titles', null, el('Title', { Alignment: 'TopLeft', DockingOffset: '-3', Font: '{0}, 13px', ForeColor: '59, 59, 59' })),
   );

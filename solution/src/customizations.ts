@@ -34,7 +34,12 @@ function checkFormReferences(input: SolutionInput): void {
 function entityXml(input: SolutionInput['tableParts'][number]): XmlElement {
   const extension = extensions.find((t) => t.logicalName === input.logicalName);
   if (extension) {
-    return el('Entity', null, el('Name', { LocalizedName: extension.displayName, OriginalName: extension.displayName }, extension.schemaName), raw(input.entityInfo));
+    return el(
+      'Entity',
+      null,
+      el('Name', { LocalizedName: extension.displayName, OriginalName: extension.displayName }, extension.schemaName),
+      raw(input.entityInfo),
+    );
   }
   const table = tables.find((t) => t.logicalName === input.logicalName);
   if (!table) throw new Error(`no schema for generated part ${input.logicalName}`);
@@ -77,7 +82,11 @@ export function customizationsXml(input: SolutionInput): string {
     el('FieldSecurityProfiles'),
     el('Templates'),
     el('EntityMaps'),
-    el('EntityRelationships', null, input.tableParts.filter((p) => p.relationships.trim() !== '').map((p) => raw(p.relationships))),
+    el(
+      'EntityRelationships',
+      null,
+      input.tableParts.filter((p) => p.relationships.trim() !== '').map((p) => raw(p.relationships)),
+    ),
     el('OrganizationSettings'),
     el('optionsets'),
     el(
@@ -106,9 +115,7 @@ export function customizationsXml(input: SolutionInput): string {
     el(
       'CustomControls',
       null,
-      input.controls.map((c) =>
-        el('CustomControl', null, leaf('Name', c.name), leaf('FileName', '/' + controlZipPath(c.name, 'ControlManifest.xml'))),
-      ),
+      input.controls.map((c) => el('CustomControl', null, leaf('Name', c.name), leaf('FileName', '/' + controlZipPath(c.name, 'ControlManifest.xml')))),
     ),
     el('ServiceEndpoints', null, serviceEndpointXml()),
     el('AppModuleSiteMaps', null, appModuleSiteMapXml()),

@@ -42,8 +42,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariableDef[] = [
   },
 ];
 
-const labelled = (name: string, text: string): XmlElement =>
-  el(name, { default: text }, el('label', { description: text, languagecode: LANGUAGE_CODE }));
+const labelled = (name: string, text: string): XmlElement => el(name, { default: text }, el('label', { description: text, languagecode: LANGUAGE_CODE }));
 
 export function environmentVariableXml(v: EnvironmentVariableDef): XmlElement {
   return el(

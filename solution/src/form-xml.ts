@@ -68,8 +68,7 @@ export const DEFAULT_GRID_CONTROL_ID = '{E7A81278-8635-4D9E-8D4D-59480B391C5B}';
 /** Form factors a custom control is declared for: 0 web, 1 tablet, 2 phone. */
 const FORM_FACTORS = [0, 1, 2] as const;
 
-const label = (text: string): XmlElement =>
-  el('labels', null, el('label', { description: text, languagecode: LANGUAGE_CODE }));
+const label = (text: string): XmlElement => el('labels', null, el('label', { description: text, languagecode: LANGUAGE_CODE }));
 
 const formKey = (form: FormDef): string => `${form.table}/form/${form.name}`;
 export const formId = (form: FormDef): string => bracedGuid(formKey(form));
@@ -137,9 +136,7 @@ function controlDescriptions(table: TableDef, form: FormDef): XmlElement | false
         // As real exports bind a field control: first the default control (the field's own classid,
         // no formFactor), used where the PCF control is not available, then one entry per form factor.
         el('customControl', { id: fieldClassId(field) }, el('parameters', null, leaf('datafieldname', field))),
-        FORM_FACTORS.map((formFactor) =>
-          el('customControl', { formFactor, name: bound.control }, el('parameters', null, leaf(bound.property, field))),
-        ),
+        FORM_FACTORS.map((formFactor) => el('customControl', { formFactor, name: bound.control }, el('parameters', null, leaf(bound.property, field)))),
       ),
     );
   }
@@ -184,7 +181,8 @@ function events(form: FormDef): XmlElement | false {
   const groups = new Map<string, HandlerDef[]>();
   for (const h of form.handlers) {
     if (!form.libraries.includes(h.library)) throw new Error(`form ${form.name}: handler ${h.functionName} uses ${h.library}, which the form does not load`);
-    if ((h.event === 'onchange') !== (h.attribute !== undefined)) throw new Error(`form ${form.name}: ${h.functionName}: onchange handlers (and only they) name a column`);
+    if ((h.event === 'onchange') !== (h.attribute !== undefined))
+      throw new Error(`form ${form.name}: ${h.functionName}: onchange handlers (and only they) name a column`);
     const group = `${h.event}|${h.attribute ?? ''}`;
     groups.set(group, [...(groups.get(group) ?? []), h]);
   }

@@ -22,11 +22,42 @@ export const COMMANDS_LIBRARY = 'cspb_/scripts/commands.js';
 export const libraryOf = (c: FormCommand): string => c.library ?? COMMANDS_LIBRARY;
 
 export const FORM_COMMANDS: readonly FormCommand[] = [
-  { table: 'cspb_billingimport', id: 'RunReconciliation', label: 'Run reconciliation', tooltip: 'Reconcile this bill against the subscription ledger', functionName: 'Cspb.Commands.runReconciliation' },
-  { table: 'cspb_billingcontract', id: 'GenerateInvoices', label: 'Generate invoices', tooltip: 'Generate the draft invoice of the next billing period', functionName: 'Cspb.Commands.generateInvoices' },
-  { table: 'cspb_reconciliationrun', id: 'ExportDiscrepancies', label: 'Export discrepancies (CSV)', tooltip: 'Download the discrepancies of this run as CSV', functionName: 'Cspb.Commands.exportDiscrepancies' },
-  { table: 'cspb_invoice', id: 'Issue', label: 'Issue', tooltip: 'Issue this invoice; issued invoices never change', functionName: 'Cspb.IssueCommand.issueInvoice', library: 'cspb_/scripts/issue.command.js' },
-  { table: 'cspb_invoice', id: 'CreditNote', label: 'Credit note', tooltip: 'Draft the credit note (and supplement) correcting this issued invoice from the current ledger', functionName: 'Cspb.Commands.createCreditNote' },
+  {
+    table: 'cspb_billingimport',
+    id: 'RunReconciliation',
+    label: 'Run reconciliation',
+    tooltip: 'Reconcile this bill against the subscription ledger',
+    functionName: 'Cspb.Commands.runReconciliation',
+  },
+  {
+    table: 'cspb_billingcontract',
+    id: 'GenerateInvoices',
+    label: 'Generate invoices',
+    tooltip: 'Generate the draft invoice of the next billing period',
+    functionName: 'Cspb.Commands.generateInvoices',
+  },
+  {
+    table: 'cspb_reconciliationrun',
+    id: 'ExportDiscrepancies',
+    label: 'Export discrepancies (CSV)',
+    tooltip: 'Download the discrepancies of this run as CSV',
+    functionName: 'Cspb.Commands.exportDiscrepancies',
+  },
+  {
+    table: 'cspb_invoice',
+    id: 'Issue',
+    label: 'Issue',
+    tooltip: 'Issue this invoice; issued invoices never change',
+    functionName: 'Cspb.IssueCommand.issueInvoice',
+    library: 'cspb_/scripts/issue.command.js',
+  },
+  {
+    table: 'cspb_invoice',
+    id: 'CreditNote',
+    label: 'Credit note',
+    tooltip: 'Draft the credit note (and supplement) correcting this issued invoice from the current ledger',
+    functionName: 'Cspb.Commands.createCreditNote',
+  },
 ];
 
 const labelId = (c: FormCommand, part: string) => `cspb.${c.table}.${c.id}.${part}`;
@@ -71,7 +102,15 @@ export function ribbonDiffXml(table: string): XmlElement | null {
           { Id: `cspb.${table}.${c.id}.Command` },
           el('EnableRules'),
           el('DisplayRules'),
-          el('Actions', null, el('JavaScriptFunction', { FunctionName: c.functionName, Library: `$webresource:${libraryOf(c)}` }, el('CrmParameter', { Value: 'PrimaryControl' }))),
+          el(
+            'Actions',
+            null,
+            el(
+              'JavaScriptFunction',
+              { FunctionName: c.functionName, Library: `$webresource:${libraryOf(c)}` },
+              el('CrmParameter', { Value: 'PrimaryControl' }),
+            ),
+          ),
         ),
       ),
     ),

@@ -41,8 +41,24 @@ const READ_SETTINGS = { prvReadEnvironmentVariableDefinition: 'Global', prvReadE
  */
 const BASICS = { ...READ_SETTINGS, prvReadTransactionCurrency: 'Global' } as const;
 
-const FINANCE_TABLES = ['cspb_billingimport', 'cspb_billingline', 'cspb_reconciliationrun', 'cspb_discrepancy', 'cspb_invoicerun', 'cspb_invoice', 'cspb_invoiceline'];
-const JOB_TABLES = ['cspb_billingimport', 'cspb_billingline', 'cspb_reconciliationrun', 'cspb_discrepancy', 'cspb_invoicerun', 'cspb_invoice', 'cspb_invoiceline'];
+const FINANCE_TABLES = [
+  'cspb_billingimport',
+  'cspb_billingline',
+  'cspb_reconciliationrun',
+  'cspb_discrepancy',
+  'cspb_invoicerun',
+  'cspb_invoice',
+  'cspb_invoiceline',
+];
+const JOB_TABLES = [
+  'cspb_billingimport',
+  'cspb_billingline',
+  'cspb_reconciliationrun',
+  'cspb_discrepancy',
+  'cspb_invoicerun',
+  'cspb_invoice',
+  'cspb_invoiceline',
+];
 
 export const ROLES: readonly RoleDef[] = [
   {
@@ -72,7 +88,9 @@ export const ROLES: readonly RoleDef[] = [
       // The grid's ledger correction saves the billed quantity on the subscription, as a form save does.
       cspb_subscription: { Read: 'Global', Write: 'Global', AppendTo: 'Global' },
       cspb_subscriptionchange: { Read: 'Global' },
-      ...Object.fromEntries(FINANCE_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const])),
+      ...Object.fromEntries(
+        FINANCE_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const]),
+      ),
       // Issuing moves the counter (and creates the sequence the first time); the admin sets its prefix.
       cspb_invoicenumbering: { Create: 'Global', Read: 'Global', Write: 'Global' },
       cspb_exchangerate: { Read: 'Global' },
@@ -148,6 +166,10 @@ export function roleXml(role: RoleDef): XmlElement {
     { id: roleId(role), name: role.name },
     leaf('IsCustomizable', 1),
     leaf('IntroducedVersion', '1.0.0.0'),
-    el('RolePrivileges', null, privilegesOf(role).map((p) => el('RolePrivilege', { name: p.name, level: p.level }))),
+    el(
+      'RolePrivileges',
+      null,
+      privilegesOf(role).map((p) => el('RolePrivilege', { name: p.name, level: p.level })),
+    ),
   );
 }

@@ -29,8 +29,7 @@ export interface RootComponent {
   readonly behavior: number;
 }
 
-const localized = (wrapper: string, item: string, text: string) =>
-  el(wrapper, null, el(item, { description: text, languagecode: LANGUAGE_CODE }));
+const localized = (wrapper: string, item: string, text: string) => el(wrapper, null, el(item, { description: text, languagecode: LANGUAGE_CODE }));
 
 /**
  * Root component behaviour: 0 includes the whole table; 2 ships an existing table as a shell
@@ -52,7 +51,13 @@ export function rootComponentsOf(input: SolutionInput): RootComponent[] {
 export function solutionXml(input: SolutionInput): string {
   const root = el(
     'ImportExportXml',
-    { version: '9.2.0.0', SolutionPackageVersion: '9.2', languagecode: LANGUAGE_CODE, generatedBy: 'CrmLive', 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance' },
+    {
+      version: '9.2.0.0',
+      SolutionPackageVersion: '9.2',
+      languagecode: LANGUAGE_CODE,
+      generatedBy: 'CrmLive',
+      'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+    },
     el(
       'SolutionManifest',
       null,

@@ -10,7 +10,19 @@ import { startHarness, type Harness } from '../support/pcf-harness';
  */
 const FIXTURE = join(__dirname, 'fixtures/discrepancies.csv');
 // Customer,Subscription,ChargeType,ChargeStart,BilledQuantity,ExpectedQuantity,Billed,Expected,Variance,Category,Status
-const TYPES = ['SingleLine.Text', 'SingleLine.Text', 'SingleLine.Text', 'SingleLine.Text', 'Whole.None', 'Whole.None', 'Decimal', 'Decimal', 'Decimal', 'SingleLine.Text', 'SingleLine.Text'];
+const TYPES = [
+  'SingleLine.Text',
+  'SingleLine.Text',
+  'SingleLine.Text',
+  'SingleLine.Text',
+  'Whole.None',
+  'Whole.None',
+  'Decimal',
+  'Decimal',
+  'Decimal',
+  'SingleLine.Text',
+  'SingleLine.Text',
+];
 
 jest.setTimeout(90_000);
 // A real browser on a loaded 2-core machine: one retry, with the first failure logged, so a timing
@@ -118,7 +130,10 @@ it('renders, totals and filters the discrepancies of a CSV fed to its data set',
   expect(groupTotals).toContain('Variance 550.00');
   expect(groupTotals).not.toContain('Billed');
   // The control alone (the harness around it is not built for a phone's width).
-  await page.locator('div:has(> [data-testid=record-count])').first().screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness-phone.png'), animations: 'disabled' });
+  await page
+    .locator('div:has(> [data-testid=record-count])')
+    .first()
+    .screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness-phone.png'), animations: 'disabled' });
 });
 
 /** Waits until a locator matches at least n elements (jest has no such matcher of its own). */

@@ -20,27 +20,53 @@ function run(entries: LedgerEntryInput[], o: NceOffer, from: string, to: string)
 }
 /** Compact view: type, order date, start-end, quantity, subtotal. */
 function view(lines: ChargeLine[]): string[] {
-  return lines.map((l) => `${l.chargeType} ${formatUs(l.orderDate)} ${formatUs(l.chargeStart)}-${formatUs(l.chargeEndInclusive)} x${l.billableQuantity} ${l.subtotal.toFixed(2)}`);
+  return lines.map(
+    (l) =>
+      `${l.chargeType} ${formatUs(l.orderDate)} ${formatUs(l.chargeStart)}-${formatUs(l.chargeEndInclusive)} x${l.billableQuantity} ${l.subtotal.toFixed(2)}`,
+  );
 }
 
 describe('hand-computed cases', () => {
   it('February, common year: cycle 2/10-3/9/2023 divides by 28; add on 2/20 bills 18 days', () => {
     // 10 x 18/28 = 6.428571..; wipe 10 seats: 64.2857 -> -64.28; recreate 15: 96.4285 -> 96.42
-    const lines = run([bought('2/10/2023', 10), { kind: 'add', effectiveDate: d('2/20/2023'), referenceId: 'a', quantityAfter: 15 }], offer('10'), '2/10/2023', '3/1/2023');
-    expect(view(lines)).toEqual(['new 2/10/2023 2/10/2023-3/9/2023 x10 100.00', 'addQuantity 2/20/2023 2/20/2023-3/9/2023 x10 -64.28', 'addQuantity 2/20/2023 2/20/2023-3/9/2023 x15 96.42']);
+    const lines = run(
+      [bought('2/10/2023', 10), { kind: 'add', effectiveDate: d('2/20/2023'), referenceId: 'a', quantityAfter: 15 }],
+      offer('10'),
+      '2/10/2023',
+      '3/1/2023',
+    );
+    expect(view(lines)).toEqual([
+      'new 2/10/2023 2/10/2023-3/9/2023 x10 100.00',
+      'addQuantity 2/20/2023 2/20/2023-3/9/2023 x10 -64.28',
+      'addQuantity 2/20/2023 2/20/2023-3/9/2023 x15 96.42',
+    ]);
     expect(lines[1]!.proration).toEqual({ basis: 'days', billed: 18, of: 28 });
   });
 
   it('February, leap year: cycle 2/10-3/9/2024 divides by 29; add on 2/20 bills 19 days', () => {
     // 10 x 19/29 = 6.551724..; wipe: 65.517 -> -65.51; recreate 15: 98.275 -> 98.27
-    const lines = run([bought('2/10/2024', 10), { kind: 'add', effectiveDate: d('2/20/2024'), referenceId: 'a', quantityAfter: 15 }], offer('10'), '2/10/2024', '3/1/2024');
-    expect(view(lines)).toEqual(['new 2/10/2024 2/10/2024-3/9/2024 x10 100.00', 'addQuantity 2/20/2024 2/20/2024-3/9/2024 x10 -65.51', 'addQuantity 2/20/2024 2/20/2024-3/9/2024 x15 98.27']);
+    const lines = run(
+      [bought('2/10/2024', 10), { kind: 'add', effectiveDate: d('2/20/2024'), referenceId: 'a', quantityAfter: 15 }],
+      offer('10'),
+      '2/10/2024',
+      '3/1/2024',
+    );
+    expect(view(lines)).toEqual([
+      'new 2/10/2024 2/10/2024-3/9/2024 x10 100.00',
+      'addQuantity 2/20/2024 2/20/2024-3/9/2024 x10 -65.51',
+      'addQuantity 2/20/2024 2/20/2024-3/9/2024 x15 98.27',
+    ]);
     expect(lines[1]!.effectiveUnitPriceRounded.toString()).toBe('-6.55');
   });
 
-  it('bought on the 31st: first cycle 1/31-2/28 still divides by January\'s 31 days', () => {
+  it("bought on the 31st: first cycle 1/31-2/28 still divides by January's 31 days", () => {
     // unit 31: add 1 seat on 2/10 bills 2/10..2/28 = 19 days -> EUP exactly 19
-    const lines = run([bought('1/31/2022', 1), { kind: 'add', effectiveDate: d('2/10/2022'), referenceId: 'a', quantityAfter: 2 }], offer('31'), '1/31/2022', '4/1/2022');
+    const lines = run(
+      [bought('1/31/2022', 1), { kind: 'add', effectiveDate: d('2/10/2022'), referenceId: 'a', quantityAfter: 2 }],
+      offer('31'),
+      '1/31/2022',
+      '4/1/2022',
+    );
     expect(view(lines)).toEqual([
       'new 1/31/2022 1/31/2022-2/28/2022 x1 31.00',
       'addQuantity 2/10/2022 2/10/2022-2/28/2022 x1 -19.00',
@@ -72,18 +98,33 @@ describe('hand-computed cases', () => {
 
   it('an annual term across a leap day divides by 366', () => {
     // Cancel 2 days in: 2/12/2024..2/9/2025 = 364 of 366 days. 120 x 364/366 = 119.3442.. -> 119.34 x 3 = 358.02
-    const lines = run([bought('2/10/2024', 3), { kind: 'cancel', effectiveDate: d('2/12/2024'), referenceId: 'c' }], offer('120', 'P1Y', 'annual'), '2/1/2024', '1/1/2026');
+    const lines = run(
+      [bought('2/10/2024', 3), { kind: 'cancel', effectiveDate: d('2/12/2024'), referenceId: 'c' }],
+      offer('120', 'P1Y', 'annual'),
+      '2/1/2024',
+      '1/1/2026',
+    );
     expect(view(lines)).toEqual(['new 2/10/2024 2/10/2024-2/9/2025 x3 360.00', 'cancelImmediate 2/12/2024 2/12/2024-2/9/2025 x3 -358.02']);
     expect(lines[1]!.proration).toEqual({ basis: 'days', billed: 364, of: 366 });
     // The following year has no Feb 29: 365 days. Add 1 seat on 2/12/2025: 363/365 x 120 = 119.3424.. x1
-    const next = run([bought('2/10/2025', 1), { kind: 'add', effectiveDate: d('2/12/2025'), referenceId: 'a', quantityAfter: 2 }], offer('120', 'P1Y', 'annual'), '2/12/2025', '2/13/2025');
+    const next = run(
+      [bought('2/10/2025', 1), { kind: 'add', effectiveDate: d('2/12/2025'), referenceId: 'a', quantityAfter: 2 }],
+      offer('120', 'P1Y', 'annual'),
+      '2/12/2025',
+      '2/13/2025',
+    );
     expect(next[0]!.proration).toEqual({ basis: 'days', billed: 363, of: 365 });
     expect(view(next)).toEqual(['addQuantity 2/12/2025 2/12/2025-2/9/2026 x1 -119.34', 'addQuantity 2/12/2025 2/12/2025-2/9/2026 x2 238.68']);
   });
 
   it('a 3-year term: triennial plan bills once; a seat added a year in is prorated over 1096 days', () => {
     // 6/18/2022..6/17/2024 = 731 of 1096 days; 300 x 731/1096 = 200.0912.. -> wipe -200.09, recreate x2 400.18
-    const lines = run([bought('6/18/2021', 1), { kind: 'add', effectiveDate: d('6/18/2022'), referenceId: 'a', quantityAfter: 2 }], offer('300', 'P3Y', 'triennial'), '6/1/2021', '6/19/2024');
+    const lines = run(
+      [bought('6/18/2021', 1), { kind: 'add', effectiveDate: d('6/18/2022'), referenceId: 'a', quantityAfter: 2 }],
+      offer('300', 'P3Y', 'triennial'),
+      '6/1/2021',
+      '6/19/2024',
+    );
     expect(view(lines)).toEqual([
       'new 6/18/2021 6/18/2021-6/17/2024 x1 300.00',
       'addQuantity 6/18/2022 6/18/2022-6/17/2024 x1 -200.09',
@@ -94,7 +135,12 @@ describe('hand-computed cases', () => {
   });
 
   it('a 3-year term billed annually: cycle charges each year, each year its own day count', () => {
-    const lines = run([bought('6/18/2021', 2), { kind: 'remove', effectiveDate: d('6/20/2023'), referenceId: 'r', quantityAfter: 1 }], offer('100', 'P3Y', 'annual'), '6/1/2021', '7/1/2024');
+    const lines = run(
+      [bought('6/18/2021', 2), { kind: 'remove', effectiveDate: d('6/20/2023'), referenceId: 'r', quantityAfter: 1 }],
+      offer('100', 'P3Y', 'annual'),
+      '6/1/2021',
+      '7/1/2024',
+    );
     expect(view(lines)).toEqual([
       'new 6/18/2021 6/18/2021-6/17/2022 x2 200.00',
       'cycleCharge 6/18/2022 6/18/2022-6/17/2023 x2 200.00',
@@ -108,7 +154,12 @@ describe('hand-computed cases', () => {
 
   it('non-USD billing currency: published licence formula ROUNDDOWN(EUP x rate, 2) x qty', () => {
     const eur = offer('12', 'P1M', 'monthly', { billingCurrency: 'EUR', pcToBcExchangeRate: '0.9123' });
-    const lines = run([bought('3/5/2022', 10), { kind: 'add', effectiveDate: d('3/7/2022'), referenceId: 'a', quantityAfter: 15 }], eur, '3/5/2022', '3/8/2022');
+    const lines = run(
+      [bought('3/5/2022', 10), { kind: 'add', effectiveDate: d('3/7/2022'), referenceId: 'a', quantityAfter: 15 }],
+      eur,
+      '3/5/2022',
+      '3/8/2022',
+    );
     // new: 12 x 0.9123 = 10.9476 -> 10.94 x 10 = 109.40 (the usage formula would give ROUNDDOWN(120 x 0.9123) = 109.47)
     expect(lines[0]!.subtotal.toString()).toBe('109.4');
     expect(lines[0]!.currency).toBe('EUR');
@@ -142,7 +193,11 @@ describe('hand-computed cases', () => {
 describe('lifecycle', () => {
   it('annual term billed monthly: cycle charges follow quantity changes, then the term renews', () => {
     const lines = run(
-      [bought('6/18/2021', 10), { kind: 'add', effectiveDate: d('8/1/2021'), referenceId: 'a', quantityAfter: 12 }, { kind: 'price', effectiveDate: d('6/18/2022'), referenceId: 'p', unitPrice: '11' }],
+      [
+        bought('6/18/2021', 10),
+        { kind: 'add', effectiveDate: d('8/1/2021'), referenceId: 'a', quantityAfter: 12 },
+        { kind: 'price', effectiveDate: d('6/18/2022'), referenceId: 'p', unitPrice: '11' },
+      ],
       offer('10.08', 'P1Y', 'monthly'),
       '7/1/2021',
       '9/1/2021',
@@ -165,10 +220,17 @@ describe('lifecycle', () => {
   });
 
   it('a recorded renewal can change the quantity and carries its reference id', () => {
-    const lines = run([bought('6/18/2021', 10), { kind: 'renew', effectiveDate: d('7/18/2021'), referenceId: 'ren-1', quantityAfter: 7 }], offer('10'), '7/1/2021', '8/1/2021');
+    const lines = run(
+      [bought('6/18/2021', 10), { kind: 'renew', effectiveDate: d('7/18/2021'), referenceId: 'ren-1', quantityAfter: 7 }],
+      offer('10'),
+      '7/1/2021',
+      '8/1/2021',
+    );
     expect(view(lines)).toEqual(['renew 7/18/2021 7/18/2021-8/17/2021 x7 70.00']);
     expect(lines[0]!.referenceId).toBe('ren-1');
-    expect(() => run([bought('6/18/2021', 10), { kind: 'renew', effectiveDate: d('7/10/2021'), referenceId: 'r' }], offer('10'), '6/1/2021', '8/1/2021')).toThrow(NceRuleError);
+    expect(() =>
+      run([bought('6/18/2021', 10), { kind: 'renew', effectiveDate: d('7/10/2021'), referenceId: 'r' }], offer('10'), '6/1/2021', '8/1/2021'),
+    ).toThrow(NceRuleError);
   });
 
   it('no renewal when auto-renew is off or the subscription is suspended at term end', () => {
@@ -184,17 +246,32 @@ describe('lifecycle', () => {
   });
 
   it('a term change takes effect at the next renewal', () => {
-    const lines = run([bought('6/18/2021', 1), { kind: 'term', effectiveDate: d('7/1/2021'), referenceId: 't', term: 'P1Y', billingPlan: 'monthly' }], offer('10'), '7/1/2021', '9/1/2021');
+    const lines = run(
+      [bought('6/18/2021', 1), { kind: 'term', effectiveDate: d('7/1/2021'), referenceId: 't', term: 'P1Y', billingPlan: 'monthly' }],
+      offer('10'),
+      '7/1/2021',
+      '9/1/2021',
+    );
     expect(lines.map((l) => `${l.chargeType} ${l.term}`)).toEqual(['renew P1Y', 'cycleCharge P1Y']);
   });
 
   it('billing plan changes: longer plans mid-term at a cycle start, shorter only at renewal, never mid-cycle', () => {
     const annual = offer('250', 'P1Y', 'annual');
-    expect(() => run([bought('9/20/2021', 1), { kind: 'billingPlan', effectiveDate: d('10/20/2021'), referenceId: 'p', billingPlan: 'monthly', unitPrice: '20' }], annual, '9/1/2021', '11/1/2021')).toThrow(
-      /only at renewal/,
-    );
     expect(() =>
-      run([bought('9/20/2021', 1), { kind: 'billingPlan', effectiveDate: d('10/25/2021'), referenceId: 'p', billingPlan: 'annual', unitPrice: '250' }], offer('20', 'P1Y', 'monthly'), '9/1/2021', '11/1/2021'),
+      run(
+        [bought('9/20/2021', 1), { kind: 'billingPlan', effectiveDate: d('10/20/2021'), referenceId: 'p', billingPlan: 'monthly', unitPrice: '20' }],
+        annual,
+        '9/1/2021',
+        '11/1/2021',
+      ),
+    ).toThrow(/only at renewal/);
+    expect(() =>
+      run(
+        [bought('9/20/2021', 1), { kind: 'billingPlan', effectiveDate: d('10/25/2021'), referenceId: 'p', billingPlan: 'annual', unitPrice: '250' }],
+        offer('20', 'P1Y', 'monthly'),
+        '9/1/2021',
+        '11/1/2021',
+      ),
     ).toThrow(/not at the start of a billing cycle/);
     expect(() => run([bought('9/20/2021', 1)], offer('20', 'P1M', 'annual'), '9/1/2021', '11/1/2021')).toThrow(/does not fit/);
   });
@@ -254,13 +331,19 @@ describe('charge arithmetic (property)', () => {
           // the seat-days added or removed relative to the quantity bought (all changes are in this cycle).
           const firstChange = entries[1]?.effectiveDate ?? addDays(cycleEnd, 1);
           let seatDays = 0;
-          for (const s of ledger.segments({ start: firstChange, end: addDays(cycleEnd, 1) })) seatDays += (s.quantity - initial) * (s.period.end - s.period.start);
+          for (const s of ledger.segments({ start: firstChange, end: addDays(cycleEnd, 1) }))
+            seatDays += (s.quantity - initial) * (s.period.end - s.period.start);
           const direct = price.times(seatDays).div(cycleDays);
           const exact = lines.reduce((sum, l) => sum.plus(l.effectiveUnitPrice.times(l.billableQuantity)), new Decimal(0));
           expect(exact.minus(direct).abs().lt('1e-30')).toBe(true);
           const rounded = lines.reduce((sum, l) => sum.plus(l.subtotal), new Decimal(0));
           // Each line truncates by less than a cent, toward zero.
-          expect(rounded.minus(direct).abs().lt(new Decimal('0.01').times(Math.max(1, lines.length)))).toBe(true);
+          expect(
+            rounded
+              .minus(direct)
+              .abs()
+              .lt(new Decimal('0.01').times(Math.max(1, lines.length))),
+          ).toBe(true);
         },
       ),
       { numRuns: 300 },
@@ -269,30 +352,51 @@ describe('charge arithmetic (property)', () => {
 
   it('a prorated part of a cycle never exceeds the whole, for any event day and plan', () => {
     fc.assert(
-      fc.property(anchorArb, priceArb, fc.constantFrom(['P1M', 'monthly'], ['P1Y', 'monthly'], ['P1Y', 'annual'], ['P3Y', 'annual'], ['P3Y', 'triennial']), fc.integer({ min: 0, max: 1200 }), fc.integer({ min: 1, max: 500 }), (anchor, price, [term, plan], offset, qty) => {
-        const date = addDays(anchor, offset);
-        const entries: LedgerEntryInput[] = [{ kind: 'new', effectiveDate: anchor, referenceId: 'n', quantityDelta: qty, productId: 'SKU' }, { kind: 'cancel', effectiveDate: date, referenceId: 'c' }];
-        const lines = expectedCharges(SubscriptionLedger.of('s', entries), offer(price.toString(), term as NceOffer['term'], plan as NceOffer['billingPlan']), { from: anchor, to: addDays(date, 1) });
-        const cancel = lines.find((l) => l.chargeType === 'cancelImmediate')!;
-        const whole = lines.filter((l) => l.chargeType !== 'cancelImmediate').pop()!;
-        expect(cancel.proration.billed).toBeLessThanOrEqual(cancel.proration.of);
-        expect(cancel.effectiveUnitPrice.abs().lte(price)).toBe(true);
-        expect(cancel.subtotal.abs().lte(whole.subtotal)).toBe(true);
-        expect(cancel.chargeEndInclusive).toBe(whole.chargeEndInclusive);
-      }),
+      fc.property(
+        anchorArb,
+        priceArb,
+        fc.constantFrom(['P1M', 'monthly'], ['P1Y', 'monthly'], ['P1Y', 'annual'], ['P3Y', 'annual'], ['P3Y', 'triennial']),
+        fc.integer({ min: 0, max: 1200 }),
+        fc.integer({ min: 1, max: 500 }),
+        (anchor, price, [term, plan], offset, qty) => {
+          const date = addDays(anchor, offset);
+          const entries: LedgerEntryInput[] = [
+            { kind: 'new', effectiveDate: anchor, referenceId: 'n', quantityDelta: qty, productId: 'SKU' },
+            { kind: 'cancel', effectiveDate: date, referenceId: 'c' },
+          ];
+          const lines = expectedCharges(
+            SubscriptionLedger.of('s', entries),
+            offer(price.toString(), term as NceOffer['term'], plan as NceOffer['billingPlan']),
+            { from: anchor, to: addDays(date, 1) },
+          );
+          const cancel = lines.find((l) => l.chargeType === 'cancelImmediate')!;
+          const whole = lines.filter((l) => l.chargeType !== 'cancelImmediate').pop()!;
+          expect(cancel.proration.billed).toBeLessThanOrEqual(cancel.proration.of);
+          expect(cancel.effectiveUnitPrice.abs().lte(price)).toBe(true);
+          expect(cancel.subtotal.abs().lte(whole.subtotal)).toBe(true);
+          expect(cancel.chargeEndInclusive).toBe(whole.chargeEndInclusive);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('every rule truncates toward zero: credits and charges of the same days mirror each other', () => {
     fc.assert(
-      fc.property(priceArb, fc.integer({ min: 1, max: 31 }), fc.integer({ min: 28, max: 31 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 20000 }), (price, billed, of, qty, rate) => {
-        const proration = { basis: 'days' as const, billed: Math.min(billed, of), of };
-        for (const rule of Object.values(RoundingRule)) {
-          const x = { unitPrice: price, proration, quantity: qty, exchangeRate: new Decimal(rate).div(10000) };
-          expect(subtotalUnder(rule, { ...x, sign: -1 }).eq(subtotalUnder(rule, { ...x, sign: 1 }).negated())).toBe(true);
-        }
-      }),
+      fc.property(
+        priceArb,
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 28, max: 31 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 20000 }),
+        (price, billed, of, qty, rate) => {
+          const proration = { basis: 'days' as const, billed: Math.min(billed, of), of };
+          for (const rule of Object.values(RoundingRule)) {
+            const x = { unitPrice: price, proration, quantity: qty, exchangeRate: new Decimal(rate).div(10000) };
+            expect(subtotalUnder(rule, { ...x, sign: -1 }).eq(subtotalUnder(rule, { ...x, sign: 1 }).negated())).toBe(true);
+          }
+        },
+      ),
     );
   });
 });

@@ -6,7 +6,16 @@ import { LedgerEntryInput, SubscriptionLedger } from '../../core/src/ledger';
 const d = parseDate;
 
 function newSub(quantity = 10, date = '3/5/2022'): LedgerEntryInput {
-  return { kind: 'new', effectiveDate: d(date), referenceId: 'r-new', quantityDelta: quantity, productId: 'CFQ7TTC0LDPB', unitPrice: '12', term: 'P1M', billingPlan: 'monthly' };
+  return {
+    kind: 'new',
+    effectiveDate: d(date),
+    referenceId: 'r-new',
+    quantityDelta: quantity,
+    productId: 'CFQ7TTC0LDPB',
+    unitPrice: '12',
+    term: 'P1M',
+    billingPlan: 'monthly',
+  };
 }
 
 describe('SubscriptionLedger', () => {
@@ -36,9 +45,13 @@ describe('SubscriptionLedger', () => {
     const ledger = SubscriptionLedger.of('sub-1', [newSub(3)]);
     expect(() => ledger.append({ kind: 'remove', effectiveDate: d('3/6/2022'), referenceId: 'x', quantityDelta: -4 })).toThrow(/never negative/);
     expect(() => ledger.append({ kind: 'add', effectiveDate: d('3/4/2022'), referenceId: 'x', quantityDelta: 1 })).toThrow(/before the previous entry/);
-    expect(() => ledger.append({ kind: 'add', effectiveDate: d('3/6/2022'), referenceId: 'x', quantityDelta: 1, quantityBefore: 7 })).toThrow(/quantity before is 3/);
+    expect(() => ledger.append({ kind: 'add', effectiveDate: d('3/6/2022'), referenceId: 'x', quantityDelta: 1, quantityBefore: 7 })).toThrow(
+      /quantity before is 3/,
+    );
     expect(() => ledger.append({ kind: 'add', effectiveDate: d('3/6/2022'), referenceId: 'x', quantityDelta: -1 })).toThrow(/must increase/);
-    expect(() => ledger.append({ kind: 'price', effectiveDate: d('3/6/2022'), referenceId: 'x', quantityDelta: 2, unitPrice: '1' })).toThrow(/does not change seats/);
+    expect(() => ledger.append({ kind: 'price', effectiveDate: d('3/6/2022'), referenceId: 'x', quantityDelta: 2, unitPrice: '1' })).toThrow(
+      /does not change seats/,
+    );
     expect(() => ledger.append({ kind: 'reactivate', effectiveDate: d('3/6/2022'), referenceId: 'x' })).toThrow(/only a suspended/);
     expect(() => ledger.append({ kind: 'new', effectiveDate: d('3/6/2022'), referenceId: 'x', quantityDelta: 1, productId: 'p' })).toThrow(/first entry/);
     expect(() => ledger.append({ kind: 'add', effectiveDate: d('3/6/2022'), referenceId: ' ', quantityDelta: 1 })).toThrow(/referenceId/);
@@ -49,7 +62,9 @@ describe('SubscriptionLedger', () => {
       expect((e as LedgerError).value).toMatchObject({ subscriptionId: 'sub-1', kind: 'remove', referenceId: 'bad', before: 3, delta: -9 });
     }
     expect(ledger.entries).toHaveLength(1);
-    expect(() => SubscriptionLedger.of('s', [{ kind: 'add', effectiveDate: d('3/6/2022'), referenceId: 'x', quantityDelta: 1 }])).toThrow(/first entry must be "new"/);
+    expect(() => SubscriptionLedger.of('s', [{ kind: 'add', effectiveDate: d('3/6/2022'), referenceId: 'x', quantityDelta: 1 }])).toThrow(
+      /first entry must be "new"/,
+    );
   });
 
   it('nothing follows a cancellation; suspend and reactivate toggle status', () => {
@@ -68,17 +83,35 @@ describe('SubscriptionLedger', () => {
   it('full conversion switches product and price; partial conversion moves seats out', () => {
     const full = SubscriptionLedger.of('s', [
       newSub(300),
-      { kind: 'convert', effectiveDate: d('3/9/2022'), referenceId: 'c', conversion: { targetProductId: 'E1', targetUnitPrice: '6.43', convertedQuantity: 300 } },
+      {
+        kind: 'convert',
+        effectiveDate: d('3/9/2022'),
+        referenceId: 'c',
+        conversion: { targetProductId: 'E1', targetUnitPrice: '6.43', convertedQuantity: 300 },
+      },
     ]);
     expect(full.current).toMatchObject({ productId: 'E1', quantity: 300 });
     expect(full.current.unitPrice?.toString()).toBe('6.43');
     const partial = SubscriptionLedger.of('s', [
       newSub(300),
-      { kind: 'convert', effectiveDate: d('3/9/2022'), referenceId: 'c', conversion: { targetProductId: 'E1', targetUnitPrice: '6.43', convertedQuantity: 100, targetSubscriptionId: 't' } },
+      {
+        kind: 'convert',
+        effectiveDate: d('3/9/2022'),
+        referenceId: 'c',
+        conversion: { targetProductId: 'E1', targetUnitPrice: '6.43', convertedQuantity: 100, targetSubscriptionId: 't' },
+      },
     ]);
     expect(partial.current).toMatchObject({ productId: 'CFQ7TTC0LDPB', quantity: 200 });
     expect(() =>
-      SubscriptionLedger.of('s', [newSub(300), { kind: 'convert', effectiveDate: d('3/9/2022'), referenceId: 'c', conversion: { targetProductId: 'E1', targetUnitPrice: '6.43', convertedQuantity: 100 } }]),
+      SubscriptionLedger.of('s', [
+        newSub(300),
+        {
+          kind: 'convert',
+          effectiveDate: d('3/9/2022'),
+          referenceId: 'c',
+          conversion: { targetProductId: 'E1', targetUnitPrice: '6.43', convertedQuantity: 100 },
+        },
+      ]),
     ).toThrow(/needs a target subscription id/);
   });
 

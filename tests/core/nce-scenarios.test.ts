@@ -41,7 +41,7 @@ function matchLine(lines: ChargeLine[], row: ScenarioRow): ChargeLine {
       l.productName === row.productName &&
       l.unitPrice.eq(row.unitPrice) &&
       l.billableQuantity === row.billableQuantity &&
-      (!signKnown || (l.sign < 0) === negative),
+      (!signKnown || l.sign < 0 === negative),
   );
   if (candidates.length !== 1) throw new Error(`expected one line for ${JSON.stringify(row)}, found ${candidates.length}`);
   return candidates[0] as ChargeLine;
@@ -100,7 +100,12 @@ describe("Microsoft's documented NCE examples", () => {
     expect(line.proration).toEqual({ basis: 'months', billed: 11, of: 12 });
     const days = line.chargeEndInclusive - line.chargeStart + 1; // 335
     expect(days).toBe(335);
-    for (const [n, den] of [[335, 365], [334, 365], [335, 366], [334, 366]] as const) {
+    for (const [n, den] of [
+      [335, 365],
+      [334, 365],
+      [335, 366],
+      [334, 366],
+    ] as const) {
       expect(new Decimal(250).times(n).div(den).toDecimalPlaces(2, Decimal.ROUND_DOWN).eq('229.16')).toBe(false);
     }
     expect(parseDate('10/20/2021')).toBe(line.orderDate);

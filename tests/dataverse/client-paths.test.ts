@@ -15,8 +15,13 @@ describe('typed $filter builder', () => {
   const f = filter<CspbDiscrepancyRow>();
 
   it('quotes and escapes text, leaves numbers and lookup GUIDs bare, groups clauses', () => {
-    const expr = f.and(f.eq('cspb_resolutionstatus', 100000000), f.or(f.contains('cspb_name', "it's"), f.eq('_cspb_runid_value', 'a1b2c3d4-0000-4000-8000-000000000001')));
-    expect(expr).toBe("(cspb_resolutionstatus eq 100000000) and ((contains(cspb_name,'it''s')) or (_cspb_runid_value eq a1b2c3d4-0000-4000-8000-000000000001))");
+    const expr = f.and(
+      f.eq('cspb_resolutionstatus', 100000000),
+      f.or(f.contains('cspb_name', "it's"), f.eq('_cspb_runid_value', 'a1b2c3d4-0000-4000-8000-000000000001')),
+    );
+    expect(expr).toBe(
+      "(cspb_resolutionstatus eq 100000000) and ((contains(cspb_name,'it''s')) or (_cspb_runid_value eq a1b2c3d4-0000-4000-8000-000000000001))",
+    );
   });
 
   it('refuses non-finite numbers and writes null', () => {
@@ -26,7 +31,7 @@ describe('typed $filter builder', () => {
 
   it('renders query options with the filter URL-encoded', () => {
     expect(queryString({ select: ['cspb_name', 'cspb_variance'], filter: "cspb_name eq 'a b'", orderBy: ['cspb_variance desc'], top: 5 })).toBe(
-      '$select=cspb_name,cspb_variance&$filter=cspb_name%20eq%20\'a%20b\'&$orderby=cspb_variance%20desc&$top=5',
+      "$select=cspb_name,cspb_variance&$filter=cspb_name%20eq%20'a%20b'&$orderby=cspb_variance%20desc&$top=5",
     );
   });
 });

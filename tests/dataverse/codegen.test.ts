@@ -21,7 +21,10 @@ describe('schema code generation', () => {
   it('notices a schema change: a new column changes the row type and the entity XML', () => {
     const changed: TableDef = {
       ...subscription,
-      columns: [...subscription.columns, { type: 'text', logicalName: 'cspb_note', schemaName: 'cspb_Note', displayName: 'Note', description: 'x', required: 'none', maxLength: 50 }],
+      columns: [
+        ...subscription.columns,
+        { type: 'text', logicalName: 'cspb_note', schemaName: 'cspb_Note', displayName: 'Note', description: 'x', required: 'none', maxLength: 50 },
+      ],
     };
     const before = generateAll([subscription]);
     const after = generateAll([changed]);
@@ -85,7 +88,10 @@ describe('generated entity XML for cspb_subscription', () => {
     const status = attribute('cspb_Status');
     expect(status).toContain('<Type>picklist</Type>');
     expect(status.match(/<option value="\d+">/g)).toEqual([
-      '<option value="100000000">', '<option value="100000001">', '<option value="100000002">', '<option value="100000003">',
+      '<option value="100000000">',
+      '<option value="100000001">',
+      '<option value="100000002">',
+      '<option value="100000003">',
     ]);
   });
 
@@ -104,19 +110,39 @@ describe('currency columns (what Dataverse adds to a table with amounts)', () =>
     expect(withMoney.length).toBeGreaterThanOrEqual(9);
     for (const t of withMoney) {
       const lookup = t.columns.find((c) => c.logicalName === 'transactioncurrencyid');
-      expect(lookup).toMatchObject({ type: 'lookup', schemaName: 'TransactionCurrencyId', platform: true, target: 'transactioncurrency', relationshipName: `TransactionCurrency_${t.schemaName}`, navigationProperty: 'transactioncurrencyid', onDelete: 'Restrict' });
-      expect(t.columns.find((c) => c.logicalName === 'exchangerate')).toMatchObject({ type: 'decimal', schemaName: 'ExchangeRate', readOnly: true, precision: 12 });
+      expect(lookup).toMatchObject({
+        type: 'lookup',
+        schemaName: 'TransactionCurrencyId',
+        platform: true,
+        target: 'transactioncurrency',
+        relationshipName: `TransactionCurrency_${t.schemaName}`,
+        navigationProperty: 'transactioncurrencyid',
+        onDelete: 'Restrict',
+      });
+      expect(t.columns.find((c) => c.logicalName === 'exchangerate')).toMatchObject({
+        type: 'decimal',
+        schemaName: 'ExchangeRate',
+        readOnly: true,
+        precision: 12,
+      });
       for (const amount of t.columns.filter((c) => c.type === 'money' && !c.calculationOf))
-        expect(t.columns.find((c) => c.logicalName === `${amount.logicalName}_base`)).toMatchObject({ type: 'money', schemaName: `${amount.logicalName}_Base`, readOnly: true, calculationOf: amount.schemaName });
+        expect(t.columns.find((c) => c.logicalName === `${amount.logicalName}_base`)).toMatchObject({
+          type: 'money',
+          schemaName: `${amount.logicalName}_Base`,
+          readOnly: true,
+          calculationOf: amount.schemaName,
+        });
     }
     for (const t of tables.filter((t) => !withMoney.includes(t))) expect(t.columns.map((c) => c.logicalName)).not.toContain('transactioncurrencyid');
   });
 
-  it('the entity XML marks them as the platform\'s (IsCustomField 0, not valid for create or update where computed, CalculationOf) and the relationship has no roles', () => {
+  it("the entity XML marks them as the platform's (IsCustomField 0, not valid for create or update where computed, CalculationOf) and the relationship has no roles", () => {
     const files = generateAll(tables, extensions);
     const entity = files.get('solution/generated/entities/cspb_reconciliationrun.xml')!;
     expect(entity).toMatch(/<attribute PhysicalName="TransactionCurrencyId">[\s\S]*?<IsCustomField>0<\/IsCustomField>/);
-    expect(entity).toMatch(/<attribute PhysicalName="cspb_totalbilled_Base">[\s\S]*?<ValidForCreateApi>0<\/ValidForCreateApi>[\s\S]*?<CalculationOf>cspb_TotalBilled<\/CalculationOf>/);
+    expect(entity).toMatch(
+      /<attribute PhysicalName="cspb_totalbilled_Base">[\s\S]*?<ValidForCreateApi>0<\/ValidForCreateApi>[\s\S]*?<CalculationOf>cspb_TotalBilled<\/CalculationOf>/,
+    );
     const rel = files.get('solution/generated/relationships/cspb_reconciliationrun.fragment.xml')!;
     const currency = /<EntityRelationship Name="TransactionCurrency_cspb_ReconciliationRun">[\s\S]*?<\/EntityRelationship>/.exec(rel)?.[0] ?? '';
     expect(currency).toContain('<ReferencedEntityName>TransactionCurrency</ReferencedEntityName>');
@@ -126,7 +152,10 @@ describe('currency columns (what Dataverse adds to a table with amounts)', () =>
 });
 
 describe('schema invariants', () => {
-  const allColumns = [...tables.flatMap((t) => t.columns.map((c) => ({ table: t.logicalName, c }))), ...extensions.flatMap((t) => t.columns.map((c) => ({ table: t.logicalName, c })))];
+  const allColumns = [
+    ...tables.flatMap((t) => t.columns.map((c) => ({ table: t.logicalName, c }))),
+    ...extensions.flatMap((t) => t.columns.map((c) => ({ table: t.logicalName, c }))),
+  ];
 
   it('gives every local option set a name no other column uses (Dataverse names them org-wide)', () => {
     const names = allColumns.flatMap(({ c }) => (c.type === 'choice' ? [c.optionSetName] : []));
@@ -144,7 +173,8 @@ describe('schema invariants', () => {
     const known = new Set([...tables.map((t) => t.logicalName), ...extensions.map((t) => t.logicalName), 'transactioncurrency']);
     for (const table of tables) {
       const columns = new Set(table.columns.map((c) => c.logicalName));
-      for (const key of table.keys ?? []) for (const c of key.columns) expect(`${table.logicalName}.${c}`).toBe(columns.has(c) ? `${table.logicalName}.${c}` : 'missing');
+      for (const key of table.keys ?? [])
+        for (const c of key.columns) expect(`${table.logicalName}.${c}`).toBe(columns.has(c) ? `${table.logicalName}.${c}` : 'missing');
       for (const c of table.columns) if (c.type === 'lookup') expect(known.has(c.target)).toBe(true);
     }
   });

@@ -19,15 +19,31 @@ async function orgWithDrafts(count: number) {
   const org = new LocalOrg({ now: () => new Date('2026-11-05T09:00:00Z') });
   const customer = await org.create('accounts', { name: 'Contoso' });
   const contract = await org.create('cspb_billingcontracts', {
-    cspb_name: 'Contoso', 'cspb_CustomerId@odata.bind': `/accounts(${customer})`, cspb_currencycode: 'USD', cspb_frequency: 100000000, cspb_anchor: 100000000,
-    cspb_timing: 100000000, cspb_paymenttermdays: 30, cspb_prorationpolicy: 100000000, cspb_roundingpolicy: 100000000,
+    cspb_name: 'Contoso',
+    'cspb_CustomerId@odata.bind': `/accounts(${customer})`,
+    cspb_currencycode: 'USD',
+    cspb_frequency: 100000000,
+    cspb_anchor: 100000000,
+    cspb_timing: 100000000,
+    cspb_paymenttermdays: 30,
+    cspb_prorationpolicy: 100000000,
+    cspb_roundingpolicy: 100000000,
   });
   const drafts: string[] = [];
   for (let i = 0; i < count; i++) {
-    drafts.push(await org.create('cspb_invoices', {
-      cspb_name: `DRAFT ${i}`, 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contract})`, 'cspb_CustomerId@odata.bind': `/accounts(${customer})`,
-      cspb_invoicestatus: Status.Draft, cspb_kind: Kind.Invoice, cspb_periodstart: '2026-11-01', cspb_periodend: '2026-11-30', cspb_currencycode: 'USD', cspb_draftkey: `k${i}`,
-    }));
+    drafts.push(
+      await org.create('cspb_invoices', {
+        cspb_name: `DRAFT ${i}`,
+        'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contract})`,
+        'cspb_CustomerId@odata.bind': `/accounts(${customer})`,
+        cspb_invoicestatus: Status.Draft,
+        cspb_kind: Kind.Invoice,
+        cspb_periodstart: '2026-11-01',
+        cspb_periodend: '2026-11-30',
+        cspb_currencycode: 'USD',
+        cspb_draftkey: `k${i}`,
+      }),
+    );
   }
   return { org, drafts };
 }
@@ -40,7 +56,12 @@ describe('issuing a draft', () => {
     const { org, drafts } = await orgWithDrafts(1);
     const issued = await issueDraft(org, drafts[0]!, today);
     expect(issued).toMatchObject({ invoiceNumber: 'INV-000001', retries: 0 });
-    expect(await invoice(org, drafts[0]!)).toMatchObject({ cspb_name: 'INV-000001', cspb_invoicestatus: Status.Issued, cspb_invoicedate: '2026-11-05', cspb_duedate: '2026-12-05' });
+    expect(await invoice(org, drafts[0]!)).toMatchObject({
+      cspb_name: 'INV-000001',
+      cspb_invoicestatus: Status.Issued,
+      cspb_invoicedate: '2026-11-05',
+      cspb_duedate: '2026-12-05',
+    });
     expect(await sequence(org)).toMatchObject({ cspb_prefix: 'INV-', cspb_nextnumber: 2, cspb_digits: 6 });
   });
 
@@ -66,7 +87,14 @@ describe('issuing a draft', () => {
   it('an issue that fails takes no number: the counter stays and the next issue gets it', async () => {
     const { org, drafts } = await orgWithDrafts(2);
     await org.create('cspb_invoicenumberings', { cspb_name: SEQUENCE_NAME, cspb_prefix: 'INV-', cspb_nextnumber: 7, cspb_digits: 3 });
-    const off = org.register({ message: 'Update', table: 'cspb_invoice', stage: 'PreOperation', handler: () => { throw new Error('the invoice is locked by an audit'); } } as never);
+    const off = org.register({
+      message: 'Update',
+      table: 'cspb_invoice',
+      stage: 'PreOperation',
+      handler: () => {
+        throw new Error('the invoice is locked by an audit');
+      },
+    } as never);
     await expect(issueDraft(org, drafts[0]!, today)).rejects.toThrow(/locked by an audit/);
     expect(await sequence(org)).toMatchObject({ cspb_nextnumber: 7 });
     expect(await invoice(org, drafts[0]!)).toMatchObject({ cspb_invoicestatus: Status.Draft, cspb_name: 'DRAFT 0' });
@@ -92,7 +120,14 @@ describe('issuing a draft', () => {
   it('sends the counter and the invoice in one atomic change set, each with the version it read', async () => {
     const { org, drafts } = await orgWithDrafts(1);
     const batches: Array<{ operations: readonly BatchOperation[]; options?: BatchOptions }> = [];
-    const spy: DataverseClient = Object.create(org, { executeBatch: { value: (operations: readonly BatchOperation[], options?: BatchOptions) => (batches.push({ operations, options }), org.executeBatch(operations, options)) } });
+    const spy: DataverseClient = Object.create(org, {
+      executeBatch: {
+        value: (operations: readonly BatchOperation[], options?: BatchOptions) => (
+          batches.push({ operations, options }),
+          org.executeBatch(operations, options)
+        ),
+      },
+    });
     await issueDraft(spy, drafts[0]!, today);
     expect(batches).toHaveLength(1);
     expect(batches[0]!.options).toEqual({ atomic: true });

@@ -18,8 +18,14 @@ const terms = contract({
 
 function subscription(): InvoiceSubscription {
   return {
-    id: 'sub-1', vendorSubscriptionId: 'PC-1', offerId: 'M365BS', vendorCost: { currency: 'USD', unitCost: '10' },
-    ledger: ledger('sub-1', [{ kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 10 }, { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 5 }]),
+    id: 'sub-1',
+    vendorSubscriptionId: 'PC-1',
+    offerId: 'M365BS',
+    vendorCost: { currency: 'USD', unitCost: '10' },
+    ledger: ledger('sub-1', [
+      { kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 10 },
+      { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 5 },
+    ]),
   };
 }
 
@@ -37,14 +43,31 @@ function stored(record: EntityRecord, idColumn: string, id: string, extra: Entit
 /** The issued document as cspb_invoice and cspb_invoiceline rows. */
 function rowsOf(invoice: Invoice, id: string, status: number = Status.Issued, rowIds?: Parameters<typeof invoiceRow>[2]) {
   const header = stored(invoiceRow(invoice, 'Contoso', rowIds), 'cspb_invoiceid', id, {
-    cspb_invoicestatus: status, _cspb_contractid_value: invoice.contractId, cspb_name: invoice.invoiceNumber ?? 'draft',
+    cspb_invoicestatus: status,
+    _cspb_contractid_value: invoice.contractId,
+    cspb_name: invoice.invoiceNumber ?? 'draft',
   }) as unknown as CspbInvoiceRow;
-  const lines = invoiceLineRows(invoice, rowIds).map((line, i) => stored(line, 'cspb_invoicelineid', `${id}-line-${i + 1}`, { _cspb_invoiceid_value: id }) as unknown as CspbInvoiceLineRow);
+  const lines = invoiceLineRows(invoice, rowIds).map(
+    (line, i) => stored(line, 'cspb_invoicelineid', `${id}-line-${i + 1}`, { _cspb_invoiceid_value: id }) as unknown as CspbInvoiceLineRow,
+  );
   return { header, lines };
 }
 
 const comparable = (inv: Invoice) =>
-  inv.lines.map((l) => [l.id, l.key, l.type, l.subscriptionId, l.servicePeriod, l.quantity?.toFixed(), l.amount.toFixed(2), l.cost?.toFixed(2), l.taxable, l.discountId, l.appliesToLineId, l.correctsLineId]);
+  inv.lines.map((l) => [
+    l.id,
+    l.key,
+    l.type,
+    l.subscriptionId,
+    l.servicePeriod,
+    l.quantity?.toFixed(),
+    l.amount.toFixed(2),
+    l.cost?.toFixed(2),
+    l.taxable,
+    l.discountId,
+    l.appliesToLineId,
+    l.correctsLineId,
+  ]);
 
 describe('issued invoices read back from their rows', () => {
   const issued = issueInvoice(generateInvoice({ contract: terms, subscriptions: [subscription()], period: march }), d('2024-03-01'), 'INV-0001');
@@ -68,7 +91,13 @@ describe('issued invoices read back from their rows', () => {
     const later = subscription();
     later.ledger!.append({ kind: 'remove', effectiveDate: d('2024-03-25'), referenceId: 'r-3', quantityDelta: -3 });
     const fromRows = issuedInvoicesFromRows([header], lines);
-    const [viaRows] = generateInvoices({ contract: terms, subscriptions: [later], period: march, issued: fromRows.issued, invoiceDate: d('2024-03-25') }).drafts;
+    const [viaRows] = generateInvoices({
+      contract: terms,
+      subscriptions: [later],
+      period: march,
+      issued: fromRows.issued,
+      invoiceDate: d('2024-03-25'),
+    }).drafts;
     const [viaCore] = generateInvoices({ contract: terms, subscriptions: [later], period: march, issued: [issued], invoiceDate: d('2024-03-25') }).drafts;
     expect(viaRows!.kind).toBe('creditNote');
     expect(comparable(viaRows!)).toEqual(comparable(viaCore!));
@@ -78,7 +107,10 @@ describe('issued invoices read back from their rows', () => {
     const recurringRow = lines.find((l) => l.cspb_linekey === 'sub-1|recurring')!;
     const creditRow = invoiceLineRows(viaRows!, fromRows).find((l) => l['cspb_linekey'] === credit.key)!;
     expect(creditRow['cspb_CorrectsLineId@odata.bind']).toBe(`/cspb_invoicelines(${recurringRow.cspb_invoicelineid})`);
-    expect(invoiceRow(viaRows!, 'Contoso', fromRows)).toMatchObject({ 'cspb_CreditOfId@odata.bind': '/cspb_invoices(inv-1)', cspb_name: 'DRAFT 2024-03-01 credit note 1 Contoso' });
+    expect(invoiceRow(viaRows!, 'Contoso', fromRows)).toMatchObject({
+      'cspb_CreditOfId@odata.bind': '/cspb_invoices(inv-1)',
+      cspb_name: 'DRAFT 2024-03-01 credit note 1 Contoso',
+    });
   });
 
   it('leave drafts and cancelled documents out: only what was sent is corrected', () => {

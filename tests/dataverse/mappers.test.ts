@@ -30,7 +30,20 @@ function asStored(write: CspbSubscriptionChangeWrite, id: string): CspbSubscript
 // 10 seats of Microsoft 365 Business Standard at 12.00 bought 3/5, then 15, 25, 23, 20, 30.
 const d = parseDate;
 const march: LedgerEntryInput[] = [
-  { kind: 'new', effectiveDate: d('3/5/2022'), referenceId: '7d71c595', quantityDelta: 10, productId: 'CFQ7TTC0LDPB', productName: 'Microsoft 365 Business Standard', unitPrice: '12', customerUnitPrice: '14.40', term: 'P1M', billingPlan: 'monthly', source: 'form', reason: 'new customer' },
+  {
+    kind: 'new',
+    effectiveDate: d('3/5/2022'),
+    referenceId: '7d71c595',
+    quantityDelta: 10,
+    productId: 'CFQ7TTC0LDPB',
+    productName: 'Microsoft 365 Business Standard',
+    unitPrice: '12',
+    customerUnitPrice: '14.40',
+    term: 'P1M',
+    billingPlan: 'monthly',
+    source: 'form',
+    reason: 'new customer',
+  },
   { kind: 'add', effectiveDate: d('3/7/2022'), referenceId: '12d33e18', quantityAfter: 15, source: 'form' },
   { kind: 'add', effectiveDate: d('3/10/2022'), referenceId: 'dc2a0a41', quantityAfter: 25, source: 'api' },
   { kind: 'remove', effectiveDate: d('3/12/2022'), referenceId: '2f8965ff', quantityAfter: 23, source: 'form' },
@@ -67,19 +80,52 @@ describe('ledger rows <-> core ledger entries', () => {
   it("rebuilds a ledger whose charges are still Microsoft's (168.38 on 3/7, 251.61 on 3/10)", () => {
     const rows = written.map((w, i) => asStored(w, `row-${i}`)).reverse(); // order must come from sequence
     const rebuilt = ledgerFromRows('284b0ff0', rows);
-    const charges = expectedCharges(rebuilt, { productId: 'CFQ7TTC0LDPB', term: 'P1M', billingPlan: 'monthly', unitPrice: '12', pricingCurrency: 'USD' }, { from: d('3/5/2022'), to: d('3/26/2022') });
+    const charges = expectedCharges(
+      rebuilt,
+      { productId: 'CFQ7TTC0LDPB', term: 'P1M', billingPlan: 'monthly', unitPrice: '12', pricingCurrency: 'USD' },
+      { from: d('3/5/2022'), to: d('3/26/2022') },
+    );
     const amounts = charges.map((c) => c.subtotal.toFixed(2));
-    expect(amounts).toEqual(expect.arrayContaining(['120.00', '-112.25', '168.38', '-150.96', '251.61', '-232.25', '213.67', '-195.87', '170.32', '-85.16', '127.74']));
+    expect(amounts).toEqual(
+      expect.arrayContaining(['120.00', '-112.25', '168.38', '-150.96', '251.61', '-232.25', '213.67', '-195.87', '170.32', '-85.16', '127.74']),
+    );
     expect(rebuilt.quantityAt(d('3/13/2022'))).toBe(23);
   });
 
   it('keeps a partial conversion (target product, price, seats, subscription) across the round trip', () => {
     const upgrade = SubscriptionLedger.of('284b0ff0', [
-      { kind: 'new', effectiveDate: d('6/18/2021'), referenceId: 'n', quantityDelta: 300, productId: 'M365BS', unitPrice: '10.08', term: 'P1M', billingPlan: 'monthly', source: 'sync' },
-      { kind: 'convert', effectiveDate: d('6/25/2021'), referenceId: 'c', source: 'sync', conversion: { targetProductId: 'O365E1', targetProductName: 'Office 365 E1', targetUnitPrice: '6.43', convertedQuantity: 100, targetSubscriptionId: '6759acd5' } },
+      {
+        kind: 'new',
+        effectiveDate: d('6/18/2021'),
+        referenceId: 'n',
+        quantityDelta: 300,
+        productId: 'M365BS',
+        unitPrice: '10.08',
+        term: 'P1M',
+        billingPlan: 'monthly',
+        source: 'sync',
+      },
+      {
+        kind: 'convert',
+        effectiveDate: d('6/25/2021'),
+        referenceId: 'c',
+        source: 'sync',
+        conversion: {
+          targetProductId: 'O365E1',
+          targetProductName: 'Office 365 E1',
+          targetUnitPrice: '6.43',
+          convertedQuantity: 100,
+          targetSubscriptionId: '6759acd5',
+        },
+      },
     ]);
     const rows = upgrade.entries.map((e, i) => asStored(ledgerEntryToRow(e, SUBSCRIPTION_ROW, 'USD'), `r${i}`));
-    expect(rows[1]).toMatchObject({ cspb_targetproductid: 'O365E1', cspb_targetunitprice: 6.43, cspb_convertedquantity: 100, cspb_targetvendorsubscriptionid: '6759acd5' });
+    expect(rows[1]).toMatchObject({
+      cspb_targetproductid: 'O365E1',
+      cspb_targetunitprice: 6.43,
+      cspb_convertedquantity: 100,
+      cspb_targetvendorsubscriptionid: '6759acd5',
+    });
     expect(rows.map(rowToLedgerEntry)).toEqual(upgrade.entries);
   });
 
@@ -153,11 +199,21 @@ describe('offer rows -> NCE offers', () => {
 
 describe('invoice line rows -> revenue', () => {
   const row = (over: Partial<CspbInvoiceLineRow>): CspbInvoiceLineRow =>
-    ({ cspb_invoicelineid: 'l1', _cspb_subscriptionid_value: 'sub-1', cspb_linetype: CspbInvoiceLineLineType.Prorated, cspb_periodstart: '2026-10-15', cspb_periodend: '2026-10-31', cspb_amount: 77.42, ...over }) as CspbInvoiceLineRow;
+    ({
+      cspb_invoicelineid: 'l1',
+      _cspb_subscriptionid_value: 'sub-1',
+      cspb_linetype: CspbInvoiceLineLineType.Prorated,
+      cspb_periodstart: '2026-10-15',
+      cspb_periodend: '2026-10-31',
+      cspb_amount: 77.42,
+      ...over,
+    }) as CspbInvoiceLineRow;
 
   it('reads the inclusive service dates as a [start, end) period and the amount exactly; lines of no subscription are not revenue', () => {
     const lines = revenueLinesFromRows([row({}), row({ cspb_invoicelineid: 'l2', _cspb_subscriptionid_value: null })]);
-    expect(lines.map((l) => [l.subscriptionId, l.type, l.servicePeriod.start, l.servicePeriod.end, l.amount.toFixed(2)])).toEqual([['sub-1', 'prorated', parseDate('2026-10-15'), parseDate('2026-11-01'), '77.42']]);
+    expect(lines.map((l) => [l.subscriptionId, l.type, l.servicePeriod.start, l.servicePeriod.end, l.amount.toFixed(2)])).toEqual([
+      ['sub-1', 'prorated', parseDate('2026-10-15'), parseDate('2026-11-01'), '77.42'],
+    ]);
   });
 
   it('refuses a line without an amount or with an unknown type, naming the row and column', () => {

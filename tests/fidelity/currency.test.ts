@@ -13,9 +13,70 @@ import { CspbBillingImportImportStatus as ImportStatus, CspbReconciliationRunRun
 import { currencyIdOf } from '../../dataverse/src/local-org/currency';
 import { seededOrg } from '../plugins/seed';
 
-const HEADER = ['CustomerId', 'CustomerName', 'InvoiceNumber', 'OrderId', 'OrderDate', 'ProductId', 'SkuId', 'AvailabilityId', 'SkuName', 'ProductName', 'ChargeType', 'UnitPrice', 'Quantity', 'Subtotal', 'TaxTotal', 'Total', 'Currency', 'SubscriptionId', 'ChargeStartDate', 'ChargeEndDate', 'TermAndBillingCycle', 'EffectiveUnitPrice', 'UnitType', 'BillableQuantity', 'BillingFrequency', 'PricingCurrency', 'PCToBCExchangeRate', 'SubscriptionStartDate', 'SubscriptionEndDate', 'ReferenceId'];
-const line = (sub: string, qty: string, subtotal: string, ref: string) =>
-  ['c1', 'Contoso', 'G000000001', `o-${ref}`, '10/1/2026', 'CFQ7TTC0LH18', '0001', 'CFQ7TTC0K5T9', 'M365 BS', 'Microsoft 365 Business Standard', 'cycleCharge', '12.5', qty, subtotal, '0', subtotal, 'EUR', sub, '10/1/2026', '10/31/2026', 'One-Year commitment for monthly/yearly billing', '12.5', 'Licenses', qty, 'Monthly', 'EUR', '1', '10/1/2026', '9/30/2027', ref];
+const HEADER = [
+  'CustomerId',
+  'CustomerName',
+  'InvoiceNumber',
+  'OrderId',
+  'OrderDate',
+  'ProductId',
+  'SkuId',
+  'AvailabilityId',
+  'SkuName',
+  'ProductName',
+  'ChargeType',
+  'UnitPrice',
+  'Quantity',
+  'Subtotal',
+  'TaxTotal',
+  'Total',
+  'Currency',
+  'SubscriptionId',
+  'ChargeStartDate',
+  'ChargeEndDate',
+  'TermAndBillingCycle',
+  'EffectiveUnitPrice',
+  'UnitType',
+  'BillableQuantity',
+  'BillingFrequency',
+  'PricingCurrency',
+  'PCToBCExchangeRate',
+  'SubscriptionStartDate',
+  'SubscriptionEndDate',
+  'ReferenceId',
+];
+const line = (sub: string, qty: string, subtotal: string, ref: string) => [
+  'c1',
+  'Contoso',
+  'G000000001',
+  `o-${ref}`,
+  '10/1/2026',
+  'CFQ7TTC0LH18',
+  '0001',
+  'CFQ7TTC0K5T9',
+  'M365 BS',
+  'Microsoft 365 Business Standard',
+  'cycleCharge',
+  '12.5',
+  qty,
+  subtotal,
+  '0',
+  subtotal,
+  'EUR',
+  sub,
+  '10/1/2026',
+  '10/31/2026',
+  'One-Year commitment for monthly/yearly billing',
+  '12.5',
+  'Licenses',
+  qty,
+  'Monthly',
+  'EUR',
+  '1',
+  '10/1/2026',
+  '9/30/2027',
+  ref,
+];
 const csv = (rows: string[][]) => new TextEncoder().encode([HEADER, ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n');
 
 const IMPORT_ID = '0b9a3c0e-0000-4000-8000-000000000201';
@@ -29,13 +90,25 @@ describe('currency on rows with amounts', () => {
     await s.org.create('cspb_billingimports', { cspb_billingimportid: IMPORT_ID, cspb_name: 'October', cspb_contenthash: 'pending', cspb_currencycode: 'EUR' });
     await s.org.asyncIdle();
     const imported = await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', IMPORT_ID);
-    expect(imported).toMatchObject({ cspb_importstatus: ImportStatus.Completed, _transactioncurrencyid_value: EUR, exchangerate: 0.92, cspb_totalbilled: 162.5 });
+    expect(imported).toMatchObject({
+      cspb_importstatus: ImportStatus.Completed,
+      _transactioncurrencyid_value: EUR,
+      exchangerate: 0.92,
+      cspb_totalbilled: 162.5,
+    });
     // 162.50 / 0.92 = 176.630434... -> 176.6304
     expect(imported['cspb_totalbilled_base']).toBe(176.6304);
     const lines = (await s.org.retrieveMultiple<Record<string, unknown>>('cspb_billinglines', { filter: `_cspb_importid_value eq ${IMPORT_ID}` })).value;
-    expect(lines.map((l) => [l['_transactioncurrencyid_value'], l['exchangerate']])).toEqual([[EUR, 0.92], [EUR, 0.92]]);
+    expect(lines.map((l) => [l['_transactioncurrencyid_value'], l['exchangerate']])).toEqual([
+      [EUR, 0.92],
+      [EUR, 0.92],
+    ]);
 
-    const runId = await s.org.create('cspb_reconciliationruns', { cspb_name: 'October', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${IMPORT_ID})`, cspb_currencycode: 'EUR' });
+    const runId = await s.org.create('cspb_reconciliationruns', {
+      cspb_name: 'October',
+      'cspb_ImportId@odata.bind': `/cspb_billingimports(${IMPORT_ID})`,
+      cspb_currencycode: 'EUR',
+    });
     await s.org.asyncIdle();
     const run = await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
     expect(run).toMatchObject({ cspb_runstatus: RunStatus.Completed, _transactioncurrencyid_value: EUR });
@@ -46,8 +119,21 @@ describe('currency on rows with amounts', () => {
 
   it('a row written without a currency takes the base currency; its base amounts equal the amounts at rate 1', async () => {
     const s = await seededOrg();
-    const id = await s.org.create('cspb_offers', { cspb_name: 'Plan', cspb_vendor: 100000000, cspb_productid: 'P', cspb_skuid: 'S', cspb_term: 100000001, cspb_billingplan: 100000000, cspb_unitcost: 10.5, cspb_currencycode: 'USD' });
-    expect(await s.org.retrieve<Record<string, unknown>>('cspb_offers', id)).toMatchObject({ _transactioncurrencyid_value: USD, exchangerate: 1, cspb_unitcost_base: 10.5 });
+    const id = await s.org.create('cspb_offers', {
+      cspb_name: 'Plan',
+      cspb_vendor: 100000000,
+      cspb_productid: 'P',
+      cspb_skuid: 'S',
+      cspb_term: 100000001,
+      cspb_billingplan: 100000000,
+      cspb_unitcost: 10.5,
+      cspb_currencycode: 'USD',
+    });
+    expect(await s.org.retrieve<Record<string, unknown>>('cspb_offers', id)).toMatchObject({
+      _transactioncurrencyid_value: USD,
+      exchangerate: 1,
+      cspb_unitcost_base: 10.5,
+    });
   });
 
   it('"can\'t be edited": the exchange rate and base amounts are refused on write; a currency change recomputes them', async () => {
@@ -59,15 +145,19 @@ describe('currency on rows with amounts', () => {
     expect(await s.org.retrieve<Record<string, unknown>>('cspb_offers', s.offerId)).toMatchObject({ exchangerate: 0.79, cspb_unitcost_base: 15.8228 });
   });
 
-  it('binds through the platform\'s lowercase navigation property; the schema-name casing is refused, case-sensitive as the Web API is', async () => {
+  it("binds through the platform's lowercase navigation property; the schema-name casing is refused, case-sensitive as the Web API is", async () => {
     const s = await seededOrg();
-    await expect(s.org.update('cspb_offers', s.offerId, { 'TransactionCurrencyId@odata.bind': `/transactioncurrencies(${EUR})` })).rejects.toThrow(/case-sensitive: use 'transactioncurrencyid'/);
+    await expect(s.org.update('cspb_offers', s.offerId, { 'TransactionCurrencyId@odata.bind': `/transactioncurrencies(${EUR})` })).rejects.toThrow(
+      /case-sensitive: use 'transactioncurrencyid'/,
+    );
   });
 
   it('a bill in a currency the org has not enabled fails its import with words an admin can act on, writing no line', async () => {
     const s = await seededOrg({ currencies: [{ code: 'USD', name: 'US Dollar', symbol: '$', rate: '1', precision: 2 }] });
     s.files.put(IMPORT_ID, { fileName: 'oct.csv', bytes: csv([line('sub-a', '12', '150.00', 'r1')]) });
-    await expect(s.org.create('cspb_billingimports', { cspb_billingimportid: IMPORT_ID, cspb_name: 'October', cspb_contenthash: 'pending', cspb_currencycode: 'EUR' })).resolves.toBe(IMPORT_ID);
+    await expect(
+      s.org.create('cspb_billingimports', { cspb_billingimportid: IMPORT_ID, cspb_name: 'October', cspb_contenthash: 'pending', cspb_currencycode: 'EUR' }),
+    ).resolves.toBe(IMPORT_ID);
     await s.org.asyncIdle();
     const imported = await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', IMPORT_ID);
     expect(imported['cspb_importstatus']).toBe(ImportStatus.Failed);

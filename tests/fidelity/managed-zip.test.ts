@@ -25,7 +25,7 @@ describe('the built managed zip', () => {
     for (const step of STEPS) expect(`${step.key}: ${step.stage} ${step.mode}`).not.toMatch(/PostOperation sync/);
   });
 
-  it('names role 1 of every custom relationship by its lookup\'s schema name', () => {
+  it("names role 1 of every custom relationship by its lookup's schema name", () => {
     const custom = blocks('EntityRelationship', xml).filter((r) => r.includes('<EntityRelationshipRoles>'));
     expect(custom.length).toBeGreaterThan(15);
     for (const r of custom) {
@@ -60,7 +60,12 @@ describe('the built managed zip', () => {
     const project = blocks('Entity', real).find((e) => e.includes('<entity Name="cr97b_Project">'))!;
     const systemOf = (entity: string) =>
       blocks('attribute', entity)
-        .filter((a) => value('IsCustomField', a) === '0' && value('Type', a) !== 'primarykey' && !['TransactionCurrencyId', 'ExchangeRate'].includes(/PhysicalName="([^"]+)"/.exec(a)![1]!))
+        .filter(
+          (a) =>
+            value('IsCustomField', a) === '0' &&
+            value('Type', a) !== 'primarykey' &&
+            !['TransactionCurrencyId', 'ExchangeRate'].includes(/PhysicalName="([^"]+)"/.exec(a)![1]!),
+        )
         .map((a) => `${/PhysicalName="([^"]+)"/.exec(a)![1]} ${value('Type', a)}`)
         .sort();
     const expected = systemOf(project);
@@ -71,21 +76,28 @@ describe('the built managed zip', () => {
       expect({ name, system: systemOf(entity) }).toEqual({ name, system: expected });
       expect(entity).not.toMatch(/PhysicalName="VersionNumber"/i);
       const t = name.toLowerCase();
-      for (const r of [`business_unit_${t}`, `lk_${t}_createdby`, `lk_${t}_modifiedby`, `owner_${t}`, `team_${t}`, `user_${t}`]) expect(relationships).toContain(r);
+      for (const r of [`business_unit_${t}`, `lk_${t}_createdby`, `lk_${t}_modifiedby`, `owner_${t}`, `team_${t}`, `user_${t}`])
+        expect(relationships).toContain(r);
     }
   });
 
   it('gives every table the default views a real export has: Active and Inactive, Advanced Find, Associated, Quick Find, Lookup', () => {
     const sample = join(__dirname, '../../../shared/samples/solutions/tactec-dev-powerapps-packed/customizations.xml');
     if (!existsSync(sample)) throw new Error(`${sample} is missing: this test reads the tactec export from ../shared/samples`);
-    const types = (entity: string) => blocks('savedquery', entity).filter((q) => value('isdefault', q) === '1' || /Inactive/.test(q)).map((q) => Number(value('querytype', q)));
+    const types = (entity: string) =>
+      blocks('savedquery', entity)
+        .filter((q) => value('isdefault', q) === '1' || /Inactive/.test(q))
+        .map((q) => Number(value('querytype', q)));
     const project = blocks('Entity', readFileSync(sample, 'utf8')).find((e) => e.includes('<entity Name="cr97b_Project">'))!;
     const theirs = new Set(types(project));
     for (const t of [0, 1, 2, 4, 64]) expect(theirs.has(t)).toBe(true);
     for (const entity of blocks('Entity', xml).filter((e) => !e.includes('unmodified="1"'))) {
       const name = /<entity Name="([^"]+)"/.exec(entity)![1]!;
       const ours = blocks('savedquery', entity);
-      expect({ name, types: [...new Set(ours.map((q) => Number(value('querytype', q))))].filter((q) => theirs.has(q)).sort((a, b) => a - b) }).toEqual({ name, types: [0, 1, 2, 4, 64] });
+      expect({ name, types: [...new Set(ours.map((q) => Number(value('querytype', q))))].filter((q) => theirs.has(q)).sort((a, b) => a - b) }).toEqual({
+        name,
+        types: [0, 1, 2, 4, 64],
+      });
       expect(ours.some((q) => /<condition attribute="statecode" operator="eq" value="1"/.test(q))).toBe(true);
     }
   });

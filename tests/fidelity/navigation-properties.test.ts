@@ -47,14 +47,21 @@ describe('navigation properties (case-sensitive, from the built customizations.x
 
   test('a real export names role 1 by the lookup schema name, and so does ours', () => {
     const sample = readFileSync(TACTEC, 'utf8');
-    expect(sample).toMatch(/<ReferencingAttributeName>cr97b_Contract<\/ReferencingAttributeName>[\s\S]*?<NavigationPropertyName>cr97b_Contract<\/NavigationPropertyName>\s*<RelationshipRoleType>1/);
+    expect(sample).toMatch(
+      /<ReferencingAttributeName>cr97b_Contract<\/ReferencingAttributeName>[\s\S]*?<NavigationPropertyName>cr97b_Contract<\/NavigationPropertyName>\s*<RelationshipRoleType>1/,
+    );
     expect(lookups.length).toBeGreaterThan(15);
     // Custom lookups only: the platform's currency lookup is bound by its lowercase name (tests/fidelity/currency.test.ts).
     for (const { column } of lookups) if (column.type === 'lookup' && !column.platform) expect(column.navigationProperty).toBe(column.schemaName);
   });
 
   test('every bind in the code names a navigation property the built XML declares, to the table it targets', () => {
-    const ours = new Map(lookups.map(({ table, column }) => [`${column.type === 'lookup' ? column.navigationProperty : ''}->${column.type === 'lookup' ? column.targetEntitySet : ''}`, table.logicalName]));
+    const ours = new Map(
+      lookups.map(({ table, column }) => [
+        `${column.type === 'lookup' ? column.navigationProperty : ''}->${column.type === 'lookup' ? column.targetEntitySet : ''}`,
+        table.logicalName,
+      ]),
+    );
     const binds = bindsInCode();
     // The deploy script binds Dataverse's own tables (sdkmessages, serviceendpoints...), which the solution does not define.
     const checked = binds.filter((b) => b.set.startsWith('cspb_') || b.set === 'accounts');
@@ -66,8 +73,20 @@ describe('navigation properties (case-sensitive, from the built customizations.x
   test('an org built from the shipped XML refuses a bind whose case differs, and takes the exact one', async () => {
     const org = new LocalOrg({ customizationsXml: builtCustomizations() });
     const account = await org.create('accounts', { name: 'Contoso' });
-    await expect(org.create('cspb_billingcontracts', { cspb_name: 'c', cspb_currencycode: 'USD', cspb_paymenttermdays: 30, 'cspb_customerid@odata.bind': `/accounts(${account})` })).rejects.toMatchObject({ status: 400 });
-    const id = await org.create('cspb_billingcontracts', { cspb_name: 'c', cspb_currencycode: 'USD', cspb_paymenttermdays: 30, 'cspb_CustomerId@odata.bind': `/accounts(${account})` });
+    await expect(
+      org.create('cspb_billingcontracts', {
+        cspb_name: 'c',
+        cspb_currencycode: 'USD',
+        cspb_paymenttermdays: 30,
+        'cspb_customerid@odata.bind': `/accounts(${account})`,
+      }),
+    ).rejects.toMatchObject({ status: 400 });
+    const id = await org.create('cspb_billingcontracts', {
+      cspb_name: 'c',
+      cspb_currencycode: 'USD',
+      cspb_paymenttermdays: 30,
+      'cspb_CustomerId@odata.bind': `/accounts(${account})`,
+    });
     expect((await org.retrieve<Record<string, unknown>>('cspb_billingcontracts', id))['_cspb_customerid_value']).toBe(account);
   });
 
@@ -75,7 +94,14 @@ describe('navigation properties (case-sensitive, from the built customizations.x
     const fromSchema = new LocalOrg({ tables, extensions }).metadata;
     const fromZip = new LocalOrg({ customizationsXml: builtCustomizations() }).metadata;
     const shape = (m: LocalOrg['metadata']) =>
-      m.all.map((t) => ({ set: t.entitySet, id: t.primaryId, name: t.primaryName, columns: [...t.columns.values()], nav: [...t.navigation.keys()], keys: t.keys }));
+      m.all.map((t) => ({
+        set: t.entitySet,
+        id: t.primaryId,
+        name: t.primaryName,
+        columns: [...t.columns.values()],
+        nav: [...t.navigation.keys()],
+        keys: t.keys,
+      }));
     expect(shape(fromZip)).toEqual(shape(fromSchema));
   });
 });

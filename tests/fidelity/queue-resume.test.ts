@@ -26,7 +26,38 @@ jest.setTimeout(600_000);
 const LINES = Number(process.env['CSPB_RESUME_LINES'] ?? 200_000);
 const SUBSCRIPTIONS = 200;
 const APP_USER = { id: 'a9900000-0000-4000-8000-0000000000f1', name: 'webhook host', roles: ['CSP Billing Integration'] };
-const HEADER = ['CustomerId', 'CustomerName', 'InvoiceNumber', 'OrderId', 'OrderDate', 'ProductId', 'SkuId', 'AvailabilityId', 'SkuName', 'ProductName', 'ChargeType', 'UnitPrice', 'Quantity', 'Subtotal', 'TaxTotal', 'Total', 'Currency', 'SubscriptionId', 'ChargeStartDate', 'ChargeEndDate', 'TermAndBillingCycle', 'EffectiveUnitPrice', 'UnitType', 'BillableQuantity', 'BillingFrequency', 'PricingCurrency', 'PCToBCExchangeRate', 'SubscriptionStartDate', 'SubscriptionEndDate', 'ReferenceId'];
+const HEADER = [
+  'CustomerId',
+  'CustomerName',
+  'InvoiceNumber',
+  'OrderId',
+  'OrderDate',
+  'ProductId',
+  'SkuId',
+  'AvailabilityId',
+  'SkuName',
+  'ProductName',
+  'ChargeType',
+  'UnitPrice',
+  'Quantity',
+  'Subtotal',
+  'TaxTotal',
+  'Total',
+  'Currency',
+  'SubscriptionId',
+  'ChargeStartDate',
+  'ChargeEndDate',
+  'TermAndBillingCycle',
+  'EffectiveUnitPrice',
+  'UnitType',
+  'BillableQuantity',
+  'BillingFrequency',
+  'PricingCurrency',
+  'PCToBCExchangeRate',
+  'SubscriptionStartDate',
+  'SubscriptionEndDate',
+  'ReferenceId',
+];
 
 /** The bill and its total in cents, summed independently of the importer. */
 function bill(): { csv: string; cents: bigint } {
@@ -36,7 +67,40 @@ function bill(): { csv: string; cents: bigint } {
     const c = BigInt(100 + ((i * 7919) % 99_900)); // 1.00 .. 999.99
     cents += c;
     const subtotal = `${c / 100n}.${String(c % 100n).padStart(2, '0')}`;
-    rows.push(['c1', 'Contoso', 'G000000001', `o-${i}`, '10/1/2026', 'CFQ7TTC0LH18', '0001', 'CFQ7TTC0K5T9', 'M365 BS', 'Microsoft 365 Business Standard', 'cycleCharge', subtotal, '1', subtotal, '0', subtotal, 'USD', `sub-${i % SUBSCRIPTIONS}`, '10/1/2026', '10/31/2026', 'One-Year commitment for monthly/yearly billing', subtotal, 'Licenses', '1', 'Monthly', 'USD', '1', '10/1/2026', '9/30/2027', `r${i}`].join(','));
+    rows.push(
+      [
+        'c1',
+        'Contoso',
+        'G000000001',
+        `o-${i}`,
+        '10/1/2026',
+        'CFQ7TTC0LH18',
+        '0001',
+        'CFQ7TTC0K5T9',
+        'M365 BS',
+        'Microsoft 365 Business Standard',
+        'cycleCharge',
+        subtotal,
+        '1',
+        subtotal,
+        '0',
+        subtotal,
+        'USD',
+        `sub-${i % SUBSCRIPTIONS}`,
+        '10/1/2026',
+        '10/31/2026',
+        'One-Year commitment for monthly/yearly billing',
+        subtotal,
+        'Licenses',
+        '1',
+        'Monthly',
+        'USD',
+        '1',
+        '10/1/2026',
+        '9/30/2027',
+        `r${i}`,
+      ].join(','),
+    );
   }
   return { csv: rows.join('\r\n') + '\r\n', cents };
 }
@@ -72,18 +136,44 @@ describe('a 200,000-line bill through the queue, worker killed mid-import', () =
     // The worker's own node process (tsx as loader, not its CLI, which would run the script in a
     // grandchild that survives the kill).
     const tsx = join(ROOT, 'node_modules/tsx/dist');
-    child = spawn(process.execPath, ['--require', join(tsx, 'preflight.cjs'), '--import', pathToFileURL(join(tsx, 'loader.mjs')).href, join(ROOT, 'tests/fidelity/support/queue-worker-child.ts')], {
-      env: { ...process.env, CSPB_QUEUE_CONNECTION: azurite.connectionString, CSPB_QUEUE_NAME: queueName, ORG_URL: mode.api.url, CALLER_ID: APP_USER.id, BILL_FILES: JSON.stringify({ [importId]: file }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        '--require',
+        join(tsx, 'preflight.cjs'),
+        '--import',
+        pathToFileURL(join(tsx, 'loader.mjs')).href,
+        join(ROOT, 'tests/fidelity/support/queue-worker-child.ts'),
+      ],
+      {
+        env: {
+          ...process.env,
+          CSPB_QUEUE_CONNECTION: azurite.connectionString,
+          CSPB_QUEUE_NAME: queueName,
+          ORG_URL: mode.api.url,
+          CALLER_ID: APP_USER.id,
+          BILL_FILES: JSON.stringify({ [importId]: file }),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let childErr = '';
     child.stderr?.on('data', (c: Buffer) => (childErr += c.toString()));
-    await org.create('cspb_billingimports', { cspb_billingimportid: importId, cspb_name: 'October (200,000 lines)', cspb_contenthash: 'pending', cspb_currencycode: 'USD' });
+    await org.create('cspb_billingimports', {
+      cspb_billingimportid: importId,
+      cspb_name: 'October (200,000 lines)',
+      cspb_contenthash: 'pending',
+      cspb_currencycode: 'USD',
+    });
 
     // Kill the worker once 3 of the 10 chunks are done, in the middle of the 4th.
     const chunks = Math.ceil(LINES / IMPORT_CHUNK_LINES);
     const killAfter = Math.min(3, chunks - 1);
-    await eventually(async () => Number((await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId))['cspb_jobchunk'] ?? 0) >= killAfter || undefined, 300_000, `${killAfter} chunks (child: ${childErr})`);
+    await eventually(
+      async () => Number((await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId))['cspb_jobchunk'] ?? 0) >= killAfter || undefined,
+      300_000,
+      `${killAfter} chunks (child: ${childErr})`,
+    );
     await new Promise((r) => setTimeout(r, 300));
     const exited = new Promise((r) => child!.once('exit', r));
     child.kill('SIGKILL');
@@ -97,24 +187,49 @@ describe('a 200,000-line bill through the queue, worker killed mid-import', () =
     const billFiles = new MemoryBillFileSource();
     billFiles.put(importId, { fileName: 'oct.csv', bytes: new Uint8Array(Buffer.from(csv)) });
     const client = await NodeDataverseClient.connect({ url: mode.api.url, callerId: APP_USER.id });
-    worker = new QueueWorker({ queue: new AzureJobQueue(azurite.connectionString, queueName), client, deps: { billFiles }, visibilityTimeoutSeconds: 5, pollMs: 50 });
+    worker = new QueueWorker({
+      queue: new AzureJobQueue(azurite.connectionString, queueName),
+      client,
+      deps: { billFiles },
+      visibilityTimeoutSeconds: 5,
+      pollMs: 50,
+    });
     worker.start();
-    const imported = await eventually(async () => {
-      const row = await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId);
-      return row['cspb_importstatus'] === ImportStatus.Completed || row['cspb_importstatus'] === ImportStatus.Failed ? row : undefined;
-    }, 400_000, 'the import to end');
-    expect(imported).toMatchObject({ cspb_importstatus: ImportStatus.Completed, cspb_linecount: LINES, cspb_rowsaccepted: LINES, cspb_totalbilled: money(cents) });
+    const imported = await eventually(
+      async () => {
+        const row = await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId);
+        return row['cspb_importstatus'] === ImportStatus.Completed || row['cspb_importstatus'] === ImportStatus.Failed ? row : undefined;
+      },
+      400_000,
+      'the import to end',
+    );
+    expect(imported).toMatchObject({
+      cspb_importstatus: ImportStatus.Completed,
+      cspb_linecount: LINES,
+      cspb_rowsaccepted: LINES,
+      cspb_totalbilled: money(cents),
+    });
     expect(org.count('cspb_billinglines')).toBe(LINES);
 
-    const runId = await org.create('cspb_reconciliationruns', { cspb_name: 'October run', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`, cspb_currencycode: 'USD' });
-    const run = await eventually(async () => {
-      const row = await org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
-      return row['cspb_runstatus'] === RunStatus.Completed || row['cspb_runstatus'] === RunStatus.Failed ? row : undefined;
-    }, 400_000, 'the run to end');
+    const runId = await org.create('cspb_reconciliationruns', {
+      cspb_name: 'October run',
+      'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+      cspb_currencycode: 'USD',
+    });
+    const run = await eventually(
+      async () => {
+        const row = await org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+        return row['cspb_runstatus'] === RunStatus.Completed || row['cspb_runstatus'] === RunStatus.Failed ? row : undefined;
+      },
+      400_000,
+      'the run to end',
+    );
     expect([run['cspb_runstatus'], run['cspb_error'] ?? null]).toEqual([RunStatus.Completed, null]);
     expect(run['cspb_totalbilled']).toBe(money(cents));
     // Nothing in CRM: every subscription of the bill is a finding, once.
-    const keys = (await org.retrieveMultiple<Record<string, unknown>>('cspb_discrepancies', { select: ['cspb_discrepancykey'], filter: `_cspb_runid_value eq ${runId}` })).value.map((d) => d['cspb_discrepancykey']);
+    const keys = (
+      await org.retrieveMultiple<Record<string, unknown>>('cspb_discrepancies', { select: ['cspb_discrepancykey'], filter: `_cspb_runid_value eq ${runId}` })
+    ).value.map((d) => d['cspb_discrepancykey']);
     expect(keys.length).toBeGreaterThanOrEqual(SUBSCRIPTIONS);
     expect(new Set(keys).size).toBe(keys.length);
   });

@@ -3,7 +3,11 @@
  * Dataverse would (tests/fidelity/webhooks.test.ts holds the platform rules), the host calls back
  * through the org's Web API, and long work goes through Azurite's queue to a queue worker.
  */
-import { CspbBillingImportImportStatus as ImportStatus, CspbReconciliationRunRunStatus as RunStatus, CspbSubscriptionChangeChangeType as ChangeType } from '../../dataverse/generated';
+import {
+  CspbBillingImportImportStatus as ImportStatus,
+  CspbReconciliationRunRunStatus as RunStatus,
+  CspbSubscriptionChangeChangeType as ChangeType,
+} from '../../dataverse/generated';
 import type { Delivery } from '../../dataverse/src/local-org';
 import { startAzurite, type RunningAzurite } from '../../scripts/azurite';
 import { startWebhookMode, type WebhookMode } from '../../scripts/webhook-mode';
@@ -12,9 +16,70 @@ import { eventually } from '../support/endpoint';
 
 jest.setTimeout(60_000);
 
-const HEADER = ['CustomerId', 'CustomerName', 'InvoiceNumber', 'OrderId', 'OrderDate', 'ProductId', 'SkuId', 'AvailabilityId', 'SkuName', 'ProductName', 'ChargeType', 'UnitPrice', 'Quantity', 'Subtotal', 'TaxTotal', 'Total', 'Currency', 'SubscriptionId', 'ChargeStartDate', 'ChargeEndDate', 'TermAndBillingCycle', 'EffectiveUnitPrice', 'UnitType', 'BillableQuantity', 'BillingFrequency', 'PricingCurrency', 'PCToBCExchangeRate', 'SubscriptionStartDate', 'SubscriptionEndDate', 'ReferenceId'];
-const line = (sub: string, qty: string, subtotal: string, ref: string) =>
-  ['c1', 'Contoso', 'G000000001', `o-${ref}`, '10/1/2026', 'CFQ7TTC0LH18', '0001', 'CFQ7TTC0K5T9', 'M365 BS', 'Microsoft 365 Business Standard', 'cycleCharge', '12.5', qty, subtotal, '0', subtotal, 'EUR', sub, '10/1/2026', '10/31/2026', 'One-Year commitment for monthly/yearly billing', '12.5', 'Licenses', qty, 'Monthly', 'EUR', '1', '10/1/2026', '9/30/2027', ref];
+const HEADER = [
+  'CustomerId',
+  'CustomerName',
+  'InvoiceNumber',
+  'OrderId',
+  'OrderDate',
+  'ProductId',
+  'SkuId',
+  'AvailabilityId',
+  'SkuName',
+  'ProductName',
+  'ChargeType',
+  'UnitPrice',
+  'Quantity',
+  'Subtotal',
+  'TaxTotal',
+  'Total',
+  'Currency',
+  'SubscriptionId',
+  'ChargeStartDate',
+  'ChargeEndDate',
+  'TermAndBillingCycle',
+  'EffectiveUnitPrice',
+  'UnitType',
+  'BillableQuantity',
+  'BillingFrequency',
+  'PricingCurrency',
+  'PCToBCExchangeRate',
+  'SubscriptionStartDate',
+  'SubscriptionEndDate',
+  'ReferenceId',
+];
+const line = (sub: string, qty: string, subtotal: string, ref: string) => [
+  'c1',
+  'Contoso',
+  'G000000001',
+  `o-${ref}`,
+  '10/1/2026',
+  'CFQ7TTC0LH18',
+  '0001',
+  'CFQ7TTC0K5T9',
+  'M365 BS',
+  'Microsoft 365 Business Standard',
+  'cycleCharge',
+  '12.5',
+  qty,
+  subtotal,
+  '0',
+  subtotal,
+  'EUR',
+  sub,
+  '10/1/2026',
+  '10/31/2026',
+  'One-Year commitment for monthly/yearly billing',
+  '12.5',
+  'Licenses',
+  qty,
+  'Monthly',
+  'EUR',
+  '1',
+  '10/1/2026',
+  '9/30/2027',
+  ref,
+];
 const csv = (rows: string[][]) => new TextEncoder().encode([HEADER, ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n');
 
 describe('the suite in webhook mode (host over HTTP, queue on Azurite)', () => {
@@ -32,7 +97,13 @@ describe('the suite in webhook mode (host over HTTP, queue on Azurite)', () => {
   beforeEach(async () => {
     s = await seededOrg({ plugins: false, today: '2026-10-01' });
     deliveries = [];
-    mode = await startWebhookMode(s.org, { azurite, queueName: `jobs-${Date.now()}`, timeoutMs: 10_000, deps: { today: () => '2026-10-01', billFiles: s.files }, onDelivery: (d) => deliveries.push(d) });
+    mode = await startWebhookMode(s.org, {
+      azurite,
+      queueName: `jobs-${Date.now()}`,
+      timeoutMs: 10_000,
+      deps: { today: () => '2026-10-01', billFiles: s.files },
+      onDelivery: (d) => deliveries.push(d),
+    });
   });
   afterEach(async () => {
     await s.org.asyncIdle();
@@ -64,7 +135,7 @@ describe('the suite in webhook mode (host over HTTP, queue on Azurite)', () => {
     expect(steps.indexOf('subscription-update-validate')).toBeLessThan(steps.indexOf('subscription-update-ledger'));
   });
 
-  test('a seat decrease outside the NCE window is refused before the save; the caller sees the platform\'s words, the ledger and row stay', async () => {
+  test("a seat decrease outside the NCE window is refused before the save; the caller sees the platform's words, the ledger and row stay", async () => {
     const id = await s.org.create('cspb_subscriptions', subscriptionBody(s, 10));
     await s.org.asyncIdle();
     s.setToday('2026-10-20');
@@ -80,18 +151,30 @@ describe('the suite in webhook mode (host over HTTP, queue on Azurite)', () => {
     const importId = '0b9a3c0e-0000-4000-8000-000000000101';
     s.files.put(importId, { fileName: 'oct.csv', bytes: csv([line('sub-a', '12', '150.00', 'r1'), line('sub-unknown', '2', '25.00', 'r2')]) });
     await s.org.create('cspb_billingimports', { cspb_billingimportid: importId, cspb_name: 'October', cspb_contenthash: 'pending', cspb_currencycode: 'EUR' });
-    const imported = await eventually(async () => {
-      const row = await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', importId);
-      return row['cspb_importstatus'] === ImportStatus.Completed ? row : undefined;
-    }, 30_000, 'the import to complete');
+    const imported = await eventually(
+      async () => {
+        const row = await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', importId);
+        return row['cspb_importstatus'] === ImportStatus.Completed ? row : undefined;
+      },
+      30_000,
+      'the import to complete',
+    );
     expect(imported).toMatchObject({ cspb_linecount: 2, cspb_totalbilled: 175, cspb_jobchunk: 1 });
     expect(deliveries.find((d) => d.step === 'billingimport-create')?.status).toBe(202);
 
-    const runId = await s.org.create('cspb_reconciliationruns', { cspb_name: 'October run', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`, cspb_currencycode: 'EUR' });
-    const run = await eventually(async () => {
-      const row = await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
-      return row['cspb_runstatus'] === RunStatus.Completed || row['cspb_runstatus'] === RunStatus.Failed ? row : undefined;
-    }, 30_000, 'the run to end');
+    const runId = await s.org.create('cspb_reconciliationruns', {
+      cspb_name: 'October run',
+      'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+      cspb_currencycode: 'EUR',
+    });
+    const run = await eventually(
+      async () => {
+        const row = await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+        return row['cspb_runstatus'] === RunStatus.Completed || row['cspb_runstatus'] === RunStatus.Failed ? row : undefined;
+      },
+      30_000,
+      'the run to end',
+    );
     expect(run['cspb_runstatus']).toBe(RunStatus.Completed);
 
     // The same data through the in-process pipeline gives the same run, to the cent.
@@ -99,9 +182,18 @@ describe('the suite in webhook mode (host over HTTP, queue on Azurite)', () => {
     await inProcess.org.create('cspb_subscriptions', subscriptionBody(inProcess, 10, { cspb_vendorsubscriptionid: 'sub-a' }));
     await inProcess.org.asyncIdle();
     inProcess.files.put(importId, { fileName: 'oct.csv', bytes: csv([line('sub-a', '12', '150.00', 'r1'), line('sub-unknown', '2', '25.00', 'r2')]) });
-    await inProcess.org.create('cspb_billingimports', { cspb_billingimportid: importId, cspb_name: 'October', cspb_contenthash: 'pending', cspb_currencycode: 'EUR' });
+    await inProcess.org.create('cspb_billingimports', {
+      cspb_billingimportid: importId,
+      cspb_name: 'October',
+      cspb_contenthash: 'pending',
+      cspb_currencycode: 'EUR',
+    });
     await inProcess.org.asyncIdle();
-    const otherRun = await inProcess.org.create('cspb_reconciliationruns', { cspb_name: 'October run', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`, cspb_currencycode: 'EUR' });
+    const otherRun = await inProcess.org.create('cspb_reconciliationruns', {
+      cspb_name: 'October run',
+      'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+      cspb_currencycode: 'EUR',
+    });
     await inProcess.org.asyncIdle();
     const expected = await inProcess.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', otherRun);
     const fields = ['cspb_runstatus', 'cspb_totalbilled', 'cspb_totalexpected', 'cspb_totalvariance', 'cspb_discrepancycount', 'cspb_categorycounts'];

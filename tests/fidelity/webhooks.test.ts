@@ -27,7 +27,16 @@ const step = (over: Partial<StepDef>): StepDef => ({
   ...over,
 });
 
-const OFFER = { cspb_name: 'M365 BS', cspb_vendor: 100000000, cspb_productid: 'CFQ7TTC0LH18', cspb_skuid: '0001', cspb_term: 100000001, cspb_billingplan: 100000000, cspb_unitcost: 12.5, cspb_currencycode: 'USD' };
+const OFFER = {
+  cspb_name: 'M365 BS',
+  cspb_vendor: 100000000,
+  cspb_productid: 'CFQ7TTC0LH18',
+  cspb_skuid: '0001',
+  cspb_term: 100000001,
+  cspb_billingplan: 100000000,
+  cspb_unitcost: 12.5,
+  cspb_currencycode: 'USD',
+};
 
 describe('webhook calls as Dataverse makes them', () => {
   let org: LocalOrg;
@@ -51,7 +60,7 @@ describe('webhook calls as Dataverse makes them', () => {
 
   const name = async () => (await org.retrieve<Record<string, unknown>>('cspb_offers', offerId))['cspb_name'];
 
-  test('DT, UW: a synchronous PostOperation step that writes its triggering row through the Web API waits on the save\'s lock; at the timeout the save fails and rolls back, and the endpoint\'s own write lands after', async () => {
+  test("DT, UW: a synchronous PostOperation step that writes its triggering row through the Web API waits on the save's lock; at the timeout the save fails and rolls back, and the endpoint's own write lands after", async () => {
     endpoint = await startEndpoint(async () => {
       // The endpoint calls back over its own connection: a request the save's transaction is not part of.
       await client.update('cspb_offers', offerId, { cspb_name: 'written by the webhook' });
@@ -93,7 +102,7 @@ describe('webhook calls as Dataverse makes them', () => {
     expect(String((error as Error).message)).not.toContain('secret refusal text');
   });
 
-  test('UW: OperationId is the async step\'s system job, the same on its retry; a synchronous step\'s is the empty GUID', async () => {
+  test("UW: OperationId is the async step's system job, the same on its retry; a synchronous step's is the empty GUID", async () => {
     endpoint = await startEndpoint((_, n) => ({ status: n === 2 ? 503 : 200 }));
     registerServiceEndpoint(org, [step({ stage: 'PreValidation' }), step({ mode: 'async' })], { url: endpoint.url, timeoutMs: 2000 });
     await org.update('cspb_offers', offerId, { cspb_unitcost: 13 });
@@ -114,21 +123,28 @@ describe('webhook calls as Dataverse makes them', () => {
     [[500, 200], 1, true],
     [[429, 200], 1, true],
     [[404, 200], 1, true],
-  ])('UW: "one more attempt only when these error codes are returned" (502, 503, 504): answers %j -> %d deliveries, failed: %s', async (statuses, deliveries, failed) => {
-    endpoint = await startEndpoint((_, n) => ({ status: statuses[Math.min(n, statuses.length) - 1]! }));
-    registerServiceEndpoint(org, [step({ mode: 'async' })], { url: endpoint.url, timeoutMs: 2000 });
-    await org.update('cspb_offers', offerId, { cspb_unitcost: 13 });
-    await org.asyncIdle();
-    expect(endpoint.received).toHaveLength(deliveries);
-    expect(org.asyncFailures.length > 0).toBe(failed);
-    // An async step never undoes the save: it has committed.
-    expect((await org.retrieve<Record<string, unknown>>('cspb_offers', offerId))['cspb_unitcost']).toBe(13);
-  });
+  ])(
+    'UW: "one more attempt only when these error codes are returned" (502, 503, 504): answers %j -> %d deliveries, failed: %s',
+    async (statuses, deliveries, failed) => {
+      endpoint = await startEndpoint((_, n) => ({ status: statuses[Math.min(n, statuses.length) - 1]! }));
+      registerServiceEndpoint(org, [step({ mode: 'async' })], { url: endpoint.url, timeoutMs: 2000 });
+      await org.update('cspb_offers', offerId, { cspb_unitcost: 13 });
+      await org.asyncIdle();
+      expect(endpoint.received).toHaveLength(deliveries);
+      expect(org.asyncFailures.length > 0).toBe(failed);
+      // An async step never undoes the save: it has committed.
+      expect((await org.retrieve<Record<string, unknown>>('cspb_offers', offerId))['cspb_unitcost']).toBe(13);
+    },
+  );
 
   test('UW: over 256 KB, ParentContext, InputParameters and the images are removed and x-ms-dynamics-msg-size-exceeded is sent', async () => {
     endpoint = await startEndpoint(() => ({ status: 200 }));
     const importStep = step({ message: 'Create', table: 'cspb_billingimport', mode: 'async' });
-    const updateStep = step({ table: 'cspb_billingimport', mode: 'async', images: [{ name: 'PostImage', type: 'post', attributes: ['cspb_name', 'cspb_errors'] }] });
+    const updateStep = step({
+      table: 'cspb_billingimport',
+      mode: 'async',
+      images: [{ name: 'PostImage', type: 'post', attributes: ['cspb_name', 'cspb_errors'] }],
+    });
     registerServiceEndpoint(org, [importStep, updateStep], { url: endpoint.url, timeoutMs: 2000 });
     const small = await org.create('cspb_billingimports', { cspb_name: 'small', cspb_contenthash: 'h1', cspb_currencycode: 'USD' });
     await org.update('cspb_billingimports', small, { cspb_errors: 'x'.repeat(300 * 1024) });
@@ -137,7 +153,14 @@ describe('webhook calls as Dataverse makes them', () => {
     expect(created!.headers['x-ms-dynamics-msg-size-exceeded']).toBeUndefined();
     expect((created!.body['InputParameters'] as unknown[]).length).toBe(1);
     expect(updated!.headers['x-ms-dynamics-msg-size-exceeded']).toBe('true');
-    expect(updated!.body).toMatchObject({ InputParameters: [], PreEntityImages: [], PostEntityImages: [], ParentContext: null, PrimaryEntityId: small, MessageName: 'Update' });
+    expect(updated!.body).toMatchObject({
+      InputParameters: [],
+      PreEntityImages: [],
+      PostEntityImages: [],
+      ParentContext: null,
+      PrimaryEntityId: small,
+      MessageName: 'Update',
+    });
     expect(JSON.stringify(updated!.body).length).toBeLessThan(256 * 1024);
   });
 
@@ -150,6 +173,13 @@ describe('webhook calls as Dataverse makes them', () => {
     expect(headers['x-ms-dynamics-request-name']).toBe('Update');
     expect(headers['x-ms-dynamics-organization']).toBe(new URL(endpoint.url).host);
     expect(headers['x-ms-correlation-request-id']).toBe(body['CorrelationId']);
-    expect(body).toMatchObject({ MessageName: 'Update', PrimaryEntityName: 'cspb_offer', PrimaryEntityId: offerId, Stage: 10, Depth: 1, IsInTransaction: false });
+    expect(body).toMatchObject({
+      MessageName: 'Update',
+      PrimaryEntityName: 'cspb_offer',
+      PrimaryEntityId: offerId,
+      Stage: 10,
+      Depth: 1,
+      IsInTransaction: false,
+    });
   });
 });

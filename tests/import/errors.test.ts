@@ -87,7 +87,14 @@ describe('row errors (lenient mode reports and continues)', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(ImportError);
-    expect((thrown as ImportError).toJSON()).toEqual({ code: 'bad-date', file: 'recon.csv', row: 3, column: 'ChargeStartDate', rawValue: '31/31/2022', reason: 'ChargeStartDate is not a date (M/D/YYYY, MM/DD/YYYY or ISO 8601)' });
+    expect((thrown as ImportError).toJSON()).toEqual({
+      code: 'bad-date',
+      file: 'recon.csv',
+      row: 3,
+      column: 'ChargeStartDate',
+      rawValue: '31/31/2022',
+      reason: 'ChargeStartDate is not a date (M/D/YYYY, MM/DD/YYYY or ISO 8601)',
+    });
   });
 
   it('caps the errors kept but keeps counting', () => {

@@ -5,13 +5,11 @@ import { ExactSum, parseDecimalText } from '../../core/src/import';
 // An independent reference: decimal.js with enough precision that nothing in these tests rounds.
 const Ref = DecimalJs.clone({ precision: 200, toExpPos: 200, toExpNeg: -200 });
 
-const decimalText = fc
-  .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 22n }), fc.integer({ min: 0, max: 18 }))
-  .map(([neg, m, scale]) => {
-    const digits = m.toString().padStart(scale + 1, '0');
-    const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
-    return (neg ? '-' : '') + text;
-  });
+const decimalText = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 22n }), fc.integer({ min: 0, max: 18 })).map(([neg, m, scale]) => {
+  const digits = m.toString().padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  return (neg ? '-' : '') + text;
+});
 
 describe('ExactSum', () => {
   it('adds 0.1 + 0.2 to exactly 0.3 (a float gives 0.30000000000000004)', () => {

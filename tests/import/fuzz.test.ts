@@ -47,7 +47,8 @@ function run(name: string, bases: Uint8Array[], seed: number): void {
       try {
         importBytes(bytes, { ...opts, mode: 'strict' }, chunk);
       } catch (e) {
-        if (!(e instanceof ImportError)) throw new Error(`${name} #${i}: strict import threw a non-ImportError: ${String(e)}\nbytes: ${Buffer.from(bytes).toString('base64')}`);
+        if (!(e instanceof ImportError))
+          throw new Error(`${name} #${i}: strict import threw a non-ImportError: ${String(e)}\nbytes: ${Buffer.from(bytes).toString('base64')}`);
       }
     }
   }
@@ -58,7 +59,14 @@ describe(`fuzz: ${FILES_PER_FORMAT} mutated files per format never throw anythin
     it(`${f.name} CSV`, () => {
       const bases = [
         encode(csvText(f.header, f.rows.slice(0, 3)), 'utf-8'),
-        encode(csvText([...f.header].reverse(), f.rows.slice(-2).map((r) => [...r].reverse()), { eol: '\n', quoteAll: true }), 'utf-8-bom'),
+        encode(
+          csvText(
+            [...f.header].reverse(),
+            f.rows.slice(-2).map((r) => [...r].reverse()),
+            { eol: '\n', quoteAll: true },
+          ),
+          'utf-8-bom',
+        ),
         encode(csvText(f.header, f.rows.slice(0, 1), { delimiter: '\t' }), 'utf-16le'),
       ];
       run(f.name, bases, 1000 + n);
@@ -79,7 +87,9 @@ describe(`fuzz: ${FILES_PER_FORMAT} mutated files per format never throw anythin
     const f = CSV_FIXTURES[0]!;
     const good = xlsxBytes(f.header, f.rows.slice(0, 2));
     const rnd = prng(3000);
-    const sheetXml = strToU8(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ChargeType</t></is></c><c r="B1" t="inlineStr"><is><t>BillableQuantity</t></is></c><c r="C1" t="inlineStr"><is><t>Subtotal</t></is></c><c r="D1" t="inlineStr"><is><t>ChargeStartDate</t></is></c><c r="E1" t="inlineStr"><is><t>ChargeEndDate</t></is></c><c r="F1" t="inlineStr"><is><t>Currency</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>new</t></is></c><c r="B2"><v>3</v></c><c r="C2"><v>36.5</v></c><c r="D2"><v>45962</v></c><c r="E2"><v>45991</v></c><c r="F2" t="inlineStr"><is><t>USD</t></is></c></row></sheetData></worksheet>`);
+    const sheetXml = strToU8(
+      `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ChargeType</t></is></c><c r="B1" t="inlineStr"><is><t>BillableQuantity</t></is></c><c r="C1" t="inlineStr"><is><t>Subtotal</t></is></c><c r="D1" t="inlineStr"><is><t>ChargeStartDate</t></is></c><c r="E1" t="inlineStr"><is><t>ChargeEndDate</t></is></c><c r="F1" t="inlineStr"><is><t>Currency</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>new</t></is></c><c r="B2"><v>3</v></c><c r="C2"><v>36.5</v></c><c r="D2"><v>45962</v></c><c r="E2"><v>45991</v></c><c r="F2" t="inlineStr"><is><t>USD</t></is></c></row></sheetData></worksheet>`,
+    );
     const rezipped = Array.from({ length: 16 }, () => zipSync({ 'xl/worksheets/sheet1.xml': mutate(sheetXml, rnd) }));
     run('xlsx', [good, ...rezipped], 3001);
   }, 60_000);

@@ -5,7 +5,16 @@
  */
 import { dateOf, formatIso } from '../../core/src/calendar';
 import { importBytes, ImportResult } from '../../core/src/import';
-import { CSV_FIXTURES, Fixture, LEGACY_LICENSE_FIXTURE, NCE_DAILY_FIXTURE, NCE_LICENSE_FIXTURE, PAX8_FIXTURE, STREAMONE_FIXTURE, TRICKY_NAME } from './fixtures';
+import {
+  CSV_FIXTURES,
+  Fixture,
+  LEGACY_LICENSE_FIXTURE,
+  NCE_DAILY_FIXTURE,
+  NCE_LICENSE_FIXTURE,
+  PAX8_FIXTURE,
+  STREAMONE_FIXTURE,
+  TRICKY_NAME,
+} from './fixtures';
 import { loadShippedProfiles } from './load-profiles';
 import { csvText, encode, Encoding, expectBalanced, nodeSha256, xlsxBytes } from './support';
 
@@ -23,8 +32,28 @@ function essence(r: ImportResult): unknown {
     rows: [s.rowsRead, s.rowsAccepted, s.rowsRejected],
     total: s.total.toString(),
     byType: Object.fromEntries(Object.entries(s.totalsByChargeType).map(([k, v]) => [k, [v.rows, v.amount.toString(), v.quantity.toString()]])),
-    lines: r.lines.map((l) => [l.row > 0, l.subscriptionId, l.customerName, l.chargeTypeKey, formatIso(l.chargeStart), formatIso(l.chargeEndInclusive), l.quantity.toString(), l.amount.toString(), l.currency]),
-    usage: r.usage.map((u) => [u.subscriptionId, u.meterId, u.chargeTypeKey, u.rowCount, u.quantity.toString(), u.amount.toString(), formatIso(u.firstUsageDate), formatIso(u.lastUsageDate), u.customerName]),
+    lines: r.lines.map((l) => [
+      l.row > 0,
+      l.subscriptionId,
+      l.customerName,
+      l.chargeTypeKey,
+      formatIso(l.chargeStart),
+      formatIso(l.chargeEndInclusive),
+      l.quantity.toString(),
+      l.amount.toString(),
+      l.currency,
+    ]),
+    usage: r.usage.map((u) => [
+      u.subscriptionId,
+      u.meterId,
+      u.chargeTypeKey,
+      u.rowCount,
+      u.quantity.toString(),
+      u.amount.toString(),
+      formatIso(u.firstUsageDate),
+      formatIso(u.lastUsageDate),
+      u.customerName,
+    ]),
     errors: r.errors.map((e) => e.code),
   };
 }
@@ -46,7 +75,17 @@ describe.each(CSV_FIXTURES.map((f) => [f.name, f] as const))('%s', (_name, fixtu
   });
 
   const variants: [string, Encoding, string, boolean, number, boolean][] = [];
-  for (const enc of ENCODINGS) for (const eol of ['\r\n', '\n']) for (const quoteAll of [false, true]) variants.push([`${enc} ${eol === '\n' ? 'LF' : 'CRLF'} ${quoteAll ? 'all quoted' : 'minimal quotes'}`, enc, eol, quoteAll, quoteAll ? 3 : 0, eol === '\n']);
+  for (const enc of ENCODINGS)
+    for (const eol of ['\r\n', '\n'])
+      for (const quoteAll of [false, true])
+        variants.push([
+          `${enc} ${eol === '\n' ? 'LF' : 'CRLF'} ${quoteAll ? 'all quoted' : 'minimal quotes'}`,
+          enc,
+          eol,
+          quoteAll,
+          quoteAll ? 3 : 0,
+          eol === '\n',
+        ]);
 
   it.each(variants)('%s (trailing blank lines, reordered columns) gives the same bill', (_label, enc, eol, quoteAll, blank, reversed) => {
     const table = reversed ? reorder(fixture) : { header: [...fixture.header], rows: fixture.rows.map((r) => [...r]) };
@@ -98,7 +137,15 @@ describe('format details', () => {
     const r = importBytes(encode(csvText(header, NCE_LICENSE_FIXTURE.rows), 'utf-8'));
     expect(r.lines[0]?.resellerMpnId).toBe('7654321');
     expect(r.lines[0]?.productCategory).toBeUndefined();
-    const withCategory = importBytes(encode(csvText([...header, 'ProductCategory'], NCE_LICENSE_FIXTURE.rows.map((row) => [...row, 'Azure'])), 'utf-8'));
+    const withCategory = importBytes(
+      encode(
+        csvText(
+          [...header, 'ProductCategory'],
+          NCE_LICENSE_FIXTURE.rows.map((row) => [...row, 'Azure']),
+        ),
+        'utf-8',
+      ),
+    );
     expect(withCategory.lines[0]?.productCategory).toBe('Azure');
   });
 

@@ -6,8 +6,31 @@ import { Random } from '../../scripts/sample-data/random';
 /** The seeded stream (mulberry32) the fuzz cases are drawn from. */
 export const prng = (seed: number): (() => number) => Random.stream(seed);
 
-const SPECIAL = [0x22, 0x2c, 0x0a, 0x0d, 0x09, 0x3b, 0x7b, 0x7d, 0x5b, 0x5d, 0x5c, 0x3a, 0x2e, 0x2d, 0x45, 0x30, 0x39, 0x2f, 0x00, 0xff, 0xfe, 0xef, 0xbb, 0xbf, 0xc3, 0x20];
-const WEIRD_TEXT = ['""', '","', '\r\n', '\n\n', '1e999', '-0', '9999999999999999999999.99999999999999999', '2/30/2025', '13/1/2025', 'NaN', '{"a":[', '\\u12', ',,,,,', '"\n"', 'USD', 'usd', 'XXX', 'ChargeType', '\uFEFF', 'ÿ'];
+const SPECIAL = [
+  0x22, 0x2c, 0x0a, 0x0d, 0x09, 0x3b, 0x7b, 0x7d, 0x5b, 0x5d, 0x5c, 0x3a, 0x2e, 0x2d, 0x45, 0x30, 0x39, 0x2f, 0x00, 0xff, 0xfe, 0xef, 0xbb, 0xbf, 0xc3, 0x20,
+];
+const WEIRD_TEXT = [
+  '""',
+  '","',
+  '\r\n',
+  '\n\n',
+  '1e999',
+  '-0',
+  '9999999999999999999999.99999999999999999',
+  '2/30/2025',
+  '13/1/2025',
+  'NaN',
+  '{"a":[',
+  '\\u12',
+  ',,,,,',
+  '"\n"',
+  'USD',
+  'usd',
+  'XXX',
+  'ChargeType',
+  '\uFEFF',
+  'ÿ',
+];
 
 export function mutate(base: Uint8Array, rnd: () => number): Uint8Array {
   let b = Array.from(base);
@@ -63,7 +86,14 @@ export function mutate(base: Uint8Array, rnd: () => number): Uint8Array {
         }
         break;
       default: // a BOM or NULs at the start
-        b.unshift(...[[0xef, 0xbb, 0xbf], [0xff, 0xfe], [0xfe, 0xff], [0x00, 0x00]][Math.floor(rnd() * 4)] as number[]);
+        b.unshift(
+          ...([
+            [0xef, 0xbb, 0xbf],
+            [0xff, 0xfe],
+            [0xfe, 0xff],
+            [0x00, 0x00],
+          ][Math.floor(rnd() * 4)] as number[]),
+        );
     }
   }
   return Uint8Array.from(b);

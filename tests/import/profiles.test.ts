@@ -36,11 +36,17 @@ describe('column profiles', () => {
       },
       required: ['subscriptionId', 'subtotal'],
     });
-    const csv = csvText(['End Customer', 'Subscription Ref', 'Billing From', 'Billing To', 'Units', 'Net Amount', 'Ccy'], [['Contoso', 'IM-1', '01/11/2025', '30/11/2025', '4', '48.40', 'GBP']]);
+    const csv = csvText(
+      ['End Customer', 'Subscription Ref', 'Billing From', 'Billing To', 'Units', 'Net Amount', 'Ccy'],
+      [['Contoso', 'IM-1', '01/11/2025', '30/11/2025', '4', '48.40', 'GBP']],
+    );
     const r = importBytes(encode(csv, 'utf-8'), { profiles: [profile] });
     expect(r.summary.format).toBe('profile:ingram-xvantage');
     expect(r.lines[0]).toMatchObject({ subscriptionId: 'IM-1', currency: 'GBP' });
-    expect([r.lines[0]?.chargeStart, r.lines[0]?.chargeEndInclusive].map((d) => new Date((d as number) * 86400000).toISOString().slice(0, 10))).toEqual(['2025-11-01', '2025-11-30']);
+    expect([r.lines[0]?.chargeStart, r.lines[0]?.chargeEndInclusive].map((d) => new Date((d as number) * 86400000).toISOString().slice(0, 10))).toEqual([
+      '2025-11-01',
+      '2025-11-30',
+    ]);
     expect(r.summary.total.toString()).toBe('48.4');
   });
 
@@ -55,12 +61,16 @@ describe('column profiles', () => {
     const e = err as ImportError;
     expect(e.code).toBe('bad-profile');
     expect(e.file).toBe('bad.json');
-    for (const bit of ['"profile" must be 1', '"id"', '"name"', '"shape"', 'unknown field "price"', '"signature"', '"required"']) expect(e.reason).toContain(bit);
+    for (const bit of ['"profile" must be 1', '"id"', '"name"', '"shape"', 'unknown field "price"', '"signature"', '"required"'])
+      expect(e.reason).toContain(bit);
   });
 
   it('a profile can force its format when the header does not carry its signature', () => {
     const [pax8] = loadShippedProfiles();
-    const csv = csvText(['Subscription Id', 'Start Period', 'End Period', 'Quantity', 'Sub Total', 'Currency Code'], [['s', '11/1/2025', '11/30/2025', '1', '2', 'USD']]);
+    const csv = csvText(
+      ['Subscription Id', 'Start Period', 'End Period', 'Quantity', 'Sub Total', 'Currency Code'],
+      [['s', '11/1/2025', '11/30/2025', '1', '2', 'USD']],
+    );
     expect(importBytes(encode(csv, 'utf-8'), { profiles: [pax8!] }).summary.failed).toBe(true);
     expect(importBytes(encode(csv, 'utf-8'), { profiles: [pax8!], format: 'profile:pax8' }).summary.rowsAccepted).toBe(1);
   });

@@ -20,7 +20,11 @@ function load(rel: string, options: Parameters<typeof importBytes>[1] = {}): Imp
 
 describe('shared samples folder', () => {
   it('has every file this suite names (and the suite names every JSON/CSV file in it)', () => {
-    const named = new Set([...Object.keys(JSON_EXPECTATIONS), 'pc-docs-nce-scenarios/nce-seat-changes-march-2022.csv', 'pc-docs-nce-scenarios/nce-lifecycle-examples.csv']);
+    const named = new Set([
+      ...Object.keys(JSON_EXPECTATIONS),
+      'pc-docs-nce-scenarios/nce-seat-changes-march-2022.csv',
+      'pc-docs-nce-scenarios/nce-lifecycle-examples.csv',
+    ]);
     for (const rel of named) samplePath(rel);
     const onDisk: string[] = [];
     for (const dir of ['pc-api-docs-json', 'pc-powershell-sessionrecords', 'pc-docs-nce-scenarios']) {
@@ -88,13 +92,15 @@ describe('transcribed NCE scenario CSVs (no currency column: the caller names it
 
 type Expect = (r: ImportResult) => void;
 
-const notABill = (objectType: string): Expect => (r) => {
-  expect(r.summary.failed).toBe(true);
-  expect(r.errors).toHaveLength(1);
-  expect(r.errors[0]?.code).toBe('unknown-header-set');
-  expect(r.errors[0]?.reason).toContain(objectType);
-  expect(r.summary.rowsRead).toBe(0);
-};
+const notABill =
+  (objectType: string): Expect =>
+  (r) => {
+    expect(r.summary.failed).toBe(true);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]?.code).toBe('unknown-header-set');
+    expect(r.errors[0]?.reason).toContain(objectType);
+    expect(r.summary.rowsRead).toBe(0);
+  };
 
 const JSON_EXPECTATIONS: Record<string, Expect> = {
   'pc-api-docs-json/get-a-collection-of-invoices-ex1-Invoice.json': (r) => {

@@ -1,6 +1,7 @@
 import { BillImporter } from '../../core/src/import';
 
-const HEADER = 'ChargeType,BillableQuantity,Quantity,UnitPrice,EffectiveUnitPrice,Subtotal,TaxTotal,Total,SubscriptionId,ChargeStartDate,ChargeEndDate,ReferenceId,Currency,ProductName';
+const HEADER =
+  'ChargeType,BillableQuantity,Quantity,UnitPrice,EffectiveUnitPrice,Subtotal,TaxTotal,Total,SubscriptionId,ChargeStartDate,ChargeEndDate,ReferenceId,Currency,ProductName';
 const csv = (rows: string[]): Uint8Array => new TextEncoder().encode([HEADER, ...rows].join('\r\n'));
 const parse = (rows: string[]) => {
   const importer = new BillImporter({ fileName: 'bill.csv' });

@@ -51,7 +51,11 @@ export function csvField(s: string, delimiter = ','): string {
   return s.includes('"') || s.includes(delimiter) || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvText(header: readonly string[], rows: readonly (readonly string[])[], opts: { eol?: string; delimiter?: string; trailingBlankLines?: number; quoteAll?: boolean } = {}): string {
+export function csvText(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  opts: { eol?: string; delimiter?: string; trailingBlankLines?: number; quoteAll?: boolean } = {},
+): string {
   const eol = opts.eol ?? '\r\n';
   const d = opts.delimiter ?? ',';
   const q = (s: string) => (opts.quoteAll ? `"${s.replace(/"/g, '""')}"` : csvField(s, d));

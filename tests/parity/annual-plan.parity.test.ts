@@ -25,16 +25,37 @@ import { seededOrg } from '../plugins/seed';
 test('parity of the annual-billed offer: 180.00 a seat a year x 10 seats invoices 150.00 for November on both paths', async () => {
   const s = await seededOrg({ today: '2026-10-01' });
   const offerId = await s.org.create('cspb_offers', {
-    cspb_name: 'Microsoft 365 E3 (annual billing)', cspb_vendor: Vendor.Microsoft, cspb_productid: 'CFQ7TTC0LFLZ', cspb_skuid: '0002',
-    cspb_term: Term.P1Y, cspb_billingplan: Plan.Annual, cspb_unitcost: 150, cspb_currencycode: 'EUR',
+    cspb_name: 'Microsoft 365 E3 (annual billing)',
+    cspb_vendor: Vendor.Microsoft,
+    cspb_productid: 'CFQ7TTC0LFLZ',
+    cspb_skuid: '0002',
+    cspb_term: Term.P1Y,
+    cspb_billingplan: Plan.Annual,
+    cspb_unitcost: 150,
+    cspb_currencycode: 'EUR',
   });
   const contractId = await s.org.create('cspb_billingcontracts', {
-    cspb_name: 'Contoso monthly', 'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`, cspb_currencycode: 'EUR', cspb_frequency: Frequency.Monthly,
-    cspb_anchor: Anchor.CalendarMonth, cspb_timing: Timing.InAdvance, cspb_paymenttermdays: 30, cspb_prorationpolicy: Proration.DailyByDaysInPeriod, cspb_roundingpolicy: Rounding.HalfUp,
+    cspb_name: 'Contoso monthly',
+    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
+    cspb_currencycode: 'EUR',
+    cspb_frequency: Frequency.Monthly,
+    cspb_anchor: Anchor.CalendarMonth,
+    cspb_timing: Timing.InAdvance,
+    cspb_paymenttermdays: 30,
+    cspb_prorationpolicy: Proration.DailyByDaysInPeriod,
+    cspb_roundingpolicy: Rounding.HalfUp,
   });
   await s.org.create('cspb_subscriptions', {
-    cspb_name: 'Contoso M365 E3', cspb_quantity: 10, cspb_status: Status.Active, cspb_vendorsubscriptionid: 'sub-annual', cspb_vendorunitcost: 150, cspb_customerunitprice: 180, cspb_currencycode: 'EUR',
-    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`, 'cspb_OfferId@odata.bind': `/cspb_offers(${offerId})`, 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+    cspb_name: 'Contoso M365 E3',
+    cspb_quantity: 10,
+    cspb_status: Status.Active,
+    cspb_vendorsubscriptionid: 'sub-annual',
+    cspb_vendorunitcost: 150,
+    cspb_customerunitprice: 180,
+    cspb_currencycode: 'EUR',
+    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
+    'cspb_OfferId@odata.bind': `/cspb_offers(${offerId})`,
+    'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
   });
   await s.org.asyncIdle(); // the ledger step records the purchase on 2026-10-01
 

@@ -66,9 +66,12 @@ test.each(SEEDS)('parity of seed %i: every run completes, and Dynamics equals th
   // Not vacuous either: EUR and JPY invoices (yen in whole units), and triennial subscriptions invoiced.
   const invoices = [...cli.invoices.values()];
   expect(new Set(invoices.map(({ invoice }) => invoice['cspb_currencycode']))).toEqual(new Set(['USD', 'EUR', 'JPY']));
-  for (const { invoice } of invoices.filter(({ invoice }) => invoice['cspb_currencycode'] === 'JPY')) expect(Number.isInteger(invoice['cspb_total'])).toBe(true);
+  for (const { invoice } of invoices.filter(({ invoice }) => invoice['cspb_currencycode'] === 'JPY'))
+    expect(Number.isInteger(invoice['cspb_total'])).toBe(true);
   const triennialOffers = new Set(sample.snapshot.tables.cspb_offer.filter((o) => o.cspb_billingplan === Plan.Triennial).map((o) => o.cspb_offerid));
-  const triennial = new Set(sample.snapshot.tables.cspb_subscription.filter((x) => triennialOffers.has(x._cspb_offerid_value ?? '')).map((x) => x.cspb_subscriptionid));
+  const triennial = new Set(
+    sample.snapshot.tables.cspb_subscription.filter((x) => triennialOffers.has(x._cspb_offerid_value ?? '')).map((x) => x.cspb_subscriptionid),
+  );
   expect(invoices.some(({ lines }) => lines.some((l) => triennial.has(String(l['_cspb_subscriptionid_value']))))).toBe(true);
 
   // Corrections after issue: Dynamics' credit notes and supplements equal the CLI's from the org's snapshot.

@@ -27,31 +27,63 @@ import { invoiceFiles } from '../../scripts/invoice';
 import { seededOrg } from '../plugins/seed';
 
 type Row = Record<string, unknown>;
-const TIERS = JSON.stringify([{ upTo: 5, unitPrice: '12' }, { upTo: null, unitPrice: '10', flatFee: '5' }]);
+const TIERS = JSON.stringify([
+  { upTo: 5, unitPrice: '12' },
+  { upTo: null, unitPrice: '10', flatFee: '5' },
+]);
 
 test('parity of a price list with tiers, a dated promotion and a one-time charge: 411.17 for November on both paths', async () => {
   const s = await seededOrg({ today: '2026-10-01' });
   const listId = await s.org.create('cspb_pricelists', { cspb_name: 'Standard 2026', cspb_currencycode: 'EUR' });
   await s.org.create('cspb_pricelistitems', {
-    cspb_name: 'Business Standard, tiered', 'cspb_PriceListId@odata.bind': `/cspb_pricelists(${listId})`, 'cspb_OfferId@odata.bind': `/cspb_offers(${s.offerId})`,
-    cspb_currencycode: 'EUR', cspb_permonths: 1, cspb_tiermode: TierMode.Tiered, cspb_tiers: TIERS,
+    cspb_name: 'Business Standard, tiered',
+    'cspb_PriceListId@odata.bind': `/cspb_pricelists(${listId})`,
+    'cspb_OfferId@odata.bind': `/cspb_offers(${s.offerId})`,
+    cspb_currencycode: 'EUR',
+    cspb_permonths: 1,
+    cspb_tiermode: TierMode.Tiered,
+    cspb_tiers: TIERS,
   });
   const contractId = await s.org.create('cspb_billingcontracts', {
-    cspb_name: 'Contoso list prices', 'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`, 'cspb_PriceListId@odata.bind': `/cspb_pricelists(${listId})`, cspb_currencycode: 'EUR',
-    cspb_frequency: Frequency.Monthly, cspb_anchor: Anchor.CalendarMonth, cspb_timing: Timing.InAdvance, cspb_paymenttermdays: 30,
-    cspb_prorationpolicy: Proration.DailyByDaysInPeriod, cspb_roundingpolicy: Rounding.HalfUp,
+    cspb_name: 'Contoso list prices',
+    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
+    'cspb_PriceListId@odata.bind': `/cspb_pricelists(${listId})`,
+    cspb_currencycode: 'EUR',
+    cspb_frequency: Frequency.Monthly,
+    cspb_anchor: Anchor.CalendarMonth,
+    cspb_timing: Timing.InAdvance,
+    cspb_paymenttermdays: 30,
+    cspb_prorationpolicy: Proration.DailyByDaysInPeriod,
+    cspb_roundingpolicy: Rounding.HalfUp,
   });
   await s.org.create('cspb_subscriptions', {
-    cspb_name: 'Contoso M365 BS', cspb_quantity: 10, cspb_status: Status.Active, cspb_vendorsubscriptionid: 'sub-list', cspb_vendorunitcost: 12.5, cspb_currencycode: 'EUR',
-    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`, 'cspb_OfferId@odata.bind': `/cspb_offers(${s.offerId})`, 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+    cspb_name: 'Contoso M365 BS',
+    cspb_quantity: 10,
+    cspb_status: Status.Active,
+    cspb_vendorsubscriptionid: 'sub-list',
+    cspb_vendorunitcost: 12.5,
+    cspb_currencycode: 'EUR',
+    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
+    'cspb_OfferId@odata.bind': `/cspb_offers(${s.offerId})`,
+    'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
   });
   await s.org.create('cspb_promotions', {
-    cspb_name: 'Autumn promotion 10 %', 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`, cspb_discountkind: DiscountKind.Percent, cspb_value: 10,
-    cspb_startdate: '2026-11-10', cspb_enddate: '2026-11-19',
+    cspb_name: 'Autumn promotion 10 %',
+    'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+    cspb_discountkind: DiscountKind.Percent,
+    cspb_value: 10,
+    cspb_startdate: '2026-11-10',
+    cspb_enddate: '2026-11-19',
   });
   await s.org.create('cspb_onetimecharges', {
-    cspb_name: 'Tenant migration', 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`, cspb_chargedate: '2026-11-05', cspb_quantity: 2,
-    cspb_unitprice: 150, cspb_unitcost: 100, cspb_currencycode: 'EUR', cspb_taxexempt: true,
+    cspb_name: 'Tenant migration',
+    'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+    cspb_chargedate: '2026-11-05',
+    cspb_quantity: 2,
+    cspb_unitprice: 150,
+    cspb_unitcost: 100,
+    cspb_currencycode: 'EUR',
+    cspb_taxexempt: true,
   });
   await s.org.asyncIdle();
 
@@ -62,7 +94,11 @@ test('parity of a price list with tiers, a dated promotion and a one-time charge
     const cli = await invoiceFiles({ org: snapshot, period: '2026-11' });
     expect(cli.invoices).toHaveLength(1);
     const invoice = cli.invoices[0]!;
-    expect(invoice.lines.map((l) => [l.type, l.amount.toFixed(2)])).toEqual([['recurring', '115.00'], ['oneTime', '300.00'], ['discount', '-3.83']]);
+    expect(invoice.lines.map((l) => [l.type, l.amount.toFixed(2)])).toEqual([
+      ['recurring', '115.00'],
+      ['oneTime', '300.00'],
+      ['discount', '-3.83'],
+    ]);
     expect([invoice.total.toFixed(2), invoice.cost.toFixed(2)]).toEqual(['411.17', '325.00']);
 
     const runId = await s.org.create('cspb_invoiceruns', { cspb_name: 'Nov', cspb_periodstart: '2026-11-01', cspb_periodend: '2026-11-30' });
@@ -71,36 +107,82 @@ test('parity of a price list with tiers, a dated promotion and a one-time charge
     const [stored] = (await s.org.retrieveMultiple<Row>('cspb_invoices', {})).value;
     expect([stored!['cspb_total'], stored!['cspb_cost']]).toEqual([411.17, 325]);
     const lines = (await s.org.retrieveMultiple<Row>('cspb_invoicelines', { orderBy: ['cspb_linenumber'] })).value;
-    expect(lines.map((l) => [l['cspb_linetype'], l['cspb_amount'], l['cspb_taxable']])).toEqual([[LineType.Recurring, 115, true], [LineType.OneTime, 300, false], [LineType.Discount, -3.83, true]]);
+    expect(lines.map((l) => [l['cspb_linetype'], l['cspb_amount'], l['cspb_taxable']])).toEqual([
+      [LineType.Recurring, 115, true],
+      [LineType.OneTime, 300, false],
+      [LineType.Discount, -3.83, true],
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 describe('price list, promotion and one-time charge rows', () => {
-  const item = { cspb_pricelistitemid: 'i1', _cspb_pricelistid_value: 'L', _cspb_offerid_value: 'O', cspb_currencycode: 'EUR', cspb_permonths: 1, cspb_tiermode: TierMode.Tiered, cspb_tiers: TIERS, cspb_unitprice: null } as never as Parameters<typeof priceListFromRows>[1][number];
+  const item = {
+    cspb_pricelistitemid: 'i1',
+    _cspb_pricelistid_value: 'L',
+    _cspb_offerid_value: 'O',
+    cspb_currencycode: 'EUR',
+    cspb_permonths: 1,
+    cspb_tiermode: TierMode.Tiered,
+    cspb_tiers: TIERS,
+    cspb_unitprice: null,
+  } as never as Parameters<typeof priceListFromRows>[1][number];
 
   it('read tiers as the engine takes them, and a flat price as a unit price', () => {
-    expect(priceListFromRows('L', [item]).prices['O']).toEqual({ currency: 'EUR', perMonths: 1, tiers: { mode: 'tiered', tiers: [{ upTo: 5, unitPrice: '12' }, { upTo: null, unitPrice: '10', flatFee: '5' }] } });
+    expect(priceListFromRows('L', [item]).prices['O']).toEqual({
+      currency: 'EUR',
+      perMonths: 1,
+      tiers: {
+        mode: 'tiered',
+        tiers: [
+          { upTo: 5, unitPrice: '12' },
+          { upTo: null, unitPrice: '10', flatFee: '5' },
+        ],
+      },
+    });
     expect(priceListFromRows('L', [{ ...item, cspb_tiermode: TierMode.Flat, cspb_unitprice: 9.5 }]).prices['O']!.unitPrice!.toString()).toBe('9.5');
   });
 
   it('refuse tiers out of order, unbounded before the last, prices as numbers, or a flat item without a price, naming the row', () => {
-    for (const tiers of ['[{"upTo":5,"unitPrice":"12"},{"upTo":3,"unitPrice":"10"},{"upTo":null,"unitPrice":"9"}]', '[{"upTo":null,"unitPrice":"12"},{"upTo":null,"unitPrice":"10"}]', '[{"upTo":null,"unitPrice":12}]', 'tiers', '[]']) {
+    for (const tiers of [
+      '[{"upTo":5,"unitPrice":"12"},{"upTo":3,"unitPrice":"10"},{"upTo":null,"unitPrice":"9"}]',
+      '[{"upTo":null,"unitPrice":"12"},{"upTo":null,"unitPrice":"10"}]',
+      '[{"upTo":null,"unitPrice":12}]',
+      'tiers',
+      '[]',
+    ]) {
       expect(() => priceListFromRows('L', [{ ...item, cspb_tiers: tiers }])).toThrow(/cspb_pricelistitem i1\.cspb_tiers/);
     }
     expect(() => priceListFromRows('L', [{ ...item, cspb_tiermode: TierMode.Flat }])).toThrow(/cspb_pricelistitem i1\.cspb_unitprice/);
   });
 
   it('refuse a percent promotion above 100 and read the inclusive end as the exclusive one', () => {
-    const promo = { cspb_promotionid: 'p1', _cspb_contractid_value: 'C', cspb_name: 'P', cspb_discountkind: DiscountKind.Percent, cspb_value: 10, cspb_startdate: '2026-11-10', cspb_enddate: '2026-11-19', _cspb_subscriptionid_value: 'S' } as never as Parameters<typeof promotionsFromRows>[1][number];
+    const promo = {
+      cspb_promotionid: 'p1',
+      _cspb_contractid_value: 'C',
+      cspb_name: 'P',
+      cspb_discountkind: DiscountKind.Percent,
+      cspb_value: 10,
+      cspb_startdate: '2026-11-10',
+      cspb_enddate: '2026-11-19',
+      _cspb_subscriptionid_value: 'S',
+    } as never as Parameters<typeof promotionsFromRows>[1][number];
     const [discount] = promotionsFromRows('C', [promo]);
     expect([discount!.end! - discount!.start!, discount!.scope]).toEqual([10, { subscriptionIds: ['S'] }]);
     expect(() => promotionsFromRows('C', [{ ...promo, cspb_value: 150 }])).toThrow(/cspb_promotion p1\.cspb_value/);
   });
 
   it('refuse a one-time charge without a quantity, naming the row', () => {
-    const charge = { cspb_onetimechargeid: 'c1', _cspb_contractid_value: 'C', cspb_name: 'Setup', cspb_chargedate: '2026-11-05', cspb_quantity: null, cspb_unitprice: 10, cspb_currencycode: 'EUR' } as never as Parameters<typeof oneTimeChargesFromRows>[1][number];
+    const charge = {
+      cspb_onetimechargeid: 'c1',
+      _cspb_contractid_value: 'C',
+      cspb_name: 'Setup',
+      cspb_chargedate: '2026-11-05',
+      cspb_quantity: null,
+      cspb_unitprice: 10,
+      cspb_currencycode: 'EUR',
+    } as never as Parameters<typeof oneTimeChargesFromRows>[1][number];
     expect(() => oneTimeChargesFromRows('C', [charge])).toThrow(/cspb_onetimecharge c1\.cspb_quantity/);
   });
 });

@@ -37,7 +37,7 @@ function normalise(record: EntityRecord): Row {
   const out: Row = {};
   for (const [key, value] of Object.entries(record)) {
     const bind = /^(\w+)@odata\.bind$/.exec(key);
-    if (bind) out[`_${bind[1]!.toLowerCase()}_value`] = typeof value === 'string' ? /\(([^)]+)\)$/.exec(value)?.[1] ?? null : null;
+    if (bind) out[`_${bind[1]!.toLowerCase()}_value`] = typeof value === 'string' ? (/\(([^)]+)\)$/.exec(value)?.[1] ?? null) : null;
     else out[key] = value;
   }
   return out;
@@ -98,7 +98,11 @@ export async function cliPath(month: PartnerMonth): Promise<PathOutcome & { resu
     const names = new Map(rows.cspb_billingcontract.map((c) => [c.cspb_billingcontractid, c.cspb_name]));
     for (const run of runs) {
       // Compared as drafts (the Dynamics rows before finance issues them); then sent (the --invoices file).
-      for (const draft of run.invoices) invoices.set(draft.draftKey, { invoice: { ...normalise(invoiceRow(draft, names.get(draft.contractId) ?? '')), cspb_invoicestatus: InvoiceStatus.Draft }, lines: invoiceLineRows(draft).map(normalise) });
+      for (const draft of run.invoices)
+        invoices.set(draft.draftKey, {
+          invoice: { ...normalise(invoiceRow(draft, names.get(draft.contractId) ?? '')), cspb_invoicestatus: InvoiceStatus.Draft },
+          lines: invoiceLineRows(draft).map(normalise),
+        });
     }
     return { findings, totals: totalsOf(result), invoices, result };
   } finally {
@@ -115,12 +119,18 @@ const enc = (text: string) => new TextEncoder().encode(text);
  */
 export async function dynamicsPath(month: PartnerMonth): Promise<PathOutcome & { org: LocalOrg }> {
   // JPY enabled besides the default currencies: the variety partners have yen contracts.
-  const org = new LocalOrg({ now: () => new Date('2026-11-02T12:00:00Z'), currencies: [...DEFAULT_CURRENCIES, { code: 'JPY', name: 'Japanese Yen', symbol: '¥', rate: '151.37', precision: 0 }] });
+  const org = new LocalOrg({
+    now: () => new Date('2026-11-02T12:00:00Z'),
+    currencies: [...DEFAULT_CURRENCIES, { code: 'JPY', name: 'Japanese Yen', symbol: '¥', rate: '151.37', precision: 0 }],
+  });
   const files = new MemoryBillFileSource();
   registerPlugins(org, { today: () => '2026-11-02', billFiles: files });
   await org.importSnapshot(month.snapshot);
   const imports: string[] = [];
-  for (const [name, csv] of [['licence.csv', month.licenceCsv], ['usage.csv', month.usageCsv]] as const) {
+  for (const [name, csv] of [
+    ['licence.csv', month.licenceCsv],
+    ['usage.csv', month.usageCsv],
+  ] as const) {
     const id = await org.create('cspb_billingimports', { cspb_name: name, cspb_filename: name, cspb_contenthash: `pending-${name}`, cspb_currencycode: 'USD' });
     files.put(id, { fileName: name, bytes: enc(csv) });
     imports.push(id);
@@ -129,25 +139,38 @@ export async function dynamicsPath(month: PartnerMonth): Promise<PathOutcome & {
   await org.asyncIdle();
   for (const id of imports) {
     const status = (await org.retrieve<Row>('cspb_billingimports', id))['cspb_importstatus'];
-    if (status !== ImportStatus.Completed && status !== ImportStatus.CompletedWithErrors) throw new Error(`import ${id} ended with status ${String(status)}: ${String((await org.retrieve<Row>('cspb_billingimports', id))['cspb_errors'])}`);
+    if (status !== ImportStatus.Completed && status !== ImportStatus.CompletedWithErrors)
+      throw new Error(`import ${id} ended with status ${String(status)}: ${String((await org.retrieve<Row>('cspb_billingimports', id))['cspb_errors'])}`);
   }
   for (const period of INVOICE_MONTHS) {
     const [y, m] = period.split('-').map(Number) as [number, number];
     const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    const id = await org.create('cspb_invoiceruns', { cspb_name: period, cspb_periodstart: `${period}-01`, cspb_periodend: `${period}-${String(last).padStart(2, '0')}` });
+    const id = await org.create('cspb_invoiceruns', {
+      cspb_name: period,
+      cspb_periodstart: `${period}-01`,
+      cspb_periodend: `${period}-${String(last).padStart(2, '0')}`,
+    });
     await org.asyncIdle();
     const invoiceRun = await org.retrieve<Row>('cspb_invoiceruns', id);
-    if (invoiceRun['cspb_runstatus'] !== InvoiceRunStatus.Completed) throw new Error(`invoice run ${period} ended ${String(invoiceRun['cspb_runstatus'])}: ${String(invoiceRun['cspb_error'])}`);
+    if (invoiceRun['cspb_runstatus'] !== InvoiceRunStatus.Completed)
+      throw new Error(`invoice run ${period} ended ${String(invoiceRun['cspb_runstatus'])}: ${String(invoiceRun['cspb_error'])}`);
   }
   const invoices = await storedInvoices(org);
   // Finance issues the drafts (numbered); the reconciliation run then reads them as what customers were sent.
-  for (const invoice of (await org.retrieveMultiple<Row>('cspb_invoices', {})).value) await issueDraft(org, String(invoice['cspb_invoiceid']), parseDate('2026-11-02'));
-  const runId = await org.create('cspb_reconciliationruns', { cspb_name: 'October', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${imports[0]})`, cspb_currencycode: 'USD' });
+  for (const invoice of (await org.retrieveMultiple<Row>('cspb_invoices', {})).value)
+    await issueDraft(org, String(invoice['cspb_invoiceid']), parseDate('2026-11-02'));
+  const runId = await org.create('cspb_reconciliationruns', {
+    cspb_name: 'October',
+    'cspb_ImportId@odata.bind': `/cspb_billingimports(${imports[0]})`,
+    cspb_currencycode: 'USD',
+  });
   await org.asyncIdle();
   const run = await org.retrieve<Row>('cspb_reconciliationruns', runId);
-  if (run['cspb_runstatus'] !== ReconRunStatus.Completed) throw new Error(`reconciliation run ended ${String(run['cspb_runstatus'])}: ${String(run['cspb_error'])}`);
+  if (run['cspb_runstatus'] !== ReconRunStatus.Completed)
+    throw new Error(`reconciliation run ended ${String(run['cspb_runstatus'])}: ${String(run['cspb_error'])}`);
   const findings = new Map<string, Row>();
-  for (const row of (await org.retrieveMultiple<Row>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` })).value) findings.set(String(row['cspb_discrepancykey']), row);
+  for (const row of (await org.retrieveMultiple<Row>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` })).value)
+    findings.set(String(row['cspb_discrepancykey']), row);
   return { findings, totals: run, invoices, org };
 }
 
@@ -155,7 +178,12 @@ export async function dynamicsPath(month: PartnerMonth): Promise<PathOutcome & {
 async function storedInvoices(org: LocalOrg, keep: (row: Row) => boolean = () => true): Promise<Map<string, { invoice: Row; lines: Row[] }>> {
   const invoices = new Map<string, { invoice: Row; lines: Row[] }>();
   for (const invoice of (await org.retrieveMultiple<Row>('cspb_invoices', {})).value.filter(keep)) {
-    const lines = (await org.retrieveMultiple<Row>('cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${String(invoice['cspb_invoiceid'])}`, orderBy: ['cspb_linenumber'] })).value;
+    const lines = (
+      await org.retrieveMultiple<Row>('cspb_invoicelines', {
+        filter: `_cspb_invoiceid_value eq ${String(invoice['cspb_invoiceid'])}`,
+        orderBy: ['cspb_linenumber'],
+      })
+    ).value;
     invoices.set(String(invoice['cspb_draftkey']), { invoice, lines });
   }
   return invoices;
@@ -177,17 +205,31 @@ export interface CorrectionsOutcome {
  * as a snapshot (issued invoices included), must draft the same documents.
  */
 export async function correctionsStage(org: LocalOrg, month: PartnerMonth): Promise<CorrectionsOutcome> {
-  const invoiced = new Set((await org.retrieveMultiple<Row>('cspb_invoicelines', { filter: `cspb_linetype eq ${LineType.Recurring}` })).value.map((l) => l['_cspb_subscriptionid_value']));
-  const subscriptions = (await org.retrieveMultiple<Row>('cspb_subscriptions', { filter: `cspb_status eq ${SubscriptionStatus.Active}`, orderBy: ['cspb_subscriptionid'] })).value;
+  const invoiced = new Set(
+    (await org.retrieveMultiple<Row>('cspb_invoicelines', { filter: `cspb_linetype eq ${LineType.Recurring}` })).value.map(
+      (l) => l['_cspb_subscriptionid_value'],
+    ),
+  );
+  const subscriptions = (
+    await org.retrieveMultiple<Row>('cspb_subscriptions', { filter: `cspb_status eq ${SubscriptionStatus.Active}`, orderBy: ['cspb_subscriptionid'] })
+  ).value;
   const chosen = subscriptions.filter((s) => invoiced.has(s['cspb_subscriptionid']) && Number(s['cspb_customerunitprice']) > 2).slice(0, 3);
   for (const s of chosen) {
-    await org.update('cspb_subscriptions', String(s['cspb_subscriptionid']), { cspb_customerunitprice: new Decimal(String(s['cspb_customerunitprice'])).times('0.9').toDecimalPlaces(s['cspb_currencycode'] === 'JPY' ? 0 : 2).toNumber(), cspb_changeeffectivedate: '2026-11-10', cspb_changereason: 'price renegotiated' });
+    await org.update('cspb_subscriptions', String(s['cspb_subscriptionid']), {
+      cspb_customerunitprice: new Decimal(String(s['cspb_customerunitprice']))
+        .times('0.9')
+        .toDecimalPlaces(s['cspb_currencycode'] === 'JPY' ? 0 : 2)
+        .toNumber(),
+      cspb_changeeffectivedate: '2026-11-10',
+      cspb_changereason: 'price renegotiated',
+    });
   }
   await org.asyncIdle();
   const runId = await org.create('cspb_invoiceruns', { cspb_name: 'November corrections', cspb_periodstart: '2026-11-01', cspb_periodend: '2026-11-30' });
   await org.asyncIdle();
   const run = await org.retrieve<Row>('cspb_invoiceruns', runId);
-  if (run['cspb_runstatus'] !== InvoiceRunStatus.Completed) throw new Error(`correction run ended ${String(run['cspb_runstatus'])}: ${String(run['cspb_error'])}`);
+  if (run['cspb_runstatus'] !== InvoiceRunStatus.Completed)
+    throw new Error(`correction run ended ${String(run['cspb_runstatus'])}: ${String(run['cspb_error'])}`);
   const dynamics = await storedInvoices(org, (row) => row['cspb_invoicestatus'] === InvoiceStatus.Draft);
 
   const dir = mkdtempSync(join(tmpdir(), 'cspb-parity-corrections-'));
@@ -200,7 +242,10 @@ export async function correctionsStage(org: LocalOrg, month: PartnerMonth): Prom
     const names = new Map(readSnapshot(snapshot).cspb_billingcontract.map((c) => [c.cspb_billingcontractid, c.cspb_name]));
     const cli = new Map<string, { invoice: Row; lines: Row[] }>();
     for (const draft of result.invoices) {
-      cli.set(draft.draftKey, { invoice: { ...normalise(invoiceRow(draft, names.get(draft.contractId) ?? '', result.issued)), cspb_invoicestatus: InvoiceStatus.Draft }, lines: invoiceLineRows(draft, result.issued).map(normalise) });
+      cli.set(draft.draftKey, {
+        invoice: { ...normalise(invoiceRow(draft, names.get(draft.contractId) ?? '', result.issued)), cspb_invoicestatus: InvoiceStatus.Draft },
+        lines: invoiceLineRows(draft, result.issued).map(normalise),
+      });
     }
     const none = { findings: new Map<string, Row>(), totals: {} };
     return { cli: { ...none, invoices: cli }, dynamics: { ...none, invoices: dynamics }, changed: chosen.length };
@@ -225,7 +270,10 @@ export function asStored(cli: PathOutcome, dynamics: PathOutcome): PathOutcome {
   const invoices = new Map<string, { invoice: Row; lines: Row[] }>();
   for (const [key, { invoice, lines }] of cli.invoices) {
     const stored = dynamics.invoices.get(key);
-    invoices.set(key, stored ? { invoice: projectLike(stored.invoice, invoice), lines: stored.lines.map((l, i) => projectLike(l, lines[i] ?? l)) } : { invoice: {}, lines: [] });
+    invoices.set(
+      key,
+      stored ? { invoice: projectLike(stored.invoice, invoice), lines: stored.lines.map((l, i) => projectLike(l, lines[i] ?? l)) } : { invoice: {}, lines: [] },
+    );
   }
   for (const key of dynamics.invoices.keys()) if (!cli.invoices.has(key)) invoices.set(key, { invoice: { onlyInDynamics: true }, lines: [] });
   return { findings, totals: projectLike(dynamics.totals, cli.totals), invoices };
@@ -242,7 +290,8 @@ export function withoutRun(cli: PathOutcome): PathOutcome {
 export function differences(expected: PathOutcome, actual: PathOutcome): Array<[string, unknown, unknown]> {
   const out: Array<[string, unknown, unknown]> = [];
   const rows = (where: string, a: Row, b: Row) => {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) out.push([`${where}.${key}`, a[key], b[key]]);
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) out.push([`${where}.${key}`, a[key], b[key]]);
   };
   rows('totals', expected.totals, actual.totals);
   for (const [key, row] of expected.findings) rows(`finding ${String(row['cspb_name'])} ${key.slice(0, 8)}`, row, actual.findings.get(key) ?? {});

@@ -20,7 +20,9 @@ async function setup(): Promise<{ org: LocalOrg; result: Awaited<ReturnType<type
 
 /** The org with some calls watched or changed (the rest passed through). */
 function watched(org: LocalOrg, overrides: Partial<DataverseClient>): DataverseClient {
-  return new Proxy(org, { get: (target, name, receiver) => (name in overrides ? overrides[name as keyof DataverseClient] : Reflect.get(target, name, receiver)) }) as unknown as DataverseClient;
+  return new Proxy(org, {
+    get: (target, name, receiver) => (name in overrides ? overrides[name as keyof DataverseClient] : Reflect.get(target, name, receiver)),
+  }) as unknown as DataverseClient;
 }
 
 const lineRows = async (org: LocalOrg): Promise<Array<Record<string, unknown>>> => {
@@ -35,7 +37,7 @@ const lineRows = async (org: LocalOrg): Promise<Array<Record<string, unknown>>> 
 };
 
 describe('BillingImport writing to the local org', () => {
-  it('writes the lines as UpsertMultiple chunks, in the bill\'s currency', async () => {
+  it("writes the lines as UpsertMultiple chunks, in the bill's currency", async () => {
     const { org, result } = await setup();
     const calls: number[] = [];
     const client = watched(org, { upsertMultiple: (set, keys, records) => (calls.push(records.length), org.upsertMultiple(set, keys, records)) });
@@ -44,7 +46,10 @@ describe('BillingImport writing to the local org', () => {
     expect(calls).toEqual([25, 25, 10]);
     const rows = await lineRows(org);
     expect(new Set(rows.map((r) => r['_transactioncurrencyid_value']))).toEqual(new Set([currencyIdOf('EUR')]));
-    expect(await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId)).toMatchObject({ _transactioncurrencyid_value: currencyIdOf('EUR'), cspb_linecount: LINES });
+    expect(await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId)).toMatchObject({
+      _transactioncurrencyid_value: currencyIdOf('EUR'),
+      cspb_linecount: LINES,
+    });
   });
 
   it('resumes a cancelled write on the import the first attempt created, sending only the missing lines', async () => {
@@ -52,12 +57,22 @@ describe('BillingImport writing to the local org', () => {
     const token = { cancelled: false };
     let importId: string | null = null;
     // Cancel once two chunks (50 lines) are written.
-    const attempt = writeImport(org, result, null, (done) => void (done >= 50 && (token.cancelled = true)), token, (id) => (importId = id), { batchSize: 25 });
+    const attempt = writeImport(
+      org,
+      result,
+      null,
+      (done) => void (done >= 50 && (token.cancelled = true)),
+      token,
+      (id) => (importId = id),
+      { batchSize: 25 },
+    );
     await expect(attempt).rejects.toBeInstanceOf(ImportCancelled);
     expect(await lineRows(org)).toHaveLength(50);
 
     // Creating a written line again is what Dataverse refuses (alternate key on cspb_linekey).
-    await expect(org.create('cspb_billinglines', lineBody(result.lines[0]!, importId!, result.summary.contentHash) as Record<string, unknown>)).rejects.toThrow();
+    await expect(
+      org.create('cspb_billinglines', lineBody(result.lines[0]!, importId!, result.summary.contentHash) as Record<string, unknown>),
+    ).rejects.toThrow();
     const again = await writeImport(org, result, importId, () => undefined, undefined, undefined, { batchSize: 25 });
     expect(again).toEqual({ importId, written: 10, alreadyThere: 50 });
     const keys = (await lineRows(org)).map((r) => r['cspb_linekey']);
@@ -91,7 +106,10 @@ describe('BillingImport writing to the local org', () => {
       upsertMultiple: async () => {
         throw new DataverseError('A validation error occurred.', 400);
       },
-      executeBatch: async (operations) => operations.map((_, i) => (i === 3 ? { ok: false as const, error: new DataverseError('The length of cspb_productname exceeded the maximum', 400) } : { ok: true as const })),
+      executeBatch: async (operations) =>
+        operations.map((_, i) =>
+          i === 3 ? { ok: false as const, error: new DataverseError('The length of cspb_productname exceeded the maximum', 400) } : { ok: true as const },
+        ),
     });
     const error = await writeImport(client, result, null, () => undefined).catch((e: Error) => e);
     expect(error).toBeInstanceOf(LinesRefused);

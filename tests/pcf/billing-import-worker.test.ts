@@ -50,7 +50,13 @@ describe('BillingImport worker protocol', () => {
   it('parses in the worker with the same result as the main thread, reporting progress per chunk', async () => {
     const worker = fakeWorker();
     const progress: number[] = [];
-    const result = await parseInWorker(() => worker, blob(SAMPLE), { defaultCurrency: 'USD', fileName: 'nce.csv' }, (done) => progress.push(done), { cancelled: false });
+    const result = await parseInWorker(
+      () => worker,
+      blob(SAMPLE),
+      { defaultCurrency: 'USD', fileName: 'nce.csv' },
+      (done) => progress.push(done),
+      { cancelled: false },
+    );
     const local = await parseBytes(SAMPLE, { defaultCurrency: 'USD', fileName: 'nce.csv' }, () => undefined);
     expect(result.summary.rowsAccepted).toBe(11);
     expect(result.summary.total.toFixed(2)).toBe('275.23');
@@ -61,31 +67,69 @@ describe('BillingImport worker protocol', () => {
     expect(worker.terminated).toBe(true);
   });
 
-  it('sends a large file in 1 MiB chunks and reports the worker\'s errors as parse errors', async () => {
+  it("sends a large file in 1 MiB chunks and reports the worker's errors as parse errors", async () => {
     const big = new Uint8Array(WORKER_CHUNK_BYTES * 2 + 10).fill(0x41);
     const worker = fakeWorker();
-    const result = await parseInWorker(() => worker, blob(big), {}, () => undefined, { cancelled: false });
+    const result = await parseInWorker(
+      () => worker,
+      blob(big),
+      {},
+      () => undefined,
+      { cancelled: false },
+    );
     expect(worker.sent).toEqual(['start', 'chunk', 'chunk', 'chunk', 'finish']);
     expect(result.summary.failed).toBe(true); // not a bill: a file-level error, as on the main thread
-    await expect(parseInWorker(() => fakeWorker({ crash: 'out of memory' }), blob(big), {}, () => undefined, { cancelled: false })).rejects.toThrow(/out of memory/);
+    await expect(
+      parseInWorker(
+        () => fakeWorker({ crash: 'out of memory' }),
+        blob(big),
+        {},
+        () => undefined,
+        { cancelled: false },
+      ),
+    ).rejects.toThrow(/out of memory/);
   });
 
   it('cancel terminates the worker', async () => {
     const worker = fakeWorker();
     const token = { cancelled: false };
     const big = new Uint8Array(WORKER_CHUNK_BYTES * 3).fill(0x41);
-    const run = parseInWorker(() => worker, blob(big), {}, (done) => done > 0 && (token.cancelled = true), token);
+    const run = parseInWorker(
+      () => worker,
+      blob(big),
+      {},
+      (done) => done > 0 && (token.cancelled = true),
+      token,
+    );
     await expect(run).rejects.toBeInstanceOf(ImportCancelled);
     expect(worker.terminated).toBe(true);
     expect(worker.sent).not.toContain('finish');
   });
 
   it('reports a worker that cannot start as unavailable (the control then parses on the main thread)', async () => {
-    await expect(parseInWorker(() => { throw new Error('SecurityError: blob: refused'); }, blob(SAMPLE), {}, () => undefined, { cancelled: false })).rejects.toBeInstanceOf(WorkerUnavailable);
+    await expect(
+      parseInWorker(
+        () => {
+          throw new Error('SecurityError: blob: refused');
+        },
+        blob(SAMPLE),
+        {},
+        () => undefined,
+        { cancelled: false },
+      ),
+    ).rejects.toBeInstanceOf(WorkerUnavailable);
     const silent = fakeWorker({ ready: false });
     silent.postMessage = () => undefined;
     setTimeout(() => silent.onerror?.({ message: 'Refused to create a worker (CSP worker-src)' }), 10);
-    await expect(parseInWorker(() => silent, blob(SAMPLE), {}, () => undefined, { cancelled: false })).rejects.toBeInstanceOf(WorkerUnavailable);
+    await expect(
+      parseInWorker(
+        () => silent,
+        blob(SAMPLE),
+        {},
+        () => undefined,
+        { cancelled: false },
+      ),
+    ).rejects.toBeInstanceOf(WorkerUnavailable);
     expect(silent.terminated).toBe(true);
   });
 });

@@ -34,7 +34,9 @@ async function orgWithImport(): Promise<{ org: LocalOrg; importId: string }> {
 
 /** The org with some calls watched (the rest passed through). */
 function watched(org: LocalOrg, overrides: Partial<DataverseClient>): DataverseClient {
-  return new Proxy(org, { get: (target, name, receiver) => (name in overrides ? overrides[name as keyof DataverseClient] : Reflect.get(target, name, receiver)) }) as unknown as DataverseClient;
+  return new Proxy(org, {
+    get: (target, name, receiver) => (name in overrides ? overrides[name as keyof DataverseClient] : Reflect.get(target, name, receiver)),
+  }) as unknown as DataverseClient;
 }
 
 async function pick(): Promise<void> {
@@ -46,7 +48,9 @@ describe('BillingImportView', () => {
   it('shows format, totals and row errors with row and column, then writes the lines as UpsertMultiple by line key', async () => {
     const { org, importId } = await orgWithImport();
     const upserts: Array<[string, readonly string[], number]> = [];
-    const client = watched(org, { upsertMultiple: (set, keys, records) => (upserts.push([set, keys, records.length]), org.upsertMultiple(set, keys, records)) });
+    const client = watched(org, {
+      upsertMultiple: (set, keys, records) => (upserts.push([set, keys, records.length]), org.upsertMultiple(set, keys, records)),
+    });
     render(<BillingImportView strings={strings} parse={parse} parserKind="main thread" client={client} importRecordId={importId} />);
     await pick();
     expect(screen.getByTestId('summary-rows').textContent).toBe('3 rows read, 2 accepted, 1 rejected; 2 lines');
@@ -60,12 +64,17 @@ describe('BillingImportView', () => {
     await screen.findByTestId('written');
     expect(screen.getByTestId('written').textContent).toBe('2 billing lines created.');
     expect(upserts).toEqual([['cspb_billinglines', ['cspb_linekey'], 2]]);
-    const lines = (await org.retrieveMultiple<Record<string, unknown>>('cspb_billinglines', { filter: `_cspb_importid_value eq ${importId}`, orderBy: ['cspb_sourcerow'] })).value;
+    const lines = (
+      await org.retrieveMultiple<Record<string, unknown>>('cspb_billinglines', { filter: `_cspb_importid_value eq ${importId}`, orderBy: ['cspb_sourcerow'] })
+    ).value;
     expect(lines.map((l) => [l['cspb_sourcerow'], l['cspb_subtotal']])).toEqual([
       [2, 120],
       [4, 55.1],
     ]);
-    expect(await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId)).toMatchObject({ cspb_linecount: 2, cspb_contenthash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId)).toMatchObject({
+      cspb_linecount: 2,
+      cspb_contenthash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 
   it('refuses a second import of the same file (content hash) and writes nothing', async () => {
@@ -84,7 +93,9 @@ describe('BillingImportView', () => {
 
   it('on a new form, a write cancelled part-way resumes on the import it created: only the missing lines, no duplicate-file refusal', async () => {
     const org = new LocalOrg();
-    const csv60 = [CSV.split('\r\n')[0], ...Array.from({ length: 60 }, (_, i) => `new,${i + 1},${i + 1}.00,sub-${i},3/5/2022,4/4/2022,ref-${i},USD,M365`)].join('\r\n');
+    const csv60 = [CSV.split('\r\n')[0], ...Array.from({ length: 60 }, (_, i) => `new,${i + 1},${i + 1}.00,sub-${i},3/5/2022,4/4/2022,ref-${i},USD,M365`)].join(
+      '\r\n',
+    );
     const parse60: Parser = (_file, onProgress, token) => parseBytes(new NodeTextEncoder().encode(csv60), { fileName: 'bill60.csv' }, onProgress, token);
     let chunks = 0;
     // The user presses Cancel while the first chunk of 25 is being written.
@@ -107,7 +118,9 @@ describe('BillingImportView', () => {
     });
     expect((await screen.findByTestId('written')).textContent).toBe('35 billing lines created; 25 were already there from the earlier attempt.');
     expect(await count()).toBe(60);
-    expect((await org.retrieveMultiple('cspb_billingimports', { select: ['cspb_linecount'] })).value).toEqual([expect.objectContaining({ cspb_linecount: 60 })]);
+    expect((await org.retrieveMultiple('cspb_billingimports', { select: ['cspb_linecount'] })).value).toEqual([
+      expect.objectContaining({ cspb_linecount: 60 }),
+    ]);
   });
 
   it('cancels a parse in progress', async () => {

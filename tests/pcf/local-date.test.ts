@@ -15,7 +15,11 @@ const script = `
 `;
 
 it("takes a Date's calendar date as its user sees it, not UTC's", () => {
-  const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, env: { ...process.env, TZ: 'Pacific/Kiritimati' }, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+    cwd: root,
+    env: { ...process.env, TZ: 'Pacific/Kiritimati' },
+    encoding: 'utf8',
+  });
   expect(run.stderr).toBe('');
   const out = JSON.parse(run.stdout) as { utc: string; local: string; correction: string };
   expect(out.utc).toBe('2026-11-21'); // the drift toISOString() gives

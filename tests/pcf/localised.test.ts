@@ -12,7 +12,11 @@ const resxValue = (file: string, key: string): string => {
   const xml = readFileSync(resolve(__dirname, '../../pcf-controls', file), 'utf8');
   const m = new RegExp(`<data name="${key}"[^>]*>\\s*<value>([\\s\\S]*?)</value>`).exec(xml);
   if (!m) throw new Error(`${file} has no ${key}`);
-  return m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return m[1]!
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 };
 
 describe('PCF strings fall back to English', () => {
@@ -20,7 +24,12 @@ describe('PCF strings fall back to English', () => {
   const english = resxValue('ReconciliationGrid/strings/ReconciliationGrid.1033.resx', key);
 
   it.each([
-    ['throws', () => { throw new Error('resource does not exist.'); }],
+    [
+      'throws',
+      () => {
+        throw new Error('resource does not exist.');
+      },
+    ],
     ['answers empty', () => ''],
     ['hands the key back', (k: string) => k],
   ])('the platform %s: English from the 1033 RESX', (_, getString) => {
@@ -32,7 +41,10 @@ describe('PCF strings fall back to English', () => {
   });
 
   it('every key of each 1033 RESX is in its generated module (the generator reads all of them)', () => {
-    for (const [file, module] of [['ReconciliationGrid/strings/ReconciliationGrid.1033.resx', GRID], ['BillingImport/strings/BillingImport.1033.resx', IMPORT]] as const) {
+    for (const [file, module] of [
+      ['ReconciliationGrid/strings/ReconciliationGrid.1033.resx', GRID],
+      ['BillingImport/strings/BillingImport.1033.resx', IMPORT],
+    ] as const) {
       const keys = [...readFileSync(resolve(__dirname, '../../pcf-controls', file), 'utf8').matchAll(/<data name="([^"]+)"/g)].map((m) => m[1]);
       expect(Object.keys(module)).toEqual(keys);
     }

@@ -24,7 +24,15 @@ function subscriptionsApi(failing = false): WebApiLike & { queries: string[] } {
       if (failing) throw new Error('503');
       const ids = [...(options ?? '').matchAll(/cspb_subscriptionid eq ([0-9a-f-]{36})/g)].map((m) => m[1]!);
       const known = ids.map((id) => Number(id.slice(-12))).filter((n) => n < 200);
-      return { entities: known.map((n) => ({ cspb_subscriptionid: guid(n).toUpperCase(), cspb_quantity: n + 1, cspb_status: n % 2 ? CspbSubscriptionStatus.Cancelled : CspbSubscriptionStatus.Active, cspb_customerunitprice: n === 11 ? 1.005 : 15, cspb_currencycode: 'EUR' })) };
+      return {
+        entities: known.map((n) => ({
+          cspb_subscriptionid: guid(n).toUpperCase(),
+          cspb_quantity: n + 1,
+          cspb_status: n % 2 ? CspbSubscriptionStatus.Cancelled : CspbSubscriptionStatus.Active,
+          cspb_customerunitprice: n === 11 ? 1.005 : 15,
+          cspb_currencycode: 'EUR',
+        })),
+      };
     },
   };
 }
@@ -43,7 +51,11 @@ describe('CRM subscriptions of the groups on screen', () => {
     await settle();
     expect(api.queries).toHaveLength(3);
     expect(api.queries.map((q) => (q.match(/ eq /g) ?? []).length)).toEqual([BATCH, BATCH, 20]);
-    expect(api.queries.every((q) => q.startsWith('cspb_subscription?$select=cspb_subscriptionid,cspb_quantity,cspb_status,cspb_customerunitprice,cspb_currencycode&$filter='))).toBe(true);
+    expect(
+      api.queries.every((q) =>
+        q.startsWith('cspb_subscription?$select=cspb_subscriptionid,cspb_quantity,cspb_status,cspb_customerunitprice,cspb_currencycode&$filter='),
+      ),
+    ).toBe(true);
     expect(loaded).toBe(3);
     expect(crm.version).toBe(3);
     expect(crm.get(guid(4))).toEqual({ id: guid(4), quantity: 5, status: 'active', customerUnitPrice: { units: 15, scale: 0 }, currency: 'EUR' });
@@ -69,13 +81,30 @@ describe('CRM subscriptions of the groups on screen', () => {
     const rows = toRows(
       ['cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_subscriptionid', 'cspb_chargetype', 'cspb_billedamount', 'cspb_currencycode'],
       records([
-        { id: 'd1', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-a', cspb_subscriptionid: guid(11), cspb_chargetype: 'cycleCharge', cspb_billedamount: 10, cspb_currencycode: 'EUR' },
-        { id: 'd2', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-b', cspb_chargetype: 'cycleCharge', cspb_billedamount: 5, cspb_currencycode: 'EUR' },
+        {
+          id: 'd1',
+          cspb_customerid: 'Contoso',
+          cspb_vendorsubscriptionid: 'sub-a',
+          cspb_subscriptionid: guid(11),
+          cspb_chargetype: 'cycleCharge',
+          cspb_billedamount: 10,
+          cspb_currencycode: 'EUR',
+        },
+        {
+          id: 'd2',
+          cspb_customerid: 'Contoso',
+          cspb_vendorsubscriptionid: 'sub-b',
+          cspb_chargetype: 'cycleCharge',
+          cspb_billedamount: 5,
+          cspb_currencycode: 'EUR',
+        },
       ]),
     );
     const api = subscriptionsApi();
     let version = 0;
-    const view = (): React.ReactElement => <ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={null} onExport={() => undefined} crm={crm} crmVersion={version} />;
+    const view = (): React.ReactElement => (
+      <ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={null} onExport={() => undefined} crm={crm} crmVersion={version} />
+    );
     const crm: CrmSubscriptions = new CrmSubscriptions(api, () => {
       version = crm.version;
       result.rerender(view());

@@ -1,13 +1,24 @@
 import fc from 'fast-check';
 import { Decimal } from '../../core/src/money';
-import { compareFixed, decimalOfFixed, FixedSum, fixedOfNumber, fixedOfText, fixedText, subtractFixed, type Fixed } from '../../pcf-controls/ReconciliationGrid/model/exact';
+import {
+  compareFixed,
+  decimalOfFixed,
+  FixedSum,
+  fixedOfNumber,
+  fixedOfText,
+  fixedText,
+  subtractFixed,
+  type Fixed,
+} from '../../pcf-controls/ReconciliationGrid/model/exact';
 
 /** Decimal text with up to 25 integer digits and up to 24 decimals (past a double's 15 digits and the fast path's scale of 20). */
 const decimalText = fc
   .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 25n }), fc.integer({ min: 0, max: 24 }))
   .map(([negative, units, scale]) => new Decimal(`${negative ? '-' : ''}${units.toString()}e-${scale}`).toFixed());
 /** Amounts like a bill's: cents and mills, up to a billion. */
-const moneyText = fc.tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 999 }), fc.constantFrom(0, 1, 2, 3)).map(([int, frac, scale]) => (scale === 0 ? String(int) : `${int}.${String(frac).padStart(3, '0').slice(0, scale)}`));
+const moneyText = fc
+  .tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 999 }), fc.constantFrom(0, 1, 2, 3))
+  .map(([int, frac, scale]) => (scale === 0 ? String(int) : `${int}.${String(frac).padStart(3, '0').slice(0, scale)}`));
 
 const fixed = (text: string): Fixed => fixedOfText(text)!;
 

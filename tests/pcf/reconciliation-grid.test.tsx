@@ -9,15 +9,69 @@ import { createWebApiActions, type WebApiLike } from '../../pcf-controls/Reconci
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
 import { records, resxStrings } from './support';
 
-
 const strings = resxStrings('ReconciliationGrid');
 const SUB_ID = '11111111-2222-3333-4444-555555555555';
 const rows = toRows(
-  ['cspb_name', 'cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_subscriptionid', 'cspb_chargetype', 'cspb_chargestartdate', 'cspb_billedquantity', 'cspb_expectedquantity', 'cspb_billedamount', 'cspb_expectedamount', 'cspb_variance', 'cspb_category', 'cspb_resolutionstatus', 'cspb_currencycode'],
+  [
+    'cspb_name',
+    'cspb_customerid',
+    'cspb_vendorsubscriptionid',
+    'cspb_subscriptionid',
+    'cspb_chargetype',
+    'cspb_chargestartdate',
+    'cspb_billedquantity',
+    'cspb_expectedquantity',
+    'cspb_billedamount',
+    'cspb_expectedamount',
+    'cspb_variance',
+    'cspb_category',
+    'cspb_resolutionstatus',
+    'cspb_currencycode',
+  ],
   records([
-    { id: 'd1', cspb_name: 'Qty sub-a', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-a', cspb_subscriptionid: SUB_ID, cspb_chargetype: 'addQuantity', cspb_chargestartdate: '3/7/2022', cspb_billedquantity: 12, cspb_expectedquantity: 10, cspb_billedamount: 0.1, cspb_expectedamount: 0.2, cspb_variance: -0.1, cspb_category: CspbDiscrepancyCategory.QuantityMismatch, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open, cspb_currencycode: 'USD' },
-    { id: 'd2', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-a', cspb_chargetype: 'removeQuantity', cspb_billedquantity: 10, cspb_expectedquantity: 10, cspb_billedamount: 0.2, cspb_expectedamount: 0.1, cspb_variance: 0.1, cspb_category: CspbDiscrepancyCategory.PriceMismatch, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted, cspb_currencycode: 'USD' },
-    { id: 'd3', cspb_customerid: 'Fabrikam', cspb_vendorsubscriptionid: 'sub-b', cspb_chargetype: 'cycleCharge', cspb_billedamount: 100.7, cspb_expectedamount: 0, cspb_variance: 100.7, cspb_category: CspbDiscrepancyCategory.RevenueLeakage, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open, cspb_currencycode: 'USD' },
+    {
+      id: 'd1',
+      cspb_name: 'Qty sub-a',
+      cspb_customerid: 'Contoso',
+      cspb_vendorsubscriptionid: 'sub-a',
+      cspb_subscriptionid: SUB_ID,
+      cspb_chargetype: 'addQuantity',
+      cspb_chargestartdate: '3/7/2022',
+      cspb_billedquantity: 12,
+      cspb_expectedquantity: 10,
+      cspb_billedamount: 0.1,
+      cspb_expectedamount: 0.2,
+      cspb_variance: -0.1,
+      cspb_category: CspbDiscrepancyCategory.QuantityMismatch,
+      cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open,
+      cspb_currencycode: 'USD',
+    },
+    {
+      id: 'd2',
+      cspb_customerid: 'Contoso',
+      cspb_vendorsubscriptionid: 'sub-a',
+      cspb_chargetype: 'removeQuantity',
+      cspb_billedquantity: 10,
+      cspb_expectedquantity: 10,
+      cspb_billedamount: 0.2,
+      cspb_expectedamount: 0.1,
+      cspb_variance: 0.1,
+      cspb_category: CspbDiscrepancyCategory.PriceMismatch,
+      cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted,
+      cspb_currencycode: 'USD',
+    },
+    {
+      id: 'd3',
+      cspb_customerid: 'Fabrikam',
+      cspb_vendorsubscriptionid: 'sub-b',
+      cspb_chargetype: 'cycleCharge',
+      cspb_billedamount: 100.7,
+      cspb_expectedamount: 0,
+      cspb_variance: 100.7,
+      cspb_category: CspbDiscrepancyCategory.RevenueLeakage,
+      cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open,
+      cspb_currencycode: 'USD',
+    },
   ]),
 );
 
@@ -25,9 +79,18 @@ function fakeWebApi(): WebApiLike & { calls: unknown[][] } {
   const calls: unknown[][] = [];
   return {
     calls,
-    updateRecord: async (...args) => { calls.push(['update', ...args]); return { id: args[1] }; },
-    createRecord: async (...args) => { calls.push(['create', ...args]); return { id: 'new-id' }; },
-    retrieveMultipleRecords: async (...args) => { calls.push(['retrieve', ...args]); return { entities: [{ cspb_sequence: 4, cspb_quantityafter: 10 }] }; },
+    updateRecord: async (...args) => {
+      calls.push(['update', ...args]);
+      return { id: args[1] };
+    },
+    createRecord: async (...args) => {
+      calls.push(['create', ...args]);
+      return { id: 'new-id' };
+    },
+    retrieveMultipleRecords: async (...args) => {
+      calls.push(['retrieve', ...args]);
+      return { entities: [{ cspb_sequence: 4, cspb_quantityafter: 10 }] };
+    },
   };
 }
 
@@ -38,12 +101,23 @@ const action = (key: string): HTMLButtonElement => screen.getByTestId(`action-${
 
 describe('ReconciliationGridView', () => {
   it('renders groups, lines and exact totals, and filters by search', async () => {
-    render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={null} actionsUnavailable={strings('Actions_Unavailable_Harness')} onExport={() => undefined} />);
+    render(
+      <ReconciliationGridView
+        rowSet={rowSetOf(rows)}
+        strings={strings}
+        actions={null}
+        actionsUnavailable={strings('Actions_Unavailable_Harness')}
+        onExport={() => undefined}
+      />,
+    );
     expect(screen.getByTestId('record-count').textContent).toBe('3 of 3 records');
     expect(screen.getByTestId('total-billed').textContent).toBe('101.00 USD');
     expect(screen.getByTestId('total-variance').textContent).toBe('100.70 USD');
     expect(screen.getByTestId('total-leakage').textContent).toBe('100.70 USD');
-    expect(screen.getAllByTestId('group-customer').map((g) => g.textContent)).toEqual([expect.stringContaining('Contoso'), expect.stringContaining('Fabrikam')]);
+    expect(screen.getAllByTestId('group-customer').map((g) => g.textContent)).toEqual([
+      expect.stringContaining('Contoso'),
+      expect.stringContaining('Fabrikam'),
+    ]);
     expect(gridRows()).toHaveLength(3);
     expect((await screen.findByTestId('actions-unavailable')).textContent).toContain('no Web API');
     expect(action('accept').disabled || action('accept').getAttribute('aria-disabled') === 'true').toBe(true);
@@ -77,7 +151,15 @@ describe('ReconciliationGridView', () => {
     const api = fakeWebApi();
     const openForm = jest.fn(async () => ({}));
     const onChanged = jest.fn();
-    render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={createWebApiActions(api, { openForm })} onExport={() => undefined} onChanged={onChanged} />);
+    render(
+      <ReconciliationGridView
+        rowSet={rowSetOf(rows)}
+        strings={strings}
+        actions={createWebApiActions(api, { openForm })}
+        onExport={() => undefined}
+        onChanged={onChanged}
+      />,
+    );
     const first = gridRows().find((r) => r.textContent?.includes('addQuantity'))!;
     fireEvent.click(cellsOf(first)[1]!);
 
@@ -86,7 +168,14 @@ describe('ReconciliationGridView', () => {
     await act(async () => {
       fireEvent.click(screen.getByText('Confirm'));
     });
-    await waitFor(() => expect(api.calls).toContainEqual(['update', 'cspb_discrepancy', 'd1', { cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted, cspb_resolutionnote: 'Microsoft credit expected' }]));
+    await waitFor(() =>
+      expect(api.calls).toContainEqual([
+        'update',
+        'cspb_discrepancy',
+        'd1',
+        { cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted, cspb_resolutionnote: 'Microsoft credit expected' },
+      ]),
+    );
     expect(onChanged).toHaveBeenCalled();
 
     await act(async () => {
@@ -106,13 +195,27 @@ describe('ReconciliationGridView', () => {
       SUB_ID,
       { cspb_quantity: 12, cspb_changeeffectivedate: '2022-03-07', cspb_changereason: 'Reconciliation correction: Quantity mismatch (Qty sub-a)' },
     ]);
-    expect(api.calls.at(-1)).toEqual(['update', 'cspb_discrepancy', 'd1', expect.objectContaining({ cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Resolved })]);
+    expect(api.calls.at(-1)).toEqual([
+      'update',
+      'cspb_discrepancy',
+      'd1',
+      expect.objectContaining({ cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Resolved }),
+    ]);
   });
 
   it('shows a failed action instead of swallowing it', async () => {
     const api = fakeWebApi();
-    api.updateRecord = async () => { throw new Error('Principal lacks prvWritecspb_discrepancy'); };
-    render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={createWebApiActions(api, { openForm: async () => ({}) })} onExport={() => undefined} />);
+    api.updateRecord = async () => {
+      throw new Error('Principal lacks prvWritecspb_discrepancy');
+    };
+    render(
+      <ReconciliationGridView
+        rowSet={rowSetOf(rows)}
+        strings={strings}
+        actions={createWebApiActions(api, { openForm: async () => ({}) })}
+        onExport={() => undefined}
+      />,
+    );
     fireEvent.click(cellsOf(gridRows().find((r) => r.textContent?.includes('addQuantity'))!)[1]!);
     fireEvent.click(action('resolve'));
     fireEvent.change(await screen.findByLabelText(/Note/), { target: { value: 'done' } });

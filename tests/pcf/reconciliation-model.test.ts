@@ -1,19 +1,96 @@
 import { Decimal } from '../../core/src/money';
 import { amountOf, categoryOf, GroupKeys, mapColumns, toRows, type ReconRow } from '../../pcf-controls/ReconciliationGrid/model/rows';
-import { filterRows, flattenTree, formatMoney, groupOrdered, groupTree, linesOf, NO_FILTER, sortRows, totalsOf } from '../../pcf-controls/ReconciliationGrid/model/view';
+import {
+  filterRows,
+  flattenTree,
+  formatMoney,
+  groupOrdered,
+  groupTree,
+  linesOf,
+  NO_FILTER,
+  sortRows,
+  totalsOf,
+} from '../../pcf-controls/ReconciliationGrid/model/view';
 import { rowsToCsv } from '../../pcf-controls/ReconciliationGrid/model/csv';
 import { fixedText } from '../../pcf-controls/ReconciliationGrid/model/exact';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
 import { records } from './support';
 
-const DATASET_COLUMNS = ['cspb_name', 'cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_subscriptionid', 'cspb_chargetype', 'cspb_billedquantity', 'cspb_expectedquantity', 'cspb_billedamount', 'cspb_expectedamount', 'cspb_variance', 'cspb_category', 'cspb_resolutionstatus', 'cspb_currencycode', 'cspb_referenceid'];
+const DATASET_COLUMNS = [
+  'cspb_name',
+  'cspb_customerid',
+  'cspb_vendorsubscriptionid',
+  'cspb_subscriptionid',
+  'cspb_chargetype',
+  'cspb_billedquantity',
+  'cspb_expectedquantity',
+  'cspb_billedamount',
+  'cspb_expectedamount',
+  'cspb_variance',
+  'cspb_category',
+  'cspb_resolutionstatus',
+  'cspb_currencycode',
+  'cspb_referenceid',
+];
 
 function discrepancyRows(): ReconRow[] {
   const raw = [
-    { id: 'd1', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-a', cspb_chargetype: 'addQuantity', cspb_billedquantity: 12, cspb_expectedquantity: 10, cspb_billedamount: 0.1, cspb_expectedamount: 0.2, cspb_variance: -0.1, cspb_category: CspbDiscrepancyCategory.QuantityMismatch, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open, cspb_currencycode: 'USD', cspb_referenceid: 'ref-2' },
-    { id: 'd2', cspb_customerid: 'Contoso', cspb_vendorsubscriptionid: 'sub-a', cspb_chargetype: 'removeQuantity', cspb_billedquantity: 10, cspb_expectedquantity: 10, cspb_billedamount: 0.2, cspb_expectedamount: 0.1, cspb_variance: 0.1, cspb_category: CspbDiscrepancyCategory.PriceMismatch, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted, cspb_currencycode: 'USD', cspb_referenceid: 'ref-1' },
-    { id: 'd3', cspb_customerid: 'Fabrikam', cspb_vendorsubscriptionid: 'sub-b', cspb_chargetype: 'cycleCharge', cspb_billedamount: 100.7, cspb_expectedamount: 0, cspb_variance: 100.7, cspb_category: CspbDiscrepancyCategory.RevenueLeakage, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open, cspb_currencycode: 'USD', cspb_referenceid: 'ref-3' },
-    { id: 'd4', cspb_customerid: 'Fabrikam', cspb_vendorsubscriptionid: 'sub-c', cspb_chargetype: 'new', cspb_billedamount: 5, cspb_expectedamount: 7.3, cspb_variance: -2.3, cspb_category: CspbDiscrepancyCategory.NegativeMargin, cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Resolved, cspb_currencycode: 'USD', cspb_referenceid: 'ref-4' },
+    {
+      id: 'd1',
+      cspb_customerid: 'Contoso',
+      cspb_vendorsubscriptionid: 'sub-a',
+      cspb_chargetype: 'addQuantity',
+      cspb_billedquantity: 12,
+      cspb_expectedquantity: 10,
+      cspb_billedamount: 0.1,
+      cspb_expectedamount: 0.2,
+      cspb_variance: -0.1,
+      cspb_category: CspbDiscrepancyCategory.QuantityMismatch,
+      cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open,
+      cspb_currencycode: 'USD',
+      cspb_referenceid: 'ref-2',
+    },
+    {
+      id: 'd2',
+      cspb_customerid: 'Contoso',
+      cspb_vendorsubscriptionid: 'sub-a',
+      cspb_chargetype: 'removeQuantity',
+      cspb_billedquantity: 10,
+      cspb_expectedquantity: 10,
+      cspb_billedamount: 0.2,
+      cspb_expectedamount: 0.1,
+      cspb_variance: 0.1,
+      cspb_category: CspbDiscrepancyCategory.PriceMismatch,
+      cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted,
+      cspb_currencycode: 'USD',
+      cspb_referenceid: 'ref-1',
+    },
+    {
+      id: 'd3',
+      cspb_customerid: 'Fabrikam',
+      cspb_vendorsubscriptionid: 'sub-b',
+      cspb_chargetype: 'cycleCharge',
+      cspb_billedamount: 100.7,
+      cspb_expectedamount: 0,
+      cspb_variance: 100.7,
+      cspb_category: CspbDiscrepancyCategory.RevenueLeakage,
+      cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open,
+      cspb_currencycode: 'USD',
+      cspb_referenceid: 'ref-3',
+    },
+    {
+      id: 'd4',
+      cspb_customerid: 'Fabrikam',
+      cspb_vendorsubscriptionid: 'sub-c',
+      cspb_chargetype: 'new',
+      cspb_billedamount: 5,
+      cspb_expectedamount: 7.3,
+      cspb_variance: -2.3,
+      cspb_category: CspbDiscrepancyCategory.NegativeMargin,
+      cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Resolved,
+      cspb_currencycode: 'USD',
+      cspb_referenceid: 'ref-4',
+    },
   ];
   return toRows(DATASET_COLUMNS, records(raw));
 }
@@ -21,7 +98,14 @@ function discrepancyRows(): ReconRow[] {
 describe('rows from a discrepancy data set', () => {
   it('maps logical names, choice values and numbers', () => {
     const rows = discrepancyRows();
-    expect(rows[0]).toMatchObject({ id: 'd1', customer: 'Contoso', subscription: 'sub-a', category: 'quantityMismatch', status: 'open', chargeType: 'addQuantity' });
+    expect(rows[0]).toMatchObject({
+      id: 'd1',
+      customer: 'Contoso',
+      subscription: 'sub-a',
+      category: 'quantityMismatch',
+      status: 'open',
+      chargeType: 'addQuantity',
+    });
     expect(fixedText(rows[0]!.billedQuantity!)).toBe('12');
     expect(rows[1]!.status).toBe('accepted');
     expect(rows[2]!.category).toBe('revenueLeakage');
@@ -92,7 +176,15 @@ describe('filter, sort, group, totals', () => {
     const sorted = sortRows(discrepancyRows(), null);
     const items = flattenTree(groupTree(sorted, 'keep'), new Set());
     expect(items.map((i) => (i.kind === 'line' ? i.id : `${i.kind}:${i.label}:${i.count}`))).toEqual([
-      'customer:Contoso:2', 'subscription:sub-a:2', 'd2', 'd1', 'customer:Fabrikam:2', 'subscription:sub-b:1', 'd3', 'subscription:sub-c:1', 'd4',
+      'customer:Contoso:2',
+      'subscription:sub-a:2',
+      'd2',
+      'd1',
+      'customer:Fabrikam:2',
+      'subscription:sub-b:1',
+      'd3',
+      'subscription:sub-c:1',
+      'd4',
     ]);
     const collapsed = flattenTree(groupTree(sorted, 'keep'), new Set(['Contoso', 'Fabrikam\u0001sub-b']));
     expect(collapsed.map((i) => (i.kind === 'line' ? i.id : i.label))).toEqual(['Contoso', 'Fabrikam', 'sub-b', 'sub-c', 'd4']);
@@ -103,29 +195,50 @@ describe('filter, sort, group, totals', () => {
     const label = (i: ReturnType<typeof flattenTree>[number]): string => (i.kind === 'line' ? i.id : `${i.kind}:${i.label}:${i.count}`);
     const tree = groupTree(rows, null);
     // No sort: lines in the order given (d1 before d2), groups by name.
-    expect(flattenTree(tree, new Set()).map(label)).toEqual(['customer:Contoso:2', 'subscription:sub-a:2', 'd1', 'd2', 'customer:Fabrikam:2', 'subscription:sub-b:1', 'd3', 'subscription:sub-c:1', 'd4']);
+    expect(flattenTree(tree, new Set()).map(label)).toEqual([
+      'customer:Contoso:2',
+      'subscription:sub-a:2',
+      'd1',
+      'd2',
+      'customer:Fabrikam:2',
+      'subscription:sub-b:1',
+      'd3',
+      'subscription:sub-c:1',
+      'd4',
+    ]);
     const ordered = linesOf(tree);
     expect(flattenTree(groupOrdered(ordered), new Set()).map(label)).toEqual(flattenTree(tree, new Set()).map(label));
     const open = filterRows(ordered, { ...NO_FILTER, statuses: ['open'] });
-    expect(flattenTree(groupOrdered(open), new Set()).map(label)).toEqual(flattenTree(groupTree(filterRows(rows, { ...NO_FILTER, statuses: ['open'] }), null), new Set()).map(label));
+    expect(flattenTree(groupOrdered(open), new Set()).map(label)).toEqual(
+      flattenTree(groupTree(filterRows(rows, { ...NO_FILTER, statuses: ['open'] }), null), new Set()).map(label),
+    );
     // A column sort sorts inside each subscription.
     expect(linesOf(groupTree(rows, { key: 'variance', descending: true })).map((r) => r.id)).toEqual(['d2', 'd1', 'd3', 'd4']);
   });
 
   it('shares one group key per subscription across the pages of a data set, and groups rows built apart by text in their order', () => {
     const columns = ['Customer', 'Subscription', 'Billed'];
-    const page = (ids: string[], sub: string): ReturnType<typeof records> => records(ids.map((id) => ({ id, Customer: 'Contoso', Subscription: sub, Billed: '1' })));
+    const page = (ids: string[], sub: string): ReturnType<typeof records> =>
+      records(ids.map((id) => ({ id, Customer: 'Contoso', Subscription: sub, Billed: '1' })));
     const groups = new GroupKeys();
     const first = toRows(columns, page(['p1', 'p2'], 'sub-a'), groups);
     const second = toRows(columns, page(['p3'], 'sub-a'), groups);
     expect(second[0]!.group).toBe(first[0]!.group);
     expect(second[0]!.customer).toBe(first[0]!.customer);
     // Rows of one subscription built without a shared GroupKeys, interleaved: one group, the rows' order kept.
-    const apart = [toRows(columns, page(['a1'], 'sub-a'))[0]!, toRows(columns, page(['b1'], 'sub-b'))[0]!, toRows(columns, page(['a2'], 'sub-a'))[0]!, toRows(columns, page(['a3'], 'sub-a'))[0]!];
+    const apart = [
+      toRows(columns, page(['a1'], 'sub-a'))[0]!,
+      toRows(columns, page(['b1'], 'sub-b'))[0]!,
+      toRows(columns, page(['a2'], 'sub-a'))[0]!,
+      toRows(columns, page(['a3'], 'sub-a'))[0]!,
+    ];
     expect(apart[0]!.group).not.toBe(apart[2]!.group);
     const tree = groupTree(apart, null);
     expect(tree).toHaveLength(1);
-    expect(tree[0]!.subscriptions.map((s) => [s.label, s.lines.map((r) => r.id)])).toEqual([['sub-a', ['a1', 'a2', 'a3']], ['sub-b', ['b1']]]);
+    expect(tree[0]!.subscriptions.map((s) => [s.label, s.lines.map((r) => r.id)])).toEqual([
+      ['sub-a', ['a1', 'a2', 'a3']],
+      ['sub-b', ['b1']],
+    ]);
   });
 
   it('formats money with exact digits', () => {
@@ -136,7 +249,10 @@ describe('filter, sort, group, totals', () => {
 
 describe('CSV export', () => {
   it('neutralises formulas in every text cell and quotes separators', () => {
-    const rows = toRows(['Customer', 'Subscription', 'Product', 'Billed', 'Expected', 'Category'], records([{ Customer: '=HYPERLINK("http://x")', Subscription: '+1', Product: 'A, "B"', Billed: '1.10', Expected: '1', Category: '@SUM(A1)' }]));
+    const rows = toRows(
+      ['Customer', 'Subscription', 'Product', 'Billed', 'Expected', 'Category'],
+      records([{ Customer: '=HYPERLINK("http://x")', Subscription: '+1', Product: 'A, "B"', Billed: '1.10', Expected: '1', Category: '@SUM(A1)' }]),
+    );
     const csv = rowsToCsv(rows).split('\r\n');
     expect(csv[0]).toMatch(/^Customer,Subscription,Product,/);
     expect(csv[1]).toContain(`"'=HYPERLINK(""http://x"")"`);

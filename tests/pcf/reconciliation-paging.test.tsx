@@ -8,7 +8,15 @@ import { records, resxStrings } from './support';
 const strings = resxStrings('ReconciliationGrid');
 const COLUMNS = ['cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_billedamount', 'cspb_expectedamount'];
 /** 7 records the server returns 3 to a page: pages of 3, 3 and 1. */
-const ALL = records(Array.from({ length: 7 }, (_, i) => ({ id: `d${i + 1}`, cspb_customerid: `Customer ${i % 2}`, cspb_vendorsubscriptionid: `sub-${i}`, cspb_billedamount: `${i + 1}.10`, cspb_expectedamount: '1' })));
+const ALL = records(
+  Array.from({ length: 7 }, (_, i) => ({
+    id: `d${i + 1}`,
+    cspb_customerid: `Customer ${i % 2}`,
+    cspb_vendorsubscriptionid: `sub-${i}`,
+    cspb_billedamount: `${i + 1}.10`,
+    cspb_expectedamount: '1',
+  })),
+);
 
 /**
  * A data set as model-driven apps page it: `loadNextPage` sets `loading`, and the next page
@@ -28,7 +36,9 @@ function fakeDataSet(pageSize = 3, newestOnly = false) {
     },
     columns: COLUMNS.map((name) => ({ name })),
     get records() {
-      return Object.fromEntries(ids().map((id) => [id, { getValue: (c: string) => byId.get(id)!.get(c).raw, getFormattedValue: (c: string) => byId.get(id)!.get(c).formatted }]));
+      return Object.fromEntries(
+        ids().map((id) => [id, { getValue: (c: string) => byId.get(id)!.get(c).raw, getFormattedValue: (c: string) => byId.get(id)!.get(c).formatted }]),
+      );
     },
     paging: {
       get pageSize() {
@@ -108,8 +118,22 @@ describe('ReconciliationGrid paging', () => {
   it('stops at the cap and says how many records the server has', () => {
     const { dataset, state } = fakeDataSet();
     const pager = new DataSetPager(4, 3);
-    const ds = { ...dataset, loading: false, columns: dataset.columns, paging: dataset.paging, record: (id: string) => ALL.find((r) => r.id === id)! } as unknown as PagedDataSet;
-    const view = (): PagedDataSet => ({ ...ds, get loading() { return state.loading; }, get sortedRecordIds() { return dataset.sortedRecordIds; } });
+    const ds = {
+      ...dataset,
+      loading: false,
+      columns: dataset.columns,
+      paging: dataset.paging,
+      record: (id: string) => ALL.find((r) => r.id === id)!,
+    } as unknown as PagedDataSet;
+    const view = (): PagedDataSet => ({
+      ...ds,
+      get loading() {
+        return state.loading;
+      },
+      get sortedRecordIds() {
+        return dataset.sortedRecordIds;
+      },
+    });
     let page = pager.update(view());
     expect(page).toMatchObject({ loading: true, cappedAt: null });
     dataset.deliver();
@@ -121,14 +145,22 @@ describe('ReconciliationGrid paging', () => {
 
   it('rebuilds when the data changes without a page asked for (refresh, new view, the harness reusing ids)', () => {
     const pager = new DataSetPager(100, 3);
-    const ds = (ids: string[], source = ALL): PagedDataSet => ({ loading: false, sortedRecordIds: ids, columns: COLUMNS.map((name) => ({ name })), record: (id) => source.find((r) => r.id === id)! });
+    const ds = (ids: string[], source = ALL): PagedDataSet => ({
+      loading: false,
+      sortedRecordIds: ids,
+      columns: COLUMNS.map((name) => ({ name })),
+      record: (id) => source.find((r) => r.id === id)!,
+    });
     const first = ds(['d1', 'd2']);
     expect(pager.update(first).rowSet.rows).toHaveLength(2);
     const rows = pager.update(first).rowSet.rows;
     expect(pager.update(first).rowSet.rows).toBe(rows); // unchanged data: no work
     expect(pager.update(ds(['d5', 'd6'])).rowSet.rows.map((r) => r.id)).toEqual(['d5', 'd6']);
     // Same ids, other values (pcf-start names its rows id0, id1, ... for every CSV applied).
-    const renamed = records([{ id: 'd5', cspb_customerid: 'Contoso Ltd' }, { id: 'd6', cspb_customerid: 'Fabrikam' }]);
+    const renamed = records([
+      { id: 'd5', cspb_customerid: 'Contoso Ltd' },
+      { id: 'd6', cspb_customerid: 'Fabrikam' },
+    ]);
     expect(pager.update(ds(['d5', 'd6'], renamed)).rowSet.rows.map((r) => r.customer)).toEqual(['Contoso Ltd', 'Fabrikam']);
   });
 });

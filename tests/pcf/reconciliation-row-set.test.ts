@@ -5,7 +5,15 @@ import { categoriesOf, flattenTree, groupTree, linesOf, totalsOf, treeOf } from 
 import { CspbDiscrepancyCategory } from '../../dataverse/generated/cspb_discrepancy';
 import { records } from './support';
 
-const COLUMNS = ['cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_billedamount', 'cspb_expectedamount', 'cspb_variance', 'cspb_category', 'cspb_referenceid'];
+const COLUMNS = [
+  'cspb_customerid',
+  'cspb_vendorsubscriptionid',
+  'cspb_billedamount',
+  'cspb_expectedamount',
+  'cspb_variance',
+  'cspb_category',
+  'cspb_referenceid',
+];
 const CATEGORY_VALUES = Object.values(CspbDiscrepancyCategory);
 
 const rawRow = fc.record({
@@ -52,7 +60,14 @@ describe('the row set the pager builds page by page', () => {
         expect(flattenTree(treeOf(set.byGroup, set.rows, null), new Set()).map(label)).toEqual(flattenTree(groupTree(all, null), new Set()).map(label));
         const t = set.totals();
         const expected = totalsOf(all);
-        expect([t.count, t.billed.toFixed(), t.expected.toFixed(), t.variance.toFixed(), t.leakage.toFixed(), t.margin.toFixed()]).toEqual([expected.count, expected.billed.toFixed(), expected.expected.toFixed(), expected.variance.toFixed(), expected.leakage.toFixed(), expected.margin.toFixed()]);
+        expect([t.count, t.billed.toFixed(), t.expected.toFixed(), t.variance.toFixed(), t.leakage.toFixed(), t.margin.toFixed()]).toEqual([
+          expected.count,
+          expected.billed.toFixed(),
+          expected.expected.toFixed(),
+          expected.variance.toFixed(),
+          expected.leakage.toFixed(),
+          expected.margin.toFixed(),
+        ]);
         expect([...set.categories].sort()).toEqual(categoriesOf(all).sort());
         // Each earlier set still holds exactly the rows it was built from.
         sets.forEach((s, i) => {

@@ -14,7 +14,8 @@ function keysUsed(dir: string): Set<string> {
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.isDirectory() && e.name !== 'generated') walk(join(d, e.name));
-      else if (/\.tsx?$/.test(e.name)) for (const m of readFileSync(join(d, e.name), 'utf8').matchAll(/\b(?:s|strings|getString)\('([A-Za-z_]+)'\)/g)) used.add(m[1]!);
+      else if (/\.tsx?$/.test(e.name))
+        for (const m of readFileSync(join(d, e.name), 'utf8').matchAll(/\b(?:s|strings|getString)\('([A-Za-z_]+)'\)/g)) used.add(m[1]!);
     }
   };
   walk(dir);

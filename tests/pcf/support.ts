@@ -17,7 +17,10 @@ export function resxStrings(control: string): (key: string) => string {
 }
 
 /** Records from plain objects: { column: value } (raw), formatted as the text of the value. */
-export function records(rows: readonly Record<string, unknown>[], formatted: (column: string, raw: unknown) => string = (_, raw) => (raw === null || raw === undefined ? '' : String(raw))): SourceRecord[] {
+export function records(
+  rows: readonly Record<string, unknown>[],
+  formatted: (column: string, raw: unknown) => string = (_, raw) => (raw === null || raw === undefined ? '' : String(raw)),
+): SourceRecord[] {
   return rows.map((row, i) => ({
     id: String(row['id'] ?? `r${i + 1}`),
     get: (column: string): CellValue => ({ raw: row[column] ?? null, formatted: formatted(column, row[column]) }),

@@ -54,7 +54,8 @@ describe('Azure Functions app package', () => {
     DATAVERSE_URL: 'http://127.0.0.1:9',
     CSPB_WEBHOOK_KEY: 's3cret-key-of-the-endpoint',
     DATAVERSE_TENANT_ID: '',
-    CSPB_QUEUE_CONNECTION: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+    CSPB_QUEUE_CONNECTION:
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;',
   };
 
   function runApp(env: Record<string, string>) {

@@ -6,7 +6,11 @@ import { fillTemplate, fixture, ledgerOf, seededOrg, subscriptionBody, type Seed
 
 const KEY = 'k3y-for-tests-0123456789abcdef';
 
-function post(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; json: { ok: boolean; message: string; redelivery?: boolean } }> {
+function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: { ok: boolean; message: string; redelivery?: boolean } }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       const chunks: Buffer[] = [];
@@ -28,8 +32,20 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
     s = await seededOrg({ plugins: false });
     subscriptionId = await s.org.create('cspb_subscriptions', subscriptionBody(s, 10));
     await s.org.create('cspb_subscriptionchanges', {
-      cspb_name: 'new', 'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${subscriptionId})`, cspb_sequence: 1, cspb_changetype: ChangeType.New,
-      cspb_quantitybefore: 0, cspb_quantitydelta: 10, cspb_quantityafter: 10, cspb_effectivedate: '2026-10-01', cspb_productid: 'CFQ7TTC0LH18', cspb_currencycode: 'EUR', cspb_referenceid: 'r1', cspb_unitcost: 12.5, cspb_unitprice: 15, cspb_changekey: 'seq.1',
+      cspb_name: 'new',
+      'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${subscriptionId})`,
+      cspb_sequence: 1,
+      cspb_changetype: ChangeType.New,
+      cspb_quantitybefore: 0,
+      cspb_quantitydelta: 10,
+      cspb_quantityafter: 10,
+      cspb_effectivedate: '2026-10-01',
+      cspb_productid: 'CFQ7TTC0LH18',
+      cspb_currencycode: 'EUR',
+      cspb_referenceid: 'r1',
+      cspb_unitcost: 12.5,
+      cspb_unitprice: 15,
+      cspb_changekey: 'seq.1',
     });
     server = await startWebhookServer({ auth: { kind: 'WebhookKey', key: KEY }, client: s.org, deps: { today: () => '2026-11-20' }, maxBodyBytes: 64 * 1024 });
   });
@@ -37,8 +53,20 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
 
   const payload = (values: Partial<Record<string, string | number>> = {}) =>
     fillTemplate(fixture('subscription-update-sync.template.json'), {
-      correlationId: randomUUID(), depth: 1, newQuantity: 13, oldQuantity: 10, effectiveDateMs: Date.UTC(2026, 10, 15), subscriptionId,
-      messageName: 'Update', operationId: randomUUID(), offerId: s.offerId, requestId: randomUUID(), stage: 40, mode: 1, version: 5948260, ...values,
+      correlationId: randomUUID(),
+      depth: 1,
+      newQuantity: 13,
+      oldQuantity: 10,
+      effectiveDateMs: Date.UTC(2026, 10, 15),
+      subscriptionId,
+      messageName: 'Update',
+      operationId: randomUUID(),
+      offerId: s.offerId,
+      requestId: randomUUID(),
+      stage: 40,
+      mode: 1,
+      version: 5948260,
+      ...values,
     } as Record<string, string | number>);
   const endpoint = (query = `?code=${KEY}`) => `${server.url}/api/dataverse${query}`;
 
@@ -47,7 +75,16 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
     const first = await post(endpoint(), body);
     expect(first).toMatchObject({ status: 200, json: { ok: true } });
     const ledger = await ledgerOf(s.org, subscriptionId);
-    expect(ledger.map((r) => [r['cspb_sequence'], r['cspb_changetype'], r['cspb_quantitybefore'], r['cspb_quantityafter'], r['cspb_effectivedate'], r['cspb_reason']])).toEqual([
+    expect(
+      ledger.map((r) => [
+        r['cspb_sequence'],
+        r['cspb_changetype'],
+        r['cspb_quantitybefore'],
+        r['cspb_quantityafter'],
+        r['cspb_effectivedate'],
+        r['cspb_reason'],
+      ]),
+    ).toEqual([
       [1, ChangeType.New, 0, 10, '2026-10-01', null],
       [2, ChangeType.Add, 10, 13, '2026-11-15', 'Customer hired three people'],
     ]);
@@ -72,7 +109,12 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
       ['oversized body', () => post(endpoint(), Buffer.alloc(200 * 1024, 0x20)), 413, /larger than 65536/],
       ['malformed JSON', () => post(endpoint(), '{"MessageName": "Update", '), 400, /not JSON/],
       ['an unexpected message', () => post(endpoint(), payload({ messageName: 'Delete' })), 501, /no handler for Delete of cspb_subscription/],
-      ['a step the suite does not register (PreOperation)', () => post(endpoint(), payload({ stage: 20, mode: 0 })), 501, /no handler for Update of cspb_subscription in PreOperation/],
+      [
+        'a step the suite does not register (PreOperation)',
+        () => post(endpoint(), payload({ stage: 20, mode: 0 })),
+        501,
+        /no handler for Update of cspb_subscription in PreOperation/,
+      ],
     ];
     test.each(cases)('%s', async (_, send, status, message) => {
       const before = s.org.exportSnapshot({ exportedOn: '2026-01-01T00:00:00Z' });
@@ -84,8 +126,16 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
   });
 
   test('HttpHeader and HttpQueryString authentication', async () => {
-    const headerServer = await startWebhookServer({ auth: { kind: 'HttpHeader', values: { 'X-Cspb-Key': KEY } }, client: s.org, deps: { today: () => '2026-11-20' } });
-    const queryServer = await startWebhookServer({ auth: { kind: 'HttpQueryString', values: { token: KEY } }, client: s.org, deps: { today: () => '2026-11-20' } });
+    const headerServer = await startWebhookServer({
+      auth: { kind: 'HttpHeader', values: { 'X-Cspb-Key': KEY } },
+      client: s.org,
+      deps: { today: () => '2026-11-20' },
+    });
+    const queryServer = await startWebhookServer({
+      auth: { kind: 'HttpQueryString', values: { token: KEY } },
+      client: s.org,
+      deps: { today: () => '2026-11-20' },
+    });
     try {
       expect((await post(`${headerServer.url}/api/dataverse`, payload({ stage: 10, mode: 0 }), { 'x-cspb-key': 'nope' })).status).toBe(401);
       expect((await post(`${headerServer.url}/api/dataverse`, payload({ stage: 10, mode: 0 }), { 'x-cspb-key': KEY })).status).toBe(200);

@@ -1,20 +1,41 @@
-import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceLineLineType as LineType, CspbInvoiceRunRunStatus as RunStatus } from '../../dataverse/generated';
+import {
+  CspbInvoiceInvoiceStatus as InvoiceStatus,
+  CspbInvoiceLineLineType as LineType,
+  CspbInvoiceRunRunStatus as RunStatus,
+} from '../../dataverse/generated';
 import { rerunJob, seededOrg, subscriptionBody } from './seed';
 
 describe('invoice run on the local org', () => {
   test('writes the draft invoice and its lines; a re-run replaces the draft lines; an issued invoice is never touched', async () => {
     const s = await seededOrg({ today: '2026-10-01' });
-    const contractId = await s.org.create('cspb_billingcontracts', { cspb_name: 'Contoso monthly', 'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`, cspb_currencycode: 'EUR', cspb_paymenttermdays: 30 });
+    const contractId = await s.org.create('cspb_billingcontracts', {
+      cspb_name: 'Contoso monthly',
+      'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
+      cspb_currencycode: 'EUR',
+      cspb_paymenttermdays: 30,
+    });
     await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` }));
     await s.org.asyncIdle(); // the ledger step runs after the save has committed, as in Dataverse
-    const runId = await s.org.create('cspb_invoiceruns', { cspb_name: 'Nov', cspb_periodstart: '2026-11-01', cspb_periodend: '2026-11-30', 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` });
+    const runId = await s.org.create('cspb_invoiceruns', {
+      cspb_name: 'Nov',
+      cspb_periodstart: '2026-11-01',
+      cspb_periodend: '2026-11-30',
+      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+    });
     await s.org.asyncIdle();
     expect(s.org.asyncFailures).toEqual([]);
     expect(await s.org.retrieve('cspb_invoiceruns', runId)).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_invoicecount: 1 });
     const invoices = (await s.org.retrieveMultiple<Record<string, unknown>>('cspb_invoices', {})).value;
     expect(invoices).toHaveLength(1);
     // 10 seats x 15.00 EUR for November, in advance, net 30.
-    expect(invoices[0]).toMatchObject({ cspb_invoicestatus: InvoiceStatus.Draft, cspb_periodstart: '2026-11-01', cspb_periodend: '2026-11-30', cspb_total: 150, cspb_invoicedate: '2026-11-01', cspb_duedate: '2026-12-01' });
+    expect(invoices[0]).toMatchObject({
+      cspb_invoicestatus: InvoiceStatus.Draft,
+      cspb_periodstart: '2026-11-01',
+      cspb_periodend: '2026-11-30',
+      cspb_total: 150,
+      cspb_invoicedate: '2026-11-01',
+      cspb_duedate: '2026-12-01',
+    });
     const lines = async () => (await s.org.retrieveMultiple<Record<string, unknown>>('cspb_invoicelines', {})).value;
     expect((await lines()).map((l) => [l['cspb_linetype'], l['cspb_quantity'], l['cspb_amount']])).toEqual([[LineType.Recurring, 10, 150]]);
 

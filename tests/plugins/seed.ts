@@ -52,7 +52,10 @@ export function subscriptionBody(s: Seeded, quantity: number, extra: Record<stri
 /** The subscription's ledger rows once the asynchronous ledger steps have run. */
 export async function ledgerOf(org: LocalOrg, subscriptionId: string): Promise<Array<Record<string, unknown>>> {
   await org.asyncIdle();
-  const page = await org.retrieveMultiple('cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${subscriptionId}`, orderBy: ['cspb_sequence'] });
+  const page = await org.retrieveMultiple('cspb_subscriptionchanges', {
+    filter: `_cspb_subscriptionid_value eq ${subscriptionId}`,
+    orderBy: ['cspb_sequence'],
+  });
   return page.value;
 }
 

@@ -39,7 +39,9 @@ function usageCostFromCsv(file: string): Map<string, Decimal> {
 describe('invoice command', () => {
   it('bills October usage on the November invoices at cost + 10%, rounded half-up to cents', async () => {
     const run = await invoiceFiles({ org: paths.snapshot, period: '2026-11', bills: [paths.usage] });
-    const snapshot = JSON.parse(readFileSync(paths.snapshot, 'utf8')) as { tables: { cspb_subscription: Array<{ cspb_subscriptionid: string; cspb_vendorsubscriptionid: string }> } };
+    const snapshot = JSON.parse(readFileSync(paths.snapshot, 'utf8')) as {
+      tables: { cspb_subscription: Array<{ cspb_subscriptionid: string; cspb_vendorsubscriptionid: string }> };
+    };
     const vendorId = new Map(snapshot.tables.cspb_subscription.map((s) => [s.cspb_subscriptionid, s.cspb_vendorsubscriptionid]));
     const costs = usageCostFromCsv(paths.usage);
     const usage = run.invoices.flatMap((i) => i.lines.filter((l) => l.type === 'usage'));
@@ -53,7 +55,9 @@ describe('invoice command', () => {
 
   it("bills each subscription's seats at its customer price, and every total is the sum of its lines", async () => {
     const run = await invoiceFiles({ org: paths.snapshot, period: '2026-11' });
-    const snapshot = JSON.parse(readFileSync(paths.snapshot, 'utf8')) as { tables: { cspb_subscription: Array<{ cspb_subscriptionid: string; cspb_quantity: number; cspb_customerunitprice: number }> } };
+    const snapshot = JSON.parse(readFileSync(paths.snapshot, 'utf8')) as {
+      tables: { cspb_subscription: Array<{ cspb_subscriptionid: string; cspb_quantity: number; cspb_customerunitprice: number }> };
+    };
     const subs = new Map(snapshot.tables.cspb_subscription.map((s) => [s.cspb_subscriptionid, s]));
     expect(run.invoices).toHaveLength(25);
     const recurring = run.invoices.flatMap((i) => i.lines.filter((l) => l.type === 'recurring'));
@@ -77,7 +81,9 @@ describe('invoice command', () => {
   it('prints a summary, writes CSV, and exits 2 on a bad period', () => {
     const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
     const csv = join(dir, 'invoices.csv');
-    const ok = spawnSync(process.execPath, [tsx, join(root, 'scripts/invoice.ts'), '--org', paths.snapshot, '--period', '2026-10', '--csv', csv], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [tsx, join(root, 'scripts/invoice.ts'), '--org', paths.snapshot, '--period', '2026-10', '--csv', csv], {
+      encoding: 'utf8',
+    });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/25 invoices, subtotal \d+\.\d{2} USD/);
     expect(readFileSync(csv, 'utf8').split('\r\n')[0]).toContain('Invoice,Customer,Kind,Line,Type');

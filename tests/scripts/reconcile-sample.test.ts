@@ -56,12 +56,20 @@ describe('sample partner, October 2026', () => {
 
   it('with the invoices the partner sent: the forgotten subscription is leakage of exactly its Microsoft cost, beside the customers nobody invoices', async () => {
     const paths = writeSample(join(dir, 'three-way'), {});
-    const manifest = JSON.parse(readFileSync(paths.manifest, 'utf8')) as { planted: PlantedFinding[]; forgottenOnInvoices: { subscriptionId: string; vendorSubscriptionId: string } };
+    const manifest = JSON.parse(readFileSync(paths.manifest, 'utf8')) as {
+      planted: PlantedFinding[];
+      forgottenOnInvoices: { subscriptionId: string; vendorSubscriptionId: string };
+    };
     const result = await reconcileFiles({ bills: [paths.licences, paths.usage], org: paths.snapshot, invoices: [paths.invoices] });
     // Its Microsoft cost, summed from the bill file itself: the Subtotal of its rows.
-    const [header, ...rows] = readFileSync(paths.licences, 'utf8').trim().split(/\r?\n/).map((line) => line.split(','));
+    const [header, ...rows] = readFileSync(paths.licences, 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .map((line) => line.split(','));
     const column = (name: string) => header!.indexOf(name);
-    const billed = rows.filter((r) => r[column('SubscriptionId')] === manifest.forgottenOnInvoices.vendorSubscriptionId).reduce((sum, r) => sum + Math.round(Number(r[column('Subtotal')]) * 100), 0);
+    const billed = rows
+      .filter((r) => r[column('SubscriptionId')] === manifest.forgottenOnInvoices.vendorSubscriptionId)
+      .reduce((sum, r) => sum + Math.round(Number(r[column('Subtotal')]) * 100), 0);
     const leakage = result.items.filter((i) => i.category === 'revenueLeakage');
     const forgotten = leakage.filter((i) => i.subscriptionId === manifest.forgottenOnInvoices.subscriptionId);
     expect(forgotten.map((i) => i.variance.toFixed(2))).toEqual([(billed / 100).toFixed(2)]);
@@ -69,10 +77,15 @@ describe('sample partner, October 2026', () => {
     const snapshot = JSON.parse(readFileSync(paths.snapshot, 'utf8')) as { tables: { cspb_subscription: Array<Record<string, string | null>> } };
     const uncontracted = new Set(snapshot.tables.cspb_subscription.filter((x) => !x['_cspb_contractid_value']).map((x) => x['cspb_subscriptionid']));
     const cancelled = new Set(manifest.planted.filter((p) => p.category === 'cancelledButBilled').map((p) => p.vendorSubscriptionId));
-    for (const item of leakage.filter((i) => i !== forgotten[0])) expect(uncontracted.has(item.subscriptionId ?? '') || cancelled.has(item.vendorSubscriptionId ?? '')).toBe(true);
-    expect(result.totals.leakage.toFixed(2)).toBe(leakage.reduce((sum, i) => sum.plus(i.variance), result.totals.leakage.minus(result.totals.leakage)).toFixed(2));
+    for (const item of leakage.filter((i) => i !== forgotten[0]))
+      expect(uncontracted.has(item.subscriptionId ?? '') || cancelled.has(item.vendorSubscriptionId ?? '')).toBe(true);
+    expect(result.totals.leakage.toFixed(2)).toBe(
+      leakage.reduce((sum, i) => sum.plus(i.variance), result.totals.leakage.minus(result.totals.leakage)).toFixed(2),
+    );
     // The other findings are the planted ones, unchanged.
-    const others = result.items.filter((i) => i.category !== 'exactMatch' && i.category !== 'revenueLeakage').map((i) => finding({ ...i, variance: i.variance.toFixed(2) }));
+    const others = result.items
+      .filter((i) => i.category !== 'exactMatch' && i.category !== 'revenueLeakage')
+      .map((i) => finding({ ...i, variance: i.variance.toFixed(2) }));
     expect(others.sort()).toEqual(manifest.planted.map(finding).sort());
   });
 
@@ -91,7 +104,8 @@ describe('sample partner, October 2026', () => {
 });
 
 describe('reconcile command', () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/reconcile.ts'), ...args], { encoding: 'utf8' });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/reconcile.ts'), ...args], { encoding: 'utf8' });
 
   it('prints the summary and writes CSV and HTML reports', async () => {
     const { paths } = await run(false);

@@ -56,7 +56,8 @@ async function startOrg(): Promise<FakeOrg> {
         res.writeHead(204, { 'OData-Version': '4.0' });
         res.end();
       };
-      if (req.headers.authorization !== 'Bearer test-token') return json(401, { error: { code: '0x80072560', message: 'The user is not a member of the organization.' } });
+      if (req.headers.authorization !== 'Bearer test-token')
+        return json(401, { error: { code: '0x80072560', message: 'The user is not a member of the organization.' } });
       const p = path.replace('/api/data/v9.2/', '');
       if (req.method === 'POST' && p === 'ImportSolutionAsync') return json(200, { '@odata.context': 'x', AsyncOperationId: ASYNC_ID, ImportJobKey: 'k' });
       if (req.method === 'GET' && p.startsWith(`asyncoperations(${ASYNC_ID})`)) {
@@ -69,12 +70,19 @@ async function startOrg(): Promise<FakeOrg> {
         const id = DEFINITION_IDS[name];
         if (!id) return json(200, { value: [] });
         const values = name === 'cspb_ReconciliationTolerance' ? [{ environmentvariablevalueid: EXISTING_VALUE_ID, value: '0.01' }] : [];
-        return json(200, { value: [{ environmentvariabledefinitionid: id, defaultvalue: null, environmentvariabledefinition_environmentvariablevalue: values }] });
+        return json(200, {
+          value: [{ environmentvariabledefinitionid: id, defaultvalue: null, environmentvariabledefinition_environmentvariablevalue: values }],
+        });
       }
       if (req.method === 'POST' && p === 'environmentvariablevalues') return empty();
       // AddSolutionComponent (Web API action): answers the solutioncomponent id.
-      if (req.method === 'POST' && p === 'AddSolutionComponent') return json(200, { id: stableGuid(`solutioncomponent/${String(JSON.parse(raw).ComponentId)}`) });
-      if (req.method === 'PATCH' && /^(environmentvariablevalues|serviceendpoints|sdkmessageprocessingsteps|sdkmessageprocessingstepimages)\([0-9a-f-]{36}\)$/.test(p)) return empty();
+      if (req.method === 'POST' && p === 'AddSolutionComponent')
+        return json(200, { id: stableGuid(`solutioncomponent/${String(JSON.parse(raw).ComponentId)}`) });
+      if (
+        req.method === 'PATCH' &&
+        /^(environmentvariablevalues|serviceendpoints|sdkmessageprocessingsteps|sdkmessageprocessingstepimages)\([0-9a-f-]{36}\)$/.test(p)
+      )
+        return empty();
       if (req.method === 'GET' && p.startsWith('sdkmessagefilters?')) {
         const table = /primaryobjecttypecode eq '([^']+)'/.exec(p)?.[1] ?? '';
         const message = /_sdkmessageid_value eq ([0-9a-f-]{36})/.exec(p)?.[1] ?? '';
@@ -112,8 +120,14 @@ describe('npm run deploy against a loopback Dataverse', () => {
   };
 
   it('imports the unmanaged zip, polls until succeeded, publishes, sets variables, registers the webhook and its steps', async () => {
-    org.pollAnswers = [{ statecode: 0, statuscode: 0 }, { statecode: 2, statuscode: 20 }, { statecode: 3, statuscode: 30 }];
-    const { code, lines, calls } = await run(['--webhook-base-url', 'https://cspb-host.azurewebsites.net/', '--tolerance', '0.05'], { CSPB_WEBHOOK_KEY: 'function-key-1' });
+    org.pollAnswers = [
+      { statecode: 0, statuscode: 0 },
+      { statecode: 2, statuscode: 20 },
+      { statecode: 3, statuscode: 30 },
+    ];
+    const { code, lines, calls } = await run(['--webhook-base-url', 'https://cspb-host.azurewebsites.net/', '--tolerance', '0.05'], {
+      CSPB_WEBHOOK_KEY: 'function-key-1',
+    });
     expect(lines.join('\n')).not.toContain('deploy failed');
     expect(code).toBe(0);
 
@@ -145,7 +159,13 @@ describe('npm run deploy against a loopback Dataverse', () => {
 
     const endpointId = stableGuid('serviceendpoint/cspb_webhook');
     const endpoint = org.requests.find((r) => r.method === 'PATCH' && r.path.endsWith(`serviceendpoints(${endpointId})`));
-    expect(endpoint?.body).toMatchObject({ contract: 8, authtype: 4, messageformat: 2, url: 'https://cspb-host.azurewebsites.net/api/dataverse', authvalue: 'function-key-1' });
+    expect(endpoint?.body).toMatchObject({
+      contract: 8,
+      authtype: 4,
+      messageformat: 2,
+      url: 'https://cspb-host.azurewebsites.net/api/dataverse',
+      authvalue: 'function-key-1',
+    });
 
     const steps = org.requests.filter((r) => r.method === 'PATCH' && r.path.includes('sdkmessageprocessingsteps('));
     expect(steps).toHaveLength(7);

@@ -13,7 +13,11 @@ describe('command bar', () => {
     for (const c of FORM_COMMANDS) {
       const entity = customizations.split('<Entity>').find((e) => e.includes(`<Name LocalizedName=`) && new RegExp(`<entity Name="${c.table}"`, 'i').test(e))!;
       expect(entity).toContain(`Location="Mscrm.Form.${c.table}.MainTab.Save.Controls._children"`);
-      expect(entity).toMatch(new RegExp(`<JavaScriptFunction FunctionName="${c.functionName.replace(/\./g, '\\.')}" Library="\\$webresource:${libraryOf(c).replace(/[./]/g, '\\$&')}">\\s*<CrmParameter Value="PrimaryControl" />`));
+      expect(entity).toMatch(
+        new RegExp(
+          `<JavaScriptFunction FunctionName="${c.functionName.replace(/\./g, '\\.')}" Library="\\$webresource:${libraryOf(c).replace(/[./]/g, '\\$&')}">\\s*<CrmParameter Value="PrimaryControl" />`,
+        ),
+      );
       expect(entity).toContain(`<Title description="${c.label}" languagecode="1033" />`);
     }
   });

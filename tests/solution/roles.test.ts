@@ -10,7 +10,13 @@ const creates = (table: string, parents: string[] = []): Op[] => [['Create', tab
 
 const NEEDS: Record<string, readonly Op[]> = {
   // Subscription form: edit quantity, read the ledger (the webhook's application user appends it).
-  sales: [['Read', 'cspb_subscription'], ['Write', 'cspb_subscription'], ['Read', 'cspb_offer'], ['Read', 'account'], ['Read', 'cspb_subscriptionchange']],
+  sales: [
+    ['Read', 'cspb_subscription'],
+    ['Write', 'cspb_subscription'],
+    ['Read', 'cspb_offer'],
+    ['Read', 'account'],
+    ['Read', 'cspb_subscriptionchange'],
+  ],
   finance: [
     // Billing import form and its control: the import, its lines.
     ...creates('cspb_billingimport'),
@@ -43,7 +49,11 @@ describe.each(Object.entries(NEEDS))('the %s role', (key, needs) => {
 
 describe('the ledger stays append-only', () => {
   it('only the integration user (and the admin) may append it', () => {
-    expect(ROLES.filter((r) => r.tables['cspb_subscriptionchange']?.Create).map((r) => r.key).sort()).toEqual(['admin', 'integration']);
+    expect(
+      ROLES.filter((r) => r.tables['cspb_subscriptionchange']?.Create)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(['admin', 'integration']);
   });
   it.each(ROLES.filter((r) => r.key !== 'admin').map((r) => [r.name, r] as const))('%s may not change or delete a ledger row', (_, role) => {
     expect(role.tables['cspb_subscriptionchange']?.Write).toBeUndefined();

@@ -69,7 +69,13 @@ describe.each([
     // No steps (92): the deploy script registers them once the endpoint is real (solution/src/webhook.ts).
     expect([count(1), count(20), count(62), count(80), count(92), count(95), count(380)]).toEqual([18, 4, 1, 1, 0, 1, 3]);
     expect(roots).toEqual(
-      expect.arrayContaining(['1:cspb_subscription', '61:cspb_/scripts/subscription.form.js', '66:cspb_cspbilling.reconciliationgrid', '80:cspb_cspbilling', '62:cspb_cspbilling']),
+      expect.arrayContaining([
+        '1:cspb_subscription',
+        '61:cspb_/scripts/subscription.form.js',
+        '66:cspb_cspbilling.reconciliationgrid',
+        '80:cspb_cspbilling',
+        '62:cspb_cspbilling',
+      ]),
     );
   });
 
@@ -102,11 +108,15 @@ describe.each([
     ] as const) {
       const start = customizations.indexOf(`>${entity}</Name>`);
       const entityXml = customizations.slice(start, customizations.indexOf('</Entity>', start));
-      const grid = new RegExp(`<control id="[^"]+" classid="\\{F9A8A302-114E-466A-B582-6771B2AE0D92\\}" indicationOfSubgrid="true" uniqueid="([^"]+)">\\s*<parameters>\\s*<TargetEntityType>${target}</TargetEntityType>`).exec(entityXml);
+      const grid = new RegExp(
+        `<control id="[^"]+" classid="\\{F9A8A302-114E-466A-B582-6771B2AE0D92\\}" indicationOfSubgrid="true" uniqueid="([^"]+)">\\s*<parameters>\\s*<TargetEntityType>${target}</TargetEntityType>`,
+      ).exec(entityXml);
       expect(grid).not.toBeNull();
       const description = entityXml.slice(entityXml.indexOf(`<controlDescription forControl="${grid![1]}">`));
       expect(description.slice(0, description.indexOf('</controlDescription>'))).toMatch(
-        new RegExp(`<customControl formFactor="2" name="cspb_CspBilling.ReconciliationGrid">\\s*<parameters>\\s*<data-set name="records">[\\s\\S]*<RelationshipName>${relationship}</RelationshipName>`),
+        new RegExp(
+          `<customControl formFactor="2" name="cspb_CspBilling.ReconciliationGrid">\\s*<parameters>\\s*<data-set name="records">[\\s\\S]*<RelationshipName>${relationship}</RelationshipName>`,
+        ),
       );
     }
   });
@@ -114,16 +124,27 @@ describe.each([
   it('wires the form script: the main form loads the library and calls the bundle namespace on load', () => {
     const customizations = text('customizations.xml');
     expect(customizations).toMatch(/<Library name="cspb_\/scripts\/subscription.form.js"/);
-    expect(customizations).toMatch(/<Handler functionName="Cspb.SubscriptionForm.onLoad" libraryName="cspb_\/scripts\/subscription.form.js"[^>]*passExecutionContext="true"/);
+    expect(customizations).toMatch(
+      /<Handler functionName="Cspb.SubscriptionForm.onLoad" libraryName="cspb_\/scripts\/subscription.form.js"[^>]*passExecutionContext="true"/,
+    );
     expect(text('WebResources/cspb_/scripts/subscription.form.js')).toContain('Cspb.SubscriptionForm=');
   });
   it('ships the form strings as RESX web resources (type 12) in English and French, and makes every script depend on them', () => {
     const customizations = text('customizations.xml');
-    for (const [name, lcid] of [['cspb_/strings/forms.1033.resx', 1033], ['cspb_/strings/forms.1036.resx', 1036]] as const) {
-      expect(customizations).toMatch(new RegExp(`<Name>${name.replace(/[./]/g, '\\$&')}</Name>\\s*<DisplayName>[^<]*</DisplayName>\\s*<LanguageCode>${lcid}</LanguageCode>\\s*<WebResourceType>12</WebResourceType>`));
+    for (const [name, lcid] of [
+      ['cspb_/strings/forms.1033.resx', 1033],
+      ['cspb_/strings/forms.1036.resx', 1036],
+    ] as const) {
+      expect(customizations).toMatch(
+        new RegExp(
+          `<Name>${name.replace(/[./]/g, '\\$&')}</Name>\\s*<DisplayName>[^<]*</DisplayName>\\s*<LanguageCode>${lcid}</LanguageCode>\\s*<WebResourceType>12</WebResourceType>`,
+        ),
+      );
       expect(text(`WebResources/${name}`)).toContain('<data name=');
     }
-    const scripts = [...customizations.matchAll(/<WebResource>[\s\S]*?<\/WebResource>/g)].map((m) => m[0]).filter((w) => w.includes('<WebResourceType>3</WebResourceType>'));
+    const scripts = [...customizations.matchAll(/<WebResource>[\s\S]*?<\/WebResource>/g)]
+      .map((m) => m[0])
+      .filter((w) => w.includes('<WebResourceType>3</WebResourceType>'));
     expect(scripts.length).toBeGreaterThanOrEqual(4);
     for (const script of scripts) expect(script).toContain('&lt;Library name="cspb_/strings/forms.1036.resx"');
   });
@@ -181,7 +202,12 @@ describe('packing', () => {
 describe('charts', () => {
   it('carry a datadescription valid against VisualizationDataDescription.xsd, grouping as the issue asks', () => {
     const customizations = strFromU8(unzipDist('CspBilling_unmanaged.zip')['customizations.xml']!);
-    const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    const unescape = (s: string) =>
+      s
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
     const descriptions = all(customizations, /<datadescription>([\s\S]*?)<\/datadescription>/g).map(unescape);
     expect(descriptions).toHaveLength(2);
     const xsd = join(SHARED_SAMPLES, 'schemas/crm-sdk-9.0.0.2090-libxml2/VisualizationDataDescription.xsd');
@@ -190,6 +216,8 @@ describe('charts', () => {
     expect(descriptions.join('\n')).toMatch(/name="cspb_totalleakage" aggregate="sum"[\s\S]*name="createdon" dategrouping="month"/);
     // Sums of amounts are split by currency (issue 16): one series per transaction currency.
     for (const d of descriptions) expect(d).toMatch(/<attribute groupby="true" alias="groupby_currency" name="transactioncurrencyid"/);
-    expect(xmllintErrors(descriptions[0]!.replace('<measurecollection>', '<measures>').replace('</measurecollection>', '</measures>'), xsd).length).toBeGreaterThan(0);
+    expect(
+      xmllintErrors(descriptions[0]!.replace('<measurecollection>', '<measures>').replace('</measurecollection>', '</measures>'), xsd).length,
+    ).toBeGreaterThan(0);
   });
 });

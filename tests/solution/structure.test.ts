@@ -52,7 +52,12 @@ describe('generated components have the element layout of real exports', () => {
     const theirInner = [...findAll(tactec, 'form'), ...findAll(kit, 'form')];
     // formLibraries is FormXml.xsd's (validated there); neither sample form loads a custom library.
     const withoutLibraries = (f: Node): Node => ({ ...f, children: f.children.filter((c) => c.name !== 'formLibraries') });
-    expectLayout('form', mine.map((f) => withoutLibraries(child(f, 'form')!)), theirInner, ['tabs']);
+    expectLayout(
+      'form',
+      mine.map((f) => withoutLibraries(child(f, 'form')!)),
+      theirInner,
+      ['tabs'],
+    );
     // Subscription, billing contract, invoice and offer forms load their scripts (the offer's keeps its Currency lookup).
     expect(mine.filter((f) => child(child(f, 'form')!, 'formLibraries'))).toHaveLength(4);
   });
@@ -87,7 +92,13 @@ describe('generated components have the element layout of real exports', () => {
 
   it('AppModule matches the approvals kit', () => {
     expectLayout('AppModule', findAll(ours, 'AppModule'), findAll(reference('AppModule.xml'), 'AppModule'), [
-      'UniqueName', 'WebResourceId', 'FormFactor', 'ClientType', 'AppModuleComponents', 'AppModuleRoleMaps', 'LocalizedNames',
+      'UniqueName',
+      'WebResourceId',
+      'FormFactor',
+      'ClientType',
+      'AppModuleComponents',
+      'AppModuleRoleMaps',
+      'LocalizedNames',
     ]);
   });
 
@@ -106,9 +117,15 @@ describe('generated components have the element layout of real exports', () => {
     const mine = findAll(ours, 'Roles').flatMap((r) => r.children);
     expect(mine.map((r) => r.attrs.name).sort()).toEqual(['CSP Billing Admin', 'CSP Billing Integration', 'CSP Finance', 'CSP Sales']);
     // IntroducedVersion is in the 2018 schema's Role type; the CoE export omits it.
-    expectLayout('Role', mine.map((r) => ({ ...r, children: r.children.filter((c) => c.name !== 'IntroducedVersion') })), theirs, ['RolePrivileges']);
+    expectLayout(
+      'Role',
+      mine.map((r) => ({ ...r, children: r.children.filter((c) => c.name !== 'IntroducedVersion') })),
+      theirs,
+      ['RolePrivileges'],
+    );
     expect(union(mine, attrNames).filter((a) => !union(theirs, attrNames).includes(a))).toEqual([]);
-    for (const p of mine.flatMap((r) => findAll(r, 'RolePrivilege'))) expect(p.attrs.name).toMatch(/^prv(Create|Read|Write|Delete|Append|AppendTo|Assign|Share)[A-Za-z_]+$/);
+    for (const p of mine.flatMap((r) => findAll(r, 'RolePrivilege')))
+      expect(p.attrs.name).toMatch(/^prv(Create|Read|Write|Delete|Append|AppendTo|Assign|Share)[A-Za-z_]+$/);
   });
 
   it('EnvironmentVariableDefinition matches the approvals kit', () => {

@@ -9,7 +9,8 @@ export interface Node {
 export function parseXml(xml: string): Node {
   const root: Node = { name: '#document', attrs: {}, children: [], text: '' };
   const stack: Node[] = [root];
-  const re = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<\/([^\s>]+)\s*>|<([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
+  const re =
+    /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<\/([^\s>]+)\s*>|<([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
   for (const m of xml.replace(/^\uFEFF/, '').matchAll(re)) {
     const top = stack[stack.length - 1]!;
     if (m[1] !== undefined) top.text += m[1];

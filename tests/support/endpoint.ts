@@ -17,7 +17,9 @@ export interface TestEndpoint {
   close(): Promise<void>;
 }
 
-export async function startEndpoint(answer: (call: Received, n: number) => Promise<{ status: number; body?: string }> | { status: number; body?: string }): Promise<TestEndpoint> {
+export async function startEndpoint(
+  answer: (call: Received, n: number) => Promise<{ status: number; body?: string }> | { status: number; body?: string },
+): Promise<TestEndpoint> {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -42,7 +42,13 @@ const VALID: Fields = {
 async function seed(): Promise<{ org: LocalOrg; contractId: string }> {
   const org = new LocalOrg();
   const customer = await org.create('accounts', { name: 'Contoso' });
-  const offer = await org.create('cspb_offers', { cspb_name: 'Microsoft 365 E3', cspb_vendor: 100000000, cspb_term: 100000001, cspb_billingplan: 100000000, cspb_currencycode: 'USD' });
+  const offer = await org.create('cspb_offers', {
+    cspb_name: 'Microsoft 365 E3',
+    cspb_vendor: 100000000,
+    cspb_term: 100000001,
+    cspb_billingplan: 100000000,
+    cspb_currencycode: 'USD',
+  });
   const contract = (name: string) =>
     org.create('cspb_billingcontracts', {
       cspb_name: name,
@@ -140,7 +146,11 @@ describe('Billing contract form: invalid settings', () => {
   const cases: ReadonlyArray<[string, Partial<Fields>, Record<string, string[]>]> = [
     ['billing-day anchor without a day', { cspb_anchor: Anchor.BillingDay, cspb_anchorday: null }, { cspb_anchorday: [en.dayRequired] }],
     ['billing-day anchor on day 0', { cspb_anchor: Anchor.BillingDay, cspb_anchorday: 0 }, { cspb_anchorday: [en.dayRequired] }],
-    ['billing-day anchor on day 29 (periods must exist in February)', { cspb_anchor: Anchor.BillingDay, cspb_anchorday: 29 }, { cspb_anchorday: [en.dayRequired] }],
+    [
+      'billing-day anchor on day 29 (periods must exist in February)',
+      { cspb_anchor: Anchor.BillingDay, cspb_anchorday: 29 },
+      { cspb_anchorday: [en.dayRequired] },
+    ],
     ['an anchor day with the calendar-month anchor', { cspb_anchor: Anchor.CalendarMonth, cspb_anchorday: 5 }, { cspb_anchorday: [en.dayUnused] }],
     ['an anchor day with the co-term anchor', { cspb_anchor: Anchor.CoTerm, cspb_anchorday: 1 }, { cspb_anchorday: [en.dayUnused] }],
     ['one-time on the calendar month', { cspb_frequency: Frequency.OneTime, cspb_anchor: Anchor.CalendarMonth }, { cspb_anchor: [en.oneTime] }],
@@ -200,7 +210,9 @@ describe('Billing contract form: change handlers', () => {
     // Quarterly on day 10, phased from the earliest active term start 2026-02-20 (before the creation date
     // 2026-03-10): Feb 10, May 10, Aug 10, Nov 10. In arrears, 2026-10-15 is in Aug 10..Nov 9, invoiced at
     // its end 2026-11-10; net 365 -> 2027-11-10 (2027 is not a leap year).
-    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([expect.stringMatching(/^Next invoice on 2026-11-10 for 2026-08-10 to 2026-11-09, due 2027-11-10\. /)]);
+    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
+      expect.stringMatching(/^Next invoice on 2026-11-10 for 2026-08-10 to 2026-11-09, due 2027-11-10\. /),
+    ]);
     await set('cspb_discountpercent', 0);
     // 25 x 15.00 + 3 x 12.345 (37.035 -> 37.04 half up) = 412.04, no discount.
     expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([expect.stringContaining('Estimated recurring licences: 412.04 USD (2 subscription(s)')]);
@@ -216,7 +228,8 @@ describe('Billing contract form: next invoice', () => {
     // 412.04 less 10 % = 370.836 -> 370.84.
     expect(note(NEXT_INVOICE_ID)).toEqual([
       {
-        message: 'Next invoice on 2026-11-01 for 2026-11-01 to 2026-11-30, due 2026-12-01. Estimated recurring licences: 370.84 USD (2 subscription(s), before tax and mid-period changes).',
+        message:
+          'Next invoice on 2026-11-01 for 2026-11-01 to 2026-11-30, due 2026-12-01. Estimated recurring licences: 370.84 USD (2 subscription(s), before tax and mid-period changes).',
         level: 'INFO',
         uniqueId: NEXT_INVOICE_ID,
       },
@@ -228,13 +241,17 @@ describe('Billing contract form: next invoice', () => {
     // Phase from the earliest active term start 2026-02-20 (earlier than the creation date 2026-03-10):
     // quarters start Feb 10, May 10, Aug 10, Nov 10. Today is in Aug 10..Nov 9, so the next period is
     // 2026-11-10..2027-02-09, invoiced 2026-11-10; due Nov 10 + 14 = 2026-11-24.
-    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([expect.stringMatching(/^Next invoice on 2026-11-10 for 2026-11-10 to 2027-02-09, due 2026-11-24\. /)]);
+    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
+      expect.stringMatching(/^Next invoice on 2026-11-10 for 2026-11-10 to 2027-02-09, due 2026-11-24\. /),
+    ]);
   });
 
   it('monthly in arrears: the current month, invoiced when it ends', async () => {
     const { note } = await loadForm({ cspb_timing: Timing.InArrears, cspb_paymenttermdays: 0 });
     // Oct 1..Oct 31 is the current period, invoiced on 2026-11-01; net 0 -> due the same day.
-    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([expect.stringMatching(/^Next invoice on 2026-11-01 for 2026-10-01 to 2026-10-31, due 2026-11-01\. /)]);
+    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
+      expect.stringMatching(/^Next invoice on 2026-11-01 for 2026-10-01 to 2026-10-31, due 2026-11-01\. /),
+    ]);
   });
 
   it('annual co-term: anchored on the earliest term start of its active subscriptions', async () => {
@@ -242,7 +259,9 @@ describe('Billing contract form: next invoice', () => {
     // Earliest active term start 2026-02-20 (the cancelled one from 2025 does not count): the year
     // 2026-02-20..2027-02-19 holds today; next 2027-02-20..2028-02-19, invoiced 2027-02-20;
     // due Feb 20 + 45 days = 2027-04-06 (8 days left in February, 31 in March, 6 in April).
-    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([expect.stringMatching(/^Next invoice on 2027-02-20 for 2027-02-20 to 2028-02-19, due 2027-04-06\. /)]);
+    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
+      expect.stringMatching(/^Next invoice on 2027-02-20 for 2027-02-20 to 2028-02-19, due 2027-04-06\. /),
+    ]);
   });
 
   it('an unsaved contract: no subscriptions, phase from today', async () => {

@@ -8,12 +8,24 @@ import { seededOrg } from './support/seed';
 describe('Run reconciliation on the local org', () => {
   it('creates the run record for the import, shows progress until the plugin completes it, and reports the result', async () => {
     const { org } = await seededOrg();
-    const importId = await org.create('cspb_billingimports', { cspb_name: 'October bill', cspb_vendor: 100000000, cspb_contenthash: 'abc', cspb_importstatus: 100000003, cspb_currencycode: 'USD' });
+    const importId = await org.create('cspb_billingimports', {
+      cspb_name: 'October bill',
+      cspb_vendor: 100000000,
+      cspb_contenthash: 'abc',
+      cspb_importstatus: 100000003,
+      cspb_currencycode: 'USD',
+    });
     // Stands in for the reconciliation plugin: an async step completes the run with 3 discrepancies.
     org.register({
-      message: 'Create', table: 'cspb_reconciliationrun', stage: 'PostOperation', mode: 'async',
+      message: 'Create',
+      table: 'cspb_reconciliationrun',
+      stage: 'PostOperation',
+      mode: 'async',
       handler: async (ctx: { target: Record<string, unknown>; client: { update(set: string, id: string, body: Record<string, unknown>): Promise<void> } }) => {
-        await ctx.client.update('cspb_reconciliationruns', String(ctx.target['cspb_reconciliationrunid']), { cspb_runstatus: RunStatus.Completed, cspb_discrepancycount: 3 });
+        await ctx.client.update('cspb_reconciliationruns', String(ctx.target['cspb_reconciliationrunid']), {
+          cspb_runstatus: RunStatus.Completed,
+          cspb_discrepancycount: 3,
+        });
       },
     } as never);
     XrmMockGenerator.initialise({ entity: { id: `{${importId}}`, entityName: 'cspb_billingimport' } } as never);

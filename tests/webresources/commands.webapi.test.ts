@@ -28,7 +28,14 @@ function mockXrm(org: LocalOrg, entityName: string, id: string, options: { confi
   const xrm = Xrm as unknown as Record<string, Record<string, unknown>>;
   xrm['WebApi'] = localWebApi(org);
   useLanguage(1033);
-  const log = { progress: [] as string[], closed: 0, alerts: [] as string[], confirms: [] as string[], files: [] as Array<{ file: Row; options: Row }>, refreshes: 0 };
+  const log = {
+    progress: [] as string[],
+    closed: 0,
+    alerts: [] as string[],
+    confirms: [] as string[],
+    files: [] as Array<{ file: Row; options: Row }>,
+    refreshes: 0,
+  };
   xrm['Utility']!['showProgressIndicator'] = (m: string) => void log.progress.push(m);
   xrm['Utility']!['closeProgressIndicator'] = () => void log.closed++;
   xrm['Navigation']!['openAlertDialog'] = async (o: { text: string }) => void log.alerts.push(o.text);
@@ -46,7 +53,9 @@ function mockXrm(org: LocalOrg, entityName: string, id: string, options: { confi
 }
 
 /** "Today" is 2026-10-15 (local) for the commands' calendar. */
-beforeEach(() => jest.useFakeTimers({ now: new Date(2026, 9, 15, 12), doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'] }));
+beforeEach(() =>
+  jest.useFakeTimers({ now: new Date(2026, 9, 15, 12), doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'] }),
+);
 afterEach(() => {
   jest.useRealTimers();
   settings.sleep = realSleep;
@@ -56,7 +65,10 @@ afterEach(() => {
 const all = async (org: LocalOrg, set: string): Promise<Row[]> => (await org.retrieveMultiple<Row>(set, {})).value;
 
 describe('Generate invoices (billing contract) on the local org', () => {
-  async function contractForm(fields: { frequency?: number; anchor?: number; anchorDay?: number | null; termStart?: string } = {}, plugin: 'complete' | 'fail' = 'complete') {
+  async function contractForm(
+    fields: { frequency?: number; anchor?: number; anchorDay?: number | null; termStart?: string } = {},
+    plugin: 'complete' | 'fail' = 'complete',
+  ) {
     const { org, customerId, subscriptionId } = await seededOrg();
     const contractId = await org.create('cspb_billingcontracts', {
       cspb_name: 'Contoso licences',
@@ -70,18 +82,34 @@ describe('Generate invoices (billing contract) on the local org', () => {
       cspb_prorationpolicy: 100000000,
       cspb_roundingpolicy: 100000000,
     });
-    await org.update('cspb_subscriptions', subscriptionId, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`, cspb_termstartdate: fields.termStart ?? '2026-04-05', cspb_status: CspbSubscriptionStatus.Active });
+    await org.update('cspb_subscriptions', subscriptionId, {
+      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+      cspb_termstartdate: fields.termStart ?? '2026-04-05',
+      cspb_status: CspbSubscriptionStatus.Active,
+    });
     // Stands in for the invoice-run plugin: an async step completes (2 drafts) or fails the run.
     org.register({
-      message: 'Create', table: 'cspb_invoicerun', stage: 'PostOperation', mode: 'async',
+      message: 'Create',
+      table: 'cspb_invoicerun',
+      stage: 'PostOperation',
+      mode: 'async',
       handler: async (ctx: { target: Row; client: { update(set: string, id: string, body: Row): Promise<void> } }) => {
-        const body = plugin === 'complete' ? { cspb_runstatus: RunStatus.Completed, cspb_invoicecount: 2 } : { cspb_runstatus: RunStatus.Failed, cspb_error: 'no tax profile' };
+        const body =
+          plugin === 'complete'
+            ? { cspb_runstatus: RunStatus.Completed, cspb_invoicecount: 2 }
+            : { cspb_runstatus: RunStatus.Failed, cspb_error: 'no tax profile' };
         await ctx.client.update('cspb_invoiceruns', String(ctx.target['cspb_invoicerunid']), body);
       },
     } as never);
     const { form, log } = mockXrm(org, 'cspb_billingcontract', contractId);
-    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_frequency', value: fields.frequency ?? Frequency.Monthly } as never, { name: 'cspb_frequency' } as never);
-    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_anchor', value: fields.anchor ?? Anchor.CalendarMonth } as never, { name: 'cspb_anchor' } as never);
+    XrmMockGenerator.Attribute.createOptionSet(
+      { name: 'cspb_frequency', value: fields.frequency ?? Frequency.Monthly } as never,
+      { name: 'cspb_frequency' } as never,
+    );
+    XrmMockGenerator.Attribute.createOptionSet(
+      { name: 'cspb_anchor', value: fields.anchor ?? Anchor.CalendarMonth } as never,
+      { name: 'cspb_anchor' } as never,
+    );
     XrmMockGenerator.Attribute.createNumber({ name: 'cspb_anchorday', value: fields.anchorDay ?? null } as never, { name: 'cspb_anchorday' });
     XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_timing', value: Timing.InAdvance } as never, { name: 'cspb_timing' } as never);
     XrmMockGenerator.Attribute.createNumber({ name: 'cspb_paymenttermdays', value: 30 } as never, { name: 'cspb_paymenttermdays' });
@@ -154,14 +182,27 @@ describe('Issue and credit an invoice on the local org', () => {
   async function invoiceForm(confirm = true) {
     const { org, customerId, subscriptionId } = await seededOrg();
     // The seed's ledger rows predate prices on the ledger; the suite's own rows carry them.
-    for (const change of await all(org, 'cspb_subscriptionchanges')) await org.update('cspb_subscriptionchanges', String(change['cspb_subscriptionchangeid']), { cspb_unitprice: 15, cspb_unitcost: 12 });
+    for (const change of await all(org, 'cspb_subscriptionchanges'))
+      await org.update('cspb_subscriptionchanges', String(change['cspb_subscriptionchangeid']), { cspb_unitprice: 15, cspb_unitcost: 12 });
     registerPlugins(org, { today: () => '2026-10-15' });
     const contractId = await org.create('cspb_billingcontracts', {
-      cspb_name: 'Contoso licences', 'cspb_CustomerId@odata.bind': `/accounts(${customerId})`, cspb_currencycode: 'USD', cspb_frequency: Frequency.Monthly,
-      cspb_anchor: Anchor.CalendarMonth, cspb_timing: Timing.InAdvance, cspb_paymenttermdays: 30, cspb_prorationpolicy: 100000000, cspb_roundingpolicy: 100000000,
+      cspb_name: 'Contoso licences',
+      'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,
+      cspb_currencycode: 'USD',
+      cspb_frequency: Frequency.Monthly,
+      cspb_anchor: Anchor.CalendarMonth,
+      cspb_timing: Timing.InAdvance,
+      cspb_paymenttermdays: 30,
+      cspb_prorationpolicy: 100000000,
+      cspb_roundingpolicy: 100000000,
     });
     await org.update('cspb_subscriptions', subscriptionId, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` });
-    await org.create('cspb_invoiceruns', { cspb_name: 'October', cspb_periodstart: '2026-10-01', cspb_periodend: '2026-10-31', 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` });
+    await org.create('cspb_invoiceruns', {
+      cspb_name: 'October',
+      cspb_periodstart: '2026-10-01',
+      cspb_periodend: '2026-10-31',
+      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+    });
     await org.asyncIdle();
     const [draft] = await all(org, 'cspb_invoices');
     const invoiceId = String(draft!['cspb_invoiceid']);
@@ -180,7 +221,15 @@ describe('Issue and credit an invoice on the local org', () => {
     expect(await issueInvoice(form)).toBe(true);
     expect(log.confirms).toEqual([`Issue invoice ${draftName}? An issued invoice can no longer change.`]);
     // 25 seats x 15.00 = 375.00 for October
-    expect(await invoice()).toEqual(expect.objectContaining({ cspb_name: 'INV-000001', cspb_invoicestatus: InvoiceStatus.Issued, cspb_invoicedate: '2026-10-15', cspb_duedate: '2026-11-14', cspb_total: 375 }));
+    expect(await invoice()).toEqual(
+      expect.objectContaining({
+        cspb_name: 'INV-000001',
+        cspb_invoicestatus: InvoiceStatus.Issued,
+        cspb_invoicedate: '2026-10-15',
+        cspb_duedate: '2026-11-14',
+        cspb_total: 375,
+      }),
+    );
     expect(log.alerts).toEqual(['Invoice INV-000001 issued on 2026-10-15.']);
     expect(log.refreshes).toBe(1);
   });
@@ -208,19 +257,33 @@ describe('Issue and credit an invoice on the local org', () => {
   it('credits an issued invoice from the ledger: the price cut to 12.00 from 2026-10-22 credits the old price and supplements the new one, linked to the issued invoice', async () => {
     const { org, invoiceId, subscriptionId, form, log } = await invoiceForm();
     await issueInvoice(form);
-    await org.update('cspb_subscriptions', subscriptionId, { cspb_customerunitprice: 12, cspb_changeeffectivedate: '2026-10-22', cspb_changereason: 'renegotiated price' });
+    await org.update('cspb_subscriptions', subscriptionId, {
+      cspb_customerunitprice: 12,
+      cspb_changeeffectivedate: '2026-10-22',
+      cspb_changereason: 'renegotiated price',
+    });
     await org.asyncIdle();
     expect(await createCreditNote(form)).not.toBeNull();
     const documents = (await all(org, 'cspb_invoices')).filter((r) => r['cspb_invoiceid'] !== invoiceId);
     const byKind = (kind: number) => documents.find((d) => d['cspb_kind'] === kind)!;
     expect(documents).toHaveLength(2);
-    expect(byKind(CspbInvoiceKind.CreditNote)).toMatchObject({ cspb_invoicestatus: InvoiceStatus.Draft, _cspb_creditofid_value: invoiceId, cspb_name: 'DRAFT 2026-10-01 credit note 1 Contoso licences' });
-    expect(byKind(CspbInvoiceKind.Invoice)).toMatchObject({ cspb_invoicestatus: InvoiceStatus.Draft, _cspb_creditofid_value: invoiceId, cspb_name: 'DRAFT 2026-10-01 supplement 1 Contoso licences' });
+    expect(byKind(CspbInvoiceKind.CreditNote)).toMatchObject({
+      cspb_invoicestatus: InvoiceStatus.Draft,
+      _cspb_creditofid_value: invoiceId,
+      cspb_name: 'DRAFT 2026-10-01 credit note 1 Contoso licences',
+    });
+    expect(byKind(CspbInvoiceKind.Invoice)).toMatchObject({
+      cspb_invoicestatus: InvoiceStatus.Draft,
+      _cspb_creditofid_value: invoiceId,
+      cspb_name: 'DRAFT 2026-10-01 supplement 1 Contoso licences',
+    });
     const linesOf = async (id: unknown) => (await org.retrieveMultiple<Row>('cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${String(id)}` })).value;
     const [issuedLine] = await linesOf(invoiceId);
     // 25 seats for 10 of October's 31 days (22..31): at the old price -25 x 15.00 x 10/31 = -120.97 credited
     // against the issued line; at the new price 25 x 12.00 x 10/31 = 96.77 supplemented.
-    expect((await linesOf(byKind(CspbInvoiceKind.CreditNote)['cspb_invoiceid'])).map((l) => [l['cspb_amount'], l['_cspb_correctslineid_value']])).toEqual([[-120.97, issuedLine!['cspb_invoicelineid']]]);
+    expect((await linesOf(byKind(CspbInvoiceKind.CreditNote)['cspb_invoiceid'])).map((l) => [l['cspb_amount'], l['_cspb_correctslineid_value']])).toEqual([
+      [-120.97, issuedLine!['cspb_invoicelineid']],
+    ]);
     expect((await linesOf(byKind(CspbInvoiceKind.Invoice)['cspb_invoiceid'])).map((l) => l['cspb_amount'])).toEqual([96.77]);
     expect(log.alerts.at(-1)).toBe('Corrections of invoice INV-000001: 2 document(s) drafted from the current ledger.');
   });
@@ -244,8 +307,20 @@ describe('Issue and credit an invoice on the local org', () => {
 describe('Export discrepancies on the local org', () => {
   it('hands Xrm.Navigation.openFile a CSV of this run only, ordered by name, formula-safe, numbers kept numeric', async () => {
     const { org, customerId } = await seededOrg();
-    const importId = await org.create('cspb_billingimports', { cspb_name: 'October bill', cspb_vendor: 100000000, cspb_contenthash: 'abc', cspb_importstatus: 100000003, cspb_currencycode: 'USD' });
-    const run = () => org.create('cspb_reconciliationruns', { cspb_name: 'run', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`, cspb_runstatus: RunStatus.Completed, cspb_currencycode: 'USD' });
+    const importId = await org.create('cspb_billingimports', {
+      cspb_name: 'October bill',
+      cspb_vendor: 100000000,
+      cspb_contenthash: 'abc',
+      cspb_importstatus: 100000003,
+      cspb_currencycode: 'USD',
+    });
+    const run = () =>
+      org.create('cspb_reconciliationruns', {
+        cspb_name: 'run',
+        'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+        cspb_runstatus: RunStatus.Completed,
+        cspb_currencycode: 'USD',
+      });
     const runId = await run();
     const otherRunId = await run();
     const discrepancy = (runOf: string, key: string, body: Row) =>
@@ -258,8 +333,27 @@ describe('Export discrepancies on the local org', () => {
         ...body,
       });
     // A customer named "=HYPERLINK(...)" (a formula planted through a bill or CRM name) reaches the row's name.
-    await discrepancy(runId, 'k1', { cspb_name: '=HYPERLINK("http://x","Contoso")', cspb_category: Category.UnknownInCrm, cspb_vendorsubscriptionid: 'sub-9', cspb_billedquantity: 3, cspb_billedamount: 45, cspb_variance: 45, cspb_explanation: 'subscription sub-9 of =HYPERLINK("http://x","Contoso") is not in CRM' });
-    await discrepancy(runId, 'k2', { cspb_name: 'priceMismatch sub-1 cycleCharge', cspb_category: Category.PriceMismatch, cspb_vendorsubscriptionid: 'sub-1', cspb_chargetype: 'cycleCharge', cspb_expectedquantity: 25, cspb_billedquantity: 25, cspb_expectedamount: 300, cspb_billedamount: 298.5, cspb_variance: -1.5, cspb_explanation: 'billed unit price 11.94, the ledger has 12.00' });
+    await discrepancy(runId, 'k1', {
+      cspb_name: '=HYPERLINK("http://x","Contoso")',
+      cspb_category: Category.UnknownInCrm,
+      cspb_vendorsubscriptionid: 'sub-9',
+      cspb_billedquantity: 3,
+      cspb_billedamount: 45,
+      cspb_variance: 45,
+      cspb_explanation: 'subscription sub-9 of =HYPERLINK("http://x","Contoso") is not in CRM',
+    });
+    await discrepancy(runId, 'k2', {
+      cspb_name: 'priceMismatch sub-1 cycleCharge',
+      cspb_category: Category.PriceMismatch,
+      cspb_vendorsubscriptionid: 'sub-1',
+      cspb_chargetype: 'cycleCharge',
+      cspb_expectedquantity: 25,
+      cspb_billedquantity: 25,
+      cspb_expectedamount: 300,
+      cspb_billedamount: 298.5,
+      cspb_variance: -1.5,
+      cspb_explanation: 'billed unit price 11.94, the ledger has 12.00',
+    });
     await discrepancy(otherRunId, 'k3', { cspb_name: 'other run', cspb_category: Category.NotBilled });
     const { form, log } = mockXrm(org, 'cspb_reconciliationrun', runId);
     // One row per page: the second row comes through the nextLink, followed as the next request.

@@ -31,25 +31,39 @@ async function form(options: { formType: 1 | 2; code?: string | null; contractCo
   (Xrm as unknown as { WebApi: unknown }).WebApi = localWebApi(org);
   useLanguage(1033);
   const code = XrmMockGenerator.Attribute.createString({ name: 'cspb_currencycode', value: options.code ?? null } as never, { name: 'cspb_currencycode' });
-  const currency = XrmMockGenerator.Attribute.createLookup({ name: 'transactioncurrencyid', value: options.formType === 2 ? [{ id: currencyIdOf('USD'), name: 'US Dollar', entityType: 'transactioncurrency' }] : null } as never, { name: 'transactioncurrencyid' });
-  const contract = XrmMockGenerator.Attribute.createLookup({ name: 'cspb_contractid', value: options.formType === 1 ? [{ id: contractId, name: 'Contoso EUR', entityType: 'cspb_billingcontract' }] : null } as never, { name: 'cspb_contractid' });
+  const currency = XrmMockGenerator.Attribute.createLookup(
+    {
+      name: 'transactioncurrencyid',
+      value: options.formType === 2 ? [{ id: currencyIdOf('USD'), name: 'US Dollar', entityType: 'transactioncurrency' }] : null,
+    } as never,
+    { name: 'transactioncurrencyid' },
+  );
+  const contract = XrmMockGenerator.Attribute.createLookup(
+    { name: 'cspb_contractid', value: options.formType === 1 ? [{ id: contractId, name: 'Contoso EUR', entityType: 'cspb_billingcontract' }] : null } as never,
+    { name: 'cspb_contractid' },
+  );
   XrmMockGenerator.Attribute.createNumber({ name: 'cspb_quantity', value: 25 }, { name: 'cspb_quantity' });
   const context = XrmMockGenerator.getEventContext();
   context.getFormContext().ui.getFormType = () => options.formType;
-  const controlNote = () => (context.getFormContext().getControl('cspb_currencycode') as unknown as { notifications?: Array<{ uniqueId: string; messages: string[] }> }).notifications?.find((n) => n.uniqueId === CURRENCY_NOTE)?.messages[0];
+  const controlNote = () =>
+    (
+      context.getFormContext().getControl('cspb_currencycode') as unknown as { notifications?: Array<{ uniqueId: string; messages: string[] }> }
+    ).notifications?.find((n) => n.uniqueId === CURRENCY_NOTE)?.messages[0];
   return { org, context, code, currency, contract, controlNote, subscriptionId };
 }
 
 const idOf = (lookup: { getValue(): Xrm.LookupValue[] | null }): string | undefined => lookup.getValue()?.[0]?.id.replace(/[{}]/g, '').toLowerCase();
 
 describe('Currency lookup on forms', () => {
-  it('a new subscription takes its contract\'s currency, and a save stores EUR with its rate', async () => {
+  it("a new subscription takes its contract's currency, and a save stores EUR with its rate", async () => {
     const { org, context, code, currency, subscriptionId } = await form({ formType: 1 });
     await onSubscriptionLoad(context);
     expect(code.getValue()).toBe('EUR');
     expect(idOf(currency)).toBe(currencyIdOf('EUR'));
     // What the form would send: the bound lookup as the platform's client sends it.
-    const seeded = await org.retrieve<Record<string, unknown>>('cspb_subscriptions', subscriptionId, { select: ['_cspb_customerid_value', '_cspb_offerid_value'] });
+    const seeded = await org.retrieve<Record<string, unknown>>('cspb_subscriptions', subscriptionId, {
+      select: ['_cspb_customerid_value', '_cspb_offerid_value'],
+    });
     const id = await org.create('cspb_subscriptions', {
       cspb_name: 'new',
       cspb_quantity: 5,
@@ -60,7 +74,9 @@ describe('Currency lookup on forms', () => {
       cspb_customerunitprice: 18.4,
       'transactioncurrencyid@odata.bind': `/transactioncurrencies(${String(idOf(currency))})`,
     });
-    const row = await org.retrieve<Record<string, unknown>>('cspb_subscriptions', id, { select: ['_transactioncurrencyid_value', 'exchangerate', 'cspb_customerunitprice_base'] });
+    const row = await org.retrieve<Record<string, unknown>>('cspb_subscriptions', id, {
+      select: ['_transactioncurrencyid_value', 'exchangerate', 'cspb_customerunitprice_base'],
+    });
     expect(row['_transactioncurrencyid_value']).toBe(currencyIdOf('EUR'));
     expect(row['exchangerate']).toBe(0.92);
     expect(row['cspb_customerunitprice_base']).toBe(20); // 18.40 / 0.92

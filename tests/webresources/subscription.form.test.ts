@@ -8,13 +8,19 @@ type Note = { message: string; level: string; uniqueId: string };
 
 /** The subscription form over the seeded local org (25 seats), loaded through onLoad on `today`. */
 async function loadForm(options: { quantity?: number; lcid?: 1033 | 1036; today?: Date } = {}) {
-  jest.useFakeTimers({ now: options.today ?? new Date(2022, 2, 20, 12), doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'] });
+  jest.useFakeTimers({
+    now: options.today ?? new Date(2022, 2, 20, 12),
+    doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'],
+  });
   const { org, subscriptionId } = await seededOrg();
   XrmMockGenerator.initialise({ entity: { id: `{${subscriptionId.toUpperCase()}}`, entityName: 'cspb_subscription' } } as never);
   (Xrm as unknown as { WebApi: unknown }).WebApi = localWebApi(org);
   useLanguage(options.lcid ?? 1033);
   const quantity = XrmMockGenerator.Attribute.createNumber({ name: 'cspb_quantity', value: options.quantity ?? 25 }, { name: 'cspb_quantity' });
-  const effectiveDate = XrmMockGenerator.Attribute.createDate({ name: 'cspb_changeeffectivedate', requiredLevel: 'none' }, { name: 'cspb_changeeffectivedate' });
+  const effectiveDate = XrmMockGenerator.Attribute.createDate(
+    { name: 'cspb_changeeffectivedate', requiredLevel: 'none' },
+    { name: 'cspb_changeeffectivedate' },
+  );
   const reason = XrmMockGenerator.Attribute.createString({ name: 'cspb_changereason', requiredLevel: 'none' }, { name: 'cspb_changereason' });
   XrmMockGenerator.Attribute.createString({ name: 'cspb_currencycode', value: 'USD' }, { name: 'cspb_currencycode' });
   XrmMockGenerator.Attribute.createNumber({ name: 'cspb_customerunitprice', value: 15 }, { name: 'cspb_customerunitprice' });
@@ -93,7 +99,9 @@ describe('Subscription form over the local org ledger', () => {
     await change(10, new Date(2022, 2, 13));
     expect(note(NOTE.policy)?.level).toBe('WARNING');
     await change(5, new Date(2022, 2, 13));
-    expect(note(NOTE.policy)).toEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('At most 15 seat(s) can be removed on 2022-03-13') }));
+    expect(note(NOTE.policy)).toEqual(
+      expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('At most 15 seat(s) can be removed on 2022-03-13') }),
+    );
   });
 
   it('blocks a cancellation (quantity 0) after the purchase window, which closed on 2022-03-12', async () => {
@@ -120,7 +128,10 @@ describe('Subscription form over the local org ledger', () => {
 
 describe('Subscription form: negative quantity', () => {
   it('refuses it with a notification on the quantity control naming the value, in both languages', async () => {
-    for (const [lcid, text] of [[1033, 'cannot be negative (-3)'], [1036, 'ne peut pas être négative (-3)']] as const) {
+    for (const [lcid, text] of [
+      [1033, 'cannot be negative (-3)'],
+      [1036, 'ne peut pas être négative (-3)'],
+    ] as const) {
       const { context, change } = await loadForm({ lcid });
       await change(-3);
       const control = context.getFormContext().getControl('cspb_quantity') as unknown as { getNotifications(): Array<{ messages: string[] }> };

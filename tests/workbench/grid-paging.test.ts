@@ -14,7 +14,6 @@ jest.setTimeout(150_000);
 // A real browser on a loaded 2-core machine: one retry, with the first failure logged.
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
-
 const COUNT = 12_000;
 let wb: Workbench;
 let browser: Browser;
@@ -30,8 +29,17 @@ afterAll(async () => {
 });
 
 test('a 12,000-discrepancy run arrives in three pages, each asked for once, and the grid holds every record once', async () => {
-  const importId = await wb.org.create('cspb_billingimports', { cspb_name: 'paging', cspb_contenthash: randomBytes(32).toString('hex'), cspb_currencycode: 'USD' });
-  const runId = await wb.org.create('cspb_reconciliationruns', { cspb_name: 'paging run', 'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`, cspb_runstatus: CspbReconciliationRunRunStatus.Completed, cspb_currencycode: 'USD' });
+  const importId = await wb.org.create('cspb_billingimports', {
+    cspb_name: 'paging',
+    cspb_contenthash: randomBytes(32).toString('hex'),
+    cspb_currencycode: 'USD',
+  });
+  const runId = await wb.org.create('cspb_reconciliationruns', {
+    cspb_name: 'paging run',
+    'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+    cspb_runstatus: CspbReconciliationRunRunStatus.Completed,
+    cspb_currencycode: 'USD',
+  });
   // Creating a run starts the reconciliation plugin (async); let it finish before the run gets its discrepancies.
   await wb.org.asyncIdle();
   const accounts = (await wb.org.retrieveMultiple<{ accountid: string }>('accounts', { select: ['accountid'] })).value.map((a) => a.accountid);
@@ -59,7 +67,10 @@ test('a 12,000-discrepancy run arrives in three pages, each asked for once, and 
   });
   await page.goto(`${wb.url}#/form/cspb_reconciliationrun/${runId}`);
   const grid = page.locator('[data-pcf="ReconciliationGrid"]');
-  await grid.getByTestId('record-count').filter({ hasText: `${COUNT} of ${COUNT} records` }).waitFor({ timeout: 60_000 });
+  await grid
+    .getByTestId('record-count')
+    .filter({ hasText: `${COUNT} of ${COUNT} records` })
+    .waitFor({ timeout: 60_000 });
   expect(await grid.getByTestId('loading-more').count()).toBe(0);
   expect(await grid.getByTestId('capped').count()).toBe(0);
   expect((await grid.getByTestId('total-variance').innerText()).trim()).toBe('720,060.00 USD');

@@ -92,14 +92,18 @@ async function journey(): Promise<void> {
   const preview = page.locator('[data-id="cspb-sub-preview"]');
   await preview.waitFor();
   const previewText = await preview.innerText();
-  expect(previewText).toMatch(/^Change of \+2 seat\(s\) from \d{4}-\d{2}-\d{2}: \d+ of \d+ days left in the cycle .*Customer charge -?[\d,.]+ [A-Z]{3}; vendor cost -?[\d,.]+ [A-Z]{3}\./);
+  expect(previewText).toMatch(
+    /^Change of \+2 seat\(s\) from \d{4}-\d{2}-\d{2}: \d+ of \d+ days left in the cycle .*Customer charge -?[\d,.]+ [A-Z]{3}; vendor cost -?[\d,.]+ [A-Z]{3}\./,
+  );
   const reason = page.locator('[data-control="cspb_changereason"] input');
   await reason.fill('Two new starters (workbench test)');
   await reason.press('Tab');
   await shot('subscription-change');
   await page.getByTestId('cmd-save').click();
   const change = await until('the ledger row the plugin writes', async () =>
-    (await rows('cspb_subscriptionchanges', `_cspb_subscriptionid_value eq ${subId}`)).find((r) => r['cspb_reason'] === 'Two new starters (workbench test)' && r['cspb_quantitydelta'] !== 0),
+    (await rows('cspb_subscriptionchanges', `_cspb_subscriptionid_value eq ${subId}`)).find(
+      (r) => r['cspb_reason'] === 'Two new starters (workbench test)' && r['cspb_quantitydelta'] !== 0,
+    ),
   );
   expect(change['cspb_quantitybefore']).toBe(before);
   expect(change['cspb_quantitydelta']).toBe(2);
@@ -112,7 +116,12 @@ async function journey(): Promise<void> {
   expect(added.filter((r) => r['cspb_quantitydelta'] !== 0)).toEqual([change]);
   expect((await wb.org.retrieve<Row>('cspb_subscriptions', subId))['cspb_quantity']).toBe(before + 2);
   // The reloaded form shows the new ledger row in its subgrid.
-  await page.getByTestId('grid-ledger').getByText('Two new starters', { exact: false }).or(page.getByTestId('grid-ledger').locator(`tr[data-id="${String(change['cspb_subscriptionchangeid'])}"]`)).first().waitFor();
+  await page
+    .getByTestId('grid-ledger')
+    .getByText('Two new starters', { exact: false })
+    .or(page.getByTestId('grid-ledger').locator(`tr[data-id="${String(change['cspb_subscriptionchangeid'])}"]`))
+    .first()
+    .waitFor();
   await shot('subscription-saved');
 
   // 2. Upload Microsoft's bill in the BillingImport control on a new import: it parses, shows the
@@ -138,7 +147,10 @@ async function journey(): Promise<void> {
   expect(lines.length).toBeGreaterThan(100);
   expect(imp['cspb_linecount']).toBe(lines.length);
   await page.goto(`${wb.url}#/form/cspb_billingimport/${importId}`);
-  await page.locator('[data-pcf="ReconciliationGrid"] [data-testid="record-count"]').filter({ hasText: `${lines.length} of ${lines.length}` }).waitFor({ timeout: 20_000 });
+  await page
+    .locator('[data-pcf="ReconciliationGrid"] [data-testid="record-count"]')
+    .filter({ hasText: `${lines.length} of ${lines.length}` })
+    .waitFor({ timeout: 20_000 });
   await shot('billing-import');
 
   // 3. Run reconciliation (the form's command): the run opens when it completes.
@@ -164,7 +176,10 @@ async function journey(): Promise<void> {
   expect(alertText).toContain(String(discrepancies.length));
   await page.waitForURL(new RegExp(`#/form/cspb_reconciliationrun/${runId}$`));
   const grid = page.locator('[data-pcf="ReconciliationGrid"]');
-  await grid.getByTestId('record-count').filter({ hasText: `${discrepancies.length} of ${discrepancies.length} records` }).waitFor({ timeout: 20_000 });
+  await grid
+    .getByTestId('record-count')
+    .filter({ hasText: `${discrepancies.length} of ${discrepancies.length} records` })
+    .waitFor({ timeout: 20_000 });
   // The chart: one bar per category of the run.
   const categories = new Set(discrepancies.map((d) => d['cspb_category']));
   expect(await page.locator('[data-testid="variance-chart"] rect').count()).toBe(categories.size);
@@ -174,7 +189,10 @@ async function journey(): Promise<void> {
   const linked = discrepancies.find((d) => d['_cspb_subscriptionid_value']);
   expect(linked).toBeDefined();
   const crmSub = await wb.org.retrieve<Row>('cspb_subscriptions', String(linked!['_cspb_subscriptionid_value']), { select: ['cspb_quantity'] });
-  const crmHeader = grid.getByTestId('crm-subscription').filter({ hasText: `CRM: ${String(crmSub['cspb_quantity'])} seats` }).first();
+  const crmHeader = grid
+    .getByTestId('crm-subscription')
+    .filter({ hasText: `CRM: ${String(crmSub['cspb_quantity'])} seats` })
+    .first();
   await crmHeader.waitFor({ timeout: 20_000 });
   await crmHeader.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-reconciliation-grid-crm.png'), animations: 'disabled' });
@@ -182,14 +200,22 @@ async function journey(): Promise<void> {
   // 4. Work the grid: filter by a category, accept one discrepancy.
   const open = discrepancies.filter((d) => d['cspb_resolutionstatus'] === Resolution.Open || d['cspb_resolutionstatus'] === null);
   const target = open[0] ?? discrepancies[0]!;
-  const categoryColumn = (await (await fetch(`${wb.url}workbench/meta.json`)).json() as { tables: Array<{ logicalName: string; columns: Array<{ name: string; options?: Array<{ value: number; label: string }> }> }> })
-    .tables.find((t) => t.logicalName === 'cspb_discrepancy')!.columns.find((c) => c.name === 'cspb_category')!;
+  const categoryColumn = (
+    (await (await fetch(`${wb.url}workbench/meta.json`)).json()) as {
+      tables: Array<{ logicalName: string; columns: Array<{ name: string; options?: Array<{ value: number; label: string }> }> }>;
+    }
+  ).tables
+    .find((t) => t.logicalName === 'cspb_discrepancy')!
+    .columns.find((c) => c.name === 'cspb_category')!;
   const categoryLabel = categoryColumn.options!.find((o) => o.value === target['cspb_category'])!.label;
   const inCategory = discrepancies.filter((d) => d['cspb_category'] === target['cspb_category']).length;
   await grid.getByTestId('filter-category').click();
   await page.getByRole('listbox').getByText(categoryLabel, { exact: true }).click();
   await page.keyboard.press('Escape');
-  await grid.getByTestId('record-count').filter({ hasText: `${inCategory} of ${discrepancies.length} records` }).waitFor();
+  await grid
+    .getByTestId('record-count')
+    .filter({ hasText: `${inCategory} of ${discrepancies.length} records` })
+    .waitFor();
   const gridLines = grid.locator('[role=row]').filter({ has: page.locator('[role=gridcell]') });
   // The row, not one of its cells: a cell with no value (no charge type, say) has no height to click.
   await gridLines.first().click();
@@ -226,7 +252,10 @@ async function journey(): Promise<void> {
   const invoice = invoices[0]!;
   await page.locator(`[data-testid="grid-invoices"] tr[data-id="${String(invoice['cspb_invoiceid'])}"]`).click();
   await page.waitForURL(new RegExp(`#/form/cspb_invoice/${String(invoice['cspb_invoiceid'])}$`));
-  await page.getByTestId('form-title').filter({ hasText: String(invoice['cspb_name']) }).waitFor();
+  await page
+    .getByTestId('form-title')
+    .filter({ hasText: String(invoice['cspb_name']) })
+    .waitFor();
   const invoiceLines = await rows('cspb_invoicelines', `_cspb_invoiceid_value eq ${String(invoice['cspb_invoiceid'])}`);
   expect(invoiceLines.length).toBeGreaterThan(0);
   await page.locator('[data-testid="grid-lines"] tr.row').first().waitFor();
@@ -240,12 +269,18 @@ async function journey(): Promise<void> {
   await page.getByTestId('cmd-Issue').click();
   await page.getByTestId('confirm-dialog').waitFor();
   await page.getByTestId('dialog-ok').click();
-  await page.getByTestId('alert-dialog').filter({ hasText: /Invoice INV-\d{6} issued on/ }).waitFor({ timeout: 20_000 });
+  await page
+    .getByTestId('alert-dialog')
+    .filter({ hasText: /Invoice INV-\d{6} issued on/ })
+    .waitFor({ timeout: 20_000 });
   await page.getByTestId('dialog-ok').click();
   const issued = (await rows('cspb_invoices', `cspb_invoiceid eq ${String(invoice['cspb_invoiceid'])}`))[0]!;
   expect(issued['cspb_name']).toMatch(/^INV-\d{6}$/);
   expect(issued['cspb_invoicestatus']).toBe(100000001);
-  await page.getByTestId('form-title').filter({ hasText: String(issued['cspb_name']) }).waitFor();
+  await page
+    .getByTestId('form-title')
+    .filter({ hasText: String(issued['cspb_name']) })
+    .waitFor();
   await shot('invoice-issued');
 
   expect(wb.org.asyncFailures).toEqual([]);

@@ -28,7 +28,8 @@ afterAll(async () => {
 });
 
 const [SALES, FINANCE] = WORKBENCH_USERS;
-const navItems = async (): Promise<string[]> => (await page.locator('nav.sitemap a').evaluateAll((as) => as.map((a) => a.getAttribute('data-testid') ?? ''))).map((t) => t.replace('nav-', ''));
+const navItems = async (): Promise<string[]> =>
+  (await page.locator('nav.sitemap a').evaluateAll((as) => as.map((a) => a.getAttribute('data-testid') ?? ''))).map((t) => t.replace('nav-', ''));
 
 /** Signs in as that user: the cookie, then a fresh load of the shell (as a new session would). */
 async function actAs(id: string): Promise<void> {
@@ -42,10 +43,25 @@ test('Sales sees the sales tables only, and saves a seat change that the webhook
   await page.getByTestId('list').waitFor();
   expect(await page.getByTestId('act-as').inputValue()).toBe(SALES.id);
   // Sales also reads the prices and deals it sells with: price lists, promotions, one-time charges.
-  expect(await navItems()).toEqual(['account', 'cspb_subscription', 'cspb_subscriptionchange', 'cspb_billingcontract', 'cspb_pricelist', 'cspb_pricelistitem', 'cspb_promotion', 'cspb_onetimecharge', 'cspb_offer']);
+  expect(await navItems()).toEqual([
+    'account',
+    'cspb_subscription',
+    'cspb_subscriptionchange',
+    'cspb_billingcontract',
+    'cspb_pricelist',
+    'cspb_pricelistitem',
+    'cspb_promotion',
+    'cspb_onetimecharge',
+    'cspb_offer',
+  ]);
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-as-sales.png'), fullPage: true });
 
-  const sub = (await wb.org.retrieveMultiple<Record<string, unknown>>('cspb_subscriptions', { filter: 'cspb_status eq 100000000 and cspb_customerunitprice ne null', top: 1 })).value[0]!;
+  const sub = (
+    await wb.org.retrieveMultiple<Record<string, unknown>>('cspb_subscriptions', {
+      filter: 'cspb_status eq 100000000 and cspb_customerunitprice ne null',
+      top: 1,
+    })
+  ).value[0]!;
   const id = String(sub['cspb_subscriptionid']);
   const before = Number(sub['cspb_quantity']);
   await page.locator(`tr[data-id="${id}"]`).click();
@@ -58,24 +74,44 @@ test('Sales sees the sales tables only, and saves a seat change that the webhook
   const deadline = Date.now() + 30_000;
   let recorded: Record<string, unknown> | undefined;
   while (!recorded && Date.now() < deadline) {
-    recorded = (await wb.org.retrieveMultiple<Record<string, unknown>>('cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${id} and cspb_reason eq 'One more (as Sales)'` })).value[0];
+    recorded = (
+      await wb.org.retrieveMultiple<Record<string, unknown>>('cspb_subscriptionchanges', {
+        filter: `_cspb_subscriptionid_value eq ${id} and cspb_reason eq 'One more (as Sales)'`,
+      })
+    ).value[0];
     if (!recorded) await new Promise((r) => setTimeout(r, 200));
   }
   expect(recorded).toMatchObject({ cspb_quantitybefore: before, cspb_quantityafter: before + 1 });
   // Sales cannot open the bills, even by URL: the org refuses the read.
   await page.goto(`${wb.url}#/list/cspb_billingimport`);
-  await page.getByText(/missing prvReadcspb_BillingImport privilege/).first().waitFor();
+  await page
+    .getByText(/missing prvReadcspb_BillingImport privilege/)
+    .first()
+    .waitFor();
 });
 
 test('Finance sees reconciliation and invoicing, and opens imports and runs', async () => {
   await actAs(FINANCE.id);
   await page.goto(`${wb.url}#/list/cspb_billingimport`);
-  await page.getByTestId('list').waitFor().catch(async (e: unknown) => {
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-as-finance-failure.png'), fullPage: true });
-    throw e;
-  });
+  await page
+    .getByTestId('list')
+    .waitFor()
+    .catch(async (e: unknown) => {
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-as-finance-failure.png'), fullPage: true });
+      throw e;
+    });
   const items = await navItems();
-  expect(items).toEqual(expect.arrayContaining(['cspb_billingimport', 'cspb_billingline', 'cspb_reconciliationrun', 'cspb_discrepancy', 'cspb_invoicerun', 'cspb_invoice', 'cspb_subscription']));
+  expect(items).toEqual(
+    expect.arrayContaining([
+      'cspb_billingimport',
+      'cspb_billingline',
+      'cspb_reconciliationrun',
+      'cspb_discrepancy',
+      'cspb_invoicerun',
+      'cspb_invoice',
+      'cspb_subscription',
+    ]),
+  );
   await page.goto(`${wb.url}#/list/cspb_reconciliationrun`);
   await page.getByTestId('list').waitFor();
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-as-finance.png'), fullPage: true });

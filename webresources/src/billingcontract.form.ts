@@ -42,7 +42,8 @@ export async function onSettingsChange(executionContext: Xrm.Events.EventContext
   const form = executionContext.getFormContext();
   const fields = readContract(form);
   const findings = validateContract(fields);
-  for (const name of ['cspb_anchorday', 'cspb_anchor', 'cspb_paymenttermdays', 'cspb_prorationpolicy']) form.getControl<Xrm.Controls.StandardControl>(name)?.clearNotification(FINDING_ID);
+  for (const name of ['cspb_anchorday', 'cspb_anchor', 'cspb_paymenttermdays', 'cspb_prorationpolicy'])
+    form.getControl<Xrm.Controls.StandardControl>(name)?.clearNotification(FINDING_ID);
   form.ui.clearFormNotification(FINDING_ID);
   for (const f of findings) {
     if (f.level === 'error') form.getControl<Xrm.Controls.StandardControl>(f.field)?.setNotification(t(f.key), FINDING_ID);
@@ -59,7 +60,10 @@ export async function activeSubscriptions(id: string): Promise<{ subs: Array<Rec
         filter: `_cspb_contractid_value eq ${id} and cspb_status eq ${CspbSubscriptionStatus.Active}`,
       })
     : [];
-  const starts = subs.map((s) => s['cspb_termstartdate'] as string | null).filter((d): d is string => !!d).map(parseDate);
+  const starts = subs
+    .map((s) => s['cspb_termstartdate'] as string | null)
+    .filter((d): d is string => !!d)
+    .map(parseDate);
   return { subs, earliestStart: starts.length > 0 ? (Math.min(...starts) as CalendarDate) : undefined };
 }
 
@@ -81,8 +85,18 @@ async function showNextInvoice(form: Xrm.FormContext, fields: ContractFields): P
   const discount = num(form, 'cspb_discountpercent');
   if (discount !== null) cents = lessPercent(cents, discount);
   const currency = (form.getAttribute('cspb_currencycode')?.getValue() as string | null) ?? '';
-  notify(form, 
-    t('contractNextInvoice', formatIso(next.invoiceDate), formatIso(next.period.start), formatIso(next.period.end - 1 as typeof today), formatIso(next.due), formatCents(cents), currency, subs.length),
+  notify(
+    form,
+    t(
+      'contractNextInvoice',
+      formatIso(next.invoiceDate),
+      formatIso(next.period.start),
+      formatIso((next.period.end - 1) as typeof today),
+      formatIso(next.due),
+      formatCents(cents),
+      currency,
+      subs.length,
+    ),
     'INFO',
     NEXT_INVOICE_ID,
   );

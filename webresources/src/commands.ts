@@ -88,7 +88,9 @@ export async function generateInvoices(primaryControl: Xrm.FormContext): Promise
   const today = calendarDateOf(new Date());
   const created = primaryControl.getAttribute<Xrm.Attributes.DateAttribute>('createdon')?.getValue();
   // The same periods the form previews: phased (and co-term anchored) on the earliest active term start.
-  const next = contractId ? nextInvoice(readContract(primaryControl), today, created ? calendarDateOf(created) : today, (await activeSubscriptions(contractId)).earliestStart) : null;
+  const next = contractId
+    ? nextInvoice(readContract(primaryControl), today, created ? calendarDateOf(created) : today, (await activeSubscriptions(contractId)).earliestStart)
+    : null;
   if (!next) {
     await showAlert(t('saveFirst'));
     return null;
@@ -109,8 +111,19 @@ export async function generateInvoices(primaryControl: Xrm.FormContext): Promise
 }
 
 export const DISCREPANCY_COLUMNS = [
-  'cspb_name', 'cspb_category', 'cspb_vendorsubscriptionid', 'cspb_referenceid', 'cspb_chargetype', 'cspb_expectedquantity',
-  'cspb_billedquantity', 'cspb_expectedamount', 'cspb_billedamount', 'cspb_variance', 'cspb_currencycode', 'cspb_resolutionstatus', 'cspb_explanation',
+  'cspb_name',
+  'cspb_category',
+  'cspb_vendorsubscriptionid',
+  'cspb_referenceid',
+  'cspb_chargetype',
+  'cspb_expectedquantity',
+  'cspb_billedquantity',
+  'cspb_expectedamount',
+  'cspb_billedamount',
+  'cspb_variance',
+  'cspb_currencycode',
+  'cspb_resolutionstatus',
+  'cspb_explanation',
 ] as const;
 
 /** The discrepancies of a run as CSV (every cell through core's csvText: quoted, formula-safe). */
@@ -132,7 +145,12 @@ export async function exportDiscrepancies(primaryControl: Xrm.FormContext): Prom
   Xrm.Utility.showProgressIndicator(t('runStarted', 'CSV'));
   let rows: Array<Record<string, unknown>>;
   try {
-    rows = await retrieveAll(formClient(), 'cspb_discrepancies', { select: DISCREPANCY_COLUMNS, filter: `_cspb_runid_value eq ${runId}`, orderBy: ['cspb_name asc'], pageSize: settings.pageSize });
+    rows = await retrieveAll(formClient(), 'cspb_discrepancies', {
+      select: DISCREPANCY_COLUMNS,
+      filter: `_cspb_runid_value eq ${runId}`,
+      orderBy: ['cspb_name asc'],
+      pageSize: settings.pageSize,
+    });
   } finally {
     Xrm.Utility.closeProgressIndicator();
   }
@@ -150,7 +168,9 @@ export async function exportDiscrepancies(primaryControl: Xrm.FormContext): Prom
  */
 export async function createCreditNote(primaryControl: Xrm.FormContext): Promise<string | null> {
   const id = idOf(primaryControl);
-  const invoice = id ? await Xrm.WebApi.retrieveRecord('cspb_invoice', id, '?$select=cspb_name,cspb_invoicestatus,cspb_periodstart,cspb_periodend,_cspb_contractid_value') : null;
+  const invoice = id
+    ? await Xrm.WebApi.retrieveRecord('cspb_invoice', id, '?$select=cspb_name,cspb_invoicestatus,cspb_periodstart,cspb_periodend,_cspb_contractid_value')
+    : null;
   if (!invoice || invoice['cspb_invoicestatus'] !== CspbInvoiceInvoiceStatus.Issued) {
     await showAlert(t('creditNoteOnlyIssued'));
     return null;

@@ -20,7 +20,10 @@ type Lookup = Xrm.Attributes.LookupAttribute;
 /** The org's enabled currency with this ISO code, or null. */
 async function currencyByCode(code: string): Promise<Xrm.LookupValue | null> {
   const safe = code.replace(/'/g, "''");
-  const result = await Xrm.WebApi.retrieveMultipleRecords('transactioncurrency', `?$select=transactioncurrencyid,currencyname,isocurrencycode&$filter=isocurrencycode eq '${safe}'`);
+  const result = await Xrm.WebApi.retrieveMultipleRecords(
+    'transactioncurrency',
+    `?$select=transactioncurrencyid,currencyname,isocurrencycode&$filter=isocurrencycode eq '${safe}'`,
+  );
   const row = result.entities[0] as { transactioncurrencyid?: string; currencyname?: string } | undefined;
   return row?.transactioncurrencyid ? { id: row.transactioncurrencyid, name: row.currencyname ?? code, entityType: 'transactioncurrency' } : null;
 }

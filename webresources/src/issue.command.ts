@@ -38,7 +38,11 @@ export async function issueInvoice(primaryControl: Xrm.FormContext): Promise<boo
     issued = await issueDraft(issueSettings.client(), id, calendarDateOf(new Date()));
   } catch (error) {
     Xrm.Utility.closeProgressIndicator();
-    await showAlert(error instanceof IssueError ? t('invoiceIssuedLocked') + ` (${error.message})` : t('issueFailed', name, error instanceof Error ? error.message : String(error)));
+    await showAlert(
+      error instanceof IssueError
+        ? t('invoiceIssuedLocked') + ` (${error.message})`
+        : t('issueFailed', name, error instanceof Error ? error.message : String(error)),
+    );
     return false;
   }
   Xrm.Utility.closeProgressIndicator();

@@ -54,7 +54,11 @@ const today = () => calendarDateOf(new Date());
 /** Reads the subscription's ledger rows through the Web API. */
 export async function loadLedger(subscriptionId: string): Promise<SubscriptionLedger> {
   const id = subscriptionId.replace(/[{}]/g, '').toLowerCase();
-  const rows = await retrieveAll<LedgerRowLite>(formClient(), 'cspb_subscriptionchanges', { select: LEDGER_COLUMNS, filter: `_cspb_subscriptionid_value eq ${id}`, orderBy: ['cspb_sequence asc'] });
+  const rows = await retrieveAll<LedgerRowLite>(formClient(), 'cspb_subscriptionchanges', {
+    select: LEDGER_COLUMNS,
+    filter: `_cspb_subscriptionid_value eq ${id}`,
+    orderBy: ['cspb_sequence asc'],
+  });
   return ledgerFromRows(id, rows);
 }
 
@@ -172,8 +176,16 @@ async function evaluate(form: Xrm.FormContext): Promise<void> {
     customerUnitPrice: form.getAttribute<Xrm.Attributes.NumberAttribute>(CUSTOMER_PRICE)?.getValue() ?? null,
     vendorUnitCost: form.getAttribute<Xrm.Attributes.NumberAttribute>(VENDOR_COST)?.getValue() ?? null,
   });
-  const common = [p.delta > 0 ? `+${p.delta}` : String(p.delta), formatIso(date), p.billedDays, cycle.cycleDays, formatIso(cycle.start), formatIso(cycle.endInclusive)] as const;
-  notify(form, 
+  const common = [
+    p.delta > 0 ? `+${p.delta}` : String(p.delta),
+    formatIso(date),
+    p.billedDays,
+    cycle.cycleDays,
+    formatIso(cycle.start),
+    formatIso(cycle.endInclusive),
+  ] as const;
+  notify(
+    form,
     p.customerCents !== undefined && p.vendorCents !== undefined
       ? t('preview', ...common, formatCents(p.customerCents), currency, formatCents(p.vendorCents), currency)
       : t('previewNoPrice', ...common),

@@ -52,7 +52,12 @@ export function detectFormat(
     const type = hint.objectType.toLowerCase();
     candidates = formats.filter((f) => (f.objectTypes ?? []).some((t) => t.toLowerCase() === type));
     if (candidates.length === 0) {
-      return { ok: false, code: 'unknown-header-set', column: 'attributes.objectType', reason: `Partner Center object type "${hint.objectType}" is not a bill line item this importer reads` };
+      return {
+        ok: false,
+        code: 'unknown-header-set',
+        column: 'attributes.objectType',
+        reason: `Partner Center object type "${hint.objectType}" is not a bill line item this importer reads`,
+      };
     }
   } else {
     candidates = formats.filter((f) => signatureMatches(f, present));
@@ -108,7 +113,9 @@ export function resolveColumns(format: FormatDefinition, header: readonly string
     }
   }
   const ignored = new Set((format.ignored ?? []).map(normalizeHeader));
-  const unknownColumns = header.filter((h, i) => slotOfColumn[i] === -1 && normalized[i] !== '' && !ignored.has(normalized[i] as string) && !isAliasOfUsed(format, normalized[i] as string));
+  const unknownColumns = header.filter(
+    (h, i) => slotOfColumn[i] === -1 && normalized[i] !== '' && !ignored.has(normalized[i] as string) && !isAliasOfUsed(format, normalized[i] as string),
+  );
   return { ok: true, resolved: { format, fields, slot, slotOfColumn, headerOf, unknownColumns } };
 }
 

@@ -68,5 +68,8 @@ export function isFieldName(name: string): name is FieldName {
  * "ResellerMpnId", "reseller_mpn_id" and the JSON key "resellerMpnId" are the same column.
  */
 export function normalizeHeader(name: string): string {
-  return name.replace(/^\uFEFF/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return name
+    .replace(/^\uFEFF/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }

@@ -5,13 +5,7 @@ import { FieldName } from './fields';
  * which are required, and which headers identify the format. Distributor profiles (JSON) are
  * turned into the same structure, so built-in formats and user profiles share one code path.
  */
-export type FormatId =
-  | 'nce-license'
-  | 'nce-daily-usage'
-  | 'legacy-license'
-  | 'legacy-usage'
-  | 'legacy-daily-usage'
-  | `profile:${string}`;
+export type FormatId = 'nce-license' | 'nce-daily-usage' | 'legacy-license' | 'legacy-usage' | 'legacy-daily-usage' | `profile:${string}`;
 
 /** 'line': kept one to one (licences, monthly usage lines); 'daily': aggregated while streaming. */
 export type LineShape = 'line' | 'daily';
@@ -91,7 +85,20 @@ export const NCE_LICENSE: FormatDefinition = {
   required: ['chargeType', 'chargeStartDate', 'chargeEndDate', ['billableQuantity', 'quantity'], ['subtotal', 'total']],
   signature: [['BillableQuantity'], ['TermAndBillingCycle'], ['EffectiveUnitPrice', 'ReferenceId'], ['AlternateId', 'OrderDate']],
   objectTypes: ['OneTimeInvoiceLineItem'],
-  ignored: ['PriceAdjustmentDescription', 'PublisherId', 'AlternateId', 'PCToBCExchangeRateDate', 'MeterDescription', 'ReservationOrderId', 'CreditReasonCode', 'PromotionId', 'DiscountDetails', 'InvoiceLineItemType', 'BillingProvider', 'AttributesObjectType'],
+  ignored: [
+    'PriceAdjustmentDescription',
+    'PublisherId',
+    'AlternateId',
+    'PCToBCExchangeRateDate',
+    'MeterDescription',
+    'ReservationOrderId',
+    'CreditReasonCode',
+    'PromotionId',
+    'DiscountDetails',
+    'InvoiceLineItemType',
+    'BillingProvider',
+    'AttributesObjectType',
+  ],
 };
 
 /** New-commerce daily rated usage (Azure plan, billed usage v2): SOURCES.md section 6 column order. */
@@ -138,7 +145,36 @@ export const NCE_DAILY_USAGE: FormatDefinition = {
   signature: [['UsageDate', 'MeterId']],
   objectTypes: ['DailyRatedUsageLineItem'],
   jsonChargeEndExclusive: true,
-  ignored: ['PartnerName', 'PublisherId', 'MeterType', 'MeterSubCategory', 'MeterRegion', 'ResourceLocation', 'ConsumedService', 'ResourceGroup', 'UnitType', 'ServiceInfo1', 'ServiceInfo2', 'Tags', 'AdditionalInfo', 'PCToBCExchangeRateDate', 'EntitlementId', 'EntitlementDescription', 'PartnerEarnedCreditPercentage', 'RateOfPartnerEarnedCredit', 'CreditPercentage', 'RateOfCredit', 'CreditType', 'BenefitOrderId', 'BenefitId', 'BenefitType', 'InvoiceLineItemType', 'BillingProvider', 'AttributesObjectType', 'ProductCategory'],
+  ignored: [
+    'PartnerName',
+    'PublisherId',
+    'MeterType',
+    'MeterSubCategory',
+    'MeterRegion',
+    'ResourceLocation',
+    'ConsumedService',
+    'ResourceGroup',
+    'UnitType',
+    'ServiceInfo1',
+    'ServiceInfo2',
+    'Tags',
+    'AdditionalInfo',
+    'PCToBCExchangeRateDate',
+    'EntitlementId',
+    'EntitlementDescription',
+    'PartnerEarnedCreditPercentage',
+    'RateOfPartnerEarnedCredit',
+    'CreditPercentage',
+    'RateOfCredit',
+    'CreditType',
+    'BenefitOrderId',
+    'BenefitId',
+    'BenefitType',
+    'InvoiceLineItemType',
+    'BillingProvider',
+    'AttributesObjectType',
+    'ProductCategory',
+  ],
 };
 
 /** Legacy licence-based reconciliation file (Microsoft Learn "license-based-recon-files"). */
@@ -215,9 +251,23 @@ export const LEGACY_USAGE: FormatDefinition = {
     unit: ['Unit'],
   },
   required: ['subscriptionId', 'meterId', 'chargeType', 'chargeStartDate', 'chargeEndDate', 'quantity', 'subtotal', 'currency'],
-  signature: [['ResourceGuid', 'PretaxCharges'], ['ConsumedQuantity', 'OverageQuantity']],
+  signature: [
+    ['ResourceGuid', 'PretaxCharges'],
+    ['ConsumedQuantity', 'OverageQuantity'],
+  ],
   objectTypes: ['UsageBasedLineItem'],
-  ignored: ['PartnerName', 'PartnerBillableAccountId', 'ServiceType', 'Region', 'DetailLineItemId', 'IncludedQuantity', 'PostTaxEffectiveRate', 'InvoiceLineItemType', 'BillingProvider', 'AttributesObjectType'],
+  ignored: [
+    'PartnerName',
+    'PartnerBillableAccountId',
+    'ServiceType',
+    'Region',
+    'DetailLineItemId',
+    'IncludedQuantity',
+    'PostTaxEffectiveRate',
+    'InvoiceLineItemType',
+    'BillingProvider',
+    'AttributesObjectType',
+  ],
 };
 
 /** Legacy daily usage (API UsageLineItems / legacy daily usage file): quantities only, no prices. */
@@ -249,7 +299,16 @@ export const LEGACY_DAILY_USAGE: FormatDefinition = {
   required: ['subscriptionId', 'meterId', 'usageDate', 'quantity', 'chargeStartDate', 'chargeEndDate'],
   signature: [['UsageDate', 'ResourceGuid', 'ConsumedQuantity']],
   objectTypes: ['DailyUsageLineItem'],
-  ignored: ['PartnerName', 'PartnerBillableAccountId', 'CustomerBillableAccount', 'ServiceType', 'Region', 'InvoiceLineItemType', 'BillingProvider', 'AttributesObjectType'],
+  ignored: [
+    'PartnerName',
+    'PartnerBillableAccountId',
+    'CustomerBillableAccount',
+    'ServiceType',
+    'Region',
+    'InvoiceLineItemType',
+    'BillingProvider',
+    'AttributesObjectType',
+  ],
 };
 
 /** Built-in Microsoft formats, most specific first (used to break detection ties). */

@@ -183,7 +183,12 @@ export class BillImporter {
       if (sc.unterminatedQuote) {
         this.state.rowsRead++;
         this.state.rowsRejected++;
-        this.state.report({ code: 'malformed-file', row: sc.row, rawValue: sc.rawRecord().slice(0, 200), reason: 'a quoted field is not closed before the end of the file' });
+        this.state.report({
+          code: 'malformed-file',
+          row: sc.row,
+          rawValue: sc.rawRecord().slice(0, 200),
+          reason: 'a quoted field is not closed before the end of the file',
+        });
         continue;
       }
       if (this.lineBuilder !== null) this.lineBuilder.accept(sc.values, sc.row, sc.rawRecord());
@@ -310,7 +315,13 @@ export class BillImporter {
     } else if (objectType !== undefined && this.jsonObjectType !== undefined && objectType.toLowerCase() !== this.jsonObjectType.toLowerCase()) {
       this.state.rowsRead++;
       this.state.rowsRejected++;
-      this.state.report({ code: 'unexpected-object-type', row, column: 'attributes.objectType', rawValue: objectType, reason: `item is a ${objectType}, the file's items are ${this.jsonObjectType}` });
+      this.state.report({
+        code: 'unexpected-object-type',
+        row,
+        column: 'attributes.objectType',
+        rawValue: objectType,
+        reason: `item is a ${objectType}, the file's items are ${this.jsonObjectType}`,
+      });
       return;
     }
     const r = this.resolved as ResolvedColumns;
@@ -320,7 +331,12 @@ export class BillImporter {
       const s = map.get(normalizeHeader(k));
       if (s !== undefined) values[s] = item.values[i];
     });
-    this.acceptRow(values, row, () => itemText, () => fingerprint(itemText, 0, itemText.length, this.fp));
+    this.acceptRow(
+      values,
+      row,
+      () => itemText,
+      () => fingerprint(itemText, 0, itemText.length, this.fp),
+    );
   }
 
   private readInvoiceHeader(item: FlatItem): void {
@@ -338,7 +354,13 @@ export class BillImporter {
     if (type) header.invoiceType = type;
     if (id === '' || (total && header.totalCharges === undefined)) {
       st.rowsRejected++;
-      st.report({ code: id === '' ? 'missing-value' : 'bad-number', row: this.jsonIndex, column: id === '' ? 'id' : 'totalCharges', rawValue: id === '' ? '' : total, reason: id === '' ? 'invoice without an id' : 'totalCharges is not a number' });
+      st.report({
+        code: id === '' ? 'missing-value' : 'bad-number',
+        row: this.jsonIndex,
+        column: id === '' ? 'id' : 'totalCharges',
+        rawValue: id === '' ? '' : total,
+        reason: id === '' ? 'invoice without an id' : 'totalCharges is not a number',
+      });
       return;
     }
     this.invoices.push(dropUndefined(header));
@@ -349,7 +371,10 @@ export class BillImporter {
   // --- xlsx -----------------------------------------------------------------------------------
 
   private readXlsx(): void {
-    const bytes = concat(this.zipChunks, this.zipChunks.reduce((n, c) => n + c.length, 0));
+    const bytes = concat(
+      this.zipChunks,
+      this.zipChunks.reduce((n, c) => n + c.length, 0),
+    );
     this.zipChunks = [];
     let rows;
     try {
@@ -366,7 +391,13 @@ export class BillImporter {
       if (cells.every((c) => c.trim() === '')) continue;
       if (!headerSeen) {
         headerSeen = true;
-        if (!this.resolve(cells.map((c) => c.trim()), {})) return;
+        if (
+          !this.resolve(
+            cells.map((c) => c.trim()),
+            {},
+          )
+        )
+          return;
         continue;
       }
       const r = this.resolved as ResolvedColumns;
@@ -376,7 +407,12 @@ export class BillImporter {
         if (s >= 0) values[s] = c;
       });
       const raw = cells.join('\u001f');
-      this.acceptRow(values, row, () => raw, () => fingerprint(raw, 0, raw.length, this.fp));
+      this.acceptRow(
+        values,
+        row,
+        () => raw,
+        () => fingerprint(raw, 0, raw.length, this.fp),
+      );
       if (this.phase === 'failed') return;
     }
     if (!headerSeen) this.fail('empty-file', 'the worksheet is empty');

@@ -77,7 +77,12 @@ export class LineBuilder {
       st.noteCurrency(currency);
       if (st.billingCurrency === null) st.billingCurrency = currency;
       else if (currency !== st.billingCurrency) {
-        ctx.issue('mixed-currencies', 'currency', ctx.raw('currency') ?? currency, `billing currency ${currency} differs from the file's ${st.billingCurrency}`);
+        ctx.issue(
+          'mixed-currencies',
+          'currency',
+          ctx.raw('currency') ?? currency,
+          `billing currency ${currency} differs from the file's ${st.billingCurrency}`,
+        );
       }
     }
     if (ctx.issues.length === 0 && this.opts.detectDuplicates) {

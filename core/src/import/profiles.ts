@@ -54,7 +54,8 @@ export function parseColumnProfile(json: unknown, fileName?: string): FormatDefi
   if (o.dateOrder !== undefined && o.dateOrder !== 'mdy' && o.dateOrder !== 'dmy') problems.push('"dateOrder" must be "mdy" or "dmy"');
   const isNames = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s.trim() !== '');
   const columns: Partial<Record<FieldName, string[]>> = {};
-  if (typeof o.columns !== 'object' || o.columns === null || Array.isArray(o.columns)) problems.push('"columns" must map our field names to arrays of header names');
+  if (typeof o.columns !== 'object' || o.columns === null || Array.isArray(o.columns))
+    problems.push('"columns" must map our field names to arrays of header names');
   else {
     for (const [field, names] of Object.entries(o.columns as Record<string, unknown>)) {
       if (!isFieldName(field)) problems.push(`"columns": unknown field "${field}" (known: ${FIELD_NAMES.join(', ')})`);
@@ -63,13 +64,15 @@ export function parseColumnProfile(json: unknown, fileName?: string): FormatDefi
     }
   }
   const signature = o.signature;
-  if (!Array.isArray(signature) || signature.length === 0 || !signature.every(isNames)) problems.push('"signature" must be a non-empty array of non-empty arrays of header names');
+  if (!Array.isArray(signature) || signature.length === 0 || !signature.every(isNames))
+    problems.push('"signature" must be a non-empty array of non-empty arrays of header names');
   const required: (FieldName | FieldName[])[] = [];
   if (!Array.isArray(o.required)) problems.push('"required" must be an array of field names (or arrays of alternatives)');
   else {
     for (const r of o.required as unknown[]) {
       const group = typeof r === 'string' ? [r] : Array.isArray(r) ? r : null;
-      if (group === null || group.length === 0 || !group.every((f) => typeof f === 'string' && isFieldName(f))) problems.push(`"required": ${JSON.stringify(r)} is not a field name or a list of them`);
+      if (group === null || group.length === 0 || !group.every((f) => typeof f === 'string' && isFieldName(f)))
+        problems.push(`"required": ${JSON.stringify(r)} is not a field name or a list of them`);
       else if (!group.some((f) => columns[f as FieldName] !== undefined)) problems.push(`"required": ${JSON.stringify(r)} has no column in "columns"`);
       else required.push(typeof r === 'string' ? (r as FieldName) : (group as FieldName[]));
     }
@@ -80,7 +83,8 @@ export function parseColumnProfile(json: unknown, fileName?: string): FormatDefi
       if (!group.some((f) => columns[f] !== undefined)) problems.push(`a "${o.shape}" profile must map ${group.join(' or ')}`);
     }
   }
-  if (o.ignored !== undefined && !(Array.isArray(o.ignored) && o.ignored.every((s) => typeof s === 'string'))) problems.push('"ignored" must be an array of header names');
+  if (o.ignored !== undefined && !(Array.isArray(o.ignored) && o.ignored.every((s) => typeof s === 'string')))
+    problems.push('"ignored" must be an array of header names');
   if (problems.length > 0) {
     throw new ImportError({ code: 'bad-profile', file: fileName, row: 0, reason: `invalid column profile: ${problems.join('; ')}` });
   }

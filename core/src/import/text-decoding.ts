@@ -23,7 +23,10 @@ export interface Sniffed {
  * Needs up to 4 bytes; pass what there is at end of input.
  */
 export function sniff(head: Uint8Array): Sniffed {
-  const b0 = head[0], b1 = head[1], b2 = head[2], b3 = head[3];
+  const b0 = head[0],
+    b1 = head[1],
+    b2 = head[2],
+    b3 = head[3];
   if (b0 === 0x50 && b1 === 0x4b && b2 === 0x03 && b3 === 0x04) return { container: 'zip', encoding: 'utf-8', bom: false };
   if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return { container: 'text', encoding: 'utf-8', bom: true };
   if (b0 === 0xff && b1 === 0xfe) return { container: 'text', encoding: 'utf-16le', bom: true };

@@ -184,7 +184,12 @@ export class UsageAggregator {
     if (currency === null) ctx.currency('currency', undefined);
     else if (ctx.issues.length === 0 && currency !== '' && currency !== this.state.billingCurrency) {
       this.state.noteCurrency(currency);
-      ctx.issue('mixed-currencies', 'currency', ctx.raw('currency') ?? currency, `billing currency ${currency} differs from the file's ${this.state.billingCurrency ?? ''}`);
+      ctx.issue(
+        'mixed-currencies',
+        'currency',
+        ctx.raw('currency') ?? currency,
+        `billing currency ${currency} differs from the file's ${this.state.billingCurrency ?? ''}`,
+      );
     }
     if (ctx.issues.length === 0) ctx.issue('missing-value', undefined, '', 'row refused');
     this.flush();

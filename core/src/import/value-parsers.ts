@@ -64,8 +64,20 @@ export class CurrencyReader {
 
 /** Microsoft's new-commerce charge types, spelled as the core's ChargeType; matched case-insensitively. */
 const KNOWN_CHARGE_TYPES = [
-  'new', 'renew', 'cycleCharge', 'addQuantity', 'removeQuantity', 'cancelImmediate', 'convert', 'changeBillingPlan',
-  'refund', 'purchase', 'usage', 'cycleFee', 'extendTerm', 'changeSubscriptionTerm',
+  'new',
+  'renew',
+  'cycleCharge',
+  'addQuantity',
+  'removeQuantity',
+  'cancelImmediate',
+  'convert',
+  'changeBillingPlan',
+  'refund',
+  'purchase',
+  'usage',
+  'cycleFee',
+  'extendTerm',
+  'changeSubscriptionTerm',
 ];
 const CHARGE_TYPE_BY_KEY = new Map(KNOWN_CHARGE_TYPES.map((c) => [c.toLowerCase(), c]));
 

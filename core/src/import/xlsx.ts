@@ -20,7 +20,13 @@ export interface SheetRow {
 export function readXlsxRows(bytes: Uint8Array): SheetRow[] {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, { filter: (f) => f.name === 'xl/workbook.xml' || f.name === 'xl/_rels/workbook.xml.rels' || f.name === 'xl/sharedStrings.xml' || f.name.startsWith('xl/worksheets/sheet') });
+    files = unzipSync(bytes, {
+      filter: (f) =>
+        f.name === 'xl/workbook.xml' ||
+        f.name === 'xl/_rels/workbook.xml.rels' ||
+        f.name === 'xl/sharedStrings.xml' ||
+        f.name.startsWith('xl/worksheets/sheet'),
+    });
   } catch (e) {
     throw new XlsxError(`not a readable zip/xlsx file: ${(e as Error).message}`);
   }
@@ -48,7 +54,9 @@ function firstSheetPath(files: Record<string, Uint8Array>): string {
       }
     }
   }
-  const sheets = Object.keys(files).filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort((a, b) => sheetNo(a) - sheetNo(b));
+  const sheets = Object.keys(files)
+    .filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n))
+    .sort((a, b) => sheetNo(a) - sheetNo(b));
   return sheets[0] ?? 'xl/worksheets/sheet1.xml';
 }
 

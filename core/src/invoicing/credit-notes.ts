@@ -75,7 +75,12 @@ export function correctionLines(current: readonly DraftLine[], issued: readonly 
     if (want && !wantAmount.isZero()) {
       if (wantAmount.isNegative() && want.type !== 'discount') {
         const anchor = anchorFor(want.subscriptionId);
-        emitted.push({ ...want, type: 'credit', ...(anchor !== undefined ? { correctsLineId: anchor } : {}), explanation: `${want.explanation}; after the period was invoiced` });
+        emitted.push({
+          ...want,
+          type: 'credit',
+          ...(anchor !== undefined ? { correctsLineId: anchor } : {}),
+          explanation: `${want.explanation}; after the period was invoiced`,
+        });
       } else {
         emitted.push({ ...want, explanation: `${want.explanation}; after the period was invoiced` });
       }

@@ -115,18 +115,24 @@ function licenceLines(ctx: Ctx, sub: InvoiceSubscription): DraftLine[] {
     const price = resolvePrice(contract, sub, startState);
     const q = startState.quantity;
     const unitPrice = unitPriceFor(ctx, price);
-    out.push(line(ctx, {
-      key: `${sub.id}|recurring`,
-      type: 'recurring',
-      ...ids,
-      description: `${name} ${formatPeriod(P)}`,
-      servicePeriod: P,
-      quantity: new Decimal(q),
-      ...(unitPrice !== undefined ? { unitPrice } : {}),
-      exact: amountFor(ctx, price, priceAmount(price, q), full),
-      explanation: `${q} x ${describePrice(price)} (${price.source} price)${monthsText(ctx, price)}${rateText(ctx, price.currency)}, full period`,
-      taxable: true,
-    }, costFor(ctx, sub, startState, q, full)));
+    out.push(
+      line(
+        ctx,
+        {
+          key: `${sub.id}|recurring`,
+          type: 'recurring',
+          ...ids,
+          description: `${name} ${formatPeriod(P)}`,
+          servicePeriod: P,
+          quantity: new Decimal(q),
+          ...(unitPrice !== undefined ? { unitPrice } : {}),
+          exact: amountFor(ctx, price, priceAmount(price, q), full),
+          explanation: `${q} x ${describePrice(price)} (${price.source} price)${monthsText(ctx, price)}${rateText(ctx, price.currency)}, full period`,
+          taxable: true,
+        },
+        costFor(ctx, sub, startState, q, full),
+      ),
+    );
   }
 
   // One adjustment per change date inside the period (all entries of that day applied together).
@@ -158,21 +164,47 @@ function licenceLines(ctx: Ctx, sub: InvoiceSubscription): DraftLine[] {
       const f = prorationFactor(diff.isPositive() ? contract.proration.increase : contract.proration.decrease, remaining, days);
       if (!f) continue;
       const fText = `${f.billed}/${f.of} days`;
-      out.push(line(ctx, {
-        key: `${sub.id}|adj|${when}|old`, type: 'prorated', ...ids,
-        description: `${name}: unused time at the old price from ${when}`,
-        servicePeriod: span, quantity: new Decimal(-qb), exact: neg(amountFor(ctx, pb, priceAmount(pb, qb), f)),
-        explanation: `-(${qb} x ${describePrice(pb)}${monthsText(ctx, pb)}${rateText(ctx, pb.currency)} x ${fText})`,
-        taxable: true, ledgerSequence: seq,
-      }, (() => { const c = costFor(ctx, sub, before, qb, f); return c && neg(c); })()));
+      out.push(
+        line(
+          ctx,
+          {
+            key: `${sub.id}|adj|${when}|old`,
+            type: 'prorated',
+            ...ids,
+            description: `${name}: unused time at the old price from ${when}`,
+            servicePeriod: span,
+            quantity: new Decimal(-qb),
+            exact: neg(amountFor(ctx, pb, priceAmount(pb, qb), f)),
+            explanation: `-(${qb} x ${describePrice(pb)}${monthsText(ctx, pb)}${rateText(ctx, pb.currency)} x ${fText})`,
+            taxable: true,
+            ledgerSequence: seq,
+          },
+          (() => {
+            const c = costFor(ctx, sub, before, qb, f);
+            return c && neg(c);
+          })(),
+        ),
+      );
       const unitPrice = unitPriceFor(ctx, pa);
-      out.push(line(ctx, {
-        key: `${sub.id}|adj|${when}|new`, type: 'prorated', ...ids,
-        description: `${name}: remaining time at the new price from ${when}`,
-        servicePeriod: span, quantity: new Decimal(qa), ...(unitPrice !== undefined ? { unitPrice } : {}), exact: amountFor(ctx, pa, priceAmount(pa, qa), f),
-        explanation: `${qa} x ${describePrice(pa)}${monthsText(ctx, pa)}${rateText(ctx, pa.currency)} x ${fText}`,
-        taxable: true, ledgerSequence: seq,
-      }, costFor(ctx, sub, after, qa, f)));
+      out.push(
+        line(
+          ctx,
+          {
+            key: `${sub.id}|adj|${when}|new`,
+            type: 'prorated',
+            ...ids,
+            description: `${name}: remaining time at the new price from ${when}`,
+            servicePeriod: span,
+            quantity: new Decimal(qa),
+            ...(unitPrice !== undefined ? { unitPrice } : {}),
+            exact: amountFor(ctx, pa, priceAmount(pa, qa), f),
+            explanation: `${qa} x ${describePrice(pa)}${monthsText(ctx, pa)}${rateText(ctx, pa.currency)} x ${fText}`,
+            taxable: true,
+            ledgerSequence: seq,
+          },
+          costFor(ctx, sub, after, qa, f),
+        ),
+      );
       continue;
     }
     const price = (pa ?? pb) as ResolvedPrice;
@@ -183,14 +215,25 @@ function licenceLines(ctx: Ctx, sub: InvoiceSubscription): DraftLine[] {
     const what = qb === 0 ? 'new subscription' : qa === 0 ? 'cancelled' : qa > qb ? 'seats added' : 'seats removed';
     const tiersText = price.tiers ? ` (${price.tiers.mode} tiers: ${priceAmount(price, qa).toString()} - ${priceAmount(price, qb).toString()})` : '';
     const unitPrice = unitPriceFor(ctx, price);
-    out.push(line(ctx, {
-      key: `${sub.id}|adj|${when}|qty`, type: 'prorated', ...ids,
-      description: `${name}: ${what} ${qb} -> ${qa} from ${when}`,
-      servicePeriod: span, quantity: new Decimal(qa - qb), ...(unitPrice !== undefined ? { unitPrice } : {}),
-      exact: amountFor(ctx, price, delta, f),
-      explanation: `(${qa} - ${qb}) at ${describePrice(price)}${tiersText}${monthsText(ctx, price)}${rateText(ctx, price.currency)} x ${f.billed}/${f.of} days`,
-      taxable: true, ledgerSequence: seq,
-    }, costOfDiff(costFor(ctx, sub, after, qa, f), costFor(ctx, sub, before, qb, f))));
+    out.push(
+      line(
+        ctx,
+        {
+          key: `${sub.id}|adj|${when}|qty`,
+          type: 'prorated',
+          ...ids,
+          description: `${name}: ${what} ${qb} -> ${qa} from ${when}`,
+          servicePeriod: span,
+          quantity: new Decimal(qa - qb),
+          ...(unitPrice !== undefined ? { unitPrice } : {}),
+          exact: amountFor(ctx, price, delta, f),
+          explanation: `(${qa} - ${qb}) at ${describePrice(price)}${tiersText}${monthsText(ctx, price)}${rateText(ctx, price.currency)} x ${f.billed}/${f.of} days`,
+          taxable: true,
+          ledgerSequence: seq,
+        },
+        costOfDiff(costFor(ctx, sub, after, qa, f), costFor(ctx, sub, before, qb, f)),
+      ),
+    );
   }
   return out;
 }
@@ -228,14 +271,26 @@ function usageLines(ctx: Ctx, subs: readonly InvoiceSubscription[]): DraftLine[]
     const cost = rows.reduce((s, u) => s.plus(u.amount), ZERO);
     const quantity = rows.reduce((s, u) => s.plus(u.quantity), ZERO);
     const rate = rateTo(ctx, first.currency);
-    out.push(line(ctx, {
-      key, type: 'usage', subscriptionId: sub.id, offerId: sub.offerId,
-      description: `${first.meterName ?? first.meterId} ${formatPeriod(first.period)}`,
-      servicePeriod: first.period, quantity,
-      exact: ratio(cost.times(markup.plus(100)).times(rate), 100),
-      explanation: `vendor cost ${cost.toString()} ${first.currency} x (100 + ${markup.toString()}% markup) / 100${rateText(ctx, first.currency)}`,
-      taxable: true, sourceCurrency: first.currency, exchangeRate: rate,
-    }, ratio(cost.times(rate))));
+    out.push(
+      line(
+        ctx,
+        {
+          key,
+          type: 'usage',
+          subscriptionId: sub.id,
+          offerId: sub.offerId,
+          description: `${first.meterName ?? first.meterId} ${formatPeriod(first.period)}`,
+          servicePeriod: first.period,
+          quantity,
+          exact: ratio(cost.times(markup.plus(100)).times(rate), 100),
+          explanation: `vendor cost ${cost.toString()} ${first.currency} x (100 + ${markup.toString()}% markup) / 100${rateText(ctx, first.currency)}`,
+          taxable: true,
+          sourceCurrency: first.currency,
+          exchangeRate: rate,
+        },
+        ratio(cost.times(rate)),
+      ),
+    );
   }
   return out;
 }
@@ -249,15 +304,24 @@ function oneTimeLines(ctx: Ctx): DraftLine[] {
     const rate = rateTo(ctx, currency);
     const qty = toDecimal(c.quantity);
     const cost = c.unitCost !== undefined ? ratio(qty.times(toDecimal(c.unitCost)).times(rateTo(ctx, currencyCode(c.costCurrency ?? c.currency)))) : undefined;
-    return line(ctx, {
-      key: `oneTime|${c.id}`, type: 'oneTime',
-      ...(c.subscriptionId !== undefined ? { subscriptionId: c.subscriptionId } : {}),
-      description: c.description, servicePeriod: { start: c.date, end: addDays(c.date, 1) },
-      quantity: qty, unitPrice: toDecimal(c.unitPrice).times(rate),
-      exact: ratio(qty.times(toDecimal(c.unitPrice)).times(rate)),
-      explanation: `${qty.toString()} x ${toDecimal(c.unitPrice).toString()} ${currency}${rateText(ctx, currency)}`,
-      taxable: !c.taxExempt, sourceCurrency: currency, exchangeRate: rate,
-    }, cost);
+    return line(
+      ctx,
+      {
+        key: `oneTime|${c.id}`,
+        type: 'oneTime',
+        ...(c.subscriptionId !== undefined ? { subscriptionId: c.subscriptionId } : {}),
+        description: c.description,
+        servicePeriod: { start: c.date, end: addDays(c.date, 1) },
+        quantity: qty,
+        unitPrice: toDecimal(c.unitPrice).times(rate),
+        exact: ratio(qty.times(toDecimal(c.unitPrice)).times(rate)),
+        explanation: `${qty.toString()} x ${toDecimal(c.unitPrice).toString()} ${currency}${rateText(ctx, currency)}`,
+        taxable: !c.taxExempt,
+        sourceCurrency: currency,
+        exchangeRate: rate,
+      },
+      cost,
+    );
   });
 }
 
@@ -299,34 +363,51 @@ function discountLines(ctx: Ctx, lines: readonly DraftLine[]): DraftLine[] {
         const lineDays = periodDays(l.servicePeriod);
         const exact: Ratio = { num: l.exact.num.times(value).times(sharedDays).negated(), den: l.exact.den.times(100).times(lineDays) };
         if (exact.num.isZero()) continue;
-        out.push(line(ctx, {
-          key: `${l.key}|discount|${d.id}`, type: 'discount',
-          ...(l.subscriptionId !== undefined ? { subscriptionId: l.subscriptionId } : {}),
-          ...(l.offerId !== undefined ? { offerId: l.offerId } : {}),
-          description: `${label}: ${value.toString()}% off ${l.description}`,
-          servicePeriod: shared,
-          exact,
-          explanation: `-(${l.exact.num.div(l.exact.den).toString()} x ${value.toString()}% x ${sharedDays}/${lineDays} days)`,
-          taxable, appliesToKey: l.key, discountId: d.id,
-        }, ratio(0)));
+        out.push(
+          line(
+            ctx,
+            {
+              key: `${l.key}|discount|${d.id}`,
+              type: 'discount',
+              ...(l.subscriptionId !== undefined ? { subscriptionId: l.subscriptionId } : {}),
+              ...(l.offerId !== undefined ? { offerId: l.offerId } : {}),
+              description: `${label}: ${value.toString()}% off ${l.description}`,
+              servicePeriod: shared,
+              exact,
+              explanation: `-(${l.exact.num.div(l.exact.den).toString()} x ${value.toString()}% x ${sharedDays}/${lineDays} days)`,
+              taxable,
+              appliesToKey: l.key,
+              discountId: d.id,
+            },
+            ratio(0),
+          ),
+        );
       }
     } else {
       const shared = intersectPeriods(ctx.period, win);
       if (!shared) continue;
       const scoped = lines.filter((l) => inScope(d, l));
       const scopedKeys = new Set(scoped.map((l) => l.key));
-      const available = [...scoped, ...out.filter((o) => o.appliesToKey !== undefined && scopedKeys.has(o.appliesToKey))].reduce((s, l) => s.plus(l.amount), ZERO);
+      const available = [...scoped, ...out.filter((o) => o.appliesToKey !== undefined && scopedKeys.has(o.appliesToKey))].reduce(
+        (s, l) => s.plus(l.amount),
+        ZERO,
+      );
       if (!available.isPositive() || available.isZero()) continue;
       const exact: Ratio = { num: value.times(periodDays(shared)).negated(), den: new Decimal(ctx.periodDays) };
       const rounded = round(ctx, exact);
       const capped = rounded.negated().gt(available);
       const amount = capped ? available.negated() : rounded;
       out.push({
-        key: `discount|${d.id}`, type: 'discount',
+        key: `discount|${d.id}`,
+        type: 'discount',
         description: `${label}: ${value.toString()} ${ctx.currency} off`,
-        servicePeriod: shared, exact: capped ? ratio(amount) : exact, amount, cost: ZERO,
+        servicePeriod: shared,
+        exact: capped ? ratio(amount) : exact,
+        amount,
+        cost: ZERO,
         explanation: `-(${value.toString()} x ${periodDays(shared)}/${ctx.periodDays} days) = ${exact.num.div(exact.den).toString()} -> ${rounded.toFixed()}${capped ? `, capped at the ${available.toFixed()} it applies to` : ''} (${ctx.mode}, ${ctx.currency})`,
-        taxable, discountId: d.id,
+        taxable,
+        discountId: d.id,
       });
     }
   }
@@ -357,13 +438,30 @@ function commitmentLine(ctx: Ctx, lines: readonly DraftLine[]): DraftLine | unde
   const minimum = toDecimal(mc.amount);
   if (sum.gte(minimum)) return undefined;
   const exact = ratio(minimum.minus(sum));
-  return line(ctx, {
-    key: 'commitment', type: 'commitment', description: `Minimum commitment ${minimum.toString()} ${ctx.currency}`,
-    servicePeriod: ctx.period, exact, explanation: `minimum ${minimum.toString()} - billed ${sum.toFixed()}`, taxable: true,
-  }, ratio(0));
+  return line(
+    ctx,
+    {
+      key: 'commitment',
+      type: 'commitment',
+      description: `Minimum commitment ${minimum.toString()} ${ctx.currency}`,
+      servicePeriod: ctx.period,
+      exact,
+      explanation: `minimum ${minimum.toString()} - billed ${sum.toFixed()}`,
+      taxable: true,
+    },
+    ratio(0),
+  );
 }
 
-function assemble(ctx: Ctx, kind: Invoice['kind'], revision: number, body: DraftLine[], invoiceDate: CalendarDate, coverage: Record<string, number>, corrects?: readonly string[]): Invoice {
+function assemble(
+  ctx: Ctx,
+  kind: Invoice['kind'],
+  revision: number,
+  body: DraftLine[],
+  invoiceDate: CalendarDate,
+  coverage: Record<string, number>,
+  corrects?: readonly string[],
+): Invoice {
   const { contract } = ctx;
   const draftKey = draftKeyOf(contract.id, ctx.period, kind, revision);
   const tax = taxLines(body, contract.tax, ctx.currency, ctx.mode, ctx.period);
@@ -438,7 +536,10 @@ function checkPeriod(input: GenerateInput): void {
   const { contract, period } = input;
   const expected = billingPeriodAt(contract, period.start, input.subscriptions);
   if (expected.start !== period.start || expected.end !== period.end) {
-    throw new InvoicingError(`${formatPeriod(period)} is not a billing period of contract ${contract.id}; the period starting there is ${formatPeriod(expected)}`, formatPeriod(period));
+    throw new InvoicingError(
+      `${formatPeriod(period)} is not a billing period of contract ${contract.id}; the period starting there is ${formatPeriod(expected)}`,
+      formatPeriod(period),
+    );
   }
 }
 
@@ -468,11 +569,20 @@ export function generateInvoices(input: GenerateInput): GenerateResult {
   const currency = currencyCode(contract.currency);
   const timingDate = contract.timing === 'arrears' ? period.end : period.start;
   const invoiceDate = input.invoiceDate ?? timingDate;
-  const issued = (input.issued ?? []).filter((i) => i.status === 'issued' && i.contractId === contract.id && i.period.start === period.start && i.period.end === period.end);
+  const issued = (input.issued ?? []).filter(
+    (i) => i.status === 'issued' && i.contractId === contract.id && i.period.start === period.start && i.period.end === period.end,
+  );
   const primary = issued.find((i) => i.revision === 0 && i.kind === 'invoice');
   const ctx: Ctx = {
-    contract, currency, mode: contract.rounding, period, periodDays: periodDays(period), months: periodMonths(contract.frequency),
-    rateDate: primary?.invoiceDate ?? invoiceDate, input, ratesUsed: new Map(),
+    contract,
+    currency,
+    mode: contract.rounding,
+    period,
+    periodDays: periodDays(period),
+    months: periodMonths(contract.frequency),
+    rateDate: primary?.invoiceDate ?? invoiceDate,
+    input,
+    ratesUsed: new Map(),
   };
   if (ctx.periodDays <= 0) throw new InvoicingError('a billing period needs at least one day', formatPeriod(period));
   const lines = periodLines(ctx);
@@ -492,8 +602,14 @@ export function generateInvoices(input: GenerateInput): GenerateResult {
 
 /** The period's first invoice. Throws when the period was already invoiced (use `generateInvoices` for corrections). */
 export function generateInvoice(input: GenerateInput): Invoice {
-  const issued = (input.issued ?? []).some((i) => i.status === 'issued' && i.contractId === input.contract.id && i.period.start === input.period.start && i.period.end === input.period.end);
-  if (issued) throw new InvoicingError(`${formatPeriod(input.period)} of contract ${input.contract.id} is already invoiced; corrections come from generateInvoices`, input.contract.id);
+  const issued = (input.issued ?? []).some(
+    (i) => i.status === 'issued' && i.contractId === input.contract.id && i.period.start === input.period.start && i.period.end === input.period.end,
+  );
+  if (issued)
+    throw new InvoicingError(
+      `${formatPeriod(input.period)} of contract ${input.contract.id} is already invoiced; corrections come from generateInvoices`,
+      input.contract.id,
+    );
   return generateInvoices(input).drafts[0] as Invoice;
 }
 

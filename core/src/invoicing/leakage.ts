@@ -15,7 +15,11 @@ export interface RevenueLine {
 export function revenueLinesOf(invoices: readonly Invoice[], options: RevenueSourceOptions = {}): RevenueLine[] {
   return invoices
     .filter((inv) => inv.status === 'issued' || options.includeDrafts)
-    .flatMap((inv) => inv.lines.flatMap((l) => (l.subscriptionId === undefined ? [] : [{ subscriptionId: l.subscriptionId, type: l.type, servicePeriod: l.servicePeriod, amount: l.amount }])));
+    .flatMap((inv) =>
+      inv.lines.flatMap((l) =>
+        l.subscriptionId === undefined ? [] : [{ subscriptionId: l.subscriptionId, type: l.type, servicePeriod: l.servicePeriod, amount: l.amount }],
+      ),
+    );
 }
 
 export interface RevenueSourceOptions {

@@ -45,9 +45,7 @@ export interface ProrationPolicies {
 }
 
 /** Net N days from the invoice date, or a fixed day of the month after the invoice date. */
-export type PaymentTerms =
-  | { readonly kind: 'net'; readonly days: number }
-  | { readonly kind: 'dayOfNextMonth'; readonly day: number };
+export type PaymentTerms = { readonly kind: 'net'; readonly days: number } | { readonly kind: 'dayOfNextMonth'; readonly day: number };
 
 /** Which lines a discount reduces. Omitted fields do not restrict. */
 export interface DiscountScope {

@@ -33,7 +33,8 @@ function checkTiers(schedule: TierSchedule, where: string): void {
     if (t.upTo === null) {
       if (!last) throw new InvoicingError(`${where}: only the last tier may be unbounded`, schedule);
     } else {
-      if (!Number.isSafeInteger(t.upTo) || t.upTo <= previous) throw new InvoicingError(`${where}: tier bounds must ascend (${t.upTo} after ${previous})`, schedule);
+      if (!Number.isSafeInteger(t.upTo) || t.upTo <= previous)
+        throw new InvoicingError(`${where}: tier bounds must ascend (${t.upTo} after ${previous})`, schedule);
       previous = t.upTo;
     }
   });
@@ -70,9 +71,15 @@ export function basePrice(contract: BillingContract, sub: InvoiceSubscription): 
 export function resolvePrice(contract: BillingContract, sub: InvoiceSubscription, state: LedgerState | undefined): ResolvedPrice {
   const base = basePrice(contract, sub);
   if (state?.customerUnitPrice !== undefined) {
-    return { source: 'ledger', currency: base?.currency ?? currencyCode(contract.currency), perMonths: base?.perMonths ?? 1, unitPrice: state.customerUnitPrice };
+    return {
+      source: 'ledger',
+      currency: base?.currency ?? currencyCode(contract.currency),
+      perMonths: base?.perMonths ?? 1,
+      unitPrice: state.customerUnitPrice,
+    };
   }
-  if (base === undefined) throw new InvoicingError(`no customer price for subscription ${sub.id} (offer ${sub.offerId})`, { subscriptionId: sub.id, offerId: sub.offerId });
+  if (base === undefined)
+    throw new InvoicingError(`no customer price for subscription ${sub.id} (offer ${sub.offerId})`, { subscriptionId: sub.id, offerId: sub.offerId });
   return base;
 }
 

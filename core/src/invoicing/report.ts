@@ -10,14 +10,35 @@ const fmt = (d: Decimal | undefined, currency: CurrencyCode): string => (d === u
 const sum = (invoices: readonly Invoice[], pick: (i: Invoice) => Decimal) => invoices.reduce((s, i) => s.plus(pick(i)), new Decimal(0));
 
 export function invoicesSummaryTable(invoices: readonly Invoice[]): string {
-  const rows = invoices.map((i) => [i.customerName ?? i.customerId, i.kind, String(i.lines.length), fmt(i.subtotal, i.currency), fmt(i.tax, i.currency), fmt(i.total, i.currency), i.currency, fmt(i.margin, i.currency)]);
+  const rows = invoices.map((i) => [
+    i.customerName ?? i.customerId,
+    i.kind,
+    String(i.lines.length),
+    fmt(i.subtotal, i.currency),
+    fmt(i.tax, i.currency),
+    fmt(i.total, i.currency),
+    i.currency,
+    fmt(i.margin, i.currency),
+  ]);
   const header = ['customer', 'kind', 'lines', 'subtotal', 'tax', 'total', 'ccy', 'margin'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => '  ' + cells.map((cell, c) => (c >= 2 && c !== 6 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ');
   const currencies = [...new Set(invoices.map((i) => i.currency))];
   const totals =
     currencies.length === 1
-      ? `  ${invoices.length} invoices, subtotal ${fmt(sum(invoices, (i) => i.subtotal), currencies[0]!)} ${currencies[0]}, tax ${fmt(sum(invoices, (i) => i.tax), currencies[0]!)}, total ${fmt(sum(invoices, (i) => i.total), currencies[0]!)}, margin ${fmt(sum(invoices, (i) => i.margin), currencies[0]!)}`
+      ? `  ${invoices.length} invoices, subtotal ${fmt(
+          sum(invoices, (i) => i.subtotal),
+          currencies[0]!,
+        )} ${currencies[0]}, tax ${fmt(
+          sum(invoices, (i) => i.tax),
+          currencies[0]!,
+        )}, total ${fmt(
+          sum(invoices, (i) => i.total),
+          currencies[0]!,
+        )}, margin ${fmt(
+          sum(invoices, (i) => i.margin),
+          currencies[0]!,
+        )}`
       : `  ${invoices.length} invoices in ${currencies.join(', ')}`;
   return [line(header), ...rows.map(line), '', totals].join('\n');
 }
@@ -60,16 +81,44 @@ export function invoicesToJson(invoices: readonly Invoice[]): string {
   );
 }
 
-const CSV_HEADER = ['Invoice', 'Customer', 'Kind', 'Line', 'Type', 'Description', 'Service start', 'Service end', 'Quantity', 'Unit price', 'Amount', 'Cost', 'Margin', 'Currency', 'Explanation'];
+const CSV_HEADER = [
+  'Invoice',
+  'Customer',
+  'Kind',
+  'Line',
+  'Type',
+  'Description',
+  'Service start',
+  'Service end',
+  'Quantity',
+  'Unit price',
+  'Amount',
+  'Cost',
+  'Margin',
+  'Currency',
+  'Explanation',
+];
 
 /** One row per invoice line; text from CRM is made formula-safe. */
 export function invoicesToCsv(invoices: readonly Invoice[]): string {
   const rows = invoices.flatMap((i) =>
     i.lines.map((l, n) =>
       [
-        csvText(i.draftKey), csvText(i.customerName ?? i.customerId), i.kind, String(n + 1), l.type, csvText(l.description),
-        formatIso(l.servicePeriod.start), formatIso(inclusiveEnd(l.servicePeriod)), l.quantity?.toFixed() ?? '', l.unitPrice?.toFixed() ?? '',
-        fmt(l.amount, i.currency), fmt(l.cost, i.currency), fmt(l.margin, i.currency), i.currency, csvText(l.explanation),
+        csvText(i.draftKey),
+        csvText(i.customerName ?? i.customerId),
+        i.kind,
+        String(n + 1),
+        l.type,
+        csvText(l.description),
+        formatIso(l.servicePeriod.start),
+        formatIso(inclusiveEnd(l.servicePeriod)),
+        l.quantity?.toFixed() ?? '',
+        l.unitPrice?.toFixed() ?? '',
+        fmt(l.amount, i.currency),
+        fmt(l.cost, i.currency),
+        fmt(l.margin, i.currency),
+        i.currency,
+        csvText(l.explanation),
       ].join(','),
     ),
   );
@@ -81,7 +130,10 @@ export function invoicesToHtml(invoices: readonly Invoice[], title: string): str
   const sections = invoices
     .map((i) => {
       const lines = i.lines
-        .map((l) => `<tr>${cell(l.type)}${cell(l.description)}${cell(`${formatIso(l.servicePeriod.start)}..${formatIso(inclusiveEnd(l.servicePeriod))}`)}${cell(l.quantity?.toFixed() ?? '', true)}${cell(fmt(l.amount, i.currency), true)}${cell(fmt(l.margin, i.currency), true)}</tr>`)
+        .map(
+          (l) =>
+            `<tr>${cell(l.type)}${cell(l.description)}${cell(`${formatIso(l.servicePeriod.start)}..${formatIso(inclusiveEnd(l.servicePeriod))}`)}${cell(l.quantity?.toFixed() ?? '', true)}${cell(fmt(l.amount, i.currency), true)}${cell(fmt(l.margin, i.currency), true)}</tr>`,
+        )
         .join('\n');
       return `<h2>${escapeHtml(i.customerName ?? i.customerId)} (${escapeHtml(i.kind)}, ${escapeHtml(i.status)})</h2>
 <p>Invoice date ${formatIso(i.invoiceDate)}, due ${formatIso(i.dueDate)}. Subtotal ${fmt(i.subtotal, i.currency)} + tax ${fmt(i.tax, i.currency)} = <strong>${fmt(i.total, i.currency)} ${escapeHtml(i.currency)}</strong>; margin ${fmt(i.margin, i.currency)}.</p>

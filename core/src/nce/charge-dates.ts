@@ -1,12 +1,4 @@
-import {
-  addDays,
-  CalendarDate,
-  daysInclusive,
-  daysInMonth,
-  dateOf,
-  lastDayOfMonth,
-  toYmd,
-} from '../calendar';
+import { addDays, CalendarDate, daysInclusive, daysInMonth, dateOf, lastDayOfMonth, toYmd } from '../calendar';
 
 /**
  * Microsoft's charge cycles follow the purchase date. Every cycle and term boundary of a

@@ -16,15 +16,7 @@ import {
 import { BillingPlan, checkPlanFitsTerm, PLAN_MONTHS, Term, TERM_MONTHS } from './terms';
 
 /** Partner Center ChargeType values for licence-based new commerce lines. */
-export type ChargeType =
-  | 'new'
-  | 'renew'
-  | 'cycleCharge'
-  | 'addQuantity'
-  | 'removeQuantity'
-  | 'cancelImmediate'
-  | 'convert'
-  | 'changeBillingPlan';
+export type ChargeType = 'new' | 'renew' | 'cycleCharge' | 'addQuantity' | 'removeQuantity' | 'cancelImmediate' | 'convert' | 'changeBillingPlan';
 
 /** The offer a subscription was bought under. Ledger entries may override price, term and plan. */
 export interface NceOffer {
@@ -156,7 +148,7 @@ class ChargeRun {
     this.entries = ledger.entries;
     this.subscriptionId = ledger.subscriptionId;
     this.to = window.to;
-    this.from = window.from ?? (this.entries[0]?.effectiveDate ?? window.to);
+    this.from = window.from ?? this.entries[0]?.effectiveDate ?? window.to;
     this.rules = { ...DEFAULT_RULES, ...(window.rules ?? {}) };
     this.pricingCurrency = currencyCode(offer.pricingCurrency);
     this.billingCurrency = currencyCode(offer.billingCurrency ?? offer.pricingCurrency);
@@ -241,10 +233,7 @@ class ChargeRun {
     const startIdx = Math.max(naturalStart, this.planStartIdx);
     const start = gridStart(this.anchor, startIdx);
     const endInclusive = gridEnd(this.anchor, naturalEnd);
-    const cycleDays =
-      this.plan === 'monthly'
-        ? monthlyCycleDays(start)
-        : spanCycleDays(gridStart(this.anchor, naturalStart), endInclusive);
+    const cycleDays = this.plan === 'monthly' ? monthlyCycleDays(start) : spanCycleDays(gridStart(this.anchor, naturalStart), endInclusive);
     return { startIdx, endIdx: naturalEnd, start, endInclusive, cycleDays };
   }
 

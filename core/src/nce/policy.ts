@@ -73,7 +73,9 @@ export function checkCancellation(ledger: SubscriptionLedger, date: CalendarDate
   const state = ledger.stateAt(date);
   if (state.status === 'none') return { action: 'cancel', allowed: false, reason: `the subscription does not exist on ${formatIso(date)}` };
   if (state.status === 'cancelled') return { action: 'cancel', allowed: false, reason: 'the subscription is already cancelled' };
-  const last = openingsUpTo(ledger, date, options).filter((o) => o.what !== 'addition').pop();
+  const last = openingsUpTo(ledger, date, options)
+    .filter((o) => o.what !== 'addition')
+    .pop();
   if (!last) return { action: 'cancel', allowed: false, reason: 'no purchase found' };
   const closesOn = closes(last.date);
   const allowed = date < closesOn;
@@ -92,15 +94,15 @@ export function checkCancellation(ledger: SubscriptionLedger, date: CalendarDate
  * May `seats` seats be removed on this date? Only seats bought, renewed or added within the
  * window can go, less any already removed since those openings.
  */
-export function checkSeatDecrease(
-  ledger: SubscriptionLedger,
-  date: CalendarDate,
-  seats: number,
-  options: PolicyOptions = {},
-): PolicyAnswer {
+export function checkSeatDecrease(ledger: SubscriptionLedger, date: CalendarDate, seats: number, options: PolicyOptions = {}): PolicyAnswer {
   const state = ledger.stateAt(date);
   if (state.status !== 'active') {
-    return { action: 'decreaseSeats', allowed: false, reason: `the subscription is ${state.status === 'none' ? 'not yet bought' : state.status}`, maxDecrease: 0 };
+    return {
+      action: 'decreaseSeats',
+      allowed: false,
+      reason: `the subscription is ${state.status === 'none' ? 'not yet bought' : state.status}`,
+      maxDecrease: 0,
+    };
   }
   const openings = openingsUpTo(ledger, date, options);
   const open = openings.filter((o) => closes(o.date) > date);
@@ -116,7 +118,13 @@ export function checkSeatDecrease(
   const latest = openings[openings.length - 1];
   const windowFields = latest ? { windowOpenedOn: latest.date, windowClosesOn: closes(latest.date) } : {};
   if (!Number.isSafeInteger(seats) || seats <= 0) {
-    return { action: 'decreaseSeats', allowed: false, reason: `seats to remove must be a positive integer, got ${seats}`, maxDecrease: eligible, ...windowFields };
+    return {
+      action: 'decreaseSeats',
+      allowed: false,
+      reason: `seats to remove must be a positive integer, got ${seats}`,
+      maxDecrease: eligible,
+      ...windowFields,
+    };
   }
   if (seats <= eligible) {
     return {

@@ -198,7 +198,15 @@ export function compareSubscription(ctx: CompareContext, billed: readonly BillLi
   const candidates: BillLine[] = [];
   for (const b of billed) {
     const signature = chargeSignature(b);
-    if (seen.has(signature)) drafts.push(billedOnlyItem(ctx, b, 'duplicateCharge', `same charge as an earlier line of this bill (${b.chargeType} ${formatIso(b.chargeStart)}, ${b.amount.toFixed(2)})`));
+    if (seen.has(signature))
+      drafts.push(
+        billedOnlyItem(
+          ctx,
+          b,
+          'duplicateCharge',
+          `same charge as an earlier line of this bill (${b.chargeType} ${formatIso(b.chargeStart)}, ${b.amount.toFixed(2)})`,
+        ),
+      );
     else {
       seen.add(signature);
       candidates.push(b);
@@ -226,7 +234,14 @@ export function compareSubscription(ctx: CompareContext, billed: readonly BillLi
     } else if (!KNOWN_CHARGE_TYPES.has(b.chargeTypeKey)) {
       drafts.push(billedOnlyItem(ctx, b, 'unexpectedChargeType', `charge type "${b.chargeType}" is not one the subscription's ledger can cause`));
     } else {
-      drafts.push(billedOnlyItem(ctx, b, 'quantityMismatch', `billed ${b.chargeType} of ${b.quantity.toFixed()} units on ${formatIso(b.chargeStart)}: no change in the ledger explains it`));
+      drafts.push(
+        billedOnlyItem(
+          ctx,
+          b,
+          'quantityMismatch',
+          `billed ${b.chargeType} of ${b.quantity.toFixed()} units on ${formatIso(b.chargeStart)}: no change in the ledger explains it`,
+        ),
+      );
     }
   }
   for (const e of expected) if (freeExpected.has(e)) drafts.push(expectedOnlyItem(ctx, e));

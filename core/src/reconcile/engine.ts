@@ -83,11 +83,22 @@ export function reconcile(input: ReconInput): ReconResult {
   for (const line of [...input.lines, ...input.usage]) {
     const outcome = matcher.match(line);
     if (outcome.kind === 'unknown') {
-      drafts.push(lineOnly('unknownInCrm', line, `subscription ${line.subscriptionId} of ${line.customerName ?? line.customerId ?? 'an unknown customer'} is not in CRM`));
+      drafts.push(
+        lineOnly('unknownInCrm', line, `subscription ${line.subscriptionId} of ${line.customerName ?? line.customerId ?? 'an unknown customer'} is not in CRM`),
+      );
     } else if (outcome.kind === 'ambiguous') {
       // Sorted: CRM rows come in no fixed order (a query without $orderby), the explanation must not.
-      const names = outcome.candidates.map((c) => c.vendorSubscriptionId ?? c.id).sort().join(', ');
-      drafts.push(lineOnly('ambiguousMatch', line, `subscription ${line.subscriptionId} is not in CRM and ${outcome.candidates.length} CRM subscriptions of the same customer and product could be it (${names})`));
+      const names = outcome.candidates
+        .map((c) => c.vendorSubscriptionId ?? c.id)
+        .sort()
+        .join(', ');
+      drafts.push(
+        lineOnly(
+          'ambiguousMatch',
+          line,
+          `subscription ${line.subscriptionId} is not in CRM and ${outcome.candidates.length} CRM subscriptions of the same customer and product could be it (${names})`,
+        ),
+      );
     } else if (line.kind === 'usage') {
       const list = usageBySubscription.get(outcome.subscription) ?? [];
       list.push(line);
@@ -140,9 +151,18 @@ export function reconcile(input: ReconInput): ReconResult {
     for (const u of usage) {
       if (s.contractId) {
         expectedTotal = expectedTotal.plus(u.amount);
-        drafts.push(lineOnly('exactMatch', u, `usage as Microsoft rated it: ${u.rowCount} daily rows ${formatIso(u.firstUsageDate)}..${formatIso(u.lastUsageDate)}, re-billed under contract ${s.contractId}`, s));
+        drafts.push(
+          lineOnly(
+            'exactMatch',
+            u,
+            `usage as Microsoft rated it: ${u.rowCount} daily rows ${formatIso(u.firstUsageDate)}..${formatIso(u.lastUsageDate)}, re-billed under contract ${s.contractId}`,
+            s,
+          ),
+        );
       } else {
-        drafts.push(lineOnly('usageWithoutContract', u, `${u.rowCount} daily usage rows (${u.amount.toFixed(2)}) on a subscription no billing contract re-bills`, s));
+        drafts.push(
+          lineOnly('usageWithoutContract', u, `${u.rowCount} daily usage rows (${u.amount.toFixed(2)}) on a subscription no billing contract re-bills`, s),
+        );
       }
     }
 
@@ -152,14 +172,32 @@ export function reconcile(input: ReconInput): ReconResult {
       const subscriptionMargin = customer.minus(vendorCost);
       margin = margin.plus(subscriptionMargin);
       if (subscriptionMargin.isNegative() && vendorCost.isPositive()) {
-        drafts.push(subscriptionFinding(s, 'negativeMargin', subscriptionMargin, customer, vendorCost, `the customer pays ${customer.toFixed(2)} for what costs ${vendorCost.toFixed(2)}`));
+        drafts.push(
+          subscriptionFinding(
+            s,
+            'negativeMargin',
+            subscriptionMargin,
+            customer,
+            vendorCost,
+            `the customer pays ${customer.toFixed(2)} for what costs ${vendorCost.toFixed(2)}`,
+          ),
+        );
       }
     }
     if (options.customerRevenue && billPeriod && vendorCost.isPositive()) {
       const invoiced = options.customerRevenue.billedToCustomer(s.id, billPeriod);
       if (invoiced === undefined || invoiced.isZero()) {
         leakage = leakage.plus(vendorCost);
-        drafts.push(subscriptionFinding(s, 'revenueLeakage', vendorCost, ZERO, vendorCost, `vendor cost ${vendorCost.toFixed(2)} has no customer invoice line in the period`));
+        drafts.push(
+          subscriptionFinding(
+            s,
+            'revenueLeakage',
+            vendorCost,
+            ZERO,
+            vendorCost,
+            `vendor cost ${vendorCost.toFixed(2)} has no customer invoice line in the period`,
+          ),
+        );
       }
     }
   }
@@ -187,10 +225,19 @@ function periodWarnings(inferred: Period): string[] {
   const end = toYmd(inferred.end);
   const months = (end.year - start.year) * 12 + end.month - start.month;
   if (months <= 1) return [];
-  return [`the bill's dates span ${months} months, so ${formatIso(inferred.start)} to ${formatIso((inferred.end - 1) as CalendarDate)} was reconciled as one period; name the bill's month (--period YYYY-MM) to reconcile only that month`];
+  return [
+    `the bill's dates span ${months} months, so ${formatIso(inferred.start)} to ${formatIso((inferred.end - 1) as CalendarDate)} was reconciled as one period; name the bill's month (--period YYYY-MM) to reconcile only that month`,
+  ];
 }
 
-function subscriptionFinding(s: ReconSubscription, category: ReconCategory, money: Decimal, customer: Decimal, vendorCost: Decimal, explanation: string): Draft {
+function subscriptionFinding(
+  s: ReconSubscription,
+  category: ReconCategory,
+  money: Decimal,
+  customer: Decimal,
+  vendorCost: Decimal,
+  explanation: string,
+): Draft {
   return {
     category,
     subscriptionId: s.id,
@@ -209,8 +256,20 @@ function subscriptionFinding(s: ReconSubscription, category: ReconCategory, mone
 }
 
 function sortDrafts(drafts: Draft[]): Draft[] {
-  const text = (d: Draft) => [d.customerName ?? '', d.vendorSubscriptionId ?? d.subscriptionId ?? '', String(d.chargeStart ?? 0).padStart(8, '0'), d.chargeType ?? '', d.category, d.referenceId ?? '', d.billedAmount.toFixed(2)].join('\u0000');
-  return drafts.map((d) => ({ d, t: text(d) })).sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).map((x) => x.d);
+  const text = (d: Draft) =>
+    [
+      d.customerName ?? '',
+      d.vendorSubscriptionId ?? d.subscriptionId ?? '',
+      String(d.chargeStart ?? 0).padStart(8, '0'),
+      d.chargeType ?? '',
+      d.category,
+      d.referenceId ?? '',
+      d.billedAmount.toFixed(2),
+    ].join('\u0000');
+  return drafts
+    .map((d) => ({ d, t: text(d) }))
+    .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
+    .map((x) => x.d);
 }
 
 /**
@@ -221,7 +280,14 @@ function sortDrafts(drafts: Draft[]): Draft[] {
 function withKeys(drafts: Draft[]): ReconItem[] {
   const used = new Map<string, number>();
   for (const d of drafts) {
-    const base = [d.category, d.subscriptionId ?? d.vendorSubscriptionId ?? '', d.chargeType ?? '', d.chargeStart === undefined ? '' : formatIso(d.chargeStart), d.referenceId ?? '', d.billedAmount.isNegative() ? '-' : '+'].join('|');
+    const base = [
+      d.category,
+      d.subscriptionId ?? d.vendorSubscriptionId ?? '',
+      d.chargeType ?? '',
+      d.chargeStart === undefined ? '' : formatIso(d.chargeStart),
+      d.referenceId ?? '',
+      d.billedAmount.isNegative() ? '-' : '+',
+    ].join('|');
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
     (d as { key?: string }).key = n === 1 ? base : `${base}#${n}`;

@@ -83,7 +83,24 @@ export function csvText(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const CSV_HEADER = ['Key', 'Category', 'Customer', 'Vendor subscription id', 'Product', 'Charge type', 'Charge start', 'Charge end', 'Reference id', 'Billed quantity', 'Expected quantity', 'Billed', 'Expected', 'Variance', 'Rule', 'Explanation'];
+const CSV_HEADER = [
+  'Key',
+  'Category',
+  'Customer',
+  'Vendor subscription id',
+  'Product',
+  'Charge type',
+  'Charge start',
+  'Charge end',
+  'Reference id',
+  'Billed quantity',
+  'Expected quantity',
+  'Billed',
+  'Expected',
+  'Variance',
+  'Rule',
+  'Explanation',
+];
 
 export function resultToCsv(result: ReconResult): string {
   const rows = result.items.map((i) =>
@@ -122,7 +139,10 @@ export function resultToHtml(result: ReconResult): string {
     .join('\n');
   const items = result.items
     .filter((i) => !isExplained(i.category))
-    .map((i) => `<tr>${cell(CATEGORY_LABELS[i.category])}${cell(i.customerName ?? '')}${cell(i.vendorSubscriptionId ?? '')}${cell(i.chargeType ?? '')}${cell(i.chargeStart === undefined ? '' : formatIso(i.chargeStart))}${cell(money(i.billedAmount), true)}${cell(money(i.expectedAmount), true)}${cell(money(i.variance), true)}${cell(i.explanation)}</tr>`)
+    .map(
+      (i) =>
+        `<tr>${cell(CATEGORY_LABELS[i.category])}${cell(i.customerName ?? '')}${cell(i.vendorSubscriptionId ?? '')}${cell(i.chargeType ?? '')}${cell(i.chargeStart === undefined ? '' : formatIso(i.chargeStart))}${cell(money(i.billedAmount), true)}${cell(money(i.expectedAmount), true)}${cell(money(i.variance), true)}${cell(i.explanation)}</tr>`,
+    )
     .join('\n');
   const title = `Reconciliation ${result.billPeriod ? formatPeriod(result.billPeriod) : ''} ${result.currency ?? ''}`.trim();
   return `<!doctype html>

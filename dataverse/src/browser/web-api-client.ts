@@ -40,7 +40,11 @@ export interface WebApiClientOptions {
 function unwrap(error: unknown): DataverseError {
   if (error instanceof DataverseError) return error;
   const e = error as { message?: string; errorCode?: number; code?: number; status?: number; httpStatusCode?: number };
-  return new DataverseError(e?.message ?? String(error), e?.status ?? e?.httpStatusCode ?? 500, e?.errorCode !== undefined ? `0x${(e.errorCode >>> 0).toString(16)}` : undefined);
+  return new DataverseError(
+    e?.message ?? String(error),
+    e?.status ?? e?.httpStatusCode ?? 500,
+    e?.errorCode !== undefined ? `0x${(e.errorCode >>> 0).toString(16)}` : undefined,
+  );
 }
 
 /**

@@ -77,7 +77,11 @@ async function* chunksOf(records: Iterable<EntityRecord> | AsyncIterable<EntityR
   if (buffer.length) yield { start, records: buffer };
 }
 
-export async function writeBulk(client: DataverseClient, records: Iterable<EntityRecord> | AsyncIterable<EntityRecord>, options: BulkWriteOptions): Promise<BulkResult> {
+export async function writeBulk(
+  client: DataverseClient,
+  records: Iterable<EntityRecord> | AsyncIterable<EntityRecord>,
+  options: BulkWriteOptions,
+): Promise<BulkResult> {
   const { entitySet, keyColumns } = options;
   if (!keyColumns?.length && !options.acceptDuplicatesOnRetry) {
     throw new Error(`writeBulk(${entitySet}): give the alternate-key columns (idempotent upserts), or set acceptDuplicatesOnRetry to use CreateMultiple.`);
@@ -102,7 +106,13 @@ export async function writeBulk(client: DataverseClient, records: Iterable<Entit
   const keyOf = (record: EntityRecord) => (keyColumns?.length ? keyFromRecord(keyColumns, record) : undefined);
 
   const writeMultiple = (chunk: Chunk) =>
-    withRetry(() => (keyColumns?.length ? client.upsertMultiple(entitySet, keyColumns, chunk.records) : client.createMultiple(entitySet, chunk.records).then(() => undefined)), policy);
+    withRetry(
+      () =>
+        keyColumns?.length
+          ? client.upsertMultiple(entitySet, keyColumns, chunk.records)
+          : client.createMultiple(entitySet, chunk.records).then(() => undefined),
+      policy,
+    );
 
   /** Row by row in one $batch (continue-on-error); transient row failures are retried, the rest reported. */
   const writeRowByRow = async (chunk: Chunk) => {

@@ -38,7 +38,8 @@ export function keyFromRecord(keyColumns: readonly string[], record: EntityRecor
 export function asRecordKey(key: KeyValues): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(key)) {
-    if (typeof value !== 'string' && typeof value !== 'number') throw new DataverseError(`Key column '${name}' is ${JSON.stringify(value)}: a key needs a string or number value.`, 400, '0x80060888');
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new DataverseError(`Key column '${name}' is ${JSON.stringify(value)}: a key needs a string or number value.`, 400, '0x80060888');
     out[name] = value;
   }
   return out;

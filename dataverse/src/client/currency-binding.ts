@@ -1,6 +1,19 @@
 import { retrieveAll } from './retrieve-all';
 import { CURRENCY_LOOKUP, hasMoney, tables, TRANSACTION_CURRENCY } from '../schema';
-import { DataverseError, type BatchOperation, type BatchOptions, type BatchResult, type DataverseClient, type EntityRecord, type Page, type QueryOptions, type RecordKey, type RetrieveOptions, type UpdateOptions, type UpsertResult } from './types';
+import {
+  DataverseError,
+  type BatchOperation,
+  type BatchOptions,
+  type BatchResult,
+  type DataverseClient,
+  type EntityRecord,
+  type Page,
+  type QueryOptions,
+  type RecordKey,
+  type RetrieveOptions,
+  type UpdateOptions,
+  type UpsertResult,
+} from './types';
 
 /** The ISO code column every table with amounts carries (schema/columns.ts currencyCode()). */
 const CODE = 'cspb_currencycode';
@@ -12,7 +25,10 @@ const MONEY_SETS = new Set(tables.filter(hasMoney).map((t) => t.entitySetName));
 /** A row's ISO code names a currency the org has not enabled. */
 export class CurrencyNotEnabledError extends DataverseError {
   constructor(code: string, entitySet: string) {
-    super(`${entitySet}: the currency ${code} is not enabled in this org; an admin adds it (Settings > Administration > Currencies) before rows in ${code} can be saved.`, 400);
+    super(
+      `${entitySet}: the currency ${code} is not enabled in this org; an admin adds it (Settings > Administration > Currencies) before rows in ${code} can be saved.`,
+      400,
+    );
     this.name = 'CurrencyNotEnabledError';
   }
 }
@@ -37,7 +53,9 @@ export class CurrencyBindingClient implements DataverseClient {
   /** The org's enabled currencies by ISO code, read once. */
   private currencies(): Promise<Map<string, string>> {
     this.ids ??= (async () => {
-      const rows = await retrieveAll<Record<string, unknown>>(this.inner, TRANSACTION_CURRENCY.entitySetName, { select: ['transactioncurrencyid', 'isocurrencycode'] });
+      const rows = await retrieveAll<Record<string, unknown>>(this.inner, TRANSACTION_CURRENCY.entitySetName, {
+        select: ['transactioncurrencyid', 'isocurrencycode'],
+      });
       return new Map(rows.map((row) => [String(row['isocurrencycode']).toUpperCase(), String(row['transactioncurrencyid'])]));
     })().catch((error: unknown) => {
       this.ids = undefined;

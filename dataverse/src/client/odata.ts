@@ -34,10 +34,12 @@ export function filter<T extends object>(): Filter<T> {
   const lit = (column: string, value: FilterValue): string =>
     column.startsWith('_') && typeof value === 'string' && GUID.test(value) ? value : literal(value);
   const op = (name: string) => (column: string, value: FilterValue) => `${column} ${name} ${lit(column, value)}`;
-  const group = (joiner: string) => (...clauses: string[]) => {
-    if (clauses.length === 0) throw new Error(`${joiner} needs at least one clause`);
-    return clauses.length === 1 ? clauses[0]! : clauses.map((c) => `(${c})`).join(` ${joiner} `);
-  };
+  const group =
+    (joiner: string) =>
+    (...clauses: string[]) => {
+      if (clauses.length === 0) throw new Error(`${joiner} needs at least one clause`);
+      return clauses.length === 1 ? clauses[0]! : clauses.map((c) => `(${c})`).join(` ${joiner} `);
+    };
   return {
     eq: op('eq'),
     ne: op('ne'),

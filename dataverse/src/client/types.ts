@@ -64,9 +64,7 @@ export interface BatchOptions {
   readonly continueOnError?: boolean;
 }
 
-export type BatchResult =
-  | { readonly ok: true; readonly id?: string; readonly created?: boolean }
-  | { readonly ok: false; readonly error: DataverseError };
+export type BatchResult = { readonly ok: true; readonly id?: string; readonly created?: boolean } | { readonly ok: false; readonly error: DataverseError };
 
 export interface DataverseClient {
   /** Parallel requests the server suggests (x-ms-dop-hint), when the adapter knows it. */

@@ -20,9 +20,7 @@ const REQUIRED_LEVEL: Record<ColumnDef['required'], string> = {
 
 /** Settings every custom column carries in an export; values are the defaults of the maker portal. */
 function commonColumnSettings(column: ColumnDef, isPrimaryName: boolean): XmlElement[] {
-  const mask = isPrimaryName
-    ? 'PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm'
-    : 'ValidForAdvancedFind|ValidForForm|ValidForGrid';
+  const mask = isPrimaryName ? 'PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm' : 'ValidForAdvancedFind|ValidForForm|ValidForGrid';
   return attributeSettings({
     requiredLevel: REQUIRED_LEVEL[column.required],
     displayMask: mask,
@@ -83,7 +81,11 @@ function typeSpecific(column: ColumnDef): XmlElement[] {
           'picklist',
           column.displayName,
           column.description,
-          el('options', null, column.options.map((o) => el('option', { value: o.value }, labelled('labels', 'label', o.label)))),
+          el(
+            'options',
+            null,
+            column.options.map((o) => el('option', { value: o.value }, labelled('labels', 'label', o.label))),
+          ),
         ),
       ];
   }
@@ -223,7 +225,13 @@ export function entityInfoXml(table: TableDef): XmlElement {
       labelled('LocalizedNames', 'LocalizedName', table.displayName),
       labelled('LocalizedCollectionNames', 'LocalizedCollectionName', table.pluralName),
       labelled('Descriptions', 'Description', table.description),
-      el('attributes', null, primaryKeyXml(table), table.columns.map((c) => columnXml(table, c)), systemAttributesXml(table)),
+      el(
+        'attributes',
+        null,
+        primaryKeyXml(table),
+        table.columns.map((c) => columnXml(table, c)),
+        systemAttributesXml(table),
+      ),
       entitySettings(table),
       (table.keys ?? []).length > 0 &&
         el(
@@ -238,7 +246,11 @@ export function entityInfoXml(table: TableDef): XmlElement {
               leaf('IntroducedVersion', INTRODUCED_VERSION),
               flag('IsCustomizable', true),
               labelled('displaynames', 'displayname', key.displayName),
-              el('EntityKeyAttributes', null, key.columns.map((c) => leaf('AttributeName', c))),
+              el(
+                'EntityKeyAttributes',
+                null,
+                key.columns.map((c) => leaf('AttributeName', c)),
+              ),
             ),
           ),
         ),
@@ -257,7 +269,11 @@ export function extensionInfoXml(table: TableExtension): XmlElement {
     el(
       'entity',
       { Name: table.schemaName, unmodified: '1' },
-      el('attributes', null, table.columns.map((c) => columnXml(table, c))),
+      el(
+        'attributes',
+        null,
+        table.columns.map((c) => columnXml(table, c)),
+      ),
     ),
   );
 }

@@ -28,7 +28,9 @@ export function generateAll(tables: readonly TableDef[], extensions: readonly Ta
     files.set(`solution/generated/entities/${table.logicalName}.xml`, renderXml(extensionInfoXml(table)));
     files.set(
       `solution/generated/relationships/${table.logicalName}.fragment.xml`,
-      lookupsOf(table).map((lookup) => renderXml(relationshipXml(table, lookup))).join(''),
+      lookupsOf(table)
+        .map((lookup) => renderXml(relationshipXml(table, lookup)))
+        .join(''),
     );
   }
   const sets = [...tables.map((t) => [t.logicalName, t.entitySetName]), ...extensions.map((t) => [t.logicalName, t.entitySetName])];

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
  * byte-identical and keeps the id stable across releases, which Dataverse requires for upgrades.
  */
 export function stableGuid(name: string): string {
-  const hash = createHash('sha1').update('cspb:' + name).digest();
+  const hash = createHash('sha1')
+    .update('cspb:' + name)
+    .digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -10,7 +10,6 @@ import { attributeSettings, flag, labelled, oneToManyXml, optionSetXml, type Cas
  * and the time-zone and import bookkeeping. VersionNumber is never exported.
  */
 
-
 type Kind = 'lookup' | 'datetime' | 'int' | 'owner' | 'state' | 'status';
 
 interface SystemAttribute {
@@ -26,22 +25,106 @@ interface SystemAttribute {
 function attributes(table: TableDef): SystemAttribute[] {
   const name = table.displayName;
   return [
-    { physical: 'CreatedBy', kind: 'lookup', display: 'Created By', description: 'Unique identifier of the user who created the record.', create: false, update: false },
+    {
+      physical: 'CreatedBy',
+      kind: 'lookup',
+      display: 'Created By',
+      description: 'Unique identifier of the user who created the record.',
+      create: false,
+      update: false,
+    },
     { physical: 'CreatedOn', kind: 'datetime', display: 'Created On', description: 'Date and time when the record was created.', create: false, update: false },
-    { physical: 'CreatedOnBehalfBy', kind: 'lookup', display: 'Created By (Delegate)', description: 'Unique identifier of the delegate user who created the record.', create: false, update: false },
-    { physical: 'ImportSequenceNumber', kind: 'int', display: 'Import Sequence Number', description: 'Sequence number of the import that created this record.', create: true, update: false },
-    { physical: 'ModifiedBy', kind: 'lookup', display: 'Modified By', description: 'Unique identifier of the user who modified the record.', create: false, update: false },
-    { physical: 'ModifiedOn', kind: 'datetime', display: 'Modified On', description: 'Date and time when the record was modified.', create: false, update: false },
-    { physical: 'ModifiedOnBehalfBy', kind: 'lookup', display: 'Modified By (Delegate)', description: 'Unique identifier of the delegate user who modified the record.', create: false, update: false },
-    { physical: 'OverriddenCreatedOn', kind: 'datetime', display: 'Record Created On', description: 'Date and time that the record was migrated.', create: true, update: false },
+    {
+      physical: 'CreatedOnBehalfBy',
+      kind: 'lookup',
+      display: 'Created By (Delegate)',
+      description: 'Unique identifier of the delegate user who created the record.',
+      create: false,
+      update: false,
+    },
+    {
+      physical: 'ImportSequenceNumber',
+      kind: 'int',
+      display: 'Import Sequence Number',
+      description: 'Sequence number of the import that created this record.',
+      create: true,
+      update: false,
+    },
+    {
+      physical: 'ModifiedBy',
+      kind: 'lookup',
+      display: 'Modified By',
+      description: 'Unique identifier of the user who modified the record.',
+      create: false,
+      update: false,
+    },
+    {
+      physical: 'ModifiedOn',
+      kind: 'datetime',
+      display: 'Modified On',
+      description: 'Date and time when the record was modified.',
+      create: false,
+      update: false,
+    },
+    {
+      physical: 'ModifiedOnBehalfBy',
+      kind: 'lookup',
+      display: 'Modified By (Delegate)',
+      description: 'Unique identifier of the delegate user who modified the record.',
+      create: false,
+      update: false,
+    },
+    {
+      physical: 'OverriddenCreatedOn',
+      kind: 'datetime',
+      display: 'Record Created On',
+      description: 'Date and time that the record was migrated.',
+      create: true,
+      update: false,
+    },
     { physical: 'OwnerId', kind: 'owner', display: 'Owner', description: 'Owner Id', create: true, update: true, required: 'systemrequired' },
-    { physical: 'OwningBusinessUnit', kind: 'lookup', display: 'Owning Business Unit', description: 'Unique identifier for the business unit that owns the record', create: false, update: false },
-    { physical: 'OwningTeam', kind: 'lookup', display: 'Owning Team', description: 'Unique identifier for the team that owns the record.', create: false, update: false },
-    { physical: 'OwningUser', kind: 'lookup', display: 'Owning User', description: 'Unique identifier for the user that owns the record.', create: false, update: false },
+    {
+      physical: 'OwningBusinessUnit',
+      kind: 'lookup',
+      display: 'Owning Business Unit',
+      description: 'Unique identifier for the business unit that owns the record',
+      create: false,
+      update: false,
+    },
+    {
+      physical: 'OwningTeam',
+      kind: 'lookup',
+      display: 'Owning Team',
+      description: 'Unique identifier for the team that owns the record.',
+      create: false,
+      update: false,
+    },
+    {
+      physical: 'OwningUser',
+      kind: 'lookup',
+      display: 'Owning User',
+      description: 'Unique identifier for the user that owns the record.',
+      create: false,
+      update: false,
+    },
     { physical: 'statecode', kind: 'state', display: 'Status', description: `Status of the ${name}`, create: false, update: true, required: 'systemrequired' },
     { physical: 'statuscode', kind: 'status', display: 'Status Reason', description: `Reason for the status of the ${name}`, create: true, update: true },
-    { physical: 'TimeZoneRuleVersionNumber', kind: 'int', display: 'Time Zone Rule Version Number', description: 'For internal use only.', create: true, update: true },
-    { physical: 'UTCConversionTimeZoneCode', kind: 'int', display: 'UTC Conversion Time Zone Code', description: 'Time zone code that was in use when the record was created.', create: true, update: true },
+    {
+      physical: 'TimeZoneRuleVersionNumber',
+      kind: 'int',
+      display: 'Time Zone Rule Version Number',
+      description: 'For internal use only.',
+      create: true,
+      update: true,
+    },
+    {
+      physical: 'UTCConversionTimeZoneCode',
+      kind: 'int',
+      display: 'UTC Conversion Time Zone Code',
+      description: 'Time zone code that was in use when the record was created.',
+      create: true,
+      update: true,
+    },
   ];
 }
 
@@ -53,7 +136,15 @@ function typeSpecific(table: TableDef, a: SystemAttribute): XmlElement[] {
       return [leaf('LookupStyle', 'single'), el('LookupTypes')];
     case 'owner':
       // 8 = systemuser, 9 = team: a row is owned by a user or a team.
-      return [leaf('LookupStyle', 'single'), el('LookupTypes', null, el('LookupType', { id: '00000000-0000-0000-0000-000000000000' }, '8'), el('LookupType', { id: '00000000-0000-0000-0000-000000000000' }, '9'))];
+      return [
+        leaf('LookupStyle', 'single'),
+        el(
+          'LookupTypes',
+          null,
+          el('LookupType', { id: '00000000-0000-0000-0000-000000000000' }, '8'),
+          el('LookupType', { id: '00000000-0000-0000-0000-000000000000' }, '9'),
+        ),
+      ];
     case 'datetime':
       return [leaf('Format', a.physical === 'OverriddenCreatedOn' ? 'date' : 'datetime'), flag('CanChangeDateTimeBehavior', false), leaf('Behavior', 1)];
     case 'int':
@@ -80,7 +171,12 @@ function typeSpecific(table: TableDef, a: SystemAttribute): XmlElement[] {
           'status',
           a.display,
           a.description,
-          el('statuses', null, el('status', { value: 1, state: 0 }, labelled('labels', 'label', 'Active')), el('status', { value: 2, state: 1 }, labelled('labels', 'label', 'Inactive'))),
+          el(
+            'statuses',
+            null,
+            el('status', { value: 1, state: 0 }, labelled('labels', 'label', 'Active')),
+            el('status', { value: 2, state: 1 }, labelled('labels', 'label', 'Inactive')),
+          ),
         ),
       ];
   }

@@ -43,16 +43,66 @@ export const TRANSACTION_CURRENCY_TABLE: TableExtension = {
   primaryId: TRANSACTION_CURRENCY.primaryId,
   primaryName: 'currencyname',
   columns: [
-    { type: 'text', logicalName: 'currencyname', schemaName: 'CurrencyName', displayName: 'Currency Name', description: 'Name of the transaction currency.', required: 'required', maxLength: 100 },
-    { type: 'text', logicalName: 'isocurrencycode', schemaName: 'ISOCurrencyCode', displayName: 'Currency Code', description: 'ISO currency code for the transaction currency.', required: 'required', maxLength: 5 },
-    { type: 'text', logicalName: 'currencysymbol', schemaName: 'CurrencySymbol', displayName: 'Currency Symbol', description: 'Symbol for the transaction currency.', required: 'required', maxLength: 13 },
-    { type: 'decimal', logicalName: EXCHANGE_RATE, schemaName: 'ExchangeRate', displayName: 'Exchange Rate', description: 'Exchange rate between the transaction currency and the base currency.', required: 'required', precision: 12, min: 0.0000000001, max: 100_000_000_000 },
-    { type: 'wholeNumber', logicalName: 'currencyprecision', schemaName: 'CurrencyPrecision', displayName: 'Currency Precision', description: 'Number of decimal places that can be used for currency.', required: 'required', min: 0, max: 4 },
+    {
+      type: 'text',
+      logicalName: 'currencyname',
+      schemaName: 'CurrencyName',
+      displayName: 'Currency Name',
+      description: 'Name of the transaction currency.',
+      required: 'required',
+      maxLength: 100,
+    },
+    {
+      type: 'text',
+      logicalName: 'isocurrencycode',
+      schemaName: 'ISOCurrencyCode',
+      displayName: 'Currency Code',
+      description: 'ISO currency code for the transaction currency.',
+      required: 'required',
+      maxLength: 5,
+    },
+    {
+      type: 'text',
+      logicalName: 'currencysymbol',
+      schemaName: 'CurrencySymbol',
+      displayName: 'Currency Symbol',
+      description: 'Symbol for the transaction currency.',
+      required: 'required',
+      maxLength: 13,
+    },
+    {
+      type: 'decimal',
+      logicalName: EXCHANGE_RATE,
+      schemaName: 'ExchangeRate',
+      displayName: 'Exchange Rate',
+      description: 'Exchange rate between the transaction currency and the base currency.',
+      required: 'required',
+      precision: 12,
+      min: 0.0000000001,
+      max: 100_000_000_000,
+    },
+    {
+      type: 'wholeNumber',
+      logicalName: 'currencyprecision',
+      schemaName: 'CurrencyPrecision',
+      displayName: 'Currency Precision',
+      description: 'Number of decimal places that can be used for currency.',
+      required: 'required',
+      min: 0,
+      max: 4,
+    },
   ] satisfies ColumnDef[],
 };
 
 export function currencyRow(c: OrgCurrency): Record<string, unknown> {
-  return { transactioncurrencyid: currencyIdOf(c.code), currencyname: c.name, isocurrencycode: c.code, currencysymbol: c.symbol, exchangerate: Number(c.rate), currencyprecision: c.precision };
+  return {
+    transactioncurrencyid: currencyIdOf(c.code),
+    currencyname: c.name,
+    isocurrencycode: c.code,
+    currencysymbol: c.symbol,
+    exchangerate: Number(c.rate),
+    currencyprecision: c.precision,
+  };
 }
 
 /** Inserts the configured currencies the store does not hold yet. */
@@ -99,7 +149,10 @@ export function fillCurrencies(store: Store, metadata: OrgMetadata, baseCode: st
       const data = { ...row.data };
       const code = typeof data['cspb_currencycode'] === 'string' ? (data['cspb_currencycode'] as string) : undefined;
       applyCurrency(meta, data, store, metadata, baseCode, code);
-      if (EXCHANGE_COLUMNS.some((c) => data[c] !== row.data[c]) || [...meta.columns.values()].some((c) => c.readOnly && data[c.logicalName] !== row.data[c.logicalName]))
+      if (
+        EXCHANGE_COLUMNS.some((c) => data[c] !== row.data[c]) ||
+        [...meta.columns.values()].some((c) => c.readOnly && data[c.logicalName] !== row.data[c.logicalName])
+      )
         store.replace(meta, { id: row.id, data }, journal);
     }
   }

@@ -27,7 +27,18 @@ export class CustomizationsError extends Error {
 
 type Node = Record<string, unknown>;
 
-const ARRAYS = new Set(['Entity', 'attribute', 'option', 'EntityKey', 'AttributeName', 'EntityRelationship', 'EntityRelationshipRole', 'displayname', 'Description', 'label']);
+const ARRAYS = new Set([
+  'Entity',
+  'attribute',
+  'option',
+  'EntityKey',
+  'AttributeName',
+  'EntityRelationship',
+  'EntityRelationshipRole',
+  'displayname',
+  'Description',
+  'label',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -141,7 +152,12 @@ function optionsOf(attribute: Node): { options: ChoiceOption[]; name: string } {
 }
 
 /** One custom column from its <attribute>; undefined for the columns Dataverse manages itself. */
-function columnOf(table: Parsed, attribute: Node, relationships: readonly Relationship[], setOf: (logical: string) => string | undefined): ColumnDef | undefined {
+function columnOf(
+  table: Parsed,
+  attribute: Node,
+  relationships: readonly Relationship[],
+  setOf: (logical: string) => string | undefined,
+): ColumnDef | undefined {
   const logicalName = text(attribute, 'LogicalName') ?? '';
   const where = `${table.logicalName}.${logicalName}`;
   const base = {
@@ -166,10 +182,18 @@ function columnOf(table: Parsed, attribute: Node, relationships: readonly Relati
       return { ...base, type: 'wholeNumber', min: num(attribute, 'MinValue', where), max: num(attribute, 'MaxValue', where) };
     case 'decimal':
       // The platform's exchangerate (IsCustomField 0) is one; our decimals are the others.
-      return { ...base, type: 'decimal', precision: num(attribute, 'Accuracy', where), min: num(attribute, 'MinValue', where), max: num(attribute, 'MaxValue', where) };
+      return {
+        ...base,
+        type: 'decimal',
+        precision: num(attribute, 'Accuracy', where),
+        min: num(attribute, 'MinValue', where),
+        max: num(attribute, 'MaxValue', where),
+      };
     case 'money':
       // A `_base` twin is the platform's (amount / exchange rate): read-only, computed by the org.
-      return text(attribute, 'CalculationOf') ? { ...base, type: 'money', readOnly: true, calculationOf: text(attribute, 'CalculationOf')! } : { ...base, type: 'money' };
+      return text(attribute, 'CalculationOf')
+        ? { ...base, type: 'money', readOnly: true, calculationOf: text(attribute, 'CalculationOf')! }
+        : { ...base, type: 'money' };
     case 'datetime':
       // Only date-only columns (Behavior 2) are ours; createdon and modifiedon are the org's.
       return text(attribute, 'Behavior') === '2' ? { ...base, type: 'dateOnly' } : undefined;
@@ -195,15 +219,33 @@ function columnOf(table: Parsed, attribute: Node, relationships: readonly Relati
       if (text(attribute, 'IsCustomField') !== '1' && !platformCurrency) return undefined;
       if (!relationship) throw new CustomizationsError(`${where}: a lookup with no <EntityRelationship> whose ReferencingAttributeName is ${base.schemaName}`);
       if (platformCurrency) {
-        if (relationship.cascadeDelete !== 'Restrict') throw new CustomizationsError(`${where}: ${relationship.name} must restrict deletes, as Dataverse's currency relationships do`);
-        return { ...base, type: 'lookup', target: relationship.referenced, targetEntitySet: setOf(relationship.referenced)!, relationshipName: relationship.name, onDelete: 'Restrict', navigationProperty: logicalName };
+        if (relationship.cascadeDelete !== 'Restrict')
+          throw new CustomizationsError(`${where}: ${relationship.name} must restrict deletes, as Dataverse's currency relationships do`);
+        return {
+          ...base,
+          type: 'lookup',
+          target: relationship.referenced,
+          targetEntitySet: setOf(relationship.referenced)!,
+          relationshipName: relationship.name,
+          onDelete: 'Restrict',
+          navigationProperty: logicalName,
+        };
       }
       if (!relationship.navigation) throw new CustomizationsError(`${where}: relationship ${relationship.name} names no navigation property (role 1)`);
       const targetEntitySet = setOf(relationship.referenced);
       if (!targetEntitySet) throw new CustomizationsError(`${where}: target table ${relationship.referenced} is unknown`);
       const onDelete = relationship.cascadeDelete;
-      if (onDelete !== 'Restrict' && onDelete !== 'Cascade' && onDelete !== 'RemoveLink') throw new CustomizationsError(`${where}: CascadeDelete ${onDelete} is not supported`);
-      const lookup: LookupColumn = { ...base, type: 'lookup', target: relationship.referenced, targetEntitySet, relationshipName: relationship.name, onDelete, navigationProperty: relationship.navigation };
+      if (onDelete !== 'Restrict' && onDelete !== 'Cascade' && onDelete !== 'RemoveLink')
+        throw new CustomizationsError(`${where}: CascadeDelete ${onDelete} is not supported`);
+      const lookup: LookupColumn = {
+        ...base,
+        type: 'lookup',
+        target: relationship.referenced,
+        targetEntitySet,
+        relationshipName: relationship.name,
+        onDelete,
+        navigationProperty: relationship.navigation,
+      };
       return lookup;
     }
     default:
@@ -231,7 +273,15 @@ export function tablesFromCustomizations(xml: string): { tables: TableDef[]; ext
     if (p.extension) {
       const system = SYSTEM_TABLES[p.logicalName];
       if (!system) throw new CustomizationsError(`${p.logicalName} is extended (unmodified="1") but is not a system table the org knows`);
-      extensions.push({ logicalName: p.logicalName, schemaName: p.schemaName, displayName: system.displayName, entitySetName: system.entitySetName, primaryId: system.primaryId, primaryName: system.primaryName, columns });
+      extensions.push({
+        logicalName: p.logicalName,
+        schemaName: p.schemaName,
+        displayName: system.displayName,
+        entitySetName: system.entitySetName,
+        primaryId: system.primaryId,
+        primaryName: system.primaryName,
+        columns,
+      });
       continue;
     }
     if (!p.entitySetName) throw new CustomizationsError(`${p.logicalName} has no <EntitySetName>`);

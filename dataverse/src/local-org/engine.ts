@@ -92,9 +92,7 @@ export class Engine {
 
   private startAsync(job: () => Promise<void>): void {
     // After the lock is released: the async step's own writes take it in turn.
-    const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(job)
-      .finally(() => this.pendingAsync.delete(p));
+    const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve)).then(job).finally(() => this.pendingAsync.delete(p));
     this.pendingAsync.add(p);
   }
 
@@ -142,7 +140,8 @@ export class Engine {
       return this.store.get(meta, id);
     }
     const values: Record<string, KeyValue> = {};
-    for (const [name, value] of Object.entries(key)) values[this.keyProperty(meta, name)] = typeof value === 'string' && GUID.test(value) ? value.toLowerCase() : value;
+    for (const [name, value] of Object.entries(key))
+      values[this.keyProperty(meta, name)] = typeof value === 'string' && GUID.test(value) ? value.toLowerCase() : value;
     const wanted = Object.keys(values).sort().join(',');
     const declared = meta.keys.find((k) => [...k.properties].sort().join(',') === wanted);
     if (!declared) {
@@ -196,12 +195,7 @@ export class Engine {
 
   // ---- pipeline -----------------------------------------------------------------------------
 
-  private async runStage(
-    stage: Stage,
-    base: Omit<PluginContext, 'stage' | 'mode' | 'client'>,
-    scope: Scope | null,
-    depth: number,
-  ): Promise<void> {
+  private async runStage(stage: Stage, base: Omit<PluginContext, 'stage' | 'mode' | 'client'>, scope: Scope | null, depth: number): Promise<void> {
     const mode: Mode = 'sync';
     const table = base.primaryEntityName;
     for (const step of this.pipeline.stepsFor(base.messageName, table, stage, mode, base.messageName === 'Update' ? base.target : undefined)) {
@@ -223,29 +217,62 @@ export class Engine {
    * holds no lock: its own calls back to the org run as the org's other callers do. Undefined when
    * no PreValidation step is registered (the stage then runs, empty, inside the transaction).
    */
-  async preValidate(message: 'Create' | 'Update' | 'Delete', meta: TableMeta, body: EntityRecord, key: ParsedKey | undefined): Promise<PreValidated | undefined> {
+  async preValidate(
+    message: 'Create' | 'Update' | 'Delete',
+    meta: TableMeta,
+    body: EntityRecord,
+    key: ParsedKey | undefined,
+  ): Promise<PreValidated | undefined> {
     if (this.pipeline.stepsFor(message, meta.logicalName, 'PreValidation', 'sync').length === 0) return undefined;
     const sharedVariables = new Map<string, unknown>();
     if (message === 'Create') {
       const { id: bodyId, changes } = this.writeChanges(meta, body);
       const id = (bodyId ?? randomUUID()).toLowerCase();
       const target: Record<string, unknown> = { ...changes, [meta.primaryId]: id };
-      const base = { messageName: message, primaryEntityName: meta.logicalName, primaryEntityId: id, depth: 1, correlationId: randomUUID(), target, preEntityImages: {}, postEntityImages: {}, inputParameters: { Target: target }, outputParameters: {}, sharedVariables };
+      const base = {
+        messageName: message,
+        primaryEntityName: meta.logicalName,
+        primaryEntityId: id,
+        depth: 1,
+        correlationId: randomUUID(),
+        target,
+        preEntityImages: {},
+        postEntityImages: {},
+        inputParameters: { Target: target },
+        outputParameters: {},
+        sharedVariables,
+      };
       await this.runStage('PreValidation', base, null, 1);
       return { message, id, target, sharedVariables, correlationId: base.correlationId };
     }
     const row = this.mustFindRow(meta, key as ParsedKey);
-    const target: Record<string, unknown> = message === 'Update' ? { ...this.writeChanges(meta, body).changes, [meta.primaryId]: row.id } : { [meta.primaryId]: row.id };
+    const target: Record<string, unknown> =
+      message === 'Update' ? { ...this.writeChanges(meta, body).changes, [meta.primaryId]: row.id } : { [meta.primaryId]: row.id };
     const base = {
-      messageName: message, primaryEntityName: meta.logicalName, primaryEntityId: row.id, depth: 1, correlationId: randomUUID(), target,
-      preEntityImages: { PreImage: this.image(message, meta, row) }, postEntityImages: {}, inputParameters: { Target: target }, outputParameters: {}, sharedVariables,
+      messageName: message,
+      primaryEntityName: meta.logicalName,
+      primaryEntityId: row.id,
+      depth: 1,
+      correlationId: randomUUID(),
+      target,
+      preEntityImages: { PreImage: this.image(message, meta, row) },
+      postEntityImages: {},
+      inputParameters: { Target: target },
+      outputParameters: {},
+      sharedVariables,
     };
     await this.runStage('PreValidation', base, null, 1);
     return { message, id: row.id, target, sharedVariables, correlationId: base.correlationId };
   }
 
   private queueAsync(base: Omit<PluginContext, 'stage' | 'mode' | 'client'>, scope: Scope, depth: number): void {
-    const steps = this.pipeline.stepsFor(base.messageName, base.primaryEntityName, 'PostOperation', 'async', base.messageName === 'Update' ? base.target : undefined);
+    const steps = this.pipeline.stepsFor(
+      base.messageName,
+      base.primaryEntityName,
+      'PostOperation',
+      'async',
+      base.messageName === 'Update' ? base.target : undefined,
+    );
     for (const step of steps) {
       // The context is copied now: the step sees the operation as committed, whatever happens later.
       const context: PluginContext = {
@@ -294,7 +321,14 @@ export class Engine {
 
   // ---- operations ---------------------------------------------------------------------------
 
-  async create(meta: TableMeta, body: EntityRecord, scope: Scope, depth: number, given: { id?: string; extra?: Record<string, unknown> } = {}, pre?: PreValidated): Promise<string> {
+  async create(
+    meta: TableMeta,
+    body: EntityRecord,
+    scope: Scope,
+    depth: number,
+    given: { id?: string; extra?: Record<string, unknown> } = {},
+    pre?: PreValidated,
+  ): Promise<string> {
     const { id: bodyId, changes } = pre ? { id: pre.id, changes: pre.target } : this.writeChanges(meta, body);
     const id = (bodyId ?? given.id ?? randomUUID()).toLowerCase();
     const target: Record<string, unknown> = { ...changes, ...given.extra, [meta.primaryId]: id };
@@ -331,10 +365,15 @@ export class Engine {
 
   async update(meta: TableMeta, row: StoredRow, body: EntityRecord, scope: Scope, depth: number, ifMatch?: string, pre?: PreValidated): Promise<void> {
     if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etagOf(row)) {
-      throw new DataverseError(`The version of the existing record doesn't match the RowVersion property provided (${meta.logicalName} ${row.id}: ${etagOf(row)}, given ${ifMatch}).`, 412, ErrorCodes.versionMismatch);
+      throw new DataverseError(
+        `The version of the existing record doesn't match the RowVersion property provided (${meta.logicalName} ${row.id}: ${etagOf(row)}, given ${ifMatch}).`,
+        412,
+        ErrorCodes.versionMismatch,
+      );
     }
     const { id: bodyId, changes } = pre ? { id: undefined, changes: pre.target } : this.writeChanges(meta, body);
-    if (bodyId !== undefined && bodyId !== row.id) throw badRequest(`The ${meta.primaryId} in the body (${bodyId}) differs from the row addressed (${row.id}).`);
+    if (bodyId !== undefined && bodyId !== row.id)
+      throw badRequest(`The ${meta.primaryId} in the body (${bodyId}) differs from the row addressed (${row.id}).`);
     const target: Record<string, unknown> = { ...changes, [meta.primaryId]: row.id };
     const base = {
       messageName: 'Update',
@@ -374,7 +413,8 @@ export class Engine {
   ): Promise<UpsertResult> {
     const row = this.findRow(meta, key);
     if (row) {
-      if (conditions.ifNoneMatch === '*') throw new DataverseError(`A record with matching key values already exists (${meta.logicalName} ${describeKey(key)}).`, 412, ErrorCodes.duplicateId);
+      if (conditions.ifNoneMatch === '*')
+        throw new DataverseError(`A record with matching key values already exists (${meta.logicalName} ${describeKey(key)}).`, 412, ErrorCodes.duplicateId);
       // Validated as an update of this row before the transaction: the row is still the one it was.
       await this.update(meta, row, body, scope, depth, conditions.ifMatch, pre?.message === 'Update' && pre.id === row.id ? pre : undefined);
       return { id: row.id, created: false };
@@ -388,7 +428,8 @@ export class Engine {
     }
     // Created through an alternate key: the key's values become the row's, as Dataverse does.
     const extra: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(key)) extra[this.keyProperty(meta, name)] = typeof value === 'string' && GUID.test(value) ? value.toLowerCase() : value;
+    for (const [name, value] of Object.entries(key))
+      extra[this.keyProperty(meta, name)] = typeof value === 'string' && GUID.test(value) ? value.toLowerCase() : value;
     return { id: await this.create(meta, body, scope, depth, { extra }, preCreate), created: true };
   }
 
@@ -429,7 +470,12 @@ export class Engine {
         }
         for (const r of referencing) {
           if (column.onDelete === 'Cascade') this.removeWithRelationships(child, r.id, scope);
-          else this.store.replace(child, { id: r.id, data: { ...r.data, [prop]: null, modifiedon: this.now(), versionnumber: this.store.nextVersion() } }, scope.journal);
+          else
+            this.store.replace(
+              child,
+              { id: r.id, data: { ...r.data, [prop]: null, modifiedon: this.now(), versionnumber: this.store.nextVersion() } },
+              scope.journal,
+            );
         }
       }
     }
@@ -440,7 +486,9 @@ export class Engine {
   private multipleTarget(meta: TableMeta, record: EntityRecord, index: number): EntityRecord {
     const type = record['@odata.type'];
     if (type !== undefined && type !== `Microsoft.Dynamics.CRM.${meta.logicalName}`)
-      throw badRequest(`Targets[${index}] has @odata.type '${String(type)}'; this message is bound to ${meta.entitySet} (Microsoft.Dynamics.CRM.${meta.logicalName}).`);
+      throw badRequest(
+        `Targets[${index}] has @odata.type '${String(type)}'; this message is bound to ${meta.entitySet} (Microsoft.Dynamics.CRM.${meta.logicalName}).`,
+      );
     const rest = { ...record };
     delete rest['@odata.type'];
     delete rest['@odata.id'];
@@ -453,7 +501,13 @@ export class Engine {
     return ids;
   }
 
-  async upsertMultiple(meta: TableMeta, keyColumns: readonly string[] | undefined, records: readonly EntityRecord[], scope: Scope, depth: number): Promise<UpsertResult[]> {
+  async upsertMultiple(
+    meta: TableMeta,
+    keyColumns: readonly string[] | undefined,
+    records: readonly EntityRecord[],
+    scope: Scope,
+    depth: number,
+  ): Promise<UpsertResult[]> {
     const results: UpsertResult[] = [];
     for (const [i, record] of records.entries()) {
       let key: ParsedKey | undefined;
@@ -474,7 +528,13 @@ export class Engine {
   }
 
   /** A custom message (Custom API): pipeline stages around its registered implementation. */
-  async execute(name: string, input: Record<string, unknown>, scope: Scope, depth: number, bound?: { meta: TableMeta; id?: string }): Promise<Record<string, unknown>> {
+  async execute(
+    name: string,
+    input: Record<string, unknown>,
+    scope: Scope,
+    depth: number,
+    bound?: { meta: TableMeta; id?: string },
+  ): Promise<Record<string, unknown>> {
     const handler = this.pipeline.message(name);
     if (!handler && !this.pipeline.hasSteps(name)) throw resourceNotFound(name);
     const outputParameters: Record<string, unknown> = {};

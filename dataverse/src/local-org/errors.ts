@@ -32,8 +32,7 @@ export const ErrorCodes = {
   unavailable: '0x80044150',
 } as const;
 
-export const notFound = (table: string, id: string): DataverseError =>
-  new DataverseError(`${table} With Id = ${id} Does Not Exist`, 404, ErrorCodes.notFound);
+export const notFound = (table: string, id: string): DataverseError => new DataverseError(`${table} With Id = ${id} Does Not Exist`, 404, ErrorCodes.notFound);
 
 export const badRequest = (message: string): DataverseError => new DataverseError(message, 400, ErrorCodes.badRequest);
 

@@ -103,7 +103,16 @@ function build(
 }
 
 function fromTable(table: TableDef, order: number): TableMeta {
-  return build(table.schemaName, table.logicalName, table.entitySetName, primaryIdOf(table), table.primaryName.logicalName, table.columns, table.keys ?? [], order);
+  return build(
+    table.schemaName,
+    table.logicalName,
+    table.entitySetName,
+    primaryIdOf(table),
+    table.primaryName.logicalName,
+    table.columns,
+    table.keys ?? [],
+    order,
+  );
 }
 
 function fromExtension(ext: TableExtension, order: number): TableMeta {

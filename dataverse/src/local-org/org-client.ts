@@ -95,7 +95,13 @@ export class OrgClient implements DataverseClient {
    * A caller's own Create, Update or Delete (no transaction yet): PreValidation runs first, outside
    * the transaction, then the operation in one. Inside a transaction everything runs in it.
    */
-  private async validated<T>(message: 'Create' | 'Update' | 'Delete', entitySet: string, record: EntityRecord, key: RecordKey | undefined, fn: (scope: Scope, pre: PreValidated | undefined) => Promise<T>): Promise<T> {
+  private async validated<T>(
+    message: 'Create' | 'Update' | 'Delete',
+    entitySet: string,
+    record: EntityRecord,
+    key: RecordKey | undefined,
+    fn: (scope: Scope, pre: PreValidated | undefined) => Promise<T>,
+  ): Promise<T> {
     if (this.scope || this.depth !== 1) return this.run((scope) => fn(scope, undefined));
     const meta = this.engine.tableBySet(entitySet);
     let pre: PreValidated | undefined;
@@ -113,7 +119,9 @@ export class OrgClient implements DataverseClient {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.validated('Create', entitySet, record, undefined, (scope, pre) => this.engine.create(this.engine.tableBySet(entitySet), record, scope, this.depth, {}, pre));
+    return this.validated('Create', entitySet, record, undefined, (scope, pre) =>
+      this.engine.create(this.engine.tableBySet(entitySet), record, scope, this.depth, {}, pre),
+    );
   }
 
   update(entitySet: string, key: RecordKey, record: EntityRecord, options: UpdateOptions = {}): Promise<void> {
@@ -162,7 +170,8 @@ export class OrgClient implements DataverseClient {
   upsertMultiple(entitySet: string, keyColumns: readonly string[], records: readonly EntityRecord[]): Promise<void> {
     try {
       // Each target may create or update: both rights, as the stricter reading.
-      for (const r of records) for (const right of ['Create', 'Write'] as const) demandWrite(this.caller, right, this.table(entitySet), r, this.engine.metadata);
+      for (const r of records)
+        for (const right of ['Create', 'Write'] as const) demandWrite(this.caller, right, this.table(entitySet), r, this.engine.metadata);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -232,7 +241,9 @@ export class OrgClient implements DataverseClient {
         const meta = this.engine.tableBySet(bound.entitySet);
         const targets = parameters['Targets'];
         if (!Array.isArray(targets)) throw badRequest(`${name} needs a Targets array.`);
-        for (const t of targets as EntityRecord[]) for (const right of name === 'CreateMultiple' ? (['Create'] as const) : (['Create', 'Write'] as const)) demandWrite(this.caller, right, meta, t, this.engine.metadata);
+        for (const t of targets as EntityRecord[])
+          for (const right of name === 'CreateMultiple' ? (['Create'] as const) : (['Create', 'Write'] as const))
+            demandWrite(this.caller, right, meta, t, this.engine.metadata);
         if (name === 'CreateMultiple') return { Ids: await this.engine.createMultiple(meta, targets as EntityRecord[], scope, this.depth) } as T;
         await this.engine.upsertMultiple(meta, undefined, targets as EntityRecord[], scope, this.depth);
         return {} as T;

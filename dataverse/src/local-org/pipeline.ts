@@ -77,7 +77,12 @@ export interface AsyncFailure {
 /** The implementation of a custom message (a Custom API's main operation). */
 export type MessageHandler = (
   input: Readonly<Record<string, unknown>>,
-  context: { readonly client: DataverseClient; readonly depth: number; readonly correlationId: string; readonly bound?: { readonly table: string; readonly id?: string } },
+  context: {
+    readonly client: DataverseClient;
+    readonly depth: number;
+    readonly correlationId: string;
+    readonly bound?: { readonly table: string; readonly id?: string };
+  },
 ) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
 
 export class Pipeline {

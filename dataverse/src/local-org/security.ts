@@ -31,7 +31,9 @@ export interface Caller extends OrgUser {
 
 /** Role name -> privilege names, from the <Roles> of a customizations.xml. */
 export function rolesFromCustomizations(xml: string): Map<string, Set<string>> {
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'Role' || name === 'RolePrivilege' }).parse(xml) as {
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'Role' || name === 'RolePrivilege' }).parse(
+    xml,
+  ) as {
     ImportExportXml?: { Roles?: { Role?: Array<{ '@name'?: string; RolePrivileges?: { RolePrivilege?: Array<{ '@name'?: string }> } }> } };
   };
   const roles = new Map<string, Set<string>>();
@@ -46,7 +48,11 @@ export const privilegeOf = (right: Right, meta: TableMeta): string => `prv${righ
 
 /** "Principal user ... is missing prv... privilege": Dataverse's 403 for a missing privilege (0x80040220). */
 export function missingPrivilege(caller: Caller, privilege: string): DataverseError {
-  return new DataverseError(`Principal user (Id=${caller.id}, type=8, roles=${caller.roles.join(', ') || 'none'}) is missing ${privilege} privilege.`, 403, '0x80040220');
+  return new DataverseError(
+    `Principal user (Id=${caller.id}, type=8, roles=${caller.roles.join(', ') || 'none'}) is missing ${privilege} privilege.`,
+    403,
+    '0x80040220',
+  );
 }
 
 export function demand(caller: Caller | undefined, privilege: string): void {

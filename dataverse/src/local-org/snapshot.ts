@@ -35,7 +35,10 @@ export class SnapshotError extends Error {
       `Snapshot rejected, ${issues.length} problem(s):\n` +
         issues
           .slice(0, 20)
-          .map((i) => `- ${[i.table, i.row === undefined ? undefined : `row ${i.row}`, i.id && `(id ${i.id})`, i.column && `column ${i.column}`].filter(Boolean).join(' ')}: ${i.message}`)
+          .map(
+            (i) =>
+              `- ${[i.table, i.row === undefined ? undefined : `row ${i.row}`, i.id && `(id ${i.id})`, i.column && `column ${i.column}`].filter(Boolean).join(' ')}: ${i.message}`,
+          )
           .join('\n'),
     );
     this.name = 'SnapshotError';
@@ -153,7 +156,8 @@ export function validateSnapshot(json: unknown, metadata: OrgMetadata, store: St
             ok = false;
           }
         }
-        data[column] = typeof value === 'string' && (column === meta.primaryId || meta.readColumns.get(column)?.type === 'lookup') ? value.toLowerCase() : value;
+        data[column] =
+          typeof value === 'string' && (column === meta.primaryId || meta.readColumns.get(column)?.type === 'lookup') ? value.toLowerCase() : value;
       }
       for (const column of meta.columns.values()) {
         const prop = readNameOf(column);
@@ -184,12 +188,24 @@ export function validateSnapshot(json: unknown, metadata: OrgMetadata, store: St
       const slot = `${r.meta.logicalName}|${key.name}|${k}`;
       const other = keySeen.get(slot);
       if (other !== undefined && other !== r.id)
-        issue({ table: r.meta.logicalName, row: r.index, id: r.id, column: key.properties.join(','), message: `alternate key ${key.name} duplicates row ${other}` });
+        issue({
+          table: r.meta.logicalName,
+          row: r.index,
+          id: r.id,
+          column: key.properties.join(','),
+          message: `alternate key ${key.name} duplicates row ${other}`,
+        });
       keySeen.set(slot, r.id);
       if (mode === 'merge') {
         const holder = store.findByKey(r.meta, key, r.data as Record<string, string>);
         if (holder && holder.id !== r.id)
-          issue({ table: r.meta.logicalName, row: r.index, id: r.id, column: key.properties.join(','), message: `alternate key ${key.name} is held by org row ${holder.id}` });
+          issue({
+            table: r.meta.logicalName,
+            row: r.index,
+            id: r.id,
+            column: key.properties.join(','),
+            message: `alternate key ${key.name} is held by org row ${holder.id}`,
+          });
       }
     }
   }

@@ -114,7 +114,11 @@ export class Store {
       const holder = t.keyIndex.get(key.name)!.get(k);
       if (holder !== undefined && holder !== id) {
         const shown = key.properties.map((p) => `${p}=${JSON.stringify(data[p])}`).join(', ');
-        throw new DataverseError(`A record that has the attribute values ${shown} already exists. The entity key ${key.name} requires that this set of attributes contains unique values.`, 412, ErrorCodes.duplicateKey);
+        throw new DataverseError(
+          `A record that has the attribute values ${shown} already exists. The entity key ${key.name} requires that this set of attributes contains unique values.`,
+          412,
+          ErrorCodes.duplicateKey,
+        );
       }
     }
   }
@@ -131,7 +135,8 @@ export class Store {
 
   insert(meta: TableMeta, row: StoredRow, journal: Journal): void {
     const t = this.rowsOf(meta);
-    if (t.rows.has(row.id)) throw new DataverseError(`Cannot insert duplicate key: a ${meta.logicalName} with id ${row.id} already exists.`, 412, ErrorCodes.duplicateId);
+    if (t.rows.has(row.id))
+      throw new DataverseError(`Cannot insert duplicate key: a ${meta.logicalName} with id ${row.id} already exists.`, 412, ErrorCodes.duplicateId);
     this.checkKeys(t, row.id, row.data);
     t.rows.set(row.id, row);
     this.index(t, row, true);

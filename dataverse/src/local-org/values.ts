@@ -42,21 +42,26 @@ export function checkValue(meta: TableMeta, column: ColumnDef, value: unknown): 
         throw validation(`A validation error occurred. The length of the ${where} exceeded the maximum allowed length of '${column.maxLength}'.`);
       return;
     case 'wholeNumber':
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw validation(`A validation error occurred. The value of the ${where} must be a whole number, not ${JSON.stringify(value)}.`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw validation(`A validation error occurred. The value of the ${where} must be a whole number, not ${JSON.stringify(value)}.`);
       if (value < column.min || value > column.max)
         throw validation(`A validation error occurred. The value ${value} of the ${where} is outside the valid range (${column.min} to ${column.max}).`);
       return;
     case 'decimal':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw validation(`A validation error occurred. The value of the ${where} must be a number, not ${JSON.stringify(value)}.`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw validation(`A validation error occurred. The value of the ${where} must be a number, not ${JSON.stringify(value)}.`);
       if (value < column.min || value > column.max)
         throw validation(`A validation error occurred. The value ${value} of the ${where} is outside the valid range (${column.min} to ${column.max}).`);
       return;
     case 'money':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw validation(`A validation error occurred. The value of the ${where} must be a number, not ${JSON.stringify(value)}.`);
-      if (value < -MONEY_LIMIT || value > MONEY_LIMIT) throw validation(`A validation error occurred. The value ${value} of the ${where} is outside the valid range.`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw validation(`A validation error occurred. The value of the ${where} must be a number, not ${JSON.stringify(value)}.`);
+      if (value < -MONEY_LIMIT || value > MONEY_LIMIT)
+        throw validation(`A validation error occurred. The value ${value} of the ${where} is outside the valid range.`);
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') throw validation(`A validation error occurred. The value of the ${where} must be true or false, not ${JSON.stringify(value)}.`);
+      if (typeof value !== 'boolean')
+        throw validation(`A validation error occurred. The value of the ${where} must be true or false, not ${JSON.stringify(value)}.`);
       return;
     case 'choice':
       if (typeof value !== 'number' || !column.options.some((o) => o.value === value))
@@ -70,7 +75,8 @@ export function checkValue(meta: TableMeta, column: ColumnDef, value: unknown): 
         throw validation(`A validation error occurred. The value of the ${where} must be a date 'YYYY-MM-DD', not ${JSON.stringify(value)}.`);
       return;
     case 'lookup':
-      if (typeof value !== 'string' || !GUID.test(value)) throw validation(`A validation error occurred. The value of the ${where} must be a GUID, not ${JSON.stringify(value)}.`);
+      if (typeof value !== 'string' || !GUID.test(value))
+        throw validation(`A validation error occurred. The value of the ${where} must be a GUID, not ${JSON.stringify(value)}.`);
       return;
   }
 }
@@ -124,7 +130,10 @@ export function normalizeWrite(meta: TableMeta, body: EntityRecord): NormalizedW
       throw badRequest(`'${key}' is read-only: set the lookup with "${readColumn.navigationProperty}@odata.bind": "${readColumn.targetEntitySet}(<guid>)".`);
     const column = meta.columns.get(key);
     if (!column) throw badRequest(`Invalid property '${key}' was found in entity 'Microsoft.Dynamics.CRM.${meta.logicalName}'.`);
-    if (column.readOnly) throw badRequest(`'${key}' of ${meta.logicalName} is computed by the platform (exchange rate, base-currency amount) and cannot be written; set the row's currency with "transactioncurrencyid@odata.bind".`);
+    if (column.readOnly)
+      throw badRequest(
+        `'${key}' of ${meta.logicalName} is computed by the platform (exchange rate, base-currency amount) and cannot be written; set the row's currency with "transactioncurrencyid@odata.bind".`,
+      );
     checkValue(meta, column, value);
     changes[key] = value;
   }

@@ -5,8 +5,14 @@ import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } 
 /** Invoice line types both ways. */
 export const invoiceLineTypes = choiceMap<InvoiceLineType, LineType>(
   [
-    ['recurring', LineType.Recurring], ['prorated', LineType.Prorated], ['usage', LineType.Usage], ['oneTime', LineType.OneTime],
-    ['credit', LineType.Credit], ['discount', LineType.Discount], ['tax', LineType.Tax], ['commitment', LineType.Commitment],
+    ['recurring', LineType.Recurring],
+    ['prorated', LineType.Prorated],
+    ['usage', LineType.Usage],
+    ['oneTime', LineType.OneTime],
+    ['credit', LineType.Credit],
+    ['discount', LineType.Discount],
+    ['tax', LineType.Tax],
+    ['commitment', LineType.Commitment],
   ],
   'cspb_linetype',
 );

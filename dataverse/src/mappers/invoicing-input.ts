@@ -1,4 +1,13 @@
-import { FixedRateTable, type BillingContract, type OneTimeCharge, type CalendarDate, type InvoiceSubscription, type ProrationPolicies, type RoundingMode, type TaxProfile } from '../../../core/src';
+import {
+  FixedRateTable,
+  type BillingContract,
+  type OneTimeCharge,
+  type CalendarDate,
+  type InvoiceSubscription,
+  type ProrationPolicies,
+  type RoundingMode,
+  type TaxProfile,
+} from '../../../core/src';
 import {
   CspbBillingContractAnchor as Anchor,
   CspbBillingContractFrequency as Frequency,
@@ -15,13 +24,36 @@ import type { ReconRows } from './recon-input';
 import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } from './values';
 
 const frequencies = choiceMap<BillingContract['frequency'], Frequency>(
-  [['monthly', Frequency.Monthly], ['quarterly', Frequency.Quarterly], ['annual', Frequency.Annual], ['triennial', Frequency.Triennial], ['oneTime', Frequency.OneTime]],
+  [
+    ['monthly', Frequency.Monthly],
+    ['quarterly', Frequency.Quarterly],
+    ['annual', Frequency.Annual],
+    ['triennial', Frequency.Triennial],
+    ['oneTime', Frequency.OneTime],
+  ],
   'cspb_frequency',
 );
-const timings = choiceMap<BillingContract['timing'], Timing>([['advance', Timing.InAdvance], ['arrears', Timing.InArrears]], 'cspb_timing');
-const roundings = choiceMap<RoundingMode, Rounding>([['halfUp', Rounding.HalfUp], ['halfEven', Rounding.HalfEven], ['truncate', Rounding.Truncate]], 'cspb_roundingpolicy');
+const timings = choiceMap<BillingContract['timing'], Timing>(
+  [
+    ['advance', Timing.InAdvance],
+    ['arrears', Timing.InArrears],
+  ],
+  'cspb_timing',
+);
+const roundings = choiceMap<RoundingMode, Rounding>(
+  [
+    ['halfUp', Rounding.HalfUp],
+    ['halfEven', Rounding.HalfEven],
+    ['truncate', Rounding.Truncate],
+  ],
+  'cspb_roundingpolicy',
+);
 const prorations = choiceMap<'daily' | 'none' | 'fullPeriod', Proration>(
-  [['daily', Proration.DailyByDaysInPeriod], ['none', Proration.None], ['fullPeriod', Proration.FullPeriod]],
+  [
+    ['daily', Proration.DailyByDaysInPeriod],
+    ['none', Proration.None],
+    ['fullPeriod', Proration.FullPeriod],
+  ],
   'cspb_prorationpolicy',
 );
 
@@ -32,7 +64,11 @@ function taxProfileOf(row: CspbBillingContractRow): TaxProfile {
     if (!Array.isArray(parsed.rates)) throw new Error('no "rates" list');
     return parsed;
   } catch (error) {
-    throw new MappingError(`is not a tax profile (${(error as Error).message})`, `cspb_billingcontract ${row.cspb_billingcontractid}.cspb_taxprofile`, row.cspb_taxprofile);
+    throw new MappingError(
+      `is not a tax profile (${(error as Error).message})`,
+      `cspb_billingcontract ${row.cspb_billingcontractid}.cspb_taxprofile`,
+      row.cspb_taxprofile,
+    );
   }
 }
 
@@ -50,7 +86,7 @@ export interface InvoicingContractInput {
 export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: CalendarDate): InvoicingContractInput[] {
   const accounts = new Map(rows.account.map((a) => [a.accountid, a]));
   const offers = new Map(rows.cspb_offer.map((o) => [o.cspb_offerid, o]));
-  const changes = new Map<string, typeof rows.cspb_subscriptionchange[number][]>();
+  const changes = new Map<string, (typeof rows.cspb_subscriptionchange)[number][]>();
   for (const c of rows.cspb_subscriptionchange) {
     const owner = c._cspb_subscriptionid_value ?? '';
     changes.set(owner, [...(changes.get(owner) ?? []), c]);
@@ -61,7 +97,12 @@ export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: Calendar
       .filter((s) => s._cspb_contractid_value === row.cspb_billingcontractid)
       .map((s) => {
         const offer = offers.get(s._cspb_offerid_value ?? '');
-        if (!offer) throw new MappingError('refers to an offer that is not in the data', `cspb_subscription ${s.cspb_subscriptionid}._cspb_offerid_value`, s._cspb_offerid_value);
+        if (!offer)
+          throw new MappingError(
+            'refers to an offer that is not in the data',
+            `cspb_subscription ${s.cspb_subscriptionid}._cspb_offerid_value`,
+            s._cspb_offerid_value,
+          );
         const ledgerRows = changes.get(s.cspb_subscriptionid) ?? [];
         const perMonths = offer.cspb_billingplan === CspbOfferBillingPlan.Annual ? 12 : offer.cspb_billingplan === CspbOfferBillingPlan.Triennial ? 36 : 1;
         const price = decimalFromWebApi(s.cspb_customerunitprice, `cspb_subscription ${s.cspb_subscriptionid}.cspb_customerunitprice`);
@@ -99,7 +140,9 @@ export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: Calendar
       rounding: required(roundings.fromWebApi(row.cspb_roundingpolicy), `${where}.cspb_roundingpolicy`),
       ...(row._cspb_pricelistid_value ? { priceList: priceListFromRows(row._cspb_pricelistid_value, rows.cspb_pricelistitem ?? []) } : {}),
       discounts: [
-        ...(discount && !discount.isZero() ? [{ id: `${row.cspb_billingcontractid}|standing`, kind: 'percent' as const, value: discount, description: 'Contract discount' }] : []),
+        ...(discount && !discount.isZero()
+          ? [{ id: `${row.cspb_billingcontractid}|standing`, kind: 'percent' as const, value: discount, description: 'Contract discount' }]
+          : []),
         ...promotionsFromRows(row.cspb_billingcontractid, rows.cspb_promotion ?? []),
       ],
       tax: taxProfileOf(row),
@@ -121,7 +164,12 @@ export function exchangeRatesFromRows(rows: readonly CspbExchangeRateRow[]): Fix
     for (const column of ['cspb_fromcurrency', 'cspb_tocurrency'] as const) {
       if (!/^[A-Z]{3}$/.test(row[column] ?? '')) throw new MappingError('is not an ISO 4217 currency code', `${where}.${column}`, row[column]);
     }
-    return { from: row.cspb_fromcurrency, to: row.cspb_tocurrency, rate, validFrom: required(dateFromWebApi(row.cspb_validfrom, `${where}.cspb_validfrom`), `${where}.cspb_validfrom`) };
+    return {
+      from: row.cspb_fromcurrency,
+      to: row.cspb_tocurrency,
+      rate,
+      validFrom: required(dateFromWebApi(row.cspb_validfrom, `${where}.cspb_validfrom`), `${where}.cspb_validfrom`),
+    };
   });
   return new FixedRateTable('exchange rates (cspb_exchangerate)', rates);
 }

@@ -1,11 +1,4 @@
-import {
-  SubscriptionLedger,
-  type BillingPlan,
-  type ChangeSource,
-  type LedgerEntry,
-  type LedgerEntryKind,
-  type Term,
-} from '../../../core/src';
+import { SubscriptionLedger, type BillingPlan, type ChangeSource, type LedgerEntry, type LedgerEntryKind, type Term } from '../../../core/src';
 import {
   CspbSubscriptionChangeAutoRenew as AutoRenew,
   CspbSubscriptionChangeBillingPlan as Plan,
@@ -33,10 +26,38 @@ const kinds = choiceMap<LedgerEntryKind, ChangeType>(
   ],
   'cspb_changetype',
 );
-const terms = choiceMap<Term, TermOption>([['P1M', TermOption.P1M], ['P1Y', TermOption.P1Y], ['P3Y', TermOption.P3Y]], 'cspb_term');
-const plans = choiceMap<BillingPlan, Plan>([['monthly', Plan.Monthly], ['annual', Plan.Annual], ['triennial', Plan.Triennial]], 'cspb_billingplan');
-const sources = choiceMap<ChangeSource, Source>([['form', Source.Form], ['api', Source.Api], ['import', Source.Import], ['sync', Source.Sync]], 'cspb_source');
-const autoRenew = choiceMap<'on' | 'off', AutoRenew>([['on', AutoRenew.On], ['off', AutoRenew.Off]], 'cspb_autorenew');
+const terms = choiceMap<Term, TermOption>(
+  [
+    ['P1M', TermOption.P1M],
+    ['P1Y', TermOption.P1Y],
+    ['P3Y', TermOption.P3Y],
+  ],
+  'cspb_term',
+);
+const plans = choiceMap<BillingPlan, Plan>(
+  [
+    ['monthly', Plan.Monthly],
+    ['annual', Plan.Annual],
+    ['triennial', Plan.Triennial],
+  ],
+  'cspb_billingplan',
+);
+const sources = choiceMap<ChangeSource, Source>(
+  [
+    ['form', Source.Form],
+    ['api', Source.Api],
+    ['import', Source.Import],
+    ['sync', Source.Sync],
+  ],
+  'cspb_source',
+);
+const autoRenew = choiceMap<'on' | 'off', AutoRenew>(
+  [
+    ['on', AutoRenew.On],
+    ['off', AutoRenew.Off],
+  ],
+  'cspb_autorenew',
+);
 
 /** A short, human-readable name for the ledger row ("add +5 -> 15 on 2026-10-07"). */
 function rowName(entry: LedgerEntry): string {
@@ -49,7 +70,12 @@ function rowName(entry: LedgerEntry): string {
  * identity of the change that wrote it (unique per subscription): a save's rows use
  * `v<row version>.<n>`, other writers their own prefix (`seq.<sequence>` by default).
  */
-export function ledgerEntryToRow(entry: LedgerEntry, subscriptionRowId: string, currencyCode: string, changeKey = `seq.${entry.sequence}`): CspbSubscriptionChangeWrite {
+export function ledgerEntryToRow(
+  entry: LedgerEntry,
+  subscriptionRowId: string,
+  currencyCode: string,
+  changeKey = `seq.${entry.sequence}`,
+): CspbSubscriptionChangeWrite {
   return {
     cspb_changekey: changeKey,
     cspb_name: rowName(entry),

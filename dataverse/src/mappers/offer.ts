@@ -2,9 +2,23 @@ import type { BillingPlan, NceOffer, Term } from '../../../core/src';
 import { CspbOfferBillingPlan as Plan, CspbOfferTerm as TermOption, type CspbOfferRow } from '../../generated';
 import { choiceMap, decimalFromWebApi, MappingError, required } from './values';
 
-const terms = choiceMap<Term | 'none', TermOption>([['P1M', TermOption.P1M], ['P1Y', TermOption.P1Y], ['P3Y', TermOption.P3Y], ['none', TermOption.None]], 'cspb_term');
+const terms = choiceMap<Term | 'none', TermOption>(
+  [
+    ['P1M', TermOption.P1M],
+    ['P1Y', TermOption.P1Y],
+    ['P3Y', TermOption.P3Y],
+    ['none', TermOption.None],
+  ],
+  'cspb_term',
+);
 const plans = choiceMap<BillingPlan | 'oneTime' | 'usage', Plan>(
-  [['monthly', Plan.Monthly], ['annual', Plan.Annual], ['triennial', Plan.Triennial], ['oneTime', Plan.OneTime], ['usage', Plan.Usage]],
+  [
+    ['monthly', Plan.Monthly],
+    ['annual', Plan.Annual],
+    ['triennial', Plan.Triennial],
+    ['oneTime', Plan.OneTime],
+    ['usage', Plan.Usage],
+  ],
   'cspb_billingplan',
 );
 

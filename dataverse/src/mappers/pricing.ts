@@ -12,8 +12,21 @@ import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } 
  * Price lists, promotions and one-time charges as the invoicing engine takes them. Every value is
  * checked here, so a bad row fails its contract naming the row and column, never a silent zero.
  */
-const tierModes = choiceMap<'flat' | 'tiered' | 'volume', TierMode>([['flat', TierMode.Flat], ['tiered', TierMode.Tiered], ['volume', TierMode.Volume]], 'cspb_tiermode');
-const discountKinds = choiceMap<Discount['kind'], DiscountKind>([['percent', DiscountKind.Percent], ['fixed', DiscountKind.Fixed]], 'cspb_discountkind');
+const tierModes = choiceMap<'flat' | 'tiered' | 'volume', TierMode>(
+  [
+    ['flat', TierMode.Flat],
+    ['tiered', TierMode.Tiered],
+    ['volume', TierMode.Volume],
+  ],
+  'cspb_tiermode',
+);
+const discountKinds = choiceMap<Discount['kind'], DiscountKind>(
+  [
+    ['percent', DiscountKind.Percent],
+    ['fixed', DiscountKind.Fixed],
+  ],
+  'cspb_discountkind',
+);
 
 const DECIMAL_TEXT = /^\d+(\.\d+)?$/;
 
@@ -33,13 +46,19 @@ function tiersOf(row: CspbPriceListItemRow, where: string): PriceTier[] {
   return parsed.map((tier: Record<string, unknown>, i) => {
     const last = i === parsed.length - 1;
     const upTo = tier['upTo'];
-    if (last ? upTo !== null : !(Number.isInteger(upTo) && (upTo as number) > previous)) fail(`tier ${i + 1}: upTo must be ${last ? 'null (open)' : `a whole number above ${previous}`}`);
+    if (last ? upTo !== null : !(Number.isInteger(upTo) && (upTo as number) > previous))
+      fail(`tier ${i + 1}: upTo must be ${last ? 'null (open)' : `a whole number above ${previous}`}`);
     if (!last) previous = upTo as number;
     for (const field of ['unitPrice', 'flatFee'] as const) {
       const value = tier[field];
-      if ((field === 'unitPrice' || value !== undefined) && !(typeof value === 'string' && DECIMAL_TEXT.test(value))) fail(`tier ${i + 1}: ${field} must be a decimal as text`);
+      if ((field === 'unitPrice' || value !== undefined) && !(typeof value === 'string' && DECIMAL_TEXT.test(value)))
+        fail(`tier ${i + 1}: ${field} must be a decimal as text`);
     }
-    return { upTo: upTo as number | null, unitPrice: tier['unitPrice'] as string, ...(tier['flatFee'] !== undefined ? { flatFee: tier['flatFee'] as string } : {}) };
+    return {
+      upTo: upTo as number | null,
+      unitPrice: tier['unitPrice'] as string,
+      ...(tier['flatFee'] !== undefined ? { flatFee: tier['flatFee'] as string } : {}),
+    };
   });
 }
 

@@ -38,11 +38,22 @@ export interface ReconRows {
 }
 
 const statuses = choiceMap<ReconSubscription['status'], CspbSubscriptionStatus>(
-  [['active', CspbSubscriptionStatus.Active], ['suspended', CspbSubscriptionStatus.Suspended], ['cancelled', CspbSubscriptionStatus.Cancelled], ['expired', CspbSubscriptionStatus.Expired]],
+  [
+    ['active', CspbSubscriptionStatus.Active],
+    ['suspended', CspbSubscriptionStatus.Suspended],
+    ['cancelled', CspbSubscriptionStatus.Cancelled],
+    ['expired', CspbSubscriptionStatus.Expired],
+  ],
   'cspb_status',
 );
 const vendors = choiceMap<string, CspbOfferVendor>(
-  [['Microsoft', CspbOfferVendor.Microsoft], ['Pax8', CspbOfferVendor.Pax8], ['TD SYNNEX', CspbOfferVendor.TdSynnex], ['Ingram Micro', CspbOfferVendor.Ingram], ['Other', CspbOfferVendor.Other]],
+  [
+    ['Microsoft', CspbOfferVendor.Microsoft],
+    ['Pax8', CspbOfferVendor.Pax8],
+    ['TD SYNNEX', CspbOfferVendor.TdSynnex],
+    ['Ingram Micro', CspbOfferVendor.Ingram],
+    ['Other', CspbOfferVendor.Other],
+  ],
   'cspb_vendor',
 );
 

@@ -31,7 +31,10 @@ export interface ConfidentialApp {
   acquireTokenByClientCredential(request: { scopes: string[] }): Promise<{ accessToken: string } | null>;
 }
 export interface PublicApp {
-  acquireTokenByDeviceCode(request: { scopes: string[]; deviceCodeCallback: (response: { message: string }) => void }): Promise<{ accessToken: string; account?: unknown } | null>;
+  acquireTokenByDeviceCode(request: {
+    scopes: string[];
+    deviceCodeCallback: (response: { message: string }) => void;
+  }): Promise<{ accessToken: string; account?: unknown } | null>;
   acquireTokenSilent(request: { scopes: string[]; account: never }): Promise<{ accessToken: string } | null>;
 }
 
@@ -72,7 +75,10 @@ export function deviceCodeToken(options: DeviceCodeOptions, app?: PublicApp): To
   const show = options.onDeviceCode ?? ((message: string) => process.stderr.write(`${message}\n`));
   return async () => {
     client ??= import('@azure/msal-node').then(
-      (msal) => new msal.PublicClientApplication({ auth: { clientId: options.clientId, authority: authority(options.authorityHost, options.tenantId) } }) as unknown as PublicApp,
+      (msal) =>
+        new msal.PublicClientApplication({
+          auth: { clientId: options.clientId, authority: authority(options.authorityHost, options.tenantId) },
+        }) as unknown as PublicApp,
     );
     const app = await client;
     if (account) {

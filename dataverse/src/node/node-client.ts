@@ -117,10 +117,20 @@ export class NodeDataverseClient implements DataverseClient {
         throw new DataverseError(`WhoAmI: no answer from ${this.apiUrl} (${(error as Error).message})`, 0);
       }
       const text = await res.text();
-      const body = (text ? JSON.parse(text) : {}) as { error?: { code?: string; message?: string }; UserId: string; BusinessUnitId: string; OrganizationId: string };
+      const body = (text ? JSON.parse(text) : {}) as {
+        error?: { code?: string; message?: string };
+        UserId: string;
+        BusinessUnitId: string;
+        OrganizationId: string;
+      };
       if (!res.ok) {
         const retryAfter = res.headers.get('retry-after');
-        throw new DataverseError(body.error?.message ?? `WhoAmI failed: HTTP ${res.status}`, res.status, body.error?.code, retryAfter === null ? undefined : Number(retryAfter) * 1000);
+        throw new DataverseError(
+          body.error?.message ?? `WhoAmI failed: HTTP ${res.status}`,
+          res.status,
+          body.error?.code,
+          retryAfter === null ? undefined : Number(retryAfter) * 1000,
+        );
       }
       const hint = Number(res.headers.get('x-ms-dop-hint'));
       if (Number.isInteger(hint) && hint > 0) this.dopHint = hint;
@@ -186,7 +196,9 @@ export class NodeDataverseClient implements DataverseClient {
     const pageSize = this.pageSizes.get(nextLink);
     this.pageSizes.delete(nextLink);
     const collection = /\/api\/data\/v[\d.]+\/([^?(/]+)/.exec(nextLink)?.[1] ?? '';
-    return this.call(true, async () => this.page<T>(await this.api.retrieveMultiple({ collection, ...(pageSize ? { maxPageSize: pageSize } : {}) }, nextLink), pageSize));
+    return this.call(true, async () =>
+      this.page<T>(await this.api.retrieveMultiple({ collection, ...(pageSize ? { maxPageSize: pageSize } : {}) }, nextLink), pageSize),
+    );
   }
 
   create(entitySet: string, record: EntityRecord): Promise<string> {
@@ -248,14 +260,20 @@ export class NodeDataverseClient implements DataverseClient {
   createMultiple(entitySet: string, records: readonly EntityRecord[]): Promise<string[]> {
     return this.call(false, async () => {
       const Targets = records.map((r) => ({ ...r, '@odata.type': this.odataType(entitySet, r) }));
-      const res = (await this.api.callAction({ collection: entitySet, actionName: 'Microsoft.Dynamics.CRM.CreateMultiple', action: { Targets } })) as { Ids?: string[] };
+      const res = (await this.api.callAction({ collection: entitySet, actionName: 'Microsoft.Dynamics.CRM.CreateMultiple', action: { Targets } })) as {
+        Ids?: string[];
+      };
       return res?.Ids ?? [];
     });
   }
 
   upsertMultiple(entitySet: string, keyColumns: readonly string[], records: readonly EntityRecord[]): Promise<void> {
     return this.call(true, async () => {
-      const Targets = records.map((r) => ({ ...r, '@odata.type': this.odataType(entitySet, r), '@odata.id': keyPath(entitySet, keyFromRecord(keyColumns, r)) }));
+      const Targets = records.map((r) => ({
+        ...r,
+        '@odata.type': this.odataType(entitySet, r),
+        '@odata.id': keyPath(entitySet, keyFromRecord(keyColumns, r)),
+      }));
       await this.api.callAction({ collection: entitySet, actionName: 'Microsoft.Dynamics.CRM.UpsertMultiple', action: { Targets } });
     });
   }

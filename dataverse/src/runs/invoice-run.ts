@@ -89,25 +89,25 @@ export function invoiceLineRows(draft: Invoice, rows: IssuedRowIds = NONE): Enti
     const corrects = line.correctsLineId ? rows.lineRowIds.get(line.correctsLineId) : undefined;
     const appliesTo = line.appliesToLineId?.slice(line.appliesToLineId.indexOf('#') + 1);
     return {
-    cspb_name: clipTo('cspb_invoiceline', 'cspb_name', line.description),
-    ...(line.subscriptionId ? { 'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${line.subscriptionId})` } : {}),
-    ...(corrects ? { 'cspb_CorrectsLineId@odata.bind': `/cspb_invoicelines(${corrects})` } : {}),
-    cspb_linetype: lineTypeToWebApi(line.type),
-    // Keys are the engine's ids; a key longer than its column would lose what corrections compare by.
-    cspb_linekey: keyFits('cspb_linekey', line.key),
-    cspb_appliestokey: appliesTo ? keyFits('cspb_appliestokey', appliesTo) : null,
-    cspb_discountkey: line.discountId ? keyFits('cspb_discountkey', line.discountId) : null,
-    cspb_taxable: line.taxable,
-    cspb_linenumber: i + 1,
-    cspb_periodstart: formatIso(line.servicePeriod.start),
-    cspb_periodend: formatIso(addDays(line.servicePeriod.end, -1)),
-    cspb_quantity: roundedToWebApi(line.quantity, 'cspb_quantity', 10),
-    cspb_unitprice: money(line.unitPrice),
-    cspb_amount: money(line.amount),
-    cspb_cost: money(line.cost),
-    cspb_margin: money(line.margin),
-    cspb_currencycode: draft.currency,
-    cspb_explanation: clipTo('cspb_invoiceline', 'cspb_explanation', line.explanation),
+      cspb_name: clipTo('cspb_invoiceline', 'cspb_name', line.description),
+      ...(line.subscriptionId ? { 'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${line.subscriptionId})` } : {}),
+      ...(corrects ? { 'cspb_CorrectsLineId@odata.bind': `/cspb_invoicelines(${corrects})` } : {}),
+      cspb_linetype: lineTypeToWebApi(line.type),
+      // Keys are the engine's ids; a key longer than its column would lose what corrections compare by.
+      cspb_linekey: keyFits('cspb_linekey', line.key),
+      cspb_appliestokey: appliesTo ? keyFits('cspb_appliestokey', appliesTo) : null,
+      cspb_discountkey: line.discountId ? keyFits('cspb_discountkey', line.discountId) : null,
+      cspb_taxable: line.taxable,
+      cspb_linenumber: i + 1,
+      cspb_periodstart: formatIso(line.servicePeriod.start),
+      cspb_periodend: formatIso(addDays(line.servicePeriod.end, -1)),
+      cspb_quantity: roundedToWebApi(line.quantity, 'cspb_quantity', 10),
+      cspb_unitprice: money(line.unitPrice),
+      cspb_amount: money(line.amount),
+      cspb_cost: money(line.cost),
+      cspb_margin: money(line.margin),
+      cspb_currencycode: draft.currency,
+      cspb_explanation: clipTo('cspb_invoiceline', 'cspb_explanation', line.explanation),
     };
   });
 }

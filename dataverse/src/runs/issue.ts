@@ -66,7 +66,8 @@ async function sequenceOf(client: DataverseClient): Promise<CspbInvoiceNumbering
 export async function issueDraft(client: DataverseClient, invoiceId: string, today: CalendarDate): Promise<IssuedNumber> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const invoice = await client.retrieve<CspbInvoiceRow>('cspb_invoices', invoiceId);
-    if (invoice.cspb_invoicestatus !== InvoiceStatus.Draft) throw new IssueError(`${invoice.cspb_name} is not a draft: issued and cancelled documents never change`);
+    if (invoice.cspb_invoicestatus !== InvoiceStatus.Draft)
+      throw new IssueError(`${invoice.cspb_name} is not a draft: issued and cancelled documents never change`);
     const contractId = invoice._cspb_contractid_value;
     if (!contractId) throw new IssueError(`${invoice.cspb_name} has no billing contract, so no payment terms to date it with`);
     const contract = await client.retrieve<CspbBillingContractRow>('cspb_billingcontracts', contractId, { select: ['cspb_paymenttermdays'] });
@@ -75,9 +76,18 @@ export async function issueDraft(client: DataverseClient, invoiceId: string, tod
     const due = dueDate({ kind: 'net', days: contract.cspb_paymenttermdays }, today);
     const [counter, issued] = await client.executeBatch(
       [
-        { kind: 'update', entitySet: 'cspb_invoicenumberings', key: sequence.cspb_invoicenumberingid, record: { cspb_nextnumber: sequence.cspb_nextnumber + 1 }, ifMatch: etagOf(sequence) },
         {
-          kind: 'update', entitySet: 'cspb_invoices', key: invoiceId, ifMatch: etagOf(invoice),
+          kind: 'update',
+          entitySet: 'cspb_invoicenumberings',
+          key: sequence.cspb_invoicenumberingid,
+          record: { cspb_nextnumber: sequence.cspb_nextnumber + 1 },
+          ifMatch: etagOf(sequence),
+        },
+        {
+          kind: 'update',
+          entitySet: 'cspb_invoices',
+          key: invoiceId,
+          ifMatch: etagOf(invoice),
           record: { cspb_name: invoiceNumber, cspb_invoicestatus: InvoiceStatus.Issued, cspb_invoicedate: formatIso(today), cspb_duedate: formatIso(due) },
         },
       ],

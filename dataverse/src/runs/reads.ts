@@ -46,38 +46,69 @@ export async function loadReconRows(client: DataverseClient): Promise<ReconRows>
 
 /** The rows one contract's invoice needs: the contract, its customer, its subscriptions with their ledgers; the offers (read once per run) are given. */
 export async function loadContractRows(client: DataverseClient, contract: CspbBillingContractRow, offers: readonly CspbOfferRow[]): Promise<ReconRows> {
-  const subscriptions = await retrieveAll<CspbSubscriptionRow>(client, 'cspb_subscriptions', { filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid}` });
+  const subscriptions = await retrieveAll<CspbSubscriptionRow>(client, 'cspb_subscriptions', {
+    filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid}`,
+  });
   const changes: CspbSubscriptionChangeRow[] = [];
-  for (const s of subscriptions) changes.push(...(await retrieveAll<CspbSubscriptionChangeRow>(client, 'cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${s.cspb_subscriptionid}` })));
+  for (const s of subscriptions)
+    changes.push(
+      ...(await retrieveAll<CspbSubscriptionChangeRow>(client, 'cspb_subscriptionchanges', {
+        filter: `_cspb_subscriptionid_value eq ${s.cspb_subscriptionid}`,
+      })),
+    );
   const account = contract._cspb_customerid_value ? [await client.retrieve<AccountExtensionRow>('accounts', contract._cspb_customerid_value)] : [];
   // What the contract's customer was already sent: a period invoiced before gets corrections.
-  const cspb_invoice = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid} and cspb_invoicestatus eq ${InvoiceStatus.Issued}` });
+  const cspb_invoice = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', {
+    filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid} and cspb_invoicestatus eq ${InvoiceStatus.Issued}`,
+  });
   const cspb_invoiceline: CspbInvoiceLineRow[] = [];
-  for (const invoice of cspb_invoice) cspb_invoiceline.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
+  for (const invoice of cspb_invoice)
+    cspb_invoiceline.push(
+      ...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })),
+    );
   const cspb_exchangerate = await retrieveAll<CspbExchangeRateRow>(client, 'cspb_exchangerates', {});
   const ofContract = { filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid}` };
   const cspb_promotion = await retrieveAll<CspbPromotionRow>(client, 'cspb_promotions', ofContract);
   const cspb_onetimecharge = await retrieveAll<CspbOneTimeChargeRow>(client, 'cspb_onetimecharges', ofContract);
   const listId = contract._cspb_pricelistid_value;
-  const cspb_pricelistitem = listId ? await retrieveAll<CspbPriceListItemRow>(client, 'cspb_pricelistitems', { filter: `_cspb_pricelistid_value eq ${listId}` }) : [];
+  const cspb_pricelistitem = listId
+    ? await retrieveAll<CspbPriceListItemRow>(client, 'cspb_pricelistitems', { filter: `_cspb_pricelistid_value eq ${listId}` })
+    : [];
   return {
-    account, cspb_offer: offers, cspb_billingcontract: [contract], cspb_subscription: subscriptions, cspb_subscriptionchange: changes,
-    cspb_invoice, cspb_invoiceline, cspb_exchangerate, cspb_promotion, cspb_onetimecharge, cspb_pricelistitem,
+    account,
+    cspb_offer: offers,
+    cspb_billingcontract: [contract],
+    cspb_subscription: subscriptions,
+    cspb_subscriptionchange: changes,
+    cspb_invoice,
+    cspb_invoiceline,
+    cspb_exchangerate,
+    cspb_promotion,
+    cspb_onetimecharge,
+    cspb_pricelistitem,
   };
 }
 
 /** The lines of one import, in file order, as the importer gave them. */
 export async function loadImportLines(client: DataverseClient, bill: CspbBillingImportRow) {
-  const rows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', { filter: `_cspb_importid_value eq ${bill.cspb_billingimportid}`, orderBy: ['cspb_sourcerow', 'cspb_linekey'] });
+  const rows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', {
+    filter: `_cspb_importid_value eq ${bill.cspb_billingimportid}`,
+    orderBy: ['cspb_sourcerow', 'cspb_linekey'],
+  });
   return rows.map((r) => rowToBillLine(r, formatIdOf(bill.cspb_format), bill.cspb_invoicenumber ?? undefined));
 }
 
 /** Imported usage of every import (the engine bills what falls in a contract's usage window and is not yet invoiced). */
 export async function loadImportedUsage(client: DataverseClient): Promise<UsageAggregate[]> {
-  const imports = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', { select: ['cspb_billingimportid', 'cspb_format', 'cspb_invoicenumber'] });
+  const imports = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', {
+    select: ['cspb_billingimportid', 'cspb_format', 'cspb_invoicenumber'],
+  });
   const usage: UsageAggregate[] = [];
   for (const bill of imports) {
-    const rows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', { filter: `_cspb_importid_value eq ${bill.cspb_billingimportid} and cspb_firstusagedate ne null`, orderBy: ['cspb_sourcerow', 'cspb_linekey'] });
+    const rows = await retrieveAll<CspbBillingLineRow>(client, 'cspb_billinglines', {
+      filter: `_cspb_importid_value eq ${bill.cspb_billingimportid} and cspb_firstusagedate ne null`,
+      orderBy: ['cspb_sourcerow', 'cspb_linekey'],
+    });
     for (const r of rows) {
       const line = rowToBillLine(r, formatIdOf(bill.cspb_format), bill.cspb_invoicenumber ?? undefined);
       if (line.kind === 'usage') usage.push(line);
@@ -90,6 +121,7 @@ export async function loadImportedUsage(client: DataverseClient): Promise<UsageA
 export async function loadIssuedRevenue(client: DataverseClient): Promise<RevenueLine[] | undefined> {
   const issued = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_invoicestatus eq ${InvoiceStatus.Issued}` });
   const lines: CspbInvoiceLineRow[] = [];
-  for (const invoice of issued) lines.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
+  for (const invoice of issued)
+    lines.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
   return issuedRevenueFromRows(issued, lines);
 }

@@ -1,4 +1,17 @@
-import { isExplained, reconcile, revenueSource, sha256Hex, type RevenueLine, type BillLine, type Decimal, type Period, type ReconCategory, type ReconItem, type ReconResult, type UsageAggregate } from '../../../core/src';
+import {
+  isExplained,
+  reconcile,
+  revenueSource,
+  sha256Hex,
+  type RevenueLine,
+  type BillLine,
+  type Decimal,
+  type Period,
+  type ReconCategory,
+  type ReconItem,
+  type ReconResult,
+  type UsageAggregate,
+} from '../../../core/src';
 import { CspbDiscrepancyCategory as Category } from '../../generated';
 import type { EntityRecord } from '../client/types';
 import { reconSubscriptionsFromRows, type ReconRows } from '../mappers';
@@ -92,7 +105,8 @@ export function discrepancyRow(item: ReconItem, key: string, ctx: DiscrepancyCon
     'cspb_RunId@odata.bind': `/cspb_reconciliationruns(${ctx.runId})`,
     cspb_discrepancykey: key,
     cspb_category: CATEGORY[item.category],
-    'cspb_SubscriptionId@odata.bind': item.subscriptionId && ctx.subscriptionIds.has(item.subscriptionId) ? `/cspb_subscriptions(${item.subscriptionId})` : null,
+    'cspb_SubscriptionId@odata.bind':
+      item.subscriptionId && ctx.subscriptionIds.has(item.subscriptionId) ? `/cspb_subscriptions(${item.subscriptionId})` : null,
     'cspb_CustomerId@odata.bind': item.customerId && ctx.accountIds.has(item.customerId) ? `/accounts(${item.customerId})` : null,
     cspb_vendorsubscriptionid: clipTo(TABLE, 'cspb_vendorsubscriptionid', item.vendorSubscriptionId),
     cspb_referenceid: clipTo(TABLE, 'cspb_referenceid', item.referenceId),

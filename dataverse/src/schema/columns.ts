@@ -98,13 +98,22 @@ export const lookup = (
 
 /** ISO 4217 code of the amounts on a row: amounts never travel without their currency. */
 export const currencyCode = (schemaName = 'cspb_CurrencyCode'): TextColumn =>
-  text(schemaName, { display: 'Currency code', description: 'ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...).', required: 'required', maxLength: 3 });
+  text(schemaName, {
+    display: 'Currency code',
+    description: 'ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...).',
+    required: 'required',
+    maxLength: 3,
+  });
 
 /**
  * The columns a queued job keeps on its row: the next chunk to do (the queue worker's resume
  * point; a message for an earlier chunk is stale) and a readable progress line.
  */
 export const jobColumns = (): [WholeNumberColumn, TextColumn] => [
-  whole('cspb_JobChunk', { display: 'Next chunk', description: 'The next chunk of work the queue worker will do (0 before it starts); a redelivered message for an earlier chunk is ignored.', min: 0 }),
+  whole('cspb_JobChunk', {
+    display: 'Next chunk',
+    description: 'The next chunk of work the queue worker will do (0 before it starts); a redelivered message for an earlier chunk is ignored.',
+    min: 0,
+  }),
   text('cspb_JobProgress', { display: 'Progress', description: 'How far the queued work is, in words.', maxLength: 200 }),
 ];

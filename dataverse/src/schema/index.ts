@@ -32,7 +32,26 @@ const exchangeRate = invoicingTables.exchangeRate;
 
 export * from './types';
 export * from './currency';
-export { account, billingContract, billingImport, billingLine, discrepancy, exchangeRate, invoice, invoiceLine, invoiceNumbering, invoiceRun, offer, oneTimeCharge, priceList, priceListItem, promotion, reconciliationRun, subscription, subscriptionChange };
+export {
+  account,
+  billingContract,
+  billingImport,
+  billingLine,
+  discrepancy,
+  exchangeRate,
+  invoice,
+  invoiceLine,
+  invoiceNumbering,
+  invoiceRun,
+  offer,
+  oneTimeCharge,
+  priceList,
+  priceListItem,
+  promotion,
+  reconciliationRun,
+  subscription,
+  subscriptionChange,
+};
 
 /**
  * Every table the solution owns, in dependency order (a table comes after the tables its

@@ -44,8 +44,19 @@ export interface StepDef {
 
 /** The subscription columns a ledger change reads (the filter and the images). */
 export const SUBSCRIPTION_CHANGE_COLUMNS = [
-  'cspb_quantity', 'cspb_status', 'cspb_customerunitprice', 'cspb_vendorunitcost', 'cspb_currencycode', 'cspb_changeeffectivedate',
-  'cspb_changereason', 'cspb_termstartdate', 'cspb_termenddate', 'cspb_autorenew', 'cspb_offerid', 'cspb_customerid', 'cspb_vendorsubscriptionid',
+  'cspb_quantity',
+  'cspb_status',
+  'cspb_customerunitprice',
+  'cspb_vendorunitcost',
+  'cspb_currencycode',
+  'cspb_changeeffectivedate',
+  'cspb_changereason',
+  'cspb_termstartdate',
+  'cspb_termenddate',
+  'cspb_autorenew',
+  'cspb_offerid',
+  'cspb_customerid',
+  'cspb_vendorsubscriptionid',
 ] as const;
 
 /** The images also carry the row version (the identity of the save) and when it was saved. */

@@ -29,7 +29,13 @@ export interface BillingImportProps {
   readonly onFileName?: (name: string) => void;
 }
 
-type Phase = { kind: 'idle' } | { kind: 'parsing'; done: number; total: number } | { kind: 'parsed' } | { kind: 'writing'; done: number; total: number } | { kind: 'written'; count: number; alreadyThere: number } | { kind: 'error'; text: string };
+type Phase =
+  | { kind: 'idle' }
+  | { kind: 'parsing'; done: number; total: number }
+  | { kind: 'parsed' }
+  | { kind: 'writing'; done: number; total: number }
+  | { kind: 'written'; count: number; alreadyThere: number }
+  | { kind: 'error'; text: string };
 
 const ACCEPT = '.csv,.tsv,.txt,.xlsx,.json';
 
@@ -68,7 +74,15 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
       const onProgress = (done: number, total: number): void => setPhase({ kind: 'writing', done, total });
       const hash = result.summary.contentHash;
       const earlier = attempt.current?.hash === hash ? attempt.current.id : null;
-      const { written, alreadyThere } = await writeImport(props.client, result, earlier ?? props.importRecordId, onProgress, token.current, (id) => (attempt.current = { id, hash }), props.batchSize ? { batchSize: props.batchSize } : {});
+      const { written, alreadyThere } = await writeImport(
+        props.client,
+        result,
+        earlier ?? props.importRecordId,
+        onProgress,
+        token.current,
+        (id) => (attempt.current = { id, hash }),
+        props.batchSize ? { batchSize: props.batchSize } : {},
+      );
       setPhase({ kind: 'written', count: written, alreadyThere });
     } catch (error) {
       if (error instanceof ImportCancelled) setPhase({ kind: 'parsed' });
@@ -143,19 +157,35 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
           <Text variant="mediumPlus" data-testid="summary-format">{`${s('Format')}: ${summary.formatLabel ?? s('Unknown_Format')}`}</Text>
           <Text data-testid="summary-period">{`${s('Period')}: ${summary.period ? `${formatIso(summary.period.start)} – ${formatIso(addDays(summary.period.end, -1))}` : '—'}`}</Text>
           <Text data-testid="summary-total">{`${s('Total')}: ${summary.total.toFixed(2)} ${summary.currencies.join(', ')}`}</Text>
-          <Text data-testid="summary-rows">{s('Rows').replace('{0}', String(summary.rowsRead)).replace('{1}', String(summary.rowsAccepted)).replace('{2}', String(summary.rowsRejected)).replace('{3}', String(summary.lineCount))}</Text>
+          <Text data-testid="summary-rows">
+            {s('Rows')
+              .replace('{0}', String(summary.rowsRead))
+              .replace('{1}', String(summary.rowsAccepted))
+              .replace('{2}', String(summary.rowsRejected))
+              .replace('{3}', String(summary.lineCount))}
+          </Text>
           <Text data-testid="summary-hash" variant="small">{`SHA-256 ${summary.contentHash}`}</Text>
-          <Text variant="small" data-testid="summary-parser">{s('Parsed_By').replace('{0}', parser)}</Text>
+          <Text variant="small" data-testid="summary-parser">
+            {s('Parsed_By').replace('{0}', parser)}
+          </Text>
         </Stack>
       ) : null}
       {result && result.errors.length > 0 ? (
         <table data-testid="errors" aria-label={s('Errors_Label')} style={{ borderCollapse: 'collapse', fontSize: 12 }}>
           <thead>
             <tr>
-              <th scope="col" style={{ textAlign: 'left' }}>{s('Err_Row')}</th>
-              <th scope="col" style={{ textAlign: 'left' }}>{s('Err_Column')}</th>
-              <th scope="col" style={{ textAlign: 'left' }}>{s('Err_Value')}</th>
-              <th scope="col" style={{ textAlign: 'left' }}>{s('Err_Reason')}</th>
+              <th scope="col" style={{ textAlign: 'left' }}>
+                {s('Err_Row')}
+              </th>
+              <th scope="col" style={{ textAlign: 'left' }}>
+                {s('Err_Column')}
+              </th>
+              <th scope="col" style={{ textAlign: 'left' }}>
+                {s('Err_Value')}
+              </th>
+              <th scope="col" style={{ textAlign: 'left' }}>
+                {s('Err_Reason')}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -172,10 +202,21 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
       ) : null}
       {result ? (
         <Stack horizontal tokens={{ childrenGap: 8 }} verticalAlign="center">
-          <PrimaryButton text={s('Create_Lines').replace('{0}', String(result.lines.length + result.usage.length))} disabled={!canWrite} onClick={() => void write()} data-testid="create-lines" />
-          {!props.client ? <Text variant="small" data-testid="write-unavailable">{s('Write_Unavailable')}</Text> : null}
+          <PrimaryButton
+            text={s('Create_Lines').replace('{0}', String(result.lines.length + result.usage.length))}
+            disabled={!canWrite}
+            onClick={() => void write()}
+            data-testid="create-lines"
+          />
+          {!props.client ? (
+            <Text variant="small" data-testid="write-unavailable">
+              {s('Write_Unavailable')}
+            </Text>
+          ) : null}
           {phase.kind === 'written' ? (
-            <Text data-testid="written">{(phase.alreadyThere ? s('Written_Resumed').replace('{1}', String(phase.alreadyThere)) : s('Written')).replace('{0}', String(phase.count))}</Text>
+            <Text data-testid="written">
+              {(phase.alreadyThere ? s('Written_Resumed').replace('{1}', String(phase.alreadyThere)) : s('Written')).replace('{0}', String(phase.count))}
+            </Text>
           ) : null}
         </Stack>
       ) : null}

@@ -17,7 +17,12 @@ export interface CancelToken {
   readonly cancelled: boolean;
 }
 
-export async function parseBytes(bytes: Uint8Array, options: ImportOptions, onProgress: (done: number, total: number) => void, token: CancelToken = { cancelled: false }): Promise<ImportResult> {
+export async function parseBytes(
+  bytes: Uint8Array,
+  options: ImportOptions,
+  onProgress: (done: number, total: number) => void,
+  token: CancelToken = { cancelled: false },
+): Promise<ImportResult> {
   const importer = new BillImporter({ ...options, detectDuplicates: BILL_DUPLICATES });
   for (let offset = 0; offset < bytes.length; offset += SLICE_BYTES) {
     if (token.cancelled) throw new ImportCancelled();

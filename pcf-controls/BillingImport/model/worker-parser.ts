@@ -34,7 +34,13 @@ export interface FileLike {
   slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
 }
 
-export async function parseInWorker(createWorker: () => WorkerLike, file: FileLike, options: WorkerImportOptions, onProgress: (done: number, total: number) => void, token: CancelToken): Promise<ImportResult> {
+export async function parseInWorker(
+  createWorker: () => WorkerLike,
+  file: FileLike,
+  options: WorkerImportOptions,
+  onProgress: (done: number, total: number) => void,
+  token: CancelToken,
+): Promise<ImportResult> {
   let worker: WorkerLike;
   try {
     worker = createWorker();
@@ -58,11 +64,11 @@ export async function parseInWorker(createWorker: () => WorkerLike, file: FileLi
     new Promise((resolve, reject) => {
       const started = Date.now();
       const check = (): boolean => {
-        if (token.cancelled) return reject(new ImportCancelled()), true;
+        if (token.cancelled) return (reject(new ImportCancelled()), true);
         const message = inbox.shift();
-        if (message) return resolve(message), true;
-        if (failure !== null) return reject(ready ? new Error(failure) : new WorkerUnavailable(failure)), true;
-        if (!ready && Date.now() - started > READY_TIMEOUT_MS) return reject(new WorkerUnavailable('no answer from the worker')), true;
+        if (message) return (resolve(message), true);
+        if (failure !== null) return (reject(ready ? new Error(failure) : new WorkerUnavailable(failure)), true);
+        if (!ready && Date.now() - started > READY_TIMEOUT_MS) return (reject(new WorkerUnavailable('no answer from the worker')), true);
         return false;
       };
       if (check()) return;

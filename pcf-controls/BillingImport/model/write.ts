@@ -32,7 +32,12 @@ export class DuplicateImport extends Error {
 /** Lines Dataverse refused for a reason that is not transient: each named, none dropped silently. */
 export class LinesRefused extends Error {
   constructor(readonly refused: ReadonlyArray<{ readonly sourceRow: unknown; readonly message: string }>) {
-    super(`${refused.length} billing line(s) were refused: ${refused.slice(0, 3).map((r) => `row ${String(r.sourceRow)}: ${r.message}`).join('; ')}${refused.length > 3 ? '; ...' : ''}`);
+    super(
+      `${refused.length} billing line(s) were refused: ${refused
+        .slice(0, 3)
+        .map((r) => `row ${String(r.sourceRow)}: ${r.message}`)
+        .join('; ')}${refused.length > 3 ? '; ...' : ''}`,
+    );
   }
 }
 
@@ -46,7 +51,11 @@ export function lineBody(item: BillLine | UsageAggregate, importId: string, hash
 
 /** The natural keys of the lines an import already has (an earlier attempt cancelled or failed part-way), every page followed. */
 export async function existingLineKeys(client: DataverseClient, importId: string): Promise<Set<string>> {
-  const rows = await retrieveAll<Record<string, unknown>>(client, LINES, { select: ['cspb_linekey'], filter: `_cspb_importid_value eq ${importId}`, pageSize: KEY_PAGE_SIZE });
+  const rows = await retrieveAll<Record<string, unknown>>(client, LINES, {
+    select: ['cspb_linekey'],
+    filter: `_cspb_importid_value eq ${importId}`,
+    pageSize: KEY_PAGE_SIZE,
+  });
   return new Set(rows.flatMap((e) => (typeof e['cspb_linekey'] === 'string' ? [e['cspb_linekey']] : [])));
 }
 
@@ -69,7 +78,10 @@ export async function writeImport(
   // The import and its lines are in the bill's currency, not the user's (see currency-binding.ts).
   const client = bindingCurrencies(org);
   const hash = result.summary.contentHash;
-  const existing = await client.retrieveMultiple<Record<string, unknown>>(IMPORTS, { select: ['cspb_billingimportid'], filter: `cspb_contenthash eq '${hash}'` });
+  const existing = await client.retrieveMultiple<Record<string, unknown>>(IMPORTS, {
+    select: ['cspb_billingimportid'],
+    filter: `cspb_contenthash eq '${hash}'`,
+  });
   const other = existing.value.map((e) => String(e['cspb_billingimportid'])).find((id) => id !== currentImportId);
   if (other) throw new DuplicateImport(other);
   const s = result.summary;

@@ -20,7 +20,10 @@ export interface WorkerImportOptions {
   readonly defaultCurrency?: string;
 }
 
-export type ToWorker = { readonly type: 'start'; readonly options: WorkerImportOptions } | { readonly type: 'chunk'; readonly bytes: Uint8Array } | { readonly type: 'finish' };
+export type ToWorker =
+  | { readonly type: 'start'; readonly options: WorkerImportOptions }
+  | { readonly type: 'chunk'; readonly bytes: Uint8Array }
+  | { readonly type: 'finish' };
 
 export type FromWorker =
   | { readonly type: 'ready' }
@@ -74,7 +77,11 @@ export function createWorkerHandler(post: (message: FromWorker) => void): (messa
     try {
       switch (message.type) {
         case 'start':
-          importer = new BillImporter({ fileName: message.options.fileName, defaultCurrency: message.options.defaultCurrency, detectDuplicates: BILL_DUPLICATES });
+          importer = new BillImporter({
+            fileName: message.options.fileName,
+            defaultCurrency: message.options.defaultCurrency,
+            detectDuplicates: BILL_DUPLICATES,
+          });
           done = 0;
           return;
         case 'chunk':

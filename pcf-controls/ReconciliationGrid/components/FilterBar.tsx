@@ -12,7 +12,13 @@ export interface FilterBarProps {
   readonly categoryOptions: readonly IDropdownOption[];
   readonly statusOptions: readonly IDropdownOption[];
   readonly customerOptions: readonly IDropdownOption[];
-  readonly labels: { readonly search: string; readonly searchPlaceholder: string; readonly category: string; readonly status: string; readonly customer: string };
+  readonly labels: {
+    readonly search: string;
+    readonly searchPlaceholder: string;
+    readonly category: string;
+    readonly status: string;
+    readonly customer: string;
+  };
 }
 
 const SEARCH_STYLES = { root: { minWidth: 200 } };
@@ -29,7 +35,14 @@ export const FilterBar = React.memo(function FilterBar(props: FilterBarProps): R
   return (
     <Stack horizontal wrap tokens={BAR_TOKENS} verticalAlign="end">
       <MemoSearchBox placeholder={labels.searchPlaceholder} ariaLabel={labels.search} styles={SEARCH_STYLES} onChange={onSearch} data-testid="search" />
-      <MultiSelect field="categories" label={labels.category} options={props.categoryOptions} selected={filter.categories} setFilter={setFilter} minWidth={180} />
+      <MultiSelect
+        field="categories"
+        label={labels.category}
+        options={props.categoryOptions}
+        selected={filter.categories}
+        setFilter={setFilter}
+        minWidth={180}
+      />
       <MultiSelect field="statuses" label={labels.status} options={props.statusOptions} selected={filter.statuses} setFilter={setFilter} minWidth={120} />
       <MultiSelect field="customers" label={labels.customer} options={props.customerOptions} selected={filter.customers} setFilter={setFilter} minWidth={180} />
     </Stack>
@@ -61,5 +74,16 @@ const MultiSelect = React.memo(function MultiSelect(props: {
     [field, setFilter],
   );
   const styles = React.useMemo(() => ({ root: { minWidth: props.minWidth } }), [props.minWidth]);
-  return <Dropdown label={props.label} ariaLabel={props.label} multiSelect options={props.options as IDropdownOption[]} selectedKeys={props.selected as string[]} onChange={onChange} styles={styles} data-testid={testIds[field]} />;
+  return (
+    <Dropdown
+      label={props.label}
+      ariaLabel={props.label}
+      multiSelect
+      options={props.options as IDropdownOption[]}
+      selectedKeys={props.selected as string[]}
+      onChange={onChange}
+      styles={styles}
+      data-testid={testIds[field]}
+    />
+  );
 });

@@ -62,7 +62,15 @@ export const classes = mergeStyleSets({
     },
   },
   selectedRow: { background: '#edebe9', selectors: { ':hover': { background: '#e1dfdd' } } },
-  cell: { flex: '0 0 auto', boxSizing: 'border-box', textAlign: 'left', padding: `0 ${CELL_PADDING}px`, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  cell: {
+    flex: '0 0 auto',
+    boxSizing: 'border-box',
+    textAlign: 'left',
+    padding: `0 ${CELL_PADDING}px`,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
   numeric: { textAlign: 'right !important' as 'right' },
 });
 
@@ -70,14 +78,24 @@ export function Total(props: { label: string; value: Decimal; id: string; curren
   return (
     <Stack>
       <Text variant="small">{props.label}</Text>
-      <Text variant="mediumPlus" data-testid={`total-${props.id}`} styles={{ root: { fontWeight: 600, color: props.value.isNegative() ? '#a4262c' : undefined } }}>
+      <Text
+        variant="mediumPlus"
+        data-testid={`total-${props.id}`}
+        styles={{ root: { fontWeight: 600, color: props.value.isNegative() ? '#a4262c' : undefined } }}
+      >
         {formatMoney(props.value, props.currency)}
       </Text>
     </Stack>
   );
 }
 
-export const LineRow = React.memo(function LineRow(props: { row: ReconRow; columns: readonly GridColumn[]; rowIndex: number; selected: boolean; onSelect: (id: string) => void }): React.ReactElement {
+export const LineRow = React.memo(function LineRow(props: {
+  row: ReconRow;
+  columns: readonly GridColumn[];
+  rowIndex: number;
+  selected: boolean;
+  onSelect: (id: string) => void;
+}): React.ReactElement {
   const { row, columns, onSelect } = props;
   const select = (): void => onSelect(row.id);
   return (
@@ -97,7 +115,13 @@ export const LineRow = React.memo(function LineRow(props: { row: ReconRow; colum
       }}
     >
       {columns.map((c, i) => (
-        <div key={c.key} role="gridcell" aria-colindex={i + 1} className={c.numeric ? `${classes.cell} ${classes.numeric} cspb-num` : classes.cell} style={{ width: c.width }}>
+        <div
+          key={c.key}
+          role="gridcell"
+          aria-colindex={i + 1}
+          className={c.numeric ? `${classes.cell} ${classes.numeric} cspb-num` : classes.cell}
+          style={{ width: c.width }}
+        >
           {c.render(row)}
         </div>
       ))}
@@ -105,7 +129,15 @@ export const LineRow = React.memo(function LineRow(props: { row: ReconRow; colum
   );
 });
 
-export function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; onToggle: (key: string) => void; currency: string; crm: CrmSubscriptions | null; compact: boolean; colCount: number }): React.ReactElement {
+export function GroupHeaderRow(props: {
+  header: GroupHeader;
+  strings: Strings;
+  onToggle: (key: string) => void;
+  currency: string;
+  crm: CrmSubscriptions | null;
+  compact: boolean;
+  colCount: number;
+}): React.ReactElement {
   const { header, strings: s, crm } = props;
   const t = header.totals();
   // Only headers on screen ask for their subscription: the queries stay bounded by what is shown.
@@ -117,15 +149,27 @@ export function GroupHeaderRow(props: { header: GroupHeader; strings: Strings; o
   // A tree grid row: its one cell, the row header, spans every column and holds the toggle, the
   // group's name, count, CRM side and totals (a row may only own cells).
   return (
-    <div role="row" aria-level={header.level + 1} aria-expanded={!header.collapsed} data-testid={`group-${header.kind}`} style={{ display: 'flex', minHeight: 36, borderBottom: '1px solid #edebe9', background: header.level === 0 ? '#f3f2f1' : '#faf9f8' }}>
-      <div role="rowheader" aria-colspan={props.colCount} style={{ display: 'flex', alignItems: 'center', gap: 8, flex: '1 1 auto', minWidth: 0, paddingLeft: header.level * 24 }}>
+    <div
+      role="row"
+      aria-level={header.level + 1}
+      aria-expanded={!header.collapsed}
+      data-testid={`group-${header.kind}`}
+      style={{ display: 'flex', minHeight: 36, borderBottom: '1px solid #edebe9', background: header.level === 0 ? '#f3f2f1' : '#faf9f8' }}
+    >
+      <div
+        role="rowheader"
+        aria-colspan={props.colCount}
+        style={{ display: 'flex', alignItems: 'center', gap: 8, flex: '1 1 auto', minWidth: 0, paddingLeft: header.level * 24 }}
+      >
         <IconButton
           iconProps={{ iconName: header.collapsed ? 'ChevronRight' : 'ChevronDown' }}
           ariaLabel={(header.collapsed ? s('Expand') : s('Collapse')).replace('{0}', label)}
           aria-expanded={!header.collapsed}
           onClick={() => props.onToggle(header.key)}
         />
-        <span data-testid="group-label" style={{ fontWeight: header.level === 0 ? 600 : 400 }}>{label}</span>
+        <span data-testid="group-label" style={{ fontWeight: header.level === 0 ? 600 : 400 }}>
+          {label}
+        </span>
         <span>({header.count})</span>
         {record ? (
           <span data-testid="crm-subscription" style={{ color: record.status === 'active' ? '#605e5c' : '#a4262c' }}>

@@ -11,7 +11,22 @@ import { TextField } from '@fluentui/react/lib/TextField';
 import { MessageBar, MessageBarType } from '@fluentui/react/lib/MessageBar';
 import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
 import { categoryLabel, STATUSES, type ReconRow, type ResolutionStatus } from '../model/rows';
-import { filterRows, flattenTree, formatMoney, groupOrdered, groupTree, itemKey, linesOf, NO_FILTER, totalsOf, treeOf, type GridFilter, type GridItem, type GridSort, type SortKey } from '../model/view';
+import {
+  filterRows,
+  flattenTree,
+  formatMoney,
+  groupOrdered,
+  groupTree,
+  itemKey,
+  linesOf,
+  NO_FILTER,
+  totalsOf,
+  treeOf,
+  type GridFilter,
+  type GridItem,
+  type GridSort,
+  type SortKey,
+} from '../model/view';
 import { rowsToCsv } from '../model/csv';
 import { decimalOfFixed, fixedText, type Fixed } from '../model/exact';
 import { correctionBlocker, type GridActions } from '../model/actions';
@@ -56,7 +71,6 @@ interface Command {
   readonly onClick: () => void;
 }
 
-
 // Only the cells on screen make a Decimal (for the grouped, fixed-decimals money format).
 const money = (f: Fixed | null): string => (f === null ? '' : formatMoney(decimalOfFixed(f)));
 const qty = (f: Fixed | null): string => (f === null ? '' : fixedText(f));
@@ -85,7 +99,10 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   // that order, regrouped where the customer or subscription changes (no look-ups, no sorting);
   // flatten (collapse only re-flattens); totals as exact integer sums, the data set's own when
   // nothing filters (an override changes a status, never an amount).
-  const baseTree = React.useMemo(() => (overrides.size === 0 ? treeOf(rowSet.byGroup, rowSet.rows, sort) : groupTree(rows, sort)), [rowSet, rows, overrides, sort]);
+  const baseTree = React.useMemo(
+    () => (overrides.size === 0 ? treeOf(rowSet.byGroup, rowSet.rows, sort) : groupTree(rows, sort)),
+    [rowSet, rows, overrides, sort],
+  );
   const ordered = React.useMemo(() => linesOf(baseTree), [baseTree]);
   const filtered = React.useMemo(() => filterRows(ordered, filter), [ordered, filter]);
   const tree = React.useMemo(() => (filtered === ordered ? baseTree : groupOrdered(filtered)), [filtered, ordered, baseTree]);
@@ -117,7 +134,13 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   }, []);
 
   const columns = React.useMemo<GridColumn[]>(() => {
-    const col = (key: SortKey, name: string, render: (r: ReconRow) => string, width = 90, numeric = false): GridColumn => ({ key, name, render, width: width + 2 * CELL_PADDING, numeric });
+    const col = (key: SortKey, name: string, render: (r: ReconRow) => string, width = 90, numeric = false): GridColumn => ({
+      key,
+      name,
+      render,
+      width: width + 2 * CELL_PADDING,
+      numeric,
+    });
     const all: GridColumn[] = [
       col('product', s('Col_Product'), (r) => r.product, 140),
       col('chargeType', s('Col_ChargeType'), (r) => r.chargeType, 110),
@@ -143,7 +166,8 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const onRenderCell = React.useCallback(
     (item?: GridItem, index?: number): React.ReactNode => {
       if (!item) return null;
-      if (item.kind !== 'line') return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} crm={crm} compact={!!props.compact} colCount={columns.length} />;
+      if (item.kind !== 'line')
+        return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} crm={crm} compact={!!props.compact} colCount={columns.length} />;
       return <LineRow row={item} columns={columns} rowIndex={(index ?? 0) + 2} selected={item.id === selectedId} onSelect={selectRow} />;
     },
     // crmVersion is not read here: a new version (CRM answers arrived) re-renders the headers on screen.
@@ -170,8 +194,26 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const noRow = !selected || busy || !actions;
   const correction = selected ? correctionBlocker(selected) : 'noSubscription';
   const commands: Command[] = [
-    { key: 'accept', text: s('Action_Accept'), iconProps: { iconName: 'CheckMark' }, disabled: noRow, onClick: () => { setNote(''); setDialog('accept'); } },
-    { key: 'resolve', text: s('Action_Resolve'), iconProps: { iconName: 'Completed' }, disabled: noRow, onClick: () => { setNote(''); setDialog('resolve'); } },
+    {
+      key: 'accept',
+      text: s('Action_Accept'),
+      iconProps: { iconName: 'CheckMark' },
+      disabled: noRow,
+      onClick: () => {
+        setNote('');
+        setDialog('accept');
+      },
+    },
+    {
+      key: 'resolve',
+      text: s('Action_Resolve'),
+      iconProps: { iconName: 'Completed' },
+      disabled: noRow,
+      onClick: () => {
+        setNote('');
+        setDialog('resolve');
+      },
+    },
     {
       key: 'open',
       text: s('Action_OpenSubscription'),
@@ -200,7 +242,13 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const statusOptions = React.useMemo<IDropdownOption[]>(() => STATUSES.map((st) => ({ key: st, text: s(`Status_${st}`) })), [s]);
   const customerOptions = React.useMemo<IDropdownOption[]>(() => customers.map((c) => ({ key: c, text: c || s('Customer_Unknown') })), [customers, s]);
   const filterLabels = React.useMemo(
-    () => ({ search: s('Search_Label'), searchPlaceholder: s('Search_Placeholder'), category: s('Filter_Category'), status: s('Filter_Status'), customer: s('Filter_Customer') }),
+    () => ({
+      search: s('Search_Label'),
+      searchPlaceholder: s('Search_Placeholder'),
+      category: s('Filter_Category'),
+      status: s('Filter_Status'),
+      customer: s('Filter_Customer'),
+    }),
     [s],
   );
 
@@ -212,11 +260,30 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       </Text>
       {props.cappedAt !== undefined && props.cappedAt !== null ? (
         <MessageBar messageBarType={MessageBarType.warning}>
-          <span data-testid="capped">{s('Capped').replace('{0}', String(rowSet.rows.length)).replace('{1}', props.cappedAt >= 0 ? String(props.cappedAt) : '?')}</span>
+          <span data-testid="capped">
+            {s('Capped')
+              .replace('{0}', String(rowSet.rows.length))
+              .replace('{1}', props.cappedAt >= 0 ? String(props.cappedAt) : '?')}
+          </span>
         </MessageBar>
       ) : null}
-      <FilterBar filter={filter} setFilter={setFilter} categoryOptions={categoryOptions} statusOptions={statusOptions} customerOptions={customerOptions} labels={filterLabels} />
-      <Stack horizontal wrap tokens={{ childrenGap: 16 }} role="region" aria-label={s('Totals_Label')} data-testid="totals" styles={{ root: { padding: '4px 0' } }}>
+      <FilterBar
+        filter={filter}
+        setFilter={setFilter}
+        categoryOptions={categoryOptions}
+        statusOptions={statusOptions}
+        customerOptions={customerOptions}
+        labels={filterLabels}
+      />
+      <Stack
+        horizontal
+        wrap
+        tokens={{ childrenGap: 16 }}
+        role="region"
+        aria-label={s('Totals_Label')}
+        data-testid="totals"
+        styles={{ root: { padding: '4px 0' } }}
+      >
         <Total label={s('Total_Billed')} value={totals.billed} id="billed" currency={currency} />
         <Total label={s('Total_Expected')} value={totals.expected} id="expected" currency={currency} />
         <Total label={s('Total_Variance')} value={totals.variance} id="variance" currency={currency} />
@@ -242,15 +309,38 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       ) : null}
       {/* Scrolls sideways inside its host when the columns are wider; not a vertical scroller (data-is-scrollable=false), so the list virtualises against the page. */}
       <div className={classes.scroller} data-is-scrollable="false">
-        <div role="treegrid" aria-label={s('Grid_Label')} aria-rowcount={items.length + 1} aria-colcount={columns.length} aria-multiselectable={false} className={classes.grid} style={{ minWidth: gridWidth }} data-testid="grid">
+        <div
+          role="treegrid"
+          aria-label={s('Grid_Label')}
+          aria-rowcount={items.length + 1}
+          aria-colcount={columns.length}
+          aria-multiselectable={false}
+          className={classes.grid}
+          style={{ minWidth: gridWidth }}
+          data-testid="grid"
+        >
           <div role="rowgroup">
             <div role="row" aria-rowindex={1} className={classes.headerRow} style={{ width: gridWidth }}>
               {columns.map((c, i) => {
                 const sorted = sort?.key === c.key;
                 const label = sorted ? `${c.name}, ${s(sort.descending ? 'Sorted_Descending' : 'Sorted_Ascending')}` : c.name;
                 return (
-                  <div key={c.key} role="columnheader" aria-colindex={i + 1} aria-sort={sorted ? (sort.descending ? 'descending' : 'ascending') : 'none'} className={classes.headerCell} style={{ width: c.width }}>
-                    <button type="button" className={`${classes.headerButton}${c.numeric ? ` ${classes.numericHeader}` : ''}`} aria-label={label} title={label} onClick={() => onSort(c.key)} data-testid={`column-${c.key}`}>
+                  <div
+                    key={c.key}
+                    role="columnheader"
+                    aria-colindex={i + 1}
+                    aria-sort={sorted ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+                    className={classes.headerCell}
+                    style={{ width: c.width }}
+                  >
+                    <button
+                      type="button"
+                      className={`${classes.headerButton}${c.numeric ? ` ${classes.numericHeader}` : ''}`}
+                      aria-label={label}
+                      title={label}
+                      onClick={() => onSort(c.key)}
+                      data-testid={`column-${c.key}`}
+                    >
                       {c.name}
                       {sorted ? <span aria-hidden="true">{sort.descending ? ' \u2193' : ' \u2191'}</span> : null}
                     </button>
@@ -270,7 +360,11 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
         <Dialog
           hidden={false}
           onDismiss={() => setDialog(null)}
-          dialogContentProps={{ type: DialogType.normal, title: dialog === 'accept' ? s('Action_Accept') : s('Action_Resolve'), subText: selected ? `${selected.customer} · ${selected.subscription} · ${categoryLabel(selected)}` : '' }}
+          dialogContentProps={{
+            type: DialogType.normal,
+            title: dialog === 'accept' ? s('Action_Accept') : s('Action_Resolve'),
+            subText: selected ? `${selected.customer} · ${selected.subscription} · ${categoryLabel(selected)}` : '',
+          }}
         >
           <TextField label={s('Note_Label')} multiline rows={3} value={note} onChange={(_, v) => setNote(v ?? '')} required={dialog === 'resolve'} />
           <DialogFooter>

@@ -3,7 +3,25 @@ import { csvText } from '../../../core/src/reconcile/report';
 import { categoryLabel, type ReconRow } from './rows';
 import { fixedText } from './exact';
 
-const HEADER = ['Customer', 'Subscription', 'Product', 'Charge type', 'Charge start', 'Charge end', 'Reference id', 'Billed quantity', 'Expected quantity', 'EUP', 'Billed', 'Expected', 'Variance', 'Currency', 'Category', 'Status', 'Note'];
+const HEADER = [
+  'Customer',
+  'Subscription',
+  'Product',
+  'Charge type',
+  'Charge start',
+  'Charge end',
+  'Reference id',
+  'Billed quantity',
+  'Expected quantity',
+  'EUP',
+  'Billed',
+  'Expected',
+  'Variance',
+  'Currency',
+  'Category',
+  'Status',
+  'Note',
+];
 
 export function rowsToCsv(rows: readonly ReconRow[]): string {
   const lines = [HEADER.join(',')];
@@ -17,9 +35,9 @@ export function rowsToCsv(rows: readonly ReconRow[]): string {
         csvText(r.chargeStart),
         csvText(r.chargeEnd),
         csvText(r.referenceId),
-        (r.billedQuantity ? fixedText(r.billedQuantity) : ''),
-        (r.expectedQuantity ? fixedText(r.expectedQuantity) : ''),
-        (r.eup ? fixedText(r.eup) : ''),
+        r.billedQuantity ? fixedText(r.billedQuantity) : '',
+        r.expectedQuantity ? fixedText(r.expectedQuantity) : '',
+        r.eup ? fixedText(r.eup) : '',
         fixedText(r.billed),
         fixedText(r.expected),
         fixedText(r.variance),

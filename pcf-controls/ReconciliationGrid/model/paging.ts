@@ -113,6 +113,14 @@ export class DataSetPager {
       this.seen.add(id);
       fresh.push(dataset.record(id));
     }
-    if (fresh.length) this.rowSet = extendRowSet(this.rowSet, toRows(dataset.columns.map((c) => c.name), fresh, this.groups));
+    if (fresh.length)
+      this.rowSet = extendRowSet(
+        this.rowSet,
+        toRows(
+          dataset.columns.map((c) => c.name),
+          fresh,
+          this.groups,
+        ),
+      );
   }
 }

@@ -42,7 +42,12 @@ export function groupIndex(rows: readonly ReconRow[]): Map<GroupKey, ReconRow[]>
   return byGroup;
 }
 
-function withTotals(rows: readonly ReconRow[], byGroup: ReadonlyMap<GroupKey, readonly ReconRow[]>, categories: readonly ReconCategory[], sum: TotalsSum): RowSet {
+function withTotals(
+  rows: readonly ReconRow[],
+  byGroup: ReadonlyMap<GroupKey, readonly ReconRow[]>,
+  categories: readonly ReconCategory[],
+  sum: TotalsSum,
+): RowSet {
   let totals: Totals | null = null;
   return { rows, byGroup, categories, sum, totals: () => (totals ??= sum.totals()) };
 }

@@ -87,9 +87,26 @@ export interface SourceRecord {
 }
 
 type Field =
-  | 'name' | 'customer' | 'subscription' | 'subscriptionRecord' | 'product' | 'chargeType' | 'chargeStart' | 'chargeEnd'
-  | 'referenceId' | 'billedQuantity' | 'expectedQuantity' | 'eup' | 'billed' | 'expected' | 'variance' | 'category'
-  | 'status' | 'note' | 'currency' | 'explanation';
+  | 'name'
+  | 'customer'
+  | 'subscription'
+  | 'subscriptionRecord'
+  | 'product'
+  | 'chargeType'
+  | 'chargeStart'
+  | 'chargeEnd'
+  | 'referenceId'
+  | 'billedQuantity'
+  | 'expectedQuantity'
+  | 'eup'
+  | 'billed'
+  | 'expected'
+  | 'variance'
+  | 'category'
+  | 'status'
+  | 'note'
+  | 'currency'
+  | 'explanation';
 
 /** Candidate column names per field, preferred first; compared case- and punctuation-insensitively. */
 const ALIASES: Readonly<Record<Field, readonly string[]>> = {
@@ -210,7 +227,13 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
     const category = categoryOf(cell('category'));
     const subRaw = cell('subscriptionRecord').raw;
     const subscriptionRecordId =
-      typeof subRaw === 'string' && subRaw ? subRaw : Array.isArray(subRaw) && subRaw[0] && typeof subRaw[0] === 'object' && 'id' in subRaw[0] ? idOf((subRaw[0] as { id: unknown }).id) : subRaw && typeof subRaw === 'object' && 'id' in subRaw ? idOf((subRaw as { id: unknown }).id) : null;
+      typeof subRaw === 'string' && subRaw
+        ? subRaw
+        : Array.isArray(subRaw) && subRaw[0] && typeof subRaw[0] === 'object' && 'id' in subRaw[0]
+          ? idOf((subRaw[0] as { id: unknown }).id)
+          : subRaw && typeof subRaw === 'object' && 'id' in subRaw
+            ? idOf((subRaw as { id: unknown }).id)
+            : null;
     const group = groups.of(str('customer'), str('subscription') || str('subscriptionRecord'));
     const row: ReconRow = {
       kind: 'line',
@@ -239,7 +262,15 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
       explanation: str('explanation'),
       haystack: '',
     };
-    (row as { haystack: string }).haystack = [row.customer, row.subscription, row.product, row.chargeType, row.referenceId, row.name, category ? CATEGORY_LABELS[category] : row.categoryText]
+    (row as { haystack: string }).haystack = [
+      row.customer,
+      row.subscription,
+      row.product,
+      row.chargeType,
+      row.referenceId,
+      row.name,
+      category ? CATEGORY_LABELS[category] : row.categoryText,
+    ]
       .join('\u0001')
       .toLowerCase();
     rows[i] = row;

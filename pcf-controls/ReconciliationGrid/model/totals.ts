@@ -52,7 +52,14 @@ export class TotalsSum {
   }
 
   totals(): Totals {
-    return { count: this.count, billed: this.billed.toDecimal(), expected: this.expected.toDecimal(), variance: this.variance.toDecimal(), leakage: this.leakage.toDecimal(), margin: this.margin.toDecimal() };
+    return {
+      count: this.count,
+      billed: this.billed.toDecimal(),
+      expected: this.expected.toDecimal(),
+      variance: this.variance.toDecimal(),
+      leakage: this.leakage.toDecimal(),
+      margin: this.margin.toDecimal(),
+    };
   }
 }
 

@@ -42,8 +42,20 @@ export function filterRows(rows: readonly ReconRow[], filter: GridFilter): reado
 }
 
 export type SortKey =
-  | 'customer' | 'subscription' | 'product' | 'chargeType' | 'chargeStart' | 'chargeEnd' | 'billedQuantity' | 'expectedQuantity'
-  | 'eup' | 'billed' | 'expected' | 'variance' | 'category' | 'status';
+  | 'customer'
+  | 'subscription'
+  | 'product'
+  | 'chargeType'
+  | 'chargeStart'
+  | 'chargeEnd'
+  | 'billedQuantity'
+  | 'expectedQuantity'
+  | 'eup'
+  | 'billed'
+  | 'expected'
+  | 'variance'
+  | 'category'
+  | 'status';
 
 export interface GridSort {
   readonly key: SortKey;
@@ -234,11 +246,29 @@ export function flattenTree(tree: readonly CustomerGroup[], collapsed: ReadonlyS
   let n = 0;
   for (const c of tree) {
     const customerCollapsed = collapsed.has(c.key);
-    items[n++] = { kind: 'customer', key: c.key, label: c.label, level: 0, count: c.count, collapsed: customerCollapsed, recordId: null, totals: lazyTotals(() => c.subscriptions.flatMap((s) => s.lines)) };
+    items[n++] = {
+      kind: 'customer',
+      key: c.key,
+      label: c.label,
+      level: 0,
+      count: c.count,
+      collapsed: customerCollapsed,
+      recordId: null,
+      totals: lazyTotals(() => c.subscriptions.flatMap((s) => s.lines)),
+    };
     if (customerCollapsed) continue;
     for (const s of c.subscriptions) {
       const subCollapsed = collapsed.has(s.key);
-      items[n++] = { kind: 'subscription', key: s.key, label: s.label, level: 1, count: s.lines.length, collapsed: subCollapsed, recordId: recordIdOf(s.lines), totals: lazyTotals(() => s.lines) };
+      items[n++] = {
+        kind: 'subscription',
+        key: s.key,
+        label: s.label,
+        level: 1,
+        count: s.lines.length,
+        collapsed: subCollapsed,
+        recordId: recordIdOf(s.lines),
+        totals: lazyTotals(() => s.lines),
+      };
       if (subCollapsed) continue;
       const lines = s.lines;
       for (let i = 0; i < lines.length; i++) items[n++] = lines[i]!;

@@ -90,7 +90,11 @@ export const IMPORT_CHUNK_LINES = 20_000;
 
 const IMPORTS = 'cspb_billingimports';
 const FINISHED: ReadonlySet<number> = new Set([Status.Completed, Status.CompletedWithErrors, Status.Failed]);
-const failedPatch = (errors: readonly unknown[]): EntityRecord => ({ cspb_importstatus: Status.Failed, cspb_errors: errorsJson(errors), cspb_jobprogress: 'Failed' });
+const failedPatch = (errors: readonly unknown[]): EntityRecord => ({
+  cspb_importstatus: Status.Failed,
+  cspb_errors: errorsJson(errors),
+  cspb_jobprogress: 'Failed',
+});
 
 function parse(file: BillFile, fileName: string) {
   return importBytes(file.bytes, {
@@ -118,7 +122,11 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
   if (!file) {
     // An import the BillingImport control created arrives already parsed (status Writing) and the
     // control writes its lines itself: only a Pending import without a file is an error.
-    if (current.cspb_importstatus === Status.Pending) return { patch: failedPatch([{ code: 'no-file', row: 0, reason: 'No bill is attached to the import (add the file as a note attachment).' }]), done: true };
+    if (current.cspb_importstatus === Status.Pending)
+      return {
+        patch: failedPatch([{ code: 'no-file', row: 0, reason: 'No bill is attached to the import (add the file as a note attachment).' }]),
+        done: true,
+      };
     return { patch: { cspb_jobprogress: 'Lines written by the import control' }, done: true };
   }
   const result = parse(file, current.cspb_filename ?? file.fileName);
@@ -128,7 +136,13 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
   if (n === 0 && current.cspb_contenthash.toLowerCase() !== summary.contentHash) {
     const other = await retrieveAll<CspbBillingImportRow>(client, IMPORTS, { filter: `cspb_contenthash eq '${summary.contentHash}'`, select: ['cspb_name'] });
     const first = other.find((o) => o.cspb_billingimportid !== importId);
-    if (first) return { patch: failedPatch([{ code: 'already-imported', row: 0, reason: `This file was already imported as '${first.cspb_name}' (${first.cspb_billingimportid}).` }]), done: true };
+    if (first)
+      return {
+        patch: failedPatch([
+          { code: 'already-imported', row: 0, reason: `This file was already imported as '${first.cspb_name}' (${first.cspb_billingimportid}).` },
+        ]),
+        done: true,
+      };
     // Written with the chunk's progress: the content-hash key refuses it if another import took it meanwhile.
     hashPatch['cspb_contenthash'] = summary.contentHash;
   }
@@ -139,7 +153,11 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
   const written = await writeBulk(client, records, { entitySet: 'cspb_billinglines', keyColumns: ['cspb_linekey'], batchSize: 500 });
   if (written.errors.length > 0) {
     // A line Dataverse refused (a value out of range): retrying cannot help; the import lists it.
-    const writeErrors = written.errors.map((e) => ({ code: 'write-failed', row: (records[e.index]?.['cspb_sourcerow'] as number | undefined) ?? 0, reason: e.error.message }));
+    const writeErrors = written.errors.map((e) => ({
+      code: 'write-failed',
+      row: (records[e.index]?.['cspb_sourcerow'] as number | undefined) ?? 0,
+      reason: e.error.message,
+    }));
     return { patch: failedPatch([...errors, ...writeErrors]), done: true };
   }
   const done = Math.min((n + 1) * IMPORT_CHUNK_LINES, lines.length);

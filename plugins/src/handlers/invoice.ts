@@ -1,6 +1,14 @@
 import { parseDate, type UsageAggregate } from '../../../core/src';
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
-import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceRunRunStatus as RunStatus, type CspbBillingContractRow, type CspbInvoiceLineRow, type CspbOfferRow, type CspbInvoiceRow, type CspbInvoiceRunRow } from '../../../dataverse/generated';
+import {
+  CspbInvoiceInvoiceStatus as InvoiceStatus,
+  CspbInvoiceRunRunStatus as RunStatus,
+  type CspbBillingContractRow,
+  type CspbInvoiceLineRow,
+  type CspbOfferRow,
+  type CspbInvoiceRow,
+  type CspbInvoiceRunRow,
+} from '../../../dataverse/generated';
 import { invoiceLineRows, invoiceRow, loadContractRows, loadImportedUsage, runInvoices } from '../../../dataverse/src/runs';
 import { retrieveAll } from './types';
 import type { ChunkOutcome, Job, JobContext } from '../jobs/job';
@@ -14,7 +22,13 @@ import { PassCache } from '../jobs/pass-cache';
  * cspb_draftkey alternate key) with its lines, replacing the draft's previous lines. An invoice
  * already issued (or cancelled) under that key is never touched. Re-running gives the same drafts.
  */
-async function invoiceContract(client: DataverseClient, runId: string, contract: CspbBillingContractRow, run: CspbInvoiceRunRow, reads: { usage: readonly UsageAggregate[]; offers: readonly CspbOfferRow[] }): Promise<number> {
+async function invoiceContract(
+  client: DataverseClient,
+  runId: string,
+  contract: CspbBillingContractRow,
+  run: CspbInvoiceRunRow,
+  reads: { usage: readonly UsageAggregate[]; offers: readonly CspbOfferRow[] },
+): Promise<number> {
   const rows = await loadContractRows(client, contract, reads.offers);
   const usage = reads.usage;
   const { invoices, issued } = runInvoices({ rows, usage, at: parseDate(run.cspb_periodstart), contractIds: new Set([contract.cspb_billingcontractid]) });
@@ -23,14 +37,22 @@ async function invoiceContract(client: DataverseClient, runId: string, contract:
     const existing = (await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_draftkey eq '${draft.draftKey.replace(/'/g, "''")}'` }))[0];
     if (existing && existing.cspb_invoicestatus !== InvoiceStatus.Draft) continue; // issued invoices never change
     const { cspb_draftkey, ...body } = invoiceRow(draft, contract.cspb_name, issued);
-    const { id } = await client.upsert('cspb_invoices', { cspb_draftkey: cspb_draftkey as string }, {
-      ...body,
-      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contract.cspb_billingcontractid})`,
-      'cspb_RunId@odata.bind': `/cspb_invoiceruns(${runId})`,
+    const { id } = await client.upsert(
+      'cspb_invoices',
+      { cspb_draftkey: cspb_draftkey as string },
+      {
+        ...body,
+        'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contract.cspb_billingcontractid})`,
+        'cspb_RunId@odata.bind': `/cspb_invoiceruns(${runId})`,
+      },
+    );
+    const oldLines = await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', {
+      filter: `_cspb_invoiceid_value eq ${id}`,
+      select: ['cspb_invoicelineid'],
     });
-    const oldLines = await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${id}`, select: ['cspb_invoicelineid'] });
     for (const line of oldLines) await client.delete('cspb_invoicelines', line.cspb_invoicelineid);
-    for (const line of invoiceLineRows(draft, issued)) await client.create('cspb_invoicelines', { ...line, 'cspb_InvoiceId@odata.bind': `/cspb_invoices(${id})` });
+    for (const line of invoiceLineRows(draft, issued))
+      await client.create('cspb_invoicelines', { ...line, 'cspb_InvoiceId@odata.bind': `/cspb_invoices(${id})` });
     written++;
   }
   return written;
@@ -57,7 +79,10 @@ async function invoiceChunk(context: JobContext, n: number, row: EntityRecord): 
   const contract = contracts[n];
   const before = typeof run.cspb_invoicecount === 'number' ? run.cspb_invoicecount : 0;
   const count = n === 0 ? 0 : before;
-  const reads = await passReads.get(runId, n, async () => ({ usage: await loadImportedUsage(client), offers: await retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}) }));
+  const reads = await passReads.get(runId, n, async () => ({
+    usage: await loadImportedUsage(client),
+    offers: await retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}),
+  }));
   const written = contract ? await invoiceContract(client, runId, contract, run, reads) : 0;
   const last = n + 1 >= contracts.length;
   const progress = `${Math.min(n + 1, contracts.length)} of ${contracts.length} contracts invoiced`;

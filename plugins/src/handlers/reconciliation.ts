@@ -65,7 +65,10 @@ async function importsOfPeriod(client: DataverseClient, named: CspbBillingImport
   const all = month ? await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', { orderBy: ['cspb_billingimportid'] }) : [named];
   const ofMonth = all.filter((b) => b.cspb_billingimportid === named.cspb_billingimportid || b.cspb_periodstart?.slice(0, 7) === month);
   const unfinished = ofMonth.filter((b) => UNFINISHED.has(b.cspb_importstatus));
-  if (unfinished.length > 0) throw new JobFailure(`Import ${unfinished.map((b) => `'${b.cspb_name}'`).join(', ')} of ${month ?? 'this period'} is still being imported; run the reconciliation again once it has completed.`);
+  if (unfinished.length > 0)
+    throw new JobFailure(
+      `Import ${unfinished.map((b) => `'${b.cspb_name}'`).join(', ')} of ${month ?? 'this period'} is still being imported; run the reconciliation again once it has completed.`,
+    );
   return ofMonth.filter((b) => b.cspb_billingimportid === named.cspb_billingimportid || READY.has(b.cspb_importstatus));
 }
 
@@ -105,12 +108,17 @@ async function reconcileChunk(context: JobContext, n: number, row: EntityRecord)
   const progress = `${done.toLocaleString('en-US')} of ${items.length.toLocaleString('en-US')} findings written`;
   if (!last) return { patch: { cspb_runstatus: RunStatus.Running, cspb_error: null, cspb_jobprogress: progress }, done: false };
   const found = new Set(items.map((i) => i.key));
-  const existing = await retrieveAll<CspbDiscrepancyRow>(client, 'cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}`, select: ['cspb_discrepancykey', 'cspb_resolutionstatus'] });
+  const existing = await retrieveAll<CspbDiscrepancyRow>(client, 'cspb_discrepancies', {
+    filter: `_cspb_runid_value eq ${runId}`,
+    select: ['cspb_discrepancykey', 'cspb_resolutionstatus'],
+  });
   for (const d of existing) {
-    if (!found.has(d.cspb_discrepancykey.toLowerCase()) && d.cspb_resolutionstatus === Resolution.Open) await client.delete('cspb_discrepancies', d.cspb_discrepancyid);
+    if (!found.has(d.cspb_discrepancykey.toLowerCase()) && d.cspb_resolutionstatus === Resolution.Open)
+      await client.delete('cspb_discrepancies', d.cspb_discrepancyid);
   }
   const counts: Record<string, { count: number; amount: string }> = {};
-  for (const [category, total] of Object.entries(result.byCategory)) if (total.count > 0) counts[category] = { count: total.count, amount: total.amount.toFixed() };
+  for (const [category, total] of Object.entries(result.byCategory))
+    if (total.count > 0) counts[category] = { count: total.count, amount: total.amount.toFixed() };
   return {
     done: true,
     patch: {

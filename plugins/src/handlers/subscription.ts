@@ -1,12 +1,4 @@
-import {
-  checkCancellation,
-  checkSeatDecrease,
-  LedgerError,
-  parseDate,
-  SubscriptionLedger,
-  type CalendarDate,
-  type LedgerEntryInput,
-} from '../../../core/src';
+import { checkCancellation, checkSeatDecrease, LedgerError, parseDate, SubscriptionLedger, type CalendarDate, type LedgerEntryInput } from '../../../core/src';
 import { DataverseError, type DataverseClient, type EntityRecord } from '../../../dataverse/src/client/types';
 import { ledgerEntryToRow, ledgerFromRows, offerRowToNceOffer } from '../../../dataverse/src/mappers';
 import { CspbSubscriptionStatus as Status, type CspbOfferRow, type CspbSubscriptionChangeRow } from '../../../dataverse/generated';
@@ -63,7 +55,10 @@ function stateOf(row: Readonly<Record<string, unknown>>): SavedState {
 }
 
 async function loadLedger(client: DataverseClient, subscriptionId: string): Promise<{ ledger: SubscriptionLedger; rows: CspbSubscriptionChangeRow[] }> {
-  const rows = await retrieveAll<CspbSubscriptionChangeRow>(client, CHANGES, { filter: `_cspb_subscriptionid_value eq ${subscriptionId}`, orderBy: ['cspb_sequence'] });
+  const rows = await retrieveAll<CspbSubscriptionChangeRow>(client, CHANGES, {
+    filter: `_cspb_subscriptionid_value eq ${subscriptionId}`,
+    orderBy: ['cspb_sequence'],
+  });
   return { ledger: ledgerFromRows(subscriptionId, rows), rows };
 }
 
@@ -87,7 +82,7 @@ async function offerFacts(client: DataverseClient, offerId: string | null | unde
 }
 
 const sameAmount = (a: number | null | undefined, b: { toString(): string } | undefined) =>
-  (a === null || a === undefined) ? b === undefined : b !== undefined && Number(b.toString()) === a;
+  a === null || a === undefined ? b === undefined : b !== undefined && Number(b.toString()) === a;
 
 /**
  * The ledger entries that take the ledger from its current state to `after`, checked against the
@@ -186,9 +181,11 @@ function subscriptionIdOf(context: HandlerContext): string {
 }
 
 /** The date a row was saved (its modifiedon, UTC), or `fallback` when the image lacks it. */
-const savedDateOf = (row: Readonly<Record<string, unknown>>, fallback: string): string => (typeof row['modifiedon'] === 'string' ? row['modifiedon'].slice(0, 10) : fallback);
+const savedDateOf = (row: Readonly<Record<string, unknown>>, fallback: string): string =>
+  typeof row['modifiedon'] === 'string' ? row['modifiedon'].slice(0, 10) : fallback;
 
-const reasonOf = (target: Readonly<Record<string, unknown>>): string | null => (typeof target['cspb_changereason'] === 'string' ? target['cspb_changereason'] : null);
+const reasonOf = (target: Readonly<Record<string, unknown>>): string | null =>
+  typeof target['cspb_changereason'] === 'string' ? target['cspb_changereason'] : null;
 
 /** PreValidation Create/Update (sync): refuses what the ledger or Microsoft would refuse. Never writes. */
 export async function validateSubscription(context: HandlerContext, deps: HandlerDeps): Promise<void> {
@@ -208,12 +205,26 @@ export async function validateSubscription(context: HandlerContext, deps: Handle
     // the row as it was (the PreImage, dated as that save was) before judging this change.
     const before = context.preImage;
     try {
-      await planEntries(ledger, { ...stateOf(before), reason: null }, { client: context.client, effectiveDate: effectiveDateOf(before['cspb_changeeffectivedate'], savedDateOf(before, today)), referenceId: 'catch-up', source: 'form' });
+      await planEntries(
+        ledger,
+        { ...stateOf(before), reason: null },
+        {
+          client: context.client,
+          effectiveDate: effectiveDateOf(before['cspb_changeeffectivedate'], savedDateOf(before, today)),
+          referenceId: 'catch-up',
+          source: 'form',
+        },
+      );
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error; // that save was judged when it was made
     }
   }
-  await planEntries(ledger, after, { client: context.client, effectiveDate: effectiveDateOf(context.target['cspb_changeeffectivedate'], today), referenceId: context.correlationId, source: 'form' });
+  await planEntries(ledger, after, {
+    client: context.client,
+    effectiveDate: effectiveDateOf(context.target['cspb_changeeffectivedate'], today),
+    referenceId: context.correlationId,
+    source: 'form',
+  });
 }
 
 const CHANGE_KEY = /^v(\d+)\.\d+$/;
@@ -259,12 +270,16 @@ export async function recordSubscriptionChange(context: HandlerContext, deps: Ha
     // only its own change. That save's step then finds its key and writes nothing.
     if (before && before['versionnumber'] !== undefined && !recorded.some((v) => v >= versionOf(before))) {
       try {
-        const inputs = await planEntries(ledger, { ...stateOf(before), reason: reasonOf(before) }, {
-          client,
-          effectiveDate: effectiveDateOf(before['cspb_changeeffectivedate'], dateOf(before)),
-          referenceId: `${context.correlationId}:catch-up`,
-          source: typeof before['cspb_changeeffectivedate'] === 'string' ? 'form' : 'api',
-        });
+        const inputs = await planEntries(
+          ledger,
+          { ...stateOf(before), reason: reasonOf(before) },
+          {
+            client,
+            effectiveDate: effectiveDateOf(before['cspb_changeeffectivedate'], dateOf(before)),
+            referenceId: `${context.correlationId}:catch-up`,
+            source: typeof before['cspb_changeeffectivedate'] === 'string' ? 'form' : 'api',
+          },
+        );
         if (inputs.length > 0) plans.push({ version: versionOf(before), count: inputs.length });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error; // the earlier save cannot be replayed: this diff covers it
@@ -272,7 +287,12 @@ export async function recordSubscriptionChange(context: HandlerContext, deps: Ha
     }
     const after = { ...stateOf(saved), reason: reasonOf(target) };
     const source: 'form' | 'api' = typeof target['cspb_changeeffectivedate'] === 'string' ? 'form' : 'api';
-    const inputs = await planEntries(ledger, after, { client, effectiveDate: effectiveDateOf(target['cspb_changeeffectivedate'], dateOf(saved)), referenceId: context.correlationId, source });
+    const inputs = await planEntries(ledger, after, {
+      client,
+      effectiveDate: effectiveDateOf(target['cspb_changeeffectivedate'], dateOf(saved)),
+      referenceId: context.correlationId,
+      source,
+    });
     if (inputs.length > 0) plans.push({ version, count: inputs.length });
     const total = plans.reduce((n, p) => n + p.count, 0);
     if (total === 0) return;
@@ -281,7 +301,10 @@ export async function recordSubscriptionChange(context: HandlerContext, deps: Ha
     const keys = plans.flatMap((p) => Array.from({ length: p.count }, (_, n) => `v${p.version}.${n + 1}`));
     try {
       // One CreateMultiple: the save's rows land together or not at all.
-      await client.createMultiple(CHANGES, appended.map((entry, i): EntityRecord => ({ ...ledgerEntryToRow(entry, id, currency, keys[i]) })));
+      await client.createMultiple(
+        CHANGES,
+        appended.map((entry, i): EntityRecord => ({ ...ledgerEntryToRow(entry, id, currency, keys[i]) })),
+      );
       return;
     } catch (error) {
       // 412: another step took this ledger sequence meanwhile (a parallel save or a redelivery). Read again.

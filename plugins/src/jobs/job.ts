@@ -76,7 +76,8 @@ export function parseJobMessage(text: string): JobMessage {
   if (typeof json !== 'object' || json === null || m.v !== 1) throw new JobMessageError('the queue message is not a version 1 job message');
   if (typeof m.job !== 'string' || !KINDS.has(m.job)) throw new JobMessageError(`unknown job ${JSON.stringify(m.job)}`);
   if (typeof m.id !== 'string' || !GUID.test(m.id)) throw new JobMessageError(`job id must be a GUID, got ${JSON.stringify(m.id)}`);
-  if (typeof m.chunk !== 'number' || !Number.isSafeInteger(m.chunk) || m.chunk < 0) throw new JobMessageError(`chunk must be a whole number, got ${JSON.stringify(m.chunk)}`);
+  if (typeof m.chunk !== 'number' || !Number.isSafeInteger(m.chunk) || m.chunk < 0)
+    throw new JobMessageError(`chunk must be a whole number, got ${JSON.stringify(m.chunk)}`);
   return { v: 1, job: m.job as JobKind, id: m.id.toLowerCase(), chunk: m.chunk, correlationId: typeof m.correlationId === 'string' ? m.correlationId : '' };
 }
 

@@ -60,14 +60,17 @@ export class QueueWorker {
       return true;
     }
     // Keep the message invisible while the chunk runs, as the Functions runtime does.
-    const renew = setInterval(() => {
-      this.queue
-        .updateMessage(item.messageId, popReceipt, undefined, visibility)
-        .then((r) => {
-          if (r.popReceipt) popReceipt = r.popReceipt;
-        })
-        .catch(() => undefined);
-    }, (visibility * 1000) / 2);
+    const renew = setInterval(
+      () => {
+        this.queue
+          .updateMessage(item.messageId, popReceipt, undefined, visibility)
+          .then((r) => {
+            if (r.popReceipt) popReceipt = r.popReceipt;
+          })
+          .catch(() => undefined);
+      },
+      (visibility * 1000) / 2,
+    );
     try {
       const next = await runChunk(message, this.options.client, this.options.deps ?? {});
       if (next) await this.options.queue.send(next);

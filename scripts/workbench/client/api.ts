@@ -4,7 +4,11 @@ import type { WbMeta, WbTable } from '../meta-types';
 export const API = '/api/data/v9.2/';
 
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -12,7 +16,12 @@ export class ApiError extends Error {
 
 export type Row = Record<string, unknown>;
 
-export async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; headers: Headers }> {
+export async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: unknown; headers: Headers }> {
   const response = await fetch(path.startsWith('http') || path.startsWith('/') ? path : API + path, {
     method,
     headers: { Accept: 'application/json', 'OData-Version': '4.0', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
@@ -55,7 +64,8 @@ export function createWebApi(meta: WbMeta) {
       return (await api('GET', `${table(entityLogicalName).entitySet}(${bare(id)})${query(options)}`)).json as Row;
     },
     async retrieveMultipleRecords(entityLogicalName: string, options?: string, maxPageSize?: number): Promise<{ entities: Row[]; nextLink?: string }> {
-      const path = options && /^https?:/.test(options) ? new URL(options).pathname + new URL(options).search : `${table(entityLogicalName).entitySet}${query(options)}`;
+      const path =
+        options && /^https?:/.test(options) ? new URL(options).pathname + new URL(options).search : `${table(entityLogicalName).entitySet}${query(options)}`;
       const r = await api('GET', path, undefined, maxPageSize ? { Prefer: `odata.maxpagesize=${maxPageSize}` } : {});
       const page = r.json as { value: Row[]; '@odata.nextLink'?: string };
       return { entities: page.value, ...(page['@odata.nextLink'] ? { nextLink: page['@odata.nextLink'] } : {}) };

@@ -47,9 +47,14 @@ function layout(active: string, content: HTMLElement, token: number): void {
     const items = group.items.filter((item) => readable.has(item.table));
     if (items.length === 0) continue;
     nav.append(h('h3', {}, group.title));
-    for (const item of items) nav.append(h('a', { href: `#/list/${item.table}`, class: item.table === active ? 'active' : '', 'data-testid': `nav-${item.table}` }, item.title));
+    for (const item of items)
+      nav.append(h('a', { href: `#/list/${item.table}`, class: item.table === active ? 'active' : '', 'data-testid': `nav-${item.table}` }, item.title));
   }
-  app().replaceChildren(h('header', { class: 'top' }, meta.appTitle, h('span', { class: 'org' }, `local org · ${location.host}`), actAsPicker()), nav, h('main', {}, content));
+  app().replaceChildren(
+    h('header', { class: 'top' }, meta.appTitle, h('span', { class: 'org' }, `local org · ${location.host}`), actAsPicker()),
+    nav,
+    h('main', {}, content),
+  );
 }
 
 /** `$expand` of the lookups among `columns`, selecting each target's primary name. */
@@ -79,7 +84,7 @@ function display(column: WbColumn | undefined, row: Row, names: Record<string, s
     case 'choice':
       return column.options?.find((o) => o.value === raw)?.label ?? String(raw);
     case 'boolean':
-      return raw ? column.trueLabel ?? 'Yes' : column.falseLabel ?? 'No';
+      return raw ? (column.trueLabel ?? 'Yes') : (column.falseLabel ?? 'No');
     case 'lookup':
       return names[column.readName] ?? String(raw);
     case 'money':
@@ -97,10 +102,14 @@ function rowsTable(table: WbTable, columns: readonly string[], rows: Row[], test
   const head = h('tr', {}, ...columns.map((n, i) => h('th', {}, colDefs[i]?.display ?? (n === 'createdon' ? 'Created on' : n))));
   const body = rows.map((row) => {
     const names = lookupNames(table, row);
-    const tr = h('tr', { class: 'row', 'data-id': String(row[table.primaryId]) }, ...columns.map((n, i) => {
-      const c = colDefs[i];
-      return h('td', { class: c && ['money', 'decimal', 'wholeNumber'].includes(c.type) ? 'num' : '' }, display(c, row, names, n));
-    }));
+    const tr = h(
+      'tr',
+      { class: 'row', 'data-id': String(row[table.primaryId]) },
+      ...columns.map((n, i) => {
+        const c = colDefs[i];
+        return h('td', { class: c && ['money', 'decimal', 'wholeNumber'].includes(c.type) ? 'num' : '' }, display(c, row, names, n));
+      }),
+    );
     tr.onclick = () => void openForm(table.logicalName, String(row[table.primaryId]));
     return tr;
   });
@@ -113,13 +122,28 @@ async function listView(logical: string): Promise<void> {
   const columns = table.listColumns;
   const select = [...new Set([table.primaryId, ...columns.map((n) => table.columns.find((c) => c.name === n)?.readName ?? n)])];
   const expand = expandOf(table, columns);
-  const page = await webApi.retrieveMultipleRecords(logical, `?$select=${select.join(',')}${expand ? `&$expand=${expand}` : ''}&$orderby=${table.primaryName} asc`, 250);
+  const page = await webApi.retrieveMultipleRecords(
+    logical,
+    `?$select=${select.join(',')}${expand ? `&$expand=${expand}` : ''}&$orderby=${table.primaryName} asc`,
+    250,
+  );
   const bar = h('div', { class: 'commandbar', role: 'toolbar' });
   const newButton = h('button', { 'data-testid': 'cmd-new' }, '+ New');
   newButton.onclick = () => void openForm(logical);
   bar.append(newButton);
   if (logical === 'cspb_billingimport' && !meta.controls.some((c) => c.available && c.constructorName === 'BillingImport')) bar.append(...uploadButton());
-  layout(logical, h('div', {}, bar, h('h1', { class: 'title' }, table.plural), h('p', { class: 'subtitle', 'data-testid': 'list-count' }, `${page.entities.length}${page.nextLink ? '+' : ''} rows`), rowsTable(table, columns, page.entities, 'list')), token);
+  layout(
+    logical,
+    h(
+      'div',
+      {},
+      bar,
+      h('h1', { class: 'title' }, table.plural),
+      h('p', { class: 'subtitle', 'data-testid': 'list-count' }, `${page.entities.length}${page.nextLink ? '+' : ''} rows`),
+      rowsTable(table, columns, page.entities, 'list'),
+    ),
+    token,
+  );
 }
 
 /** The bill upload (no BillingImport control built): posts the file; the server creates the import, the import plug-in parses it. */
@@ -149,13 +173,23 @@ function fieldInput(attr: Attribute, column: WbColumn | undefined): HTMLElement 
   if (!column) return h('input', { type: 'text', disabled: '', value: v instanceof Date ? isoOf(v) : String(v ?? '') });
   switch (column.type) {
     case 'choice': {
-      const select = h('select', { name: column.name }, h('option', { value: '' }, '--'), ...(column.options ?? []).map((o) => h('option', { value: String(o.value) }, o.label)));
+      const select = h(
+        'select',
+        { name: column.name },
+        h('option', { value: '' }, '--'),
+        ...(column.options ?? []).map((o) => h('option', { value: String(o.value) }, o.label)),
+      );
       select.value = v === null || v === undefined ? '' : String(v);
       select.onchange = () => commit(select.value === '' ? null : Number(select.value));
       return select;
     }
     case 'boolean': {
-      const select = h('select', { name: column.name }, h('option', { value: 'true' }, column.trueLabel ?? 'Yes'), h('option', { value: 'false' }, column.falseLabel ?? 'No'));
+      const select = h(
+        'select',
+        { name: column.name },
+        h('option', { value: 'true' }, column.trueLabel ?? 'Yes'),
+        h('option', { value: 'false' }, column.falseLabel ?? 'No'),
+      );
       select.value = v ? 'true' : 'false';
       select.onchange = () => commit(select.value === 'true');
       return select;
@@ -234,7 +268,15 @@ async function varianceChart(runId: string): Promise<HTMLElement> {
     const w = (Math.abs(value) / max) * (barW / 2 - 4);
     const y = i * rowH + 4;
     el('text', { x: 0, y: y + 13 }, label);
-    el('rect', { x: value >= 0 ? mid : mid - w, y, width: Math.max(w, 1), height: rowH - 8, fill: value >= 0 ? '#0f6cbd' : '#a4262c', 'data-category': label, 'data-value': value });
+    el('rect', {
+      x: value >= 0 ? mid : mid - w,
+      y,
+      width: Math.max(w, 1),
+      height: rowH - 8,
+      fill: value >= 0 ? '#0f6cbd' : '#a4262c',
+      'data-category': label,
+      'data-value': value,
+    });
     el('text', { x: labelW + barW + 6, y: y + 13 }, formatNumber(value, 2));
   });
   section.append(svg);
@@ -246,7 +288,15 @@ async function formView(logical: string, id: string | null): Promise<void> {
   const table = tableOf(logical);
   const form: WbForm | undefined = meta.forms.find((f) => f.table === logical);
   const fields = form ? form.sections.flatMap((s) => s.fields) : [table.primaryName, ...table.listColumns];
-  const effective: WbForm = form ?? { table: logical, name: table.display, sections: [{ name: 'general', label: 'General', fields, subgrids: [] }], libraries: [], handlers: [], fieldControls: {}, commands: [] };
+  const effective: WbForm = form ?? {
+    table: logical,
+    name: table.display,
+    sections: [{ name: 'general', label: 'General', fields, subgrids: [] }],
+    libraries: [],
+    handlers: [],
+    fieldControls: {},
+    commands: [],
+  };
   let row: Row | null = null;
   if (id) {
     const expand = expandOf(table, fields);
@@ -273,21 +323,47 @@ async function formView(logical: string, id: string | null): Promise<void> {
       holder.replaceChildren(h('label', {}, control.label), box);
       holder.style.gridColumn = '1 / -1';
       void hostControl(box, {
-        meta, webApi, control: pcf, target: table, lookup: '', parentId: id ?? '', dataSet: '', viewColumns: [],
+        meta,
+        webApi,
+        control: pcf,
+        target: table,
+        lookup: '',
+        parentId: id ?? '',
+        dataSet: '',
+        viewColumns: [],
         openForm: (e, i) => openForm(e, i),
-        field: { property: bound.property, value: attr.value, setValue: (v) => { attr.value = v; attr.fire(); } },
-      }).then((host) => hosts.push(host), (e: unknown) => model.scriptError(e));
+        field: {
+          property: bound.property,
+          value: attr.value,
+          setValue: (v) => {
+            attr.value = v;
+            attr.fire();
+          },
+        },
+      }).then(
+        (host) => hosts.push(host),
+        (e: unknown) => model.scriptError(e),
+      );
       return;
     }
     const input = fieldInput(attr, column);
     if (control.disabled) input.setAttribute('disabled', '');
-    const label = h('label', {}, control.label, attr.required === 'required' ? h('span', { class: 'req' }, '*') : attr.required === 'recommended' ? h('span', { class: 'req' }, '+') : null);
+    const label = h(
+      'label',
+      {},
+      control.label,
+      attr.required === 'required' ? h('span', { class: 'req' }, '*') : attr.required === 'recommended' ? h('span', { class: 'req' }, '+') : null,
+    );
     const controlNotes = [...control.notes.values()].map((n) => h('div', { class: 'control-note', role: 'alert' }, n));
     holder.replaceChildren(label, input, ...controlNotes);
     holder.style.display = control.visible ? '' : 'none';
   };
   const renderNotes = () => {
-    notes.replaceChildren(...[...model.notifications.entries()].map(([nid, n]) => h('div', { class: `notification ${n.level}`, 'data-id': nid, role: n.level === 'ERROR' ? 'alert' : 'status' }, n.message)));
+    notes.replaceChildren(
+      ...[...model.notifications.entries()].map(([nid, n]) =>
+        h('div', { class: `notification ${n.level}`, 'data-id': nid, role: n.level === 'ERROR' ? 'alert' : 'status' }, n.message),
+      ),
+    );
   };
 
   const model: FormModel = new FormModel(meta, table, effective, row, names, {
@@ -324,7 +400,14 @@ async function formView(logical: string, id: string | null): Promise<void> {
     bar.append(b);
   }
 
-  const content = h('div', {}, bar, h('h1', { class: 'title', 'data-testid': 'form-title' }, title), h('p', { class: 'subtitle' }, `${table.display} · ${effective.name}`), notes);
+  const content = h(
+    'div',
+    {},
+    bar,
+    h('h1', { class: 'title', 'data-testid': 'form-title' }, title),
+    h('p', { class: 'subtitle' }, `${table.display} · ${effective.name}`),
+    notes,
+  );
 
   if (logical === 'cspb_billingimport' && row) content.append(importProgress(row, id!));
   if (logical === 'cspb_reconciliationrun' && id) content.append(await varianceChart(id));
@@ -396,10 +479,14 @@ async function runCommand(model: FormModel, library: string, functionName: strin
 function importProgress(row: Row, id: string): HTMLElement {
   const status = tableOf('cspb_billingimport').columns.find((c) => c.name === 'cspb_importstatus');
   const label = (v: unknown) => status?.options?.find((o) => o.value === v)?.label ?? String(v);
-  const step = (v: unknown) => ({ 100000000: 10, 100000001: 40, 100000002: 75 } as Record<number, number>)[Number(v)] ?? 100;
+  const step = (v: unknown) => (({ 100000000: 10, 100000001: 40, 100000002: 75 }) as Record<number, number>)[Number(v)] ?? 100;
   const text = h('span', { 'data-testid': 'import-status' }, `Import status: ${label(row['cspb_importstatus'])}`);
   const fill = h('div', { style: `width:${step(row['cspb_importstatus'])}%` });
-  const counts = h('div', { 'data-testid': 'import-counts' }, `Rows read ${String(row['cspb_rowsread'] ?? 0)} · accepted ${String(row['cspb_rowsaccepted'] ?? 0)} · rejected ${String(row['cspb_rowsrejected'] ?? 0)} · lines ${String(row['cspb_linecount'] ?? 0)}`);
+  const counts = h(
+    'div',
+    { 'data-testid': 'import-counts' },
+    `Rows read ${String(row['cspb_rowsread'] ?? 0)} · accepted ${String(row['cspb_rowsaccepted'] ?? 0)} · rejected ${String(row['cspb_rowsrejected'] ?? 0)} · lines ${String(row['cspb_linecount'] ?? 0)}`,
+  );
   const panel = h('div', { class: 'import-progress', 'data-testid': 'import-progress' }, text, counts, h('div', { class: 'bar' }, fill));
   if (IMPORT_RUNNING.includes(Number(row['cspb_importstatus']))) {
     const timer = window.setInterval(() => {
@@ -440,8 +527,15 @@ async function renderSubgrid(holder: HTMLElement, sub: WbSubgrid, parentId: stri
   }
   const columns = sub.viewColumns.length > 0 ? sub.viewColumns : target.listColumns;
   const expand = expandOf(target, columns);
-  const page = await webApi.retrieveMultipleRecords(sub.targetTable, `?$filter=_${sub.lookup}_value eq ${parentId}${expand ? `&$expand=${expand}` : ''}&$orderby=${target.primaryName} asc`, 250);
-  holder.replaceChildren(...(header ? [header] : []), page.entities.length === 0 ? h('div', { class: 'empty' }, 'No rows.') : rowsTable(target, columns, page.entities, `grid-${sub.id}`));
+  const page = await webApi.retrieveMultipleRecords(
+    sub.targetTable,
+    `?$filter=_${sub.lookup}_value eq ${parentId}${expand ? `&$expand=${expand}` : ''}&$orderby=${target.primaryName} asc`,
+    250,
+  );
+  holder.replaceChildren(
+    ...(header ? [header] : []),
+    page.entities.length === 0 ? h('div', { class: 'empty' }, 'No rows.') : rowsTable(target, columns, page.entities, `grid-${sub.id}`),
+  );
 }
 
 async function route(): Promise<void> {
@@ -450,7 +544,10 @@ async function route(): Promise<void> {
   try {
     if (parts[0] === 'form' && parts[1] && parts[2]) await formView(parts[1], parts[2]);
     else if (parts[0] === 'new' && parts[1]) await formView(parts[1], null);
-    else await listView(parts[0] === 'list' && parts[1] ? parts[1] : meta.siteMap[0]?.items.find((i) => i.table === 'cspb_subscription')?.table ?? 'cspb_subscription');
+    else
+      await listView(
+        parts[0] === 'list' && parts[1] ? parts[1] : (meta.siteMap[0]?.items.find((i) => i.table === 'cspb_subscription')?.table ?? 'cspb_subscription'),
+      );
   } catch (e) {
     if (e instanceof Superseded) return;
     console.error(e);
@@ -472,7 +569,11 @@ function actAs(id: string): void {
 }
 
 function actAsPicker(): HTMLElement {
-  const select = h('select', { 'data-testid': 'act-as', 'aria-label': 'Act as', class: 'act-as' }, ...meta.users.map((u) => h('option', { value: u.id, ...(u.id === currentUser().id ? { selected: 'selected' } : {}) }, u.name))) as HTMLSelectElement;
+  const select = h(
+    'select',
+    { 'data-testid': 'act-as', 'aria-label': 'Act as', class: 'act-as' },
+    ...meta.users.map((u) => h('option', { value: u.id, ...(u.id === currentUser().id ? { selected: 'selected' } : {}) }, u.name)),
+  ) as HTMLSelectElement;
   select.addEventListener('change', () => {
     actAs(select.value);
     location.hash = '#/';

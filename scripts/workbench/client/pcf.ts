@@ -66,7 +66,7 @@ function format(column: WbColumn, value: unknown, row: Row, names: Record<string
     case 'choice':
       return column.options?.find((o) => o.value === value)?.label ?? String(value);
     case 'boolean':
-      return value ? column.trueLabel ?? 'Yes' : column.falseLabel ?? 'No';
+      return value ? (column.trueLabel ?? 'Yes') : (column.falseLabel ?? 'No');
     case 'money':
       return `${String(row['cspb_currencycode'] ?? '')} ${formatNumber(Number(value), 2)}`.trim();
     case 'decimal':
@@ -125,7 +125,11 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
       return;
     }
     isLoading = true;
-    const page = await o.webApi.retrieveMultipleRecords(o.target.logicalName, `?$filter=_${o.lookup}_value eq ${o.parentId}${expand ? `&$expand=${expand}` : ''}&$orderby=${o.target.primaryName} asc`, pageSize);
+    const page = await o.webApi.retrieveMultipleRecords(
+      o.target.logicalName,
+      `?$filter=_${o.lookup}_value eq ${o.parentId}${expand ? `&$expand=${expand}` : ''}&$orderby=${o.target.primaryName} asc`,
+      pageSize,
+    );
     rows = page.entities;
     names = lookupNames(rows);
     nextLink = page.nextLink;
@@ -147,7 +151,12 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
     const id = String(row[o.target.primaryId]);
     return {
       getRecordId: () => id,
-      getNamedReference: () => ({ id: { guid: id }, name: String(row[o.target.primaryName] ?? ''), etn: o.target.logicalName, entityType: o.target.logicalName }),
+      getNamedReference: () => ({
+        id: { guid: id },
+        name: String(row[o.target.primaryName] ?? ''),
+        etn: o.target.logicalName,
+        entityType: o.target.logicalName,
+      }),
       getValue: (column: string) => {
         const c = columnsByName.get(column);
         if (!c) return row[column] ?? null;
@@ -167,7 +176,17 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
   };
 
   const dataTypeOf = (c: WbColumn): string =>
-    ({ text: 'SingleLine.Text', memo: 'Multiple', wholeNumber: 'Whole.None', decimal: 'Decimal', money: 'Currency', choice: 'OptionSet', boolean: 'TwoOptions', dateOnly: 'DateAndTime.DateOnly', lookup: 'Lookup.Simple' })[c.type];
+    ({
+      text: 'SingleLine.Text',
+      memo: 'Multiple',
+      wholeNumber: 'Whole.None',
+      decimal: 'Decimal',
+      money: 'Currency',
+      choice: 'OptionSet',
+      boolean: 'TwoOptions',
+      dateOnly: 'DateAndTime.DateOnly',
+      lookup: 'Lookup.Simple',
+    })[c.type];
 
   let context: Record<string, unknown>;
   const render = (): void => {
@@ -199,7 +218,18 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
       columns: columnNames
         .map((name, order) => {
           const c = columnsByName.get(name);
-          return c ? { name, displayName: c.display, dataType: dataTypeOf(c), alias: name, order, visualSizeFactor: 100, isHidden: false, isPrimary: name === o.target.primaryName } : null;
+          return c
+            ? {
+                name,
+                displayName: c.display,
+                dataType: dataTypeOf(c),
+                alias: name,
+                order,
+                visualSizeFactor: 100,
+                isHidden: false,
+                isPrimary: name === o.target.primaryName,
+              }
+            : null;
         })
         .filter(Boolean),
       records,
@@ -228,7 +258,8 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
       getTargetEntityType: () => o.target.logicalName,
       getTitle: () => o.target.plural,
       getViewId: () => '',
-      openDatasetItem: (ref: { id: { guid: string } | string; etn?: string }) => void o.openForm(ref.etn ?? o.target.logicalName, typeof ref.id === 'string' ? ref.id : ref.id.guid),
+      openDatasetItem: (ref: { id: { guid: string } | string; etn?: string }) =>
+        void o.openForm(ref.etn ?? o.target.logicalName, typeof ref.id === 'string' ? ref.id : ref.id.guid),
       getSelectedRecordIds: () => selected,
       setSelectedRecordIds: (ids: string[]) => void (selected = ids),
       clearSelectedRecordIds: () => void (selected = []),
@@ -243,7 +274,19 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
   const buildContext = (): Record<string, unknown> => ({
     parameters: o.field
       ? Object.fromEntries(
-          o.control.properties.map((p) => [p, p === o.field!.property ? { raw: o.field!.value ?? null, formatted: String(o.field!.value ?? ''), error: false, errorMessage: '', attributes: {}, type: 'SingleLine.Text' } : { raw: null, formatted: '', error: false, errorMessage: '' }]),
+          o.control.properties.map((p) => [
+            p,
+            p === o.field!.property
+              ? {
+                  raw: o.field!.value ?? null,
+                  formatted: String(o.field!.value ?? ''),
+                  error: false,
+                  errorMessage: '',
+                  attributes: {},
+                  type: 'SingleLine.Text',
+                }
+              : { raw: null, formatted: '', error: false, errorMessage: '' },
+          ]),
         )
       : { [o.dataSet]: dataset() },
     updatedProperties: updated,
@@ -297,13 +340,23 @@ export async function hostControl(container: HTMLElement, o: HostOptions): Promi
     utils: {
       getEntityMetadata: async (entity: string) => {
         const t = o.meta.tables.find((x) => x.logicalName === entity);
-        return { LogicalName: entity, EntitySetName: t?.entitySet, PrimaryIdAttribute: t?.primaryId, PrimaryNameAttribute: t?.primaryName, DisplayName: t?.display, Attributes: { get: (n: string) => t?.columns.find((c) => c.name === n) } };
+        return {
+          LogicalName: entity,
+          EntitySetName: t?.entitySet,
+          PrimaryIdAttribute: t?.primaryId,
+          PrimaryNameAttribute: t?.primaryName,
+          DisplayName: t?.display,
+          Attributes: { get: (n: string) => t?.columns.find((c) => c.name === n) },
+        };
       },
       hasEntityPrivilege: () => true,
       lookupObjects: async () => [],
     },
     client: { getFormFactor: () => 1, getClient: () => 'Web', isOffline: () => false, disableScroll: false, isNetworkAvailable: () => true },
-    userSettings: { ...(globalContext(o.meta)['userSettings'] as object), numberFormattingInfo: { currencyDecimalDigits: 2, numberDecimalSeparator: '.', numberGroupSeparator: ',' } },
+    userSettings: {
+      ...(globalContext(o.meta)['userSettings'] as object),
+      numberFormattingInfo: { currencyDecimalDigits: 2, numberDecimalSeparator: '.', numberGroupSeparator: ',' },
+    },
     device: { captureImage: async () => null, getBarcodeValue: async () => '', getCurrentPosition: async () => null, pickFile: async () => [] },
     factory: { requestRender: () => setTimeout(render, 0), getPopupService: () => ({}) },
     page: { entityId: o.parentId, entityTypeName: o.target.logicalName },

@@ -1,5 +1,9 @@
 /** Small DOM helpers: elements, modal dialogs and the progress indicator. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string | null | undefined>): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: Array<Node | string | null | undefined>
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   for (const c of children) if (c !== null && c !== undefined) el.append(c);
@@ -15,7 +19,15 @@ function modal(content: HTMLElement): { close(): void } {
 export function alertDialog(text: string, title = '', confirmLabel = 'OK'): Promise<void> {
   return new Promise((resolve) => {
     const ok = h('button', { class: 'primary', 'data-testid': 'dialog-ok' }, confirmLabel);
-    const m = modal(h('div', { class: 'dialog', role: 'alertdialog', 'data-testid': 'alert-dialog' }, title ? h('h3', {}, title) : null, h('p', {}, text), h('div', { class: 'buttons' }, ok)));
+    const m = modal(
+      h(
+        'div',
+        { class: 'dialog', role: 'alertdialog', 'data-testid': 'alert-dialog' },
+        title ? h('h3', {}, title) : null,
+        h('p', {}, text),
+        h('div', { class: 'buttons' }, ok),
+      ),
+    );
     ok.onclick = () => {
       m.close();
       resolve();
@@ -28,7 +40,15 @@ export function confirmDialog(text: string, title = '', confirmLabel = 'OK', can
   return new Promise((resolve) => {
     const ok = h('button', { class: 'primary', 'data-testid': 'dialog-ok' }, confirmLabel);
     const cancel = h('button', { 'data-testid': 'dialog-cancel' }, cancelLabel);
-    const m = modal(h('div', { class: 'dialog', role: 'dialog', 'data-testid': 'confirm-dialog' }, title ? h('h3', {}, title) : null, h('p', {}, text), h('div', { class: 'buttons' }, cancel, ok)));
+    const m = modal(
+      h(
+        'div',
+        { class: 'dialog', role: 'dialog', 'data-testid': 'confirm-dialog' },
+        title ? h('h3', {}, title) : null,
+        h('p', {}, text),
+        h('div', { class: 'buttons' }, cancel, ok),
+      ),
+    );
     ok.onclick = () => {
       m.close();
       resolve({ confirmed: true });
@@ -68,5 +88,8 @@ export function download(fileName: string, bytes: Uint8Array, mimeType: string):
 
 /** Formats a column value for display. */
 export function formatNumber(value: number, decimals?: number): string {
-  return value.toLocaleString('en-US', decimals === undefined ? { maximumFractionDigits: 4 } : { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return value.toLocaleString(
+    'en-US',
+    decimals === undefined ? { maximumFractionDigits: 4 } : { minimumFractionDigits: decimals, maximumFractionDigits: decimals },
+  );
 }

@@ -53,10 +53,15 @@ export class Attribute {
   readonly handlers: Handler[] = [];
   submitMode: 'always' | 'never' | 'dirty' = 'dirty';
 
-  constructor(readonly form: FormModel, readonly name: string, readonly column: WbColumn | undefined, value: unknown) {
+  constructor(
+    readonly form: FormModel,
+    readonly name: string,
+    readonly column: WbColumn | undefined,
+    value: unknown,
+  ) {
     this.value = value;
     this.initial = value;
-    this.required = column?.required === 'required' ? 'required' : column?.required ?? 'none';
+    this.required = column?.required === 'required' ? 'required' : (column?.required ?? 'none');
   }
 
   isDirty(): boolean {
@@ -82,15 +87,24 @@ export class Attribute {
   api(): Record<string, unknown> {
     const type = (): string => {
       switch (this.column?.type) {
-        case 'wholeNumber': return 'integer';
-        case 'decimal': return 'decimal';
-        case 'money': return 'money';
-        case 'choice': return 'optionset';
-        case 'boolean': return 'boolean';
-        case 'dateOnly': return 'datetime';
-        case 'lookup': return 'lookup';
-        case 'memo': return 'memo';
-        default: return this.name === 'createdon' || this.name === 'modifiedon' ? 'datetime' : 'string';
+        case 'wholeNumber':
+          return 'integer';
+        case 'decimal':
+          return 'decimal';
+        case 'money':
+          return 'money';
+        case 'choice':
+          return 'optionset';
+        case 'boolean':
+          return 'boolean';
+        case 'dateOnly':
+          return 'datetime';
+        case 'lookup':
+          return 'lookup';
+        case 'memo':
+          return 'memo';
+        default:
+          return this.name === 'createdon' || this.name === 'modifiedon' ? 'datetime' : 'string';
       }
     };
     const options = (this.column?.options ?? []).map((o) => ({ value: o.value, text: o.label }));
@@ -148,7 +162,12 @@ export class Control {
   visible = true;
   readonly notes = new Map<string, string>();
   label: string;
-  constructor(readonly form: FormModel, readonly name: string, readonly kind: 'standard' | 'subgrid' | 'lookup' | 'optionset', label: string) {
+  constructor(
+    readonly form: FormModel,
+    readonly name: string,
+    readonly kind: 'standard' | 'subgrid' | 'lookup' | 'optionset',
+    label: string,
+  ) {
     this.label = label;
   }
   api(): Record<string, unknown> {
@@ -203,7 +222,14 @@ export class FormModel {
   id: string | null;
   errors: string[] = [];
 
-  constructor(readonly meta: WbMeta, readonly table: WbTable, readonly form: WbForm, row: Row | null, names: Record<string, string>, readonly hooks: FormHooks) {
+  constructor(
+    readonly meta: WbMeta,
+    readonly table: WbTable,
+    readonly form: WbForm,
+    row: Row | null,
+    names: Record<string, string>,
+    readonly hooks: FormHooks,
+  ) {
     this.id = row ? String(row[table.primaryId]) : null;
     const columns = new Map(table.columns.map((c) => [c.name, c]));
     const fields = form.sections.flatMap((s) => s.fields);
@@ -215,7 +241,10 @@ export class FormModel {
     }
     for (const name of fields) {
       const column = columns.get(name);
-      this.controls.set(name, new Control(this, name, column?.type === 'lookup' ? 'lookup' : column?.type === 'choice' ? 'optionset' : 'standard', column?.display ?? name));
+      this.controls.set(
+        name,
+        new Control(this, name, column?.type === 'lookup' ? 'lookup' : column?.type === 'choice' ? 'optionset' : 'standard', column?.display ?? name),
+      );
     }
     for (const grid of form.sections.flatMap((s) => s.subgrids)) this.controls.set(grid.id, new Control(this, grid.id, 'subgrid', grid.label));
   }
@@ -247,7 +276,11 @@ export class FormModel {
       getEntitySetName: () => this.table.entitySet,
       getPrimaryAttributeValue: () => this.attributes.get(this.table.primaryName)?.value ?? null,
       getIsDirty: () => [...this.attributes.values()].some((a) => a.isDirty()),
-      getEntityReference: () => ({ id: this.id ? braced(this.id) : '', entityType: this.table.logicalName, name: this.attributes.get(this.table.primaryName)?.value ?? '' }),
+      getEntityReference: () => ({
+        id: this.id ? braced(this.id) : '',
+        entityType: this.table.logicalName,
+        name: this.attributes.get(this.table.primaryName)?.value ?? '',
+      }),
       addOnSave: (h: Handler) => void this.saveHandlers.push(h),
       removeOnSave: (h: Handler) => {
         const i = this.saveHandlers.indexOf(h);
@@ -255,20 +288,28 @@ export class FormModel {
       },
       save: () => this.save(),
       isValid: () => this.validate() === null,
-      attributes: { get: (n?: string) => (n === undefined ? [...this.attributes.values()].map((a) => a.api()) : this.attributes.get(n)?.api() ?? null), forEach: (f: (a: unknown, i: number) => void) => [...this.attributes.values()].forEach((a, i) => f(a.api(), i)) },
+      attributes: {
+        get: (n?: string) => (n === undefined ? [...this.attributes.values()].map((a) => a.api()) : (this.attributes.get(n)?.api() ?? null)),
+        forEach: (f: (a: unknown, i: number) => void) => [...this.attributes.values()].forEach((a, i) => f(a.api(), i)),
+      },
     };
   }
 
   /** formContext */
   context(): Record<string, unknown> {
     const controlsApi = {
-      get: (n?: string | number) => (n === undefined ? [...this.controls.values()].map((c) => c.api()) : typeof n === 'number' ? [...this.controls.values()][n]?.api() ?? null : this.controls.get(n)?.api() ?? null),
+      get: (n?: string | number) =>
+        n === undefined
+          ? [...this.controls.values()].map((c) => c.api())
+          : typeof n === 'number'
+            ? ([...this.controls.values()][n]?.api() ?? null)
+            : (this.controls.get(n)?.api() ?? null),
       forEach: (f: (c: unknown, i: number) => void) => [...this.controls.values()].forEach((c, i) => f(c.api(), i)),
       getLength: () => this.controls.size,
     };
     return {
-      getAttribute: (n?: string) => (n === undefined ? [...this.attributes.values()].map((a) => a.api()) : this.attributes.get(n)?.api() ?? null),
-      getControl: (n?: string) => (n === undefined ? controlsApi.get() : this.controls.get(n)?.api() ?? null),
+      getAttribute: (n?: string) => (n === undefined ? [...this.attributes.values()].map((a) => a.api()) : (this.attributes.get(n)?.api() ?? null)),
+      getControl: (n?: string) => (n === undefined ? controlsApi.get() : (this.controls.get(n)?.api() ?? null)),
       data: {
         entity: this.entityApi(),
         refresh: async (save?: boolean) => {
@@ -297,7 +338,7 @@ export class FormModel {
     const form = this.context();
     return {
       getFormContext: () => form,
-      getEventSource: () => (source instanceof Attribute ? source.api() : source ?? form),
+      getEventSource: () => (source instanceof Attribute ? source.api() : (source ?? form)),
       getEventArgs: () => args ?? null,
       getDepth: () => 1,
       getContext: () => globalContext(this.meta),
@@ -343,7 +384,12 @@ export class FormModel {
       throw new Error(invalid);
     }
     let prevented = false;
-    const args = { preventDefault: () => void (prevented = true), isDefaultPrevented: () => prevented, getSaveMode: () => 1, preventDefaultOnError: () => undefined };
+    const args = {
+      preventDefault: () => void (prevented = true),
+      isDefaultPrevented: () => prevented,
+      getSaveMode: () => 1,
+      preventDefaultOnError: () => undefined,
+    };
     const ctx = this.eventContext(null, args);
     for (const h of [...this.saveHandlers]) {
       try {
@@ -377,7 +423,12 @@ export function globalContext(meta: WbMeta): Record<string, unknown> {
       dateFormattingInfo: { ShortDatePattern: 'yyyy-MM-dd' },
       isRTL: false,
     },
-    organizationSettings: { languageId: meta.languageId, uniqueName: 'workbench', organizationId: '{00000000-0000-0000-0000-000000000001}', baseCurrencyId: null },
+    organizationSettings: {
+      languageId: meta.languageId,
+      uniqueName: 'workbench',
+      organizationId: '{00000000-0000-0000-0000-000000000001}',
+      baseCurrencyId: null,
+    },
     client: { getClient: () => 'Web', getFormFactor: () => 1, isOffline: () => false },
     getClientUrl: () => location.origin,
     getVersion: () => '9.2.0.0',
@@ -406,7 +457,8 @@ export function installXrm(meta: WbMeta, webApi: WebApi, nav: Navigator): void {
         return { savedEntityReference: [] };
       },
       openAlertDialog: (s: { text: string; title?: string; confirmButtonLabel?: string }) => alertDialog(s.text, s.title, s.confirmButtonLabel),
-      openConfirmDialog: (s: { text: string; title?: string; confirmButtonLabel?: string; cancelButtonLabel?: string }) => confirmDialog(s.text, s.title, s.confirmButtonLabel, s.cancelButtonLabel),
+      openConfirmDialog: (s: { text: string; title?: string; confirmButtonLabel?: string; cancelButtonLabel?: string }) =>
+        confirmDialog(s.text, s.title, s.confirmButtonLabel, s.cancelButtonLabel),
       openErrorDialog: (o: { message?: string; details?: string }) => alertDialog([o.message, o.details].filter(Boolean).join('\n'), 'Error'),
       openFile: (file: { fileContent: string; fileName: string; mimeType: string }) => {
         const binary = atob(file.fileContent);
@@ -416,7 +468,8 @@ export function installXrm(meta: WbMeta, webApi: WebApi, nav: Navigator): void {
       },
       openUrl: (url: string) => void window.open(url, '_blank', 'noopener'),
       navigateTo: async (page: { pageType: string; entityName?: string; entityId?: string }) => {
-        if (page.pageType === 'entityrecord' && page.entityName) await nav.openForm({ entityName: page.entityName, ...(page.entityId ? { entityId: page.entityId } : {}) });
+        if (page.pageType === 'entityrecord' && page.entityName)
+          await nav.openForm({ entityName: page.entityName, ...(page.entityId ? { entityId: page.entityId } : {}) });
         else if (page.pageType === 'entitylist' && page.entityName) location.hash = `#/list/${page.entityName}`;
       },
     },
@@ -427,7 +480,13 @@ export function installXrm(meta: WbMeta, webApi: WebApi, nav: Navigator): void {
       getGlobalContext: () => globalContext(meta),
       getEntityMetadata: async (entityName: string) => {
         const t = meta.tables.find((x) => x.logicalName === entityName);
-        return { LogicalName: entityName, EntitySetName: t?.entitySet, PrimaryIdAttribute: t?.primaryId, PrimaryNameAttribute: t?.primaryName, DisplayName: t?.display };
+        return {
+          LogicalName: entityName,
+          EntitySetName: t?.entitySet,
+          PrimaryIdAttribute: t?.primaryId,
+          PrimaryNameAttribute: t?.primaryName,
+          DisplayName: t?.display,
+        };
       },
       lookupObjects: async () => [],
       refreshParentGrid: () => undefined,

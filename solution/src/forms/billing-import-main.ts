@@ -10,8 +10,25 @@ export const billingImportMainForm: FormDef = {
   name: 'Billing import',
   description: 'Main form for an imported vendor bill, with its lines.',
   sections: [
-    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_filename', 'cspb_vendor', 'cspb_format', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_periodend', 'cspb_importstatus'] },
-    { name: 'totals', label: 'Totals', fields: ['cspb_currencycode', 'transactioncurrencyid', 'cspb_totalbilled', 'cspb_rowsread', 'cspb_rowsaccepted', 'cspb_rowsrejected', 'cspb_linecount', 'cspb_contenthash'] },
+    {
+      name: 'general',
+      label: 'General',
+      fields: ['cspb_name', 'cspb_filename', 'cspb_vendor', 'cspb_format', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_periodend', 'cspb_importstatus'],
+    },
+    {
+      name: 'totals',
+      label: 'Totals',
+      fields: [
+        'cspb_currencycode',
+        'transactioncurrencyid',
+        'cspb_totalbilled',
+        'cspb_rowsread',
+        'cspb_rowsaccepted',
+        'cspb_rowsrejected',
+        'cspb_linecount',
+        'cspb_contenthash',
+      ],
+    },
     {
       name: 'lines',
       label: 'Billing lines',

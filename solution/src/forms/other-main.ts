@@ -14,46 +14,153 @@ const withScript = (form: FormDef, library: string, functionName: string): FormD
  * one `handlers` entry here.
  */
 const plain = (table: string, name: string, description: string, sections: FormDef['sections']): FormDef => ({
-  table, name, description, sections, libraries: [], handlers: [],
+  table,
+  name,
+  description,
+  sections,
+  libraries: [],
+  handlers: [],
 });
 
 const CURRENCY_FORM_SCRIPT = 'cspb_/scripts/currency.form.js';
 
-export const offerMainForm = withScript(plain('cspb_offer', 'Offer', 'Main form for a sellable SKU.', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_vendor', 'cspb_productid', 'cspb_skuid', 'cspb_availabilityid', 'cspb_distributorsku'] },
-  { name: 'pricing', label: 'Pricing', fields: ['cspb_term', 'cspb_billingplan', 'cspb_unitcost', 'cspb_listprice', 'cspb_currencycode', 'transactioncurrencyid', 'cspb_pricetiers'] },
-]), CURRENCY_FORM_SCRIPT, 'Cspb.CurrencyForm.onLoad');
+export const offerMainForm = withScript(
+  plain('cspb_offer', 'Offer', 'Main form for a sellable SKU.', [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_vendor', 'cspb_productid', 'cspb_skuid', 'cspb_availabilityid', 'cspb_distributorsku'] },
+    {
+      name: 'pricing',
+      label: 'Pricing',
+      fields: ['cspb_term', 'cspb_billingplan', 'cspb_unitcost', 'cspb_listprice', 'cspb_currencycode', 'transactioncurrencyid', 'cspb_pricetiers'],
+    },
+  ]),
+  CURRENCY_FORM_SCRIPT,
+  'Cspb.CurrencyForm.onLoad',
+);
 
-export const billingContractMainForm = withScript(plain('cspb_billingcontract', 'Billing contract', 'Main form for a customer billing contract.', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_currencycode', 'cspb_paymenttermdays'] },
-  { name: 'billing', label: 'Billing', fields: ['cspb_frequency', 'cspb_anchor', 'cspb_anchorday', 'cspb_timing', 'cspb_prorationpolicy', 'cspb_roundingpolicy'] },
-  { name: 'pricing', label: 'Pricing', fields: ['cspb_discountpercent', 'cspb_usagemarkuppercent', 'cspb_exchangeratesource', 'cspb_taxprofile'] },
-  {
-    name: 'subscriptions',
-    label: 'Subscriptions',
-    subgrids: [{ id: 'subscriptions', label: 'Subscriptions', targetTable: 'cspb_subscription', relationshipName: 'cspb_billingcontract_cspb_subscription_contractid', view: 'active' }],
-  },
-]), BILLING_CONTRACT_FORM_SCRIPT, 'Cspb.BillingContractForm.onLoad');
+export const billingContractMainForm = withScript(
+  plain('cspb_billingcontract', 'Billing contract', 'Main form for a customer billing contract.', [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_currencycode', 'cspb_paymenttermdays'] },
+    {
+      name: 'billing',
+      label: 'Billing',
+      fields: ['cspb_frequency', 'cspb_anchor', 'cspb_anchorday', 'cspb_timing', 'cspb_prorationpolicy', 'cspb_roundingpolicy'],
+    },
+    { name: 'pricing', label: 'Pricing', fields: ['cspb_discountpercent', 'cspb_usagemarkuppercent', 'cspb_exchangeratesource', 'cspb_taxprofile'] },
+    {
+      name: 'subscriptions',
+      label: 'Subscriptions',
+      subgrids: [
+        {
+          id: 'subscriptions',
+          label: 'Subscriptions',
+          targetTable: 'cspb_subscription',
+          relationshipName: 'cspb_billingcontract_cspb_subscription_contractid',
+          view: 'active',
+        },
+      ],
+    },
+  ]),
+  BILLING_CONTRACT_FORM_SCRIPT,
+  'Cspb.BillingContractForm.onLoad',
+);
 
-export const subscriptionChangeMainForm = plain('cspb_subscriptionchange', 'Subscription change', 'Main form for a ledger row (append-only: read, never edited).', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_subscriptionid', 'cspb_sequence', 'cspb_changetype', 'cspb_effectivedate', 'cspb_source', 'cspb_reason', 'cspb_referenceid'] },
-  { name: 'quantity', label: 'Quantity', fields: ['cspb_quantitybefore', 'cspb_quantitydelta', 'cspb_quantityafter'] },
-  { name: 'terms', label: 'Terms in force', fields: ['cspb_unitprice', 'cspb_unitcost', 'cspb_currencycode', 'transactioncurrencyid', 'cspb_productid', 'cspb_productname', 'cspb_term', 'cspb_billingplan', 'cspb_autorenew', 'cspb_openedbyconversion'] },
-  { name: 'conversion', label: 'Conversion', fields: ['cspb_targetproductid', 'cspb_targetproductname', 'cspb_targetunitprice', 'cspb_convertedquantity', 'cspb_targetvendorsubscriptionid'] },
-]);
+export const subscriptionChangeMainForm = plain(
+  'cspb_subscriptionchange',
+  'Subscription change',
+  'Main form for a ledger row (append-only: read, never edited).',
+  [
+    {
+      name: 'general',
+      label: 'General',
+      fields: ['cspb_name', 'cspb_subscriptionid', 'cspb_sequence', 'cspb_changetype', 'cspb_effectivedate', 'cspb_source', 'cspb_reason', 'cspb_referenceid'],
+    },
+    { name: 'quantity', label: 'Quantity', fields: ['cspb_quantitybefore', 'cspb_quantitydelta', 'cspb_quantityafter'] },
+    {
+      name: 'terms',
+      label: 'Terms in force',
+      fields: [
+        'cspb_unitprice',
+        'cspb_unitcost',
+        'cspb_currencycode',
+        'transactioncurrencyid',
+        'cspb_productid',
+        'cspb_productname',
+        'cspb_term',
+        'cspb_billingplan',
+        'cspb_autorenew',
+        'cspb_openedbyconversion',
+      ],
+    },
+    {
+      name: 'conversion',
+      label: 'Conversion',
+      fields: ['cspb_targetproductid', 'cspb_targetproductname', 'cspb_targetunitprice', 'cspb_convertedquantity', 'cspb_targetvendorsubscriptionid'],
+    },
+  ],
+);
 
 export const billingLineMainForm = plain('cspb_billingline', 'Billing line', 'Main form for a vendor bill line, as imported.', [
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_importid', 'cspb_linekey', 'cspb_sourcerow', 'cspb_referenceid'] },
-  { name: 'customer', label: 'Customer and product', fields: ['cspb_vendorsubscriptionid', 'cspb_customertenantid', 'cspb_customername', 'cspb_productid', 'cspb_skuid', 'cspb_productname', 'cspb_meterid', 'cspb_chargetype'] },
-  { name: 'charge', label: 'Charge', fields: ['cspb_chargestartdate', 'cspb_chargeenddate', 'cspb_quantity', 'cspb_unitprice', 'cspb_effectiveunitprice', 'cspb_subtotal', 'cspb_total', 'cspb_currencycode', 'transactioncurrencyid', 'cspb_exchangerate'] },
+  {
+    name: 'customer',
+    label: 'Customer and product',
+    fields: [
+      'cspb_vendorsubscriptionid',
+      'cspb_customertenantid',
+      'cspb_customername',
+      'cspb_productid',
+      'cspb_skuid',
+      'cspb_productname',
+      'cspb_meterid',
+      'cspb_chargetype',
+    ],
+  },
+  {
+    name: 'charge',
+    label: 'Charge',
+    fields: [
+      'cspb_chargestartdate',
+      'cspb_chargeenddate',
+      'cspb_quantity',
+      'cspb_unitprice',
+      'cspb_effectiveunitprice',
+      'cspb_subtotal',
+      'cspb_total',
+      'cspb_currencycode',
+      'transactioncurrencyid',
+      'cspb_exchangerate',
+    ],
+  },
   { name: 'usage', label: 'Usage aggregate', fields: ['cspb_usagerowcount', 'cspb_firstusagedate', 'cspb_lastusagedate'] },
 ]);
 
-export const discrepancyMainForm = plain('cspb_discrepancy', 'Discrepancy', 'Main form for a discrepancy: what differs, by how much, and what finance decided.', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_runid', 'cspb_category', 'cspb_resolutionstatus', 'cspb_resolutionnote'] },
-  { name: 'subject', label: 'Subject', fields: ['cspb_subscriptionid', 'cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_referenceid', 'cspb_chargetype', 'cspb_discrepancykey'] },
-  { name: 'money', label: 'Expected and billed', fields: ['cspb_expectedquantity', 'cspb_billedquantity', 'cspb_expectedamount', 'cspb_billedamount', 'cspb_variance', 'cspb_currencycode', 'transactioncurrencyid', 'cspb_explanation'] },
-]);
+export const discrepancyMainForm = plain(
+  'cspb_discrepancy',
+  'Discrepancy',
+  'Main form for a discrepancy: what differs, by how much, and what finance decided.',
+  [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_runid', 'cspb_category', 'cspb_resolutionstatus', 'cspb_resolutionnote'] },
+    {
+      name: 'subject',
+      label: 'Subject',
+      fields: ['cspb_subscriptionid', 'cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_referenceid', 'cspb_chargetype', 'cspb_discrepancykey'],
+    },
+    {
+      name: 'money',
+      label: 'Expected and billed',
+      fields: [
+        'cspb_expectedquantity',
+        'cspb_billedquantity',
+        'cspb_expectedamount',
+        'cspb_billedamount',
+        'cspb_variance',
+        'cspb_currencycode',
+        'transactioncurrencyid',
+        'cspb_explanation',
+      ],
+    },
+  ],
+);
 
 export const invoiceNumberingMainForm = plain('cspb_invoicenumbering', 'Invoice numbering', 'Main form for the sequence issued documents are numbered from.', [
   { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_prefix', 'cspb_nextnumber', 'cspb_digits'] },
@@ -68,7 +175,9 @@ export const priceListMainForm = plain('cspb_pricelist', 'Price list', 'Main for
   {
     name: 'items',
     label: 'Prices',
-    subgrids: [{ id: 'items', label: 'Prices', targetTable: 'cspb_pricelistitem', relationshipName: 'cspb_pricelist_cspb_pricelistitem_pricelistid', view: 'active' }],
+    subgrids: [
+      { id: 'items', label: 'Prices', targetTable: 'cspb_pricelistitem', relationshipName: 'cspb_pricelist_cspb_pricelistitem_pricelistid', view: 'active' },
+    ],
   },
 ]);
 
@@ -78,7 +187,11 @@ export const priceListItemMainForm = plain('cspb_pricelistitem', 'Price list ite
 ]);
 
 export const promotionMainForm = plain('cspb_promotion', 'Promotion', 'Main form for a dated discount of a contract.', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_contractid', 'cspb_subscriptionid', 'cspb_discountkind', 'cspb_value', 'cspb_startdate', 'cspb_enddate'] },
+  {
+    name: 'general',
+    label: 'General',
+    fields: ['cspb_name', 'cspb_contractid', 'cspb_subscriptionid', 'cspb_discountkind', 'cspb_value', 'cspb_startdate', 'cspb_enddate'],
+  },
 ]);
 
 export const oneTimeChargeMainForm = plain('cspb_onetimecharge', 'One-time charge', 'Main form for a one-time charge of a contract.', [
@@ -87,7 +200,11 @@ export const oneTimeChargeMainForm = plain('cspb_onetimecharge', 'One-time charg
 ]);
 
 export const invoiceRunMainForm = plain('cspb_invoicerun', 'Invoice run', 'Main form for an invoice run.', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_periodstart', 'cspb_periodend', 'cspb_contractid', 'cspb_runstatus', 'cspb_invoicecount', 'cspb_error'] },
+  {
+    name: 'general',
+    label: 'General',
+    fields: ['cspb_name', 'cspb_periodstart', 'cspb_periodend', 'cspb_contractid', 'cspb_runstatus', 'cspb_invoicecount', 'cspb_error'],
+  },
   {
     name: 'invoices',
     label: 'Invoices',
@@ -95,18 +212,52 @@ export const invoiceRunMainForm = plain('cspb_invoicerun', 'Invoice run', 'Main 
   },
 ]);
 
-export const invoiceMainForm = withScript(plain('cspb_invoice', 'Invoice', 'Main form for a customer invoice.', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_contractid', 'cspb_runid', 'cspb_invoicestatus', 'cspb_kind', 'cspb_creditofid'] },
-  { name: 'dates', label: 'Dates', fields: ['cspb_periodstart', 'cspb_periodend', 'cspb_invoicedate', 'cspb_duedate'] },
-  { name: 'totals', label: 'Totals', fields: ['cspb_currencycode', 'transactioncurrencyid', 'cspb_subtotal', 'cspb_taxtotal', 'cspb_total', 'cspb_cost', 'cspb_margin', 'cspb_draftkey'] },
-  {
-    name: 'lines',
-    label: 'Lines',
-    subgrids: [{ id: 'lines', label: 'Invoice lines', targetTable: 'cspb_invoiceline', relationshipName: 'cspb_invoice_cspb_invoiceline_invoiceid', view: 'active' }],
-  },
-]), INVOICE_FORM_SCRIPT, 'Cspb.InvoiceForm.onLoad');
+export const invoiceMainForm = withScript(
+  plain('cspb_invoice', 'Invoice', 'Main form for a customer invoice.', [
+    {
+      name: 'general',
+      label: 'General',
+      fields: ['cspb_name', 'cspb_customerid', 'cspb_contractid', 'cspb_runid', 'cspb_invoicestatus', 'cspb_kind', 'cspb_creditofid'],
+    },
+    { name: 'dates', label: 'Dates', fields: ['cspb_periodstart', 'cspb_periodend', 'cspb_invoicedate', 'cspb_duedate'] },
+    {
+      name: 'totals',
+      label: 'Totals',
+      fields: ['cspb_currencycode', 'transactioncurrencyid', 'cspb_subtotal', 'cspb_taxtotal', 'cspb_total', 'cspb_cost', 'cspb_margin', 'cspb_draftkey'],
+    },
+    {
+      name: 'lines',
+      label: 'Lines',
+      subgrids: [
+        { id: 'lines', label: 'Invoice lines', targetTable: 'cspb_invoiceline', relationshipName: 'cspb_invoice_cspb_invoiceline_invoiceid', view: 'active' },
+      ],
+    },
+  ]),
+  INVOICE_FORM_SCRIPT,
+  'Cspb.InvoiceForm.onLoad',
+);
 
 export const invoiceLineMainForm = plain('cspb_invoiceline', 'Invoice line', 'Main form for an invoice line.', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_invoiceid', 'cspb_linenumber', 'cspb_linetype', 'cspb_subscriptionid', 'cspb_correctslineid'] },
-  { name: 'amount', label: 'Amount', fields: ['cspb_periodstart', 'cspb_periodend', 'cspb_quantity', 'cspb_unitprice', 'cspb_amount', 'cspb_cost', 'cspb_margin', 'cspb_taxrate', 'cspb_currencycode', 'transactioncurrencyid', 'cspb_explanation'] },
+  {
+    name: 'general',
+    label: 'General',
+    fields: ['cspb_name', 'cspb_invoiceid', 'cspb_linenumber', 'cspb_linetype', 'cspb_subscriptionid', 'cspb_correctslineid'],
+  },
+  {
+    name: 'amount',
+    label: 'Amount',
+    fields: [
+      'cspb_periodstart',
+      'cspb_periodend',
+      'cspb_quantity',
+      'cspb_unitprice',
+      'cspb_amount',
+      'cspb_cost',
+      'cspb_margin',
+      'cspb_taxrate',
+      'cspb_currencycode',
+      'transactioncurrencyid',
+      'cspb_explanation',
+    ],
+  },
 ]);

@@ -7,8 +7,16 @@ export const reconciliationRunMainForm: FormDef = {
   name: 'Reconciliation run',
   description: 'Main form for a reconciliation run: totals and the reconciliation grid.',
   sections: [
-    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_importid', 'cspb_runstatus', 'cspb_toleranceperunit', 'cspb_currencycode', 'transactioncurrencyid'] },
-    { name: 'totals', label: 'Totals', fields: ['cspb_totalbilled', 'cspb_totalexpected', 'cspb_totalvariance', 'cspb_totalleakage', 'cspb_totalmargin', 'cspb_discrepancycount'] },
+    {
+      name: 'general',
+      label: 'General',
+      fields: ['cspb_name', 'cspb_importid', 'cspb_runstatus', 'cspb_toleranceperunit', 'cspb_currencycode', 'transactioncurrencyid'],
+    },
+    {
+      name: 'totals',
+      label: 'Totals',
+      fields: ['cspb_totalbilled', 'cspb_totalexpected', 'cspb_totalvariance', 'cspb_totalleakage', 'cspb_totalmargin', 'cspb_discrepancycount'],
+    },
     {
       name: 'discrepancies',
       label: 'Discrepancies',

@@ -7,13 +7,37 @@ export const subscriptionMainForm: FormDef = {
   name: 'Subscription',
   description: 'Main form for a customer subscription.',
   sections: [
-    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_offerid', 'cspb_contractid', 'cspb_vendorsubscriptionid', 'cspb_status'] },
+    {
+      name: 'general',
+      label: 'General',
+      fields: ['cspb_name', 'cspb_customerid', 'cspb_offerid', 'cspb_contractid', 'cspb_vendorsubscriptionid', 'cspb_status'],
+    },
     { name: 'quantity', label: 'Quantity', fields: ['cspb_quantity', 'cspb_changeeffectivedate', 'cspb_changereason'] },
-    { name: 'term', label: 'Term and prices', fields: ['cspb_termstartdate', 'cspb_termenddate', 'cspb_autorenew', 'cspb_customerunitprice', 'cspb_vendorunitcost', 'cspb_currencycode', 'transactioncurrencyid'] },
+    {
+      name: 'term',
+      label: 'Term and prices',
+      fields: [
+        'cspb_termstartdate',
+        'cspb_termenddate',
+        'cspb_autorenew',
+        'cspb_customerunitprice',
+        'cspb_vendorunitcost',
+        'cspb_currencycode',
+        'transactioncurrencyid',
+      ],
+    },
     {
       name: 'ledger',
       label: 'Ledger',
-      subgrids: [{ id: 'ledger', label: 'Changes', targetTable: 'cspb_subscriptionchange', relationshipName: 'cspb_subscription_cspb_subscriptionchange_subscriptionid', view: 'active' }],
+      subgrids: [
+        {
+          id: 'ledger',
+          label: 'Changes',
+          targetTable: 'cspb_subscriptionchange',
+          relationshipName: 'cspb_subscription_cspb_subscriptionchange_subscriptionid',
+          view: 'active',
+        },
+      ],
     },
   ],
   libraries: [SUBSCRIPTION_FORM_SCRIPT],

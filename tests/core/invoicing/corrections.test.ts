@@ -1,12 +1,6 @@
 import { parseDate, periodFromInclusive } from '../../../core/src/calendar';
 import type { BillLine } from '../../../core/src/import/types';
-import {
-  generateInvoice,
-  generateInvoices,
-  invoiceRevenueSource,
-  issueInvoice,
-  type InvoiceSubscription,
-} from '../../../core/src/invoicing';
+import { generateInvoice, generateInvoices, invoiceRevenueSource, issueInvoice, type InvoiceSubscription } from '../../../core/src/invoicing';
 import { Decimal } from '../../../core/src/money';
 import { reconcile, type ReconSubscription } from '../../../core/src/reconcile';
 import { amounts, contract, d, ledger, period } from './fixtures';
@@ -15,8 +9,14 @@ const march = period('2024-03-01', '2024-04-01');
 
 function sub(): InvoiceSubscription {
   return {
-    id: 'sub-1', vendorSubscriptionId: 'PC-1', offerId: 'M365BS', vendorCost: { currency: 'USD', unitCost: '10' },
-    ledger: ledger('sub-1', [{ kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 10 }, { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 5 }]),
+    id: 'sub-1',
+    vendorSubscriptionId: 'PC-1',
+    offerId: 'M365BS',
+    vendorCost: { currency: 'USD', unitCost: '10' },
+    ledger: ledger('sub-1', [
+      { kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 10 },
+      { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 5 },
+    ]),
   };
 }
 
@@ -85,7 +85,14 @@ describe('credit notes after an invoice was issued', () => {
   });
 
   it('a same-day change after issue reverses the issued adjustment and bills the new one', () => {
-    const s: InvoiceSubscription = { id: 's', offerId: 'M365BS', ledger: ledger('s', [{ kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 10 }, { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 5 }]) };
+    const s: InvoiceSubscription = {
+      id: 's',
+      offerId: 'M365BS',
+      ledger: ledger('s', [
+        { kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 10 },
+        { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 5 },
+      ]),
+    };
     const issued = issueInvoice(generateInvoice({ contract: contract(), subscriptions: [s], period: march }), d('2024-03-16'));
     s.ledger!.append({ kind: 'add', effectiveDate: d('2024-03-16'), referenceId: 'same-day', quantityDelta: 1 });
     const { drafts } = generateInvoices({ contract: contract(), subscriptions: [s], issued: [issued], period: march });
@@ -112,14 +119,35 @@ describe('revenue leakage link for reconciliation', () => {
     const start = parseDate('3/1/2024');
     const end = parseDate('3/31/2024');
     const billLine = (subscriptionId: string): BillLine => ({
-      kind: 'line', format: 'nce-license', row: 2, subscriptionId, customerId: 'T', customerName: 'Contoso', productId: 'M365BS',
-      chargeType: 'new', chargeTypeKey: 'new', chargeStart: start, chargeEndInclusive: end, period: periodFromInclusive(start, end), currency: 'USD',
-      orderDate: start, unitPrice: new Decimal(10), quantity: new Decimal(10), amount: new Decimal('100.00'),
+      kind: 'line',
+      format: 'nce-license',
+      row: 2,
+      subscriptionId,
+      customerId: 'T',
+      customerName: 'Contoso',
+      productId: 'M365BS',
+      chargeType: 'new',
+      chargeTypeKey: 'new',
+      chargeStart: start,
+      chargeEndInclusive: end,
+      period: periodFromInclusive(start, end),
+      currency: 'USD',
+      orderDate: start,
+      unitPrice: new Decimal(10),
+      quantity: new Decimal(10),
+      amount: new Decimal('100.00'),
     });
-    const recon = (id: string, vendorId: string): ReconSubscription => ({ id, vendorSubscriptionId: vendorId, vendor: 'Microsoft', kind: 'usage', status: 'active' });
+    const recon = (id: string, vendorId: string): ReconSubscription => ({
+      id,
+      vendorSubscriptionId: vendorId,
+      vendor: 'Microsoft',
+      kind: 'usage',
+      status: 'active',
+    });
     const issued = issueInvoice(generateInvoice({ contract: contract(), subscriptions: [sub()], period: march }), d('2024-03-01'));
     const result = reconcile({
-      lines: [billLine('PC-1'), billLine('PC-2')], usage: [],
+      lines: [billLine('PC-1'), billLine('PC-2')],
+      usage: [],
       subscriptions: [recon('sub-1', 'PC-1'), recon('sub-2', 'PC-2')],
       options: { customerRevenue: invoiceRevenueSource([issued]), billPeriod: march },
     });

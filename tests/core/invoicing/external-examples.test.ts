@@ -8,8 +8,16 @@ import { amounts, contract, d, ledger, period, sum } from './fixtures';
  * price and charges the remaining time at the new one). Their examples count whole days; in our
  * day model a change "effective on day X" bills [X, period end).
  */
-const flatContract = (price: string) => contract({ startDate: d('2012-01-01'), priceList: { id: 'PL', prices: { PLAN: { currency: 'USD', unitPrice: price } } } });
-const sub = (id: string, entries: Omit<LedgerEntryInput, 'referenceId'>[]): InvoiceSubscription => ({ id, offerId: 'PLAN', ledger: ledger(id, entries.map((e) => ({ productId: 'PLAN', ...e }))) });
+const flatContract = (price: string) =>
+  contract({ startDate: d('2012-01-01'), priceList: { id: 'PL', prices: { PLAN: { currency: 'USD', unitPrice: price } } } });
+const sub = (id: string, entries: Omit<LedgerEntryInput, 'referenceId'>[]): InvoiceSubscription => ({
+  id,
+  offerId: 'PLAN',
+  ledger: ledger(
+    id,
+    entries.map((e) => ({ productId: 'PLAN', ...e })),
+  ),
+});
 
 describe('Stripe docs, "Prorations" (docs.stripe.com/billing/subscriptions/prorations)', () => {
   it('Stripe: upgrade from a 10 USD to a 20 USD monthly price halfway through the period -> -5 USD unused time, +10 USD remaining time, +5 USD net', () => {

@@ -28,7 +28,10 @@ export function contract(over: Partial<BillingContract> = {}): BillingContract {
 }
 
 export function ledger(id: string, entries: readonly Omit<LedgerEntryInput, 'referenceId'>[]): SubscriptionLedger {
-  return SubscriptionLedger.of(id, entries.map((e, i) => ({ productId: 'M365BS', ...e, referenceId: `${id}-${i}` } as LedgerEntryInput)));
+  return SubscriptionLedger.of(
+    id,
+    entries.map((e, i) => ({ productId: 'M365BS', ...e, referenceId: `${id}-${i}` }) as LedgerEntryInput),
+  );
 }
 
 /** amount as fixed text, for readable expectations */
@@ -45,9 +48,20 @@ export const sum = (xs: readonly Decimal[]): Decimal => xs.reduce((s, x) => s.pl
 
 export function usage(over: Partial<UsageAggregate> & { amount: Decimal; subscriptionId: string; period: Period }): UsageAggregate {
   return {
-    kind: 'usage', format: 'nce-daily-usage', firstRow: 2, meterId: 'meter-vm', meterName: 'D2s v5', rowCount: 29,
-    chargeType: 'new', chargeTypeKey: 'new', chargeStart: over.period.start, chargeEndInclusive: over.period.end - 1 as CalendarDate,
-    currency: 'USD', firstUsageDate: over.period.start, lastUsageDate: over.period.end - 1 as CalendarDate, quantity: new Decimal('720'),
+    kind: 'usage',
+    format: 'nce-daily-usage',
+    firstRow: 2,
+    meterId: 'meter-vm',
+    meterName: 'D2s v5',
+    rowCount: 29,
+    chargeType: 'new',
+    chargeTypeKey: 'new',
+    chargeStart: over.period.start,
+    chargeEndInclusive: (over.period.end - 1) as CalendarDate,
+    currency: 'USD',
+    firstUsageDate: over.period.start,
+    lastUsageDate: (over.period.end - 1) as CalendarDate,
+    quantity: new Decimal('720'),
     ...over,
   } as UsageAggregate;
 }

@@ -1,11 +1,5 @@
 import { formatIso } from '../../../core/src/calendar';
-import {
-  billingPeriodAt,
-  FixedRateTable,
-  generateInvoice,
-  InvoicingError,
-  type InvoiceSubscription,
-} from '../../../core/src/invoicing';
+import { billingPeriodAt, FixedRateTable, generateInvoice, InvoicingError, type InvoiceSubscription } from '../../../core/src/invoicing';
 import { Decimal } from '../../../core/src/money';
 import { amounts, byKey, contract, d, ledger, period, sum, usage } from './fixtures';
 
@@ -68,17 +62,27 @@ describe('monthly in advance with a mid-month increase and decrease (daily prora
   });
 
   it('explains each amount with its arithmetic', () => {
-    expect(byKey(inv, 'sub-1|adj|2024-03-16|qty').explanation).toMatch(/\(15 - 10\) at 12 USD\/month x 16\/31 days = 30\.967741935.* -> 30\.97 \(halfUp, USD\)/);
+    expect(byKey(inv, 'sub-1|adj|2024-03-16|qty').explanation).toMatch(
+      /\(15 - 10\) at 12 USD\/month x 16\/31 days = 30\.967741935.* -> 30\.97 \(halfUp, USD\)/,
+    );
   });
 
   it('proration policy "none" bills no change mid-period; "fullPeriod" bills the whole period', () => {
     const none = generateInvoice({ contract: contract({ proration: { increase: 'none', decrease: 'none' } }), subscriptions: [marchSub()], period: march });
     expect(amounts(none)).toEqual(['120']);
     // full period: +5 x 12 = 60; -3 x 12 = -36 -> 120 + 60 - 36 = 144
-    const full = generateInvoice({ contract: contract({ proration: { increase: 'fullPeriod', decrease: 'fullPeriod' } }), subscriptions: [marchSub()], period: march });
+    const full = generateInvoice({
+      contract: contract({ proration: { increase: 'fullPeriod', decrease: 'fullPeriod' } }),
+      subscriptions: [marchSub()],
+      period: march,
+    });
     expect(amounts(full)).toEqual(['120', '60', '-36']);
     // charge increases daily, never credit decreases: 120 + 30.97 = 150.97
-    const noCredit = generateInvoice({ contract: contract({ proration: { increase: 'daily', decrease: 'none' } }), subscriptions: [marchSub()], period: march });
+    const noCredit = generateInvoice({
+      contract: contract({ proration: { increase: 'daily', decrease: 'none' } }),
+      subscriptions: [marchSub()],
+      period: march,
+    });
     expect(noCredit.total.toFixed(2)).toBe('150.97');
   });
 
@@ -90,7 +94,8 @@ describe('monthly in advance with a mid-month increase and decrease (daily prora
 
   it('a new subscription mid-period and a cancellation are prorated changes from/to zero', () => {
     const sub: InvoiceSubscription = {
-      id: 'sub-2', offerId: 'M365BS',
+      id: 'sub-2',
+      offerId: 'M365BS',
       ledger: ledger('sub-2', [
         { kind: 'new', effectiveDate: d('2024-03-11'), quantityDelta: 4 },
         { kind: 'cancel', effectiveDate: d('2024-03-21') },
@@ -109,7 +114,12 @@ describe('monthly in advance with a mid-month increase and decrease (daily prora
 });
 
 describe('annual anchored on the 15th', () => {
-  const annual = contract({ frequency: 'annual', anchor: { kind: 'billingDay', day: 15 }, startDate: d('2024-01-15'), priceList: { id: 'PL', prices: { M365BS: { currency: 'USD', unitPrice: '120', perMonths: 12 } } } });
+  const annual = contract({
+    frequency: 'annual',
+    anchor: { kind: 'billingDay', day: 15 },
+    startDate: d('2024-01-15'),
+    priceList: { id: 'PL', prices: { M365BS: { currency: 'USD', unitPrice: '120', perMonths: 12 } } },
+  });
 
   it('periods run from the 15th to the 15th a year later', () => {
     expect(billingPeriodAt(annual, d('2024-06-01'))).toEqual(period('2024-01-15', '2025-01-15'));
@@ -119,7 +129,8 @@ describe('annual anchored on the 15th', () => {
 
   it('bills the year in advance and prorates an increase over the 366 days of the period', () => {
     const sub: InvoiceSubscription = {
-      id: 'a-1', offerId: 'M365BS',
+      id: 'a-1',
+      offerId: 'M365BS',
       ledger: ledger('a-1', [
         { kind: 'new', effectiveDate: d('2024-01-15'), quantityDelta: 4 },
         { kind: 'add', effectiveDate: d('2024-07-01'), quantityDelta: 2 },
@@ -135,7 +146,11 @@ describe('annual anchored on the 15th', () => {
 
   it('a monthly price on an annual contract bills 12 months', () => {
     const c = contract({ frequency: 'annual', anchor: { kind: 'billingDay', day: 15 }, startDate: d('2024-01-15') });
-    const sub: InvoiceSubscription = { id: 'a-2', offerId: 'M365BS', ledger: ledger('a-2', [{ kind: 'new', effectiveDate: d('2024-01-15'), quantityDelta: 3 }]) };
+    const sub: InvoiceSubscription = {
+      id: 'a-2',
+      offerId: 'M365BS',
+      ledger: ledger('a-2', [{ kind: 'new', effectiveDate: d('2024-01-15'), quantityDelta: 3 }]),
+    };
     // 3 x 12.00 x 12 = 432
     expect(amounts(generateInvoice({ contract: c, subscriptions: [sub], period: period('2024-01-15', '2025-01-15') }))).toEqual(['432']);
   });
@@ -149,7 +164,8 @@ describe('annual anchored on the 15th', () => {
 
 describe('quarterly co-terming with a subscription anniversary', () => {
   const sub: InvoiceSubscription = {
-    id: 'cot', offerId: 'M365BS',
+    id: 'cot',
+    offerId: 'M365BS',
     ledger: ledger('cot', [
       { kind: 'new', effectiveDate: d('2024-01-31'), quantityDelta: 3 },
       { kind: 'add', effectiveDate: d('2024-06-15'), quantityDelta: 1 },
@@ -184,7 +200,8 @@ describe('tiered and volume pricing crossing a tier boundary', () => {
     { upTo: null, unitPrice: '6.00' },
   ];
   const sub = (): InvoiceSubscription => ({
-    id: 't-1', offerId: 'SEAT',
+    id: 't-1',
+    offerId: 'SEAT',
     ledger: ledger('t-1', [
       { kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 8, productId: 'SEAT' },
       { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 6, productId: 'SEAT' },
@@ -206,14 +223,27 @@ describe('tiered and volume pricing crossing a tier boundary', () => {
 });
 
 describe('a promotion ending mid-period', () => {
-  const sub = (): InvoiceSubscription => ({ id: 'p-1', offerId: 'M365BS', ledger: ledger('p-1', [{ kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 10 }, { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 5 }]) });
+  const sub = (): InvoiceSubscription => ({
+    id: 'p-1',
+    offerId: 'M365BS',
+    ledger: ledger('p-1', [
+      { kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 10 },
+      { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 5 },
+    ]),
+  });
 
   it('a percent promotion discounts only the days it shares with each line', () => {
-    const c = contract({ discounts: [{ id: 'PROMO20', kind: 'percent', value: '20', start: d('2024-01-01'), end: d('2024-03-11'), description: 'Launch promo' }] });
+    const c = contract({
+      discounts: [{ id: 'PROMO20', kind: 'percent', value: '20', start: d('2024-01-01'), end: d('2024-03-11'), description: 'Launch promo' }],
+    });
     const inv = generateInvoice({ contract: c, subscriptions: [sub()], period: march });
     // recurring 120; +5 x 12 x 16/31 = 30.97 (starts 3/16, after the promotion: no discount)
     // promo covers 3/1..3/10 = 10 of 31 days: -(120 x 20% x 10/31) = -240/31 = -7.7419 -> -7.74
-    expect(inv.lines.map((l) => [l.type, l.amount.toFixed()])).toEqual([['recurring', '120'], ['prorated', '30.97'], ['discount', '-7.74']]);
+    expect(inv.lines.map((l) => [l.type, l.amount.toFixed()])).toEqual([
+      ['recurring', '120'],
+      ['prorated', '30.97'],
+      ['discount', '-7.74'],
+    ]);
     expect(byKey(inv, 'p-1|recurring|discount|PROMO20').appliesToLineId).toBe(byKey(inv, 'p-1|recurring').id);
     expect(inv.total.toFixed(2)).toBe('143.23'); // 120 + 30.97 - 7.74
     expect(byKey(inv, 'p-1|recurring|discount|PROMO20').margin?.toFixed(2)).toBe('-7.74');
@@ -243,7 +273,12 @@ describe('usage in arrears with markup', () => {
   });
 
   it('an arrears invoice bills usage of its own period, dated at the period end', () => {
-    const inv = generateInvoice({ contract: contract({ timing: 'arrears', usageMarkupPercent: '15' }), subscriptions: [azure], usage: [feb], period: period('2024-02-01', '2024-03-01') });
+    const inv = generateInvoice({
+      contract: contract({ timing: 'arrears', usageMarkupPercent: '15' }),
+      subscriptions: [azure],
+      usage: [feb],
+      period: period('2024-02-01', '2024-03-01'),
+    });
     expect(amounts(inv)).toEqual(['115.43']);
     expect(formatIso(inv.invoiceDate)).toBe('2024-03-01');
     // March usage is not billed on the February arrears invoice
@@ -260,7 +295,12 @@ describe('usage in arrears with markup', () => {
 });
 
 describe('tax per tax profile', () => {
-  const twoRates = { rates: [{ jurisdiction: 'US-WA', name: 'WA sales tax', ratePercent: '6.5' }, { jurisdiction: 'US-WA-SEA', name: 'Seattle', ratePercent: '3.75' }] };
+  const twoRates = {
+    rates: [
+      { jurisdiction: 'US-WA', name: 'WA sales tax', ratePercent: '6.5' },
+      { jurisdiction: 'US-WA-SEA', name: 'Seattle', ratePercent: '3.75' },
+    ],
+  };
 
   it('two rates per invoice: each rounded once on the subtotal', () => {
     const inv = generateInvoice({ contract: contract({ tax: twoRates }), subscriptions: [marchSub()], period: march });
@@ -284,7 +324,12 @@ describe('tax per tax profile', () => {
     const charges = ['a', 'b', 'c'].map((id) => ({ id, date: d('2024-03-05'), description: `fee ${id}`, quantity: 1, unitPrice: '0.10', currency: 'USD' }));
     const tax = { rates: [{ jurisdiction: 'X', ratePercent: '5' }] };
     const perInvoice = generateInvoice({ contract: contract({ tax }), subscriptions: [], oneTimeCharges: charges, period: march });
-    const perLine = generateInvoice({ contract: contract({ tax: { ...tax, calculation: 'perLine' } }), subscriptions: [], oneTimeCharges: charges, period: march });
+    const perLine = generateInvoice({
+      contract: contract({ tax: { ...tax, calculation: 'perLine' } }),
+      subscriptions: [],
+      oneTimeCharges: charges,
+      period: march,
+    });
     // per invoice: 0.30 x 5% = 0.015 -> 0.02; per line: 0.005 -> 0.01 three times = 0.03
     expect(perInvoice.tax.toFixed(2)).toBe('0.02');
     expect(perLine.tax.toFixed(2)).toBe('0.03');
@@ -304,7 +349,11 @@ describe('tax per tax profile', () => {
   });
 
   it('exempt customers get no tax lines and the exemption is stated', () => {
-    const inv = generateInvoice({ contract: contract({ tax: { ...twoRates, exempt: true, exemptionReference: 'WA reseller permit 123' } }), subscriptions: [marchSub()], period: march });
+    const inv = generateInvoice({
+      contract: contract({ tax: { ...twoRates, exempt: true, exemptionReference: 'WA reseller permit 123' } }),
+      subscriptions: [marchSub()],
+      period: march,
+    });
     expect(amounts(inv, 'tax')).toEqual([]);
     expect(inv.taxExempt).toBe(true);
     expect(inv.taxNote).toBe('tax exempt: WA reseller permit 123');
@@ -313,14 +362,20 @@ describe('tax per tax profile', () => {
 
   it('exempt one-time charges are left out of the tax base', () => {
     const inv = generateInvoice({
-      contract: contract({ tax: { rates: [{ jurisdiction: 'T', ratePercent: '10' }] } }), subscriptions: [], period: march,
+      contract: contract({ tax: { rates: [{ jurisdiction: 'T', ratePercent: '10' }] } }),
+      subscriptions: [],
+      period: march,
       oneTimeCharges: [
         { id: 'setup', date: d('2024-03-02'), description: 'Setup', quantity: 1, unitPrice: '200', currency: 'USD', unitCost: '50' },
         { id: 'training', date: d('2024-03-03'), description: 'Training', quantity: 2, unitPrice: '75', currency: 'USD', taxExempt: true },
       ],
     });
     // tax 10% x 200 = 20.00; total 200 + 150 + 20 = 370
-    expect(inv.lines.map((l) => [l.type, l.amount.toFixed()])).toEqual([['oneTime', '200'], ['oneTime', '150'], ['tax', '20']]);
+    expect(inv.lines.map((l) => [l.type, l.amount.toFixed()])).toEqual([
+      ['oneTime', '200'],
+      ['oneTime', '150'],
+      ['tax', '20'],
+    ]);
     expect(inv.total.toFixed(2)).toBe('370.00');
     expect(byKey(inv, 'oneTime|setup').margin?.toFixed()).toBe('150');
   });
@@ -329,7 +384,14 @@ describe('tax per tax profile', () => {
 describe('currencies: minor units and explicit exchange rates', () => {
   it('JPY has no decimals: 1250 x 16/31 = 645.16 -> 645', () => {
     const c = contract({ currency: 'JPY', priceList: { id: 'JP', prices: { M365BS: { currency: 'JPY', unitPrice: '1250' } } } });
-    const sub: InvoiceSubscription = { id: 'j', offerId: 'M365BS', ledger: ledger('j', [{ kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 3 }, { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 1 }]) };
+    const sub: InvoiceSubscription = {
+      id: 'j',
+      offerId: 'M365BS',
+      ledger: ledger('j', [
+        { kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 3 },
+        { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 1 },
+      ]),
+    };
     const inv = generateInvoice({ contract: c, subscriptions: [sub], period: march });
     // 3 x 1250 = 3750; 1 x 1250 x 16/31 = 20000/31 = 645.16 -> 645; total 4395
     expect(amounts(inv)).toEqual(['3750', '645']);
@@ -342,7 +404,9 @@ describe('currencies: minor units and explicit exchange rates', () => {
     const inv = generateInvoice({ contract: contract({ currency: 'JPY' }), subscriptions: [sub], rates, period: march });
     // 10 x 12.00 x 151.37 = 18164.4 -> 18164
     expect(amounts(inv)).toEqual(['18164']);
-    expect(inv.exchangeRates.map((r) => [r.from, r.to, r.rate.toString(), r.source, formatIso(r.date)])).toEqual([['USD', 'JPY', '151.37', 'ECB 2024-03-01', '2024-03-01']]);
+    expect(inv.exchangeRates.map((r) => [r.from, r.to, r.rate.toString(), r.source, formatIso(r.date)])).toEqual([
+      ['USD', 'JPY', '151.37', 'ECB 2024-03-01', '2024-03-01'],
+    ]);
     expect(() => generateInvoice({ contract: contract({ currency: 'JPY' }), subscriptions: [sub], period: march })).toThrow(/exchange-rate source/);
     expect(() => generateInvoice({ contract: contract({ currency: 'EUR' }), subscriptions: [sub], rates, period: march })).toThrow(/no USD->EUR rate/);
   });
@@ -350,9 +414,22 @@ describe('currencies: minor units and explicit exchange rates', () => {
   it('KWD has three decimals: 3.750 x 16/31 = 1.935483 -> 1.935; usage converted at 0.3075', () => {
     const rates = new FixedRateTable('CBK', [{ from: 'USD', to: 'KWD', rate: '0.3075' }]);
     const c = contract({ currency: 'KWD', usageMarkupPercent: '15', priceList: { id: 'KW', prices: { M365BS: { currency: 'KWD', unitPrice: '3.750' } } } });
-    const sub: InvoiceSubscription = { id: 'k', offerId: 'M365BS', ledger: ledger('k', [{ kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 7 }, { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 1 }]) };
+    const sub: InvoiceSubscription = {
+      id: 'k',
+      offerId: 'M365BS',
+      ledger: ledger('k', [
+        { kind: 'new', effectiveDate: d('2024-02-01'), quantityDelta: 7 },
+        { kind: 'add', effectiveDate: d('2024-03-16'), quantityDelta: 1 },
+      ]),
+    };
     const azure: InvoiceSubscription = { id: 'az', vendorSubscriptionId: 'AZ', offerId: 'AZURE' };
-    const inv = generateInvoice({ contract: c, subscriptions: [sub, azure], rates, usage: [usage({ subscriptionId: 'AZ', period: period('2024-02-01', '2024-03-01'), amount: new Decimal('100.37') })], period: march });
+    const inv = generateInvoice({
+      contract: c,
+      subscriptions: [sub, azure],
+      rates,
+      usage: [usage({ subscriptionId: 'AZ', period: period('2024-02-01', '2024-03-01'), amount: new Decimal('100.37') })],
+      period: march,
+    });
     // 7 x 3.750 = 26.250; 60/31 = 1.93548 -> 1.935; usage 100.37 x 1.15 x 0.3075 = 35.49334125 -> 35.493 (cost 30.863775 -> 30.864)
     expect(amounts(inv)).toEqual(['26.25', '1.935', '35.493']); // licence lines first, then usage
     expect(byKey(inv, 'az|usage|meter-vm|2024-02-01|2024-03-01|new|USD').cost?.toFixed()).toBe('30.864');
@@ -365,17 +442,31 @@ describe('minimum commitment and payment terms', () => {
     const c = contract({ minimumCommitment: { amount: '200' }, tax: { rates: [{ jurisdiction: 'T', ratePercent: '10' }] } });
     const inv = generateInvoice({ contract: c, subscriptions: [marchSub()], period: march });
     // 200 - 142.84 = 57.16; tax 10% x 200 = 20
-    expect(inv.lines.map((l) => [l.type, l.amount.toFixed()])).toEqual([['recurring', '120'], ['prorated', '30.97'], ['prorated', '-8.13'], ['commitment', '57.16'], ['tax', '20']]);
+    expect(inv.lines.map((l) => [l.type, l.amount.toFixed()])).toEqual([
+      ['recurring', '120'],
+      ['prorated', '30.97'],
+      ['prorated', '-8.13'],
+      ['commitment', '57.16'],
+      ['tax', '20'],
+    ]);
     expect(inv.total.toFixed(2)).toBe('220.00');
   });
 
   it('due on a day of the next month', () => {
-    const inv = generateInvoice({ contract: contract({ paymentTerms: { kind: 'dayOfNextMonth', day: 31 } }), subscriptions: [marchSub()], period: period('2024-01-01', '2024-02-01') });
+    const inv = generateInvoice({
+      contract: contract({ paymentTerms: { kind: 'dayOfNextMonth', day: 31 } }),
+      subscriptions: [marchSub()],
+      period: period('2024-01-01', '2024-02-01'),
+    });
     expect(formatIso(inv.dueDate)).toBe('2024-02-29');
   });
 
   it('the invoice total is the sum of its lines, exactly', () => {
-    const inv = generateInvoice({ contract: contract({ tax: { rates: [{ jurisdiction: 'A', ratePercent: '7.25' }] } }), subscriptions: [marchSub()], period: march });
+    const inv = generateInvoice({
+      contract: contract({ tax: { rates: [{ jurisdiction: 'A', ratePercent: '7.25' }] } }),
+      subscriptions: [marchSub()],
+      period: march,
+    });
     expect(inv.total.eq(sum(inv.lines.map((l) => l.amount)))).toBe(true);
   });
 });

@@ -10,16 +10,38 @@ function billLine(over: Partial<BillLine> = {}): BillLine {
   const start = d('3/5/2022');
   const end = d('4/4/2022');
   return {
-    kind: 'line', format: 'nce-license', row: 2, subscriptionId: 'sub-1', customerId: TENANT, customerName: 'Contoso', productId: 'CFQ7TTC0LDPB',
-    chargeType: 'new', chargeTypeKey: 'new', chargeStart: start, chargeEndInclusive: end, period: periodFromInclusive(start, end), currency: 'USD',
-    orderDate: start, unitPrice: new Decimal(12), quantity: new Decimal(10), amount: new Decimal('120.00'), ...over,
+    kind: 'line',
+    format: 'nce-license',
+    row: 2,
+    subscriptionId: 'sub-1',
+    customerId: TENANT,
+    customerName: 'Contoso',
+    productId: 'CFQ7TTC0LDPB',
+    chargeType: 'new',
+    chargeTypeKey: 'new',
+    chargeStart: start,
+    chargeEndInclusive: end,
+    period: periodFromInclusive(start, end),
+    currency: 'USD',
+    orderDate: start,
+    unitPrice: new Decimal(12),
+    quantity: new Decimal(10),
+    amount: new Decimal('120.00'),
+    ...over,
   };
 }
 
 function subscription(over: Partial<ReconSubscription> = {}): ReconSubscription {
   const vendorId = over.vendorSubscriptionId ?? 'sub-1';
   return {
-    id: `crm-${vendorId}`, vendorSubscriptionId: vendorId, customerTenantId: TENANT, customerName: 'Contoso', productId: 'CFQ7TTC0LDPB', vendor: 'Microsoft', kind: 'licence', status: 'active',
+    id: `crm-${vendorId}`,
+    vendorSubscriptionId: vendorId,
+    customerTenantId: TENANT,
+    customerName: 'Contoso',
+    productId: 'CFQ7TTC0LDPB',
+    vendor: 'Microsoft',
+    kind: 'licence',
+    status: 'active',
     offer: { productId: 'CFQ7TTC0LDPB', term: 'P1M', billingPlan: 'monthly', unitPrice: '12', pricingCurrency: 'USD' },
     ledger: SubscriptionLedger.of(vendorId, [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'n', quantityDelta: 10, productId: 'CFQ7TTC0LDPB' }]),
     ...over,
@@ -40,7 +62,12 @@ describe('tolerance (0.01 per unit by default)', () => {
   });
 
   it('takes a configured tolerance', () => {
-    const r = reconcile({ lines: [billLine({ amount: new Decimal('120.11') })], usage: [], subscriptions: [subscription()], options: { tolerancePerUnit: new Decimal('0.02') } });
+    const r = reconcile({
+      lines: [billLine({ amount: new Decimal('120.11') })],
+      usage: [],
+      subscriptions: [subscription()],
+      options: { tolerancePerUnit: new Decimal('0.02') },
+    });
     expect(r.items.map((i) => i.category)).toEqual(['withinTolerance']);
   });
 });
@@ -50,9 +77,25 @@ describe('matching without the vendor subscription id', () => {
     // Business Standard (LDPB) is billed under its own id; Business Premium (LCHC) is in CRM without
     // a vendor id and is not on the bill; both have SkuId 0001, as every first SKU of a product does.
     const standard = subscription({ skuId: '0001' });
-    const premium = subscription({ vendorSubscriptionId: undefined, id: 'crm-premium', productId: 'CFQ7TTC0LCHC', skuId: '0001', offer: { productId: 'CFQ7TTC0LCHC', term: 'P1M', billingPlan: 'monthly', unitPrice: '22', pricingCurrency: 'USD' }, ledger: SubscriptionLedger.of('p', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'p', quantityDelta: 5, productId: 'CFQ7TTC0LCHC' }]) });
+    const premium = subscription({
+      vendorSubscriptionId: undefined,
+      id: 'crm-premium',
+      productId: 'CFQ7TTC0LCHC',
+      skuId: '0001',
+      offer: { productId: 'CFQ7TTC0LCHC', term: 'P1M', billingPlan: 'monthly', unitPrice: '22', pricingCurrency: 'USD' },
+      ledger: SubscriptionLedger.of('p', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'p', quantityDelta: 5, productId: 'CFQ7TTC0LCHC' }]),
+    });
     // Exchange Online Plan 1 (LH16), SKU 0001, under a subscription id CRM has never seen.
-    const unknown = billLine({ row: 3, subscriptionId: 'sub-unknown', productId: 'CFQ7TTC0LH16', skuId: '0001', referenceId: 'u', amount: new Decimal('40.00'), quantity: new Decimal(10), unitPrice: new Decimal(4) });
+    const unknown = billLine({
+      row: 3,
+      subscriptionId: 'sub-unknown',
+      productId: 'CFQ7TTC0LH16',
+      skuId: '0001',
+      referenceId: 'u',
+      amount: new Decimal('40.00'),
+      quantity: new Decimal(10),
+      unitPrice: new Decimal(4),
+    });
     const r = reconcile({ lines: [billLine({ skuId: '0001' }), unknown], usage: [], subscriptions: [standard, premium] });
     const found = r.items.find((i) => i.vendorSubscriptionId === 'sub-unknown');
     expect([found?.category, found?.subscriptionId]).toEqual(['unknownInCrm', undefined]);
@@ -61,20 +104,42 @@ describe('matching without the vendor subscription id', () => {
 
   it('matches a line without a vendor id by product and SKU together', () => {
     const premium = subscription({ vendorSubscriptionId: undefined, id: 'crm-premium', skuId: '0002' });
-    const other = subscription({ vendorSubscriptionId: undefined, id: 'crm-other', skuId: '0001', ledger: SubscriptionLedger.of('o', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'o', quantityDelta: 10, productId: 'CFQ7TTC0LDPB' }]) });
+    const other = subscription({
+      vendorSubscriptionId: undefined,
+      id: 'crm-other',
+      skuId: '0001',
+      ledger: SubscriptionLedger.of('o', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'o', quantityDelta: 10, productId: 'CFQ7TTC0LDPB' }]),
+    });
     const r = reconcile({ lines: [billLine({ subscriptionId: 'unknown-id', skuId: '0002' })], usage: [], subscriptions: [premium, other] });
     expect(r.items.find((i) => i.category === 'exactMatch')?.subscriptionId).toBe('crm-premium');
   });
 
   it('falls back to tenant and product when exactly one CRM subscription fits', () => {
-    const r = reconcile({ lines: [billLine({ subscriptionId: 'unknown-id' })], usage: [], subscriptions: [subscription({ vendorSubscriptionId: undefined, id: 'crm-a', ledger: subscription().ledger })] });
+    const r = reconcile({
+      lines: [billLine({ subscriptionId: 'unknown-id' })],
+      usage: [],
+      subscriptions: [subscription({ vendorSubscriptionId: undefined, id: 'crm-a', ledger: subscription().ledger })],
+    });
     expect(r.items.map((i) => [i.category, i.subscriptionId])).toEqual([['exactMatch', 'crm-a']]);
   });
 
   it('reports an ambiguous match rather than guessing between two subscriptions of one product', () => {
-    const a = subscription({ vendorSubscriptionId: undefined, id: 'crm-a', ledger: SubscriptionLedger.of('a', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'n', quantityDelta: 10, productId: 'CFQ7TTC0LDPB' }]) });
-    const b = subscription({ vendorSubscriptionId: undefined, id: 'crm-b', ledger: SubscriptionLedger.of('b', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'n', quantityDelta: 10, productId: 'CFQ7TTC0LDPB' }]) });
-    const r = reconcile({ lines: [billLine({ subscriptionId: 'unknown-id' })], usage: [], subscriptions: [a, b], options: { billPeriod: { start: d('4/1/2022'), end: d('5/1/2022') } } });
+    const a = subscription({
+      vendorSubscriptionId: undefined,
+      id: 'crm-a',
+      ledger: SubscriptionLedger.of('a', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'n', quantityDelta: 10, productId: 'CFQ7TTC0LDPB' }]),
+    });
+    const b = subscription({
+      vendorSubscriptionId: undefined,
+      id: 'crm-b',
+      ledger: SubscriptionLedger.of('b', [{ kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'n', quantityDelta: 10, productId: 'CFQ7TTC0LDPB' }]),
+    });
+    const r = reconcile({
+      lines: [billLine({ subscriptionId: 'unknown-id' })],
+      usage: [],
+      subscriptions: [a, b],
+      options: { billPeriod: { start: d('4/1/2022'), end: d('5/1/2022') } },
+    });
     // Both renew in April and neither is on the bill under its own id: each is also "not billed".
     expect(r.items.map((i) => i.category).sort()).toEqual(['ambiguousMatch', 'notBilled', 'notBilled']);
     expect(r.items.find((i) => i.category === 'ambiguousMatch')!.explanation).toContain('2 CRM subscriptions');
@@ -83,14 +148,24 @@ describe('matching without the vendor subscription id', () => {
 
 describe('revenue leakage (the invoicing hook)', () => {
   it('lists vendor cost no customer invoice re-bills, with its money', () => {
-    const r = reconcile({ lines: [billLine()], usage: [], subscriptions: [subscription()], options: { billPeriod: march, customerRevenue: { billedToCustomer: () => undefined } } });
+    const r = reconcile({
+      lines: [billLine()],
+      usage: [],
+      subscriptions: [subscription()],
+      options: { billPeriod: march, customerRevenue: { billedToCustomer: () => undefined } },
+    });
     const leak = r.items.find((i) => i.category === 'revenueLeakage');
     expect(leak?.variance.toFixed(2)).toBe('120.00');
     expect(r.totals.leakage.toFixed(2)).toBe('120.00');
   });
 
   it('says nothing when the customer was invoiced', () => {
-    const r = reconcile({ lines: [billLine()], usage: [], subscriptions: [subscription()], options: { billPeriod: march, customerRevenue: { billedToCustomer: () => new Decimal('144.00') } } });
+    const r = reconcile({
+      lines: [billLine()],
+      usage: [],
+      subscriptions: [subscription()],
+      options: { billPeriod: march, customerRevenue: { billedToCustomer: () => new Decimal('144.00') } },
+    });
     expect(r.items.map((i) => i.category)).toEqual(['exactMatch']);
     expect(r.totals.leakage.isZero()).toBe(true);
   });
@@ -98,12 +173,20 @@ describe('revenue leakage (the invoicing hook)', () => {
 
 describe('margin', () => {
   it('computes customer revenue at the customer price with the vendor line proration: 10 seats, 14.40 vs 12.00', () => {
-    const r = reconcile({ lines: [billLine()], usage: [], subscriptions: [subscription({ customerUnitPrice: new Decimal('14.40'), customerCurrency: 'USD' })] });
+    const r = reconcile({
+      lines: [billLine()],
+      usage: [],
+      subscriptions: [subscription({ customerUnitPrice: new Decimal('14.40'), customerCurrency: 'USD' })],
+    });
     expect(r.totals.margin.toFixed(2)).toBe('24.00');
   });
 
   it('flags a subscription sold below cost', () => {
-    const r = reconcile({ lines: [billLine()], usage: [], subscriptions: [subscription({ customerUnitPrice: new Decimal('10.80'), customerCurrency: 'USD' })] });
+    const r = reconcile({
+      lines: [billLine()],
+      usage: [],
+      subscriptions: [subscription({ customerUnitPrice: new Decimal('10.80'), customerCurrency: 'USD' })],
+    });
     expect(r.items.filter((i) => i.category === 'negativeMargin').map((i) => i.variance.toFixed(2))).toEqual(['-12.00']);
   });
 });
@@ -122,7 +205,9 @@ describe('reports are safe with hostile text from a bill', () => {
   });
 
   it('escapes HTML', () => {
-    const html = resultToHtml(reconcile({ lines: [billLine({ customerName: '<script>alert(1)</script>', subscriptionId: 'nobody' })], usage: [], subscriptions: [] }));
+    const html = resultToHtml(
+      reconcile({ lines: [billLine({ customerName: '<script>alert(1)</script>', subscriptionId: 'nobody' })], usage: [], subscriptions: [] }),
+    );
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
   });
@@ -130,19 +215,33 @@ describe('reports are safe with hostile text from a bill', () => {
 
 describe('bill period of a large bill', () => {
   it('takes the months of 300,000 lines without spreading them into arguments (a stack overflow found at 200,000 in the queue test)', () => {
-    const lines = Array.from({ length: 300_000 }, (_, i) => billLine({ row: i + 2, orderDate: i === 7 ? d('2/27/2022') : i === 299_998 ? d('4/2/2022') : d('3/5/2022') }));
+    const lines = Array.from({ length: 300_000 }, (_, i) =>
+      billLine({ row: i + 2, orderDate: i === 7 ? d('2/27/2022') : i === 299_998 ? d('4/2/2022') : d('3/5/2022') }),
+    );
     expect(billPeriodOf(lines, [])).toEqual({ start: d('2/1/2022'), end: d('5/1/2022') });
   });
 });
 
 describe('a bill whose order dates span two months', () => {
   // A March bill carrying one line ordered on 28 February: the inferred period is both months.
-  const lines = [billLine(), billLine({ row: 3, subscriptionId: 'sub-2', orderDate: d('2/28/2022'), chargeStart: d('2/28/2022'), chargeEndInclusive: d('3/27/2022'), period: periodFromInclusive(d('2/28/2022'), d('3/27/2022')) })];
+  const lines = [
+    billLine(),
+    billLine({
+      row: 3,
+      subscriptionId: 'sub-2',
+      orderDate: d('2/28/2022'),
+      chargeStart: d('2/28/2022'),
+      chargeEndInclusive: d('3/27/2022'),
+      period: periodFromInclusive(d('2/28/2022'), d('3/27/2022')),
+    }),
+  ];
 
   it('names the inferred period and warns that it is more than one month, saying how to name the month', () => {
     const r = reconcile({ lines, usage: [], subscriptions: [subscription()] });
     expect(r.billPeriod).toEqual({ start: d('2/1/2022'), end: d('4/1/2022') });
-    expect(r.warnings).toEqual(["the bill's dates span 2 months, so 2022-02-01 to 2022-03-31 was reconciled as one period; name the bill's month (--period YYYY-MM) to reconcile only that month"]);
+    expect(r.warnings).toEqual([
+      "the bill's dates span 2 months, so 2022-02-01 to 2022-03-31 was reconciled as one period; name the bill's month (--period YYYY-MM) to reconcile only that month",
+    ]);
   });
 
   it('says nothing when the month is named, or when the bill holds one month', () => {

@@ -19,19 +19,33 @@ const d = parseDate;
 const M365 = 'Microsoft 365 Business Standard';
 
 function licence(vendorSubscriptionId: string, offer: NceOffer, entries: LedgerEntryInput[], extra: Partial<ReconSubscription> = {}): ReconSubscription {
-  return { id: `crm-${vendorSubscriptionId}`, vendorSubscriptionId, vendor: 'Microsoft', kind: 'licence', status: 'active', offer, ledger: SubscriptionLedger.of(vendorSubscriptionId, entries), customerName: 'Contoso', ...extra };
+  return {
+    id: `crm-${vendorSubscriptionId}`,
+    vendorSubscriptionId,
+    vendor: 'Microsoft',
+    kind: 'licence',
+    status: 'active',
+    offer,
+    ledger: SubscriptionLedger.of(vendorSubscriptionId, entries),
+    customerName: 'Contoso',
+    ...extra,
+  };
 }
 
 describe('March 2022 seat changes (nce-seat-changes-march-2022.csv)', () => {
   const bill = importBytes(sample('nce-seat-changes-march-2022.csv'), { fileName: 'nce-seat-changes-march-2022.csv', defaultCurrency: 'USD' });
-  const sub = licence('284b0ff0-0e74-4f65-cb23-f8ad95867994', { productId: M365, productName: M365, term: 'P1M', billingPlan: 'monthly', unitPrice: '12', pricingCurrency: 'USD' }, [
-    { kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'n', quantityDelta: 10, productId: M365, productName: M365 },
-    { kind: 'add', effectiveDate: d('3/7/2022'), referenceId: 'a1', quantityAfter: 15 },
-    { kind: 'add', effectiveDate: d('3/10/2022'), referenceId: 'a2', quantityAfter: 25 },
-    { kind: 'remove', effectiveDate: d('3/12/2022'), referenceId: 'r1', quantityAfter: 23 },
-    { kind: 'remove', effectiveDate: d('3/14/2022'), referenceId: 'r2', quantityAfter: 20 },
-    { kind: 'add', effectiveDate: d('3/25/2022'), referenceId: 'a3', quantityAfter: 30 },
-  ]);
+  const sub = licence(
+    '284b0ff0-0e74-4f65-cb23-f8ad95867994',
+    { productId: M365, productName: M365, term: 'P1M', billingPlan: 'monthly', unitPrice: '12', pricingCurrency: 'USD' },
+    [
+      { kind: 'new', effectiveDate: d('3/5/2022'), referenceId: 'n', quantityDelta: 10, productId: M365, productName: M365 },
+      { kind: 'add', effectiveDate: d('3/7/2022'), referenceId: 'a1', quantityAfter: 15 },
+      { kind: 'add', effectiveDate: d('3/10/2022'), referenceId: 'a2', quantityAfter: 25 },
+      { kind: 'remove', effectiveDate: d('3/12/2022'), referenceId: 'r1', quantityAfter: 23 },
+      { kind: 'remove', effectiveDate: d('3/14/2022'), referenceId: 'r2', quantityAfter: 20 },
+      { kind: 'add', effectiveDate: d('3/25/2022'), referenceId: 'a3', quantityAfter: 30 },
+    ],
+  );
 
   it('explains all 11 lines as exact matches to the cent, naming the rule of each', () => {
     const result = reconcile({ lines: bill.lines, usage: bill.usage, subscriptions: [sub] });
@@ -76,11 +90,14 @@ describe('NCE lifecycle examples (nce-lifecycle-examples.csv), one bill per scen
   it.each(scenarios.map((s) => [s.scenario, s] as const))('%s reconciles exactly', (_name, s) => {
     const rows = text.slice(1).filter((line) => line.startsWith(`${s.scenario},`));
     expect(rows.length).toBeGreaterThan(0);
-    const csv = [header.join(','), ...rows.map((line) => {
-      const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''));
-      if (!cells[col('SubscriptionId')]) cells[col('SubscriptionId')] = s.subscriptionId;
-      return cells.join(',');
-    })].join('\n');
+    const csv = [
+      header.join(','),
+      ...rows.map((line) => {
+        const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''));
+        if (!cells[col('SubscriptionId')]) cells[col('SubscriptionId')] = s.subscriptionId;
+        return cells.join(',');
+      }),
+    ].join('\n');
     const bill = importBytes(new TextEncoder().encode(csv), { fileName: `${s.scenario}.csv`, defaultCurrency: 'USD' });
     expect(bill.errors.map((e) => e.message)).toEqual([]);
 
@@ -88,7 +105,13 @@ describe('NCE lifecycle examples (nce-lifecycle-examples.csv), one bill per scen
     // A partial upgrade moves seats into a new subscription that the source ledger bills.
     for (const line of bill.lines) {
       if (!subscriptions.some((x) => x.vendorSubscriptionId === line.subscriptionId)) {
-        subscriptions.push({ id: `crm-${line.subscriptionId}`, vendorSubscriptionId: line.subscriptionId, vendor: 'Microsoft', kind: 'licence', status: 'active' });
+        subscriptions.push({
+          id: `crm-${line.subscriptionId}`,
+          vendorSubscriptionId: line.subscriptionId,
+          vendor: 'Microsoft',
+          kind: 'licence',
+          status: 'active',
+        });
       }
     }
     const result = reconcile({ lines: bill.lines, usage: [], subscriptions, options: { billPeriod: { start: s.from, end: s.to } } });

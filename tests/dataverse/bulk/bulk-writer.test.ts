@@ -97,7 +97,9 @@ describe('writeBulk', () => {
   it('stops when transient failures outlive their retries (and says why)', async () => {
     const client: DataverseClient = Object.create(org) as DataverseClient;
     client.upsertMultiple = () => Promise.reject(new DataverseError('throttled', 429, '0x80072322', 0));
-    const e = await failure(writeBulk(client, lines(5), { entitySet: LINES, keyColumns: ['cspb_linekey'], retry: { maxAttempts: 3, sleep: async () => undefined } }));
+    const e = await failure(
+      writeBulk(client, lines(5), { entitySet: LINES, keyColumns: ['cspb_linekey'], retry: { maxAttempts: 3, sleep: async () => undefined } }),
+    );
     expect(e.status).toBe(429);
   });
 

@@ -74,7 +74,12 @@ export function describeContract(name: string, make: () => Promise<ContractTarge
 
       it('retrieves by a composite key that includes a lookup', async () => {
         const imp = await client.create(IMPORTS, importRecord('h1'));
-        const run = await client.create('cspb_reconciliationruns', { cspb_name: 'Run', 'cspb_ImportId@odata.bind': `cspb_billingimports(${imp})`, cspb_runstatus: 100_000_000, cspb_currencycode: 'USD' });
+        const run = await client.create('cspb_reconciliationruns', {
+          cspb_name: 'Run',
+          'cspb_ImportId@odata.bind': `cspb_billingimports(${imp})`,
+          cspb_runstatus: 100_000_000,
+          cspb_currencycode: 'USD',
+        });
         const d = await client.create('cspb_discrepancies', {
           cspb_name: 'D1',
           'cspb_RunId@odata.bind': `cspb_reconciliationruns(${run})`,
@@ -123,8 +128,18 @@ export function describeContract(name: string, make: () => Promise<ContractTarge
         ['an unknown column', LINES, () => lineRecord(imp, 'k', { cspb_nonsense: 1 }), '0x80060888'],
         ['a whole number that is not whole', LINES, () => lineRecord(imp, 'k', { cspb_sourcerow: 1.5 }), '0x80044331'],
         ['a date that is not a calendar day', LINES, () => lineRecord(imp, 'k', { cspb_chargeenddate: '2023-02-29' }), '0x80044331'],
-        ['a lookup written as _x_value', LINES, () => ({ cspb_name: 'n', cspb_linekey: 'k', cspb_currencycode: 'USD', _cspb_importid_value: imp }), '0x80060888'],
-        ['a navigation property in the wrong case', LINES, () => ({ cspb_name: 'n', cspb_linekey: 'k', cspb_currencycode: 'USD', 'cspb_importid@odata.bind': `cspb_billingimports(${imp})` }), '0x80060888'],
+        [
+          'a lookup written as _x_value',
+          LINES,
+          () => ({ cspb_name: 'n', cspb_linekey: 'k', cspb_currencycode: 'USD', _cspb_importid_value: imp }),
+          '0x80060888',
+        ],
+        [
+          'a navigation property in the wrong case',
+          LINES,
+          () => ({ cspb_name: 'n', cspb_linekey: 'k', cspb_currencycode: 'USD', 'cspb_importid@odata.bind': `cspb_billingimports(${imp})` }),
+          '0x80060888',
+        ],
       ];
       it.each(cases)('refuses %s (400)', async (_label, set, record, code) => {
         const before = org.count(set);
@@ -246,7 +261,13 @@ export function describeContract(name: string, make: () => Promise<ContractTarge
         for (const [i, d] of data.entries()) {
           await client.create(
             LINES,
-            lineRecord(i === 4 ? other : imp, d.key, { cspb_productname: d.product, cspb_quantity: d.qty, cspb_total: d.total, cspb_chargestartdate: d.start, cspb_chargetype: d.charge }),
+            lineRecord(i === 4 ? other : imp, d.key, {
+              cspb_productname: d.product,
+              cspb_quantity: d.qty,
+              cspb_total: d.total,
+              cspb_chargestartdate: d.start,
+              cspb_chargetype: d.charge,
+            }),
           );
         }
       });
@@ -331,14 +352,20 @@ export function describeContract(name: string, make: () => Promise<ContractTarge
       });
 
       it('CreateMultiple is all or nothing', async () => {
-        const e = await failure(client.createMultiple(LINES, [lineRecord(imp, 'k1'), lineRecord(imp, 'k2', { cspb_currencycode: 'TOO LONG' }), lineRecord(imp, 'k3')]));
+        const e = await failure(
+          client.createMultiple(LINES, [lineRecord(imp, 'k1'), lineRecord(imp, 'k2', { cspb_currencycode: 'TOO LONG' }), lineRecord(imp, 'k3')]),
+        );
         expect(e.status).toBe(400);
         expect(org.count(LINES)).toBe(0);
       });
 
       it('UpsertMultiple creates the missing rows and updates the others, by key', async () => {
         const existing = await client.create(LINES, lineRecord(imp, 'k2', { cspb_total: 1 }));
-        await client.upsertMultiple(LINES, ['cspb_linekey'], [lineRecord(imp, 'k1', { cspb_total: 10 }), lineRecord(imp, 'k2', { cspb_total: 20 }), lineRecord(imp, "k'3, (x)", { cspb_total: 30 })]);
+        await client.upsertMultiple(
+          LINES,
+          ['cspb_linekey'],
+          [lineRecord(imp, 'k1', { cspb_total: 10 }), lineRecord(imp, 'k2', { cspb_total: 20 }), lineRecord(imp, "k'3, (x)", { cspb_total: 30 })],
+        );
         expect(org.count(LINES)).toBe(3);
         const k2 = await client.retrieve(LINES, { cspb_linekey: 'k2' });
         expect(k2['cspb_billinglineid']).toBe(existing);

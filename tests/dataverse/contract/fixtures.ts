@@ -29,7 +29,10 @@ export async function failure(promise: Promise<unknown>): Promise<DataverseError
 }
 
 /** Every row of a query, following nextLink page by page. */
-export async function allPages<T extends EntityRecord>(client: DataverseClient, first: { value: T[]; nextLink?: string }): Promise<{ rows: T[]; pages: number }> {
+export async function allPages<T extends EntityRecord>(
+  client: DataverseClient,
+  first: { value: T[]; nextLink?: string },
+): Promise<{ rows: T[]; pages: number }> {
   const rows = [...first.value];
   let next = first.nextLink;
   let pages = 1;

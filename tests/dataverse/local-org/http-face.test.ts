@@ -21,7 +21,10 @@ describe('HTTP face', () => {
   });
 
   const send = (path: string, init: RequestInit = {}) =>
-    fetch(`${api}${path}`, { ...init, headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) } });
+    fetch(`${api}${path}`, {
+      ...init,
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) },
+    });
 
   it('listens on 127.0.0.1 and answers WhoAmI with the x-ms-dop-hint header', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -36,7 +39,11 @@ describe('HTTP face', () => {
     const plain = await send('cspb_billingimports', { method: 'POST', body: JSON.stringify(importRecord('h1')) });
     expect(plain.status).toBe(204);
     expect(plain.headers.get('odata-entityid')).toMatch(new RegExp(`^${api.replace(/[.]/g, '\\.')}cspb_billingimports\\([0-9a-f-]{36}\\)$`));
-    const rep = await send('cspb_billingimports?$select=cspb_name', { method: 'POST', body: JSON.stringify(importRecord('h2')), headers: { Prefer: 'return=representation' } });
+    const rep = await send('cspb_billingimports?$select=cspb_name', {
+      method: 'POST',
+      body: JSON.stringify(importRecord('h2')),
+      headers: { Prefer: 'return=representation' },
+    });
     expect(rep.status).toBe(201);
     const body = (await rep.json()) as Record<string, unknown>;
     expect(body['cspb_name']).toBe('Bill h2');
@@ -50,7 +57,11 @@ describe('HTTP face', () => {
     expect([created.status, updated.status]).toEqual([201, 200]);
     const refused = await send(url, { method: 'PATCH', body: JSON.stringify({ cspb_filename: 'b.csv' }), headers: { 'If-None-Match': '*' } });
     expect(refused.status).toBe(412);
-    const missing = await send(`cspb_billingimports(cspb_contenthash='nope')`, { method: 'PATCH', body: JSON.stringify({ cspb_filename: 'b.csv' }), headers: { 'If-Match': '*' } });
+    const missing = await send(`cspb_billingimports(cspb_contenthash='nope')`, {
+      method: 'PATCH',
+      body: JSON.stringify({ cspb_filename: 'b.csv' }),
+      headers: { 'If-Match': '*' },
+    });
     expect(missing.status).toBe(404);
     expect(org.count('cspb_billingimports')).toBe(1);
   });
@@ -72,13 +83,21 @@ describe('HTTP face', () => {
   it('CreateMultiple answers {Ids}, UpsertMultiple answers 204 and takes @odata.id alternate-key paths', async () => {
     const imp = await org.create('cspb_billingimports', importRecord('h1'));
     const target = (key: string) => ({ ...lineRecord(imp, key), '@odata.type': 'Microsoft.Dynamics.CRM.cspb_billingline' });
-    const created = await send('cspb_billinglines/Microsoft.Dynamics.CRM.CreateMultiple', { method: 'POST', body: JSON.stringify({ Targets: [target('k1'), target('k2')] }) });
+    const created = await send('cspb_billinglines/Microsoft.Dynamics.CRM.CreateMultiple', {
+      method: 'POST',
+      body: JSON.stringify({ Targets: [target('k1'), target('k2')] }),
+    });
     const body = (await created.json()) as { Ids: string[] };
     expect(created.status).toBe(200);
     expect(body.Ids).toHaveLength(2);
     const upserted = await send('cspb_billinglines/Microsoft.Dynamics.CRM.UpsertMultiple', {
       method: 'POST',
-      body: JSON.stringify({ Targets: [{ ...target('k2'), '@odata.id': "cspb_billinglines(cspb_linekey='k2')", cspb_total: 5 }, { ...target('k3'), '@odata.id': "cspb_billinglines(cspb_linekey='k3')" }] }),
+      body: JSON.stringify({
+        Targets: [
+          { ...target('k2'), '@odata.id': "cspb_billinglines(cspb_linekey='k2')", cspb_total: 5 },
+          { ...target('k3'), '@odata.id': "cspb_billinglines(cspb_linekey='k3')" },
+        ],
+      }),
     });
     expect(upserted.status).toBe(204);
     expect(org.count('cspb_billinglines')).toBe(3);
@@ -116,7 +135,7 @@ describe('HTTP face', () => {
       'Content-Type: application/http',
       'Content-Transfer-Encoding: binary',
       '',
-      "GET /api/data/v9.2/cspb_billinglines?$select=cspb_linekey HTTP/1.1",
+      'GET /api/data/v9.2/cspb_billinglines?$select=cspb_linekey HTTP/1.1',
       '',
       '',
       `--${boundary}--`,

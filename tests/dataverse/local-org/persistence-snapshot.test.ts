@@ -27,7 +27,13 @@ describe('persistence', () => {
 
     const second = await LocalOrg.open(file);
     const row = await second.retrieve(LINES, { cspb_linekey: 'k1' });
-    expect(row).toMatchObject({ cspb_billinglineid: line, cspb_total: 99.99, cspb_chargestartdate: '2024-02-29', _cspb_importid_value: imp, '@odata.etag': etag });
+    expect(row).toMatchObject({
+      cspb_billinglineid: line,
+      cspb_total: 99.99,
+      cspb_chargestartdate: '2024-02-29',
+      _cspb_importid_value: imp,
+      '@odata.etag': etag,
+    });
     // Versions go on from where they were: a new write gets a newer ETag than any before the restart.
     await second.update(LINES, line, { cspb_total: 1 });
     expect(Number((await second.retrieve(LINES, line))['versionnumber'])).toBeGreaterThan(Number(String(etag).replace(/\D/g, '')));
@@ -90,18 +96,47 @@ describe('snapshot', () => {
   });
 
   const minimal = (tables: Record<string, unknown>): unknown => ({ format: 'cspb-snapshot', version: 1, exportedOn: FIXED, tables });
-  const importRow = { cspb_billingimportid: 'aaaaaaaa-0000-0000-0000-000000000001', cspb_name: 'Bill', cspb_contenthash: 'h', cspb_currencycode: 'USD', cspb_vendor: 100000000, cspb_importstatus: 100000000 };
+  const importRow = {
+    cspb_billingimportid: 'aaaaaaaa-0000-0000-0000-000000000001',
+    cspb_name: 'Bill',
+    cspb_contenthash: 'h',
+    cspb_currencycode: 'USD',
+    cspb_vendor: 100000000,
+    cspb_importstatus: 100000000,
+  };
 
   it.each<[string, unknown, Partial<{ table: string; row: number; column: string; message: RegExp }>]>([
     ['a wrong format', { format: 'other', version: 1, tables: {} }, { message: /format must be "cspb-snapshot"/ }],
     ['an unknown table', minimal({ cspb_nope: [] }), { table: 'cspb_nope', message: /unknown table/ }],
-    ['an unknown column', minimal({ cspb_billingimport: [{ ...importRow, cspb_colour: 'red' }] }), { table: 'cspb_billingimport', row: 0, column: 'cspb_colour' }],
-    ['a value too long', minimal({ cspb_billingimport: [{ ...importRow, cspb_currencycode: 'EURO' }] }), { row: 0, column: 'cspb_currencycode', message: /maximum allowed length/ }],
-    ['a missing required value', minimal({ cspb_billingimport: [{ ...importRow, cspb_contenthash: null }] }), { column: 'cspb_contenthash', message: /required/ }],
+    [
+      'an unknown column',
+      minimal({ cspb_billingimport: [{ ...importRow, cspb_colour: 'red' }] }),
+      { table: 'cspb_billingimport', row: 0, column: 'cspb_colour' },
+    ],
+    [
+      'a value too long',
+      minimal({ cspb_billingimport: [{ ...importRow, cspb_currencycode: 'EURO' }] }),
+      { row: 0, column: 'cspb_currencycode', message: /maximum allowed length/ },
+    ],
+    [
+      'a missing required value',
+      minimal({ cspb_billingimport: [{ ...importRow, cspb_contenthash: null }] }),
+      { column: 'cspb_contenthash', message: /required/ },
+    ],
     ['a bad primary id', minimal({ cspb_billingimport: [{ ...importRow, cspb_billingimportid: 'x' }] }), { column: 'cspb_billingimportid' }],
     [
       'a dangling lookup',
-      minimal({ cspb_billingline: [{ cspb_billinglineid: 'bbbbbbbb-0000-0000-0000-000000000001', cspb_name: 'L', cspb_linekey: 'k', cspb_currencycode: 'USD', _cspb_importid_value: 'aaaaaaaa-0000-0000-0000-000000000009' }] }),
+      minimal({
+        cspb_billingline: [
+          {
+            cspb_billinglineid: 'bbbbbbbb-0000-0000-0000-000000000001',
+            cspb_name: 'L',
+            cspb_linekey: 'k',
+            cspb_currencycode: 'USD',
+            _cspb_importid_value: 'aaaaaaaa-0000-0000-0000-000000000009',
+          },
+        ],
+      }),
       { table: 'cspb_billingline', row: 0, column: '_cspb_importid_value', message: /not in the snapshot/ },
     ],
     [

@@ -81,7 +81,12 @@ describe('plug-in pipeline', () => {
     const id = await org.create(IMPORTS, importRecord('h1'));
     expect((await org.retrieve(IMPORTS, id))['cspb_invoicenumber']).toBe('INV-h1');
 
-    org.register({ message: 'Update', table: 'cspb_billingimport', stage: 'PreOperation', handler: (ctx) => void (ctx.target['cspb_currencycode'] = 'DOLLARS') });
+    org.register({
+      message: 'Update',
+      table: 'cspb_billingimport',
+      stage: 'PreOperation',
+      handler: (ctx) => void (ctx.target['cspb_currencycode'] = 'DOLLARS'),
+    });
     const e = await failure(org.update(IMPORTS, id, { cspb_filename: 'bill.csv' }));
     expect(e.code).toBe('0x80044331');
     expect((await org.retrieve(IMPORTS, id))['cspb_filename']).toBeNull();
@@ -119,7 +124,13 @@ describe('plug-in pipeline', () => {
   it('runs Update steps only when a filtering attribute is written', async () => {
     const id = await org.create(IMPORTS, importRecord('h1'));
     let runs = 0;
-    org.register({ message: 'Update', table: 'cspb_billingimport', stage: 'PostOperation', filteringAttributes: ['cspb_importstatus'], handler: () => void runs++ });
+    org.register({
+      message: 'Update',
+      table: 'cspb_billingimport',
+      stage: 'PostOperation',
+      filteringAttributes: ['cspb_importstatus'],
+      handler: () => void runs++,
+    });
     await org.update(IMPORTS, id, { cspb_filename: 'a.csv' });
     await org.update(IMPORTS, id, { cspb_importstatus: 100_000_003 });
     expect(runs).toBe(1);
@@ -136,7 +147,12 @@ describe('plug-in pipeline', () => {
         await ctx.client.create(LINES, lineRecord(ctx.primaryEntityId!, 'child'));
       },
     });
-    org.register({ message: 'Create', table: 'cspb_billingline', stage: 'PreOperation', handler: (ctx) => void seen.push([ctx.messageName, ctx.depth, ctx.correlationId]) });
+    org.register({
+      message: 'Create',
+      table: 'cspb_billingline',
+      stage: 'PreOperation',
+      handler: (ctx) => void seen.push([ctx.messageName, ctx.depth, ctx.correlationId]),
+    });
     await org.create(IMPORTS, importRecord('h1'));
     expect(seen.map(([m, d]) => [m, d])).toEqual([
       ['Create', 1],
@@ -177,7 +193,13 @@ describe('plug-in pipeline', () => {
         throw new Error('Mail server down.');
       },
     });
-    org.register({ message: 'Create', table: 'cspb_billingimport', stage: 'PostOperation', mode: 'async', handler: async (ctx) => void (await ctx.client.update(IMPORTS, ctx.primaryEntityId!, { cspb_importstatus: 100_000_003 })) });
+    org.register({
+      message: 'Create',
+      table: 'cspb_billingimport',
+      stage: 'PostOperation',
+      mode: 'async',
+      handler: async (ctx) => void (await ctx.client.update(IMPORTS, ctx.primaryEntityId!, { cspb_importstatus: 100_000_003 })),
+    });
     const id = await org.create(IMPORTS, importRecord('h1'));
     order.push('caller returned');
     expect(org.count(IMPORTS)).toBe(1);
@@ -218,8 +240,18 @@ describe('plug-in pipeline', () => {
   it('runs Create steps for every row of CreateMultiple and UpsertMultiple (Update for existing rows)', async () => {
     const imp = await org.create(IMPORTS, importRecord('h1'));
     const messages: string[] = [];
-    org.register({ message: 'Create', table: 'cspb_billingline', stage: 'PreOperation', handler: (ctx) => void messages.push(`C:${String(ctx.target['cspb_linekey'])}`) });
-    org.register({ message: 'Update', table: 'cspb_billingline', stage: 'PreOperation', handler: (ctx) => void messages.push(`U:${ctx.primaryEntityId === undefined ? '?' : 'id'}`) });
+    org.register({
+      message: 'Create',
+      table: 'cspb_billingline',
+      stage: 'PreOperation',
+      handler: (ctx) => void messages.push(`C:${String(ctx.target['cspb_linekey'])}`),
+    });
+    org.register({
+      message: 'Update',
+      table: 'cspb_billingline',
+      stage: 'PreOperation',
+      handler: (ctx) => void messages.push(`U:${ctx.primaryEntityId === undefined ? '?' : 'id'}`),
+    });
     await org.createMultiple(LINES, [lineRecord(imp, 'k1'), lineRecord(imp, 'k2')]);
     await org.upsertMultiple(LINES, ['cspb_linekey'], [lineRecord(imp, 'k2'), lineRecord(imp, 'k3')]);
     expect(messages).toEqual(['C:k1', 'C:k2', 'U:id', 'C:k3']);

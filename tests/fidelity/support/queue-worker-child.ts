@@ -23,7 +23,13 @@ async function main(): Promise<void> {
     },
   };
   const client = await NodeDataverseClient.connect({ url: env('ORG_URL'), callerId: env('CALLER_ID') });
-  const worker = new QueueWorker({ queue: new AzureJobQueue(env('CSPB_QUEUE_CONNECTION'), env('CSPB_QUEUE_NAME')), client, deps: { billFiles }, visibilityTimeoutSeconds: 5, pollMs: 50 });
+  const worker = new QueueWorker({
+    queue: new AzureJobQueue(env('CSPB_QUEUE_CONNECTION'), env('CSPB_QUEUE_NAME')),
+    client,
+    deps: { billFiles },
+    visibilityTimeoutSeconds: 5,
+    pollMs: 50,
+  });
   worker.start();
   process.stdout.write('worker started\n');
 }

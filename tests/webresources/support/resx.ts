@@ -6,7 +6,14 @@ export function readResx(lcid: 1033 | 1036): Map<string, string> {
   const xml = readFileSync(resolve(__dirname, `../../../webresources/strings/forms.${lcid}.resx`), 'utf8');
   const out = new Map<string, string>();
   for (const m of xml.matchAll(/<data name="([^"]+)"[^>]*>\s*<value>([\s\S]*?)<\/value>/g)) {
-    out.set(m[1] as string, (m[2] as string).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+    out.set(
+      m[1] as string,
+      (m[2] as string)
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+    );
   }
   return out;
 }

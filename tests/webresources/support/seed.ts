@@ -8,7 +8,13 @@ import { CspbSubscriptionChangeChangeType as Change, CspbSubscriptionChangeSourc
 export async function seededOrg(): Promise<{ org: LocalOrg; subscriptionId: string; customerId: string }> {
   const org = new LocalOrg();
   const customerId = await org.create('accounts', { name: 'Contoso' });
-  const offerId = await org.create('cspb_offers', { cspb_name: 'Microsoft 365 E3', cspb_vendor: 100000000, cspb_term: 100000001, cspb_billingplan: 100000000, cspb_currencycode: 'USD' });
+  const offerId = await org.create('cspb_offers', {
+    cspb_name: 'Microsoft 365 E3',
+    cspb_vendor: 100000000,
+    cspb_term: 100000001,
+    cspb_billingplan: 100000000,
+    cspb_currencycode: 'USD',
+  });
   const subscriptionId = await org.create('cspb_subscriptions', {
     'cspb_OfferId@odata.bind': `/cspb_offers(${offerId})`,
     'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,

@@ -28,16 +28,23 @@ export interface Finding {
 /** Combinations of frequency, anchor, anchor day and terms the invoice run cannot bill (errors) or that surprise (warnings). */
 export function validateContract(c: ContractFields): Finding[] {
   const out: Finding[] = [];
-  if (c.anchor === Anchor.BillingDay && (c.anchorDay === null || c.anchorDay < 1 || c.anchorDay > 28)) out.push({ field: 'cspb_anchorday', level: 'error', key: 'contractAnchorDayRequired' });
+  if (c.anchor === Anchor.BillingDay && (c.anchorDay === null || c.anchorDay < 1 || c.anchorDay > 28))
+    out.push({ field: 'cspb_anchorday', level: 'error', key: 'contractAnchorDayRequired' });
   if (c.anchor !== Anchor.BillingDay && c.anchorDay !== null) out.push({ field: 'cspb_anchorday', level: 'error', key: 'contractAnchorDayUnused' });
-  if (c.frequency === Frequency.OneTime && (c.anchor === Anchor.CalendarMonth || c.anchor === Anchor.BillingDay)) out.push({ field: 'cspb_anchor', level: 'error', key: 'contractOneTimeAnchor' });
-  if (c.paymentTermDays !== null && (c.paymentTermDays < 0 || c.paymentTermDays > 365)) out.push({ field: 'cspb_paymenttermdays', level: 'error', key: 'contractTermsRange' });
-  if (c.timing === Timing.InArrears && c.proration === Proration.FullPeriod) out.push({ field: 'cspb_prorationpolicy', level: 'warning', key: 'contractArrearsLicences' });
+  if (c.frequency === Frequency.OneTime && (c.anchor === Anchor.CalendarMonth || c.anchor === Anchor.BillingDay))
+    out.push({ field: 'cspb_anchor', level: 'error', key: 'contractOneTimeAnchor' });
+  if (c.paymentTermDays !== null && (c.paymentTermDays < 0 || c.paymentTermDays > 365))
+    out.push({ field: 'cspb_paymenttermdays', level: 'error', key: 'contractTermsRange' });
+  if (c.timing === Timing.InArrears && c.proration === Proration.FullPeriod)
+    out.push({ field: 'cspb_prorationpolicy', level: 'warning', key: 'contractArrearsLicences' });
   return out;
 }
 
 const FREQUENCIES: ReadonlyArray<readonly [number, BillingFrequency]> = [
-  [Frequency.Monthly, 'monthly'], [Frequency.Quarterly, 'quarterly'], [Frequency.Annual, 'annual'], [Frequency.Triennial, 'triennial'],
+  [Frequency.Monthly, 'monthly'],
+  [Frequency.Quarterly, 'quarterly'],
+  [Frequency.Annual, 'annual'],
+  [Frequency.Triennial, 'triennial'],
 ];
 
 export interface NextInvoice {

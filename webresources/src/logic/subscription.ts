@@ -55,8 +55,16 @@ const KINDS: ReadonlyArray<readonly [number, LedgerEntryKind]> = [
   [ChangeType.Suspend, 'suspend'],
   [ChangeType.Reactivate, 'reactivate'],
 ];
-const TERMS: ReadonlyArray<readonly [number, Term]> = [[TermOption.P1M, 'P1M'], [TermOption.P1Y, 'P1Y'], [TermOption.P3Y, 'P3Y']];
-const PLANS: ReadonlyArray<readonly [number, BillingPlan]> = [[PlanOption.Monthly, 'monthly'], [PlanOption.Annual, 'annual'], [PlanOption.Triennial, 'triennial']];
+const TERMS: ReadonlyArray<readonly [number, Term]> = [
+  [TermOption.P1M, 'P1M'],
+  [TermOption.P1Y, 'P1Y'],
+  [TermOption.P3Y, 'P3Y'],
+];
+const PLANS: ReadonlyArray<readonly [number, BillingPlan]> = [
+  [PlanOption.Monthly, 'monthly'],
+  [PlanOption.Annual, 'annual'],
+  [PlanOption.Triennial, 'triennial'],
+];
 const lookup = <T>(pairs: ReadonlyArray<readonly [number, T]>, value: number | null | undefined): T | undefined =>
   value === null || value === undefined ? undefined : pairs.find(([v]) => v === value)?.[1];
 

@@ -14,7 +14,9 @@ export interface BatchRequestPart {
   readonly contentId?: string;
 }
 
-export type BatchItem = { readonly kind: 'request'; readonly part: BatchRequestPart } | { readonly kind: 'changeset'; readonly parts: readonly BatchRequestPart[] };
+export type BatchItem =
+  | { readonly kind: 'request'; readonly part: BatchRequestPart }
+  | { readonly kind: 'changeset'; readonly parts: readonly BatchRequestPart[] };
 
 export interface ResponsePart {
   readonly status: number;
@@ -23,11 +25,14 @@ export interface ResponsePart {
   readonly contentId?: string;
 }
 
-export type BatchResponseItem = { readonly kind: 'response'; readonly part: ResponsePart } | { readonly kind: 'changeset'; readonly parts: readonly ResponsePart[] };
+export type BatchResponseItem =
+  | { readonly kind: 'response'; readonly part: ResponsePart }
+  | { readonly kind: 'changeset'; readonly parts: readonly ResponsePart[] };
 
 export function boundaryOf(contentType: string | undefined): string {
   const m = /boundary=("?)([^";]+)\1/i.exec(contentType ?? '');
-  if (!m || !/^multipart\/mixed/i.test(contentType ?? '')) throw badRequest(`A $batch request needs Content-Type multipart/mixed with a boundary (got '${contentType ?? ''}').`);
+  if (!m || !/^multipart\/mixed/i.test(contentType ?? ''))
+    throw badRequest(`A $batch request needs Content-Type multipart/mixed with a boundary (got '${contentType ?? ''}').`);
   return m[2]!;
 }
 

@@ -131,7 +131,8 @@ export class Router {
     if (method === 'DELETE') return demand(caller, privilegeOf('Delete', meta));
     const record = parseBody(body ?? '');
     if (method === 'POST') return demandWrite(caller, 'Create', meta, record, this.org.metadata);
-    if (method === 'PATCH') return demandWrite(caller, key !== undefined && this.engine.findRow(meta, key) ? 'Write' : 'Create', meta, record, this.org.metadata);
+    if (method === 'PATCH')
+      return demandWrite(caller, key !== undefined && this.engine.findRow(meta, key) ? 'Write' : 'Create', meta, record, this.org.metadata);
   }
 
   private entityId(meta: TableMeta, id: string): string {
@@ -163,7 +164,9 @@ export class Router {
       if (req.method !== 'POST') throw badRequest(`${resource.action} takes POST.`);
       const body = parseBody(req.body);
       if (caller && (resource.action === 'CreateMultiple' || resource.action === 'UpsertMultiple') && Array.isArray(body['Targets']))
-        for (const t of body['Targets'] as EntityRecord[]) for (const right of resource.action === 'CreateMultiple' ? (['Create'] as const) : (['Create', 'Write'] as const)) demandWrite(caller, right, meta, t, this.org.metadata);
+        for (const t of body['Targets'] as EntityRecord[])
+          for (const right of resource.action === 'CreateMultiple' ? (['Create'] as const) : (['Create', 'Write'] as const))
+            demandWrite(caller, right, meta, t, this.org.metadata);
       return this.boundAction(meta, resource, body, exec);
     }
     const query = parseQueryString(req.query);
@@ -187,7 +190,10 @@ export class Router {
         return exec(async () => {
           const row = this.engine.mustFindRow(meta, key);
           if (req.headers['if-none-match'] === etagOf(row)) return { status: 304, headers: {} };
-          return json(200, { '@odata.context': `${this.base()}$metadata#${meta.entitySet}/$entity`, ...project(store, metadata, meta, row, query.select, query.expand) });
+          return json(200, {
+            '@odata.context': `${this.base()}$metadata#${meta.entitySet}/$entity`,
+            ...project(store, metadata, meta, row, query.select, query.expand),
+          });
         });
       }
       case 'POST': {
@@ -198,7 +204,14 @@ export class Router {
           const id = await this.engine.create(meta, body, scope, 1, {}, pre);
           const headers = { 'OData-EntityId': this.entityId(meta, id) };
           if (!prefer.representation) return { status: 204, headers };
-          return json(201, { '@odata.context': `${this.base()}$metadata#${meta.entitySet}/$entity`, ...project(store, metadata, meta, store.mustGet(meta, id), query.select, query.expand) }, headers);
+          return json(
+            201,
+            {
+              '@odata.context': `${this.base()}$metadata#${meta.entitySet}/$entity`,
+              ...project(store, metadata, meta, store.mustGet(meta, id), query.select, query.expand),
+            },
+            headers,
+          );
         });
       }
       case 'PATCH': {
@@ -208,7 +221,8 @@ export class Router {
         const ifMatch = req.headers['if-match'];
         const ifNoneMatch = req.headers['if-none-match'];
         const existing = exec === this.standalone ? this.engine.findRow(meta, key) : undefined;
-        const pre = exec === this.standalone ? await this.engine.preValidate(existing ? 'Update' : 'Create', meta, body, existing ? key : undefined) : undefined;
+        const pre =
+          exec === this.standalone ? await this.engine.preValidate(existing ? 'Update' : 'Create', meta, body, existing ? key : undefined) : undefined;
         return exec(async (scope) => {
           const result = await this.engine.upsert(meta, key, body, scope, 1, { ...(ifMatch ? { ifMatch } : {}), ...(ifNoneMatch ? { ifNoneMatch } : {}) }, pre);
           const headers = { 'OData-EntityId': this.entityId(meta, result.id) };
@@ -224,7 +238,8 @@ export class Router {
         const pre = exec === this.standalone ? await this.engine.preValidate('Delete', meta, {}, key) : undefined;
         return exec(async (scope) => {
           const row = this.engine.mustFindRow(meta, key);
-          if (ifMatch && ifMatch !== '*' && ifMatch !== etagOf(row)) throw new DataverseError(`The version of the existing record doesn't match the RowVersion property provided.`, 412, '0x80060882');
+          if (ifMatch && ifMatch !== '*' && ifMatch !== etagOf(row))
+            throw new DataverseError(`The version of the existing record doesn't match the RowVersion property provided.`, 412, '0x80060882');
           await this.engine.delete(meta, row, scope, 1, pre);
           return { status: 204, headers: {} };
         });

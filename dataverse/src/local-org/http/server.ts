@@ -92,7 +92,9 @@ export async function serveLocalOrg(org: LocalOrg, options: ServeOptions = {}): 
         const seconds = faults.settings.retryAfterSeconds ?? 1;
         send(
           res,
-          errorResponse(new DataverseError('Number of requests exceeded the limit of 6000 over time window of 300 seconds.', 429, ErrorCodes.throttled, seconds * 1000)),
+          errorResponse(
+            new DataverseError('Number of requests exceeded the limit of 6000 over time window of 300 seconds.', 429, ErrorCodes.throttled, seconds * 1000),
+          ),
         );
         return;
       }

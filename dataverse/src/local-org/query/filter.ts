@@ -215,7 +215,11 @@ export function compileFilter(meta: TableMeta, text: string): RowPredicate {
         if (kind !== 'string') throw badRequest(`${ast.name} needs a text property; '${ast.prop}' of '${meta.logicalName}' is a ${kind}.`);
         const needle = ast.value.toLowerCase();
         const test =
-          ast.name === 'contains' ? (s: string) => s.includes(needle) : ast.name === 'startswith' ? (s: string) => s.startsWith(needle) : (s: string) => s.endsWith(needle);
+          ast.name === 'contains'
+            ? (s: string) => s.includes(needle)
+            : ast.name === 'startswith'
+              ? (s: string) => s.startsWith(needle)
+              : (s: string) => s.endsWith(needle);
         const prop = ast.prop;
         return (row) => {
           const v = row[prop];

@@ -40,7 +40,11 @@ function parseExpand(text: string): ExpandOption[] {
       const eq = option.indexOf('=');
       const name = option.slice(0, eq).trim();
       if (name !== '$select') throw badRequest(`$expand option '${name}' is not supported by the local org (only $select).`);
-      select = option.slice(eq + 1).split(',').map((s) => s.trim()).filter(Boolean);
+      select = option
+        .slice(eq + 1)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     }
     return select ? { property: m[1]!, select } : { property: m[1]! };
   });
@@ -57,13 +61,19 @@ export function parseQueryString(search: string): ParsedQuery {
     const value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
     switch (name) {
       case '$select':
-        out.select = value.split(',').map((s) => s.trim()).filter(Boolean);
+        out.select = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         break;
       case '$filter':
         out.filter = value;
         break;
       case '$orderby':
-        out.orderBy = value.split(',').map((s) => s.trim()).filter(Boolean);
+        out.orderBy = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         break;
       case '$top': {
         const top = Number(value);

@@ -35,7 +35,10 @@ function typedValue(meta: TableMeta | undefined, metadata: OrgMetadata, name: st
   const column = meta?.readColumns.get(name);
   if (value === null || value === undefined) return { key: column?.logicalName ?? name, value: null };
   if (column?.type === 'lookup') {
-    return { key: column.logicalName, value: { __type: typeTag('EntityReference'), Id: value, KeyAttributes: [], LogicalName: column.target, Name: null, RowVersion: null } };
+    return {
+      key: column.logicalName,
+      value: { __type: typeTag('EntityReference'), Id: value, KeyAttributes: [], LogicalName: column.target, Name: null, RowVersion: null },
+    };
   }
   if (column?.type === 'choice') return { key: name, value: { __type: typeTag('OptionSetValue'), Value: value } };
   if (column?.type === 'money') return { key: name, value: { __type: typeTag('Money'), Value: value } };
@@ -73,7 +76,12 @@ export interface ImageSpec {
 }
 
 /** The body Dataverse posts for one step of one operation. */
-export function remoteExecutionContext(context: PluginContext, metadata: OrgMetadata, identity: RemoteIdentity, images: readonly ImageSpec[]): Record<string, unknown> {
+export function remoteExecutionContext(
+  context: PluginContext,
+  metadata: OrgMetadata,
+  identity: RemoteIdentity,
+  images: readonly ImageSpec[],
+): Record<string, unknown> {
   const table = context.primaryEntityName;
   const imageList = (type: 'pre' | 'post') =>
     images
@@ -82,7 +90,8 @@ export function remoteExecutionContext(context: PluginContext, metadata: OrgMeta
         const source = (type === 'pre' ? context.preEntityImages : context.postEntityImages)[i.name];
         return source ? [{ key: i.name, value: entity(metadata, table, context.primaryEntityId, source, i.attributes) }] : [];
       });
-  const target = context.messageName === 'Create' || context.messageName === 'Update' ? entity(metadata, table, context.primaryEntityId, context.target) : undefined;
+  const target =
+    context.messageName === 'Create' || context.messageName === 'Update' ? entity(metadata, table, context.primaryEntityId, context.target) : undefined;
   return {
     BusinessUnitId: identity.businessUnitId,
     CorrelationId: context.correlationId,

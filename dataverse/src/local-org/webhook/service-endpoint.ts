@@ -56,16 +56,24 @@ export interface Delivery {
 /** The error a failed synchronous step gives the caller: Dataverse's words, never the endpoint's. */
 export function endpointUnavailable(step: string, status: number): DataverseError {
   const what = status === 0 ? 'did not answer within the timeout' : `answered HTTP ${status}`;
-  return new DataverseError(`Endpoint unavailable: the webhook service endpoint of step '${step}' ${what}. It may be configured incorrectly or not be available.`, 400, '0x80040266');
+  return new DataverseError(
+    `Endpoint unavailable: the webhook service endpoint of step '${step}' ${what}. It may be configured incorrectly or not be available.`,
+    400,
+    '0x80040266',
+  );
 }
 
 function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(0));
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
     req.setTimeout(timeoutMs, () => {
       req.destroy();
       resolve(0);
@@ -90,10 +98,26 @@ export function registerServiceEndpoint(org: LocalOrg, steps: readonly StepDef[]
       const c = meta.columns.get(column);
       return c ? readNameOf(c) : column;
     };
-    const images: ImageSpec[] = step.images.map((i) => ({ name: i.name, type: i.type, attributes: i.attributes.map((a) => meta.columns.get(a)?.logicalName ?? a) }));
+    const images: ImageSpec[] = step.images.map((i) => ({
+      name: i.name,
+      type: i.type,
+      attributes: i.attributes.map((a) => meta.columns.get(a)?.logicalName ?? a),
+    }));
     const deliver = async (context: PluginContext): Promise<void> => {
       const operationId = step.mode === 'async' ? randomUUID() : undefined;
-      let body = remoteExecutionContext(context, org.metadata, { organizationId, organizationName: options.organizationName ?? 'localorg', businessUnitId: organizationId, userId: options.userId ?? '75c2dd85-e89e-e711-8122-000d3aa2331c', stepId, operationId }, images);
+      let body = remoteExecutionContext(
+        context,
+        org.metadata,
+        {
+          organizationId,
+          organizationName: options.organizationName ?? 'localorg',
+          businessUnitId: organizationId,
+          userId: options.userId ?? '75c2dd85-e89e-e711-8122-000d3aa2331c',
+          stepId,
+          operationId,
+        },
+        images,
+      );
       let text = JSON.stringify(body);
       const headers: Record<string, string> = {
         ...options.headers,

@@ -51,14 +51,22 @@ export const billingLine: TableDef = {
     money('cspb_Subtotal', { display: 'Subtotal', description: 'Subtotal (or pre-tax total of a usage aggregate) in the billing currency.' }),
     decimal('cspb_ExactSubtotal', {
       display: 'Subtotal (exact)',
-      description: 'The subtotal with every decimal the bill gives, up to 10: a money column keeps 4, and daily usage sums carry 6 or more; reconciliation and re-billing read this one.',
+      description:
+        'The subtotal with every decimal the bill gives, up to 10: a money column keeps 4, and daily usage sums carry 6 or more; reconciliation and re-billing read this one.',
       precision: 10,
     }),
     money('cspb_Total', { display: 'Total', description: 'Total including tax, in the billing currency.' }),
     currencyCode(),
     decimal('cspb_ExchangeRate', { display: 'PC to BC exchange rate', description: 'PCToBCExchangeRate as billed.', precision: 10, min: 0 }),
-    text('cspb_PricingCurrency', { display: 'Pricing currency', description: 'PricingCurrency as billed: with the exchange rate, how Microsoft converted the price list into the billing currency.', maxLength: 3 }),
-    dateOnly('cspb_OrderDate', { display: 'Order date', description: 'OrderDate as billed: the month a charge is invoiced in (the bill period of a reconciliation).' }),
+    text('cspb_PricingCurrency', {
+      display: 'Pricing currency',
+      description: 'PricingCurrency as billed: with the exchange rate, how Microsoft converted the price list into the billing currency.',
+      maxLength: 3,
+    }),
+    dateOnly('cspb_OrderDate', {
+      display: 'Order date',
+      description: 'OrderDate as billed: the month a charge is invoiced in (the bill period of a reconciliation).',
+    }),
     text('cspb_ReferenceId', { display: 'Reference id', description: 'ReferenceId tying wipe and recreate lines together.', maxLength: 100 }),
     whole('cspb_UsageRowCount', { display: 'Usage rows', description: 'Daily usage rows summed into this aggregate (1 for a licence line).' }),
     dateOnly('cspb_FirstUsageDate', { display: 'First usage date', description: 'Earliest UsageDate in the aggregate.' }),

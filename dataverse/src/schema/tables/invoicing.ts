@@ -30,7 +30,12 @@ export const invoiceRun: TableDef = {
       description: 'Where the run is.',
       required: 'required',
       optionSetName: 'cspb_invoicerunstatus',
-      options: [['Pending', 'Pending'], ['Running', 'Running'], ['Completed', 'Completed'], ['Failed', 'Failed']],
+      options: [
+        ['Pending', 'Pending'],
+        ['Running', 'Running'],
+        ['Completed', 'Completed'],
+        ['Failed', 'Failed'],
+      ],
       defaultKey: 'Pending',
     }),
     whole('cspb_InvoiceCount', { display: 'Invoices', description: 'Draft invoices written.' }),
@@ -39,7 +44,12 @@ export const invoiceRun: TableDef = {
   ],
 };
 
-const invoiceName = text('cspb_Name', { display: 'Invoice number', description: 'Invoice number (draft numbers are provisional).', required: 'required', maxLength: 50 });
+const invoiceName = text('cspb_Name', {
+  display: 'Invoice number',
+  description: 'Invoice number (draft numbers are provisional).',
+  required: 'required',
+  maxLength: 50,
+});
 
 /** A customer invoice (or credit note) for one contract and period. Issued invoices never change. */
 export const invoice: TableDef = {
@@ -92,7 +102,11 @@ export const invoice: TableDef = {
       description: 'Draft invoices may be regenerated; issued ones never change.',
       required: 'required',
       optionSetName: 'cspb_invoicestatus',
-      options: [['Draft', 'Draft'], ['Issued', 'Issued'], ['Cancelled', 'Cancelled']],
+      options: [
+        ['Draft', 'Draft'],
+        ['Issued', 'Issued'],
+        ['Cancelled', 'Cancelled'],
+      ],
       defaultKey: 'Draft',
     }),
     choice('cspb_Kind', {
@@ -100,7 +114,10 @@ export const invoice: TableDef = {
       description: 'Invoice or credit note.',
       required: 'required',
       optionSetName: 'cspb_invoicekind',
-      options: [['Invoice', 'Invoice'], ['CreditNote', 'Credit note']],
+      options: [
+        ['Invoice', 'Invoice'],
+        ['CreditNote', 'Credit note'],
+      ],
       defaultKey: 'Invoice',
     }),
     dateOnly('cspb_PeriodStart', { display: 'Period start', description: 'First day invoiced.', required: 'required' }),
@@ -113,12 +130,22 @@ export const invoice: TableDef = {
     money('cspb_Total', { display: 'Total', description: 'Sum of all lines, exactly.' }),
     money('cspb_Cost', { display: 'Cost', description: 'Vendor cost of the lines.' }),
     money('cspb_Margin', { display: 'Margin', description: 'Subtotal minus cost.' }),
-    text('cspb_DraftKey', { display: 'Draft key', description: 'Contract and period: one draft per key, regenerated in place.', required: 'required', maxLength: 100 }),
+    text('cspb_DraftKey', {
+      display: 'Draft key',
+      description: 'Contract and period: one draft per key, regenerated in place.',
+      required: 'required',
+      maxLength: 100,
+    }),
   ],
   keys: [{ schemaName: 'cspb_key_draftkey', displayName: 'Draft key', columns: ['cspb_draftkey'] }],
 };
 
-const lineName = text('cspb_Name', { display: 'Description', description: 'What the line charges for, as the customer reads it.', required: 'required', maxLength: 300 });
+const lineName = text('cspb_Name', {
+  display: 'Description',
+  description: 'What the line charges for, as the customer reads it.',
+  required: 'required',
+  maxLength: 300,
+});
 
 /** One invoice line: recurring, prorated adjustment, usage, one-time, credit, discount or tax. */
 export const invoiceLine: TableDef = {
@@ -162,11 +189,25 @@ export const invoiceLine: TableDef = {
       description: 'What kind of charge.',
       required: 'required',
       optionSetName: 'cspb_invoicelinetype',
-      options: [['Recurring', 'Recurring'], ['Prorated', 'Prorated adjustment'], ['Usage', 'Usage'], ['OneTime', 'One-time'], ['Credit', 'Credit'], ['Discount', 'Discount'], ['Tax', 'Tax'], ['Commitment', 'Minimum commitment']],
+      options: [
+        ['Recurring', 'Recurring'],
+        ['Prorated', 'Prorated adjustment'],
+        ['Usage', 'Usage'],
+        ['OneTime', 'One-time'],
+        ['Credit', 'Credit'],
+        ['Discount', 'Discount'],
+        ['Tax', 'Tax'],
+        ['Commitment', 'Minimum commitment'],
+      ],
     }),
     // What a correction compares: the engine's identity of what the line bills, the line a
     // discount or per-line tax derives from, and the discount. Issued lines are read back with them.
-    text('cspb_LineKey', { display: 'Line key', description: 'What the line bills (subscription and charge), stable across re-runs: corrections compare issued and current lines by it.', required: 'required', maxLength: 500 }),
+    text('cspb_LineKey', {
+      display: 'Line key',
+      description: 'What the line bills (subscription and charge), stable across re-runs: corrections compare issued and current lines by it.',
+      required: 'required',
+      maxLength: 500,
+    }),
     text('cspb_AppliesToKey', { display: 'Applies to', description: 'Discount and per-line tax lines: the key of the line they derive from.', maxLength: 500 }),
     text('cspb_DiscountKey', { display: 'Discount', description: 'Discount lines: the discount or promotion applied.', maxLength: 200 }),
     yesNo('cspb_Taxable', { display: 'Taxable', description: 'Whether tax applies to the line.', defaultValue: true }),
@@ -184,7 +225,12 @@ export const invoiceLine: TableDef = {
   ],
 };
 
-const sequenceName = text('cspb_Name', { display: 'Name', description: 'Which documents the sequence numbers ("Invoices": invoices and credit notes).', required: 'required', maxLength: 100 });
+const sequenceName = text('cspb_Name', {
+  display: 'Name',
+  description: 'Which documents the sequence numbers ("Invoices": invoices and credit notes).',
+  required: 'required',
+  maxLength: 100,
+});
 
 /**
  * The numbers issued documents get: prefix + the next number, zero-padded. Issuing takes the next
@@ -209,7 +255,12 @@ export const invoiceNumbering: TableDef = {
   keys: [{ schemaName: 'cspb_key_sequencename', displayName: 'Sequence name', columns: ['cspb_name'] }],
 };
 
-const rateName = text('cspb_Name', { display: 'Name', description: 'The pair and date, e.g. USD to EUR from 2026-10-01.', required: 'required', maxLength: 100 });
+const rateName = text('cspb_Name', {
+  display: 'Name',
+  description: 'The pair and date, e.g. USD to EUR from 2026-10-01.',
+  required: 'required',
+  maxLength: 100,
+});
 
 /**
  * The exchange rates invoices convert with: units of the invoice currency for one unit of the cost or
@@ -227,9 +278,20 @@ export const exchangeRate: TableDef = {
   primaryName: rateName,
   columns: [
     rateName,
-    text('cspb_FromCurrency', { display: 'From currency', description: 'ISO 4217 code converted from (the cost or price currency).', required: 'required', maxLength: 3 }),
+    text('cspb_FromCurrency', {
+      display: 'From currency',
+      description: 'ISO 4217 code converted from (the cost or price currency).',
+      required: 'required',
+      maxLength: 3,
+    }),
     text('cspb_ToCurrency', { display: 'To currency', description: 'ISO 4217 code converted to (the invoice currency).', required: 'required', maxLength: 3 }),
-    decimal('cspb_Rate', { display: 'Rate', description: 'Units of the "to" currency for one unit of the "from" currency.', required: 'required', precision: 10, min: 0 }),
+    decimal('cspb_Rate', {
+      display: 'Rate',
+      description: 'Units of the "to" currency for one unit of the "from" currency.',
+      required: 'required',
+      precision: 10,
+      min: 0,
+    }),
     dateOnly('cspb_ValidFrom', { display: 'Valid from', description: 'First day the rate applies.', required: 'required' }),
   ],
   keys: [{ schemaName: 'cspb_key_pairdate', displayName: 'Pair and date', columns: ['cspb_fromcurrency', 'cspb_tocurrency', 'cspb_validfrom'] }],

@@ -29,10 +29,21 @@ export const reconciliationRun: TableDef = {
       description: 'Where the run is.',
       required: 'required',
       optionSetName: 'cspb_runstatus',
-      options: [['Pending', 'Pending'], ['Running', 'Running'], ['Completed', 'Completed'], ['Failed', 'Failed']],
+      options: [
+        ['Pending', 'Pending'],
+        ['Running', 'Running'],
+        ['Completed', 'Completed'],
+        ['Failed', 'Failed'],
+      ],
       defaultKey: 'Pending',
     }),
-    decimal('cspb_TolerancePerUnit', { display: 'Tolerance per unit', description: 'Variance per unit accepted as a match (default 0.01).', precision: 4, min: 0, max: 1000 }),
+    decimal('cspb_TolerancePerUnit', {
+      display: 'Tolerance per unit',
+      description: 'Variance per unit accepted as a match (default 0.01).',
+      precision: 4,
+      min: 0,
+      max: 1000,
+    }),
     currencyCode(),
     money('cspb_TotalBilled', { display: 'Billed', description: 'What the vendor billed.' }),
     money('cspb_TotalExpected', { display: 'Expected', description: 'What the ledger says the vendor should have billed.' }),
@@ -43,11 +54,20 @@ export const reconciliationRun: TableDef = {
     memo('cspb_CategoryCounts', { display: 'Counts per category', description: 'JSON: category -> count and amount.', maxLength: 10_000 }),
     ...jobColumns(),
     memo('cspb_Error', { display: 'Error', description: 'Why the run failed, if it did.', maxLength: 10_000 }),
-    memo('cspb_Warnings', { display: 'Warnings', description: 'What to know about how the run was made (a period of several months inferred from the bill).', maxLength: 4000 }),
+    memo('cspb_Warnings', {
+      display: 'Warnings',
+      description: 'What to know about how the run was made (a period of several months inferred from the bill).',
+      maxLength: 4000,
+    }),
   ],
 };
 
-const discrepancyName = text('cspb_Name', { display: 'Name', description: 'Category, subscription and charge, for lists.', required: 'required', maxLength: 200 });
+const discrepancyName = text('cspb_Name', {
+  display: 'Name',
+  description: 'Category, subscription and charge, for lists.',
+  required: 'required',
+  maxLength: 200,
+});
 
 /** A bill line (or group of lines) the ledger does not explain, or an expected line never billed. */
 export const discrepancy: TableDef = {
@@ -76,11 +96,20 @@ export const discrepancy: TableDef = {
       required: 'required',
       optionSetName: 'cspb_discrepancycategory',
       options: [
-        ['ExactMatch', 'Exact match'], ['WithinTolerance', 'Within tolerance'], ['QuantityMismatch', 'Quantity mismatch'],
-        ['PriceMismatch', 'Price or cost mismatch'], ['DateMismatch', 'Date or period mismatch'], ['UnknownInCrm', 'Billed but unknown in CRM'],
-        ['NotBilled', 'Active in CRM but not billed'], ['CancelledButBilled', 'Cancelled in CRM but still billed'], ['DuplicateCharge', 'Duplicate charge'],
-        ['UnexpectedChargeType', 'Unexpected charge type'], ['UsageWithoutContract', 'Usage with no contract'], ['NegativeMargin', 'Negative margin'],
-        ['RevenueLeakage', 'Vendor cost never re-billed'], ['AmbiguousMatch', 'Ambiguous match'],
+        ['ExactMatch', 'Exact match'],
+        ['WithinTolerance', 'Within tolerance'],
+        ['QuantityMismatch', 'Quantity mismatch'],
+        ['PriceMismatch', 'Price or cost mismatch'],
+        ['DateMismatch', 'Date or period mismatch'],
+        ['UnknownInCrm', 'Billed but unknown in CRM'],
+        ['NotBilled', 'Active in CRM but not billed'],
+        ['CancelledButBilled', 'Cancelled in CRM but still billed'],
+        ['DuplicateCharge', 'Duplicate charge'],
+        ['UnexpectedChargeType', 'Unexpected charge type'],
+        ['UsageWithoutContract', 'Usage with no contract'],
+        ['NegativeMargin', 'Negative margin'],
+        ['RevenueLeakage', 'Vendor cost never re-billed'],
+        ['AmbiguousMatch', 'Ambiguous match'],
       ],
     }),
     choice('cspb_ResolutionStatus', {
@@ -88,7 +117,12 @@ export const discrepancy: TableDef = {
       description: 'Where finance is with it.',
       required: 'required',
       optionSetName: 'cspb_discrepancystatus',
-      options: [['Open', 'Open'], ['Accepted', 'Accepted'], ['Resolved', 'Resolved'], ['Ignored', 'Ignored']],
+      options: [
+        ['Open', 'Open'],
+        ['Accepted', 'Accepted'],
+        ['Resolved', 'Resolved'],
+        ['Ignored', 'Ignored'],
+      ],
       defaultKey: 'Open',
     }),
     memo('cspb_ResolutionNote', { display: 'Resolution note', description: 'What was decided and why.', maxLength: 4000 }),
@@ -108,7 +142,12 @@ export const discrepancy: TableDef = {
       relationshipName: 'cspb_account_cspb_discrepancy_customerid',
       onDelete: 'RemoveLink',
     }),
-    text('cspb_DiscrepancyKey', { display: 'Discrepancy key', description: 'Stable identity across re-runs (category + lines), so resolved ones are kept.', required: 'required', maxLength: 100 }),
+    text('cspb_DiscrepancyKey', {
+      display: 'Discrepancy key',
+      description: 'Stable identity across re-runs (category + lines), so resolved ones are kept.',
+      required: 'required',
+      maxLength: 100,
+    }),
     text('cspb_VendorSubscriptionId', { display: 'Vendor subscription id', description: 'SubscriptionId as billed or in CRM.', maxLength: 100 }),
     text('cspb_ReferenceId', { display: 'Reference id', description: 'ReferenceId of the bill lines concerned.', maxLength: 100 }),
     text('cspb_ChargeType', { display: 'Charge type', description: 'Charge type concerned.', maxLength: 50 }),

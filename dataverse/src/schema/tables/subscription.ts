@@ -1,7 +1,12 @@
 import { choice, currencyCode, dateOnly, lookup, money, text, whole, yesNo } from '../columns';
 import type { TableDef } from '../types';
 
-const name = text('cspb_Name', { display: 'Name', description: 'Product and customer, as sales recognise the subscription.', required: 'required', maxLength: 200 });
+const name = text('cspb_Name', {
+  display: 'Name',
+  description: 'Product and customer, as sales recognise the subscription.',
+  required: 'required',
+  maxLength: 200,
+});
 
 /** A customer's subscription to a Microsoft (or distributor) offer. Quantity is kept from the ledger. */
 export const subscription: TableDef = {
@@ -15,13 +20,24 @@ export const subscription: TableDef = {
   primaryName: name,
   columns: [
     name,
-    whole('cspb_Quantity', { display: 'Quantity', description: 'Licences in force, maintained from the subscription ledger.', required: 'required', min: 0, max: 1_000_000 }),
+    whole('cspb_Quantity', {
+      display: 'Quantity',
+      description: 'Licences in force, maintained from the subscription ledger.',
+      required: 'required',
+      min: 0,
+      max: 1_000_000,
+    }),
     choice('cspb_Status', {
       display: 'Subscription status',
       description: 'Lifecycle status as Partner Center reports it.',
       required: 'required',
       optionSetName: 'cspb_subscription_status',
-      options: [['Active', 'Active'], ['Suspended', 'Suspended'], ['Cancelled', 'Cancelled'], ['Expired', 'Expired']],
+      options: [
+        ['Active', 'Active'],
+        ['Suspended', 'Suspended'],
+        ['Cancelled', 'Cancelled'],
+        ['Expired', 'Expired'],
+      ],
       defaultKey: 'Active',
     }),
     text('cspb_VendorSubscriptionId', {
@@ -33,7 +49,10 @@ export const subscription: TableDef = {
     dateOnly('cspb_TermStartDate', { display: 'Term start date', description: 'First day of the current commitment term.' }),
     dateOnly('cspb_TermEndDate', { display: 'Term end date', description: 'Last day of the current commitment term (inclusive, as Partner Center shows it).' }),
     yesNo('cspb_AutoRenew', { display: 'Auto-renew', description: 'Whether the term renews by itself at its end.', defaultValue: true }),
-    money('cspb_CustomerUnitPrice', { display: 'Customer unit price', description: 'What the customer pays per unit per billing period, in the contract currency.' }),
+    money('cspb_CustomerUnitPrice', {
+      display: 'Customer unit price',
+      description: 'What the customer pays per unit per billing period, in the contract currency.',
+    }),
     money('cspb_VendorUnitCost', { display: 'Vendor unit cost', description: 'What the vendor charges per unit per billing period, in the vendor currency.' }),
     currencyCode(),
     dateOnly('cspb_ChangeEffectiveDate', {
