@@ -31,7 +31,7 @@ export async function buildWebResources(): Promise<void> {
       minify: true,
       legalComments: 'none',
       logLevel: 'warning',
-      plugins: [decimalShim],
+      plugins: bundle.decimal ? [] : [decimalShim],
     });
     const size = statSync(outfile).size;
     console.log(`web resource ${bundle.webResourceName}: ${size} bytes`);

@@ -1,4 +1,6 @@
 import { XrmMockGenerator } from 'xrm-mock';
+import { CspbBillingContractAnchor as Anchor, CspbBillingContractFrequency as Frequency, CspbBillingContractTiming as Timing } from '../../dataverse/generated';
+import * as InvoicePreview from '../../webresources/src/invoice-preview';
 import { NOTE, onLoad, onQuantityChange, onSave } from '../../webresources/src/subscription.form';
 import { localWebApi } from './support/local-webapi';
 import { useLanguage } from './support/resx';
@@ -7,12 +9,29 @@ import { seededOrg } from './support/seed';
 type Note = { message: string; level: string; uniqueId: string };
 
 /** The subscription form over the seeded local org (25 seats), loaded through onLoad on `today`. */
-async function loadForm(options: { quantity?: number; lcid?: 1033 | 1036; today?: Date } = {}) {
+async function loadForm(options: { quantity?: number; lcid?: 1033 | 1036; today?: Date; contract?: boolean } = {}) {
   jest.useFakeTimers({
     now: options.today ?? new Date(2022, 2, 20, 12),
     doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'],
   });
-  const { org, subscriptionId } = await seededOrg();
+  const { org, subscriptionId, customerId } = await seededOrg();
+  if (options.contract) {
+    // Calendar-month periods, daily proration, half-up: what the invoice (and so the preview) uses.
+    const contractId = await org.create('cspb_billingcontracts', {
+      cspb_name: 'Contoso',
+      'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,
+      cspb_currencycode: 'USD',
+      cspb_frequency: Frequency.Monthly,
+      cspb_anchor: Anchor.CalendarMonth,
+      cspb_timing: Timing.InAdvance,
+      cspb_paymenttermdays: 30,
+      cspb_prorationpolicy: 100000000,
+      cspb_roundingpolicy: 100000000,
+    });
+    await org.update('cspb_subscriptions', subscriptionId, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` });
+  }
+  // The form loads the invoice-preview library before its script: Cspb.InvoicePreview.
+  (globalThis as { Cspb?: unknown }).Cspb = { InvoicePreview };
   XrmMockGenerator.initialise({ entity: { id: `{${subscriptionId.toUpperCase()}}`, entityName: 'cspb_subscription' } } as never);
   (Xrm as unknown as { WebApi: unknown }).WebApi = localWebApi(org);
   useLanguage(options.lcid ?? 1033);
@@ -64,19 +83,37 @@ describe('Subscription form over the local org ledger', () => {
     expect(note(NOTE.ask)?.message).toContain('Quantity 25 -> 30');
   });
 
-  it('previews an addition as Partner Center bills it (ROUNDDOWN of 12 x 15 x 29/31 = 168.38) and the customer charge (15 x 15 x 29/31 = 210.48)', async () => {
+  it('previews an addition as Partner Center bills it (ROUNDDOWN of 12 x 15 x 29/31 = 168.38), and says a subscription without a contract is invoiced to nobody', async () => {
     const { change, note } = await loadForm({ today: new Date(2022, 2, 7, 9) });
     await change(40, new Date(2022, 2, 7));
     expect(note(NOTE.preview)?.message).toBe(
-      'Change of +15 seat(s) from 2022-03-07: 29 of 31 days left in the cycle 2022-03-05 to 2022-04-04. Customer charge 210.48 USD; vendor cost 168.38 USD.',
+      'Change of +15 seat(s) from 2022-03-07: 29 of 31 days left in the cycle 2022-03-05 to 2022-04-04. Microsoft charges 168.38 USD.',
     );
+    expect(note(NOTE.invoice)?.message).toBe('No billing contract: the change is invoiced to nobody.');
     expect(note(NOTE.policy)).toBeUndefined();
+  });
+
+  it("previews the customer's invoice with the invoicing engine and the contract's terms: +15 seats from 7 March on a calendar-month contract = 15 x 15.00 x 25/31 = 181.45", async () => {
+    // Not Microsoft's cycle (29 of 31 days from 5 March): the contract bills calendar months, so 25 of March's 31 days.
+    const { change, note } = await loadForm({ today: new Date(2022, 2, 7, 9), contract: true });
+    await change(40, new Date(2022, 2, 7));
+    // The day already holds the seed's +15 (10 -> 25 on 7 March): the engine nets the day into one line
+    // ((40 - 10) x 15.00 x 25/31 = 362.90, was 15 x 15.00 x 25/31 = 181.45), so the change adds 181.45.
+    expect(note(NOTE.invoice)?.message).toBe(
+      "On the customer's invoice for 2022-03-01 to 2022-03-31: 181.45 USD ((40 - 10) at 15 USD/month x 25/31 days = 362.9032258064516129032258064516129032258064516129 -> 362.9 (halfUp, USD)).",
+    );
+  });
+
+  it('previews a decrease on the invoice as a credit: -5 seats from 10 March = -(5 x 15.00 x 22/31) = -53.23', async () => {
+    const { change, note } = await loadForm({ contract: true });
+    await change(20, new Date(2022, 2, 10));
+    expect(note(NOTE.invoice)?.message).toMatch(/^On the customer's invoice for 2022-03-01 to 2022-03-31: -53\.23 USD/);
   });
 
   it('previews a decrease as a credit (-5 seats from 2022-03-10: 12 x 5 x 26/31 = -50.32)', async () => {
     const { change, note } = await loadForm();
     await change(20, new Date(2022, 2, 10));
-    expect(note(NOTE.preview)?.message).toContain('Customer charge -62.90 USD; vendor cost -50.32 USD.');
+    expect(note(NOTE.preview)?.message).toContain('Microsoft charges -50.32 USD.');
     expect(note(NOTE.policy)).toEqual(expect.objectContaining({ level: 'WARNING', message: expect.stringContaining('until 2022-03-14') }));
   });
 

@@ -72,7 +72,10 @@ async function journey(): Promise<void> {
     expect(await page.getByTestId(`nav-${area}`).count()).toBe(1);
   }
   await shot('subscriptions');
-  const subs = await rows('cspb_subscriptions', 'cspb_status eq 100000000 and cspb_customerunitprice ne null and cspb_vendorunitcost ne null');
+  const subs = await rows(
+    'cspb_subscriptions',
+    'cspb_status eq 100000000 and cspb_customerunitprice ne null and cspb_vendorunitcost ne null and _cspb_contractid_value ne null',
+  );
   const sub = subs[0]!;
   const subId = String(sub['cspb_subscriptionid']);
   const before = Number(sub['cspb_quantity']);
@@ -92,9 +95,14 @@ async function journey(): Promise<void> {
   const preview = page.locator('[data-id="cspb-sub-preview"]');
   await preview.waitFor();
   const previewText = await preview.innerText();
-  expect(previewText).toMatch(
-    /^Change of \+2 seat\(s\) from \d{4}-\d{2}-\d{2}: \d+ of \d+ days left in the cycle .*Customer charge -?[\d,.]+ [A-Z]{3}; vendor cost -?[\d,.]+ [A-Z]{3}\./,
+  expect(previewText).toMatch(/^Change of \+2 seat\(s\) from \d{4}-\d{2}-\d{2}: \d+ of \d+ days left in the cycle .*Microsoft charges -?[\d,.]+ [A-Z]{3}\./);
+  // The customer's side from the invoicing engine itself (the invoice-preview library, real decimal.js in chromium).
+  const invoicePreview = page.locator('[data-id="cspb-sub-invoice"]');
+  await invoicePreview.waitFor();
+  expect(await invoicePreview.innerText()).toMatch(
+    /^On the customer's invoice for \d{4}-\d{2}-01 to \d{4}-\d{2}-\d{2}: [\d.]+ [A-Z]{3} \(.* x \d+\/\d+ days = .*\)\.$/,
   );
+  await shot('subscription-preview');
   const reason = page.locator('[data-control="cspb_changereason"] input');
   await reason.fill('Two new starters (workbench test)');
   await reason.press('Tab');

@@ -13,6 +13,8 @@ export interface FormScriptBundle {
   readonly handlers: readonly string[];
   /** Its own size budget when it is not a form script (default MAX_BUNDLE_BYTES). */
   readonly maxBytes?: number;
+  /** Bundles the real decimal.js (the others get a stub that throws on use). */
+  readonly decimal?: true;
 }
 
 export const formScriptBundles: readonly FormScriptBundle[] = [
@@ -22,6 +24,17 @@ export const formScriptBundles: readonly FormScriptBundle[] = [
     webResourceName: 'cspb_/scripts/subscription.form.js',
     displayName: 'Subscription form script',
     handlers: ['onLoad', 'onQuantityChange', 'onEffectiveDateChange', 'onSave'],
+  },
+  {
+    // The invoicing engine (and decimal.js) for the subscription form's invoice preview: a library of
+    // its own, loaded before the form script, so the script stays within the form budget.
+    entry: 'webresources/src/invoice-preview.ts',
+    globalName: 'Cspb.InvoicePreview',
+    webResourceName: 'cspb_/scripts/invoice-preview.js',
+    displayName: 'Invoice preview (invoicing engine)',
+    handlers: ['previewInvoiceChange'],
+    maxBytes: 128 * 1024,
+    decimal: true,
   },
   {
     entry: 'webresources/src/billingcontract.form.ts',

@@ -17,6 +17,7 @@ import {
   type LedgerRowLite,
 } from './logic/subscription';
 import type { SubscriptionLedger } from '../../core/src/ledger';
+import type { CalendarDate } from '../../core/src/calendar';
 import { bindCurrency } from './currency';
 import { notify } from './notify';
 import { t } from './strings';
@@ -27,7 +28,6 @@ const QUANTITY = 'cspb_quantity';
 const EFFECTIVE_DATE = 'cspb_changeeffectivedate';
 const REASON = 'cspb_changereason';
 const CURRENCY = 'cspb_currencycode';
-const CUSTOMER_PRICE = 'cspb_customerunitprice';
 const VENDOR_COST = 'cspb_vendorunitcost';
 /** Columns the ledger maintains: the form shows them, changes go through ledger rows. */
 export const LEDGER_OWNED = ['cspb_status', 'cspb_termstartdate', 'cspb_termenddate', 'cspb_vendorunitcost'] as const;
@@ -36,6 +36,7 @@ export const NOTE = {
   negative: 'cspb-quantity-negative',
   ask: 'cspb-sub-ask',
   preview: 'cspb-sub-preview',
+  invoice: 'cspb-sub-invoice',
   policy: 'cspb-sub-policy',
   ledger: 'cspb-sub-ledger',
   ledgerError: 'cspb-sub-ledger-error',
@@ -147,6 +148,7 @@ export function onSave(executionContext: Xrm.Events.SaveEventContext): void {
 function clearChange(form: Xrm.FormContext): void {
   blocked = false;
   form.ui.clearFormNotification(NOTE.preview);
+  form.ui.clearFormNotification(NOTE.invoice);
   form.ui.clearFormNotification(NOTE.policy);
   form.ui.clearFormNotification(NOTE.save);
 }
@@ -173,7 +175,6 @@ async function evaluate(form: Xrm.FormContext): Promise<void> {
     cycle,
     date,
     delta: after - before,
-    customerUnitPrice: form.getAttribute<Xrm.Attributes.NumberAttribute>(CUSTOMER_PRICE)?.getValue() ?? null,
     vendorUnitCost: form.getAttribute<Xrm.Attributes.NumberAttribute>(VENDOR_COST)?.getValue() ?? null,
   });
   const common = [
@@ -186,12 +187,12 @@ async function evaluate(form: Xrm.FormContext): Promise<void> {
   ] as const;
   notify(
     form,
-    p.customerCents !== undefined && p.vendorCents !== undefined
-      ? t('preview', ...common, formatCents(p.customerCents), currency, formatCents(p.vendorCents), currency)
-      : t('previewNoPrice', ...common),
+    p.vendorCents !== undefined ? t('preview', ...common, formatCents(p.vendorCents), currency) : t('previewNoPrice', ...common),
     'INFO',
     NOTE.preview,
   );
+
+  await showInvoicePreview(form, date, after);
 
   const verdict = policyFor(l, date, before, after);
   blocked = verdict !== null && !verdict.allowed;
@@ -207,4 +208,40 @@ async function evaluate(form: Xrm.FormContext): Promise<void> {
     notify(form, message, verdict.allowed ? 'WARNING' : 'ERROR', NOTE.policy);
   }
   if (!blocked) form.ui.clearFormNotification(NOTE.save);
+}
+
+type PreviewApi = {
+  previewInvoiceChange(
+    input: unknown,
+  ): { periodStart: string; periodEnd: string; currency: string; total: string; lines: ReadonlyArray<{ explanation: string }> } | null;
+};
+
+/**
+ * What the change adds to the customer's invoice, from the invoicing engine in the form's
+ * invoice-preview library (Cspb.InvoicePreview) with the contract's period, proration and rounding.
+ */
+async function showInvoicePreview(form: Xrm.FormContext, date: CalendarDate, after: number): Promise<void> {
+  const id = form.data.entity.getId().replace(/[{}]/g, '').toLowerCase();
+  const api = (globalThis as { Cspb?: { InvoicePreview?: PreviewApi } }).Cspb?.InvoicePreview;
+  try {
+    if (!api) throw new Error('cspb_/scripts/invoice-preview.js is not loaded');
+    const client = formClient();
+    const subscription = await client.retrieve<Record<string, unknown>>('cspb_subscriptions', id);
+    const contractId = subscription['_cspb_contractid_value'] as string | null;
+    if (!contractId) {
+      notify(form, t('invoicePreviewNoContract'), 'INFO', NOTE.invoice);
+      return;
+    }
+    const [contract, offer, ledgerRows] = await Promise.all([
+      client.retrieve('cspb_billingcontracts', contractId),
+      client.retrieve('cspb_offers', String(subscription['_cspb_offerid_value'])),
+      retrieveAll(client, 'cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${id}` }),
+    ]);
+    const p = api.previewInvoiceChange({ contract, subscription, offer, ledger: ledgerRows, change: { quantityAfter: after, effectiveDate: formatIso(date) } });
+    if (p)
+      notify(form, t('invoicePreview', p.periodStart, p.periodEnd, p.total, p.currency, p.lines.map((l) => l.explanation).join('; ')), 'INFO', NOTE.invoice);
+    else form.ui.clearFormNotification(NOTE.invoice);
+  } catch (error) {
+    notify(form, t('invoicePreviewFailed', error instanceof Error ? error.message : String(error)), 'WARNING', NOTE.invoice);
+  }
 }

@@ -40,7 +40,8 @@ export const subscriptionMainForm: FormDef = {
       ],
     },
   ],
-  libraries: [SUBSCRIPTION_FORM_SCRIPT],
+  // The invoice preview library first: the form script calls Cspb.InvoicePreview.
+  libraries: ['cspb_/scripts/invoice-preview.js', SUBSCRIPTION_FORM_SCRIPT],
   // onLoad registers onQuantityChange, onEffectiveDateChange and onSave itself (webresources/src/subscription.form.ts).
   handlers: [{ event: 'onload', functionName: 'Cspb.SubscriptionForm.onLoad', library: SUBSCRIPTION_FORM_SCRIPT }],
 };

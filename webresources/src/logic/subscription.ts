@@ -124,7 +124,6 @@ export interface ChangePreview {
   readonly billedDays: number;
   readonly delta: number;
   /** Prorated customer charge (negative: credit), half-up to cents; undefined without a price. */
-  readonly customerCents?: bigint;
   /** Prorated vendor cost (negative: refund) as Partner Center bills a seat change (ROUNDDOWN of the total). */
   readonly vendorCents?: bigint;
 }
@@ -133,7 +132,6 @@ export function previewChange(input: {
   readonly cycle: ChargeCycle;
   readonly date: CalendarDate;
   readonly delta: number;
-  readonly customerUnitPrice: number | null;
   readonly vendorUnitCost: number | null;
 }): ChangePreview {
   const billedDays = input.cycle.endInclusive - input.date + 1;
@@ -142,7 +140,6 @@ export function previewChange(input: {
     cycle,
     billedDays,
     delta,
-    ...(input.customerUnitPrice !== null ? { customerCents: proratedCents(input.customerUnitPrice, delta, billedDays, cycle.cycleDays, 'halfUp') } : {}),
     ...(input.vendorUnitCost !== null ? { vendorCents: proratedCents(input.vendorUnitCost, delta, billedDays, cycle.cycleDays, 'truncate') } : {}),
   };
 }
