@@ -19,6 +19,8 @@ export const CspbBillingContractFrequency = {
   OneTime: 100000004,
 } as const;
 export type CspbBillingContractFrequency = (typeof CspbBillingContractFrequency)[keyof typeof CspbBillingContractFrequency];
+/** cspb_billingfrequency by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbBillingContractFrequencyKeys = [['monthly', 100000000], ['quarterly', 100000001], ['annual', 100000002], ['triennial', 100000003], ['oneTime', 100000004]] as const;
 
 /** Anchor: stable option values of cspb_billinganchor. */
 export const CspbBillingContractAnchor = {
@@ -27,6 +29,8 @@ export const CspbBillingContractAnchor = {
   CoTerm: 100000002,
 } as const;
 export type CspbBillingContractAnchor = (typeof CspbBillingContractAnchor)[keyof typeof CspbBillingContractAnchor];
+/** cspb_billinganchor by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbBillingContractAnchorKeys = [['calendarMonth', 100000000], ['billingDay', 100000001], ['coterm', 100000002]] as const;
 
 /** Timing: stable option values of cspb_billingtiming. */
 export const CspbBillingContractTiming = {
@@ -34,6 +38,8 @@ export const CspbBillingContractTiming = {
   InArrears: 100000001,
 } as const;
 export type CspbBillingContractTiming = (typeof CspbBillingContractTiming)[keyof typeof CspbBillingContractTiming];
+/** cspb_billingtiming by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbBillingContractTimingKeys = [['advance', 100000000], ['arrears', 100000001]] as const;
 
 /** Proration policy: stable option values of cspb_prorationpolicy. */
 export const CspbBillingContractProrationPolicy = {
@@ -42,6 +48,8 @@ export const CspbBillingContractProrationPolicy = {
   FullPeriod: 100000002,
 } as const;
 export type CspbBillingContractProrationPolicy = (typeof CspbBillingContractProrationPolicy)[keyof typeof CspbBillingContractProrationPolicy];
+/** cspb_prorationpolicy by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbBillingContractProrationPolicyKeys = [['daily', 100000000], ['none', 100000001], ['fullPeriod', 100000002]] as const;
 
 /** Rounding policy: stable option values of cspb_roundingpolicy. */
 export const CspbBillingContractRoundingPolicy = {
@@ -50,6 +58,8 @@ export const CspbBillingContractRoundingPolicy = {
   Truncate: 100000002,
 } as const;
 export type CspbBillingContractRoundingPolicy = (typeof CspbBillingContractRoundingPolicy)[keyof typeof CspbBillingContractRoundingPolicy];
+/** cspb_roundingpolicy by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbBillingContractRoundingPolicyKeys = [['halfUp', 100000000], ['halfEven', 100000001], ['truncate', 100000002]] as const;
 
 /** A Billing contract row as the Web API returns it. */
 export interface CspbBillingContractRow {

@@ -28,6 +28,8 @@ export const CspbDiscrepancyCategory = {
   AmbiguousMatch: 100000013,
 } as const;
 export type CspbDiscrepancyCategory = (typeof CspbDiscrepancyCategory)[keyof typeof CspbDiscrepancyCategory];
+/** cspb_discrepancycategory by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbDiscrepancyCategoryKeys = [['exactMatch', 100000000], ['withinTolerance', 100000001], ['quantityMismatch', 100000002], ['priceMismatch', 100000003], ['dateMismatch', 100000004], ['unknownInCrm', 100000005], ['notBilled', 100000006], ['cancelledButBilled', 100000007], ['duplicateCharge', 100000008], ['unexpectedChargeType', 100000009], ['usageWithoutContract', 100000010], ['negativeMargin', 100000011], ['revenueLeakage', 100000012], ['ambiguousMatch', 100000013]] as const;
 
 /** Status: stable option values of cspb_discrepancystatus. */
 export const CspbDiscrepancyResolutionStatus = {
@@ -37,6 +39,8 @@ export const CspbDiscrepancyResolutionStatus = {
   Ignored: 100000003,
 } as const;
 export type CspbDiscrepancyResolutionStatus = (typeof CspbDiscrepancyResolutionStatus)[keyof typeof CspbDiscrepancyResolutionStatus];
+/** cspb_discrepancystatus by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbDiscrepancyResolutionStatusKeys = [['open', 100000000], ['accepted', 100000001], ['resolved', 100000002], ['ignored', 100000003]] as const;
 
 /** A Discrepancy row as the Web API returns it. */
 export interface CspbDiscrepancyRow {

@@ -24,6 +24,8 @@ export const CspbInvoiceKind = {
   CreditNote: 100000001,
 } as const;
 export type CspbInvoiceKind = (typeof CspbInvoiceKind)[keyof typeof CspbInvoiceKind];
+/** cspb_invoicekind by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbInvoiceKindKeys = [['invoice', 100000000], ['creditNote', 100000001]] as const;
 
 /** A Invoice row as the Web API returns it. */
 export interface CspbInvoiceRow {

@@ -22,6 +22,8 @@ export const CspbInvoiceLineLineType = {
   Commitment: 100000007,
 } as const;
 export type CspbInvoiceLineLineType = (typeof CspbInvoiceLineLineType)[keyof typeof CspbInvoiceLineLineType];
+/** cspb_invoicelinetype by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbInvoiceLineLineTypeKeys = [['recurring', 100000000], ['prorated', 100000001], ['usage', 100000002], ['oneTime', 100000003], ['credit', 100000004], ['discount', 100000005], ['tax', 100000006], ['commitment', 100000007]] as const;
 
 /** A Invoice line row as the Web API returns it. */
 export interface CspbInvoiceLineRow {

@@ -19,6 +19,8 @@ export const CspbOfferVendor = {
   Other: 100000004,
 } as const;
 export type CspbOfferVendor = (typeof CspbOfferVendor)[keyof typeof CspbOfferVendor];
+/** cspb_offer_vendor by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbOfferVendorKeys = [['Microsoft', 100000000], ['Pax8', 100000001], ['TD SYNNEX', 100000002], ['Ingram Micro', 100000003], ['Other', 100000004]] as const;
 
 /** Term: stable option values of cspb_offer_term. */
 export const CspbOfferTerm = {
@@ -28,6 +30,8 @@ export const CspbOfferTerm = {
   None: 100000003,
 } as const;
 export type CspbOfferTerm = (typeof CspbOfferTerm)[keyof typeof CspbOfferTerm];
+/** cspb_offer_term by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbOfferTermKeys = [['P1M', 100000000], ['P1Y', 100000001], ['P3Y', 100000002], ['none', 100000003]] as const;
 
 /** Billing plan: stable option values of cspb_offer_billingplan. */
 export const CspbOfferBillingPlan = {
@@ -38,6 +42,8 @@ export const CspbOfferBillingPlan = {
   Usage: 100000004,
 } as const;
 export type CspbOfferBillingPlan = (typeof CspbOfferBillingPlan)[keyof typeof CspbOfferBillingPlan];
+/** cspb_offer_billingplan by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbOfferBillingPlanKeys = [['monthly', 100000000], ['annual', 100000001], ['triennial', 100000002], ['oneTime', 100000003], ['usage', 100000004]] as const;
 
 /** A Offer row as the Web API returns it. */
 export interface CspbOfferRow {

@@ -17,6 +17,8 @@ export const CspbPriceListItemTierMode = {
   Volume: 100000002,
 } as const;
 export type CspbPriceListItemTierMode = (typeof CspbPriceListItemTierMode)[keyof typeof CspbPriceListItemTierMode];
+/** cspb_tiermode by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbPriceListItemTierModeKeys = [['flat', 100000000], ['tiered', 100000001], ['volume', 100000002]] as const;
 
 /** A Price list item row as the Web API returns it. */
 export interface CspbPriceListItemRow {

@@ -16,6 +16,8 @@ export const CspbPromotionDiscountKind = {
   Fixed: 100000001,
 } as const;
 export type CspbPromotionDiscountKind = (typeof CspbPromotionDiscountKind)[keyof typeof CspbPromotionDiscountKind];
+/** cspb_discountkind by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbPromotionDiscountKindKeys = [['percent', 100000000], ['fixed', 100000001]] as const;
 
 /** A Promotion row as the Web API returns it. */
 export interface CspbPromotionRow {

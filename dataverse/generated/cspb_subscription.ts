@@ -18,6 +18,8 @@ export const CspbSubscriptionStatus = {
   Expired: 100000003,
 } as const;
 export type CspbSubscriptionStatus = (typeof CspbSubscriptionStatus)[keyof typeof CspbSubscriptionStatus];
+/** cspb_subscription_status by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbSubscriptionStatusKeys = [['active', 100000000], ['suspended', 100000001], ['cancelled', 100000002], ['expired', 100000003]] as const;
 
 /** A Subscription row as the Web API returns it. */
 export interface CspbSubscriptionRow {

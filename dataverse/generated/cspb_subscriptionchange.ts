@@ -25,6 +25,8 @@ export const CspbSubscriptionChangeChangeType = {
   Reactivate: 100000010,
 } as const;
 export type CspbSubscriptionChangeChangeType = (typeof CspbSubscriptionChangeChangeType)[keyof typeof CspbSubscriptionChangeChangeType];
+/** cspb_changetype by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbSubscriptionChangeChangeTypeKeys = [['new', 100000000], ['add', 100000001], ['remove', 100000002], ['cancel', 100000003], ['renew', 100000004], ['convert', 100000005], ['price', 100000006], ['term', 100000007], ['billingPlan', 100000008], ['suspend', 100000009], ['reactivate', 100000010]] as const;
 
 /** Term: stable option values of cspb_subscriptionchange_term. */
 export const CspbSubscriptionChangeTerm = {
@@ -33,6 +35,8 @@ export const CspbSubscriptionChangeTerm = {
   P3Y: 100000002,
 } as const;
 export type CspbSubscriptionChangeTerm = (typeof CspbSubscriptionChangeTerm)[keyof typeof CspbSubscriptionChangeTerm];
+/** cspb_subscriptionchange_term by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbSubscriptionChangeTermKeys = [['P1M', 100000000], ['P1Y', 100000001], ['P3Y', 100000002]] as const;
 
 /** Billing plan: stable option values of cspb_subscriptionchange_billingplan. */
 export const CspbSubscriptionChangeBillingPlan = {
@@ -41,6 +45,8 @@ export const CspbSubscriptionChangeBillingPlan = {
   Triennial: 100000002,
 } as const;
 export type CspbSubscriptionChangeBillingPlan = (typeof CspbSubscriptionChangeBillingPlan)[keyof typeof CspbSubscriptionChangeBillingPlan];
+/** cspb_subscriptionchange_billingplan by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbSubscriptionChangeBillingPlanKeys = [['monthly', 100000000], ['annual', 100000001], ['triennial', 100000002]] as const;
 
 /** Auto-renew: stable option values of cspb_subscriptionchange_autorenew. */
 export const CspbSubscriptionChangeAutoRenew = {
@@ -48,6 +54,8 @@ export const CspbSubscriptionChangeAutoRenew = {
   Off: 100000001,
 } as const;
 export type CspbSubscriptionChangeAutoRenew = (typeof CspbSubscriptionChangeAutoRenew)[keyof typeof CspbSubscriptionChangeAutoRenew];
+/** cspb_subscriptionchange_autorenew by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbSubscriptionChangeAutoRenewKeys = [['on', 100000000], ['off', 100000001]] as const;
 
 /** Source: stable option values of cspb_changesource. */
 export const CspbSubscriptionChangeSource = {
@@ -57,6 +65,8 @@ export const CspbSubscriptionChangeSource = {
   Sync: 100000003,
 } as const;
 export type CspbSubscriptionChangeSource = (typeof CspbSubscriptionChangeSource)[keyof typeof CspbSubscriptionChangeSource];
+/** cspb_changesource by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbSubscriptionChangeSourceKeys = [['form', 100000000], ['api', 100000001], ['import', 100000002], ['sync', 100000003]] as const;
 
 /** A Subscription change row as the Web API returns it. */
 export interface CspbSubscriptionChangeRow {

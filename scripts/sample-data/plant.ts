@@ -26,11 +26,12 @@ export function plantDiscrepancies(partner: SamplePartner, rows: BillRow[], usag
   const found: PlantedFinding[] = [];
   const used = new Set<SampleSubscription>();
   const rowsOf = (s: SampleSubscription) => rows.filter((r) => r.subscription === s);
-  /** Next unused subscription whose October bill is exactly one full-cycle charge. */
-  const singleCycleCharge = (): [SampleSubscription, BillRow] => {
+  /** Next unused subscription whose October bill is exactly one full-cycle charge (of a USD customer when `usd`). */
+  const singleCycleCharge = (usd = false): [SampleSubscription, BillRow] => {
     for (const s of partner.subscriptions) {
       const own = rowsOf(s);
       if (used.has(s) || own.length !== 1 || !['renew', 'cycleCharge'].includes(own[0]!.chargeType)) continue;
+      if (usd && s.customer.currency !== 'USD') continue;
       used.add(s);
       return [s, own[0]!];
     }
@@ -163,7 +164,8 @@ export function plantDiscrepancies(partner: SamplePartner, rows: BillRow[], usag
     });
   }
   {
-    const [s, row] = singleCycleCharge();
+    // A margin compares the customer price with Microsoft's cost: only in one currency (a USD contract).
+    const [s, row] = singleCycleCharge(true);
     s.customerUnitPrice = roundHalfUp(toDecimal(s.offer.unitCost).times('0.9'), 2).toFixed(2);
     const vendorCost = toDecimal(row.subtotal);
     const customer = roundHalfUp(vendorCost.times(s.customerUnitPrice).div(s.offer.unitCost), 2);

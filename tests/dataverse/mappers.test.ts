@@ -1,4 +1,7 @@
 import { Decimal, SubscriptionLedger, expectedCharges, parseDate, type LedgerEntryInput } from '../../core/src';
+import * as generated from '../../dataverse/generated';
+import { choiceMap } from '../../dataverse/src/mappers/choice';
+import { tables } from '../../dataverse/src/schema';
 import type { CspbInvoiceLineRow, CspbOfferRow, CspbSubscriptionChangeRow, CspbSubscriptionChangeWrite } from '../../dataverse/generated';
 import { CspbInvoiceLineLineType, CspbOfferBillingPlan, CspbOfferTerm, CspbSubscriptionChangeChangeType } from '../../dataverse/generated';
 import {
@@ -226,5 +229,28 @@ describe('invoice line rows -> revenue', () => {
     expect(lineTypeToWebApi('oneTime')).toBe(CspbInvoiceLineLineType.OneTime);
     expect(lineTypeToWebApi('usage')).toBe(CspbInvoiceLineLineType.Usage);
     expect(lineTypeToWebApi('tax')).toBe(CspbInvoiceLineLineType.Tax);
+  });
+});
+
+describe('generated choice maps (each option carries its core key in the schema)', () => {
+  it('cover every option of a translated choice, one core key per option value, and throw on a value they lack', () => {
+    const withKeys = tables.flatMap((t) =>
+      t.columns.filter((c) => c.type === 'choice' && c.options.every((o) => o.core !== undefined)).map((c) => [t, c] as const),
+    );
+    expect(withKeys.length).toBeGreaterThanOrEqual(20);
+    for (const [table, column] of withKeys) {
+      if (column.type !== 'choice') continue;
+      const pairs = Object.entries(generated).find(
+        ([name]) =>
+          name.endsWith('Keys') &&
+          JSON.stringify((generated as Record<string, unknown>)[name]) === JSON.stringify(column.options.map((o) => [o.core, o.value])),
+      );
+      expect([table.logicalName, column.logicalName, pairs !== undefined]).toEqual([table.logicalName, column.logicalName, true]);
+      expect(new Set(column.options.map((o) => o.core)).size).toBe(column.options.length);
+    }
+    const lineTypes = choiceMap(generated.CspbInvoiceLineLineTypeKeys, 'cspb_linetype');
+    expect(lineTypes.fromWebApi(generated.CspbInvoiceLineLineType.Commitment)).toBe('commitment');
+    expect(() => lineTypes.fromWebApi(100000099, 'cspb_invoiceline l1.cspb_linetype')).toThrow(/cspb_invoiceline l1\.cspb_linetype: not an option/);
+    expect(() => lineTypes.toWebApi('subscription' as never)).toThrow(/cspb_linetype: no option/);
   });
 });

@@ -97,7 +97,8 @@ export const stringResources: readonly StringResource[] = [
 export const WEBRESOURCE_OUT_DIR = 'build/webresources';
 
 /**
- * Budget per minified bundle: form scripts load on every form open, on phones too. 32 KiB since
- * the form scripts read through the suite's client (WebApiClient, ~2.5 KB) instead of paging by hand.
+ * Budget per minified bundle: form scripts load on every form open, on phones too. 34 KiB since
+ * the form scripts read through the suite's client (WebApiClient, ~2.5 KB) instead of paging by
+ * hand and translate choices through the generated maps (~0.5 KB) instead of copies.
  */
-export const MAX_BUNDLE_BYTES = 32 * 1024;
+export const MAX_BUNDLE_BYTES = 34 * 1024;

@@ -101,6 +101,12 @@ export function rowTypesSource(table: TableDef): string {
     lines.push('', `/** ${column.displayName}: stable option values of ${column.optionSetName}. */`, `export const ${name} = {`);
     for (const option of column.options) lines.push(`  ${option.key}: ${option.value},`);
     lines.push('} as const;', `export type ${name} = (typeof ${name})[keyof typeof ${name}];`);
+    if (column.options.every((o) => o.core !== undefined)) {
+      lines.push(
+        `/** ${column.optionSetName} by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */`,
+        `export const ${name}Keys = [${column.options.map((o) => `['${o.core}', ${o.value}]`).join(', ')}] as const;`,
+      );
+    }
   }
   lines.push('', `/** A ${table.displayName} row as the Web API returns it. */`, `export interface ${type}Row {`);
   lines.push(`  ${primaryIdOf(table)}: string;`);

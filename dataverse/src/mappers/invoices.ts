@@ -1,21 +1,15 @@
 import { addDays, currencyCode, Decimal, period, type Invoice, type InvoiceLine, type InvoiceLineType, type RevenueLine } from '../../../core/src';
-import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceLineLineType as LineType, type CspbInvoiceLineRow, type CspbInvoiceRow } from '../../generated';
+import {
+  CspbInvoiceInvoiceStatus as InvoiceStatus,
+  CspbInvoiceLineLineType as LineType,
+  type CspbInvoiceLineRow,
+  type CspbInvoiceRow,
+  CspbInvoiceLineLineTypeKeys,
+} from '../../generated';
 import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } from './values';
 
 /** Invoice line types both ways. */
-export const invoiceLineTypes = choiceMap<InvoiceLineType, LineType>(
-  [
-    ['recurring', LineType.Recurring],
-    ['prorated', LineType.Prorated],
-    ['usage', LineType.Usage],
-    ['oneTime', LineType.OneTime],
-    ['credit', LineType.Credit],
-    ['discount', LineType.Discount],
-    ['tax', LineType.Tax],
-    ['commitment', LineType.Commitment],
-  ],
-  'cspb_linetype',
-);
+export const invoiceLineTypes = choiceMap(CspbInvoiceLineLineTypeKeys, 'cspb_linetype');
 
 /** A line's type as stored. */
 export function lineTypeToWebApi(type: InvoiceLineType): LineType {

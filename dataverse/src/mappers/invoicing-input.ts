@@ -5,57 +5,28 @@ import {
   type CalendarDate,
   type InvoiceSubscription,
   type ProrationPolicies,
-  type RoundingMode,
   type TaxProfile,
 } from '../../../core/src';
 import {
-  CspbBillingContractAnchor as Anchor,
-  CspbBillingContractFrequency as Frequency,
-  CspbBillingContractProrationPolicy as Proration,
-  CspbBillingContractRoundingPolicy as Rounding,
-  CspbBillingContractTiming as Timing,
+  CspbBillingContractAnchorKeys,
   CspbOfferBillingPlan,
   type CspbBillingContractRow,
   type CspbExchangeRateRow,
+  CspbBillingContractFrequencyKeys,
+  CspbBillingContractTimingKeys,
+  CspbBillingContractRoundingPolicyKeys,
+  CspbBillingContractProrationPolicyKeys,
 } from '../../generated';
 import { ledgerFromRows } from './ledger';
 import { oneTimeChargesFromRows, priceListFromRows, promotionsFromRows } from './pricing';
 import type { ReconRows } from './recon-input';
 import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } from './values';
 
-const frequencies = choiceMap<BillingContract['frequency'], Frequency>(
-  [
-    ['monthly', Frequency.Monthly],
-    ['quarterly', Frequency.Quarterly],
-    ['annual', Frequency.Annual],
-    ['triennial', Frequency.Triennial],
-    ['oneTime', Frequency.OneTime],
-  ],
-  'cspb_frequency',
-);
-const timings = choiceMap<BillingContract['timing'], Timing>(
-  [
-    ['advance', Timing.InAdvance],
-    ['arrears', Timing.InArrears],
-  ],
-  'cspb_timing',
-);
-const roundings = choiceMap<RoundingMode, Rounding>(
-  [
-    ['halfUp', Rounding.HalfUp],
-    ['halfEven', Rounding.HalfEven],
-    ['truncate', Rounding.Truncate],
-  ],
-  'cspb_roundingpolicy',
-);
-const prorations = choiceMap<'daily' | 'none' | 'fullPeriod', Proration>(
-  [
-    ['daily', Proration.DailyByDaysInPeriod],
-    ['none', Proration.None],
-    ['fullPeriod', Proration.FullPeriod],
-  ],
-  'cspb_prorationpolicy',
-);
+const frequencies = choiceMap(CspbBillingContractFrequencyKeys, 'cspb_frequency');
+const anchors = choiceMap(CspbBillingContractAnchorKeys, 'cspb_anchor');
+const timings = choiceMap(CspbBillingContractTimingKeys, 'cspb_timing');
+const roundings = choiceMap(CspbBillingContractRoundingPolicyKeys, 'cspb_roundingpolicy');
+const prorations = choiceMap(CspbBillingContractProrationPolicyKeys, 'cspb_prorationpolicy');
 
 function taxProfileOf(row: CspbBillingContractRow): TaxProfile {
   if (!row.cspb_taxprofile) return { rates: [] };
@@ -117,10 +88,11 @@ export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: Calendar
         } satisfies InvoiceSubscription;
       });
     const purchases = subscriptions.flatMap((s) => (s.ledger?.entries[0] ? [s.ledger.entries[0].effectiveDate] : []));
+    const anchorKind = required(anchors.fromWebApi(row.cspb_anchor, `${where}.cspb_anchor`), `${where}.cspb_anchor`);
     const anchor: BillingContract['anchor'] =
-      row.cspb_anchor === Anchor.BillingDay
+      anchorKind === 'billingDay'
         ? { kind: 'billingDay', day: required(row.cspb_anchorday ?? undefined, `${where}.cspb_anchorday`) }
-        : row.cspb_anchor === Anchor.CoTerm
+        : anchorKind === 'coterm'
           ? { kind: 'coterm', subscriptionId: subscriptions[0]?.id }
           : { kind: 'calendarMonth' };
     const proration = required(prorations.fromWebApi(row.cspb_prorationpolicy), `${where}.cspb_prorationpolicy`);

@@ -1,63 +1,20 @@
-import { SubscriptionLedger, type BillingPlan, type ChangeSource, type LedgerEntry, type LedgerEntryKind, type Term } from '../../../core/src';
+import { SubscriptionLedger, type LedgerEntry } from '../../../core/src';
 import {
-  CspbSubscriptionChangeAutoRenew as AutoRenew,
-  CspbSubscriptionChangeBillingPlan as Plan,
-  CspbSubscriptionChangeChangeType as ChangeType,
-  CspbSubscriptionChangeSource as Source,
-  CspbSubscriptionChangeTerm as TermOption,
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionChangeWrite,
+  CspbSubscriptionChangeChangeTypeKeys,
+  CspbSubscriptionChangeTermKeys,
+  CspbSubscriptionChangeBillingPlanKeys,
+  CspbSubscriptionChangeSourceKeys,
+  CspbSubscriptionChangeAutoRenewKeys,
 } from '../../generated';
 import { choiceMap, dateFromWebApi, dateToWebApi, decimalFromWebApi, decimalToWebApi, MONEY_PLACES, required } from './values';
 
-const kinds = choiceMap<LedgerEntryKind, ChangeType>(
-  [
-    ['new', ChangeType.New],
-    ['add', ChangeType.Add],
-    ['remove', ChangeType.Remove],
-    ['cancel', ChangeType.Cancel],
-    ['renew', ChangeType.Renew],
-    ['convert', ChangeType.Convert],
-    ['price', ChangeType.Price],
-    ['term', ChangeType.Term],
-    ['billingPlan', ChangeType.BillingPlan],
-    ['suspend', ChangeType.Suspend],
-    ['reactivate', ChangeType.Reactivate],
-  ],
-  'cspb_changetype',
-);
-const terms = choiceMap<Term, TermOption>(
-  [
-    ['P1M', TermOption.P1M],
-    ['P1Y', TermOption.P1Y],
-    ['P3Y', TermOption.P3Y],
-  ],
-  'cspb_term',
-);
-const plans = choiceMap<BillingPlan, Plan>(
-  [
-    ['monthly', Plan.Monthly],
-    ['annual', Plan.Annual],
-    ['triennial', Plan.Triennial],
-  ],
-  'cspb_billingplan',
-);
-const sources = choiceMap<ChangeSource, Source>(
-  [
-    ['form', Source.Form],
-    ['api', Source.Api],
-    ['import', Source.Import],
-    ['sync', Source.Sync],
-  ],
-  'cspb_source',
-);
-const autoRenew = choiceMap<'on' | 'off', AutoRenew>(
-  [
-    ['on', AutoRenew.On],
-    ['off', AutoRenew.Off],
-  ],
-  'cspb_autorenew',
-);
+const kinds = choiceMap(CspbSubscriptionChangeChangeTypeKeys, 'cspb_changetype');
+const terms = choiceMap(CspbSubscriptionChangeTermKeys, 'cspb_term');
+const plans = choiceMap(CspbSubscriptionChangeBillingPlanKeys, 'cspb_billingplan');
+const sources = choiceMap(CspbSubscriptionChangeSourceKeys, 'cspb_source');
+const autoRenew = choiceMap(CspbSubscriptionChangeAutoRenewKeys, 'cspb_autorenew');
 
 /** A short, human-readable name for the ledger row ("add +5 -> 15 on 2026-10-07"). */
 function rowName(entry: LedgerEntry): string {

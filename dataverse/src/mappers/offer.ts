@@ -1,26 +1,9 @@
-import type { BillingPlan, NceOffer, Term } from '../../../core/src';
-import { CspbOfferBillingPlan as Plan, CspbOfferTerm as TermOption, type CspbOfferRow } from '../../generated';
+import type { NceOffer } from '../../../core/src';
+import { type CspbOfferRow, CspbOfferTermKeys, CspbOfferBillingPlanKeys } from '../../generated';
 import { choiceMap, decimalFromWebApi, MappingError, required } from './values';
 
-const terms = choiceMap<Term | 'none', TermOption>(
-  [
-    ['P1M', TermOption.P1M],
-    ['P1Y', TermOption.P1Y],
-    ['P3Y', TermOption.P3Y],
-    ['none', TermOption.None],
-  ],
-  'cspb_term',
-);
-const plans = choiceMap<BillingPlan | 'oneTime' | 'usage', Plan>(
-  [
-    ['monthly', Plan.Monthly],
-    ['annual', Plan.Annual],
-    ['triennial', Plan.Triennial],
-    ['oneTime', Plan.OneTime],
-    ['usage', Plan.Usage],
-  ],
-  'cspb_billingplan',
-);
+const terms = choiceMap(CspbOfferTermKeys, 'cspb_term');
+const plans = choiceMap(CspbOfferBillingPlanKeys, 'cspb_billingplan');
 
 /**
  * A licence offer row as the NCE offer the charge arithmetic takes. The vendor unit cost is the

@@ -1,10 +1,10 @@
 import { addDays, type Discount, type OneTimeCharge, type PriceList, type PriceSpec, type PriceTier } from '../../../core/src';
 import {
-  CspbPriceListItemTierMode as TierMode,
-  CspbPromotionDiscountKind as DiscountKind,
   type CspbOneTimeChargeRow,
   type CspbPriceListItemRow,
   type CspbPromotionRow,
+  CspbPriceListItemTierModeKeys,
+  CspbPromotionDiscountKindKeys,
 } from '../../generated';
 import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } from './values';
 
@@ -12,21 +12,8 @@ import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required } 
  * Price lists, promotions and one-time charges as the invoicing engine takes them. Every value is
  * checked here, so a bad row fails its contract naming the row and column, never a silent zero.
  */
-const tierModes = choiceMap<'flat' | 'tiered' | 'volume', TierMode>(
-  [
-    ['flat', TierMode.Flat],
-    ['tiered', TierMode.Tiered],
-    ['volume', TierMode.Volume],
-  ],
-  'cspb_tiermode',
-);
-const discountKinds = choiceMap<Discount['kind'], DiscountKind>(
-  [
-    ['percent', DiscountKind.Percent],
-    ['fixed', DiscountKind.Fixed],
-  ],
-  'cspb_discountkind',
-);
+const tierModes = choiceMap(CspbPriceListItemTierModeKeys, 'cspb_tiermode');
+const discountKinds = choiceMap(CspbPromotionDiscountKindKeys, 'cspb_discountkind');
 
 const DECIMAL_TEXT = /^\d+(\.\d+)?$/;
 

@@ -1,8 +1,6 @@
 import type { ReconSubscription } from '../../../core/src/reconcile';
 import {
   CspbOfferBillingPlan,
-  CspbOfferVendor,
-  CspbSubscriptionStatus,
   type AccountExtensionRow,
   type CspbBillingContractRow,
   type CspbExchangeRateRow,
@@ -14,6 +12,8 @@ import {
   type CspbOfferRow,
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionRow,
+  CspbSubscriptionStatusKeys,
+  CspbOfferVendorKeys,
 } from '../../generated';
 import { ledgerFromRows } from './ledger';
 import { offerRowToNceOffer } from './offer';
@@ -37,25 +37,8 @@ export interface ReconRows {
   readonly cspb_onetimecharge?: readonly CspbOneTimeChargeRow[];
 }
 
-const statuses = choiceMap<ReconSubscription['status'], CspbSubscriptionStatus>(
-  [
-    ['active', CspbSubscriptionStatus.Active],
-    ['suspended', CspbSubscriptionStatus.Suspended],
-    ['cancelled', CspbSubscriptionStatus.Cancelled],
-    ['expired', CspbSubscriptionStatus.Expired],
-  ],
-  'cspb_status',
-);
-const vendors = choiceMap<string, CspbOfferVendor>(
-  [
-    ['Microsoft', CspbOfferVendor.Microsoft],
-    ['Pax8', CspbOfferVendor.Pax8],
-    ['TD SYNNEX', CspbOfferVendor.TdSynnex],
-    ['Ingram Micro', CspbOfferVendor.Ingram],
-    ['Other', CspbOfferVendor.Other],
-  ],
-  'cspb_vendor',
-);
+const statuses = choiceMap(CspbSubscriptionStatusKeys, 'cspb_status');
+const vendors = choiceMap(CspbOfferVendorKeys, 'cspb_vendor');
 
 function byId<T>(rows: readonly T[], id: (row: T) => string): Map<string, T> {
   return new Map(rows.map((r) => [id(r), r]));

@@ -7,16 +7,8 @@ import { Decimal, formatIso, parseDate, type CalendarDate } from '../../../core/
  */
 const MAX_EXACT_DIGITS = 15;
 
-export class MappingError extends Error {
-  constructor(
-    message: string,
-    readonly column: string,
-    readonly value: unknown,
-  ) {
-    super(`${column}: ${message} (value: ${JSON.stringify(value)})`);
-    this.name = 'MappingError';
-  }
-}
+export { choiceMap, MappingError } from './choice';
+import { MappingError } from './choice';
 
 function significantDigits(text: string): number {
   return text.replace(/^-/, '').replace('.', '').replace(/^0+/, '').length;
@@ -62,27 +54,6 @@ export function dateFromWebApi(value: unknown, column: string): CalendarDate | u
 
 export function dateToWebApi(value: CalendarDate | undefined): string | null {
   return value === undefined ? null : formatIso(value);
-}
-
-/** A two-way map between a core union and a Dataverse choice's option values. */
-export function choiceMap<Core extends string, Value extends number>(pairs: ReadonlyArray<readonly [Core, Value]>, column: string) {
-  const toValue = new Map<Core, Value>(pairs);
-  const toCore = new Map<number, Core>(pairs.map(([c, v]) => [v, c]));
-  return {
-    toWebApi(core: Core | undefined): Value | null {
-      if (core === undefined) return null;
-      const value = toValue.get(core);
-      if (value === undefined) throw new MappingError('no option for this value', column, core);
-      return value;
-    },
-    /** `where` names the row's column ("cspb_invoiceline <id>.cspb_linetype") in the error; the column alone by default. */
-    fromWebApi(value: unknown, where: string = column): Core | undefined {
-      if (value === null || value === undefined) return undefined;
-      const core = typeof value === 'number' ? toCore.get(value) : undefined;
-      if (core === undefined) throw new MappingError('not an option of this choice', where, value);
-      return core;
-    },
-  };
 }
 
 /** A required value read from a row. */

@@ -1,5 +1,8 @@
 import { addDays, billingPeriodAt, formatIso, generateInvoices, InvoicingError, type CalendarDate, type Invoice, type UsageAggregate } from '../../../core/src';
-import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceKind as Kind } from '../../generated';
+import { CspbInvoiceInvoiceStatus as InvoiceStatus, CspbInvoiceKindKeys } from '../../generated';
+import { choiceMap } from '../mappers/choice';
+
+const kinds = choiceMap(CspbInvoiceKindKeys, 'cspb_kind');
 import type { EntityRecord } from '../client/types';
 import { exchangeRatesFromRows, invoicingInputsFromRows, issuedInvoicesFromRows, lineTypeToWebApi, type IssuedInvoices, type ReconRows } from '../mappers';
 import { MONEY_PLACES, roundedToWebApi } from '../mappers/values';
@@ -69,7 +72,7 @@ export function invoiceRow(draft: Invoice, contractName: string, rows: IssuedRow
     cspb_draftkey: draft.draftKey,
     'cspb_CustomerId@odata.bind': `/accounts(${draft.customerId})`,
     cspb_invoicestatus: InvoiceStatus.Draft,
-    cspb_kind: draft.kind === 'creditNote' ? Kind.CreditNote : Kind.Invoice,
+    cspb_kind: kinds.toWebApi(draft.kind),
     cspb_periodstart: formatIso(draft.period.start),
     cspb_periodend: formatIso(addDays(draft.period.end, -1)),
     cspb_invoicedate: formatIso(draft.invoiceDate),

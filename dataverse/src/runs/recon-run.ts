@@ -12,7 +12,7 @@ import {
   type ReconResult,
   type UsageAggregate,
 } from '../../../core/src';
-import { CspbDiscrepancyCategory as Category } from '../../generated';
+import { CspbDiscrepancyCategoryKeys } from '../../generated';
 import type { EntityRecord } from '../client/types';
 import { reconSubscriptionsFromRows, type ReconRows } from '../mappers';
 import { MONEY_PLACES, roundedToWebApi } from '../mappers/values';
@@ -51,22 +51,11 @@ export function runReconciliation(input: ReconRunInput): ReconResult {
   });
 }
 
-export const CATEGORY: Readonly<Record<ReconCategory, number>> = {
-  exactMatch: Category.ExactMatch,
-  withinTolerance: Category.WithinTolerance,
-  quantityMismatch: Category.QuantityMismatch,
-  priceMismatch: Category.PriceMismatch,
-  dateMismatch: Category.DateMismatch,
-  unknownInCrm: Category.UnknownInCrm,
-  notBilled: Category.NotBilled,
-  cancelledButBilled: Category.CancelledButBilled,
-  duplicateCharge: Category.DuplicateCharge,
-  unexpectedChargeType: Category.UnexpectedChargeType,
-  usageWithoutContract: Category.UsageWithoutContract,
-  negativeMargin: Category.NegativeMargin,
-  revenueLeakage: Category.RevenueLeakage,
-  ambiguousMatch: Category.AmbiguousMatch,
-};
+/** Finding category -> cspb_category option, from the schema's core keys (the compile fails if a category has no option). */
+export const CATEGORY = Object.fromEntries(CspbDiscrepancyCategoryKeys) as Readonly<Record<ReconCategory, number>>;
+type UnmappedCategory = Exclude<ReconCategory, (typeof CspbDiscrepancyCategoryKeys)[number][0]>;
+const everyCategoryMapped: [UnmappedCategory] extends [never] ? true : UnmappedCategory = true;
+void everyCategoryMapped;
 
 /**
  * The stored key of a finding: a fixed-length hash of its whole identity. Two findings whose

@@ -75,9 +75,11 @@ export const yesNo = (schemaName: string, c: Common & { defaultValue: boolean })
  */
 export const choice = (
   schemaName: string,
-  c: Common & { optionSetName: string; options: ReadonlyArray<readonly [key: string, label: string]>; defaultKey?: string },
+  c: Common & { optionSetName: string; options: ReadonlyArray<readonly [key: string, label: string, core?: string]>; defaultKey?: string },
 ): ChoiceColumn => {
-  const options: ChoiceOption[] = c.options.map(([key, label], i) => ({ key, label, value: 100_000_000 + i }));
+  const options: ChoiceOption[] = c.options.map(([key, label, core], i) => ({ key, label, value: 100_000_000 + i, ...(core !== undefined ? { core } : {}) }));
+  const cores = options.filter((o) => o.core !== undefined).length;
+  if (cores !== 0 && cores !== options.length) throw new Error(`${schemaName}: give every option its core key, or none`);
   const defaultValue = c.defaultKey === undefined ? undefined : options.find((o) => o.key === c.defaultKey)?.value;
   if (c.defaultKey !== undefined && defaultValue === undefined) throw new Error(`${schemaName}: default ${c.defaultKey} is not an option`);
   return { ...base(schemaName, c), type: 'choice', optionSetName: c.optionSetName, options, ...(defaultValue === undefined ? {} : { defaultValue }) };

@@ -12,6 +12,8 @@ export interface ChoiceOption {
   readonly label: string;
   /** Identifier used for the generated TypeScript constant. */
   readonly key: string;
+  /** The core's name for the option (`'recurring'`, `'exactMatch'`): generated maps translate by it. */
+  readonly core?: string;
 }
 
 interface ColumnBase {

@@ -4,7 +4,7 @@
  * with bounded queries: only the subscriptions whose headers are on screen are asked for, at most
  * BATCH ids a query (an `or` of ids, $select of five columns), each id once.
  */
-import { CspbSubscriptionStatus, CspbSubscriptionTable } from '../../../dataverse/generated/cspb_subscription';
+import { CspbSubscriptionStatusKeys, CspbSubscriptionTable } from '../../../dataverse/generated/cspb_subscription';
 import type { WebApiLike } from './actions';
 import { fixedOfNumber, type Fixed } from './exact';
 
@@ -21,7 +21,7 @@ export interface CrmSubscription {
   readonly currency: string;
 }
 
-const STATUS_BY_VALUE = new Map<number, CrmStatus>(Object.entries(CspbSubscriptionStatus).map(([k, v]) => [v, k.toLowerCase() as CrmStatus]));
+const STATUS_BY_VALUE = new Map<number, CrmStatus>(CspbSubscriptionStatusKeys.map(([core, value]) => [value, core]));
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class CrmSubscriptions {

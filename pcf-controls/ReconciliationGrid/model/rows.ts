@@ -8,7 +8,7 @@
 import { formatIso, localDateOf } from '../../../core/src/calendar';
 import { CATEGORY_LABELS, type ReconCategory } from '../../../core/src/reconcile/categories';
 import { FIXED_ZERO, fixedOfNumber, fixedOfText, subtractFixed, type Fixed } from './exact';
-import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../../dataverse/generated/cspb_discrepancy';
+import { CspbDiscrepancyCategoryKeys, CspbDiscrepancyResolutionStatusKeys } from '../../../dataverse/generated/cspb_discrepancy';
 
 export type ResolutionStatus = 'open' | 'accepted' | 'resolved' | 'ignored';
 export const STATUSES: readonly ResolutionStatus[] = ['open', 'accepted', 'resolved', 'ignored'];
@@ -153,17 +153,14 @@ export function mapColumns(columnNames: readonly string[]): ColumnMap {
   return map;
 }
 
-const CATEGORY_BY_VALUE = new Map<number, ReconCategory>(
-  Object.entries(CspbDiscrepancyCategory).map(([k, v]) => [v, (k.charAt(0).toLowerCase() + k.slice(1)) as ReconCategory]),
-);
+// Option value -> core name, from the schema's core keys (never derived from the enum's spelling).
+const CATEGORY_BY_VALUE = new Map<number, ReconCategory>(CspbDiscrepancyCategoryKeys.map(([core, value]) => [value, core]));
 const CATEGORY_BY_TEXT = new Map<string, ReconCategory>();
 for (const [key, label] of Object.entries(CATEGORY_LABELS) as [ReconCategory, string][]) {
   CATEGORY_BY_TEXT.set(norm(key), key);
   CATEGORY_BY_TEXT.set(norm(label), key);
 }
-const STATUS_BY_VALUE = new Map<number, ResolutionStatus>(
-  Object.entries(CspbDiscrepancyResolutionStatus).map(([k, v]) => [v, k.toLowerCase() as ResolutionStatus]),
-);
+const STATUS_BY_VALUE = new Map<number, ResolutionStatus>(CspbDiscrepancyResolutionStatusKeys.map(([core, value]) => [value, core]));
 
 export function categoryOf(cell: CellValue): ReconCategory | null {
   const n = typeof cell.raw === 'number' ? cell.raw : typeof cell.raw === 'string' && /^\d+$/.test(cell.raw) ? Number(cell.raw) : NaN;

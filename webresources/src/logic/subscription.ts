@@ -7,12 +7,13 @@ import { addDays, formatIso, localDateOf, parseDate, type CalendarDate, type Per
 import { SubscriptionLedger, type LedgerEntryKind } from '../../../core/src/ledger';
 import { gridEnd, gridIndexContaining, gridStart, monthlyCycleDays, spanCycleDays } from '../../../core/src/nce/charge-dates';
 import { checkCancellation, checkSeatDecrease } from '../../../core/src/nce/policy';
-import type { BillingPlan, Term } from '../../../core/src/nce/terms';
+import type { BillingPlan } from '../../../core/src/nce/terms';
 import {
-  CspbSubscriptionChangeBillingPlan as PlanOption,
-  CspbSubscriptionChangeChangeType as ChangeType,
-  CspbSubscriptionChangeTerm as TermOption,
+  CspbSubscriptionChangeBillingPlanKeys,
+  CspbSubscriptionChangeChangeTypeKeys,
+  CspbSubscriptionChangeTermKeys,
 } from '../../../dataverse/generated/cspb_subscriptionchange';
+import { choiceMap } from '../../../dataverse/src/mappers/choice';
 import { proratedCents } from './exact';
 
 /** The ledger columns the form reads (no prices). */
@@ -42,31 +43,10 @@ export interface LedgerRowLite {
   readonly cspb_productid?: string | null;
 }
 
-const KINDS: ReadonlyArray<readonly [number, LedgerEntryKind]> = [
-  [ChangeType.New, 'new'],
-  [ChangeType.Add, 'add'],
-  [ChangeType.Remove, 'remove'],
-  [ChangeType.Cancel, 'cancel'],
-  [ChangeType.Renew, 'renew'],
-  [ChangeType.Convert, 'convert'],
-  [ChangeType.Price, 'price'],
-  [ChangeType.Term, 'term'],
-  [ChangeType.BillingPlan, 'billingPlan'],
-  [ChangeType.Suspend, 'suspend'],
-  [ChangeType.Reactivate, 'reactivate'],
-];
-const TERMS: ReadonlyArray<readonly [number, Term]> = [
-  [TermOption.P1M, 'P1M'],
-  [TermOption.P1Y, 'P1Y'],
-  [TermOption.P3Y, 'P3Y'],
-];
-const PLANS: ReadonlyArray<readonly [number, BillingPlan]> = [
-  [PlanOption.Monthly, 'monthly'],
-  [PlanOption.Annual, 'annual'],
-  [PlanOption.Triennial, 'triennial'],
-];
-const lookup = <T>(pairs: ReadonlyArray<readonly [number, T]>, value: number | null | undefined): T | undefined =>
-  value === null || value === undefined ? undefined : pairs.find(([v]) => v === value)?.[1];
+// The schema's one translation of the ledger's choices (generated; throws on a value it lacks).
+const kinds = choiceMap(CspbSubscriptionChangeChangeTypeKeys, 'cspb_changetype');
+const terms = choiceMap(CspbSubscriptionChangeTermKeys, 'cspb_term');
+const plans = choiceMap(CspbSubscriptionChangeBillingPlanKeys, 'cspb_billingplan');
 
 /**
  * Rebuilds the subscription's ledger from its rows in sequence order, through the core ledger
@@ -76,10 +56,11 @@ const lookup = <T>(pairs: ReadonlyArray<readonly [number, T]>, value: number | n
 export function ledgerFromRows(subscriptionId: string, rows: readonly LedgerRowLite[]): SubscriptionLedger {
   const ledger = new SubscriptionLedger(subscriptionId);
   for (const row of [...rows].sort((a, b) => a.cspb_sequence - b.cspb_sequence)) {
-    const stored = lookup(KINDS, row.cspb_changetype);
-    if (stored === undefined) throw new Error(`ledger row ${row.cspb_sequence}: unknown change type ${row.cspb_changetype}`);
-    const term = lookup(TERMS, row.cspb_term);
-    const billingPlan = lookup(PLANS, row.cspb_billingplan);
+    const where = `ledger row ${row.cspb_sequence}`;
+    const stored = kinds.fromWebApi(row.cspb_changetype, `${where}.cspb_changetype`);
+    if (stored === undefined) throw new Error(`${where}: no change type`);
+    const term = terms.fromWebApi(row.cspb_term, `${where}.cspb_term`);
+    const billingPlan = plans.fromWebApi(row.cspb_billingplan, `${where}.cspb_billingplan`);
     // Without prices, a price change or a full conversion (no seat change) is nothing the form
     // needs; a partial conversion moves seats out, which the replay keeps as a removal.
     if (stored === 'price' || (stored === 'convert' && row.cspb_quantitydelta === 0)) continue;

@@ -71,9 +71,9 @@ export const priceListItem: TableDef = {
       required: 'required',
       optionSetName: 'cspb_tiermode',
       options: [
-        ['Flat', 'Flat'],
-        ['Tiered', 'Tiered'],
-        ['Volume', 'Volume'],
+        ['Flat', 'Flat', 'flat'],
+        ['Tiered', 'Tiered', 'tiered'],
+        ['Volume', 'Volume', 'volume'],
       ],
       defaultKey: 'Flat',
     }),
@@ -128,8 +128,8 @@ export const promotion: TableDef = {
       required: 'required',
       optionSetName: 'cspb_discountkind',
       options: [
-        ['Percent', 'Percent'],
-        ['Fixed', 'Fixed amount'],
+        ['Percent', 'Percent', 'percent'],
+        ['Fixed', 'Fixed amount', 'fixed'],
       ],
       defaultKey: 'Percent',
     }),
