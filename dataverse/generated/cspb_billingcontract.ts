@@ -8,6 +8,8 @@ export const CspbBillingContractTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: {},
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_currencycode: 3, cspb_taxprofile: 4000, cspb_exchangeratesource: 100 },
 } as const;
 
 /** Billing frequency: stable option values of cspb_billingfrequency. */

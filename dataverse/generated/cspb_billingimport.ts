@@ -8,6 +8,8 @@ export const CspbBillingImportTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_contenthash: ['cspb_contenthash'] },
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_filename: 260, cspb_invoicenumber: 50, cspb_contenthash: 64, cspb_currencycode: 3, cspb_jobprogress: 200, cspb_errors: 1048576 },
 } as const;
 
 /** Vendor: stable option values of cspb_import_vendor. */

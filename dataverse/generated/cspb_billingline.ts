@@ -8,6 +8,8 @@ export const CspbBillingLineTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_linekey: ['cspb_linekey'] },
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_linekey: 100, cspb_vendorsubscriptionid: 100, cspb_customertenantid: 36, cspb_customername: 200, cspb_productid: 50, cspb_skuid: 50, cspb_productname: 200, cspb_meterid: 100, cspb_metername: 200, cspb_chargetype: 50, cspb_currencycode: 3, cspb_pricingcurrency: 3, cspb_referenceid: 100 },
 } as const;
 
 /** A Billing line row as the Web API returns it. */

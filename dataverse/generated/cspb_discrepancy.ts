@@ -8,6 +8,8 @@ export const CspbDiscrepancyTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_run_discrepancykey: ['cspb_runid', 'cspb_discrepancykey'] },
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_resolutionnote: 4000, cspb_discrepancykey: 100, cspb_vendorsubscriptionid: 100, cspb_referenceid: 100, cspb_chargetype: 50, cspb_currencycode: 3, cspb_explanation: 4000 },
 } as const;
 
 /** Category: stable option values of cspb_discrepancycategory. */

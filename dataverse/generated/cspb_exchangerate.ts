@@ -8,6 +8,8 @@ export const CspbExchangeRateTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_pairdate: ['cspb_fromcurrency', 'cspb_tocurrency', 'cspb_validfrom'] },
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 100, cspb_fromcurrency: 3, cspb_tocurrency: 3 },
 } as const;
 
 /** A Exchange rate row as the Web API returns it. */

@@ -8,6 +8,8 @@ export const CspbInvoiceTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_draftkey: ['cspb_draftkey'] },
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 50, cspb_currencycode: 3, cspb_draftkey: 100 },
 } as const;
 
 /** Invoice status: stable option values of cspb_invoicestatus. */

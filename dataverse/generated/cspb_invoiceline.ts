@@ -8,6 +8,8 @@ export const CspbInvoiceLineTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: {},
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 300, cspb_linekey: 500, cspb_appliestokey: 500, cspb_discountkey: 200, cspb_currencycode: 3, cspb_explanation: 4000 },
 } as const;
 
 /** Line type: stable option values of cspb_invoicelinetype. */

@@ -8,6 +8,8 @@ export const CspbInvoiceNumberingTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_sequencename: ['cspb_name'] },
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 100, cspb_prefix: 20 },
 } as const;
 
 /** A Invoice numbering row as the Web API returns it. */

@@ -8,6 +8,8 @@ export const CspbInvoiceRunTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: {},
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_jobprogress: 200, cspb_error: 10000 },
 } as const;
 
 /** Run status: stable option values of cspb_invoicerunstatus. */

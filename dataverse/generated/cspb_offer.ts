@@ -8,6 +8,8 @@ export const CspbOfferTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: {},
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_productid: 50, cspb_skuid: 50, cspb_availabilityid: 50, cspb_distributorsku: 100, cspb_currencycode: 3, cspb_pricetiers: 20000 },
 } as const;
 
 /** Vendor: stable option values of cspb_offer_vendor. */

@@ -8,6 +8,8 @@ export const CspbOneTimeChargeTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: {},
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 300, cspb_currencycode: 3 },
 } as const;
 
 /** A One-time charge row as the Web API returns it. */

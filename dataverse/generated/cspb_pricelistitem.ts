@@ -8,6 +8,8 @@ export const CspbPriceListItemTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_listoffer: ['cspb_pricelistid', 'cspb_offerid'] },
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_currencycode: 3, cspb_tiers: 4000 },
 } as const;
 
 /** Tier mode: stable option values of cspb_tiermode. */

@@ -8,6 +8,8 @@ export const CspbPromotionTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: {},
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200 },
 } as const;
 
 /** Kind: stable option values of cspb_discountkind. */

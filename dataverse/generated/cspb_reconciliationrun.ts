@@ -8,6 +8,8 @@ export const CspbReconciliationRunTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: {},
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_currencycode: 3, cspb_categorycounts: 10000, cspb_jobprogress: 200, cspb_error: 10000, cspb_warnings: 4000 },
 } as const;
 
 /** Run status: stable option values of cspb_runstatus. */

@@ -8,6 +8,8 @@ export const CspbSubscriptionTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_vendorsubscriptionid: ['cspb_vendorsubscriptionid'] },
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_vendorsubscriptionid: 100, cspb_currencycode: 3, cspb_changereason: 500 },
 } as const;
 
 /** Subscription status: stable option values of cspb_subscription_status. */

@@ -8,6 +8,8 @@ export const CspbSubscriptionChangeTable = {
   primaryName: 'cspb_name',
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_subscription_sequence: ['cspb_subscriptionid', 'cspb_sequence'], cspb_key_subscription_changekey: ['cspb_subscriptionid', 'cspb_changekey'] },
+  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
+  maxLengths: { cspb_name: 200, cspb_currencycode: 3, cspb_productid: 50, cspb_productname: 200, cspb_targetproductid: 50, cspb_targetproductname: 200, cspb_targetvendorsubscriptionid: 100, cspb_reason: 500, cspb_referenceid: 100, cspb_changekey: 100 },
 } as const;
 
 /** Change type: stable option values of cspb_changetype. */

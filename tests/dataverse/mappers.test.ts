@@ -1,6 +1,8 @@
 import { Decimal, SubscriptionLedger, expectedCharges, parseDate, type LedgerEntryInput } from '../../core/src';
 import * as generated from '../../dataverse/generated';
 import { choiceMap } from '../../dataverse/src/mappers/choice';
+import { billLineToRow } from '../../dataverse/src/mappers/bill-lines';
+import { CspbBillingLineTable } from '../../dataverse/generated';
 import { tables } from '../../dataverse/src/schema';
 import type { CspbInvoiceLineRow, CspbOfferRow, CspbSubscriptionChangeRow, CspbSubscriptionChangeWrite } from '../../dataverse/generated';
 import { CspbInvoiceLineLineType, CspbOfferBillingPlan, CspbOfferTerm, CspbSubscriptionChangeChangeType } from '../../dataverse/generated';
@@ -252,5 +254,41 @@ describe('generated choice maps (each option carries its core key in the schema)
     expect(lineTypes.fromWebApi(generated.CspbInvoiceLineLineType.Commitment)).toBe('commitment');
     expect(() => lineTypes.fromWebApi(100000099, 'cspb_invoiceline l1.cspb_linetype')).toThrow(/cspb_invoiceline l1\.cspb_linetype: not an option/);
     expect(() => lineTypes.toWebApi('subscription' as never)).toThrow(/cspb_linetype: no option/);
+  });
+});
+
+describe('bill line rows: lengths from the schema', () => {
+  const start = parseDate('2026-10-01');
+  const end = parseDate('2026-10-31');
+  const line = (over: Record<string, unknown>) =>
+    ({
+      kind: 'line',
+      format: 'nce-license',
+      row: 7,
+      subscriptionId: 'sub-1',
+      customerId: 'c1',
+      productId: 'CFQ7TTC0LH18',
+      chargeType: 'cycleCharge',
+      chargeTypeKey: 'cyclecharge',
+      chargeStart: start,
+      chargeEndInclusive: end,
+      period: { start, end: end + 1 },
+      currency: 'USD',
+      quantity: new Decimal(1),
+      amount: new Decimal('12.50'),
+      ...over,
+    }) as unknown as Parameters<typeof billLineToRow>[0];
+
+  it('cuts a name to its column (the bill file keeps it whole) and writes the identifiers as they are', () => {
+    const row = billLineToRow(line({ productName: 'P'.repeat(300) }), 'imp-1', 'a'.repeat(64));
+    expect(String(row['cspb_productname'])).toHaveLength(CspbBillingLineTable.maxLengths.cspb_productname);
+    expect(row['cspb_vendorsubscriptionid']).toBe('sub-1');
+  });
+
+  it('refuses an identifier longer than its column, naming the row, the column and the value, instead of cutting what matching reads', () => {
+    const long = 'x'.repeat(CspbBillingLineTable.maxLengths.cspb_vendorsubscriptionid + 1);
+    expect(() => billLineToRow(line({ subscriptionId: long }), 'imp-1', 'a'.repeat(64))).toThrow(
+      new RegExp(`cspb_billingline\\.cspb_vendorsubscriptionid: row 7: longer than the column's 100 characters \\(value: "${long}"\\)`),
+    );
   });
 });

@@ -93,6 +93,8 @@ export function rowTypesSource(table: TableDef): string {
     `  primaryName: '${table.primaryName.logicalName}',`,
     `  /** Alternate keys: the columns that identify a row for idempotent upserts. */`,
     `  keys: {${(table.keys ?? []).map((k) => ` ${k.schemaName}: [${k.columns.map((c) => `'${c}'`).join(', ')}]`).join(',')}${(table.keys ?? []).length ? ' ' : ''}},`,
+    `  /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */`,
+    `  maxLengths: {${table.columns.flatMap((c) => (c.type === 'text' || c.type === 'memo' ? [` ${c.logicalName}: ${c.maxLength}`] : [])).join(',')} },`,
     '} as const;',
   ];
   for (const column of table.columns) {

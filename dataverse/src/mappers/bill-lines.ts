@@ -1,7 +1,7 @@
 import { addDays, Decimal, formatIso, parseDate, period, sha256Hex, type BillLine, type FormatId, type UsageAggregate } from '../../../core/src';
 import type { EntityRecord } from '../client/types';
-import type { CspbBillingLineRow } from '../../generated';
-import { roundedToWebApi, MONEY_PLACES } from './values';
+import { CspbBillingLineTable, type CspbBillingLineRow } from '../../generated';
+import { MappingError, roundedToWebApi, MONEY_PLACES } from './values';
 
 /**
  * cspb_billingline <-> the importer's BillLine / UsageAggregate. A row keeps what reconciliation
@@ -37,28 +37,41 @@ export function lineKeyOf(contentHash: string, line: BillLine | UsageAggregate):
 const money = (value: Decimal | undefined, column: string): number | null => roundedToWebApi(value, column, MONEY_PLACES);
 const quantity = (value: Decimal | undefined, column: string): number | null => roundedToWebApi(value, column, QUANTITY_PLACES);
 
-function text(value: string | undefined, max: number): string | null {
-  return value === undefined || value === '' ? null : value.slice(0, max);
+const LENGTHS = CspbBillingLineTable.maxLengths;
+type TextColumn = keyof typeof LENGTHS;
+
+/** A name or description, cut to what its column takes (the whole text stays in the bill file). */
+function clipped(value: string | undefined, column: TextColumn): string | null {
+  return value === undefined || value === '' ? null : value.slice(0, LENGTHS[column]);
+}
+
+/** An identifier reconciliation matches by: never cut (a cut id matches the wrong thing or nothing), refused when too long. */
+function identifier(value: string | undefined, column: TextColumn, row: number): string | null {
+  if (value === undefined || value === '') return null;
+  if (value.length > LENGTHS[column])
+    throw new MappingError(`row ${row}: longer than the column's ${LENGTHS[column]} characters`, `cspb_billingline.${column}`, value);
+  return value;
 }
 
 /** The write body of a line (`cspb_ImportId@odata.bind` to its import). */
 export function billLineToRow(line: BillLine | UsageAggregate, importId: string, contentHash: string): EntityRecord {
   const isUsage = line.kind === 'usage';
+  const row = isUsage ? line.firstRow : line.row;
   const name = `${line.productName ?? line.productId ?? line.subscriptionId} ${line.chargeType} ${formatIso(line.chargeStart)}`;
   return {
-    cspb_name: name.slice(0, 200),
+    cspb_name: clipped(name, 'cspb_name'),
     'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
     cspb_linekey: lineKeyOf(contentHash, line),
-    cspb_sourcerow: isUsage ? line.firstRow : line.row,
-    cspb_vendorsubscriptionid: text(line.subscriptionId, 100),
-    cspb_customertenantid: text(line.customerId, 36),
-    cspb_customername: text(line.customerName, 200),
-    cspb_productid: text(line.productId, 50),
-    cspb_skuid: text(line.skuId, 50),
-    cspb_productname: text(line.productName, 200),
-    cspb_meterid: text(line.meterId, 100),
-    cspb_metername: text(line.meterName, 200),
-    cspb_chargetype: text(line.chargeType, 50),
+    cspb_sourcerow: row,
+    cspb_vendorsubscriptionid: identifier(line.subscriptionId, 'cspb_vendorsubscriptionid', row),
+    cspb_customertenantid: identifier(line.customerId, 'cspb_customertenantid', row),
+    cspb_customername: clipped(line.customerName, 'cspb_customername'),
+    cspb_productid: identifier(line.productId, 'cspb_productid', row),
+    cspb_skuid: identifier(line.skuId, 'cspb_skuid', row),
+    cspb_productname: clipped(line.productName, 'cspb_productname'),
+    cspb_meterid: identifier(line.meterId, 'cspb_meterid', row),
+    cspb_metername: clipped(line.meterName, 'cspb_metername'),
+    cspb_chargetype: identifier(line.chargeType, 'cspb_chargetype', row),
     cspb_chargestartdate: formatIso(line.chargeStart),
     cspb_chargeenddate: formatIso(line.chargeEndInclusive),
     cspb_quantity: quantity(line.quantity, 'cspb_quantity'),
@@ -69,9 +82,9 @@ export function billLineToRow(line: BillLine | UsageAggregate, importId: string,
     cspb_total: money(isUsage ? line.amount : (line.total ?? line.amount), 'cspb_total'),
     cspb_currencycode: line.currency,
     cspb_exchangerate: isUsage ? null : quantity(line.exchangeRate, 'cspb_exchangerate'),
-    cspb_pricingcurrency: text(line.pricingCurrency, 3),
+    cspb_pricingcurrency: identifier(line.pricingCurrency, 'cspb_pricingcurrency', row),
     cspb_orderdate: !isUsage && line.orderDate !== undefined ? formatIso(line.orderDate) : null,
-    cspb_referenceid: isUsage ? null : text(line.referenceId, 100),
+    cspb_referenceid: isUsage ? null : identifier(line.referenceId, 'cspb_referenceid', row),
     cspb_usagerowcount: isUsage ? line.rowCount : 1,
     cspb_firstusagedate: isUsage ? formatIso(line.firstUsageDate) : null,
     cspb_lastusagedate: isUsage ? formatIso(line.lastUsageDate) : null,
