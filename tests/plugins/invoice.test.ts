@@ -48,4 +48,41 @@ describe('invoice run on the local org', () => {
     await rerunJob(s, 'invoicerun', runId, { cspb_runstatus: RunStatus.Pending });
     expect((await lines()).map((l) => l['cspb_invoicelineid'])).toEqual([lineId]);
   });
+
+  test('a draft is written whole or not at all: a line the org refuses leaves no header and no line, and the run says why', async () => {
+    const s = await seededOrg({ today: '2026-10-01' });
+    const contractId = await s.org.create('cspb_billingcontracts', {
+      cspb_name: 'Contoso monthly',
+      'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
+      cspb_currencycode: 'EUR',
+      cspb_paymenttermdays: 30,
+    });
+    await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` }));
+    await s.org.asyncIdle();
+    // Stands in for anything that refuses a line inside the transaction (a customer's own validation step).
+    const off = s.org.register({
+      message: 'Create',
+      table: 'cspb_invoiceline',
+      stage: 'PreOperation',
+      handler: () => {
+        throw new Error('line refused by a validation step');
+      },
+    } as never);
+    const runId = await s.org.create('cspb_invoiceruns', {
+      cspb_name: 'Nov',
+      cspb_periodstart: '2026-11-01',
+      cspb_periodend: '2026-11-30',
+      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+    });
+    await s.org.asyncIdle();
+    expect(s.org.count('cspb_invoices')).toBe(0);
+    expect(s.org.count('cspb_invoicelines')).toBe(0);
+    const run = await s.org.retrieve<Record<string, unknown>>('cspb_invoiceruns', runId);
+    expect(run['cspb_runstatus']).toBe(RunStatus.Failed);
+    expect(String(run['cspb_error'])).toContain('line refused by a validation step');
+    off();
+    // Fixed, the run again: the whole draft.
+    await rerunJob(s, 'invoicerun', runId, { cspb_runstatus: RunStatus.Pending });
+    expect([s.org.count('cspb_invoices'), s.org.count('cspb_invoicelines')]).toEqual([1, 1]);
+  });
 });

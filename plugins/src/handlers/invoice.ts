@@ -1,5 +1,6 @@
 import { parseDate, type UsageAggregate } from '../../../core/src';
-import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
+import { randomUUID } from 'node:crypto';
+import type { BatchOperation, DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
 import {
   CspbInvoiceInvoiceStatus as InvoiceStatus,
   CspbInvoiceRunRunStatus as RunStatus,
@@ -11,7 +12,7 @@ import {
 } from '../../../dataverse/generated';
 import { invoiceLineRows, invoiceRow, loadContractRows, loadImportedUsage, runInvoices } from '../../../dataverse/src/runs';
 import { retrieveAll } from './types';
-import type { ChunkOutcome, Job, JobContext } from '../jobs/job';
+import { JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 import { PassCache } from '../jobs/pass-cache';
 
 /**
@@ -19,7 +20,7 @@ import { PassCache } from '../jobs/pass-cache';
  * drafts of the run's contract (or of every contract) for the billing period that contains the
  * run's start, computed by `runInvoices` (dataverse/src/runs), the very call `npm run invoice`
  * makes, from the contract's rows and the imported usage; written as cspb_invoice (upsert on the
- * cspb_draftkey alternate key) with its lines, replacing the draft's previous lines. An invoice
+ * cspb_draftkey alternate key) with its lines, replacing the draft's previous lines, in one change set. An invoice
  * already issued (or cancelled) under that key is never touched. Re-running gives the same drafts.
  */
 async function invoiceContract(
@@ -37,26 +38,52 @@ async function invoiceContract(
     const existing = (await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_draftkey eq '${draft.draftKey.replace(/'/g, "''")}'` }))[0];
     if (existing && existing.cspb_invoicestatus !== InvoiceStatus.Draft) continue; // issued invoices never change
     const { cspb_draftkey, ...body } = invoiceRow(draft, contract.cspb_name, issued);
-    const { id } = await client.upsert(
-      'cspb_invoices',
-      { cspb_draftkey: cspb_draftkey as string },
-      {
-        ...body,
-        'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contract.cspb_billingcontractid})`,
-        'cspb_RunId@odata.bind': `/cspb_invoiceruns(${runId})`,
-      },
-    );
-    const oldLines = await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', {
-      filter: `_cspb_invoiceid_value eq ${id}`,
-      select: ['cspb_invoicelineid'],
-    });
-    for (const line of oldLines) await client.delete('cspb_invoicelines', line.cspb_invoicelineid);
-    for (const line of invoiceLineRows(draft, issued))
-      await client.create('cspb_invoicelines', { ...line, 'cspb_InvoiceId@odata.bind': `/cspb_invoices(${id})` });
+    const header = {
+      ...body,
+      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contract.cspb_billingcontractid})`,
+      'cspb_RunId@odata.bind': `/cspb_invoiceruns(${runId})`,
+    };
+    const id = existing?.cspb_invoiceid ?? randomUUID();
+    const oldLines = existing
+      ? await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${id}`, select: ['cspb_invoicelineid'] })
+      : [];
+    // The header, the old lines out and the new lines in, as one transaction: a draft is never seen
+    // (or issued) half-written, and the header's row version guards against an issue meanwhile.
+    const operations: BatchOperation[] = [
+      existing
+        ? {
+            kind: 'update',
+            entitySet: 'cspb_invoices',
+            key: id,
+            record: header,
+            ifMatch: String((existing as unknown as Record<string, unknown>)['@odata.etag']),
+          }
+        : { kind: 'create', entitySet: 'cspb_invoices', record: { cspb_invoiceid: id, cspb_draftkey, ...header } },
+      ...oldLines.map((line): BatchOperation => ({ kind: 'delete', entitySet: 'cspb_invoicelines', key: line.cspb_invoicelineid })),
+      ...invoiceLineRows(draft, issued).map(
+        (line): BatchOperation => ({
+          kind: 'create',
+          entitySet: 'cspb_invoicelines',
+          record: { ...line, 'cspb_InvoiceId@odata.bind': `/cspb_invoices(${id})` },
+        }),
+      ),
+    ];
+    if (operations.length > MAX_BATCH) {
+      throw new JobFailure(
+        `The ${draft.draftKey} draft has ${draft.lines.length} lines; one change set takes at most ${MAX_BATCH} operations, so it cannot be written whole.`,
+      );
+    }
+    const results = await client.executeBatch(operations, { atomic: true });
+    const failed = results.find((r) => !r.ok);
+    // Thrown as is: a 412 (the draft changed or was issued meanwhile) or a throttle retries the chunk, which reads again.
+    if (failed && !failed.ok) throw failed.error;
     written++;
   }
   return written;
 }
+
+/** Operations of one $batch change set (Dataverse's limit: 1,000 requests, "Execute batch operations using the Web API"). */
+const MAX_BATCH = 1000;
 
 const RUNS = 'cspb_invoiceruns';
 const FINISHED: ReadonlySet<number> = new Set([RunStatus.Completed, RunStatus.Failed]);
