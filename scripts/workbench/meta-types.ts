@@ -98,8 +98,20 @@ export interface WbUser {
   readonly readable: readonly string[];
 }
 
+/** A system chart the solution ships (solution/src/charts.ts), drawn above its table's list. */
+export interface WbChart {
+  readonly table: string;
+  readonly key: string;
+  readonly name: string;
+  readonly measure: { readonly attribute: string; readonly aggregate: 'sum' | 'count' };
+  readonly groupBy: { readonly attribute: string; readonly dateGrouping?: 'month' };
+  /** Sums of money split by currency, one series each (as the shipped chart's second group-by). */
+  readonly byCurrency: boolean;
+}
+
 export interface WbMeta {
   readonly appTitle: string;
+  readonly charts: readonly WbChart[];
   readonly users: readonly WbUser[];
   readonly siteMap: readonly WbSiteMapGroup[];
   readonly tables: readonly WbTable[];

@@ -13,6 +13,7 @@ import { FORMS } from '../../solution/src/forms';
 import { SITE_MAP, APP } from '../../solution/src/app-module';
 import { views } from '../../solution/src/views';
 import { FORM_COMMANDS, libraryOf } from '../../solution/src/ribbon';
+import { CHARTS, seriesByCurrency } from '../../solution/src/charts';
 import { stringResources, WEBRESOURCE_OUT_DIR } from '../../webresources/src/bundles';
 import { pcfControls, PCF_OUT_DIR } from '../pcf-controls';
 import type { WbColumn, WbControl, WbForm, WbMeta, WbTable } from './meta-types';
@@ -139,6 +140,7 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
   });
   return {
     appTitle: APP.displayName,
+    charts: CHARTS.map((c) => ({ table: c.table, key: c.key, name: c.name, measure: c.measure, groupBy: c.groupBy, byCurrency: seriesByCurrency(c) })),
     users,
     siteMap: SITE_MAP.flatMap((area) =>
       area.groups.map((g) => ({ title: g.title, items: g.subAreas.map((s) => ({ id: s.id, title: s.title, table: s.entity })) })),

@@ -193,6 +193,17 @@ async function journey(): Promise<void> {
   expect(await page.locator('[data-testid="variance-chart"] rect').count()).toBe(categories.size);
   await shot('reconciliation-run');
 
+  // The solution's "Leakage by Month" chart over the runs: this month's bar is the run's leakage.
+  await page.getByTestId('nav-cspb_reconciliationrun').click();
+  const leakageChart = page.getByTestId('chart-leakagebymonth');
+  await leakageChart.waitFor();
+  const month = String(runs[0]!['createdon']).slice(0, 7);
+  const bar = leakageChart.locator(`rect[data-group="${month} USD"]`);
+  expect(await bar.getAttribute('data-value')).toBe(Number(runs[0]!['cspb_totalleakage']).toFixed(2));
+  await shot('leakage-by-month');
+  await page.goto(`${wb.url}#/form/cspb_reconciliationrun/${runId}`);
+  await grid.getByTestId('record-count').first().waitFor({ timeout: 20_000 });
+
   // The CRM side of a matched subscription's group: its quantity and status, read by a bounded query.
   const linked = discrepancies.find((d) => d['_cspb_subscriptionid_value']);
   expect(linked).toBeDefined();

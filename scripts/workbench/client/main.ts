@@ -4,7 +4,7 @@
  * against the real Xrm (xrm.ts); subgrids bound to a PCF control host the built control (pcf.ts).
  */
 import { createWebApi, retrieveAll, type Row, type WebApi } from './api';
-import type { WbColumn, WbForm, WbMeta, WbSubgrid, WbTable } from '../meta-types';
+import type { WbChart, WbColumn, WbForm, WbMeta, WbSubgrid, WbTable } from '../meta-types';
 import { hostControl, loadScript, type Host } from './pcf';
 import { alertDialog, formatNumber, h } from './ui';
 import { Attribute, FormModel, dateOf, installXrm, isoOf, type LookupValue } from './xrm';
@@ -140,6 +140,7 @@ async function listView(logical: string): Promise<void> {
       bar,
       h('h1', { class: 'title' }, table.plural),
       h('p', { class: 'subtitle', 'data-testid': 'list-count' }, `${page.entities.length}${page.nextLink ? '+' : ''} rows`),
+      ...(await Promise.all(meta.charts.filter((c) => c.table === logical).map(systemChart))),
       rowsTable(table, columns, page.entities, 'list'),
     ),
     token,
@@ -278,6 +279,57 @@ async function varianceChart(runId: string): Promise<HTMLElement> {
       'data-value': value,
     });
     el('text', { x: labelW + barW + 6, y: y + 13 }, formatNumber(value, 2));
+  });
+  section.append(svg);
+  return section;
+}
+
+/**
+ * A system chart of the solution over every row of its table, as Dataverse draws it: the measure
+ * aggregated per group (a month of a date, or a value), one series per currency for sums of money.
+ */
+async function systemChart(chart: WbChart): Promise<HTMLElement> {
+  const currency = 'cspb_currencycode';
+  const select = [chart.measure.attribute, chart.groupBy.attribute, ...(chart.byCurrency ? [currency] : [])];
+  const rows = await retrieveAll(webApi, chart.table, `?$select=${select.join(',')}`);
+  const options = tableOf(chart.table).columns.find((c) => c.name === chart.groupBy.attribute)?.options;
+  const sums = new Map<string, number>();
+  for (const r of rows) {
+    const raw = r[chart.groupBy.attribute];
+    const group =
+      chart.groupBy.dateGrouping === 'month' && typeof raw === 'string' ? raw.slice(0, 7) : (options?.find((o) => o.value === raw)?.label ?? String(raw ?? ''));
+    const label = chart.byCurrency ? `${group} ${String(r[currency] ?? '')}` : group;
+    const value = chart.measure.aggregate === 'count' ? 1 : Number(r[chart.measure.attribute] ?? 0);
+    // Cents as integers: the sum of amounts stays exact.
+    sums.set(label, (sums.get(label) ?? 0) + Math.round(value * 100));
+  }
+  const section = h('section', { class: 'formsection chart', 'data-testid': `chart-${chart.key}` }, h('h2', {}, chart.name));
+  const entries = [...sums.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  if (entries.length === 0) {
+    section.append(h('div', { class: 'empty' }, 'No data.'));
+    return section;
+  }
+  const max = Math.max(...entries.map(([, v]) => Math.abs(v)), 1);
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  const colW = 110;
+  const height = 160;
+  svg.setAttribute('width', String(entries.length * colW + 20));
+  svg.setAttribute('height', String(height + 40));
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', chart.name);
+  const add = (tag: string, attrs: Record<string, string | number>, text?: string) => {
+    const e = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = text;
+    svg.append(e);
+  };
+  entries.forEach(([label, cents], i) => {
+    const h2 = (Math.abs(cents) / max) * (height - 24);
+    const x = 10 + i * colW;
+    add('rect', { x, y: height - h2, width: colW - 30, height: Math.max(h2, 1), fill: '#0f6cbd', 'data-group': label, 'data-value': (cents / 100).toFixed(2) });
+    add('text', { x, y: height - h2 - 4 }, formatNumber(cents / 100, 2));
+    add('text', { x, y: height + 16 }, label);
   });
   section.append(svg);
   return section;
