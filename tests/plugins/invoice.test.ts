@@ -5,24 +5,36 @@ import {
 } from '../../dataverse/generated';
 import { rerunJob, seededOrg, subscriptionBody } from './seed';
 
+/** Contoso's 10 seats at 15.00 EUR under a monthly contract (net 30), bought on 2026-10-01. */
+async function tenSeatsUnderContract() {
+  const s = await seededOrg({ today: '2026-10-01' });
+  const contractId = await s.org.create('cspb_billingcontracts', {
+    cspb_name: 'Contoso monthly',
+    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
+    cspb_currencycode: 'EUR',
+    cspb_paymenttermdays: 30,
+  });
+  await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` }));
+  return { s, contractId };
+}
+
+/** The contract's November 2026 invoice run, created and run to its end. */
+async function novemberRun(s: Awaited<ReturnType<typeof seededOrg>>, contractId: string): Promise<string> {
+  const runId = await s.org.create('cspb_invoiceruns', {
+    cspb_name: 'Nov',
+    cspb_periodstart: '2026-11-01',
+    cspb_periodend: '2026-11-30',
+    'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+  });
+  await s.org.asyncIdle();
+  return runId;
+}
+
 describe('invoice run on the local org', () => {
   test('writes the draft invoice and its lines; a re-run replaces the draft lines; an issued invoice is never touched', async () => {
-    const s = await seededOrg({ today: '2026-10-01' });
-    const contractId = await s.org.create('cspb_billingcontracts', {
-      cspb_name: 'Contoso monthly',
-      'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
-      cspb_currencycode: 'EUR',
-      cspb_paymenttermdays: 30,
-    });
-    await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` }));
+    const { s, contractId } = await tenSeatsUnderContract();
     await s.org.asyncIdle(); // the ledger step runs after the save has committed, as in Dataverse
-    const runId = await s.org.create('cspb_invoiceruns', {
-      cspb_name: 'Nov',
-      cspb_periodstart: '2026-11-01',
-      cspb_periodend: '2026-11-30',
-      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
-    });
-    await s.org.asyncIdle();
+    const runId = await novemberRun(s, contractId);
     expect(s.org.asyncFailures).toEqual([]);
     expect(await s.org.retrieve('cspb_invoiceruns', runId)).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_invoicecount: 1 });
     const invoices = (await s.org.retrieveMultiple<Record<string, unknown>>('cspb_invoices', {})).value;
@@ -50,14 +62,7 @@ describe('invoice run on the local org', () => {
   });
 
   test('a draft is written whole or not at all: a line the org refuses leaves no header and no line, and the run says why', async () => {
-    const s = await seededOrg({ today: '2026-10-01' });
-    const contractId = await s.org.create('cspb_billingcontracts', {
-      cspb_name: 'Contoso monthly',
-      'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
-      cspb_currencycode: 'EUR',
-      cspb_paymenttermdays: 30,
-    });
-    await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` }));
+    const { s, contractId } = await tenSeatsUnderContract();
     await s.org.asyncIdle();
     // Stands in for anything that refuses a line inside the transaction (a customer's own validation step).
     const off = s.org.register({
@@ -68,13 +73,7 @@ describe('invoice run on the local org', () => {
         throw new Error('line refused by a validation step');
       },
     } as never);
-    const runId = await s.org.create('cspb_invoiceruns', {
-      cspb_name: 'Nov',
-      cspb_periodstart: '2026-11-01',
-      cspb_periodend: '2026-11-30',
-      'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
-    });
-    await s.org.asyncIdle();
+    const runId = await novemberRun(s, contractId);
     expect(s.org.count('cspb_invoices')).toBe(0);
     expect(s.org.count('cspb_invoicelines')).toBe(0);
     const run = await s.org.retrieve<Record<string, unknown>>('cspb_invoiceruns', runId);

@@ -17,7 +17,7 @@ import { createCreditNote, exportDiscrepancies, generateInvoices, settings } fro
 import { issueInvoice, issueSettings } from '../../webresources/src/issue.command';
 import { localWebApi } from './support/local-webapi';
 import { useLanguage } from './support/resx';
-import { seededOrg } from './support/seed';
+import { contractTheSubscription, seededOrg } from './support/seed';
 
 type Row = Record<string, unknown>;
 const realSleep = settings.sleep;
@@ -185,18 +185,7 @@ describe('Issue and credit an invoice on the local org', () => {
     for (const change of await all(org, 'cspb_subscriptionchanges'))
       await org.update('cspb_subscriptionchanges', String(change['cspb_subscriptionchangeid']), { cspb_unitprice: 15, cspb_unitcost: 12 });
     registerPlugins(org, { today: () => '2026-10-15' });
-    const contractId = await org.create('cspb_billingcontracts', {
-      cspb_name: 'Contoso licences',
-      'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,
-      cspb_currencycode: 'USD',
-      cspb_frequency: Frequency.Monthly,
-      cspb_anchor: Anchor.CalendarMonth,
-      cspb_timing: Timing.InAdvance,
-      cspb_paymenttermdays: 30,
-      cspb_prorationpolicy: 100000000,
-      cspb_roundingpolicy: 100000000,
-    });
-    await org.update('cspb_subscriptions', subscriptionId, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` });
+    const contractId = await contractTheSubscription(org, customerId, subscriptionId);
     await org.create('cspb_invoiceruns', {
       cspb_name: 'October',
       cspb_periodstart: '2026-10-01',

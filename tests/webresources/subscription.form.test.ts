@@ -1,10 +1,9 @@
 import { XrmMockGenerator } from 'xrm-mock';
-import { CspbBillingContractAnchor as Anchor, CspbBillingContractFrequency as Frequency, CspbBillingContractTiming as Timing } from '../../dataverse/generated';
 import * as InvoicePreview from '../../webresources/src/invoice-preview';
 import { NOTE, onLoad, onQuantityChange, onSave } from '../../webresources/src/subscription.form';
 import { localWebApi } from './support/local-webapi';
 import { useLanguage } from './support/resx';
-import { seededOrg } from './support/seed';
+import { contractTheSubscription, seededOrg } from './support/seed';
 
 type Note = { message: string; level: string; uniqueId: string };
 
@@ -17,18 +16,7 @@ async function loadForm(options: { quantity?: number; lcid?: 1033 | 1036; today?
   const { org, subscriptionId, customerId } = await seededOrg();
   if (options.contract) {
     // Calendar-month periods, daily proration, half-up: what the invoice (and so the preview) uses.
-    const contractId = await org.create('cspb_billingcontracts', {
-      cspb_name: 'Contoso',
-      'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,
-      cspb_currencycode: 'USD',
-      cspb_frequency: Frequency.Monthly,
-      cspb_anchor: Anchor.CalendarMonth,
-      cspb_timing: Timing.InAdvance,
-      cspb_paymenttermdays: 30,
-      cspb_prorationpolicy: 100000000,
-      cspb_roundingpolicy: 100000000,
-    });
-    await org.update('cspb_subscriptions', subscriptionId, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` });
+    await contractTheSubscription(org, customerId, subscriptionId, 'Contoso');
   }
   // The form loads the invoice-preview library before its script: Cspb.InvoicePreview.
   (globalThis as { Cspb?: unknown }).Cspb = { InvoicePreview };

@@ -1,5 +1,14 @@
 import { LocalOrg } from '../../../dataverse/src/local-org';
-import { CspbSubscriptionChangeChangeType as Change, CspbSubscriptionChangeSource as Source, CspbSubscriptionStatus } from '../../../dataverse/generated';
+import {
+  CspbBillingContractAnchor,
+  CspbBillingContractFrequency,
+  CspbBillingContractProrationPolicy,
+  CspbBillingContractRoundingPolicy,
+  CspbBillingContractTiming,
+  CspbSubscriptionChangeChangeType as Change,
+  CspbSubscriptionChangeSource as Source,
+  CspbSubscriptionStatus,
+} from '../../../dataverse/generated';
 
 /**
  * A local org with one NCE subscription (monthly cycle anchored on 2022-03-05): bought with 10 seats
@@ -46,4 +55,24 @@ export async function seededOrg(): Promise<{ org: LocalOrg; subscriptionId: stri
   await org.create('cspb_subscriptionchanges', row(1, Change.New, 0, 10, '2022-03-05'));
   await org.create('cspb_subscriptionchanges', row(2, Change.Add, 10, 15, '2022-03-07'));
   return { org, subscriptionId, customerId };
+}
+
+/**
+ * Puts the seeded subscription under a monthly USD contract of Contoso: calendar-month periods in
+ * advance, net 30, daily proration, half-up rounding. Returns the contract's id.
+ */
+export async function contractTheSubscription(org: LocalOrg, customerId: string, subscriptionId: string, name = 'Contoso licences'): Promise<string> {
+  const contractId = await org.create('cspb_billingcontracts', {
+    cspb_name: name,
+    'cspb_CustomerId@odata.bind': `/accounts(${customerId})`,
+    cspb_currencycode: 'USD',
+    cspb_frequency: CspbBillingContractFrequency.Monthly,
+    cspb_anchor: CspbBillingContractAnchor.CalendarMonth,
+    cspb_timing: CspbBillingContractTiming.InAdvance,
+    cspb_paymenttermdays: 30,
+    cspb_prorationpolicy: CspbBillingContractProrationPolicy.DailyByDaysInPeriod,
+    cspb_roundingpolicy: CspbBillingContractRoundingPolicy.HalfUp,
+  });
+  await org.update('cspb_subscriptions', subscriptionId, { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` });
+  return contractId;
 }
