@@ -3,7 +3,8 @@
  * itself (`generateInvoices`, fed by the same row mapper as the invoice run), so the subscription
  * form shows what the invoice will say: the contract's billing period, proration and rounding
  * policies, price and discounts. A form library of its own (`Cspb.InvoicePreview`): it carries
- * decimal.js and the engine, too large for the form script's budget.
+ * decimal.js, the mappers and the engine, too large for the form script's budget; the form script
+ * also reads its ledger through it.
  */
 import {
   billingPeriodAt,
@@ -17,6 +18,15 @@ import {
 } from '../../core/src';
 import type { CspbBillingContractRow, CspbOfferRow, CspbSubscriptionChangeRow, CspbSubscriptionRow } from '../../dataverse/generated';
 import { invoicingInputsFromRows } from '../../dataverse/src/mappers/invoicing-input';
+import { ledgerFromRows } from '../../dataverse/src/mappers/ledger';
+
+/**
+ * The subscription's ledger from its rows, by the one ledger mapper (prices, conversions and all):
+ * the form script reads the ledger through this library rather than a copy of its own.
+ */
+export function ledgerOfRows(subscriptionId: string, rows: readonly CspbSubscriptionChangeRow[]): SubscriptionLedger {
+  return ledgerFromRows(subscriptionId, rows);
+}
 
 export interface InvoicePreviewInput {
   readonly contract: CspbBillingContractRow;

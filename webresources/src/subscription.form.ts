@@ -5,17 +5,7 @@
  * logic/subscription.ts (core ledger and policy, exact scaled-integer money).
  */
 import { formatCents } from './logic/exact';
-import {
-  calendarDateOf,
-  chargeCycleAt,
-  cycleSummary,
-  formatIso,
-  LEDGER_COLUMNS,
-  ledgerFromRows,
-  policyFor,
-  previewChange,
-  type LedgerRowLite,
-} from './logic/subscription';
+import { calendarDateOf, chargeCycleAt, cycleSummary, formatIso, policyFor, previewChange } from './logic/subscription';
 import type { SubscriptionLedger } from '../../core/src/ledger';
 import type { CalendarDate } from '../../core/src/calendar';
 import { bindCurrency } from './currency';
@@ -52,15 +42,24 @@ let blocked = false;
 
 const today = () => calendarDateOf(new Date());
 
-/** Reads the subscription's ledger rows through the Web API. */
+/** The form's invoice-preview library (Cspb.InvoicePreview): the engine and the row mappers, loaded before this script. */
+type EngineLibrary = {
+  ledgerOfRows(subscriptionId: string, rows: readonly unknown[]): SubscriptionLedger;
+  previewInvoiceChange(
+    input: unknown,
+  ): { periodStart: string; periodEnd: string; currency: string; total: string; lines: ReadonlyArray<{ explanation: string }> } | null;
+};
+function engine(): EngineLibrary {
+  const api = (globalThis as { Cspb?: { InvoicePreview?: EngineLibrary } }).Cspb?.InvoicePreview;
+  if (!api) throw new Error('cspb_/scripts/invoice-preview.js is not loaded');
+  return api;
+}
+
+/** Reads the subscription's ledger rows through the Web API, replayed by the one ledger mapper. */
 export async function loadLedger(subscriptionId: string): Promise<SubscriptionLedger> {
   const id = subscriptionId.replace(/[{}]/g, '').toLowerCase();
-  const rows = await retrieveAll<LedgerRowLite>(formClient(), 'cspb_subscriptionchanges', {
-    select: LEDGER_COLUMNS,
-    filter: `_cspb_subscriptionid_value eq ${id}`,
-    orderBy: ['cspb_sequence asc'],
-  });
-  return ledgerFromRows(id, rows);
+  const rows = await retrieveAll(formClient(), 'cspb_subscriptionchanges', { filter: `_cspb_subscriptionid_value eq ${id}`, orderBy: ['cspb_sequence asc'] });
+  return engine().ledgerOfRows(id, rows);
 }
 
 export function onLoad(executionContext: Xrm.Events.EventContext): Promise<void> {
@@ -210,21 +209,14 @@ async function evaluate(form: Xrm.FormContext): Promise<void> {
   if (!blocked) form.ui.clearFormNotification(NOTE.save);
 }
 
-type PreviewApi = {
-  previewInvoiceChange(
-    input: unknown,
-  ): { periodStart: string; periodEnd: string; currency: string; total: string; lines: ReadonlyArray<{ explanation: string }> } | null;
-};
-
 /**
  * What the change adds to the customer's invoice, from the invoicing engine in the form's
  * invoice-preview library (Cspb.InvoicePreview) with the contract's period, proration and rounding.
  */
 async function showInvoicePreview(form: Xrm.FormContext, date: CalendarDate, after: number): Promise<void> {
   const id = form.data.entity.getId().replace(/[{}]/g, '').toLowerCase();
-  const api = (globalThis as { Cspb?: { InvoicePreview?: PreviewApi } }).Cspb?.InvoicePreview;
   try {
-    if (!api) throw new Error('cspb_/scripts/invoice-preview.js is not loaded');
+    const api = engine();
     const client = formClient();
     const subscription = await client.retrieve<Record<string, unknown>>('cspb_subscriptions', id);
     const contractId = subscription['_cspb_contractid_value'] as string | null;
