@@ -88,6 +88,8 @@ export interface CspbBillingContractRow {
   cspb_roundingpolicy: CspbBillingContractRoundingPolicy;
   /** Standing discount on licence lines, in percent. */
   cspb_discountpercent: number | null;
+  /** The least a billing period is invoiced before tax; a shortfall is a minimum-commitment line (empty: none). */
+  cspb_minimumcommitment: number | null;
   /** Markup on Azure usage cost, in percent. */
   cspb_usagemarkuppercent: number | null;
   /** JSON: jurisdiction, rates, exemption. */
@@ -96,6 +98,12 @@ export interface CspbBillingContractRow {
   _cspb_pricelistid_value: string | null;
   /** Where rates for a foreign-currency cost come from (e.g. Partner Center PCToBCExchangeRate, ECB). */
   cspb_exchangeratesource: string | null;
+  /** Unique identifier of the currency associated with the entity. */
+  _transactioncurrencyid_value?: string | null;
+  /** Exchange rate for the currency associated with the entity with respect to the base currency. */
+  exchangerate?: number | null;
+  /** Value of the Minimum commitment in base currency. */
+  cspb_minimumcommitment_base?: number | null;
 }
 
 /** The body of a create or update of a Billing contract. */
@@ -111,8 +119,10 @@ export interface CspbBillingContractWrite {
   cspb_prorationpolicy?: CspbBillingContractProrationPolicy | null;
   cspb_roundingpolicy?: CspbBillingContractRoundingPolicy | null;
   cspb_discountpercent?: number | null;
+  cspb_minimumcommitment?: number | null;
   cspb_usagemarkuppercent?: number | null;
   cspb_taxprofile?: string | null;
   'cspb_PriceListId@odata.bind'?: string | null;
   cspb_exchangeratesource?: string | null;
+  'transactioncurrencyid@odata.bind'?: string | null;
 }

@@ -104,6 +104,7 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
       cspb_taxprofile: null,
       cspb_exchangeratesource: 'Partner Center PCToBCExchangeRate',
       _cspb_pricelistid_value: null,
+      cspb_minimumcommitment: null,
     }));
   const subscriptions: CspbSubscriptionRow[] = [];
   const changes: CspbSubscriptionChangeRow[] = [];

@@ -42,6 +42,8 @@ describe('generated TypeScript for cspb_subscription', () => {
       primaryId: 'cspb_subscriptionid',
       primaryName: 'cspb_name',
       keys: { cspb_key_vendorsubscriptionid: ['cspb_vendorsubscriptionid'] },
+      // The schema's text lengths, for clipping names and refusing identifiers without importing the schema.
+      maxLengths: { cspb_name: 200, cspb_vendorsubscriptionid: 100, cspb_currencycode: 3, cspb_changereason: 500 },
     });
   });
 

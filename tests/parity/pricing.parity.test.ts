@@ -186,3 +186,51 @@ describe('price list, promotion and one-time charge rows', () => {
     expect(() => oneTimeChargesFromRows('C', [charge])).toThrow(/cspb_onetimecharge c1\.cspb_quantity/);
   });
 });
+
+test('parity of a minimum commitment: 10 seats x 15.00 = 150.00 against a 200.00 minimum adds a 50.00 commitment line on both paths', async () => {
+  const s = await seededOrg({ today: '2026-10-01' });
+  const contractId = await s.org.create('cspb_billingcontracts', {
+    cspb_name: 'Contoso with a minimum',
+    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
+    cspb_currencycode: 'EUR',
+    cspb_minimumcommitment: 200,
+    cspb_frequency: Frequency.Monthly,
+    cspb_anchor: Anchor.CalendarMonth,
+    cspb_timing: Timing.InAdvance,
+    cspb_paymenttermdays: 30,
+    cspb_prorationpolicy: Proration.DailyByDaysInPeriod,
+    cspb_roundingpolicy: Rounding.HalfUp,
+  });
+  await s.org.create('cspb_subscriptions', {
+    cspb_name: 'Contoso M365 BS',
+    cspb_quantity: 10,
+    cspb_status: Status.Active,
+    cspb_vendorsubscriptionid: 'sub-min',
+    cspb_vendorunitcost: 12.5,
+    cspb_customerunitprice: 15,
+    cspb_currencycode: 'EUR',
+    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
+    'cspb_OfferId@odata.bind': `/cspb_offers(${s.offerId})`,
+    'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
+  });
+  await s.org.asyncIdle();
+  const dir = mkdtempSync(join(tmpdir(), 'cspb-minimum-'));
+  try {
+    const snapshot = join(dir, 'org.json');
+    writeFileSync(snapshot, JSON.stringify(s.org.exportSnapshot()));
+    const [invoice] = (await invoiceFiles({ org: snapshot, period: '2026-11' })).invoices;
+    expect(invoice!.lines.map((l) => [l.type, l.amount.toFixed(2)])).toEqual([
+      ['recurring', '150.00'],
+      ['commitment', '50.00'],
+    ]);
+    await s.org.create('cspb_invoiceruns', { cspb_name: 'Nov', cspb_periodstart: '2026-11-01', cspb_periodend: '2026-11-30' });
+    await s.org.asyncIdle();
+    const lines = (await s.org.retrieveMultiple<Row>('cspb_invoicelines', { orderBy: ['cspb_linenumber'] })).value;
+    expect(lines.map((l) => [l['cspb_linetype'], l['cspb_amount']])).toEqual([
+      [LineType.Recurring, 150],
+      [LineType.Commitment, 50],
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

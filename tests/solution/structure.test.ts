@@ -58,8 +58,9 @@ describe('generated components have the element layout of real exports', () => {
       theirInner,
       ['tabs'],
     );
-    // Subscription, billing contract, invoice and offer forms load their scripts (the offer's keeps its Currency lookup).
-    expect(mine.filter((f) => child(child(f, 'form')!, 'formLibraries'))).toHaveLength(4);
+    // Subscription, billing contract, invoice, offer, price list item and one-time charge forms load their scripts
+    // (the last three only keep their Currency lookup).
+    expect(mine.filter((f) => child(child(f, 'form')!, 'formLibraries'))).toHaveLength(6);
   });
 
   it('a PCF on a subgrid is bound the way the approvals kit binds a grid: controlDescription per form factor', () => {

@@ -11,6 +11,7 @@ import { calendarDateOf } from './logic/subscription';
 import { parseDate } from '../../core/src/calendar';
 import { notify } from './notify';
 import { t } from './strings';
+import { bindCurrency } from './currency';
 import { formClient } from './client';
 import { retrieveAll } from '../../dataverse/src/client/retrieve-all';
 
@@ -34,7 +35,8 @@ export function readContract(form: Xrm.FormContext): ContractFields {
 export function onLoad(executionContext: Xrm.Events.EventContext): Promise<void> {
   const form = executionContext.getFormContext();
   for (const name of WATCHED) form.getAttribute(name)?.addOnChange(onSettingsChange);
-  return onSettingsChange(executionContext);
+  // The contract has amounts (its minimum commitment): the Currency lookup follows its ISO code.
+  return Promise.all([bindCurrency(form), onSettingsChange(executionContext)]).then(() => undefined);
 }
 
 /** Shows each finding on its control (errors stop the save) and refreshes the next-invoice preview. */

@@ -55,7 +55,7 @@ export const formScriptBundles: readonly FormScriptBundle[] = [
     globalName: 'Cspb.CurrencyForm',
     webResourceName: 'cspb_/scripts/currency.form.js',
     displayName: 'Currency form script',
-    handlers: ['onLoad'],
+    handlers: ['onLoad', 'onLoadUnderContract'],
   },
   {
     entry: 'webresources/src/commands.ts',

@@ -7,3 +7,8 @@ import { bindCurrency } from './currency';
 export function onLoad(executionContext: Xrm.Events.EventContext): Promise<void> {
   return bindCurrency(executionContext.getFormContext());
 }
+
+/** Rows of a contract (one-time charges): a new row takes its contract's currency code. */
+export function onLoadUnderContract(executionContext: Xrm.Events.EventContext): Promise<void> {
+  return bindCurrency(executionContext.getFormContext(), 'cspb_contractid');
+}

@@ -97,6 +97,7 @@ export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: Calendar
           : { kind: 'calendarMonth' };
     const proration = required(prorations.fromWebApi(row.cspb_prorationpolicy), `${where}.cspb_prorationpolicy`);
     const discount = decimalFromWebApi(row.cspb_discountpercent, `${where}.cspb_discountpercent`);
+    const minimum = decimalFromWebApi(row.cspb_minimumcommitment, `${where}.cspb_minimumcommitment`);
     const account = row._cspb_customerid_value ? accounts.get(row._cspb_customerid_value) : undefined;
     const contract: BillingContract = {
       id: row.cspb_billingcontractid,
@@ -119,6 +120,7 @@ export function invoicingInputsFromRows(rows: ReconRows, fallbackStart: Calendar
       ],
       tax: taxProfileOf(row),
       usageMarkupPercent: decimalFromWebApi(row.cspb_usagemarkuppercent, `${where}.cspb_usagemarkuppercent`),
+      ...(minimum && minimum.isPositive() && !minimum.isZero() ? { minimumCommitment: { amount: minimum } } : {}),
     };
     return { contract, subscriptions, oneTimeCharges: oneTimeChargesFromRows(row.cspb_billingcontractid, rows.cspb_onetimecharge ?? []) };
   });

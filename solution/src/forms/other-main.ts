@@ -39,13 +39,17 @@ export const offerMainForm = withScript(
 
 export const billingContractMainForm = withScript(
   plain('cspb_billingcontract', 'Billing contract', 'Main form for a customer billing contract.', [
-    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_currencycode', 'cspb_paymenttermdays'] },
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_customerid', 'cspb_currencycode', 'transactioncurrencyid', 'cspb_paymenttermdays'] },
     {
       name: 'billing',
       label: 'Billing',
       fields: ['cspb_frequency', 'cspb_anchor', 'cspb_anchorday', 'cspb_timing', 'cspb_prorationpolicy', 'cspb_roundingpolicy'],
     },
-    { name: 'pricing', label: 'Pricing', fields: ['cspb_discountpercent', 'cspb_usagemarkuppercent', 'cspb_exchangeratesource', 'cspb_taxprofile'] },
+    {
+      name: 'pricing',
+      label: 'Pricing',
+      fields: ['cspb_pricelistid', 'cspb_discountpercent', 'cspb_minimumcommitment', 'cspb_usagemarkuppercent', 'cspb_exchangeratesource', 'cspb_taxprofile'],
+    },
     {
       name: 'subscriptions',
       label: 'Subscriptions',
@@ -181,10 +185,14 @@ export const priceListMainForm = plain('cspb_pricelist', 'Price list', 'Main for
   },
 ]);
 
-export const priceListItemMainForm = plain('cspb_pricelistitem', 'Price list item', "Main form for an offer's price on a list.", [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_pricelistid', 'cspb_offerid', 'cspb_currencycode', 'transactioncurrencyid'] },
-  { name: 'price', label: 'Price', fields: ['cspb_unitprice', 'cspb_permonths', 'cspb_tiermode', 'cspb_tiers'] },
-]);
+export const priceListItemMainForm = withScript(
+  plain('cspb_pricelistitem', 'Price list item', "Main form for an offer's price on a list.", [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_pricelistid', 'cspb_offerid', 'cspb_currencycode', 'transactioncurrencyid'] },
+    { name: 'price', label: 'Price', fields: ['cspb_unitprice', 'cspb_permonths', 'cspb_tiermode', 'cspb_tiers'] },
+  ]),
+  CURRENCY_FORM_SCRIPT,
+  'Cspb.CurrencyForm.onLoad',
+);
 
 export const promotionMainForm = plain('cspb_promotion', 'Promotion', 'Main form for a dated discount of a contract.', [
   {
@@ -194,10 +202,14 @@ export const promotionMainForm = plain('cspb_promotion', 'Promotion', 'Main form
   },
 ]);
 
-export const oneTimeChargeMainForm = plain('cspb_onetimecharge', 'One-time charge', 'Main form for a one-time charge of a contract.', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_contractid', 'cspb_subscriptionid', 'cspb_chargedate', 'cspb_taxexempt'] },
-  { name: 'money', label: 'Amount', fields: ['cspb_quantity', 'cspb_unitprice', 'cspb_unitcost', 'cspb_currencycode', 'transactioncurrencyid'] },
-]);
+export const oneTimeChargeMainForm = withScript(
+  plain('cspb_onetimecharge', 'One-time charge', 'Main form for a one-time charge of a contract.', [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_contractid', 'cspb_subscriptionid', 'cspb_chargedate', 'cspb_taxexempt'] },
+    { name: 'money', label: 'Amount', fields: ['cspb_quantity', 'cspb_unitprice', 'cspb_unitcost', 'cspb_currencycode', 'transactioncurrencyid'] },
+  ]),
+  CURRENCY_FORM_SCRIPT,
+  'Cspb.CurrencyForm.onLoadUnderContract',
+);
 
 export const invoiceRunMainForm = plain('cspb_invoicerun', 'Invoice run', 'Main form for an invoice run.', [
   {

@@ -1,4 +1,4 @@
-import { choice, currencyCode, decimal, lookup, memo, text, whole } from '../columns';
+import { choice, currencyCode, decimal, lookup, memo, money, text, whole } from '../columns';
 import type { TableDef } from '../types';
 
 const name = text('cspb_Name', { display: 'Name', description: 'Customer and scope of the contract.', required: 'required', maxLength: 200 });
@@ -95,6 +95,10 @@ export const billingContract: TableDef = {
       defaultKey: 'HalfUp',
     }),
     decimal('cspb_DiscountPercent', { display: 'Discount %', description: 'Standing discount on licence lines, in percent.', precision: 4, min: 0, max: 100 }),
+    money('cspb_MinimumCommitment', {
+      display: 'Minimum commitment',
+      description: 'The least a billing period is invoiced before tax; a shortfall is a minimum-commitment line (empty: none).',
+    }),
     decimal('cspb_UsageMarkupPercent', {
       display: 'Usage markup %',
       description: 'Markup on Azure usage cost, in percent.',
