@@ -15,6 +15,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { refusal } from './guard';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
@@ -241,6 +242,8 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   };
 
   const server = createServer((req, res) => {
+    const refused = refusal(req, (server.address() as AddressInfo).port, API);
+    if (refused) return sendJson(res, refused.status, { error: { message: refused.message } });
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
     if (path.startsWith(API)) return proxy(req, res);
