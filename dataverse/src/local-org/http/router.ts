@@ -82,7 +82,13 @@ interface Resource {
 }
 
 function parsePath(path: string): Resource {
-  const segments = splitTopLevel(path, '/').map((s) => decodeURIComponent(s));
+  const segments = splitTopLevel(path, '/').map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw badRequest(`The path has a malformed %-escape: '${s}'.`);
+    }
+  });
   if (segments.length === 0 || segments.length > 2) throw resourceNotFound(path);
   const m = /^([A-Za-z_$][A-Za-z0-9_.]*)(?:\((.*)\))?$/.exec(segments[0]!);
   if (!m) throw resourceNotFound(segments[0]!);

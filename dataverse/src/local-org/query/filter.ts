@@ -27,12 +27,32 @@ export type FilterAst =
   | { readonly k: 'cmp'; readonly op: Comparison; readonly prop: string; readonly value: Literal }
   | { readonly k: 'fn'; readonly name: FunctionName; readonly prop: string; readonly value: string };
 
+/** A date literal names a real day (Dataverse answers 400 to 2026-02-30, not an empty page). */
+function realDate(raw: string): string {
+  const [y, m, d] = raw.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw badRequest(`The literal '${raw}' is not a valid date.`);
+  const time = /T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(raw);
+  if (time && (Number(time[1]) > 23 || Number(time[2]) > 59 || Number(time[3] ?? 0) > 59)) throw badRequest(`The literal '${raw}' is not a valid time.`);
+  return raw;
+}
+
+/** A number literal a column can hold: 1e400 is not Infinity, it is refused. */
+function finiteNumber(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw badRequest(`The number literal '${raw}' is out of range.`);
+  return value;
+}
+
 const LITERAL_PATTERNS: readonly [RegExp, (raw: string) => Literal][] = [
   [/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/, (raw) => raw.toLowerCase()],
-  [/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})/, (raw) => raw],
-  [/^\d{4}-\d{2}-\d{2}/, (raw) => raw],
-  [/^-?\d+(\.\d+)?([eE][+-]?\d+)?/, (raw) => Number(raw)],
+  [/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})/, realDate],
+  [/^\d{4}-\d{2}-\d{2}/, realDate],
+  [/^-?\d+(\.\d+)?([eE][+-]?\d+)?/, finiteNumber],
 ];
+
+/** Parentheses and `not` nested deeper than this are refused (a hostile query must not exhaust the stack). */
+export const MAX_FILTER_DEPTH = 100;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -124,10 +144,17 @@ export function parseFilter(text: string): FilterAst {
     }
     return left;
   };
+  let depth = 0;
+  const deeper = (): void => {
+    if (++depth > MAX_FILTER_DEPTH) throw badRequest(`The $filter nests deeper than ${MAX_FILTER_DEPTH} levels.`);
+  };
   const parseUnary = (): FilterAst => {
     if (isWord(peek(), 'not')) {
       pos++;
-      return { k: 'not', e: parseUnary() };
+      deeper();
+      const e = parseUnary();
+      depth--;
+      return { k: 'not', e };
     }
     return parsePrimary();
   };
@@ -135,7 +162,9 @@ export function parseFilter(text: string): FilterAst {
     const tok = peek();
     if (tok?.t === 'punct' && tok.v === '(') {
       pos++;
+      deeper();
       const inner = parseOr();
+      depth--;
       expectPunct(')');
       return inner;
     }

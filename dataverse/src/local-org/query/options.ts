@@ -54,11 +54,25 @@ function parseExpand(text: string): ExpandOption[] {
 export function parseQueryString(search: string): ParsedQuery {
   const out: { -readonly [K in keyof ParsedQuery]: ParsedQuery[K] } = {};
   const text = search.startsWith('?') ? search.slice(1) : search;
+  const seen = new Set<string>();
+  const decode = (part: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw badRequest(`The query string has a malformed %-escape: '${part}'.`);
+    }
+  };
   for (const pair of text.split('&')) {
     if (!pair) continue;
     const eq = pair.indexOf('=');
-    const name = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
+    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
+    if (name.startsWith('$')) {
+      // Dataverse answers 400 to a repeated or an empty system query option, not a guess.
+      if (seen.has(name)) throw badRequest(`The query option '${name}' is given more than once.`);
+      seen.add(name);
+      if (value.trim() === '') throw badRequest(`The query option '${name}' is empty.`);
+    }
     switch (name) {
       case '$select':
         out.select = value
