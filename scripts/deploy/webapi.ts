@@ -1,3 +1,6 @@
+import { retryDelay } from '../../dataverse/src/bulk/retry';
+import { parseRetryAfter } from '../../dataverse/src/client/retry-after';
+import { DataverseError } from '../../dataverse/src/client/types';
 import type { TokenProvider } from './auth';
 
 export const API_PATH = '/api/data/v9.2/';
@@ -42,7 +45,8 @@ export class WebApi {
       if (body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
       const response = await this.fetchImpl(this.orgUrl + API_PATH + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
       if (response.status === 429 && attempt < 5) {
-        await this.sleep(Number(response.headers.get('Retry-After') ?? '5') * 1000);
+        // The suite's one parser and one wait rule: Retry-After when valid, else back-off with jitter, capped.
+        await this.sleep(retryDelay(new DataverseError('throttled', 429, undefined, parseRetryAfter(response.headers.get('Retry-After'))), attempt));
         continue;
       }
       const text = await response.text();

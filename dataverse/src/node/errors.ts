@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '../client/retry-after';
 import { DataverseError } from '../client/types';
 
 /**
@@ -8,11 +9,7 @@ import { DataverseError } from '../client/types';
 export function retryAfterMs(headers: unknown): number | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   const raw = (headers as Record<string, unknown>)['retry-after'] ?? (headers as Record<string, unknown>)['Retry-After'];
-  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(String(raw));
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+  return typeof raw === 'string' || typeof raw === 'number' ? parseRetryAfter(raw) : undefined;
 }
 
 export function toDataverseError(error: unknown): DataverseError {

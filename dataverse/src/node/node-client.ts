@@ -15,6 +15,7 @@ import {
   type UpsertResult,
 } from '../client/types';
 import { entitySetNames } from '../../generated';
+import { parseRetryAfter } from '../client/retry-after';
 import { keyFromRecord, keyPath } from '../bulk/record-key';
 import { type RetryPolicy, withRetry } from '../bulk/retry';
 import type { TokenProvider } from './auth';
@@ -125,12 +126,7 @@ export class NodeDataverseClient implements DataverseClient {
       };
       if (!res.ok) {
         const retryAfter = res.headers.get('retry-after');
-        throw new DataverseError(
-          body.error?.message ?? `WhoAmI failed: HTTP ${res.status}`,
-          res.status,
-          body.error?.code,
-          retryAfter === null ? undefined : Number(retryAfter) * 1000,
-        );
+        throw new DataverseError(body.error?.message ?? `WhoAmI failed: HTTP ${res.status}`, res.status, body.error?.code, parseRetryAfter(retryAfter));
       }
       const hint = Number(res.headers.get('x-ms-dop-hint'));
       if (Number.isInteger(hint) && hint > 0) this.dopHint = hint;
