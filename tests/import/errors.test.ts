@@ -107,6 +107,30 @@ describe('row errors (lenient mode reports and continues)', () => {
   });
 });
 
+describe('amounts beyond what Dataverse stores', () => {
+  it('refuses a subtotal beyond the money range and a quantity beyond a whole number, naming row, column and value; a huge exponent is not expanded', () => {
+    const rows = [
+      good[0]!,
+      withCell(good[1]!, 'Subtotal', '1e9999'),
+      withCell(good[1]!, 'Subtotal', '922337203685478'),
+      withCell(good[2]!, 'Quantity', '1e308'),
+      withCell(good[2]!, 'Subtotal', '1e999999999'),
+      withCell(good[2]!, 'Subtotal', '-922337203685477'),
+    ];
+    const r = importBytes(bytesOf(H, rows), { fileName: 'absurd.csv' });
+    expectBalanced(r);
+    expect(r.summary).toMatchObject({ rowsRead: 6, rowsAccepted: 2, rowsRejected: 4 });
+    expect(r.errors.map((e) => [e.code, e.row, e.column, e.rawValue])).toEqual([
+      ['bad-number', 3, 'Subtotal', '1e9999'],
+      ['bad-number', 4, 'Subtotal', '922337203685478'],
+      ['bad-number', 5, 'Quantity', '1e308'],
+      ['bad-number', 6, 'Subtotal', '1e999999999'],
+    ]);
+    expect(r.errors[0]!.reason).toContain('beyond what Dataverse stores (money: at most ±922337203685477)');
+    expect(r.errors[2]!.reason).toContain('(a whole number: at most ±2147483647)');
+  });
+});
+
 describe('usage rows', () => {
   const UH = NCE_DAILY_FIXTURE.header;
   const u = NCE_DAILY_FIXTURE.rows;

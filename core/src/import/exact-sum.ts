@@ -201,6 +201,8 @@ export function parseScaled(text: string): { mantissa: bigint; scale: number } |
 export function parseDecimalText(text: string): Decimal | null {
   const p = parseScaled(text);
   if (p === null) return null;
+  // 1e999999999 would build a billion-digit integer: any amount beyond 10^40 is out of every range anyway.
+  if (p.scale < -40) return new Decimal(p.mantissa < 0n ? '-Infinity' : p.mantissa === 0n ? '0' : 'Infinity');
   if (p.scale <= 0) return new Decimal((p.mantissa * 10n ** BigInt(-p.scale)).toString());
   if (p.scale > MAX_SCALE + 40) return null;
   return scaledToDecimal(p.mantissa, p.scale);

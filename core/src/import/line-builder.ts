@@ -2,6 +2,15 @@ import { dropUndefined } from '../objects';
 import { periodFromInclusive } from '../calendar';
 import { Decimal } from '../money';
 import { parseDecimalText } from './exact-sum';
+
+/**
+ * The largest amounts a licence line may carry: Dataverse's money range ("Column data types":
+ * money is -922,337,203,685,477 to 922,337,203,685,477) and, for quantities, a whole number's
+ * (-2,147,483,648 to 2,147,483,647). A bill beyond them is refused per row, never stored cut.
+ */
+const MAX_MONEY = new Decimal('922337203685477');
+const MAX_QUANTITY = new Decimal('2147483647');
+const QUANTITY_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['quantity', 'billableQuantity']);
 import { FieldName } from './fields';
 import { ImportState } from './import-state';
 import { RowContext } from './row-context';
@@ -47,7 +56,15 @@ export class LineBuilder {
       if (known !== undefined) return known;
       const d = parseDecimalText(v);
       if (d === null) ctx.issue('bad-number', f, v, `${ctx.column(f)} is not a decimal number`);
-      else if (this.decimals.size < DECIMAL_CACHE_SIZE) this.decimals.set(detach(v), d);
+      else if (d.abs().gt(QUANTITY_FIELDS.has(f) ? MAX_QUANTITY : MAX_MONEY)) {
+        ctx.issue(
+          'bad-number',
+          f,
+          v,
+          `${ctx.column(f)} is beyond what Dataverse stores (${QUANTITY_FIELDS.has(f) ? 'a whole number' : 'money'}: at most ±${(QUANTITY_FIELDS.has(f) ? MAX_QUANTITY : MAX_MONEY).toFixed()})`,
+        );
+        return undefined;
+      } else if (this.decimals.size < DECIMAL_CACHE_SIZE) this.decimals.set(detach(v), d);
       return d ?? undefined;
     };
     const slot = ctx.resolved.slot;
