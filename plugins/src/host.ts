@@ -40,6 +40,11 @@ export interface WebhookHostOptions {
   readonly idempotencyEntries?: number;
   readonly idempotencyTtlMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * The organizations whose calls this host serves (the RemoteExecutionContext's OrganizationId);
+   * a context of another org is refused with 403. Empty or absent: not checked (set it in production).
+   */
+  readonly organizationIds?: readonly string[];
 }
 
 export interface HostRequest {
@@ -116,14 +121,21 @@ export class WebhookHost {
     const early = this.precheck(request);
     if (early) return early;
     if (request.body.length > this.maxBodyBytes) return answer(413, `the body is larger than ${this.maxBodyBytes} bytes`);
+    // Dataverse posts the context as application/json; anything else (none, json-patch+json...) is not one.
     const type = request.headers['content-type'];
-    if (type !== undefined && !/^application\/json\b/i.test(type)) return answer(415, `expected application/json, got ${type}`);
+    const media = (type ?? '').split(';')[0]!.trim().toLowerCase();
+    if (media !== 'application/json') return answer(415, `expected application/json, got ${type ?? 'no content type'}`);
     let context: WebhookContext;
     try {
       context = parseRemoteExecutionContext(Buffer.from(request.body).toString('utf8'));
     } catch (error) {
       if (error instanceof ContextError) return answer(400, error.message);
       return answer(400, 'unusable context');
+    }
+    const orgs = this.options.organizationIds ?? [];
+    if (orgs.length > 0 && !orgs.some((id) => id.toLowerCase() === (context.organizationId ?? '').toLowerCase())) {
+      this.options.log?.(`refused a context of organization ${context.organizationId ?? '(none)'} (${context.correlationId})`);
+      return answer(403, 'this host does not serve that organization');
     }
     const step = findStep(context.messageName, context.primaryEntityName, context.stage);
     if (!step) return answer(501, `no handler for ${context.messageName} of ${context.primaryEntityName} in ${context.stage}`);

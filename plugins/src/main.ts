@@ -20,4 +20,5 @@ registerAzureFunctions({
   queue: new AzureJobQueue(settings.queueConnection, settings.queueName),
   queueName: settings.queueName,
   ...(settings.maxBodyBytes !== undefined ? { maxBodyBytes: settings.maxBodyBytes } : {}),
+  ...(settings.organizationIds ? { organizationIds: settings.organizationIds } : {}),
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookHost, type HostResponse, type WebhookHostOptions } from './host';
@@ -54,10 +55,19 @@ export function startWebhookServer(options: WebhookHostOptions & { port?: number
       host
         .handle({ ...request, body: Buffer.concat(chunks) })
         .then((response) => send(res, response))
-        .catch((error: unknown) => send(res, { status: 500, body: { ok: false, message: error instanceof Error ? error.message : String(error) } }));
+        .catch((error: unknown) => {
+          // The details go to the log, the caller gets a correlation id: an error text can name internals.
+          const correlationId = randomUUID();
+          options.log?.(`request failed (${correlationId}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          send(res, { status: 500, body: { ok: false, message: 'the host failed; see its log', correlationId } });
+        });
     });
     req.on('error', () => res.destroy());
   });
+  // A slow client must not hold a socket: headers within 10 s, the whole request within 30 s
+  // (Dataverse itself gives up on a webhook after 60 s).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.hostname ?? '127.0.0.1', () => {

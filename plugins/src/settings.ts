@@ -11,6 +11,7 @@ import type { WebhookAuth } from './auth';
  *   CSPB_QUEUE_CONNECTION    Azure Storage connection string of the job queue (Azurite locally)
  *   CSPB_QUEUE_NAME          optional, default cspb-jobs
  *   CSPB_MAX_BODY_BYTES      optional, whole number of bytes (default 1 MiB)
+ *   CSPB_ORGANIZATION_IDS    optional, the organization ids served, comma-separated (contexts of other orgs: 403)
  */
 export interface HostSettings {
   readonly auth: WebhookAuth;
@@ -19,6 +20,8 @@ export interface HostSettings {
   readonly queueConnection: string;
   readonly queueName: string;
   readonly maxBodyBytes?: number;
+  /** The organizations served (their contexts' OrganizationId); others are refused. */
+  readonly organizationIds?: readonly string[];
 }
 
 export class SettingsError extends Error {
@@ -63,6 +66,12 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
       problems.push(`CSPB_MAX_BODY_BYTES must be a whole number of bytes between 1024 and 67108864, got ${body}`);
     else maxBodyBytes = Number(body);
   }
+  const orgText = env['CSPB_ORGANIZATION_IDS']?.trim();
+  const organizationIds = orgText ? orgText.split(',').map((id) => id.trim().toLowerCase()) : [];
+  for (const id of organizationIds) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
+      problems.push(`CSPB_ORGANIZATION_IDS must be organization GUIDs separated by commas, got ${id}`);
+  }
   if (problems.length > 0) throw new SettingsError(problems);
   const [tenantId, clientId, clientSecret] = creds as [string | undefined, string | undefined, string | undefined];
   return {
@@ -72,5 +81,6 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     queueConnection,
     queueName,
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+    ...(organizationIds.length > 0 ? { organizationIds } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { CspbSubscriptionChangeChangeType as ChangeType } from '../../dataverse/generated';
 import { safeEqual, startWebhookServer, type RunningWebhookServer } from '../../plugins/src';
+import { readSettings } from '../../plugins/src/settings';
 import { fillTemplate, fixture, ledgerOf, seededOrg, subscriptionBody, type Seeded } from './seed';
 
 const KEY = 'k3y-for-tests-0123456789abcdef';
@@ -145,6 +146,37 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
       await headerServer.close();
       await queryServer.close();
     }
+  });
+
+  test('only application/json is a context: none, or json-patch+json, answers 415', async () => {
+    expect((await post(endpoint(), payload({ stage: 10, mode: 0 }), { 'content-type': 'application/json-patch+json' })).status).toBe(415);
+    expect((await post(endpoint(), payload({ stage: 10, mode: 0 }), { 'content-type': '' })).status).toBe(415);
+    expect((await post(endpoint(), payload({ stage: 10, mode: 0 }), { 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
+  });
+
+  test("a host configured with its organizations refuses another org's context with 403", async () => {
+    const ours = '4ef5b371-e89e-e711-8122-000d3aa2331c'; // the OrganizationId of the captured context
+    const servers = await Promise.all(
+      [[ours.toUpperCase()], ['11111111-2222-3333-4444-555555555555']].map((organizationIds) =>
+        startWebhookServer({ auth: { kind: 'WebhookKey', key: KEY }, client: s.org, deps: { today: () => '2026-11-20' }, organizationIds }),
+      ),
+    );
+    try {
+      expect((await post(`${servers[0]!.url}/api/dataverse?code=${KEY}`, payload({ stage: 10, mode: 0 }))).status).toBe(200);
+      const refused = await post(`${servers[1]!.url}/api/dataverse?code=${KEY}`, payload({ stage: 10, mode: 0 }));
+      expect([refused.status, refused.json.message]).toEqual([403, 'this host does not serve that organization']);
+    } finally {
+      await Promise.all(servers.map((x) => x.close()));
+    }
+  });
+
+  test('settings: organization ids must be GUIDs; given, they are what the host serves', () => {
+    const env = { CSPB_WEBHOOK_KEY: KEY, DATAVERSE_URL: 'https://contoso.crm.dynamics.com', CSPB_QUEUE_CONNECTION: 'UseDevelopmentStorage=true' };
+    expect(
+      readSettings({ ...env, CSPB_ORGANIZATION_IDS: '4EF5B371-E89E-E711-8122-000D3AA2331C, 11111111-2222-3333-4444-555555555555' }).organizationIds,
+    ).toEqual(['4ef5b371-e89e-e711-8122-000d3aa2331c', '11111111-2222-3333-4444-555555555555']);
+    expect(() => readSettings({ ...env, CSPB_ORGANIZATION_IDS: 'contoso' })).toThrow(/CSPB_ORGANIZATION_IDS must be organization GUIDs/);
+    expect(readSettings(env).organizationIds).toBeUndefined();
   });
 
   test('safeEqual', () => {
