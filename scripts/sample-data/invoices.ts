@@ -2,11 +2,16 @@ import { addDays, issueInvoice, period, type CalendarDate, type Invoice, type Us
 import { CspbInvoiceInvoiceStatus as InvoiceStatus } from '../../dataverse/generated';
 import type { DataverseClient } from '../../dataverse/src/client/types';
 import { invoiceLineRows, invoiceRow, runInvoices } from '../../dataverse/src/runs/invoice-run';
+import { SEQUENCE_NAME } from '../../dataverse/src/runs/issue';
 import type { BillRow } from './bill';
 import { BILL_MONTH } from './partner';
 import type { PlantedFinding } from './plant';
 import type { Snapshot } from './snapshot';
 import type { UsageTotal } from './usage';
+
+/** The sample's invoice series: INV-2026-0001 onwards; the seeded org's numbering continues it. */
+const SENT_PREFIX = 'INV-2026-';
+const SENT_DIGITS = 4;
 
 export interface SentInvoices {
   /** October's and November's invoices as issued (numbered INV-2026-0001...): November's re-bills October's usage in arrears. */
@@ -65,7 +70,7 @@ export function sentInvoices(
     : snapshot.tables;
   const invoices = [BILL_MONTH.start, BILL_MONTH.end].flatMap((at) => runInvoices({ rows: tables, usage: usageOf(usage), at }).invoices);
   return {
-    invoices: invoices.map((draft, i) => issueInvoice(draft, draft.invoiceDate, `INV-2026-${String(i + 1).padStart(4, '0')}`)),
+    invoices: invoices.map((draft, i) => issueInvoice(draft, draft.invoiceDate, `${SENT_PREFIX}${String(i + 1).padStart(SENT_DIGITS, '0')}`)),
     forgotten: forgotten ? { subscriptionId: forgotten.cspb_subscriptionid, vendorSubscriptionId: forgotten.cspb_vendorsubscriptionid! } : null,
   };
 }
@@ -88,5 +93,12 @@ export async function writeSentInvoices(client: DataverseClient, sent: SentInvoi
       invoiceLineRows(invoice).map((line) => ({ ...line, 'cspb_InvoiceId@odata.bind': `/cspb_invoices(${id})` })),
     );
   }
+  // The org's next issue continues the series the partner was using.
+  await client.create('cspb_invoicenumberings', {
+    cspb_name: SEQUENCE_NAME,
+    cspb_prefix: SENT_PREFIX,
+    cspb_nextnumber: sent.invoices.length + 1,
+    cspb_digits: SENT_DIGITS,
+  });
   return sent.invoices.length;
 }
