@@ -139,6 +139,7 @@ export class LocalOrg implements DataverseClient {
   /** Loads `file` (a snapshot) when it exists, and saves every later write to it. */
   static async open(file: string, options: OpenOptions = {}): Promise<LocalOrg> {
     const org = new LocalOrg(options);
+    await FilePersistence.removeOrphans(file);
     const saved = await FilePersistence.read(file);
     if (saved !== undefined) await org.importSnapshot(saved);
     org.persistence = new FilePersistence(file, () => JSON.stringify(org.exportSnapshot()), options.debounceMs ?? 200);

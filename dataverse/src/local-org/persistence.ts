@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Saves the org to one file, atomically: the JSON goes to a temporary file beside it, then a
@@ -18,6 +18,25 @@ export class FilePersistence {
     private readonly serialize: () => string,
     private readonly debounceMs: number,
   ) {}
+
+  /**
+   * Removes the temporary files a killed process left beside `file` (`<file>.<pid>.<n>.tmp`): the
+   * saved file is whole (the rename is atomic), a leftover temp is only a save that never finished.
+   */
+  static async removeOrphans(file: string): Promise<string[]> {
+    const dir = dirname(file);
+    const prefix = `${basename(file)}.`;
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const orphans = names.filter((n) => n.startsWith(prefix) && /\.\d+\.\d+\.tmp$/.test(n));
+    for (const name of orphans) await rm(join(dir, name), { force: true });
+    return orphans;
+  }
 
   static async read(file: string): Promise<unknown | undefined> {
     let text: string;
@@ -61,7 +80,15 @@ export class FilePersistence {
       const tmp = `${this.file}.${process.pid}.${++this.seq}.tmp`;
       try {
         await mkdir(dirname(this.file), { recursive: true });
-        await writeFile(tmp, text, 'utf8');
+        // On disk before it replaces the saved file: a crash after the rename never finds a file
+        // whose bytes were still in the page cache.
+        const handle = await open(tmp, 'w');
+        try {
+          await handle.writeFile(text, 'utf8');
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
         await rename(tmp, this.file);
       } catch (error) {
         this.dirty = true;

@@ -51,6 +51,20 @@ describe('persistence', () => {
     expect(readdirSync(dir)).toEqual(['org.json']);
   });
 
+  it('cleans the temporary files a killed save left, and keeps the saved file whole', async () => {
+    const file = join(dir, 'org.json');
+    const first = await LocalOrg.open(file);
+    await first.create(IMPORTS, importRecord('h1'));
+    await first.close();
+    // What a kill -9 in the middle of a save leaves: half a temp file beside the saved one.
+    writeFileSync(join(dir, 'org.json.4242.7.tmp'), '{"format":"cspb-snap');
+    writeFileSync(join(dir, 'other.json.1.1.tmp'), 'not ours');
+    const second = await LocalOrg.open(file);
+    expect(second.count(IMPORTS)).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(['org.json', 'other.json.1.1.tmp']);
+    await second.close();
+  });
+
   it('does not overwrite a file that is not JSON', async () => {
     const file = join(dir, 'org.json');
     writeFileSync(file, 'not json');
