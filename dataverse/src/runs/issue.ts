@@ -1,4 +1,4 @@
-import { formatIso, parseDate, type CalendarDate } from '../../../core/src/calendar';
+import { formatIso, type CalendarDate } from '../../../core/src/calendar';
 import { dueDate } from '../../../core/src/invoicing/periods';
 import { CspbInvoiceInvoiceStatus as InvoiceStatus, type CspbBillingContractRow, type CspbInvoiceNumberingRow, type CspbInvoiceRow } from '../../generated';
 import { DataverseError, type DataverseClient } from '../client/types';
@@ -100,6 +100,3 @@ export async function issueDraft(client: DataverseClient, invoiceId: string, tod
   }
   throw new IssueError(`the invoice sequence stayed busy for ${MAX_ATTEMPTS} attempts; try again`);
 }
-
-/** For callers holding dates as text (a form's today). */
-export const issueDraftOn = (client: DataverseClient, invoiceId: string, today: string) => issueDraft(client, invoiceId, parseDate(today));

@@ -44,8 +44,12 @@ export async function loadReconRows(client: DataverseClient): Promise<ReconRows>
   return { account, cspb_offer, cspb_billingcontract, cspb_subscription, cspb_subscriptionchange };
 }
 
-/** The rows one contract's invoice needs: the contract, its customer, its subscriptions with their ledgers; the offers (read once per run) are given. */
-export async function loadContractRows(client: DataverseClient, contract: CspbBillingContractRow, offers: readonly CspbOfferRow[]): Promise<ReconRows> {
+/** The rows one contract's invoice needs: the contract, its customer, its subscriptions with their ledgers; the offers and exchange rates (read once per pass) are given. */
+export async function loadContractRows(
+  client: DataverseClient,
+  contract: CspbBillingContractRow,
+  shared: { readonly offers: readonly CspbOfferRow[]; readonly rates: readonly CspbExchangeRateRow[] },
+): Promise<ReconRows> {
   const subscriptions = await retrieveAll<CspbSubscriptionRow>(client, 'cspb_subscriptions', {
     filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid}`,
   });
@@ -66,7 +70,6 @@ export async function loadContractRows(client: DataverseClient, contract: CspbBi
     cspb_invoiceline.push(
       ...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })),
     );
-  const cspb_exchangerate = await retrieveAll<CspbExchangeRateRow>(client, 'cspb_exchangerates', {});
   const ofContract = { filter: `_cspb_contractid_value eq ${contract.cspb_billingcontractid}` };
   const cspb_promotion = await retrieveAll<CspbPromotionRow>(client, 'cspb_promotions', ofContract);
   const cspb_onetimecharge = await retrieveAll<CspbOneTimeChargeRow>(client, 'cspb_onetimecharges', ofContract);
@@ -76,13 +79,13 @@ export async function loadContractRows(client: DataverseClient, contract: CspbBi
     : [];
   return {
     account,
-    cspb_offer: offers,
+    cspb_offer: shared.offers,
     cspb_billingcontract: [contract],
     cspb_subscription: subscriptions,
     cspb_subscriptionchange: changes,
     cspb_invoice,
     cspb_invoiceline,
-    cspb_exchangerate,
+    cspb_exchangerate: shared.rates,
     cspb_promotion,
     cspb_onetimecharge,
     cspb_pricelistitem,

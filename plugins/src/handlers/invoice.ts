@@ -6,6 +6,7 @@ import {
   CspbInvoiceRunRunStatus as RunStatus,
   type CspbBillingContractRow,
   type CspbInvoiceLineRow,
+  type CspbExchangeRateRow,
   type CspbOfferRow,
   type CspbInvoiceRow,
   type CspbInvoiceRunRow,
@@ -28,9 +29,9 @@ async function invoiceContract(
   runId: string,
   contract: CspbBillingContractRow,
   run: CspbInvoiceRunRow,
-  reads: { usage: readonly UsageAggregate[]; offers: readonly CspbOfferRow[] },
+  reads: { usage: readonly UsageAggregate[]; offers: readonly CspbOfferRow[]; rates: readonly CspbExchangeRateRow[] },
 ): Promise<number> {
-  const rows = await loadContractRows(client, contract, reads.offers);
+  const rows = await loadContractRows(client, contract, reads);
   const usage = reads.usage;
   const { invoices, issued } = runInvoices({ rows, usage, at: parseDate(run.cspb_periodstart), contractIds: new Set([contract.cspb_billingcontractid]) });
   let written = 0;
@@ -95,8 +96,8 @@ async function contractsOf(client: DataverseClient, run: CspbInvoiceRunRow): Pro
   return all;
 }
 
-/** The imported usage a pass of a run bills and the offers, read at its first chunk, not once per contract. */
-const passReads = new PassCache<{ usage: UsageAggregate[]; offers: CspbOfferRow[] }>();
+/** The imported usage a pass of a run bills, the offers and the exchange rates, read at its first chunk, not once per contract. */
+const passReads = new PassCache<{ usage: UsageAggregate[]; offers: CspbOfferRow[]; rates: CspbExchangeRateRow[] }>();
 
 /** One chunk of an invoice run: the draft of one contract (upserted by its draft key, its lines replaced). */
 async function invoiceChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
@@ -109,6 +110,7 @@ async function invoiceChunk(context: JobContext, n: number, row: EntityRecord): 
   const reads = await passReads.get(runId, n, async () => ({
     usage: await loadImportedUsage(client),
     offers: await retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}),
+    rates: await retrieveAll<CspbExchangeRateRow>(client, 'cspb_exchangerates', {}),
   }));
   const written = contract ? await invoiceContract(client, runId, contract, run, reads) : 0;
   const last = n + 1 >= contracts.length;
