@@ -107,6 +107,14 @@ export function expectBalanced(r: ImportResult): void {
   expect(s.lineCount).toBe(r.lines.length + r.usage.length);
   const usageRows = r.usage.reduce((n, u) => n + u.rowCount, 0);
   expect(r.lines.length + usageRows + s.invoices.length).toBe(s.rowsAccepted);
+  // Every refused row is listed (until the error cap) and its money is in the rejected totals.
+  if (!s.errorsTruncated) {
+    expect(r.rejected.length).toBe(s.rowsRejected);
+    expect(r.rejected.filter((x) => x.amount === undefined).length).toBe(s.rejectedWithoutAmount);
+    const byCurrency = new Map<string, string>();
+    for (const x of r.rejected) if (x.amount !== undefined) byCurrency.set(x.currency ?? '', x.amount.plus(byCurrency.get(x.currency ?? '') ?? 0).toFixed());
+    expect(Object.fromEntries(Object.entries(s.rejectedAmounts).map(([c, d]) => [c, d.toFixed()]))).toEqual(Object.fromEntries(byCurrency));
+  }
 }
 
 export function splitEvery(bytes: Uint8Array, size: number): Uint8Array[] {

@@ -2,15 +2,21 @@
  * Incremental RFC 4180 scanner over decoded text. Built for the million-row usage file: it finds
  * field boundaries with String.indexOf (native, fast) and only slices the fields the importer asked
  * for (`select`), so the Tags/AdditionalInfo JSON of a usage row is skipped, never copied. Quoted
- * fields may hold delimiters, doubled quotes and line breaks; CRLF and LF both end a record; a
- * record split across chunks is rescanned when the next chunk arrives (the buffer keeps only the
- * unfinished record).
+ * fields may hold delimiters, doubled quotes and line breaks. The file's line ending is taken from
+ * its header line: LF or CRLF files end records at LF (a CR before it is dropped), CR-only files
+ * (Excel's "CSV (Macintosh)") at CR. A CR anywhere else outside quotes is not text: it would join
+ * two records of a CRLF file that lost its LF, so the record is flagged (`bareCarriageReturn`) for
+ * the importer to refuse. A record split across chunks is rescanned when the next chunk arrives
+ * (the buffer keeps only the unfinished record).
  */
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
 export type RecordStatus = 'record' | 'need-more' | 'end';
+
+/** How the file's records end, from its header line. */
+export type LineEnding = 'lf' | 'crlf' | 'cr';
 
 export class CsvScanner {
   /** Delimiter character code: ',' by default, '\t' for Excel's "Unicode text", ';' in some locales. */
@@ -19,6 +25,12 @@ export class CsvScanner {
   private buf = '';
   private pos = 0;
   private nl = -1;
+  /** Position of the next CR at or after the scan position (-1: not searched; buffer length: none). */
+  private cr = -1;
+  /** The character that ends a record outside quotes: LF, or CR in a CR-only file. */
+  private eol = LF;
+  private eolText = '\n';
+  lineEnding: LineEnding = 'lf';
   /** column index -> slot in `values`, or -1 to skip; null captures every column (the header). */
   private slotOf: Int32Array | null = null;
   /** Field values of the current record, by slot (undefined when the record is too short). */
@@ -31,6 +43,8 @@ export class CsvScanner {
   recordEnd = 0;
   /** The current record ran into end of input inside a quoted field. */
   unterminatedQuote = false;
+  /** Field index (0-based) of the first unquoted CR that does not end the record, or -1. */
+  bareCarriageReturn = -1;
   /** Characters buffered for an unfinished record; the caller refuses runaway records. */
   get pending(): number {
     return this.buf.length - this.pos;
@@ -52,6 +66,25 @@ export class CsvScanner {
     this.buf = this.pos >= this.buf.length ? text : [this.buf.slice(this.pos), text].join('');
     this.pos = 0;
     this.nl = -1;
+    this.cr = -1;
+  }
+
+  /**
+   * Reads the line ending off the first line break of the buffered text; 'need-more' when there is
+   * none yet (or a CR is the last character, which a following LF would make CRLF).
+   */
+  detectLineEnding(final: boolean): 'ok' | 'need-more' {
+    const s = this.buf;
+    const lf = s.indexOf('\n', this.pos);
+    const cr = s.indexOf('\r', this.pos);
+    if (cr >= 0 && (lf < 0 || cr < lf)) {
+      if (cr + 1 >= s.length && !final) return 'need-more';
+      this.lineEnding = s.charCodeAt(cr + 1) === LF ? 'crlf' : 'cr';
+    } else if (lf >= 0) this.lineEnding = 'lf';
+    else if (!final) return 'need-more';
+    this.eol = this.lineEnding === 'cr' ? CR : LF;
+    this.eolText = this.lineEnding === 'cr' ? '\r' : '\n';
+    return 'ok';
   }
 
   /** The current record's text as it stands in the file (for duplicate checks and error reports). */
@@ -66,7 +99,7 @@ export class CsvScanner {
   /** Looks at the first line of buffered text and picks the most frequent of , ; and TAB. */
   detectDelimiter(): void {
     const s = this.buf;
-    const lineEnd = s.indexOf('\n', this.pos);
+    const lineEnd = s.indexOf(this.eolText, this.pos);
     const line = s.slice(this.pos, lineEnd < 0 ? s.length : lineEnd).replace(/"[^"]*"/g, '');
     const counts: [number, number][] = [
       [44, line.split(',').length],
@@ -94,8 +127,13 @@ export class CsvScanner {
     const delim = this.delimiter;
     const delimText = this.delimiterText;
     let nl = this.nl;
+    let cr = this.cr;
+    const eol = this.eol;
+    const eolText = this.eolText;
+    const crIsText = eol === LF;
     let col = 0;
     this.unterminatedQuote = false;
+    this.bareCarriageReturn = -1;
     for (;;) {
       const slot = capture ? col : col < (slotOf as Int32Array).length ? ((slotOf as Int32Array)[col] as number) : -1;
       let value: string | undefined;
@@ -128,24 +166,33 @@ export class CsvScanner {
           const c = s.charCodeAt(p);
           if (c !== delim && c !== LF && c !== CR) {
             // Text after a closing quote ("a"b): not RFC 4180; keep it, as Excel does.
-            if (nl < p) nl = s.indexOf('\n', p);
+            if (nl < p) nl = s.indexOf(eolText, p);
             if (nl < 0 && !final) return 'need-more';
             const lineEnd = nl < 0 ? len : nl;
             const d = s.indexOf(delimText, p);
             let end = d >= 0 && d < lineEnd ? d : lineEnd;
             const stop = end;
-            if (end === lineEnd && end > p && s.charCodeAt(end - 1) === CR) end--;
+            if (crIsText && end === lineEnd && end > p && s.charCodeAt(end - 1) === CR) end--;
             if (slot >= 0) value = (value ?? '') + s.slice(p, end);
             p = stop;
           }
         }
       } else {
-        if (nl < p) nl = s.indexOf('\n', p);
+        if (nl < p) nl = s.indexOf(eolText, p);
         if (nl < 0 && !final) return 'need-more';
         const lineEnd = nl < 0 ? len : nl;
         const d = s.indexOf(delimText, p);
         const end = d >= 0 && d < lineEnd ? d : lineEnd;
-        if (slot >= 0) value = s.slice(p, end === lineEnd && end > p && s.charCodeAt(end - 1) === CR ? end - 1 : end);
+        const dropCr = crIsText && end === lineEnd && end > p && s.charCodeAt(end - 1) === CR;
+        if (crIsText) {
+          // One search per line: the next CR is usually the one before the LF that ends it.
+          if (cr < p) {
+            cr = s.indexOf('\r', p);
+            if (cr < 0) cr = len;
+          }
+          if (cr < end && !(dropCr && cr === end - 1) && this.bareCarriageReturn < 0) this.bareCarriageReturn = col;
+        }
+        if (slot >= 0) value = s.slice(p, dropCr ? end - 1 : end);
         p = end;
       }
       if (slot >= 0) values[slot] = value ?? '';
@@ -159,18 +206,25 @@ export class CsvScanner {
       }
       if (c === CR) {
         if (p + 1 >= len && !final) return 'need-more';
-        p += s.charCodeAt(p + 1) === LF ? 2 : 1;
+        const crlf = s.charCodeAt(p + 1) === LF;
+        // After a closing quote: a CR that is not the file's line ending joins records, as above.
+        if (crIsText && !crlf && this.bareCarriageReturn < 0) this.bareCarriageReturn = col - 1;
+        p += crlf ? 2 : 1;
         break;
       }
-      if (c === LF) {
+      if (c === eol) {
         p++;
         break;
       }
+      // An LF after a closing quote in a CR-only file: the record ends there all the same.
+      p++;
+      break;
     }
     this.recordStart = this.pos;
     this.recordEnd = p;
     this.pos = p;
     this.nl = nl;
+    this.cr = cr;
     this.fieldCount = col;
     this.row++;
     return 'record';

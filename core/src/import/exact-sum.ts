@@ -18,6 +18,8 @@ export class DecimalReader {
   /** Set instead of m/lo for values beyond 30 significant digits or with a positive exponent. */
   big: bigint | null = null;
   scale = 0;
+  /** Digits before the decimal point of the value read (0 for 0.5): a cheap magnitude for range checks. */
+  intDigits = 0;
 
   read(s: string): boolean {
     let i = 0;
@@ -72,6 +74,7 @@ export class DecimalReader {
         sc = 0;
       }
       if (sc > MAX_SCALE) return false;
+      this.intDigits = Math.max(0, (mantissa < 0n ? -mantissa : mantissa).toString().length - sc);
       this.big = mantissa;
       this.m = 0;
       this.lo = 0;
@@ -80,6 +83,7 @@ export class DecimalReader {
       return true;
     }
     if (scale > MAX_SCALE) return false;
+    this.intDigits = Math.max(0, sig - scale);
     this.big = null;
     this.m = neg ? -m : m;
     this.lo = neg ? -lo : lo;

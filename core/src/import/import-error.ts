@@ -13,6 +13,11 @@ export type ImportErrorCode =
   | 'bad-date'
   | 'bad-number'
   | 'bad-currency'
+  | 'bad-text'
+  | 'malformed-record'
+  | 'duplicate-column'
+  | 'bad-encoding'
+  | 'too-large'
   | 'missing-value'
   | 'mixed-currencies'
   | 'duplicate-row'
@@ -21,7 +26,16 @@ export type ImportErrorCode =
 
 /** True for errors after which no further row can be read (the header or container is unusable). */
 export function isFileLevel(code: ImportErrorCode): boolean {
-  return code === 'empty-file' || code === 'unknown-header-set' || code === 'missing-required-column' || code === 'malformed-file' || code === 'bad-profile';
+  return (
+    code === 'empty-file' ||
+    code === 'unknown-header-set' ||
+    code === 'missing-required-column' ||
+    code === 'malformed-file' ||
+    code === 'bad-profile' ||
+    code === 'duplicate-column' ||
+    code === 'bad-encoding' ||
+    code === 'too-large'
+  );
 }
 
 export interface ImportErrorDetails {

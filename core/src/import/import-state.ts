@@ -1,7 +1,13 @@
 import { CalendarDate, Period } from '../calendar';
 import { Decimal } from '../money';
 import { ImportError, ImportErrorDetails } from './import-error';
-import { ChargeTypeTotal } from './types';
+import { ChargeTypeTotal, RejectedRow } from './types';
+
+/** The money a refused row carried, when its amount column could still be read. */
+export interface RejectedMoney {
+  readonly amount?: Decimal | undefined;
+  readonly currency?: string | undefined;
+}
 
 /**
  * What every row path shares: error collection (strict mode throws the first), the rows-read
@@ -14,6 +20,10 @@ export class ImportState {
   rowsRejected = 0;
   errorCount = 0;
   readonly errors: ImportError[] = [];
+  /** Refused rows with their money, as many as errors are kept; the totals below count them all. */
+  readonly rejected: RejectedRow[] = [];
+  readonly rejectedAmounts = new Map<string, Decimal>();
+  rejectedWithoutAmount = 0;
   readonly currencies: string[] = [];
   billingCurrency: string | null = null;
   private readonly invoiceSet = new Set<string>();
@@ -34,6 +44,32 @@ export class ImportState {
     if (this.errors.length < this.maxErrors) this.errors.push(err);
     if (this.strict) throw err;
     return err;
+  }
+
+  /**
+   * A row refused: counted, listed with its location, reasons and money (so a report can say what
+   * the reconciliation does not contain), and each reason reported (strict mode throws the first).
+   */
+  rejectRow(issues: readonly Omit<ImportErrorDetails, 'file'>[], money: RejectedMoney = {}): void {
+    const first = issues[0];
+    if (first === undefined) throw new Error('ImportState.rejectRow: a refused row needs a reason');
+    this.rowsRejected++;
+    const currency = money.currency ?? this.billingCurrency ?? '';
+    if (money.amount === undefined) this.rejectedWithoutAmount++;
+    else this.rejectedAmounts.set(currency, (this.rejectedAmounts.get(currency) ?? new Decimal(0)).plus(money.amount));
+    if (this.rejected.length < this.maxErrors) {
+      const located = new ImportError({ ...first, file: this.file });
+      this.rejected.push({
+        ...(this.file !== undefined ? { file: this.file } : {}),
+        row: first.row,
+        code: first.code,
+        ...(located.column !== undefined ? { column: located.column } : {}),
+        ...(located.rawValue !== undefined ? { rawValue: located.rawValue } : {}),
+        reason: issues.map((i) => (i.column && !i.reason.includes(i.column) ? `${i.column}: ${i.reason}` : i.reason)).join('; '),
+        ...(money.amount !== undefined ? { amount: money.amount, currency } : {}),
+      });
+    }
+    for (const issue of issues) this.report(issue);
   }
 
   noteCurrency(code: string): void {

@@ -11,7 +11,7 @@ import { LineBuilder } from './line-builder';
 import { dropUndefined } from '../objects';
 import { RowContext } from './row-context';
 import { Sha256 } from './sha256';
-import { createTextDecoder, sniff, TextDecoderLike } from './text-decoding';
+import { createTextDecoder, InvalidBytesError, sniff, TextDecoderLike } from './text-decoding';
 import { BillLine, ContentHasher, ImportOptions, ImportResult, ImportSummary, InvoiceHeader, UsageAggregate } from './types';
 import { UsageAggregator } from './usage-aggregator';
 import { CurrencyReader, DateReader } from './value-parsers';
@@ -44,6 +44,7 @@ export class BillImporter {
   private source: ImportSummary['source'] = 'unknown';
   private readonly scanner = new CsvScanner();
   private delimiterKnown = false;
+  private header: string[] = [];
   private headerDone = false;
   private readonly json = new JsonItemScanner();
   private jsonIndex = 0;
@@ -93,7 +94,23 @@ export class BillImporter {
 
   private decodeAndFeed(chunk: Uint8Array): void {
     for (let at = 0; at < chunk.length && this.decoder !== null; at += TEXT_SLICE) {
-      this.feedText(this.decoder.decode(chunk.subarray(at, Math.min(chunk.length, at + TEXT_SLICE)), { stream: true }), false);
+      const text = this.decodeSlice(chunk.subarray(at, Math.min(chunk.length, at + TEXT_SLICE)));
+      if (text !== null) this.feedText(text, false);
+    }
+  }
+
+  /** Decoded text, or null after refusing the file for bytes that are not in its encoding. */
+  private decodeSlice(bytes: Uint8Array | undefined): string | null {
+    try {
+      return (this.decoder as TextDecoderLike).decode(bytes, { stream: bytes !== undefined });
+    } catch (e) {
+      if (!(e instanceof InvalidBytesError)) throw e;
+      const hint =
+        e.encoding === 'utf-8'
+          ? ': the file is probably in a Windows code page (Excel\'s "CSV (Comma delimited)" on a Western Windows writes windows-1252); import it again naming the encoding (--encoding windows-1252 or iso-8859-1)'
+          : '';
+      this.fail('bad-encoding', `${e.message}${this.headerDone ? ` (after row ${this.scanner.row})` : ''}${hint}`, this.scanner.row + 1);
+      return null;
     }
   }
 
@@ -105,7 +122,10 @@ export class BillImporter {
         else this.startFromHead();
       }
       if (this.phase === 'zip') this.readXlsx();
-      else if (this.phase !== 'failed' && this.decoder !== null) this.feedText(this.decoder.decode(), true);
+      else if (this.phase !== 'failed' && this.decoder !== null) {
+        const rest = this.decodeSlice(undefined);
+        if (rest !== null) this.feedText(rest, true);
+      }
       if (this.phase === 'text-start') this.fail('empty-file', 'the file holds no data (only blank text)');
       if (this.aggregator !== null) this.usage = this.aggregator.finish();
     }
@@ -125,8 +145,10 @@ export class BillImporter {
       this.zipChunks.push(bytes);
       return;
     }
-    this.encoding = s.encoding === 'utf-8' ? (s.bom ? 'utf-8-bom' : 'utf-8') : s.encoding;
-    this.decoder = createTextDecoder(s.encoding);
+    // A byte-order mark is proof; without one, the encoding the caller named (Excel's code page).
+    const encoding = !s.bom && s.encoding === 'utf-8' && this.opts.encoding !== undefined ? this.opts.encoding : s.encoding;
+    this.encoding = encoding === 'utf-8' ? (s.bom ? 'utf-8-bom' : 'utf-8') : encoding;
+    this.decoder = createTextDecoder(encoding);
     this.phase = 'text-start';
     this.decodeAndFeed(bytes);
   }
@@ -157,7 +179,7 @@ export class BillImporter {
     const sc = this.scanner;
     sc.append(text);
     if (!this.delimiterKnown) {
-      if (!final && sc.buffer.indexOf('\n') < 0) {
+      if (sc.detectLineEnding(final) === 'need-more') {
         this.checkPending(sc.pending, 1);
         return;
       }
@@ -174,6 +196,7 @@ export class BillImporter {
         const header = (sc.values as string[]).map((h) => h.trim());
         if (header.every((h) => h === '')) continue;
         this.headerDone = true;
+        this.header = header;
         if (!this.resolve(header, {})) return;
         const r = this.resolved as ResolvedColumns;
         sc.select(r.slotOfColumn, r.fields.length);
@@ -181,20 +204,41 @@ export class BillImporter {
       }
       if (this.isBlankRecord()) continue;
       if (sc.unterminatedQuote) {
-        this.state.rowsRead++;
-        this.state.rowsRejected++;
-        this.state.report({
-          code: 'malformed-file',
-          row: sc.row,
-          rawValue: sc.rawRecord().slice(0, 200),
-          reason: 'a quoted field is not closed before the end of the file',
-        });
+        // Everything after the quote is one field: no later row can be read reliably.
+        this.fail('malformed-file', `a quoted field opened in row ${sc.row} is not closed before the end of the file`, sc.row);
+        return;
+      }
+      if (sc.bareCarriageReturn >= 0 || sc.fieldCount !== this.header.length) {
+        this.rejectRecord(sc);
         continue;
       }
       if (this.lineBuilder !== null) this.lineBuilder.accept(sc.values, sc.row, sc.rawRecord());
       else (this.aggregator as UsageAggregator).accept(sc.values, sc.row, this.csvDuplicateOf);
       if (this.phase === 'failed') return;
     }
+  }
+
+  /**
+   * A record whose structure is wrong is refused whole: its fields cannot be trusted to be in
+   * their columns, so no money is read from it (the reason says where it broke).
+   */
+  private rejectRecord(sc: CsvScanner): void {
+    this.state.rowsRead++;
+    const raw = sc.rawRecord();
+    const bare = sc.bareCarriageReturn;
+    const column = bare >= 0 ? this.header[bare] : undefined;
+    this.state.rejectRow([
+      {
+        code: 'malformed-record',
+        row: sc.row,
+        ...(column ? { column } : {}),
+        rawValue: raw.replace(/\r?\n$/, ''),
+        reason:
+          bare >= 0
+            ? `a carriage return without a line feed (bare CR) in ${column ? `column ${column}` : `field ${bare + 1}`}: the file's lines end in ${sc.lineEnding === 'crlf' ? 'CRLF' : 'LF'}, so this row may be two rows joined; the row is refused`
+            : `the row has ${sc.fieldCount} fields where the header has ${this.header.length}: its values cannot be placed in their columns`,
+      },
+    ]);
   }
 
   /** Duplicate check of the scanner's current record (one bound function, no closure per row). */
@@ -227,6 +271,22 @@ export class BillImporter {
   // --- shared row path ------------------------------------------------------------------------
 
   private resolve(header: string[], hint: { objectType?: string }): boolean {
+    const seen = new Map<string, number>();
+    for (let i = 0; i < header.length; i++) {
+      const name = normalizeHeader(header[i] as string);
+      if (name === '') continue;
+      const first = seen.get(name);
+      if (first !== undefined) {
+        this.fail(
+          'duplicate-column',
+          `the header names column ${header[i] as string} twice (columns ${first + 1} and ${i + 1}): which one holds the value cannot be known`,
+          1,
+          header[i],
+        );
+        return false;
+      }
+      seen.set(name, i);
+    }
     const det = detectFormat(header, this.formats, { ...hint, forced: this.opts.format });
     if (!det.ok) {
       this.fail(det.code, det.reason, 1, det.column);
@@ -293,8 +353,7 @@ export class BillImporter {
     } catch (e) {
       if (!(e instanceof JsonSyntaxError)) throw e;
       this.state.rowsRead++;
-      this.state.rowsRejected++;
-      this.state.report({ code: 'malformed-file', row, rawValue: itemText.slice(0, 200), reason: `item is not valid JSON: ${e.message}` });
+      this.state.rejectRow([{ code: 'malformed-record', row, rawValue: itemText.slice(0, 200), reason: `item is not valid JSON: ${e.message}` }]);
       return;
     }
     const objectType = valueOf(item, 'attributes.objectType');
@@ -314,14 +373,15 @@ export class BillImporter {
       this.jsonSlotByKey = map;
     } else if (objectType !== undefined && this.jsonObjectType !== undefined && objectType.toLowerCase() !== this.jsonObjectType.toLowerCase()) {
       this.state.rowsRead++;
-      this.state.rowsRejected++;
-      this.state.report({
-        code: 'unexpected-object-type',
-        row,
-        column: 'attributes.objectType',
-        rawValue: objectType,
-        reason: `item is a ${objectType}, the file's items are ${this.jsonObjectType}`,
-      });
+      this.state.rejectRow([
+        {
+          code: 'unexpected-object-type',
+          row,
+          column: 'attributes.objectType',
+          rawValue: objectType,
+          reason: `item is a ${objectType}, the file's items are ${this.jsonObjectType}`,
+        },
+      ]);
       return;
     }
     const r = this.resolved as ResolvedColumns;
@@ -353,14 +413,16 @@ export class BillImporter {
     const type = valueOf(item, 'invoiceType');
     if (type) header.invoiceType = type;
     if (id === '' || (total && header.totalCharges === undefined)) {
-      st.rowsRejected++;
-      st.report({
-        code: id === '' ? 'missing-value' : 'bad-number',
-        row: this.jsonIndex,
-        column: id === '' ? 'id' : 'totalCharges',
-        rawValue: id === '' ? '' : total,
-        reason: id === '' ? 'invoice without an id' : 'totalCharges is not a number',
-      });
+      // An invoice header is a total, not a charge: its money is not counted as a lost line.
+      st.rejectRow([
+        {
+          code: id === '' ? 'missing-value' : 'bad-number',
+          row: this.jsonIndex,
+          column: id === '' ? 'id' : 'totalCharges',
+          rawValue: id === '' ? '' : total,
+          reason: id === '' ? 'invoice without an id' : 'totalCharges is not a number',
+        },
+      ]);
       return;
     }
     this.invoices.push(dropUndefined(header));
@@ -443,6 +505,8 @@ export class BillImporter {
       rowsRead: st.rowsRead,
       rowsAccepted: st.rowsAccepted,
       rowsRejected: st.rowsRejected,
+      rejectedAmounts: Object.fromEntries([...st.rejectedAmounts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+      rejectedWithoutAmount: st.rejectedWithoutAmount,
       lineCount: lines.length + this.usage.length,
       columns: r?.headerOf ?? {},
       unknownColumns: r?.unknownColumns ?? [],
@@ -451,7 +515,7 @@ export class BillImporter {
       errorsTruncated: st.errorCount > st.errors.length,
       failed: this.phase === 'failed',
     };
-    return { summary, lines, usage: this.usage, errors: st.errors as readonly ImportError[] };
+    return { summary, lines, usage: this.usage, errors: st.errors as readonly ImportError[], rejected: st.rejected };
   }
 }
 

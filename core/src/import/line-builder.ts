@@ -3,13 +3,9 @@ import { periodFromInclusive } from '../calendar';
 import { Decimal } from '../money';
 import { parseDecimalText } from './exact-sum';
 
-/**
- * The largest amounts a licence line may carry: Dataverse's money range ("Column data types":
- * money is -922,337,203,685,477 to 922,337,203,685,477) and, for quantities, a whole number's
- * (-2,147,483,648 to 2,147,483,647). A bill beyond them is refused per row, never stored cut.
- */
-const MAX_MONEY = new Decimal('922337203685477');
-const MAX_QUANTITY = new Decimal('2147483647');
+import { beyondRange } from './ranges';
+
+/** Licence quantities are seats: a whole number's range; every other number here is money. */
 const QUANTITY_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['quantity', 'billableQuantity']);
 import { FieldName } from './fields';
 import { ImportState } from './import-state';
@@ -56,13 +52,8 @@ export class LineBuilder {
       if (known !== undefined) return known;
       const d = parseDecimalText(v);
       if (d === null) ctx.issue('bad-number', f, v, `${ctx.column(f)} is not a decimal number`);
-      else if (d.abs().gt(QUANTITY_FIELDS.has(f) ? MAX_QUANTITY : MAX_MONEY)) {
-        ctx.issue(
-          'bad-number',
-          f,
-          v,
-          `${ctx.column(f)} is beyond what Dataverse stores (${QUANTITY_FIELDS.has(f) ? 'a whole number' : 'money'}: at most ±${(QUANTITY_FIELDS.has(f) ? MAX_QUANTITY : MAX_MONEY).toFixed()})`,
-        );
+      else if (d.abs().gt(0) && beyondRange(d, QUANTITY_FIELDS.has(f) ? 'whole number' : 'money') !== null) {
+        ctx.issue('bad-number', f, v, `${ctx.column(f)} ${beyondRange(d, QUANTITY_FIELDS.has(f) ? 'whole number' : 'money') as string}`);
         return undefined;
       } else if (this.decimals.size < DECIMAL_CACHE_SIZE) this.decimals.set(detach(v), d);
       return d ?? undefined;
@@ -90,6 +81,7 @@ export class LineBuilder {
     const exchangeRate = decimal('exchangeRate', false);
     const currency = ctx.currency('currency', this.opts.defaultCurrency);
     const pricingCurrency = slot.pricingCurrency >= 0 && ctx.text('pricingCurrency') !== undefined ? ctx.currency('pricingCurrency', undefined) : undefined;
+    ctx.refuseControlCharacters();
     if (currency !== undefined && ctx.issues.length === 0) {
       st.noteCurrency(currency);
       if (st.billingCurrency === null) st.billingCurrency = currency;
@@ -109,8 +101,7 @@ export class LineBuilder {
       else this.seen.set(detach(key), row);
     }
     if (ctx.issues.length > 0) {
-      st.rowsRejected++;
-      for (const i of ctx.issues) st.report(i);
+      st.rejectRow(ctx.issues, { amount: subtotal ?? total, currency: currency ?? this.opts.defaultCurrency });
       return;
     }
     const chargeStart = start as NonNullable<typeof start>;

@@ -1,5 +1,5 @@
 import { CalendarDate } from '../calendar';
-import { FieldName } from './fields';
+import { FIELD_KINDS, FieldName } from './fields';
 import { ResolvedColumns } from './detect';
 import { ImportErrorDetails } from './import-error';
 import { CurrencyReader, DateReader } from './value-parsers';
@@ -74,7 +74,43 @@ export class RowContext {
     return c ?? undefined;
   }
 
+  /**
+   * Text columns may not hold control characters (NUL, ESC, …): they are not in any name Microsoft
+   * writes, and a NUL would end the text early in some systems the data goes on to. TAB and line
+   * breaks inside quotes are text.
+   */
+  refuseControlCharacters(): void {
+    const r = this.resolved;
+    for (let i = 0; i < r.fields.length; i++) {
+      const f = r.fields[i] as FieldName;
+      if (FIELD_KINDS[f] !== 'text') continue;
+      const v = this.values[i];
+      if (v === undefined) continue;
+      const at = controlCharacterAt(v);
+      if (at >= 0) {
+        this.issue(
+          'bad-text',
+          f,
+          v,
+          `${this.column(f)} holds the control character U+${v.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at + 1}`,
+        );
+      }
+    }
+  }
+
   issue(code: RowIssue['code'], f: FieldName | undefined, rawValue: string, reason: string): void {
     this.issues.push({ code, row: this.row, column: f === undefined ? undefined : this.column(f), rawValue, reason });
   }
+}
+
+/**
+ * Index of the first control character in the text, or -1: C0 (other than TAB, LF, CR), DEL and C1
+ * (U+0080-U+009F, what windows-1252 quotes become when a file is read as ISO-8859-1).
+ */
+export function controlCharacterAt(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || (c >= 127 && c <= 159)) return i;
+  }
+  return -1;
 }

@@ -2,7 +2,7 @@ import { CalendarDate, Period } from '../calendar';
 import { CurrencyCode, Decimal } from '../money';
 import { FieldName } from './fields';
 import { FormatDefinition, FormatId } from './formats';
-import { ImportError } from './import-error';
+import { ImportError, ImportErrorCode } from './import-error';
 
 interface LineIdentity {
   readonly format: FormatId;
@@ -101,12 +101,30 @@ export interface InvoiceHeader {
   readonly invoiceType?: string;
 }
 
+/**
+ * A row the importer refused, with the money it carried when that could still be read: it is not
+ * in the lines, so every report lists it rather than let its amount vanish from the totals.
+ */
+export interface RejectedRow {
+  readonly file?: string;
+  /** Spreadsheet row (header = 1) or 1-based JSON item. */
+  readonly row: number;
+  /** The first reason's code; `reason` lists every reason. */
+  readonly code: ImportErrorCode;
+  readonly column?: string;
+  readonly rawValue?: string;
+  readonly reason: string;
+  /** The row's pre-tax amount (Subtotal, or Total), when readable. */
+  readonly amount?: Decimal;
+  readonly currency?: string;
+}
+
 export interface ImportSummary {
   readonly fileName?: string;
   readonly format: FormatId | null;
   readonly formatLabel: string | null;
   readonly source: 'csv' | 'json' | 'xlsx' | 'unknown';
-  readonly encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'zip';
+  readonly encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' | 'windows-1252' | 'iso-8859-1' | 'zip';
   readonly delimiter?: ',' | ';' | '\t';
   /** SHA-256 of the raw bytes, lower-case hex: the idempotency key of the import. */
   readonly contentHash: string;
@@ -123,6 +141,10 @@ export interface ImportSummary {
   readonly rowsRead: number;
   readonly rowsAccepted: number;
   readonly rowsRejected: number;
+  /** Money of the rejected rows whose amount could be read, per currency (exact; never capped). */
+  readonly rejectedAmounts: Readonly<Record<string, Decimal>>;
+  /** Rejected rows whose amount could not be read (a broken record, an unreadable number). */
+  readonly rejectedWithoutAmount: number;
   /** Bill lines plus usage aggregates produced. */
   readonly lineCount: number;
   /** Our field -> the file's column it was read from. */
@@ -142,6 +164,8 @@ export interface ImportResult {
   readonly lines: readonly BillLine[];
   readonly usage: readonly UsageAggregate[];
   readonly errors: readonly ImportError[];
+  /** Every refused row (up to `maxErrors`), with its money; `summary.rowsRejected` counts them all. */
+  readonly rejected: readonly RejectedRow[];
 }
 
 /** Incremental hash of the raw bytes. The default is the pure-TypeScript SHA-256 of this folder. */
@@ -159,6 +183,12 @@ export interface ImportOptions {
   readonly profiles?: readonly FormatDefinition[];
   /** Skip detection and read the file with this format (a built-in id or a profile's id). */
   readonly format?: FormatId;
+  /**
+   * Read a text file in this encoding instead of sniffing it: 'windows-1252' (Excel's "CSV" on a
+   * Western Windows) or 'iso-8859-1'. Without it, text that is not UTF-8/16/32 is refused, naming
+   * the byte offset, rather than decoded into U+FFFD.
+   */
+  readonly encoding?: 'utf-8' | 'windows-1252' | 'iso-8859-1';
   /** Billing currency for files without a currency column (e.g. transcribed examples). */
   readonly defaultCurrency?: string;
   /** Errors kept in the result (counting continues beyond it); default 1000. */

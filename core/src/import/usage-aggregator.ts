@@ -1,6 +1,7 @@
 import { CalendarDate, periodFromInclusive } from '../calendar';
 import { Decimal } from '../money';
-import { DecimalReader, ExactSum } from './exact-sum';
+import { DecimalReader, ExactSum, parseDecimalText } from './exact-sum';
+import { beyondRange, RangeKind, SAFE_INTEGER_DIGITS } from './ranges';
 import { ImportState } from './import-state';
 import { RowContext } from './row-context';
 import { UsageAggregate } from './types';
@@ -88,6 +89,13 @@ export class UsageAggregator {
     if (s.cur >= 0) currency = ctx.currencies.read(values[s.cur] ?? '');
     else currency = this.opts.defaultCurrency ?? '';
     if (sub === '' || meter === '' || start === null || endRaw === null || usage === null || !qtyOk || !amtOk || !prcOk || currency === null) bad = true;
+    // Magnitude first (one compare per value); the exact limit only for values near it.
+    else if (
+      (this.qty.intDigits > SAFE_INTEGER_DIGITS.decimal && this.beyond(values[s.qty], 'decimal')) ||
+      (this.amt.intDigits > SAFE_INTEGER_DIGITS.money && this.beyond(values[s.amt], 'money')) ||
+      (prcText !== '' && this.prc.intDigits > SAFE_INTEGER_DIGITS.money && this.beyond(prcText, 'money'))
+    )
+      bad = true;
     const end = endRaw === null ? null : this.opts.endExclusive ? ((endRaw - 1) as CalendarDate) : endRaw;
     if (!bad && (end as CalendarDate) < (start as CalendarDate)) bad = true;
     if (!bad && currency !== '' && currency !== st.billingCurrency) {
@@ -104,7 +112,7 @@ export class UsageAggregator {
     if (dup > 0) {
       ctx.start(values, row);
       ctx.issue('duplicate-row', undefined, '', `the same usage row as row ${dup}`);
-      this.flush();
+      this.flush(values);
       return;
     }
     const ctText = s.ct >= 0 ? (values[s.ct] ?? '') : '';
@@ -116,6 +124,13 @@ export class UsageAggregator {
     const key = `${sub}\u001f${meter}\u001f${start}\u001f${end}\u001f${ctKey}`;
     let b = this.buckets.get(key);
     if (b === undefined) {
+      // A new bucket keeps this row's text fields; later rows of the bucket share its key's text.
+      ctx.start(values, row);
+      ctx.refuseControlCharacters();
+      if (ctx.issues.length > 0) {
+        this.flush(values);
+        return;
+      }
       b = {
         firstRow: row,
         values: values.map(detach),
@@ -181,6 +196,16 @@ export class UsageAggregator {
     if (!qtyOk) ctx.issue('bad-number', 'quantity', ctx.raw('quantity') ?? '', `${ctx.column('quantity')} is not a decimal number`);
     if (!amtOk) ctx.issue('bad-number', 'subtotal', ctx.raw('subtotal') ?? '', `${ctx.column('subtotal')} is not a decimal number`);
     if (!prcOk) ctx.issue('bad-number', 'pricingSubtotal', ctx.raw('pricingSubtotal') ?? '', `${ctx.column('pricingSubtotal')} is not a decimal number`);
+    for (const [f, kind] of [
+      ['quantity', 'decimal'],
+      ['subtotal', 'money'],
+      ['pricingSubtotal', 'money'],
+    ] as const) {
+      const v = ctx.raw(f);
+      const d = v === undefined || v.trim() === '' ? null : parseDecimalText(v);
+      const why = d === null ? null : beyondRange(d, kind);
+      if (why !== null) ctx.issue('bad-number', f, v as string, `${ctx.column(f)} ${why}`);
+    }
     if (currency === null) ctx.currency('currency', undefined);
     else if (ctx.issues.length === 0 && currency !== '' && currency !== this.state.billingCurrency) {
       this.state.noteCurrency(currency);
@@ -192,12 +217,22 @@ export class UsageAggregator {
       );
     }
     if (ctx.issues.length === 0) ctx.issue('missing-value', undefined, '', 'row refused');
-    this.flush();
+    this.flush(values);
   }
 
-  private flush(): void {
-    this.state.rowsRejected++;
-    for (const i of this.ctx.issues) this.state.report(i);
+  private beyond(text: string | undefined, kind: RangeKind): boolean {
+    const d = text === undefined ? null : parseDecimalText(text);
+    return d !== null && beyondRange(d, kind) !== null;
+  }
+
+  /** Refuses the row with its issues and, when its pre-tax amount reads as a number in range, that money. */
+  private flush(values: readonly (string | undefined)[]): void {
+    const s = this.s;
+    const text = s.amt >= 0 ? values[s.amt] : undefined;
+    const parsed = text === undefined || text.trim() === '' ? null : parseDecimalText(text);
+    const amount = parsed !== null && beyondRange(parsed, 'money') === null ? parsed : undefined;
+    const cur = s.cur >= 0 ? (this.ctx.currencies.read(values[s.cur] ?? '') ?? undefined) : this.opts.defaultCurrency;
+    this.state.rejectRow(this.ctx.issues, { amount, currency: cur });
   }
 
   /** The aggregates, sorted by first row, with exact Decimal sums. Also fills the header totals. */
