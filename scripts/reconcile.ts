@@ -1,11 +1,13 @@
 /**
  * npm run reconcile -- --bill <file> [--bill <usage file>] --org <snapshot.json>
  *                      [--period YYYY-MM] [--tolerance 0.01] [--invoices <invoices.json>]...
+ *                      [--encoding windows-1252|iso-8859-1] [--accept-rejected]
  *                      [--json | --csv <out> | --html <out>]
  * Reads the vendor bill(s) with the importer and the CRM snapshot, reconciles, prints the summary
  * (three-way when customer invoices are known, the snapshot's issued invoices or --invoices files
  * from `npm run invoice -- --json`: Microsoft cost no customer line carries is revenue leakage),
- * and writes the report. Exits non-zero only on unusable input, saying which file and why.
+ * and writes the report. Exits 2 on unusable input, saying which file and why, and also when the
+ * importer refused any bill row (each is in the report with its money) unless --accept-rejected.
  */
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -24,7 +26,7 @@ import {
   type RevenueLine,
 } from '../core/src';
 import { importBill } from '../core/src/import/stream-adapters';
-import type { BillLine, UsageAggregate } from '../core/src/import/types';
+import type { BillLine, RejectedRow, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
 import { runReconciliation } from '../dataverse/src/runs';
 import { parseArgs, UsageError } from './cli-args';
@@ -38,6 +40,23 @@ export interface ReconcileFiles {
   readonly invoices?: readonly string[];
   readonly period?: string;
   readonly tolerance?: string;
+  /** The bills' text encoding when it is not UTF-8/16/32 (Excel's windows-1252). */
+  readonly encoding?: BillEncoding;
+}
+
+export type BillEncoding = 'windows-1252' | 'iso-8859-1' | 'utf-8';
+
+/** `--encoding`: one of the encodings the importer can be told; anything else is a usage error. */
+export function billEncoding(value: string | undefined): BillEncoding | undefined {
+  if (value === undefined) return undefined;
+  const known: readonly BillEncoding[] = ['utf-8', 'windows-1252', 'iso-8859-1'];
+  if (!known.includes(value.toLowerCase() as BillEncoding)) throw new UsageError(`--encoding ${value}: expected one of ${known.join(', ')}`);
+  return value.toLowerCase() as BillEncoding;
+}
+
+/** What `--accept-rejected` waives: the importer refused rows, listed in the report with their money. */
+export function rejectedRowsMessage(count: number, what: string): string {
+  return `${count} bill row${count === 1 ? ' was' : 's were'} rejected by the importer and ${count === 1 ? 'is' : 'are'} not in ${what} (each is listed with its row, reason and money); correct the file, or pass --accept-rejected once they are accounted for`;
 }
 
 /** The snapshot's tables, checked for the format marker and the tables reconciliation needs. */
@@ -59,10 +78,14 @@ export function readSnapshot(file: string): ReconRows {
   return tables as unknown as ReconRows;
 }
 
-export async function readBill(file: string): Promise<{ lines: readonly BillLine[]; usage: readonly UsageAggregate[] }> {
+export async function readBill(
+  file: string,
+  encoding?: BillEncoding,
+): Promise<{ lines: readonly BillLine[]; usage: readonly UsageAggregate[]; rejected: readonly RejectedRow[] }> {
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
   const result = await importBill(createReadStream(file), {
     fileName: basename(file),
+    ...(encoding ? { encoding } : {}),
     // A line printed twice is a charge billed twice: the engine lists it as a duplicate charge
     // with its money instead of the importer dropping it as a bad row.
     detectDuplicates: false,
@@ -75,12 +98,20 @@ export async function readBill(file: string): Promise<{ lines: readonly BillLine
     const first = result.errors[0];
     throw new InputError(`${file}: ${first ? first.message : 'the file could not be read as a bill'}`);
   }
-  for (const error of result.errors.slice(0, 5)) console.warn(`warning: ${error.message}`);
-  if (result.errors.length > 5) console.warn(`warning: ... and ${result.summary.errorCount - 5} more rejected rows`);
+  const s = result.summary;
+  for (const row of result.rejected.slice(0, 5))
+    console.warn(
+      `rejected: ${row.file ?? basename(file)} row ${row.row}: ${row.reason}${row.amount !== undefined ? ` (${row.amount.toFixed(2)} ${row.currency ?? ''})`.replace(' )', ')') : ''}`,
+    );
+  if (s.rowsRejected > 5) console.warn(`rejected: ... and ${s.rowsRejected - 5} more rows (all listed in the report)`);
+  const rejectedMoney = Object.entries(s.rejectedAmounts).map(([currency, amount]) => `${amount.toFixed(2)} ${currency}`.trim());
+  const unreadable = s.rejectedWithoutAmount > 0 ? `${s.rejectedWithoutAmount} without a readable amount` : '';
   console.error(
-    `${basename(file)}: ${result.summary.formatLabel}, ${result.summary.rowsRead} rows read, ${result.summary.rowsAccepted} accepted, ${result.summary.lineCount} lines, total ${result.summary.total.toFixed(2)} ${result.summary.currencies.join('/')}`,
+    `${basename(file)}: ${s.formatLabel}, ${s.rowsRead} rows read, ${s.rowsAccepted} accepted, ${s.rowsRejected} rejected${
+      s.rowsRejected > 0 ? ` (${[...rejectedMoney, unreadable].filter(Boolean).join(', ')})` : ''
+    }, ${s.lineCount} lines, total ${s.total.toFixed(2)} ${s.currencies.join('/')}`,
   );
-  return { lines: result.lines, usage: result.usage };
+  return { lines: result.lines, usage: result.usage, rejected: result.rejected };
 }
 
 /**
@@ -129,10 +160,12 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
   const rows = readSnapshot(files.org);
   const lines: BillLine[] = [];
   const usage: UsageAggregate[] = [];
+  const rejected: RejectedRow[] = [];
   for (const bill of files.bills) {
-    const read = await readBill(bill);
+    const read = await readBill(bill, files.encoding);
     lines.push(...read.lines);
     usage.push(...read.usage);
+    rejected.push(...read.rejected);
   }
   let billPeriod;
   if (files.period) {
@@ -154,6 +187,7 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
       rows,
       lines,
       usage,
+      rejected,
       ...(billPeriod ? { billPeriod } : {}),
       ...(tolerancePerUnit ? { tolerancePerUnit } : {}),
       ...(revenue ? { revenue } : {}),
@@ -166,17 +200,30 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, {
-    values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance', 'invoices'],
-    flags: ['json'],
+    values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance', 'invoices', 'encoding'],
+    flags: ['json', 'accept-rejected'],
     repeatable: ['bill', 'invoices'],
   });
   const bills = args.all('bill');
   const org = args.value('org');
   if (bills.length === 0 || !org)
     throw new UsageError(
-      'usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [--period YYYY-MM] [--invoices <invoices.json>] [--json | --csv <out> | --html <out>]',
+      'usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [--period YYYY-MM] [--invoices <invoices.json>] [--encoding windows-1252|iso-8859-1] [--accept-rejected] [--json | --csv <out> | --html <out>]',
     );
-  const result = await reconcileFiles({ bills, org, period: args.value('period'), tolerance: args.value('tolerance'), invoices: args.all('invoices') });
+  const result = await reconcileFiles({
+    bills,
+    org,
+    period: args.value('period'),
+    tolerance: args.value('tolerance'),
+    invoices: args.all('invoices'),
+    encoding: billEncoding(args.value('encoding')),
+  });
+  // The reports are written either way; the exit code says whether anything was left out.
+  const rejected = result.byCategory.rejectedRow.count;
+  if (rejected > 0 && !args.flag('accept-rejected')) {
+    console.error(`error: ${rejectedRowsMessage(rejected, 'the reconciliation')}`);
+    process.exitCode = 2;
+  }
   // On stderr, so --json output stays one document; the period reconciled is in every report's title.
   for (const warning of result.warnings) console.error(`warning: ${warning}`);
   if (args.flag('json')) {

@@ -28,10 +28,11 @@ export const CspbDiscrepancyCategory = {
   NegativeMargin: 100000011,
   RevenueLeakage: 100000012,
   AmbiguousMatch: 100000013,
+  RejectedRow: 100000014,
 } as const;
 export type CspbDiscrepancyCategory = (typeof CspbDiscrepancyCategory)[keyof typeof CspbDiscrepancyCategory];
 /** cspb_discrepancycategory by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
-export const CspbDiscrepancyCategoryKeys = [['exactMatch', 100000000], ['withinTolerance', 100000001], ['quantityMismatch', 100000002], ['priceMismatch', 100000003], ['dateMismatch', 100000004], ['unknownInCrm', 100000005], ['notBilled', 100000006], ['cancelledButBilled', 100000007], ['duplicateCharge', 100000008], ['unexpectedChargeType', 100000009], ['usageWithoutContract', 100000010], ['negativeMargin', 100000011], ['revenueLeakage', 100000012], ['ambiguousMatch', 100000013]] as const;
+export const CspbDiscrepancyCategoryKeys = [['exactMatch', 100000000], ['withinTolerance', 100000001], ['quantityMismatch', 100000002], ['priceMismatch', 100000003], ['dateMismatch', 100000004], ['unknownInCrm', 100000005], ['notBilled', 100000006], ['cancelledButBilled', 100000007], ['duplicateCharge', 100000008], ['unexpectedChargeType', 100000009], ['usageWithoutContract', 100000010], ['negativeMargin', 100000011], ['revenueLeakage', 100000012], ['ambiguousMatch', 100000013], ['rejectedRow', 100000014]] as const;
 
 /** Status: stable option values of cspb_discrepancystatus. */
 export const CspbDiscrepancyResolutionStatus = {

@@ -141,4 +141,52 @@ describe('reconcile command', () => {
     expect(noArgs.status).toBe(2);
     await expect(reconcileFiles({ bills: [join(dir, 'x.csv')], org: paths.snapshot })).rejects.toThrow(InputError);
   });
+
+  it('a bill with a rejected row: the row and its money are in the summary, CSV and HTML, and the exit is 2 unless --accept-rejected', async () => {
+    const { paths } = await run(true);
+    // Row 3 of the licence file with an impossible date: refused, its subtotal still readable.
+    const text = readFileSync(paths.licences, 'utf8');
+    const rows = text.split('\r\n');
+    const header = rows[0]!.split(',');
+    const cells = rows[2]!.split(',');
+    const subtotal = cells[header.indexOf('Subtotal')]!;
+    cells[header.indexOf('ChargeStartDate')] = '13/45/2026';
+    rows[2] = cells.join(',');
+    const broken = join(dir, 'broken.csv');
+    writeFileSync(broken, rows.join('\r\n'));
+    const csv = join(dir, 'rejected.csv');
+    const html = join(dir, 'rejected.html');
+    const out = cli(['--bill', broken, '--org', paths.snapshot, '--csv', csv, '--html', html]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('1 bill row was rejected by the importer');
+    expect(out.stderr).toContain(`broken.csv row 3: ChargeStartDate is not a date`);
+    expect(out.stdout).toContain(`1 bill row was not read: ${Number(subtotal).toFixed(2)} USD`);
+    const csvRow = readFileSync(csv, 'utf8')
+      .split('\r\n')
+      .find((l) => l.includes('Bill row not read'));
+    expect(csvRow).toContain('broken.csv row 3');
+    expect(csvRow).toContain(Number(subtotal).toFixed(2));
+    expect(readFileSync(html, 'utf8')).toContain('broken.csv row 3 was not read');
+    const accepted = cli(['--bill', broken, '--org', paths.snapshot, '--accept-rejected']);
+    expect(accepted.status).toBe(0);
+    expect(accepted.stdout).toContain('Bill row not read (rejected)');
+  });
+
+  it('--encoding names the code page of a windows-1252 bill; an unknown encoding is a usage error', async () => {
+    const { paths } = await run(true);
+    const text = readFileSync(paths.licences, 'utf8');
+    const [head, first, ...rest] = text.split('\r\n');
+    const header = head!.split(',');
+    const cells = first!.split(',');
+    cells[header.indexOf('CustomerName')] = 'Caf\u00e9 Z\u00fcrich';
+    const cp1252 = join(dir, 'cp1252.csv');
+    writeFileSync(cp1252, Buffer.from([head, cells.join(','), ...rest].join('\r\n'), 'latin1'));
+    const refused = cli(['--bill', cp1252, '--org', paths.snapshot]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/byte 0xE9 at offset \d+ is not UTF-8.*--encoding windows-1252/);
+    const read = cli(['--bill', cp1252, '--org', paths.snapshot, '--encoding', 'windows-1252']);
+    expect(read.stderr).toContain('0 rejected');
+    expect(read.status).toBe(0);
+    expect(cli(['--bill', cp1252, '--org', paths.snapshot, '--encoding', 'ebcdic']).stderr).toContain('--encoding ebcdic: expected one of');
+  });
 });

@@ -16,7 +16,8 @@ export type ReconCategory =
   | 'usageWithoutContract'
   | 'negativeMargin'
   | 'revenueLeakage'
-  | 'ambiguousMatch';
+  | 'ambiguousMatch'
+  | 'rejectedRow';
 
 export const CATEGORY_LABELS: Readonly<Record<ReconCategory, string>> = {
   exactMatch: 'Exact match',
@@ -33,6 +34,7 @@ export const CATEGORY_LABELS: Readonly<Record<ReconCategory, string>> = {
   negativeMargin: 'Negative margin',
   revenueLeakage: 'Vendor cost never re-billed',
   ambiguousMatch: 'Ambiguous match',
+  rejectedRow: 'Bill row not read (rejected)',
 };
 
 export const ALL_CATEGORIES = Object.keys(CATEGORY_LABELS) as ReconCategory[];

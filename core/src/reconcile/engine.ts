@@ -1,5 +1,5 @@
 import { dateOf, formatIso, period, toYmd, type CalendarDate, type Period } from '../calendar';
-import type { BillLine, UsageAggregate } from '../import/types';
+import type { BillLine, RejectedRow, UsageAggregate } from '../import/types';
 import { Decimal, roundHalfUp, toDecimal, type CurrencyCode } from '../money';
 import { expectedCharges, type ChargeLine } from '../nce/charges';
 import { ALL_CATEGORIES, type ReconCategory } from './categories';
@@ -202,13 +202,20 @@ export function reconcile(input: ReconInput): ReconResult {
     }
   }
 
+  let rejectedTotal = ZERO;
+  for (const row of input.rejected ?? []) {
+    if (row.amount !== undefined && (currency === null || row.currency === undefined || row.currency === currency))
+      rejectedTotal = rejectedTotal.plus(row.amount);
+    drafts.push(rejectedFinding(row));
+  }
+
   const billedTotal = [...input.lines, ...input.usage].reduce((sum, l) => sum.plus(l.amount), ZERO);
   const items = withKeys(sortDrafts(drafts));
   return {
     currency,
     billPeriod,
     items,
-    totals: { billed: billedTotal, expected: expectedTotal, variance: billedTotal.minus(expectedTotal), leakage, margin },
+    totals: { billed: billedTotal, expected: expectedTotal, variance: billedTotal.minus(expectedTotal), leakage, margin, rejected: rejectedTotal },
     byCategory: totalsByCategory(items),
     billLineCount: input.lines.length + input.usage.length,
     warnings: options.billPeriod || !billPeriod ? [] : periodWarnings(billPeriod),
@@ -228,6 +235,26 @@ function periodWarnings(inferred: Period): string[] {
   return [
     `the bill's dates span ${months} months, so ${formatIso(inferred.start)} to ${formatIso((inferred.end - 1) as CalendarDate)} was reconciled as one period; name the bill's month (--period YYYY-MM) to reconcile only that month`,
   ];
+}
+
+/**
+ * A bill row the importer refused: listed with the money it carried (when readable) so the report
+ * says what it does not contain. Its reference is the file and row, which also keys it.
+ */
+function rejectedFinding(row: RejectedRow): Draft {
+  const where = `${row.file ?? 'bill'} row ${row.row}`;
+  const money = row.amount === undefined ? 'its amount could not be read' : `its ${row.amount.toFixed(2)}${row.currency ? ` ${row.currency}` : ''}`;
+  return {
+    category: 'rejectedRow',
+    referenceId: where,
+    billedLines: [],
+    billedUsage: [],
+    expectedLines: [],
+    billedAmount: row.amount ?? ZERO,
+    expectedAmount: ZERO,
+    variance: row.amount ?? ZERO,
+    explanation: `${where} was not read (${row.reason}); ${money} is not in this reconciliation: correct the file and import it again, or account for it by hand`,
+  };
 }
 
 function subscriptionFinding(

@@ -1,5 +1,5 @@
 import type { CalendarDate, Period } from '../calendar';
-import type { BillLine, UsageAggregate } from '../import/types';
+import type { BillLine, RejectedRow, UsageAggregate } from '../import/types';
 import type { SubscriptionLedger } from '../ledger';
 import type { CurrencyCode, Decimal } from '../money';
 import type { ChargeLine, NceOffer } from '../nce/charges';
@@ -56,6 +56,8 @@ export interface ReconInput {
   readonly lines: readonly BillLine[];
   readonly usage: readonly UsageAggregate[];
   readonly subscriptions: readonly ReconSubscription[];
+  /** Rows the importer refused: each becomes a `rejectedRow` finding, so no money leaves a report unsaid. */
+  readonly rejected?: readonly RejectedRow[];
   readonly options?: ReconOptions;
 }
 
@@ -101,6 +103,8 @@ export interface ReconTotals {
   readonly leakage: Decimal;
   /** Customer revenue minus vendor cost over lines whose customer price is known. */
   readonly margin: Decimal;
+  /** Money of the bill rows the importer refused (those in the bill's currency whose amount was readable): not in `billed`. */
+  readonly rejected: Decimal;
 }
 
 export interface ReconResult {

@@ -30,6 +30,12 @@ export function summaryTable(result: ReconResult): string {
   }
   const open = result.items.filter((i) => !isExplained(i.category)).length;
   lines.push('', `  ${result.items.length - open} explained, ${open} to review`);
+  const rejected = result.byCategory.rejectedRow.count;
+  if (rejected > 0) {
+    lines.push(
+      `  ${rejected} bill row${rejected === 1 ? ' was' : 's were'} not read: ${money(t.rejected)}${currency ? ` ${currency}` : ''} (readable amounts) is not in this reconciliation (listed as "${CATEGORY_LABELS.rejectedRow}")`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -147,11 +153,12 @@ export function resultToHtml(result: ReconResult): string {
   const title = `Reconciliation ${result.billPeriod ? formatPeriod(result.billPeriod) : ''} ${result.currency ?? ''}`.trim();
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:Segoe UI,Arial,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}</style>
+<style>body{font-family:Segoe UI,Arial,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}.warn{border-left:4px solid #a80000;padding:4px 8px;background:#fde7e9}</style>
 </head><body>
 <h1>${escapeHtml(title)}</h1>
-<table><tr><th>Bill lines</th><th>Billed</th><th>Expected</th><th>Variance</th><th>Leakage</th><th>Margin</th></tr>
-<tr>${cell(String(result.billLineCount), true)}${cell(money(t.billed), true)}${cell(money(t.expected), true)}${cell(money(t.variance), true)}${cell(money(t.leakage), true)}${cell(money(t.margin), true)}</tr></table>
+<table><tr><th>Bill lines</th><th>Billed</th><th>Expected</th><th>Variance</th><th>Leakage</th><th>Margin</th><th>Rejected rows</th></tr>
+<tr>${cell(String(result.billLineCount), true)}${cell(money(t.billed), true)}${cell(money(t.expected), true)}${cell(money(t.variance), true)}${cell(money(t.leakage), true)}${cell(money(t.margin), true)}${cell(`${result.byCategory.rejectedRow.count} (${money(t.rejected)})`, true)}</tr></table>
+${result.byCategory.rejectedRow.count > 0 ? `<p class="warn">${escapeHtml(`${result.byCategory.rejectedRow.count} bill row(s) were not read: ${money(t.rejected)} ${result.currency ?? ''} (readable amounts) is not in this reconciliation; they are listed under "${CATEGORY_LABELS.rejectedRow}".`)}</p>` : ''}
 <h2>By category</h2>
 <table><tr><th>Category</th><th>Count</th><th>Amount</th></tr>
 ${categories}

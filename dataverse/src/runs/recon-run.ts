@@ -10,6 +10,7 @@ import {
   type ReconCategory,
   type ReconItem,
   type ReconResult,
+  type RejectedRow,
   type UsageAggregate,
 } from '../../../core/src';
 import { CspbDiscrepancyCategoryKeys } from '../../generated';
@@ -36,6 +37,8 @@ export interface ReconRunInput {
    * (a partner that does not invoice from the suite would see every subscription as leakage).
    */
   readonly revenue?: readonly RevenueLine[];
+  /** Bill rows the importer refused (the CLI's import result, an import row's stored list): each is a finding. */
+  readonly rejected?: readonly RejectedRow[];
 }
 
 export function runReconciliation(input: ReconRunInput): ReconResult {
@@ -43,6 +46,7 @@ export function runReconciliation(input: ReconRunInput): ReconResult {
     lines: input.lines,
     usage: input.usage,
     subscriptions: reconSubscriptionsFromRows(input.rows),
+    ...(input.rejected?.length ? { rejected: input.rejected } : {}),
     options: {
       ...(input.billPeriod ? { billPeriod: input.billPeriod } : {}),
       ...(input.tolerancePerUnit ? { tolerancePerUnit: input.tolerancePerUnit } : {}),

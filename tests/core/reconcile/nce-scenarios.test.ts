@@ -93,7 +93,11 @@ describe('NCE lifecycle examples (nce-lifecycle-examples.csv), one bill per scen
     const csv = [
       header.join(','),
       ...rows.map((line) => {
-        const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''));
+        // The pattern also matches the empty string at the end of the line: keep the header's width.
+        const cells = line
+          .match(/("([^"]|"")*"|[^,]*)(,|$)/g)!
+          .map((c) => c.replace(/,$/, ''))
+          .slice(0, header.length);
         if (!cells[col('SubscriptionId')]) cells[col('SubscriptionId')] = s.subscriptionId;
         return cells.join(',');
       }),

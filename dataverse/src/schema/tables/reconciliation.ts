@@ -110,6 +110,7 @@ export const discrepancy: TableDef = {
         ['NegativeMargin', 'Negative margin', 'negativeMargin'],
         ['RevenueLeakage', 'Vendor cost never re-billed', 'revenueLeakage'],
         ['AmbiguousMatch', 'Ambiguous match', 'ambiguousMatch'],
+        ['RejectedRow', 'Bill row not read (rejected)', 'rejectedRow'],
       ],
     }),
     choice('cspb_ResolutionStatus', {
