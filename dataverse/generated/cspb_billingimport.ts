@@ -9,7 +9,7 @@ export const CspbBillingImportTable = {
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_contenthash: ['cspb_contenthash'] },
   /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
-  maxLengths: { cspb_name: 200, cspb_filename: 260, cspb_invoicenumber: 50, cspb_contenthash: 64, cspb_currencycode: 3, cspb_jobprogress: 200, cspb_errors: 1048576 },
+  maxLengths: { cspb_name: 200, cspb_filename: 260, cspb_invoicenumber: 50, cspb_contenthash: 64, cspb_currencycode: 3, cspb_rejectedrows: 1048576, cspb_jobprogress: 200, cspb_errors: 1048576 },
 } as const;
 
 /** Vendor: stable option values of cspb_import_vendor. */
@@ -73,8 +73,14 @@ export interface CspbBillingImportRow {
   cspb_rowsread: number | null;
   /** Rows that became bill lines or usage aggregates. */
   cspb_rowsaccepted: number | null;
-  /** Rows refused, each listed in the errors. */
+  /** Rows refused, each listed in Rejected rows with its money. */
   cspb_rowsrejected: number | null;
+  /** Money of the refused rows whose amount could be read, in the billing currency: it is not in the lines nor in a reconciliation. */
+  cspb_rejectedamount: number | null;
+  /** JSON list of the refused rows: row, code, column, value, reason, amount and currency. */
+  cspb_rejectedrows: string | null;
+  /** Set by finance once the rejected rows are dealt with: a reconciliation run refuses an import with rejected rows until then. */
+  cspb_rejectedacknowledged: boolean | null;
   /** Bill lines written for this import. */
   cspb_linecount: number | null;
   /** The next chunk of work the queue worker will do (0 before it starts); a redelivered message for an earlier chunk is ignored. */
@@ -89,6 +95,8 @@ export interface CspbBillingImportRow {
   exchangerate?: number | null;
   /** Value of the Total billed in base currency. */
   cspb_totalbilled_base?: number | null;
+  /** Value of the Rejected amount in base currency. */
+  cspb_rejectedamount_base?: number | null;
 }
 
 /** The body of a create or update of a Billing import. */
@@ -107,6 +115,9 @@ export interface CspbBillingImportWrite {
   cspb_rowsread?: number | null;
   cspb_rowsaccepted?: number | null;
   cspb_rowsrejected?: number | null;
+  cspb_rejectedamount?: number | null;
+  cspb_rejectedrows?: string | null;
+  cspb_rejectedacknowledged?: boolean | null;
   cspb_linecount?: number | null;
   cspb_jobchunk?: number | null;
   cspb_jobprogress?: string | null;

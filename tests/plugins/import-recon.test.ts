@@ -253,6 +253,43 @@ describe('billing import and reconciliation run on the local org', () => {
     expect(String(refused['cspb_error'])).toContain("Import 'October C' of 2026-10 is still being imported");
   });
 
+  test('an import with a rejected row keeps its money on the import; a run refuses it until finance accounts for it, then lists the row as a finding', async () => {
+    const s = await seededOrg({ today: '2026-10-01' });
+    await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));
+    await s.org.asyncIdle();
+    const bought = (r: string[]) => r.map((v, i) => (HEADER[i] === 'ChargeType' ? 'new' : v));
+    // Row 3: a credit of -40.00 with an impossible start date: refused, its money still readable.
+    const credit = row('sub-a', '10', '-40.00', 'rc').map((v, i) => (HEADER[i] === 'ChargeStartDate' ? '10/41/2026' : v));
+    const importId = '0b9a3c0e-0000-4000-8000-000000000041';
+    s.files.put(importId, { fileName: 'oct-rejected.csv', bytes: csv([bought(row('sub-a', '10', '125.00', 'ra')), credit]) });
+    await s.org.create('cspb_billingimports', { cspb_billingimportid: importId, cspb_name: 'October R', cspb_contenthash: 'p-41', cspb_currencycode: 'EUR' });
+    await s.org.asyncIdle();
+    const imported = await s.org.retrieve<Record<string, unknown>>('cspb_billingimports', importId);
+    expect(imported).toMatchObject({ cspb_rowsrejected: 1, cspb_rejectedamount: -40, cspb_rejectedacknowledged: false, cspb_totalbilled: 125 });
+    expect(JSON.parse(String(imported['cspb_rejectedrows']))).toEqual([
+      expect.objectContaining({ row: 3, code: 'bad-date', column: 'ChargeStartDate', value: '10/41/2026', amount: '-40', currency: 'EUR' }),
+    ]);
+
+    const runId = await s.org.create('cspb_reconciliationruns', {
+      cspb_name: 'Oct R',
+      'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+      cspb_currencycode: 'EUR',
+    });
+    await s.org.asyncIdle();
+    const refused = await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+    expect(refused['cspb_runstatus']).toBe(RunStatus.Failed);
+    expect(String(refused['cspb_error'])).toContain("Import 'October R' has 1 rejected row (-40.00 EUR readable)");
+    expect(s.org.count('cspb_discrepancies')).toBe(0);
+
+    await s.org.update('cspb_billingimports', importId, { cspb_rejectedacknowledged: true });
+    await rerunJob(s, 'reconciliationrun', runId, { cspb_runstatus: RunStatus.Pending, cspb_error: null });
+    const run = await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+    expect(run).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_totalbilled: 125, cspb_discrepancycount: 1 });
+    const [finding] = (await s.org.retrieveMultiple<Record<string, unknown>>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` })).value;
+    expect(finding).toMatchObject({ cspb_category: Category.RejectedRow, cspb_billedamount: -40, cspb_variance: -40 });
+    expect(String(finding!['cspb_explanation'])).toContain('oct-rejected.csv row 3 was not read');
+  });
+
   test('a bill whose order dates span September and October: the run completes and says the period it inferred', async () => {
     const s = await seededOrg({ today: '2026-10-01' });
     await s.org.create('cspb_subscriptions', subscriptionBody(s, 10, { cspb_vendorsubscriptionid: 'sub-a' }));

@@ -6,3 +6,4 @@ export * from './invoicing-input';
 export * from './bill-lines';
 export * from './invoices';
 export * from './pricing';
+export * from './import-summary';

@@ -4,12 +4,11 @@
  * retried after Retry-After), the same writer the server-side import uses.
  */
 import type { BillLine, ImportResult, UsageAggregate } from '../../../core/src/import';
-import { addDays, formatIso } from '../../../core/src/calendar';
 import { CspbBillingImportImportStatus, CspbBillingImportTable, type CspbBillingImportWrite } from '../../../dataverse/generated/cspb_billingimport';
 import { CspbBillingLineTable, type CspbBillingLineWrite } from '../../../dataverse/generated/cspb_billingline';
 import { ImportCancelled, type CancelToken } from './parse';
 import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
-import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
+import { importSummaryColumns } from '../../../dataverse/src/mappers/import-summary';
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
 import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
@@ -85,19 +84,12 @@ export async function writeImport(
   const other = existing.value.map((e) => String(e['cspb_billingimportid'])).find((id) => id !== currentImportId);
   if (other) throw new DuplicateImport(other);
   const s = result.summary;
+  // The same columns the server-side import writes (one mapper), then this writer's status.
   const header: CspbBillingImportWrite = {
+    ...importSummaryColumns(result),
     cspb_filename: s.fileName ?? null,
     cspb_contenthash: hash,
-    cspb_invoicenumber: s.invoiceNumbers[0] ?? null,
-    cspb_periodstart: s.period ? formatIso(s.period.start) : null,
-    cspb_periodend: s.period ? formatIso(addDays(s.period.end, -1)) : null,
-    cspb_currencycode: s.currencies[0] ?? null,
-    cspb_totalbilled: roundedToWebApi(s.total, 'cspb_totalbilled', MONEY_PLACES),
-    cspb_rowsread: s.rowsRead,
-    cspb_rowsaccepted: s.rowsAccepted,
-    cspb_rowsrejected: s.rowsRejected,
     cspb_importstatus: CspbBillingImportImportStatus.Writing,
-    cspb_errors: JSON.stringify(result.errors.slice(0, 200).map((e) => ({ row: e.row, column: e.column, value: e.rawValue, reason: e.reason }))),
   };
   let importId = currentImportId;
   if (importId) await client.update(IMPORTS, importId, header as EntityRecord);
@@ -123,7 +115,7 @@ export async function writeImport(
   });
   if (outcome.errors.length) throw new LinesRefused(outcome.errors.map((e) => ({ sourceRow: missing[e.index]?.cspb_sourcerow, message: e.error.message })));
   if (outcome.aborted || token.cancelled) throw new ImportCancelled();
-  const status = result.errors.length ? CspbBillingImportImportStatus.CompletedWithErrors : CspbBillingImportImportStatus.Completed;
+  const status = result.errors.length || s.rowsRejected > 0 ? CspbBillingImportImportStatus.CompletedWithErrors : CspbBillingImportImportStatus.Completed;
   await client.update(IMPORTS, importId, { cspb_importstatus: status, cspb_linecount: alreadyThere + outcome.rowsWritten });
   return { importId, written: outcome.rowsWritten, alreadyThere };
 }

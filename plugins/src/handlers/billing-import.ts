@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { formatIso, importBytes, addDays, type ImportSummary } from '../../../core/src';
+import { importBytes } from '../../../core/src';
 import { writeBulk } from '../../../dataverse/src/bulk';
 import { type DataverseClient, type EntityRecord } from '../../../dataverse/src/client/types';
-import { CspbBillingImportFormat as Format, CspbBillingImportImportStatus as Status, type CspbBillingImportRow } from '../../../dataverse/generated';
+import { CspbBillingImportImportStatus as Status, CspbBillingImportTable, type CspbBillingImportRow } from '../../../dataverse/generated';
+import { importSummaryColumns, listJson } from '../../../dataverse/src/mappers/import-summary';
 import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
 import { retrieveAll } from './types';
 import { chunkOf, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
-import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 
 /**
  * Billing import Create (PostOperation, async, queued): the step queues the import as a job
@@ -58,33 +58,6 @@ export class MemoryBillFileSource implements BillFileSource {
   }
 }
 
-const FORMAT_CHOICE = (summary: ImportSummary): number | null => {
-  if (summary.source === 'json') return Format.PartnerCenterJson;
-  switch (summary.format) {
-    case null:
-      return null;
-    case 'nce-license':
-      return Format.NceLicense;
-    case 'nce-daily-usage':
-      return Format.NceDailyUsage;
-    case 'legacy-license':
-      return Format.LegacyLicense;
-    case 'legacy-usage':
-    case 'legacy-daily-usage':
-      return Format.LegacyUsage;
-    default:
-      return Format.DistributorProfile;
-  }
-};
-
-const MAX_ERRORS_TEXT = 1_000_000;
-
-function errorsJson(errors: readonly unknown[]): string {
-  let text = JSON.stringify(errors);
-  for (let keep = errors.length; text.length > MAX_ERRORS_TEXT && keep > 0; keep = Math.floor(keep / 2)) text = JSON.stringify(errors.slice(0, keep / 2));
-  return text;
-}
-
 /** Bill lines written per chunk: one queue message's work, well inside a function's time limit. */
 export const IMPORT_CHUNK_LINES = 20_000;
 
@@ -92,7 +65,7 @@ const IMPORTS = 'cspb_billingimports';
 const FINISHED: ReadonlySet<number> = new Set([Status.Completed, Status.CompletedWithErrors, Status.Failed]);
 const failedPatch = (errors: readonly unknown[]): EntityRecord => ({
   cspb_importstatus: Status.Failed,
-  cspb_errors: errorsJson(errors),
+  cspb_errors: listJson(errors, CspbBillingImportTable.maxLengths.cspb_errors),
   cspb_jobprogress: 'Failed',
 });
 
@@ -163,23 +136,17 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
   const done = Math.min((n + 1) * IMPORT_CHUNK_LINES, lines.length);
   const progress = `${done.toLocaleString('en-US')} of ${lines.length.toLocaleString('en-US')} lines written`;
   if (!last) return { patch: { ...hashPatch, cspb_importstatus: Status.Writing, cspb_linecount: done, cspb_jobprogress: progress }, done: false };
-  const period = summary.period;
+  const columns = importSummaryColumns(result);
   return {
     done: true,
     patch: {
       ...hashPatch,
+      ...columns,
       cspb_importstatus: errors.length > 0 || summary.rowsRejected > 0 ? Status.CompletedWithErrors : Status.Completed,
-      cspb_format: FORMAT_CHOICE(summary),
-      cspb_invoicenumber: summary.invoiceNumbers[0]?.slice(0, 50) ?? null,
-      cspb_periodstart: period ? formatIso(period.start) : null,
-      cspb_periodend: period ? formatIso(addDays(period.end, -1)) : null,
-      cspb_currencycode: summary.currencies[0] ?? current.cspb_currencycode,
-      cspb_totalbilled: roundedToWebApi(summary.total, 'cspb_totalbilled', MONEY_PLACES),
-      cspb_rowsread: summary.rowsRead,
-      cspb_rowsaccepted: summary.rowsAccepted,
-      cspb_rowsrejected: summary.rowsRejected,
+      cspb_currencycode: columns.cspb_currencycode ?? current.cspb_currencycode,
+      // The attachment's name, so a rejected row's finding names the file it is in.
+      cspb_filename: current.cspb_filename ?? file.fileName.slice(0, CspbBillingImportTable.maxLengths.cspb_filename),
       cspb_linecount: lines.length,
-      cspb_errors: errors.length > 0 ? errorsJson(errors) : null,
       cspb_jobprogress: progress,
     },
   };

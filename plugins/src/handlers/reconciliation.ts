@@ -10,6 +10,7 @@ import {
 } from '../../../dataverse/generated';
 import { discrepancyRow, loadImportLines, loadIssuedRevenue, loadReconRows, runReconciliation, storedFindings } from '../../../dataverse/src/runs';
 import { retrieveAll } from './types';
+import { rejectedRowsFromImport } from '../../../dataverse/src/mappers/import-summary';
 import { PassCache } from '../jobs/pass-cache';
 import { chunkOf, JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 import { writeBulk } from '../../../dataverse/src/bulk';
@@ -69,7 +70,23 @@ async function importsOfPeriod(client: DataverseClient, named: CspbBillingImport
     throw new JobFailure(
       `Import ${unfinished.map((b) => `'${b.cspb_name}'`).join(', ')} of ${month ?? 'this period'} is still being imported; run the reconciliation again once it has completed.`,
     );
-  return ofMonth.filter((b) => b.cspb_billingimportid === named.cspb_billingimportid || READY.has(b.cspb_importstatus));
+  const bills = ofMonth.filter((b) => b.cspb_billingimportid === named.cspb_billingimportid || READY.has(b.cspb_importstatus));
+  // Rows the importer refused are money no line carries: finance says it has dealt with them first.
+  const unaccounted = bills.filter((b) => (b.cspb_rowsrejected ?? 0) > 0 && b.cspb_rejectedacknowledged !== true);
+  if (unaccounted.length > 0)
+    throw new JobFailure(
+      `${unaccounted
+        .map(
+          (b) =>
+            `Import '${b.cspb_name}' has ${b.cspb_rowsrejected} rejected row${b.cspb_rowsrejected === 1 ? '' : 's'}${
+              b.cspb_rejectedamount !== null ? ` (${Number(b.cspb_rejectedamount).toFixed(2)} ${b.cspb_currencycode ?? ''} readable)`.replace(' )', ')') : ''
+            }`,
+        )
+        .join(
+          '; ',
+        )} that no bill line carries. Review them on the import (Rejected rows), set "Rejected rows accounted for" to Yes, and run the reconciliation again: they are then listed among its findings.`,
+    );
+  return bills;
 }
 
 /** The run's findings: the same rows give the same list, in the same order, every time. */
@@ -82,6 +99,7 @@ async function computeFindings(client: DataverseClient, run: CspbReconciliationR
     ...(revenue ? { revenue } : {}),
     lines: parsed.flatMap((l) => (l.kind === 'line' ? [l] : [])),
     usage: parsed.flatMap((l) => (l.kind === 'usage' ? [l] : [])),
+    rejected: bills.flatMap(rejectedRowsFromImport),
     ...(run.cspb_toleranceperunit === null ? {} : { tolerancePerUnit: new Decimal(String(run.cspb_toleranceperunit)) }),
   });
   const currency = result.currency ?? named.cspb_currencycode ?? run.cspb_currencycode;

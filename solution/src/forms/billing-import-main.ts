@@ -43,6 +43,7 @@ export const billingImportMainForm: FormDef = {
         },
       ],
     },
+    { name: 'rejected', label: 'Rejected rows', fields: ['cspb_rejectedamount', 'cspb_rejectedacknowledged', 'cspb_rejectedrows'] },
     { name: 'errors', label: 'Errors', fields: ['cspb_errors'] },
   ],
   fieldControls: { cspb_filename: { control: BILLING_IMPORT.name, property: BILLING_IMPORT.property } },

@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, memo, money, text, whole, jobColumns } from '../columns';
+import { choice, currencyCode, dateOnly, memo, money, text, whole, jobColumns, yesNo } from '../columns';
 import type { TableDef } from '../types';
 
 const name = text('cspb_Name', { display: 'Name', description: 'Vendor, invoice and period of the imported bill.', required: 'required', maxLength: 200 });
@@ -74,7 +74,21 @@ export const billingImport: TableDef = {
     money('cspb_TotalBilled', { display: 'Total billed', description: 'Sum of the bill lines in the billing currency.' }),
     whole('cspb_RowsRead', { display: 'Rows read', description: 'Data rows in the file (rows accepted + rows rejected).' }),
     whole('cspb_RowsAccepted', { display: 'Rows accepted', description: 'Rows that became bill lines or usage aggregates.' }),
-    whole('cspb_RowsRejected', { display: 'Rows rejected', description: 'Rows refused, each listed in the errors.' }),
+    whole('cspb_RowsRejected', { display: 'Rows rejected', description: 'Rows refused, each listed in Rejected rows with its money.' }),
+    money('cspb_RejectedAmount', {
+      display: 'Rejected amount',
+      description: 'Money of the refused rows whose amount could be read, in the billing currency: it is not in the lines nor in a reconciliation.',
+    }),
+    memo('cspb_RejectedRows', {
+      display: 'Rejected rows',
+      description: 'JSON list of the refused rows: row, code, column, value, reason, amount and currency.',
+      maxLength: 1048576,
+    }),
+    yesNo('cspb_RejectedAcknowledged', {
+      display: 'Rejected rows accounted for',
+      description: 'Set by finance once the rejected rows are dealt with: a reconciliation run refuses an import with rejected rows until then.',
+      defaultValue: false,
+    }),
     whole('cspb_LineCount', { display: 'Line count', description: 'Bill lines written for this import.' }),
     ...jobColumns(),
     memo('cspb_Errors', { display: 'Errors', description: 'JSON list of row errors: row, column, value, reason.' }),
