@@ -15,7 +15,7 @@ import { createTextDecoder, InvalidBytesError, sniff, TextDecoderLike } from './
 import { BillLine, ContentHasher, ImportOptions, ImportResult, ImportSummary, InvoiceHeader, UsageAggregate } from './types';
 import { UsageAggregator } from './usage-aggregator';
 import { CurrencyReader, DateReader } from './value-parsers';
-import { readXlsxRows, XlsxError } from './xlsx';
+import { columnName, readXlsxRows, XlsxError } from './xlsx';
 
 const TEXT_SLICE = 16 * 1024;
 
@@ -438,46 +438,61 @@ export class BillImporter {
       this.zipChunks.reduce((n, c) => n + c.length, 0),
     );
     this.zipChunks = [];
-    let rows;
+    let headerSeen = false;
+    let width = 16384;
     try {
-      rows = readXlsxRows(bytes);
+      readXlsxRows(
+        bytes,
+        ({ row, cells, beyond }) => {
+          if (this.phase === 'failed') return;
+          if (cells.every((c) => c.trim() === '') && beyond < 0) return;
+          if (!headerSeen) {
+            headerSeen = true;
+            const header = cells.map((c) => c.trim());
+            // The header's last named column bounds every row: cells beyond it are not kept.
+            while (header.length > 0 && header[header.length - 1] === '') header.pop();
+            width = header.length;
+            this.header = header;
+            this.resolve(header, {});
+            return;
+          }
+          if (beyond >= 0) {
+            this.state.rowsRead++;
+            this.state.rejectRow([
+              {
+                code: 'malformed-record',
+                row,
+                column: columnName(beyond),
+                reason: `a value in column ${columnName(beyond)}, beyond the header's last column ${columnName(width - 1)}: it belongs to no column`,
+              },
+            ]);
+            return;
+          }
+          const r = this.resolved as ResolvedColumns;
+          const values = new Array<string | undefined>(r.fields.length).fill(undefined);
+          cells.forEach((c, i) => {
+            const s = i < r.slotOfColumn.length ? (r.slotOfColumn[i] as number) : -1;
+            if (s >= 0) values[s] = c;
+          });
+          const raw = cells.join('\u001f');
+          this.acceptRow(
+            values,
+            row,
+            () => raw,
+            () => fingerprint(raw, 0, raw.length, this.fp),
+          );
+        },
+        () => width,
+        this.opts.xlsxLimits,
+      );
     } catch (e) {
       if (e instanceof XlsxError) {
-        this.fail('malformed-file', e.message);
+        this.fail(e.tooLarge ? 'too-large' : 'malformed-file', e.message);
         return;
       }
       throw e;
     }
-    let headerSeen = false;
-    for (const { row, cells } of rows) {
-      if (cells.every((c) => c.trim() === '')) continue;
-      if (!headerSeen) {
-        headerSeen = true;
-        if (
-          !this.resolve(
-            cells.map((c) => c.trim()),
-            {},
-          )
-        )
-          return;
-        continue;
-      }
-      const r = this.resolved as ResolvedColumns;
-      const values = new Array<string | undefined>(r.fields.length).fill(undefined);
-      cells.forEach((c, i) => {
-        const s = i < r.slotOfColumn.length ? (r.slotOfColumn[i] as number) : -1;
-        if (s >= 0) values[s] = c;
-      });
-      const raw = cells.join('\u001f');
-      this.acceptRow(
-        values,
-        row,
-        () => raw,
-        () => fingerprint(raw, 0, raw.length, this.fp),
-      );
-      if (this.phase === 'failed') return;
-    }
-    if (!headerSeen) this.fail('empty-file', 'the worksheet is empty');
+    if (!headerSeen && this.phase !== 'failed') this.fail('empty-file', 'the worksheet is empty');
   }
 
   // --- result ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { CurrencyCode, Decimal } from '../money';
 import { FieldName } from './fields';
 import { FormatDefinition, FormatId } from './formats';
 import { ImportError, ImportErrorCode } from './import-error';
+import type { XlsxLimits } from './xlsx';
 
 interface LineIdentity {
   readonly format: FormatId;
@@ -193,6 +194,8 @@ export interface ImportOptions {
   readonly defaultCurrency?: string;
   /** Errors kept in the result (counting continues beyond it); default 1000. */
   readonly maxErrors?: number;
+  /** Size caps of an .xlsx (uncompressed bytes, compression ratio, shared strings, row length); see xlsx.ts for the defaults. */
+  readonly xlsxLimits?: XlsxLimits;
   /** Longest record accepted, in characters (a runaway quote would otherwise buffer the file); default 8 Mi. */
   readonly maxRecordChars?: number;
   /**
