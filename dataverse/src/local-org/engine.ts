@@ -33,7 +33,11 @@ export interface EngineOptions {
   /** Clock for createdon/modifiedon (tests pin it). */
   readonly now?: () => Date;
   /** Called after each commit that wrote something (persistence hooks here). */
-  readonly onCommit?: () => void;
+  /**
+   * Called with each committed transaction's journal before the write is acknowledged (the caller
+   * awaits it, still holding the lock): the file-backed org appends and fsyncs its redo record here.
+   */
+  readonly onCommit?: (journal: Journal) => Promise<void> | void;
   /** ISO code of the org's base currency (default USD): a row with amounts and no currency gets it. */
   readonly baseCurrency?: string;
 }
@@ -84,10 +88,23 @@ export class Engine {
         scope.journal.rollback();
         throw error;
       }
-      if (scope.journal.writes > 0) this.options.onCommit?.();
+      if (scope.journal.writes > 0) {
+        try {
+          await this.options.onCommit?.(scope.journal);
+        } catch (error) {
+          // Not durable, so not done: the caller is told, and the org is as before.
+          scope.journal.rollback();
+          throw error;
+        }
+      }
       for (const job of scope.afterCommit) this.startAsync(job);
       return result;
     });
+  }
+
+  /** Runs `fn` with no transaction in progress or starting (compacting the saved file). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(fn);
   }
 
   private startAsync(job: () => Promise<void>): void {

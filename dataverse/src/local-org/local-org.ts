@@ -42,8 +42,8 @@ export interface LocalOrgOptions {
 }
 
 export interface OpenOptions extends LocalOrgOptions {
-  /** Delay between a write and the save it triggers (default 200 ms); `flush()` saves at once. */
-  readonly debounceMs?: number;
+  /** Journal size after which the snapshot is rewritten and the journal emptied (default 8 MiB). */
+  readonly compactBytes?: number;
 }
 
 const metadataCache = new Map<string, OrgMetadata>();
@@ -93,7 +93,7 @@ export class LocalOrg implements DataverseClient {
     const store = new Store(this.metadata);
     this.engine = new Engine(this.metadata, store, {
       ...(options.now ? { now: options.now } : {}),
-      onCommit: () => this.persistence?.schedule(),
+      onCommit: (journal) => this.persistence?.commit(journal),
       baseCurrency: this.currencies[0]!.code,
     });
     seedCurrencies(store, this.metadata, this.currencies, new Journal(), this.nowText());
@@ -136,13 +136,18 @@ export class LocalOrg implements DataverseClient {
     return new OrgClient(this.engine, null, 1, caller);
   }
 
-  /** Loads `file` (a snapshot) when it exists, and saves every later write to it. */
+  /**
+   * Loads `file` (a snapshot) and replays its journal when they exist; every later write is on
+   * disk (journal appended and fsynced) before it is acknowledged.
+   */
   static async open(file: string, options: OpenOptions = {}): Promise<LocalOrg> {
     const org = new LocalOrg(options);
     await FilePersistence.removeOrphans(file);
     const saved = await FilePersistence.read(file);
     if (saved !== undefined) await org.importSnapshot(saved);
-    org.persistence = new FilePersistence(file, () => JSON.stringify(org.exportSnapshot()), options.debounceMs ?? 200);
+    const persistence = new FilePersistence(file, () => JSON.stringify(org.exportSnapshot()), org.engine.store, options.compactBytes ?? 8 * 1024 * 1024);
+    await persistence.replay();
+    org.persistence = persistence;
     return org;
   }
 
@@ -248,14 +253,19 @@ export class LocalOrg implements DataverseClient {
     return (this.options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
 
-  /** Saves pending writes now (no-op for an org without a file). */
+  /**
+   * Rewrites the saved snapshot with every acknowledged write and empties the journal (no-op for an
+   * org without a file). Writes are durable without it: this only makes the snapshot current.
+   */
   async flush(): Promise<void> {
-    await this.persistence?.flush();
+    const persistence = this.persistence;
+    if (persistence) await this.engine.exclusive(() => persistence.compact());
   }
 
-  /** Waits for async steps, then saves. */
+  /** Waits for async steps, then compacts and closes the journal. */
   async close(): Promise<void> {
     await this.asyncIdle();
-    await this.flush();
+    const persistence = this.persistence;
+    if (persistence) await this.engine.exclusive(() => persistence.close());
   }
 }

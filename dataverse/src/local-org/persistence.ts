@@ -1,23 +1,30 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { Journal, Store } from './store';
 
 /**
- * Saves the org to one file, atomically: the JSON goes to a temporary file beside it, then a
- * rename replaces the old file, so a crash mid-write leaves the previous state, never half a file.
- * Saves after writes are debounced (many small writes, one save) and serialised (one at a time).
+ * A file-backed org: a snapshot (`org.json`) and a redo journal beside it (`org.json.journal`).
+ * Each committed transaction appends one line to the journal (the images of the rows it wrote) and
+ * fsyncs it before the write is acknowledged, so a kill -9 loses nothing that was answered. When
+ * the journal grows past `compactBytes` (and on close) the snapshot is rewritten atomically (temp
+ * file, fsync, rename, directory fsync) and the journal emptied. Opening replays the journal over
+ * the snapshot; a line cut short by a crash was never acknowledged and is ignored.
  */
 export class FilePersistence {
-  private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private dirty = false;
+  private journal: FileHandle | undefined;
+  private journalBytes = 0;
   private seq = 0;
-  lastError: Error | undefined;
 
   constructor(
     readonly file: string,
     private readonly serialize: () => string,
-    private readonly debounceMs: number,
+    private readonly store: Store,
+    private readonly compactBytes: number,
   ) {}
+
+  get journalFile(): string {
+    return `${this.file}.journal`;
+  }
 
   /**
    * Removes the temporary files a killed process left beside `file` (`<file>.<pid>.<n>.tmp`): the
@@ -53,49 +60,128 @@ export class FilePersistence {
     }
   }
 
-  /** A write happened: save after the debounce delay. */
-  schedule(): void {
-    this.dirty = true;
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush().catch((error: Error) => {
-        this.lastError = error;
-      });
-    }, this.debounceMs);
-    // A pending save must not keep a finished process alive; close() flushes explicitly.
-    this.timer.unref();
+  /**
+   * Applies the journal's complete records to the store (after the snapshot was loaded) and
+   * returns how many; a torn last line is cut off the file so later appends start clean.
+   */
+  async replay(): Promise<number> {
+    let text: string;
+    try {
+      text = await readFile(this.journalFile, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    let applied = 0;
+    let good = 0;
+    for (let at = 0; at < text.length; ) {
+      const end = text.indexOf('\n', at);
+      if (end < 0) break; // cut short: never fsynced whole, never acknowledged
+      const record = parseRecord(text.slice(at, end));
+      if (record === undefined) break;
+      for (const [table, id, data] of record.rows) this.store.restore(table, id, data);
+      this.store.raiseVersionTo(record.version);
+      applied++;
+      at = end + 1;
+      good = at;
+    }
+    if (good < text.length) {
+      const handle = await open(this.journalFile, 'r+');
+      try {
+        await handle.truncate(Buffer.byteLength(text.slice(0, good), 'utf8'));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    return applied;
   }
 
-  /** Saves now if anything changed since the last save; resolves when it is on disk. */
-  flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+  /** The redo record of one commit, appended and on disk before the write is acknowledged. */
+  async commit(journal: Journal): Promise<void> {
+    const rows: [string, string, Readonly<Record<string, unknown>> | null][] = [];
+    for (const { table, id } of journal.touched.values()) rows.push([table, id, this.store.image(table, id)]);
+    const line = `${JSON.stringify({ v: this.store.currentVersion, rows })}\n`;
+    const handle = await this.openJournal();
+    const before = this.journalBytes;
+    try {
+      await handle.appendFile(line, 'utf8');
+      await handle.sync();
+      this.journalBytes += Buffer.byteLength(line, 'utf8');
+    } catch (error) {
+      // The org rolls the transaction back: its record must not be replayed either.
+      await handle.truncate(before).catch(() => undefined);
+      throw error;
     }
-    this.chain = this.chain.then(async () => {
-      if (!this.dirty) return;
-      this.dirty = false;
-      const text = this.serialize();
-      const tmp = `${this.file}.${process.pid}.${++this.seq}.tmp`;
+    if (this.journalBytes > this.compactBytes) await this.compact();
+  }
+
+  /** Writes the snapshot (atomically, fsynced) and empties the journal. Call with no commit running. */
+  async compact(): Promise<void> {
+    const text = this.serialize();
+    const tmp = `${this.file}.${process.pid}.${++this.seq}.tmp`;
+    try {
+      await mkdir(dirname(this.file), { recursive: true });
+      const handle = await open(tmp, 'w');
       try {
-        await mkdir(dirname(this.file), { recursive: true });
-        // On disk before it replaces the saved file: a crash after the rename never finds a file
-        // whose bytes were still in the page cache.
-        const handle = await open(tmp, 'w');
-        try {
-          await handle.writeFile(text, 'utf8');
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(tmp, this.file);
-      } catch (error) {
-        this.dirty = true;
-        await rm(tmp, { force: true });
-        throw error;
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
       }
-    });
-    return this.chain;
+      await rename(tmp, this.file);
+      await syncDirectory(dirname(this.file));
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    // Only now: a crash before this line replays records the snapshot already holds (whole row images: no change).
+    const journal = await this.openJournal();
+    await journal.truncate(0);
+    await journal.sync();
+    this.journalBytes = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.compact();
+    await this.journal?.close();
+    this.journal = undefined;
+  }
+
+  private async openJournal(): Promise<FileHandle> {
+    if (this.journal === undefined) {
+      await mkdir(dirname(this.file), { recursive: true });
+      this.journal = await open(this.journalFile, 'a');
+      this.journalBytes = (await this.journal.stat()).size;
+    }
+    return this.journal;
+  }
+}
+
+interface RedoRecord {
+  readonly version: number;
+  readonly rows: readonly [string, string, Readonly<Record<string, unknown>> | null][];
+}
+
+function parseRecord(line: string): RedoRecord | undefined {
+  try {
+    const json = JSON.parse(line) as { v?: unknown; rows?: unknown };
+    if (typeof json.v !== 'number' || !Array.isArray(json.rows)) return undefined;
+    return { version: json.v, rows: json.rows as RedoRecord['rows'] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A rename is durable once its directory is: fsync the directory where the platform allows it. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Windows cannot open a directory for fsync; NTFS journals the rename itself.
+  } finally {
+    await handle?.close();
   }
 }

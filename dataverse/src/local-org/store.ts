@@ -16,9 +16,12 @@ export interface StoredRow {
 /** Undo steps of the writes of one transaction, replayed backwards on rollback. */
 export class Journal {
   private readonly undo: (() => void)[] = [];
+  /** Rows this transaction wrote (table, id), for the durable redo record a commit appends. */
+  readonly touched = new Map<string, { readonly table: string; readonly id: string }>();
 
-  record(step: () => void): void {
+  record(step: () => void, table?: string, id?: string): void {
     this.undo.push(step);
+    if (table !== undefined && id !== undefined) this.touched.set(`${table}\u0000${id}`, { table, id });
   }
 
   rollback(): void {
@@ -140,10 +143,14 @@ export class Store {
     this.checkKeys(t, row.id, row.data);
     t.rows.set(row.id, row);
     this.index(t, row, true);
-    journal.record(() => {
-      this.index(t, row, false);
-      t.rows.delete(row.id);
-    });
+    journal.record(
+      () => {
+        this.index(t, row, false);
+        t.rows.delete(row.id);
+      },
+      meta.logicalName,
+      row.id,
+    );
   }
 
   replace(meta: TableMeta, next: StoredRow, journal: Journal): void {
@@ -154,11 +161,15 @@ export class Store {
     this.index(t, previous, false);
     t.rows.set(next.id, next);
     this.index(t, next, true);
-    journal.record(() => {
-      this.index(t, next, false);
-      t.rows.set(previous.id, previous);
-      this.index(t, previous, true);
-    });
+    journal.record(
+      () => {
+        this.index(t, next, false);
+        t.rows.set(previous.id, previous);
+        this.index(t, previous, true);
+      },
+      meta.logicalName,
+      next.id,
+    );
   }
 
   remove(meta: TableMeta, id: string, journal: Journal): void {
@@ -167,10 +178,37 @@ export class Store {
     if (!row) throw notFound(meta.logicalName, id);
     this.index(t, row, false);
     t.rows.delete(id);
-    journal.record(() => {
-      t.rows.set(row.id, row);
+    journal.record(
+      () => {
+        t.rows.set(row.id, row);
+        this.index(t, row, true);
+      },
+      meta.logicalName,
+      row.id,
+    );
+  }
+
+  /** A row's image after a commit (null: deleted), for the redo record. */
+  image(table: string, id: string): Readonly<Record<string, unknown>> | null {
+    return this.tables.get(table)?.rows.get(id)?.data ?? null;
+  }
+
+  /**
+   * Replays a committed row image from the redo journal (opening a saved org): the row as it was
+   * acknowledged, or its deletion. Images are whole rows, so replaying one twice changes nothing.
+   */
+  restore(table: string, id: string, data: Readonly<Record<string, unknown>> | null): void {
+    const t = this.tables.get(table);
+    if (!t) throw new Error(`the journal names table ${table}, which is not in this org`);
+    const previous = t.rows.get(id);
+    if (previous) this.index(t, previous, false);
+    if (data === null) t.rows.delete(id);
+    else {
+      const row = { id, data };
+      t.rows.set(id, row);
       this.index(t, row, true);
-    });
+      if (typeof data['versionnumber'] === 'number') this.raiseVersionTo(data['versionnumber']);
+    }
   }
 
   /** Empties every table (snapshot import in replace mode), undoable like any write. */
