@@ -10,6 +10,7 @@ import {
   type QueryOptions,
   type RecordKey,
   type RetrieveOptions,
+  type RetryPolicyLike,
   type UpdateOptions,
   type UpsertResult,
 } from '../client/types';
@@ -65,6 +66,13 @@ export class WebApiClient implements DataverseClient {
 
   get parallelismHint(): number | undefined {
     return this.options.fallback?.parallelismHint;
+  }
+
+  /** The bulk calls go through the fallback client: it is the retry layer when it has one. */
+  get withRetryPolicy(): ((policy: RetryPolicyLike) => DataverseClient) | undefined {
+    const fallback = this.options.fallback;
+    if (!fallback?.withRetryPolicy) return undefined;
+    return (policy) => new WebApiClient(this.api, { ...this.options, fallback: (fallback.withRetryPolicy as (p: RetryPolicyLike) => DataverseClient)(policy) });
   }
 
   private logical(entitySet: string): string {

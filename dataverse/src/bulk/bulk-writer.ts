@@ -104,14 +104,15 @@ export async function writeBulk(
   };
   const progress = (): BulkProgress => ({ chunksDone: state.chunksDone, rowsWritten: state.rowsWritten, rowsFailed: state.rowsFailed, retries: state.retries });
   const keyOf = (record: EntityRecord) => (keyColumns?.length ? keyFromRecord(keyColumns, record) : undefined);
+  // One retry layer: the adapter's own (HTTP clients retry 429/503 with Retry-After), told this
+  // policy so every retry is counted; only an adapter without one is wrapped in a loop here.
+  const retrying = client.withRetryPolicy?.(policy);
+  const writer = retrying ?? client;
+  const retried = <T>(fn: () => Promise<T>): Promise<T> => (retrying ? fn() : withRetry(fn, policy));
 
   const writeMultiple = (chunk: Chunk) =>
-    withRetry(
-      () =>
-        keyColumns?.length
-          ? client.upsertMultiple(entitySet, keyColumns, chunk.records)
-          : client.createMultiple(entitySet, chunk.records).then(() => undefined),
-      policy,
+    retried(() =>
+      keyColumns?.length ? writer.upsertMultiple(entitySet, keyColumns, chunk.records) : writer.createMultiple(entitySet, chunk.records).then(() => undefined),
     );
 
   /** Row by row in one $batch (continue-on-error); transient row failures are retried, the rest reported. */
@@ -124,7 +125,7 @@ export async function writeBulk(
         const key = keyOf(record);
         return key ? { kind: 'upsert', entitySet, key: asRecordKey(key), record } : { kind: 'create', entitySet, record };
       });
-      const results = await withRetry(() => client.executeBatch(operations, { continueOnError: true }), policy);
+      const results = await retried(() => writer.executeBatch(operations, { continueOnError: true }));
       const again: typeof pending = [];
       let wait: DataverseError | undefined;
       results.forEach((result, i) => {

@@ -1,30 +1,18 @@
-import { DataverseError } from '../client/types';
+import { DataverseError, type RetryPolicyLike } from '../client/types';
 
 /**
  * Retrying transient failures the way Dataverse's service protection asks: wait what Retry-After
  * says when the server sent it, otherwise back off exponentially with jitter; give up after a
  * bounded number of attempts and throw the last error.
  */
-export interface RetryPolicy {
-  /** Attempts in all, the first included (default 6). */
-  readonly maxAttempts?: number;
-  /** First back-off when no Retry-After came (default 1 s), doubled each attempt. */
-  readonly baseDelayMs?: number;
-  /** Longest single wait (default 60 s). */
-  readonly maxDelayMs?: number;
-  /** Share of the back-off randomised (default 0.5): parallel writers do not retry in step. */
-  readonly jitter?: number;
-  /** Injected in tests to observe the waits without spending them. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-  readonly onRetry?: (info: RetryInfo) => void;
-}
+/**
+ * Attempts in all, the first included (default 6); first back-off when no Retry-After came
+ * (default 1 s), doubled each attempt; longest single wait (default 60 s); share of the back-off
+ * randomised (default 0.5) so parallel writers do not retry in step; sleep/random injected in tests.
+ */
+export type RetryPolicy = RetryPolicyLike;
 
-export interface RetryInfo {
-  readonly attempt: number;
-  readonly delayMs: number;
-  readonly error: DataverseError;
-}
+export type RetryInfo = Parameters<NonNullable<RetryPolicyLike['onRetry']>>[0];
 
 export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -11,6 +11,7 @@ import {
   type QueryOptions,
   type RecordKey,
   type RetrieveOptions,
+  type RetryPolicyLike,
   type UpdateOptions,
   type UpsertResult,
 } from './types';
@@ -48,6 +49,13 @@ export class CurrencyBindingClient implements DataverseClient {
 
   get parallelismHint(): number | undefined {
     return this.inner.parallelismHint;
+  }
+
+  /** The wrapped client's retry layer, still binding currencies. */
+  get withRetryPolicy(): ((policy: RetryPolicyLike) => DataverseClient) | undefined {
+    const inner = this.inner;
+    if (!inner.withRetryPolicy) return undefined;
+    return (policy) => new CurrencyBindingClient((inner.withRetryPolicy as (p: RetryPolicyLike) => DataverseClient)(policy));
   }
 
   /** The org's enabled currencies by ISO code, read once. */

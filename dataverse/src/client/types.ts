@@ -84,6 +84,25 @@ export interface DataverseClient {
   executeBatch(operations: readonly BatchOperation[], options?: BatchOptions): Promise<BatchResult[]>;
   /** An unbound (or entity-set-bound) custom action or message. */
   execute<T = unknown>(action: string, parameters: EntityRecord, bound?: { entitySet: string; key?: RecordKey }): Promise<T>;
+  /**
+   * The same connection retrying transient failures of the bulk calls (createMultiple,
+   * upsertMultiple, executeBatch) under `policy`, for adapters that retry themselves (HTTP). A
+   * caller with its own retry loop uses this instead of wrapping another loop around the
+   * adapter's, so there is one retry layer and `policy.onRetry` sees every retry. Absent: the
+   * adapter does not retry (in-process org), and the caller retries.
+   */
+  withRetryPolicy?(policy: RetryPolicyLike): DataverseClient;
+}
+
+/** What a retry layer takes (see ../bulk/retry for the defaults). */
+export interface RetryPolicyLike {
+  readonly maxAttempts?: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  readonly jitter?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly onRetry?: (info: { readonly attempt: number; readonly delayMs: number; readonly error: DataverseError }) => void;
 }
 
 /** Why a call failed, in the terms Dataverse answers with. */

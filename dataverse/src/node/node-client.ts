@@ -101,6 +101,25 @@ export class NodeDataverseClient implements DataverseClient {
     return client;
   }
 
+  /**
+   * This connection (library, page sizes, parallelism hint) with the caller's retry settings laid
+   * over its own and both told of each retry: the bulk writer's one retry layer.
+   */
+  withRetryPolicy(policy: RetryPolicy): NodeDataverseClient {
+    const own = this.options.retry === false ? {} : (this.options.retry ?? {});
+    const merged: RetryPolicy = {
+      ...own,
+      ...policy,
+      onRetry: (info) => {
+        own.onRetry?.(info);
+        policy.onRetry?.(info);
+      },
+    };
+    const view = Object.create(this) as NodeDataverseClient;
+    Object.defineProperty(view, 'options', { value: { ...this.options, retry: merged } });
+    return view;
+  }
+
   /** Dataverse's x-ms-dop-hint from the last WhoAmI; undefined before `connect`/`whoAmI`. */
   get parallelismHint(): number | undefined {
     return this.dopHint;

@@ -59,6 +59,8 @@ describe('writing 50,000 bill lines through the Node adapter', () => {
     // Every fault cost exactly one repeated request, no more.
     expect(server.stats.requests).toBe(50 + faults);
     expect(retries).toHaveLength(faults);
+    // One retry layer, and the writer's count is the truth: each repeated request once.
+    expect(result.retries).toBe(faults);
     // Retry-After was honoured for 429s; 503s (no header) backed off exponentially from 20 ms.
     for (const r of retries) {
       if (r.error.status === 429) expect(r.delayMs).toBe(1000);

@@ -1,6 +1,8 @@
 import { DataverseError, type DataverseClient, type EntityRecord } from '../../../dataverse/src/client';
 import { retryDelay, withRetry, writeBulk } from '../../../dataverse/src/bulk';
 import { LocalOrg } from '../../../dataverse/src/local-org';
+import { serveLocalOrg } from '../../../dataverse/src/local-org/http';
+import { NodeDataverseClient } from '../../../dataverse/src/node';
 import { failure, importRecord, lineRecord } from '../contract/fixtures';
 
 const LINES = 'cspb_billinglines';
@@ -118,5 +120,31 @@ describe('writeBulk', () => {
     expect(result.parallelism).toBe(3);
     expect(peak).toBe(3);
     expect(org.count(LINES)).toBe(60);
+  });
+});
+
+describe('one retry layer', () => {
+  it('over the HTTP client a throttled chunk is sent maxAttempts times in all (not maxAttempts squared), and every retry is counted', async () => {
+    const org = new LocalOrg();
+    const server = await serveLocalOrg(org);
+    try {
+      const importId = await org.create('cspb_billingimports', importRecord('one-layer'));
+      const client = await NodeDataverseClient.connect({ url: server.url, retry: { maxAttempts: 3, sleep: async () => undefined } });
+      server.faults.configure({ seed: 1, throttleRate: 1, retryAfterSeconds: 1 });
+      server.resetStats();
+      const counted: number[] = [];
+      const error = await failure(
+        writeBulk(client, [lineRecord(importId, 'k1')], {
+          entitySet: LINES,
+          keyColumns: ['cspb_linekey'],
+          retry: { sleep: async () => undefined, onRetry: (r) => counted.push(r.attempt) },
+        }),
+      );
+      expect(error.status).toBe(429);
+      expect(server.stats.requests).toBe(3);
+      expect(counted).toEqual([1, 2]);
+    } finally {
+      await server.close();
+    }
   });
 });
