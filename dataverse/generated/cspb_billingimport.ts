@@ -33,6 +33,16 @@ export const CspbBillingImportFormat = {
 } as const;
 export type CspbBillingImportFormat = (typeof CspbBillingImportFormat)[keyof typeof CspbBillingImportFormat];
 
+/** File encoding: stable option values of cspb_billencoding. */
+export const CspbBillingImportEncoding = {
+  Automatic: 100000000,
+  Windows1252: 100000001,
+  Iso88591: 100000002,
+} as const;
+export type CspbBillingImportEncoding = (typeof CspbBillingImportEncoding)[keyof typeof CspbBillingImportEncoding];
+/** cspb_billencoding by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbBillingImportEncodingKeys = [['utf-8', 100000000], ['windows-1252', 100000001], ['iso-8859-1', 100000002]] as const;
+
 /** Import status: stable option values of cspb_importstatus. */
 export const CspbBillingImportImportStatus = {
   Pending: 100000000,
@@ -55,6 +65,8 @@ export interface CspbBillingImportRow {
   cspb_vendor: CspbBillingImportVendor;
   /** File format recognised from the header. */
   cspb_format: CspbBillingImportFormat | null;
+  /** How the file's text is read: Automatic reads UTF-8, UTF-16 and UTF-32 (by their byte-order mark) and refuses anything else naming the byte; choose the code page of a CSV Excel saved on Windows. */
+  cspb_encoding: CspbBillingImportEncoding | null;
   /** The vendor's invoice number. */
   cspb_invoicenumber: string | null;
   /** First day of the billing period. */
@@ -105,6 +117,7 @@ export interface CspbBillingImportWrite {
   cspb_filename?: string | null;
   cspb_vendor?: CspbBillingImportVendor | null;
   cspb_format?: CspbBillingImportFormat | null;
+  cspb_encoding?: CspbBillingImportEncoding | null;
   cspb_invoicenumber?: string | null;
   cspb_periodstart?: string | null;
   cspb_periodend?: string | null;

@@ -107,7 +107,7 @@ export class BillImporter {
       if (!(e instanceof InvalidBytesError)) throw e;
       const hint =
         e.encoding === 'utf-8'
-          ? ': the file is probably in a Windows code page (Excel\'s "CSV (Comma delimited)" on a Western Windows writes windows-1252); import it again naming the encoding (--encoding windows-1252 or iso-8859-1)'
+          ? ': the file is probably in a Windows code page (Excel\'s "CSV (Comma delimited)" on a Western Windows writes windows-1252); import it again naming its encoding (File encoding on the billing import; --encoding windows-1252 or iso-8859-1 on the command line)'
           : '';
       this.fail('bad-encoding', `${e.message}${this.headerDone ? ` (after row ${this.scanner.row})` : ''}${hint}`, this.scanner.row + 1);
       return null;

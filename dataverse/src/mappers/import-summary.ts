@@ -1,5 +1,5 @@
 import { addDays, Decimal, formatIso, type ImportErrorCode, type ImportResult, type ImportSummary, type RejectedRow } from '../../../core/src';
-import { CspbBillingImportFormat as Format, CspbBillingImportTable, type CspbBillingImportRow } from '../../generated';
+import { CspbBillingImportEncodingKeys, CspbBillingImportFormat as Format, CspbBillingImportTable, type CspbBillingImportRow } from '../../generated';
 import { MappingError } from './choice';
 import { MONEY_PLACES, roundedToWebApi } from './values';
 
@@ -26,6 +26,13 @@ export function importFormatChoice(summary: ImportSummary): Format | null {
     default:
       return Format.DistributorProfile;
   }
+}
+
+/** The encoding an import names for its file (the importer's option), by the choice's core key. */
+export function importEncoding(row: Pick<CspbBillingImportRow, 'cspb_encoding'>): 'utf-8' | 'windows-1252' | 'iso-8859-1' | undefined {
+  const key = CspbBillingImportEncodingKeys.find(([, value]) => value === row.cspb_encoding)?.[0];
+  // Automatic: sniffed from the bytes (UTF-8/16/32), not forced.
+  return key === undefined || key === 'utf-8' ? undefined : key;
 }
 
 /** A JSON list within a memo column: halved until it fits (the count columns keep the whole number). */

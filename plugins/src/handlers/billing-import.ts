@@ -3,7 +3,7 @@ import { importBytes } from '../../../core/src';
 import { writeBulk } from '../../../dataverse/src/bulk';
 import { type DataverseClient, type EntityRecord } from '../../../dataverse/src/client/types';
 import { CspbBillingImportImportStatus as Status, CspbBillingImportTable, type CspbBillingImportRow } from '../../../dataverse/generated';
-import { importSummaryColumns, listJson } from '../../../dataverse/src/mappers/import-summary';
+import { importEncoding, importSummaryColumns, listJson } from '../../../dataverse/src/mappers/import-summary';
 import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
 import { retrieveAll } from './types';
 import { chunkOf, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
@@ -69,9 +69,10 @@ const failedPatch = (errors: readonly unknown[]): EntityRecord => ({
   cspb_jobprogress: 'Failed',
 });
 
-function parse(file: BillFile, fileName: string) {
+function parse(file: BillFile, fileName: string, encoding: ReturnType<typeof importEncoding>) {
   return importBytes(file.bytes, {
     fileName,
+    ...(encoding ? { encoding } : {}),
     // A line printed twice is a charge billed twice: reconciliation reports it as a duplicate charge.
     detectDuplicates: false,
     createHasher: () => {
@@ -102,7 +103,7 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
       };
     return { patch: { cspb_jobprogress: 'Lines written by the import control' }, done: true };
   }
-  const result = parse(file, current.cspb_filename ?? file.fileName);
+  const result = parse(file, current.cspb_filename ?? file.fileName, importEncoding(current));
   const summary = result.summary;
   const errors = result.errors.map((e) => e.toJSON());
   const hashPatch: EntityRecord = {};

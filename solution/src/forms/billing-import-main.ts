@@ -13,7 +13,17 @@ export const billingImportMainForm: FormDef = {
     {
       name: 'general',
       label: 'General',
-      fields: ['cspb_name', 'cspb_filename', 'cspb_vendor', 'cspb_format', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_periodend', 'cspb_importstatus'],
+      fields: [
+        'cspb_name',
+        'cspb_filename',
+        'cspb_vendor',
+        'cspb_encoding',
+        'cspb_format',
+        'cspb_invoicenumber',
+        'cspb_periodstart',
+        'cspb_periodend',
+        'cspb_importstatus',
+      ],
     },
     {
       name: 'totals',

@@ -46,6 +46,18 @@ export const billingImport: TableDef = {
         ['DistributorProfile', 'Distributor profile'],
       ],
     }),
+    choice('cspb_Encoding', {
+      display: 'File encoding',
+      description:
+        "How the file's text is read: Automatic reads UTF-8, UTF-16 and UTF-32 (by their byte-order mark) and refuses anything else naming the byte; choose the code page of a CSV Excel saved on Windows.",
+      optionSetName: 'cspb_billencoding',
+      options: [
+        ['Automatic', 'Automatic (UTF-8, UTF-16, UTF-32)', 'utf-8'],
+        ['Windows1252', 'Windows-1252 (Excel on Western Windows)', 'windows-1252'],
+        ['Iso88591', 'ISO-8859-1 (Latin-1)', 'iso-8859-1'],
+      ],
+      defaultKey: 'Automatic',
+    }),
     text('cspb_InvoiceNumber', { display: 'Invoice number', description: "The vendor's invoice number.", maxLength: 50 }),
     dateOnly('cspb_PeriodStart', { display: 'Period start', description: 'First day of the billing period.' }),
     dateOnly('cspb_PeriodEnd', { display: 'Period end', description: 'Last day of the billing period (inclusive).' }),
