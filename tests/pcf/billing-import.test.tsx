@@ -55,6 +55,10 @@ describe('BillingImportView', () => {
     await pick();
     expect(screen.getByTestId('summary-rows').textContent).toBe('3 rows read, 2 accepted, 1 rejected; 2 lines');
     expect(screen.getByTestId('summary-total').textContent).toBe('Total: 175.10 USD');
+    // The refused row's Subtotal cannot be read, so no money is claimed for it; the run's refusal is announced.
+    expect(screen.getByTestId('summary-rejected').textContent).toBe(
+      'Rejected rows carry 0.00 that is not in the lines (1 rows without a readable amount). A reconciliation run refuses this import until "Rejected rows accounted for" is set on it.',
+    );
     const errorCells = [...screen.getByTestId('errors').querySelectorAll('tbody td')].map((td) => td.textContent);
     expect(errorCells.slice(0, 3)).toEqual(['3', 'Subtotal', 'not-a-number']);
 
@@ -71,10 +75,18 @@ describe('BillingImportView', () => {
       [2, 120],
       [4, 55.1],
     ]);
-    expect(await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId)).toMatchObject({
+    const imported = await org.retrieve<Record<string, unknown>>('cspb_billingimports', importId);
+    expect(imported).toMatchObject({
       cspb_linecount: 2,
       cspb_contenthash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      cspb_rowsrejected: 1,
+      cspb_rejectedamount: 0,
+      cspb_importstatus: 100000004,
     });
+    // The same columns the server-side import writes (one mapper): each refused row with its reason.
+    expect(JSON.parse(String(imported['cspb_rejectedrows']))).toEqual([
+      { row: 3, code: 'bad-number', column: 'Subtotal', value: 'not-a-number', reason: 'Subtotal is not a decimal number' },
+    ]);
   });
 
   it('refuses a second import of the same file (content hash) and writes nothing', async () => {

@@ -164,6 +164,18 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
               .replace('{2}', String(summary.rowsRejected))
               .replace('{3}', String(summary.lineCount))}
           </Text>
+          {summary.rowsRejected > 0 ? (
+            <MessageBar messageBarType={MessageBarType.warning} data-testid="summary-rejected">
+              {s('Rejected_Money')
+                .replace(
+                  '{0}',
+                  Object.entries(summary.rejectedAmounts)
+                    .map(([currency, amount]) => `${amount.toFixed(2)} ${currency}`.trim())
+                    .join(', ') || '0.00',
+                )
+                .replace('{1}', String(summary.rejectedWithoutAmount))}
+            </MessageBar>
+          ) : null}
           <Text data-testid="summary-hash" variant="small">{`SHA-256 ${summary.contentHash}`}</Text>
           <Text variant="small" data-testid="summary-parser">
             {s('Parsed_By').replace('{0}', parser)}

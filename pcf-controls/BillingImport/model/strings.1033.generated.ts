@@ -17,6 +17,7 @@ export const ENGLISH_STRINGS: Readonly<Record<string, string>> = {
   "Period": "Period",
   "Total": "Total",
   "Rows": "{0} rows read, {1} accepted, {2} rejected; {3} lines",
+  "Rejected_Money": "Rejected rows carry {0} that is not in the lines ({1} rows without a readable amount). A reconciliation run refuses this import until \"Rejected rows accounted for\" is set on it.",
   "Parsed_By": "Parsed on the {0}.",
   "Parser_Worker": "worker",
   "Parser_MainThread": "main thread",
