@@ -44,6 +44,8 @@ export interface CspbReconciliationRunRow {
   cspb_totalleakage: number | null;
   /** Customer revenue minus vendor cost. */
   cspb_totalmargin: number | null;
+  /** Money of the bill rows the importer refused (where readable): not in Total billed; each row is a 'Bill row not read' finding. */
+  cspb_totalrejected: number | null;
   /** Discrepancies found (not counting exact matches). */
   cspb_discrepancycount: number | null;
   /** JSON: category -> count and amount. */
@@ -70,6 +72,8 @@ export interface CspbReconciliationRunRow {
   cspb_totalleakage_base?: number | null;
   /** Value of the Margin in base currency. */
   cspb_totalmargin_base?: number | null;
+  /** Value of the Rejected rows in base currency. */
+  cspb_totalrejected_base?: number | null;
 }
 
 /** The body of a create or update of a Reconciliation run. */
@@ -84,6 +88,7 @@ export interface CspbReconciliationRunWrite {
   cspb_totalvariance?: number | null;
   cspb_totalleakage?: number | null;
   cspb_totalmargin?: number | null;
+  cspb_totalrejected?: number | null;
   cspb_discrepancycount?: number | null;
   cspb_categorycounts?: string | null;
   cspb_jobchunk?: number | null;

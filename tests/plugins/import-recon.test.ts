@@ -284,7 +284,7 @@ describe('billing import and reconciliation run on the local org', () => {
     await s.org.update('cspb_billingimports', importId, { cspb_rejectedacknowledged: true });
     await rerunJob(s, 'reconciliationrun', runId, { cspb_runstatus: RunStatus.Pending, cspb_error: null });
     const run = await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
-    expect(run).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_totalbilled: 125, cspb_discrepancycount: 1 });
+    expect(run).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_totalbilled: 125, cspb_totalrejected: -40, cspb_discrepancycount: 1 });
     const [finding] = (await s.org.retrieveMultiple<Record<string, unknown>>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` })).value;
     expect(finding).toMatchObject({ cspb_category: Category.RejectedRow, cspb_billedamount: -40, cspb_variance: -40 });
     expect(String(finding!['cspb_explanation'])).toContain('oct-rejected.csv row 3 was not read');

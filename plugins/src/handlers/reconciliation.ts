@@ -149,6 +149,7 @@ async function reconcileChunk(context: JobContext, n: number, row: EntityRecord)
       cspb_totalvariance: money(result.totals.variance),
       cspb_totalleakage: money(result.totals.leakage),
       cspb_totalmargin: money(result.totals.margin),
+      cspb_totalrejected: money(result.totals.rejected),
       cspb_discrepancycount: items.length,
       cspb_categorycounts: JSON.stringify(counts),
       cspb_jobprogress: progress,

@@ -50,6 +50,10 @@ export const reconciliationRun: TableDef = {
     money('cspb_TotalVariance', { display: 'Variance', description: 'Billed minus expected.' }),
     money('cspb_TotalLeakage', { display: 'Revenue leakage', description: 'Vendor cost never re-billed to a customer.' }),
     money('cspb_TotalMargin', { display: 'Margin', description: 'Customer revenue minus vendor cost.' }),
+    money('cspb_TotalRejected', {
+      display: 'Rejected rows',
+      description: "Money of the bill rows the importer refused (where readable): not in Total billed; each row is a 'Bill row not read' finding.",
+    }),
     whole('cspb_DiscrepancyCount', { display: 'Discrepancies', description: 'Discrepancies found (not counting exact matches).' }),
     memo('cspb_CategoryCounts', { display: 'Counts per category', description: 'JSON: category -> count and amount.', maxLength: 10_000 }),
     ...jobColumns(),
