@@ -11,6 +11,8 @@ const root = resolve(__dirname, '..');
 
 export interface DeployDeps {
   readonly log: (line: string) => void;
+  /** Where usage errors go (stderr from the command line); `log` when absent. */
+  readonly error?: (line: string) => void;
   readonly token?: TokenProvider;
   readonly fetch?: FetchLike;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -29,7 +31,7 @@ export async function deploy(argv: readonly string[], deps: DeployDeps, env: Nod
     options = parsed;
   } catch (error) {
     if (error instanceof UsageError) {
-      deps.log(`${error.message}\n${USAGE}`);
+      (deps.error ?? deps.log)(`error: ${error.message}\n${USAGE}`);
       return 2;
     }
     throw error;
@@ -56,7 +58,7 @@ export async function deploy(argv: readonly string[], deps: DeployDeps, env: Nod
 }
 
 if (require.main === module) {
-  deploy(process.argv.slice(2), { log: (line) => console.log(line) }).then(
+  deploy(process.argv.slice(2), { log: (line) => console.log(line), error: (line) => console.error(line) }).then(
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(error);

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { invoicesToJson } from '../core/src';
-import { parseArgs } from './cli-args';
+import { parseArgs, runCommand, wholeArg } from './cli-args';
 import { DEFAULT_SEED, generateSample } from './sample-data';
 
 export const SAMPLE_FILES = {
@@ -36,9 +36,15 @@ export function writeSample(dir: string, options: { clean?: boolean; seed?: numb
   return paths;
 }
 
-if (require.main === module) {
-  const args = parseArgs(process.argv.slice(2), { values: ['out', 'seed'], flags: ['clean'] });
-  const dir = resolve(args.value('out') ?? join(__dirname, '..', 'build', 'sample-data'));
-  const paths = writeSample(dir, { clean: args.flag('clean'), seed: args.value('seed') === undefined ? undefined : Number(args.value('seed')) });
-  console.log(`sample partner written to ${dir}:\n  ${Object.values(paths).join('\n  ')}`);
-}
+const SAMPLE_USAGE = `usage: npm run sample -- [--out <dir>] [--clean] [--seed <n>]
+  --out <dir>   where to write (default build/sample-data)
+  --clean       a bill generated from the ledger with no planted discrepancy
+  --seed <n>    another partner (default: the documented sample)`;
+
+if (require.main === module)
+  runCommand(async () => {
+    const args = parseArgs(process.argv.slice(2), { values: ['out', 'seed'], flags: ['clean'], usage: SAMPLE_USAGE });
+    const dir = resolve(args.value('out') ?? join(__dirname, '..', 'build', 'sample-data'));
+    const paths = writeSample(dir, { clean: args.flag('clean'), seed: wholeArg(args.value('seed'), '--seed') });
+    console.log(`sample partner written to ${dir}:\n  ${Object.values(paths).join('\n  ')}`);
+  });

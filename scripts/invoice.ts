@@ -7,10 +7,10 @@
  * refused usage rows (their usage is not re-billed) unless --accept-rejected.
  */
 import { writeFileSync } from 'node:fs';
-import { invoicesSummaryTable, invoicesToCsv, invoicesToHtml, invoicesToJson, monthPeriod, type UsageAggregate } from '../core/src';
+import { invoicesSummaryTable, invoicesToCsv, invoicesToHtml, invoicesToJson, type UsageAggregate } from '../core/src';
 import { MappingError } from '../dataverse/src/mappers';
 import { runInvoices, type InvoiceRunResult } from '../dataverse/src/runs';
-import { parseArgs, UsageError } from './cli-args';
+import { monthArg, parseArgs, runCommand, UsageError } from './cli-args';
 import { billEncoding, InputError, readBill, readSnapshot, rejectedRowsMessage, type BillEncoding } from './reconcile';
 import type { RejectedRow } from '../core/src/import/types';
 
@@ -23,9 +23,7 @@ export async function invoiceFiles(options: {
   bills?: readonly string[];
   encoding?: BillEncoding;
 }): Promise<InvoiceRun & { rejected: readonly RejectedRow[] }> {
-  const match = /^(\d{4})-(\d{2})$/.exec(options.period);
-  if (!match) throw new UsageError(`--period ${options.period}: expected YYYY-MM`);
-  const month = monthPeriod(Number(match[1]), Number(match[2]));
+  const month = monthArg(options.period);
   const rows = readSnapshot(options.org);
   const usage: UsageAggregate[] = [];
   const rejected: RejectedRow[] = [];
@@ -43,13 +41,15 @@ export async function invoiceFiles(options: {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { values: ['org', 'period', 'bill', 'csv', 'html', 'encoding'], flags: ['json', 'accept-rejected'], repeatable: ['bill'] });
+  const args = parseArgs(argv, {
+    values: ['org', 'period', 'bill', 'csv', 'html', 'encoding'],
+    flags: ['json', 'accept-rejected'],
+    repeatable: ['bill'],
+    usage: INVOICE_USAGE,
+  });
   const org = args.value('org');
   const period = args.value('period');
-  if (!org || !period)
-    throw new UsageError(
-      'usage: npm run invoice -- --org <snapshot.json> --period YYYY-MM [--bill <usage file>] [--encoding windows-1252|iso-8859-1] [--accept-rejected] [--json | --csv <out> | --html <out>]',
-    );
+  if (!org || !period) throw new UsageError(`--org and --period are required\n${INVOICE_USAGE}`);
   const run = await invoiceFiles({ org, period, bills: args.all('bill'), encoding: billEncoding(args.value('encoding')) });
   if (run.rejected.length > 0 && !args.flag('accept-rejected')) {
     console.error(`error: ${rejectedRowsMessage(run.rejected.length, 'the invoices (their usage is not re-billed)')}`);
@@ -74,13 +74,17 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    if (error instanceof InputError || error instanceof UsageError) {
-      console.error(`error: ${error.message}`);
-      process.exit(2);
-    }
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+const INVOICE_USAGE = `usage: npm run invoice -- --org <snapshot.json> --period YYYY-MM [options]
+  --org <snapshot.json> the CRM snapshot (cspb-snapshot version 1)
+  --period YYYY-MM      the month whose billing period is invoiced
+  --bill <file>         a daily-usage bill whose usage is re-billed at cost + markup; repeatable
+  --encoding <name>     windows-1252 or iso-8859-1 for a CSV Excel saved in a Windows code page
+  --accept-rejected     exit 0 although the importer refused usage rows
+  --json | --csv <out> | --html <out>   the output format
+Exit codes: 0 done, 2 unusable input or rejected rows, 1 a bug.`;
+
+if (require.main === module)
+  runCommand(
+    () => main(process.argv.slice(2)),
+    (error) => error instanceof InputError,
+  );

@@ -12,24 +12,12 @@
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import {
-  addDays,
-  Decimal,
-  monthPeriod,
-  parseDate,
-  period,
-  resultToCsv,
-  resultToHtml,
-  resultToJson,
-  summaryTable,
-  type ReconResult,
-  type RevenueLine,
-} from '../core/src';
+import { addDays, Decimal, parseDate, period, resultToCsv, resultToHtml, resultToJson, summaryTable, type ReconResult, type RevenueLine } from '../core/src';
 import { importBill } from '../core/src/import/stream-adapters';
 import type { BillLine, RejectedRow, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
 import { runReconciliation } from '../dataverse/src/runs';
-import { parseArgs, UsageError } from './cli-args';
+import { monthArg, parseArgs, runCommand, UsageError } from './cli-args';
 
 export class InputError extends Error {}
 
@@ -157,6 +145,8 @@ export function readInvoices(file: string): RevenueLine[] {
 }
 
 export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult> {
+  // Arguments first: a wrong month is said before any file is read.
+  const billPeriod = files.period ? monthArg(files.period) : undefined;
   const rows = readSnapshot(files.org);
   const lines: BillLine[] = [];
   const usage: UsageAggregate[] = [];
@@ -166,12 +156,6 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     lines.push(...read.lines);
     usage.push(...read.usage);
     rejected.push(...read.rejected);
-  }
-  let billPeriod;
-  if (files.period) {
-    const match = /^(\d{4})-(\d{2})$/.exec(files.period);
-    if (!match) throw new UsageError(`--period ${files.period}: expected YYYY-MM`);
-    billPeriod = monthPeriod(Number(match[1]), Number(match[2]));
   }
   let tolerancePerUnit;
   if (files.tolerance !== undefined) {
@@ -203,13 +187,11 @@ async function main(argv: readonly string[]): Promise<void> {
     values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance', 'invoices', 'encoding'],
     flags: ['json', 'accept-rejected'],
     repeatable: ['bill', 'invoices'],
+    usage: RECONCILE_USAGE,
   });
   const bills = args.all('bill');
   const org = args.value('org');
-  if (bills.length === 0 || !org)
-    throw new UsageError(
-      'usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [--period YYYY-MM] [--invoices <invoices.json>] [--encoding windows-1252|iso-8859-1] [--accept-rejected] [--json | --csv <out> | --html <out>]',
-    );
+  if (bills.length === 0 || !org) throw new UsageError(`--bill and --org are required\n${RECONCILE_USAGE}`);
   const result = await reconcileFiles({
     bills,
     org,
@@ -243,13 +225,19 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    if (error instanceof InputError || error instanceof UsageError) {
-      console.error(`error: ${error.message}`);
-      process.exit(2);
-    }
-    console.error(error);
-    process.exit(1);
-  });
-}
+const RECONCILE_USAGE = `usage: npm run reconcile -- --bill <file> [--bill <file>] --org <snapshot.json> [options]
+  --bill <file>         a vendor bill (CSV, .xlsx or Partner Center JSON); give the licence and the daily-usage file
+  --org <snapshot.json> the CRM snapshot (cspb-snapshot version 1)
+  --period YYYY-MM      the bill's month (default: inferred from its order dates)
+  --tolerance <amount>  accepted variance per unit (default 0.01)
+  --invoices <file>     invoices sent to customers (npm run invoice -- --json), for revenue leakage; repeatable
+  --encoding <name>     windows-1252 or iso-8859-1 for a CSV Excel saved in a Windows code page
+  --accept-rejected     exit 0 although the importer refused rows (they are listed in the report)
+  --json | --csv <out> | --html <out>   the report format
+Exit codes: 0 done, 2 unusable input or rejected rows, 1 a bug.`;
+
+if (require.main === module)
+  runCommand(
+    () => main(process.argv.slice(2)),
+    (error) => error instanceof InputError,
+  );

@@ -8,10 +8,16 @@ import { join, relative, resolve } from 'node:path';
 import { resultToCsv, resultToHtml, summaryTable } from '../core/src';
 import { writeSample } from './generate-sample';
 import { reconcileFiles } from './reconcile';
+import { parseArgs, runCommand } from './cli-args';
 
 const root = resolve(__dirname, '..');
 
+const USAGE = `usage: npm run reconcile:sample
+  writes the sample partner, its October 2026 bill and the invoices it sent (build/sample-data/),
+  reconciles them three-way and writes the reports (build/reports/)`;
+
 async function main(): Promise<void> {
+  parseArgs(process.argv.slice(2), { values: [], flags: [], usage: USAGE });
   const sample = writeSample(join(root, 'build', 'sample-data'));
   console.log(`sample partner and bill: ${relative(process.cwd(), join(root, 'build', 'sample-data'))}/`);
   // Three-way: the October invoices the partner sent, so Microsoft cost no invoice carries is leakage.
@@ -25,7 +31,4 @@ async function main(): Promise<void> {
   console.log(`planted discrepancies to compare with: ${relative(process.cwd(), sample.manifest)}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCommand(main);

@@ -8,17 +8,17 @@
  * the handlers in the org's pipeline instead.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { parseArgs } from './cli-args';
+import { parseArgs, runCommand, wholeArg } from './cli-args';
 import { counts, DEFAULT_DATA_FILE, startWorkbench } from './workbench/server';
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { values: ['port', 'seed'], flags: ['once', 'memory', 'reset', 'in-process'] });
+  const args = parseArgs(process.argv.slice(2), { values: ['port', 'seed'], flags: ['once', 'memory', 'reset', 'in-process'], usage: WORKBENCH_USAGE });
   if (args.flag('reset') && existsSync(DEFAULT_DATA_FILE)) rmSync(DEFAULT_DATA_FILE);
-  const port = args.value('port');
-  const seed = args.value('seed');
+  const port = wholeArg(args.value('port'), '--port');
+  const seed = wholeArg(args.value('seed'), '--seed');
   const wb = await startWorkbench({
-    ...(port === undefined ? {} : { port: Number(port) }),
-    ...(seed === undefined ? {} : { seed: Number(seed) }),
+    ...(port === undefined ? {} : { port }),
+    ...(seed === undefined ? {} : { seed }),
     ...(args.flag('memory') ? {} : { dataFile: DEFAULT_DATA_FILE }),
     serverSide: args.flag('in-process') ? 'in-process' : 'webhook',
   });
@@ -41,7 +41,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+const WORKBENCH_USAGE = `usage: npm start -- [--port <n>] [--memory] [--reset] [--seed <n>] [--once] [--in-process]
+  --port <n>     the workbench's port (default: a free one)
+  --memory       keep nothing (default: build/workbench/org.json)
+  --reset        start from the sample partner again
+  --seed <n>     another sample partner
+  --once         print the URL and row counts, then exit
+  --in-process   run the server side in this process instead of the webhook host and Azurite queue`;
+
+runCommand(main);

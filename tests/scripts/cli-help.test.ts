@@ -1,0 +1,53 @@
+/**
+ * Every command answers --help with its usage (exit 0), and a wrong argument with `error:`, the
+ * usage and exit 2, never a stack trace (issue 19: `--help` was refused, `--period 2026-13` ended
+ * in a stack trace).
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+
+function run(script: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts', script), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+const COMMANDS: ReadonlyArray<readonly [string, string, readonly string[]]> = [
+  // script, what its usage names, a wrong argument
+  ['reconcile.ts', 'npm run reconcile', ['--bill', 'b.csv', '--org', 'o.json', '--period', '2026-13']],
+  ['invoice.ts', 'npm run invoice', ['--org', 'o.json', '--period', '2026-13']],
+  ['generate-sample.ts', 'npm run sample', ['--seed', 'abc']],
+  ['start.ts', 'npm run reconcile:sample', ['--what']],
+  ['workbench.ts', 'npm start', ['--port', 'eighty']],
+  ['deploy.ts', 'npm run deploy', ['--frobnicate']],
+];
+
+describe('command line help and usage errors', () => {
+  it.each(COMMANDS)(
+    '%s --help prints its usage and exits 0; a wrong argument exits 2 without a stack trace',
+    async (script, name, wrong) => {
+      const help = await run(script, ['--help']);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toContain(name);
+      const bad = await run(script, wrong);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/^error: /m);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    },
+    60_000,
+  );
+
+  it('a month outside 01..12 is named as such', async () => {
+    const bad = await run('reconcile.ts', ['--bill', 'b.csv', '--org', 'o.json', '--period', '2026-13']);
+    expect(bad.stderr).toContain('--period 2026-13: expected YYYY-MM with a month from 01 to 12');
+  }, 60_000);
+});
