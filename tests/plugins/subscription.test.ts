@@ -121,4 +121,21 @@ describe('subscription handlers on the local org pipeline', () => {
       [ChangeType.Price, 16],
     ]);
   });
+
+  test('a quantity save on a ledger that never recorded a price writes no "Price change" (issue 19); setting a price does', async () => {
+    const s = await seededOrg({ today: '2026-10-01' });
+    const id = await s.org.create('cspb_subscriptions', subscriptionBody(s, 4));
+    // A ledger imported without prices (the sample's, an older export): its one row has none.
+    const [first] = await ledgerOf(s.org, id);
+    await s.org.update('cspb_subscriptionchanges', String(first!['cspb_subscriptionchangeid']), { cspb_unitcost: null, cspb_unitprice: null });
+    await s.org.update('cspb_subscriptions', id, { cspb_quantity: 6 });
+    expect((await ledgerOf(s.org, id)).map((r) => r['cspb_changetype'])).toEqual([ChangeType.New, ChangeType.Add]);
+    await s.org.update('cspb_subscriptions', id, { cspb_customerunitprice: 16 });
+    const ledger = await ledgerOf(s.org, id);
+    expect(ledger.map((r) => [r['cspb_changetype'], r['cspb_unitprice']])).toEqual([
+      [ChangeType.New, null],
+      [ChangeType.Add, null],
+      [ChangeType.Price, 16],
+    ]);
+  });
 });

@@ -91,7 +91,14 @@ const sameAmount = (a: number | null | undefined, b: { toString(): string } | un
 async function planEntries(
   ledger: SubscriptionLedger,
   after: SavedState,
-  context: { client: DataverseClient; effectiveDate: CalendarDate; referenceId: string; source: 'form' | 'api' },
+  context: {
+    client: DataverseClient;
+    effectiveDate: CalendarDate;
+    referenceId: string;
+    source: 'form' | 'api';
+    /** The save named a price column (false: a quantity save, say); unknown for a catch-up of an earlier save. */
+    pricesSaved?: boolean;
+  },
 ): Promise<LedgerEntryInput[]> {
   const current = ledger.current;
   const date = context.effectiveDate;
@@ -150,8 +157,12 @@ async function planEntries(
   } else if (delta > 0) {
     push({ ...common, kind: 'add', quantityDelta: delta });
   }
-  const costChanged = after.unitCost !== undefined && !sameAmount(after.unitCost, current.unitPrice);
-  const priceChanged = after.unitPrice !== undefined && !sameAmount(after.unitPrice, current.customerUnitPrice);
+  // A ledger that never recorded a price (one imported without them) learns it from a save that sets
+  // one, not from a quantity save: that wrote a "Price change" nobody made (issue 19).
+  const ledgerHasPrices = current.unitPrice !== undefined || current.customerUnitPrice !== undefined;
+  const comparePrices = ledgerHasPrices || context.pricesSaved !== false;
+  const costChanged = comparePrices && after.unitCost !== undefined && !sameAmount(after.unitCost, current.unitPrice);
+  const priceChanged = comparePrices && after.unitPrice !== undefined && !sameAmount(after.unitPrice, current.customerUnitPrice);
   if ((costChanged && after.unitCost !== null) || (priceChanged && after.unitPrice !== null)) {
     push({
       ...common,
@@ -224,10 +235,12 @@ export async function validateSubscription(context: HandlerContext, deps: Handle
     effectiveDate: effectiveDateOf(context.target['cspb_changeeffectivedate'], today),
     referenceId: context.correlationId,
     source: 'form',
+    pricesSaved: PRICE_COLUMNS.some((c) => c in context.target),
   });
 }
 
 const CHANGE_KEY = /^v(\d+)\.\d+$/;
+const PRICE_COLUMNS = ['cspb_vendorunitcost', 'cspb_customerunitprice'] as const;
 
 /** The row version a ledger row's change key names (`v<version>.<n>`), or undefined for other writers. */
 function versionOfKey(key: string | null | undefined): bigint | undefined {
@@ -292,6 +305,7 @@ export async function recordSubscriptionChange(context: HandlerContext, deps: Ha
       effectiveDate: effectiveDateOf(target['cspb_changeeffectivedate'], dateOf(saved)),
       referenceId: context.correlationId,
       source,
+      pricesSaved: PRICE_COLUMNS.some((c) => c in target),
     });
     if (inputs.length > 0) plans.push({ version, count: inputs.length });
     const total = plans.reduce((n, p) => n + p.count, 0);
