@@ -9,7 +9,7 @@ export const CspbDiscrepancyTable = {
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_run_discrepancykey: ['cspb_runid', 'cspb_discrepancykey'] },
   /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
-  maxLengths: { cspb_name: 200, cspb_resolutionnote: 4000, cspb_discrepancykey: 100, cspb_vendorsubscriptionid: 100, cspb_referenceid: 100, cspb_chargetype: 50, cspb_currencycode: 3, cspb_explanation: 4000 },
+  maxLengths: { cspb_name: 200, cspb_resolutionnote: 4000, cspb_discrepancykey: 100, cspb_vendorsubscriptionid: 100, cspb_referenceid: 100, cspb_chargetype: 50, cspb_customername: 160, cspb_productname: 200, cspb_rule: 100, cspb_currencycode: 3, cspb_explanation: 4000 },
 } as const;
 
 /** Category: stable option values of cspb_discrepancycategory. */
@@ -80,6 +80,20 @@ export interface CspbDiscrepancyRow {
   cspb_billedamount: number | null;
   /** Billed minus expected. */
   cspb_variance: number | null;
+  /** Customer revenue minus vendor cost, on margin findings (negative: sold below cost). */
+  cspb_margin: number | null;
+  /** The customer as the bill (or CRM) names it: also for lines of a customer CRM does not know. */
+  cspb_customername: string | null;
+  /** Product as billed, or the CRM offer. */
+  cspb_productname: string | null;
+  /** ChargeStartDate of the bill line (or the expected charge). */
+  cspb_chargestartdate: string | null;
+  /** ChargeEndDate of the bill line, inclusive as Microsoft writes it. */
+  cspb_chargeenddate: string | null;
+  /** EffectiveUnitPrice as billed. */
+  cspb_effectiveunitprice: number | null;
+  /** Microsoft's rounding rule the expected amount followed, in words. */
+  cspb_rule: string | null;
   /** ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...). */
   cspb_currencycode: string;
   /** How the expected amount was computed (rule, days, formula). */
@@ -94,6 +108,10 @@ export interface CspbDiscrepancyRow {
   cspb_billedamount_base?: number | null;
   /** Value of the Variance in base currency. */
   cspb_variance_base?: number | null;
+  /** Value of the Margin in base currency. */
+  cspb_margin_base?: number | null;
+  /** Value of the Effective unit price in base currency. */
+  cspb_effectiveunitprice_base?: number | null;
 }
 
 /** The body of a create or update of a Discrepancy. */
@@ -114,6 +132,13 @@ export interface CspbDiscrepancyWrite {
   cspb_expectedamount?: number | null;
   cspb_billedamount?: number | null;
   cspb_variance?: number | null;
+  cspb_margin?: number | null;
+  cspb_customername?: string | null;
+  cspb_productname?: string | null;
+  cspb_chargestartdate?: string | null;
+  cspb_chargeenddate?: string | null;
+  cspb_effectiveunitprice?: number | null;
+  cspb_rule?: string | null;
   cspb_currencycode?: string | null;
   cspb_explanation?: string | null;
   'transactioncurrencyid@odata.bind'?: string | null;

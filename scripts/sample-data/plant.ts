@@ -172,7 +172,8 @@ export function plantDiscrepancies(partner: SamplePartner, rows: BillRow[], usag
     found.push({
       category: 'negativeMargin',
       vendorSubscriptionId: s.vendorSubscriptionId!,
-      variance: money(customer.minus(vendorCost)),
+      // Billed (cost) minus expected (what the customer pays): the margin lost, as a positive variance.
+      variance: money(vendorCost.minus(customer)),
       note: 'sold at 90% of cost',
     });
   }

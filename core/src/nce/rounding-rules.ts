@@ -46,6 +46,13 @@ export type RoundingRuleName = (typeof RoundingRule)[keyof typeof RoundingRule];
 
 export const ALL_ROUNDING_RULES: readonly RoundingRuleName[] = Object.values(RoundingRule);
 
+/** Each rule in a finance user's words, for reports, the grid and the findings Dynamics stores. */
+export const ROUNDING_RULE_LABELS: Readonly<Record<RoundingRuleName, string>> = {
+  EUP_TRUNCATED_THEN_TIMES_QTY: 'Unit price cut to cents, times quantity',
+  TOTAL_TRUNCATED: 'Prorated total cut to cents',
+  USAGE_TOTAL_TRUNCATED_THEN_RATE: 'Usage total cut to cents, then exchange rate',
+};
+
 /** Decimal places of a Partner Center subtotal: the published formulas ROUNDDOWN to 2. */
 export const SUBTOTAL_PLACES = 2;
 

@@ -172,16 +172,18 @@ export function reconcile(input: ReconInput): ReconResult {
       const subscriptionMargin = customer.minus(vendorCost);
       margin = margin.plus(subscriptionMargin);
       if (subscriptionMargin.isNegative() && vendorCost.isPositive()) {
-        drafts.push(
-          subscriptionFinding(
+        // One sign convention: variance = billed (cost) - expected (revenue); the margin is its own field.
+        drafts.push({
+          ...subscriptionFinding(
             s,
             'negativeMargin',
-            subscriptionMargin,
+            vendorCost.minus(customer),
             customer,
             vendorCost,
-            `the customer pays ${customer.toFixed(2)} for what costs ${vendorCost.toFixed(2)}`,
+            `the customer pays ${customer.toFixed(2)} for what costs ${vendorCost.toFixed(2)}: a margin of ${subscriptionMargin.toFixed(2)}`,
           ),
-        );
+          margin: subscriptionMargin,
+        });
       }
     }
     if (options.customerRevenue && billPeriod && vendorCost.isPositive()) {

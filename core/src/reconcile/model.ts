@@ -82,8 +82,10 @@ export interface ReconItem {
   readonly expectedQuantity?: Decimal;
   readonly billedAmount: Decimal;
   readonly expectedAmount: Decimal;
-  /** Billed minus expected (or the finding's own money for margin and leakage). */
+  /** Billed minus expected, for every finding (a margin finding: cost billed minus customer revenue). */
   readonly variance: Decimal;
+  /** Customer revenue minus vendor cost (negative: sold below cost), on margin findings. */
+  readonly margin?: Decimal;
   /** Rounding rule the expected amount followed, when a Microsoft rule explains the line. */
   readonly rule?: RoundingRuleName;
   /** Plain words: how the expected amount was computed or why the line is listed. */

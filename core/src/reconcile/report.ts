@@ -1,5 +1,6 @@
 import { formatIso, formatPeriod } from '../calendar';
 import type { Decimal } from '../money';
+import { ROUNDING_RULE_LABELS } from '../nce/rounding-rules';
 import { ALL_CATEGORIES, CATEGORY_LABELS, isExplained } from './categories';
 import type { ReconItem, ReconResult } from './model';
 
@@ -56,7 +57,9 @@ function itemJson(item: ReconItem) {
     billedAmount: item.billedAmount.toFixed(),
     expectedAmount: item.expectedAmount.toFixed(),
     variance: item.variance.toFixed(),
+    margin: item.margin?.toFixed() ?? null,
     rule: item.rule ?? null,
+    ruleText: item.rule ? ROUNDING_RULE_LABELS[item.rule] : null,
     explanation: item.explanation,
     billRows: [...item.billedLines.map((l) => l.row), ...item.billedUsage.map((u) => u.firstRow)],
   };
@@ -104,6 +107,7 @@ const CSV_HEADER = [
   'Billed',
   'Expected',
   'Variance',
+  'Margin',
   'Rule',
   'Explanation',
 ];
@@ -125,7 +129,8 @@ export function resultToCsv(result: ReconResult): string {
       money(i.billedAmount),
       money(i.expectedAmount),
       money(i.variance),
-      i.rule ?? '',
+      i.margin === undefined ? '' : money(i.margin),
+      i.rule ? csvText(ROUNDING_RULE_LABELS[i.rule]) : '',
       csvText(i.explanation),
     ].join(','),
   );

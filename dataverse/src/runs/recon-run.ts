@@ -1,5 +1,7 @@
 import {
+  formatIso,
   isExplained,
+  ROUNDING_RULE_LABELS,
   reconcile,
   revenueSource,
   sha256Hex,
@@ -109,6 +111,13 @@ export function discrepancyRow(item: ReconItem, key: string, ctx: DiscrepancyCon
     cspb_expectedamount: money(item.expectedAmount),
     cspb_billedamount: money(item.billedAmount),
     cspb_variance: money(item.variance),
+    cspb_margin: money(item.margin),
+    cspb_customername: clipTo(TABLE, 'cspb_customername', item.customerName ?? item.billedLines[0]?.customerName ?? item.billedUsage[0]?.customerName),
+    cspb_productname: clipTo(TABLE, 'cspb_productname', item.productName ?? item.billedUsage[0]?.productName ?? item.expectedLines[0]?.productName),
+    cspb_chargestartdate: item.chargeStart === undefined ? null : formatIso(item.chargeStart),
+    cspb_chargeenddate: item.chargeEndInclusive === undefined ? null : formatIso(item.chargeEndInclusive),
+    cspb_effectiveunitprice: money(item.billedLines[0]?.effectiveUnitPrice),
+    cspb_rule: item.rule ? ROUNDING_RULE_LABELS[item.rule] : null,
     cspb_currencycode: ctx.currency,
     cspb_explanation: clipTo(TABLE, 'cspb_explanation', item.explanation),
   };

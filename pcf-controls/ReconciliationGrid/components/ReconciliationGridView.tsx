@@ -152,6 +152,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       col('billed', s('Col_Billed'), (r) => money(r.billed), 80, true),
       col('expected', s('Col_Expected'), (r) => money(r.expected), 80, true),
       col('variance', s('Col_Variance'), (r) => money(r.variance), 80, true),
+      col('margin', s('Col_Margin'), (r) => money(r.margin), 80, true),
       col('category', s('Col_Category'), (r) => categoryLabel(r), 130),
       col('status', s('Col_Status'), (r) => s(`Status_${r.status}`), 70),
     ];
@@ -355,6 +356,28 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
         </div>
       </div>
       {filtered.length === 0 ? <Text data-testid="empty">{s('No_Rows')}</Text> : null}
+      {/* The engine's explanation of the selected line: wraps freely here, where a grid cell would clip it. */}
+      <section aria-label={s('Details_Label')} aria-live="polite" className={classes.details} data-testid="details">
+        <Text variant="mediumPlus" block>
+          {s('Details_Label')}
+        </Text>
+        {selected ? (
+          <>
+            <Text block data-testid="details-explanation">
+              {selected.explanation || categoryLabel(selected)}
+            </Text>
+            {selected.rule ? (
+              <Text block variant="small" data-testid="details-rule">
+                {s('Details_Rule').replace('{0}', selected.rule)}
+              </Text>
+            ) : null}
+          </>
+        ) : (
+          <Text block variant="small">
+            {s('Details_None')}
+          </Text>
+        )}
+      </section>
       {/* Mounted only while open: a hidden Fluent dialog still costs the first render its setup. */}
       {dialog === null ? null : (
         <Dialog

@@ -38,6 +38,10 @@ export interface ReconRow {
   readonly billed: Fixed;
   readonly expected: Fixed;
   readonly variance: Fixed;
+  /** Customer revenue minus vendor cost, on margin findings; null elsewhere. */
+  readonly margin: Fixed | null;
+  /** Microsoft's rounding rule the expected amount followed, in words (empty when none). */
+  readonly rule: string;
   /** Core category key, or null when the text names no known category. */
   readonly category: ReconCategory | null;
   /** What the source said (label or key), shown when the category is unknown. */
@@ -102,6 +106,9 @@ type Field =
   | 'billed'
   | 'expected'
   | 'variance'
+  | 'margin'
+  | 'rule'
+  | 'customerName'
   | 'category'
   | 'status'
   | 'note'
@@ -125,6 +132,9 @@ const ALIASES: Readonly<Record<Field, readonly string[]>> = {
   billed: ['cspb_billedamount', 'billed', 'billedamount', 'subtotal', 'cspb_subtotal'],
   expected: ['cspb_expectedamount', 'expected', 'expectedamount'],
   variance: ['cspb_variance', 'variance'],
+  margin: ['cspb_margin', 'margin'],
+  rule: ['cspb_rule', 'rule'],
+  customerName: ['cspb_customername', 'billcustomer', 'billedcustomer'],
   category: ['cspb_category', 'category'],
   status: ['cspb_resolutionstatus', 'status', 'resolutionstatus'],
   note: ['cspb_resolutionnote', 'note', 'resolutionnote'],
@@ -185,6 +195,8 @@ function text(raw: unknown): string {
   return '';
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
@@ -231,7 +243,12 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
           : subRaw && typeof subRaw === 'object' && 'id' in subRaw
             ? idOf((subRaw as { id: unknown }).id)
             : null;
-    const group = groups.of(str('customer'), str('subscription') || str('subscriptionRecord'));
+    // Grouped by customer, then subscription name: the CRM lookups' names when they are set, else
+    // what the bill says (a customer CRM does not know), never a record id.
+    const customerCell = cell('customer');
+    const customerName = (customerCell.formatted || (typeof customerCell.raw === 'string' && !GUID.test(customerCell.raw) ? customerCell.raw : '')).trim();
+    const subscriptionName = cell('subscriptionRecord').formatted.trim();
+    const group = groups.of(customerName || str('customerName'), subscriptionName || str('subscription'));
     const row: ReconRow = {
       kind: 'line',
       id: record.id,
@@ -251,6 +268,8 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
       billed,
       expected,
       variance,
+      margin: amountOf(cell('margin')),
+      rule: str('rule'),
       category,
       categoryText: str('category'),
       status: statusOf(cell('status')),

@@ -45,7 +45,7 @@ export class TotalsSum {
       this.expected.add(row.expected);
       this.variance.add(row.variance);
       if (row.category === 'revenueLeakage') this.leakage.addAbs(row.variance);
-      else if (row.category === 'negativeMargin') this.margin.add(row.variance);
+      else if (row.margin !== null) this.margin.add(row.margin);
     }
     this.count += rows.length;
     return this;

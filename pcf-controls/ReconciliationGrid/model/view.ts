@@ -54,6 +54,7 @@ export type SortKey =
   | 'billed'
   | 'expected'
   | 'variance'
+  | 'margin'
   | 'category'
   | 'status';
 
@@ -62,7 +63,7 @@ export interface GridSort {
   readonly descending: boolean;
 }
 
-const DECIMAL_KEYS = new Set<SortKey>(['billedQuantity', 'expectedQuantity', 'eup', 'billed', 'expected', 'variance']);
+const DECIMAL_KEYS = new Set<SortKey>(['billedQuantity', 'expectedQuantity', 'eup', 'billed', 'expected', 'variance', 'margin']);
 const DATE_KEYS = new Set<SortKey>(['chargeStart', 'chargeEnd']);
 
 /** M/D/YYYY or ISO text as a sortable number (unparseable: as text, after dates). */

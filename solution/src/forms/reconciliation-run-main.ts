@@ -15,7 +15,15 @@ export const reconciliationRunMainForm: FormDef = {
     {
       name: 'totals',
       label: 'Totals',
-      fields: ['cspb_totalbilled', 'cspb_totalexpected', 'cspb_totalvariance', 'cspb_totalleakage', 'cspb_totalmargin', 'cspb_totalrejected', 'cspb_discrepancycount'],
+      fields: [
+        'cspb_totalbilled',
+        'cspb_totalexpected',
+        'cspb_totalvariance',
+        'cspb_totalleakage',
+        'cspb_totalmargin',
+        'cspb_totalrejected',
+        'cspb_discrepancycount',
+      ],
     },
     {
       name: 'discrepancies',

@@ -187,7 +187,12 @@ describe('margin', () => {
       usage: [],
       subscriptions: [subscription({ customerUnitPrice: new Decimal('10.80'), customerCurrency: 'USD' })],
     });
-    expect(r.items.filter((i) => i.category === 'negativeMargin').map((i) => i.variance.toFixed(2))).toEqual(['-12.00']);
+    // Billed 120.00 (cost) - expected 108.00 (revenue): variance +12.00, margin -12.00, one sign convention.
+    expect(
+      r.items
+        .filter((i) => i.category === 'negativeMargin')
+        .map((i) => [i.billedAmount.toFixed(2), i.expectedAmount.toFixed(2), i.variance.toFixed(2), i.margin?.toFixed(2)]),
+    ).toEqual([['120.00', '108.00', '12.00', '-12.00']]);
   });
 });
 

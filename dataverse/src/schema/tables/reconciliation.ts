@@ -1,4 +1,4 @@
-import { choice, currencyCode, decimal, lookup, memo, money, text, whole, jobColumns } from '../columns';
+import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns } from '../columns';
 import type { TableDef } from '../types';
 
 const runName = text('cspb_Name', { display: 'Name', description: 'Import and time of the run.', required: 'required', maxLength: 200 });
@@ -161,6 +161,17 @@ export const discrepancy: TableDef = {
     money('cspb_ExpectedAmount', { display: 'Expected amount', description: 'Amount the ledger expects.' }),
     money('cspb_BilledAmount', { display: 'Billed amount', description: 'Amount billed.' }),
     money('cspb_Variance', { display: 'Variance', description: 'Billed minus expected.' }),
+    money('cspb_Margin', { display: 'Margin', description: 'Customer revenue minus vendor cost, on margin findings (negative: sold below cost).' }),
+    text('cspb_CustomerName', {
+      display: 'Customer name',
+      description: 'The customer as the bill (or CRM) names it: also for lines of a customer CRM does not know.',
+      maxLength: 160,
+    }),
+    text('cspb_ProductName', { display: 'Product', description: 'Product as billed, or the CRM offer.', maxLength: 200 }),
+    dateOnly('cspb_ChargeStartDate', { display: 'Charge start', description: 'ChargeStartDate of the bill line (or the expected charge).' }),
+    dateOnly('cspb_ChargeEndDate', { display: 'Charge end', description: 'ChargeEndDate of the bill line, inclusive as Microsoft writes it.' }),
+    money('cspb_EffectiveUnitPrice', { display: 'Effective unit price', description: 'EffectiveUnitPrice as billed.' }),
+    text('cspb_Rule', { display: 'Rule', description: "Microsoft's rounding rule the expected amount followed, in words.", maxLength: 100 }),
     currencyCode(),
     memo('cspb_Explanation', { display: 'Explanation', description: 'How the expected amount was computed (rule, days, formula).', maxLength: 4000 }),
   ],
