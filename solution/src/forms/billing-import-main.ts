@@ -1,9 +1,9 @@
 import type { FormDef } from '../form-xml';
-import { BILLING_IMPORT, RECONCILIATION_GRID } from './controls';
+import { BILLING_IMPORT } from './controls';
 
 /**
  * The billing import: the BillingImport control on the file name (drop, parse, create lines), what
- * was detected, the row counts, and its lines in the ReconciliationGrid.
+ * was detected, the row counts, and its lines in a plain subgrid.
  */
 export const billingImportMainForm: FormDef = {
   table: 'cspb_billingimport',
@@ -48,8 +48,8 @@ export const billingImportMainForm: FormDef = {
           label: 'Billing lines',
           targetTable: 'cspb_billingline',
           relationshipName: 'cspb_billingimport_cspb_billingline_importid',
+          // A plain subgrid: bill lines are not findings (the reconciliation grid showed them as open variances).
           view: 'active',
-          control: RECONCILIATION_GRID,
         },
       ],
     },
