@@ -11,3 +11,4 @@ export * from './nce/policy';
 export * from './reconcile';
 export * from './import';
 export * from './invoicing';
+export * from './format';

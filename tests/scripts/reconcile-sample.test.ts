@@ -160,7 +160,7 @@ describe('reconcile command', () => {
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('1 bill row was rejected by the importer');
     expect(out.stderr).toContain(`broken.csv row 3: ChargeStartDate is not a date`);
-    expect(out.stdout).toContain(`1 bill row was not read: ${Number(subtotal).toFixed(2)} USD`);
+    expect(out.stdout).toContain(`1 bill row was not read: USD\u00a0${Number(subtotal).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
     const csvRow = readFileSync(csv, 'utf8')
       .split('\r\n')
       .find((l) => l.includes('Bill row not read'));

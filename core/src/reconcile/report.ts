@@ -1,4 +1,5 @@
-import { formatIso, formatPeriod } from '../calendar';
+import { formatIso } from '../calendar';
+import { formatDate, formatMoney, formatPeriodText } from '../format';
 import type { Decimal } from '../money';
 import { ROUNDING_RULE_LABELS } from '../nce/rounding-rules';
 import { ALL_CATEGORIES, CATEGORY_LABELS, isExplained } from './categories';
@@ -9,32 +10,35 @@ import type { ReconItem, ReconResult } from './model';
  * string building; the caller writes the files.
  */
 
+/** Machine formats (CSV, JSON) keep plain decimal text; what a person reads goes through ../format. */
 const money = (d: Decimal): string => d.toFixed(2);
 
 function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
 
-export function summaryTable(result: ReconResult): string {
+/** The console summary, in the reader's locale (default en-US): amounts with their currency code, the period as a month. */
+export function summaryTable(result: ReconResult, locale = 'en-US'): string {
   const t = result.totals;
   const currency = result.currency ?? '';
+  const shown = (d: Decimal) => formatMoney(d, currency, locale, { code: true });
   const lines = [
-    `Reconciliation ${result.billPeriod ? formatPeriod(result.billPeriod) : '(empty bill)'} ${currency}`.trim(),
-    `  bill lines: ${result.billLineCount}   billed ${money(t.billed)}   expected ${money(t.expected)}   variance ${money(t.variance)}   leakage ${money(t.leakage)}   margin ${money(t.margin)}`,
+    `Reconciliation ${result.billPeriod ? formatPeriodText(result.billPeriod, locale) : '(empty bill)'} ${currency}`.trim(),
+    `  bill lines: ${result.billLineCount}   billed ${shown(t.billed)}   expected ${shown(t.expected)}   variance ${shown(t.variance)}   leakage ${shown(t.leakage)}   margin ${shown(t.margin)}`,
     '',
-    `  ${pad('category', 36)}${pad('count', 7, true)}${pad('amount', 14, true)}`,
+    `  ${pad('category', 36)}${pad('count', 7, true)}${pad('amount', 18, true)}`,
   ];
   for (const c of ALL_CATEGORIES) {
     const total = result.byCategory[c];
     if (total.count === 0) continue;
-    lines.push(`  ${pad(CATEGORY_LABELS[c], 36)}${pad(String(total.count), 7, true)}${pad(money(total.amount), 14, true)}`);
+    lines.push(`  ${pad(CATEGORY_LABELS[c], 36)}${pad(String(total.count), 7, true)}${pad(shown(total.amount), 18, true)}`);
   }
   const open = result.items.filter((i) => !isExplained(i.category)).length;
   lines.push('', `  ${result.items.length - open} explained, ${open} to review`);
   const rejected = result.byCategory.rejectedRow.count;
   if (rejected > 0) {
     lines.push(
-      `  ${rejected} bill row${rejected === 1 ? ' was' : 's were'} not read: ${money(t.rejected)}${currency ? ` ${currency}` : ''} (readable amounts) is not in this reconciliation (listed as "${CATEGORY_LABELS.rejectedRow}")`,
+      `  ${rejected} bill row${rejected === 1 ? ' was' : 's were'} not read: ${shown(t.rejected)} (readable amounts) is not in this reconciliation (listed as "${CATEGORY_LABELS.rejectedRow}")`,
     );
   }
   return lines.join('\n');
@@ -141,9 +145,10 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** A self-contained page (no script, no outside resource); every value is escaped. */
-export function resultToHtml(result: ReconResult): string {
+/** A self-contained page (no script, no outside resource); every value is escaped; amounts and dates in the reader's locale. */
+export function resultToHtml(result: ReconResult, locale = 'en-US'): string {
   const t = result.totals;
+  const money = (d: Decimal) => formatMoney(d, result.currency, locale);
   const cell = (text: string, numeric = false) => `<td${numeric ? ' class="n"' : ''}>${escapeHtml(text)}</td>`;
   const categories = ALL_CATEGORIES.filter((c) => result.byCategory[c].count > 0)
     .map((c) => `<tr>${cell(CATEGORY_LABELS[c])}${cell(String(result.byCategory[c].count), true)}${cell(money(result.byCategory[c].amount), true)}</tr>`)
@@ -152,13 +157,13 @@ export function resultToHtml(result: ReconResult): string {
     .filter((i) => !isExplained(i.category))
     .map(
       (i) =>
-        `<tr>${cell(CATEGORY_LABELS[i.category])}${cell(i.customerName ?? '')}${cell(i.vendorSubscriptionId ?? '')}${cell(i.chargeType ?? '')}${cell(i.chargeStart === undefined ? '' : formatIso(i.chargeStart))}${cell(money(i.billedAmount), true)}${cell(money(i.expectedAmount), true)}${cell(money(i.variance), true)}${cell(i.explanation)}</tr>`,
+        `<tr>${cell(CATEGORY_LABELS[i.category])}${cell(i.customerName ?? '')}${cell(i.productName ?? i.vendorSubscriptionId ?? '')}${cell(i.chargeType ?? '')}${cell(i.chargeStart === undefined ? '' : formatDate(i.chargeStart, locale))}${cell(money(i.billedAmount), true)}${cell(money(i.expectedAmount), true)}${cell(money(i.variance), true)}${cell(`${i.explanation}${i.rule ? ` (${ROUNDING_RULE_LABELS[i.rule]})` : ''}`)}</tr>`,
     )
     .join('\n');
-  const title = `Reconciliation ${result.billPeriod ? formatPeriod(result.billPeriod) : ''} ${result.currency ?? ''}`.trim();
+  const title = `Reconciliation ${result.billPeriod ? formatPeriodText(result.billPeriod, locale) : ''} ${result.currency ?? ''}`.trim();
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:Segoe UI,Arial,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}.warn{border-left:4px solid #a80000;padding:4px 8px;background:#fde7e9}</style>
+<html lang="${escapeHtml(locale.split('-')[0] ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>body{font-family:"Segoe UI",system-ui,-apple-system,Arial,sans-serif;margin:2em;color:#323130;line-height:1.4}h1{font-size:1.6em;font-weight:600}h2{font-size:1.2em;font-weight:600;margin-top:1.5em}table{border-collapse:collapse;margin:1em 0;font-size:.95em}td,th{border-bottom:1px solid #edebe9;padding:6px 10px;text-align:left;vertical-align:top}th{background:#f3f2f1;font-weight:600}tr:nth-child(even) td{background:#faf9f8}.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.warn{border-left:4px solid #a80000;padding:8px 12px;background:#fde7e9}@media print{body{margin:0}tr{break-inside:avoid}}</style>
 </head><body>
 <h1>${escapeHtml(title)}</h1>
 <table><tr><th>Bill lines</th><th>Billed</th><th>Expected</th><th>Variance</th><th>Leakage</th><th>Margin</th><th>Rejected rows</th></tr>
@@ -169,7 +174,7 @@ ${result.byCategory.rejectedRow.count > 0 ? `<p class="warn">${escapeHtml(`${res
 ${categories}
 </table>
 <h2>To review</h2>
-<table><tr><th>Category</th><th>Customer</th><th>Subscription</th><th>Charge</th><th>Start</th><th>Billed</th><th>Expected</th><th>Variance</th><th>Why</th></tr>
+<table><tr><th>Category</th><th>Customer</th><th>Product</th><th>Charge</th><th>Start</th><th>Billed</th><th>Expected</th><th>Variance</th><th>Why</th></tr>
 ${items}
 </table>
 </body></html>
