@@ -6,6 +6,7 @@ import { DataSetPager, type PagedDataSet } from './model/paging';
 import { createWebApiActions, type GridActions, type NavigationLike, type WebApiLike } from './model/actions';
 import { CrmSubscriptions } from './model/crm-subscriptions';
 import { localised } from '../shared/localised';
+import { localeOfLanguage } from '../../core/src/format';
 import { ENGLISH_STRINGS } from './model/strings.1033.generated';
 
 type DataSet = ComponentFramework.PropertyTypes.DataSet;
@@ -44,6 +45,8 @@ export class ReconciliationGrid implements ComponentFramework.ReactControl<IInpu
       actionsUnavailable: unavailable ? strings(unavailable) : undefined,
       // Number(): pcf-start's harness hands back its select's text ("3"); Dynamics, a number.
       compact: Number(context.client.getFormFactor()) === FORM_FACTOR_PHONE,
+      // The user's language in Dynamics (Personal Options), read as a locale for amounts and dates.
+      locale: localeOfLanguage(context.userSettings?.languageId),
       loading: paged.loading,
       cappedAt: paged.cappedAt,
       onExport: download,

@@ -27,6 +27,8 @@ const rows = toRows(
     'cspb_category',
     'cspb_resolutionstatus',
     'cspb_currencycode',
+    'cspb_explanation',
+    'cspb_rule',
   ],
   records([
     {
@@ -45,6 +47,8 @@ const rows = toRows(
       cspb_category: CspbDiscrepancyCategory.QuantityMismatch,
       cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open,
       cspb_currencycode: 'USD',
+      cspb_explanation: 'billed 12 seats where the ledger has 10 from 3/7/2022',
+      cspb_rule: 'Prorated total cut to cents',
     },
     {
       id: 'd2',
@@ -65,6 +69,7 @@ const rows = toRows(
       cspb_customerid: 'Fabrikam',
       cspb_vendorsubscriptionid: 'sub-b',
       cspb_chargetype: 'cycleCharge',
+      cspb_chargestartdate: '2022-03-01',
       cspb_billedamount: 100.7,
       cspb_expectedamount: 0,
       cspb_variance: 100.7,
@@ -100,6 +105,19 @@ const cellsOf = (row: HTMLElement): HTMLElement[] => [...row.querySelectorAll<HT
 const action = (key: string): HTMLButtonElement => screen.getByTestId(`action-${key}`) as HTMLButtonElement;
 
 describe('ReconciliationGridView', () => {
+  it("shows amounts and dates in the user's locale (German: 101,00 USD, 01.10.2026), and the selected line's explanation", async () => {
+    render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={null} onExport={() => undefined} locale="de-DE" />);
+    expect(screen.getByTestId('total-billed').textContent).toBe('101,00\u00a0USD');
+    expect(
+      gridRows()
+        .map((r) => r.textContent)
+        .join('|'),
+    ).toContain('01.03.2022');
+    fireEvent.click(gridRows()[0]!);
+    await waitFor(() => expect(screen.getByTestId('details-explanation').textContent).toBe('billed 12 seats where the ledger has 10 from 3/7/2022'));
+    expect(screen.getByTestId('details-rule').textContent).toBe('Rule: Prorated total cut to cents');
+  });
+
   it('renders groups, lines and exact totals, and filters by search', async () => {
     render(
       <ReconciliationGridView
@@ -111,9 +129,9 @@ describe('ReconciliationGridView', () => {
       />,
     );
     expect(screen.getByTestId('record-count').textContent).toBe('3 of 3 records');
-    expect(screen.getByTestId('total-billed').textContent).toBe('101.00 USD');
-    expect(screen.getByTestId('total-variance').textContent).toBe('100.70 USD');
-    expect(screen.getByTestId('total-leakage').textContent).toBe('100.70 USD');
+    expect(screen.getByTestId('total-billed').textContent).toBe('USD\u00a0101.00');
+    expect(screen.getByTestId('total-variance').textContent).toBe('USD\u00a0100.70');
+    expect(screen.getByTestId('total-leakage').textContent).toBe('USD\u00a0100.70');
     expect(screen.getAllByTestId('group-customer').map((g) => g.textContent)).toEqual([
       expect.stringContaining('Contoso'),
       expect.stringContaining('Fabrikam'),
@@ -125,7 +143,7 @@ describe('ReconciliationGridView', () => {
 
     fireEvent.change(screen.getByPlaceholderText(/Search customer/), { target: { value: 'cycle' } });
     await waitFor(() => expect(screen.getByTestId('record-count').textContent).toBe('1 of 3 records'));
-    expect(screen.getByTestId('total-billed').textContent).toBe('100.70 USD');
+    expect(screen.getByTestId('total-billed').textContent).toBe('USD\u00a0100.70');
     expect(gridRows()).toHaveLength(1);
   });
 

@@ -270,7 +270,9 @@ describe('filter, sort, group, totals', () => {
   });
 
   it('formats money with exact digits', () => {
-    expect(formatMoney(new Decimal('1234567.5'), 'USD')).toBe('1,234,567.50 USD');
+    expect(formatMoney(new Decimal('1234567.5'), 'USD')).toBe('USD\u00a01,234,567.50');
+    expect(formatMoney(new Decimal('1234567.5'), 'EUR', 'de-DE')).toBe('1.234.567,50\u00a0EUR');
+    expect(formatMoney(new Decimal('1234567'), 'JPY', 'ja-JP')).toBe('JPY\u00a01,234,567');
     expect(formatMoney(new Decimal('-0.125'))).toBe('-0.125');
   });
 });

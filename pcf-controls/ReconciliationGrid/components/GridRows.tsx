@@ -75,7 +75,7 @@ export const classes = mergeStyleSets({
   numeric: { textAlign: 'right !important' as 'right' },
 });
 
-export function Total(props: { label: string; value: Decimal; id: string; currency: string }): React.ReactElement {
+export function Total(props: { label: string; value: Decimal; id: string; currency: string; locale: string }): React.ReactElement {
   return (
     <Stack>
       <Text variant="small">{props.label}</Text>
@@ -84,7 +84,7 @@ export function Total(props: { label: string; value: Decimal; id: string; curren
         data-testid={`total-${props.id}`}
         styles={{ root: { fontWeight: 600, color: props.value.isNegative() ? '#a4262c' : undefined } }}
       >
-        {formatMoney(props.value, props.currency)}
+        {formatMoney(props.value, props.currency, props.locale)}
       </Text>
     </Stack>
   );
@@ -135,6 +135,7 @@ export function GroupHeaderRow(props: {
   strings: Strings;
   onToggle: (key: string) => void;
   currency: string;
+  locale: string;
   crm: CrmSubscriptions | null;
   compact: boolean;
   colCount: number;
@@ -177,13 +178,15 @@ export function GroupHeaderRow(props: {
             {s('Crm_Subscription')
               .replace('{0}', record.quantity === null ? '?' : String(record.quantity))
               .replace('{1}', s(`CrmStatus_${record.status}`))
-              .replace('{2}', record.customerUnitPrice === null ? '?' : formatMoney(decimalOfFixed(record.customerUnitPrice), record.currency))}
+              .replace('{2}', record.customerUnitPrice === null ? '?' : formatMoney(decimalOfFixed(record.customerUnitPrice), record.currency, props.locale))}
           </span>
         ) : null}
         <span style={{ marginLeft: 'auto', paddingRight: 12 }}>
           {/* A phone shows the variance only: the grid's own columns there are the variance and the category. */}
-          {props.compact ? null : `${s('Total_Billed')} ${formatMoney(t.billed)} · ${s('Total_Expected')} ${formatMoney(t.expected)} · `}
-          {s('Total_Variance')} {formatMoney(t.variance, props.currency)}
+          {props.compact
+            ? null
+            : `${s('Total_Billed')} ${formatMoney(t.billed, '', props.locale)} · ${s('Total_Expected')} ${formatMoney(t.expected, '', props.locale)} · `}
+          {s('Total_Variance')} {formatMoney(t.variance, props.currency, props.locale)}
         </span>
       </div>
     </div>

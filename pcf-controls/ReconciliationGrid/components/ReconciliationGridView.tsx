@@ -10,6 +10,8 @@ import { PrimaryButton, DefaultButton, ActionButton } from '@fluentui/react/lib/
 import { TextField } from '@fluentui/react/lib/TextField';
 import { MessageBar, MessageBarType } from '@fluentui/react/lib/MessageBar';
 import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
+import { formatDate } from '../../../core/src/format';
+import { parseDate } from '../../../core/src/calendar';
 import { categoryLabel, STATUSES, type ReconRow, type ResolutionStatus } from '../model/rows';
 import {
   filterRows,
@@ -58,6 +60,8 @@ export interface ReconciliationGridProps {
   readonly crm?: CrmSubscriptions | null;
   /** Bumped by the control when CRM answers arrive, so the headers on screen re-render. */
   readonly crmVersion?: number;
+  /** The user's locale (from their Dynamics language): amounts and dates are shown in it. */
+  readonly locale?: string;
 }
 
 type NoteAction = 'accept' | 'resolve';
@@ -72,7 +76,15 @@ interface Command {
 }
 
 // Only the cells on screen make a Decimal (for the grouped, fixed-decimals money format).
-const money = (f: Fixed | null): string => (f === null ? '' : formatMoney(decimalOfFixed(f)));
+const moneyIn =
+  (locale: string) =>
+  (f: Fixed | null): string =>
+    f === null ? '' : formatMoney(decimalOfFixed(f), '', locale);
+/** A date cell: ISO dates (what the data set holds) in the user's locale; other text as the platform formatted it. */
+const dateIn =
+  (locale: string) =>
+  (text: string): string =>
+    /^\d{4}-\d{2}-\d{2}$/.test(text) ? formatDate(parseDate(text), locale) : text;
 const qty = (f: Fixed | null): string => (f === null ? '' : fixedText(f));
 
 /** Text only: values come from bills and CRM and are never interpreted as HTML. */
@@ -133,6 +145,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
     setSort((prev) => (prev && prev.key === key ? { key, descending: !prev.descending } : { key, descending: false }));
   }, []);
 
+  const locale = props.locale ?? 'en-US';
   const columns = React.useMemo<GridColumn[]>(() => {
     const col = (key: SortKey, name: string, render: (r: ReconRow) => string, width = 90, numeric = false): GridColumn => ({
       key,
@@ -141,11 +154,13 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       width: width + 2 * CELL_PADDING,
       numeric,
     });
+    const money = moneyIn(locale);
+    const date = dateIn(locale);
     const all: GridColumn[] = [
       col('product', s('Col_Product'), (r) => r.product, 140),
       col('chargeType', s('Col_ChargeType'), (r) => r.chargeType, 110),
-      col('chargeStart', s('Col_ChargeStart'), (r) => r.chargeStart, 80),
-      col('chargeEnd', s('Col_ChargeEnd'), (r) => r.chargeEnd, 80),
+      col('chargeStart', s('Col_ChargeStart'), (r) => date(r.chargeStart), 80),
+      col('chargeEnd', s('Col_ChargeEnd'), (r) => date(r.chargeEnd), 80),
       col('billedQuantity', s('Col_BilledQuantity'), (r) => qty(r.billedQuantity), 60, true),
       col('expectedQuantity', s('Col_ExpectedQuantity'), (r) => qty(r.expectedQuantity), 60, true),
       col('eup', s('Col_Eup'), (r) => qty(r.eup), 60, true),
@@ -157,7 +172,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       col('status', s('Col_Status'), (r) => s(`Status_${r.status}`), 70),
     ];
     return props.compact ? all.filter((c) => ['chargeType', 'variance', 'category', 'status'].includes(c.key)) : all;
-  }, [s, props.compact]);
+  }, [s, props.compact, locale]);
   const gridWidth = React.useMemo(() => columns.reduce((w, c) => w + c.width, 0), [columns]);
 
   const selectRow = React.useCallback((id: string) => setSelectedId(id), []);
@@ -168,7 +183,18 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
     (item?: GridItem, index?: number): React.ReactNode => {
       if (!item) return null;
       if (item.kind !== 'line')
-        return <GroupHeaderRow header={item} strings={s} onToggle={toggle} currency={currency} crm={crm} compact={!!props.compact} colCount={columns.length} />;
+        return (
+          <GroupHeaderRow
+            header={item}
+            strings={s}
+            onToggle={toggle}
+            currency={currency}
+            locale={locale}
+            crm={crm}
+            compact={!!props.compact}
+            colCount={columns.length}
+          />
+        );
       return <LineRow row={item} columns={columns} rowIndex={(index ?? 0) + 2} selected={item.id === selectedId} onSelect={selectRow} />;
     },
     // crmVersion is not read here: a new version (CRM answers arrived) re-renders the headers on screen.
@@ -285,11 +311,11 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
         data-testid="totals"
         styles={{ root: { padding: '4px 0' } }}
       >
-        <Total label={s('Total_Billed')} value={totals.billed} id="billed" currency={currency} />
-        <Total label={s('Total_Expected')} value={totals.expected} id="expected" currency={currency} />
-        <Total label={s('Total_Variance')} value={totals.variance} id="variance" currency={currency} />
-        <Total label={s('Total_Leakage')} value={totals.leakage} id="leakage" currency={currency} />
-        <Total label={s('Total_Margin')} value={totals.margin} id="margin" currency={currency} />
+        <Total label={s('Total_Billed')} value={totals.billed} id="billed" currency={currency} locale={locale} />
+        <Total label={s('Total_Expected')} value={totals.expected} id="expected" currency={currency} locale={locale} />
+        <Total label={s('Total_Variance')} value={totals.variance} id="variance" currency={currency} locale={locale} />
+        <Total label={s('Total_Leakage')} value={totals.leakage} id="leakage" currency={currency} locale={locale} />
+        <Total label={s('Total_Margin')} value={totals.margin} id="margin" currency={currency} locale={locale} />
       </Stack>
       <Stack horizontal wrap role="toolbar" aria-label={s('Actions_Label')}>
         {commands.map((c) => (

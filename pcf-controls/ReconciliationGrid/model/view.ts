@@ -7,6 +7,7 @@
  * is on screen.
  */
 import type { Decimal } from '../../../core/src/money';
+import { formatMoney as formatAmount } from '../../../core/src/format';
 import { compareFixed, type Fixed } from './exact';
 import { groupIndex } from './row-set';
 import { totalsOf, type Totals } from './totals';
@@ -295,10 +296,11 @@ export function linesOf(tree: readonly CustomerGroup[]): ReconRow[] {
 
 export { categoriesOf } from './row-set';
 
-/** Money as the totals bar shows it: two decimals at least, exact digits kept, grouped thousands. */
-export function formatMoney(value: Decimal, currency = ''): string {
-  const dp = Math.max(2, value.decimalPlaces());
-  const [int, frac] = value.abs().toFixed(dp).split('.');
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${value.isNegative() && !value.isZero() ? '-' : ''}${grouped}.${frac}${currency ? ` ${currency}` : ''}`;
+/**
+ * Money as the grid shows it, through the one formatting module (core/src/format.ts) in the user's
+ * locale: the currency's decimals at least, exact digits kept (a usage line at 0.000063 is not
+ * rounded away), grouped, with the ISO code when the currency is known.
+ */
+export function formatMoney(value: Decimal, currency = '', locale = 'en-US'): string {
+  return formatAmount(value, currency || null, locale, { exact: true, code: true });
 }
