@@ -37,6 +37,8 @@ export interface WbTable {
   readonly columns: readonly WbColumn[];
   /** Columns of the default (active) view. */
   readonly listColumns: readonly string[];
+  /** The default view's sort, as a Web API $orderby (the solution's view decides the order, as in Dynamics). */
+  readonly listOrderBy: string;
 }
 
 export interface WbSubgrid {
@@ -46,6 +48,8 @@ export interface WbSubgrid {
   /** The lookup column (logical name) on the target table that points at the form's row. */
   readonly lookup: string;
   readonly viewColumns: readonly string[];
+  /** The subgrid's view sort as a $orderby; empty: the target's default. */
+  readonly viewOrderBy: string;
   readonly control?: { readonly name: string; readonly dataSet: string };
 }
 

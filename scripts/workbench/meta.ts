@@ -60,6 +60,14 @@ function manifestOf(xml: string): { controlType: string; dataSets: string[]; pro
   };
 }
 
+/** A view's orders as a Web API $orderby: lookups sort by their `_x_value` property. */
+function orderByOf(
+  orders: ReadonlyArray<{ readonly attribute: string; readonly descending: boolean }>,
+  table: { readonly columns: ReadonlyMap<string, unknown> },
+): string {
+  return orders.map((o) => `${table.columns.has(`_${o.attribute}_value`) ? `_${o.attribute}_value` : o.attribute} ${o.descending ? 'desc' : 'asc'}`).join(',');
+}
+
 export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userIds: readonly string[] = []): WbMeta {
   const all = org.metadata.all;
   const setOf = (logical: string) => all.find((t) => t.logicalName === logical)?.entitySet;
@@ -76,6 +84,7 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
       primaryName: t.primaryName,
       columns: cols.map((c) => column(c, setOf)),
       listColumns: active ? active.columns.map((c) => c.name) : [t.primaryName, ...cols.slice(1, 5).map((c) => c.logicalName)],
+      listOrderBy: active ? orderByOf(active.orders, t) : `${t.primaryName} asc`,
     };
   });
   const lookupOf = (target: string, relationship: string): string => {
@@ -99,6 +108,7 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
           targetTable: g.targetTable,
           lookup: lookupOf(g.targetTable, g.relationshipName),
           viewColumns: view ? view.columns.map((c) => c.name) : [],
+          viewOrderBy: view ? orderByOf(view.orders, all.find((x) => x.logicalName === g.targetTable)!) : '',
           ...(g.control ? { control: { name: g.control.name, dataSet: g.control.dataSet } } : {}),
         };
       }),

@@ -21,6 +21,8 @@ export interface ViewDef {
   readonly columns: ReadonlyArray<{ readonly name: string; readonly width: number }>;
   readonly conditions?: ReadonlyArray<{ readonly attribute: string; readonly operator: 'eq' | 'ne' | 'like'; readonly value: string | number }>;
   readonly orders: ReadonlyArray<{ readonly attribute: string; readonly descending: boolean }>;
+  /** Quick Find views: the text columns the search box searches (the primary name when absent). */
+  readonly findColumns?: readonly string[];
 }
 
 /** Columns Dataverse adds to every user-owned table, usable in views without being in the schema. */
@@ -64,9 +66,46 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_onetimecharge: ['cspb_contractid', 'cspb_chargedate', 'cspb_quantity', 'cspb_unitprice', 'cspb_currencycode'],
 };
 
+/**
+ * The order a table's lists open in, where the name is not it (issue 19: the ledger sorted as text
+ * on "+1 -> 8"): time-ordered tables newest first, lines in their own order.
+ */
+const DEFAULT_ORDERS: Record<string, ReadonlyArray<{ readonly attribute: string; readonly descending: boolean }>> = {
+  cspb_subscriptionchange: [
+    { attribute: 'cspb_effectivedate', descending: true },
+    { attribute: 'cspb_sequence', descending: true },
+  ],
+  cspb_billingimport: [{ attribute: 'createdon', descending: true }],
+  cspb_billingline: [{ attribute: 'cspb_sourcerow', descending: false }],
+  cspb_reconciliationrun: [{ attribute: 'createdon', descending: true }],
+  cspb_discrepancy: [
+    { attribute: 'cspb_category', descending: false },
+    { attribute: 'cspb_variance', descending: true },
+  ],
+  cspb_invoicerun: [{ attribute: 'cspb_periodstart', descending: true }],
+  cspb_invoice: [{ attribute: 'cspb_periodstart', descending: true }],
+  cspb_invoiceline: [{ attribute: 'cspb_linenumber', descending: false }],
+  cspb_exchangerate: [{ attribute: 'cspb_validfrom', descending: true }],
+  cspb_onetimecharge: [{ attribute: 'cspb_chargedate', descending: true }],
+  cspb_promotion: [{ attribute: 'cspb_startdate', descending: true }],
+};
+
+/** Text columns a table's Quick Find searches besides its name: the ids finance types in. */
+const FIND_COLUMNS: Record<string, readonly string[]> = {
+  cspb_subscription: ['cspb_vendorsubscriptionid'],
+  cspb_billingimport: ['cspb_invoicenumber', 'cspb_filename'],
+  cspb_billingline: ['cspb_vendorsubscriptionid', 'cspb_invoicenumber', 'cspb_referenceid', 'cspb_customername', 'cspb_productname'],
+  cspb_discrepancy: ['cspb_vendorsubscriptionid', 'cspb_referenceid', 'cspb_customername', 'cspb_productname'],
+  cspb_invoice: ['cspb_invoicenumber'],
+  cspb_offer: ['cspb_productid', 'cspb_skuid'],
+};
+
 function standardViews(table: TableDef): ViewDef[] {
   const primary = table.primaryName.logicalName;
   const columns = [{ name: primary, width: 300 }, ...(DEFAULT_COLUMNS[table.logicalName] ?? []).map((name) => ({ name, width: 150 }))];
+  const orders = DEFAULT_ORDERS[table.logicalName] ?? [{ attribute: primary, descending: false }];
+  const textColumns = new Set(table.columns.filter((c) => c.type === 'text').map((c) => c.logicalName));
+  const findColumns = [primary, ...(FIND_COLUMNS[table.logicalName] ?? []).filter((c) => textColumns.has(c))];
   return [
     {
       table: table.logicalName,
@@ -77,7 +116,7 @@ function standardViews(table: TableDef): ViewDef[] {
       isDefault: true,
       columns,
       conditions: [ACTIVE],
-      orders: [{ attribute: primary, descending: false }],
+      orders,
     },
     {
       table: table.logicalName,
@@ -88,7 +127,8 @@ function standardViews(table: TableDef): ViewDef[] {
       isDefault: true,
       columns,
       conditions: [ACTIVE],
-      orders: [{ attribute: primary, descending: false }],
+      orders,
+      findColumns,
     },
     {
       table: table.logicalName,
@@ -267,7 +307,12 @@ export const views: readonly ViewDef[] = [...tables.flatMap(standardViews), ...n
 function checkColumns(view: ViewDef): void {
   const table = tableNamed(view.table);
   const known = new Set<string>([...table.columns.map((c) => c.logicalName), ...SYSTEM_COLUMNS]);
-  for (const name of [...view.columns.map((c) => c.name), ...(view.conditions ?? []).map((c) => c.attribute), ...view.orders.map((o) => o.attribute)]) {
+  for (const name of [
+    ...view.columns.map((c) => c.name),
+    ...(view.conditions ?? []).map((c) => c.attribute),
+    ...view.orders.map((o) => o.attribute),
+    ...(view.findColumns ?? []),
+  ]) {
     if (!known.has(name)) throw new Error(`view ${view.name} uses ${name}, which ${view.table} does not have`);
   }
 }
@@ -319,7 +364,11 @@ export function savedQueryXml(view: ViewDef): XmlElement {
               (view.conditions ?? []).map((c) => el('condition', { attribute: c.attribute, operator: c.operator, value: c.value })),
             ),
           quickFind &&
-            el('filter', { type: 'or', isquickfindfields: '1' }, el('condition', { attribute: table.primaryName.logicalName, operator: 'like', value: '{0}' })),
+            el(
+              'filter',
+              { type: 'or', isquickfindfields: '1' },
+              (view.findColumns ?? [table.primaryName.logicalName]).map((attribute) => el('condition', { attribute, operator: 'like', value: '{0}' })),
+            ),
         ),
       ),
     ),

@@ -124,7 +124,7 @@ async function listView(logical: string): Promise<void> {
   const expand = expandOf(table, columns);
   const page = await webApi.retrieveMultipleRecords(
     logical,
-    `?$select=${select.join(',')}${expand ? `&$expand=${expand}` : ''}&$orderby=${table.primaryName} asc`,
+    `?$select=${select.join(',')}${expand ? `&$expand=${expand}` : ''}&$orderby=${table.listOrderBy}`,
     250,
   );
   const bar = h('div', { class: 'commandbar', role: 'toolbar' });
@@ -581,7 +581,7 @@ async function renderSubgrid(holder: HTMLElement, sub: WbSubgrid, parentId: stri
   const expand = expandOf(target, columns);
   const page = await webApi.retrieveMultipleRecords(
     sub.targetTable,
-    `?$filter=_${sub.lookup}_value eq ${parentId}${expand ? `&$expand=${expand}` : ''}&$orderby=${target.primaryName} asc`,
+    `?$filter=_${sub.lookup}_value eq ${parentId}${expand ? `&$expand=${expand}` : ''}&$orderby=${sub.viewOrderBy || target.listOrderBy}`,
     250,
   );
   holder.replaceChildren(
