@@ -201,8 +201,16 @@ describe('ReconciliationGridView', () => {
     });
     expect(openForm).toHaveBeenCalledWith({ entityName: 'cspb_subscription', entityId: SUB_ID });
 
+    // A correction is shown before it is applied: seats before -> after, the money, an editable date and reason.
+    fireEvent.click(action('correct'));
+    expect((await screen.findByTestId('correction-seats')).textContent).toBe('Seats: 10 → 12');
+    expect(screen.getByTestId('correction-money').textContent).toBe('On the bill but not in the ledger: -USD\u00a00.10');
+    expect(api.calls.some((c) => c[0] === 'update' && c[1] === 'cspb_subscription')).toBe(false);
+    const date = screen.getByLabelText('Effective date (YYYY-MM-DD)') as HTMLInputElement;
+    expect(date.value).toBe('2022-03-07');
+    fireEvent.change(date, { target: { value: '2022-03-08' } });
     await act(async () => {
-      fireEvent.click(action('correct'));
+      fireEvent.click(screen.getByTestId('correction-apply'));
     });
     await waitFor(() => expect(api.calls.some((c) => c[0] === 'update' && c[1] === 'cspb_subscription')).toBe(true));
     // No ledger row written by the browser: the save goes through the server's validation and ledger step.
@@ -211,13 +219,33 @@ describe('ReconciliationGridView', () => {
       'update',
       'cspb_subscription',
       SUB_ID,
-      { cspb_quantity: 12, cspb_changeeffectivedate: '2022-03-07', cspb_changereason: 'Reconciliation correction: Quantity mismatch (Qty sub-a)' },
+      { cspb_quantity: 12, cspb_changeeffectivedate: '2022-03-08', cspb_changereason: 'Reconciliation correction: Quantity mismatch (Qty sub-a)' },
     ]);
     expect(api.calls.at(-1)).toEqual([
       'update',
       'cspb_discrepancy',
       'd1',
       expect.objectContaining({ cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Resolved }),
+    ]);
+    expect((await screen.findByTestId('correction-applied')).textContent).toBe('Ledger corrected: 10 → 12 seats from 2022-03-08.');
+
+    // Undo: the seats go back through the same path (a change of its own) and the finding reopens.
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('undo-correction'));
+    });
+    await waitFor(() =>
+      expect(api.calls.filter((c) => c[0] === 'update' && c[1] === 'cspb_subscription').at(-1)).toEqual([
+        'update',
+        'cspb_subscription',
+        SUB_ID,
+        { cspb_quantity: 10, cspb_changeeffectivedate: '2022-03-08', cspb_changereason: 'Undo: Reconciliation correction: Quantity mismatch (Qty sub-a)' },
+      ]),
+    );
+    expect(api.calls.at(-1)).toEqual([
+      'update',
+      'cspb_discrepancy',
+      'd1',
+      { cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open, cspb_resolutionnote: '' },
     ]);
   });
 

@@ -155,10 +155,13 @@ async function journey(): Promise<void> {
   expect(lines.length).toBeGreaterThan(100);
   expect(imp['cspb_linecount']).toBe(lines.length);
   await page.goto(`${wb.url}#/form/cspb_billingimport/${importId}`);
+  // The bill's lines in a plain subgrid (they are not findings), in their row order.
   await page
-    .locator('[data-pcf="ReconciliationGrid"] [data-testid="record-count"]')
-    .filter({ hasText: `${lines.length} of ${lines.length}` })
+    .getByTestId('grid-lines')
+    .locator('tbody tr')
+    .nth(lines.length - 1)
     .waitFor({ timeout: 20_000 });
+  expect(await page.getByTestId('grid-lines').locator('tbody tr').count()).toBe(lines.length);
   await shot('billing-import');
 
   // 3. Run reconciliation (the form's command): the run opens when it completes.

@@ -6,11 +6,11 @@ import { Text } from '@fluentui/react/lib/Text';
 import type { IDropdownOption } from '@fluentui/react/lib/Dropdown';
 import { FilterBar } from './FilterBar';
 import { Dialog, DialogFooter, DialogType } from '@fluentui/react/lib/Dialog';
-import { PrimaryButton, DefaultButton, ActionButton } from '@fluentui/react/lib/Button';
+import { PrimaryButton, DefaultButton, ActionButton, MessageBarButton } from '@fluentui/react/lib/Button';
 import { TextField } from '@fluentui/react/lib/TextField';
 import { MessageBar, MessageBarType } from '@fluentui/react/lib/MessageBar';
 import { CATEGORY_LABELS } from '../../../core/src/reconcile/categories';
-import { formatDate } from '../../../core/src/format';
+import { formatDate, formatQuantity } from '../../../core/src/format';
 import { parseDate } from '../../../core/src/calendar';
 import { categoryLabel, STATUSES, type ReconRow, type ResolutionStatus } from '../model/rows';
 import {
@@ -31,7 +31,7 @@ import {
 } from '../model/view';
 import { rowsToCsv } from '../model/csv';
 import { decimalOfFixed, fixedText, type Fixed } from '../model/exact';
-import { correctionBlocker, type GridActions } from '../model/actions';
+import { correctionBlocker, correctionPlan, type CorrectionDone, type CorrectionPlan, type GridActions } from '../model/actions';
 import type { CrmSubscriptions } from '../model/crm-subscriptions';
 import type { RowSet } from '../model/row-set';
 import { CELL_PADDING, classes, GroupHeaderRow, LineRow, Total, type GridColumn, type Strings } from './GridRows';
@@ -95,6 +95,9 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const [collapsed, setCollapsed] = React.useState<ReadonlySet<string>>(() => new Set());
   const [selectedId, setSelectedId] = React.useState<string | null>(null);
   const [dialog, setDialog] = React.useState<NoteAction | null>(null);
+  // The correction being confirmed (editable date and reason), and the last one applied, for undo.
+  const [plan, setPlan] = React.useState<CorrectionPlan | null>(null);
+  const [undo, setUndo] = React.useState<{ readonly row: ReconRow; readonly done: CorrectionDone } | null>(null);
   const [note, setNote] = React.useState('');
   const [message, setMessage] = React.useState<{ type: MessageBarType; text: string } | null>(null);
   const [busy, setBusy] = React.useState(false);
@@ -201,13 +204,14 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
     [s, toggle, currency, columns, selectedId, selectRow, crm, props.crmVersion, props.compact],
   );
 
-  const run = async (label: string, action: () => Promise<void>, status?: ResolutionStatus): Promise<void> => {
-    if (!selected) return;
+  /** Runs an action on a line (the selected one unless named: undo names the corrected one) and says how it went. */
+  const run = async (label: string, action: () => Promise<void>, status?: ResolutionStatus, on: ReconRow | null = selected): Promise<void> => {
+    if (!on) return;
     setBusy(true);
     setMessage(null);
     try {
       await action();
-      if (status) setOverrides((prev) => new Map(prev).set(selected.id, status));
+      if (status) setOverrides((prev) => new Map(prev).set(on.id, status));
       setMessage({ type: MessageBarType.success, text: s('Action_Done').replace('{0}', label) });
       props.onChanged?.();
     } catch (error) {
@@ -254,7 +258,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       iconProps: { iconName: 'EditCreate' },
       disabled: noRow || correction !== null,
       title: correction ? s(`Correction_${correction}`) : undefined,
-      onClick: () => void run(s('Action_CreateCorrection'), () => actions!.createCorrection(selected!), 'resolved'),
+      onClick: () => setPlan(selected ? correctionPlan(selected) : null),
     },
     {
       key: 'export',
@@ -404,6 +408,85 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
           </Text>
         )}
       </section>
+      {undo ? (
+        <MessageBar
+          messageBarType={MessageBarType.info}
+          actions={
+            <MessageBarButton
+              data-testid="undo-correction"
+              onClick={() => {
+                const last = undo;
+                setUndo(null);
+                void run(s('Correction_Undo'), () => actions!.undoCorrection(last.row, last.done), 'open', last.row);
+              }}
+            >
+              {s('Correction_Undo')}
+            </MessageBarButton>
+          }
+        >
+          <span data-testid="correction-applied">
+            {s('Correction_Applied')
+              .replace('{0}', formatQuantity(undo.done.plan.before, locale))
+              .replace('{1}', formatQuantity(undo.done.plan.after, locale))
+              .replace('{2}', undo.done.plan.effectiveDate)}
+          </span>
+        </MessageBar>
+      ) : null}
+      {plan === null || !selected ? null : (
+        <Dialog
+          hidden={false}
+          onDismiss={() => setPlan(null)}
+          dialogContentProps={{
+            type: DialogType.normal,
+            title: s('Correction_Title'),
+            subText: `${selected.customer} · ${selected.subscription} · ${categoryLabel(selected)}`,
+          }}
+        >
+          <Stack tokens={{ childrenGap: 8 }}>
+            <Text data-testid="correction-seats">
+              {s('Correction_Seats').replace('{0}', formatQuantity(plan.before, locale)).replace('{1}', formatQuantity(plan.after, locale))}
+            </Text>
+            <Text data-testid="correction-money">{s('Correction_Money').replace('{0}', formatMoney(plan.moneyEffect, selected.currency, locale))}</Text>
+            <TextField
+              label={s('Correction_Date')}
+              value={plan.effectiveDate}
+              onChange={(_, v) => setPlan({ ...plan, effectiveDate: v ?? '' })}
+              errorMessage={/^\d{4}-\d{2}-\d{2}$/.test(plan.effectiveDate) ? undefined : s('Correction_Date_Invalid')}
+              data-testid="correction-date"
+            />
+            <TextField
+              label={s('Correction_Reason')}
+              multiline
+              rows={2}
+              required
+              value={plan.reason}
+              onChange={(_, v) => setPlan({ ...plan, reason: v ?? '' })}
+              data-testid="correction-reason"
+            />
+          </Stack>
+          <DialogFooter>
+            <PrimaryButton
+              text={s('Correction_Apply')}
+              data-testid="correction-apply"
+              disabled={!plan.reason.trim() || !/^\d{4}-\d{2}-\d{2}$/.test(plan.effectiveDate)}
+              onClick={() => {
+                const confirmed = plan;
+                const row = selected;
+                setPlan(null);
+                void run(
+                  s('Action_CreateCorrection'),
+                  async () => {
+                    const done = await actions!.createCorrection(row, confirmed);
+                    setUndo({ row, done });
+                  },
+                  'resolved',
+                );
+              }}
+            />
+            <DefaultButton text={s('Cancel')} onClick={() => setPlan(null)} />
+          </DialogFooter>
+        </Dialog>
+      )}
       {/* Mounted only while open: a hidden Fluent dialog still costs the first render its setup. */}
       {dialog === null ? null : (
         <Dialog

@@ -8,10 +8,12 @@ import { CspbDiscrepancyResolutionStatus, CspbDiscrepancyTable } from '../../../
 import { CspbSubscriptionTable, type CspbSubscriptionWrite } from '../../../dataverse/generated/cspb_subscription';
 import type { ReconRow } from './rows';
 import { compareFixed, decimalOfFixed } from './exact';
+import type { Decimal } from '../../../core/src/money';
 
 /** The slice of ComponentFramework.WebApi the actions use. */
 export interface WebApiLike {
   updateRecord(entityType: string, id: string, data: object): Promise<unknown>;
+  retrieveRecord?(entityType: string, id: string, options?: string): Promise<Record<string, unknown>>;
   createRecord(entityType: string, data: object): Promise<{ id: unknown }>;
   retrieveMultipleRecords(entityType: string, options?: string, maxPageSize?: number): Promise<{ entities: Record<string, unknown>[] }>;
 }
@@ -24,8 +26,43 @@ export interface GridActions {
   accept(row: ReconRow, note: string): Promise<void>;
   resolve(row: ReconRow, note: string): Promise<void>;
   openSubscription(row: ReconRow): Promise<void>;
-  /** Saves the billed quantity on the subscription (as a form save would: validated, then recorded in the ledger), then resolves the discrepancy. */
-  createCorrection(row: ReconRow): Promise<void>;
+  /**
+   * Saves the plan's seats on the subscription (as a form save would: validated, then recorded in
+   * the ledger) with its date and reason, then resolves the discrepancy. Returns what undo needs.
+   */
+  createCorrection(row: ReconRow, plan: CorrectionPlan): Promise<CorrectionDone>;
+  /** Puts the seats back (a second, opposite change through the same path) and reopens the discrepancy. */
+  undoCorrection(row: ReconRow, done: CorrectionDone): Promise<void>;
+}
+
+/** What a correction will do, shown before it is applied (issue 19: one click wrote it, unseen). */
+export interface CorrectionPlan {
+  /** Seats in the ledger for the line's period, and what the bill says. */
+  readonly before: Decimal;
+  readonly after: Decimal;
+  /** Billed minus expected for the line: the money the ledger does not yet explain. */
+  readonly moneyEffect: Decimal;
+  /** ISO date the change takes effect: the charge start by default, editable. */
+  readonly effectiveDate: string;
+  readonly reason: string;
+}
+
+export interface CorrectionDone {
+  readonly plan: CorrectionPlan;
+  /** The subscription's quantity before the correction (undo saves it back). */
+  readonly previousQuantity: number;
+}
+
+/** The correction a row proposes (null when it cannot have one: see correctionBlocker). */
+export function correctionPlan(row: ReconRow, today: Date = new Date()): CorrectionPlan | null {
+  if (correctionBlocker(row)) return null;
+  return {
+    before: decimalOfFixed(row.expectedQuantity!),
+    after: decimalOfFixed(row.billedQuantity!),
+    moneyEffect: decimalOfFixed(row.variance),
+    effectiveDate: isoDate(row.chargeStart, today),
+    reason: `Reconciliation correction: ${row.category ? CATEGORY_LABELS[row.category] : row.categoryText}${row.name ? ` (${row.name})` : ''}`.slice(0, 500),
+  };
 }
 
 /** Why an action cannot run on this row, or null when it can. */
@@ -56,20 +93,35 @@ export function createWebApiActions(webAPI: WebApiLike, navigation: NavigationLi
       if (!row.subscriptionRecordId) throw new Error('The discrepancy has no matched subscription.');
       await navigation.openForm({ entityName: 'cspb_subscription', entityId: row.subscriptionRecordId });
     },
-    createCorrection: async (row) => {
+    createCorrection: async (row, plan) => {
       const blocker = correctionBlocker(row);
       if (blocker) throw new Error(`No correction possible: ${blocker}`);
-      const after = decimalOfFixed(row.billedQuantity!);
-      const reason = `Reconciliation correction: ${row.category ? CATEGORY_LABELS[row.category] : row.categoryText}${row.name ? ` (${row.name})` : ''}`;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(plan.effectiveDate)) throw new Error(`The effective date ${plan.effectiveDate} is not a date (YYYY-MM-DD).`);
+      if (!plan.reason.trim()) throw new Error('A correction needs a reason.');
+      const id = row.subscriptionRecordId!;
+      const current = webAPI.retrieveRecord ? await webAPI.retrieveRecord(CspbSubscriptionTable.logicalName, id, '?$select=cspb_quantity') : undefined;
+      const previousQuantity = typeof current?.['cspb_quantity'] === 'number' ? current['cspb_quantity'] : plan.before.toNumber();
       // The same path as a form save: the subscription takes the billed quantity with the change's
       // date and reason; the server validates it before the save and the ledger step records it.
       const body: CspbSubscriptionWrite = {
-        cspb_quantity: after.toNumber(),
-        cspb_changeeffectivedate: isoDate(row.chargeStart),
-        cspb_changereason: reason.slice(0, 500),
+        cspb_quantity: plan.after.toNumber(),
+        cspb_changeeffectivedate: plan.effectiveDate,
+        cspb_changereason: plan.reason.trim().slice(0, 500),
+      };
+      await webAPI.updateRecord(CspbSubscriptionTable.logicalName, id, body);
+      await setStatus(row, CspbDiscrepancyResolutionStatus.Resolved, plan.reason.trim());
+      return { plan, previousQuantity };
+    },
+    undoCorrection: async (row, done) => {
+      // Undo is a change of its own (the ledger keeps both, as Dynamics keeps its audit): NCE's
+      // rules apply to it too, so a seat decrease after the 7-day window is refused with the reason.
+      const body: CspbSubscriptionWrite = {
+        cspb_quantity: done.previousQuantity,
+        cspb_changeeffectivedate: done.plan.effectiveDate,
+        cspb_changereason: `Undo: ${done.plan.reason}`.slice(0, 500),
       };
       await webAPI.updateRecord(CspbSubscriptionTable.logicalName, row.subscriptionRecordId!, body);
-      await setStatus(row, CspbDiscrepancyResolutionStatus.Resolved, reason);
+      await setStatus(row, CspbDiscrepancyResolutionStatus.Open, '');
     },
   };
 }
