@@ -97,6 +97,8 @@ export class BillingImport implements ComponentFramework.ReactControl<IInputs, I
         this.fileName = name;
         this.notify();
       },
+      // The saved record, refreshed: what the import wrote, and the form's Run reconciliation.
+      onWritten: (importId) => void context.navigation.openForm({ entityName: 'cspb_billingimport', entityId: importId }),
     };
     return React.createElement(BillingImportView, props);
   }

@@ -74,6 +74,8 @@ export interface WbForm {
   readonly libraries: readonly string[];
   readonly handlers: ReadonlyArray<{ readonly event: string; readonly attribute?: string; readonly functionName: string; readonly library: string }>;
   readonly fieldControls: Readonly<Record<string, { readonly control: string; readonly property: string }>>;
+  /** Columns the form shows read-only (the form XML's disabled controls). */
+  readonly readOnly: readonly string[];
   readonly commands: readonly WbCommand[];
 }
 

@@ -116,6 +116,7 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
     libraries: f.libraries,
     handlers: f.handlers.map((h) => ({ event: h.event, functionName: h.functionName, library: h.library, ...(h.attribute ? { attribute: h.attribute } : {}) })),
     fieldControls: f.fieldControls ?? {},
+    readOnly: f.readOnly ?? [],
     commands: FORM_COMMANDS.filter((c) => c.table === f.table).map((c) => ({ id: c.id, label: c.label, functionName: c.functionName, library: libraryOf(c) })),
   }));
   const controls: WbControl[] = pcfControls.map((c) => {

@@ -19,6 +19,8 @@ export interface FormDef {
   readonly handlers: readonly HandlerDef[];
   /** PCF controls bound to a column: column logical name -> control name and the manifest property it binds. */
   readonly fieldControls?: Readonly<Record<string, { readonly control: string; readonly property: string }>>;
+  /** Columns the form shows read-only (what a job or the system writes): the control's `disabled` in the form XML. */
+  readonly readOnly?: readonly string[];
 }
 
 export interface SectionDef {
@@ -85,7 +87,7 @@ function fieldCell(form: FormDef, column: ColumnDef): XmlElement {
       id: column.logicalName,
       classid: CONTROL_CLASS_ID[column.type],
       datafieldname: column.logicalName,
-      disabled: 'false',
+      disabled: form.readOnly?.includes(column.logicalName) ? 'true' : 'false',
       uniqueid: bound ? fieldControlUniqueId(form, column.logicalName) : undefined,
     }),
   );

@@ -51,7 +51,17 @@ describe('BillingImportView', () => {
     const client = watched(org, {
       upsertMultiple: (set, keys, records) => (upserts.push([set, keys, records.length]), org.upsertMultiple(set, keys, records)),
     });
-    render(<BillingImportView strings={strings} parse={parse} parserKind="main thread" client={client} importRecordId={importId} />);
+    const opened: string[] = [];
+    render(
+      <BillingImportView
+        strings={strings}
+        parse={parse}
+        parserKind="main thread"
+        client={client}
+        importRecordId={importId}
+        onWritten={(id) => opened.push(id)}
+      />,
+    );
     await pick();
     expect(screen.getByTestId('summary-rows').textContent).toBe('3 rows read, 2 accepted, 1 rejected; 2 lines');
     expect(screen.getByTestId('summary-total').textContent).toBe('Total: 175.10 USD');
@@ -67,6 +77,8 @@ describe('BillingImportView', () => {
     });
     await screen.findByTestId('written');
     expect(screen.getByTestId('written').textContent).toBe('2 billing lines created.');
+    // The control then opens the saved record (status, counts, hash filled; Run reconciliation available).
+    expect(opened).toEqual([importId]);
     expect(upserts).toEqual([['cspb_billinglines', ['cspb_linekey'], 2]]);
     const lines = (
       await org.retrieveMultiple<Record<string, unknown>>('cspb_billinglines', { filter: `_cspb_importid_value eq ${importId}`, orderBy: ['cspb_sourcerow'] })

@@ -118,6 +118,21 @@ describe.each([
     }
   });
 
+  it('shows what jobs write read-only: the import form locks its hash, status and counts, leaves name and encoding editable', () => {
+    const customizations = text('customizations.xml');
+    const start = customizations.indexOf('>cspb_BillingImport</Name>');
+    const entityXml = customizations.slice(start, customizations.indexOf('</Entity>', start));
+    const disabled = (column: string) => new RegExp(`<control id="${column}"[^>]*disabled="(true|false)"`).exec(entityXml)?.[1];
+    expect(['cspb_contenthash', 'cspb_importstatus', 'cspb_rowsread', 'cspb_format', 'cspb_rejectedrows'].map(disabled)).toEqual([
+      'true',
+      'true',
+      'true',
+      'true',
+      'true',
+    ]);
+    expect(['cspb_name', 'cspb_encoding', 'cspb_rejectedacknowledged'].map(disabled)).toEqual(['false', 'false', 'false']);
+  });
+
   it('wires the form script: the main form loads the library and calls the bundle namespace on load', () => {
     const customizations = text('customizations.xml');
     expect(customizations).toMatch(/<Library name="cspb_\/scripts\/subscription.form.js"/);

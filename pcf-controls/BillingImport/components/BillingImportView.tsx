@@ -27,6 +27,11 @@ export interface BillingImportProps {
   readonly importRecordId: string | null;
   readonly disabled?: boolean;
   readonly onFileName?: (name: string) => void;
+  /**
+   * The import is written: the control opens its saved record (status, counts, format and hash
+   * filled, Run reconciliation available) instead of leaving an unsaved-looking new form.
+   */
+  readonly onWritten?: (importId: string) => void;
 }
 
 type Phase =
@@ -74,7 +79,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
       const onProgress = (done: number, total: number): void => setPhase({ kind: 'writing', done, total });
       const hash = result.summary.contentHash;
       const earlier = attempt.current?.hash === hash ? attempt.current.id : null;
-      const { written, alreadyThere } = await writeImport(
+      const { importId, written, alreadyThere } = await writeImport(
         props.client,
         result,
         earlier ?? props.importRecordId,
@@ -84,6 +89,7 @@ export function BillingImportView(props: BillingImportProps): React.ReactElement
         props.batchSize ? { batchSize: props.batchSize } : {},
       );
       setPhase({ kind: 'written', count: written, alreadyThere });
+      props.onWritten?.(importId);
     } catch (error) {
       if (error instanceof ImportCancelled) setPhase({ kind: 'parsed' });
       else if (error instanceof DuplicateImport) setPhase({ kind: 'error', text: s('Duplicate').replace('{0}', error.existingId) });

@@ -347,6 +347,7 @@ async function formView(logical: string, id: string | null): Promise<void> {
     libraries: [],
     handlers: [],
     fieldControls: {},
+    readOnly: [],
     commands: [],
   };
   let row: Row | null = null;

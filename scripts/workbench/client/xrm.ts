@@ -241,10 +241,15 @@ export class FormModel {
     }
     for (const name of fields) {
       const column = columns.get(name);
-      this.controls.set(
+      const control = new Control(
+        this,
         name,
-        new Control(this, name, column?.type === 'lookup' ? 'lookup' : column?.type === 'choice' ? 'optionset' : 'standard', column?.display ?? name),
+        column?.type === 'lookup' ? 'lookup' : column?.type === 'choice' ? 'optionset' : 'standard',
+        column?.display ?? name,
       );
+      // Read-only in the form XML: disabled from the start, as Dynamics renders it (a script may still enable it).
+      control.disabled = form.readOnly.includes(name);
+      this.controls.set(name, control);
     }
     for (const grid of form.sections.flatMap((s) => s.subgrids)) this.controls.set(grid.id, new Control(this, grid.id, 'subgrid', grid.label));
   }

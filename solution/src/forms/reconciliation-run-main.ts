@@ -41,6 +41,20 @@ export const reconciliationRunMainForm: FormDef = {
     },
     { name: 'diagnostics', label: 'Diagnostics', fields: ['cspb_categorycounts', 'cspb_warnings', 'cspb_error'] },
   ],
+  // Totals and diagnostics are the run's to write.
+  readOnly: [
+    'cspb_runstatus',
+    'cspb_totalbilled',
+    'cspb_totalexpected',
+    'cspb_totalvariance',
+    'cspb_totalleakage',
+    'cspb_totalmargin',
+    'cspb_totalrejected',
+    'cspb_discrepancycount',
+    'cspb_categorycounts',
+    'cspb_warnings',
+    'cspb_error',
+  ],
   libraries: [],
   handlers: [],
 };
