@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { msalTokenProvider, type TokenProvider } from './deploy/auth';
 import { parseDeployArgs, USAGE, UsageError, type DeployOptions } from './deploy/options';
-import { deployPlan, describe, runPlan } from './deploy/plan';
+import { deployPlan, describe, planWarnings, runPlan } from './deploy/plan';
 import { WebApi, type FetchLike } from './deploy/webapi';
 import { DIST_DIR, zipName } from './pack-solution';
 
@@ -42,6 +42,7 @@ export async function deploy(argv: readonly string[], deps: DeployDeps, env: Nod
     if (options.dryRun) {
       deps.log(`plan for ${options.url}:`);
       plan.forEach((step, i) => deps.log(`${i + 1}. ${describe(step)}`));
+      for (const w of planWarnings(options)) deps.log(`warning: ${w}`);
       return 0;
     }
     if (!existsSync(zip)) throw new Error(`${zip} is missing: run npm run build first`);

@@ -51,7 +51,9 @@ export function describe(step: PlanStep): string {
     case 'setVariable':
       return `set environment variable ${step.schemaName} = ${step.value}`;
     case 'endpoint':
-      return `point service endpoint "${SERVICE_ENDPOINT.name}" at ${step.url} (WebhookKey: ${step.key})`;
+      return step.url === 'from cspb_WebhookBaseUrl'
+        ? `point service endpoint "${SERVICE_ENDPOINT.name}" at the org's cspb_WebhookBaseUrl value + ${SERVICE_ENDPOINT.path} (WebhookKey: ${step.key})`
+        : `point service endpoint "${SERVICE_ENDPOINT.name}" at ${step.url} (WebhookKey: ${step.key})`;
     case 'step':
       return `register step ${step.name}`;
   }
@@ -192,6 +194,22 @@ async function upsertStep(ctx: RunContext, step: (typeof STEPS)[number], managed
     });
   }
   ctx.log(`step registered: ${stepName(step)}`);
+}
+
+/**
+ * What a dry run can already tell the admin will be left undone: without a webhook base URL the
+ * endpoint and its steps are not configured, and without a key the endpoint cannot authenticate,
+ * and then every subscription save fails (its validation step runs on the webhook host).
+ */
+export function planWarnings(options: DeployOptions): string[] {
+  const warnings: string[] = [];
+  if (!options.values.cspb_WebhookBaseUrl)
+    warnings.push(
+      'no --webhook-base-url: the endpoint and its steps are configured only if the org already has cspb_WebhookBaseUrl; until they are, subscription saves fail (their validation runs on the webhook host)',
+    );
+  if (!options.webhookKey)
+    warnings.push('CSPB_WEBHOOK_KEY is not set: the endpoint keeps its current key (none on a first install), and the host refuses calls without one');
+  return warnings;
 }
 
 /** Runs the plan against the organisation. Returns warnings (things left for the admin). */

@@ -229,6 +229,23 @@ describe('npm run deploy against a loopback Dataverse', () => {
     expect(text).toContain('set environment variable cspb_DefaultCurrency = EUR');
     expect(text).toContain('https://cspb-host.azurewebsites.net/api/dataverse');
     expect(lines.filter((l) => /^\d+\. register step/.test(l))).toHaveLength(7);
+    // A URL was given, no key (run() passes an empty environment): only the key is warned about.
+    expect(lines.filter((l) => l.startsWith('warning:'))).toEqual([expect.stringContaining('CSPB_WEBHOOK_KEY is not set')]);
+    const keyed = await run(['--dry-run', '--webhook-base-url', 'https://cspb-host.azurewebsites.net'], { CSPB_WEBHOOK_KEY: 'k' });
+    expect(keyed.lines.filter((l) => l.startsWith('warning:'))).toEqual([]);
+  });
+
+  it('--dry-run without a webhook base URL or key warns that subscription saves would fail, and names where the URL comes from', async () => {
+    const lines: string[] = [];
+    const code = await deploy(['--url', org.url, '--dry-run'], { log: (l) => lines.push(l), token }, {});
+    expect(code).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toContain("at the org's cspb_WebhookBaseUrl value + /api/dataverse");
+    expect(text).not.toContain('at from');
+    expect(lines.filter((l) => l.startsWith('warning:'))).toEqual([
+      expect.stringContaining('subscription saves fail'),
+      expect.stringContaining('CSPB_WEBHOOK_KEY is not set'),
+    ]);
   });
 
   it('refuses bad arguments with exit code 2', async () => {
