@@ -7,7 +7,7 @@
  * refused usage rows (their usage is not re-billed) unless --accept-rejected.
  */
 import { writeFileSync } from 'node:fs';
-import { invoicesSummaryTable, invoicesToCsv, invoicesToHtml, invoicesToJson, type UsageAggregate } from '../core/src';
+import { formatIso, invoicesSummaryTable, invoicesToCsv, invoicesToHtml, invoicesToJson, type UsageAggregate } from '../core/src';
 import { MappingError } from '../dataverse/src/mappers';
 import { runInvoices, type InvoiceRunResult } from '../dataverse/src/runs';
 import { monthArg, parseArgs, runCommand, UsageError } from './cli-args';
@@ -16,13 +16,37 @@ import type { RejectedRow } from '../core/src/import/types';
 
 export type InvoiceRun = InvoiceRunResult;
 
+/**
+ * Usage aggregates of the given bills that no invoice line carries, counted by the month they
+ * belong to: usage is billed in arrears (an in-advance contract bills a month's usage with the next
+ * month's invoice), and a subscription without a billing contract is not invoiced at all. Said,
+ * never dropped silently (issue 19: usage of the wrong month was ignored without a word).
+ */
+export function unbilledUsage(
+  run: InvoiceRunResult,
+  usage: readonly UsageAggregate[],
+  subscriptions: ReadonlyArray<{ readonly cspb_subscriptionid: string; readonly cspb_vendorsubscriptionid?: string | null }>,
+): Map<string, number> {
+  const crmId = new Map(subscriptions.map((s) => [(s.cspb_vendorsubscriptionid ?? s.cspb_subscriptionid).trim().toLowerCase(), s.cspb_subscriptionid]));
+  const billed = new Set(
+    run.invoices.flatMap((i) => i.lines.filter((l) => l.type === 'usage').map((l) => `${l.subscriptionId ?? ''}|${formatIso(l.servicePeriod.start)}`)),
+  );
+  const byMonth = new Map<string, number>();
+  for (const u of usage) {
+    if (billed.has(`${crmId.get(u.subscriptionId.trim().toLowerCase()) ?? ''}|${formatIso(u.period.start)}`)) continue;
+    const month = formatIso(u.period.start).slice(0, 7);
+    byMonth.set(month, (byMonth.get(month) ?? 0) + 1);
+  }
+  return byMonth;
+}
+
 /** The month's drafts of every contract: the same `runInvoices` call the Dynamics invoice run makes. */
 export async function invoiceFiles(options: {
   org: string;
   period: string;
   bills?: readonly string[];
   encoding?: BillEncoding;
-}): Promise<InvoiceRun & { rejected: readonly RejectedRow[] }> {
+}): Promise<InvoiceRun & { rejected: readonly RejectedRow[]; unbilledUsage: ReadonlyMap<string, number> }> {
   const month = monthArg(options.period);
   const rows = readSnapshot(options.org);
   const usage: UsageAggregate[] = [];
@@ -33,7 +57,8 @@ export async function invoiceFiles(options: {
     rejected.push(...read.rejected);
   }
   try {
-    return { ...runInvoices({ rows, usage, at: month.start }), rejected };
+    const run = runInvoices({ rows, usage, at: month.start });
+    return { ...run, rejected, unbilledUsage: unbilledUsage(run, usage, rows.cspb_subscription) };
   } catch (error) {
     if (error instanceof MappingError) throw new InputError(`${options.org}: ${error.message}`);
     throw error;
@@ -51,6 +76,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const period = args.value('period');
   if (!org || !period) throw new UsageError(`--org and --period are required\n${INVOICE_USAGE}`);
   const run = await invoiceFiles({ org, period, bills: args.all('bill'), encoding: billEncoding(args.value('encoding')) });
+  for (const [month, count] of [...run.unbilledUsage].sort()) {
+    console.error(
+      `note: ${count} usage line${count === 1 ? '' : 's'} of ${month} ${count === 1 ? 'is' : 'are'} in no invoice of ${period}: usage is billed in arrears (an in-advance contract bills a month's usage with the next month's invoice), and a subscription without a billing contract is not invoiced`,
+    );
+  }
   if (run.rejected.length > 0 && !args.flag('accept-rejected')) {
     console.error(`error: ${rejectedRowsMessage(run.rejected.length, 'the invoices (their usage is not re-billed)')}`);
     process.exitCode = 2;

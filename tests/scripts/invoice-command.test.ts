@@ -53,6 +53,20 @@ describe('invoice command', () => {
     }
   });
 
+  it('says which usage no invoice carries, by month: October usage on the October run is billed in arrears, next month', async () => {
+    const november = await invoiceFiles({ org: paths.snapshot, period: '2026-11', bills: [paths.usage] });
+    const october = await invoiceFiles({ org: paths.snapshot, period: '2026-10', bills: [paths.usage] });
+    const rows = readFileSync(paths.usage, 'utf8').trim().split('\r\n').length - 1;
+    const billedInNovember = november.invoices.flatMap((i) => i.lines.filter((l) => l.type === 'usage')).length;
+    // Every usage aggregate is either on a November invoice or counted as not invoiced; none of it is on October's.
+    expect(october.invoices.flatMap((i) => i.lines.filter((l) => l.type === 'usage'))).toEqual([]);
+    const aggregates = [...october.unbilledUsage.values()].reduce((a, b) => a + b, 0);
+    expect([...october.unbilledUsage.keys()]).toEqual(['2026-10']);
+    expect(aggregates).toBeGreaterThanOrEqual(billedInNovember);
+    expect(aggregates).toBeLessThanOrEqual(rows);
+    expect([...november.unbilledUsage.values()].reduce((a, b) => a + b, 0)).toBe(aggregates - billedInNovember);
+  });
+
   it("bills each subscription's seats at its customer price, and every total is the sum of its lines", async () => {
     const run = await invoiceFiles({ org: paths.snapshot, period: '2026-11' });
     const snapshot = JSON.parse(readFileSync(paths.snapshot, 'utf8')) as {
