@@ -57,7 +57,7 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_discrepancy: ['cspb_category', 'cspb_resolutionstatus', 'cspb_subscriptionid', 'cspb_variance', 'cspb_currencycode'],
   cspb_invoicerun: ['cspb_periodstart', 'cspb_periodend', 'cspb_runstatus', 'cspb_invoicecount'],
   cspb_invoice: ['cspb_customerid', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_total', 'cspb_currencycode'],
-  cspb_invoiceline: ['cspb_invoiceid', 'cspb_linenumber', 'cspb_linetype', 'cspb_amount'],
+  cspb_invoiceline: ['cspb_linenumber', 'cspb_linetype', 'cspb_quantity', 'cspb_unitprice', 'cspb_amount'],
   cspb_invoicenumbering: ['cspb_prefix', 'cspb_nextnumber', 'cspb_digits'],
   cspb_exchangerate: ['cspb_fromcurrency', 'cspb_tocurrency', 'cspb_rate', 'cspb_validfrom'],
   cspb_pricelist: ['cspb_currencycode'],
