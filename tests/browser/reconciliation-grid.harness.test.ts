@@ -116,6 +116,10 @@ it('renders, totals and filters the discrepancies of a CSV fed to its data set',
   expect(await lines.count()).toBe(2);
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness-filtered.png'), fullPage: true, animations: 'disabled' });
   expect(browser.blocked.every((url) => !url.includes('react'))).toBe(true);
+  // The icon font came from the local package, not the CDN (no icon fetch was blocked). Segoe UI,
+  // the text font, is not redistributable: the page falls back to the system font.
+  expect(browser.blocked.filter((url) => /fabric-icons/.test(url))).toEqual([]);
+  expect(browser.servedLocally.some((url) => /fabric-icons/.test(url))).toBe(true);
 
   // The phone form factor (the harness's own switch): the four columns that matter on a small screen.
   await page.setViewportSize({ width: 390, height: 844 });

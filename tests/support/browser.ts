@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -14,6 +14,8 @@ export interface Browser {
   readonly page: Page;
   /** Outside requests the page tried to make (all aborted). */
   readonly blocked: string[];
+  /** Outside URLs answered from a local package (the Fluent icon font). */
+  readonly servedLocally: string[];
   close(): Promise<void>;
 }
 
@@ -39,10 +41,19 @@ export async function openBrowser(): Promise<Browser> {
     ],
   });
   const blocked: string[] = [];
+  const servedLocally: string[] = [];
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
     const umd = /\/(react|react-dom)@16\.14\.0\/umd\/([\w.-]+\.js)$/.exec(url.pathname);
     if (umd) return route.fulfill({ path: join(root, 'node_modules', umd[1]!, 'umd', umd[2]!), contentType: 'application/javascript' });
+    // Fluent's icon font, which initializeIcons() fetches from Microsoft's CDN: served from the
+    // package that ships the same files, so icons render offline instead of as empty boxes.
+    const icons = /\/(fabric-icons[\w-]*\.woff2?)$/.exec(url.pathname);
+    const iconFile = icons ? join(root, 'node_modules/@fluentui/font-icons-mdl2/fonts', icons[1]!) : undefined;
+    if (iconFile && existsSync(iconFile)) {
+      servedLocally.push(url.href);
+      return route.fulfill({ path: iconFile, contentType: 'font/woff', headers: { 'Access-Control-Allow-Origin': '*' } });
+    }
     if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue();
     blocked.push(url.href);
     return route.abort();
@@ -52,6 +63,7 @@ export async function openBrowser(): Promise<Browser> {
     context,
     page,
     blocked,
+    servedLocally,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -28,7 +28,7 @@ export const CELL_PADDING = 8;
 
 export const classes = mergeStyleSets({
   scroller: { width: '100%', overflowX: 'auto', overflowY: 'hidden' },
-  details: { borderTop: '1px solid #edebe9', padding: '8px 0', maxWidth: 960, whiteSpace: 'normal', overflowWrap: 'anywhere' },
+  details: { borderTop: '1px solid #edebe9', padding: '8px 0', maxWidth: 960, whiteSpace: 'normal', overflowWrap: 'anywhere', textAlign: 'left' },
   grid: { display: 'block', width: '100%', textAlign: 'left' },
   headerRow: { display: 'flex', alignItems: 'stretch', minHeight: 42, borderBottom: '1px solid #edebe9', background: '#ffffff' },
   headerCell: { flex: '0 0 auto', boxSizing: 'border-box', display: 'flex', alignItems: 'center', padding: `0 ${CELL_PADDING}px` },

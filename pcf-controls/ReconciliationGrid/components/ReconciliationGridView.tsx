@@ -171,7 +171,8 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       col('expected', s('Col_Expected'), (r) => money(r.expected), 80, true),
       col('variance', s('Col_Variance'), (r) => money(r.variance), 80, true),
       col('margin', s('Col_Margin'), (r) => money(r.margin), 80, true),
-      col('category', s('Col_Category'), (r) => categoryLabel(r), 130),
+      // Wide enough for the longest category label ("Cancelled in CRM but still billed") unclipped.
+      col('category', s('Col_Category'), (r) => categoryLabel(r), 215),
       col('status', s('Col_Status'), (r) => s(`Status_${r.status}`), 70),
     ];
     return props.compact ? all.filter((c) => ['chargeType', 'variance', 'category', 'status'].includes(c.key)) : all;
