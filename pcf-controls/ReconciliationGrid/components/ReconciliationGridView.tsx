@@ -162,8 +162,8 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
     const all: GridColumn[] = [
       col('product', s('Col_Product'), (r) => r.product, 140),
       col('chargeType', s('Col_ChargeType'), (r) => r.chargeType, 110),
-      col('chargeStart', s('Col_ChargeStart'), (r) => date(r.chargeStart), 80),
-      col('chargeEnd', s('Col_ChargeEnd'), (r) => date(r.chargeEnd), 80),
+      col('chargeStart', s('Col_ChargeStart'), (r) => date(r.chargeStart), 100),
+      col('chargeEnd', s('Col_ChargeEnd'), (r) => date(r.chargeEnd), 100),
       col('billedQuantity', s('Col_BilledQuantity'), (r) => qty(r.billedQuantity), 60, true),
       col('expectedQuantity', s('Col_ExpectedQuantity'), (r) => qty(r.expectedQuantity), 60, true),
       col('eup', s('Col_Eup'), (r) => qty(r.eup), 60, true),

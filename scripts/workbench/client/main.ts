@@ -7,6 +7,8 @@ import { createWebApi, retrieveAll, type Row, type WebApi } from './api';
 import type { WbChart, WbColumn, WbForm, WbMeta, WbSubgrid, WbTable } from '../meta-types';
 import { hostControl, loadScript, type Host } from './pcf';
 import { alertDialog, formatNumber, h } from './ui';
+import { Decimal } from '../../../core/src/money';
+import { formatMoney, localeOfLanguage } from '../../../core/src/format';
 import { Attribute, FormModel, dateOf, installXrm, isoOf, type LookupValue } from './xrm';
 
 const IMPORT_RUNNING = [100000000, 100000001, 100000002];
@@ -213,9 +215,31 @@ function fieldInput(attr: Attribute, column: WbColumn | undefined): HTMLElement 
       area.onchange = () => commit(area.value === '' ? null : area.value);
       return area;
     }
-    case 'wholeNumber':
-    case 'decimal':
     case 'money': {
+      // As Dynamics shows money: the currency's decimals, grouped, with its code, in the user's
+      // language (the one formatting module); the plain number while it is edited.
+      const currency = String(attr.form.attributes.get('cspb_currencycode')?.value ?? '');
+      const locale = localeOfLanguage(meta.languageId);
+      const shown = () =>
+        attr.value === null || attr.value === undefined || attr.value === ''
+          ? ''
+          : formatMoney(new Decimal(String(attr.value)), currency || null, locale, { code: true });
+      const input = h('input', { type: 'text', inputmode: 'decimal', name: column.name });
+      input.value = shown();
+      input.onfocus = () => {
+        if (!input.disabled) input.value = attr.value === null || attr.value === undefined ? '' : String(attr.value);
+      };
+      input.onblur = () => {
+        if (document.activeElement !== input && attr.value !== null && attr.value !== undefined) input.value = shown();
+      };
+      input.onchange = () => {
+        const text = input.value.replace(/[^\d.-]/g, '');
+        commit(text === '' ? null : Number(text));
+      };
+      return input;
+    }
+    case 'wholeNumber':
+    case 'decimal': {
       const input = h('input', { type: 'number', step: column.type === 'wholeNumber' ? '1' : 'any', name: column.name });
       input.value = v === null || v === undefined ? '' : String(v);
       input.onchange = () => commit(input.value === '' ? null : Number(input.value));
