@@ -3,23 +3,7 @@
  * usage and exit 2, never a stack trace (issue 19: `--help` was refused, `--period 2026-13` ended
  * in a stack trace).
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-
-const root = resolve(__dirname, '../..');
-
-function run(script: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts', script), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
+import { runScript as run } from '../support/cli';
 
 const COMMANDS: ReadonlyArray<readonly [string, string, readonly string[]]> = [
   // script, what its usage names, a wrong argument

@@ -2,27 +2,14 @@
  * The hostile-input corpus (tests/support/hostile-corpus.ts) through `npm run reconcile`: each
  * file ends with its exit code and says why; none crashes, none exits 0 having lost a row.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeSample } from '../../scripts/generate-sample';
+import { runScript } from '../support/cli';
 import { hostileCorpus } from '../support/hostile-corpus';
 
-const root = resolve(__dirname, '../..');
-
-function reconcile(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/reconcile.ts'), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
+const reconcile = (args: readonly string[]) => runScript('reconcile.ts', args);
 
 describe('hostile-input corpus through npm run reconcile', () => {
   let dir: string;
