@@ -211,6 +211,8 @@ async function journey(): Promise<void> {
   const linked = discrepancies.find((d) => d['_cspb_subscriptionid_value']);
   expect(linked).toBeDefined();
   const crmSub = await wb.org.retrieve<Row>('cspb_subscriptions', String(linked!['_cspb_subscriptionid_value']), { select: ['cspb_quantity'] });
+  // Found by its vendor subscription id (the grid asks CRM only for the groups on screen).
+  await grid.getByPlaceholder(/Search customer/).fill(String(linked!['cspb_vendorsubscriptionid']));
   const crmHeader = grid
     .getByTestId('crm-subscription')
     .filter({ hasText: `CRM: ${String(crmSub['cspb_quantity'])} seats` })
@@ -218,6 +220,7 @@ async function journey(): Promise<void> {
   await crmHeader.waitFor({ timeout: 20_000 });
   await crmHeader.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-reconciliation-grid-crm.png'), animations: 'disabled' });
+  await grid.getByPlaceholder(/Search customer/).fill('');
 
   // 4. Work the grid: filter by a category, accept one discrepancy.
   const open = discrepancies.filter((d) => d['cspb_resolutionstatus'] === Resolution.Open || d['cspb_resolutionstatus'] === null);

@@ -281,6 +281,8 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
     (row as { haystack: string }).haystack = [
       row.customer,
       row.subscription,
+      // The vendor's subscription id, also when the group shows the CRM name: finance searches by it.
+      str('subscription'),
       row.product,
       row.chargeType,
       row.referenceId,
