@@ -9,7 +9,7 @@ export const CspbDiscrepancyTable = {
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_run_discrepancykey: ['cspb_runid', 'cspb_discrepancykey'] },
   /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
-  maxLengths: { cspb_name: 200, cspb_resolutionnote: 4000, cspb_discrepancykey: 100, cspb_vendorsubscriptionid: 100, cspb_referenceid: 100, cspb_chargetype: 50, cspb_customername: 160, cspb_productname: 200, cspb_rule: 100, cspb_currencycode: 3, cspb_explanation: 4000 },
+  maxLengths: { cspb_name: 200, cspb_resolutionnote: 4000, cspb_decisionfrom: 200, cspb_discrepancykey: 100, cspb_vendorsubscriptionid: 100, cspb_referenceid: 100, cspb_chargetype: 50, cspb_customername: 160, cspb_productname: 200, cspb_rule: 100, cspb_currencycode: 3, cspb_explanation: 4000 },
 } as const;
 
 /** Category: stable option values of cspb_discrepancycategory. */
@@ -58,6 +58,8 @@ export interface CspbDiscrepancyRow {
   cspb_resolutionstatus: CspbDiscrepancyResolutionStatus;
   /** What was decided and why. */
   cspb_resolutionnote: string | null;
+  /** Where the status and note came from when an earlier run decided the same finding (same subscription, charge and period). */
+  cspb_decisionfrom: string | null;
   /** The subscription concerned, when one matched. */
   _cspb_subscriptionid_value: string | null;
   /** The customer concerned, when known. */
@@ -121,6 +123,7 @@ export interface CspbDiscrepancyWrite {
   cspb_category?: CspbDiscrepancyCategory | null;
   cspb_resolutionstatus?: CspbDiscrepancyResolutionStatus | null;
   cspb_resolutionnote?: string | null;
+  cspb_decisionfrom?: string | null;
   'cspb_SubscriptionId@odata.bind'?: string | null;
   'cspb_CustomerId@odata.bind'?: string | null;
   cspb_discrepancykey?: string | null;

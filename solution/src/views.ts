@@ -293,6 +293,7 @@ export const namedViews: readonly ViewDef[] = [
       { name: 'cspb_category', width: 200 },
       { name: 'cspb_resolutionstatus', width: 100 },
       { name: 'cspb_resolutionnote', width: 200 },
+      { name: 'cspb_decisionfrom', width: 200 },
       { name: 'cspb_currencycode', width: 75 },
       { name: 'cspb_rule', width: 200 },
       { name: 'cspb_explanation', width: 300 },

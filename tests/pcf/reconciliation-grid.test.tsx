@@ -29,6 +29,7 @@ const rows = toRows(
     'cspb_currencycode',
     'cspb_explanation',
     'cspb_rule',
+    'cspb_decisionfrom',
   ],
   records([
     {
@@ -49,6 +50,7 @@ const rows = toRows(
       cspb_currencycode: 'USD',
       cspb_explanation: 'billed 12 seats where the ledger has 10 from 3/7/2022',
       cspb_rule: 'Prorated total cut to cents',
+      cspb_decisionfrom: "Accepted in run 'September' on 2026-10-02",
     },
     {
       id: 'd2',
@@ -116,6 +118,7 @@ describe('ReconciliationGridView', () => {
     fireEvent.click(gridRows()[0]!);
     await waitFor(() => expect(screen.getByTestId('details-explanation').textContent).toBe('billed 12 seats where the ledger has 10 from 3/7/2022'));
     expect(screen.getByTestId('details-rule').textContent).toBe('Rule: Prorated total cut to cents');
+    expect(screen.getByTestId('details-decision').textContent).toBe("Decision carried over: Accepted in run 'September' on 2026-10-02");
   });
 
   it('renders groups, lines and exact totals, and filters by search', async () => {

@@ -361,5 +361,32 @@ describe('billing import and reconciliation run on the local org', () => {
     const kept = after.find((d) => d['cspb_discrepancyid'] === unknown['cspb_discrepancyid'])!;
     expect([kept['cspb_resolutionstatus'], kept['cspb_resolutionnote']]).toEqual([Resolution.Resolved, 'Moved to the right customer']);
     expect(after.find((d) => d['cspb_discrepancykey'] === open['cspb_discrepancykey'])!['cspb_resolutionstatus']).toBe(Resolution.Open);
+
+    // A second run of the same bill: the finding decided in the first starts from that decision and says
+    // where it came from; the undecided one starts Open.
+    const second = await s.org.create('cspb_reconciliationruns', {
+      cspb_name: 'Oct run again',
+      'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+      cspb_currencycode: 'EUR',
+    });
+    await s.org.asyncIdle();
+    expect(s.org.asyncFailures).toEqual([]);
+    const again = (
+      await s.org.retrieveMultiple<Record<string, unknown>>('cspb_discrepancies', {
+        filter: `_cspb_runid_value eq ${second}`,
+        orderBy: ['cspb_discrepancykey'],
+      })
+    ).value;
+    const carried = again.find((d) => d['cspb_discrepancykey'] === unknown['cspb_discrepancykey'])!;
+    expect([carried['cspb_resolutionstatus'], carried['cspb_resolutionnote']]).toEqual([Resolution.Resolved, 'Moved to the right customer']);
+    expect(carried['cspb_decisionfrom']).toMatch(/^Resolved in run 'Oct run' on \d{4}-\d{2}-\d{2}$/);
+    const fresh = again.find((d) => d['cspb_discrepancykey'] === open['cspb_discrepancykey'])!;
+    expect([fresh['cspb_resolutionstatus'], fresh['cspb_decisionfrom']]).toEqual([Resolution.Open, null]);
+    // Re-running the second run keeps a decision finance then changes there.
+    await s.org.update('cspb_discrepancies', String(carried['cspb_discrepancyid']), { cspb_resolutionstatus: Resolution.Ignored });
+    await rerunJob(s, 'reconciliationrun', second, { cspb_runstatus: RunStatus.Pending });
+    expect((await s.org.retrieve<Record<string, unknown>>('cspb_discrepancies', String(carried['cspb_discrepancyid'])))['cspb_resolutionstatus']).toBe(
+      Resolution.Ignored,
+    );
   });
 });

@@ -402,6 +402,11 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
                 {s('Details_Rule').replace('{0}', selected.rule)}
               </Text>
             ) : null}
+            {selected.decisionFrom ? (
+              <Text block variant="small" data-testid="details-decision">
+                {s('Details_Decision').replace('{0}', selected.decisionFrom)}
+              </Text>
+            ) : null}
           </>
         ) : (
           <Text block variant="small">

@@ -42,6 +42,8 @@ export interface ReconRow {
   readonly margin: Fixed | null;
   /** Microsoft's rounding rule the expected amount followed, in words (empty when none). */
   readonly rule: string;
+  /** Where the status came from when an earlier run decided the same finding (empty otherwise). */
+  readonly decisionFrom: string;
   /** Core category key, or null when the text names no known category. */
   readonly category: ReconCategory | null;
   /** What the source said (label or key), shown when the category is unknown. */
@@ -108,6 +110,7 @@ type Field =
   | 'variance'
   | 'margin'
   | 'rule'
+  | 'decisionFrom'
   | 'customerName'
   | 'category'
   | 'status'
@@ -134,6 +137,7 @@ const ALIASES: Readonly<Record<Field, readonly string[]>> = {
   variance: ['cspb_variance', 'variance'],
   margin: ['cspb_margin', 'margin'],
   rule: ['cspb_rule', 'rule'],
+  decisionFrom: ['cspb_decisionfrom', 'decisionfrom'],
   customerName: ['cspb_customername', 'billcustomer', 'billedcustomer'],
   category: ['cspb_category', 'category'],
   status: ['cspb_resolutionstatus', 'status', 'resolutionstatus'],
@@ -270,6 +274,7 @@ export function toRows(columnNames: readonly string[], records: readonly SourceR
       variance,
       margin: amountOf(cell('margin')),
       rule: str('rule'),
+      decisionFrom: str('decisionFrom'),
       category,
       categoryText: str('category'),
       status: statusOf(cell('status')),

@@ -105,21 +105,83 @@ async function computeFindings(client: DataverseClient, run: CspbReconciliationR
   const currency = result.currency ?? named.cspb_currencycode ?? run.cspb_currencycode;
   const subscriptionIds = new Set(rows.cspb_subscription.map((s) => s.cspb_subscriptionid));
   const accountIds = new Set(rows.account.map((a) => a.accountid));
-  return { result, currency, subscriptionIds, accountIds, items: storedFindings(result) };
+  return {
+    result,
+    currency,
+    subscriptionIds,
+    accountIds,
+    items: storedFindings(result),
+    decided: await earlierDecisions(client, run.cspb_reconciliationrunid),
+  };
+}
+
+interface EarlierDecision {
+  readonly status: number;
+  readonly note: string | null;
+  readonly from: string;
+}
+
+/**
+ * What finance decided on findings of earlier runs, by discrepancy key (the hash of what a finding
+ * is about: category, subscription, charge type, period, reference), the newest decision first: a
+ * re-run or the next run that finds the same thing starts from that decision, saying where it came
+ * from, instead of from Open.
+ */
+async function earlierDecisions(client: DataverseClient, runId: string): Promise<Map<string, EarlierDecision>> {
+  const rows = await retrieveAll<CspbDiscrepancyRow>(client, 'cspb_discrepancies', {
+    filter: `_cspb_runid_value ne ${runId} and cspb_resolutionstatus ne ${Resolution.Open}`,
+    select: ['cspb_discrepancykey', 'cspb_resolutionstatus', 'cspb_resolutionnote', 'modifiedon', '_cspb_runid_value'],
+    orderBy: ['modifiedon desc'],
+  });
+  if (rows.length === 0) return new Map();
+  const runs = await retrieveAll<CspbReconciliationRunRow>(client, RUNS, { select: ['cspb_reconciliationrunid', 'cspb_name'] });
+  const runName = new Map(runs.map((r) => [r.cspb_reconciliationrunid.toLowerCase(), r.cspb_name]));
+  const label = new Map<number, string>([
+    [Resolution.Accepted, 'Accepted'],
+    [Resolution.Resolved, 'Resolved'],
+    [Resolution.Ignored, 'Ignored'],
+  ]);
+  const out = new Map<string, EarlierDecision>();
+  for (const d of rows) {
+    const key = d.cspb_discrepancykey.toLowerCase();
+    if (out.has(key) || d.cspb_resolutionstatus === null) continue;
+    const when = String((d as unknown as Record<string, unknown>)['modifiedon'] ?? '').slice(0, 10);
+    const name = runName.get(String(d._cspb_runid_value).toLowerCase()) ?? 'an earlier run';
+    out.set(key, {
+      status: d.cspb_resolutionstatus,
+      note: d.cspb_resolutionnote,
+      from: `${label.get(d.cspb_resolutionstatus) ?? 'Decided'} in run '${name}'${when ? ` on ${when}` : ''}`.slice(0, 200),
+    });
+  }
+  return out;
 }
 
 /**
  * One chunk of a run: reconciles (deterministic), upserts findings [n * size, (n + 1) * size) by the
- * run + discrepancy key alternate key (an upsert never sends status or note: finance's decision on
- * a finding found again stays; a new one takes the column's default, Open). The last chunk deletes
+ * run + discrepancy key alternate key (an upsert never sends status or note for a finding this run
+ * already has: finance's decision on it stays; a new one starts from an earlier run's decision on
+ * the same finding when there is one, saying where it came from, else Open). The last chunk deletes
  * open findings not found again and writes the totals.
  */
 async function reconcileChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
   const { client, id: runId } = context;
   const run = row as unknown as CspbReconciliationRunRow;
-  const { result, currency, subscriptionIds, accountIds, items } = await findings(client, run, n);
+  const { result, currency, subscriptionIds, accountIds, items, decided } = await findings(client, run, n);
   const { slice, last } = chunkOf(items, n, RECON_CHUNK_ITEMS);
-  const records = slice.map(({ item, key }) => discrepancyRow(item, key, { runId, currency, subscriptionIds, accountIds }));
+  // Findings this run already has keep their own status; a new one found decided in an earlier run starts from that decision.
+  const here =
+    decided.size === 0
+      ? new Set<string>()
+      : new Set(
+          (
+            await retrieveAll<CspbDiscrepancyRow>(client, 'cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}`, select: ['cspb_discrepancykey'] })
+          ).map((d) => d.cspb_discrepancykey.toLowerCase()),
+        );
+  const records = slice.map(({ item, key }) => {
+    const body = discrepancyRow(item, key, { runId, currency, subscriptionIds, accountIds });
+    const earlier = here.has(key) ? undefined : decided.get(key);
+    return earlier ? { ...body, cspb_resolutionstatus: earlier.status, cspb_resolutionnote: earlier.note, cspb_decisionfrom: earlier.from } : body;
+  });
   const written = await writeBulk(client, records, { entitySet: 'cspb_discrepancies', keyColumns: ['cspb_runid', 'cspb_discrepancykey'], batchSize: 500 });
   if (written.errors.length > 0) throw new JobFailure(`A finding could not be written: ${written.errors[0]?.error.message}`);
   const done = Math.min((n + 1) * RECON_CHUNK_ITEMS, items.length);

@@ -131,6 +131,11 @@ export const discrepancy: TableDef = {
       defaultKey: 'Open',
     }),
     memo('cspb_ResolutionNote', { display: 'Resolution note', description: 'What was decided and why.', maxLength: 4000 }),
+    text('cspb_DecisionFrom', {
+      display: 'Decision from',
+      description: 'Where the status and note came from when an earlier run decided the same finding (same subscription, charge and period).',
+      maxLength: 200,
+    }),
     lookup('cspb_SubscriptionId', {
       display: 'Subscription',
       description: 'The subscription concerned, when one matched.',
