@@ -252,6 +252,38 @@ describe('ReconciliationGridView', () => {
     ]);
   });
 
+  it('accepts several lines at once: Ctrl+click adds a line to the selection, one note goes to each', async () => {
+    const api = fakeWebApi();
+    render(
+      <ReconciliationGridView
+        rowSet={rowSetOf(rows)}
+        strings={strings}
+        actions={createWebApiActions(api, { openForm: async () => ({}) })}
+        onExport={() => undefined}
+      />,
+    );
+    const line = (text: string) => gridRows().find((r) => r.textContent?.includes(text))!;
+    fireEvent.click(cellsOf(line('addQuantity'))[1]!);
+    fireEvent.click(cellsOf(line('cycleCharge'))[1]!, { ctrlKey: true });
+    expect(gridRows().filter((r) => r.getAttribute('aria-selected') === 'true')).toHaveLength(2);
+    fireEvent.click(action('accept'));
+    expect(await screen.findByText('2 selected lines')).toBeTruthy();
+    fireEvent.change(await screen.findByLabelText('Note'), { target: { value: 'Both expected on the next bill' } });
+    await act(async () => {
+      fireEvent.click(screen.getByText('Confirm'));
+    });
+    const accepted = (id: string) => [
+      'update',
+      'cspb_discrepancy',
+      id,
+      { cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Accepted, cspb_resolutionnote: 'Both expected on the next bill' },
+    ];
+    await waitFor(() => expect(api.calls).toEqual([accepted('d1'), accepted('d3')]));
+    // A plain click selects one line again.
+    fireEvent.click(cellsOf(line('removeQuantity'))[1]!);
+    expect(gridRows().filter((r) => r.getAttribute('aria-selected') === 'true')).toHaveLength(1);
+  });
+
   it('shows a failed action instead of swallowing it', async () => {
     const api = fakeWebApi();
     api.updateRecord = async () => {

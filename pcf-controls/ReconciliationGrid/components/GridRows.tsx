@@ -95,10 +95,11 @@ export const LineRow = React.memo(function LineRow(props: {
   columns: readonly GridColumn[];
   rowIndex: number;
   selected: boolean;
-  onSelect: (id: string) => void;
+  /** `additive`: Ctrl (or Cmd) held: the line joins or leaves the selection instead of replacing it. */
+  onSelect: (id: string, additive: boolean) => void;
 }): React.ReactElement {
   const { row, columns, onSelect } = props;
-  const select = (): void => onSelect(row.id);
+  const select = (additive: boolean): void => onSelect(row.id, additive);
   return (
     <div
       role="row"
@@ -107,11 +108,11 @@ export const LineRow = React.memo(function LineRow(props: {
       data-is-focusable="true"
       tabIndex={-1}
       className={props.selected ? `${classes.row} ${classes.selectedRow}` : classes.row}
-      onClick={select}
+      onClick={(e) => select(e.ctrlKey || e.metaKey)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
-          select();
+          select(e.ctrlKey || e.metaKey);
         }
       }}
     >

@@ -94,6 +94,8 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const [sort, setSort] = React.useState<GridSort | null>(null);
   const [collapsed, setCollapsed] = React.useState<ReadonlySet<string>>(() => new Set());
   const [selectedId, setSelectedId] = React.useState<string | null>(null);
+  // Lines added to the selection with Ctrl (or Cmd) + click or Ctrl + Space: accepted or resolved together, with one note.
+  const [alsoSelected, setAlsoSelected] = React.useState<ReadonlySet<string>>(new Set());
   const [dialog, setDialog] = React.useState<NoteAction | null>(null);
   // The correction being confirmed (editable date and reason), and the last one applied, for undo.
   const [plan, setPlan] = React.useState<CorrectionPlan | null>(null);
@@ -179,7 +181,27 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   }, [s, props.compact, locale]);
   const gridWidth = React.useMemo(() => columns.reduce((w, c) => w + c.width, 0), [columns]);
 
-  const selectRow = React.useCallback((id: string) => setSelectedId(id), []);
+  const selectRow = React.useCallback((id: string, additive: boolean) => {
+    if (!additive) {
+      setSelectedId(id);
+      setAlsoSelected(new Set());
+      return;
+    }
+    setSelectedId((current) => current ?? id);
+    setAlsoSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
+  // Every selected line still on screen (filters and collapsed groups drop the others), the primary first.
+  const selectedLines = React.useMemo(() => {
+    const ids = new Set([...(selectedId ? [selectedId] : []), ...alsoSelected]);
+    const out: ReconRow[] = [];
+    for (const item of items) if (item.kind === 'line' && ids.has(item.id)) out.push(item);
+    return out.sort((a, b) => (a.id === selectedId ? -1 : b.id === selectedId ? 1 : 0));
+  }, [items, selectedId, alsoSelected]);
   const crm = props.crm ?? null;
 
   // The list re-renders its visible cells when this function changes (passed as its version).
@@ -199,10 +221,12 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
             colCount={columns.length}
           />
         );
-      return <LineRow row={item} columns={columns} rowIndex={(index ?? 0) + 2} selected={item.id === selectedId} onSelect={selectRow} />;
+      return (
+        <LineRow row={item} columns={columns} rowIndex={(index ?? 0) + 2} selected={item.id === selectedId || alsoSelected.has(item.id)} onSelect={selectRow} />
+      );
     },
     // crmVersion is not read here: a new version (CRM answers arrived) re-renders the headers on screen.
-    [s, toggle, currency, columns, selectedId, selectRow, crm, props.crmVersion, props.compact],
+    [s, toggle, currency, columns, selectedId, alsoSelected, selectRow, crm, props.crmVersion, props.compact],
   );
 
   /** Runs an action on a line (the selected one unless named: undo names the corrected one) and says how it went. */
@@ -346,7 +370,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
           aria-label={s('Grid_Label')}
           aria-rowcount={items.length + 1}
           aria-colcount={columns.length}
-          aria-multiselectable={false}
+          aria-multiselectable={true}
           className={classes.grid}
           style={{ minWidth: gridWidth }}
           data-testid="grid"
@@ -501,7 +525,12 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
           dialogContentProps={{
             type: DialogType.normal,
             title: dialog === 'accept' ? s('Action_Accept') : s('Action_Resolve'),
-            subText: selected ? `${selected.customer} · ${selected.subscription} · ${categoryLabel(selected)}` : '',
+            subText:
+              selectedLines.length > 1
+                ? s('Selected_Lines').replace('{0}', String(selectedLines.length))
+                : selected
+                  ? `${selected.customer} · ${selected.subscription} · ${categoryLabel(selected)}`
+                  : '',
           }}
         >
           <TextField label={s('Note_Label')} multiline rows={3} value={note} onChange={(_, v) => setNote(v ?? '')} required={dialog === 'resolve'} />
@@ -512,8 +541,19 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
               onClick={() => {
                 const kind = dialog;
                 setDialog(null);
-                if (kind === 'accept') void run(s('Action_Accept'), () => actions!.accept(selected!, note.trim()), 'accepted');
-                if (kind === 'resolve') void run(s('Action_Resolve'), () => actions!.resolve(selected!, note.trim()), 'resolved');
+                // Every selected line, one after another with the same note; each line's status shows as it lands.
+                const lines = selectedLines;
+                const status = kind === 'accept' ? 'accepted' : 'resolved';
+                void run(
+                  s(kind === 'accept' ? 'Action_Accept' : 'Action_Resolve'),
+                  async () => {
+                    for (const line of lines) {
+                      await (kind === 'accept' ? actions!.accept(line, note.trim()) : actions!.resolve(line, note.trim()));
+                      if (line.id !== selected?.id) setOverrides((prev) => new Map(prev).set(line.id, status));
+                    }
+                  },
+                  status,
+                );
               }}
             />
             <DefaultButton text={s('Cancel')} onClick={() => setDialog(null)} />

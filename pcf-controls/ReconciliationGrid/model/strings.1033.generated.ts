@@ -53,6 +53,7 @@ export const ENGLISH_STRINGS: Readonly<Record<string, string>> = {
   "Col_Margin": "Margin",
   "Details_Label": "Why this line is listed",
   "Details_Rule": "Rule: {0}",
+  "Selected_Lines": "{0} selected lines",
   "Details_Decision": "Decision carried over: {0}",
   "Details_None": "Select a line to see why it is listed.",
   "Col_Category": "Category",
