@@ -8,11 +8,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CspbBillingContractAnchor as Anchor,
-  CspbBillingContractFrequency as Frequency,
-  CspbBillingContractProrationPolicy as Proration,
-  CspbBillingContractRoundingPolicy as Rounding,
-  CspbBillingContractTiming as Timing,
   CspbInvoiceRunRunStatus as RunStatus,
   CspbOfferBillingPlan as Plan,
   CspbOfferTerm as Term,
@@ -21,6 +16,7 @@ import {
 } from '../../dataverse/generated';
 import { invoiceFiles } from '../../scripts/invoice';
 import { seededOrg } from '../plugins/seed';
+import { monthlyEurContract } from './support';
 
 test('parity of the annual-billed offer: 180.00 a seat a year x 10 seats invoices 150.00 for November on both paths', async () => {
   const s = await seededOrg({ today: '2026-10-01' });
@@ -34,17 +30,7 @@ test('parity of the annual-billed offer: 180.00 a seat a year x 10 seats invoice
     cspb_unitcost: 150,
     cspb_currencycode: 'EUR',
   });
-  const contractId = await s.org.create('cspb_billingcontracts', {
-    cspb_name: 'Contoso monthly',
-    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
-    cspb_currencycode: 'EUR',
-    cspb_frequency: Frequency.Monthly,
-    cspb_anchor: Anchor.CalendarMonth,
-    cspb_timing: Timing.InAdvance,
-    cspb_paymenttermdays: 30,
-    cspb_prorationpolicy: Proration.DailyByDaysInPeriod,
-    cspb_roundingpolicy: Rounding.HalfUp,
-  });
+  const contractId = await s.org.create('cspb_billingcontracts', monthlyEurContract(s.accountId, 'Contoso monthly'));
   await s.org.create('cspb_subscriptions', {
     cspb_name: 'Contoso M365 E3',
     cspb_quantity: 10,

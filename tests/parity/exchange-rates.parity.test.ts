@@ -9,11 +9,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CspbBillingContractAnchor as Anchor,
-  CspbBillingContractFrequency as Frequency,
-  CspbBillingContractProrationPolicy as Proration,
-  CspbBillingContractRoundingPolicy as Rounding,
-  CspbBillingContractTiming as Timing,
   CspbInvoiceRunRunStatus as RunStatus,
   CspbOfferBillingPlan as Plan,
   CspbOfferTerm as Term,
@@ -24,6 +19,7 @@ import { parseDate } from '../../core/src';
 import { exchangeRatesFromRows } from '../../dataverse/src/mappers';
 import { invoiceFiles } from '../../scripts/invoice';
 import { seededOrg } from '../plugins/seed';
+import { monthlyEurContract } from './support';
 
 type Row = Record<string, unknown>;
 
@@ -39,17 +35,7 @@ async function eurContractOnUsdOffer() {
     cspb_unitcost: 10,
     cspb_currencycode: 'USD',
   });
-  const contractId = await s.org.create('cspb_billingcontracts', {
-    cspb_name: 'Contoso EUR',
-    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
-    cspb_currencycode: 'EUR',
-    cspb_frequency: Frequency.Monthly,
-    cspb_anchor: Anchor.CalendarMonth,
-    cspb_timing: Timing.InAdvance,
-    cspb_paymenttermdays: 30,
-    cspb_prorationpolicy: Proration.DailyByDaysInPeriod,
-    cspb_roundingpolicy: Rounding.HalfUp,
-  });
+  const contractId = await s.org.create('cspb_billingcontracts', monthlyEurContract(s.accountId, 'Contoso EUR'));
   await s.org.create('cspb_subscriptions', {
     cspb_name: 'Contoso Business Premium',
     cspb_quantity: 10,

@@ -11,11 +11,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CspbBillingContractAnchor as Anchor,
-  CspbBillingContractFrequency as Frequency,
-  CspbBillingContractProrationPolicy as Proration,
-  CspbBillingContractRoundingPolicy as Rounding,
-  CspbBillingContractTiming as Timing,
   CspbInvoiceLineLineType as LineType,
   CspbInvoiceRunRunStatus as RunStatus,
   CspbPriceListItemTierMode as TierMode,
@@ -25,6 +20,7 @@ import {
 import { oneTimeChargesFromRows, priceListFromRows, promotionsFromRows } from '../../dataverse/src/mappers';
 import { invoiceFiles } from '../../scripts/invoice';
 import { seededOrg } from '../plugins/seed';
+import { monthlyEurContract } from './support';
 
 type Row = Record<string, unknown>;
 const TIERS = JSON.stringify([
@@ -44,18 +40,10 @@ test('parity of a price list with tiers, a dated promotion and a one-time charge
     cspb_tiermode: TierMode.Tiered,
     cspb_tiers: TIERS,
   });
-  const contractId = await s.org.create('cspb_billingcontracts', {
-    cspb_name: 'Contoso list prices',
-    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
-    'cspb_PriceListId@odata.bind': `/cspb_pricelists(${listId})`,
-    cspb_currencycode: 'EUR',
-    cspb_frequency: Frequency.Monthly,
-    cspb_anchor: Anchor.CalendarMonth,
-    cspb_timing: Timing.InAdvance,
-    cspb_paymenttermdays: 30,
-    cspb_prorationpolicy: Proration.DailyByDaysInPeriod,
-    cspb_roundingpolicy: Rounding.HalfUp,
-  });
+  const contractId = await s.org.create(
+    'cspb_billingcontracts',
+    monthlyEurContract(s.accountId, 'Contoso list prices', { 'cspb_PriceListId@odata.bind': `/cspb_pricelists(${listId})` }),
+  );
   await s.org.create('cspb_subscriptions', {
     cspb_name: 'Contoso M365 BS',
     cspb_quantity: 10,
@@ -189,18 +177,7 @@ describe('price list, promotion and one-time charge rows', () => {
 
 test('parity of a minimum commitment: 10 seats x 15.00 = 150.00 against a 200.00 minimum adds a 50.00 commitment line on both paths', async () => {
   const s = await seededOrg({ today: '2026-10-01' });
-  const contractId = await s.org.create('cspb_billingcontracts', {
-    cspb_name: 'Contoso with a minimum',
-    'cspb_CustomerId@odata.bind': `/accounts(${s.accountId})`,
-    cspb_currencycode: 'EUR',
-    cspb_minimumcommitment: 200,
-    cspb_frequency: Frequency.Monthly,
-    cspb_anchor: Anchor.CalendarMonth,
-    cspb_timing: Timing.InAdvance,
-    cspb_paymenttermdays: 30,
-    cspb_prorationpolicy: Proration.DailyByDaysInPeriod,
-    cspb_roundingpolicy: Rounding.HalfUp,
-  });
+  const contractId = await s.org.create('cspb_billingcontracts', monthlyEurContract(s.accountId, 'Contoso with a minimum', { cspb_minimumcommitment: 200 }));
   await s.org.create('cspb_subscriptions', {
     cspb_name: 'Contoso M365 BS',
     cspb_quantity: 10,

@@ -12,6 +12,13 @@ import {
   CspbSubscriptionStatus as SubscriptionStatus,
 } from '../../dataverse/generated';
 import type { EntityRecord } from '../../dataverse/src/client/types';
+import {
+  CspbBillingContractAnchor,
+  CspbBillingContractFrequency,
+  CspbBillingContractProrationPolicy,
+  CspbBillingContractRoundingPolicy,
+  CspbBillingContractTiming,
+} from '../../dataverse/generated';
 import { LocalOrg } from '../../dataverse/src/local-org';
 import { DEFAULT_CURRENCIES } from '../../dataverse/src/local-org/currency';
 import { discrepancyRow, invoiceLineRows, invoiceRow, issueDraft, storedFindings, type InvoiceRunResult } from '../../dataverse/src/runs';
@@ -304,4 +311,23 @@ export function differences(expected: PathOutcome, actual: PathOutcome): Array<[
   }
   for (const [key, v] of actual.invoices) if (!expected.invoices.has(key)) out.push([`invoice ${key}`, undefined, v.invoice]);
   return out;
+}
+
+/**
+ * A monthly, calendar-anchored, in-advance EUR contract of the customer (30 days to pay, daily
+ * proration, half-up rounding): the contract the parity cases build on, with their own columns over it.
+ */
+export function monthlyEurContract(accountId: string, name: string, extra: EntityRecord = {}): EntityRecord {
+  return {
+    cspb_name: name,
+    'cspb_CustomerId@odata.bind': `/accounts(${accountId})`,
+    cspb_currencycode: 'EUR',
+    cspb_frequency: CspbBillingContractFrequency.Monthly,
+    cspb_anchor: CspbBillingContractAnchor.CalendarMonth,
+    cspb_timing: CspbBillingContractTiming.InAdvance,
+    cspb_paymenttermdays: 30,
+    cspb_prorationpolicy: CspbBillingContractProrationPolicy.DailyByDaysInPeriod,
+    cspb_roundingpolicy: CspbBillingContractRoundingPolicy.HalfUp,
+    ...extra,
+  };
 }
