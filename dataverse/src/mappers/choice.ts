@@ -1,3 +1,4 @@
+import type { TableDef } from '../schema/types';
 /** Errors and choice maps at the Web API boundary that need no decimal arithmetic. */
 export class MappingError extends Error {
   constructor(
@@ -16,6 +17,12 @@ export class MappingError extends Error {
  * value the map lacks throws, naming the column, never maps silently. Free of decimal.js, so form
  * bundles and PCF controls use it too.
  */
+/** A choice value's label as the schema (and so the solution's option set) writes it. */
+export function choiceLabel(table: TableDef, column: string, value: number): string | undefined {
+  const def = table.columns.find((c) => c.logicalName === column);
+  return def?.type === 'choice' ? def.options.find((o) => o.value === value)?.label : undefined;
+}
+
 export function choiceMap<Core extends string, Value extends number>(pairs: ReadonlyArray<readonly [Core, Value]>, column: string) {
   const toValue = new Map<Core, Value>(pairs);
   const toCore = new Map<number, Core>(pairs.map(([c, v]) => [v, c]));

@@ -11,6 +11,8 @@ import {
 import { discrepancyRow, loadImportLines, loadIssuedRevenue, loadReconRows, runReconciliation, storedFindings } from '../../../dataverse/src/runs';
 import { retrieveAll } from './types';
 import { rejectedRowsFromImport } from '../../../dataverse/src/mappers/import-summary';
+import { choiceLabel } from '../../../dataverse/src/mappers/choice';
+import { discrepancy } from '../../../dataverse/src/schema/tables/reconciliation';
 import { PassCache } from '../jobs/pass-cache';
 import { chunkOf, JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 import { writeBulk } from '../../../dataverse/src/bulk';
@@ -79,7 +81,9 @@ async function importsOfPeriod(client: DataverseClient, named: CspbBillingImport
         .map(
           (b) =>
             `Import '${b.cspb_name}' has ${b.cspb_rowsrejected} rejected row${b.cspb_rowsrejected === 1 ? '' : 's'}${
-              b.cspb_rejectedamount !== null ? ` (${Number(b.cspb_rejectedamount).toFixed(2)} ${b.cspb_currencycode ?? ''} readable)`.replace(' )', ')') : ''
+              b.cspb_rejectedamount !== null
+                ? ` (${new Decimal(String(b.cspb_rejectedamount)).toFixed(2)} ${b.cspb_currencycode ?? ''} readable)`.replace(' )', ')')
+                : ''
             }`,
         )
         .join(
@@ -136,11 +140,6 @@ async function earlierDecisions(client: DataverseClient, runId: string): Promise
   if (rows.length === 0) return new Map();
   const runs = await retrieveAll<CspbReconciliationRunRow>(client, RUNS, { select: ['cspb_reconciliationrunid', 'cspb_name'] });
   const runName = new Map(runs.map((r) => [r.cspb_reconciliationrunid.toLowerCase(), r.cspb_name]));
-  const label = new Map<number, string>([
-    [Resolution.Accepted, 'Accepted'],
-    [Resolution.Resolved, 'Resolved'],
-    [Resolution.Ignored, 'Ignored'],
-  ]);
   const out = new Map<string, EarlierDecision>();
   for (const d of rows) {
     const key = d.cspb_discrepancykey.toLowerCase();
@@ -150,7 +149,10 @@ async function earlierDecisions(client: DataverseClient, runId: string): Promise
     out.set(key, {
       status: d.cspb_resolutionstatus,
       note: d.cspb_resolutionnote,
-      from: `${label.get(d.cspb_resolutionstatus) ?? 'Decided'} in run '${name}'${when ? ` on ${when}` : ''}`.slice(0, 200),
+      from: `${choiceLabel(discrepancy, 'cspb_resolutionstatus', d.cspb_resolutionstatus) ?? 'Decided'} in run '${name}'${when ? ` on ${when}` : ''}`.slice(
+        0,
+        200,
+      ),
     });
   }
   return out;
