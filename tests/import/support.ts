@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { ContentHasher, ImportResult } from '../../core/src/import';
+import { columnName } from '../../core/src/import/xlsx';
 
 export const SAMPLES = path.resolve(__dirname, '../../../shared/samples');
 
@@ -68,11 +69,7 @@ export function xlsxBytes(header: readonly string[], rows: readonly (readonly st
   const shared: string[] = [];
   const sharedIndex = new Map<string, number>();
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  const col = (i: number) => {
-    let s = '';
-    for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-    return s;
-  };
+  const col = columnName;
   const cell = (v: string, r: number, c: number) => {
     const ref = `${col(c)}${r}`;
     if (v === '') return '';

@@ -15,6 +15,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
+import { columnName } from '../../core/src/import/xlsx';
 
 export interface HostileCase {
   readonly id: string;
@@ -84,13 +85,8 @@ function utf32(text: string, littleEndian: boolean): Uint8Array {
 
 const WORKBOOK = `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Recon" sheetId="1" r:id="rId1"/></sheets></workbook>`;
 const RELS = `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`;
-const column = (i: number) => {
-  let s = '';
-  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-};
 const sheetRow = (r: number, cells: readonly string[], tail = '') =>
-  `<row r="${r}">${cells.map((v, i) => `<c r="${column(i)}${r}" t="inlineStr"><is><t>${v}</t></is></c>`).join('')}${tail}</row>`;
+  `<row r="${r}">${cells.map((v, i) => `<c r="${columnName(i)}${r}" t="inlineStr"><is><t>${v}</t></is></c>`).join('')}${tail}</row>`;
 const sheet = (rowsXml: string) =>
   strToU8(
     `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rowsXml}</sheetData></worksheet>`,

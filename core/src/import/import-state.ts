@@ -57,8 +57,9 @@ export class ImportState {
     const currency = money.currency ?? this.billingCurrency ?? '';
     if (money.amount === undefined) this.rejectedWithoutAmount++;
     else this.rejectedAmounts.set(currency, (this.rejectedAmounts.get(currency) ?? new Decimal(0)).plus(money.amount));
+    // Reported first (strict mode throws the first); the first report, located and cut to size, lists the row.
+    const located = issues.map((issue) => this.report(issue))[0] as ImportError;
     if (this.rejected.length < this.maxErrors) {
-      const located = new ImportError({ ...first, file: this.file });
       this.rejected.push({
         ...(this.file !== undefined ? { file: this.file } : {}),
         row: first.row,
@@ -69,7 +70,6 @@ export class ImportState {
         ...(money.amount !== undefined ? { amount: money.amount, currency } : {}),
       });
     }
-    for (const issue of issues) this.report(issue);
   }
 
   noteCurrency(code: string): void {
