@@ -5,40 +5,27 @@ import { BILLING_IMPORT } from './controls';
  * The billing import: the BillingImport control on the file name (drop, parse, create lines), what
  * was detected, the row counts, and its lines in a plain subgrid.
  */
+/** What the importer writes (detected, counted, totalled): shown read-only, never edited by hand. */
+const DETECTED = ['cspb_format', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_periodend', 'cspb_importstatus'];
+const TOTALS = [
+  'cspb_currencycode',
+  'transactioncurrencyid',
+  'cspb_totalbilled',
+  'cspb_rowsread',
+  'cspb_rowsaccepted',
+  'cspb_rowsrejected',
+  'cspb_linecount',
+  'cspb_contenthash',
+];
+const WRITTEN_BY_IMPORT = ['cspb_rejectedamount', 'cspb_rejectedrows', 'cspb_errors'];
+
 export const billingImportMainForm: FormDef = {
   table: 'cspb_billingimport',
   name: 'Billing import',
   description: 'Main form for an imported vendor bill, with its lines.',
   sections: [
-    {
-      name: 'general',
-      label: 'General',
-      fields: [
-        'cspb_name',
-        'cspb_filename',
-        'cspb_vendor',
-        'cspb_encoding',
-        'cspb_format',
-        'cspb_invoicenumber',
-        'cspb_periodstart',
-        'cspb_periodend',
-        'cspb_importstatus',
-      ],
-    },
-    {
-      name: 'totals',
-      label: 'Totals',
-      fields: [
-        'cspb_currencycode',
-        'transactioncurrencyid',
-        'cspb_totalbilled',
-        'cspb_rowsread',
-        'cspb_rowsaccepted',
-        'cspb_rowsrejected',
-        'cspb_linecount',
-        'cspb_contenthash',
-      ],
-    },
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_filename', 'cspb_vendor', 'cspb_encoding', ...DETECTED] },
+    { name: 'totals', label: 'Totals', fields: TOTALS },
     {
       name: 'lines',
       label: 'Billing lines',
@@ -57,25 +44,7 @@ export const billingImportMainForm: FormDef = {
     { name: 'errors', label: 'Errors', fields: ['cspb_errors'] },
   ],
   fieldControls: { cspb_filename: { control: BILLING_IMPORT.name, property: BILLING_IMPORT.property } },
-  // What the import found is the importer's to write: shown, never edited by hand.
-  readOnly: [
-    'cspb_format',
-    'cspb_invoicenumber',
-    'cspb_periodstart',
-    'cspb_periodend',
-    'cspb_importstatus',
-    'cspb_currencycode',
-    'transactioncurrencyid',
-    'cspb_totalbilled',
-    'cspb_rowsread',
-    'cspb_rowsaccepted',
-    'cspb_rowsrejected',
-    'cspb_linecount',
-    'cspb_contenthash',
-    'cspb_rejectedamount',
-    'cspb_rejectedrows',
-    'cspb_errors',
-  ],
+  readOnly: [...DETECTED, ...TOTALS, ...WRITTEN_BY_IMPORT],
   libraries: [],
   handlers: [],
 };

@@ -1,6 +1,18 @@
 import type { FormDef } from '../form-xml';
 import { RECONCILIATION_GRID } from './controls';
 
+/** What the run writes: shown read-only. */
+const TOTALS = [
+  'cspb_totalbilled',
+  'cspb_totalexpected',
+  'cspb_totalvariance',
+  'cspb_totalleakage',
+  'cspb_totalmargin',
+  'cspb_totalrejected',
+  'cspb_discrepancycount',
+];
+const DIAGNOSTICS = ['cspb_categorycounts', 'cspb_warnings', 'cspb_error'];
+
 /** The reconciliation run: totals on top, the ReconciliationGrid over its discrepancies below. */
 export const reconciliationRunMainForm: FormDef = {
   table: 'cspb_reconciliationrun',
@@ -12,19 +24,7 @@ export const reconciliationRunMainForm: FormDef = {
       label: 'General',
       fields: ['cspb_name', 'cspb_importid', 'cspb_runstatus', 'cspb_toleranceperunit', 'cspb_currencycode', 'transactioncurrencyid'],
     },
-    {
-      name: 'totals',
-      label: 'Totals',
-      fields: [
-        'cspb_totalbilled',
-        'cspb_totalexpected',
-        'cspb_totalvariance',
-        'cspb_totalleakage',
-        'cspb_totalmargin',
-        'cspb_totalrejected',
-        'cspb_discrepancycount',
-      ],
-    },
+    { name: 'totals', label: 'Totals', fields: TOTALS },
     {
       name: 'discrepancies',
       label: 'Discrepancies',
@@ -39,22 +39,9 @@ export const reconciliationRunMainForm: FormDef = {
         },
       ],
     },
-    { name: 'diagnostics', label: 'Diagnostics', fields: ['cspb_categorycounts', 'cspb_warnings', 'cspb_error'] },
+    { name: 'diagnostics', label: 'Diagnostics', fields: DIAGNOSTICS },
   ],
-  // Totals and diagnostics are the run's to write.
-  readOnly: [
-    'cspb_runstatus',
-    'cspb_totalbilled',
-    'cspb_totalexpected',
-    'cspb_totalvariance',
-    'cspb_totalleakage',
-    'cspb_totalmargin',
-    'cspb_totalrejected',
-    'cspb_discrepancycount',
-    'cspb_categorycounts',
-    'cspb_warnings',
-    'cspb_error',
-  ],
+  readOnly: ['cspb_runstatus', ...TOTALS, ...DIAGNOSTICS],
   libraries: [],
   handlers: [],
 };
