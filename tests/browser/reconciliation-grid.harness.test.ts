@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBrowser, SCREENSHOT_DIR, wcagViolations, type Browser } from '../support/browser';
 import { startHarness, type Harness } from '../support/pcf-harness';
@@ -44,6 +45,46 @@ afterAll(async () => {
 
 const text = async (testId: string): Promise<string> => (await browser.page.getByTestId(testId).innerText()).trim();
 
+/** A fresh harness page with a CSV fed to the control's data set (typed as TYPES), once it shows `count` records. */
+async function loadCsv(file: string, count: number): Promise<void> {
+  const { page } = browser;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(harness.url);
+  await page.getByTestId('record-count').waitFor();
+  await page.locator('input[type=file]').setInputFiles(file);
+  const selects = page.locator('select');
+  await expect_countAtLeast(selects, TYPES.length + 1);
+  for (const [i, type] of TYPES.entries()) await selects.nth(i + 1).selectOption(type);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page
+    .getByTestId('record-count')
+    .filter({ hasText: `${count} of ${count} records` })
+    .waitFor({ timeout: 20_000 });
+  // The harness keeps its form factor across loads (the first test ends on Phone): the desktop's columns.
+  await selects.nth(0).selectOption({ label: 'Web' });
+  await page.waitForFunction(() => document.querySelectorAll('[role=columnheader]').length > 4, undefined, { timeout: 10_000 });
+}
+
+/** The lines (rows with cells) rendered, in display order. */
+const lineRows = () => browser.page.locator('[role=treegrid] [role=row][data-id]');
+/** The data ids of the lines rendered, in display order. */
+const lineIds = async (): Promise<string[]> => lineRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? ''));
+/** The data ids of the selected lines, in display order. */
+const selectedIds = async (): Promise<string[]> =>
+  browser.page.locator('[role=treegrid] [role=row][aria-selected=true]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? ''));
+/** The focused row: its data id (a line), or its group header's text; and how many rows are tab stops. */
+const focusedRow = async (): Promise<{ id: string | null; rowIndex: string | null; text: string; isRow: boolean; tabStops: number }> =>
+  browser.page.evaluate(() => {
+    const el = document.activeElement;
+    return {
+      id: el?.getAttribute('data-id') ?? null,
+      rowIndex: el?.getAttribute('aria-rowindex') ?? null,
+      text: (el?.textContent ?? '').trim(),
+      isRow: el?.getAttribute('role') === 'row',
+      tabStops: document.querySelectorAll('[role=treegrid] [role=row][tabindex="0"]').length,
+    };
+  });
+
 it('renders, totals and filters the discrepancies of a CSV fed to its data set', async () => {
   const { page } = browser;
   await page.goto(harness.url);
@@ -85,7 +126,7 @@ it('renders, totals and filters the discrepancies of a CSV fed to its data set',
   expect(violations).toEqual([]);
   expect(await page.locator('[role=treegrid] [role=row][aria-level="1"][aria-expanded="true"]').count()).toBe(4);
 
-  // Keyboard: arrow keys move between rows (Fluent's FocusZone), Enter selects the focused line.
+  // Keyboard: arrow keys move between rows (roving tabindex), Enter selects the focused line.
   // Contoso's addQuantity line, then its removeQuantity line just below it.
   await lines.nth(1).focus();
   await page.keyboard.press('ArrowDown');
@@ -138,6 +179,162 @@ it('renders, totals and filters the discrepancies of a CSV fed to its data set',
     .locator('div:has(> [data-testid=record-count])')
     .first()
     .screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness-phone.png'), animations: 'disabled' });
+});
+
+it('selects ranges with Shift + click, Ctrl + Shift + click, Shift + arrows and Ctrl + A, in the order shown', async () => {
+  const { page } = browser;
+  await loadCsv(FIXTURE, 6);
+  await expect_countAtLeast(lineRows(), 6);
+  // Display order: Adventure Works, Contoso (two lines), Fabrikam (two subscriptions), Northwind.
+  const ids = await lineIds();
+  expect(ids).toHaveLength(6);
+  expect(new Set(ids).size).toBe(6);
+  expect((await lineRows().nth(1).innerText()).replace(/\s+/g, ' ')).toContain('addQuantity');
+  expect((await lineRows().nth(4).innerText()).replace(/\s+/g, ' ')).toContain('Negative margin');
+  const line = (i: number) => lineRows().nth(i).locator('[role=gridcell]').nth(2);
+
+  // Shift + click: the lines between the anchor and the clicked line, across three group headers.
+  await line(1).click();
+  await line(4).click({ modifiers: ['Shift'] });
+  expect(await selectedIds()).toEqual(ids.slice(1, 5));
+  expect(await page.locator('[role=treegrid] [role=row]:not([data-id])[aria-selected=true]').count()).toBe(0);
+  expect(await text('selection-count')).toBe('4 selected lines');
+  // Shift + click draws from the same anchor again (upwards now), replacing the range.
+  await line(0).click({ modifiers: ['Shift'] });
+  expect(await selectedIds()).toEqual(ids.slice(0, 2));
+  // Shift + click selects no text across the rows.
+  expect(await page.evaluate(() => String(window.getSelection() ?? ''))).toBe('');
+
+  // Ctrl + click moves the anchor; Ctrl + Shift + click adds the range to what is selected.
+  await line(0).click();
+  await line(3).click({ modifiers: ['Control'] });
+  expect(await selectedIds()).toEqual([ids[0], ids[3]]);
+  await line(5).click({ modifiers: ['Control', 'Shift'] });
+  expect(await selectedIds()).toEqual([ids[0], ids[3], ids[4], ids[5]]);
+  // A plain Shift + click from that anchor replaces it all.
+  await line(2).click({ modifiers: ['Shift'] });
+  expect(await selectedIds()).toEqual([ids[2], ids[3]]);
+
+  // Range screenshot: Contoso's removeQuantity line through Fabrikam's both subscriptions.
+  await line(1).click();
+  await line(4).click({ modifiers: ['Shift'] });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page
+    .locator('div:has(> [data-testid=record-count])')
+    .first()
+    .screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness-range.png'), animations: 'disabled' });
+
+  // Arrow keys: focus moves row by row, group headers included, and the one tab stop follows it.
+  await line(2).click();
+  expect(await focusedRow()).toMatchObject({ id: ids[2], isRow: true, tabStops: 1 });
+  await page.keyboard.press('ArrowDown');
+  expect(await focusedRow()).toMatchObject({ id: null, isRow: true, tabStops: 1, text: expect.stringContaining('Fabrikam Inc') });
+  await page.keyboard.press('ArrowDown');
+  expect(await focusedRow()).toMatchObject({ id: null, text: expect.stringContaining('sub-fabrikam-bp') });
+  await page.keyboard.press('ArrowDown');
+  expect(await focusedRow()).toMatchObject({ id: ids[3], tabStops: 1 });
+  await page.keyboard.press('ArrowUp');
+  expect(await focusedRow()).toMatchObject({ id: null, text: expect.stringContaining('sub-fabrikam-bp') });
+  await page.keyboard.press('ArrowDown');
+  // Arrows move focus only: the selection stays on the clicked line.
+  expect(await selectedIds()).toEqual([ids[2]]);
+
+  // Shift + Down extends from the anchor (the clicked line), over the subscription header to the next line.
+  await page.keyboard.press('Shift+ArrowDown');
+  expect(await focusedRow()).toMatchObject({ id: ids[4], tabStops: 1 });
+  expect(await selectedIds()).toEqual(ids.slice(2, 5));
+  await page.keyboard.press('Shift+ArrowUp');
+  expect(await focusedRow()).toMatchObject({ id: ids[3] });
+  expect(await selectedIds()).toEqual(ids.slice(2, 4));
+  // Shift + End: to the last line.
+  await page.keyboard.press('Shift+End');
+  expect(await focusedRow()).toMatchObject({ id: ids[5] });
+  expect(await selectedIds()).toEqual(ids.slice(2));
+
+  // Home and End: the first row (a customer header) and the last.
+  await page.keyboard.press('Home');
+  expect(await focusedRow()).toMatchObject({ id: null, isRow: true, text: expect.stringContaining('Adventure Works') });
+  await page.keyboard.press('End');
+  expect(await focusedRow()).toMatchObject({ id: ids[5], tabStops: 1 });
+  // Space selects the focused line alone (Enter did, above); Ctrl + A every line shown.
+  await page.keyboard.press('Space');
+  expect(await selectedIds()).toEqual([ids[5]]);
+  await page.keyboard.press('Control+a');
+  expect(await selectedIds()).toEqual(ids);
+  expect(await text('selection-count')).toBe('6 selected lines');
+  expect(await page.evaluate(() => String(window.getSelection() ?? ''))).toBe('');
+  // Ctrl + A over a filter: only the lines shown.
+  await page.getByPlaceholder(/Search customer/).fill('fabrikam');
+  await page.getByTestId('record-count').filter({ hasText: '2 of 6 records' }).waitFor();
+  await line(0).click();
+  await page.keyboard.press('Control+a');
+  expect(await selectedIds()).toEqual(ids.slice(3, 5));
+  expect(await text('selection-count')).toBe('2 selected lines');
+  // Tab leaves the grid from its one tab stop; Shift + Tab comes back to it.
+  await page.keyboard.press('Tab');
+  expect((await focusedRow()).isRow).toBe(false);
+  await page.keyboard.press('Shift+Tab');
+  expect(await focusedRow()).toMatchObject({ id: ids[3], isRow: true });
+
+  // Still no WCAG failures with a range selected and a row focused.
+  expect(await wcagViolations(page, 'div:has(> [data-testid=record-count])')).toEqual([]);
+});
+
+it('scrolls the focused row into view when keys move focus through a long, virtualised grid', async () => {
+  const { page } = browser;
+  // 400 lines in 40 customers: far more than the list renders at once.
+  const dir = mkdtempSync(join(tmpdir(), 'cspb-grid-'));
+  const file = join(dir, 'long.csv');
+  const lines = ['Customer,Subscription,ChargeType,ChargeStart,BilledQuantity,ExpectedQuantity,Billed,Expected,Variance,Margin,Category,Status'];
+  for (let i = 0; i < 400; i++) {
+    const c = String(Math.floor(i / 10)).padStart(2, '0');
+    lines.push(`Customer ${c},sub-${c},usage${String(i % 10)},3/1/2022,1,1,1.00,0.00,1.00,,revenueLeakage,Open`);
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  try {
+    await loadCsv(file, 400);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await expect_countAtLeast(lineRows(), 1);
+  const inView = () =>
+    page.evaluate(() => {
+      const r = document.activeElement!.getBoundingClientRect();
+      return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+  await lineRows().first().locator('[role=gridcell]').nth(2).click();
+  // Virtualised: a fraction of the 400 lines is in the page.
+  expect(await lineRows().count()).toBeLessThan(200);
+  // End: the last row, which the list had not rendered, is rendered, focused and on screen.
+  await page.keyboard.press('End');
+  await page.waitForFunction(
+    () => (document.activeElement?.textContent ?? '').includes('usage9') && document.activeElement?.getAttribute('role') === 'row',
+    undefined,
+    {
+      timeout: 10_000,
+    },
+  );
+  // 40 customer and 40 subscription headers and 400 lines, after the column header row.
+  expect(await focusedRow()).toMatchObject({ isRow: true, tabStops: 1, rowIndex: '481' });
+  expect(await inView()).toBe(true);
+  // Home: back to the first row (Customer 00's header), on screen.
+  await page.keyboard.press('Home');
+  await page.waitForFunction(
+    () => (document.activeElement?.textContent ?? '').includes('Customer 00') && document.activeElement?.getAttribute('role') === 'row',
+    undefined,
+    {
+      timeout: 10_000,
+    },
+  );
+  expect(await inView()).toBe(true);
+  // Arrow Down, row by row past the first screen: the focused row is always on screen.
+  for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowDown');
+  // 40 rows down: Customer 00's to 02's headers and lines (12 rows each), Customer 03's two headers, its third line.
+  expect(await focusedRow()).toMatchObject({ isRow: true, tabStops: 1, rowIndex: '42', text: expect.stringContaining('usage2') });
+  expect(await inView()).toBe(true);
+  // Ctrl + A selects all 400 lines, rendered or not.
+  await page.keyboard.press('Control+a');
+  expect(await text('selection-count')).toBe('400 selected lines');
 });
 
 /** Waits until a locator matches at least n elements (jest has no such matcher of its own). */

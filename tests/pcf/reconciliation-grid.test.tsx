@@ -150,13 +150,25 @@ describe('ReconciliationGridView', () => {
     expect(gridRows()).toHaveLength(1);
   });
 
-  it('collapses a customer group from its keyboard-reachable button', () => {
+  it('collapses a customer group from its button, and from the keyboard on its row (Left, Right, Enter)', () => {
     render(<ReconciliationGridView rowSet={rowSetOf(rows)} strings={strings} actions={null} onExport={() => undefined} />);
     const button = screen.getByLabelText('Collapse Contoso');
     expect(button.getAttribute('aria-expanded')).toBe('true');
     fireEvent.click(button);
     expect(gridRows()).toHaveLength(1);
     expect(screen.getByLabelText('Expand Contoso')).toBeTruthy();
+    const contoso = () => screen.getAllByTestId('group-customer')[0]!;
+    // The first row holds the grid's one tab stop; the button is for the pointer.
+    expect(contoso().tabIndex).toBe(0);
+    expect(screen.getByLabelText('Expand Contoso').tabIndex).toBe(-1);
+    fireEvent.keyDown(contoso(), { key: 'ArrowRight' });
+    expect(gridRows()).toHaveLength(3);
+    fireEvent.keyDown(contoso(), { key: 'ArrowRight' });
+    expect(gridRows()).toHaveLength(3);
+    fireEvent.keyDown(contoso(), { key: 'ArrowLeft' });
+    expect(gridRows()).toHaveLength(1);
+    fireEvent.keyDown(contoso(), { key: 'Enter' });
+    expect(gridRows()).toHaveLength(3);
   });
 
   it('exports the filtered lines as injection-safe CSV', () => {
@@ -266,8 +278,9 @@ describe('ReconciliationGridView', () => {
     fireEvent.click(cellsOf(line('addQuantity'))[1]!);
     fireEvent.click(cellsOf(line('cycleCharge'))[1]!, { ctrlKey: true });
     expect(gridRows().filter((r) => r.getAttribute('aria-selected') === 'true')).toHaveLength(2);
+    expect(screen.getByTestId('selection-count').textContent).toBe('2 selected lines');
     fireEvent.click(action('accept'));
-    expect(await screen.findByText('2 selected lines')).toBeTruthy();
+    expect((await screen.findByRole('dialog')).textContent).toContain('2 selected lines');
     fireEvent.change(await screen.findByLabelText('Note'), { target: { value: 'Both expected on the next bill' } });
     await act(async () => {
       fireEvent.click(screen.getByText('Confirm'));
@@ -282,6 +295,74 @@ describe('ReconciliationGridView', () => {
     // A plain click selects one line again.
     fireEvent.click(cellsOf(line('removeQuantity'))[1]!);
     expect(gridRows().filter((r) => r.getAttribute('aria-selected') === 'true')).toHaveLength(1);
+  });
+
+  it('resolves a Shift + click range: exactly the lines between, in the order shown, one note each', async () => {
+    const api = fakeWebApi();
+    const four = toRows(
+      ['cspb_customerid', 'cspb_vendorsubscriptionid', 'cspb_chargetype', 'cspb_billedamount', 'cspb_resolutionstatus', 'cspb_currencycode'],
+      records(
+        [
+          ['e1', 'Fabrikam', 'sub-f', 'usage'],
+          ['e2', 'Contoso', 'sub-b', 'cycleCharge'],
+          ['e3', 'Contoso', 'sub-a', 'addQuantity'],
+          ['e4', 'Contoso', 'sub-a', 'removeQuantity'],
+          ['e5', 'Contoso', 'sub-a', 'usage'],
+        ].map(([id, customer, sub, type]) => ({
+          id,
+          cspb_customerid: customer,
+          cspb_vendorsubscriptionid: sub,
+          cspb_chargetype: type,
+          cspb_billedamount: 1,
+          cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Open,
+          cspb_currencycode: 'USD',
+        })),
+      ),
+    );
+    render(
+      <ReconciliationGridView
+        rowSet={rowSetOf(four)}
+        strings={strings}
+        actions={createWebApiActions(api, { openForm: async () => ({}) })}
+        onExport={() => undefined}
+      />,
+    );
+    // Shown by customer and subscription: Contoso sub-a (e3, e4, e5), Contoso sub-b (e2), Fabrikam (e1).
+    expect(gridRows().map((r) => r.dataset['id'])).toEqual(['e3', 'e4', 'e5', 'e2', 'e1']);
+    const row = (id: string) => gridRows().find((r) => r.dataset['id'] === id)!;
+    const selectedIds = () =>
+      gridRows()
+        .filter((r) => r.getAttribute('aria-selected') === 'true')
+        .map((r) => r.dataset['id']);
+    fireEvent.click(row('e4'));
+    fireEvent.click(row('e2'), { shiftKey: true });
+    expect(selectedIds()).toEqual(['e4', 'e5', 'e2']);
+    // Shift + Up from the focused line (e2) shrinks the range towards the anchor, over sub-b's header.
+    fireEvent.keyDown(row('e2'), { key: 'ArrowUp', shiftKey: true });
+    expect(selectedIds()).toEqual(['e4', 'e5']);
+    fireEvent.keyDown(row('e5'), { key: 'ArrowDown', shiftKey: true });
+    expect(selectedIds()).toEqual(['e4', 'e5', 'e2']);
+    expect(screen.getByTestId('selection-count').textContent).toBe('3 selected lines');
+    fireEvent.click(action('resolve'));
+    fireEvent.change(await screen.findByLabelText(/Note/), { target: { value: 'Credited on the next invoice' } });
+    await act(async () => {
+      fireEvent.click(screen.getByText('Confirm'));
+    });
+    const resolved = (id: string) => [
+      'update',
+      'cspb_discrepancy',
+      id,
+      { cspb_resolutionstatus: CspbDiscrepancyResolutionStatus.Resolved, cspb_resolutionnote: 'Credited on the next invoice' },
+    ];
+    // The primary (the line the range was drawn to) first, then the others in the order shown.
+    await waitFor(() => expect(api.calls).toEqual([resolved('e2'), resolved('e4'), resolved('e5')]));
+    await waitFor(() =>
+      expect(
+        gridRows()
+          .filter((r) => r.textContent?.includes('Resolved'))
+          .map((r) => r.dataset['id']),
+      ).toEqual(['e4', 'e5', 'e2']),
+    );
   });
 
   it('shows a failed action instead of swallowing it', async () => {

@@ -13,6 +13,7 @@ import type { ReconRow } from '../model/rows';
 import { formatMoney, type GroupHeader, type SortKey } from '../model/view';
 import type { CrmSubscriptions } from '../model/crm-subscriptions';
 import { decimalOfFixed } from '../model/exact';
+import { selectModeOf, type SelectMode } from '../model/selection';
 
 export type Strings = (key: string) => string;
 
@@ -62,7 +63,15 @@ export const classes = mergeStyleSets({
       ':focus': { outline: '1px solid #605e5c', outlineOffset: -1 },
     },
   },
-  selectedRow: { background: '#edebe9', selectors: { ':hover': { background: '#e1dfdd' } } },
+  // Fluent's selected-row grey, and an accent bar at the start: a range stays visible beside the grey group headers.
+  selectedRow: { background: '#edebe9', boxShadow: 'inset 3px 0 0 #0078d4', selectors: { ':hover': { background: '#e1dfdd' } } },
+  groupRow: {
+    display: 'flex',
+    minHeight: 36,
+    borderBottom: '1px solid #edebe9',
+    outline: 'none',
+    selectors: { ':focus': { outline: '1px solid #605e5c', outlineOffset: -1 } },
+  },
   cell: {
     flex: '0 0 auto',
     boxSizing: 'border-box',
@@ -95,25 +104,28 @@ export const LineRow = React.memo(function LineRow(props: {
   columns: readonly GridColumn[];
   rowIndex: number;
   selected: boolean;
-  /** `additive`: Ctrl (or Cmd) held: the line joins or leaves the selection instead of replacing it. */
-  onSelect: (id: string, additive: boolean) => void;
+  /** The grid's one tab stop (roving tabindex): the focused row, else the selected line, else the first row. */
+  tabStop: boolean;
+  /** `mode` from the click's modifiers: plain replaces, Ctrl (or Cmd) toggles, Shift takes the range from the anchor, Ctrl + Shift adds it. */
+  onSelect: (id: string, mode: SelectMode) => void;
 }): React.ReactElement {
   const { row, columns, onSelect } = props;
-  const select = (additive: boolean): void => onSelect(row.id, additive);
+  // Keys are handled once for every row by the grid (ReconciliationGridView's onKeyDown).
   return (
     <div
       role="row"
       aria-rowindex={props.rowIndex}
       aria-selected={props.selected}
-      data-is-focusable="true"
-      tabIndex={-1}
+      data-id={row.id}
+      tabIndex={props.tabStop ? 0 : -1}
       className={props.selected ? `${classes.row} ${classes.selectedRow}` : classes.row}
-      onClick={(e) => select(e.ctrlKey || e.metaKey)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          select(e.ctrlKey || e.metaKey);
-        }
+      // Shift + click: no text selection across the rows (the range is the selection); focus still follows the click.
+      onMouseDown={(e) => {
+        if (e.shiftKey) e.preventDefault();
+      }}
+      onClick={(e) => {
+        e.currentTarget.focus({ preventScroll: true });
+        onSelect(row.id, selectModeOf(e));
       }}
     >
       {columns.map((c, i) => (
@@ -140,6 +152,8 @@ export function GroupHeaderRow(props: {
   crm: CrmSubscriptions | null;
   compact: boolean;
   colCount: number;
+  /** The grid's one tab stop (roving tabindex); Enter, Space and the arrow keys are the grid's (ReconciliationGridView). */
+  tabStop: boolean;
 }): React.ReactElement {
   const { header, strings: s, crm } = props;
   const t = header.totals();
@@ -150,14 +164,17 @@ export function GroupHeaderRow(props: {
   const record = crm && header.recordId ? crm.get(header.recordId) : undefined;
   const label = header.label || s(header.kind === 'customer' ? 'Customer_Unknown' : 'Subscription_Unknown');
   // A tree grid row: its one cell, the row header, spans every column and holds the toggle, the
-  // group's name, count, CRM side and totals (a row may only own cells).
+  // group's name, count, CRM side and totals (a row may only own cells). The row takes focus (Enter,
+  // Space, Left and Right toggle it); its button is for the pointer and out of the tab order.
   return (
     <div
       role="row"
       aria-level={header.level + 1}
       aria-expanded={!header.collapsed}
       data-testid={`group-${header.kind}`}
-      style={{ display: 'flex', minHeight: 36, borderBottom: '1px solid #edebe9', background: header.level === 0 ? '#f3f2f1' : '#faf9f8' }}
+      tabIndex={props.tabStop ? 0 : -1}
+      className={classes.groupRow}
+      style={{ background: header.level === 0 ? '#f3f2f1' : '#faf9f8' }}
     >
       <div
         role="rowheader"
@@ -168,6 +185,7 @@ export function GroupHeaderRow(props: {
           iconProps={{ iconName: header.collapsed ? 'ChevronRight' : 'ChevronDown' }}
           ariaLabel={(header.collapsed ? s('Expand') : s('Collapse')).replace('{0}', label)}
           aria-expanded={!header.collapsed}
+          tabIndex={-1}
           onClick={() => props.onToggle(header.key)}
         />
         <span data-testid="group-label" style={{ fontWeight: header.level === 0 ? 600 : 400 }}>

@@ -1,6 +1,5 @@
 import * as React from 'react';
 import { List } from '@fluentui/react/lib/List';
-import { FocusZone, FocusZoneDirection } from '@fluentui/react/lib/FocusZone';
 import { Stack } from '@fluentui/react/lib/Stack';
 import { Text } from '@fluentui/react/lib/Text';
 import type { IDropdownOption } from '@fluentui/react/lib/Dropdown';
@@ -34,6 +33,19 @@ import { decimalOfFixed, fixedText, type Fixed } from '../model/exact';
 import { correctionBlocker, correctionPlan, type CorrectionDone, type CorrectionPlan, type GridActions } from '../model/actions';
 import type { CrmSubscriptions } from '../model/crm-subscriptions';
 import type { RowSet } from '../model/row-set';
+import {
+  extendTo,
+  focusMoveOf,
+  moveFocus,
+  NO_SELECTION,
+  select,
+  selectAll,
+  selectModeOf,
+  tabStopIndex,
+  type GridSelection,
+  type SelectMode,
+} from '../model/selection';
+import { focusRow, indexOfElement } from './row-focus';
 import { CELL_PADDING, classes, GroupHeaderRow, LineRow, Total, type GridColumn, type Strings } from './GridRows';
 
 export type { Strings } from './GridRows';
@@ -93,9 +105,13 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const [filter, setFilter] = React.useState<GridFilter>(NO_FILTER);
   const [sort, setSort] = React.useState<GridSort | null>(null);
   const [collapsed, setCollapsed] = React.useState<ReadonlySet<string>>(() => new Set());
-  const [selectedId, setSelectedId] = React.useState<string | null>(null);
-  // Lines added to the selection with Ctrl (or Cmd) + click or Ctrl + Space: accepted or resolved together, with one note.
-  const [alsoSelected, setAlsoSelected] = React.useState<ReadonlySet<string>>(new Set());
+  // The selected lines (Ctrl or Shift + click, Shift + arrows, Ctrl + A: accepted or resolved together, with
+  // one note), the primary one the details and single-line actions use, and where a Shift range starts.
+  const [selection, setSelection] = React.useState<GridSelection>(NO_SELECTION);
+  const selectedId = selection.primary;
+  // The row that has (or last had) keyboard focus, by item key: it holds the grid's one tab stop.
+  const [focusKey, setFocusKey] = React.useState<string | null>(null);
+  const rowsRef = React.useRef<HTMLDivElement>(null);
   const [dialog, setDialog] = React.useState<NoteAction | null>(null);
   // The correction being confirmed (editable date and reason), and the last one applied, for undo.
   const [plan, setPlan] = React.useState<CorrectionPlan | null>(null);
@@ -181,27 +197,73 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   }, [s, props.compact, locale]);
   const gridWidth = React.useMemo(() => columns.reduce((w, c) => w + c.width, 0), [columns]);
 
-  const selectRow = React.useCallback((id: string, additive: boolean) => {
-    if (!additive) {
-      setSelectedId(id);
-      setAlsoSelected(new Set());
-      return;
-    }
-    setSelectedId((current) => current ?? id);
-    setAlsoSelected((prev) => {
-      const next = new Set(prev);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  // The rows as shown, for the handlers below (stable callbacks: the memoised rows do not re-render for a new handler).
+  const itemsRef = React.useRef(items);
+  itemsRef.current = items;
+  const selectRow = React.useCallback((id: string, mode: SelectMode) => {
+    setSelection((prev) => select(prev, itemsRef.current, id, mode));
   }, []);
   // Every selected line still on screen (filters and collapsed groups drop the others), the primary first.
   const selectedLines = React.useMemo(() => {
-    const ids = new Set([...(selectedId ? [selectedId] : []), ...alsoSelected]);
+    const ids = selection.ids;
     const out: ReconRow[] = [];
     for (const item of items) if (item.kind === 'line' && ids.has(item.id)) out.push(item);
     return out.sort((a, b) => (a.id === selectedId ? -1 : b.id === selectedId ? 1 : 0));
-  }, [items, selectedId, alsoSelected]);
+  }, [items, selectedId, selection]);
+  const tabStop = React.useMemo(() => tabStopIndex(items, focusKey, selectedId, itemKey), [items, focusKey, selectedId]);
+
+  /** Focus moves to the row at `index` (scrolled into view, rendered first if the list had not). */
+  const focusItem = React.useCallback((index: number) => {
+    const item = itemsRef.current[index];
+    if (!item || !rowsRef.current) return;
+    setFocusKey(itemKey(item));
+    focusRow(rowsRef.current, index);
+  }, []);
+  // Whatever row takes focus (a click, Tab, a move) becomes the tab stop.
+  const onRowsFocus = React.useCallback((e: React.FocusEvent<HTMLElement>) => {
+    const item = itemsRef.current[indexOfElement(e.target as Element)];
+    if (item) setFocusKey(itemKey(item));
+  }, []);
+  /**
+   * The grid's keys, for every row: Up, Down, Home, End move focus (Shift: over lines, extending the
+   * selection from the anchor; Ctrl + Shift adds to it); Enter or Space selects the focused line
+   * (with Ctrl toggles it, with Shift takes the range) or toggles a group; Right and Left expand and
+   * collapse a group; Ctrl (or Cmd) + A selects every line shown.
+   */
+  const onRowsKeyDown = React.useCallback(
+    (e: React.KeyboardEvent<HTMLElement>) => {
+      const target = e.target as HTMLElement;
+      const index = indexOfElement(target);
+      const all = itemsRef.current;
+      const item = all[index];
+      if (!item || e.altKey) return;
+      const ctrl = e.ctrlKey || e.metaKey;
+      if (ctrl && !e.shiftKey && e.key.toLowerCase() === 'a') {
+        e.preventDefault();
+        setSelection((prev) => selectAll(prev, all, index));
+        return;
+      }
+      const move = focusMoveOf(e.key);
+      if (move) {
+        e.preventDefault();
+        const to = moveFocus(all, index, move, e.shiftKey);
+        if (e.shiftKey) setSelection((prev) => extendTo(prev, all, index, to, ctrl));
+        if (to !== index || target.getAttribute('role') !== 'row') focusItem(to);
+        return;
+      }
+      // A key on the group's own button (focused by a click) is the button's.
+      if (target.getAttribute('role') !== 'row') return;
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        if (item.kind === 'line') selectRow(item.id, selectModeOf(e));
+        else toggle(item.key);
+      } else if (item.kind !== 'line' && (e.key === 'ArrowRight' || e.key === 'ArrowLeft') && (e.key === 'ArrowRight') === item.collapsed) {
+        e.preventDefault();
+        toggle(item.key);
+      }
+    },
+    [focusItem, selectRow, toggle],
+  );
   const crm = props.crm ?? null;
 
   // The list re-renders its visible cells when this function changes (passed as its version).
@@ -219,14 +281,22 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
             crm={crm}
             compact={!!props.compact}
             colCount={columns.length}
+            tabStop={index === tabStop}
           />
         );
       return (
-        <LineRow row={item} columns={columns} rowIndex={(index ?? 0) + 2} selected={item.id === selectedId || alsoSelected.has(item.id)} onSelect={selectRow} />
+        <LineRow
+          row={item}
+          columns={columns}
+          rowIndex={(index ?? 0) + 2}
+          selected={selection.ids.has(item.id)}
+          tabStop={index === tabStop}
+          onSelect={selectRow}
+        />
       );
     },
     // crmVersion is not read here: a new version (CRM answers arrived) re-renders the headers on screen.
-    [s, toggle, currency, columns, selectedId, alsoSelected, selectRow, crm, props.crmVersion, props.compact],
+    [s, toggle, currency, columns, selection, tabStop, selectRow, crm, props.crmVersion, props.compact],
   );
 
   /** Runs an action on a line (the selected one unless named: undo names the corrected one) and says how it went. */
@@ -352,6 +422,10 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
             {c.text}
           </ActionButton>
         ))}
+        {/* How many lines an action will apply to, said as a range or Ctrl + A changes it. */}
+        <Text role="status" data-testid="selection-count" styles={{ root: { alignSelf: 'center', paddingLeft: 8 } }}>
+          {selectedLines.length > 1 ? s('Selected_Lines').replace('{0}', String(selectedLines.length)) : ''}
+        </Text>
       </Stack>
       {!actions && props.actionsUnavailable ? (
         <MessageBar messageBarType={MessageBarType.info}>
@@ -405,9 +479,10 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
               })}
             </div>
           </div>
-          <FocusZone direction={FocusZoneDirection.vertical} isCircularNavigation={false} role="rowgroup" style={{ width: gridWidth }}>
+          {/* One tab stop among the rows (roving tabindex); the keys are handled here for every row. */}
+          <div role="rowgroup" ref={rowsRef} style={{ width: gridWidth }} onKeyDown={onRowsKeyDown} onFocus={onRowsFocus}>
             <List role="presentation" items={items} onRenderCell={onRenderCell} getKey={itemKey} version={onRenderCell} onShouldVirtualize={() => true} />
-          </FocusZone>
+          </div>
         </div>
       </div>
       {filtered.length === 0 ? <Text data-testid="empty">{s('No_Rows')}</Text> : null}
