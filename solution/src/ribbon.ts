@@ -5,6 +5,7 @@ import { LANGUAGE_CODE } from './publisher';
  * Command-bar buttons on the main forms: each calls a function of the `Cspb.Commands` bundle
  * with the form context (`PrimaryControl`), the way Dataverse's classic ribbon commands do. The
  * functions create the run record the plugins act on and show progress until it completes.
+ * Buttons of a table's list (the HomepageGrid ribbon) are in GRID_COMMANDS: they act on no record.
  */
 export interface FormCommand {
   readonly table: string;
@@ -60,11 +61,37 @@ export const FORM_COMMANDS: readonly FormCommand[] = [
   },
 ];
 
+/**
+ * Command-bar buttons on a table's list (the HomepageGrid ribbon, the "Management" group beside
+ * New): functions called without a record.
+ */
+export const GRID_COMMANDS: readonly FormCommand[] = [
+  {
+    table: 'cspb_invoicerun',
+    id: 'InvoicePeriod',
+    label: 'Invoice a period',
+    tooltip: 'Invoice one calendar month (by default the previous one) for every billing contract due in it',
+    functionName: 'Cspb.Commands.invoicePeriod',
+  },
+];
+
+/** Where a command's button goes, and what the function is passed. */
+interface Placement {
+  readonly location: string;
+  readonly parameter?: string;
+}
+export const formLocation = (table: string): string => `Mscrm.Form.${table}.MainTab.Save.Controls._children`;
+export const gridLocation = (table: string): string => `Mscrm.HomepageGrid.${table}.MainTab.Management.Controls._children`;
+
 const labelId = (c: FormCommand, part: string) => `cspb.${c.table}.${c.id}.${part}`;
 
-/** `<RibbonDiffXml>` of one table's main form, or null when it has no commands. */
+/** `<RibbonDiffXml>` of one table (its main form's and its list's buttons), or null when it has no commands. */
 export function ribbonDiffXml(table: string): XmlElement | null {
-  const commands = FORM_COMMANDS.filter((c) => c.table === table);
+  const placed: Array<readonly [FormCommand, Placement]> = [
+    ...FORM_COMMANDS.filter((c) => c.table === table).map((c) => [c, { location: formLocation(table), parameter: 'PrimaryControl' }] as const),
+    ...GRID_COMMANDS.filter((c) => c.table === table).map((c) => [c, { location: gridLocation(table) }] as const),
+  ];
+  const commands = placed.map(([c]) => c);
   if (commands.length === 0) return null;
   return el(
     'RibbonDiffXml',
@@ -72,10 +99,10 @@ export function ribbonDiffXml(table: string): XmlElement | null {
     el(
       'CustomActions',
       null,
-      commands.map((c, i) =>
+      placed.map(([c, where], i) =>
         el(
           'CustomAction',
-          { Id: `cspb.${table}.${c.id}.CustomAction`, Location: `Mscrm.Form.${table}.MainTab.Save.Controls._children`, Sequence: 100 + i * 10 },
+          { Id: `cspb.${table}.${c.id}.CustomAction`, Location: where.location, Sequence: 100 + i * 10 },
           el(
             'CommandUIDefinition',
             null,
@@ -96,7 +123,7 @@ export function ribbonDiffXml(table: string): XmlElement | null {
     el(
       'CommandDefinitions',
       null,
-      commands.map((c) =>
+      placed.map(([c, where]) =>
         el(
           'CommandDefinition',
           { Id: `cspb.${table}.${c.id}.Command` },
@@ -108,7 +135,7 @@ export function ribbonDiffXml(table: string): XmlElement | null {
             el(
               'JavaScriptFunction',
               { FunctionName: c.functionName, Library: `$webresource:${libraryOf(c)}` },
-              el('CrmParameter', { Value: 'PrimaryControl' }),
+              where.parameter !== undefined && el('CrmParameter', { Value: where.parameter }),
             ),
           ),
         ),

@@ -12,6 +12,8 @@ import { localWebApi } from './support/local-webapi';
 import { useLanguage } from './support/resx';
 
 type Note = { message: string; level: string; uniqueId: string };
+/** Intl's spaces (no-break, narrow no-break, thin) as plain spaces, so expectations read as text. */
+const plain = (text: string): string => text.replace(/[\u00a0\u202f\u2009]/g, ' ');
 type Fields = {
   cspb_frequency: number | null;
   cspb_anchor: number | null;
@@ -85,7 +87,7 @@ async function seed(): Promise<{ org: LocalOrg; contractId: string }> {
   return { org, contractId };
 }
 
-async function loadForm(fields: Partial<Fields> = {}, options: { lcid?: 1033 | 1036; saved?: boolean } = {}) {
+async function loadForm(fields: Partial<Fields> = {}, options: { lcid?: 1033 | 1036; saved?: boolean; currency?: string } = {}) {
   jest.useFakeTimers({ now: new Date(2026, 9, 15, 12), doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'] });
   const { org, contractId } = await seed();
   const saved = options.saved ?? true;
@@ -101,7 +103,7 @@ async function loadForm(fields: Partial<Fields> = {}, options: { lcid?: 1033 | 1
   for (const name of ['cspb_anchorday', 'cspb_paymenttermdays', 'cspb_discountpercent'] as const) {
     attributes.set(name, XrmMockGenerator.Attribute.createNumber({ name, value: values[name] } as never, { name }) as unknown as MockAttribute);
   }
-  XrmMockGenerator.Attribute.createString({ name: 'cspb_currencycode', value: 'USD' }, { name: 'cspb_currencycode' });
+  XrmMockGenerator.Attribute.createString({ name: 'cspb_currencycode', value: options.currency ?? 'USD' }, { name: 'cspb_currencycode' });
   if (saved) XrmMockGenerator.Attribute.createDate({ name: 'createdon', value: new Date(2026, 2, 10, 9) }, { name: 'createdon' });
   const context = XrmMockGenerator.getEventContext();
   // xrm-mock stands in a made-up id for an empty one: an unsaved record has none.
@@ -109,7 +111,7 @@ async function loadForm(fields: Partial<Fields> = {}, options: { lcid?: 1033 | 1
   await onLoad(context);
   const form = context.getFormContext();
   const ui = form.ui as unknown as { formNotifications?: Note[] };
-  const note = (id: string) => (ui.formNotifications ?? []).filter((x) => x.uniqueId === id);
+  const note = (id: string) => (ui.formNotifications ?? []).filter((x) => x.uniqueId === id).map((x) => ({ ...x, message: plain(x.message) }));
   /** Every control notification, as control name -> messages. */
   const controlNotes = () => {
     const out: Record<string, string[]> = {};
@@ -211,11 +213,11 @@ describe('Billing contract form: change handlers', () => {
     // 2026-03-10): Feb 10, May 10, Aug 10, Nov 10. In arrears, 2026-10-15 is in Aug 10..Nov 9, invoiced at
     // its end 2026-11-10; net 365 -> 2027-11-10 (2027 is not a leap year).
     expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
-      expect.stringMatching(/^Next invoice on 2026-11-10 for 2026-08-10 to 2026-11-09, due 2027-11-10\. /),
+      expect.stringMatching(/^Next invoice on Nov 10, 2026 for Aug 10 – Nov 9, 2026, due Nov 10, 2027\. /),
     ]);
     await set('cspb_discountpercent', 0);
     // 25 x 15.00 + 3 x 12.345 (37.035 -> 37.04 half up) = 412.04, no discount.
-    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([expect.stringContaining('Estimated recurring licences: 412.04 USD (2 subscription(s)')]);
+    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([expect.stringContaining('Estimated recurring licences: USD 412.04 (2 subscription(s)')]);
   });
 });
 
@@ -229,7 +231,7 @@ describe('Billing contract form: next invoice', () => {
     expect(note(NEXT_INVOICE_ID)).toEqual([
       {
         message:
-          'Next invoice on 2026-11-01 for 2026-11-01 to 2026-11-30, due 2026-12-01. Estimated recurring licences: 370.84 USD (2 subscription(s), before tax and mid-period changes).',
+          'Next invoice on Nov 1, 2026 for Nov 2026, due Dec 1, 2026. Estimated recurring licences: USD 370.84 (2 subscription(s), before tax and mid-period changes).',
         level: 'INFO',
         uniqueId: NEXT_INVOICE_ID,
       },
@@ -242,16 +244,14 @@ describe('Billing contract form: next invoice', () => {
     // quarters start Feb 10, May 10, Aug 10, Nov 10. Today is in Aug 10..Nov 9, so the next period is
     // 2026-11-10..2027-02-09, invoiced 2026-11-10; due Nov 10 + 14 = 2026-11-24.
     expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
-      expect.stringMatching(/^Next invoice on 2026-11-10 for 2026-11-10 to 2027-02-09, due 2026-11-24\. /),
+      expect.stringMatching(/^Next invoice on Nov 10, 2026 for Nov 10, 2026 – Feb 9, 2027, due Nov 24, 2026\. /),
     ]);
   });
 
   it('monthly in arrears: the current month, invoiced when it ends', async () => {
     const { note } = await loadForm({ cspb_timing: Timing.InArrears, cspb_paymenttermdays: 0 });
     // Oct 1..Oct 31 is the current period, invoiced on 2026-11-01; net 0 -> due the same day.
-    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
-      expect.stringMatching(/^Next invoice on 2026-11-01 for 2026-10-01 to 2026-10-31, due 2026-11-01\. /),
-    ]);
+    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([expect.stringMatching(/^Next invoice on Nov 1, 2026 for Oct 2026, due Nov 1, 2026\. /)]);
   });
 
   it('annual co-term: anchored on the earliest term start of its active subscriptions', async () => {
@@ -260,7 +260,7 @@ describe('Billing contract form: next invoice', () => {
     // 2026-02-20..2027-02-19 holds today; next 2027-02-20..2028-02-19, invoiced 2027-02-20;
     // due Feb 20 + 45 days = 2027-04-06 (8 days left in February, 31 in March, 6 in April).
     expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
-      expect.stringMatching(/^Next invoice on 2027-02-20 for 2027-02-20 to 2028-02-19, due 2027-04-06\. /),
+      expect.stringMatching(/^Next invoice on Feb 20, 2027 for Feb 20, 2027 – Feb 19, 2028, due Apr 6, 2027\. /),
     ]);
   });
 
@@ -268,14 +268,20 @@ describe('Billing contract form: next invoice', () => {
     const { note } = await loadForm({ cspb_frequency: Frequency.Quarterly, cspb_anchor: Anchor.CalendarMonth }, { saved: false });
     // Quarters from 2026-10-01 (today's month): the next is 2027-01-01..2027-03-31; due Jan 1 + 30 = 2027-01-31.
     expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
-      'Next invoice on 2027-01-01 for 2027-01-01 to 2027-03-31, due 2027-01-31. Estimated recurring licences: 0.00 USD (0 subscription(s), before tax and mid-period changes).',
+      'Next invoice on Jan 1, 2027 for Jan 1 – Mar 31, 2027, due Jan 31, 2027. Estimated recurring licences: USD 0.00 (0 subscription(s), before tax and mid-period changes).',
     ]);
   });
 
   it('in French', async () => {
     const { note } = await loadForm({}, { lcid: 1036 });
     expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([
-      'Prochaine facture le 2026-11-01 pour la période du 2026-11-01 au 2026-11-30, échéance le 2026-12-01. Licences récurrentes estimées : 370.84 USD (2 abonnement(s), hors taxes et changements en cours de période).',
+      'Prochaine facture le 1 nov. 2026 pour la période nov. 2026, échéance le 1 déc. 2026. Licences récurrentes estimées : 370,84 USD (2 abonnement(s), hors taxes et changements en cours de période).',
     ]);
+  });
+
+  it('in yen: each line to whole yen, then the discount, shown without decimals', async () => {
+    const { note } = await loadForm({}, { currency: 'JPY' });
+    // 25 x 15 = 375 and 3 x 12.345 = 37.035 -> 37 yen (half up); 412 less 10 % = 370.8 -> 371.
+    expect(note(NEXT_INVOICE_ID).map((x) => x.message)).toEqual([expect.stringContaining('Estimated recurring licences: JPY 371 (2 subscription(s)')]);
   });
 });

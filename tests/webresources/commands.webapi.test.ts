@@ -13,7 +13,7 @@ import type { LocalOrg } from '../../dataverse/src/local-org';
 import { entitySetNames } from '../../dataverse/generated';
 import { logicalNamesOf, WebApiClient } from '../../dataverse/src/browser/web-api-client';
 import { registerPlugins } from '../../plugins/src';
-import { createCreditNote, exportDiscrepancies, generateInvoices, settings } from '../../webresources/src/commands';
+import { createCreditNote, exportDiscrepancies, generateInvoices, invoicePeriod, settings } from '../../webresources/src/commands';
 import { issueInvoice, issueSettings } from '../../webresources/src/issue.command';
 import { localWebApi } from './support/local-webapi';
 import { useLanguage } from './support/resx';
@@ -21,27 +21,42 @@ import { contractTheSubscription, seededOrg } from './support/seed';
 
 type Row = Record<string, unknown>;
 const realSleep = settings.sleep;
+/** Intl's spaces (no-break, narrow no-break, thin) as plain spaces, so expectations read as text. */
+const plain = (text: string): string => text.replace(/[\u00a0\u202f\u2009]/g, ' ');
 
-/** xrm-mock over the org, with the dialogs, progress indicator and file download recorded. */
-function mockXrm(org: LocalOrg, entityName: string, id: string, options: { confirm?: boolean } = {}) {
+/**
+ * xrm-mock over the org, with the dialogs, progress indicator, forms opened and file download
+ * recorded. `confirm` answers the confirm dialogs, one answer per dialog in turn (the last repeats).
+ */
+function mockXrm(org: LocalOrg, entityName: string, id: string, options: { confirm?: boolean | readonly boolean[]; lcid?: number } = {}) {
   XrmMockGenerator.initialise({ entity: { id: id ? `{${id.toUpperCase()}}` : '', entityName } } as never);
   const xrm = Xrm as unknown as Record<string, Record<string, unknown>>;
   xrm['WebApi'] = localWebApi(org);
-  useLanguage(1033);
+  useLanguage(options.lcid ?? 1033);
   const log = {
     progress: [] as string[],
     closed: 0,
     alerts: [] as string[],
     confirms: [] as string[],
+    /** Every confirm dialog's strings (title, text, button labels), spaces plain. */
+    dialogs: [] as Array<Record<string, string>>,
+    forms: [] as Array<{ options: Row; parameters?: Row }>,
     files: [] as Array<{ file: Row; options: Row }>,
     refreshes: 0,
   };
-  xrm['Utility']!['showProgressIndicator'] = (m: string) => void log.progress.push(m);
+  const answers = ([] as boolean[]).concat(options.confirm ?? true);
+  xrm['Utility']!['showProgressIndicator'] = (m: string) => void log.progress.push(plain(m));
   xrm['Utility']!['closeProgressIndicator'] = () => void log.closed++;
-  xrm['Navigation']!['openAlertDialog'] = async (o: { text: string }) => void log.alerts.push(o.text);
-  xrm['Navigation']!['openConfirmDialog'] = async (o: { text: string }) => {
-    log.confirms.push(o.text);
-    return { confirmed: options.confirm ?? true };
+  xrm['Navigation']!['openAlertDialog'] = async (o: { text: string }) => void log.alerts.push(plain(o.text));
+  xrm['Navigation']!['openConfirmDialog'] = async (o: Record<string, string>) => {
+    log.confirms.push(plain(o['text']!));
+    log.dialogs.push(Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)])));
+    const answer = answers[Math.min(log.dialogs.length, answers.length) - 1]!;
+    return { confirmed: answer };
+  };
+  xrm['Navigation']!['openForm'] = async (formOptions: Row, parameters?: Row) => {
+    log.forms.push({ options: formOptions, ...(parameters ? { parameters } : {}) });
+    return { savedEntityReference: [] };
   };
   xrm['Navigation']!['openFile'] = async (file: Row, fileOptions: Row) => void log.files.push({ file, options: fileOptions });
   const form = XrmMockGenerator.getFormContext();
@@ -66,8 +81,9 @@ const all = async (org: LocalOrg, set: string): Promise<Row[]> => (await org.ret
 
 describe('Generate invoices (billing contract) on the local org', () => {
   async function contractForm(
-    fields: { frequency?: number; anchor?: number; anchorDay?: number | null; termStart?: string } = {},
+    fields: { frequency?: number; anchor?: number; anchorDay?: number | null; termStart?: string; timing?: number } = {},
     plugin: 'complete' | 'fail' = 'complete',
+    confirm: boolean | readonly boolean[] = true,
   ) {
     const { org, customerId, subscriptionId } = await seededOrg();
     const contractId = await org.create('cspb_billingcontracts', {
@@ -77,7 +93,7 @@ describe('Generate invoices (billing contract) on the local org', () => {
       cspb_frequency: fields.frequency ?? Frequency.Monthly,
       cspb_anchor: fields.anchor ?? Anchor.CalendarMonth,
       cspb_anchorday: fields.anchorDay ?? null,
-      cspb_timing: Timing.InAdvance,
+      cspb_timing: fields.timing ?? Timing.InAdvance,
       cspb_paymenttermdays: 30,
       cspb_prorationpolicy: 100000000,
       cspb_roundingpolicy: 100000000,
@@ -101,7 +117,7 @@ describe('Generate invoices (billing contract) on the local org', () => {
         await ctx.client.update('cspb_invoiceruns', String(ctx.target['cspb_invoicerunid']), body);
       },
     } as never);
-    const { form, log } = mockXrm(org, 'cspb_billingcontract', contractId);
+    const { form, log } = mockXrm(org, 'cspb_billingcontract', contractId, { confirm });
     XrmMockGenerator.Attribute.createOptionSet(
       { name: 'cspb_frequency', value: fields.frequency ?? Frequency.Monthly } as never,
       { name: 'cspb_frequency' } as never,
@@ -111,22 +127,30 @@ describe('Generate invoices (billing contract) on the local org', () => {
       { name: 'cspb_anchor' } as never,
     );
     XrmMockGenerator.Attribute.createNumber({ name: 'cspb_anchorday', value: fields.anchorDay ?? null } as never, { name: 'cspb_anchorday' });
-    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_timing', value: Timing.InAdvance } as never, { name: 'cspb_timing' } as never);
+    XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_timing', value: fields.timing ?? Timing.InAdvance } as never, { name: 'cspb_timing' } as never);
     XrmMockGenerator.Attribute.createNumber({ name: 'cspb_paymenttermdays', value: 30 } as never, { name: 'cspb_paymenttermdays' });
     XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_prorationpolicy', value: 100000000 } as never, { name: 'cspb_prorationpolicy' } as never);
     XrmMockGenerator.Attribute.createDate({ name: 'createdon', value: new Date(2026, 5, 20, 9) }, { name: 'createdon' });
     return { org, contractId, form, log };
   }
 
-  it('creates the invoice run for the next period linked to the contract, shows progress, then the result', async () => {
+  it('asks before billing a period that is not the current month, names it in words, then creates the run linked to the contract, shows progress and the result', async () => {
     const { org, contractId, form, log } = await contractForm();
     const runId = await generateInvoices(form);
-    // Monthly on the calendar month in advance, today 2026-10-15: the next period is 2026-11-01..2026-11-30.
+    // Monthly on the calendar month in advance, today 2026-10-15: the next period is 2026-11-01..2026-11-30, not October.
+    expect(log.dialogs).toEqual([
+      {
+        title: 'Which period?',
+        text: 'The next billing period of this contract is Nov 2026, not the current month (Oct 2026). Invoice Nov 2026 now?',
+        confirmButtonLabel: 'Invoice Nov 2026',
+        cancelButtonLabel: 'Another period...',
+      },
+    ]);
     const runs = await all(org, 'cspb_invoiceruns');
     expect(runs).toEqual([
       expect.objectContaining({
         cspb_invoicerunid: runId,
-        cspb_name: 'Invoice run 2026-11-01..2026-11-30',
+        cspb_name: 'Invoice run Nov 2026',
         cspb_periodstart: '2026-11-01',
         cspb_periodend: '2026-11-30',
         _cspb_contractid_value: contractId,
@@ -137,7 +161,44 @@ describe('Generate invoices (billing contract) on the local org', () => {
     expect(log.progress[0]).toBe('Invoice run: waiting for the server...');
     expect(log.progress).toContain('Invoice run: pending (checked 1 time(s))');
     expect(log.closed).toBe(1);
-    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for 2026-11-01 to 2026-11-30.']);
+    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for Nov 2026.']);
+  });
+
+  it('the other period: declining the next one offers the current one (October), and bills it when confirmed', async () => {
+    const { org, contractId, form, log } = await contractForm({}, 'complete', [false, true]);
+    const runId = await generateInvoices(form);
+    expect(log.dialogs.map((d) => [d['text'], d['confirmButtonLabel']])).toEqual([
+      ['The next billing period of this contract is Nov 2026, not the current month (Oct 2026). Invoice Nov 2026 now?', 'Invoice Nov 2026'],
+      ['Invoice the current billing period of this contract, Oct 2026, instead?', 'Invoice Oct 2026'],
+    ]);
+    expect(await all(org, 'cspb_invoiceruns')).toEqual([
+      expect.objectContaining({
+        cspb_invoicerunid: runId,
+        cspb_name: 'Invoice run Oct 2026',
+        cspb_periodstart: '2026-10-01',
+        cspb_periodend: '2026-10-31',
+        _cspb_contractid_value: contractId,
+      }),
+    ]);
+    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for Oct 2026.']);
+  });
+
+  it('declining both periods bills nothing', async () => {
+    const { org, form, log } = await contractForm({}, 'complete', false);
+    expect(await generateInvoices(form)).toBeNull();
+    expect(log.dialogs).toHaveLength(2);
+    expect(await all(org, 'cspb_invoiceruns')).toEqual([]);
+    expect(log.progress).toEqual([]);
+    expect(log.alerts).toEqual([]);
+  });
+
+  it('in arrears the next invoice bills the current month: no question', async () => {
+    const { org, form, log } = await contractForm({ timing: Timing.InArrears });
+    await generateInvoices(form);
+    expect(log.dialogs).toEqual([]);
+    expect((await all(org, 'cspb_invoiceruns')).map((r) => [r['cspb_name'], r['cspb_periodstart'], r['cspb_periodend']])).toEqual([
+      ['Invoice run Oct 2026', '2026-10-01', '2026-10-31'],
+    ]);
   });
 
   it('quarterly on billing day 10: the period the form previews (phase from the earliest active term start)', async () => {
@@ -147,15 +208,22 @@ describe('Generate invoices (billing contract) on the local org', () => {
     // not what the form previews.)
     const { org, form, log } = await contractForm({ frequency: Frequency.Quarterly, anchor: Anchor.BillingDay, anchorDay: 10, termStart: '2026-02-05' });
     await generateInvoices(form);
-    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for 2027-01-10 to 2027-04-09.']);
-    expect((await all(org, 'cspb_invoiceruns')).map((r) => [r['cspb_periodstart'], r['cspb_periodend']])).toEqual([['2027-01-10', '2027-04-09']]);
+    // Not the current month: asked first, the quarter named by its first and last day.
+    expect(log.confirms).toEqual([
+      'The next billing period of this contract is Jan 10 – Apr 9, 2027, not the current month (Oct 2026). Invoice Jan 10 – Apr 9, 2027 now?',
+    ]);
+    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for Jan 10 – Apr 9, 2027.']);
+    // The record's name with plain spaces (what a search types), not Intl's thin ones around the dash.
+    expect((await all(org, 'cspb_invoiceruns')).map((r) => [r['cspb_name'], r['cspb_periodstart'], r['cspb_periodend']])).toEqual([
+      ['Invoice run Jan 10 – Apr 9, 2027', '2027-01-10', '2027-04-09'],
+    ]);
   });
 
   it('a co-term contract: anchored on the earliest active term start', async () => {
     // Annual co-term on 2026-04-05: the year 2026-04-05..2027-04-04 holds today; the next is 2027-04-05..2028-04-04.
     const { org, form, log } = await contractForm({ frequency: Frequency.Annual, anchor: Anchor.CoTerm });
     await generateInvoices(form);
-    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for 2027-04-05 to 2028-04-04.']);
+    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for Apr 5, 2027 – Apr 4, 2028.']);
     expect((await all(org, 'cspb_invoiceruns')).map((r) => [r['cspb_periodstart'], r['cspb_periodend']])).toEqual([['2027-04-05', '2028-04-04']]);
   });
 
@@ -219,7 +287,7 @@ describe('Issue and credit an invoice on the local org', () => {
         cspb_total: 375,
       }),
     );
-    expect(log.alerts).toEqual(['Invoice INV-000001 issued on 2026-10-15.']);
+    expect(log.alerts).toEqual(['Invoice INV-000001 issued on Oct 15, 2026.']);
     expect(log.refreshes).toBe(1);
   });
 
@@ -282,6 +350,8 @@ describe('Issue and credit an invoice on the local org', () => {
     await issueInvoice(form);
     await createCreditNote(form);
     expect(await all(org, 'cspb_invoices')).toHaveLength(1);
+    // The correcting run is named by the invoice's period in words and the invoice.
+    expect((await all(org, 'cspb_invoiceruns')).map((r) => r['cspb_name']).sort()).toEqual(['Invoice run Oct 2026 (INV-000001)', 'October']);
     expect(log.alerts.at(-1)).toMatch(/^The current ledger still matches invoice INV-000001: nothing to credit/);
   });
 
@@ -290,6 +360,132 @@ describe('Issue and credit an invoice on the local org', () => {
     expect(await createCreditNote(form)).toBeNull();
     expect(log.alerts).toEqual(['Only an issued invoice can be credited.']);
     expect(await all(org, 'cspb_invoiceruns')).toHaveLength(1);
+  });
+});
+
+describe('Invoice a period (the Invoice runs list command) on the local org', () => {
+  /**
+   * Two customers under monthly contracts with the real invoice-run plugin: Contoso's 25 seats at
+   * 15.00 (the seed) and Fabrikam's 4 seats at 20.00 since 2026-01-10. Today is 2026-10-15.
+   */
+  async function runsList(options: { confirm?: boolean; lcid?: number } = {}) {
+    const { org, customerId, subscriptionId } = await seededOrg();
+    for (const change of await all(org, 'cspb_subscriptionchanges'))
+      await org.update('cspb_subscriptionchanges', String(change['cspb_subscriptionchangeid']), { cspb_unitprice: 15, cspb_unitcost: 12 });
+    const contoso = await contractTheSubscription(org, customerId, subscriptionId);
+    const fabrikamId = await org.create('accounts', { name: 'Fabrikam' });
+    const [offer] = await all(org, 'cspb_offers');
+    const fabrikamSub = await org.create('cspb_subscriptions', {
+      'cspb_OfferId@odata.bind': `/cspb_offers(${String(offer!['cspb_offerid'])})`,
+      'cspb_CustomerId@odata.bind': `/accounts(${fabrikamId})`,
+      cspb_name: 'Fabrikam - Microsoft 365 E3',
+      cspb_quantity: 4,
+      cspb_status: CspbSubscriptionStatus.Active,
+      cspb_vendorsubscriptionid: 'a1b2c3d4-0000-0000-0000-000000000002',
+      cspb_currencycode: 'USD',
+      cspb_customerunitprice: 20,
+      cspb_vendorunitcost: 16,
+    });
+    await org.create('cspb_subscriptionchanges', {
+      cspb_name: 'row 1',
+      'cspb_SubscriptionId@odata.bind': `/cspb_subscriptions(${fabrikamSub})`,
+      cspb_sequence: 1,
+      cspb_changetype: 100000000,
+      cspb_quantitybefore: 0,
+      cspb_quantitydelta: 4,
+      cspb_quantityafter: 4,
+      cspb_effectivedate: '2026-01-10',
+      cspb_currencycode: 'USD',
+      cspb_productid: 'CFQ7TTC0LFLZ',
+      cspb_term: 100000001,
+      cspb_billingplan: 100000000,
+      cspb_source: 100000000,
+      cspb_referenceid: 'fab-1',
+      cspb_changekey: 'fab.1',
+      cspb_unitprice: 20,
+      cspb_unitcost: 16,
+    });
+    const fabrikam = await contractTheSubscription(org, fabrikamId, fabrikamSub, 'Fabrikam licences');
+    registerPlugins(org, { today: () => '2026-10-15' });
+    const { log } = mockXrm(org, 'cspb_invoicerun', '', options);
+    return { org, contoso, fabrikam, log };
+  }
+
+  it('proposes the previous calendar month in words, then invoices it for every contract (no contract on the run), waits and opens the run', async () => {
+    const { org, contoso, fabrikam, log } = await runsList();
+    const runId = await invoicePeriod();
+    expect(log.dialogs).toEqual([
+      {
+        title: 'Invoice a period',
+        text: 'Invoice Sep 2026 for all billing contracts?',
+        confirmButtonLabel: 'Invoice Sep 2026',
+        cancelButtonLabel: 'Another month...',
+      },
+    ]);
+    const runs = await all(org, 'cspb_invoiceruns');
+    expect(runs).toEqual([
+      expect.objectContaining({
+        cspb_invoicerunid: runId,
+        cspb_name: 'Invoices Sep 2026',
+        cspb_periodstart: '2026-09-01',
+        cspb_periodend: '2026-09-30',
+        cspb_runstatus: RunStatus.Completed,
+        cspb_invoicecount: 2,
+      }),
+    ]);
+    expect(runs[0]!['_cspb_contractid_value'] ?? null).toBeNull();
+    // One September draft per contract: 25 x 15.00 = 375.00 and 4 x 20.00 = 80.00.
+    const invoices = await all(org, 'cspb_invoices');
+    expect(invoices.map((i) => [i['_cspb_contractid_value'], i['cspb_periodstart'], i['cspb_periodend'], i['cspb_total']]).sort()).toEqual(
+      [
+        [contoso, '2026-09-01', '2026-09-30', 375],
+        [fabrikam, '2026-09-01', '2026-09-30', 80],
+      ].sort(),
+    );
+    expect(log.progress[0]).toBe('Invoice run: waiting for the server...');
+    expect(log.closed).toBe(1);
+    expect(log.alerts).toEqual(['Invoice run completed: 2 draft invoice(s) for Sep 2026.']);
+    expect(log.forms).toEqual([{ options: { entityName: 'cspb_invoicerun', entityId: runId } }]);
+  });
+
+  it(
+    'another month: opens a new Invoice run form with the previous month and its name prefilled through openForm formParameters, creating nothing ' +
+      '(Learn: "Set column values using parameters passed to a form", learn.microsoft.com/power-apps/developer/model-driven-apps/set-field-values-using-parameters-passed-form: date columns take the text of the date)',
+    async () => {
+      const { org, log } = await runsList({ confirm: false });
+      expect(await invoicePeriod()).toBeNull();
+      expect(log.forms).toEqual([
+        {
+          options: { entityName: 'cspb_invoicerun' },
+          parameters: { cspb_name: 'Invoices Sep 2026', cspb_periodstart: '2026-09-01', cspb_periodend: '2026-09-30' },
+        },
+      ]);
+      expect(await all(org, 'cspb_invoiceruns')).toEqual([]);
+      expect(log.progress).toEqual([]);
+    },
+  );
+
+  it('in January the previous month is December of the year before', async () => {
+    jest.setSystemTime(new Date(2027, 0, 5, 9));
+    const { log } = await runsList({ confirm: false });
+    await invoicePeriod();
+    expect(log.confirms).toEqual(['Invoice Dec 2026 for all billing contracts?']);
+    expect(log.forms[0]!.parameters).toEqual({ cspb_name: 'Invoices Dec 2026', cspb_periodstart: '2026-12-01', cspb_periodend: '2026-12-31' });
+  });
+
+  it('in French', async () => {
+    const { org, log } = await runsList({ lcid: 1036 });
+    await invoicePeriod();
+    expect(log.dialogs).toEqual([
+      {
+        title: 'Facturer une période',
+        text: 'Facturer sept. 2026 pour tous les contrats de facturation ?',
+        confirmButtonLabel: 'Facturer sept. 2026',
+        cancelButtonLabel: 'Un autre mois...',
+      },
+    ]);
+    expect((await all(org, 'cspb_invoiceruns')).map((r) => r['cspb_name'])).toEqual(['Factures sept. 2026']);
+    expect(log.alerts).toEqual(['Facturation terminée : 2 facture(s) brouillon pour la période sept. 2026.']);
   });
 });
 

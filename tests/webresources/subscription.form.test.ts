@@ -6,9 +6,11 @@ import { useLanguage } from './support/resx';
 import { contractTheSubscription, seededOrg } from './support/seed';
 
 type Note = { message: string; level: string; uniqueId: string };
+/** Intl's spaces (no-break, narrow no-break, thin) as plain spaces, so expectations read as text. */
+const plain = (text: string | undefined): string | undefined => text?.replace(/[\u00a0\u202f\u2009]/g, ' ');
 
 /** The subscription form over the seeded local org (25 seats), loaded through onLoad on `today`. */
-async function loadForm(options: { quantity?: number; lcid?: 1033 | 1036; today?: Date; contract?: boolean } = {}) {
+async function loadForm(options: { quantity?: number; lcid?: number; today?: Date; contract?: boolean; currency?: string } = {}) {
   jest.useFakeTimers({
     now: options.today ?? new Date(2022, 2, 20, 12),
     doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'],
@@ -29,7 +31,7 @@ async function loadForm(options: { quantity?: number; lcid?: 1033 | 1036; today?
     { name: 'cspb_changeeffectivedate' },
   );
   const reason = XrmMockGenerator.Attribute.createString({ name: 'cspb_changereason', requiredLevel: 'none' }, { name: 'cspb_changereason' });
-  XrmMockGenerator.Attribute.createString({ name: 'cspb_currencycode', value: 'USD' }, { name: 'cspb_currencycode' });
+  XrmMockGenerator.Attribute.createString({ name: 'cspb_currencycode', value: options.currency ?? 'USD' }, { name: 'cspb_currencycode' });
   XrmMockGenerator.Attribute.createNumber({ name: 'cspb_customerunitprice', value: 15 }, { name: 'cspb_customerunitprice' });
   XrmMockGenerator.Attribute.createNumber({ name: 'cspb_vendorunitcost', value: 12 }, { name: 'cspb_vendorunitcost' });
   XrmMockGenerator.Attribute.createOptionSet({ name: 'cspb_status', value: 100000000 } as never, { name: 'cspb_status' } as never);
@@ -38,7 +40,11 @@ async function loadForm(options: { quantity?: number; lcid?: 1033 | 1036; today?
   context.getFormContext().ui.getFormType = () => 2;
   await onLoad(context);
   const ui = context.getFormContext().ui as unknown as { formNotifications?: Note[] };
-  const note = (id: string) => (ui.formNotifications ?? []).find((n) => n.uniqueId === id);
+  const found = (id: string) => (ui.formNotifications ?? []).find((n) => n.uniqueId === id);
+  const note = (id: string) => {
+    const n = found(id);
+    return n && { ...n, message: plain(n.message) as string };
+  };
   const change = async (value: number, date?: Date) => {
     if (date) effectiveDate.setValue(date);
     quantity.setValue(value);
@@ -52,7 +58,8 @@ afterEach(() => jest.useRealTimers());
 describe('Subscription form over the local org ledger', () => {
   it('shows the ledger of the current cycle: begin quantity, changes and end quantity', async () => {
     const { note } = await loadForm();
-    expect(note(NOTE.ledger)?.message).toBe('Ledger, cycle 2022-03-05 to 2022-04-04: began with 0, changes: +10 (2022-03-05), +15 (2022-03-07); ends with 25.');
+    // The cycle 2022-03-05..2022-04-04 and its dates in the user's (en-US) words.
+    expect(note(NOTE.ledger)?.message).toBe('Ledger, cycle Mar 5 – Apr 4, 2022: began with 0, changes: +10 (Mar 5, 2022), +15 (Mar 7, 2022); ends with 25.');
   });
 
   it('locks the fields the ledger owns', async () => {
@@ -75,7 +82,7 @@ describe('Subscription form over the local org ledger', () => {
     const { change, note } = await loadForm({ today: new Date(2022, 2, 7, 9) });
     await change(40, new Date(2022, 2, 7));
     expect(note(NOTE.preview)?.message).toBe(
-      'Change of +15 seat(s) from 2022-03-07: 29 of 31 days left in the cycle 2022-03-05 to 2022-04-04. Microsoft charges 168.38 USD.',
+      'Change of +15 seat(s) from Mar 7, 2022: 29 of 31 days left in the cycle Mar 5 – Apr 4, 2022. Microsoft charges USD 168.38.',
     );
     expect(note(NOTE.invoice)?.message).toBe('No billing contract: the change is invoiced to nobody.');
     expect(note(NOTE.policy)).toBeUndefined();
@@ -88,27 +95,27 @@ describe('Subscription form over the local org ledger', () => {
     // The day already holds the seed's +15 (10 -> 25 on 7 March): the engine nets the day into one line
     // ((40 - 10) x 15.00 x 25/31 = 362.90, was 15 x 15.00 x 25/31 = 181.45), so the change adds 181.45.
     expect(note(NOTE.invoice)?.message).toBe(
-      "On the customer's invoice for 2022-03-01 to 2022-03-31: 181.45 USD ((40 - 10) at 15 USD/month x 25/31 days = 362.9032258064516129032258064516129032258064516129 -> 362.9 (halfUp, USD)).",
+      "On the customer's invoice for Mar 2022: USD 181.45 ((40 - 10) at 15 USD/month x 25/31 days = 362.9032258064516129032258064516129032258064516129 -> 362.9 (halfUp, USD)).",
     );
   });
 
   it('previews a decrease on the invoice as a credit: -5 seats from 10 March = -(5 x 15.00 x 22/31) = -53.23', async () => {
     const { change, note } = await loadForm({ contract: true });
     await change(20, new Date(2022, 2, 10));
-    expect(note(NOTE.invoice)?.message).toMatch(/^On the customer's invoice for 2022-03-01 to 2022-03-31: -53\.23 USD/);
+    expect(note(NOTE.invoice)?.message).toMatch(/^On the customer's invoice for Mar 2022: -USD 53\.23 \(/);
   });
 
   it('previews a decrease as a credit (-5 seats from 2022-03-10: 12 x 5 x 26/31 = -50.32)', async () => {
     const { change, note } = await loadForm();
     await change(20, new Date(2022, 2, 10));
-    expect(note(NOTE.preview)?.message).toContain('Microsoft charges -50.32 USD.');
-    expect(note(NOTE.policy)).toEqual(expect.objectContaining({ level: 'WARNING', message: expect.stringContaining('until 2022-03-14') }));
+    expect(note(NOTE.preview)?.message).toContain('Microsoft charges -USD 50.32.');
+    expect(note(NOTE.policy)).toEqual(expect.objectContaining({ level: 'WARNING', message: expect.stringContaining('until Mar 14, 2022') }));
   });
 
   it('blocks a decrease after the 7-day window, naming the day it closed, and refuses to save', async () => {
     const { change, note, context } = await loadForm();
     await change(5, new Date(2022, 2, 20));
-    expect(note(NOTE.policy)).toEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('the 7-day window closed on 2022-03-14') }));
+    expect(note(NOTE.policy)).toEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('the 7-day window closed on Mar 14, 2022') }));
     expect(note(NOTE.policy)?.message).toContain('At most 0 seat(s)');
     const save = XrmMockGenerator.getEventContext() as unknown as Xrm.Events.SaveEventContext;
     const prevent = jest.fn();
@@ -125,14 +132,14 @@ describe('Subscription form over the local org ledger', () => {
     expect(note(NOTE.policy)?.level).toBe('WARNING');
     await change(5, new Date(2022, 2, 13));
     expect(note(NOTE.policy)).toEqual(
-      expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('At most 15 seat(s) can be removed on 2022-03-13') }),
+      expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('At most 15 seat(s) can be removed on Mar 13, 2022') }),
     );
   });
 
   it('blocks a cancellation (quantity 0) after the purchase window, which closed on 2022-03-12', async () => {
     const { change, note } = await loadForm();
     await change(0, new Date(2022, 2, 20));
-    expect(note(NOTE.policy)?.message).toBe('Microsoft will refuse this cancellation: the 7-day window closed on 2022-03-12.');
+    expect(note(NOTE.policy)?.message).toBe('Microsoft will refuse this cancellation: the 7-day window closed on Mar 12, 2022.');
   });
 
   it('clears the preview and the block when the quantity goes back to its loaded value', async () => {
@@ -144,10 +151,40 @@ describe('Subscription form over the local org ledger', () => {
     expect(effectiveDate.getRequiredLevel()).toBe('none');
   });
 
-  it('speaks French from the French RESX', async () => {
+  it('speaks French from the French RESX, with French dates and amounts', async () => {
     const { change, note } = await loadForm({ lcid: 1036 });
     await change(5, new Date(2022, 2, 20));
-    expect(note(NOTE.policy)?.message).toContain('la fenêtre de 7 jours s’est fermée le 2022-03-14');
+    expect(note(NOTE.policy)?.message).toContain('la fenêtre de 7 jours s’est fermée le 14 mars 2022');
+    // -20 seats from 20 March: 16 of the cycle's 31 days (20 March to 4 April); 12 x -20 x 16/31 = -123.870... -> ROUNDDOWN -123.87.
+    expect(note(NOTE.preview)?.message).toBe(
+      'Changement de -20 licence(s) au 20 mars 2022 : 16 jours sur 31 restants dans le cycle 5 mars – 4 avr. 2022. Microsoft facture -123,87 USD.',
+    );
+  });
+
+  it("a French customer's invoice: the period and the amount in French", async () => {
+    const { change, note } = await loadForm({ lcid: 1036, contract: true });
+    await change(20, new Date(2022, 2, 10));
+    expect(note(NOTE.invoice)?.message).toMatch(/^Sur la facture du client pour la période mars 2022 : -53,23 USD \(/);
+  });
+
+  it('a user whose language has no RESX (German, 1031): the English text, German dates and amounts', async () => {
+    const { change, note } = await loadForm({ today: new Date(2022, 2, 7, 9), lcid: 1031 });
+    await change(40, new Date(2022, 2, 7));
+    expect(note(NOTE.preview)?.message).toBe(
+      'Change of +15 seat(s) from 07.03.2022: 29 of 31 days left in the cycle 05.03. – 04.04.2022. Microsoft charges 168,38 USD.',
+    );
+  });
+
+  it('a yen subscription: Microsoft truncates to whole yen and the amount shows no decimals (12 x 15 x 29/31 = 168.387... -> JPY 168)', async () => {
+    const { change, note } = await loadForm({ today: new Date(2022, 2, 7, 9), currency: 'JPY' });
+    await change(40, new Date(2022, 2, 7));
+    expect(note(NOTE.preview)?.message).toMatch(/Microsoft charges JPY 168\.$/);
+  });
+
+  it('groups thousands: +1,000 seats at 12.00 for 29/31 days = 11,225.806... -> USD 11,225.80', async () => {
+    const { change, note } = await loadForm({ today: new Date(2022, 2, 7, 9) });
+    await change(1025, new Date(2022, 2, 7));
+    expect(note(NOTE.preview)?.message).toMatch(/^Change of \+1000 seat\(s\) from Mar 7, 2022: .* Microsoft charges USD 11,225\.80\.$/);
   });
 });
 

@@ -3,15 +3,16 @@
  * settings are validated on every change and the next invoice is previewed (core periods) with
  * an estimate of its recurring licence lines from the contract's active subscriptions.
  */
-import { formatIso, type CalendarDate } from '../../core/src/calendar';
+import type { CalendarDate } from '../../core/src/calendar';
 import { CspbSubscriptionStatus } from '../../dataverse/generated/cspb_subscription';
-import { formatCents, lessPercent, proratedCents } from './logic/exact';
+import { lessPercent, prorated } from './logic/exact';
 import { nextInvoice, validateContract, type ContractFields } from './logic/contract';
 import { calendarDateOf } from './logic/subscription';
 import { parseDate } from '../../core/src/calendar';
 import { notify } from './notify';
 import { t } from './strings';
 import { bindCurrency } from './currency';
+import { currencyDecimals, dateText, moneyText, periodText } from './locale';
 import { formClient } from './client';
 import { retrieveAll } from '../../dataverse/src/client/retrieve-all';
 
@@ -79,26 +80,19 @@ async function showNextInvoice(form: Xrm.FormContext, fields: ContractFields): P
     form.ui.clearFormNotification(NEXT_INVOICE_ID);
     return;
   }
-  let cents = BigInt(0);
+  const currency = (form.getAttribute('cspb_currencycode')?.getValue() as string | null) ?? '';
+  // Each subscription's line at the currency's minor unit (cents; whole yen), then the discount.
+  const places = currencyDecimals(currency);
+  let units = BigInt(0);
   for (const s of subs) {
     const price = s['cspb_customerunitprice'] as number | null;
-    if (price !== null && price !== undefined) cents += proratedCents(price, s['cspb_quantity'] as number, 1, 1, 'halfUp');
+    if (price !== null && price !== undefined) units += prorated(price, s['cspb_quantity'] as number, 1, 1, 'halfUp', places);
   }
   const discount = num(form, 'cspb_discountpercent');
-  if (discount !== null) cents = lessPercent(cents, discount);
-  const currency = (form.getAttribute('cspb_currencycode')?.getValue() as string | null) ?? '';
+  if (discount !== null) units = lessPercent(units, discount);
   notify(
     form,
-    t(
-      'contractNextInvoice',
-      formatIso(next.invoiceDate),
-      formatIso(next.period.start),
-      formatIso((next.period.end - 1) as typeof today),
-      formatIso(next.due),
-      formatCents(cents),
-      currency,
-      subs.length,
-    ),
+    t('contractNextInvoice', dateText(next.invoiceDate), periodText(next.period), dateText(next.due), moneyText(units, currency), subs.length),
     'INFO',
     NEXT_INVOICE_ID,
   );

@@ -51,6 +51,13 @@ export const formScriptBundles: readonly FormScriptBundle[] = [
     handlers: ['onLoad'],
   },
   {
+    entry: 'webresources/src/invoicerun.form.ts',
+    globalName: 'Cspb.InvoiceRunForm',
+    webResourceName: 'cspb_/scripts/invoicerun.form.js',
+    displayName: 'Invoice run form script',
+    handlers: ['onLoad', 'onPeriodStartChange'],
+  },
+  {
     entry: 'webresources/src/currency.form.ts',
     globalName: 'Cspb.CurrencyForm',
     webResourceName: 'cspb_/scripts/currency.form.js',
@@ -62,7 +69,7 @@ export const formScriptBundles: readonly FormScriptBundle[] = [
     globalName: 'Cspb.Commands',
     webResourceName: 'cspb_/scripts/commands.js',
     displayName: 'Command bar actions',
-    handlers: ['runReconciliation', 'generateInvoices', 'exportDiscrepancies', 'createCreditNote'],
+    handlers: ['runReconciliation', 'generateInvoices', 'invoicePeriod', 'exportDiscrepancies', 'createCreditNote'],
   },
   {
     // Issuing needs what Xrm.WebApi lacks (a change set with If-Match), so it carries

@@ -3,14 +3,15 @@
  * the PrimaryControl (the form context). Each run action creates the run record the plugins act
  * on, then polls it with a progress indicator until it completes or fails.
  */
-import { formatIso } from '../../core/src/calendar';
+import { addDays, formatIso, parseDate, type CalendarDate, type Period } from '../../core/src/calendar';
 import { csvText } from '../../core/src/reconcile/report';
 import { CspbInvoiceInvoiceStatus } from '../../dataverse/generated/cspb_invoice';
 import { CspbReconciliationRunRunStatus as RunStatus } from '../../dataverse/generated/cspb_reconciliationrun';
-import { nextInvoice } from './logic/contract';
+import { nextInvoice, type NextInvoice } from './logic/contract';
 import { calendarDateOf } from './logic/subscription';
 import { activeSubscriptions, readContract } from './billingcontract.form';
 import { t } from './strings';
+import { monthOf, periodText, recordName, spanText } from './locale';
 import { formClient } from './client';
 import { retrieveAll } from '../../dataverse/src/client/retrieve-all';
 
@@ -82,7 +83,53 @@ export async function runReconciliation(primaryControl: Xrm.FormContext): Promis
   return created.id;
 }
 
-/** Billing contract: creates an invoice run for the contract's next invoice period and waits for it. */
+const INVOICE_RUN = 'cspb_invoicerun';
+const samePeriod = (a: Period, b: Period): boolean => a.start === b.start && a.end === b.end;
+/** The run's columns for a period: first day and last day (inclusive), as Dataverse date-only text. */
+const runPeriod = (period: Period) => ({ cspb_periodstart: formatIso(period.start), cspb_periodend: formatIso(addDays(period.end, -1)) });
+
+/** Creates the invoice run (of one contract, or of every contract due when none), waits for it and reports. */
+async function invoiceRun(period: Period, name: string, contractId?: string): Promise<string> {
+  const label = t('invoiceRunName');
+  const run = await Xrm.WebApi.createRecord(INVOICE_RUN, {
+    cspb_name: recordName(name),
+    ...runPeriod(period),
+    ...(contractId ? { 'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})` } : {}),
+    cspb_runstatus: RunStatus.Pending,
+  });
+  const outcome = await waitForRun(INVOICE_RUN, run.id, label, ['cspb_invoicecount']);
+  await report(outcome, label, () => t('invoiceRunDone', Number(outcome.record['cspb_invoicecount'] ?? 0), periodText(period)));
+  return run.id;
+}
+
+/**
+ * Which period the contract's Generate invoices bills. The next period when it is the current
+ * calendar month; otherwise the user is asked, the period named in words: the next one first
+ * (what the command billed before), then the contract's current one. Closing both dialogs bills nothing.
+ */
+async function choosePeriod(next: NextInvoice, today: CalendarDate): Promise<Period | null> {
+  const month = monthOf(today);
+  if (samePeriod(next.period, month)) return next.period;
+  const nextText = periodText(next.period);
+  const other = !samePeriod(next.current, next.period);
+  const first = await Xrm.Navigation.openConfirmDialog({
+    title: t('whichPeriodTitle'),
+    text: t('generateNextPeriod', nextText, periodText(month)),
+    confirmButtonLabel: t('invoicePeriodButton', nextText),
+    ...(other ? { cancelButtonLabel: t('otherPeriod') } : {}),
+  });
+  if (first.confirmed) return next.period;
+  if (!other) return null;
+  const currentText = periodText(next.current);
+  const second = await Xrm.Navigation.openConfirmDialog({
+    title: t('whichPeriodTitle'),
+    text: t('generateCurrentPeriod', currentText),
+    confirmButtonLabel: t('invoicePeriodButton', currentText),
+  });
+  return second.confirmed ? next.current : null;
+}
+
+/** Billing contract: creates an invoice run for the period the user picks (see choosePeriod) and waits for it. */
 export async function generateInvoices(primaryControl: Xrm.FormContext): Promise<string | null> {
   const contractId = idOf(primaryControl);
   const today = calendarDateOf(new Date());
@@ -95,19 +142,45 @@ export async function generateInvoices(primaryControl: Xrm.FormContext): Promise
     await showAlert(t('saveFirst'));
     return null;
   }
-  const label = t('invoiceRunName');
-  const start = formatIso(next.period.start);
-  const end = formatIso((next.period.end - 1) as typeof today);
-  const run = await Xrm.WebApi.createRecord('cspb_invoicerun', {
-    cspb_name: `${label} ${start}..${end}`,
-    cspb_periodstart: start,
-    cspb_periodend: end,
-    'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${contractId})`,
-    cspb_runstatus: RunStatus.Pending,
+  const period = await choosePeriod(next, today);
+  if (!period) return null;
+  return invoiceRun(period, `${t('invoiceRunName')} ${periodText(period)}`, contractId);
+}
+
+/**
+ * Invoice runs list ("Invoice a period", HomepageGrid command): invoices one calendar month for
+ * every billing contract due in it, by default the previous month (the one month-end closes).
+ *
+ * The Client API has no input dialog (its dialogs are openAlertDialog, openConfirmDialog and
+ * openErrorDialog; window.prompt is not supported, and Microsoft's checker rule use-utility-dialogs
+ * points alerts and confirms to these: learn.microsoft.com/power-apps/maker/data-platform/powerapps-checker/rules/web/use-utility-dialogs).
+ * So the month is asked in two supported steps: openConfirmDialog proposes the previous month and
+ * "Invoice <month> for all billing contracts?"; its other button opens a new Invoice run form
+ * with that month prefilled through Xrm.Navigation.openForm's formParameters ("Set column values
+ * using parameters passed to a form": learn.microsoft.com/power-apps/developer/model-driven-apps/set-field-values-using-parameters-passed-form,
+ * date columns as the text of the date; learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/xrm-navigation/openform),
+ * where the user picks any month (invoicerun.form.ts follows the period start with the end and the
+ * name) and saves: nothing is created until then, so closing the dialog only opens that form.
+ * Confirmed, the run (no contract: every contract due) is created, waited for and opened.
+ */
+export async function invoicePeriod(): Promise<string | null> {
+  const today = calendarDateOf(new Date());
+  const month = monthOf(addDays(monthOf(today).start, -1));
+  const text = periodText(month);
+  const name = recordName(t('invoicePeriodName', text));
+  const answer = await Xrm.Navigation.openConfirmDialog({
+    title: t('invoicePeriodTitle'),
+    text: t('invoicePeriodConfirm', text),
+    confirmButtonLabel: t('invoicePeriodButton', text),
+    cancelButtonLabel: t('invoicePeriodOther'),
   });
-  const outcome = await waitForRun('cspb_invoicerun', run.id, label, ['cspb_invoicecount']);
-  await report(outcome, label, () => t('invoiceRunDone', Number(outcome.record['cspb_invoicecount'] ?? 0), start, end));
-  return run.id;
+  if (!answer.confirmed) {
+    await Xrm.Navigation.openForm({ entityName: INVOICE_RUN }, { cspb_name: name, ...runPeriod(month) });
+    return null;
+  }
+  const id = await invoiceRun(month, name);
+  await Xrm.Navigation.openForm({ entityName: INVOICE_RUN, entityId: id });
+  return id;
 }
 
 export const DISCREPANCY_COLUMNS = [
@@ -179,14 +252,14 @@ export async function createCreditNote(primaryControl: Xrm.FormContext): Promise
   const label = t('invoiceRunName');
   const start = String(invoice['cspb_periodstart']);
   const end = String(invoice['cspb_periodend']);
-  const run = await Xrm.WebApi.createRecord('cspb_invoicerun', {
-    cspb_name: `${label} ${start}..${end} (${name})`,
+  const run = await Xrm.WebApi.createRecord(INVOICE_RUN, {
+    cspb_name: recordName(`${label} ${spanText(parseDate(start), parseDate(end))} (${name})`),
     cspb_periodstart: start,
     cspb_periodend: end,
     'cspb_ContractId@odata.bind': `/cspb_billingcontracts(${String(invoice['_cspb_contractid_value'])})`,
     cspb_runstatus: RunStatus.Pending,
   });
-  const outcome = await waitForRun('cspb_invoicerun', run.id, label, ['cspb_invoicecount']);
+  const outcome = await waitForRun(INVOICE_RUN, run.id, label, ['cspb_invoicecount']);
   const count = Number(outcome.record['cspb_invoicecount'] ?? 0);
   await report(outcome, label, () => (count > 0 ? t('creditNoteDone', name, count) : t('creditNoteNothing', name)));
   return run.id;

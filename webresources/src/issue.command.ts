@@ -7,9 +7,9 @@ import { browserOrgClient } from '../../dataverse/src/browser/org-client';
 import type { DataverseClient } from '../../dataverse/src/client/types';
 import { IssueError, issueDraft } from '../../dataverse/src/runs/issue';
 import { CspbInvoiceInvoiceStatus } from '../../dataverse/generated/cspb_invoice';
-import { formatIso } from '../../core/src/calendar';
 import { calendarDateOf } from './logic/subscription';
 import { t } from './strings';
+import { dateText } from './locale';
 
 /** The client issuing goes through; tests replace it. */
 export const issueSettings = {
@@ -46,7 +46,7 @@ export async function issueInvoice(primaryControl: Xrm.FormContext): Promise<boo
     return false;
   }
   Xrm.Utility.closeProgressIndicator();
-  await showAlert(t('issueDone', issued.invoiceNumber, formatIso(issued.invoiceDate)));
+  await showAlert(t('issueDone', issued.invoiceNumber, dateText(issued.invoiceDate)));
   await primaryControl.data.refresh(false);
   return true;
 }

@@ -52,6 +52,16 @@ export const STRING_KEYS = [
   'statusPending',
   'statusRunning',
   'currencyNotEnabled',
+  'invoicePeriodTitle',
+  'invoicePeriodConfirm',
+  'invoicePeriodButton',
+  'invoicePeriodOther',
+  'invoicePeriodName',
+  'invoicePeriodNote',
+  'whichPeriodTitle',
+  'generateNextPeriod',
+  'generateCurrentPeriod',
+  'otherPeriod',
 ] as const;
 export type StringKey = (typeof STRING_KEYS)[number];
 

@@ -4,10 +4,10 @@
  * registers the change and save handlers itself. The arithmetic and the NCE policy live in
  * logic/subscription.ts (core ledger and policy, exact scaled-integer money).
  */
-import { formatCents } from './logic/exact';
 import { calendarDateOf, chargeCycleAt, cycleSummary, formatIso, policyFor, previewChange } from './logic/subscription';
+import { currencyDecimals, dateText, moneyText, periodText, spanText } from './locale';
 import type { SubscriptionLedger } from '../../core/src/ledger';
-import type { CalendarDate } from '../../core/src/calendar';
+import { parseDate, type CalendarDate } from '../../core/src/calendar';
 import { bindCurrency } from './currency';
 import { notify } from './notify';
 import { t } from './strings';
@@ -94,8 +94,8 @@ function showLedgerSummary(form: Xrm.FormContext, l: SubscriptionLedger | null):
   const date = today();
   const cycle = chargeCycleAt(first.effectiveDate, l.stateAt(date).billingPlan ?? 'monthly', date);
   const s = cycleSummary(l, cycle);
-  const changes = s.changes.length === 0 ? t('ledgerNoChanges') : s.changes.map((c) => `${c.delta > 0 ? '+' : ''}${c.delta} (${formatIso(c.date)})`).join(', ');
-  notify(form, t('ledgerSummary', formatIso(cycle.start), formatIso(cycle.endInclusive), s.beginQuantity, changes, s.endQuantity), 'INFO', NOTE.ledger);
+  const changes = s.changes.length === 0 ? t('ledgerNoChanges') : s.changes.map((c) => `${c.delta > 0 ? '+' : ''}${c.delta} (${dateText(c.date)})`).join(', ');
+  notify(form, t('ledgerSummary', periodText(s.period), s.beginQuantity, changes, s.endQuantity), 'INFO', NOTE.ledger);
 }
 
 /**
@@ -175,18 +175,18 @@ async function evaluate(form: Xrm.FormContext): Promise<void> {
     date,
     delta: after - before,
     vendorUnitCost: form.getAttribute<Xrm.Attributes.NumberAttribute>(VENDOR_COST)?.getValue() ?? null,
+    places: currencyDecimals(currency),
   });
   const common = [
     p.delta > 0 ? `+${p.delta}` : String(p.delta),
-    formatIso(date),
+    dateText(date),
     p.billedDays,
     cycle.cycleDays,
-    formatIso(cycle.start),
-    formatIso(cycle.endInclusive),
+    spanText(cycle.start, cycle.endInclusive),
   ] as const;
   notify(
     form,
-    p.vendorCents !== undefined ? t('preview', ...common, formatCents(p.vendorCents), currency) : t('previewNoPrice', ...common),
+    p.vendorUnits !== undefined ? t('preview', ...common, moneyText(p.vendorUnits, currency)) : t('previewNoPrice', ...common),
     'INFO',
     NOTE.preview,
   );
@@ -198,12 +198,12 @@ async function evaluate(form: Xrm.FormContext): Promise<void> {
   if (!verdict) {
     form.ui.clearFormNotification(NOTE.policy);
   } else {
-    const closes = verdict.windowClosesOn !== undefined ? formatIso(verdict.windowClosesOn) : '?';
+    const closes = verdict.windowClosesOn !== undefined ? dateText(verdict.windowClosesOn) : '?';
     const message = verdict.allowed
       ? t(verdict.action === 'cancel' ? 'cancelAllowed' : 'decreaseAllowed', closes)
       : verdict.action === 'cancel'
         ? t('cancelRefused', closes)
-        : t('decreaseRefused', closes, verdict.maxDecrease ?? 0, formatIso(date));
+        : t('decreaseRefused', closes, verdict.maxDecrease ?? 0, dateText(date));
     notify(form, message, verdict.allowed ? 'WARNING' : 'ERROR', NOTE.policy);
   }
   if (!blocked) form.ui.clearFormNotification(NOTE.save);
@@ -231,7 +231,17 @@ async function showInvoicePreview(form: Xrm.FormContext, date: CalendarDate, aft
     ]);
     const p = api.previewInvoiceChange({ contract, subscription, offer, ledger: ledgerRows, change: { quantityAfter: after, effectiveDate: formatIso(date) } });
     if (p)
-      notify(form, t('invoicePreview', p.periodStart, p.periodEnd, p.total, p.currency, p.lines.map((l) => l.explanation).join('; ')), 'INFO', NOTE.invoice);
+      notify(
+        form,
+        t(
+          'invoicePreview',
+          spanText(parseDate(p.periodStart), parseDate(p.periodEnd)),
+          moneyText(p.total, p.currency),
+          p.lines.map((l) => l.explanation).join('; '),
+        ),
+        'INFO',
+        NOTE.invoice,
+      );
     else form.ui.clearFormNotification(NOTE.invoice);
   } catch (error) {
     notify(form, t('invoicePreviewFailed', error instanceof Error ? error.message : String(error)), 'WARNING', NOTE.invoice);

@@ -211,18 +211,23 @@ export const oneTimeChargeMainForm = withScript(
   'Cspb.CurrencyForm.onLoadUnderContract',
 );
 
-export const invoiceRunMainForm = plain('cspb_invoicerun', 'Invoice run', 'Main form for an invoice run.', [
-  {
-    name: 'general',
-    label: 'General',
-    fields: ['cspb_name', 'cspb_periodstart', 'cspb_periodend', 'cspb_contractid', 'cspb_runstatus', 'cspb_invoicecount', 'cspb_error'],
-  },
-  {
-    name: 'invoices',
-    label: 'Invoices',
-    subgrids: [{ id: 'invoices', label: 'Invoices', targetTable: 'cspb_invoice', relationshipName: 'cspb_invoicerun_cspb_invoice_runid', view: 'active' }],
-  },
-]);
+// A new run's period end and name follow its period start (webresources/src/invoicerun.form.ts; OnLoad registers the OnChange).
+export const invoiceRunMainForm = withScript(
+  plain('cspb_invoicerun', 'Invoice run', 'Main form for an invoice run.', [
+    {
+      name: 'general',
+      label: 'General',
+      fields: ['cspb_name', 'cspb_periodstart', 'cspb_periodend', 'cspb_contractid', 'cspb_runstatus', 'cspb_invoicecount', 'cspb_error'],
+    },
+    {
+      name: 'invoices',
+      label: 'Invoices',
+      subgrids: [{ id: 'invoices', label: 'Invoices', targetTable: 'cspb_invoice', relationshipName: 'cspb_invoicerun_cspb_invoice_runid', view: 'active' }],
+    },
+  ]),
+  'cspb_/scripts/invoicerun.form.js',
+  'Cspb.InvoiceRunForm.onLoad',
+);
 
 export const invoiceMainForm = withScript(
   plain('cspb_invoice', 'Invoice', 'Main form for a customer invoice.', [

@@ -26,8 +26,11 @@ export const SHIPPED_LANGUAGES = [1033, 1036] as const;
  * (learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/xrm-utility/getresourcestring):
  * from the RESX of the language; null for a key it lacks; and when no RESX matches the user's LCID,
  * the exception "<name> does not exist.". `without` drops keys, as a RESX behind the code would.
+ * The user's language is also userSettings.languageId, the locale the scripts format amounts and
+ * dates in (learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/xrm-utility/getglobalcontext/usersettings).
  */
 export function useLanguage(lcid: number, options: { without?: readonly string[] } = {}): Map<string, string> {
+  (Xrm.Utility.getGlobalContext().userSettings as { languageId: number }).languageId = lcid;
   const shipped = (SHIPPED_LANGUAGES as readonly number[]).includes(lcid);
   const strings = shipped ? readResx(lcid as 1033 | 1036) : new Map<string, string>();
   for (const key of options.without ?? []) strings.delete(key);

@@ -51,6 +51,8 @@ export interface NextInvoice {
   readonly invoiceDate: CalendarDate;
   /** The period the next invoice bills: the next one when billing in advance, the current one in arrears. */
   readonly period: Period;
+  /** The contract's billing period containing today (the one billed in arrears). */
+  readonly current: Period;
   readonly due: CalendarDate;
 }
 
@@ -72,7 +74,7 @@ export function nextInvoice(c: ContractFields, today: CalendarDate, startDate: C
   const current = billingPeriodAt(contract, today < contract.startDate ? contract.startDate : today);
   const period = c.timing === Timing.InArrears ? current : billingPeriodAt(contract, current.end);
   const invoiceDate = c.timing === Timing.InArrears ? current.end : period.start;
-  return { invoiceDate, period, due: dueDate({ kind: 'net', days: c.paymentTermDays ?? 0 }, invoiceDate) };
+  return { invoiceDate, period, current, due: dueDate({ kind: 'net', days: c.paymentTermDays ?? 0 }, invoiceDate) };
 }
 
 export { addDays };

@@ -38,29 +38,30 @@ export function divRound(numerator: bigint, denominator: bigint, rounding: Round
 }
 
 /**
- * unitPrice x quantity x billed / of, rounded to cents: the proration of a seat change.
+ * unitPrice x quantity x billed / of, rounded to the currency's minor unit (`places`: cents by
+ * default, whole yen for JPY): the proration of a seat change, as an integer count of minor units.
  * `truncate` is Microsoft's ROUNDDOWN of the whole subtotal (TOTAL_TRUNCATED, what Partner Center
  * bills for addQuantity/removeQuantity); `halfUp` is commercial rounding for customer lines.
  */
-export function proratedCents(unitPrice: number | string, quantity: number, billed: number, of: number, rounding: Rounding): bigint {
+export function prorated(unitPrice: number | string, quantity: number, billed: number, of: number, rounding: Rounding, places = 2): bigint {
   const PRICE_PLACES = 4;
   const price = toScaled(unitPrice, PRICE_PLACES);
-  const numerator = price * BigInt(quantity) * BigInt(billed);
-  // price units are 10^-4; cents are 10^-2: divide by 100 more.
-  return divRound(numerator, BigInt(of) * pow10(PRICE_PLACES - 2), rounding);
+  const numerator = price * BigInt(quantity) * BigInt(billed) * pow10(Math.max(0, places - PRICE_PLACES));
+  // price units are 10^-4; minor units are 10^-places.
+  return divRound(numerator, BigInt(of) * pow10(Math.max(0, PRICE_PLACES - places)), rounding);
 }
 
-/** Cents as plain text with two decimals ("-12.30"). */
-export function formatCents(cents: bigint): string {
-  const negative = cents < ZERO;
-  const abs = negative ? -cents : cents;
-  const whole = abs / BigInt(100);
-  const rest = String(abs % BigInt(100)).padStart(2, '0');
-  return `${negative ? '-' : ''}${whole}.${rest}`;
+/** An integer count of 10^-places units as plain decimal text ("-12.30" for -1230 cents, "1235" for 1235 yen). */
+export function scaledText(units: bigint, places: number): string {
+  const negative = units < ZERO;
+  const digits = String(negative ? -units : units).padStart(places + 1, '0');
+  const whole = digits.slice(0, digits.length - places);
+  const fraction = digits.slice(digits.length - places);
+  return `${negative ? '-' : ''}${whole}${places > 0 ? `.${fraction}` : ''}`;
 }
 
-/** a x (100 - percent) / 100, half-up to cents; percent has at most 4 decimals. */
-export function lessPercent(cents: bigint, percent: number): bigint {
+/** a x (100 - percent) / 100, half-up to the same minor units; percent has at most 4 decimals. */
+export function lessPercent(units: bigint, percent: number): bigint {
   const p = toScaled(percent, 4);
-  return divRound(cents * (pow10(6) - p), pow10(6), 'halfUp');
+  return divRound(units * (pow10(6) - p), pow10(6), 'halfUp');
 }

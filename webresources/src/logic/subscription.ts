@@ -9,7 +9,7 @@ import { SubscriptionLedger } from '../../../core/src/ledger';
 import { gridEnd, gridIndexContaining, gridStart, monthlyCycleDays, spanCycleDays } from '../../../core/src/nce/charge-dates';
 import { checkCancellation, checkSeatDecrease } from '../../../core/src/nce/policy';
 import type { BillingPlan } from '../../../core/src/nce/terms';
-import { proratedCents } from './exact';
+import { prorated } from './exact';
 
 /** A Date from a date-only form field (local midnight) as a calendar date, and today likewise. */
 export const calendarDateOf = localDateOf;
@@ -35,9 +35,11 @@ export interface ChangePreview {
   /** Days billed: the effective date through the cycle end, inclusive. */
   readonly billedDays: number;
   readonly delta: number;
-  /** Prorated customer charge (negative: credit), half-up to cents; undefined without a price. */
-  /** Prorated vendor cost (negative: refund) as Partner Center bills a seat change (ROUNDDOWN of the total). */
-  readonly vendorCents?: bigint;
+  /**
+   * Prorated vendor cost (negative: refund) as Partner Center bills a seat change (ROUNDDOWN of the
+   * total), in minor units of the currency (`places` decimals); undefined without a cost.
+   */
+  readonly vendorUnits?: bigint;
 }
 
 export function previewChange(input: {
@@ -45,6 +47,8 @@ export function previewChange(input: {
   readonly date: CalendarDate;
   readonly delta: number;
   readonly vendorUnitCost: number | null;
+  /** Decimals of the currency's minor unit (2 by default; JPY 0). */
+  readonly places?: number;
 }): ChangePreview {
   const billedDays = input.cycle.endInclusive - input.date + 1;
   const { cycle, delta } = input;
@@ -52,7 +56,9 @@ export function previewChange(input: {
     cycle,
     billedDays,
     delta,
-    ...(input.vendorUnitCost !== null ? { vendorCents: proratedCents(input.vendorUnitCost, delta, billedDays, cycle.cycleDays, 'truncate') } : {}),
+    ...(input.vendorUnitCost !== null
+      ? { vendorUnits: prorated(input.vendorUnitCost, delta, billedDays, cycle.cycleDays, 'truncate', input.places ?? 2) }
+      : {}),
   };
 }
 
