@@ -30,6 +30,10 @@ export interface CspbReconciliationRunRow {
   _cspb_importid_value: string | null;
   /** Where the run is. */
   cspb_runstatus: CspbReconciliationRunRunStatus;
+  /** First day of the billing month reconciled (every completed import of that month is in the run). */
+  cspb_periodstart: string | null;
+  /** Yes on the newest completed run of its billing month: dashboards and charts sum only these, so a re-run is not counted twice. */
+  cspb_islatest: boolean | null;
   /** Variance per unit accepted as a match (default 0.01). */
   cspb_toleranceperunit: number | null;
   /** ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...). */
@@ -81,6 +85,8 @@ export interface CspbReconciliationRunWrite {
   cspb_name?: string | null;
   'cspb_ImportId@odata.bind'?: string | null;
   cspb_runstatus?: CspbReconciliationRunRunStatus | null;
+  cspb_periodstart?: string | null;
+  cspb_islatest?: boolean | null;
   cspb_toleranceperunit?: number | null;
   cspb_currencycode?: string | null;
   cspb_totalbilled?: number | null;

@@ -39,6 +39,10 @@ export interface WbTable {
   readonly listColumns: readonly string[];
   /** The default view's sort, as a Web API $orderby (the solution's view decides the order, as in Dynamics). */
   readonly listOrderBy: string;
+  /** The Quick Find view's find columns (text columns the search box searches). */
+  readonly findColumns: readonly string[];
+  /** What an empty list says (solution/src/views.ts EMPTY_TEXT). */
+  readonly emptyText: string;
 }
 
 export interface WbSubgrid {
@@ -94,7 +98,14 @@ export interface WbControl {
 
 export interface WbSiteMapGroup {
   readonly title: string;
-  readonly items: ReadonlyArray<{ readonly id: string; readonly title: string; readonly table: string }>;
+  /** A table's list, or (with `dashboard`) a dashboard; `table` is then the first chart's table (what the role must read). */
+  readonly items: ReadonlyArray<{
+    readonly id: string;
+    readonly title: string;
+    readonly table: string;
+    readonly dashboard?: string;
+    readonly tables?: readonly string[];
+  }>;
 }
 
 /** A person the workbench can act as, and the tables their role lets them read (the site map shows those). */
@@ -104,20 +115,36 @@ export interface WbUser {
   readonly readable: readonly string[];
 }
 
-/** A system chart the solution ships (solution/src/charts.ts), drawn above its table's list. */
+/** A system chart the solution ships (solution/src/charts.ts), drawn in its table's chart pane and on dashboards. */
 export interface WbChart {
   readonly table: string;
   readonly key: string;
   readonly name: string;
-  readonly measure: { readonly attribute: string; readonly aggregate: 'sum' | 'count' };
+  readonly description: string;
+  readonly measures: ReadonlyArray<{ readonly attribute: string; readonly aggregate: 'sum' | 'count'; readonly label: string }>;
   readonly groupBy: { readonly attribute: string; readonly dateGrouping?: 'month' };
+  readonly conditions: ReadonlyArray<{ readonly attribute: string; readonly value: number | boolean }>;
+  /** Only rows of the latest run of each billing month, through this lookup (the chart's link-entity). */
+  readonly latestRunThrough?: string;
+  readonly chartType: 'Bar' | 'Column';
   /** Sums of money split by currency, one series each (as the shipped chart's second group-by). */
   readonly byCurrency: boolean;
+}
+
+/** A dashboard of the solution (solution/src/dashboards.ts): its charts, two per row. */
+export interface WbDashboard {
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+  readonly charts: readonly string[];
 }
 
 export interface WbMeta {
   readonly appTitle: string;
   readonly charts: readonly WbChart[];
+  readonly dashboards: readonly WbDashboard[];
+  /** The org's base currency (what `_base` amounts are in). */
+  readonly baseCurrency: string;
   readonly users: readonly WbUser[];
   readonly siteMap: readonly WbSiteMapGroup[];
   readonly tables: readonly WbTable[];

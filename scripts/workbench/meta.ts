@@ -11,9 +11,10 @@ import type { LocalOrg } from '../../dataverse/src/local-org';
 import { readNameOf } from '../../dataverse/src/local-org/metadata';
 import { FORMS } from '../../solution/src/forms';
 import { SITE_MAP, APP } from '../../solution/src/app-module';
-import { views } from '../../solution/src/views';
+import { EMPTY_TEXT, views } from '../../solution/src/views';
 import { FORM_COMMANDS, libraryOf } from '../../solution/src/ribbon';
 import { CHARTS, seriesByCurrency } from '../../solution/src/charts';
+import { DASHBOARDS, chartsOf } from '../../solution/src/dashboards';
 import { stringResources, WEBRESOURCE_OUT_DIR } from '../../webresources/src/bundles';
 import { pcfControls, PCF_OUT_DIR } from '../pcf-controls';
 import type { WbColumn, WbControl, WbForm, WbMeta, WbTable } from './meta-types';
@@ -85,6 +86,8 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
       columns: cols.map((c) => column(c, setOf)),
       listColumns: active ? active.columns.map((c) => c.name) : [t.primaryName, ...cols.slice(1, 5).map((c) => c.logicalName)],
       listOrderBy: active ? orderByOf(active.orders, t) : `${t.primaryName} asc`,
+      findColumns: views.find((v) => v.table === t.logicalName && v.key === 'quickfind')?.findColumns ?? [t.primaryName],
+      emptyText: EMPTY_TEXT[t.logicalName] ?? `No ${tablePlural(t.logicalName).toLowerCase()} yet.`,
     };
   });
   const lookupOf = (target: string, relationship: string): string => {
@@ -151,10 +154,30 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
   });
   return {
     appTitle: APP.displayName,
-    charts: CHARTS.map((c) => ({ table: c.table, key: c.key, name: c.name, measure: c.measure, groupBy: c.groupBy, byCurrency: seriesByCurrency(c) })),
+    charts: CHARTS.map((c) => ({
+      table: c.table,
+      key: c.key,
+      name: c.name,
+      description: c.description,
+      measures: c.measures,
+      groupBy: c.groupBy,
+      conditions: c.conditions ?? [],
+      ...(c.latestRunThrough ? { latestRunThrough: c.latestRunThrough } : {}),
+      chartType: c.chartType,
+      byCurrency: seriesByCurrency(c),
+    })),
+    dashboards: DASHBOARDS.map((d) => ({ key: d.key, name: d.name, description: d.description, charts: d.charts })),
+    baseCurrency: org.baseCurrency,
     users,
     siteMap: SITE_MAP.flatMap((area) =>
-      area.groups.map((g) => ({ title: g.title, items: g.subAreas.map((s) => ({ id: s.id, title: s.title, table: s.entity })) })),
+      area.groups.map((g) => ({
+        title: g.title,
+        items: g.subAreas.map((s) => {
+          if (!s.dashboard) return { id: s.id, title: s.title, table: s.entity ?? '' };
+          const tables = [...new Set(chartsOf(DASHBOARDS.find((d) => d.key === s.dashboard)!).map((c) => c.table))];
+          return { id: s.id, title: s.title, table: tables[0]!, dashboard: s.dashboard, tables };
+        }),
+      })),
     ),
     tables,
     forms,

@@ -1,6 +1,7 @@
 import { extensions, tables } from '../../dataverse/src/schema';
 import { el, leaf, type XmlElement } from '../../dataverse/src/codegen/xml';
 import { CHARTS, chartId } from './charts';
+import { DASHBOARDS, dashboardId } from './dashboards';
 import { formId } from './form-xml';
 import { FORMS } from './forms';
 import { LANGUAGE_CODE, PUBLISHER, SOLUTION } from './publisher';
@@ -23,9 +24,11 @@ export const APP = {
 /** App module component types (solution component types). */
 export const APP_COMPONENT = { entity: 1, view: 26, chart: 59, form: 60, siteMap: 62 } as const;
 
+/** A table's list, or (with `dashboard`) a dashboard: the platform's dashboards page opened on it. */
 interface SubAreaDef {
   readonly id: string;
-  readonly entity: string;
+  readonly entity?: string;
+  readonly dashboard?: string;
   readonly title: string;
 }
 interface GroupDef {
@@ -63,6 +66,7 @@ export const SITE_MAP: readonly AreaDef[] = [
         id: 'cspb_group_reconciliation',
         title: 'Reconciliation',
         subAreas: [
+          { id: 'cspb_sub_dashboard', dashboard: 'reconciliation', title: 'Dashboard' },
           { id: 'cspb_sub_imports', entity: 'cspb_billingimport', title: 'Billing imports' },
           { id: 'cspb_sub_lines', entity: 'cspb_billingline', title: 'Billing lines' },
           { id: 'cspb_sub_runs', entity: 'cspb_reconciliationrun', title: 'Reconciliation runs' },
@@ -85,6 +89,18 @@ export const SITE_MAP: readonly AreaDef[] = [
 ];
 
 const titles = (text: string): XmlElement => el('Titles', null, el('Title', { LCID: LANGUAGE_CODE, Title: text }));
+
+/**
+ * A dashboard sub-area: the platform's dashboards page (`/workplace/home_dashboards.aspx`, as the
+ * default site map's nav_dashboards, "Default SiteMap XML" on Learn) opened on our dashboard
+ * (`DefaultDashboard`, SiteMapType.xsd: "the GUID for default dashboard to be displayed").
+ */
+function dashboardTarget(sub: SubAreaDef): Record<string, string> {
+  if (!sub.dashboard) return {};
+  const dashboard = DASHBOARDS.find((d) => d.key === sub.dashboard);
+  if (!dashboard) throw new Error(`site map ${sub.id} opens dashboard ${sub.dashboard}, which dashboards.ts does not define`);
+  return { Url: '/workplace/home_dashboards.aspx', DefaultDashboard: dashboardId(dashboard) };
+}
 
 export function appModuleSiteMapXml(): XmlElement {
   return el(
@@ -110,6 +126,7 @@ export function appModuleSiteMapXml(): XmlElement {
                   {
                     Id: sub.id,
                     Entity: sub.entity,
+                    ...dashboardTarget(sub),
                     Client: 'All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web',
                     AvailableOffline: 'true',
                     PassParams: 'false',
@@ -133,6 +150,7 @@ export function appModuleComponents(): Array<{ type: number; schemaName?: string
     ...views.map((v) => ({ type: APP_COMPONENT.view, id: viewId(v.table, v.key) })),
     ...CHARTS.map((c) => ({ type: APP_COMPONENT.chart, id: chartId(c) })),
     ...FORMS.map((f) => ({ type: APP_COMPONENT.form, id: formId(f) })),
+    ...DASHBOARDS.map((d) => ({ type: APP_COMPONENT.form, id: dashboardId(d) })),
     { type: APP_COMPONENT.siteMap, schemaName: APP.uniqueName },
   ];
 }

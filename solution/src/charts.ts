@@ -1,59 +1,142 @@
 import { bracedGuid } from '../../dataverse/src/codegen/stable-guid';
 import { el, leaf, renderXml, type XmlElement } from '../../dataverse/src/codegen/xml';
-import { CURRENCY_LOOKUP, tables } from '../../dataverse/src/schema';
+import { CURRENCY_LOOKUP, tables, withCurrency } from '../../dataverse/src/schema';
 import { LANGUAGE_CODE } from './publisher';
 
 /**
  * System charts (savedqueryvisualization) for reconciliation. datadescription and
  * presentationdescription are XML documents carried as text, as exports write them; the first
- * validates against VisualizationDataDescription.xsd (tests/solution).
+ * validates against VisualizationDataDescription.xsd and its fetch against Fetch.xsd
+ * (tests/solution). The dashboard (dashboards.ts) shows them; the workbench draws them from the
+ * same definitions.
  */
+export interface ChartMeasure {
+  readonly attribute: string;
+  readonly aggregate: 'sum' | 'count';
+  /** The series name when a chart has several measures. */
+  readonly label: string;
+}
+
 export interface ChartDef {
   readonly table: string;
   readonly key: string;
   readonly name: string;
   readonly description: string;
-  readonly measure: { readonly attribute: string; readonly aggregate: 'sum' | 'count' };
+  /** One measure, or several drawn as one series each (billed beside expected). */
+  readonly measures: readonly ChartMeasure[];
   readonly groupBy: { readonly attribute: string; readonly dateGrouping?: 'month' };
+  /** Rows counted: each condition is `attribute eq value`. */
+  readonly conditions?: ReadonlyArray<{ readonly attribute: string; readonly value: number | boolean }>;
+  /**
+   * Only findings of the latest run of each billing month (the run's "Latest run of its period"),
+   * through the lookup named: a re-run's findings would otherwise be counted twice.
+   */
+  readonly latestRunThrough?: string;
   readonly chartType: 'Bar' | 'Column';
 }
+
+/** The run's flag the dashboards filter on (plugins/src/handlers/reconciliation.ts keeps it). */
+export const LATEST_RUN = { table: 'cspb_reconciliationrun', id: 'cspb_reconciliationrunid', flag: 'cspb_islatest' } as const;
+
+const discrepancyTable = tables.find((t) => t.logicalName === 'cspb_discrepancy')!;
+const OPEN = (() => {
+  const status = discrepancyTable.columns.find((c) => c.logicalName === 'cspb_resolutionstatus');
+  const open = status?.type === 'choice' ? status.options.find((o) => o.key === 'Open') : undefined;
+  if (!open) throw new Error('cspb_discrepancy.cspb_resolutionstatus has no Open option');
+  return open.value;
+})();
 
 export const CHARTS: readonly ChartDef[] = [
   {
     table: 'cspb_discrepancy',
     key: 'variancebycategory',
     name: 'Variance by Category',
-    description: 'Sum of billed minus expected, per discrepancy category.',
-    measure: { attribute: 'cspb_variance', aggregate: 'sum' },
+    description: 'Sum of billed minus expected per discrepancy category, over the latest run of each billing month.',
+    measures: [{ attribute: 'cspb_variance', aggregate: 'sum', label: 'Variance' }],
     groupBy: { attribute: 'cspb_category' },
+    latestRunThrough: 'cspb_runid',
     chartType: 'Bar',
   },
   {
     table: 'cspb_reconciliationrun',
     key: 'leakagebymonth',
     name: 'Leakage by Month',
-    description: 'Revenue leakage (vendor cost never re-billed) of the runs, per month.',
-    measure: { attribute: 'cspb_totalleakage', aggregate: 'sum' },
-    groupBy: { attribute: 'createdon', dateGrouping: 'month' },
+    description: 'Revenue leakage (vendor cost never re-billed) per billing month, from the latest run of each month.',
+    measures: [{ attribute: 'cspb_totalleakage', aggregate: 'sum', label: 'Revenue leakage' }],
+    groupBy: { attribute: 'cspb_periodstart', dateGrouping: 'month' },
+    conditions: [{ attribute: LATEST_RUN.flag, value: true }],
+    chartType: 'Column',
+  },
+  {
+    table: 'cspb_discrepancy',
+    key: 'openbycustomer',
+    name: 'Open Discrepancies by Customer',
+    description: 'Discrepancies finance has not yet decided, per customer as the bill or CRM names it, over the latest run of each billing month.',
+    measures: [{ attribute: 'cspb_discrepancyid', aggregate: 'count', label: 'Open discrepancies' }],
+    groupBy: { attribute: 'cspb_customername' },
+    conditions: [{ attribute: 'cspb_resolutionstatus', value: OPEN }],
+    latestRunThrough: 'cspb_runid',
+    chartType: 'Bar',
+  },
+  {
+    table: 'cspb_reconciliationrun',
+    key: 'billedvsexpectedbymonth',
+    name: 'Billed vs Expected by Month',
+    description: 'What the vendor billed beside what the ledger expected, per billing month, in the base currency (the latest run of each month).',
+    // Base-currency twins: one sum per month across currencies means something only in one currency.
+    measures: [
+      { attribute: 'cspb_totalbilled_base', aggregate: 'sum', label: 'Billed' },
+      { attribute: 'cspb_totalexpected_base', aggregate: 'sum', label: 'Expected' },
+    ],
+    groupBy: { attribute: 'cspb_periodstart', dateGrouping: 'month' },
+    conditions: [{ attribute: LATEST_RUN.flag, value: true }],
     chartType: 'Column',
   },
 ];
 
 export const chartId = (chart: ChartDef): string => bracedGuid(`${chart.table}/chart/${chart.key}`);
 
+const columnOf = (tableName: string, attribute: string) =>
+  withCurrency(tables.find((t) => t.logicalName === tableName)!).columns.find((c) => c.logicalName === attribute);
+
 /**
  * A sum of amounts is split by currency: rows of one table may hold euros and dollars, and one bar
  * adding both would mean nothing. The currency is a second group-by, which the chart draws as one
  * series per currency (a multi-series chart, "Understand charts: Underlying data and chart
  * representation", learn.microsoft.com/power-apps/developer/model-driven-apps/understand-charts-underlying-data-chart-representation).
+ * That page also allows either several measures or a second group-by, not both: a chart of
+ * several sums adds base-currency amounts (`_base`, one currency) instead.
  */
 export function seriesByCurrency(chart: ChartDef): boolean {
-  if (chart.measure.aggregate !== 'sum') return false;
-  const table = tables.find((t) => t.logicalName === chart.table);
-  return table?.columns.find((c) => c.logicalName === chart.measure.attribute)?.type === 'money';
+  if (chart.measures.length !== 1) return false;
+  const [measure] = chart.measures;
+  if (measure!.aggregate !== 'sum') return false;
+  const column = columnOf(chart.table, measure!.attribute);
+  return column?.type === 'money' && !column.calculationOf;
+}
+
+/** The measure's alias in the fetch (the first is `aggregate_column`, as the designer names it). */
+export const measureAlias = (index: number): string => (index === 0 ? 'aggregate_column' : `aggregate_column${index + 1}`);
+
+function checkChart(chart: ChartDef): void {
+  if (
+    chart.measures.length > 1 &&
+    chart.measures.some(
+      (m) => m.aggregate === 'sum' && columnOf(chart.table, m.attribute)?.type === 'money' && !columnOf(chart.table, m.attribute)?.calculationOf,
+    )
+  )
+    throw new Error(`chart ${chart.key}: several sums of money must be base-currency (_base) amounts`);
+  for (const name of [...chart.measures.map((m) => m.attribute), chart.groupBy.attribute, ...(chart.conditions ?? []).map((c) => c.attribute)]) {
+    const primary = `${chart.table}id`;
+    if (name !== primary && !columnOf(chart.table, name)) throw new Error(`chart ${chart.key} uses ${name}, which ${chart.table} does not have`);
+  }
 }
 
 export function dataDescription(chart: ChartDef): string {
+  checkChart(chart);
+  const conditions = (chart.conditions ?? []).map((c) =>
+    el('condition', { attribute: c.attribute, operator: 'eq', value: typeof c.value === 'boolean' ? (c.value ? 1 : 0) : c.value }),
+  );
   const root = el(
     'datadefinition',
     null,
@@ -66,16 +149,41 @@ export function dataDescription(chart: ChartDef): string {
         el(
           'entity',
           { name: chart.table },
-          el('attribute', { alias: 'aggregate_column', name: chart.measure.attribute, aggregate: chart.measure.aggregate }),
+          chart.measures.map((m, i) => el('attribute', { alias: measureAlias(i), name: m.attribute, aggregate: m.aggregate })),
           el('attribute', { groupby: 'true', alias: 'groupby_column', name: chart.groupBy.attribute, dategrouping: chart.groupBy.dateGrouping }),
           seriesByCurrency(chart) && el('attribute', { groupby: 'true', alias: 'groupby_currency', name: CURRENCY_LOOKUP }),
+          conditions.length > 0 && el('filter', { type: 'and' }, conditions),
+          chart.latestRunThrough &&
+            el(
+              'link-entity',
+              { name: LATEST_RUN.table, from: LATEST_RUN.id, to: chart.latestRunThrough, 'link-type': 'inner', alias: 'run' },
+              el('filter', { type: 'and' }, el('condition', { attribute: LATEST_RUN.flag, operator: 'eq', value: 1 })),
+            ),
         ),
       ),
     ),
-    el('categorycollection', null, el('category', null, el('measurecollection', null, el('measure', { alias: 'aggregate_column' })))),
+    el(
+      'categorycollection',
+      null,
+      el(
+        'category',
+        null,
+        el(
+          'measurecollection',
+          null,
+          chart.measures.map((_, i) => el('measure', { alias: measureAlias(i) })),
+        ),
+      ),
+    ),
   );
   return renderXml(root).trim();
 }
+
+/** Series colours: the first is the designer's default blue, the second a contrasting grey. */
+const SERIES_COLORS = [
+  ['55, 118, 193', '41, 88, 145'],
+  ['138, 136, 134', '96, 94, 92'],
+] as const;
 
 export function presentationDescription(chart: ChartDef): string {
   const root = el(
@@ -84,18 +192,22 @@ export function presentationDescription(chart: ChartDef): string {
     el(
       'Series',
       null,
-      el('Series', {
-        ChartType: chart.chartType,
-        IsValueShownAsLabel: 'True',
-        Color: '55, 118, 193',
-        BackGradientStyle: 'TopBottom',
-        BackSecondaryColor: '41, 88, 145',
-        Font: '{0}, 9.5px',
-        LabelForeColor: '59, 59, 59',
-      }),
+      chart.measures.map((_, i) =>
+        el('Series', {
+          ChartType: chart.chartType,
+          IsValueShownAsLabel: 'True',
+          Color: SERIES_COLORS[i % SERIES_COLORS.length]![0],
+          BackGradientStyle: 'TopBottom',
+          BackSecondaryColor: SERIES_COLORS[i % SERIES_COLORS.length]![1],
+          Font: '{0}, 9.5px',
+          LabelForeColor: '59, 59, 59',
+        }),
+      ),
     ),
     el('ChartAreas', null, el('ChartArea', { BorderColor: 'White', BorderDashStyle: 'Solid' })),
     el('Titles', null, el('Title', { Alignment: 'TopLeft', DockingOffset: '-3', Font: '{0}, 13px', ForeColor: '59, 59, 59' })),
+    (chart.measures.length > 1 || seriesByCurrency(chart)) &&
+      el('Legends', null, el('Legend', { Alignment: 'Center', LegendStyle: 'Table', Docking: 'Bottom', Font: '{0}, 11px', ForeColor: '59, 59, 59' })),
   );
   return renderXml(root).trim();
 }

@@ -4,6 +4,7 @@ import { el, leaf, raw, renderXml, type XmlElement } from '../../dataverse/src/c
 import { appModuleSiteMapXml, appModuleXml } from './app-module';
 import { controlZipPath, webResourceZipPath, type SolutionInput } from './artifacts';
 import { CHARTS, visualizationXml } from './charts';
+import { DASHBOARDS, dashboardXml } from './dashboards';
 import { ENVIRONMENT_VARIABLES, environmentVariableXml } from './environment-variables';
 import { formReferences, mainFormXml } from './form-xml';
 import { FORMS } from './forms';
@@ -89,6 +90,7 @@ export function customizationsXml(input: SolutionInput): string {
     ),
     el('OrganizationSettings'),
     el('optionsets'),
+    el('Dashboards', null, DASHBOARDS.map(dashboardXml)),
     el(
       'WebResources',
       null,

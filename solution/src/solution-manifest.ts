@@ -1,19 +1,22 @@
 import { el, leaf, renderXml } from '../../dataverse/src/codegen/xml';
 import type { SolutionInput } from './artifacts';
 import { APP } from './app-module';
+import { DASHBOARDS, dashboardId } from './dashboards';
 import { ENVIRONMENT_VARIABLES } from './environment-variables';
 import { LANGUAGE_CODE, PUBLISHER, SOLUTION } from './publisher';
 import { ROLES, roleId } from './roles';
 import { serviceEndpointId } from './webhook';
 
 /**
- * Root component types of solution.xml (Dataverse componenttype values). Forms (60), views (26)
- * and charts (59) are not listed: they travel with their table (behavior 0).
+ * Root component types of solution.xml (Dataverse componenttype values). Table forms (60), views
+ * (26) and charts (59) are not listed: they travel with their table (behavior 0). A dashboard is a
+ * system form of no table, so it is a root component of its own (type 60, by form id).
  */
 export const COMPONENT_TYPE = {
   entity: 1,
   role: 20,
   webResource: 61,
+  systemForm: 60,
   siteMap: 62,
   customControl: 66,
   appModule: 80,
@@ -40,6 +43,7 @@ export function rootComponentsOf(input: SolutionInput): RootComponent[] {
     ...input.tableParts.map((t) => ({ type: COMPONENT_TYPE.entity, schemaName: t.logicalName, behavior: t.existing ? 2 : 0 })),
     ...ROLES.map((r) => ({ type: COMPONENT_TYPE.role, id: roleId(r), behavior: 0 })),
     ...input.webResources.map((w) => ({ type: COMPONENT_TYPE.webResource, schemaName: w.name, behavior: 0 })),
+    ...DASHBOARDS.map((d) => ({ type: COMPONENT_TYPE.systemForm, id: dashboardId(d), behavior: 0 })),
     { type: COMPONENT_TYPE.siteMap, schemaName: APP.uniqueName, behavior: 0 },
     ...input.controls.map((c) => ({ type: COMPONENT_TYPE.customControl, schemaName: c.name, behavior: 0 })),
     { type: COMPONENT_TYPE.appModule, schemaName: APP.uniqueName, behavior: 0 },

@@ -53,7 +53,7 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_subscriptionchange: ['cspb_subscriptionid', 'cspb_sequence', 'cspb_changetype', 'cspb_quantitydelta', 'cspb_effectivedate'],
   cspb_billingimport: ['cspb_vendor', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_importstatus', 'cspb_totalbilled'],
   cspb_billingline: ['cspb_importid', 'cspb_vendorsubscriptionid', 'cspb_chargetype', 'cspb_quantity', 'cspb_subtotal'],
-  cspb_reconciliationrun: ['cspb_importid', 'cspb_runstatus', 'cspb_totalvariance', 'cspb_totalleakage', 'cspb_discrepancycount'],
+  cspb_reconciliationrun: ['cspb_periodstart', 'cspb_runstatus', 'cspb_totalvariance', 'cspb_totalleakage', 'cspb_discrepancycount'],
   cspb_discrepancy: ['cspb_category', 'cspb_resolutionstatus', 'cspb_subscriptionid', 'cspb_variance', 'cspb_currencycode'],
   cspb_invoicerun: ['cspb_periodstart', 'cspb_periodend', 'cspb_runstatus', 'cspb_invoicecount'],
   cspb_invoice: ['cspb_customerid', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_total', 'cspb_currencycode'],
@@ -90,6 +90,24 @@ const DEFAULT_ORDERS: Record<string, ReadonlyArray<{ readonly attribute: string;
   cspb_promotion: [{ attribute: 'cspb_startdate', descending: true }],
 };
 
+/**
+ * What an empty list should tell its reader: the default view's description (the real app shows a
+ * view's description in its view selector; the grid's own empty text is the platform's and cannot
+ * be set per view), and the workbench's empty state.
+ */
+export const EMPTY_TEXT: Record<string, string> = {
+  cspb_subscription: 'No active subscriptions. Create one, or sync them from Partner Center.',
+  cspb_subscriptionchange: 'No ledger rows yet: every saved change of a subscription writes one.',
+  cspb_billingcontract: 'No billing contracts. A contract says how and when a customer is invoiced.',
+  cspb_billingimport: 'No bills imported yet. Select New and drop the Partner Center invoice file (CSV or Excel).',
+  cspb_billingline: 'No bill lines yet: importing a bill writes them.',
+  cspb_reconciliationrun: 'No reconciliation runs yet. Open a completed billing import and select Run reconciliation.',
+  cspb_discrepancy: 'No discrepancies: either no run has completed yet, or every bill line matched the ledger.',
+  cspb_invoicerun: 'No invoice runs yet. Select New, pick the period, and leave the contract empty to invoice every contract.',
+  cspb_invoice: 'No invoices yet: an invoice run drafts them.',
+  cspb_invoiceline: 'No invoice lines yet: an invoice run drafts them.',
+};
+
 /** Text columns a table's Quick Find searches besides its name: the ids finance types in. */
 const FIND_COLUMNS: Record<string, readonly string[]> = {
   cspb_subscription: ['cspb_vendorsubscriptionid'],
@@ -111,7 +129,9 @@ function standardViews(table: TableDef): ViewDef[] {
       table: table.logicalName,
       key: 'active',
       name: `Active ${table.pluralName}`,
-      description: `Active ${table.pluralName.toLowerCase()}.`,
+      description: EMPTY_TEXT[table.logicalName]
+        ? `Active ${table.pluralName.toLowerCase()}. ${EMPTY_TEXT[table.logicalName]}`
+        : `Active ${table.pluralName.toLowerCase()}.`,
       queryType: 0,
       isDefault: true,
       columns,

@@ -225,7 +225,10 @@ describe('billing import and reconciliation run on the local org', () => {
       return s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', id);
     };
     // Both files together explain both subscriptions: nothing to review, 175.00 billed.
-    expect(await run()).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_discrepancycount: 0, cspb_totalbilled: 175 });
+    const firstRun = await run();
+    expect(firstRun).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_discrepancycount: 0, cspb_totalbilled: 175 });
+    // The run names its billing month and is the one the dashboards sum.
+    expect(firstRun).toMatchObject({ cspb_periodstart: '2026-10-01', cspb_islatest: true });
 
     // An October import that failed (no file attached) is left out: its errors are on it.
     await s.org.create('cspb_billingimports', {
@@ -236,7 +239,14 @@ describe('billing import and reconciliation run on the local org', () => {
       cspb_periodend: '2026-10-31',
     });
     await s.org.asyncIdle();
-    expect(await run()).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_discrepancycount: 0, cspb_totalbilled: 175 });
+    const secondRun = await run();
+    expect(secondRun).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_discrepancycount: 0, cspb_totalbilled: 175 });
+    // A second run of October replaces the first as the month's latest: charts summing the latest runs count 175.00 once.
+    const latest = (await s.org.retrieveMultiple<Record<string, unknown>>('cspb_reconciliationruns', { filter: 'cspb_islatest eq true' })).value;
+    expect(latest.map((r) => r['cspb_reconciliationrunid'])).toEqual([secondRun['cspb_reconciliationrunid']]);
+    expect((await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', String(firstRun['cspb_reconciliationrunid'])))['cspb_islatest']).toBe(
+      false,
+    );
 
     // A third October import the control is still writing: the run says so instead of reconciling without it.
     await s.org.create('cspb_billingimports', {
@@ -251,6 +261,11 @@ describe('billing import and reconciliation run on the local org', () => {
     const refused = await run();
     expect(refused['cspb_runstatus']).toBe(RunStatus.Failed);
     expect(String(refused['cspb_error'])).toContain("Import 'October C' of 2026-10 is still being imported");
+    // A failed run does not take the month's place.
+    expect(refused['cspb_islatest']).toBe(false);
+    expect((await s.org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', String(secondRun['cspb_reconciliationrunid'])))['cspb_islatest']).toBe(
+      true,
+    );
   });
 
   test('an import with a rejected row keeps its money on the import; a run refuses it until finance accounts for it, then lists the row as a finding', async () => {

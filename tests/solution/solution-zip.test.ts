@@ -56,6 +56,7 @@ describe.each([
       ...all(customizations, /<Entity>\s*<Name [^>]*>([^<]+)<\/Name>/g).map((n) => `1:${n.toLowerCase()}`),
       ...all(customizations, /<Role id="([^"]+)" name=/g).map((id) => `20:${id.toLowerCase()}`),
       ...all(customizations, /<WebResource>\s*<WebResourceId>[^<]+<\/WebResourceId>\s*<Name>([^<]+)<\/Name>/g).map((n) => `61:${n.toLowerCase()}`),
+      ...all(customizations, /<Dashboard>\s*<FormId>([^<]+)<\/FormId>/g).map((id) => `60:${id.toLowerCase()}`),
       ...all(customizations, /<AppModuleSiteMap>\s*<SiteMapUniqueName>([^<]+)</g).map((n) => `62:${n.toLowerCase()}`),
       ...all(customizations, /<CustomControl>\s*<Name>([^<]+)<\/Name>/g).map((n) => `66:${n.toLowerCase()}`),
       ...all(customizations, /<AppModule>\s*<UniqueName>([^<]+)</g).map((n) => `80:${n.toLowerCase()}`),
@@ -67,7 +68,7 @@ describe.each([
     // Independent expectations: the counts the issue asks for.
     const count = (type: number) => roots.filter((r) => r.startsWith(`${type}:`)).length;
     // No steps (92): the deploy script registers them once the endpoint is real (solution/src/webhook.ts).
-    expect([count(1), count(20), count(62), count(80), count(92), count(95), count(380)]).toEqual([18, 4, 1, 1, 0, 1, 3]);
+    expect([count(1), count(20), count(60), count(62), count(80), count(92), count(95), count(380)]).toEqual([18, 4, 1, 1, 1, 0, 1, 3]);
     expect(roots).toEqual(
       expect.arrayContaining([
         '1:cspb_subscription',
@@ -212,24 +213,60 @@ describe('packing', () => {
 });
 
 describe('charts', () => {
-  it('carry a datadescription valid against VisualizationDataDescription.xsd, grouping as the issue asks', () => {
-    const customizations = strFromU8(unzipDist('CspBilling_unmanaged.zip')['customizations.xml']!);
-    const unescape = (s: string) =>
-      s
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&quot;/g, '"')
-        .replace(/&amp;/g, '&');
-    const descriptions = all(customizations, /<datadescription>([\s\S]*?)<\/datadescription>/g).map(unescape);
-    expect(descriptions).toHaveLength(2);
+  const customizations = () => strFromU8(unzipDist('CspBilling_unmanaged.zip')['customizations.xml']!);
+  const unescape = (s: string) =>
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
+
+  it('carry a datadescription valid against VisualizationDataDescription.xsd, its fetch against Fetch.xsd, grouping as the issue asks', () => {
+    const descriptions = all(customizations(), /<datadescription>([\s\S]*?)<\/datadescription>/g).map(unescape);
+    expect(descriptions).toHaveLength(4);
     const xsd = join(SHARED_SAMPLES, 'schemas/crm-sdk-9.0.0.2090-libxml2/VisualizationDataDescription.xsd');
-    for (const d of descriptions) expect(xmllintErrors(d, xsd)).toEqual([]);
-    expect(descriptions.join('\n')).toMatch(/name="cspb_variance" aggregate="sum"[\s\S]*name="cspb_category"/);
-    expect(descriptions.join('\n')).toMatch(/name="cspb_totalleakage" aggregate="sum"[\s\S]*name="createdon" dategrouping="month"/);
-    // Sums of amounts are split by currency (issue 16): one series per transaction currency.
-    for (const d of descriptions) expect(d).toMatch(/<attribute groupby="true" alias="groupby_currency" name="transactioncurrencyid"/);
+    const fetchXsd = join(SHARED_SAMPLES, 'schemas/crm-sdk-9.0.0.2090-libxml2/Fetch.xsd');
+    for (const d of descriptions) {
+      expect(xmllintErrors(d, xsd)).toEqual([]);
+      expect(xmllintErrors(/<fetch [\s\S]*<\/fetch>/.exec(d)![0], fetchXsd)).toEqual([]);
+    }
+    const text = descriptions.join('\n');
+    expect(text).toMatch(/name="cspb_variance" aggregate="sum"[\s\S]*name="cspb_category"/);
+    expect(text).toMatch(/name="cspb_totalleakage" aggregate="sum"[\s\S]*name="cspb_periodstart" dategrouping="month"/);
+    expect(text).toMatch(
+      /name="cspb_discrepancyid" aggregate="count"[\s\S]*name="cspb_customername"[\s\S]*attribute="cspb_resolutionstatus" operator="eq" value="100000000"/,
+    );
+    // Billed beside expected: two measures, two series, in base currency (a second group-by by currency is not allowed beside several measures).
+    expect(text).toMatch(
+      /alias="aggregate_column" name="cspb_totalbilled_base" aggregate="sum"[\s\S]*alias="aggregate_column2" name="cspb_totalexpected_base" aggregate="sum" \/>[\s\S]*<measure alias="aggregate_column" \/>\s*<measure alias="aggregate_column2" \/>/,
+    );
+    // Sums of transaction-currency amounts are split by currency (issue 16): one series per currency.
+    for (const d of descriptions.filter((x) => /aggregate="sum"/.test(x) && !/_base"/.test(x)))
+      expect(d).toMatch(/<attribute groupby="true" alias="groupby_currency" name="transactioncurrencyid"/);
+    // Only the latest run of each month counts: a re-run is not added twice (run charts by their flag, finding charts through the run).
+    for (const d of descriptions) expect(d).toMatch(/(attribute="cspb_islatest" operator="eq" value="1")/);
+    expect(text).toMatch(/<link-entity name="cspb_reconciliationrun" from="cspb_reconciliationrunid" to="cspb_runid" link-type="inner"/);
     expect(
       xmllintErrors(descriptions[0]!.replace('<measurecollection>', '<measures>').replace('</measurecollection>', '</measures>'), xsd).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('are on the dashboard, which the app lists and its site map opens (Sample dashboards, Default SiteMap XML on Learn)', () => {
+    const xml = customizations();
+    const dashboard = /<Dashboard>[\s\S]*?<\/Dashboard>/.exec(xml)![0];
+    const formId = /<FormId>([^<]+)<\/FormId>/.exec(dashboard)![1]!;
+    expect(dashboard).toContain('<forms type="dashboard">');
+    const chartIds = all(xml, /<savedqueryvisualizationid>([^<]+)<\/savedqueryvisualizationid>/g);
+    const shown = all(dashboard, /<VisualizationId>([^<]+)<\/VisualizationId>/g);
+    expect([...shown].sort()).toEqual([...chartIds].sort());
+    expect(all(dashboard, /<ChartGridMode>([^<]+)</g)).toEqual(['Chart', 'Chart', 'Chart', 'Chart']);
+    // Each chart control names the table of its chart and a view of that table.
+    for (const [, table, view] of dashboard.matchAll(/<TargetEntityType>([^<]+)<\/TargetEntityType>[\s\S]*?<ViewId>([^<]+)<\/ViewId>/g)) {
+      const entityStart = xml.indexOf(`<savedqueryid>${view}</savedqueryid>`);
+      expect(entityStart).toBeGreaterThan(0);
+      expect(xml.slice(entityStart, xml.indexOf('</savedquery>', entityStart))).toContain(`<entity name="${table}">`);
+    }
+    expect(xml).toContain(`<AppModuleComponent type="60" id="${formId}"`);
+    expect(xml).toMatch(new RegExp(`<SubArea Id="cspb_sub_dashboard" Url="/workplace/home_dashboards.aspx" DefaultDashboard="\\${formId.slice(0, -1)}\\}"`));
   });
 });

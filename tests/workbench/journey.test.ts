@@ -95,13 +95,13 @@ async function journey(): Promise<void> {
   const preview = page.locator('[data-id="cspb-sub-preview"]');
   await preview.waitFor();
   const previewText = await preview.innerText();
-  expect(previewText).toMatch(/^Change of \+2 seat\(s\) from \d{4}-\d{2}-\d{2}: \d+ of \d+ days left in the cycle .*Microsoft charges -?[\d,.]+ [A-Z]{3}\./);
+  expect(previewText).toMatch(
+    /^Change of \+2 seat\(s\) from [A-Z][a-z]{2} \d{1,2}, \d{4}: \d+ of \d+ days left in the cycle .+\. Microsoft charges -?[A-Z]{3}\s[\d,.]+\./,
+  );
   // The customer's side from the invoicing engine itself (the invoice-preview library, real decimal.js in chromium).
   const invoicePreview = page.locator('[data-id="cspb-sub-invoice"]');
   await invoicePreview.waitFor();
-  expect(await invoicePreview.innerText()).toMatch(
-    /^On the customer's invoice for \d{4}-\d{2}-01 to \d{4}-\d{2}-\d{2}: [\d.]+ [A-Z]{3} \(.* x \d+\/\d+ days = .*\)\.$/,
-  );
+  expect(await invoicePreview.innerText()).toMatch(/^On the customer's invoice for [A-Z][a-z]{2} \d{4}: -?[A-Z]{3}\s[\d,.]+ \(.* x \d+\/\d+ days = .*\)\.$/);
   await shot('subscription-preview');
   const reason = page.locator('[data-control="cspb_changereason"] input');
   await reason.fill('Two new starters (workbench test)');
@@ -196,14 +196,33 @@ async function journey(): Promise<void> {
   expect(await page.locator('[data-testid="variance-chart"] rect').count()).toBe(categories.size);
   await shot('reconciliation-run');
 
-  // The solution's "Leakage by Month" chart over the runs: this month's bar is the run's leakage.
+  // The run list's chart pane (Show chart) draws the solution's "Leakage by Month": the bill's month
+  // (the run's billing period, not the day it ran) is the run's leakage, in dollars.
   await page.getByTestId('nav-cspb_reconciliationrun').click();
-  const leakageChart = page.getByTestId('chart-leakagebymonth');
+  await page.getByTestId('cmd-show-chart').click();
+  const leakageChart = page.getByTestId('chart-pane').getByTestId('chart-leakagebymonth');
   await leakageChart.waitFor();
-  const month = String(runs[0]!['createdon']).slice(0, 7);
-  const bar = leakageChart.locator(`rect[data-group="${month} USD"]`);
-  expect(await bar.getAttribute('data-value')).toBe(Number(runs[0]!['cspb_totalleakage']).toFixed(2));
+  const run = (await rows('cspb_reconciliationruns', `cspb_reconciliationrunid eq ${runId}`))[0]!;
+  expect(run['cspb_islatest']).toBe(true);
+  const month = String(run['cspb_periodstart']).slice(0, 7);
+  const bar = leakageChart.locator(`rect[data-group="${month}"][data-series="USD"]`);
+  expect(Number(await bar.getAttribute('data-value'))).toBe(Number(run['cspb_totalleakage']));
   await shot('leakage-by-month');
+
+  // The dashboard: billed beside expected for the month (base currency: dollars in the sample org),
+  // and as many open findings by customer as the run has open.
+  await page.getByTestId('nav-dashboard-reconciliation').click();
+  const dashboard = page.getByTestId('dashboard-reconciliation');
+  await dashboard.getByTestId('chart-billedvsexpectedbymonth').locator('rect').first().waitFor();
+  const billed = dashboard.locator(`[data-testid="chart-billedvsexpectedbymonth"] rect[data-group="${month}"][data-series="Billed"]`);
+  const expectedBar = dashboard.locator(`[data-testid="chart-billedvsexpectedbymonth"] rect[data-group="${month}"][data-series="Expected"]`);
+  expect(Number(await billed.getAttribute('data-value'))).toBe(Number(run['cspb_totalbilled_base']));
+  expect(Number(await expectedBar.getAttribute('data-value'))).toBe(Number(run['cspb_totalexpected_base']));
+  const openCounts = await dashboard
+    .locator('[data-testid="chart-openbycustomer"] rect')
+    .evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))));
+  expect(openCounts.reduce((a, b) => a + b, 0)).toBe(discrepancies.filter((d) => d['cspb_resolutionstatus'] === Resolution.Open).length);
+  await shot('dashboard');
   await page.goto(`${wb.url}#/form/cspb_reconciliationrun/${runId}`);
   await grid.getByTestId('record-count').first().waitFor({ timeout: 20_000 });
 

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openBrowser, SCREENSHOT_DIR, type Browser } from '../support/browser';
+import { openBrowser, SCREENSHOT_DIR, wcagViolations, type Browser } from '../support/browser';
 import { ACT_AS_COOKIE, startWorkbench, WORKBENCH_USERS, type Workbench } from '../../scripts/workbench/server';
 
 jest.setTimeout(150_000);
@@ -122,27 +122,44 @@ test('Finance sees reconciliation and invoicing, and opens imports and runs', as
  * an error (a form's subgrids, lookups and scripts read only what the role may read). The roles are
  * the ones docs/ADMIN.md tells an admin to assign, read from the built managed zip.
  */
-test.each(WORKBENCH_USERS.map((u) => [u.name, u.id] as const))('%s opens every list and form its site map shows, with no error', async (_name, id) => {
-  await actAs(id);
-  await page.goto(`${wb.url}#/`);
-  await page.getByTestId('list').waitFor();
-  const problems: string[] = [];
-  const alerts = async (where: string) => {
-    // Scripts and subgrids finish after the title shows (some forms poll a run's progress, so the
-    // network never idles): give them a moment before reading alerts.
-    await page.waitForTimeout(700);
-    for (const text of await page.locator('[role=alert]').allInnerTexts()) problems.push(`${where}: ${text}`);
-  };
-  for (const table of await navItems()) {
-    await page.goto(`${wb.url}#/list/${table}`);
-    await page.getByTestId('list').or(page.locator('[role=alert]')).first().waitFor({ timeout: 10_000 });
-    await alerts(`list ${table}`);
-    const rows = page.locator('[data-testid="list"] tr.row');
-    const first = (await rows.count()) > 0 ? await rows.first().getAttribute('data-id') : null;
-    if (!first) continue;
-    await page.goto(`${wb.url}#/form/${table}/${first}`);
-    await page.getByTestId('form-title').or(page.locator('[role=alert]')).first().waitFor({ timeout: 10_000 });
-    await alerts(`form ${table}`);
-  }
-  expect(problems).toEqual([]);
-});
+test.each(WORKBENCH_USERS.map((u) => [u.name, u.id] as const))(
+  '%s opens every list, form and dashboard its site map shows, with no error and no WCAG 2.1 AA violation',
+  async (name, id) => {
+    await actAs(id);
+    const persona = name.toLowerCase().replace(/[^a-z]+/g, '-');
+    await page.goto(`${wb.url}#/`);
+    await page.getByTestId('list').waitFor();
+    const problems: string[] = [];
+    const alerts = async (where: string) => {
+      // Scripts and subgrids finish after the title shows (some forms poll a run's progress, so the
+      // network never idles): give them a moment before reading alerts.
+      await page.waitForTimeout(700);
+      for (const text of await page.locator('[role=alert]').allInnerTexts()) problems.push(`${where}: ${text}`);
+      // axe over the whole shell (site map, command bar, the list or form and its controls), and a screenshot of each screen.
+      for (const v of await wcagViolations(page, '#app')) problems.push(`${where}: axe ${v}`);
+      await page.screenshot({
+        path: join(SCREENSHOT_DIR, `persona-${persona}-${where.replace(/[^a-z_]+/g, '-')}.png`),
+        fullPage: true,
+        animations: 'disabled',
+      });
+    };
+    for (const table of await navItems()) {
+      if (table.startsWith('dashboard-')) {
+        await page.goto(`${wb.url}#/dashboard/${table.slice('dashboard-'.length)}`);
+        await page.getByTestId(table).or(page.locator('[role=alert]')).first().waitFor({ timeout: 10_000 });
+        await alerts(`dashboard ${table}`);
+        continue;
+      }
+      await page.goto(`${wb.url}#/list/${table}`);
+      await page.getByTestId('list').or(page.locator('[role=alert]')).first().waitFor({ timeout: 10_000 });
+      await alerts(`list ${table}`);
+      const rows = page.locator('[data-testid="list"] tr.row');
+      const first = (await rows.count()) > 0 ? await rows.first().getAttribute('data-id') : null;
+      if (!first) continue;
+      await page.goto(`${wb.url}#/form/${table}/${first}`);
+      await page.getByTestId('form-title').or(page.locator('[role=alert]')).first().waitFor({ timeout: 10_000 });
+      await alerts(`form ${table}`);
+    }
+    expect(problems).toEqual([]);
+  },
+);

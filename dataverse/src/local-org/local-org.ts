@@ -243,6 +243,11 @@ export class LocalOrg implements DataverseClient {
     });
   }
 
+  /** The organisation's base currency (ISO code): what every `_base` amount is in. */
+  get baseCurrency(): string {
+    return this.currencies[0]!.code;
+  }
+
   private get currencies(): readonly OrgCurrency[] {
     const list = this.options.currencies ?? DEFAULT_CURRENCIES;
     if (list.length === 0) throw new Error('a local org needs at least its base currency');

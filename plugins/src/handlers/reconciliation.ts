@@ -112,6 +112,7 @@ async function computeFindings(client: DataverseClient, run: CspbReconciliationR
   return {
     result,
     currency,
+    periodStart: named.cspb_periodstart ? `${named.cspb_periodstart.slice(0, 7)}-01` : null,
     subscriptionIds,
     accountIds,
     items: storedFindings(result),
@@ -168,7 +169,7 @@ async function earlierDecisions(client: DataverseClient, runId: string): Promise
 async function reconcileChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
   const { client, id: runId } = context;
   const run = row as unknown as CspbReconciliationRunRow;
-  const { result, currency, subscriptionIds, accountIds, items, decided } = await findings(client, run, n);
+  const { result, currency, periodStart, subscriptionIds, accountIds, items, decided } = await findings(client, run, n);
   const { slice, last } = chunkOf(items, n, RECON_CHUNK_ITEMS);
   // Findings this run already has keep their own status; a new one found decided in an earlier run starts from that decision.
   const here =
@@ -198,6 +199,7 @@ async function reconcileChunk(context: JobContext, n: number, row: EntityRecord)
     if (!found.has(d.cspb_discrepancykey.toLowerCase()) && d.cspb_resolutionstatus === Resolution.Open)
       await client.delete('cspb_discrepancies', d.cspb_discrepancyid);
   }
+  await supersedeEarlierRuns(client, runId, periodStart);
   const counts: Record<string, { count: number; amount: string }> = {};
   for (const [category, total] of Object.entries(result.byCategory))
     if (total.count > 0) counts[category] = { count: total.count, amount: total.amount.toFixed() };
@@ -208,6 +210,8 @@ async function reconcileChunk(context: JobContext, n: number, row: EntityRecord)
       cspb_error: null,
       cspb_warnings: result.warnings.length ? result.warnings.join('\n') : null,
       cspb_currencycode: currency,
+      cspb_periodstart: periodStart,
+      cspb_islatest: true,
       cspb_totalbilled: money(result.totals.billed),
       cspb_totalexpected: money(result.totals.expected),
       cspb_totalvariance: money(result.totals.variance),
@@ -219,6 +223,21 @@ async function reconcileChunk(context: JobContext, n: number, row: EntityRecord)
       cspb_jobprogress: progress,
     },
   };
+}
+
+/**
+ * A run of a billing month replaces the earlier runs of that month as the one the dashboards sum:
+ * each reconciles every completed import of the month, so adding two runs of October would count
+ * October twice. The earlier runs stay (their findings and decisions are history) with "Latest run
+ * of its period" set to No before this run sets its own to Yes.
+ */
+async function supersedeEarlierRuns(client: DataverseClient, runId: string, periodStart: string | null): Promise<void> {
+  if (!periodStart) return;
+  const earlier = await retrieveAll<CspbReconciliationRunRow>(client, RUNS, {
+    filter: `cspb_periodstart eq ${periodStart} and cspb_islatest eq true and cspb_reconciliationrunid ne ${runId}`,
+    select: ['cspb_reconciliationrunid'],
+  });
+  for (const r of earlier) await client.update(RUNS, r.cspb_reconciliationrunid, { cspb_islatest: false });
 }
 
 export const reconciliationRunJob: Job = {

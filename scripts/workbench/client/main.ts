@@ -3,12 +3,14 @@
  * solution's form definitions. Forms load their web resources and run their OnLoad handlers
  * against the real Xrm (xrm.ts); subgrids bound to a PCF control host the built control (pcf.ts).
  */
-import { createWebApi, retrieveAll, type Row, type WebApi } from './api';
-import type { WbChart, WbColumn, WbForm, WbMeta, WbSubgrid, WbTable } from '../meta-types';
+import { createWebApi, type Row, type WebApi } from './api';
+import type { WbColumn, WbForm, WbMeta, WbSubgrid, WbTable } from '../meta-types';
+import { chartSection, type ChartEnv } from './chart';
 import { hostControl, loadScript, type Host } from './pcf';
-import { alertDialog, formatNumber, h } from './ui';
+import { alertDialog, confirmDialog, formatNumber, h } from './ui';
 import { Decimal } from '../../../core/src/money';
-import { formatMoney, localeOfLanguage } from '../../../core/src/format';
+import { formatDate, formatMoney, localeOfLanguage } from '../../../core/src/format';
+import { parseDate } from '../../../core/src/calendar';
 import { Attribute, FormModel, dateOf, installXrm, isoOf, type LookupValue } from './xrm';
 
 const IMPORT_RUNNING = [100000000, 100000001, 100000002];
@@ -19,6 +21,13 @@ let hosts: Host[] = [];
 let timers: number[] = [];
 /** The record a command created last (a command that starts a run opens it). */
 let lastCreated: { entityType: string; id: string } | null = null;
+/** The form on screen (Ctrl+S saves it; leaving it with unsaved changes asks first). */
+let currentForm: FormModel | null = null;
+/** The record a save just wrote: its reopened form says "Saved". */
+let justSaved: string | null = null;
+/** The hash on screen: where "Stay on this page" returns to. */
+let shownHash = '';
+const formIsDirty = (): boolean => currentForm !== null && [...currentForm.attributes.values()].some((a) => a.isDirty());
 /** Bumped on every navigation: a slower, older view never replaces a newer one. */
 let navigation = 0;
 class Superseded extends Error {}
@@ -46,11 +55,17 @@ function layout(active: string, content: HTMLElement, token: number): void {
   // As the app's site map does, only what the user's role lets them read.
   const readable = new Set(currentUser().readable);
   for (const group of meta.siteMap) {
-    const items = group.items.filter((item) => readable.has(item.table));
+    // A dashboard shows when every table its charts read is readable.
+    const items = group.items.filter((item) => (item.tables ?? [item.table]).every((t) => readable.has(t)));
     if (items.length === 0) continue;
     nav.append(h('h3', {}, group.title));
-    for (const item of items)
-      nav.append(h('a', { href: `#/list/${item.table}`, class: item.table === active ? 'active' : '', 'data-testid': `nav-${item.table}` }, item.title));
+    for (const item of items) {
+      const key = item.dashboard ? `dashboard-${item.dashboard}` : item.table;
+      const href = item.dashboard ? `#/dashboard/${item.dashboard}` : `#/list/${item.table}`;
+      nav.append(
+        h('a', { href, class: key === active ? 'active' : '', 'data-testid': `nav-${key}`, ...(key === active ? { 'aria-current': 'page' } : {}) }, item.title),
+      );
+    }
   }
   app().replaceChildren(
     h('header', { class: 'top' }, meta.appTitle, h('span', { class: 'org' }, `local org · ${location.host}`), actAsPicker()),
@@ -81,7 +96,7 @@ function lookupNames(table: WbTable, row: Row): Record<string, string> {
 function display(column: WbColumn | undefined, row: Row, names: Record<string, string>, name: string): string {
   const raw = column ? row[column.readName] : row[name];
   if (raw === null || raw === undefined) return '';
-  if (!column) return name.endsWith('on') && typeof raw === 'string' ? raw.slice(0, 10) : String(raw);
+  if (!column) return name.endsWith('on') && typeof raw === 'string' ? formatDate(parseDate(raw.slice(0, 10)), localeOfLanguage(meta.languageId)) : String(raw);
   switch (column.type) {
     case 'choice':
       return column.options?.find((o) => o.value === raw)?.label ?? String(raw);
@@ -89,8 +104,13 @@ function display(column: WbColumn | undefined, row: Row, names: Record<string, s
       return raw ? (column.trueLabel ?? 'Yes') : (column.falseLabel ?? 'No');
     case 'lookup':
       return names[column.readName] ?? String(raw);
-    case 'money':
-      return formatNumber(Number(raw), 2);
+    case 'money': {
+      // The one formatting module, in the user's language, with the row's currency.
+      const currency = typeof row['cspb_currencycode'] === 'string' ? (row['cspb_currencycode'] as string) : null;
+      return formatMoney(new Decimal(String(raw)), currency, localeOfLanguage(meta.languageId), { code: true });
+    }
+    case 'dateOnly':
+      return typeof raw === 'string' ? formatDate(parseDate(raw.slice(0, 10)), localeOfLanguage(meta.languageId)) : String(raw);
     case 'decimal':
     case 'wholeNumber':
       return formatNumber(Number(raw));
@@ -99,41 +119,141 @@ function display(column: WbColumn | undefined, row: Row, names: Record<string, s
   }
 }
 
-function rowsTable(table: WbTable, columns: readonly string[], rows: Row[], testId: string): HTMLElement {
+/** A list's sort: the column and direction a header click chose (else the view's order). */
+interface ListSort {
+  readonly column: string;
+  readonly descending: boolean;
+}
+const listSorts = new Map<string, ListSort>();
+/** Lookups sort by their id in the Web API, not by the name shown: their headers do not sort. */
+const sortable = (column: WbColumn | undefined, name: string): boolean =>
+  column ? column.type !== 'lookup' && column.type !== 'memo' : name === 'createdon' || name === 'modifiedon';
+
+function rowsTable(table: WbTable, columns: readonly string[], rows: Row[], testId: string, onSort?: (column: string) => void, sort?: ListSort): HTMLElement {
   const colDefs = columns.map((n) => table.columns.find((c) => c.name === n));
-  const head = h('tr', {}, ...columns.map((n, i) => h('th', {}, colDefs[i]?.display ?? (n === 'createdon' ? 'Created on' : n))));
+  const head = h(
+    'tr',
+    {},
+    ...columns.map((n, i) => {
+      const text = colDefs[i]?.display ?? (n === 'createdon' ? 'Created on' : n);
+      const numeric = colDefs[i] && ['money', 'decimal', 'wholeNumber'].includes(colDefs[i]!.type);
+      if (!onSort || !sortable(colDefs[i], n)) return h('th', { scope: 'col', class: numeric ? 'num' : '' }, text);
+      const active = sort?.column === n;
+      // A button in the header, as the model-driven grid's column header menu: keyboard reachable, state in aria-sort.
+      const button = h('button', { class: 'sort', type: 'button', 'data-testid': `sort-${n}` }, text, active ? (sort!.descending ? ' ↓' : ' ↑') : '');
+      button.onclick = () => onSort(n);
+      return h('th', { scope: 'col', class: numeric ? 'num' : '', 'aria-sort': active ? (sort!.descending ? 'descending' : 'ascending') : 'none' }, button);
+    }),
+  );
   const body = rows.map((row) => {
     const names = lookupNames(table, row);
     const tr = h(
       'tr',
-      { class: 'row', 'data-id': String(row[table.primaryId]) },
+      { class: 'row', 'data-id': String(row[table.primaryId]), tabindex: '0' },
       ...columns.map((n, i) => {
         const c = colDefs[i];
         return h('td', { class: c && ['money', 'decimal', 'wholeNumber'].includes(c.type) ? 'num' : '' }, display(c, row, names, n));
       }),
     );
     tr.onclick = () => void openForm(table.logicalName, String(row[table.primaryId]));
+    tr.onkeydown = (e) => {
+      if (e.key === 'Enter') void openForm(table.logicalName, String(row[table.primaryId]));
+    };
     return tr;
   });
   return h('table', { class: 'list', 'data-testid': testId }, h('thead', {}, head), h('tbody', {}, ...body));
 }
 
+/** The Quick Find filter of a search text over the table's find columns ("begins with", as Quick Find matches by default). */
+function quickFindFilter(table: WbTable, text: string): string {
+  const literal = text.trim().replace(/'/g, "''");
+  if (!literal) return '';
+  return `(${table.findColumns.map((c) => `startswith(${c},'${literal}')`).join(' or ')})`;
+}
+
+const CHART_PANE = 'cspb-chart-pane';
+const listSearch = new Map<string, string>();
+
 async function listView(logical: string): Promise<void> {
   const token = navigation;
+  currentForm = null;
   const table = tableOf(logical);
   const columns = table.listColumns;
-  const select = [...new Set([table.primaryId, ...columns.map((n) => table.columns.find((c) => c.name === n)?.readName ?? n)])];
+  const hasCurrency = table.columns.some((c) => c.name === 'cspb_currencycode');
+  const select = [
+    ...new Set([table.primaryId, ...(hasCurrency ? ['cspb_currencycode'] : []), ...columns.map((n) => table.columns.find((c) => c.name === n)?.readName ?? n)]),
+  ];
   const expand = expandOf(table, columns);
+  const sort = listSorts.get(logical);
+  const search = listSearch.get(logical) ?? '';
+  const filter = quickFindFilter(table, search);
+  const orderBy = sort ? `${sort.column} ${sort.descending ? 'desc' : 'asc'}` : table.listOrderBy;
   const page = await webApi.retrieveMultipleRecords(
     logical,
-    `?$select=${select.join(',')}${expand ? `&$expand=${expand}` : ''}&$orderby=${table.listOrderBy}`,
+    `?$select=${select.join(',')}${expand ? `&$expand=${expand}` : ''}${filter ? `&$filter=${encodeURIComponent(filter)}` : ''}&$orderby=${orderBy}`,
     250,
   );
-  const bar = h('div', { class: 'commandbar', role: 'toolbar' });
+  const bar = h('div', { class: 'commandbar', role: 'toolbar', 'aria-label': 'Commands' });
   const newButton = h('button', { 'data-testid': 'cmd-new' }, '+ New');
   newButton.onclick = () => void openForm(logical);
   bar.append(newButton);
   if (logical === 'cspb_billingimport' && !meta.controls.some((c) => c.available && c.constructorName === 'BillingImport')) bar.append(...uploadButton());
+  const charts = meta.charts.filter((c) => c.table === logical);
+  const paneOpen = charts.length > 0 && sessionStorage.getItem(CHART_PANE) === 'open';
+  if (charts.length > 0) {
+    const toggle = h('button', { 'data-testid': 'cmd-show-chart', 'aria-pressed': String(paneOpen) }, paneOpen ? 'Hide chart' : 'Show chart');
+    toggle.onclick = () => {
+      sessionStorage.setItem(CHART_PANE, paneOpen ? 'closed' : 'open');
+      void route();
+    };
+    bar.append(toggle);
+  }
+  const searchBox = h('input', {
+    type: 'search',
+    class: 'quickfind',
+    'data-testid': 'quick-find',
+    'aria-label': `Search ${table.plural.toLowerCase()}`,
+    placeholder: `Search ${table.plural.toLowerCase()}`,
+  });
+  searchBox.value = search;
+  searchBox.onkeydown = (e) => {
+    if (e.key !== 'Enter') return;
+    listSearch.set(logical, searchBox.value);
+    void route();
+  };
+  bar.append(searchBox);
+  const onSort = (column: string) => {
+    const now = listSorts.get(logical);
+    listSorts.set(logical, {
+      column: table.columns.find((c) => c.name === column)?.readName ?? column,
+      descending: now?.column === column ? !now.descending : false,
+    });
+    void route();
+  };
+  const shownSort = sort ? { column: table.columns.find((c) => c.readName === sort.column)?.name ?? sort.column, descending: sort.descending } : undefined;
+  const list = rowsTable(table, columns, page.entities, 'list', onSort, shownSort);
+  if (page.entities.length === 0) {
+    // The headers stay (what the list would show) with what to do next in the body, as the grid's empty state.
+    const text = search ? `No ${table.plural.toLowerCase()} begin with "${search}".` : table.emptyText;
+    const cell = h('td', { colspan: String(columns.length), class: 'empty', role: 'status', 'data-testid': 'list-empty' }, text);
+    list.querySelector('tbody')!.append(h('tr', {}, cell));
+  }
+  let pane: HTMLElement | null = null;
+  if (paneOpen) {
+    const picked = charts.find((c) => c.key === sessionStorage.getItem(`${CHART_PANE}-${logical}`)) ?? charts[0]!;
+    const picker = h('select', { 'aria-label': 'Chart', 'data-testid': 'chart-picker' }, ...charts.map((c) => h('option', { value: c.key }, c.name)));
+    picker.value = picked.key;
+    picker.onchange = () => {
+      sessionStorage.setItem(`${CHART_PANE}-${logical}`, picker.value);
+      void route();
+    };
+    pane = h(
+      'aside',
+      { class: 'chart-pane', 'aria-label': 'Chart pane', 'data-testid': 'chart-pane' },
+      charts.length > 1 ? picker : null,
+      await chartSection(picked, chartEnv()),
+    );
+  }
   layout(
     logical,
     h(
@@ -142,8 +262,32 @@ async function listView(logical: string): Promise<void> {
       bar,
       h('h1', { class: 'title' }, table.plural),
       h('p', { class: 'subtitle', 'data-testid': 'list-count' }, `${page.entities.length}${page.nextLink ? '+' : ''} rows`),
-      ...(await Promise.all(meta.charts.filter((c) => c.table === logical).map(systemChart))),
-      rowsTable(table, columns, page.entities, 'list'),
+      h('div', { class: pane ? 'list-with-chart' : '' }, h('div', { class: 'list-holder' }, list), pane),
+    ),
+    token,
+  );
+}
+
+function chartEnv(): ChartEnv {
+  return { meta, webApi, locale: localeOfLanguage(meta.languageId), tableOf };
+}
+
+/** A dashboard of the solution: its charts, two per row, as the dashboard's form lays them out. */
+async function dashboardView(key: string): Promise<void> {
+  const token = navigation;
+  currentForm = null;
+  const dashboard = meta.dashboards.find((d) => d.key === key);
+  if (!dashboard) throw new Error(`Unknown dashboard ${key}`);
+  const charts = dashboard.charts.map((c) => meta.charts.find((x) => x.key === c)!);
+  const sections = await Promise.all(charts.map((c) => chartSection(c, chartEnv())));
+  layout(
+    `dashboard-${key}`,
+    h(
+      'div',
+      { 'data-testid': `dashboard-${key}` },
+      h('h1', { class: 'title' }, dashboard.name),
+      h('p', { class: 'subtitle' }, dashboard.description),
+      h('div', { class: 'dashboard' }, ...sections),
     ),
     token,
   );
@@ -254,111 +398,6 @@ function fieldInput(attr: Attribute, column: WbColumn | undefined): HTMLElement 
   }
 }
 
-/** Variance by category over a run's discrepancies: a small SVG bar chart. */
-async function varianceChart(runId: string): Promise<HTMLElement> {
-  const table = tableOf('cspb_discrepancy');
-  const category = table.columns.find((c) => c.name === 'cspb_category');
-  const rows = await retrieveAll(webApi, 'cspb_discrepancy', `?$select=cspb_category,cspb_variance&$filter=_cspb_runid_value eq ${runId}`);
-  const sums = new Map<string, number>();
-  for (const r of rows) {
-    const label = category?.options?.find((o) => o.value === r['cspb_category'])?.label ?? String(r['cspb_category']);
-    sums.set(label, Math.round(((sums.get(label) ?? 0) + Number(r['cspb_variance'] ?? 0)) * 100) / 100);
-  }
-  const entries = [...sums.entries()].sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
-  const section = h('section', { class: 'formsection chart', 'data-testid': 'variance-chart' }, h('h2', {}, 'Variance by category'));
-  if (entries.length === 0) {
-    section.append(h('div', { class: 'empty' }, 'No discrepancies.'));
-    return section;
-  }
-  const max = Math.max(...entries.map(([, v]) => Math.abs(v)), 0.01);
-  const rowH = 24;
-  const labelW = 240;
-  const barW = 420;
-  const mid = labelW + barW / 2;
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('width', String(labelW + barW + 110));
-  svg.setAttribute('height', String(entries.length * rowH + 10));
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', 'Variance by category');
-  const el = (tag: string, attrs: Record<string, string | number>, text?: string) => {
-    const e = document.createElementNS(ns, tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-    if (text !== undefined) e.textContent = text;
-    svg.append(e);
-    return e;
-  };
-  el('line', { x1: mid, x2: mid, y1: 0, y2: entries.length * rowH, stroke: '#8a8886' });
-  entries.forEach(([label, value], i) => {
-    const w = (Math.abs(value) / max) * (barW / 2 - 4);
-    const y = i * rowH + 4;
-    el('text', { x: 0, y: y + 13 }, label);
-    el('rect', {
-      x: value >= 0 ? mid : mid - w,
-      y,
-      width: Math.max(w, 1),
-      height: rowH - 8,
-      fill: value >= 0 ? '#0f6cbd' : '#a4262c',
-      'data-category': label,
-      'data-value': value,
-    });
-    el('text', { x: labelW + barW + 6, y: y + 13 }, formatNumber(value, 2));
-  });
-  section.append(svg);
-  return section;
-}
-
-/**
- * A system chart of the solution over every row of its table, as Dataverse draws it: the measure
- * aggregated per group (a month of a date, or a value), one series per currency for sums of money.
- */
-async function systemChart(chart: WbChart): Promise<HTMLElement> {
-  const currency = 'cspb_currencycode';
-  const select = [chart.measure.attribute, chart.groupBy.attribute, ...(chart.byCurrency ? [currency] : [])];
-  const rows = await retrieveAll(webApi, chart.table, `?$select=${select.join(',')}`);
-  const options = tableOf(chart.table).columns.find((c) => c.name === chart.groupBy.attribute)?.options;
-  const sums = new Map<string, number>();
-  for (const r of rows) {
-    const raw = r[chart.groupBy.attribute];
-    const group =
-      chart.groupBy.dateGrouping === 'month' && typeof raw === 'string' ? raw.slice(0, 7) : (options?.find((o) => o.value === raw)?.label ?? String(raw ?? ''));
-    const label = chart.byCurrency ? `${group} ${String(r[currency] ?? '')}` : group;
-    const value = chart.measure.aggregate === 'count' ? 1 : Number(r[chart.measure.attribute] ?? 0);
-    // Cents as integers: the sum of amounts stays exact.
-    sums.set(label, (sums.get(label) ?? 0) + Math.round(value * 100));
-  }
-  const section = h('section', { class: 'formsection chart', 'data-testid': `chart-${chart.key}` }, h('h2', {}, chart.name));
-  const entries = [...sums.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  if (entries.length === 0) {
-    section.append(h('div', { class: 'empty' }, 'No data.'));
-    return section;
-  }
-  const max = Math.max(...entries.map(([, v]) => Math.abs(v)), 1);
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  const colW = 110;
-  const height = 160;
-  svg.setAttribute('width', String(entries.length * colW + 20));
-  svg.setAttribute('height', String(height + 40));
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', chart.name);
-  const add = (tag: string, attrs: Record<string, string | number>, text?: string) => {
-    const e = document.createElementNS(ns, tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-    if (text !== undefined) e.textContent = text;
-    svg.append(e);
-  };
-  entries.forEach(([label, cents], i) => {
-    const h2 = (Math.abs(cents) / max) * (height - 24);
-    const x = 10 + i * colW;
-    add('rect', { x, y: height - h2, width: colW - 30, height: Math.max(h2, 1), fill: '#0f6cbd', 'data-group': label, 'data-value': (cents / 100).toFixed(2) });
-    add('text', { x, y: height - h2 - 4 }, formatNumber(cents / 100, 2));
-    add('text', { x, y: height + 16 }, label);
-  });
-  section.append(svg);
-  return section;
-}
-
 async function formView(logical: string, id: string | null): Promise<void> {
   const token = navigation;
   const table = tableOf(logical);
@@ -425,9 +464,12 @@ async function formView(logical: string, id: string | null): Promise<void> {
     }
     const input = fieldInput(attr, column);
     if (control.disabled) input.setAttribute('disabled', '');
+    // The label names its input (what a screen reader announces, and a click on it focuses the field).
+    const inputId = `field-${name}`;
+    if (input.matches('input, select, textarea')) input.id = inputId;
     const label = h(
       'label',
-      {},
+      { for: inputId },
       control.label,
       attr.required === 'required' ? h('span', { class: 'req' }, '*') : attr.required === 'recommended' ? h('span', { class: 'req' }, '+') : null,
     );
@@ -455,6 +497,9 @@ async function formView(logical: string, id: string | null): Promise<void> {
       return (await webApi.createRecord(logical, body)).id;
     },
     reload: async (savedId) => {
+      // The reopened form is the saved record: nothing unsaved to ask about, and it says it saved.
+      currentForm = null;
+      justSaved = bare(savedId);
       if (location.hash === `#/form/${logical}/${bare(savedId)}`) await route();
       else await openForm(logical, savedId);
     },
@@ -463,13 +508,17 @@ async function formView(logical: string, id: string | null): Promise<void> {
     },
   });
 
+  currentForm = model;
   const title = row ? String(row[table.primaryName] ?? '') : `New ${table.display}`;
   const bar = h('div', { class: 'commandbar', role: 'toolbar' });
   const save = h('button', { 'data-testid': 'cmd-save' }, 'Save');
   save.onclick = () => void model.save().catch(() => undefined);
   const refresh = h('button', { 'data-testid': 'cmd-refresh' }, 'Refresh');
   refresh.onclick = () => void route();
+  save.title = 'Save (Ctrl+S)';
   bar.append(save, refresh);
+  if (id && justSaved === bare(id)) bar.append(h('span', { class: 'saved', role: 'status', 'data-testid': 'saved-notice' }, 'Saved'));
+  justSaved = null;
   for (const command of effective.commands) {
     const b = h('button', { 'data-testid': `cmd-${command.id}` }, command.label);
     b.onclick = () => void runCommand(model, command.library, command.functionName, b);
@@ -487,7 +536,7 @@ async function formView(logical: string, id: string | null): Promise<void> {
   );
 
   if (logical === 'cspb_billingimport' && row) content.append(importProgress(row, id!));
-  if (logical === 'cspb_reconciliationrun' && id) content.append(await varianceChart(id));
+  if (logical === 'cspb_reconciliationrun' && id) content.append(await runVarianceChart(id));
 
   for (const section of effective.sections) {
     const s = h('section', { class: 'formsection', 'data-section': section.name }, h('h2', {}, section.label));
@@ -528,6 +577,17 @@ async function formView(logical: string, id: string | null): Promise<void> {
     model.attributes.get(handler.attribute!)?.handlers.push((ctx) => resolveFunction(handler.functionName)(ctx));
   }
   document.body.dataset['formReady'] = `${logical}:${id ?? 'new'}:${Date.now()}`;
+}
+
+/** Variance by category of one run: the solution's chart over this run's findings only. */
+async function runVarianceChart(runId: string): Promise<HTMLElement> {
+  const chart = meta.charts.find((c) => c.key === 'variancebycategory')!;
+  // This run's findings, whether or not it is its month's latest.
+  const ofRun = { ...chart, name: 'Variance by category (this run)' };
+  delete (ofRun as { latestRunThrough?: string }).latestRunThrough;
+  const section = await chartSection(ofRun, chartEnv(), `_cspb_runid_value eq ${runId}`);
+  section.setAttribute('data-testid', 'variance-chart');
+  return section;
 }
 
 function resolveFunction(name: string): (...args: unknown[]) => unknown {
@@ -615,11 +675,32 @@ async function renderSubgrid(holder: HTMLElement, sub: WbSubgrid, parentId: stri
   );
 }
 
+/** A navigation away from a form with unsaved changes asks first; "Stay" puts the address back. */
+async function leaveOrStay(): Promise<void> {
+  if (location.hash === shownHash) return;
+  if (formIsDirty()) {
+    const target = location.hash;
+    history.replaceState(null, '', shownHash);
+    const { confirmed } = await confirmDialog(
+      'This record has unsaved changes. Leave this page and lose them?',
+      'Unsaved changes',
+      'Leave this page',
+      'Stay on this page',
+    );
+    if (!confirmed) return;
+    currentForm = null;
+    history.replaceState(null, '', target);
+  }
+  await route();
+}
+
 async function route(): Promise<void> {
+  shownHash = location.hash;
   navigation++;
   const parts = location.hash.replace(/^#\/?/, '').split('/');
   try {
     if (parts[0] === 'form' && parts[1] && parts[2]) await formView(parts[1], parts[2]);
+    else if (parts[0] === 'dashboard' && parts[1]) await dashboardView(parts[1]);
     else if (parts[0] === 'new' && parts[1]) await formView(parts[1], null);
     else
       await listView(
@@ -673,7 +754,20 @@ async function main(): Promise<void> {
     },
   };
   installXrm(meta, webApi, { openForm: (o) => openForm(o.entityName, o.entityId) });
-  window.addEventListener('hashchange', () => void route());
+  window.addEventListener('hashchange', () => void leaveOrStay());
+  // As the model-driven form: Ctrl+S (Cmd+S) saves, and leaving with unsaved changes asks first.
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's' && currentForm) {
+      e.preventDefault();
+      // The field being typed in commits first (its change event fires on blur), as a click on Save does.
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+      void currentForm.save().catch(() => undefined);
+    }
+  });
+  window.addEventListener('beforeunload', (e) => {
+    if (formIsDirty()) e.preventDefault();
+  });
+  shownHash = location.hash;
   await route();
 }
 

@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns } from '../columns';
+import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns, yesNo } from '../columns';
 import type { TableDef } from '../types';
 
 const runName = text('cspb_Name', { display: 'Name', description: 'Import and time of the run.', required: 'required', maxLength: 200 });
@@ -36,6 +36,15 @@ export const reconciliationRun: TableDef = {
         ['Failed', 'Failed'],
       ],
       defaultKey: 'Pending',
+    }),
+    dateOnly('cspb_PeriodStart', {
+      display: 'Billing period',
+      description: 'First day of the billing month reconciled (every completed import of that month is in the run).',
+    }),
+    yesNo('cspb_IsLatest', {
+      display: 'Latest run of its period',
+      description: 'Yes on the newest completed run of its billing month: dashboards and charts sum only these, so a re-run is not counted twice.',
+      defaultValue: false,
     }),
     decimal('cspb_TolerancePerUnit', {
       display: 'Tolerance per unit',
