@@ -141,6 +141,8 @@ export interface WbDashboard {
 
 export interface WbMeta {
   readonly appTitle: string;
+  /** Buttons of the lists' command bars (the solution's HomepageGrid ribbon): they act on no record. */
+  readonly listCommands: ReadonlyArray<WbCommand & { readonly table: string }>;
   readonly charts: readonly WbChart[];
   readonly dashboards: readonly WbDashboard[];
   /** The org's base currency (what `_base` amounts are in). */

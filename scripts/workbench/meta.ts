@@ -12,7 +12,7 @@ import { readNameOf } from '../../dataverse/src/local-org/metadata';
 import { FORMS } from '../../solution/src/forms';
 import { SITE_MAP, APP } from '../../solution/src/app-module';
 import { EMPTY_TEXT, views } from '../../solution/src/views';
-import { FORM_COMMANDS, libraryOf } from '../../solution/src/ribbon';
+import { FORM_COMMANDS, GRID_COMMANDS, libraryOf } from '../../solution/src/ribbon';
 import { CHARTS, seriesByCurrency } from '../../solution/src/charts';
 import { DASHBOARDS, chartsOf } from '../../solution/src/dashboards';
 import { stringResources, WEBRESOURCE_OUT_DIR } from '../../webresources/src/bundles';
@@ -154,6 +154,7 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
   });
   return {
     appTitle: APP.displayName,
+    listCommands: GRID_COMMANDS.map((c) => ({ table: c.table, id: c.id, label: c.label, functionName: c.functionName, library: libraryOf(c) })),
     charts: CHARTS.map((c) => ({
       table: c.table,
       key: c.key,

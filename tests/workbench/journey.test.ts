@@ -284,6 +284,10 @@ async function journey(): Promise<void> {
   await page.getByTestId('nav-cspb_billingcontract').click();
   await page.locator(`tr[data-id="${contractId}"]`).click();
   await page.getByTestId('cmd-GenerateInvoices').click();
+  // The contract's next period is not this month (monthly in advance): the command names it and asks first.
+  await page.getByTestId('confirm-dialog').waitFor();
+  expect(await page.getByTestId('confirm-dialog').innerText()).toMatch(/[A-Z][a-z]{2} \d{4}/);
+  await page.getByTestId('dialog-ok').click();
   await page.getByTestId('alert-dialog').waitFor({ timeout: 40_000 });
   await page.getByTestId('dialog-ok').click();
   const invoiceRuns = await rows('cspb_invoiceruns', `_cspb_contractid_value eq ${contractId}`);

@@ -134,3 +134,44 @@ test('Ctrl+S saves only the form’s changes and says Saved; leaving unsaved cha
   expect(await page.getByTestId('confirm-dialog').count()).toBe(0);
   expect(errors).toEqual([]);
 });
+
+test('Invoice a period (the Invoice runs list): last month for every contract, or another month on a prefilled new run', async () => {
+  const today = new Date();
+  const first = new Date(Date.UTC(today.getFullYear(), today.getMonth() - 1, 1));
+  const last = new Date(Date.UTC(today.getFullYear(), today.getMonth(), 0));
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  const monthText = first.toLocaleDateString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+  // "Another month…": a new invoice run opens with last month filled in (formParameters), nothing saved yet.
+  await page.goto(`${wb.url}#/list/cspb_invoicerun`);
+  await page.getByTestId('list').waitFor();
+  const runsBefore = (await rows('cspb_invoiceruns')).length;
+  await page.getByTestId('cmd-InvoicePeriod').click();
+  await page.getByTestId('confirm-dialog').filter({ hasText: monthText }).waitFor();
+  await page.getByTestId('dialog-cancel').click();
+  await page.waitForURL(/#\/new\/cspb_invoicerun$/);
+  await page.locator('[data-control="cspb_periodend"] input').waitFor();
+  expect(await page.locator('[data-control="cspb_periodstart"] input').inputValue()).toBe(iso(first));
+  expect(await page.locator('[data-control="cspb_periodend"] input').inputValue()).toBe(iso(last));
+  expect(await page.locator('[data-control="cspb_name"] input').inputValue()).toContain(monthText);
+  expect((await rows('cspb_invoiceruns')).length).toBe(runsBefore);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-invoice-period-form.png'), fullPage: true });
+
+  // Confirmed: one run of last month with no contract (every contract due), completed, opened.
+  await page.getByTestId('nav-cspb_invoicerun').click();
+  await page.getByTestId('confirm-dialog').waitFor(); // the prefilled form's values are unsaved changes
+  await page.getByTestId('dialog-ok').click();
+  await page.getByTestId('list').waitFor();
+  await page.getByTestId('cmd-InvoicePeriod').click();
+  await page.getByTestId('confirm-dialog').filter({ hasText: monthText }).waitFor();
+  await page.getByTestId('dialog-ok').click();
+  // The run's outcome, in words, then the run opens.
+  await page.getByTestId('alert-dialog').filter({ hasText: monthText }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('dialog-ok').click();
+  await page.waitForURL(/#\/form\/cspb_invoicerun\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+  const runs = await rows('cspb_invoiceruns');
+  expect(runs).toHaveLength(runsBefore + 1);
+  const run = runs.find((r) => page.url().endsWith(String(r['cspb_invoicerunid'])))!;
+  expect(run).toMatchObject({ cspb_periodstart: iso(first), cspb_periodend: iso(last), _cspb_contractid_value: null, cspb_runstatus: 100000002 });
+  expect(errors).toEqual([]);
+});

@@ -40,7 +40,11 @@ const tableOf = (logical: string): WbTable => {
 };
 const bare = (id: string): string => id.replace(/[{}]/g, '').toLowerCase();
 
-export function openForm(entityName: string, entityId?: string): Promise<void> {
+/** Values a new record's form starts with (formParameters), by table, taken when that form opens. */
+const pendingParameters = new Map<string, Record<string, unknown>>();
+
+export function openForm(entityName: string, entityId?: string, formParameters?: Record<string, unknown>): Promise<void> {
+  if (!entityId && formParameters) pendingParameters.set(entityName, formParameters);
   location.hash = entityId ? `#/form/${entityName}/${bare(entityId)}` : `#/new/${entityName}`;
   return Promise.resolve();
 }
@@ -197,6 +201,11 @@ async function listView(logical: string): Promise<void> {
   const newButton = h('button', { 'data-testid': 'cmd-new' }, '+ New');
   newButton.onclick = () => void openForm(logical);
   bar.append(newButton);
+  for (const command of meta.listCommands.filter((c) => c.table === logical)) {
+    const b = h('button', { 'data-testid': `cmd-${command.id}` }, command.label);
+    b.onclick = () => void runListCommand(command.library, command.functionName, b);
+    bar.append(b);
+  }
   if (logical === 'cspb_billingimport' && !meta.controls.some((c) => c.available && c.constructorName === 'BillingImport')) bar.append(...uploadButton());
   const charts = meta.charts.filter((c) => c.table === logical);
   const paneOpen = charts.length > 0 && sessionStorage.getItem(CHART_PANE) === 'open';
@@ -509,6 +518,11 @@ async function formView(logical: string, id: string | null): Promise<void> {
   });
 
   currentForm = model;
+  if (!id) {
+    const parameters = pendingParameters.get(logical);
+    pendingParameters.delete(logical);
+    if (parameters) model.applyParameters(parameters);
+  }
   const title = row ? String(row[table.primaryName] ?? '') : `New ${table.display}`;
   const bar = h('div', { class: 'commandbar', role: 'toolbar' });
   const save = h('button', { 'data-testid': 'cmd-save' }, 'Save');
@@ -608,6 +622,19 @@ async function runCommand(model: FormModel, library: string, functionName: strin
     if (typeof result === 'string' && created && bare(created.id) === bare(result)) await openForm(created.entityType, result);
   } catch (e) {
     model.scriptError(e);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** A list command (HomepageGrid): no record, no parameter; what it opens, it opens through Xrm.Navigation. */
+async function runListCommand(library: string, functionName: string, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    await loadScript(`/WebResources/${library}`);
+    await resolveFunction(functionName)();
+  } catch (e) {
+    await alertDialog(e instanceof Error ? e.message : String(e), 'Error');
   } finally {
     button.disabled = false;
   }
@@ -753,7 +780,7 @@ async function main(): Promise<void> {
       return r;
     },
   };
-  installXrm(meta, webApi, { openForm: (o) => openForm(o.entityName, o.entityId) });
+  installXrm(meta, webApi, { openForm: (o, parameters) => openForm(o.entityName, o.entityId, parameters) });
   window.addEventListener('hashchange', () => void leaveOrStay());
   // As the model-driven form: Ctrl+S (Cmd+S) saves, and leaving with unsaved changes asks first.
   document.addEventListener('keydown', (e) => {

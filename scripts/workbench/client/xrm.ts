@@ -381,6 +381,27 @@ export class FormModel {
     return body;
   }
 
+  /**
+   * A new record's form starting from the values passed to it ("Set column values using parameters
+   * passed to a form", learn.microsoft.com/power-apps/developer/model-driven-apps/set-field-values-using-parameters-passed-form):
+   * dates as their text, numbers and choices as numbers. They are changes of the new record (saved with it).
+   */
+  applyParameters(parameters: Readonly<Record<string, unknown>>): void {
+    for (const [name, raw] of Object.entries(parameters)) {
+      const attr = this.attributes.get(name);
+      if (!attr || raw === null || raw === undefined) continue;
+      const type = this.table.columns.find((c) => c.name === name)?.type;
+      attr.value =
+        type === 'dateOnly'
+          ? dateOf(String(raw))
+          : type === 'wholeNumber' || type === 'decimal' || type === 'money' || type === 'choice'
+            ? Number(raw)
+            : type === 'boolean'
+              ? raw === true || raw === 'true' || raw === '1'
+              : String(raw);
+    }
+  }
+
   /** Save: validation, OnSave handlers (preventDefault honoured), then POST/PATCH; plug-ins run in the org. */
   async save(): Promise<void> {
     const invalid = this.validate();
@@ -444,7 +465,8 @@ export function globalContext(meta: WbMeta): Record<string, unknown> {
 }
 
 export interface Navigator {
-  openForm(options: { entityName: string; entityId?: string }): Promise<void>;
+  /** `formParameters`: column values a new record's form starts with (Xrm.Navigation.openForm's second argument). */
+  openForm(options: { entityName: string; entityId?: string }, formParameters?: Record<string, unknown>): Promise<void>;
 }
 
 /** Installs `window.Xrm`. */
@@ -457,8 +479,8 @@ export function installXrm(meta: WbMeta, webApi: WebApi, nav: Navigator): void {
   (window as unknown as { Xrm: unknown }).Xrm = {
     WebApi: { ...webApi, online: webApi, offline: webApi, isAvailableOffline: () => false },
     Navigation: {
-      openForm: async (options: { entityName: string; entityId?: string }) => {
-        await nav.openForm(options);
+      openForm: async (options: { entityName: string; entityId?: string }, formParameters?: Record<string, unknown>) => {
+        await nav.openForm(options, formParameters);
         return { savedEntityReference: [] };
       },
       openAlertDialog: (s: { text: string; title?: string; confirmButtonLabel?: string }) => alertDialog(s.text, s.title, s.confirmButtonLabel),

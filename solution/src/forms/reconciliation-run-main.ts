@@ -22,7 +22,16 @@ export const reconciliationRunMainForm: FormDef = {
     {
       name: 'general',
       label: 'General',
-      fields: ['cspb_name', 'cspb_importid', 'cspb_runstatus', 'cspb_toleranceperunit', 'cspb_currencycode', 'transactioncurrencyid'],
+      fields: [
+        'cspb_name',
+        'cspb_importid',
+        'cspb_periodstart',
+        'cspb_islatest',
+        'cspb_runstatus',
+        'cspb_toleranceperunit',
+        'cspb_currencycode',
+        'transactioncurrencyid',
+      ],
     },
     { name: 'totals', label: 'Totals', fields: TOTALS },
     {
@@ -41,7 +50,8 @@ export const reconciliationRunMainForm: FormDef = {
     },
     { name: 'diagnostics', label: 'Diagnostics', fields: DIAGNOSTICS },
   ],
-  readOnly: ['cspb_runstatus', ...TOTALS, ...DIAGNOSTICS],
+  // The billing month and the latest-run flag are the run job's (the dashboards rely on them).
+  readOnly: ['cspb_periodstart', 'cspb_islatest', 'cspb_runstatus', ...TOTALS, ...DIAGNOSTICS],
   libraries: [],
   handlers: [],
 };
