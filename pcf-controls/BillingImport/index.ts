@@ -95,7 +95,10 @@ export class BillingImport implements ComponentFramework.ReactControl<IInputs, I
       disabled: context.mode.isControlDisabled,
       onFileName: (name) => {
         this.fileName = name;
-        this.notify();
+        // Only when the control cannot write the import itself is the name an output for the form to
+        // save. Otherwise the control writes it with the record, and an output would leave the new
+        // form dirty: opening the record it wrote would then ask about unsaved changes.
+        if (this.webApi !== 'ok') this.notify();
       },
       // The saved record, refreshed: what the import wrote, and the form's Run reconciliation.
       onWritten: (importId) => void context.navigation.openForm({ entityName: 'cspb_billingimport', entityId: importId }),

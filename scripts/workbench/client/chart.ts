@@ -74,8 +74,10 @@ function svgOf(
   label: string,
 ): { svg: SVGSVGElement; add: (tag: string, attrs: Record<string, string | number>, text?: string) => void } {
   const svg = document.createElementNS(NS, 'svg');
-  svg.setAttribute('width', String(width));
-  svg.setAttribute('height', String(height));
+  // Scales down to its card (a dashboard cell is narrower than a list's chart pane), never up.
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('width', '100%');
+  svg.setAttribute('style', `max-width:${width}px;height:auto`);
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', label);
   const add = (tag: string, attrs: Record<string, string | number>, text?: string) => {

@@ -270,7 +270,11 @@ async function listView(logical: string): Promise<void> {
       {},
       bar,
       h('h1', { class: 'title' }, table.plural),
-      h('p', { class: 'subtitle', 'data-testid': 'list-count' }, `${page.entities.length}${page.nextLink ? '+' : ''} rows`),
+      h(
+        'p',
+        { class: 'subtitle', 'data-testid': 'list-count' },
+        `${page.entities.length}${page.nextLink ? '+' : ''} ${page.entities.length === 1 && !page.nextLink ? 'row' : 'rows'}`,
+      ),
       h('div', { class: pane ? 'list-with-chart' : '' }, h('div', { class: 'list-holder' }, list), pane),
     ),
     token,
