@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBrowser, SCREENSHOT_DIR, wcagViolations, type Browser } from '../support/browser';
@@ -335,6 +335,126 @@ it('scrolls the focused row into view when keys move focus through a long, virtu
   // Ctrl + A selects all 400 lines, rendered or not.
   await page.keyboard.press('Control+a');
   expect(await text('selection-count')).toBe('400 selected lines');
+});
+
+it('resizes a column by dragging its header handle and from the keyboard, fits it on double-click and Enter, and keeps widths for the session', async () => {
+  const { page } = browser;
+  // A width an earlier attempt stored would be read back on load: start from the defaults.
+  await page.evaluate(() => sessionStorage.clear()).catch(() => undefined);
+  // The fixture and a line with the longest category label there is.
+  const dir = mkdtempSync(join(tmpdir(), 'cspb-grid-'));
+  const file = join(dir, 'resize.csv');
+  writeFileSync(
+    file,
+    `${readFileSync(FIXTURE, 'utf8').trimEnd()}\nLitware,sub-litware-e5,cycleCharge,3/1/2022,20,20,300.00,0.00,300.00,,cancelledButBilled,Open\n`,
+  );
+  try {
+    await loadCsv(file, 7);
+    // Finance's laptop width.
+    await page.setViewportSize({ width: 1366, height: 800 });
+    await expect_countAtLeast(lineRows(), 7);
+
+    const handle = page.getByTestId('resize-category');
+    const header = page.locator('[role=columnheader]').filter({ has: handle });
+    const colIndex = await header.getAttribute('aria-colindex');
+    const cell = lineRows().filter({ hasText: 'Cancelled in CRM but still billed' }).locator(`[role=gridcell][aria-colindex="${colIndex}"]`);
+    const otherCell = lineRows().first().locator(`[role=gridcell][aria-colindex="${colIndex}"]`);
+    const width = async (l: import('playwright-core').Locator): Promise<number> => l.evaluate((el) => el.getBoundingClientRect().width);
+    const clipped = async (l: import('playwright-core').Locator): Promise<boolean> => l.evaluate((el) => el.scrollWidth > el.clientWidth);
+    const scroller = page.getByTestId('grid').locator('xpath=..');
+    const scrollWidth = async (): Promise<number> => scroller.evaluate((el) => el.scrollWidth);
+    const valueNow = async (): Promise<number> => Number(await handle.getAttribute('aria-valuenow'));
+    expect(await cell.innerText()).toBe('Cancelled in CRM but still billed');
+    expect(await handle.getAttribute('aria-label')).toBe('Resize Category');
+    expect(await handle.getAttribute('aria-orientation')).toBe('vertical');
+    const before = { header: await width(header), cell: await width(cell), other: await width(otherCell), scroll: await scrollWidth() };
+    expect(await valueNow()).toBe(Math.round(before.header));
+
+    // Drag the handle 120 px to the right, the grid scrolled to its end so the handle has room on screen.
+    await scroller.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    await handle.scrollIntoViewIfNeeded();
+    const box = (await handle.boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    expect(x + 120).toBeLessThan(1366);
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 60, y, { steps: 4 });
+    await page.mouse.move(x + 120, y + 30, { steps: 4 }); // off the handle and the header: the drag is captured
+    await page.mouse.up();
+    expect(await width(header)).toBeCloseTo(before.header + 120, 0);
+    expect(await width(cell)).toBeCloseTo(before.cell + 120, 0);
+    expect(await width(otherCell)).toBeCloseTo(before.other + 120, 0);
+    expect(await valueNow()).toBe(Math.round(before.header) + 120);
+    expect(await clipped(cell)).toBe(false);
+    // The grid is 120 px wider and still scrolls sideways to its end; the drag sorted nothing.
+    expect(await scrollWidth()).toBe(before.scroll + 120);
+    expect(await scroller.evaluate((el) => ((el.scrollLeft = el.scrollWidth), el.scrollLeft + el.clientWidth))).toBe(before.scroll + 120);
+    expect(await header.getAttribute('aria-sort')).toBe('none');
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page
+      .locator('div:has(> [data-testid=record-count])')
+      .first()
+      .screenshot({ path: join(SCREENSHOT_DIR, 'reconciliation-grid-harness-resized.png'), animations: 'disabled' });
+
+    // Keyboard: the handle takes focus (Tab order: after its header's sort button); Right and Left by 10 px, with Shift by 50.
+    await page.getByTestId('column-category').focus();
+    await page.keyboard.press('Tab');
+    expect(await handle.evaluate((el) => el === document.activeElement)).toBe(true);
+    const dragged = await width(header);
+    await page.keyboard.press('ArrowRight');
+    expect(await width(header)).toBeCloseTo(dragged + 10, 0);
+    await page.keyboard.press('Shift+ArrowRight');
+    expect(await width(header)).toBeCloseTo(dragged + 60, 0);
+    expect(await width(cell)).toBeCloseTo(before.cell + 180, 0);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Shift+ArrowLeft');
+    expect(await width(header)).toBeCloseTo(dragged, 0);
+    expect(await valueNow()).toBe(Math.round(dragged));
+
+    // Enter fits the column to its widest content shown: the longest label, unclipped and no wider than needed.
+    await page.keyboard.press('Enter');
+    const fitted = await width(header);
+    const widest = await page.evaluate((col) => {
+      const range = document.createRange();
+      let w = 0;
+      document.querySelectorAll(`[role=treegrid] [role=gridcell][aria-colindex="${col}"], [role=columnheader][aria-colindex="${col}"] button`).forEach((el) => {
+        range.selectNodeContents(el);
+        w = Math.max(w, range.getBoundingClientRect().width);
+      });
+      return w;
+    }, colIndex);
+    expect(fitted).toBe(Math.ceil(widest) + 16);
+    expect(fitted).toBeLessThan(dragged);
+    expect(await clipped(cell)).toBe(false);
+    expect(await width(cell)).toBe(fitted);
+    // Double-click fits too: the Status column, narrowed first until its labels are cut.
+    const status = page.getByTestId('resize-status');
+    const statusCells = lineRows().locator(
+      `[role=gridcell][aria-colindex="${await page.locator('[role=columnheader]').filter({ has: status }).getAttribute('aria-colindex')}"]`,
+    );
+    await status.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowLeft');
+    expect(await status.getAttribute('aria-valuenow')).toBe('48');
+    expect(await statusCells.evaluateAll((cells) => cells.some((c) => c.scrollWidth > c.clientWidth))).toBe(true);
+    await status.dblclick();
+    expect(Number(await status.getAttribute('aria-valuenow'))).toBeGreaterThan(48);
+    expect(await statusCells.evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth).length)).toBe(0);
+    const statusWidth = await status.getAttribute('aria-valuenow');
+
+    // No WCAG failures with the handles in the headers (one focused).
+    expect(await wcagViolations(page, 'div:has(> [data-testid=record-count])')).toEqual([]);
+
+    // The widths outlast the control: a fresh load in the same session (the page reloaded, the data set fed again) keeps them.
+    await loadCsv(file, 7);
+    await expect_countAtLeast(lineRows(), 7);
+    expect(Number(await handle.getAttribute('aria-valuenow'))).toBe(fitted);
+    expect(await width(cell)).toBe(fitted);
+    expect(await status.getAttribute('aria-valuenow')).toBe(statusWidth);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await page.evaluate(() => sessionStorage.clear()).catch(() => undefined);
+  }
 });
 
 /** Waits until a locator matches at least n elements (jest has no such matcher of its own). */

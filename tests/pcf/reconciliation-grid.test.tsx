@@ -365,6 +365,59 @@ describe('ReconciliationGridView', () => {
     );
   });
 
+  it('resizes a column from its handle: Left and Right by 10 px, Shift by 50, Enter back to the default without layout; kept across a refresh and a remount', () => {
+    sessionStorage.clear();
+    const view = (set = rowSetOf(rows)) => <ReconciliationGridView rowSet={set} strings={strings} actions={null} onExport={() => undefined} />;
+    const { rerender, unmount } = render(view());
+    const handle = () => screen.getByTestId('resize-category');
+    const header = () => handle().closest<HTMLElement>('[role=columnheader]')!;
+    const colIndex = header().getAttribute('aria-colindex');
+    const cellWidths = () => gridRows().map((r) => r.querySelector<HTMLElement>(`[role=gridcell][aria-colindex="${colIndex}"]`)!.style.width);
+    const grid = () => screen.getByTestId('grid');
+    expect(handle().getAttribute('role')).toBe('separator');
+    expect(handle().getAttribute('aria-orientation')).toBe('vertical');
+    expect(handle().getAttribute('aria-label')).toBe('Resize Category');
+    expect(handle().tabIndex).toBe(0);
+    expect([handle().getAttribute('aria-valuemin'), handle().getAttribute('aria-valuemax'), handle().getAttribute('aria-valuenow')]).toEqual([
+      '48',
+      '800',
+      '231',
+    ]);
+    // The header is named by its column, not by its handle's label too.
+    expect(header().getAttribute('aria-label')).toBe('Category');
+    const gridWidth = parseFloat(grid().style.minWidth);
+
+    fireEvent.keyDown(handle(), { key: 'ArrowRight' });
+    expect(handle().getAttribute('aria-valuenow')).toBe('241');
+    fireEvent.keyDown(handle(), { key: 'ArrowRight', shiftKey: true });
+    expect(handle().getAttribute('aria-valuenow')).toBe('291');
+    fireEvent.keyDown(handle(), { key: 'ArrowLeft' });
+    expect(handle().getAttribute('aria-valuenow')).toBe('281');
+    // The header, every line's cell and the grid follow.
+    expect(header().style.width).toBe('281px');
+    expect(cellWidths()).toEqual(['281px', '281px', '281px']);
+    expect(parseFloat(grid().style.minWidth)).toBe(gridWidth + 50);
+    // Kept when the data set refreshes (new rows, same view), and for the session when the control is remounted.
+    rerender(view(rowSetOf(rows.slice())));
+    expect(handle().getAttribute('aria-valuenow')).toBe('281');
+    expect(sessionStorage.getItem('cspb.ReconciliationGrid.columnWidth.category')).toBe('281');
+    unmount();
+    render(view());
+    expect(handle().getAttribute('aria-valuenow')).toBe('281');
+    expect(cellWidths()).toEqual(['281px', '281px', '281px']);
+
+    // Bounds: Shift + Left all the way down stops at 48 px.
+    for (let i = 0; i < 10; i++) fireEvent.keyDown(handle(), { key: 'ArrowLeft', shiftKey: true });
+    expect(handle().getAttribute('aria-valuenow')).toBe('48');
+    // Enter fits to the content; jsdom lays nothing out, so that is the default width.
+    fireEvent.keyDown(handle(), { key: 'Enter' });
+    expect(handle().getAttribute('aria-valuenow')).toBe('231');
+    // Arrow keys on the handle neither sort nor move row focus; a click on it does not sort.
+    fireEvent.click(handle());
+    expect(header().getAttribute('aria-sort')).toBe('none');
+    sessionStorage.clear();
+  });
+
   it('shows a failed action instead of swallowing it', async () => {
     const api = fakeWebApi();
     api.updateRecord = async () => {

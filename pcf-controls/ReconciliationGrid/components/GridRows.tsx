@@ -20,7 +20,9 @@ export type Strings = (key: string) => string;
 export interface GridColumn {
   readonly key: SortKey;
   readonly name: string;
+  /** As shown: the default, or what the user set (ColumnResize.tsx). */
   readonly width: number;
+  readonly defaultWidth: number;
   readonly numeric: boolean;
   readonly render: (r: ReconRow) => string;
 }
@@ -32,7 +34,8 @@ export const classes = mergeStyleSets({
   details: { borderTop: '1px solid #edebe9', padding: '8px 0', maxWidth: 960, whiteSpace: 'normal', overflowWrap: 'anywhere', textAlign: 'left' },
   grid: { display: 'block', width: '100%', textAlign: 'left' },
   headerRow: { display: 'flex', alignItems: 'stretch', minHeight: 42, borderBottom: '1px solid #edebe9', background: '#ffffff' },
-  headerCell: { flex: '0 0 auto', boxSizing: 'border-box', display: 'flex', alignItems: 'center', padding: `0 ${CELL_PADDING}px` },
+  // Positioned: the column's resize handle sits at its right edge (ColumnResize.tsx).
+  headerCell: { flex: '0 0 auto', boxSizing: 'border-box', display: 'flex', alignItems: 'center', padding: `0 ${CELL_PADDING}px`, position: 'relative' },
   headerButton: {
     border: 'none',
     background: 'transparent',

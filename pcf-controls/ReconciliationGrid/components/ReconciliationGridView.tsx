@@ -47,6 +47,7 @@ import {
 } from '../model/selection';
 import { focusRow, indexOfElement } from './row-focus';
 import { CELL_PADDING, classes, GroupHeaderRow, LineRow, Total, type GridColumn, type Strings } from './GridRows';
+import { ColumnResizeHandle, useColumnWidths } from './ColumnResize';
 
 export type { Strings } from './GridRows';
 
@@ -167,17 +168,19 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   }, []);
 
   const locale = props.locale ?? 'en-US';
-  const columns = React.useMemo<GridColumn[]>(() => {
+  // Every column at its default width, then the phone's four; the widths the user set (dragged, by keys, fitted) replace the defaults.
+  const allColumns = React.useMemo<GridColumn[]>(() => {
     const col = (key: SortKey, name: string, render: (r: ReconRow) => string, width = 90, numeric = false): GridColumn => ({
       key,
       name,
       render,
       width: width + 2 * CELL_PADDING,
+      defaultWidth: width + 2 * CELL_PADDING,
       numeric,
     });
     const money = moneyIn(locale);
     const date = dateIn(locale);
-    const all: GridColumn[] = [
+    return [
       col('product', s('Col_Product'), (r) => r.product, 140),
       col('chargeType', s('Col_ChargeType'), (r) => r.chargeType, 110),
       col('chargeStart', s('Col_ChargeStart'), (r) => date(r.chargeStart), 100),
@@ -193,8 +196,12 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
       col('category', s('Col_Category'), (r) => categoryLabel(r), 215),
       col('status', s('Col_Status'), (r) => s(`Status_${r.status}`), 70),
     ];
-    return props.compact ? all.filter((c) => ['chargeType', 'variance', 'category', 'status'].includes(c.key)) : all;
-  }, [s, props.compact, locale]);
+  }, [s, locale]);
+  const { widths, setWidth } = useColumnWidths(allColumns.map((c) => c.key));
+  const columns = React.useMemo<GridColumn[]>(() => {
+    const shown = props.compact ? allColumns.filter((c) => ['chargeType', 'variance', 'category', 'status'].includes(c.key)) : allColumns;
+    return widths.size === 0 ? shown : shown.map((c) => (widths.has(c.key) ? { ...c, width: widths.get(c.key)! } : c));
+  }, [allColumns, props.compact, widths]);
   const gridWidth = React.useMemo(() => columns.reduce((w, c) => w + c.width, 0), [columns]);
 
   // The rows as shown, for the handlers below (stable callbacks: the memoised rows do not re-render for a new handler).
@@ -455,11 +462,13 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
                 const sorted = sort?.key === c.key;
                 const label = sorted ? `${c.name}, ${s(sort.descending ? 'Sorted_Descending' : 'Sorted_Ascending')}` : c.name;
                 return (
+                  // Named by the column alone: its resize handle's label is not part of the header's name.
                   <div
                     key={c.key}
                     role="columnheader"
                     aria-colindex={i + 1}
                     aria-sort={sorted ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+                    aria-label={c.name}
                     className={classes.headerCell}
                     style={{ width: c.width }}
                   >
@@ -474,6 +483,15 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
                       {c.name}
                       {sorted ? <span aria-hidden="true">{sort.descending ? ' \u2193' : ' \u2191'}</span> : null}
                     </button>
+                    <ColumnResizeHandle
+                      columnKey={c.key}
+                      colIndex={i + 1}
+                      label={s('Resize_Column').replace('{0}', c.name)}
+                      width={c.width}
+                      defaultWidth={c.defaultWidth}
+                      padding={CELL_PADDING}
+                      onResize={setWidth}
+                    />
                   </div>
                 );
               })}

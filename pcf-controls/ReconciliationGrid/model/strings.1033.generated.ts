@@ -58,6 +58,7 @@ export const ENGLISH_STRINGS: Readonly<Record<string, string>> = {
   "Details_None": "Select a line to see why it is listed.",
   "Col_Category": "Category",
   "Col_Status": "Status",
+  "Resize_Column": "Resize {0}",
   "Status_open": "Open",
   "Status_accepted": "Accepted",
   "Status_resolved": "Resolved",
