@@ -123,3 +123,12 @@ const LOCALE_BY_LCID: Readonly<Record<number, string>> = {
 export function localeOfLanguage(lcid: number | null | undefined): string {
   return (lcid !== null && lcid !== undefined && LOCALE_BY_LCID[lcid]) || 'en-US';
 }
+
+/**
+ * An instant (createdon, a run's start) as the reader's clock shows it: `offsetMinutes` is their
+ * zone's distance from UTC (local - UTC; userSettings.getTimeZoneOffsetMinutes, Dynamics' user time
+ * zone, not the browser's), so a user in Sydney and one in Seattle each read their own time.
+ */
+export function formatDateTime(instant: Date, locale: string, offsetMinutes: number): string {
+  return dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(instant.getTime() + offsetMinutes * 60_000));
+}

@@ -3,7 +3,18 @@
  * reader's locale. Expected texts are what CLDR (Intl in Node and browsers) writes for each
  * locale; the narrow no-break space (U+202F) French groups with is written out.
  */
-import { Decimal, formatDate, formatMoney, formatPeriodText, formatQuantity, localeOfLanguage, monthPeriod, parseDate, period } from '../../core/src';
+import {
+  Decimal,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatPeriodText,
+  formatQuantity,
+  localeOfLanguage,
+  monthPeriod,
+  parseDate,
+  period,
+} from '../../core/src';
 
 const NNBSP = '\u202f';
 const NBSP = '\u00a0';
@@ -92,5 +103,19 @@ describe('the user language', () => {
       'en-US',
       'en-US',
     ]);
+  });
+});
+
+describe('instants in the user’s time zone', () => {
+  // 2026-12-04 23:30 UTC: still the 4th in Seattle (UTC-8), already the 5th in Sydney (UTC+11) and Berlin is 00:30.
+  const instant = new Date(Date.UTC(2026, 11, 4, 23, 30));
+  it.each([
+    ['en-US', -480, 'Dec 4, 2026, 3:30 PM'],
+    ['en-AU', 660, '5 Dec 2026, 10:30 am'],
+    ['de-DE', 60, '05.12.2026, 00:30'],
+    ['fr-FR', 60, '5 déc. 2026, 00:30'],
+    ['ja-JP', 540, '2026/12/05 8:30'],
+  ])('%s at offset %i reads %s', (locale, offset, expected) => {
+    expect(formatDateTime(instant, locale, offset).replace(/[\u202f\u00a0]/g, ' ')).toBe(expected);
   });
 });

@@ -11,7 +11,7 @@ import { nextInvoice, type NextInvoice } from './logic/contract';
 import { calendarDateOf } from './logic/subscription';
 import { activeSubscriptions, readContract } from './billingcontract.form';
 import { t } from './strings';
-import { monthOf, periodText, recordName, spanText } from './locale';
+import { instantText, monthOf, periodText, recordName, spanText } from './locale';
 import { formClient } from './client';
 import { retrieveAll } from '../../dataverse/src/client/retrieve-all';
 
@@ -73,7 +73,7 @@ export async function runReconciliation(primaryControl: Xrm.FormContext): Promis
   const label = t('reconciliationName');
   const name = (primaryControl.getAttribute('cspb_name')?.getValue() as string | null) ?? importId;
   const created = await Xrm.WebApi.createRecord('cspb_reconciliationrun', {
-    cspb_name: `${label} ${name} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+    cspb_name: `${label} ${name} ${instantText(new Date())}`,
     'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
     cspb_runstatus: RunStatus.Pending,
     cspb_currencycode: (primaryControl.getAttribute('cspb_currencycode')?.getValue() as string | null) ?? 'USD',

@@ -7,7 +7,7 @@
  * prints exactly as decimal.js does.
  */
 import { addDays, monthPeriod, toYmd, type CalendarDate, type Period } from '../../core/src/calendar';
-import { formatDate, formatMoney, formatPeriodText, localeOfLanguage } from '../../core/src/format';
+import { formatDate, formatDateTime, formatMoney, formatPeriodText, localeOfLanguage } from '../../core/src/format';
 import { Decimal, isKnownCurrency, minorUnits } from '../../core/src/money';
 import { scaledText } from './logic/exact';
 
@@ -20,6 +20,20 @@ export function userLocale(): string {
     lcid = undefined;
   }
   return localeOfLanguage(lcid);
+}
+
+/**
+ * An instant on the user's clock: their Dynamics time zone (userSettings.getTimeZoneOffsetMinutes,
+ * the same page as languageId), not the browser's; UTC when Xrm has no user settings.
+ */
+export function instantText(instant: Date): string {
+  let offset = 0;
+  try {
+    offset = Xrm.Utility.getGlobalContext().userSettings.getTimeZoneOffsetMinutes();
+  } catch {
+    offset = 0;
+  }
+  return recordName(formatDateTime(instant, userLocale(), offset));
 }
 
 /** Dec 4, 2026 (en-US); 4 déc. 2026 (fr-FR). */

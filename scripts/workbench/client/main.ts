@@ -9,7 +9,7 @@ import { chartSection, type ChartEnv } from './chart';
 import { hostControl, loadScript, type Host } from './pcf';
 import { alertDialog, confirmDialog, formatNumber, h } from './ui';
 import { Decimal } from '../../../core/src/money';
-import { formatDate, formatMoney, localeOfLanguage } from '../../../core/src/format';
+import { formatDate, formatDateTime, formatMoney, localeOfLanguage } from '../../../core/src/format';
 import { parseDate } from '../../../core/src/calendar';
 import { Attribute, FormModel, dateOf, installXrm, isoOf, type LookupValue } from './xrm';
 
@@ -100,7 +100,11 @@ function lookupNames(table: WbTable, row: Row): Record<string, string> {
 function display(column: WbColumn | undefined, row: Row, names: Record<string, string>, name: string): string {
   const raw = column ? row[column.readName] : row[name];
   if (raw === null || raw === undefined) return '';
-  if (!column) return name.endsWith('on') && typeof raw === 'string' ? formatDate(parseDate(raw.slice(0, 10)), localeOfLanguage(meta.languageId)) : String(raw);
+  // createdon / modifiedon: instants, on the user's clock (the zone the workbench's userSettings reports).
+  if (!column)
+    return name.endsWith('on') && typeof raw === 'string'
+      ? formatDateTime(new Date(raw), localeOfLanguage(meta.languageId), -new Date(raw).getTimezoneOffset())
+      : String(raw);
   switch (column.type) {
     case 'choice':
       return column.options?.find((o) => o.value === raw)?.label ?? String(raw);
