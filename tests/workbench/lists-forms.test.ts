@@ -48,7 +48,7 @@ test('Quick Find searches the view’s find columns; an empty result says so', a
   await page.getByTestId('quick-find').press('Enter');
   await page
     .getByTestId('list-count')
-    .filter({ hasText: `${expected.length} rows` })
+    .filter({ hasText: `${expected.length} ${expected.length === 1 ? 'row' : 'rows'}` })
     .waitFor();
   expect((await shownIds()).sort()).toEqual([...expected].sort());
 
@@ -66,6 +66,7 @@ test('Quick Find searches the view’s find columns; an empty result says so', a
 });
 
 test('a column header sorts the list by that column, ascending then descending, and says so', async () => {
+  await page.goto('about:blank'); // a fresh shell: no search left from another test
   await page.goto(`${wb.url}#/list/cspb_subscription`);
   await page.getByTestId('list').waitFor();
   const quantities = async () =>
