@@ -23,6 +23,8 @@ export const CspbBillingContractFrequency = {
 export type CspbBillingContractFrequency = (typeof CspbBillingContractFrequency)[keyof typeof CspbBillingContractFrequency];
 /** cspb_billingfrequency by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbBillingContractFrequencyKeys = [['monthly', 100000000], ['quarterly', 100000001], ['annual', 100000002], ['triennial', 100000003], ['oneTime', 100000004]] as const;
+/** cspb_billingfrequency's labels as the solution ships them (what users read), by value. */
+export const CspbBillingContractFrequencyLabels: Readonly<Record<number, string>> = { 100000000: "Monthly", 100000001: "Quarterly", 100000002: "Annual", 100000003: "Triennial", 100000004: "One-time" };
 
 /** Anchor: stable option values of cspb_billinganchor. */
 export const CspbBillingContractAnchor = {
@@ -33,6 +35,8 @@ export const CspbBillingContractAnchor = {
 export type CspbBillingContractAnchor = (typeof CspbBillingContractAnchor)[keyof typeof CspbBillingContractAnchor];
 /** cspb_billinganchor by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbBillingContractAnchorKeys = [['calendarMonth', 100000000], ['billingDay', 100000001], ['coterm', 100000002]] as const;
+/** cspb_billinganchor's labels as the solution ships them (what users read), by value. */
+export const CspbBillingContractAnchorLabels: Readonly<Record<number, string>> = { 100000000: "Calendar month", 100000001: "Billing day", 100000002: "Co-term with the subscription" };
 
 /** Timing: stable option values of cspb_billingtiming. */
 export const CspbBillingContractTiming = {
@@ -42,6 +46,8 @@ export const CspbBillingContractTiming = {
 export type CspbBillingContractTiming = (typeof CspbBillingContractTiming)[keyof typeof CspbBillingContractTiming];
 /** cspb_billingtiming by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbBillingContractTimingKeys = [['advance', 100000000], ['arrears', 100000001]] as const;
+/** cspb_billingtiming's labels as the solution ships them (what users read), by value. */
+export const CspbBillingContractTimingLabels: Readonly<Record<number, string>> = { 100000000: "In advance", 100000001: "In arrears" };
 
 /** Proration policy: stable option values of cspb_prorationpolicy. */
 export const CspbBillingContractProrationPolicy = {
@@ -52,6 +58,8 @@ export const CspbBillingContractProrationPolicy = {
 export type CspbBillingContractProrationPolicy = (typeof CspbBillingContractProrationPolicy)[keyof typeof CspbBillingContractProrationPolicy];
 /** cspb_prorationpolicy by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbBillingContractProrationPolicyKeys = [['daily', 100000000], ['none', 100000001], ['fullPeriod', 100000002]] as const;
+/** cspb_prorationpolicy's labels as the solution ships them (what users read), by value. */
+export const CspbBillingContractProrationPolicyLabels: Readonly<Record<number, string>> = { 100000000: "Daily, by days in period", 100000001: "None", 100000002: "Full period" };
 
 /** Rounding policy: stable option values of cspb_roundingpolicy. */
 export const CspbBillingContractRoundingPolicy = {
@@ -62,6 +70,11 @@ export const CspbBillingContractRoundingPolicy = {
 export type CspbBillingContractRoundingPolicy = (typeof CspbBillingContractRoundingPolicy)[keyof typeof CspbBillingContractRoundingPolicy];
 /** cspb_roundingpolicy by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbBillingContractRoundingPolicyKeys = [['halfUp', 100000000], ['halfEven', 100000001], ['truncate', 100000002]] as const;
+/** cspb_roundingpolicy's labels as the solution ships them (what users read), by value. */
+export const CspbBillingContractRoundingPolicyLabels: Readonly<Record<number, string>> = { 100000000: "Half up", 100000001: "Half even (banker's)", 100000002: "Truncate" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbBillingContractDisplayNames = { cspb_name: "Name", cspb_customerid: "Customer", cspb_currencycode: "Currency code", cspb_frequency: "Billing frequency", cspb_anchor: "Anchor", cspb_anchorday: "Anchor day", cspb_timing: "Timing", cspb_paymenttermdays: "Payment terms (days)", cspb_prorationpolicy: "Proration policy", cspb_roundingpolicy: "Rounding policy", cspb_discountpercent: "Discount %", cspb_minimumcommitment: "Minimum commitment", cspb_usagemarkuppercent: "Usage markup %", cspb_taxprofile: "Tax profile", cspb_pricelistid: "Price list", cspb_exchangeratesource: "Exchange-rate source", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_minimumcommitment_base: "Minimum commitment (Base)" } as const;
 
 /** A Billing contract row as the Web API returns it. */
 export interface CspbBillingContractRow {

@@ -21,6 +21,8 @@ export const CspbBillingImportVendor = {
   Other: 100000004,
 } as const;
 export type CspbBillingImportVendor = (typeof CspbBillingImportVendor)[keyof typeof CspbBillingImportVendor];
+/** cspb_import_vendor's labels as the solution ships them (what users read), by value. */
+export const CspbBillingImportVendorLabels: Readonly<Record<number, string>> = { 100000000: "Microsoft", 100000001: "Pax8", 100000002: "TD SYNNEX", 100000003: "Ingram Micro", 100000004: "Other" };
 
 /** Detected format: stable option values of cspb_billformat. */
 export const CspbBillingImportFormat = {
@@ -32,6 +34,8 @@ export const CspbBillingImportFormat = {
   DistributorProfile: 100000005,
 } as const;
 export type CspbBillingImportFormat = (typeof CspbBillingImportFormat)[keyof typeof CspbBillingImportFormat];
+/** cspb_billformat's labels as the solution ships them (what users read), by value. */
+export const CspbBillingImportFormatLabels: Readonly<Record<number, string>> = { 100000000: "New commerce invoice reconciliation", 100000001: "New commerce daily rated usage", 100000002: "Legacy licence-based", 100000003: "Legacy usage-based", 100000004: "Partner Center API line items", 100000005: "Distributor profile" };
 
 /** File encoding: stable option values of cspb_billencoding. */
 export const CspbBillingImportEncoding = {
@@ -42,6 +46,8 @@ export const CspbBillingImportEncoding = {
 export type CspbBillingImportEncoding = (typeof CspbBillingImportEncoding)[keyof typeof CspbBillingImportEncoding];
 /** cspb_billencoding by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbBillingImportEncodingKeys = [['utf-8', 100000000], ['windows-1252', 100000001], ['iso-8859-1', 100000002]] as const;
+/** cspb_billencoding's labels as the solution ships them (what users read), by value. */
+export const CspbBillingImportEncodingLabels: Readonly<Record<number, string>> = { 100000000: "Automatic (UTF-8, UTF-16, UTF-32)", 100000001: "Windows-1252 (Excel on Western Windows)", 100000002: "ISO-8859-1 (Latin-1)" };
 
 /** Import status: stable option values of cspb_importstatus. */
 export const CspbBillingImportImportStatus = {
@@ -53,6 +59,11 @@ export const CspbBillingImportImportStatus = {
   Failed: 100000005,
 } as const;
 export type CspbBillingImportImportStatus = (typeof CspbBillingImportImportStatus)[keyof typeof CspbBillingImportImportStatus];
+/** cspb_importstatus's labels as the solution ships them (what users read), by value. */
+export const CspbBillingImportImportStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Parsing", 100000002: "Writing lines", 100000003: "Completed", 100000004: "Completed with errors", 100000005: "Failed" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbBillingImportDisplayNames = { cspb_name: "Name", cspb_filename: "File name", cspb_vendor: "Vendor", cspb_format: "Detected format", cspb_encoding: "File encoding", cspb_invoicenumber: "Invoice number", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contenthash: "Content hash", cspb_importstatus: "Import status", cspb_currencycode: "Currency code", cspb_totalbilled: "Total billed", cspb_rowsread: "Rows read", cspb_rowsaccepted: "Rows accepted", cspb_rowsrejected: "Rows rejected", cspb_rejectedamount: "Rejected amount", cspb_rejectedrows: "Rejected rows", cspb_rejectedacknowledged: "Rejected rows accounted for", cspb_linecount: "Line count", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_errors: "Errors", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Total billed (Base)", cspb_rejectedamount_base: "Rejected amount (Base)" } as const;
 
 /** A Billing import row as the Web API returns it. */
 export interface CspbBillingImportRow {

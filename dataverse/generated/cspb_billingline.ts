@@ -12,6 +12,9 @@ export const CspbBillingLineTable = {
   maxLengths: { cspb_name: 200, cspb_linekey: 100, cspb_vendorsubscriptionid: 100, cspb_customertenantid: 36, cspb_customername: 200, cspb_productid: 50, cspb_skuid: 50, cspb_productname: 200, cspb_meterid: 100, cspb_metername: 200, cspb_chargetype: 50, cspb_currencycode: 3, cspb_pricingcurrency: 3, cspb_referenceid: 100 },
 } as const;
 
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbBillingLineDisplayNames = { cspb_name: "Name", cspb_importid: "Billing import", cspb_linekey: "Line key", cspb_sourcerow: "Source row", cspb_vendorsubscriptionid: "Vendor subscription id", cspb_customertenantid: "Customer tenant id", cspb_customername: "Customer name", cspb_productid: "Product id", cspb_skuid: "SKU id", cspb_productname: "Product name", cspb_meterid: "Meter id", cspb_metername: "Meter name", cspb_chargetype: "Charge type", cspb_chargestartdate: "Charge start", cspb_chargeenddate: "Charge end", cspb_quantity: "Quantity", cspb_unitprice: "Unit price", cspb_effectiveunitprice: "Effective unit price", cspb_subtotal: "Subtotal", cspb_exactsubtotal: "Subtotal (exact)", cspb_total: "Total", cspb_currencycode: "Currency code", cspb_exchangerate: "PC to BC exchange rate", cspb_pricingcurrency: "Pricing currency", cspb_orderdate: "Order date", cspb_referenceid: "Reference id", cspb_usagerowcount: "Usage rows", cspb_firstusagedate: "First usage date", cspb_lastusagedate: "Last usage date", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_unitprice_base: "Unit price (Base)", cspb_effectiveunitprice_base: "Effective unit price (Base)", cspb_subtotal_base: "Subtotal (Base)", cspb_total_base: "Total (Base)" } as const;
+
 /** A Billing line row as the Web API returns it. */
 export interface CspbBillingLineRow {
   cspb_billinglineid: string;

@@ -33,6 +33,8 @@ export const CspbDiscrepancyCategory = {
 export type CspbDiscrepancyCategory = (typeof CspbDiscrepancyCategory)[keyof typeof CspbDiscrepancyCategory];
 /** cspb_discrepancycategory by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbDiscrepancyCategoryKeys = [['exactMatch', 100000000], ['withinTolerance', 100000001], ['quantityMismatch', 100000002], ['priceMismatch', 100000003], ['dateMismatch', 100000004], ['unknownInCrm', 100000005], ['notBilled', 100000006], ['cancelledButBilled', 100000007], ['duplicateCharge', 100000008], ['unexpectedChargeType', 100000009], ['usageWithoutContract', 100000010], ['negativeMargin', 100000011], ['revenueLeakage', 100000012], ['ambiguousMatch', 100000013], ['rejectedRow', 100000014]] as const;
+/** cspb_discrepancycategory's labels as the solution ships them (what users read), by value. */
+export const CspbDiscrepancyCategoryLabels: Readonly<Record<number, string>> = { 100000000: "Exact match", 100000001: "Within tolerance", 100000002: "Quantity mismatch", 100000003: "Price or cost mismatch", 100000004: "Date or period mismatch", 100000005: "Billed but unknown in CRM", 100000006: "Active in CRM but not billed", 100000007: "Cancelled in CRM but still billed", 100000008: "Duplicate charge", 100000009: "Unexpected charge type", 100000010: "Usage with no contract", 100000011: "Negative margin", 100000012: "Vendor cost never re-billed", 100000013: "Ambiguous match", 100000014: "Bill row not read (rejected)" };
 
 /** Status: stable option values of cspb_discrepancystatus. */
 export const CspbDiscrepancyResolutionStatus = {
@@ -44,6 +46,11 @@ export const CspbDiscrepancyResolutionStatus = {
 export type CspbDiscrepancyResolutionStatus = (typeof CspbDiscrepancyResolutionStatus)[keyof typeof CspbDiscrepancyResolutionStatus];
 /** cspb_discrepancystatus by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbDiscrepancyResolutionStatusKeys = [['open', 100000000], ['accepted', 100000001], ['resolved', 100000002], ['ignored', 100000003]] as const;
+/** cspb_discrepancystatus's labels as the solution ships them (what users read), by value. */
+export const CspbDiscrepancyResolutionStatusLabels: Readonly<Record<number, string>> = { 100000000: "Open", 100000001: "Accepted", 100000002: "Resolved", 100000003: "Ignored" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbDiscrepancyDisplayNames = { cspb_name: "Name", cspb_runid: "Reconciliation run", cspb_category: "Category", cspb_resolutionstatus: "Status", cspb_resolutionnote: "Resolution note", cspb_decisionfrom: "Decision from", cspb_subscriptionid: "Subscription", cspb_customerid: "Customer", cspb_discrepancykey: "Discrepancy key", cspb_vendorsubscriptionid: "Vendor subscription id", cspb_referenceid: "Reference id", cspb_chargetype: "Charge type", cspb_expectedquantity: "Expected quantity", cspb_billedquantity: "Billed quantity", cspb_expectedamount: "Expected amount", cspb_billedamount: "Billed amount", cspb_variance: "Variance", cspb_margin: "Margin", cspb_customername: "Customer name", cspb_productname: "Product", cspb_chargestartdate: "Charge start", cspb_chargeenddate: "Charge end", cspb_effectiveunitprice: "Effective unit price", cspb_rule: "Rule", cspb_currencycode: "Currency code", cspb_explanation: "Explanation", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_expectedamount_base: "Expected amount (Base)", cspb_billedamount_base: "Billed amount (Base)", cspb_variance_base: "Variance (Base)", cspb_margin_base: "Margin (Base)", cspb_effectiveunitprice_base: "Effective unit price (Base)" } as const;
 
 /** A Discrepancy row as the Web API returns it. */
 export interface CspbDiscrepancyRow {

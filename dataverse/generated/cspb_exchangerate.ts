@@ -12,6 +12,9 @@ export const CspbExchangeRateTable = {
   maxLengths: { cspb_name: 100, cspb_fromcurrency: 3, cspb_tocurrency: 3 },
 } as const;
 
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbExchangeRateDisplayNames = { cspb_name: "Name", cspb_fromcurrency: "From currency", cspb_tocurrency: "To currency", cspb_rate: "Rate", cspb_validfrom: "Valid from" } as const;
+
 /** A Exchange rate row as the Web API returns it. */
 export interface CspbExchangeRateRow {
   cspb_exchangerateid: string;

@@ -19,6 +19,8 @@ export const CspbInvoiceInvoiceStatus = {
   Cancelled: 100000002,
 } as const;
 export type CspbInvoiceInvoiceStatus = (typeof CspbInvoiceInvoiceStatus)[keyof typeof CspbInvoiceInvoiceStatus];
+/** cspb_invoicestatus's labels as the solution ships them (what users read), by value. */
+export const CspbInvoiceInvoiceStatusLabels: Readonly<Record<number, string>> = { 100000000: "Draft", 100000001: "Issued", 100000002: "Cancelled" };
 
 /** Kind: stable option values of cspb_invoicekind. */
 export const CspbInvoiceKind = {
@@ -28,6 +30,11 @@ export const CspbInvoiceKind = {
 export type CspbInvoiceKind = (typeof CspbInvoiceKind)[keyof typeof CspbInvoiceKind];
 /** cspb_invoicekind by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbInvoiceKindKeys = [['invoice', 100000000], ['creditNote', 100000001]] as const;
+/** cspb_invoicekind's labels as the solution ships them (what users read), by value. */
+export const CspbInvoiceKindLabels: Readonly<Record<number, string>> = { 100000000: "Invoice", 100000001: "Credit note" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbInvoiceDisplayNames = { cspb_name: "Invoice number", cspb_contractid: "Billing contract", cspb_customerid: "Customer", cspb_runid: "Invoice run", cspb_creditofid: "Credit of", cspb_invoicestatus: "Invoice status", cspb_kind: "Kind", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_invoicedate: "Invoice date", cspb_duedate: "Due date", cspb_currencycode: "Currency code", cspb_subtotal: "Subtotal", cspb_taxtotal: "Tax", cspb_total: "Total", cspb_cost: "Cost", cspb_margin: "Margin", cspb_draftkey: "Draft key", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_subtotal_base: "Subtotal (Base)", cspb_taxtotal_base: "Tax (Base)", cspb_total_base: "Total (Base)", cspb_cost_base: "Cost (Base)", cspb_margin_base: "Margin (Base)" } as const;
 
 /** A Invoice row as the Web API returns it. */
 export interface CspbInvoiceRow {

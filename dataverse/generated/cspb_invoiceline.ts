@@ -26,6 +26,11 @@ export const CspbInvoiceLineLineType = {
 export type CspbInvoiceLineLineType = (typeof CspbInvoiceLineLineType)[keyof typeof CspbInvoiceLineLineType];
 /** cspb_invoicelinetype by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbInvoiceLineLineTypeKeys = [['recurring', 100000000], ['prorated', 100000001], ['usage', 100000002], ['oneTime', 100000003], ['credit', 100000004], ['discount', 100000005], ['tax', 100000006], ['commitment', 100000007]] as const;
+/** cspb_invoicelinetype's labels as the solution ships them (what users read), by value. */
+export const CspbInvoiceLineLineTypeLabels: Readonly<Record<number, string>> = { 100000000: "Recurring", 100000001: "Prorated adjustment", 100000002: "Usage", 100000003: "One-time", 100000004: "Credit", 100000005: "Discount", 100000006: "Tax", 100000007: "Minimum commitment" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbInvoiceLineDisplayNames = { cspb_name: "Description", cspb_invoiceid: "Invoice", cspb_subscriptionid: "Subscription", cspb_correctslineid: "Corrects line", cspb_linetype: "Line type", cspb_linekey: "Line key", cspb_appliestokey: "Applies to", cspb_discountkey: "Discount", cspb_taxable: "Taxable", cspb_linenumber: "Line number", cspb_periodstart: "Service start", cspb_periodend: "Service end", cspb_quantity: "Quantity", cspb_unitprice: "Unit price", cspb_amount: "Amount", cspb_cost: "Cost", cspb_margin: "Margin", cspb_taxrate: "Tax rate", cspb_currencycode: "Currency code", cspb_explanation: "Explanation", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_unitprice_base: "Unit price (Base)", cspb_amount_base: "Amount (Base)", cspb_cost_base: "Cost (Base)", cspb_margin_base: "Margin (Base)" } as const;
 
 /** A Invoice line row as the Web API returns it. */
 export interface CspbInvoiceLineRow {

@@ -12,6 +12,9 @@ export const CspbInvoiceNumberingTable = {
   maxLengths: { cspb_name: 100, cspb_prefix: 20 },
 } as const;
 
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbInvoiceNumberingDisplayNames = { cspb_name: "Name", cspb_prefix: "Prefix", cspb_nextnumber: "Next number", cspb_digits: "Digits" } as const;
+
 /** A Invoice numbering row as the Web API returns it. */
 export interface CspbInvoiceNumberingRow {
   cspb_invoicenumberingid: string;

@@ -20,6 +20,11 @@ export const CspbInvoiceRunRunStatus = {
   Failed: 100000003,
 } as const;
 export type CspbInvoiceRunRunStatus = (typeof CspbInvoiceRunRunStatus)[keyof typeof CspbInvoiceRunRunStatus];
+/** cspb_invoicerunstatus's labels as the solution ships them (what users read), by value. */
+export const CspbInvoiceRunRunStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Running", 100000002: "Completed", 100000003: "Failed" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbInvoiceRunDisplayNames = { cspb_name: "Name", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contractid: "Billing contract", cspb_runstatus: "Run status", cspb_invoicecount: "Invoices", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error" } as const;
 
 /** A Invoice run row as the Web API returns it. */
 export interface CspbInvoiceRunRow {

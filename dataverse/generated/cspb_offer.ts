@@ -23,6 +23,8 @@ export const CspbOfferVendor = {
 export type CspbOfferVendor = (typeof CspbOfferVendor)[keyof typeof CspbOfferVendor];
 /** cspb_offer_vendor by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbOfferVendorKeys = [['Microsoft', 100000000], ['Pax8', 100000001], ['TD SYNNEX', 100000002], ['Ingram Micro', 100000003], ['Other', 100000004]] as const;
+/** cspb_offer_vendor's labels as the solution ships them (what users read), by value. */
+export const CspbOfferVendorLabels: Readonly<Record<number, string>> = { 100000000: "Microsoft", 100000001: "Pax8", 100000002: "TD SYNNEX", 100000003: "Ingram Micro", 100000004: "Other" };
 
 /** Term: stable option values of cspb_offer_term. */
 export const CspbOfferTerm = {
@@ -34,6 +36,8 @@ export const CspbOfferTerm = {
 export type CspbOfferTerm = (typeof CspbOfferTerm)[keyof typeof CspbOfferTerm];
 /** cspb_offer_term by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbOfferTermKeys = [['P1M', 100000000], ['P1Y', 100000001], ['P3Y', 100000002], ['none', 100000003]] as const;
+/** cspb_offer_term's labels as the solution ships them (what users read), by value. */
+export const CspbOfferTermLabels: Readonly<Record<number, string>> = { 100000000: "Monthly (P1M)", 100000001: "Annual (P1Y)", 100000002: "Three years (P3Y)", 100000003: "None (usage)" };
 
 /** Billing plan: stable option values of cspb_offer_billingplan. */
 export const CspbOfferBillingPlan = {
@@ -46,6 +50,11 @@ export const CspbOfferBillingPlan = {
 export type CspbOfferBillingPlan = (typeof CspbOfferBillingPlan)[keyof typeof CspbOfferBillingPlan];
 /** cspb_offer_billingplan by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbOfferBillingPlanKeys = [['monthly', 100000000], ['annual', 100000001], ['triennial', 100000002], ['oneTime', 100000003], ['usage', 100000004]] as const;
+/** cspb_offer_billingplan's labels as the solution ships them (what users read), by value. */
+export const CspbOfferBillingPlanLabels: Readonly<Record<number, string>> = { 100000000: "Monthly", 100000001: "Annual", 100000002: "Triennial", 100000003: "One-time", 100000004: "Usage" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbOfferDisplayNames = { cspb_name: "Name", cspb_vendor: "Vendor", cspb_productid: "Product id", cspb_skuid: "SKU id", cspb_availabilityid: "Availability id", cspb_distributorsku: "Distributor SKU", cspb_term: "Term", cspb_billingplan: "Billing plan", cspb_unitcost: "Unit cost", cspb_listprice: "List price", cspb_currencycode: "Currency code", cspb_pricetiers: "Price tiers", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_unitcost_base: "Unit cost (Base)", cspb_listprice_base: "List price (Base)" } as const;
 
 /** A Offer row as the Web API returns it. */
 export interface CspbOfferRow {

@@ -12,6 +12,9 @@ export const CspbOneTimeChargeTable = {
   maxLengths: { cspb_name: 300, cspb_currencycode: 3 },
 } as const;
 
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbOneTimeChargeDisplayNames = { cspb_name: "Description", cspb_contractid: "Billing contract", cspb_subscriptionid: "Subscription", cspb_chargedate: "Charge date", cspb_quantity: "Quantity", cspb_currencycode: "Currency code", cspb_unitprice: "Unit price", cspb_unitcost: "Unit cost", cspb_taxexempt: "Tax exempt", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_unitprice_base: "Unit price (Base)", cspb_unitcost_base: "Unit cost (Base)" } as const;
+
 /** A One-time charge row as the Web API returns it. */
 export interface CspbOneTimeChargeRow {
   cspb_onetimechargeid: string;

@@ -12,6 +12,9 @@ export const CspbPriceListTable = {
   maxLengths: { cspb_name: 100, cspb_currencycode: 3 },
 } as const;
 
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbPriceListDisplayNames = { cspb_name: "Name", cspb_currencycode: "Currency code" } as const;
+
 /** A Price list row as the Web API returns it. */
 export interface CspbPriceListRow {
   cspb_pricelistid: string;

@@ -21,6 +21,11 @@ export const CspbPriceListItemTierMode = {
 export type CspbPriceListItemTierMode = (typeof CspbPriceListItemTierMode)[keyof typeof CspbPriceListItemTierMode];
 /** cspb_tiermode by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbPriceListItemTierModeKeys = [['flat', 100000000], ['tiered', 100000001], ['volume', 100000002]] as const;
+/** cspb_tiermode's labels as the solution ships them (what users read), by value. */
+export const CspbPriceListItemTierModeLabels: Readonly<Record<number, string>> = { 100000000: "Flat", 100000001: "Tiered", 100000002: "Volume" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbPriceListItemDisplayNames = { cspb_name: "Name", cspb_pricelistid: "Price list", cspb_offerid: "Offer", cspb_currencycode: "Currency code", cspb_unitprice: "Unit price", cspb_permonths: "Per months", cspb_tiermode: "Tier mode", cspb_tiers: "Tiers", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_unitprice_base: "Unit price (Base)" } as const;
 
 /** A Price list item row as the Web API returns it. */
 export interface CspbPriceListItemRow {

@@ -20,6 +20,11 @@ export const CspbPromotionDiscountKind = {
 export type CspbPromotionDiscountKind = (typeof CspbPromotionDiscountKind)[keyof typeof CspbPromotionDiscountKind];
 /** cspb_discountkind by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbPromotionDiscountKindKeys = [['percent', 100000000], ['fixed', 100000001]] as const;
+/** cspb_discountkind's labels as the solution ships them (what users read), by value. */
+export const CspbPromotionDiscountKindLabels: Readonly<Record<number, string>> = { 100000000: "Percent", 100000001: "Fixed amount" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbPromotionDisplayNames = { cspb_name: "Name", cspb_contractid: "Billing contract", cspb_subscriptionid: "Subscription", cspb_discountkind: "Kind", cspb_value: "Value", cspb_startdate: "Start", cspb_enddate: "End" } as const;
 
 /** A Promotion row as the Web API returns it. */
 export interface CspbPromotionRow {

@@ -20,6 +20,11 @@ export const CspbReconciliationRunRunStatus = {
   Failed: 100000003,
 } as const;
 export type CspbReconciliationRunRunStatus = (typeof CspbReconciliationRunRunStatus)[keyof typeof CspbReconciliationRunRunStatus];
+/** cspb_runstatus's labels as the solution ships them (what users read), by value. */
+export const CspbReconciliationRunRunStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Running", 100000002: "Completed", 100000003: "Failed" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbReconciliationRunDisplayNames = { cspb_name: "Name", cspb_importid: "Billing import", cspb_runstatus: "Run status", cspb_periodstart: "Billing period", cspb_islatest: "Latest run of its period", cspb_toleranceperunit: "Tolerance per unit", cspb_currencycode: "Currency code", cspb_totalbilled: "Billed", cspb_totalexpected: "Expected", cspb_totalvariance: "Variance", cspb_totalleakage: "Revenue leakage", cspb_totalmargin: "Margin", cspb_totalrejected: "Rejected rows", cspb_discrepancycount: "Discrepancies", cspb_categorycounts: "Counts per category", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error", cspb_warnings: "Warnings", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Billed (Base)", cspb_totalexpected_base: "Expected (Base)", cspb_totalvariance_base: "Variance (Base)", cspb_totalleakage_base: "Revenue leakage (Base)", cspb_totalmargin_base: "Margin (Base)", cspb_totalrejected_base: "Rejected rows (Base)" } as const;
 
 /** A Reconciliation run row as the Web API returns it. */
 export interface CspbReconciliationRunRow {

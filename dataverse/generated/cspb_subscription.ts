@@ -22,6 +22,11 @@ export const CspbSubscriptionStatus = {
 export type CspbSubscriptionStatus = (typeof CspbSubscriptionStatus)[keyof typeof CspbSubscriptionStatus];
 /** cspb_subscription_status by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbSubscriptionStatusKeys = [['active', 100000000], ['suspended', 100000001], ['cancelled', 100000002], ['expired', 100000003]] as const;
+/** cspb_subscription_status's labels as the solution ships them (what users read), by value. */
+export const CspbSubscriptionStatusLabels: Readonly<Record<number, string>> = { 100000000: "Active", 100000001: "Suspended", 100000002: "Cancelled", 100000003: "Expired" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbSubscriptionDisplayNames = { cspb_name: "Name", cspb_quantity: "Quantity", cspb_status: "Subscription status", cspb_vendorsubscriptionid: "Vendor subscription id", cspb_termstartdate: "Term start date", cspb_termenddate: "Term end date", cspb_autorenew: "Auto-renew", cspb_customerunitprice: "Customer unit price", cspb_vendorunitcost: "Vendor unit cost", cspb_currencycode: "Currency code", cspb_changeeffectivedate: "Change effective date", cspb_changereason: "Change reason", cspb_customerid: "Customer", cspb_contractid: "Billing contract", cspb_offerid: "Offer", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_customerunitprice_base: "Customer unit price (Base)", cspb_vendorunitcost_base: "Vendor unit cost (Base)" } as const;
 
 /** A Subscription row as the Web API returns it. */
 export interface CspbSubscriptionRow {

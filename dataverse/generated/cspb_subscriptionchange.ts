@@ -29,6 +29,8 @@ export const CspbSubscriptionChangeChangeType = {
 export type CspbSubscriptionChangeChangeType = (typeof CspbSubscriptionChangeChangeType)[keyof typeof CspbSubscriptionChangeChangeType];
 /** cspb_changetype by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbSubscriptionChangeChangeTypeKeys = [['new', 100000000], ['add', 100000001], ['remove', 100000002], ['cancel', 100000003], ['renew', 100000004], ['convert', 100000005], ['price', 100000006], ['term', 100000007], ['billingPlan', 100000008], ['suspend', 100000009], ['reactivate', 100000010]] as const;
+/** cspb_changetype's labels as the solution ships them (what users read), by value. */
+export const CspbSubscriptionChangeChangeTypeLabels: Readonly<Record<number, string>> = { 100000000: "New", 100000001: "Add seats", 100000002: "Remove seats", 100000003: "Cancel", 100000004: "Renew", 100000005: "Convert", 100000006: "Price change", 100000007: "Term change", 100000008: "Billing plan change", 100000009: "Suspend", 100000010: "Reactivate" };
 
 /** Term: stable option values of cspb_subscriptionchange_term. */
 export const CspbSubscriptionChangeTerm = {
@@ -39,6 +41,8 @@ export const CspbSubscriptionChangeTerm = {
 export type CspbSubscriptionChangeTerm = (typeof CspbSubscriptionChangeTerm)[keyof typeof CspbSubscriptionChangeTerm];
 /** cspb_subscriptionchange_term by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbSubscriptionChangeTermKeys = [['P1M', 100000000], ['P1Y', 100000001], ['P3Y', 100000002]] as const;
+/** cspb_subscriptionchange_term's labels as the solution ships them (what users read), by value. */
+export const CspbSubscriptionChangeTermLabels: Readonly<Record<number, string>> = { 100000000: "Monthly (P1M)", 100000001: "Annual (P1Y)", 100000002: "Three years (P3Y)" };
 
 /** Billing plan: stable option values of cspb_subscriptionchange_billingplan. */
 export const CspbSubscriptionChangeBillingPlan = {
@@ -49,6 +53,8 @@ export const CspbSubscriptionChangeBillingPlan = {
 export type CspbSubscriptionChangeBillingPlan = (typeof CspbSubscriptionChangeBillingPlan)[keyof typeof CspbSubscriptionChangeBillingPlan];
 /** cspb_subscriptionchange_billingplan by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbSubscriptionChangeBillingPlanKeys = [['monthly', 100000000], ['annual', 100000001], ['triennial', 100000002]] as const;
+/** cspb_subscriptionchange_billingplan's labels as the solution ships them (what users read), by value. */
+export const CspbSubscriptionChangeBillingPlanLabels: Readonly<Record<number, string>> = { 100000000: "Monthly", 100000001: "Annual", 100000002: "Triennial" };
 
 /** Auto-renew: stable option values of cspb_subscriptionchange_autorenew. */
 export const CspbSubscriptionChangeAutoRenew = {
@@ -58,6 +64,8 @@ export const CspbSubscriptionChangeAutoRenew = {
 export type CspbSubscriptionChangeAutoRenew = (typeof CspbSubscriptionChangeAutoRenew)[keyof typeof CspbSubscriptionChangeAutoRenew];
 /** cspb_subscriptionchange_autorenew by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbSubscriptionChangeAutoRenewKeys = [['on', 100000000], ['off', 100000001]] as const;
+/** cspb_subscriptionchange_autorenew's labels as the solution ships them (what users read), by value. */
+export const CspbSubscriptionChangeAutoRenewLabels: Readonly<Record<number, string>> = { 100000000: "On", 100000001: "Off" };
 
 /** Source: stable option values of cspb_changesource. */
 export const CspbSubscriptionChangeSource = {
@@ -69,6 +77,11 @@ export const CspbSubscriptionChangeSource = {
 export type CspbSubscriptionChangeSource = (typeof CspbSubscriptionChangeSource)[keyof typeof CspbSubscriptionChangeSource];
 /** cspb_changesource by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
 export const CspbSubscriptionChangeSourceKeys = [['form', 100000000], ['api', 100000001], ['import', 100000002], ['sync', 100000003]] as const;
+/** cspb_changesource's labels as the solution ships them (what users read), by value. */
+export const CspbSubscriptionChangeSourceLabels: Readonly<Record<number, string>> = { 100000000: "Form", 100000001: "API", 100000002: "Import", 100000003: "Partner Center sync" };
+
+/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
+export const CspbSubscriptionChangeDisplayNames = { cspb_name: "Name", cspb_subscriptionid: "Subscription", cspb_sequence: "Sequence", cspb_changetype: "Change type", cspb_quantitybefore: "Quantity before", cspb_quantitydelta: "Quantity delta", cspb_quantityafter: "Quantity after", cspb_effectivedate: "Effective date", cspb_unitprice: "Customer unit price", cspb_unitcost: "Vendor unit cost", cspb_currencycode: "Currency code", cspb_productid: "Product id", cspb_productname: "Product name", cspb_term: "Term", cspb_billingplan: "Billing plan", cspb_autorenew: "Auto-renew", cspb_openedbyconversion: "Opened by conversion", cspb_targetproductid: "Converted to product", cspb_targetproductname: "Converted to product name", cspb_targetunitprice: "Converted unit price", cspb_convertedquantity: "Converted quantity", cspb_targetvendorsubscriptionid: "Converted into subscription", cspb_source: "Source", cspb_reason: "Reason", cspb_referenceid: "Reference id", cspb_changekey: "Change key", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_unitprice_base: "Customer unit price (Base)", cspb_unitcost_base: "Vendor unit cost (Base)", cspb_targetunitprice_base: "Converted unit price (Base)" } as const;
 
 /** A Subscription change row as the Web API returns it. */
 export interface CspbSubscriptionChangeRow {

@@ -12,6 +12,7 @@ import {
   totalsOf,
 } from '../../pcf-controls/ReconciliationGrid/model/view';
 import { rowsToCsv } from '../../pcf-controls/ReconciliationGrid/model/csv';
+import { FINDINGS_CSV_HEADER } from '../../dataverse/src/mappers/findings-csv';
 import { fixedText } from '../../pcf-controls/ReconciliationGrid/model/exact';
 import { CspbDiscrepancyCategory, CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
 import { records } from './support';
@@ -284,7 +285,9 @@ describe('CSV export', () => {
       records([{ Customer: '=HYPERLINK("http://x")', Subscription: '+1', Product: 'A, "B"', Billed: '1.10', Expected: '1', Category: '@SUM(A1)' }]),
     );
     const csv = rowsToCsv(rows).split('\r\n');
-    expect(csv[0]).toMatch(/^Customer,Subscription,Product,/);
+    // The one findings CSV (the run form's command-bar export writes the same header): labels, not logical names.
+    expect(csv[0]).toBe(FINDINGS_CSV_HEADER.join(','));
+    expect(csv[0]).toMatch(/^Customer name,Vendor subscription id,Product,.*,Category,Status,Resolution note,Decision from,Rule,Explanation$/);
     expect(csv[1]).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(csv[1]).toContain(`,'+1,`);
     expect(csv[1]).toContain(`"A, ""B"""`);

@@ -56,11 +56,13 @@ describe('Run reconciliation on the local org', () => {
 
 describe('Discrepancies CSV', () => {
   it('quotes cells and defuses formulas (core csvText)', () => {
-    const csv = discrepanciesCsv([{ cspb_name: '=HYPERLINK("x")', cspb_variance: -1.5, cspb_explanation: 'a, "b"' }]);
+    const csv = discrepanciesCsv([{ cspb_customername: '=HYPERLINK("x")', cspb_variance: -1.5, cspb_category: 100000002, cspb_explanation: 'a, "b"' }]);
     const [header, line] = csv.split('\r\n');
-    expect(header?.startsWith('cspb_name,cspb_category')).toBe(true);
-    expect(line).not.toMatch(/^"?=/);
-    expect(line).toContain('-1.5');
+    expect(header?.startsWith('Customer name,Vendor subscription id,Product')).toBe(true);
+    expect(line).toMatch(/^"'=HYPERLINK\(""x""\)",/);
+    expect(line).toContain(',-1.5,');
+    expect(line).toContain(',Quantity mismatch,');
+    expect(line).toContain('"a, ""b"""');
   });
 });
 

@@ -517,9 +517,10 @@ describe('Export discrepancies on the local org', () => {
         cspb_resolutionstatus: 100000000,
         ...body,
       });
-    // A customer named "=HYPERLINK(...)" (a formula planted through a bill or CRM name) reaches the row's name.
+    // A customer named "=HYPERLINK(...)" (a formula planted through a bill or CRM name) reaches the finding's customer name.
     await discrepancy(runId, 'k1', {
-      cspb_name: '=HYPERLINK("http://x","Contoso")',
+      cspb_name: 'unknownInCrm sub-9',
+      cspb_customername: '=HYPERLINK("http://x","Contoso")',
       cspb_category: Category.UnknownInCrm,
       cspb_vendorsubscriptionid: 'sub-9',
       cspb_billedquantity: 3,
@@ -529,6 +530,7 @@ describe('Export discrepancies on the local org', () => {
     });
     await discrepancy(runId, 'k2', {
       cspb_name: 'priceMismatch sub-1 cycleCharge',
+      cspb_customername: 'Contoso Ltd',
       cspb_category: Category.PriceMismatch,
       cspb_vendorsubscriptionid: 'sub-1',
       cspb_chargetype: 'cycleCharge',
@@ -555,11 +557,12 @@ describe('Export discrepancies on the local org', () => {
     expect(options).toEqual({ openMode: 2 });
     const text = bytes.toString('utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
-    // Written by hand: '=' -> leading apostrophe, then quoted for its quotes and comma; "-1.5" stays a number.
+    // Written by hand: the one findings CSV (the grid's Export writes the same): display names, choice labels,
+    // the explanation; '=' -> leading apostrophe, then quoted for its quotes and comma; "-1.5" stays a number.
     expect(text.slice(1).split('\r\n')).toEqual([
-      'cspb_name,cspb_category,cspb_vendorsubscriptionid,cspb_referenceid,cspb_chargetype,cspb_expectedquantity,cspb_billedquantity,cspb_expectedamount,cspb_billedamount,cspb_variance,cspb_currencycode,cspb_resolutionstatus,cspb_explanation',
-      `"'=HYPERLINK(""http://x"",""Contoso"")",${Category.UnknownInCrm},sub-9,,,,3,,45,45,USD,100000000,"subscription sub-9 of =HYPERLINK(""http://x"",""Contoso"") is not in CRM"`,
-      `priceMismatch sub-1 cycleCharge,${Category.PriceMismatch},sub-1,,cycleCharge,25,25,300,298.5,-1.5,USD,100000000,"billed unit price 11.94, the ledger has 12.00"`,
+      'Customer name,Vendor subscription id,Product,Charge type,Charge start,Charge end,Reference id,Billed quantity,Expected quantity,Effective unit price,Billed amount,Expected amount,Variance,Margin,Currency code,Category,Status,Resolution note,Decision from,Rule,Explanation',
+      `"'=HYPERLINK(""http://x"",""Contoso"")",sub-9,,,,,,3,,,45,,45,,USD,Billed but unknown in CRM,Open,,,,"subscription sub-9 of =HYPERLINK(""http://x"",""Contoso"") is not in CRM"`,
+      `Contoso Ltd,sub-1,,cycleCharge,,,,25,25,,298.5,300,-1.5,,USD,Price or cost mismatch,Open,,,,"billed unit price 11.94, the ledger has 12.00"`,
       '',
     ]);
     expect(log.alerts).toEqual([`2 discrepancy(ies) exported to discrepancies-${runId}.csv.`]);

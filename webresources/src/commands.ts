@@ -4,7 +4,7 @@
  * on, then polls it with a progress indicator until it completes or fails.
  */
 import { addDays, formatIso, parseDate, type CalendarDate, type Period } from '../../core/src/calendar';
-import { csvText } from '../../core/src/reconcile/report';
+import { FINDING_CSV_SELECT, findingCsvRowOfRecord, findingsCsv } from '../../dataverse/src/mappers/findings-csv';
 import { CspbInvoiceInvoiceStatus } from '../../dataverse/generated/cspb_invoice';
 import { CspbReconciliationRunRunStatus as RunStatus } from '../../dataverse/generated/cspb_reconciliationrun';
 import { nextInvoice, type NextInvoice } from './logic/contract';
@@ -183,29 +183,9 @@ export async function invoicePeriod(): Promise<string | null> {
   return id;
 }
 
-export const DISCREPANCY_COLUMNS = [
-  'cspb_name',
-  'cspb_category',
-  'cspb_vendorsubscriptionid',
-  'cspb_referenceid',
-  'cspb_chargetype',
-  'cspb_expectedquantity',
-  'cspb_billedquantity',
-  'cspb_expectedamount',
-  'cspb_billedamount',
-  'cspb_variance',
-  'cspb_currencycode',
-  'cspb_resolutionstatus',
-  'cspb_explanation',
-] as const;
-
-/** The discrepancies of a run as CSV (every cell through core's csvText: quoted, formula-safe). */
+/** The discrepancies of a run as the one findings CSV (labels, explanations; the grid's Export writes the same). */
 export function discrepanciesCsv(rows: ReadonlyArray<Record<string, unknown>>): string {
-  const lines = [DISCREPANCY_COLUMNS.map(csvText).join(',')];
-  // Numbers (quantities, amounts, choice values) stay numbers: only text can carry a formula ("-1.5" must not become "'-1.5").
-  const cell = (v: unknown): string => (typeof v === 'number' ? String(v) : csvText(v === null || v === undefined ? '' : String(v)));
-  for (const row of rows) lines.push(DISCREPANCY_COLUMNS.map((c) => cell(row[c])).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return findingsCsv(rows.map(findingCsvRowOfRecord));
 }
 
 /** Reconciliation run: downloads its discrepancies as CSV. */
@@ -219,9 +199,9 @@ export async function exportDiscrepancies(primaryControl: Xrm.FormContext): Prom
   let rows: Array<Record<string, unknown>>;
   try {
     rows = await retrieveAll(formClient(), 'cspb_discrepancies', {
-      select: DISCREPANCY_COLUMNS,
+      select: FINDING_CSV_SELECT,
       filter: `_cspb_runid_value eq ${runId}`,
-      orderBy: ['cspb_name asc'],
+      orderBy: ['cspb_customername asc', 'cspb_vendorsubscriptionid asc', 'cspb_name asc'],
       pageSize: settings.pageSize,
     });
   } finally {

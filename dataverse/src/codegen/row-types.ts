@@ -109,7 +109,16 @@ export function rowTypesSource(table: TableDef): string {
         `export const ${name}Keys = [${column.options.map((o) => `['${o.core}', ${o.value}]`).join(', ')}] as const;`,
       );
     }
+    lines.push(
+      `/** ${column.optionSetName}'s labels as the solution ships them (what users read), by value. */`,
+      `export const ${name}Labels: Readonly<Record<number, string>> = {${column.options.map((o) => ` ${o.value}: ${JSON.stringify(o.label)}`).join(',')} };`,
+    );
   }
+  lines.push(
+    '',
+    `/** The columns' display names as the solution ships them (headers of exports that read as the forms do). */`,
+    `export const ${type}DisplayNames = {${table.columns.map((c) => ` ${c.logicalName}: ${JSON.stringify(c.displayName)}`).join(',')} } as const;`,
+  );
   lines.push('', `/** A ${table.displayName} row as the Web API returns it. */`, `export interface ${type}Row {`);
   lines.push(`  ${primaryIdOf(table)}: string;`);
   for (const column of table.columns) {

@@ -1,52 +1,37 @@
-/** CSV export of the grid's rows, safe against formula injection (core's csvText on every text cell). */
-import { csvText } from '../../../core/src/reconcile/report';
+/**
+ * The grid's Export: the one CSV of findings (dataverse/src/mappers/findings-csv.ts, which the run
+ * form's command-bar export writes too), from the rows the grid shows.
+ */
+import { findingsCsv, statusLabelOfCore, type FindingCsvRow } from '../../../dataverse/src/mappers/findings-csv';
 import { categoryLabel, type ReconRow } from './rows';
 import { fixedText } from './exact';
 
-const HEADER = [
-  'Customer',
-  'Subscription',
-  'Product',
-  'Charge type',
-  'Charge start',
-  'Charge end',
-  'Reference id',
-  'Billed quantity',
-  'Expected quantity',
-  'EUP',
-  'Billed',
-  'Expected',
-  'Variance',
-  'Currency',
-  'Category',
-  'Status',
-  'Note',
-];
+export function csvRowOf(r: ReconRow): FindingCsvRow {
+  return {
+    customer: r.customer,
+    subscription: r.subscription,
+    product: r.product,
+    chargeType: r.chargeType,
+    chargeStart: r.chargeStart,
+    chargeEnd: r.chargeEnd,
+    referenceId: r.referenceId,
+    billedQuantity: r.billedQuantity ? fixedText(r.billedQuantity) : '',
+    expectedQuantity: r.expectedQuantity ? fixedText(r.expectedQuantity) : '',
+    eup: r.eup ? fixedText(r.eup) : '',
+    billed: fixedText(r.billed),
+    expected: fixedText(r.expected),
+    variance: fixedText(r.variance),
+    margin: r.margin ? fixedText(r.margin) : '',
+    currency: r.currency,
+    category: categoryLabel(r),
+    status: statusLabelOfCore(r.status),
+    note: r.note,
+    decisionFrom: r.decisionFrom,
+    rule: r.rule,
+    explanation: r.explanation,
+  };
+}
 
 export function rowsToCsv(rows: readonly ReconRow[]): string {
-  const lines = [HEADER.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [
-        csvText(r.customer),
-        csvText(r.subscription),
-        csvText(r.product),
-        csvText(r.chargeType),
-        csvText(r.chargeStart),
-        csvText(r.chargeEnd),
-        csvText(r.referenceId),
-        r.billedQuantity ? fixedText(r.billedQuantity) : '',
-        r.expectedQuantity ? fixedText(r.expectedQuantity) : '',
-        r.eup ? fixedText(r.eup) : '',
-        fixedText(r.billed),
-        fixedText(r.expected),
-        fixedText(r.variance),
-        csvText(r.currency),
-        csvText(categoryLabel(r)),
-        csvText(r.status),
-        csvText(r.note),
-      ].join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return findingsCsv(rows.map(csvRowOf));
 }
