@@ -19,7 +19,7 @@ import type {
 import { InvoicingError } from './model';
 import { billingPeriodAt, dueDate, periodMonths, planMonths, previousBillingPeriod } from './periods';
 import { describePrice, priceAmount, resolvePrice, ResolvedPrice, samePrice } from './pricing';
-import { addRatio, neg, normalizeZero, prorated, ProrationFactor, prorationFactor, Ratio, ratio, roundLine } from './proration';
+import { addRatio, neg, normalizeZero, prorated, ProrationFactor, prorationFactor, Ratio, ratio, ratioText, roundLine } from './proration';
 import { taxLines } from './tax';
 
 const ZERO = new Decimal(0);
@@ -93,7 +93,7 @@ function line(ctx: Ctx, base: Omit<DraftLine, 'amount' | 'cost'>, cost: Ratio | 
     ...base,
     amount,
     ...(cost !== undefined ? { cost: round(ctx, cost) } : {}),
-    explanation: `${base.explanation} = ${normalizeZero(base.exact.num.div(base.exact.den)).toString()} -> ${amount.toFixed()} (${ctx.mode}, ${ctx.currency})`,
+    explanation: `${base.explanation} = ${ratioText(base.exact)} -> ${amount.toFixed()} (${ctx.mode}, ${ctx.currency})`,
   };
 }
 
@@ -405,7 +405,7 @@ function discountLines(ctx: Ctx, lines: readonly DraftLine[]): DraftLine[] {
         exact: capped ? ratio(amount) : exact,
         amount,
         cost: ZERO,
-        explanation: `-(${value.toString()} x ${periodDays(shared)}/${ctx.periodDays} days) = ${exact.num.div(exact.den).toString()} -> ${rounded.toFixed()}${capped ? `, capped at the ${available.toFixed()} it applies to` : ''} (${ctx.mode}, ${ctx.currency})`,
+        explanation: `-(${value.toString()} x ${periodDays(shared)}/${ctx.periodDays} days) = ${ratioText(exact)} -> ${rounded.toFixed()}${capped ? `, capped at the ${available.toFixed()} it applies to` : ''} (${ctx.mode}, ${ctx.currency})`,
         taxable,
         discountId: d.id,
       });

@@ -45,6 +45,20 @@ export function normalizeZero(x: Decimal): Decimal {
   return x.isZero() ? new Decimal(0) : x;
 }
 
+/** Places an explanation shows of an unrounded amount before cutting it short. */
+export const EXPLANATION_PLACES = 10;
+
+/**
+ * The unrounded amount of a ratio as an explanation writes it: exact when its decimal ends within
+ * EXPLANATION_PLACES places (30.97, 27.1), else cut there and marked "…" (27.0967741935…): a
+ * reader checks the rounding, not 50 repeating digits. The rounding itself uses the whole ratio.
+ */
+export function ratioText(r: Ratio): string {
+  const q = normalizeZero(r.num.div(r.den));
+  if (q.decimalPlaces() <= EXPLANATION_PLACES) return q.toString();
+  return `${q.toDecimalPlaces(EXPLANATION_PLACES, Decimal.ROUND_DOWN).toFixed(EXPLANATION_PLACES)}…`;
+}
+
 /** The one rounding of a line: divide once, round at the currency's minor units with the contract's mode. */
 export function roundLine(r: Ratio, mode: RoundingMode, currency: string): Decimal {
   return normalizeZero(roundWith(mode, r.num.div(r.den), minorUnits(currency)));
