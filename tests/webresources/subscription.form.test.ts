@@ -95,7 +95,7 @@ describe('Subscription form over the local org ledger', () => {
     // The day already holds the seed's +15 (10 -> 25 on 7 March): the engine nets the day into one line
     // ((40 - 10) x 15.00 x 25/31 = 362.90, was 15 x 15.00 x 25/31 = 181.45), so the change adds 181.45.
     expect(note(NOTE.invoice)?.message).toBe(
-      "On the customer's invoice for Mar 2022: USD 181.45 ((40 - 10) at 15 USD/month x 25/31 days = 362.9032258064… -> 362.9 (halfUp, USD)).",
+      "On the customer's invoice for Mar 2022: USD 181.45 ((40 - 10) at 15 USD/month x 25/31 days = 362.9032258064… -> 362.90 (halfUp, USD)).",
     );
   });
 

@@ -1,7 +1,7 @@
 import { addDays, CalendarDate, formatIso, formatPeriod, intersectPeriods, Period, periodDays } from '../calendar';
 import type { UsageAggregate } from '../import/types';
 import type { LedgerState } from '../ledger';
-import { currencyCode, CurrencyCode, Decimal, RoundingMode, toDecimal } from '../money';
+import { currencyCode, CurrencyCode, Decimal, minorUnits, RoundingMode, toDecimal } from '../money';
 import { correctionLines } from './credit-notes';
 import type { DraftLine } from './lines';
 import type {
@@ -93,7 +93,7 @@ function line(ctx: Ctx, base: Omit<DraftLine, 'amount' | 'cost'>, cost: Ratio | 
     ...base,
     amount,
     ...(cost !== undefined ? { cost: round(ctx, cost) } : {}),
-    explanation: `${base.explanation} = ${ratioText(base.exact)} -> ${amount.toFixed()} (${ctx.mode}, ${ctx.currency})`,
+    explanation: `${base.explanation} = ${ratioText(base.exact)} -> ${amount.toFixed(minorUnits(ctx.currency))} (${ctx.mode}, ${ctx.currency})`,
   };
 }
 
@@ -405,7 +405,7 @@ function discountLines(ctx: Ctx, lines: readonly DraftLine[]): DraftLine[] {
         exact: capped ? ratio(amount) : exact,
         amount,
         cost: ZERO,
-        explanation: `-(${value.toString()} x ${periodDays(shared)}/${ctx.periodDays} days) = ${ratioText(exact)} -> ${rounded.toFixed()}${capped ? `, capped at the ${available.toFixed()} it applies to` : ''} (${ctx.mode}, ${ctx.currency})`,
+        explanation: `-(${value.toString()} x ${periodDays(shared)}/${ctx.periodDays} days) = ${ratioText(exact)} -> ${rounded.toFixed(minorUnits(ctx.currency))}${capped ? `, capped at the ${available.toFixed(minorUnits(ctx.currency))} it applies to` : ''} (${ctx.mode}, ${ctx.currency})`,
         taxable,
         discountId: d.id,
       });
