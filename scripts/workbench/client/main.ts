@@ -72,7 +72,7 @@ function layout(active: string, content: HTMLElement, token: number): void {
     }
   }
   app().replaceChildren(
-    h('header', { class: 'top' }, meta.appTitle, h('span', { class: 'org' }, `local org · ${location.host}`), actAsPicker()),
+    h('header', { class: 'top' }, meta.appTitle, h('span', { class: 'org' }, `local org · ${location.host}`), actAsPicker(), languagePicker()),
     nav,
     h('main', {}, content),
   );
@@ -761,6 +761,37 @@ function actAs(id: string): void {
   document.cookie = `${ACT_AS}=${id}; path=/; SameSite=Strict`;
 }
 
+/**
+ * The user's language (Dynamics: Personalization settings > Languages; here a cookie): what
+ * userSettings.languageId says to the form scripts and controls, and what the lists format in.
+ */
+const LANGUAGE = 'cspb-language';
+const LANGUAGES: ReadonlyArray<{ readonly id: number; readonly name: string }> = [
+  { id: 1033, name: 'English' },
+  { id: 1031, name: 'Deutsch' },
+  { id: 1036, name: 'Français' },
+  { id: 1041, name: '日本語' },
+];
+const chosenLanguage = (): number | undefined => {
+  const id = Number(new RegExp(`(?:^|;\\s*)${LANGUAGE}=(\\d+)`).exec(document.cookie)?.[1]);
+  return LANGUAGES.some((l) => l.id === id) ? id : undefined;
+};
+
+function languagePicker(): HTMLElement {
+  const select = h(
+    'select',
+    { 'data-testid': 'language', 'aria-label': 'Language', class: 'act-as' },
+    ...LANGUAGES.map((l) =>
+      h('option', { value: String(l.id), lang: localeOfLanguage(l.id), ...(l.id === meta.languageId ? { selected: 'selected' } : {}) }, l.name),
+    ),
+  ) as HTMLSelectElement;
+  select.addEventListener('change', () => {
+    document.cookie = `${LANGUAGE}=${select.value}; path=/; SameSite=Strict`;
+    location.reload();
+  });
+  return h('label', { class: 'org' }, 'Language ', select);
+}
+
 function actAsPicker(): HTMLElement {
   const select = h(
     'select',
@@ -777,6 +808,9 @@ function actAsPicker(): HTMLElement {
 
 async function main(): Promise<void> {
   meta = (await (await fetch('/workbench/meta.json')).json()) as WbMeta;
+  const language = chosenLanguage();
+  if (language !== undefined) meta = { ...meta, languageId: language };
+  document.documentElement.lang = localeOfLanguage(meta.languageId);
   // First visit: the admin (the last of the users), so every request names a user whose role applies.
   if (!meta.users.some((u) => u.id === actingAsId())) actAs(currentUser().id);
   const base = createWebApi(meta);
