@@ -92,6 +92,7 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(`Invoices for ${period}`);
   console.log(invoicesSummaryTable(run.invoices));
   for (const s of run.skipped) console.log(`  no invoice for contract ${s.contractId}: ${s.reason}`);
+  for (const w of run.warnings) console.log(`  contract ${w.contractId}: ${w.warning}`);
   const csv = args.value('csv');
   const html = args.value('html');
   if (csv) {

@@ -9,7 +9,7 @@ export const CspbInvoiceRunTable = {
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: {},
   /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
-  maxLengths: { cspb_name: 200, cspb_jobprogress: 200, cspb_error: 10000 },
+  maxLengths: { cspb_name: 200, cspb_jobprogress: 200, cspb_error: 10000, cspb_warnings: 10000 },
 } as const;
 
 /** Run status: stable option values of cspb_invoicerunstatus. */
@@ -24,7 +24,7 @@ export type CspbInvoiceRunRunStatus = (typeof CspbInvoiceRunRunStatus)[keyof typ
 export const CspbInvoiceRunRunStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Running", 100000002: "Completed", 100000003: "Failed" };
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbInvoiceRunDisplayNames = { cspb_name: "Name", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contractid: "Billing contract", cspb_runstatus: "Run status", cspb_invoicecount: "Invoices", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error" } as const;
+export const CspbInvoiceRunDisplayNames = { cspb_name: "Name", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contractid: "Billing contract", cspb_runstatus: "Run status", cspb_invoicecount: "Invoices", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error", cspb_warnings: "Warnings" } as const;
 
 /** A Invoice run row as the Web API returns it. */
 export interface CspbInvoiceRunRow {
@@ -47,6 +47,8 @@ export interface CspbInvoiceRunRow {
   cspb_jobprogress: string | null;
   /** Why the run failed, if it did. */
   cspb_error: string | null;
+  /** What the run left as issued and why, per contract (issued usage with no usage bill of its month to compare it with). */
+  cspb_warnings: string | null;
 }
 
 /** The body of a create or update of a Invoice run. */
@@ -60,4 +62,5 @@ export interface CspbInvoiceRunWrite {
   cspb_jobchunk?: number | null;
   cspb_jobprogress?: string | null;
   cspb_error?: string | null;
+  cspb_warnings?: string | null;
 }

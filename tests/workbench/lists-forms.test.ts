@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openBrowser, SCREENSHOT_DIR, type Browser } from '../support/browser';
 import { startWorkbench, type Workbench } from '../../scripts/workbench/server';
+import { CspbInvoiceKind } from '../../dataverse/generated/cspb_invoice';
 
 jest.setTimeout(120_000);
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
@@ -174,5 +175,37 @@ test('Invoice a period (the Invoice runs list): last month for every contract, o
   expect(runs).toHaveLength(runsBefore + 1);
   const run = runs.find((r) => page.url().endsWith(String(r['cspb_invoicerunid'])))!;
   expect(run).toMatchObject({ cspb_periodstart: iso(first), cspb_periodend: iso(last), _cspb_contractid_value: null, cspb_runstatus: 100000002 });
+  // When the sample partner already sent that month's invoices (they include the month before's Azure usage),
+  // re-invoicing it without a usage bill leaves the usage as issued: no credit note, and the run says why.
+  const sent = (await rows('cspb_invoices', `cspb_periodstart eq ${iso(first)} and cspb_invoicestatus eq 100000001`)).length;
+  if (sent > 0) {
+    const drafted = await rows('cspb_invoices', `_cspb_runid_value eq ${String(run['cspb_invoicerunid'])}`);
+    expect(drafted.filter((i) => i['cspb_kind'] === CspbInvoiceKind.CreditNote)).toEqual([]);
+    expect(String(run['cspb_warnings'])).toMatch(/no usage bill among the inputs for [A-Z][a-z]{2} \d{4}: its issued usage lines stand as issued/);
+  }
+  expect(errors).toEqual([]);
+});
+
+test('a French user reads money, dates and the form scripts’ texts in French (userSettings.languageId)', async () => {
+  const invoice = (await rows('cspb_invoices')).find((i) => Number(i['cspb_total']) >= 1000)!;
+  expect(invoice).toBeDefined();
+  await page.goto(`${wb.url}#/list/cspb_invoice`);
+  await page.getByTestId('language').selectOption('1036');
+  await page.getByTestId('list').waitFor();
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr-FR');
+  const cells = (await page.locator(`[data-testid="list"] tr[data-id="${String(invoice['cspb_invoiceid'])}"] td`).allInnerTexts()).map((t) =>
+    t.replace(/[\u202f\u00a0]/g, ' '),
+  );
+  // Independent expectation: the total written by hand in French (space-grouped, comma decimals, the code after).
+  const [whole, cents] = Number(invoice['cspb_total']).toFixed(2).split('.');
+  const frenchTotal = `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')},${cents} ${String(invoice['cspb_currencycode'])}`;
+  expect(cells).toContain(frenchTotal);
+  // The period start as a French date ("1 oct. 2026").
+  expect(cells.some((c) => /^\d{1,2} [a-zéû]+\.? \d{4}$/.test(c))).toBe(true);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-french-invoices.png'), fullPage: true });
+  // Back to English for whoever comes next.
+  await page.getByTestId('language').selectOption('1033');
+  await page.getByTestId('list').waitFor();
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-US');
   expect(errors).toEqual([]);
 });

@@ -65,7 +65,7 @@ export function correctionLines(current: readonly DraftLine[], issued: readonly 
         exact: ratio(reversed),
         amount: reversed,
         ...(have.cost !== undefined ? { cost: have.cost.isZero() ? ZERO : have.cost.negated() } : {}),
-        explanation: `issued ${haveAmount.toFixed()} on ${have.last.id}; the current ledger gives ${wantAmount.toFixed()}: the issued amount is reversed${want && !wantAmount.isZero() ? ' and the current line added' : ''}`,
+        explanation: `issued ${haveAmount.toFixed()}; the current ledger gives ${wantAmount.toFixed()}: the issued amount is reversed${want && !wantAmount.isZero() ? ' and the current line added' : ''}`,
         taxable: have.last.taxable,
         correctsLineId: have.last.id,
         ...(have.last.discountId !== undefined ? { discountId: have.last.discountId } : {}),

@@ -17,6 +17,7 @@ import type {
   OneTimeCharge,
 } from './model';
 import { InvoicingError } from './model';
+import { formatPeriodText } from '../format';
 import { billingPeriodAt, dueDate, periodMonths, planMonths, previousBillingPeriod } from './periods';
 import { describePrice, priceAmount, resolvePrice, ResolvedPrice, samePrice } from './pricing';
 import { addRatio, neg, normalizeZero, prorated, ProrationFactor, prorationFactor, Ratio, ratio, ratioText, roundLine } from './proration';
@@ -122,7 +123,7 @@ function licenceLines(ctx: Ctx, sub: InvoiceSubscription): DraftLine[] {
           key: `${sub.id}|recurring`,
           type: 'recurring',
           ...ids,
-          description: `${name} ${formatPeriod(P)}`,
+          description: `${name} ${formatPeriodText(P, 'en-US')}`,
           servicePeriod: P,
           quantity: new Decimal(q),
           ...(unitPrice !== undefined ? { unitPrice } : {}),
@@ -279,7 +280,7 @@ function usageLines(ctx: Ctx, subs: readonly InvoiceSubscription[]): DraftLine[]
           type: 'usage',
           subscriptionId: sub.id,
           offerId: sub.offerId,
-          description: `${first.meterName ?? first.meterId} ${formatPeriod(first.period)}`,
+          description: `${first.meterName ?? first.meterId} ${formatPeriodText(first.period, 'en-US')}`,
           servicePeriod: first.period,
           quantity,
           exact: ratio(cost.times(markup.plus(100)).times(rate), 100),
@@ -591,13 +592,30 @@ export function generateInvoices(input: GenerateInput): GenerateResult {
     const commitment = commitmentLine(ctx, lines);
     return { drafts: [assemble(ctx, 'invoice', 0, commitment ? [...lines, commitment] : lines, invoiceDate, coverage)] };
   }
-  const { charges, credits } = correctionLines(lines, issued);
+  // Usage is known only from a usage bill: without one for the usage window, the issued usage lines
+  // stand (no bill is not zero usage; comparing would credit the customer everything they used).
+  const window = usageWindow(ctx);
+  const usageKnown = window !== null && (input.usage ?? []).some((u) => u.period.start >= window.start && u.period.start < window.end);
+  const comparable = usageKnown ? issued : issued.map(withoutUsage);
+  const kept =
+    usageKnown || window === null ? [] : [`no usage bill among the inputs for ${formatPeriodText(window, 'en-US')}: its issued usage lines stand as issued`];
+  const { charges, credits } = correctionLines(lines, comparable);
   const revision = Math.max(...issued.map((i) => i.revision)) + 1;
   const corrects = issued.map((i) => i.draftKey).sort();
   const drafts: Invoice[] = [];
   if (charges.length > 0) drafts.push(assemble(ctx, 'invoice', revision, charges, invoiceDate, coverage, corrects));
   if (credits.length > 0) drafts.push(assemble(ctx, 'creditNote', revision, credits, invoiceDate, coverage, corrects));
-  return drafts.length > 0 ? { drafts } : { drafts, note: `the issued documents of ${formatPeriod(period)} already match the ledger` };
+  const warnings = kept.length > 0 && issued.some((i) => i.lines.some((l) => l.type === 'usage')) ? { warnings: kept } : {};
+  return drafts.length > 0
+    ? { drafts, ...warnings }
+    : { drafts, note: `the issued documents of ${formatPeriodText(period, 'en-US')} already match the ledger`, ...warnings };
+}
+
+/** An issued document without its usage lines and the discounts applied to them (left out of a comparison). */
+function withoutUsage(invoice: Invoice): Invoice {
+  const usage = new Set(invoice.lines.filter((l) => l.type === 'usage').map((l) => l.id));
+  if (usage.size === 0) return invoice;
+  return { ...invoice, lines: invoice.lines.filter((l) => !usage.has(l.id) && !(l.appliesToLineId !== undefined && usage.has(l.appliesToLineId))) };
 }
 
 /** The period's first invoice. Throws when the period was already invoiced (use `generateInvoices` for corrections). */

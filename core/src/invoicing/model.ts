@@ -312,4 +312,6 @@ export interface GenerateResult {
   readonly drafts: readonly Invoice[];
   /** Why no draft was produced, when none was. */
   readonly note?: string;
+  /** What the corrections left as issued, and why (issued usage without a usage bill to compare it with). */
+  readonly warnings?: readonly string[];
 }

@@ -17,6 +17,8 @@ export interface InvoiceRunResult {
   readonly invoices: Invoice[];
   /** Contracts that produced no draft, with the engine's reason. */
   readonly skipped: Array<{ contractId: string; reason: string }>;
+  /** What a contract's corrections left as issued, and why (the engine's warnings). */
+  readonly warnings: Array<{ contractId: string; warning: string }>;
   /** The issued documents the drafts correct, and their rows: what a credit note's bindings point to. */
   readonly issued: IssuedInvoices;
 }
@@ -37,6 +39,7 @@ export function runInvoices(input: InvoiceRunInput): InvoiceRunResult {
   const rates = exchangeRatesFromRows(input.rows.cspb_exchangerate ?? []);
   const invoices: Invoice[] = [];
   const skipped: InvoiceRunResult['skipped'] = [];
+  const warnings: InvoiceRunResult['warnings'] = [];
   // What was already sent: a period invoiced before gets corrections (a supplement, a credit note), never a second invoice.
   const issued = issuedInvoicesFromRows(input.rows.cspb_invoice ?? [], input.rows.cspb_invoiceline ?? []);
   for (const { contract, subscriptions, oneTimeCharges } of invoicingInputsFromRows(input.rows, input.at)) {
@@ -45,9 +48,10 @@ export function runInvoices(input: InvoiceRunInput): InvoiceRunResult {
     const mine = issued.issued.filter((i) => i.contractId === contract.id);
     const result = generateInvoices({ contract, subscriptions, usage: input.usage, oneTimeCharges, rates, period, issued: mine });
     if (result.drafts.length === 0) skipped.push({ contractId: contract.id, reason: result.note ?? 'nothing to invoice' });
+    for (const warning of result.warnings ?? []) warnings.push({ contractId: contract.id, warning });
     invoices.push(...result.drafts);
   }
-  return { invoices, skipped, issued };
+  return { invoices, skipped, warnings, issued };
 }
 
 const money = (d: Invoice['total'] | undefined) => roundedToWebApi(d, 'money column', MONEY_PLACES);

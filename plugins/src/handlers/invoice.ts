@@ -30,10 +30,15 @@ async function invoiceContract(
   contract: CspbBillingContractRow,
   run: CspbInvoiceRunRow,
   reads: { usage: readonly UsageAggregate[]; offers: readonly CspbOfferRow[]; rates: readonly CspbExchangeRateRow[] },
-): Promise<number> {
+): Promise<{ written: number; warnings: string[] }> {
   const rows = await loadContractRows(client, contract, reads);
   const usage = reads.usage;
-  const { invoices, issued } = runInvoices({ rows, usage, at: parseDate(run.cspb_periodstart), contractIds: new Set([contract.cspb_billingcontractid]) });
+  const { invoices, issued, warnings } = runInvoices({
+    rows,
+    usage,
+    at: parseDate(run.cspb_periodstart),
+    contractIds: new Set([contract.cspb_billingcontractid]),
+  });
   let written = 0;
   for (const draft of invoices) {
     const existing = (await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_draftkey eq '${draft.draftKey.replace(/'/g, "''")}'` }))[0];
@@ -80,7 +85,7 @@ async function invoiceContract(
     if (failed && !failed.ok) throw failed.error;
     written++;
   }
-  return written;
+  return { written, warnings: warnings.map((w) => `${contract.cspb_name}: ${w.warning}`) };
 }
 
 /** Operations of one $batch change set (Dataverse's limit: 1,000 requests, "Execute batch operations using the Web API"). */
@@ -112,12 +117,21 @@ async function invoiceChunk(context: JobContext, n: number, row: EntityRecord): 
     offers: await retrieveAll<CspbOfferRow>(client, 'cspb_offers', {}),
     rates: await retrieveAll<CspbExchangeRateRow>(client, 'cspb_exchangerates', {}),
   }));
-  const written = contract ? await invoiceContract(client, runId, contract, run, reads) : 0;
+  const { written, warnings } = contract ? await invoiceContract(client, runId, contract, run, reads) : { written: 0, warnings: [] };
+  // Each contract's warnings are added to the run's (a pass starts them afresh), as finance reads them on the run.
+  const earlier = n === 0 || !run.cspb_warnings ? [] : run.cspb_warnings.split('\n');
+  const allWarnings = [...earlier, ...warnings].join('\n');
   const last = n + 1 >= contracts.length;
   const progress = `${Math.min(n + 1, contracts.length)} of ${contracts.length} contracts invoiced`;
   return {
     done: last,
-    patch: { cspb_runstatus: last ? RunStatus.Completed : RunStatus.Running, cspb_error: null, cspb_invoicecount: count + written, cspb_jobprogress: progress },
+    patch: {
+      cspb_runstatus: last ? RunStatus.Completed : RunStatus.Running,
+      cspb_error: null,
+      cspb_invoicecount: count + written,
+      cspb_jobprogress: progress,
+      cspb_warnings: allWarnings === '' ? null : allWarnings.slice(0, 10_000),
+    },
   };
 }
 

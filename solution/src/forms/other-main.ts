@@ -217,7 +217,7 @@ export const invoiceRunMainForm = withScript(
     {
       name: 'general',
       label: 'General',
-      fields: ['cspb_name', 'cspb_periodstart', 'cspb_periodend', 'cspb_contractid', 'cspb_runstatus', 'cspb_invoicecount', 'cspb_error'],
+      fields: ['cspb_name', 'cspb_periodstart', 'cspb_periodend', 'cspb_contractid', 'cspb_runstatus', 'cspb_invoicecount', 'cspb_error', 'cspb_warnings'],
     },
     {
       name: 'invoices',

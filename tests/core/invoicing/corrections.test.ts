@@ -3,7 +3,7 @@ import type { BillLine } from '../../../core/src/import/types';
 import { generateInvoice, generateInvoices, invoiceRevenueSource, issueInvoice, type InvoiceSubscription } from '../../../core/src/invoicing';
 import { Decimal } from '../../../core/src/money';
 import { reconcile, type ReconSubscription } from '../../../core/src/reconcile';
-import { amounts, contract, d, ledger, period } from './fixtures';
+import { amounts, contract, d, ledger, period, usage } from './fixtures';
 
 const march = period('2024-03-01', '2024-04-01');
 
@@ -154,5 +154,34 @@ describe('revenue leakage link for reconciliation', () => {
     const leaks = result.items.filter((i) => i.category === 'revenueLeakage');
     expect(leaks.map((i) => [i.subscriptionId, i.variance.toFixed(2)])).toEqual([['sub-2', '100.00']]);
     expect(result.totals.leakage.toFixed(2)).toBe('100.00');
+  });
+});
+
+describe('usage after an invoice was issued', () => {
+  // February's Azure usage, billed in advance-timed March at cost + 15%: 100.37 x 1.15 = 115.4255 -> 115.43.
+  const azure: InvoiceSubscription = { id: 'az-1', vendorSubscriptionId: 'AZ-PC-1', offerId: 'AZURE' };
+  const feb = (amount: string) => usage({ subscriptionId: 'AZ-PC-1', period: period('2024-02-01', '2024-03-01'), amount: new Decimal(amount) });
+  const c = contract({ usageMarkupPercent: '15' });
+  const issued = () => issueInvoice(generateInvoice({ contract: c, subscriptions: [sub(), azure], usage: [feb('100.37')], period: march }), d('2024-03-01'));
+
+  it('a re-run without a usage bill leaves the issued usage as issued and says so (no bill is not zero usage)', () => {
+    const inv = issued();
+    expect(amounts(inv, 'usage')).toEqual(['115.43']);
+    const again = generateInvoices({ contract: c, subscriptions: [sub(), azure], issued: [inv], period: march });
+    expect(again.drafts).toEqual([]);
+    expect(again.warnings).toEqual(['no usage bill among the inputs for Feb 2024: its issued usage lines stand as issued']);
+  });
+
+  it('with the same usage bill nothing changes; with a corrected one the difference is credited', () => {
+    const inv = issued();
+    const same = generateInvoices({ contract: c, subscriptions: [sub(), azure], usage: [feb('100.37')], issued: [inv], period: march });
+    expect([same.drafts, same.warnings]).toEqual([[], undefined]);
+    // Microsoft re-rates February to 90.00: 90 x 1.15 = 103.50; the issued 115.43 is reversed and 103.50 billed.
+    const lower = generateInvoices({ contract: c, subscriptions: [sub(), azure], usage: [feb('90.00')], issued: [inv], period: march });
+    expect(lower.warnings).toBeUndefined();
+    expect(lower.drafts.map((x) => [x.kind, amounts(x)])).toEqual([
+      ['invoice', ['103.5']],
+      ['creditNote', ['-115.43']],
+    ]);
   });
 });

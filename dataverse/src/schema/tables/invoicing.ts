@@ -41,6 +41,11 @@ export const invoiceRun: TableDef = {
     whole('cspb_InvoiceCount', { display: 'Invoices', description: 'Draft invoices written.' }),
     ...jobColumns(),
     memo('cspb_Error', { display: 'Error', description: 'Why the run failed, if it did.', maxLength: 10_000 }),
+    memo('cspb_Warnings', {
+      display: 'Warnings',
+      description: 'What the run left as issued and why, per contract (issued usage with no usage bill of its month to compare it with).',
+      maxLength: 10_000,
+    }),
   ],
 };
 
