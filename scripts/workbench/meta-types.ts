@@ -113,6 +113,8 @@ export interface WbUser {
   readonly id: string;
   readonly name: string;
   readonly readable: readonly string[];
+  /** Tables the role may change (Write): the others' forms open read-only, as Dynamics renders them. */
+  readonly writable: readonly string[];
 }
 
 /** A system chart the solution ships (solution/src/charts.ts), drawn in its table's chart pane and on dashboards. */

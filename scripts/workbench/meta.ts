@@ -150,7 +150,12 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
   const users = userIds.map((id) => {
     const user = org.user(id);
     if (!user) throw new Error(`workbench: ${id} is not a user of the org`);
-    return { id: user.id, name: user.name, readable: all.filter((t) => user.privileges.has(`prvRead${t.schemaName}`)).map((t) => t.logicalName) };
+    return {
+      id: user.id,
+      name: user.name,
+      readable: all.filter((t) => user.privileges.has(`prvRead${t.schemaName}`)).map((t) => t.logicalName),
+      writable: all.filter((t) => user.privileges.has(`prvWrite${t.schemaName}`)).map((t) => t.logicalName),
+    };
   });
   return {
     appTitle: APP.displayName,

@@ -115,6 +115,12 @@ test('Finance sees reconciliation and invoicing, and opens imports and runs', as
   await page.goto(`${wb.url}#/list/cspb_reconciliationrun`);
   await page.getByTestId('list').waitFor();
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'workbench-as-finance.png'), fullPage: true });
+  // Finance reads offers but cannot change them (docs/ADMIN.md): the form opens read-only and says why.
+  const offer = (await wb.org.retrieveMultiple<Record<string, unknown>>('cspb_offers', { top: 1 })).value[0]!;
+  await page.goto(`${wb.url}#/form/cspb_offer/${String(offer['cspb_offerid'])}`);
+  await page.getByTestId('form-notifications').getByText('Read-only: your security role can read this record but not change it.').waitFor();
+  expect(await page.locator('[data-control="cspb_name"] input').isDisabled()).toBe(true);
+  expect(await page.getByTestId('cmd-save').isDisabled()).toBe(true);
 });
 
 /**

@@ -526,6 +526,13 @@ async function formView(logical: string, id: string | null): Promise<void> {
   });
 
   currentForm = model;
+  // A role without Write on the table reads the record: every field disabled and said so (Dynamics
+  // renders a form read-only for a user who cannot update the record).
+  const readOnlyRecord = id !== null && !currentUser().writable.includes(logical);
+  if (readOnlyRecord) {
+    for (const control of model.controls.values()) control.disabled = true;
+    model.setNotification('Read-only: your security role can read this record but not change it.', 'INFO', 'workbench-readonly');
+  }
   if (!id) {
     const parameters = pendingParameters.get(logical);
     pendingParameters.delete(logical);
@@ -538,6 +545,7 @@ async function formView(logical: string, id: string | null): Promise<void> {
   const refresh = h('button', { 'data-testid': 'cmd-refresh' }, 'Refresh');
   refresh.onclick = () => void route();
   save.title = 'Save (Ctrl+S)';
+  if (readOnlyRecord) save.setAttribute('disabled', '');
   bar.append(save, refresh);
   if (id && justSaved === bare(id)) bar.append(h('span', { class: 'saved', role: 'status', 'data-testid': 'saved-notice' }, 'Saved'));
   justSaved = null;

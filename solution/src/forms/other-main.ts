@@ -22,6 +22,9 @@ const plain = (table: string, name: string, description: string, sections: FormD
   handlers: [],
 });
 
+/** A record nobody edits (a ledger row, an imported bill line): every field read-only in the form XML. */
+const readOnlyForm = (form: FormDef): FormDef => ({ ...form, readOnly: form.sections.flatMap((section) => section.fields ?? []) });
+
 const CURRENCY_FORM_SCRIPT = 'cspb_/scripts/currency.form.js';
 
 export const offerMainForm = withScript(
@@ -68,11 +71,8 @@ export const billingContractMainForm = withScript(
   'Cspb.BillingContractForm.onLoad',
 );
 
-export const subscriptionChangeMainForm = plain(
-  'cspb_subscriptionchange',
-  'Subscription change',
-  'Main form for a ledger row (append-only: read, never edited).',
-  [
+export const subscriptionChangeMainForm = readOnlyForm(
+  plain('cspb_subscriptionchange', 'Subscription change', 'Main form for a ledger row (append-only: read, never edited).', [
     {
       name: 'general',
       label: 'General',
@@ -100,43 +100,45 @@ export const subscriptionChangeMainForm = plain(
       label: 'Conversion',
       fields: ['cspb_targetproductid', 'cspb_targetproductname', 'cspb_targetunitprice', 'cspb_convertedquantity', 'cspb_targetvendorsubscriptionid'],
     },
-  ],
+  ]),
 );
 
-export const billingLineMainForm = plain('cspb_billingline', 'Billing line', 'Main form for a vendor bill line, as imported.', [
-  { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_importid', 'cspb_linekey', 'cspb_sourcerow', 'cspb_referenceid'] },
-  {
-    name: 'customer',
-    label: 'Customer and product',
-    fields: [
-      'cspb_vendorsubscriptionid',
-      'cspb_customertenantid',
-      'cspb_customername',
-      'cspb_productid',
-      'cspb_skuid',
-      'cspb_productname',
-      'cspb_meterid',
-      'cspb_chargetype',
-    ],
-  },
-  {
-    name: 'charge',
-    label: 'Charge',
-    fields: [
-      'cspb_chargestartdate',
-      'cspb_chargeenddate',
-      'cspb_quantity',
-      'cspb_unitprice',
-      'cspb_effectiveunitprice',
-      'cspb_subtotal',
-      'cspb_total',
-      'cspb_currencycode',
-      'transactioncurrencyid',
-      'cspb_exchangerate',
-    ],
-  },
-  { name: 'usage', label: 'Usage aggregate', fields: ['cspb_usagerowcount', 'cspb_firstusagedate', 'cspb_lastusagedate'] },
-]);
+export const billingLineMainForm = readOnlyForm(
+  plain('cspb_billingline', 'Billing line', 'Main form for a vendor bill line, as imported.', [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_importid', 'cspb_linekey', 'cspb_sourcerow', 'cspb_referenceid'] },
+    {
+      name: 'customer',
+      label: 'Customer and product',
+      fields: [
+        'cspb_vendorsubscriptionid',
+        'cspb_customertenantid',
+        'cspb_customername',
+        'cspb_productid',
+        'cspb_skuid',
+        'cspb_productname',
+        'cspb_meterid',
+        'cspb_chargetype',
+      ],
+    },
+    {
+      name: 'charge',
+      label: 'Charge',
+      fields: [
+        'cspb_chargestartdate',
+        'cspb_chargeenddate',
+        'cspb_quantity',
+        'cspb_unitprice',
+        'cspb_effectiveunitprice',
+        'cspb_subtotal',
+        'cspb_total',
+        'cspb_currencycode',
+        'transactioncurrencyid',
+        'cspb_exchangerate',
+      ],
+    },
+    { name: 'usage', label: 'Usage aggregate', fields: ['cspb_usagerowcount', 'cspb_firstusagedate', 'cspb_lastusagedate'] },
+  ]),
+);
 
 export const discrepancyMainForm = plain(
   'cspb_discrepancy',
