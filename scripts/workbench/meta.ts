@@ -13,11 +13,11 @@ import { FORMS } from '../../solution/src/forms';
 import { SITE_MAP, APP } from '../../solution/src/app-module';
 import { EMPTY_TEXT, views } from '../../solution/src/views';
 import { FORM_COMMANDS, GRID_COMMANDS, libraryOf } from '../../solution/src/ribbon';
-import { CHARTS, seriesByCurrency } from '../../solution/src/charts';
+import { CHARTS, seriesByCurrency, type ChartDef } from '../../solution/src/charts';
 import { DASHBOARDS, chartsOf } from '../../solution/src/dashboards';
 import { stringResources, WEBRESOURCE_OUT_DIR } from '../../webresources/src/bundles';
 import { pcfControls, PCF_OUT_DIR } from '../pcf-controls';
-import type { WbColumn, WbControl, WbForm, WbMeta, WbTable } from './meta-types';
+import type { WbChart, WbColumn, WbControl, WbForm, WbMeta, WbTable } from './meta-types';
 
 const decode = (text: string): string =>
   text
@@ -67,6 +67,22 @@ function orderByOf(
   table: { readonly columns: ReadonlyMap<string, unknown> },
 ): string {
   return orders.map((o) => `${table.columns.has(`_${o.attribute}_value`) ? `_${o.attribute}_value` : o.attribute} ${o.descending ? 'desc' : 'asc'}`).join(',');
+}
+
+/** A shipped chart as the shell draws it. */
+export function wbChartOf(c: ChartDef): WbChart {
+  return {
+    table: c.table,
+    key: c.key,
+    name: c.name,
+    description: c.description,
+    measures: c.measures,
+    groupBy: c.groupBy,
+    conditions: c.conditions ?? [],
+    ...(c.latestRunThrough ? { latestRunThrough: c.latestRunThrough } : {}),
+    chartType: c.chartType,
+    byCurrency: seriesByCurrency(c),
+  };
 }
 
 export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userIds: readonly string[] = []): WbMeta {
@@ -160,18 +176,7 @@ export function buildMeta(org: LocalOrg, root: string, uploadUrl: string, userId
   return {
     appTitle: APP.displayName,
     listCommands: GRID_COMMANDS.map((c) => ({ table: c.table, id: c.id, label: c.label, functionName: c.functionName, library: libraryOf(c) })),
-    charts: CHARTS.map((c) => ({
-      table: c.table,
-      key: c.key,
-      name: c.name,
-      description: c.description,
-      measures: c.measures,
-      groupBy: c.groupBy,
-      conditions: c.conditions ?? [],
-      ...(c.latestRunThrough ? { latestRunThrough: c.latestRunThrough } : {}),
-      chartType: c.chartType,
-      byCurrency: seriesByCurrency(c),
-    })),
+    charts: CHARTS.map(wbChartOf),
     dashboards: DASHBOARDS.map((d) => ({ key: d.key, name: d.name, description: d.description, charts: d.charts })),
     baseCurrency: org.baseCurrency,
     users,

@@ -1,6 +1,7 @@
 import { bracedGuid } from '../../dataverse/src/codegen/stable-guid';
 import { el, leaf, renderXml, type XmlElement } from '../../dataverse/src/codegen/xml';
 import { CURRENCY_LOOKUP, tables, withCurrency } from '../../dataverse/src/schema';
+import { CspbDiscrepancyResolutionStatus } from '../../dataverse/generated/cspb_discrepancy';
 import { LANGUAGE_CODE } from './publisher';
 
 /**
@@ -38,14 +39,6 @@ export interface ChartDef {
 /** The run's flag the dashboards filter on (plugins/src/handlers/reconciliation.ts keeps it). */
 export const LATEST_RUN = { table: 'cspb_reconciliationrun', id: 'cspb_reconciliationrunid', flag: 'cspb_islatest' } as const;
 
-const discrepancyTable = tables.find((t) => t.logicalName === 'cspb_discrepancy')!;
-const OPEN = (() => {
-  const status = discrepancyTable.columns.find((c) => c.logicalName === 'cspb_resolutionstatus');
-  const open = status?.type === 'choice' ? status.options.find((o) => o.key === 'Open') : undefined;
-  if (!open) throw new Error('cspb_discrepancy.cspb_resolutionstatus has no Open option');
-  return open.value;
-})();
-
 export const CHARTS: readonly ChartDef[] = [
   {
     table: 'cspb_discrepancy',
@@ -74,7 +67,7 @@ export const CHARTS: readonly ChartDef[] = [
     description: 'Discrepancies finance has not yet decided, per customer as the bill or CRM names it, over the latest run of each billing month.',
     measures: [{ attribute: 'cspb_discrepancyid', aggregate: 'count', label: 'Open discrepancies' }],
     groupBy: { attribute: 'cspb_customername' },
-    conditions: [{ attribute: 'cspb_resolutionstatus', value: OPEN }],
+    conditions: [{ attribute: 'cspb_resolutionstatus', value: CspbDiscrepancyResolutionStatus.Open }],
     latestRunThrough: 'cspb_runid',
     chartType: 'Bar',
   },
@@ -104,8 +97,8 @@ const columnOf = (tableName: string, attribute: string) =>
  * adding both would mean nothing. The currency is a second group-by, which the chart draws as one
  * series per currency (a multi-series chart, "Understand charts: Underlying data and chart
  * representation", learn.microsoft.com/power-apps/developer/model-driven-apps/understand-charts-underlying-data-chart-representation).
- * That page also allows either several measures or a second group-by, not both: a chart of
- * several sums adds base-currency amounts (`_base`, one currency) instead.
+ * A chart of several sums (billed beside expected) draws one series per measure instead, so it adds
+ * base-currency amounts (`_base`, one currency): a sum of euros and dollars in one bar means nothing.
  */
 export function seriesByCurrency(chart: ChartDef): boolean {
   if (chart.measures.length !== 1) return false;
@@ -165,14 +158,12 @@ export function dataDescription(chart: ChartDef): string {
     el(
       'categorycollection',
       null,
+      // One measurecollection per series: "a multi-series chart will have multiple <MeasureCollection>
+      // child elements, each mapped to the respective <Series> element" (Understand charts, on Learn).
       el(
         'category',
         null,
-        el(
-          'measurecollection',
-          null,
-          chart.measures.map((_, i) => el('measure', { alias: measureAlias(i) })),
-        ),
+        chart.measures.map((_, i) => el('measurecollection', null, el('measure', { alias: measureAlias(i) }))),
       ),
     ),
   );

@@ -2,25 +2,12 @@
  * The workbench draws the solution's charts from chart-data.ts: the numbers must be what the
  * shipped chart's aggregate fetch would give (hand-summed here), exactly, per series.
  */
-import { CHARTS, seriesByCurrency } from '../../solution/src/charts';
+import { CHARTS } from '../../solution/src/charts';
+import { wbChartOf } from '../../scripts/workbench/meta';
 import { chartData, chartFilter, chartSelect, type ChartRow } from '../../scripts/workbench/chart-data';
-import type { WbChart, WbColumn } from '../../scripts/workbench/meta-types';
+import type { WbColumn } from '../../scripts/workbench/meta-types';
 
-const wb = (key: string): WbChart => {
-  const c = CHARTS.find((x) => x.key === key)!;
-  return {
-    table: c.table,
-    key: c.key,
-    name: c.name,
-    description: c.description,
-    measures: c.measures,
-    groupBy: c.groupBy,
-    conditions: c.conditions ?? [],
-    ...(c.latestRunThrough ? { latestRunThrough: c.latestRunThrough } : {}),
-    chartType: c.chartType,
-    byCurrency: seriesByCurrency(c),
-  };
-};
+const wb = (key: string) => wbChartOf(CHARTS.find((x) => x.key === key)!);
 const ctx = { baseCurrency: 'USD', locale: 'en-US', blank: '(blank)' };
 const show = (data: ReturnType<typeof chartData>) => data.groups.map((g) => [g.label, ...g.values.map((v) => v?.toFixed() ?? null)]);
 
