@@ -144,7 +144,9 @@ async function journey(): Promise<void> {
   await importControl.getByTestId('summary').waitFor({ timeout: 30_000 });
   await shot('billing-import-parsed');
   await importControl.getByTestId('create-lines').click();
-  await importControl.getByTestId('written').waitFor({ timeout: 60_000 });
+  // Written, the control opens the saved import (onWritten): its 'written' message may be replaced by
+  // that form before it is seen, so the test waits for the record it opens, not for the message.
+  await page.waitForURL(/#\/form\/cspb_billingimport\/[0-9a-f-]{36}$/, { timeout: 60_000 });
   await wb.org.asyncIdle();
   const imports = await rows('cspb_billingimports', "cspb_filename eq 'nce-invoice-2026-10.csv'");
   expect(imports).toHaveLength(1);
