@@ -214,6 +214,7 @@ export function ReconciliationGridView(props: ReconciliationGridProps): React.Re
   const selectedLines = React.useMemo(() => {
     const ids = selection.ids;
     const out: ReconRow[] = [];
+    if (ids.size === 0) return out; // the first render of 100,000 rows selects nothing: no pass over them
     for (const item of items) if (item.kind === 'line' && ids.has(item.id)) out.push(item);
     return out.sort((a, b) => (a.id === selectedId ? -1 : b.id === selectedId ? 1 : 0));
   }, [items, selectedId, selection]);
