@@ -1,8 +1,9 @@
 /**
  * Azurite, Microsoft's Azure Storage emulator (npm `azurite`), as a child process serving the Queue
- * service on a free loopback port: the real queue the webhook host's jobs go through in the
- * workbench and the tests, reached with the same SDK (@azure/storage-queue) and connection string
- * form as in Azure. The account is Azurite's documented development account.
+ * service (or the Blob service) on a free loopback port: the real queue the webhook host's jobs go
+ * through in the workbench and the tests, and the blob store Graph's billing exports are downloaded
+ * from in the pull tests, reached with the same SDKs (@azure/storage-queue, @azure/storage-blob) and
+ * connection string form as in Azure. The account is Azurite's documented development account.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -26,12 +27,39 @@ export interface AzuriteOptions {
 }
 
 export function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
-  const main = require.resolve('azurite/dist/src/queue/main.js');
+  return spawnAzurite('queue', options).then((r) => ({
+    queueEndpoint: r.endpoint,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};QueueEndpoint=${r.endpoint};`,
+    process: r.process,
+    stop: r.stop,
+  }));
+}
+
+export interface RunningAzuriteBlob {
+  /** http://127.0.0.1:<port>/devstoreaccount1 */
+  readonly blobEndpoint: string;
+  readonly connectionString: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Azurite's Blob service alone (it checks SAS signatures and expiry as Azure Storage does). */
+export function startAzuriteBlob(options: AzuriteOptions = {}): Promise<RunningAzuriteBlob> {
+  return spawnAzurite('blob', options).then((r) => ({
+    blobEndpoint: r.endpoint,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};BlobEndpoint=${r.endpoint};`,
+    process: r.process,
+    stop: r.stop,
+  }));
+}
+
+function spawnAzurite(service: 'queue' | 'blob', options: AzuriteOptions): Promise<{ endpoint: string; process: ChildProcess; stop(): Promise<void> }> {
+  const main = require.resolve(`azurite/dist/src/${service}/main.js`);
   const args = [
     main,
-    '--queueHost',
+    `--${service}Host`,
     '127.0.0.1',
-    '--queuePort',
+    `--${service}Port`,
     '0',
     '--disableTelemetry',
     '--silent',
@@ -52,10 +80,8 @@ export function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzuri
       child.stdout?.off('data', onData);
       child.stdout?.resume();
       child.stderr?.resume();
-      const queueEndpoint = `${m[1]}/${DEV_ACCOUNT}`;
       resolve({
-        queueEndpoint,
-        connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};QueueEndpoint=${queueEndpoint};`,
+        endpoint: `${m[1]}/${DEV_ACCOUNT}`,
         process: child,
         stop: () =>
           new Promise<void>((done) => {

@@ -9,7 +9,7 @@ export const CspbBillingImportTable = {
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_contenthash: ['cspb_contenthash'] },
   /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
-  maxLengths: { cspb_name: 200, cspb_filename: 260, cspb_invoicenumber: 50, cspb_contenthash: 64, cspb_currencycode: 3, cspb_rejectedrows: 1048576, cspb_jobprogress: 200, cspb_errors: 1048576 },
+  maxLengths: { cspb_name: 200, cspb_filename: 260, cspb_pullkey: 200, cspb_invoicenumber: 50, cspb_contenthash: 64, cspb_currencycode: 3, cspb_rejectedrows: 1048576, cspb_jobprogress: 200, cspb_errors: 1048576 },
 } as const;
 
 /** Vendor: stable option values of cspb_import_vendor. */
@@ -49,6 +49,17 @@ export const CspbBillingImportEncodingKeys = [['utf-8', 100000000], ['windows-12
 /** cspb_billencoding's labels as the solution ships them (what users read), by value. */
 export const CspbBillingImportEncodingLabels: Readonly<Record<number, string>> = { 100000000: "Automatic (UTF-8, UTF-16, UTF-32)", 100000001: "Windows-1252 (Excel on Western Windows)", 100000002: "ISO-8859-1 (Latin-1)" };
 
+/** Source: stable option values of cspb_import_source. */
+export const CspbBillingImportSource = {
+  File: 100000000,
+  GraphBilledReconciliation: 100000001,
+  GraphBilledUsage: 100000002,
+  GraphUnbilledReconciliation: 100000003,
+} as const;
+export type CspbBillingImportSource = (typeof CspbBillingImportSource)[keyof typeof CspbBillingImportSource];
+/** cspb_import_source's labels as the solution ships them (what users read), by value. */
+export const CspbBillingImportSourceLabels: Readonly<Record<number, string>> = { 100000000: "File", 100000001: "Graph: billed invoice reconciliation", 100000002: "Graph: billed daily rated usage", 100000003: "Graph: unbilled invoice reconciliation" };
+
 /** Import status: stable option values of cspb_importstatus. */
 export const CspbBillingImportImportStatus = {
   Pending: 100000000,
@@ -63,7 +74,7 @@ export type CspbBillingImportImportStatus = (typeof CspbBillingImportImportStatu
 export const CspbBillingImportImportStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Parsing", 100000002: "Writing lines", 100000003: "Completed", 100000004: "Completed with errors", 100000005: "Failed" };
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbBillingImportDisplayNames = { cspb_name: "Name", cspb_filename: "File name", cspb_vendor: "Vendor", cspb_format: "Detected format", cspb_encoding: "File encoding", cspb_invoicenumber: "Invoice number", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contenthash: "Content hash", cspb_importstatus: "Import status", cspb_currencycode: "Currency code", cspb_totalbilled: "Total billed", cspb_rowsread: "Rows read", cspb_rowsaccepted: "Rows accepted", cspb_rowsrejected: "Rows rejected", cspb_rejectedamount: "Rejected amount", cspb_rejectedrows: "Rejected rows", cspb_rejectedacknowledged: "Rejected rows accounted for", cspb_linecount: "Line count", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_errors: "Errors", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Total billed (Base)", cspb_rejectedamount_base: "Rejected amount (Base)" } as const;
+export const CspbBillingImportDisplayNames = { cspb_name: "Name", cspb_filename: "File name", cspb_vendor: "Vendor", cspb_format: "Detected format", cspb_encoding: "File encoding", cspb_source: "Source", cspb_pullkey: "Pull", cspb_invoicenumber: "Invoice number", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contenthash: "Content hash", cspb_importstatus: "Import status", cspb_currencycode: "Currency code", cspb_totalbilled: "Total billed", cspb_rowsread: "Rows read", cspb_rowsaccepted: "Rows accepted", cspb_rowsrejected: "Rows rejected", cspb_rejectedamount: "Rejected amount", cspb_rejectedrows: "Rejected rows", cspb_rejectedacknowledged: "Rejected rows accounted for", cspb_linecount: "Line count", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_errors: "Errors", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Total billed (Base)", cspb_rejectedamount_base: "Rejected amount (Base)" } as const;
 
 /** A Billing import row as the Web API returns it. */
 export interface CspbBillingImportRow {
@@ -78,6 +89,10 @@ export interface CspbBillingImportRow {
   cspb_format: CspbBillingImportFormat | null;
   /** How the file's text is read: Automatic reads UTF-8, UTF-16 and UTF-32 (by their byte-order mark) and refuses anything else naming the byte; choose the code page of a CSV Excel saved on Windows. */
   cspb_encoding: CspbBillingImportEncoding | null;
+  /** How the bill came in: a file someone imported, or a pull from Microsoft Graph (npm run pull, the month-end timer). */
+  cspb_source: CspbBillingImportSource;
+  /** What was pulled from Microsoft Graph (export, invoice or period and currency, the data's eTag): a second pull of the same data finds this import and writes nothing. */
+  cspb_pullkey: string | null;
   /** The vendor's invoice number. */
   cspb_invoicenumber: string | null;
   /** First day of the billing period. */
@@ -129,6 +144,8 @@ export interface CspbBillingImportWrite {
   cspb_vendor?: CspbBillingImportVendor | null;
   cspb_format?: CspbBillingImportFormat | null;
   cspb_encoding?: CspbBillingImportEncoding | null;
+  cspb_source?: CspbBillingImportSource | null;
+  cspb_pullkey?: string | null;
   cspb_invoicenumber?: string | null;
   cspb_periodstart?: string | null;
   cspb_periodend?: string | null;

@@ -3,7 +3,7 @@ import { DataverseError, type DataverseClient } from '../../dataverse/src/client
 import { LocalOrg } from '../../dataverse/src/local-org';
 import { currencyIdOf } from '../../dataverse/src/local-org/currency';
 import { parseBytes, ImportCancelled } from '../../pcf-controls/BillingImport/model/parse';
-import { existingLineKeys, lineBody, LinesRefused, writeImport } from '../../pcf-controls/BillingImport/model/write';
+import { existingLineKeys, lineBody, LinesRefused, writeImport } from '../../dataverse/src/imports/write-import';
 
 const LINES = 60;
 const CSV = [

@@ -270,7 +270,7 @@ export class BillImporter {
 
   // --- shared row path ------------------------------------------------------------------------
 
-  private resolve(header: string[], hint: { objectType?: string }): boolean {
+  private resolve(header: string[], hint: { objectType?: string; forced?: string | undefined }): boolean {
     const seen = new Map<string, number>();
     for (let i = 0; i < header.length; i++) {
       const name = normalizeHeader(header[i] as string);
@@ -287,7 +287,7 @@ export class BillImporter {
       }
       seen.set(name, i);
     }
-    const det = detectFormat(header, this.formats, { ...hint, forced: this.opts.format });
+    const det = detectFormat(header, this.formats, { objectType: hint.objectType, forced: hint.forced ?? this.opts.format });
     if (!det.ok) {
       this.fail(det.code, det.reason, 1, det.column);
       return false;
@@ -346,6 +346,8 @@ export class BillImporter {
 
   private onJsonItem(itemText: string): void {
     if (this.phase === 'failed') return;
+    // JSON Lines (Graph's billing exports) write the recon file's columns, dates as the CSV's (an inclusive ChargeEndDate).
+    if (this.json.jsonLines) this.source = 'jsonl';
     const row = ++this.jsonIndex;
     let item: FlatItem;
     try {
@@ -363,13 +365,20 @@ export class BillImporter {
     }
     if (this.jsonSlotByKey === null) {
       this.jsonObjectType = objectType;
-      if (!this.resolve(item.keys, { objectType })) return;
+      // An item may leave out a property that is null (Spark's JSON writer, which writes Graph's
+      // billing exports, drops null fields), so the first item's keys cannot fix the columns: the
+      // format is detected from them, then every column it reads gets a slot, and every alias maps.
+      const detected = detectFormat(item.keys, this.formats, { objectType, forced: this.opts.format });
+      const keys = detected.ok ? [...item.keys, ...absentColumns(detected.resolved.format, item.keys)] : item.keys;
+      if (!this.resolve(keys, { objectType, forced: detected.ok ? detected.resolved.format.id : undefined })) return;
       const r = this.resolved as ResolvedColumns;
       const map = new Map<string, number>();
-      item.keys.forEach((k, i) => {
+      keys.forEach((k, i) => {
         const s = r.slotOfColumn[i] as number;
         if (s >= 0) map.set(normalizeHeader(k), s);
       });
+      for (const field of r.fields)
+        for (const name of r.format.columns[field] ?? []) if (!map.has(normalizeHeader(name))) map.set(normalizeHeader(name), r.slot[field]);
       this.jsonSlotByKey = map;
     } else if (objectType !== undefined && this.jsonObjectType !== undefined && objectType.toLowerCase() !== this.jsonObjectType.toLowerCase()) {
       this.state.rowsRead++;
@@ -548,5 +557,13 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
     out.set(c, at);
     at += c.length;
   }
+  return out;
+}
+
+/** The preferred name of each column the format reads that the item does not name (under any alias). */
+function absentColumns(format: FormatDefinition, keys: readonly string[]): string[] {
+  const present = new Set(keys.map(normalizeHeader));
+  const out: string[] = [];
+  for (const names of Object.values(format.columns)) if (names && names.length > 0 && !names.some((n) => present.has(normalizeHeader(n)))) out.push(names[0]!);
   return out;
 }

@@ -1,6 +1,7 @@
 /**
  * Streaming reader for Partner Center API JSON: a collection `{ "totalCount": n, "items": [ ... ] }`,
- * a bare array of items, or a single object (GET /invoices/{id}). A boundary scanner follows string
+ * a bare array of items, a single object (GET /invoices/{id}), or JSON Lines (one object per line, as
+ * Microsoft Graph's billing reconciliation exports write them). A boundary scanner follows string
  * and nesting state across chunks and hands over each element of `items` as soon as it closes, so
  * memory holds one item, not the page. Each item is then parsed by a small recursive-descent parser
  * that keeps numbers as their source text: JSON.parse would turn 0.486031696515249 into a binary
@@ -31,7 +32,7 @@ export class JsonItemScanner {
   private depth = 0;
   private inString = false;
   private escape = false;
-  private top: 'unknown' | 'object' | 'array' = 'unknown';
+  private top: 'unknown' | 'object' | 'array' | 'lines' = 'unknown';
   private itemsDepth = -1;
   private itemsDone = false;
   private itemStart = -1;
@@ -41,6 +42,13 @@ export class JsonItemScanner {
   private pendingKey: string | null = null;
   private topText: string[] = [];
   private keepTop = true;
+  /** True once the text has shown itself to be JSON Lines (a second top-level object). */
+  get jsonLines(): boolean {
+    return this.top === 'lines';
+  }
+  private strayText(): string {
+    return this.top === 'array' ? 'text after the JSON value' : 'text between top-level objects (a JSON Lines file holds one object per line)';
+  }
   /** Text buffered for an unfinished item (callers refuse runaway items). */
   get pending(): number {
     return this.buf.length - (this.itemStart >= 0 ? this.itemStart : this.i);
@@ -66,6 +74,7 @@ export class JsonItemScanner {
       }
       switch (c) {
         case 34: // "
+          if (this.depth === 0 && this.top !== 'unknown') throw new JsonSyntaxError(this.strayText());
           this.inString = true;
           this.stringStart = i;
           break;
@@ -77,9 +86,24 @@ export class JsonItemScanner {
           break;
         case 123: // {
         case 91: // [
-          if (this.depth === 0) {
-            if (this.top !== 'unknown') throw new JsonSyntaxError('more than one top-level JSON value');
-            this.top = c === 123 ? 'object' : 'array';
+          if (this.depth === 0 && this.top === 'lines') {
+            if (c !== 123) throw new JsonSyntaxError('a JSON Lines file holds one object per line');
+            this.itemStart = i;
+            this.itemIsObject = true;
+          } else if (this.depth === 0) {
+            if (this.top === 'object' && c === 123 && this.keepTop && this.itemsDepth < 0 && !this.itemsDone) {
+              // A second top-level object after a first without `items`: JSON Lines (Graph's billing
+              // exports are gzipped JSON Lines). The first object was an item too.
+              const first = this.topText.join('') + s.slice(0, i).trimEnd();
+              this.topText = [];
+              this.top = 'lines';
+              this.keepTop = false;
+              this.itemsDepth = 0;
+              this.itemStart = i;
+              this.itemIsObject = true;
+              onItem(first);
+            } else if (this.top !== 'unknown') throw new JsonSyntaxError('more than one top-level JSON value');
+            else this.top = c === 123 ? 'object' : 'array';
             if (this.top === 'array') {
               this.itemsDepth = 1;
               this.keepTop = false;
@@ -109,6 +133,7 @@ export class JsonItemScanner {
           }
           break;
         default:
+          if (this.depth === 0 && this.top !== 'unknown' && c !== 32 && c !== 10 && c !== 13 && c !== 9) throw new JsonSyntaxError(this.strayText());
           break;
       }
       i++;

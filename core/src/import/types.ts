@@ -124,7 +124,7 @@ export interface ImportSummary {
   readonly fileName?: string;
   readonly format: FormatId | null;
   readonly formatLabel: string | null;
-  readonly source: 'csv' | 'json' | 'xlsx' | 'unknown';
+  readonly source: 'csv' | 'json' | 'jsonl' | 'xlsx' | 'unknown';
   readonly encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' | 'windows-1252' | 'iso-8859-1' | 'zip';
   readonly delimiter?: ',' | ';' | '\t';
   /** SHA-256 of the raw bytes, lower-case hex: the idempotency key of the import. */

@@ -7,7 +7,7 @@ import { MessageBar, MessageBarType } from '@fluentui/react/lib/MessageBar';
 import type { ImportResult } from '../../../core/src/import';
 import { addDays, formatIso } from '../../../core/src/calendar';
 import { ImportCancelled, type CancelToken } from '../model/parse';
-import { DuplicateImport, writeImport } from '../model/write';
+import { DuplicateImport, writeImport } from '../../../dataverse/src/imports/write-import';
 import type { DataverseClient } from '../../../dataverse/src/client/types';
 
 export type Strings = (key: string) => string;

@@ -7,15 +7,9 @@ import { BILL_DUPLICATES } from './import-options';
 
 export const SLICE_BYTES = 256 * 1024;
 
-export class ImportCancelled extends Error {
-  constructor() {
-    super('Import cancelled');
-  }
-}
+import { ImportCancelled, type CancelToken } from '../../../dataverse/src/imports/write-import';
 
-export interface CancelToken {
-  readonly cancelled: boolean;
-}
+export { ImportCancelled, type CancelToken };
 
 export async function parseBytes(
   bytes: Uint8Array,

@@ -6,7 +6,7 @@ import { BILLING_IMPORT } from './controls';
  * was detected, the row counts, and its lines in a plain subgrid.
  */
 /** What the importer writes (detected, counted, totalled): shown read-only, never edited by hand. */
-const DETECTED = ['cspb_format', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_periodend', 'cspb_importstatus'];
+const DETECTED = ['cspb_source', 'cspb_pullkey', 'cspb_format', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_periodend', 'cspb_importstatus'];
 const TOTALS = [
   'cspb_currencycode',
   'transactioncurrencyid',

@@ -58,6 +58,25 @@ export const billingImport: TableDef = {
       ],
       defaultKey: 'Automatic',
     }),
+    choice('cspb_Source', {
+      display: 'Source',
+      description: 'How the bill came in: a file someone imported, or a pull from Microsoft Graph (npm run pull, the month-end timer).',
+      required: 'required',
+      optionSetName: 'cspb_import_source',
+      options: [
+        ['File', 'File'],
+        ['GraphBilledReconciliation', 'Graph: billed invoice reconciliation'],
+        ['GraphBilledUsage', 'Graph: billed daily rated usage'],
+        ['GraphUnbilledReconciliation', 'Graph: unbilled invoice reconciliation'],
+      ],
+      defaultKey: 'File',
+    }),
+    text('cspb_PullKey', {
+      display: 'Pull',
+      description:
+        "What was pulled from Microsoft Graph (export, invoice or period and currency, the data's eTag): a second pull of the same data finds this import and writes nothing.",
+      maxLength: 200,
+    }),
     text('cspb_InvoiceNumber', { display: 'Invoice number', description: "The vendor's invoice number.", maxLength: 50 }),
     dateOnly('cspb_PeriodStart', { display: 'Period start', description: 'First day of the billing period.' }),
     dateOnly('cspb_PeriodEnd', { display: 'Period end', description: 'Last day of the billing period (inclusive).' }),

@@ -1,18 +1,19 @@
 /**
- * Writing an import through the Dataverse client: content-hash check first, then the lines through
- * the bulk writer (UpsertMultiple by the line key, parallelism from x-ms-dop-hint, 429 and 503
- * retried after Retry-After), the same writer the server-side import uses.
+ * Writing a parsed import through a Dataverse client: content-hash check first, then the lines
+ * through the bulk writer (UpsertMultiple by the line key, parallelism from x-ms-dop-hint, 429 and
+ * 503 retried after Retry-After), the same writer the server-side import uses. One writer for every
+ * path that parses outside the org: the BillingImport control (in the browser) and the pull from
+ * Microsoft Graph (scripts/pull, the month-end timer).
  */
 import type { BillLine, ImportResult, UsageAggregate } from '../../../core/src/import';
-import { CspbBillingImportImportStatus, CspbBillingImportTable, type CspbBillingImportWrite } from '../../../dataverse/generated/cspb_billingimport';
-import { CspbBillingLineTable, type CspbBillingLineWrite } from '../../../dataverse/generated/cspb_billingline';
-import { ImportCancelled, type CancelToken } from './parse';
-import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
-import { importSummaryColumns } from '../../../dataverse/src/mappers/import-summary';
-import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
-import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
-import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
-import { writeBulk } from '../../../dataverse/src/bulk/bulk-writer';
+import { CspbBillingImportImportStatus, CspbBillingImportTable, type CspbBillingImportWrite } from '../../generated/cspb_billingimport';
+import { CspbBillingLineTable, type CspbBillingLineWrite } from '../../generated/cspb_billingline';
+import { billLineToRow } from '../mappers/bill-lines';
+import { importSummaryColumns } from '../mappers/import-summary';
+import type { DataverseClient, EntityRecord } from '../client/types';
+import { retrieveAll } from '../client/retrieve-all';
+import { bindingCurrencies } from '../client/currency-binding';
+import { writeBulk } from '../bulk/bulk-writer';
 
 /** Lines per UpsertMultiple request (Microsoft advises up to 1,000 for standard tables; smaller shows progress sooner). */
 export const BATCH_SIZE = 500;
@@ -21,6 +22,16 @@ export const KEY_PAGE_SIZE = 5000;
 
 const IMPORTS = CspbBillingImportTable.entitySetName;
 const LINES = CspbBillingLineTable.entitySetName;
+
+export class ImportCancelled extends Error {
+  constructor() {
+    super('Import cancelled');
+  }
+}
+
+export interface CancelToken {
+  readonly cancelled: boolean;
+}
 
 export class DuplicateImport extends Error {
   constructor(readonly existingId: string) {
@@ -72,7 +83,11 @@ export async function writeImport(
   token: CancelToken = { cancelled: false },
   /** Told the import's id as soon as it exists (a new form's record is created here): a retry passes it back as currentImportId. */
   onImportId: (id: string) => void = () => undefined,
-  options: { readonly batchSize?: number } = {},
+  options: {
+    readonly batchSize?: number;
+    /** Columns of the import row beyond the parse's (a pull's source and pull key, its name). */
+    readonly columns?: Partial<CspbBillingImportWrite>;
+  } = {},
 ): Promise<{ importId: string; written: number; alreadyThere: number }> {
   // The import and its lines are in the bill's currency, not the user's (see currency-binding.ts).
   const client = bindingCurrencies(org);
@@ -90,10 +105,11 @@ export async function writeImport(
     cspb_filename: s.fileName ?? null,
     cspb_contenthash: hash,
     cspb_importstatus: CspbBillingImportImportStatus.Writing,
+    ...options.columns,
   };
   let importId = currentImportId;
   if (importId) await client.update(IMPORTS, importId, header as EntityRecord);
-  else importId = await client.create(IMPORTS, { ...header, cspb_name: s.fileName ?? hash.slice(0, 12) } as EntityRecord);
+  else importId = await client.create(IMPORTS, { cspb_name: s.fileName ?? hash.slice(0, 12), ...header } as EntityRecord);
   onImportId(importId);
   const keysThere = currentImportId ? await existingLineKeys(client, importId) : new Set<string>();
   const bodies = [...result.lines, ...result.usage].map((item) => lineBody(item, importId!, hash));
