@@ -36,7 +36,7 @@ describe('JSON Lines (Graph billing exports)', () => {
     expect(json.summary.rowsRead).toBe(lines.length);
     expect(json.summary.rowsRejected).toBe(0);
     expect(json.summary.rowsRead).toBe(csv.summary.rowsRead);
-    expect(json.summary.grandTotal?.toFixed()).toBe(csv.summary.grandTotal?.toFixed());
+    expect(json.summary.total.toFixed()).toBe(csv.summary.total.toFixed());
     expect(comparable(json)).toEqual(comparable(csv));
   });
 

@@ -1,0 +1,38 @@
+/**
+ * What can stop a pull from Microsoft, each a code a person (or the month-end run) can act on.
+ * Nothing is half-written: a pull that stops keeps what it downloaded in its state folder, and the
+ * next pull resumes from there.
+ */
+export type PullErrorCode =
+  /** Entra ID refused the app (wrong secret, no consent to PartnerBilling.Read.All). */
+  | 'auth-failed'
+  /** Graph answered an error status the pull cannot retry (400, 403, 404, ...). */
+  | 'graph-error'
+  /** The export operation ended as failedOperation (Graph's error code and message in the text). */
+  | 'export-failed'
+  /** The operation kept running past the pull's patience (maxWaitMs). */
+  | 'export-timeout'
+  /** Throttled (429) or unavailable (503) more times than the pull retries. */
+  | 'throttled'
+  /** A manifest without the documented properties (rootDirectory, sasToken, blobs). */
+  | 'bad-manifest'
+  /** A blob's gzip stream ended before its end: the download was cut. */
+  | 'truncated-gzip'
+  /** A blob is not gzip at all (or corrupt). */
+  | 'bad-gzip'
+  /** The SAS was refused again after the manifest was requested anew. */
+  | 'sas-refused'
+  /** Blob storage refused or failed the download for another reason. */
+  | 'blob-error';
+
+export class PullError extends Error {
+  constructor(
+    readonly code: PullErrorCode,
+    message: string,
+    /** The HTTP status, when an answer had one. */
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'PullError';
+  }
+}

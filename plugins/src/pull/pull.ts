@@ -1,0 +1,258 @@
+/**
+ * A bill pulled from Microsoft Graph into Dynamics, without a file in anyone's hands:
+ * export -> poll -> manifest -> each blob downloaded and gunzipped into a staging folder -> the
+ * staged JSON Lines through the core importer (the same typed lines as a CSV) -> the import row and
+ * its lines through the one import writer (dataverse/src/imports/write-import, which the
+ * BillingImport control uses too).
+ *
+ * Idempotent and restartable, step by step:
+ * - A billed invoice's data never changes: an import already holding its pull key (Completed) ends
+ *   the pull before Graph is asked anything. Unbilled data changes daily: its pull key carries the
+ *   manifest's eTag ("Any change in eTag indicates a new data version", the manifest resource page).
+ * - `state.json` in the staging folder keeps the operation's URL and the blobs finished, so a killed
+ *   pull resumes: it polls the same operation (a new export only when that one is gone), skips the
+ *   finished blobs and downloads the others again whole (a gzip stream cannot resume mid-way).
+ * - A manifest with another eTag than the one the staged blobs came from starts the blobs over.
+ * - An import row left Writing (killed while writing lines) is finished: only the missing lines are
+ *   sent, and UpsertMultiple by the line key writes no duplicate.
+ * - An expired SAS (403) asks the operation for its manifest again (a fresh SAS), once per blob.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { BillImporter, type ImportResult } from '../../../core/src/import';
+import type { DataverseClient } from '../../../dataverse/src/client/types';
+import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
+import {
+  CspbBillingImportImportStatus as Status,
+  CspbBillingImportSource,
+  CspbBillingImportVendor,
+  type CspbBillingImportRow,
+} from '../../../dataverse/generated';
+import { DuplicateImport, writeImport } from '../../../dataverse/src/imports/write-import';
+import { downloadBlob, SasRefused } from './blob-download';
+import { PullError } from './errors';
+import { blobUrl, type ExportRequest, type GraphBillingClient, type Manifest } from './graph-billing';
+
+export interface PullOptions {
+  readonly request: ExportRequest;
+  readonly graph: GraphBillingClient;
+  /** Where the import row and its lines go (the org, as the pulling app's user). */
+  readonly client: DataverseClient;
+  /** Staging and checkpoints; one folder per request inside it. */
+  readonly stateDir: string;
+  readonly onProgress?: (message: string) => void;
+  /** Keep the staged JSON Lines after a successful import (default: removed). */
+  readonly keepStaging?: boolean;
+}
+
+export interface PullResult {
+  readonly importId: string;
+  readonly pullKey: string;
+  /** imported: this pull wrote the import; already-imported: an import had this data, nothing written. */
+  readonly outcome: 'imported' | 'already-imported';
+  readonly linesWritten: number;
+  /** Lines an interrupted earlier attempt had written already. */
+  readonly linesAlreadyThere: number;
+  readonly blobsDownloaded: number;
+  readonly blobsReused: number;
+  readonly bytesDownloaded: number;
+  readonly import?: ImportResult;
+}
+
+interface PullState {
+  operationUrl?: string;
+  eTag?: string;
+  done: string[];
+}
+
+const FINISHED: ReadonlySet<number> = new Set([Status.Completed, Status.CompletedWithErrors]);
+
+/** The request's identity: what a second pull of the same data is recognised by. */
+export function requestKey(request: ExportRequest): string {
+  return request.kind === 'unbilled-reconciliation'
+    ? `${request.kind}:${request.billingPeriod}:${request.currencyCode.toUpperCase()}`
+    : `${request.kind}:${request.invoiceId}`;
+}
+
+const SOURCE = {
+  'billed-reconciliation': CspbBillingImportSource.GraphBilledReconciliation,
+  'billed-usage': CspbBillingImportSource.GraphBilledUsage,
+  'unbilled-reconciliation': CspbBillingImportSource.GraphUnbilledReconciliation,
+} as const;
+
+const LABEL = {
+  'billed-reconciliation': 'billed invoice reconciliation',
+  'billed-usage': 'billed daily rated usage',
+  'unbilled-reconciliation': 'unbilled invoice reconciliation',
+} as const;
+
+export async function pullBill(options: PullOptions): Promise<PullResult> {
+  const { request, graph, client } = options;
+  const say = options.onProgress ?? (() => undefined);
+  const key = requestKey(request);
+  const billed = request.kind !== 'unbilled-reconciliation';
+  const empty = { linesWritten: 0, linesAlreadyThere: 0, blobsDownloaded: 0, blobsReused: 0, bytesDownloaded: 0 };
+
+  if (billed) {
+    const done = await importWithKey(client, key);
+    if (done && FINISHED.has(done.cspb_importstatus)) {
+      say(`already imported as '${done.cspb_name}': nothing to pull`);
+      return { importId: done.cspb_billingimportid, pullKey: key, outcome: 'already-imported', ...empty };
+    }
+  }
+
+  const dir = join(options.stateDir, key.replace(/[^A-Za-z0-9._-]/g, '_'));
+  mkdirSync(dir, { recursive: true });
+  const statePath = join(dir, 'state.json');
+  const state: PullState = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as PullState) : { done: [] };
+  const save = (): void => writeFileSync(statePath, JSON.stringify(state, null, 2));
+
+  let manifest = await manifestOf(graph, request, state, save, say);
+  if (state.eTag !== undefined && manifest.eTag !== undefined && manifest.eTag !== state.eTag) {
+    say(`Microsoft's data changed (eTag ${state.eTag} -> ${manifest.eTag}): downloading every blob again`);
+    for (const name of state.done) rmSync(join(dir, stagedName(name)), { force: true });
+    state.done = [];
+  }
+  state.eTag = manifest.eTag;
+  save();
+  const pullKey = billed ? key : `${key}:${manifest.eTag ?? manifest.id}`;
+  if (!billed) {
+    const done = await importWithKey(client, pullKey);
+    if (done && FINISHED.has(done.cspb_importstatus)) {
+      say(`this version of the data is already imported as '${done.cspb_name}'`);
+      return { importId: done.cspb_billingimportid, pullKey, outcome: 'already-imported', ...empty };
+    }
+  }
+
+  // Blob names sort in partition order (part-00000, part-00001, ...): the staged text is the same every time.
+  const names = [...manifest.blobs.map((b) => b.name)].sort();
+  let bytesDownloaded = 0;
+  let blobsReused = 0;
+  let blobsDownloaded = 0;
+  for (const [i, name] of names.entries()) {
+    const staged = join(dir, stagedName(name));
+    if (state.done.includes(name) && existsSync(staged)) {
+      blobsReused++;
+      continue;
+    }
+    let refreshed = false;
+    for (;;) {
+      try {
+        const blob = await downloadBlob(blobUrl(manifest, name), name, staged);
+        bytesDownloaded += blob.downloadedBytes;
+        break;
+      } catch (e) {
+        if (!(e instanceof SasRefused)) throw e;
+        if (refreshed) throw new PullError('sas-refused', `${e.message} It was refused again with the manifest asked anew.`, 403);
+        say("the manifest's SAS was refused (expired): asking Graph for the manifest again");
+        refreshed = true;
+        manifest = await graph.waitForManifest(state.operationUrl!);
+      }
+    }
+    blobsDownloaded++;
+    state.done.push(name);
+    save();
+    say(`blob ${i + 1} of ${names.length} downloaded (${name})`);
+  }
+
+  const fileName = `graph-${key.replace(/:/g, '-')}.jsonl`;
+  const result = await importStaged(
+    names.map((n) => join(dir, stagedName(n))),
+    fileName,
+  );
+  if (result.summary.failed) {
+    const first = result.errors[0];
+    throw new PullError('graph-error', `The pulled data could not be read: ${first ? `${first.code} at row ${first.row}: ${first.message}` : 'no detail'}`);
+  }
+  say(`${result.summary.rowsRead} rows read, ${result.summary.rowsAccepted} accepted, ${result.summary.rowsRejected} rejected`);
+  const partial = await importWithKey(client, pullKey);
+  try {
+    const written = await writeImport(client, result, partial?.cspb_billingimportid ?? null, () => undefined, undefined, undefined, {
+      columns: {
+        cspb_name: `Microsoft Graph ${LABEL[request.kind]} ${billed ? request.invoiceId : `${request.billingPeriod} ${request.currencyCode}`}`.slice(0, 200),
+        cspb_vendor: CspbBillingImportVendor.Microsoft,
+        cspb_source: SOURCE[request.kind],
+        cspb_pullkey: pullKey.slice(0, 200),
+      },
+    });
+    if (!options.keepStaging) rmSync(dir, { recursive: true, force: true });
+    return {
+      importId: written.importId,
+      pullKey,
+      outcome: 'imported',
+      linesWritten: written.written,
+      linesAlreadyThere: written.alreadyThere,
+      blobsDownloaded,
+      blobsReused,
+      bytesDownloaded,
+      import: result,
+    };
+  } catch (e) {
+    if (!(e instanceof DuplicateImport)) throw e;
+    say(`the same data is already imported (${e.existingId})`);
+    if (!options.keepStaging) rmSync(dir, { recursive: true, force: true });
+    return { importId: e.existingId, pullKey, outcome: 'already-imported', ...empty, blobsDownloaded, blobsReused, bytesDownloaded };
+  }
+}
+
+/** The operation's manifest: the saved operation polled again when there is one, else a new export. */
+async function manifestOf(
+  graph: GraphBillingClient,
+  request: ExportRequest,
+  state: PullState,
+  save: () => void,
+  say: (message: string) => void,
+): Promise<Manifest> {
+  if (state.operationUrl) {
+    try {
+      say('resuming: polling the export started earlier');
+      return await graph.waitForManifest(state.operationUrl);
+    } catch (e) {
+      // An operation link lives for a server-controlled time (404/410 once gone): start a new export.
+      if (!(e instanceof PullError && (e.status === 404 || e.status === 410))) throw e;
+      say('the earlier export is gone: starting a new one');
+    }
+  }
+  state.operationUrl = await graph.startExport(request);
+  save();
+  say(`export started: ${state.operationUrl}`);
+  return graph.waitForManifest(state.operationUrl);
+}
+
+async function importWithKey(client: DataverseClient, key: string): Promise<CspbBillingImportRow | undefined> {
+  const rows = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', {
+    select: ['cspb_name', 'cspb_importstatus', 'cspb_pullkey'],
+    filter: `cspb_pullkey eq '${key.replace(/'/g, "''")}'`,
+  });
+  // Dataverse compares text case-insensitively; the key is compared exactly here.
+  return rows.find((r) => r.cspb_pullkey === key);
+}
+
+function stagedName(blobName: string): string {
+  return `${blobName.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`;
+}
+
+/** The staged files, in blob order, through the core importer as one JSON Lines text. */
+async function importStaged(paths: readonly string[], fileName: string): Promise<ImportResult> {
+  const importer = new BillImporter({
+    fileName,
+    // As the server-side import: a line printed twice is a charge billed twice, reported by reconciliation.
+    detectDuplicates: false,
+    createHasher: () => {
+      const hash = createHash('sha256');
+      return { update: (data: Uint8Array) => hash.update(data), digestHex: () => hash.digest('hex') };
+    },
+  });
+  let last = 10; // a blob not ending in a newline must not glue its last line to the next blob's first
+  for (const path of paths) {
+    if (last !== 10) importer.push(new Uint8Array([10]));
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      const bytes = chunk as Buffer;
+      if (bytes.length === 0) continue;
+      importer.push(bytes);
+      last = bytes[bytes.length - 1]!;
+    }
+  }
+  return importer.finish();
+}

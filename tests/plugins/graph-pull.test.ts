@@ -1,0 +1,278 @@
+/**
+ * The pull from Microsoft Graph end to end, against a local Entra ID + Graph fake built from the
+ * documented shapes (tests/support/fake-graph.ts names each page) and Azurite's Blob service with
+ * real SAS tokens: MSAL's client-credentials token, export -> 202 + Location -> polling with
+ * Retry-After -> manifest -> gzipped JSON Lines blobs -> the core importer -> the import row and its
+ * lines in the local org -> a reconciliation run equal, to the cent, to the run over the same bill
+ * imported as CSV. Then everything that goes wrong: a second pull, a killed pull, 429, 401, an
+ * expired SAS, a truncated gzip, a failed export, an operation link that is gone.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { LocalOrg } from '../../dataverse/src/local-org';
+import {
+  CspbBillingImportImportStatus as ImportStatus,
+  CspbBillingImportSource as Source,
+  CspbReconciliationRunRunStatus as RunStatus,
+} from '../../dataverse/generated';
+import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
+import { GraphBillingClient, type ExportRequest } from '../../plugins/src/pull/graph-billing';
+import { graphClientCredentials } from '../../plugins/src/pull/graph-token';
+import { pullBill } from '../../plugins/src/pull/pull';
+import { PullError } from '../../plugins/src/pull/errors';
+import { startAzuriteBlob, type RunningAzuriteBlob } from '../../scripts/azurite';
+import { generateSample } from '../../scripts/sample-data';
+import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../support/fake-graph';
+import { csvToGraphLines } from '../support/graph-lines';
+
+jest.setTimeout(120_000);
+
+const sample = generateSample();
+const INVOICE = 'G0000012345';
+const licenceLines = csvToGraphLines(sample.licenceCsv);
+const usageLines = csvToGraphLines(sample.usageCsv);
+
+let azurite: RunningAzuriteBlob;
+let graph: FakeGraph;
+let stateDir: string;
+
+beforeAll(async () => {
+  azurite = await startAzuriteBlob();
+  graph = await startFakeGraph({ blobConnectionString: azurite.connectionString });
+  graph.setDataset('billed-reconciliation', INVOICE, { lines: licenceLines, blobs: 3 });
+  graph.setDataset('billed-usage', INVOICE, { lines: usageLines, blobs: 2 });
+});
+afterAll(async () => {
+  await graph?.close();
+  await azurite?.stop();
+});
+beforeEach(() => (stateDir = mkdtempSync(join(tmpdir(), 'cspb-pull-'))));
+afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
+async function sampleOrg(): Promise<{ org: LocalOrg; files: MemoryBillFileSource }> {
+  const org = new LocalOrg({ now: () => new Date('2026-11-05T12:00:00Z') });
+  const files = new MemoryBillFileSource();
+  registerPlugins(org, { billFiles: files, today: () => '2026-11-05' });
+  await org.importSnapshot(sample.snapshot);
+  return { org, files };
+}
+
+const waits: number[] = [];
+function graphClient(secret = CLIENT_SECRET): GraphBillingClient {
+  return new GraphBillingClient({
+    baseUrl: graph.baseUrl,
+    token: graphClientCredentials({
+      tenantId: TENANT,
+      clientId: CLIENT_ID,
+      clientSecret: secret,
+      authorityMetadata: graph.authorityMetadata,
+      cloudDiscoveryMetadata: graph.cloudDiscoveryMetadata,
+      networkClient: graph.msalNetwork,
+    }),
+    sleep: async (ms) => void waits.push(ms),
+  });
+}
+
+const billed = (kind: 'billed-reconciliation' | 'billed-usage' = 'billed-reconciliation', invoiceId = INVOICE): ExportRequest => ({ kind, invoiceId });
+
+/** Findings of a run, comparable across orgs (no ids). */
+async function runOver(org: LocalOrg, importId: string): Promise<{ run: Record<string, unknown>; findings: string[] }> {
+  const runId = await org.create('cspb_reconciliationruns', {
+    cspb_name: 'October',
+    'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+    cspb_currencycode: 'USD',
+  });
+  await org.asyncIdle();
+  expect(org.asyncFailures).toEqual([]);
+  const run = await org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+  const page = await org.retrieveMultiple<Record<string, unknown>>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` });
+  const findings = page.value
+    .map((d) =>
+      [d['cspb_category'], d['cspb_vendorsubscriptionid'], d['cspb_chargetype'], d['cspb_billedamount'], d['cspb_expectedamount'], d['cspb_variance']].join(
+        '|',
+      ),
+    )
+    .sort();
+  return { run, findings };
+}
+
+async function importsOf(org: LocalOrg): Promise<Array<Record<string, unknown>>> {
+  return (await org.retrieveMultiple<Record<string, unknown>>('cspb_billingimports', { orderBy: ['createdon asc'] })).value;
+}
+
+test('pulls October (licences in 3 blobs, usage in 2) and reconciles to the cent as the same bill imported as CSV', async () => {
+  // The CSV path: files attached to imports, parsed by the import job.
+  const csvOrg = await sampleOrg();
+  const csvImports: string[] = [];
+  for (const [name, text] of [
+    ['nce-invoice-2026-10.csv', sample.licenceCsv],
+    ['nce-daily-usage-2026-10.csv', sample.usageCsv],
+  ] as const) {
+    const id = `0b9a3c0e-0000-4000-8000-00000000010${csvImports.length}`;
+    const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
+    csvOrg.files.put(id, { fileName: name, bytes });
+    await csvOrg.org.create('cspb_billingimports', {
+      cspb_billingimportid: id,
+      cspb_name: name,
+      cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
+      cspb_currencycode: 'USD',
+    });
+    csvImports.push(id);
+  }
+  await csvOrg.org.asyncIdle();
+
+  // The pull path.
+  const pulled = await sampleOrg();
+  const before = graph.tokensIssued();
+  const licences = await pullBill({ request: billed(), graph: graphClient(), client: pulled.org, stateDir });
+  const usage = await pullBill({ request: billed('billed-usage'), graph: graphClient(), client: pulled.org, stateDir });
+  await pulled.org.asyncIdle();
+  expect(graph.tokensIssued()).toBeGreaterThan(before); // MSAL asked the token endpoint
+  expect(licences).toMatchObject({ outcome: 'imported', blobsDownloaded: 3, blobsReused: 0, linesAlreadyThere: 0 });
+  expect(licences.linesWritten).toBe(licenceLines.length);
+  expect(usage).toMatchObject({ outcome: 'imported', blobsDownloaded: 2 });
+  // Two polls answered "running" with Retry-After: 0, honoured as a 0 ms wait.
+  expect(waits.filter((w) => w === 0).length).toBeGreaterThanOrEqual(2);
+
+  const row = await pulled.org.retrieve<Record<string, unknown>>('cspb_billingimports', licences.importId);
+  expect(row).toMatchObject({
+    cspb_importstatus: ImportStatus.Completed,
+    cspb_source: Source.GraphBilledReconciliation,
+    cspb_pullkey: `billed-reconciliation:${INVOICE}`,
+    cspb_invoicenumber: INVOICE,
+    cspb_rowsread: licenceLines.length,
+    cspb_rowsrejected: 0,
+    cspb_linecount: licenceLines.length,
+  });
+  const csvRow = await csvOrg.org.retrieve<Record<string, unknown>>('cspb_billingimports', csvImports[0]!);
+  expect(row['cspb_totalbilled']).toBe(csvRow['cspb_totalbilled']);
+  expect(row['cspb_periodstart']).toBe(csvRow['cspb_periodstart']);
+  const usageRow = await pulled.org.retrieve<Record<string, unknown>>('cspb_billingimports', usage.importId);
+  const csvUsageRow = await csvOrg.org.retrieve<Record<string, unknown>>('cspb_billingimports', csvImports[1]!);
+  expect(usageRow['cspb_totalbilled']).toBe(csvUsageRow['cspb_totalbilled']);
+  expect(usageRow['cspb_linecount']).toBe(csvUsageRow['cspb_linecount']);
+
+  const fromCsv = await runOver(csvOrg.org, csvImports[0]!);
+  const fromPull = await runOver(pulled.org, licences.importId);
+  expect(fromPull.run['cspb_runstatus']).toBe(RunStatus.Completed);
+  for (const column of ['cspb_totalbilled', 'cspb_totalexpected', 'cspb_discrepancycount', 'cspb_leakage'])
+    expect([column, fromPull.run[column]]).toEqual([column, fromCsv.run[column]]);
+  expect(fromPull.findings.length).toBeGreaterThan(0); // the sample bill has planted findings
+  expect(fromPull.findings).toEqual(fromCsv.findings);
+
+  // A second pull of the same invoice asks Graph nothing and writes nothing.
+  const requests = graph.log.length;
+  const again = await pullBill({ request: billed(), graph: graphClient(), client: pulled.org, stateDir });
+  expect(again).toMatchObject({ outcome: 'already-imported', importId: licences.importId, linesWritten: 0 });
+  expect(graph.log.length).toBe(requests);
+  expect((await importsOf(pulled.org)).length).toBe(2);
+});
+
+test('a pull killed after its first blob resumes: the same operation, the finished blob kept, no duplicate line', async () => {
+  const { org } = await sampleOrg();
+  const exportsBefore = graph.log.filter((l) => l.method === 'POST').length;
+  const kill = new Error('killed');
+  await expect(
+    pullBill({
+      request: billed(),
+      graph: graphClient(),
+      client: org,
+      stateDir,
+      onProgress: (m) => {
+        if (m.startsWith('blob 1 of 3')) throw kill;
+      },
+    }),
+  ).rejects.toBe(kill);
+  expect(await importsOf(org)).toEqual([]);
+  const resumed = await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
+  expect(resumed).toMatchObject({ outcome: 'imported', blobsReused: 1, blobsDownloaded: 2, linesWritten: licenceLines.length });
+  // One export in all: the resumed pull polled the operation the first one started.
+  expect(graph.log.filter((l) => l.method === 'POST').length - exportsBefore).toBe(1);
+  const lines = await org.retrieveMultiple('cspb_billinglines', { filter: `_cspb_importid_value eq ${resumed.importId}` });
+  expect(lines.value.length).toBe(licenceLines.length);
+});
+
+test('429 waits for Retry-After, an expired token is renewed once, an expired SAS asks for the manifest again', async () => {
+  const { org } = await sampleOrg();
+  waits.length = 0;
+  const client = graphClient();
+  graph.throttle(2, '7');
+  const issued = graph.tokensIssued();
+  graph.expireNextSas();
+  const operationPolls = () => graph.log.filter((l) => l.path.includes('/operations/')).length;
+  const pollsBefore = operationPolls();
+  // Expire the token after MSAL cached it: the client must ask for a fresh one (skipCache), not resend the dead one.
+  await client.startExport(billed('billed-usage')).then(() => graph.expireTokens());
+  const result = await pullBill({ request: billed('billed-usage'), graph: client, client: org, stateDir });
+  expect(result.outcome).toBe('imported');
+  expect(waits.filter((w) => w === 7000)).toHaveLength(2);
+  expect(graph.tokensIssued()).toBeGreaterThan(issued);
+  expect(graph.log.some((l) => l.status === 401)).toBe(true);
+  // 2 running + success, then the success again for the fresh SAS.
+  expect(operationPolls() - pollsBefore).toBe(4);
+});
+
+test("a truncated gzip is a typed error and writes nothing; a failed export names Graph's error", async () => {
+  const { org } = await sampleOrg();
+  graph.setDataset('billed-reconciliation', 'G0000099999', { lines: licenceLines.slice(0, 50), blobs: 2, truncateBlob: 1 });
+  const cut = pullBill({ request: billed('billed-reconciliation', 'G0000099999'), graph: graphClient(), client: org, stateDir });
+  await expect(cut).rejects.toMatchObject({ name: 'PullError', code: 'truncated-gzip' });
+  await expect(cut).rejects.toThrow(/cut short/);
+  expect(await importsOf(org)).toEqual([]);
+
+  const none = pullBill({ request: billed('billed-reconciliation', 'G0000000000'), graph: graphClient(), client: org, stateDir });
+  await expect(none).rejects.toBeInstanceOf(PullError);
+  await expect(none).rejects.toMatchObject({ code: 'export-failed', message: expect.stringContaining('No data available (code 5000)') });
+});
+
+test("a wrong client secret is auth-failed with Entra's message, never the secret", async () => {
+  const { org } = await sampleOrg();
+  const wrong = pullBill({ request: billed('billed-reconciliation', 'G0000000001'), graph: graphClient('not-the-secret'), client: org, stateDir });
+  await expect(wrong).rejects.toMatchObject({ code: 'auth-failed' });
+  await expect(wrong).rejects.not.toThrow(/not-the-secret/);
+});
+
+test('an unbilled pull is keyed by its data version: the same eTag imports nothing, a new eTag is a new import', async () => {
+  const { org } = await sampleOrg();
+  const request: ExportRequest = { kind: 'unbilled-reconciliation', billingPeriod: 'current', currencyCode: 'USD' };
+  graph.setDataset('unbilled-reconciliation', 'current:USD', { lines: licenceLines.slice(0, 40), eTag: 'v1' });
+  const first = await pullBill({ request, graph: graphClient(), client: org, stateDir });
+  expect(first).toMatchObject({ outcome: 'imported', pullKey: 'unbilled-reconciliation:current:USD:v1' });
+  const same = await pullBill({ request, graph: graphClient(), client: org, stateDir });
+  expect(same).toMatchObject({ outcome: 'already-imported', importId: first.importId });
+  graph.setDataset('unbilled-reconciliation', 'current:USD', { lines: licenceLines.slice(0, 60), eTag: 'v2' });
+  const next = await pullBill({ request, graph: graphClient(), client: org, stateDir });
+  expect(next).toMatchObject({ outcome: 'imported', pullKey: 'unbilled-reconciliation:current:USD:v2', linesWritten: 60 });
+  const row = await org.retrieve<Record<string, unknown>>('cspb_billingimports', next.importId);
+  expect(row).toMatchObject({ cspb_source: Source.GraphUnbilledReconciliation, cspb_importstatus: ImportStatus.Completed });
+});
+
+test('an operation link that is gone starts a new export; a manifest given by navigation link is fetched', async () => {
+  const { org } = await sampleOrg();
+  const kill = new Error('killed');
+  const stop = (m: string): void => {
+    if (m.startsWith('blob 1 of 3')) throw kill;
+  };
+  await expect(pullBill({ request: billed(), graph: graphClient(), client: org, stateDir, onProgress: stop })).rejects.toBe(kill);
+  graph.forgetOperations();
+  const posts = graph.log.filter((l) => l.method === 'POST').length;
+  try {
+    const poll = pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
+    // The saved operation answers 404: polling it again cannot help, a new export is started ...
+    await expect(poll).rejects.toMatchObject({ code: 'graph-error', status: 404 });
+  } finally {
+    graph.forgetOperations(false);
+  }
+  expect(graph.log.filter((l) => l.method === 'POST').length).toBe(posts + 1);
+  graph.setManifestAs('link');
+  try {
+    const resumed = await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
+    // ... and the same data version (eTag) keeps the blob already downloaded.
+    expect(resumed).toMatchObject({ outcome: 'imported', blobsReused: 1, blobsDownloaded: 2, linesWritten: licenceLines.length });
+    expect(graph.log.some((l) => l.path.includes('/manifests/'))).toBe(true);
+  } finally {
+    graph.setManifestAs('inline');
+  }
+});
