@@ -16,11 +16,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { refusal } from './guard';
+import { builtCustomizationsXml } from './built-solution';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import { LocalOrg } from '../../dataverse/src/local-org';
-import { strFromU8, unzipSync } from 'fflate';
 import { startWebhookMode, type WebhookMode } from '../webhook-mode';
 import { serveLocalOrg } from '../../dataverse/src/local-org/http';
 import { CspbBillingImportImportStatus, CspbBillingImportVendor } from '../../dataverse/generated';
@@ -76,13 +76,6 @@ export const INTEGRATION_USER = { id: 'a9900000-0000-4000-8000-00000000a199', na
 export const ACT_AS_COOKIE = 'cspb-act-as';
 
 /** The managed solution's customizations.xml from dist/ (the org enforces what ships), if built. */
-function builtCustomizationsXml(): string | undefined {
-  const zip = join(ROOT, 'dist', 'CspBilling_managed.zip');
-  if (!existsSync(zip)) return undefined;
-  const file = unzipSync(readFileSync(zip))['customizations.xml'];
-  return file ? strFromU8(file) : undefined;
-}
-
 const TYPES: Record<string, string> = {
   '.js': 'application/javascript; charset=utf-8',
   '.json': 'application/json; charset=utf-8',

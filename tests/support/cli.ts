@@ -10,10 +10,11 @@ export interface CliRun {
 }
 
 /** Runs `scripts/<script>` with tsx in its own process, as a user runs an npm command. */
-export function runScript(script: string, args: readonly string[]): Promise<CliRun> {
+export function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts', script), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env,
     });
     let stdout = '';
     let stderr = '';
