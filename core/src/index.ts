@@ -11,4 +11,5 @@ export * from './nce/policy';
 export * from './reconcile';
 export * from './import';
 export * from './invoicing';
+export * from './sync';
 export * from './format';
