@@ -90,7 +90,7 @@ export interface CspbBillingImportRow {
   /** How the file's text is read: Automatic reads UTF-8, UTF-16 and UTF-32 (by their byte-order mark) and refuses anything else naming the byte; choose the code page of a CSV Excel saved on Windows. */
   cspb_encoding: CspbBillingImportEncoding | null;
   /** How the bill came in: a file someone imported, or a pull from Microsoft Graph (npm run pull, the month-end timer). */
-  cspb_source: CspbBillingImportSource;
+  cspb_source: CspbBillingImportSource | null;
   /** What was pulled from Microsoft Graph (export, invoice or period and currency, the data's eTag): a second pull of the same data finds this import and writes nothing. */
   cspb_pullkey: string | null;
   /** The vendor's invoice number. */

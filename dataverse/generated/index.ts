@@ -17,6 +17,7 @@ export * from './cspb_invoice';
 export * from './cspb_invoiceline';
 export * from './cspb_invoicenumbering';
 export * from './cspb_exchangerate';
+export * from './cspb_monthendrun';
 export * from './account';
 
 /** Web API entity set (collection) name of every table the suite reads or writes. */
@@ -38,5 +39,6 @@ export const entitySetNames = {
   cspb_invoiceline: 'cspb_invoicelines',
   cspb_invoicenumbering: 'cspb_invoicenumberings',
   cspb_exchangerate: 'cspb_exchangerates',
+  cspb_monthendrun: 'cspb_monthendruns',
   account: 'accounts',
 } as const;

@@ -4,6 +4,8 @@ import { runChunk } from './jobs/runner';
 import { WebhookHost, type WebhookHostOptions } from './host';
 import { poisonQueueOf, type AzureJobQueue } from './queue/job-queue';
 import { markPoisoned } from './queue/worker';
+import { startMonthEnds } from './month-end-timer';
+import type { IssuedInvoice } from './pull/partner-center-invoices';
 
 /**
  * The Azure Functions v4 face of the host:
@@ -15,10 +17,13 @@ import { markPoisoned } from './queue/worker';
  *   chunk per message, then the next chunk's message. The runtime retries a failed message and
  *   moves it to `<queue>-poison` after host.json's maxDequeueCount (5).
  * - `jobs-poison`: marks the job's row failed with a readable reason.
+ * - `monthEnd` (when Graph is configured): a timer (NCRONTAB schedule, "Timer trigger for Azure
+ *   Functions") that lists Partner Center's invoices and starts a month-end run for each new one.
  */
 export interface FunctionsOptions extends WebhookHostOptions {
   readonly queue: AzureJobQueue;
   readonly queueName: string;
+  readonly monthEnd?: { readonly schedule: string; readonly listInvoices: () => Promise<IssuedInvoice[]> };
 }
 
 const QUEUE_CONNECTION_SETTING = 'CSPB_QUEUE_CONNECTION';
@@ -62,5 +67,15 @@ export function registerAzureFunctions(options: FunctionsOptions): WebhookHost {
       await markPoisoned(messageText(message), 'every delivery of a chunk failed (see the function log)', options.client, (line) => context.warn(line));
     },
   });
+  const monthEnd = options.monthEnd;
+  if (monthEnd)
+    app.timer('monthEnd', {
+      schedule: monthEnd.schedule,
+      handler: async (_timer: unknown, context: InvocationContext): Promise<void> => {
+        const today = new Date().toISOString().slice(0, 10);
+        const { started, alreadyStarted } = await startMonthEnds(options.client, await monthEnd.listInvoices(), today);
+        context.log(`month-end: started ${started.length} run(s) (${started.join(', ') || 'none'}); ${alreadyStarted.length} invoice(s) already had one`);
+      },
+    });
   return host;
 }

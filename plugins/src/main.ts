@@ -7,6 +7,11 @@ import { clientCredentialsToken, NodeDataverseClient } from '../../dataverse/src
 import { registerAzureFunctions } from './functions';
 import { AzureJobQueue } from './queue/job-queue';
 import { readSettings } from './settings';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraphBillingClient } from './pull/graph-billing';
+import { graphClientCredentials } from './pull/graph-token';
+import { listInvoices, PARTNER_CENTER_SCOPE } from './pull/partner-center-invoices';
 
 const settings = readSettings(process.env);
 const credentials = settings.credentials;
@@ -14,8 +19,17 @@ const client = new NodeDataverseClient({
   url: settings.dataverseUrl,
   ...(credentials ? { token: clientCredentialsToken({ ...credentials, orgUrl: settings.dataverseUrl }) } : {}),
 });
+const graph = settings.graph;
 registerAzureFunctions({
   auth: settings.auth,
+  ...(graph
+    ? {
+        deps: {
+          pull: { graph: new GraphBillingClient({ token: graphClientCredentials(graph) }), stateDir: settings.pullStateDir ?? join(tmpdir(), 'cspb-pull') },
+        },
+        monthEnd: { schedule: settings.monthEndSchedule, listInvoices: () => listInvoices({ token: graphClientCredentials(graph, PARTNER_CENTER_SCOPE) }) },
+      }
+    : {}),
   client,
   queue: new AzureJobQueue(settings.queueConnection, settings.queueName),
   queueName: settings.queueName,

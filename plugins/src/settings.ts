@@ -22,6 +22,12 @@ export interface HostSettings {
   readonly maxBodyBytes?: number;
   /** The organizations served (their contexts' OrganizationId); others are refused. */
   readonly organizationIds?: readonly string[];
+  /** Microsoft Graph and Partner Center (month-end): the app registration with PartnerBilling.Read.All. */
+  readonly graph?: { readonly tenantId: string; readonly clientId: string; readonly clientSecret: string };
+  /** NCRONTAB of the month-end timer (default daily at 06:00 UTC: it starts runs only for new invoices). */
+  readonly monthEndSchedule: string;
+  /** Where pulls stage their downloads (default the OS temp folder). */
+  readonly pullStateDir?: string;
 }
 
 export class SettingsError extends Error {
@@ -72,7 +78,16 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
       problems.push(`CSPB_ORGANIZATION_IDS must be organization GUIDs separated by commas, got ${id}`);
   }
+  const graphCreds = ['CSPB_GRAPH_TENANT_ID', 'CSPB_GRAPH_CLIENT_ID', 'CSPB_GRAPH_CLIENT_SECRET'].map((n) => env[n]?.trim() || undefined);
+  if (graphCreds.some((c) => c) && !graphCreds.every((c) => c))
+    problems.push('CSPB_GRAPH_TENANT_ID, CSPB_GRAPH_CLIENT_ID and CSPB_GRAPH_CLIENT_SECRET go together: give all three or none');
+  const monthEndSchedule = env['CSPB_MONTH_END_SCHEDULE']?.trim() || '0 0 6 * * *';
+  // NCRONTAB: six fields, seconds first ("Timer trigger for Azure Functions", learn.microsoft.com/azure/azure-functions/functions-bindings-timer).
+  if (monthEndSchedule.split(/\s+/).length !== 6)
+    problems.push(`CSPB_MONTH_END_SCHEDULE must be an NCRONTAB expression of six fields, got ${monthEndSchedule}`);
   if (problems.length > 0) throw new SettingsError(problems);
+  const [graphTenant, graphClient, graphSecret] = graphCreds as [string | undefined, string | undefined, string | undefined];
+  const pullStateDir = env['CSPB_PULL_STATE_DIR']?.trim();
   const [tenantId, clientId, clientSecret] = creds as [string | undefined, string | undefined, string | undefined];
   return {
     auth: { kind: 'WebhookKey', key },
@@ -82,5 +97,8 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     queueName,
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
     ...(organizationIds.length > 0 ? { organizationIds } : {}),
+    ...(graphTenant && graphClient && graphSecret ? { graph: { tenantId: graphTenant, clientId: graphClient, clientSecret: graphSecret } } : {}),
+    monthEndSchedule,
+    ...(pullStateDir ? { pullStateDir } : {}),
   };
 }

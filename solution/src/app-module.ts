@@ -67,6 +67,7 @@ export const SITE_MAP: readonly AreaDef[] = [
         title: 'Reconciliation',
         subAreas: [
           { id: 'cspb_sub_dashboard', dashboard: 'reconciliation', title: 'Dashboard' },
+          { id: 'cspb_sub_monthend', entity: 'cspb_monthendrun', title: 'Month-end runs' },
           { id: 'cspb_sub_imports', entity: 'cspb_billingimport', title: 'Billing imports' },
           { id: 'cspb_sub_lines', entity: 'cspb_billingline', title: 'Billing lines' },
           { id: 'cspb_sub_runs', entity: 'cspb_reconciliationrun', title: 'Reconciliation runs' },

@@ -49,6 +49,7 @@ const FINANCE_TABLES = [
   'cspb_invoicerun',
   'cspb_invoice',
   'cspb_invoiceline',
+  'cspb_monthendrun',
 ];
 const JOB_TABLES = [
   'cspb_billingimport',
@@ -58,6 +59,7 @@ const JOB_TABLES = [
   'cspb_invoicerun',
   'cspb_invoice',
   'cspb_invoiceline',
+  'cspb_monthendrun',
 ];
 
 export const ROLES: readonly RoleDef[] = [

@@ -56,6 +56,7 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_reconciliationrun: ['cspb_periodstart', 'cspb_runstatus', 'cspb_totalvariance', 'cspb_totalleakage', 'cspb_discrepancycount'],
   cspb_discrepancy: ['cspb_category', 'cspb_resolutionstatus', 'cspb_subscriptionid', 'cspb_variance', 'cspb_currencycode'],
   cspb_invoicerun: ['cspb_periodstart', 'cspb_periodend', 'cspb_runstatus', 'cspb_invoicecount'],
+  cspb_monthendrun: ['cspb_invoicenumber', 'cspb_periodstart', 'cspb_step', 'cspb_runstatus', 'cspb_openfindings'],
   cspb_invoice: ['cspb_customerid', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_total', 'cspb_currencycode'],
   cspb_invoiceline: ['cspb_linenumber', 'cspb_linetype', 'cspb_quantity', 'cspb_unitprice', 'cspb_amount'],
   cspb_invoicenumbering: ['cspb_prefix', 'cspb_nextnumber', 'cspb_digits'],
@@ -83,6 +84,7 @@ const DEFAULT_ORDERS: Record<string, ReadonlyArray<{ readonly attribute: string;
     { attribute: 'cspb_variance', descending: true },
   ],
   cspb_invoicerun: [{ attribute: 'cspb_periodstart', descending: true }],
+  cspb_monthendrun: [{ attribute: 'createdon', descending: true }],
   cspb_invoice: [{ attribute: 'cspb_periodstart', descending: true }],
   cspb_invoiceline: [{ attribute: 'cspb_linenumber', descending: false }],
   cspb_exchangerate: [{ attribute: 'cspb_validfrom', descending: true }],
@@ -106,6 +108,7 @@ export const EMPTY_TEXT: Record<string, string> = {
   cspb_invoicerun: 'No invoice runs yet. Select New, pick the period, and leave the contract empty to invoice every contract.',
   cspb_invoice: 'No invoices yet: an invoice run drafts them.',
   cspb_invoiceline: 'No invoice lines yet: an invoice run drafts them.',
+  cspb_monthendrun: 'No month-end runs yet. The month-end timer starts one for each invoice Partner Center issues; or select New and give the invoice number.',
 };
 
 /** Text columns a table's Quick Find searches besides its name: the ids finance types in. */

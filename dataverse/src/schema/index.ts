@@ -4,6 +4,7 @@ import * as billingContractTable from './tables/billing-contract';
 import * as billingImportTable from './tables/billing-import';
 import * as billingLineTable from './tables/billing-line';
 import * as invoicingTables from './tables/invoicing';
+import * as monthEndTable from './tables/month-end';
 import * as offerTable from './tables/offer';
 import * as pricingTables from './tables/pricing';
 import * as reconciliationTables from './tables/reconciliation';
@@ -29,6 +30,7 @@ const priceListItem = withCurrency(pricingTables.priceListItem);
 const promotion = pricingTables.promotion;
 const oneTimeCharge = withCurrency(pricingTables.oneTimeCharge);
 const exchangeRate = invoicingTables.exchangeRate;
+const monthEndRun = monthEndTable.monthEndRun;
 
 export * from './types';
 export * from './currency';
@@ -43,6 +45,7 @@ export {
   invoiceLine,
   invoiceNumbering,
   invoiceRun,
+  monthEndRun,
   offer,
   oneTimeCharge,
   priceList,
@@ -75,6 +78,7 @@ export const tables: readonly TableDef[] = [
   invoiceLine,
   invoiceNumbering,
   exchangeRate,
+  monthEndRun,
 ];
 
 /** Existing Dataverse tables the solution adds columns to. */

@@ -138,6 +138,16 @@ export const STEPS: readonly StepDef[] = [
     images: [],
     work: 'queue',
   },
+  {
+    key: 'monthendrun-create',
+    message: 'Create',
+    table: 'cspb_monthendrun',
+    stage: 'PostOperation',
+    mode: 'async',
+    description: "Queues month-end for a Microsoft invoice: pull from Graph, reconcile, draft the customers' invoices, summary.",
+    images: [],
+    work: 'queue',
+  },
 ];
 
 export function findStepDef(message: string, table: string, stage: StepStage): StepDef | undefined {

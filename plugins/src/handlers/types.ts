@@ -34,6 +34,10 @@ export interface HandlerDeps {
   readonly billFiles?: import('./billing-import').BillFileSource;
   /** Attempts for optimistic-concurrency retries (412), default 5. */
   readonly maxAttempts?: number;
+  /** Microsoft Graph for the month-end pulls (the Functions app builds it from CSPB_GRAPH_* settings). */
+  readonly pull?: { readonly graph: import('../pull/graph-billing').GraphBillingClient; readonly stateDir: string };
+  /** Tests: scales the in-process wait of a delayed chunk (0: no wait). */
+  readonly delayScale?: number;
 }
 
 export type Handler = (context: HandlerContext, deps: HandlerDeps) => Promise<void>;

@@ -9,7 +9,7 @@ import type { HandlerDeps } from '../handlers/types';
  * cspb_jobchunk is the resume point: a chunk moves it on, then queues the next chunk's message, so
  * a worker killed mid-chunk is redelivered that chunk and a duplicated message finds it stale.
  */
-export type JobKind = 'billingimport' | 'reconciliationrun' | 'invoicerun';
+export type JobKind = 'billingimport' | 'reconciliationrun' | 'invoicerun' | 'monthendrun';
 
 export interface JobMessage {
   readonly v: 1;
@@ -20,12 +20,19 @@ export interface JobMessage {
   readonly chunk: number;
   /** The Dataverse operation that started the job, for logs. */
   readonly correlationId: string;
+  /**
+   * Deliver no sooner than this (a chunk waiting on other work): the queue message's visibility
+   * timeout ("Put Message": 0 to 7 days, learn.microsoft.com/rest/api/storageservices/put-message).
+   */
+  readonly delaySeconds?: number;
 }
 
 /** What one chunk did: the row's new columns (progress, results) and whether the job is complete. */
 export interface ChunkOutcome {
   readonly patch: EntityRecord;
   readonly done: boolean;
+  /** The next chunk waits this long (it depends on work other messages are doing). */
+  readonly delaySeconds?: number;
 }
 
 export interface JobContext {
@@ -62,7 +69,7 @@ export class JobMessageError extends Error {
   }
 }
 
-const KINDS: ReadonlySet<string> = new Set<JobKind>(['billingimport', 'reconciliationrun', 'invoicerun']);
+const KINDS: ReadonlySet<string> = new Set<JobKind>(['billingimport', 'reconciliationrun', 'invoicerun', 'monthendrun']);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseJobMessage(text: string): JobMessage {
@@ -78,7 +85,17 @@ export function parseJobMessage(text: string): JobMessage {
   if (typeof m.id !== 'string' || !GUID.test(m.id)) throw new JobMessageError(`job id must be a GUID, got ${JSON.stringify(m.id)}`);
   if (typeof m.chunk !== 'number' || !Number.isSafeInteger(m.chunk) || m.chunk < 0)
     throw new JobMessageError(`chunk must be a whole number, got ${JSON.stringify(m.chunk)}`);
-  return { v: 1, job: m.job as JobKind, id: m.id.toLowerCase(), chunk: m.chunk, correlationId: typeof m.correlationId === 'string' ? m.correlationId : '' };
+  const delay = m.delaySeconds;
+  if (delay !== undefined && (typeof delay !== 'number' || !Number.isSafeInteger(delay) || delay < 0 || delay > 7 * 86_400))
+    throw new JobMessageError(`delaySeconds must be whole seconds from 0 to 7 days, got ${JSON.stringify(delay)}`);
+  return {
+    v: 1,
+    job: m.job as JobKind,
+    id: m.id.toLowerCase(),
+    chunk: m.chunk,
+    correlationId: typeof m.correlationId === 'string' ? m.correlationId : '',
+    ...(delay ? { delaySeconds: delay } : {}),
+  };
 }
 
 /** Rows of a list a chunk covers: [n * size, (n + 1) * size). */

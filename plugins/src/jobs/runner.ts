@@ -3,6 +3,7 @@ import type { HandlerDeps } from '../handlers/types';
 import { billingImportJob } from '../handlers/billing-import';
 import { invoiceRunJob } from '../handlers/invoice';
 import { reconciliationRunJob } from '../handlers/reconciliation';
+import { monthEndRunJob } from '../handlers/month-end';
 import { JobFailure, type Job, type JobKind, type JobMessage } from './job';
 import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
 
@@ -10,6 +11,7 @@ export const JOBS: Readonly<Record<JobKind, Job>> = {
   billingimport: billingImportJob,
   reconciliationrun: reconciliationRunJob,
   invoicerun: invoiceRunJob,
+  monthendrun: monthEndRunJob,
 };
 
 /** The job a step's table queues. */
@@ -70,7 +72,9 @@ export async function runChunk(message: JobMessage, org: DataverseClient, deps: 
     return undefined;
   }
   const moved = await advance(client, job, message.id, message.chunk, outcome.patch);
-  return moved && !outcome.done ? { ...message, chunk: message.chunk + 1 } : undefined;
+  if (!moved || outcome.done) return undefined;
+  const next: JobMessage = { v: 1, job: message.job, id: message.id, chunk: message.chunk + 1, correlationId: message.correlationId };
+  return outcome.delaySeconds ? { ...next, delaySeconds: outcome.delaySeconds } : next;
 }
 
 /** Marks a job's row failed (a poisoned message: every attempt failed). */
@@ -84,7 +88,10 @@ export async function failJob(message: JobMessage, reason: string, client: Datav
 /** Runs every chunk in this process (the local org's in-process pipeline, the CLI): no queue between them. */
 export async function runJobToEnd(first: JobMessage, client: DataverseClient, deps: HandlerDeps): Promise<void> {
   try {
-    for (let message: JobMessage | undefined = first; message; message = await runChunk(message, client, deps));
+    for (let message: JobMessage | undefined = first; message; message = await runChunk(message, client, deps)) {
+      // In process there is no queue to hold a delayed chunk: wait here (the work it waits on runs meanwhile).
+      if (message.delaySeconds) await new Promise((resolve) => setTimeout(resolve, message!.delaySeconds! * 1000 * (deps.delayScale ?? 1)));
+    }
   } catch (error) {
     await failJob(first, error instanceof Error ? error.message : String(error), client);
     throw error;

@@ -36,6 +36,6 @@ export class AzureJobQueue implements JobQueue {
 
   async send(message: JobMessage): Promise<void> {
     await this.ensure();
-    await this.queue.sendMessage(encodeMessage(message));
+    await this.queue.sendMessage(encodeMessage(message), message.delaySeconds ? { visibilityTimeout: message.delaySeconds } : {});
   }
 }

@@ -9,6 +9,7 @@ import {
   invoiceNumberingMainForm,
   exchangeRateMainForm,
   invoiceRunMainForm,
+  monthEndRunMainForm,
   offerMainForm,
   oneTimeChargeMainForm,
   priceListItemMainForm,
@@ -38,4 +39,5 @@ export const FORMS: readonly FormDef[] = [
   invoiceNumberingMainForm,
   exchangeRateMainForm,
   invoiceLineMainForm,
+  monthEndRunMainForm,
 ];

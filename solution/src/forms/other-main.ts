@@ -231,6 +231,45 @@ export const invoiceRunMainForm = withScript(
   'Cspb.InvoiceRunForm.onLoad',
 );
 
+/** Month-end: the invoice (the only thing a person types), then what each step did, read-only. */
+export const monthEndRunMainForm: FormDef = {
+  ...plain('cspb_monthendrun', 'Month-end run', 'Main form for a month-end run: pull, reconcile, invoice, summary.', [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_runstatus', 'cspb_step', 'cspb_jobprogress'] },
+    { name: 'summary', label: 'Summary', fields: ['cspb_summary', 'cspb_openfindings', 'cspb_error'] },
+    {
+      name: 'steps',
+      label: 'Steps',
+      fields: [
+        'cspb_licencepullstatus',
+        'cspb_licenceimportid',
+        'cspb_usagepullstatus',
+        'cspb_usageimportid',
+        'cspb_reconcilestatus',
+        'cspb_reconciliationrunid',
+        'cspb_invoicingstatus',
+        'cspb_invoicerunid',
+      ],
+    },
+  ]),
+  readOnly: [
+    'cspb_periodstart',
+    'cspb_runstatus',
+    'cspb_step',
+    'cspb_jobprogress',
+    'cspb_summary',
+    'cspb_openfindings',
+    'cspb_error',
+    'cspb_licencepullstatus',
+    'cspb_licenceimportid',
+    'cspb_usagepullstatus',
+    'cspb_usageimportid',
+    'cspb_reconcilestatus',
+    'cspb_reconciliationrunid',
+    'cspb_invoicingstatus',
+    'cspb_invoicerunid',
+  ],
+};
+
 export const invoiceMainForm = withScript(
   plain('cspb_invoice', 'Invoice', 'Main form for a customer invoice.', [
     {

@@ -60,8 +60,8 @@ export const billingImport: TableDef = {
     }),
     choice('cspb_Source', {
       display: 'Source',
+      // Not required: imports saved before this column existed have none (Dataverse does not backfill a default), and read as File.
       description: 'How the bill came in: a file someone imported, or a pull from Microsoft Graph (npm run pull, the month-end timer).',
-      required: 'required',
       optionSetName: 'cspb_import_source',
       options: [
         ['File', 'File'],

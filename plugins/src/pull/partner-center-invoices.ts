@@ -1,0 +1,93 @@
+/**
+ * The invoices Partner Center has issued to the partner: `GET /v1/invoices` ("Get a collection of
+ * invoices", learn.microsoft.com/partner-center/developer/get-a-collection-of-invoices; the
+ * documented response is ../shared/samples/pc-api-docs-json/get-a-collection-of-invoices-ex1-Invoice.json):
+ * a collection `{totalCount, items: [{id, invoiceDate, totalCharges, currencyCode, invoiceType,
+ * documentType, ...}], attributes: {objectType: "Collection"}}`. The month-end timer starts one
+ * month-end run per new invoice. Token, 401 and 429 as for Graph (scope
+ * https://api.partnercenter.microsoft.com/.default).
+ */
+import { parseRetryAfter } from '../../../dataverse/src/client/retry-after';
+import { PullError } from './errors';
+import type { GraphToken } from './graph-token';
+
+export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
+
+export interface IssuedInvoice {
+  readonly id: string;
+  /** YYYY-MM-DD (UTC) */
+  readonly invoiceDate: string;
+  readonly totalCharges?: string;
+  readonly currencyCode?: string;
+  readonly invoiceType?: string;
+  readonly documentType?: string;
+}
+
+export interface InvoiceListOptions {
+  readonly token: GraphToken;
+  /** Default https://api.partnercenter.microsoft.com */
+  readonly baseUrl?: string;
+  readonly fetch?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly maxRetries?: number;
+}
+
+export async function listInvoices(options: InvoiceListOptions): Promise<IssuedInvoice[]> {
+  const url = `${(options.baseUrl ?? 'https://api.partnercenter.microsoft.com').replace(/\/$/, '')}/v1/invoices`;
+  const fetchFn = options.fetch ?? fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let fresh = false;
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetchFn(url, {
+      headers: {
+        authorization: `Bearer ${await options.token(fresh)}`,
+        accept: 'application/json',
+        'ms-requestid': crypto.randomUUID(),
+        'ms-correlationid': crypto.randomUUID(),
+      },
+    });
+    if (response.status === 401 && !fresh) {
+      fresh = true;
+      continue;
+    }
+    if ((response.status === 429 || response.status === 503) && attempt < (options.maxRetries ?? 6)) {
+      await sleep(parseRetryAfter(response.headers.get('retry-after')) ?? 1000 * 2 ** attempt);
+      continue;
+    }
+    if (response.status !== 200)
+      throw new PullError(
+        response.status === 401 ? 'auth-failed' : 'graph-error',
+        `GET ${url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+        response.status,
+      );
+    return parseInvoices(await response.text(), url);
+  }
+}
+
+/** The collection's items, each checked: an id and a date, or a typed error naming the item. */
+export function parseInvoices(text: string, source = 'invoices'): IssuedInvoice[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PullError('graph-error', `${source}: the answer is not JSON`);
+  }
+  const items = (json as { items?: unknown }).items;
+  if (!Array.isArray(items)) throw new PullError('graph-error', `${source}: no items collection`);
+  return items.map((item: unknown, i) => {
+    const o = item as Record<string, unknown>;
+    const id = o['id'];
+    const date = o['invoiceDate'];
+    if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,50}$/.test(id))
+      throw new PullError('graph-error', `${source}: item ${i + 1} has no usable id (${JSON.stringify(id)})`);
+    if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(date))
+      throw new PullError('graph-error', `${source}: invoice ${id} has no invoiceDate (${JSON.stringify(date)})`);
+    const text = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : typeof o[k] === 'number' ? String(o[k]) : undefined);
+    const out: { -readonly [K in keyof IssuedInvoice]: IssuedInvoice[K] } = { id, invoiceDate: date.slice(0, 10) };
+    for (const k of ['totalCharges', 'currencyCode', 'invoiceType', 'documentType'] as const) {
+      const v = text(k);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  });
+}
