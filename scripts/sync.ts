@@ -1,5 +1,5 @@
 /**
- * tsx scripts/sync.ts --customer <tenant id> [--snapshot <org-snapshot.json>] [--as-of YYYY-MM-DD] [--pc-base-url <url>]
+ * npm run sync -- --customer <tenant id> [--snapshot <org-snapshot.json>] [--as-of YYYY-MM-DD] [--pc-base-url <url>]
  * Reads the customer's subscriptions from Partner Center and prints the drift against the CRM (with
  * --snapshot: a cspb-snapshot such as `npm run sample` writes), the ledger changes that would take
  * Microsoft's side (never applied here), and the renewals of the next 60 days with their prices.
@@ -35,7 +35,7 @@ import { InputError, readSnapshot } from './reconcile';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const SYNC_USAGE = `usage: tsx scripts/sync.ts --customer <tenant id> [--snapshot <org-snapshot.json>] [--as-of YYYY-MM-DD] [--pc-base-url <url>]
+export const SYNC_USAGE = `usage: npm run sync -- --customer <tenant id> [--snapshot <org-snapshot.json>] [--as-of YYYY-MM-DD] [--pc-base-url <url>]
   --customer <id>       the customer's Microsoft tenant id (a GUID)
   --snapshot <file>     the CRM to compare with (cspb-snapshot version 1, as npm run sample writes org-snapshot.json)
   --as-of YYYY-MM-DD    the day the drift is seen and renewals count from (default: today, UTC)

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBillingClient } from './pull/graph-billing';
 import { graphClientCredentials } from './pull/graph-token';
-import { listInvoices, PARTNER_CENTER_SCOPE } from './pull/partner-center-invoices';
+import { PARTNER_CENTER_SCOPE, PartnerCenterClient } from './sync/partner-center-client';
 
 const settings = readSettings(process.env);
 const credentials = settings.credentials;
@@ -27,7 +27,10 @@ registerAzureFunctions({
         deps: {
           pull: { graph: new GraphBillingClient({ token: graphClientCredentials(graph) }), stateDir: settings.pullStateDir ?? join(tmpdir(), 'cspb-pull') },
         },
-        monthEnd: { schedule: settings.monthEndSchedule, listInvoices: () => listInvoices({ token: graphClientCredentials(graph, PARTNER_CENTER_SCOPE) }) },
+        monthEnd: {
+          schedule: settings.monthEndSchedule,
+          listInvoices: () => new PartnerCenterClient({ token: graphClientCredentials(graph, PARTNER_CENTER_SCOPE) }).invoices(),
+        },
       }
     : {}),
   client,

@@ -20,6 +20,8 @@ import { startMonthEnds } from '../../plugins/src/month-end-timer';
 import { GraphBillingClient } from '../../plugins/src/pull/graph-billing';
 import { graphClientCredentials } from '../../plugins/src/pull/graph-token';
 import { parseInvoices } from '../../plugins/src/pull/partner-center-invoices';
+import { PartnerCenterClient } from '../../plugins/src/sync/partner-center-client';
+import { startFakePartnerCenter } from '../support/fake-partner-center';
 import { startAzuriteBlob, type RunningAzuriteBlob } from '../../scripts/azurite';
 import { generateSample } from '../../scripts/sample-data';
 import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../support/fake-graph';
@@ -100,12 +102,16 @@ test("Partner Center's documented invoice collection is read item by item; a bad
 
 test('the timer starts one month-end per new invoice, and month-end pulls, reconciles, drafts invoices and sums it up', async () => {
   const org = await sampleOrg();
-  const issued = parseInvoices(
-    invoiceList([
+  // The timer's read: Partner Center's invoice list through the one Partner Center client.
+  const pc = await startFakePartnerCenter({
+    customers: {},
+    invoices: invoiceList([
       { id: 'G0000012345', invoiceDate: '2026-11-05T00:00:00Z' },
       { id: 'G0000000042', invoiceDate: '2026-08-05T00:00:00Z' }, // months ago: not month-end's any more
     ]),
-  );
+  });
+  const issued = await new PartnerCenterClient({ baseUrl: pc.baseUrl, token: async () => 'pc-token' }).invoices().finally(() => pc.close());
+  expect(issued.map((i) => i.id)).toEqual(['G0000012345', 'G0000000042']);
   const first = await startMonthEnds(org, issued, '2026-11-06');
   expect(first).toEqual({ started: ['G0000012345'], alreadyStarted: [] });
   const again = await startMonthEnds(org, issued, '2026-11-06');

@@ -13,6 +13,7 @@ const COMMANDS: ReadonlyArray<readonly [string, string, readonly string[]]> = [
   ['start.ts', 'npm run reconcile:sample', ['--what']],
   ['workbench.ts', 'npm start', ['--port', 'eighty']],
   ['deploy.ts', 'npm run deploy', ['--frobnicate']],
+  ['sync.ts', 'npm run sync', ['--customer', 'not-a-guid']],
   ['pull.ts', 'npm run pull', ['--invoice', 'G000012345', '--unbilled', 'current', '--local-org']],
 ];
 

@@ -1,5 +1,5 @@
 /**
- * `tsx scripts/sync.ts` end to end: the sample partner's snapshot as the CRM, the local Partner Center
+ * `npm run sync` end to end: the sample partner's snapshot as the CRM, the local Partner Center
  * fake serving that customer's subscriptions with drift planted (seats added, one suspended, auto-renew
  * turned off, one missing, one unknown to the CRM); the printed report names exactly those, the ledger
  * changes that would take Microsoft's side and the renewals, each value computed here by hand from the
@@ -138,7 +138,7 @@ afterAll(async () => {
 /** A printed table row: its cells, whatever the padding. */
 const cells = (line: string) => line.trim().split(/\s{2,}/);
 
-describe('tsx scripts/sync.ts against the fake Partner Center', () => {
+describe('npm run sync against the fake Partner Center', () => {
   it("prints the drift planted, the ledger changes that take Microsoft's side, and the renewals with their prices", async () => {
     const r = await run(['--customer', tenant, '--snapshot', snapshot, '--as-of', AS_OF, '--pc-base-url', fake.baseUrl], { CSPB_PC_ACCESS_TOKEN: 'token-1' });
     expect(r.stderr).toBe('');
@@ -252,7 +252,7 @@ describe('tsx scripts/sync.ts against the fake Partner Center', () => {
 
   it('--help prints the usage and exits 0', async () => {
     const r = await run(['--help'], {});
-    expect([r.status, r.stdout.split('\n')[0]]).toEqual([0, expect.stringContaining('usage: tsx scripts/sync.ts --customer <tenant id>')]);
+    expect([r.status, r.stdout.split('\n')[0]]).toEqual([0, expect.stringContaining('usage: npm run sync -- --customer <tenant id>')]);
     expect(r.stdout).toContain('CSPB_PC_CLIENT_SECRET');
   }, 60_000);
 });

@@ -33,6 +33,8 @@ export interface FakePartnerCenterOptions {
   readonly customers: Readonly<Record<string, readonly object[]>>;
   /** Items per page; unset answers everything at once, as the real endpoint is documented to. */
   readonly pageSize?: number;
+  /** GET /v1/invoices answers this text ("Get a collection of invoices"; the shared sample's shape). */
+  readonly invoices?: string;
 }
 
 export interface FakePartnerCenter {
@@ -73,8 +75,9 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions):
       answer(status, { code, description, data: [], source: 'PartnerFD' }, headers);
 
     const match = PATH.exec(url.pathname);
+    const invoices = req.method === 'GET' && url.pathname === '/v1/invoices' && options.invoices !== undefined;
     // Any other path: 404 (the code is the fake's own; only the status matters to a client).
-    if (req.method !== 'GET' || !match) return error(404, '404', 'The requested resource was not found.');
+    if (req.method !== 'GET' || (!match && !invoices)) return error(404, '404', 'The requested resource was not found.');
     if (throttled.times > 0) {
       throttled.times--;
       const seconds = throttled.retryAfter;
@@ -89,7 +92,12 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions):
     if (expired.has(auth[1]!)) return answer(401, undefined, { 'www-authenticate': REALM });
     if (!GUID.test(String(req.headers['ms-requestid'])) || !GUID.test(String(req.headers['ms-correlationid'])))
       return error(400, '400', 'MS-RequestId and MS-CorrelationId must be GUIDs (the fake is stricter than the docs).');
-    const customer = decodeURIComponent(match[1]!).toLowerCase();
+    if (invoices) {
+      requests.push({ method: 'GET', path: url.pathname, headers: req.headers, status: 200 });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(options.invoices);
+    }
+    const customer = decodeURIComponent(match![1]!).toLowerCase();
     const items = customers.get(customer);
     if (!items) return error(403, '20002', `The partner id fake has no commerce relationship with the customer id ${customer}.`);
 

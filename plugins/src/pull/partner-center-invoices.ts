@@ -4,14 +4,10 @@
  * documented response is ../shared/samples/pc-api-docs-json/get-a-collection-of-invoices-ex1-Invoice.json):
  * a collection `{totalCount, items: [{id, invoiceDate, totalCharges, currencyCode, invoiceType,
  * documentType, ...}], attributes: {objectType: "Collection"}}`. The month-end timer starts one
- * month-end run per new invoice. Token, 401 and 429 as for Graph (scope
- * https://api.partnercenter.microsoft.com/.default).
+ * month-end run per new invoice. The request is PartnerCenterClient.invoices() (plugins/src/sync):
+ * one client for Partner Center's token, 401, 429 and request ids.
  */
-import { parseRetryAfter } from '../../../dataverse/src/client/retry-after';
 import { PullError } from './errors';
-import type { GraphToken } from './graph-token';
-
-export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
 
 export interface IssuedInvoice {
   readonly id: string;
@@ -21,47 +17,6 @@ export interface IssuedInvoice {
   readonly currencyCode?: string;
   readonly invoiceType?: string;
   readonly documentType?: string;
-}
-
-export interface InvoiceListOptions {
-  readonly token: GraphToken;
-  /** Default https://api.partnercenter.microsoft.com */
-  readonly baseUrl?: string;
-  readonly fetch?: typeof fetch;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly maxRetries?: number;
-}
-
-export async function listInvoices(options: InvoiceListOptions): Promise<IssuedInvoice[]> {
-  const url = `${(options.baseUrl ?? 'https://api.partnercenter.microsoft.com').replace(/\/$/, '')}/v1/invoices`;
-  const fetchFn = options.fetch ?? fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let fresh = false;
-  for (let attempt = 0; ; attempt++) {
-    const response = await fetchFn(url, {
-      headers: {
-        authorization: `Bearer ${await options.token(fresh)}`,
-        accept: 'application/json',
-        'ms-requestid': crypto.randomUUID(),
-        'ms-correlationid': crypto.randomUUID(),
-      },
-    });
-    if (response.status === 401 && !fresh) {
-      fresh = true;
-      continue;
-    }
-    if ((response.status === 429 || response.status === 503) && attempt < (options.maxRetries ?? 6)) {
-      await sleep(parseRetryAfter(response.headers.get('retry-after')) ?? 1000 * 2 ** attempt);
-      continue;
-    }
-    if (response.status !== 200)
-      throw new PullError(
-        response.status === 401 ? 'auth-failed' : 'graph-error',
-        `GET ${url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
-        response.status,
-      );
-    return parseInvoices(await response.text(), url);
-  }
 }
 
 /** The collection's items, each checked: an id and a date, or a typed error naming the item. */

@@ -13,6 +13,7 @@
  * is not documented as paged, but Partner Center's paged APIs all continue with `links.next` and an
  * MS-ContinuationToken header, so that is followed when present rather than silently dropping pages.
  */
+import { parseInvoices, type IssuedInvoice } from '../pull/partner-center-invoices';
 import { randomUUID } from 'node:crypto';
 import { parsePartnerCenterSubscriptions, PartnerCenterParseError, type PcSubscription } from '../../../core/src/sync';
 import { parseRetryAfter } from '../../../dataverse/src/client/retry-after';
@@ -111,6 +112,13 @@ export class PartnerCenterClient {
       if (page >= (this.options.maxPages ?? 200))
         throw new PartnerCenterError('bad-paging', `More than ${page} pages of subscriptions: stopped.`, undefined, correlationId);
     }
+  }
+
+  /** The invoices issued to the partner (GET /v1/invoices, "Get a collection of invoices"): what the month-end timer starts runs for. */
+  async invoices(): Promise<IssuedInvoice[]> {
+    const url = `${this.baseUrl}/invoices`;
+    const { text } = await this.get(url, {});
+    return parseInvoices(text, `GET ${url}`);
   }
 
   /**
