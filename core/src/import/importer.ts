@@ -6,7 +6,7 @@ import { fingerprint, FingerprintSet } from './fingerprint';
 import { FormatDefinition, MICROSOFT_FORMATS } from './formats';
 import { ImportError, ImportErrorCode } from './import-error';
 import { ImportState } from './import-state';
-import { flattenItem, FlatItem, JsonItemScanner, JsonSyntaxError, parseJsonKeepingNumbers } from './json-items';
+import { FlatItem, JsonItemScanner, JsonSyntaxError, parseFlatItem } from './json-items';
 import { LineBuilder } from './line-builder';
 import { dropUndefined } from '../objects';
 import { RowContext } from './row-context';
@@ -50,6 +50,7 @@ export class BillImporter {
   private jsonIndex = 0;
   private jsonObjectType: string | undefined;
   private jsonSlotByKey: Map<string, number> | null = null;
+  private readonly jsonSlotByRawKey = new Map<string, number>();
   private readonly invoices: InvoiceHeader[] = [];
   private resolved: ResolvedColumns | null = null;
   private lineBuilder: LineBuilder | null = null;
@@ -351,7 +352,7 @@ export class BillImporter {
     const row = ++this.jsonIndex;
     let item: FlatItem;
     try {
-      item = flattenItem(parseJsonKeepingNumbers(itemText), itemText);
+      item = parseFlatItem(itemText);
     } catch (e) {
       if (!(e instanceof JsonSyntaxError)) throw e;
       this.state.rowsRead++;
@@ -396,10 +397,14 @@ export class BillImporter {
     const r = this.resolved as ResolvedColumns;
     const values = new Array<string | undefined>(r.fields.length).fill(undefined);
     const map = this.jsonSlotByKey;
-    item.keys.forEach((k, i) => {
-      const s = map.get(normalizeHeader(k));
-      if (s !== undefined) values[s] = item.values[i];
-    });
+    const byRaw = this.jsonSlotByRawKey;
+    for (let i = 0; i < item.keys.length; i++) {
+      // Items repeat their keys: each spelling is normalised once (a regex per key per item was a third of a JSON import).
+      const k = item.keys[i]!;
+      let s = byRaw.get(k);
+      if (s === undefined) byRaw.set(k, (s = map.get(normalizeHeader(k)) ?? -1));
+      if (s >= 0) values[s] = item.values[i];
+    }
     this.acceptRow(
       values,
       row,
@@ -543,9 +548,24 @@ export class BillImporter {
   }
 }
 
+/** Normalised spellings of the keys items use (they repeat item after item), bounded. */
+const normalizedKeys = new Map<string, string>();
+function normalizedKey(key: string): string {
+  let n = normalizedKeys.get(key);
+  if (n === undefined) {
+    n = normalizeHeader(key);
+    if (normalizedKeys.size < 10_000) normalizedKeys.set(key, n);
+  }
+  return n;
+}
+
 function valueOf(item: FlatItem, key: string): string | undefined {
   const want = normalizeHeader(key);
-  for (let i = 0; i < item.keys.length; i++) if (normalizeHeader(item.keys[i] as string) === want) return item.values[i];
+  for (let i = 0; i < item.keys.length; i++) {
+    const k = item.keys[i] as string;
+    // Normalising only drops characters: a key shorter than the wanted name cannot match it.
+    if (k.length >= want.length && normalizedKey(k) === want) return item.values[i];
+  }
   return undefined;
 }
 

@@ -56,6 +56,9 @@ export class JsonItemScanner {
 
   /** Feeds decoded text; calls onItem with each complete item's JSON text. Throws JsonSyntaxError. */
   feed(text: string, onItem: (itemText: string) => void): void {
+    // JSON Lines between objects: a line is an object (JSON escapes every newline inside a string),
+    // so whole lines are handed over without walking their characters.
+    if (this.top === 'lines' && this.depth === 0 && !this.inString && this.itemStart < 0) return this.feedLines(text, onItem);
     this.buf += text;
     const s = this.buf;
     const len = s.length;
@@ -147,11 +150,38 @@ export class JsonItemScanner {
     this.i = i - keepFrom;
   }
 
+  private feedLines(text: string, onItem: (itemText: string) => void): void {
+    const s = this.buf + text;
+    let start = 0;
+    for (let nl = s.indexOf('\n'); nl >= 0; nl = s.indexOf('\n', start)) {
+      this.line(s.slice(start, nl), onItem);
+      start = nl + 1;
+    }
+    this.buf = s.slice(start);
+    this.i = 0;
+    this.stringStart = -1;
+  }
+
+  private line(text: string, onItem: (itemText: string) => void): void {
+    const line = text.trim();
+    if (line === '') return;
+    if (line.charCodeAt(0) !== 123) throw new JsonSyntaxError(this.strayText());
+    onItem(line); // a broken line is that item's error, not the file's
+  }
+
   /**
    * End of input. A single top-level object without `items` is itself the one item. Throws when
    * the text ended inside a value.
    */
   end(onItem: (itemText: string) => void): void {
+    if (this.top === 'lines' && this.depth === 0 && !this.inString && this.itemStart < 0) {
+      const last = this.buf.trim();
+      // The last line may lack its newline; one that does not close its object was cut short.
+      if (last !== '' && last.charCodeAt(last.length - 1) !== 125) throw new JsonSyntaxError('JSON text ended inside a value');
+      this.line(last, onItem);
+      this.buf = '';
+      return;
+    }
     if (this.inString || this.depth !== 0) throw new JsonSyntaxError('JSON text ended inside a value');
     if (this.top === 'unknown') throw new JsonSyntaxError('no JSON value');
     if (this.top === 'object' && this.keepTop && this.itemsDepth < 0 && !this.itemsDone) {
@@ -242,12 +272,82 @@ class Parser {
       this.i += 4;
       return null;
     }
-    const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-    m.lastIndex = this.i;
-    const hit = m.exec(s);
-    if (hit === null || hit[0] === '') throw new JsonSyntaxError(`unexpected character at ${this.i}`);
-    this.i += hit[0].length;
-    return new JsonNumber(hit[0]);
+    return new JsonNumber(this.number());
+  }
+
+  /** A JSON number's text (-?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?), scanned without a regex (no match arrays per number). */
+  number(): string {
+    const s = this.s;
+    const start = this.i;
+    let i = start;
+    const digit = (k: number): boolean => isDigit(s.charCodeAt(k));
+    if (s.charCodeAt(i) === 45) i++;
+    if (s.charCodeAt(i) === 48) i++;
+    else if (digit(i)) while (digit(i)) i++;
+    else throw new JsonSyntaxError(`unexpected character at ${start}`);
+    if (s.charCodeAt(i) === 46) {
+      if (!digit(i + 1)) throw new JsonSyntaxError(`unexpected character at ${i}`);
+      i++;
+      while (digit(i)) i++;
+    }
+    const e = s.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      let k = i + 1;
+      const sign = s.charCodeAt(k);
+      if (sign === 43 || sign === 45) k++;
+      if (digit(k)) {
+        while (digit(k)) k++;
+        i = k;
+      }
+    }
+    this.i = i;
+    return s.slice(start, i);
+  }
+
+  /**
+   * An object read straight into flat path/value pairs (what flattenItem makes of the parsed value,
+   * without building it: a JSON import made an object, a JsonNumber per number and a walk per item).
+   */
+  flatObject(keys: string[], values: string[], path: string, depth: number): void {
+    const s = this.s;
+    this.i++;
+    this.ws();
+    if (s.charCodeAt(this.i) === 125) {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      this.ws();
+      if (s.charCodeAt(this.i) !== 34) throw new JsonSyntaxError(`expected a key at ${this.i}`);
+      const key = this.string();
+      this.ws();
+      if (s.charCodeAt(this.i) !== 58) throw new JsonSyntaxError(`expected ":" at ${this.i}`);
+      this.i++;
+      this.ws();
+      const full = path ? `${path}.${key}` : key;
+      const c = s.charCodeAt(this.i);
+      const keep = key !== '__proto__';
+      if (c === 123) {
+        if (keep && depth + 1 <= 3) this.flatObject(keys, values, full, depth + 1);
+        else this.value(depth + 1);
+      } else if (c === 91) {
+        const arr = this.value(depth + 1) as JsonValue[];
+        if (keep && arr.every((x) => x === null || typeof x !== 'object' || x instanceof JsonNumber)) {
+          keys.push(full);
+          values.push(arr.map(scalarText).join(';'));
+        }
+      } else {
+        const text = c === 34 ? this.string() : c === 116 || c === 102 || c === 110 ? scalarText(this.value(depth + 1)) : this.number();
+        if (keep) {
+          keys.push(full);
+          values.push(text);
+        }
+      }
+      this.ws();
+      const d = s.charCodeAt(this.i++);
+      if (d === 125) return;
+      if (d !== 44) throw new JsonSyntaxError(`expected "," or "}" at ${this.i - 1}`);
+    }
   }
 
   string(): string {
@@ -282,6 +382,23 @@ class Parser {
       this.i++;
     }
   }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Parses one item (an object) straight to its flat path/value pairs, numbers as their text. */
+export function parseFlatItem(text: string): FlatItem {
+  const p = new Parser(text);
+  p.ws();
+  if (text.charCodeAt(p.i) !== 123) throw new JsonSyntaxError(`an item must be an object, found "${text.charAt(p.i)}" at ${p.i}`);
+  const keys: string[] = [];
+  const values: string[] = [];
+  p.flatObject(keys, values, '', 0);
+  p.ws();
+  if (p.i !== text.length) throw new JsonSyntaxError(`unexpected text after the value at ${p.i}`);
+  return { keys, values, raw: text };
 }
 
 /** Flattens an item to path/value pairs: nested objects by dotted path, arrays of scalars joined. */
