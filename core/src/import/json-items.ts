@@ -191,16 +191,6 @@ export class JsonItemScanner {
   }
 }
 
-/** Parses one item's text, keeping numbers as text. */
-export function parseJsonKeepingNumbers(text: string): JsonValue {
-  const p = new Parser(text);
-  p.ws();
-  const v = p.value(0);
-  p.ws();
-  if (p.i !== text.length) throw new JsonSyntaxError(`unexpected text after the value at ${p.i}`);
-  return v;
-}
-
 class Parser {
   i = 0;
   constructor(private readonly s: string) {}
@@ -305,8 +295,8 @@ class Parser {
   }
 
   /**
-   * An object read straight into flat path/value pairs (what flattenItem makes of the parsed value,
-   * without building it: a JSON import made an object, a JsonNumber per number and a walk per item).
+   * An object read straight into flat path/value pairs (nested objects by dotted path to depth 3,
+   * arrays of scalars joined by ";"), without building the value: no object, no JsonNumber, no walk per item.
    */
   flatObject(keys: string[], values: string[], path: string, depth: number): void {
     const s = this.s;
@@ -399,31 +389,6 @@ export function parseFlatItem(text: string): FlatItem {
   p.ws();
   if (p.i !== text.length) throw new JsonSyntaxError(`unexpected text after the value at ${p.i}`);
   return { keys, values, raw: text };
-}
-
-/** Flattens an item to path/value pairs: nested objects by dotted path, arrays of scalars joined. */
-export function flattenItem(value: JsonValue, raw: string): FlatItem {
-  const keys: string[] = [];
-  const values: string[] = [];
-  const walk = (v: JsonValue, path: string, depth: number): void => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber)) {
-      if (depth > 3) return;
-      for (const [k, child] of Object.entries(v as { [key: string]: JsonValue })) walk(child, path ? `${path}.${k}` : k, depth + 1);
-      return;
-    }
-    if (path === '') return;
-    if (Array.isArray(v)) {
-      if (v.every((x) => x === null || typeof x !== 'object' || x instanceof JsonNumber)) {
-        keys.push(path);
-        values.push(v.map(scalarText).join(';'));
-      }
-      return;
-    }
-    keys.push(path);
-    values.push(scalarText(v));
-  };
-  walk(value, '', 0);
-  return { keys, values, raw };
 }
 
 function scalarText(v: JsonValue): string {
