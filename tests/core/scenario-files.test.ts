@@ -5,42 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_SCENARIO_ROWS, ScenarioRow } from './fixtures/nce-scenarios';
+import { parseCsv } from '../support/csv-records';
 
 const SAMPLES = path.resolve(__dirname, '../../../shared/samples/pc-docs-nce-scenarios');
-
-/** Minimal RFC 4180 reader for these two small files (quoted fields, doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
-}
 
 function readRecords(file: string): Record<string, string>[] {
   const full = path.join(SAMPLES, file);

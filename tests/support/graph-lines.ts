@@ -8,6 +8,10 @@
  * not documented, so the importer compares keys case-insensitively and tests both spellings.
  */
 
+import { parseCsv } from './csv-records';
+
+export { parseCsv };
+
 const NUMERIC = new Set([
   'UnitPrice',
   'Quantity',
@@ -22,36 +26,6 @@ const NUMERIC = new Set([
   'PartnerEarnedCreditPercentage',
   'CreditPercentage',
 ]);
-
-/** RFC 4180 records (quoted fields with commas, doubled quotes and line breaks). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
 
 /** M/D/YYYY -> YYYY-MM-DDT00:00:00Z (the exports write instants). */
 function isoInstant(mdy: string): string {
