@@ -16,6 +16,7 @@ const registrations = [];
 exports.app = {
   http: (name, options) => registrations.push({ kind: 'http', name, options }),
   storageQueue: (name, options) => registrations.push({ kind: 'storageQueue', name, options }),
+  timer: (name, options) => registrations.push({ kind: 'timer', name, options }),
 };
 exports.__registrations = registrations;
 `;
@@ -32,8 +33,9 @@ require(process.env.APP_MAIN);
     const response = await r.options.handler(request, { warn: (m) => warnings.push(m) });
     return { status: response.status, message: response.jsonBody && response.jsonBody.message, warnings };
   };
+  const timers = stub.__registrations.filter((x) => x.kind === 'timer').map((x) => [x.name, x.options.schedule]);
   const out = {
-    name: r.name, route: r.options.route, methods: r.options.methods, authLevel: r.options.authLevel, queues,
+    name: r.name, route: r.options.route, methods: r.options.methods, authLevel: r.options.authLevel, queues, timers,
     wrongKey: await call('https://app.azurewebsites.net/api/dataverse?code=nope', '{}'),
     malformed: await call('https://app.azurewebsites.net/api/dataverse?code=s3cret-key-of-the-endpoint', '{not json'),
   };
@@ -90,5 +92,21 @@ describe('Azure Functions app package', () => {
     ]);
     expect(out['wrongKey']).toMatchObject({ status: 401 });
     expect(out['malformed']).toMatchObject({ status: 400 });
+    // No Graph settings: no month-end timer (it would fail every day).
+    expect(out['timers']).toEqual([]);
+  });
+
+  it('registers the month-end timer when Graph is configured, on its NCRONTAB schedule; a wrong schedule stops the app', () => {
+    const graph = { CSPB_GRAPH_TENANT_ID: 't', CSPB_GRAPH_CLIENT_ID: 'c', CSPB_GRAPH_CLIENT_SECRET: 's' };
+    const daily = runApp({ ...SETTINGS, ...graph });
+    expect(daily.stderr).toBe('');
+    expect((JSON.parse(daily.stdout) as Record<string, unknown>)['timers']).toEqual([['monthEnd', '0 0 6 * * *']]);
+    const custom = runApp({ ...SETTINGS, ...graph, CSPB_MONTH_END_SCHEDULE: '0 30 5 1-10 * *' });
+    expect((JSON.parse(custom.stdout) as Record<string, unknown>)['timers']).toEqual([['monthEnd', '0 30 5 1-10 * *']]);
+    const wrong = runApp({ ...SETTINGS, ...graph, CSPB_MONTH_END_SCHEDULE: '0 6 * * *' });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toContain('CSPB_MONTH_END_SCHEDULE must be an NCRONTAB expression of six fields');
+    const half = runApp({ ...SETTINGS, CSPB_GRAPH_TENANT_ID: 't' });
+    expect(half.stderr).toContain('CSPB_GRAPH_TENANT_ID, CSPB_GRAPH_CLIENT_ID and CSPB_GRAPH_CLIENT_SECRET go together');
   });
 });
