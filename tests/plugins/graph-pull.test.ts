@@ -276,3 +276,24 @@ test('an operation link that is gone starts a new export; a manifest given by na
     graph.setManifestAs('inline');
   }
 });
+
+test('an invoice already imported from its file is not pulled again (the month would count it twice)', async () => {
+  const { org, files } = await sampleOrg();
+  const id = '0b9a3c0e-0000-4000-8000-000000000201';
+  const bytes = new Uint8Array(Buffer.from(sample.licenceCsv, 'utf8'));
+  files.put(id, { fileName: 'nce-invoice-2026-10.csv', bytes });
+  await org.create('cspb_billingimports', {
+    cspb_billingimportid: id,
+    cspb_name: 'October by hand',
+    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
+    cspb_currencycode: 'USD',
+  });
+  await org.asyncIdle();
+  const requests = graph.log.length;
+  const pulled = await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
+  expect(pulled).toMatchObject({ outcome: 'already-imported', importId: id, linesWritten: 0 });
+  expect(graph.log.length).toBe(requests);
+  // Its usage was never imported: that pull goes ahead.
+  const usage = await pullBill({ request: billed('billed-usage'), graph: graphClient(), client: org, stateDir });
+  expect(usage.outcome).toBe('imported');
+});

@@ -6,8 +6,9 @@
  * BillingImport control uses too).
  *
  * Idempotent and restartable, step by step:
- * - A billed invoice's data never changes: an import already holding its pull key (Completed) ends
- *   the pull before Graph is asked anything. Unbilled data changes daily: its pull key carries the
+ * - A billed invoice's data never changes: an import already holding its pull key (Completed), or
+ *   the same invoice's file imported by hand (same invoice number and format), ends the pull before
+ *   Graph is asked anything. Unbilled data changes daily: its pull key carries the
  *   manifest's eTag ("Any change in eTag indicates a new data version", the manifest resource page).
  * - `state.json` in the staging folder keeps the operation's URL and the blobs finished, so a killed
  *   pull resumes: it polls the same operation (a new export only when that one is gone), skips the
@@ -24,6 +25,7 @@ import { BillImporter, type ImportResult } from '../../../core/src/import';
 import type { DataverseClient } from '../../../dataverse/src/client/types';
 import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import {
+  CspbBillingImportFormat,
   CspbBillingImportImportStatus as Status,
   CspbBillingImportSource,
   CspbBillingImportVendor,
@@ -95,7 +97,9 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
   const empty = { linesWritten: 0, linesAlreadyThere: 0, blobsDownloaded: 0, blobsReused: 0, bytesDownloaded: 0 };
 
   if (billed) {
-    const done = await importWithKey(client, key);
+    // Pulled before, or imported from the file Partner Center offers for download: a second copy of
+    // the invoice would be summed twice by the month's reconciliation (it covers every import of the month).
+    const done = (await importWithKey(client, key)) ?? (await fileImportOf(client, request.invoiceId, FORMAT_OF[request.kind]));
     if (done && FINISHED.has(done.cspb_importstatus)) {
       say(`already imported as '${done.cspb_name}': nothing to pull`);
       return { importId: done.cspb_billingimportid, pullKey: key, outcome: 'already-imported', ...empty };
@@ -218,6 +222,17 @@ async function manifestOf(
   save();
   say(`export started: ${state.operationUrl}`);
   return graph.waitForManifest(state.operationUrl);
+}
+
+const FORMAT_OF = { 'billed-reconciliation': CspbBillingImportFormat.NceLicense, 'billed-usage': CspbBillingImportFormat.NceDailyUsage } as const;
+
+/** A finished import of the same invoice and kind that came from a file (no pull key). */
+async function fileImportOf(client: DataverseClient, invoiceId: string, format: number): Promise<CspbBillingImportRow | undefined> {
+  const rows = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', {
+    select: ['cspb_name', 'cspb_importstatus', 'cspb_pullkey', 'cspb_invoicenumber'],
+    filter: `cspb_invoicenumber eq '${invoiceId.replace(/'/g, "''")}' and cspb_format eq ${format}`,
+  });
+  return rows.find((r) => !r.cspb_pullkey && FINISHED.has(r.cspb_importstatus));
 }
 
 async function importWithKey(client: DataverseClient, key: string): Promise<CspbBillingImportRow | undefined> {
