@@ -21,6 +21,8 @@ import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
 import { GraphBillingClient, type ExportRequest } from '../../plugins/src/pull/graph-billing';
 import { graphClientCredentials } from '../../plugins/src/pull/graph-token';
 import { pullBill } from '../../plugins/src/pull/pull';
+import { importBytes } from '../../core/src/import';
+import { DuplicateImport, writeImport } from '../../dataverse/src/imports/write-import';
 import { PullError } from '../../plugins/src/pull/errors';
 import { startAzuriteBlob, type RunningAzuriteBlob } from '../../scripts/azurite';
 import { generateSample } from '../../scripts/sample-data';
@@ -296,4 +298,24 @@ test('an invoice already imported from its file is not pulled again (the month w
   // Its usage was never imported: that pull goes ahead.
   const usage = await pullBill({ request: billed('billed-usage'), graph: graphClient(), client: org, stateDir });
   expect(usage.outcome).toBe('imported');
+});
+
+test('a file of an invoice already pulled is refused, by the import job and by the import writer the control uses', async () => {
+  const { org, files } = await sampleOrg();
+  await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
+  const id = '0b9a3c0e-0000-4000-8000-000000000202';
+  const bytes = new Uint8Array(Buffer.from(sample.licenceCsv, 'utf8'));
+  files.put(id, { fileName: 'nce-invoice-2026-10.csv', bytes });
+  await org.create('cspb_billingimports', {
+    cspb_billingimportid: id,
+    cspb_name: 'October by hand',
+    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
+    cspb_currencycode: 'USD',
+  });
+  await org.asyncIdle();
+  const row = await org.retrieve<Record<string, unknown>>('cspb_billingimports', id);
+  expect(row['cspb_importstatus']).toBe(ImportStatus.Failed);
+  expect(String(row['cspb_errors'])).toContain(`Invoice ${INVOICE} was already pulled from Microsoft`);
+  const parsed = importBytes(bytes, { fileName: 'nce-invoice-2026-10.csv', detectDuplicates: false });
+  await expect(writeImport(org, parsed, null, () => undefined)).rejects.toBeInstanceOf(DuplicateImport);
 });

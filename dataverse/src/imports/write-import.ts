@@ -9,7 +9,7 @@ import type { BillLine, ImportResult, UsageAggregate } from '../../../core/src/i
 import { CspbBillingImportImportStatus, CspbBillingImportTable, type CspbBillingImportWrite } from '../../generated/cspb_billingimport';
 import { CspbBillingLineTable, type CspbBillingLineWrite } from '../../generated/cspb_billingline';
 import { billLineToRow } from '../mappers/bill-lines';
-import { importSummaryColumns } from '../mappers/import-summary';
+import { importFormatChoice, importSummaryColumns } from '../mappers/import-summary';
 import type { DataverseClient, EntityRecord } from '../client/types';
 import { retrieveAll } from '../client/retrieve-all';
 import { bindingCurrencies } from '../client/currency-binding';
@@ -59,6 +59,22 @@ export function lineBody(item: BillLine | UsageAggregate, importId: string, hash
   return billLineToRow(item, importId, hash) as CspbBillingLineWrite;
 }
 
+/**
+ * The import that pulled this file's invoice from Microsoft Graph (same invoice number and format):
+ * a pull holds the whole invoice, so the file would be a second copy the month's reconciliation sums
+ * twice. (Two files of one invoice are fine: a bill may come split; only a pull is known whole.)
+ */
+export async function pulledImportOf(client: DataverseClient, result: ImportResult): Promise<string | undefined> {
+  const invoice = result.summary.invoiceNumbers[0];
+  const format = importFormatChoice(result.summary);
+  if (!invoice || format === null) return undefined;
+  const rows = await retrieveAll<Record<string, unknown>>(client, IMPORTS, {
+    select: ['cspb_billingimportid', 'cspb_pullkey'],
+    filter: `cspb_invoicenumber eq '${invoice.replace(/'/g, "''")}' and cspb_format eq ${format} and cspb_pullkey ne null`,
+  });
+  return rows.map((r) => String(r['cspb_billingimportid']))[0];
+}
+
 /** The natural keys of the lines an import already has (an earlier attempt cancelled or failed part-way), every page followed. */
 export async function existingLineKeys(client: DataverseClient, importId: string): Promise<Set<string>> {
   const rows = await retrieveAll<Record<string, unknown>>(client, LINES, {
@@ -98,6 +114,10 @@ export async function writeImport(
   });
   const other = existing.value.map((e) => String(e['cspb_billingimportid'])).find((id) => id !== currentImportId);
   if (other) throw new DuplicateImport(other);
+  if (!options.columns?.cspb_pullkey) {
+    const pulled = await pulledImportOf(client, result);
+    if (pulled && pulled !== currentImportId) throw new DuplicateImport(pulled);
+  }
   const s = result.summary;
   // The same columns the server-side import writes (one mapper), then this writer's status.
   const header: CspbBillingImportWrite = {

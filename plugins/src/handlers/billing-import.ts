@@ -5,6 +5,7 @@ import { type DataverseClient, type EntityRecord } from '../../../dataverse/src/
 import { CspbBillingImportImportStatus as Status, CspbBillingImportTable, type CspbBillingImportRow } from '../../../dataverse/generated';
 import { importEncoding, importSummaryColumns, listJson } from '../../../dataverse/src/mappers/import-summary';
 import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
+import { pulledImportOf } from '../../../dataverse/src/imports/write-import';
 import { retrieveAll } from './types';
 import { chunkOf, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 
@@ -119,6 +120,16 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
       };
     // Written with the chunk's progress: the content-hash key refuses it if another import took it meanwhile.
     hashPatch['cspb_contenthash'] = summary.contentHash;
+  }
+  if (n === 0 && !summary.failed) {
+    const pulled = await pulledImportOf(client, result);
+    if (pulled && pulled !== importId)
+      return {
+        patch: failedPatch([
+          { code: 'already-imported', row: 0, reason: `Invoice ${summary.invoiceNumbers[0]} was already pulled from Microsoft (billing import ${pulled}).` },
+        ]),
+        done: true,
+      };
   }
   if (summary.failed) return { patch: failedPatch(errors), done: true };
   const lines = [...result.lines, ...result.usage];
