@@ -21,8 +21,8 @@ import { pullBill } from '../plugins/src/pull/pull';
 import { graphClientCredentials } from '../plugins/src/pull/graph-token';
 import { startAzuriteBlob } from '../scripts/azurite';
 import { generateSample } from '../scripts/sample-data';
-import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT } from '../tests/support/fake-graph';
-import { csvToGraphLines, parseCsv } from '../tests/support/graph-lines';
+import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT } from '../scripts/fakes/graph';
+import { csvToGraphLines, parseCsv } from '../scripts/sample-data/graph-lines';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);

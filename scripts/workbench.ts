@@ -25,6 +25,10 @@ async function main(): Promise<void> {
   console.log(`CSP Billing workbench: ${wb.url}`);
   if (wb.webhook)
     console.log(`webhook host ${wb.webhook.host.url} (as the CSP Billing Integration user), job queue on Azurite ${wb.webhook.azurite.queueEndpoint}`);
+  if (wb.graphDemo)
+    console.log(
+      `Microsoft Graph played locally at ${wb.graphDemo.graphUrl}: Reconciliation > Month-end runs > New, invoice ${wb.graphDemo.invoice}, pulls the sample's October bill`,
+    );
   const table = Object.entries(counts(wb.org))
     .map(([set, n]) => `  ${set.padEnd(28)} ${n}`)
     .join('\n');

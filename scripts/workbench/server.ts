@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { refusal } from './guard';
 import { builtCustomizationsXml } from './built-solution';
+import { startGraphDemo, type GraphDemo } from './graph-demo';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
@@ -47,6 +48,8 @@ export interface WorkbenchOptions {
    * the handlers in the org's pipeline (no Azurite).
    */
   readonly serverSide?: 'webhook' | 'in-process';
+  /** Microsoft Graph played locally (the sample's October bill as an invoice) for pulls and month-end; default on. */
+  readonly graphDemo?: boolean;
 }
 
 export interface Workbench {
@@ -59,6 +62,8 @@ export interface Workbench {
   readonly sample: SampleData;
   /** The webhook host, queue and worker, in webhook mode. */
   readonly webhook: WebhookMode | undefined;
+  /** The local Graph the month-end runs pull from. */
+  readonly graphDemo: GraphDemo | undefined;
   close(): Promise<void>;
 }
 
@@ -181,15 +186,17 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     await writeSentInvoices(org, sample.sent, new Map(sample.snapshot.tables.cspb_billingcontract.map((c) => [c.cspb_billingcontractid, c.cspb_name])));
   }
   const billFiles = new MemoryBillFileSource();
+  const graphDemo = options.graphDemo === false ? undefined : await startGraphDemo(sample);
+  const pull = graphDemo ? { pull: graphDemo.pull } : {};
   const webhook =
     options.serverSide === 'in-process'
       ? undefined
       : await startWebhookMode(org, {
-          deps: { billFiles },
+          deps: { billFiles, ...pull },
           callerId: INTEGRATION_USER.id,
           azuriteLocation: options.dataFile ? join(dirname(options.dataFile), 'azurite') : undefined,
         });
-  const unregister = webhook ? () => undefined : registerPlugins(org, { billFiles });
+  const unregister = webhook ? () => undefined : registerPlugins(org, { billFiles, ...pull });
   const api = await serveLocalOrg(org);
   const apiPort = Number(new URL(api.url).port);
   const client = await bundleClient();
@@ -293,8 +300,10 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     billFiles,
     sample,
     webhook,
+    graphDemo,
     close: async () => {
       await webhook?.close();
+      await graphDemo?.close();
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();

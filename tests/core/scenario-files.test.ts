@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_SCENARIO_ROWS, ScenarioRow } from './fixtures/nce-scenarios';
-import { parseCsv } from '../support/csv-records';
+import { parseCsv } from '../../scripts/sample-data/csv-records';
 
 const SAMPLES = path.resolve(__dirname, '../../../shared/samples/pc-docs-nce-scenarios');
 

@@ -7,7 +7,7 @@
  */
 import { importBytes, type ImportResult } from '../../core/src/import';
 import { generateSample } from '../../scripts/sample-data';
-import { csvToGraphLines } from '../support/graph-lines';
+import { csvToGraphLines } from '../../scripts/sample-data/graph-lines';
 import { expectBalanced } from './support';
 
 const sample = generateSample();

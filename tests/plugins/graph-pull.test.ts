@@ -26,8 +26,8 @@ import { DuplicateImport, writeImport } from '../../dataverse/src/imports/write-
 import { PullError } from '../../plugins/src/pull/errors';
 import { startAzuriteBlob, type RunningAzuriteBlob } from '../../scripts/azurite';
 import { generateSample } from '../../scripts/sample-data';
-import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../support/fake-graph';
-import { csvToGraphLines } from '../support/graph-lines';
+import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../../scripts/fakes/graph';
+import { csvToGraphLines } from '../../scripts/sample-data/graph-lines';
 
 jest.setTimeout(120_000);
 

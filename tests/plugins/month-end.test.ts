@@ -24,8 +24,8 @@ import { PartnerCenterClient } from '../../plugins/src/sync/partner-center-clien
 import { startFakePartnerCenter } from '../support/fake-partner-center';
 import { startAzuriteBlob, type RunningAzuriteBlob } from '../../scripts/azurite';
 import { generateSample } from '../../scripts/sample-data';
-import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../support/fake-graph';
-import { csvToGraphLines } from '../support/graph-lines';
+import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../../scripts/fakes/graph';
+import { csvToGraphLines } from '../../scripts/sample-data/graph-lines';
 
 jest.setTimeout(120_000);
 
@@ -138,8 +138,9 @@ test('the timer starts one month-end per new invoice, and month-end pulls, recon
 
   const invoicing = await org.retrieve<Record<string, unknown>>('cspb_invoiceruns', String(run['_cspb_invoicerunid_value']));
   expect(invoicing).toMatchObject({ cspb_runstatus: InvoiceStatus.Completed, cspb_periodstart: '2026-10-01', cspb_periodend: '2026-10-31' });
+  const drafted = Number(invoicing['cspb_invoicecount']);
   expect(String(run['cspb_invoicingstatus'])).toBe(
-    `Completed: ${String(invoicing['cspb_invoicecount'])} draft invoices${invoicing['cspb_warnings'] ? `; warnings: ${String(invoicing['cspb_warnings'])}` : ''}`,
+    `Completed: ${drafted} draft invoice${drafted === 1 ? '' : 's'}${invoicing['cspb_warnings'] ? `; warnings: ${String(invoicing['cspb_warnings'])}` : ''}`,
   );
   const summary = String(run['cspb_summary']);
   expect(summary).toContain('Month-end of Microsoft invoice G0000012345 (2026-10):');

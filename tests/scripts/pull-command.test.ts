@@ -11,8 +11,8 @@ import { startAzuriteBlob, type RunningAzuriteBlob } from '../../scripts/azurite
 import { generateSample } from '../../scripts/sample-data';
 import { runScript } from '../support/cli';
 import { builtCustomizations } from '../support/dist';
-import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../support/fake-graph';
-import { csvToGraphLines } from '../support/graph-lines';
+import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../../scripts/fakes/graph';
+import { csvToGraphLines } from '../../scripts/sample-data/graph-lines';
 
 jest.setTimeout(180_000);
 

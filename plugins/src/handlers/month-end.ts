@@ -159,7 +159,10 @@ async function step(context: JobContext, _n: number, row: EntityRecord): Promise
         patch: {
           ...running,
           cspb_step: Step.Summary,
-          cspb_invoicingstatus: cut(`Completed: ${invoicing.cspb_invoicecount ?? 0} draft invoices${warnings}`, max.cspb_invoicingstatus),
+          cspb_invoicingstatus: cut(
+            `Completed: ${invoicing.cspb_invoicecount ?? 0} draft invoice${invoicing.cspb_invoicecount === 1 ? '' : 's'}${warnings}`,
+            max.cspb_invoicingstatus,
+          ),
         },
       };
     }

@@ -1,5 +1,5 @@
 /**
- * A local stand-in for Entra ID's token endpoint and Microsoft Graph's partner billing exports,
+ * A local stand-in (tests, the workbench's demo, bench:pull) for Entra ID's token endpoint and Microsoft Graph's partner billing exports,
  * built from the documented shapes (every page named where its shape is used), with the export's
  * blobs in Azurite's Blob service behind real SAS tokens (signed with the development account's key,
  * checked by Azurite as Azure Storage checks them).
@@ -29,7 +29,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
-import { DEV_ACCOUNT, DEV_KEY } from '../../scripts/azurite';
+import { DEV_ACCOUNT, DEV_KEY } from '../azurite';
 
 export const TENANT = '0e195b37-4574-4539-bc42-0e539b9684c0';
 export const CLIENT_ID = '5f0c1c27-6c2a-4a2c-9d0a-1d7c6b3c6a11';
