@@ -1,6 +1,6 @@
 /**
  * The pull from Microsoft Graph end to end, against a local Entra ID + Graph fake built from the
- * documented shapes (tests/support/fake-graph.ts names each page) and Azurite's Blob service with
+ * documented shapes (scripts/fakes/graph.ts names each page) and Azurite's Blob service with
  * real SAS tokens: MSAL's client-credentials token, export -> 202 + Location -> polling with
  * Retry-After -> manifest -> gzipped JSON Lines blobs -> the core importer -> the import row and its
  * lines in the local org -> a reconciliation run equal, to the cent, to the run over the same bill
