@@ -21,7 +21,7 @@ import { parseArgs, runCommand, UsageError } from './cli-args';
 import { builtCustomizationsXml } from './workbench/built-solution';
 
 const ROOT = resolve(__dirname, '..');
-const DEFAULT_LOCAL_ORG = join(ROOT, 'build', 'workbench', 'org.json');
+export const DEFAULT_LOCAL_ORG = join(ROOT, 'build', 'workbench', 'org.json');
 
 export const PULL_USAGE = `usage: npm run pull -- (--invoice <invoice id> | --usage <invoice id> | --unbilled current|last --currency <ISO code>)
        (--org https://<org>.crm.dynamics.com --client-id <app id> --tenant <tenant> | --local-org [<file>])
@@ -104,7 +104,10 @@ function graphToken(env: NodeJS.ProcessEnv): GraphToken {
   return graphClientCredentials({ tenantId, clientId, clientSecret });
 }
 
-async function openOrg(org: ReturnType<typeof parsePullArgs>['org'], env: NodeJS.ProcessEnv): Promise<{ client: DataverseClient; close(): Promise<void> }> {
+export async function openOrg(
+  org: ReturnType<typeof parsePullArgs>['org'],
+  env: NodeJS.ProcessEnv,
+): Promise<{ client: DataverseClient; close(): Promise<void> }> {
   if (org.kind === 'url') {
     const clientSecret = env.CSPB_CLIENT_SECRET;
     if (!clientSecret) throw new UsageError("--org: set CSPB_CLIENT_SECRET (the Dataverse application user's secret)");

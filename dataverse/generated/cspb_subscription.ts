@@ -25,8 +25,21 @@ export const CspbSubscriptionStatusKeys = [['active', 100000000], ['suspended', 
 /** cspb_subscription_status's labels as the solution ships them (what users read), by value. */
 export const CspbSubscriptionStatusLabels: Readonly<Record<number, string>> = { 100000000: "Active", 100000001: "Suspended", 100000002: "Cancelled", 100000003: "Expired" };
 
+/** Change origin: stable option values of cspb_subscription_changeorigin. */
+export const CspbSubscriptionChangeOrigin = {
+  Form: 100000000,
+  Api: 100000001,
+  Import: 100000002,
+  Sync: 100000003,
+} as const;
+export type CspbSubscriptionChangeOrigin = (typeof CspbSubscriptionChangeOrigin)[keyof typeof CspbSubscriptionChangeOrigin];
+/** cspb_subscription_changeorigin by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbSubscriptionChangeOriginKeys = [['form', 100000000], ['api', 100000001], ['import', 100000002], ['sync', 100000003]] as const;
+/** cspb_subscription_changeorigin's labels as the solution ships them (what users read), by value. */
+export const CspbSubscriptionChangeOriginLabels: Readonly<Record<number, string>> = { 100000000: "Form", 100000001: "API", 100000002: "Import", 100000003: "Partner Center sync" };
+
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbSubscriptionDisplayNames = { cspb_name: "Name", cspb_quantity: "Quantity", cspb_status: "Subscription status", cspb_vendorsubscriptionid: "Vendor subscription id", cspb_termstartdate: "Term start date", cspb_termenddate: "Term end date", cspb_autorenew: "Auto-renew", cspb_customerunitprice: "Customer unit price", cspb_vendorunitcost: "Vendor unit cost", cspb_currencycode: "Currency code", cspb_changeeffectivedate: "Change effective date", cspb_changereason: "Change reason", cspb_customerid: "Customer", cspb_contractid: "Billing contract", cspb_offerid: "Offer", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_customerunitprice_base: "Customer unit price (Base)", cspb_vendorunitcost_base: "Vendor unit cost (Base)" } as const;
+export const CspbSubscriptionDisplayNames = { cspb_name: "Name", cspb_quantity: "Quantity", cspb_status: "Subscription status", cspb_vendorsubscriptionid: "Vendor subscription id", cspb_termstartdate: "Term start date", cspb_termenddate: "Term end date", cspb_autorenew: "Auto-renew", cspb_customerunitprice: "Customer unit price", cspb_vendorunitcost: "Vendor unit cost", cspb_currencycode: "Currency code", cspb_changeeffectivedate: "Change effective date", cspb_changereason: "Change reason", cspb_changeorigin: "Change origin", cspb_customerid: "Customer", cspb_contractid: "Billing contract", cspb_offerid: "Offer", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_customerunitprice_base: "Customer unit price (Base)", cspb_vendorunitcost_base: "Vendor unit cost (Base)" } as const;
 
 /** A Subscription row as the Web API returns it. */
 export interface CspbSubscriptionRow {
@@ -55,6 +68,8 @@ export interface CspbSubscriptionRow {
   cspb_changeeffectivedate: string | null;
   /** Why the pending quantity change is made; the ledger records it. */
   cspb_changereason: string | null;
+  /** Where the pending change comes from when its writer says so (Partner Center sync writes Sync); the ledger records it. Empty: Form when the save carries a change effective date, else API. */
+  cspb_changeorigin: CspbSubscriptionChangeOrigin | null;
   /** The account billed for this subscription. */
   _cspb_customerid_value: string | null;
   /** The contract the customer is invoiced under for this subscription. */
@@ -85,6 +100,7 @@ export interface CspbSubscriptionWrite {
   cspb_currencycode?: string | null;
   cspb_changeeffectivedate?: string | null;
   cspb_changereason?: string | null;
+  cspb_changeorigin?: CspbSubscriptionChangeOrigin | null;
   'cspb_CustomerId@odata.bind'?: string | null;
   'cspb_ContractId@odata.bind'?: string | null;
   'cspb_OfferId@odata.bind'?: string | null;

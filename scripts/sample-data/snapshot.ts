@@ -136,6 +136,7 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
       cspb_currencycode: s.customer.contractId ? s.customer.currency : 'USD',
       cspb_changeeffectivedate: null,
       cspb_changereason: null,
+      cspb_changeorigin: null,
       _cspb_customerid_value: s.customer.id,
       _cspb_contractid_value: s.customer.contractId,
       _cspb_offerid_value: offerIds.get(s.offer.key)!,

@@ -51,6 +51,7 @@ export const SUBSCRIPTION_CHANGE_COLUMNS = [
   'cspb_currencycode',
   'cspb_changeeffectivedate',
   'cspb_changereason',
+  'cspb_changeorigin',
   'cspb_termstartdate',
   'cspb_termenddate',
   'cspb_autorenew',

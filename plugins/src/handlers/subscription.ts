@@ -1,7 +1,21 @@
-import { checkCancellation, checkSeatDecrease, LedgerError, parseDate, SubscriptionLedger, type CalendarDate, type LedgerEntryInput } from '../../../core/src';
+import {
+  checkCancellation,
+  checkSeatDecrease,
+  LedgerError,
+  parseDate,
+  SubscriptionLedger,
+  type CalendarDate,
+  type ChangeSource,
+  type LedgerEntryInput,
+} from '../../../core/src';
 import { DataverseError, type DataverseClient, type EntityRecord } from '../../../dataverse/src/client/types';
-import { ledgerEntryToRow, ledgerFromRows, offerRowToNceOffer } from '../../../dataverse/src/mappers';
-import { CspbSubscriptionStatus as Status, type CspbOfferRow, type CspbSubscriptionChangeRow } from '../../../dataverse/generated';
+import { choiceMap, ledgerEntryToRow, ledgerFromRows, offerRowToNceOffer } from '../../../dataverse/src/mappers';
+import {
+  CspbSubscriptionChangeOriginKeys,
+  CspbSubscriptionStatus as Status,
+  type CspbOfferRow,
+  type CspbSubscriptionChangeRow,
+} from '../../../dataverse/generated';
 import { retrieveAll, todayUtc, ValidationError, type HandlerContext, type HandlerDeps } from './types';
 
 /**
@@ -22,6 +36,17 @@ import { retrieveAll, todayUtc, ValidationError, type HandlerContext, type Handl
  * since the newer save's diff covered it. It never writes the subscription: the row's quantity is
  * what the user saved, and the ledger reaches the same number. The effective date and reason of a
  * change travel in the save (the Target's cspb_changeeffectivedate and cspb_changereason).
+ *
+ * The ledger row's source: what the save's cspb_changeorigin names, when its writer names one
+ * (Partner Center sync, `npm run sync -- --apply`, writes Sync); otherwise Form when the save carries
+ * an effective date (the form asks for one), else API. A catch-up of an earlier save reads the same
+ * columns from its image, as it reads that save's reason and date.
+ *
+ * Auto-renew: a save that sets cspb_autorenew to what the ledger does not have appends a "term"
+ * entry carrying it (the term stays the ledger's; NCE charges read auto-renew at the renewal), as
+ * the drift report proposes. Only a save that names the column does so, or a catch-up on a ledger
+ * that has recorded auto-renew before: a ledger imported without it (which then says "on") does not
+ * learn a setting nobody changed from a save of other columns.
  */
 
 const SUBSCRIPTIONS = 'cspb_subscriptions';
@@ -95,9 +120,11 @@ async function planEntries(
     client: DataverseClient;
     effectiveDate: CalendarDate;
     referenceId: string;
-    source: 'form' | 'api';
+    source: ChangeSource;
     /** The save named a price column (false: a quantity save, say); unknown for a catch-up of an earlier save. */
     pricesSaved?: boolean;
+    /** The save named cspb_autorenew; unknown for a catch-up of an earlier save. */
+    autoRenewSaved?: boolean;
   },
 ): Promise<LedgerEntryInput[]> {
   const current = ledger.current;
@@ -171,6 +198,12 @@ async function planEntries(
       ...(priceChanged && after.unitPrice != null ? { customerUnitPrice: String(after.unitPrice) } : {}),
     });
   }
+  const ledgerHasAutoRenew = ledger.entries.some((e) => e.autoRenew !== undefined);
+  const compareAutoRenew = context.autoRenewSaved === true || (context.autoRenewSaved === undefined && ledgerHasAutoRenew);
+  const term = ledger.current.term;
+  // The ledger's term entry carries auto-renew; an offer without a term (usage) has no renewal to turn off.
+  if (compareAutoRenew && typeof after.autoRenew === 'boolean' && after.autoRenew !== ledger.current.autoRenew && term !== undefined)
+    push({ ...common, kind: 'term', term, autoRenew: after.autoRenew });
   if (after.status === Status.Suspended && ledger.current.status === 'active') push({ ...common, kind: 'suspend' });
   return out;
 }
@@ -197,6 +230,14 @@ const savedDateOf = (row: Readonly<Record<string, unknown>>, fallback: string): 
 
 const reasonOf = (target: Readonly<Record<string, unknown>>): string | null =>
   typeof target['cspb_changereason'] === 'string' ? target['cspb_changereason'] : null;
+
+const origins = choiceMap(CspbSubscriptionChangeOriginKeys, 'cspb_changeorigin');
+
+/** The source a save's ledger rows record: the origin it names, else form with an effective date, else API. */
+function sourceOf(saved: Readonly<Record<string, unknown>>): ChangeSource {
+  const named = typeof saved['cspb_changeorigin'] === 'number' ? origins.fromWebApi(saved['cspb_changeorigin']) : undefined;
+  return named ?? (typeof saved['cspb_changeeffectivedate'] === 'string' ? 'form' : 'api');
+}
 
 /** PreValidation Create/Update (sync): refuses what the ledger or Microsoft would refuse. Never writes. */
 export async function validateSubscription(context: HandlerContext, deps: HandlerDeps): Promise<void> {
@@ -234,8 +275,9 @@ export async function validateSubscription(context: HandlerContext, deps: Handle
     client: context.client,
     effectiveDate: effectiveDateOf(context.target['cspb_changeeffectivedate'], today),
     referenceId: context.correlationId,
-    source: 'form',
+    source: sourceOf(context.target),
     pricesSaved: PRICE_COLUMNS.some((c) => c in context.target),
+    autoRenewSaved: 'cspb_autorenew' in context.target,
   });
 }
 
@@ -290,7 +332,7 @@ export async function recordSubscriptionChange(context: HandlerContext, deps: Ha
             client,
             effectiveDate: effectiveDateOf(before['cspb_changeeffectivedate'], dateOf(before)),
             referenceId: `${context.correlationId}:catch-up`,
-            source: typeof before['cspb_changeeffectivedate'] === 'string' ? 'form' : 'api',
+            source: sourceOf(before),
           },
         );
         if (inputs.length > 0) plans.push({ version: versionOf(before), count: inputs.length });
@@ -299,13 +341,13 @@ export async function recordSubscriptionChange(context: HandlerContext, deps: Ha
       }
     }
     const after = { ...stateOf(saved), reason: reasonOf(target) };
-    const source: 'form' | 'api' = typeof target['cspb_changeeffectivedate'] === 'string' ? 'form' : 'api';
     const inputs = await planEntries(ledger, after, {
       client,
       effectiveDate: effectiveDateOf(target['cspb_changeeffectivedate'], dateOf(saved)),
       referenceId: context.correlationId,
-      source,
+      source: sourceOf(target),
       pricesSaved: PRICE_COLUMNS.some((c) => c in target),
+      autoRenewSaved: context.payloadTrimmed ? undefined : 'cspb_autorenew' in target,
     });
     if (inputs.length > 0) plans.push({ version, count: inputs.length });
     const total = plans.reduce((n, p) => n + p.count, 0);

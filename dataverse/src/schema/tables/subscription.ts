@@ -60,6 +60,18 @@ export const subscription: TableDef = {
       description: 'The date a pending quantity change takes effect; the form asks for it and the ledger records it.',
     }),
     text('cspb_ChangeReason', { display: 'Change reason', description: 'Why the pending quantity change is made; the ledger records it.', maxLength: 500 }),
+    choice('cspb_ChangeOrigin', {
+      display: 'Change origin',
+      description:
+        'Where the pending change comes from when its writer says so (Partner Center sync writes Sync); the ledger records it. Empty: Form when the save carries a change effective date, else API.',
+      optionSetName: 'cspb_subscription_changeorigin',
+      options: [
+        ['Form', 'Form', 'form'],
+        ['Api', 'API', 'api'],
+        ['Import', 'Import', 'import'],
+        ['Sync', 'Partner Center sync', 'sync'],
+      ],
+    }),
     lookup('cspb_CustomerId', {
       display: 'Customer',
       description: 'The account billed for this subscription.',
