@@ -91,7 +91,8 @@ function shown(value: unknown): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // Nested too deep to print (JSON.stringify and String both recurse): name its shape only.
+    text = Array.isArray(value) ? '[...]' : value !== null && typeof value === 'object' ? '{...}' : typeof value;
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

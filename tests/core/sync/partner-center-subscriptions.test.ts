@@ -198,6 +198,13 @@ describe('hostile input', () => {
     expect(problemsOf(text).map((p) => p.property)).toEqual([property]);
   });
 
+  it("JSON nested 200,000 deep is refused with the parser's own error, not a stack overflow", () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    for (const text of [deep, `{"items":${deep}}`, `{"items":[{"id":${deep},"offerId":"o"}]}`]) {
+      expect(() => parsePartnerCenterSubscriptions(text)).toThrow(PartnerCenterParseError);
+    }
+  });
+
   it('a megabyte of text in a property is cut short in the message', () => {
     let message = '';
     try {
