@@ -2,7 +2,8 @@
  * The pull from Microsoft Graph at volume: 100,000 licence lines (the sample partner's October bill
  * repeated, as JSON Lines in 8 gzipped blobs on Azurite behind real SAS tokens, served by the local
  * Graph fake) pulled into an in-memory local org, against importing the same lines as one CSV file
- * through the same writer. Prints lines per second of each phase and the peak RSS of the pull: it
+ * through the same writer, each then reconciled against the sample partner's ledger as Dynamics runs it
+ * (the findings compared one by one). Prints lines per second of each phase and the peak RSS of the pull: it
  * runs in a process of its own (this file with --child), so the fake's data and the CSV comparison
  * are not in its figure.
  *
@@ -15,7 +16,9 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { importBytes } from '../core/src/import';
 import { LocalOrg } from '../dataverse/src/local-org';
+import { MemoryBillFileSource, registerPlugins } from '../plugins/src';
 import { writeImport } from '../dataverse/src/imports/write-import';
+import { retrieveAll } from '../dataverse/src/client/retrieve-all';
 import { GraphBillingClient } from '../plugins/src/pull/graph-billing';
 import { pullBill } from '../plugins/src/pull/pull';
 import { graphClientCredentials } from '../plugins/src/pull/graph-token';
@@ -85,13 +88,13 @@ async function main(): Promise<void> {
       })
     ).json()) as { access_token: string };
     const child = await runChild({ BENCH_GRAPH_URL: graph.baseUrl, BENCH_GRAPH_TOKEN: token.access_token, BENCH_STATE_DIR: stateDir });
-    const { marks, total, peak, linesWritten, stored, pulledTotal, bytesDownloaded } = child;
+    const { marks, total, peak, linesWritten, stored, pulledTotal, bytesDownloaded, recon } = child;
     const downloaded = marks.filter(([m]) => m.startsWith('blob ')).at(-1)?.[1] ?? 0;
     const parsed = marks.find(([m]) => m.includes('rows read'))?.[1] ?? 0;
     if (linesWritten !== LINES || stored !== LINES) throw new Error(`wrote ${linesWritten} lines, the org holds ${stored}, wanted ${LINES}`);
 
     // The same lines as one CSV file through the same writer (what the BillingImport control does).
-    const csvOrg = new LocalOrg();
+    const csvOrg = await sampleOrg();
     const bytes = new Uint8Array(Buffer.from(csv, 'utf8'));
     const t1 = performance.now();
     const parsedCsv = importBytes(bytes, {
@@ -103,8 +106,9 @@ async function main(): Promise<void> {
       },
     });
     const t2 = performance.now();
-    await writeImport(csvOrg, parsedCsv, null, () => undefined);
+    const written = await writeImport(csvOrg, parsedCsv, null, () => undefined);
     const t3 = performance.now();
+    const csvRecon = await reconcileIn(csvOrg, written.importId);
 
     console.log(
       `Graph pull, ${LINES.toLocaleString('en-US')} licence lines in ${BLOBS} gzipped blobs (${bytesDownloaded.toLocaleString('en-US')} bytes), local org in memory`,
@@ -116,8 +120,16 @@ async function main(): Promise<void> {
     console.log(
       `the same lines as one CSV through the same writer: parse ${Math.round(t2 - t1)} ms (${rate(LINES, t2 - t1)}), write ${Math.round(t3 - t2)} ms, whole ${Math.round(t3 - t1)} ms (${rate(LINES, t3 - t1)})`,
     );
-    console.log(`totals equal: ${parsedCsv.summary.total.toFixed()} (CSV) = ${pulledTotal} (pull)`);
-    if (parsedCsv.summary.total.toFixed() !== pulledTotal) process.exitCode = 1;
+    console.log(`bill totals: ${parsedCsv.summary.total.toFixed()} (CSV), ${pulledTotal} (pull)`);
+    console.log(`reconciliation over the pulled import (${Math.round(recon.ms)} ms): ${recon.totals}; findings digest ${recon.digest}`);
+    console.log(`reconciliation over the CSV import    (${Math.round(csvRecon.ms)} ms): ${csvRecon.totals}; findings digest ${csvRecon.digest}`);
+    const equal =
+      parsedCsv.summary.total.toFixed() === pulledTotal &&
+      recon.totals === csvRecon.totals &&
+      recon.digest === csvRecon.digest &&
+      recon.findings === csvRecon.findings;
+    console.log(equal ? 'pull and CSV: equal to the cent, finding by finding' : 'pull and CSV DIFFER');
+    if (!equal) process.exitCode = 1;
   } finally {
     await graph.close();
     await azurite.stop();
@@ -128,11 +140,51 @@ async function main(): Promise<void> {
 interface ChildResult {
   marks: Array<[string, number]>;
   total: number;
+  recon: Awaited<ReturnType<typeof reconcileIn>>;
   peak: number;
   linesWritten: number;
   stored: number;
   pulledTotal: string;
   bytesDownloaded: number;
+}
+
+/** An in-memory org holding the sample partner, with the plug-ins in its pipeline (the runs as Dynamics does them). */
+async function sampleOrg(): Promise<LocalOrg> {
+  const org = new LocalOrg({ now: () => new Date('2026-11-05T12:00:00Z') });
+  registerPlugins(org, { today: () => '2026-11-05', billFiles: new MemoryBillFileSource() });
+  await org.importSnapshot(generateSample().snapshot);
+  return org;
+}
+
+/** A reconciliation run over the import, as Dynamics runs it; its totals and a digest of every finding. */
+async function reconcileIn(org: LocalOrg, importId: string): Promise<{ ms: number; totals: string; findings: number; digest: string }> {
+  const t = performance.now();
+  const runId = await org.create('cspb_reconciliationruns', {
+    cspb_name: 'bench',
+    'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+    cspb_currencycode: 'USD',
+  });
+  await org.asyncIdle();
+  const ms = performance.now() - t;
+  const run = await org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+  if (org.asyncFailures.length > 0 || run['cspb_runstatus'] !== 100000002) throw new Error(`the run did not complete: ${String(run['cspb_error'])}`);
+  // Every page: a page holds 5,000 rows, as Dataverse's does.
+  const rows = await retrieveAll<Record<string, unknown>>(org, 'cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` });
+  const lines = rows
+    .map((d) =>
+      [d['cspb_category'], d['cspb_vendorsubscriptionid'], d['cspb_chargetype'], d['cspb_billedamount'], d['cspb_expectedamount'], d['cspb_variance']].join(
+        '|',
+      ),
+    )
+    .sort();
+  return {
+    ms,
+    totals: ['cspb_totalbilled', 'cspb_totalexpected', 'cspb_totalvariance', 'cspb_totalleakage', 'cspb_discrepancycount']
+      .map((c) => `${c.slice(5)} ${String(run[c])}`)
+      .join(', '),
+    findings: rows.length,
+    digest: createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16),
+  };
 }
 
 function runChild(env: Record<string, string>): Promise<ChildResult> {
@@ -150,7 +202,7 @@ function runChild(env: Record<string, string>): Promise<ChildResult> {
 
 /** The child: the pull alone, into an in-memory org, with a token the parent got. */
 async function child(): Promise<void> {
-  const org = new LocalOrg();
+  const org = await sampleOrg();
   const marks: Array<[string, number]> = [];
   const t0 = performance.now();
   const result = await pullBill({
@@ -161,10 +213,13 @@ async function child(): Promise<void> {
     onProgress: (m) => marks.push([m, performance.now() - t0]),
   });
   const total = performance.now() - t0;
+  const peak = process.resourceUsage().maxRSS * 1024;
+  const recon = await reconcileIn(org, result.importId);
   const out: ChildResult = {
     marks,
     total,
-    peak: process.resourceUsage().maxRSS * 1024,
+    peak,
+    recon,
     linesWritten: result.linesWritten,
     stored: org.count('cspb_billinglines'),
     pulledTotal: result.import!.summary.total.toFixed(),
