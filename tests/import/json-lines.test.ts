@@ -50,6 +50,14 @@ describe('JSON Lines (Graph billing exports)', () => {
     expect(json.usage[0]!.chargeEndInclusive).toEqual(csv.usage[0]!.chargeEndInclusive);
   });
 
+  it('a one-line export (jsonLines) keeps the inclusive ChargeEndDate a lone JSON object would not', () => {
+    const csv = importBytes(utf8(sample.usageCsv), { fileName: 'usage.csv' });
+    const one = csvToGraphLines(sample.usageCsv)[0]!;
+    const r = importBytes(utf8(one + '\n'), { fileName: 'export.jsonl', jsonLines: true });
+    expect(r.summary.source).toBe('jsonl');
+    expect(r.usage[0]!.chargeEndInclusive).toEqual(csv.usage.find((u) => u.subscriptionId === r.usage[0]!.subscriptionId)!.chargeEndInclusive);
+  });
+
   it('gives the same result however the text is cut into chunks', () => {
     const text = csvToGraphLines(sample.licenceCsv).slice(0, 20).join('\r\n');
     expect(comparable(imported(text, 7))).toEqual(comparable(imported(text)));

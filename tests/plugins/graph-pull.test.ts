@@ -245,7 +245,11 @@ test('an unbilled pull is keyed by its data version: the same eTag imports nothi
   const same = await pullBill({ request, graph: graphClient(), client: org, stateDir });
   expect(same).toMatchObject({ outcome: 'already-imported', importId: first.importId });
   graph.setDataset('unbilled-reconciliation', 'current:USD', { lines: licenceLines.slice(0, 60), eTag: 'v2' });
+  // A finished pull leaves no operation behind: Graph's manifest is the snapshot its export took, so
+  // the next pull must start a new export to see v2 (the fake would serve v2 on an old one too).
+  const exports = graph.log.filter((l) => l.method === 'POST').length;
   const next = await pullBill({ request, graph: graphClient(), client: org, stateDir });
+  expect(graph.log.filter((l) => l.method === 'POST').length).toBe(exports + 1);
   expect(next).toMatchObject({ outcome: 'imported', pullKey: 'unbilled-reconciliation:current:USD:v2', linesWritten: 60 });
   const row = await org.retrieve<Record<string, unknown>>('cspb_billingimports', next.importId);
   expect(row).toMatchObject({ cspb_source: Source.GraphUnbilledReconciliation, cspb_importstatus: ImportStatus.Completed });
@@ -318,4 +322,48 @@ test('a file of an invoice already pulled is refused, by the import job and by t
   expect(String(row['cspb_errors'])).toContain(`Invoice ${INVOICE} was already pulled from Microsoft`);
   const parsed = importBytes(bytes, { fileName: 'nce-invoice-2026-10.csv', detectDuplicates: false });
   await expect(writeImport(org, parsed, null, () => undefined)).rejects.toBeInstanceOf(DuplicateImport);
+});
+
+test("an unbilled pull is not summed into the month's reconciliation of the billed invoice", async () => {
+  const { org } = await sampleOrg();
+  graph.setDataset('unbilled-reconciliation', 'last:USD', { lines: licenceLines, eTag: 'october-preview' });
+  await pullBill({ request: { kind: 'unbilled-reconciliation', billingPeriod: 'last', currencyCode: 'USD' }, graph: graphClient(), client: org, stateDir });
+  const licences = await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
+  const billedRow = await org.retrieve<Record<string, unknown>>('cspb_billingimports', licences.importId);
+  const { run } = await runOver(org, licences.importId);
+  expect(run['cspb_totalbilled']).toBe(billedRow['cspb_totalbilled']);
+});
+
+test('an interrupted import of other text (a new export orders lines its own way) is replaced, not added to', async () => {
+  const { org } = await sampleOrg();
+  graph.setDataset('billed-reconciliation', 'G0000077777', { lines: licenceLines.slice(0, 30) });
+  const stale = await org.create('cspb_billingimports', {
+    cspb_name: 'killed while writing',
+    cspb_contenthash: 'a'.repeat(64),
+    cspb_currencycode: 'USD',
+    cspb_importstatus: ImportStatus.Writing,
+    cspb_pullkey: 'billed-reconciliation:G0000077777',
+  });
+  await org.create('cspb_billinglines', {
+    'cspb_ImportId@odata.bind': `/cspb_billingimports(${stale})`,
+    cspb_linekey: `${'a'.repeat(32)}-L1`,
+    cspb_name: 'old line',
+    cspb_currencycode: 'USD',
+  });
+  const pulled = await pullBill({ request: billed('billed-reconciliation', 'G0000077777'), graph: graphClient(), client: org, stateDir });
+  expect(pulled.outcome).toBe('imported');
+  const lines = await org.retrieveMultiple('cspb_billinglines', { filter: `_cspb_importid_value eq ${pulled.importId}` });
+  expect(lines.value).toHaveLength(30);
+  expect((await importsOf(org)).map((i) => i['cspb_billingimportid'])).toEqual([pulled.importId]);
+});
+
+test('a failed export is not polled again: the next pull starts a new one', async () => {
+  const { org } = await sampleOrg();
+  const request = billed('billed-reconciliation', 'G0000088888');
+  await expect(pullBill({ request, graph: graphClient(), client: org, stateDir })).rejects.toMatchObject({ code: 'export-failed', graphCode: '5000' });
+  graph.setDataset('billed-reconciliation', 'G0000088888', { lines: licenceLines.slice(0, 10) });
+  const exports = graph.log.filter((l) => l.method === 'POST').length;
+  const pulled = await pullBill({ request, graph: graphClient(), client: org, stateDir });
+  expect(pulled).toMatchObject({ outcome: 'imported', linesWritten: 10 });
+  expect(graph.log.filter((l) => l.method === 'POST').length).toBe(exports + 1);
 });

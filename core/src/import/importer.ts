@@ -348,7 +348,7 @@ export class BillImporter {
   private onJsonItem(itemText: string): void {
     if (this.phase === 'failed') return;
     // JSON Lines (Graph's billing exports) write the recon file's columns, dates as the CSV's (an inclusive ChargeEndDate).
-    if (this.json.jsonLines) this.source = 'jsonl';
+    if (this.json.jsonLines || this.opts.jsonLines === true) this.source = 'jsonl';
     const row = ++this.jsonIndex;
     let item: FlatItem;
     try {
@@ -402,7 +402,10 @@ export class BillImporter {
       // Items repeat their keys: each spelling is normalised once (a regex per key per item was a third of a JSON import).
       const k = item.keys[i]!;
       let s = byRaw.get(k);
-      if (s === undefined) byRaw.set(k, (s = map.get(normalizeHeader(k)) ?? -1));
+      if (s === undefined) {
+        s = map.get(normalizeHeader(k)) ?? -1;
+        if (byRaw.size < 10_000) byRaw.set(k, s); // bounded: hostile files may spell every key anew
+      }
       if (s >= 0) values[s] = item.values[i];
     }
     this.acceptRow(

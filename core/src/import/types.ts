@@ -209,4 +209,9 @@ export interface ImportOptions {
    * times faster); browsers use the default pure implementation.
    */
   readonly createHasher?: () => ContentHasher;
+  /**
+   * The text is JSON Lines (a Graph billing export), even when it holds one line: its dates are the
+   * reconciliation file's (an inclusive ChargeEndDate), not the v1 API's.
+   */
+  readonly jsonLines?: boolean;
 }

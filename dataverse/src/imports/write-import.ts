@@ -70,7 +70,7 @@ export async function pulledImportOf(client: DataverseClient, result: ImportResu
   if (!invoice || format === null) return undefined;
   const rows = await retrieveAll<Record<string, unknown>>(client, IMPORTS, {
     select: ['cspb_billingimportid', 'cspb_pullkey'],
-    filter: `cspb_invoicenumber eq '${invoice.replace(/'/g, "''")}' and cspb_format eq ${format} and cspb_pullkey ne null`,
+    filter: `cspb_invoicenumber eq '${invoice.replace(/'/g, "''")}' and cspb_format eq ${format} and cspb_pullkey ne null and cspb_importstatus ne ${CspbBillingImportImportStatus.Failed}`,
   });
   return rows.map((r) => String(r['cspb_billingimportid']))[0];
 }

@@ -88,8 +88,9 @@ async function step(context: JobContext, _n: number, row: EntityRecord): Promise
             : { ...running, cspb_step: Step.Reconcile, cspb_usagepullstatus: status, 'cspb_UsageImportId@odata.bind': bind, cspb_jobprogress: 'Usage pulled' },
         };
       } catch (e) {
-        // An invoice with no Azure plan has no usage to export: Graph's failed operation says so.
-        if (!licences && e instanceof PullError && e.code === 'export-failed')
+        // An invoice with no Azure plan has no usage to export: Graph's failed operation says so with
+        // code 5000, "No data available" (the operation page's example); any other failure stops month-end.
+        if (!licences && e instanceof PullError && e.code === 'export-failed' && e.graphCode === '5000')
           return {
             done: false,
             patch: { ...running, cspb_step: Step.Reconcile, cspb_usagepullstatus: cut(`No usage: ${e.message}`, max.cspb_usagepullstatus) },

@@ -2,6 +2,7 @@ import { Decimal } from '../../../core/src';
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
 import {
   CspbBillingImportImportStatus as ImportStatus,
+  CspbBillingImportSource,
   CspbDiscrepancyResolutionStatus as Resolution,
   CspbReconciliationRunRunStatus as RunStatus,
   type CspbBillingImportRow,
@@ -61,12 +62,18 @@ const UNFINISHED: ReadonlySet<number> = new Set([ImportStatus.Pending, ImportSta
  * billing month (the licence and the usage files of a month, as `npm run reconcile` takes them
  * together), in a fixed order. An import of the month still being read ends the run with that
  * said, rather than reconciling without its lines (they would show as "not billed"); a failed
- * import is left out, its errors are on it.
+ * import is left out, its errors are on it; so is an unbilled pull the run does not name.
  */
 async function importsOfPeriod(client: DataverseClient, named: CspbBillingImportRow): Promise<CspbBillingImportRow[]> {
   const month = named.cspb_periodstart?.slice(0, 7);
   const all = month ? await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', { orderBy: ['cspb_billingimportid'] }) : [named];
-  const ofMonth = all.filter((b) => b.cspb_billingimportid === named.cspb_billingimportid || b.cspb_periodstart?.slice(0, 7) === month);
+  // An unbilled pull is a preview of the month's bill, not a second bill: it is in a run only when
+  // the run names it (summed with the billed invoice it would count every charge twice).
+  const ofMonth = all.filter(
+    (b) =>
+      b.cspb_billingimportid === named.cspb_billingimportid ||
+      (b.cspb_periodstart?.slice(0, 7) === month && b.cspb_source !== CspbBillingImportSource.GraphUnbilledReconciliation),
+  );
   const unfinished = ofMonth.filter((b) => UNFINISHED.has(b.cspb_importstatus));
   if (unfinished.length > 0)
     throw new JobFailure(

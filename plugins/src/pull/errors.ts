@@ -31,6 +31,8 @@ export class PullError extends Error {
     message: string,
     /** The HTTP status, when an answer had one. */
     readonly status?: number,
+    /** A failed operation's own error code (Graph's "5000": no data available). */
+    readonly graphCode?: string,
   ) {
     super(message);
     this.name = 'PullError';

@@ -105,12 +105,17 @@ export class GraphBillingClient {
       if (status === 'succeeded' || status === 'completed') return this.manifestOf(operation);
       if (status === 'failed') {
         const error = (operation['error'] ?? {}) as { code?: unknown; message?: unknown };
-        throw new PullError('export-failed', `Microsoft's export failed: ${String(error.message ?? 'no message')} (code ${String(error.code ?? 'none')}).`);
+        throw new PullError(
+          'export-failed',
+          `Microsoft's export failed: ${String(error.message ?? 'no message')} (code ${String(error.code ?? 'none')}).`,
+          undefined,
+          error.code === undefined ? undefined : String(error.code),
+        );
       }
       if (status !== 'running' && status !== 'notStarted')
         throw new PullError('graph-error', `The operation's status "${status}" is none of notStarted, running, succeeded, failed.`);
       if (Date.now() - started > maxWait) throw new PullError('export-timeout', `The export was still ${status} after ${Math.round(maxWait / 1000)} s.`);
-      await this.sleep(parseRetryAfter(response.headers.get('retry-after')) ?? this.options.pollIntervalMs ?? 10_000);
+      await this.sleep(capped(parseRetryAfter(response.headers.get('retry-after')) ?? this.options.pollIntervalMs ?? 10_000));
     }
   }
 
@@ -127,9 +132,11 @@ export class GraphBillingClient {
 
   /** One request: the token attached, a fresh token once after 401, 429/503 retried after Retry-After. */
   private async send(method: 'GET' | 'POST', url: string, body?: unknown): Promise<Response> {
-    let fresh = false;
+    let refreshed = false;
+    let askFresh = false;
     for (let attempt = 0; ; attempt++) {
-      const token = await this.options.token(fresh);
+      const token = await this.options.token(askFresh);
+      askFresh = false; // one fresh token after a 401; MSAL's cache again for the retries after it
       let response: Response;
       try {
         response = await this.fetchFn(url, {
@@ -142,16 +149,16 @@ export class GraphBillingClient {
         await this.sleep(backoff(attempt));
         continue;
       }
-      if (response.status === 401 && !fresh) {
+      if (response.status === 401 && !refreshed) {
         await response.body?.cancel();
-        fresh = true;
+        refreshed = askFresh = true;
         continue;
       }
       if (response.status === 429 || response.status === 503) {
         await response.body?.cancel();
         if (attempt >= (this.options.maxRetries ?? 8))
           throw new PullError('throttled', `Graph answered ${response.status} ${attempt + 1} times for ${method} ${url}.`, response.status);
-        await this.sleep(parseRetryAfter(response.headers.get('retry-after')) ?? backoff(attempt));
+        await this.sleep(capped(parseRetryAfter(response.headers.get('retry-after')) ?? backoff(attempt)));
         continue;
       }
       if (response.status >= 400) {
@@ -173,6 +180,10 @@ export class GraphBillingClient {
     }
   }
 }
+
+/** The longest wait honoured (Retry-After may name an hour): a pull waits, it does not hang. */
+const MAX_WAIT_MS = 120_000;
+const capped = (ms: number): number => Math.min(ms, MAX_WAIT_MS);
 
 /** Exponential back-off with jitter, capped at a minute, when no Retry-After says how long. */
 function backoff(attempt: number): number {

@@ -100,7 +100,7 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
     // Pulled before, or imported from the file Partner Center offers for download: a second copy of
     // the invoice would be summed twice by the month's reconciliation (it covers every import of the month).
     const done = (await importWithKey(client, key)) ?? (await fileImportOf(client, request.invoiceId, FORMAT_OF[request.kind]));
-    if (done && FINISHED.has(done.cspb_importstatus)) {
+    if (done && (FINISHED.has(done.cspb_importstatus) || !done.cspb_pullkey)) {
       say(`already imported as '${done.cspb_name}': nothing to pull`);
       return { importId: done.cspb_billingimportid, pullKey: key, outcome: 'already-imported', ...empty };
     }
@@ -111,6 +111,15 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
   const statePath = join(dir, 'state.json');
   const state: PullState = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as PullState) : { done: [] };
   const save = (): void => writeFileSync(statePath, JSON.stringify(state, null, 2));
+  // Done with this data: the staging goes, or (kept for a look) no longer names the operation, whose
+  // manifest is the snapshot it took: a later pull must start a new export, not read that one again.
+  const finished = (): void => {
+    if (!options.keepStaging) rmSync(dir, { recursive: true, force: true });
+    else {
+      delete state.operationUrl;
+      save();
+    }
+  };
 
   let manifest = await manifestOf(graph, request, state, save, say);
   if (state.eTag !== undefined && manifest.eTag !== undefined && manifest.eTag !== state.eTag) {
@@ -125,12 +134,14 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
     const done = await importWithKey(client, pullKey);
     if (done && FINISHED.has(done.cspb_importstatus)) {
       say(`this version of the data is already imported as '${done.cspb_name}'`);
+      finished();
       return { importId: done.cspb_billingimportid, pullKey, outcome: 'already-imported', ...empty };
     }
   }
 
   // Blob names sort in partition order (part-00000, part-00001, ...): the staged text is the same every time.
-  const names = [...manifest.blobs.map((b) => b.name)].sort();
+  const names = [...new Set(manifest.blobs.map((b) => b.name))].sort();
+  if (names.length !== manifest.blobs.length) throw new PullError('bad-manifest', 'The manifest lists a blob twice: its lines would be read twice.');
   let bytesDownloaded = 0;
   let blobsReused = 0;
   let blobsDownloaded = 0;
@@ -170,7 +181,21 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
     throw new PullError('graph-error', `The pulled data could not be read: ${first ? `${first.code} at row ${first.row}: ${first.message}` : 'no detail'}`);
   }
   say(`${result.summary.rowsRead} rows read, ${result.summary.rowsAccepted} accepted, ${result.summary.rowsRejected} rejected`);
-  const partial = await importWithKey(client, pullKey);
+  // A file of this invoice imported meanwhile (the export took minutes): that import stands.
+  const byHand = billed ? await fileImportOf(client, request.invoiceId, FORMAT_OF[request.kind]) : undefined;
+  if (byHand) {
+    say(`'${byHand.cspb_name}' imported this invoice from its file meanwhile: nothing written`);
+    finished();
+    return { importId: byHand.cspb_billingimportid, pullKey, outcome: 'already-imported', ...empty, blobsDownloaded, blobsReused, bytesDownloaded };
+  }
+  let partial = await importWithKey(client, pullKey);
+  if (partial && partial.cspb_contenthash !== result.summary.contentHash) {
+    // A killed attempt wrote lines of other text (a new export orders lines as it likes): its line
+    // keys carry that text's hash, so they would stay beside the new ones. Start the import over.
+    say(`an interrupted import of other data is replaced ('${partial.cspb_name}')`);
+    await client.delete('cspb_billingimports', partial.cspb_billingimportid);
+    partial = undefined;
+  }
   try {
     const written = await writeImport(client, result, partial?.cspb_billingimportid ?? null, () => undefined, undefined, undefined, {
       columns: {
@@ -180,7 +205,7 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
         cspb_pullkey: pullKey.slice(0, 200),
       },
     });
-    if (!options.keepStaging) rmSync(dir, { recursive: true, force: true });
+    finished();
     return {
       importId: written.importId,
       pullKey,
@@ -195,7 +220,7 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
   } catch (e) {
     if (!(e instanceof DuplicateImport)) throw e;
     say(`the same data is already imported (${e.existingId})`);
-    if (!options.keepStaging) rmSync(dir, { recursive: true, force: true });
+    finished();
     return { importId: e.existingId, pullKey, outcome: 'already-imported', ...empty, blobsDownloaded, blobsReused, bytesDownloaded };
   }
 }
@@ -213,6 +238,7 @@ async function manifestOf(
       say('resuming: polling the export started earlier');
       return await graph.waitForManifest(state.operationUrl);
     } catch (e) {
+      forgetFailed(e, state, save);
       // An operation link lives for a server-controlled time (404/410 once gone): start a new export.
       if (!(e instanceof PullError && (e.status === 404 || e.status === 410))) throw e;
       say('the earlier export is gone: starting a new one');
@@ -221,23 +247,37 @@ async function manifestOf(
   state.operationUrl = await graph.startExport(request);
   save();
   say(`export started: ${state.operationUrl}`);
-  return graph.waitForManifest(state.operationUrl);
+  try {
+    return await graph.waitForManifest(state.operationUrl);
+  } catch (e) {
+    forgetFailed(e, state, save);
+    throw e;
+  }
+}
+
+/** A failed operation is terminal ("Restart the operation"): the next pull starts a new export. */
+function forgetFailed(e: unknown, state: PullState, save: () => void): void {
+  if (e instanceof PullError && e.code === 'export-failed') {
+    delete state.operationUrl;
+    save();
+  }
 }
 
 const FORMAT_OF = { 'billed-reconciliation': CspbBillingImportFormat.NceLicense, 'billed-usage': CspbBillingImportFormat.NceDailyUsage } as const;
 
-/** A finished import of the same invoice and kind that came from a file (no pull key). */
+/** An import of the same invoice and kind that came from a file (no pull key), finished or under way. */
 async function fileImportOf(client: DataverseClient, invoiceId: string, format: number): Promise<CspbBillingImportRow | undefined> {
   const rows = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', {
     select: ['cspb_name', 'cspb_importstatus', 'cspb_pullkey', 'cspb_invoicenumber'],
     filter: `cspb_invoicenumber eq '${invoiceId.replace(/'/g, "''")}' and cspb_format eq ${format}`,
   });
-  return rows.find((r) => !r.cspb_pullkey && FINISHED.has(r.cspb_importstatus));
+  // One being imported counts too: it will hold the invoice.
+  return rows.find((r) => !r.cspb_pullkey && r.cspb_importstatus !== Status.Failed);
 }
 
 async function importWithKey(client: DataverseClient, key: string): Promise<CspbBillingImportRow | undefined> {
   const rows = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', {
-    select: ['cspb_name', 'cspb_importstatus', 'cspb_pullkey'],
+    select: ['cspb_name', 'cspb_importstatus', 'cspb_pullkey', 'cspb_contenthash'],
     filter: `cspb_pullkey eq '${key.replace(/'/g, "''")}'`,
   });
   // Dataverse compares text case-insensitively; the key is compared exactly here.
@@ -252,6 +292,7 @@ function stagedName(blobName: string): string {
 async function importStaged(paths: readonly string[], fileName: string): Promise<ImportResult> {
   const importer = new BillImporter({
     fileName,
+    jsonLines: true,
     // As the server-side import: a line printed twice is a charge billed twice, reported by reconciliation.
     detectDuplicates: false,
     createHasher: () => {
