@@ -18,6 +18,8 @@ import { Decimal, formatMoney } from '../../../core/src';
 import type { EntityRecord } from '../../../dataverse/src/client/types';
 import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import {
+  CspbBillingImportImportStatus as ImportStatus,
+  CspbBillingImportSource,
   CspbDiscrepancyResolutionStatus,
   CspbInvoiceRunRunStatus as InvoiceStatus,
   CspbMonthEndRunRunStatus as Status,
@@ -31,7 +33,7 @@ import {
 import { JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 // A cycle (the runner lists this job): runChunk is only read when a chunk runs, after both loaded.
 import { runChunk } from '../jobs/runner';
-import { PullError } from '../pull/errors';
+import { isTransient, PullError } from '../pull/errors';
 import { pullBill } from '../pull/pull';
 
 const RUNS = CspbMonthEndRunTable.entitySetName;
@@ -95,8 +97,8 @@ async function step(context: JobContext, _n: number, row: EntityRecord): Promise
             done: false,
             patch: { ...running, cspb_step: Step.Reconcile, cspb_usagepullstatus: cut(`No usage: ${e.message}`, max.cspb_usagepullstatus) },
           };
-        if (e instanceof PullError && e.code !== 'throttled') throw new JobFailure(`${licences ? 'Licence' : 'Usage'} pull: ${e.message}`);
-        throw e; // throttled, or a transient failure: the queue delivers the message again
+        if (!isTransient(e)) throw new JobFailure(`${licences ? 'Licence' : 'Usage'} pull: ${(e as Error).message}`);
+        throw e; // the network, a 5xx, a cut download: the queue delivers the message again
       }
     }
     case Step.Reconcile: {
@@ -104,7 +106,17 @@ async function step(context: JobContext, _n: number, row: EntityRecord): Promise
       if (!importId) throw new JobFailure('No licence import to reconcile (the licence pull left none).');
       let runId = run._cspb_reconciliationrunid_value;
       if (!runId) {
-        const imported = await client.retrieve<EntityRecord>('cspb_billingimports', importId, { select: ['cspb_currencycode'] });
+        const imported = await client.retrieve<EntityRecord>('cspb_billingimports', importId, { select: ['cspb_currencycode', 'cspb_periodstart'] });
+        // The run refuses a month with an import still being written (another month-end, a hand
+        // import): wait for it rather than fail.
+        const month = typeof imported['cspb_periodstart'] === 'string' ? imported['cspb_periodstart'].slice(0, 7) : undefined;
+        const busy = month ? await unfinishedImportsOf(context, month) : [];
+        if (busy.length > 0)
+          return {
+            done: false,
+            delaySeconds: MONTH_END_WAIT_SECONDS * 4,
+            patch: { ...running, cspb_reconcilestatus: cut(`Waiting for ${busy.join(', ')} to finish importing`, max.cspb_reconcilestatus) },
+          };
         runId = await client.create('cspb_reconciliationruns', {
           cspb_name: cut(`Month-end ${invoice}`, 200),
           'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
@@ -202,6 +214,21 @@ async function drive(
   const before = row.cspb_jobchunk ?? 0;
   const next = await runChunk({ v: 1, job, id, chunk: before, correlationId: context.correlationId }, context.client, context.deps);
   return { done: false, patch: { cspb_runstatus: Status.Running, ...patch }, ...(next ? {} : { delaySeconds: MONTH_END_WAIT_SECONDS }) };
+}
+
+async function unfinishedImportsOf(context: JobContext, month: string): Promise<string[]> {
+  const rows = await retrieveAll<EntityRecord>(context.client, 'cspb_billingimports', {
+    select: ['cspb_name', 'cspb_periodstart', 'cspb_importstatus', 'cspb_source'],
+    filter: `cspb_importstatus eq ${ImportStatus.Pending} or cspb_importstatus eq ${ImportStatus.Parsing} or cspb_importstatus eq ${ImportStatus.Writing}`,
+  });
+  return rows
+    .filter(
+      (r) =>
+        typeof r['cspb_periodstart'] === 'string' &&
+        r['cspb_periodstart'].startsWith(month) &&
+        r['cspb_source'] !== CspbBillingImportSource.GraphUnbilledReconciliation,
+    )
+    .map((r) => `'${String(r['cspb_name'])}'`);
 }
 
 async function openFindings(context: JobContext, runId: string): Promise<number> {

@@ -23,7 +23,9 @@ export type PullErrorCode =
   /** The SAS was refused again after the manifest was requested anew. */
   | 'sas-refused'
   /** Blob storage refused or failed the download for another reason. */
-  | 'blob-error';
+  | 'blob-error'
+  /** Dataverse refused lines (a value out of a column's range): the import is marked Failed with them. */
+  | 'lines-refused';
 
 export class PullError extends Error {
   constructor(
@@ -37,4 +39,12 @@ export class PullError extends Error {
     super(message);
     this.name = 'PullError';
   }
+}
+
+/** Worth another delivery of the queue message: the network, a 5xx, a cut download, a slow export. */
+export function isTransient(e: unknown): boolean {
+  if (!(e instanceof PullError)) return true;
+  if (e.code === 'throttled' || e.code === 'truncated-gzip' || e.code === 'export-timeout') return true;
+  if (e.code === 'graph-error' || e.code === 'blob-error') return e.status === undefined || e.status >= 500;
+  return false;
 }

@@ -154,7 +154,8 @@ export class GraphBillingClient {
         refreshed = askFresh = true;
         continue;
       }
-      if (response.status === 429 || response.status === 503) {
+      // 429 and 503 as Graph's throttling guidance says; 500, 502 and 504 are the gateway's passing failures.
+      if (response.status === 429 || response.status >= 500) {
         await response.body?.cancel();
         if (attempt >= (this.options.maxRetries ?? 8))
           throw new PullError('throttled', `Graph answered ${response.status} ${attempt + 1} times for ${method} ${url}.`, response.status);

@@ -28,10 +28,12 @@ import {
   CspbBillingImportFormat,
   CspbBillingImportImportStatus as Status,
   CspbBillingImportSource,
+  CspbBillingImportTable,
   CspbBillingImportVendor,
   type CspbBillingImportRow,
 } from '../../../dataverse/generated';
-import { DuplicateImport, writeImport } from '../../../dataverse/src/imports/write-import';
+import { DuplicateImport, LinesRefused, writeImport } from '../../../dataverse/src/imports/write-import';
+import { listJson } from '../../../dataverse/src/mappers/import-summary';
 import { downloadBlob, SasRefused } from './blob-download';
 import { PullError } from './errors';
 import { blobUrl, type ExportRequest, type GraphBillingClient, type Manifest } from './graph-billing';
@@ -196,15 +198,24 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
     await client.delete('cspb_billingimports', partial.cspb_billingimportid);
     partial = undefined;
   }
+  let importId = partial?.cspb_billingimportid;
   try {
-    const written = await writeImport(client, result, partial?.cspb_billingimportid ?? null, () => undefined, undefined, undefined, {
-      columns: {
-        cspb_name: `Microsoft Graph ${LABEL[request.kind]} ${billed ? request.invoiceId : `${request.billingPeriod} ${request.currencyCode}`}`.slice(0, 200),
-        cspb_vendor: CspbBillingImportVendor.Microsoft,
-        cspb_source: SOURCE[request.kind],
-        cspb_pullkey: pullKey.slice(0, 200),
+    const written = await writeImport(
+      client,
+      result,
+      partial?.cspb_billingimportid ?? null,
+      () => undefined,
+      undefined,
+      (id) => (importId = id),
+      {
+        columns: {
+          cspb_name: `Microsoft Graph ${LABEL[request.kind]} ${billed ? request.invoiceId : `${request.billingPeriod} ${request.currencyCode}`}`.slice(0, 200),
+          cspb_vendor: CspbBillingImportVendor.Microsoft,
+          cspb_source: SOURCE[request.kind],
+          cspb_pullkey: pullKey.slice(0, 200),
+        },
       },
-    });
+    );
     finished();
     return {
       importId: written.importId,
@@ -218,6 +229,17 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
       import: result,
     };
   } catch (e) {
+    if (e instanceof LinesRefused && importId) {
+      // Retrying cannot help: the import says so (Failed, the refused lines listed) instead of staying Writing.
+      await client.update('cspb_billingimports', importId, {
+        cspb_importstatus: Status.Failed,
+        cspb_errors: listJson(
+          e.refused.map((r) => ({ code: 'write-failed', row: r.sourceRow, reason: r.message })),
+          CspbBillingImportTable.maxLengths.cspb_errors,
+        ),
+      });
+      throw new PullError('lines-refused', e.message);
+    }
     if (!(e instanceof DuplicateImport)) throw e;
     say(`the same data is already imported (${e.existingId})`);
     finished();
