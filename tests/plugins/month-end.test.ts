@@ -14,7 +14,7 @@ import {
   CspbMonthEndRunStep as Step,
   CspbReconciliationRunRunStatus as ReconStatus,
 } from '../../dataverse/generated';
-import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
+import { MemoryBillFileSource, registerPlugins, runChunk } from '../../plugins/src';
 import type { HandlerDeps } from '../../plugins/src/handlers/types';
 import { startMonthEnds } from '../../plugins/src/month-end-timer';
 import { GraphBillingClient } from '../../plugins/src/pull/graph-billing';
@@ -146,6 +146,21 @@ test('the timer starts one month-end per new invoice, and month-end pulls, recon
   expect(summary).toContain('Month-end of Microsoft invoice G0000012345 (2026-10):');
   expect(summary).toContain(`- Reconciliation: ${String(run['cspb_reconcilestatus'])}`);
   expect(summary).toMatch(open.length > 0 ? /findings wait for finance/ : /Nothing is open/);
+});
+
+test('a delivery after a crash between creating the run and recording it finds that run instead of starting a second', async () => {
+  const org = await sampleOrg();
+  await org.create('cspb_monthendruns', { cspb_name: 'October', cspb_invoicenumber: 'G0000012345' });
+  await org.asyncIdle();
+  const [run] = (await org.retrieveMultiple<Record<string, unknown>>('cspb_monthendruns', {})).value;
+  const id = String(run!['cspb_monthendrunid']);
+  // Replay the Reconcile step as a redelivered message would after the row lost the run's id.
+  await org.update('cspb_monthendruns', id, { cspb_step: Step.Reconcile, cspb_runstatus: Status.Running, 'cspb_ReconciliationRunId@odata.bind': null });
+  const chunk = Number((await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id))['cspb_jobchunk']);
+  await runChunk({ v: 1, job: 'monthendrun', id, chunk, correlationId: 'redelivery' }, org, { today: () => '2026-11-06', delayScale: 0 });
+  const runs = (await org.retrieveMultiple<Record<string, unknown>>('cspb_reconciliationruns', {})).value;
+  expect(runs).toHaveLength(1);
+  expect((await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id))['_cspb_reconciliationrunid_value']).toBe(runs[0]!['cspb_reconciliationrunid']);
 });
 
 test('an invoice without usage goes on without it; without Graph configured the run fails saying what to set', async () => {

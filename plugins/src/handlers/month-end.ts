@@ -15,7 +15,8 @@
  * - The summary is written on the row, in words a finance user reads in Dynamics.
  */
 import { Decimal, formatMoney } from '../../../core/src';
-import type { EntityRecord } from '../../../dataverse/src/client/types';
+import { DataverseError, type EntityRecord } from '../../../dataverse/src/client/types';
+import { stableGuid } from '../../../dataverse/src/codegen/stable-guid';
 import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import {
   CspbBillingImportImportStatus as ImportStatus,
@@ -117,7 +118,7 @@ async function step(context: JobContext, _n: number, row: EntityRecord): Promise
             delaySeconds: MONTH_END_WAIT_SECONDS * 4,
             patch: { ...running, cspb_reconcilestatus: cut(`Waiting for ${busy.join(', ')} to finish importing`, max.cspb_reconcilestatus) },
           };
-        runId = await client.create('cspb_reconciliationruns', {
+        runId = await startOnce(context, 'cspb_reconciliationruns', 'cspb_reconciliationrunid', 'reconcile', {
           cspb_name: cut(`Month-end ${invoice}`, 200),
           'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
           cspb_currencycode: imported['cspb_currencycode'],
@@ -153,7 +154,7 @@ async function step(context: JobContext, _n: number, row: EntityRecord): Promise
       if (!month) throw new JobFailure('The reconciliation named no billing month to invoice.');
       let runId = run._cspb_invoicerunid_value;
       if (!runId) {
-        runId = await client.create('cspb_invoiceruns', {
+        runId = await startOnce(context, 'cspb_invoiceruns', 'cspb_invoicerunid', 'invoice', {
           cspb_name: cut(`Month-end ${invoice} ${month.slice(0, 7)}`, 200),
           cspb_periodstart: month,
           cspb_periodend: lastDayOf(month),
@@ -214,6 +215,28 @@ async function drive(
   const before = row.cspb_jobchunk ?? 0;
   const next = await runChunk({ v: 1, job, id, chunk: before, correlationId: context.correlationId }, context.client, context.deps);
   return { done: false, patch: { cspb_runstatus: Status.Running, ...patch }, ...(next ? {} : { delaySeconds: MONTH_END_WAIT_SECONDS }) };
+}
+
+/**
+ * The run a step starts, created once: its id derives from this month-end and the step, so a
+ * delivery after a crash between the create and the row's update finds it instead of starting a
+ * second run (two runs of one month would both write findings or drafts).
+ */
+async function startOnce(context: JobContext, entitySet: string, idColumn: string, step: string, body: EntityRecord): Promise<string> {
+  const id = stableGuid(`month-end/${context.id}/${step}`);
+  try {
+    await context.client.retrieve(entitySet, id, { select: [idColumn] });
+    return id;
+  } catch (e) {
+    if (!(e instanceof DataverseError && e.status === 404)) throw e;
+  }
+  try {
+    await context.client.create(entitySet, { ...body, [idColumn]: id });
+  } catch (e) {
+    // Another delivery created it between the read and the create.
+    if (!(e instanceof DataverseError && (e.status === 409 || e.status === 412))) throw e;
+  }
+  return id;
 }
 
 async function unfinishedImportsOf(context: JobContext, month: string): Promise<string[]> {
