@@ -17,6 +17,7 @@
  */
 import { addDays, parseDate, toYmd, type CalendarDate } from '../calendar';
 import { CoreError } from '../errors';
+import { shown } from './shown';
 
 /** Subscription status values (SDK SubscriptionStatus; the current doc lists the same seven). */
 export type PcSubscriptionStatus = 'none' | 'active' | 'pending' | 'suspended' | 'deleted' | 'expired' | 'disabled';
@@ -81,20 +82,6 @@ export class PartnerCenterParseError extends CoreError {
 export function describeProblem(p: PcProblem): string {
   const where = p.index === null ? p.property : `items[${p.index}].${p.property}`;
   return `${where} ${shown(p.value)}: ${p.reason}`;
-}
-
-/** A value as it reads in a message, cut short: hostile text can be megabytes. */
-function shown(value: unknown): string {
-  if (value === undefined) return '(missing)';
-  if (typeof value === 'number') return String(value); // JSON would print Infinity as null
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    // Nested too deep to print (JSON.stringify and String both recurse): name its shape only.
-    text = Array.isArray(value) ? '[...]' : value !== null && typeof value === 'object' ? '{...}' : typeof value;
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** The continuation Partner Center's paged APIs give: links.next with an MS-ContinuationToken header. */

@@ -32,6 +32,7 @@
 import { CoreError } from '../errors';
 import { Decimal, isKnownCurrency, minorUnits, roundHalfUp } from '../money';
 import type { CrmSubscription } from './drift';
+import { shown } from './shown';
 
 export type SkuCapabilityStatus = 'Enabled' | 'Warning' | 'Suspended' | 'Deleted' | 'LockedOut';
 export const SKU_CAPABILITY_STATUSES: readonly SkuCapabilityStatus[] = ['Enabled', 'Warning', 'Suspended', 'Deleted', 'LockedOut'];
@@ -80,20 +81,6 @@ export class SubscribedSkusParseError extends CoreError {
 export function describeSkuProblem(p: SkuProblem): string {
   const where = p.index === null ? p.property : `value[${p.index}].${p.property}`;
   return `${where} ${shown(p.value)}: ${p.reason}`;
-}
-
-/** A value as it reads in a message, cut short: hostile text can be megabytes. */
-function shown(value: unknown): string {
-  if (value === undefined) return '(missing)';
-  if (typeof value === 'number') return String(value); // JSON would print Infinity as null
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    // Nested too deep to print (String() of it recurses as deep): say what it is.
-    return Array.isArray(value) ? '(a list nested too deep to show)' : `(${typeof value} that cannot be shown)`;
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 export interface SubscribedSkusPage {
