@@ -74,19 +74,7 @@ async function main(): Promise<void> {
     await client.waitForManifest(await client.startExport({ kind: 'billed-reconciliation', invoiceId: 'G0000012345' }));
 
     // The pull in its own process: its peak RSS is the pull's alone.
-    const origin = new URL(graph.baseUrl).origin;
-    const token = (await (
-      await fetch(`${origin}/${TENANT}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: CLIENT_ID,
-          client_secret: CLIENT_SECRET,
-          scope: 'https://graph.microsoft.com/.default',
-        }).toString(),
-      })
-    ).json()) as { access_token: string };
+    const token = { access_token: await graph.accessToken() };
     const child = await runChild({ BENCH_GRAPH_URL: graph.baseUrl, BENCH_GRAPH_TOKEN: token.access_token, BENCH_STATE_DIR: stateDir });
     const { marks, total, peak, linesWritten, stored, pulledTotal, bytesDownloaded, recon } = child;
     const downloaded = marks.filter(([m]) => m.startsWith('blob ')).at(-1)?.[1] ?? 0;

@@ -68,6 +68,8 @@ export interface FakeGraph {
   /** Every Graph request: method, path, status answered. */
   readonly log: Array<{ method: string; path: string; status: number }>;
   readonly tokensIssued: () => number;
+  /** A token from the token endpoint (client credentials), as a script run elsewhere would hold one (CSPB_GRAPH_TOKEN). */
+  accessToken(): Promise<string>;
   setDataset(kind: FakeKind, key: string, dataset: Dataset): void;
   /** The next n Graph requests answer 429 with Retry-After (seconds). */
   throttle(n: number, retryAfter?: string): void;
@@ -330,6 +332,19 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     },
     log,
     tokensIssued: () => issued,
+    accessToken: async () => {
+      const answer = await fetch(`${origin}/${TENANT}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: CLIENT_ID,
+          client_secret: CLIENT_SECRET,
+          scope: 'https://graph.microsoft.com/.default',
+        }).toString(),
+      });
+      return ((await answer.json()) as { access_token: string }).access_token;
+    },
     setDataset: (kind, key, dataset) => datasets.set(`${kind}|${key}`, dataset),
     throttle: (n, retryAfter = '1') => {
       throttled = n;

@@ -11,7 +11,7 @@ import { startAzuriteBlob, type RunningAzuriteBlob } from '../../scripts/azurite
 import { generateSample } from '../../scripts/sample-data';
 import { runScript } from '../support/cli';
 import { builtCustomizations } from '../support/dist';
-import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../../scripts/fakes/graph';
+import { startFakeGraph, type FakeGraph } from '../../scripts/fakes/graph';
 import { csvToGraphLines } from '../../scripts/sample-data/graph-lines';
 
 jest.setTimeout(180_000);
@@ -33,18 +33,7 @@ beforeAll(async () => {
   await org.importSnapshot(sample.snapshot);
   await org.close();
   // A token the way an admin gets one elsewhere (CSPB_GRAPH_TOKEN): from the token endpoint, client credentials.
-  const origin = new URL(graph.baseUrl).origin;
-  const answer = await fetch(`${origin}/${TENANT}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      scope: 'https://graph.microsoft.com/.default',
-    }).toString(),
-  });
-  env = { ...process.env, CSPB_GRAPH_TOKEN: ((await answer.json()) as { access_token: string }).access_token };
+  env = { ...process.env, CSPB_GRAPH_TOKEN: await graph.accessToken() };
 });
 afterAll(async () => {
   await graph?.close();
