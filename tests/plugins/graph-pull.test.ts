@@ -61,6 +61,19 @@ async function sampleOrg(): Promise<{ org: LocalOrg; files: MemoryBillFileSource
   return { org, files };
 }
 
+/** A bill imported by hand: the file attached to a new import, parsed by the import job (the plug-in path). */
+async function importFile(org: LocalOrg, files: MemoryBillFileSource, id: string, fileName: string, text: string): Promise<void> {
+  const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
+  files.put(id, { fileName, bytes });
+  await org.create('cspb_billingimports', {
+    cspb_billingimportid: id,
+    cspb_name: fileName,
+    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
+    cspb_currencycode: 'USD',
+  });
+  await org.asyncIdle();
+}
+
 const waits: number[] = [];
 function graphClient(secret = CLIENT_SECRET): GraphBillingClient {
   return new GraphBillingClient({
@@ -113,17 +126,9 @@ test('pulls October (licences in 3 blobs, usage in 2) and reconciles to the cent
     ['nce-daily-usage-2026-10.csv', sample.usageCsv],
   ] as const) {
     const id = `0b9a3c0e-0000-4000-8000-00000000010${csvImports.length}`;
-    const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
-    csvOrg.files.put(id, { fileName: name, bytes });
-    await csvOrg.org.create('cspb_billingimports', {
-      cspb_billingimportid: id,
-      cspb_name: name,
-      cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
-      cspb_currencycode: 'USD',
-    });
+    await importFile(csvOrg.org, csvOrg.files, id, name, text);
     csvImports.push(id);
   }
-  await csvOrg.org.asyncIdle();
 
   // The pull path.
   const pulled = await sampleOrg();
@@ -286,15 +291,7 @@ test('an operation link that is gone starts a new export; a manifest given by na
 test('an invoice already imported from its file is not pulled again (the month would count it twice)', async () => {
   const { org, files } = await sampleOrg();
   const id = '0b9a3c0e-0000-4000-8000-000000000201';
-  const bytes = new Uint8Array(Buffer.from(sample.licenceCsv, 'utf8'));
-  files.put(id, { fileName: 'nce-invoice-2026-10.csv', bytes });
-  await org.create('cspb_billingimports', {
-    cspb_billingimportid: id,
-    cspb_name: 'October by hand',
-    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
-    cspb_currencycode: 'USD',
-  });
-  await org.asyncIdle();
+  await importFile(org, files, id, 'nce-invoice-2026-10.csv', sample.licenceCsv);
   const requests = graph.log.length;
   const pulled = await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
   expect(pulled).toMatchObject({ outcome: 'already-imported', importId: id, linesWritten: 0 });
@@ -308,19 +305,11 @@ test('a file of an invoice already pulled is refused, by the import job and by t
   const { org, files } = await sampleOrg();
   await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
   const id = '0b9a3c0e-0000-4000-8000-000000000202';
-  const bytes = new Uint8Array(Buffer.from(sample.licenceCsv, 'utf8'));
-  files.put(id, { fileName: 'nce-invoice-2026-10.csv', bytes });
-  await org.create('cspb_billingimports', {
-    cspb_billingimportid: id,
-    cspb_name: 'October by hand',
-    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
-    cspb_currencycode: 'USD',
-  });
-  await org.asyncIdle();
+  await importFile(org, files, id, 'nce-invoice-2026-10.csv', sample.licenceCsv);
   const row = await org.retrieve<Record<string, unknown>>('cspb_billingimports', id);
   expect(row['cspb_importstatus']).toBe(ImportStatus.Failed);
   expect(String(row['cspb_errors'])).toContain(`Invoice ${INVOICE} was already pulled from Microsoft`);
-  const parsed = importBytes(bytes, { fileName: 'nce-invoice-2026-10.csv', detectDuplicates: false });
+  const parsed = importBytes(new Uint8Array(Buffer.from(sample.licenceCsv, 'utf8')), { fileName: 'nce-invoice-2026-10.csv', detectDuplicates: false });
   await expect(writeImport(org, parsed, null, () => undefined)).rejects.toBeInstanceOf(DuplicateImport);
 });
 
