@@ -17,6 +17,7 @@
 import { Decimal, formatMoney } from '../../../core/src';
 import { DataverseError, type EntityRecord } from '../../../dataverse/src/client/types';
 import { stableGuid } from '../../../dataverse/src/codegen/stable-guid';
+import { decimalFromWebApi } from '../../../dataverse/src/mappers/values';
 import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import {
   CspbBillingImportImportStatus as ImportStatus,
@@ -43,7 +44,8 @@ const max = CspbMonthEndRunTable.maxLengths;
 export const MONTH_END_WAIT_SECONDS = 15;
 
 const cut = (text: string, length: number): string => (text.length <= length ? text : `${text.slice(0, length - 1)}…`);
-const money = (value: number | null, currency: string): string => formatMoney(new Decimal(String(value ?? 0)), currency, 'en-US');
+/** A money column as the summary prints it: read through the mappers' one Web API number reader. */
+const money = (value: unknown, column: string, currency: string): string => formatMoney(decimalFromWebApi(value, column) ?? new Decimal(0), currency, 'en-US');
 const lastDayOf = (monthStart: string): string => {
   const [y, m] = monthStart.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
@@ -73,7 +75,7 @@ async function step(context: JobContext, _n: number, row: EntityRecord): Promise
           select: ['cspb_rowsread', 'cspb_rowsrejected', 'cspb_linecount', 'cspb_totalbilled', 'cspb_currencycode'],
         });
         const status = cut(
-          `${pulled.outcome === 'already-imported' ? 'Already imported' : 'Imported'}: ${String(imported['cspb_linecount'] ?? 0)} lines, ${money(imported['cspb_totalbilled'] as number, String(imported['cspb_currencycode'] ?? ''))}` +
+          `${pulled.outcome === 'already-imported' ? 'Already imported' : 'Imported'}: ${String(imported['cspb_linecount'] ?? 0)} lines, ${money(imported['cspb_totalbilled'], 'cspb_totalbilled', String(imported['cspb_currencycode'] ?? ''))}` +
             (Number(imported['cspb_rowsrejected'] ?? 0) > 0 ? `; ${String(imported['cspb_rowsrejected'])} rows rejected (listed on the import)` : ''),
           max.cspb_licencepullstatus,
         );
@@ -143,7 +145,7 @@ async function step(context: JobContext, _n: number, row: EntityRecord): Promise
           cspb_periodstart: recon.cspb_periodstart,
           cspb_openfindings: findings,
           cspb_reconcilestatus: cut(
-            `Completed: billed ${money(recon.cspb_totalbilled, recon.cspb_currencycode)}, expected ${money(recon.cspb_totalexpected, recon.cspb_currencycode)}, ${recon.cspb_discrepancycount ?? 0} findings (${findings} open), leakage ${money(recon.cspb_totalleakage, recon.cspb_currencycode)}`,
+            `Completed: billed ${money(recon.cspb_totalbilled, 'cspb_totalbilled', recon.cspb_currencycode)}, expected ${money(recon.cspb_totalexpected, 'cspb_totalexpected', recon.cspb_currencycode)}, ${recon.cspb_discrepancycount ?? 0} findings (${findings} open), leakage ${money(recon.cspb_totalleakage, 'cspb_totalleakage', recon.cspb_currencycode)}`,
             max.cspb_reconcilestatus,
           ),
         },
