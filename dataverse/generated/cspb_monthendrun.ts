@@ -9,7 +9,7 @@ export const CspbMonthEndRunTable = {
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_monthend_invoice: ['cspb_invoicenumber'] },
   /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
-  maxLengths: { cspb_name: 200, cspb_invoicenumber: 50, cspb_licencepullstatus: 400, cspb_usagepullstatus: 400, cspb_reconcilestatus: 400, cspb_invoicingstatus: 400, cspb_summary: 10000, cspb_jobprogress: 200, cspb_error: 10000 },
+  maxLengths: { cspb_name: 200, cspb_invoicenumber: 50, cspb_licencepullstatus: 400, cspb_usagepullstatus: 400, cspb_reconcilestatus: 400, cspb_invoicingstatus: 400, cspb_pulloperation: 2000, cspb_summary: 10000, cspb_jobprogress: 200, cspb_error: 10000 },
 } as const;
 
 /** Run status: stable option values of cspb_monthendstatus. */
@@ -37,7 +37,7 @@ export type CspbMonthEndRunStep = (typeof CspbMonthEndRunStep)[keyof typeof Cspb
 export const CspbMonthEndRunStepLabels: Readonly<Record<number, string>> = { 100000000: "Pull licences", 100000001: "Pull usage", 100000002: "Reconcile", 100000003: "Draft invoices", 100000004: "Summary", 100000005: "Done" };
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbMonthEndRunDisplayNames = { cspb_name: "Name", cspb_invoicenumber: "Microsoft invoice", cspb_periodstart: "Billing month", cspb_runstatus: "Run status", cspb_step: "Step", cspb_licencepullstatus: "Licence pull", cspb_usagepullstatus: "Usage pull", cspb_reconcilestatus: "Reconciliation", cspb_invoicingstatus: "Invoicing", cspb_licenceimportid: "Licence import", cspb_usageimportid: "Usage import", cspb_reconciliationrunid: "Reconciliation run", cspb_invoicerunid: "Invoice run", cspb_openfindings: "Open findings", cspb_summary: "Summary", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error" } as const;
+export const CspbMonthEndRunDisplayNames = { cspb_name: "Name", cspb_invoicenumber: "Microsoft invoice", cspb_periodstart: "Billing month", cspb_runstatus: "Run status", cspb_step: "Step", cspb_licencepullstatus: "Licence pull", cspb_usagepullstatus: "Usage pull", cspb_reconcilestatus: "Reconciliation", cspb_invoicingstatus: "Invoicing", cspb_licenceimportid: "Licence import", cspb_usageimportid: "Usage import", cspb_reconciliationrunid: "Reconciliation run", cspb_invoicerunid: "Invoice run", cspb_pulloperation: "Export operation", cspb_restart: "Restart", cspb_openfindings: "Open findings", cspb_summary: "Summary", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error" } as const;
 
 /** A Month-end run row as the Web API returns it. */
 export interface CspbMonthEndRunRow {
@@ -68,6 +68,10 @@ export interface CspbMonthEndRunRow {
   _cspb_reconciliationrunid_value: string | null;
   /** The run that drafted the customers' invoices. */
   _cspb_invoicerunid_value: string | null;
+  /** The Graph export the current pull step polls (its operation URL), kept on the row so whichever worker takes the step's next message polls the same export. */
+  cspb_pulloperation: string | null;
+  /** Set to Yes and save to restart a failed run at the step it stopped at (a failed reconciliation or invoice run is started anew). */
+  cspb_restart: boolean | null;
   /** Discrepancies the reconciliation left open for finance. */
   cspb_openfindings: number | null;
   /** What month-end found and did, for finance: totals, findings, invoices drafted. */
@@ -95,6 +99,8 @@ export interface CspbMonthEndRunWrite {
   'cspb_UsageImportId@odata.bind'?: string | null;
   'cspb_ReconciliationRunId@odata.bind'?: string | null;
   'cspb_InvoiceRunId@odata.bind'?: string | null;
+  cspb_pulloperation?: string | null;
+  cspb_restart?: boolean | null;
   cspb_openfindings?: number | null;
   cspb_summary?: string | null;
   cspb_jobchunk?: number | null;

@@ -165,6 +165,7 @@ export class WebhookHost {
       if (!step.handler) {
         if (!this.options.queue) throw new Error(`${step.def.key} queues its work, and this host has no queue configured`);
         const message = firstJobMessage(step.def, handlerContext);
+        if (!message) return answer(200, 'nothing to queue', { step: name });
         await this.options.queue.send(message);
         return answer(202, 'queued', { step: name, job: message.job });
       }

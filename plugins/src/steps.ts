@@ -1,4 +1,5 @@
 import type { LocalOrg } from '../../dataverse/src/local-org';
+import type { EntityRecord } from '../../dataverse/src/client/types';
 import { findStepDef, STEPS, type StepDef, type StepStage } from '../../dataverse/src/schema/steps';
 import { recordSubscriptionChange, validateSubscription } from './handlers/subscription';
 import { fromPluginContext, type Handler, type HandlerContext, type HandlerDeps } from './handlers/types';
@@ -33,10 +34,23 @@ export function findStep(message: string, table: string, stage: StepStage): Boun
   return handler ? { def, handler } : { def };
 }
 
-/** The first message of the job a queue step starts for a row. */
-export function firstJobMessage(def: StepDef, context: Pick<HandlerContext, 'primaryEntityId' | 'correlationId'>): JobMessage {
+/**
+ * The message a queue step sends for a row: the job's first chunk, or, for a step that resumes a
+ * job (a restart), the row's resume point; undefined when the step has nothing to queue (a restart
+ * column written back to No).
+ */
+export function firstJobMessage(
+  def: StepDef,
+  context: Pick<HandlerContext, 'primaryEntityId' | 'correlationId'> & { readonly postImage?: EntityRecord | undefined },
+): JobMessage | undefined {
   if (!context.primaryEntityId) throw new Error(`${def.key}: the context names no row`);
-  return { v: 1, job: jobForTable(def.table), id: context.primaryEntityId, chunk: 0, correlationId: context.correlationId };
+  const message: JobMessage = { v: 1, job: jobForTable(def.table), id: context.primaryEntityId, chunk: 0, correlationId: context.correlationId };
+  if (!def.resume) return message;
+  const image = context.postImage;
+  if (!image) throw new Error(`${def.key}: Dataverse sent no PostImage (the step registers one with ${def.resume.when} and cspb_jobchunk)`);
+  if (image[def.resume.when] !== true) return undefined;
+  const chunk = image['cspb_jobchunk'];
+  return { ...message, chunk: typeof chunk === 'number' ? chunk : 0 };
 }
 
 /** Filtering attributes in the local org's read names (lookups as `_x_value`). */
@@ -62,7 +76,8 @@ export function registerPlugins(org: LocalOrg, deps: HandlerDeps = {}): () => vo
       handler: (context) => {
         const handlerContext = fromPluginContext(context);
         if (bound.handler) return bound.handler(handlerContext, deps);
-        return runJobToEnd(firstJobMessage(def, handlerContext), context.client, deps);
+        const message = firstJobMessage(def, handlerContext);
+        return message ? runJobToEnd(message, context.client, deps) : undefined;
       },
     });
   });

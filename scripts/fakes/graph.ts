@@ -73,10 +73,12 @@ export interface FakeGraph {
   setDataset(kind: FakeKind, key: string, dataset: Dataset): void;
   /** The next n Graph requests answer 429 with Retry-After (seconds). */
   throttle(n: number, retryAfter?: string): void;
+  /** The Retry-After a running operation answers from now on (seconds). */
+  setRetryAfter(seconds: string): void;
   /** Every token issued so far is refused (401) from now on. */
   expireTokens(): void;
-  /** The next manifest's SAS expired an hour ago. */
-  expireNextSas(): void;
+  /** The next `count` manifests' SAS (default 1) expired an hour ago. */
+  expireNextSas(count?: number): void;
   /** Operations answer 404 (an operation link past its lifetime) until told otherwise. */
   forgetOperations(forget?: boolean): void;
   /** 'link': successes name the manifest by navigation link only (the docs' example). */
@@ -104,10 +106,11 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
   let issued = 0;
   let throttled = 0;
   let throttleAfter = '1';
-  let sasExpired = false;
+  let sasExpired = 0;
   let forgotten = false;
   let baseUrl = '';
   let manifestAs = options.manifestAs ?? 'inline';
+  let retryAfter = options.retryAfter ?? '0';
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -144,9 +147,9 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
   async function manifestFor(op: Operation): Promise<Record<string, unknown>> {
     const files = await upload(op.kind, op.key);
     const now = Date.now();
-    const expiresOn = new Date(sasExpired ? now - 3600_000 : now + 3600_000);
+    const expiresOn = new Date(sasExpired > 0 ? now - 3600_000 : now + 3600_000);
     const startsOn = new Date(now - 7200_000);
-    sasExpired = false;
+    sasExpired = Math.max(0, sasExpired - 1);
     const sas = generateBlobSASQueryParameters(
       { containerName: files.container, permissions: BlobSASPermissions.parse('r'), startsOn, expiresOn, version: '2021-08-06' },
       credential,
@@ -221,7 +224,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
           res,
           200,
           { '@odata.type': '#microsoft.graph.partners.billing.runningOperation', ...base, status: 'running' },
-          { 'retry-after': options.retryAfter ?? '0' },
+          { 'retry-after': retryAfter },
         );
       if (!datasets.has(`${operation.kind}|${operation.key}`))
         return json(res, 200, {
@@ -346,12 +349,13 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       return ((await answer.json()) as { access_token: string }).access_token;
     },
     setDataset: (kind, key, dataset) => datasets.set(`${kind}|${key}`, dataset),
+    setRetryAfter: (seconds) => void (retryAfter = seconds),
     throttle: (n, retryAfter = '1') => {
       throttled = n;
       throttleAfter = retryAfter;
     },
     expireTokens: () => valid.clear(),
-    expireNextSas: () => (sasExpired = true),
+    expireNextSas: (count = 1) => void (sasExpired = count),
     forgetOperations: (forget = true) => (forgotten = forget),
     setManifestAs: (as) => (manifestAs = as),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -12,7 +12,7 @@ import type { HandlerDeps } from '../../plugins/src/handlers/types';
 import { GraphBillingClient } from '../../plugins/src/pull/graph-billing';
 import { graphClientCredentials } from '../../plugins/src/pull/graph-token';
 import { startAzuriteBlob } from '../azurite';
-import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT } from '../fakes/graph';
+import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../fakes/graph';
 import { csvToGraphLines } from '../sample-data/graph-lines';
 import type { SampleData } from '../sample-data';
 
@@ -20,6 +20,8 @@ export interface GraphDemo {
   readonly invoice: string;
   readonly pull: NonNullable<HandlerDeps['pull']>;
   readonly graphUrl: string;
+  /** The fake itself: a test adds invoices to it. */
+  readonly fake: FakeGraph;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startGraphDemo(sample: SampleData): Promise<GraphDemo> {
   return {
     invoice,
     graphUrl: graph.baseUrl,
+    fake: graph,
     pull: { graph: new GraphBillingClient({ baseUrl: graph.baseUrl, token }), stateDir },
     close: async () => {
       await graph.close();

@@ -17,13 +17,13 @@ import {
   CspbBillingImportSource as Source,
   CspbReconciliationRunRunStatus as RunStatus,
 } from '../../dataverse/generated';
-import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
+import { IMPORT_CHUNK_LINES, MemoryBillFileSource, registerPlugins, runChunk } from '../../plugins/src';
 import { GraphBillingClient, type ExportRequest } from '../../plugins/src/pull/graph-billing';
 import { graphClientCredentials } from '../../plugins/src/pull/graph-token';
 import { pullBill } from '../../plugins/src/pull/pull';
 import { importBytes } from '../../core/src/import';
 import { DuplicateImport, writeImport } from '../../dataverse/src/imports/write-import';
-import { PullError } from '../../plugins/src/pull/errors';
+import { isTransient, PullError } from '../../plugins/src/pull/errors';
 import { startAzuriteBlob, type RunningAzuriteBlob } from '../../scripts/azurite';
 import { generateSample } from '../../scripts/sample-data';
 import { CLIENT_ID, CLIENT_SECRET, startFakeGraph, TENANT, type FakeGraph } from '../../scripts/fakes/graph';
@@ -301,6 +301,37 @@ test('an invoice already imported from its file is not pulled again (the month w
   expect(usage.outcome).toBe('imported');
 });
 
+test('a file import still writing its chunks names its invoice from the first chunk: a pull of that invoice waits on it, not doubles it', async () => {
+  // No steps registered: the import job's chunks are run one at a time, as queue messages.
+  const org = new LocalOrg({ now: () => new Date('2026-11-05T12:00:00Z') });
+  await org.importSnapshot(sample.snapshot);
+  const files = new MemoryBillFileSource();
+  const [header, ...rows] = sample.licenceCsv.trimEnd().split('\n');
+  // More lines than one chunk writes: the sample's lines, over and over (a line printed twice is kept).
+  const copies = Math.ceil((IMPORT_CHUNK_LINES + 1) / rows.length);
+  const text = [header, ...Array.from({ length: copies }, () => rows).flat()].join('\n') + '\n';
+  const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
+  const id = '0b9a3c0e-0000-4000-8000-000000000202';
+  files.put(id, { fileName: 'nce-invoice-2026-10-big.csv', bytes });
+  await org.create('cspb_billingimports', {
+    cspb_billingimportid: id,
+    cspb_name: 'big',
+    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
+    cspb_currencycode: 'USD',
+  });
+  const next = await runChunk({ v: 1, job: 'billingimport', id, chunk: 0, correlationId: 'queue' }, org, { billFiles: files });
+  expect(next).toMatchObject({ chunk: 1 });
+  expect(await org.retrieve<Record<string, unknown>>('cspb_billingimports', id)).toMatchObject({
+    cspb_importstatus: ImportStatus.Writing,
+    cspb_invoicenumber: INVOICE,
+    cspb_periodstart: '2026-10-01',
+  });
+  const requests = graph.log.length;
+  const pulled = await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
+  expect(pulled).toMatchObject({ outcome: 'already-imported', importId: id, linesWritten: 0 });
+  expect(graph.log.length).toBe(requests);
+});
+
 test('a file of an invoice already pulled is refused, by the import job and by the import writer the control uses', async () => {
   const { org, files } = await sampleOrg();
   await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
@@ -344,6 +375,23 @@ test('an interrupted import of other text (a new export orders lines its own way
   const lines = await org.retrieveMultiple('cspb_billinglines', { filter: `_cspb_importid_value eq ${pulled.importId}` });
   expect(lines.value).toHaveLength(30);
   expect((await importsOf(org)).map((i) => i['cspb_billingimportid'])).toEqual([pulled.importId]);
+});
+
+test('a SAS refused again with the manifest asked anew forgets the export: the next pull starts a new one', async () => {
+  const { org } = await sampleOrg();
+  const request = billed('billed-reconciliation', 'G0000066666');
+  graph.setDataset('billed-reconciliation', 'G0000066666', { lines: licenceLines.slice(0, 12) });
+  // The operation's manifest keeps handing out an expired SAS (both answers a pull asks for).
+  graph.expireNextSas(2);
+  const error = await pullBill({ request, graph: graphClient(), client: org, stateDir }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(PullError);
+  expect(error).toMatchObject({ code: 'sas-refused', status: 403 });
+  expect((error as PullError).message).toMatch(/the next pull starts a new export/);
+  expect(isTransient(error)).toBe(true);
+  const exports = graph.log.filter((l) => l.method === 'POST').length;
+  const pulled = await pullBill({ request, graph: graphClient(), client: org, stateDir });
+  expect(pulled).toMatchObject({ outcome: 'imported', linesWritten: 12 });
+  expect(graph.log.filter((l) => l.method === 'POST').length).toBe(exports + 1);
 });
 
 test('a failed export is not polled again: the next pull starts a new one', async () => {

@@ -15,6 +15,8 @@ import {
   CspbReconciliationRunRunStatus as ReconStatus,
 } from '../../dataverse/generated';
 import { MemoryBillFileSource, registerPlugins, runChunk } from '../../plugins/src';
+import type { JobMessage } from '../../plugins/src/jobs/job';
+import { stableGuid } from '../../dataverse/src/codegen/stable-guid';
 import type { HandlerDeps } from '../../plugins/src/handlers/types';
 import { startMonthEnds } from '../../plugins/src/month-end-timer';
 import { GraphBillingClient } from '../../plugins/src/pull/graph-billing';
@@ -154,13 +156,106 @@ test('a delivery after a crash between creating the run and recording it finds t
   await org.asyncIdle();
   const [run] = (await org.retrieveMultiple<Record<string, unknown>>('cspb_monthendruns', {})).value;
   const id = String(run!['cspb_monthendrunid']);
-  // Replay the Reconcile step as a redelivered message would after the row lost the run's id.
-  await org.update('cspb_monthendruns', id, { cspb_step: Step.Reconcile, cspb_runstatus: Status.Running, 'cspb_ReconciliationRunId@odata.bind': null });
-  const chunk = Number((await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id))['cspb_jobchunk']);
-  await runChunk({ v: 1, job: 'monthendrun', id, chunk, correlationId: 'redelivery' }, org, { today: () => '2026-11-06', delayScale: 0 });
+  const reconId = String(run!['_cspb_reconciliationrunid_value']);
+  // The chunk that created the run: its id derives from the month-end, the step and that chunk.
+  const chunk = [...Array(Number(run!['cspb_jobchunk'])).keys()].find((n) => stableGuid(`month-end/${id}/reconcile/${n}`) === reconId);
+  expect(chunk).toBeDefined();
+  // Redeliver that chunk as a worker would after crashing between the create and the row's update.
+  await org.update('cspb_monthendruns', id, {
+    cspb_step: Step.Reconcile,
+    cspb_runstatus: Status.Running,
+    cspb_jobchunk: chunk,
+    'cspb_ReconciliationRunId@odata.bind': null,
+  });
+  await runChunk({ v: 1, job: 'monthendrun', id, chunk: chunk!, correlationId: 'redelivery' }, org, { today: () => '2026-11-06', delayScale: 0 });
   const runs = (await org.retrieveMultiple<Record<string, unknown>>('cspb_reconciliationruns', {})).value;
   expect(runs).toHaveLength(1);
-  expect((await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id))['_cspb_reconciliationrunid_value']).toBe(runs[0]!['cspb_reconciliationrunid']);
+  expect((await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id))['_cspb_reconciliationrunid_value']).toBe(reconId);
+});
+
+test('a pull never waits inside a message: one poll per message after Retry-After, a bounded share of lines per message, any instance', async () => {
+  // No steps registered: this test is the queue, one message at a time (runChunk), as the Functions app runs them.
+  const org = new LocalOrg({ now: () => new Date('2026-11-06T06:00:00Z') });
+  await org.importSnapshot(sample.snapshot);
+  const pull = { ...pullDeps()!, linesPerMessage: 40 };
+  const deps: HandlerDeps = { billFiles: new MemoryBillFileSource(), today: () => '2026-11-06', pull };
+  const id = await org.create('cspb_monthendruns', { cspb_name: 'October', cspb_invoicenumber: 'G0000012345' });
+  graph.setRetryAfter('30');
+  const seen: Array<{ step: unknown; delay: number | undefined; licences: unknown; operation: unknown }> = [];
+  try {
+    for (let message: JobMessage | undefined = { v: 1, job: 'monthendrun', id, chunk: 0, correlationId: 'queue' }; message; ) {
+      message = await runChunk(message, org, deps);
+      const row = await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id);
+      seen.push({ step: row['cspb_step'], delay: message?.delaySeconds, licences: row['cspb_licencepullstatus'], operation: row['cspb_pulloperation'] });
+      // The next message may land on another instance: nothing of this one's staging folder is there.
+      rmSync(stateDir, { recursive: true, force: true });
+      expect(seen.length).toBeLessThan(200);
+    }
+  } finally {
+    graph.setRetryAfter('0');
+  }
+  const run = await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id);
+  expect(run).toMatchObject({ cspb_runstatus: Status.Completed, cspb_step: Step.Done, cspb_pulloperation: null });
+  // The export was polled message by message, each coming back after Graph's Retry-After.
+  const exporting = seen.filter((s) => s.licences === 'Microsoft is exporting the data');
+  expect(exporting.length).toBeGreaterThanOrEqual(2);
+  expect(exporting.every((s) => s.delay === 30 && typeof s.operation === 'string' && s.operation.startsWith(graph.baseUrl))).toBe(true);
+  // Then 40 lines a message, the count shown as it goes, the same operation polled by every message.
+  const lines = csvToGraphLines(sample.licenceCsv).length;
+  const writing = seen.filter((s) => String(s.licences).startsWith('Writing: '));
+  expect(writing.map((s) => s.licences)).toEqual(
+    Array.from(
+      { length: Math.ceil(lines / 40) - 1 },
+      (_, i) => `Writing: ${(40 * (i + 1)).toLocaleString('en-US')} lines written, ${(lines - 40 * (i + 1)).toLocaleString('en-US')} left`,
+    ),
+  );
+  expect(new Set([...exporting, ...writing].map((s) => s.operation)).size).toBe(1);
+  const licenceImport = String(run['_cspb_licenceimportid_value']);
+  const written = await org.retrieveMultiple<Record<string, unknown>>('cspb_billinglines', { filter: `_cspb_importid_value eq ${licenceImport}` });
+  expect(written.value).toHaveLength(lines);
+  expect(new Set(written.value.map((l) => l['cspb_linekey'])).size).toBe(lines);
+  expect(await org.retrieve<Record<string, unknown>>('cspb_billingimports', licenceImport)).toMatchObject({ cspb_linecount: lines });
+});
+
+test('a failed run restarts when a user sets Restart: at the step it stopped at, a failed reconciliation replaced by a new run', async () => {
+  // Graph not configured: the run fails at its first step and says so.
+  const org = new LocalOrg({ now: () => new Date('2026-11-06T06:00:00Z') });
+  const undo = registerPlugins(org, { billFiles: new MemoryBillFileSource(), today: () => '2026-11-06', delayScale: 0 });
+  await org.importSnapshot(sample.snapshot);
+  const id = await org.create('cspb_monthendruns', { cspb_name: 'October', cspb_invoicenumber: 'G0000012345' });
+  await org.asyncIdle();
+  expect(await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id)).toMatchObject({ cspb_runstatus: Status.Failed, cspb_step: Step.PullLicences });
+  // The admin sets the Graph settings (here: the host restarts with them), then finance asks for a restart.
+  undo();
+  registerPlugins(org, { billFiles: new MemoryBillFileSource(), today: () => '2026-11-06', delayScale: 0, pull: pullDeps() });
+  await org.update('cspb_monthendruns', id, { cspb_restart: true });
+  await org.asyncIdle();
+  expect(org.asyncFailures).toEqual([]);
+  const done = await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id);
+  expect(done).toMatchObject({ cspb_runstatus: Status.Completed, cspb_step: Step.Done, cspb_restart: false, cspb_error: null });
+
+  // The reconciliation run fails (here: marked so); the month-end stops there, and a restart starts a new run.
+  const firstRecon = String(done['_cspb_reconciliationrunid_value']);
+  await org.update('cspb_reconciliationruns', firstRecon, { cspb_runstatus: ReconStatus.Failed, cspb_error: 'the org was unavailable' });
+  await org.update('cspb_monthendruns', id, { cspb_step: Step.Reconcile, cspb_runstatus: Status.Running });
+  const chunk = Number((await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id))['cspb_jobchunk']);
+  await runChunk({ v: 1, job: 'monthendrun', id, chunk, correlationId: 'queue' }, org, { today: () => '2026-11-06', delayScale: 0 });
+  const stopped = await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id);
+  expect(stopped).toMatchObject({ cspb_runstatus: Status.Failed, cspb_error: 'The reconciliation run failed: the org was unavailable' });
+  await org.update('cspb_monthendruns', id, { cspb_restart: true });
+  await org.asyncIdle();
+  expect(org.asyncFailures).toEqual([]);
+  const again = await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id);
+  expect(again).toMatchObject({ cspb_runstatus: Status.Completed, cspb_step: Step.Done, cspb_restart: false });
+  const secondRecon = String(again['_cspb_reconciliationrunid_value']);
+  expect(secondRecon).not.toBe(firstRecon);
+  expect(await org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', secondRecon)).toMatchObject({ cspb_runstatus: ReconStatus.Completed });
+  expect(await org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', firstRecon)).toMatchObject({ cspb_runstatus: ReconStatus.Failed });
+  // Restart set back to No (the job's own write) queues nothing.
+  const chunkAfter = again['cspb_jobchunk'];
+  await org.update('cspb_monthendruns', id, { cspb_restart: false });
+  await org.asyncIdle();
+  expect((await org.retrieve<Record<string, unknown>>('cspb_monthendruns', id))['cspb_jobchunk']).toBe(chunkAfter);
 });
 
 test('an invoice without usage goes on without it; without Graph configured the run fails saying what to set', async () => {

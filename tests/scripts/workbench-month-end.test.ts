@@ -7,6 +7,7 @@
  */
 import { Decimal } from '../../core/src';
 import { parseCsv } from '../../scripts/sample-data/csv-records';
+import { csvToGraphLines } from '../../scripts/sample-data/graph-lines';
 import { startWorkbench, type Workbench } from '../../scripts/workbench/server';
 
 jest.setTimeout(180_000);
@@ -44,4 +45,32 @@ test('a month-end run for the sample invoice completes through the webhook host 
   expect(recon['cspb_runstatus']).toBe(100000002);
   expect(run['cspb_openfindings']).toBe(recon['cspb_discrepancycount']);
   expect(String(run['cspb_summary'])).toMatch(/^Month-end of Microsoft invoice G0000012345 \(2026-10\):/);
+});
+
+test('a failed run restarts through the webhook host when Restart is set: the PostImage names the resume point', async () => {
+  const other = 'G0000099999';
+  const id = await wb!.org.create('cspb_monthendruns', { cspb_name: 'Not yet exported', cspb_invoicenumber: other });
+  const settle = async (): Promise<Record<string, unknown>> => {
+    for (let i = 0; i < 150; i++) {
+      const row = await wb!.org.retrieve<Record<string, unknown>>('cspb_monthendruns', id);
+      if ((row['cspb_runstatus'] === 100000002 || row['cspb_runstatus'] === 100000003) && row['cspb_restart'] === false) return row;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error('the month-end run did not settle');
+  };
+  // Graph has no data for the invoice: the licence pull fails, and the run says why.
+  const failed = await settle();
+  expect(failed).toMatchObject({ cspb_runstatus: 100000003, cspb_step: 100000000 });
+  expect(String(failed['cspb_error'])).toMatch(/^Licence pull: Microsoft's export failed: No data available/);
+  // Microsoft has the data now (ten of the sample's lines, as that invoice); finance sets Restart.
+  const lines = csvToGraphLines(wb!.sample.licenceCsv)
+    .slice(0, 10)
+    .map((l) => l.replaceAll(wb!.graphDemo!.invoice, other));
+  wb!.graphDemo!.fake.setDataset('billed-reconciliation', other, { lines });
+  await wb!.org.update('cspb_monthendruns', id, { cspb_restart: true });
+  const done = await settle();
+  expect(done['cspb_error']).toBeNull();
+  expect(done).toMatchObject({ cspb_runstatus: 100000002, cspb_restart: false });
+  const licences = await wb!.org.retrieve<Record<string, unknown>>('cspb_billingimports', String(done['_cspb_licenceimportid_value']));
+  expect(licences).toMatchObject({ cspb_invoicenumber: other, cspb_linecount: 10 });
 });

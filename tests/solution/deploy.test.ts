@@ -168,7 +168,7 @@ describe('npm run deploy against a loopback Dataverse', () => {
     });
 
     const steps = org.requests.filter((r) => r.method === 'PATCH' && r.path.includes('sdkmessageprocessingsteps('));
-    expect(steps).toHaveLength(8);
+    expect(steps).toHaveLength(9);
     const summary = steps.map((s) => [s.body!.name, s.body!.stage, s.body!.mode]);
     expect(summary).toEqual(
       expect.arrayContaining([
@@ -179,6 +179,8 @@ describe('npm run deploy against a loopback Dataverse', () => {
         ['CSP Billing: Create of cspb_billingimport (PostOperation, async)', 40, 1],
         ['CSP Billing: Create of cspb_reconciliationrun (PostOperation, async)', 40, 1],
         ['CSP Billing: Create of cspb_invoicerun (PostOperation, async)', 40, 1],
+        ['CSP Billing: Create of cspb_monthendrun (PostOperation, async)', 40, 1],
+        ['CSP Billing: Update of cspb_monthendrun (PostOperation, async)', 40, 1],
       ]),
     );
     for (const s of steps) {
@@ -187,12 +189,16 @@ describe('npm run deploy against a loopback Dataverse', () => {
       expect(s.body!['sdkmessagefilterid@odata.bind']).toMatch(/^\/sdkmessagefilters\([0-9a-f-]{36}\)$/);
     }
     const images = org.requests.filter((r) => r.method === 'PATCH' && r.path.includes('sdkmessageprocessingstepimages('));
-    // Update validate: pre; Create ledger: post; Update ledger: pre + post.
+    // Update validate: pre; Create ledger: post; Update ledger: pre + post; month-end restart: post.
     expect(images.map((i) => `${i.body!.name}:${i.body!.imagetype}:${i.body!.messagepropertyname}`).sort()).toEqual(
-      ['PostImage:1:Id', 'PostImage:1:Target', 'PreImage:0:Target', 'PreImage:0:Target'].sort(),
+      ['PostImage:1:Id', 'PostImage:1:Target', 'PreImage:0:Target', 'PreImage:0:Target', 'PostImage:1:Target'].sort(),
     );
     // The ledger images carry the row version: the identity of the save a ledger row records.
-    for (const i of images.filter((i) => String(i.body!.name) === 'PostImage')) expect(String(i.body!.attributes).split(',')).toContain('versionnumber');
+    const ledgerImages = images.filter((i) => String(i.body!.name) === 'PostImage' && String(i.body!.attributes).includes('cspb_quantity'));
+    expect(ledgerImages).toHaveLength(2);
+    for (const i of ledgerImages) expect(String(i.body!.attributes).split(',')).toContain('versionnumber');
+    // The restart's image carries the row's resume point: the message it queues asks for that chunk.
+    expect(images.filter((i) => String(i.body!.attributes) === 'cspb_restart,cspb_jobchunk,cspb_runstatus')).toHaveLength(1);
     // Steps are registered here, not imported (the zip carries none): each joins the unmanaged solution.
     const added = org.requests.filter((r) => r.method === 'POST' && r.path.endsWith('AddSolutionComponent'));
     expect(added.map((a) => [a.body!.ComponentType, a.body!.SolutionUniqueName])).toEqual(steps.map(() => [92, 'CspBilling']));
@@ -228,7 +234,7 @@ describe('npm run deploy against a loopback Dataverse', () => {
     expect(text).toContain('publish all customizations (PublishAllXml)');
     expect(text).toContain('set environment variable cspb_DefaultCurrency = EUR');
     expect(text).toContain('https://cspb-host.azurewebsites.net/api/dataverse');
-    expect(lines.filter((l) => /^\d+\. register step/.test(l))).toHaveLength(8);
+    expect(lines.filter((l) => /^\d+\. register step/.test(l))).toHaveLength(9);
     // A URL was given, no key (run() passes an empty environment): only the key is warned about.
     expect(lines.filter((l) => l.startsWith('warning:'))).toEqual([expect.stringContaining('CSPB_WEBHOOK_KEY is not set')]);
     const keyed = await run(['--dry-run', '--webhook-base-url', 'https://cspb-host.azurewebsites.net'], { CSPB_WEBHOOK_KEY: 'k' });

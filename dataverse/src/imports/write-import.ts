@@ -103,8 +103,13 @@ export async function writeImport(
     readonly batchSize?: number;
     /** Columns of the import row beyond the parse's (a pull's source and pull key, its name). */
     readonly columns?: Partial<CspbBillingImportWrite>;
+    /**
+     * Write at most this many of the missing lines and leave the import Writing (a queued job's
+     * share of one message); the next call with the import's id writes the next ones.
+     */
+    readonly maxLines?: number;
   } = {},
-): Promise<{ importId: string; written: number; alreadyThere: number }> {
+): Promise<{ importId: string; written: number; alreadyThere: number; remaining: number }> {
   // The import and its lines are in the bill's currency, not the user's (see currency-binding.ts).
   const client = bindingCurrencies(org);
   const hash = result.summary.contentHash;
@@ -133,8 +138,10 @@ export async function writeImport(
   onImportId(importId);
   const keysThere = currentImportId ? await existingLineKeys(client, importId) : new Set<string>();
   const bodies = [...result.lines, ...result.usage].map((item) => lineBody(item, importId!, hash));
-  const missing = keysThere.size === 0 ? bodies : bodies.filter((b) => !keysThere.has(b.cspb_linekey as string));
-  const alreadyThere = bodies.length - missing.length;
+  const allMissing = keysThere.size === 0 ? bodies : bodies.filter((b) => !keysThere.has(b.cspb_linekey as string));
+  const missing = options.maxLines !== undefined && allMissing.length > options.maxLines ? allMissing.slice(0, options.maxLines) : allMissing;
+  const remaining = allMissing.length - missing.length;
+  const alreadyThere = bodies.length - allMissing.length;
   onProgress(alreadyThere, bodies.length);
   if (token.cancelled) throw new ImportCancelled();
   // The bulk writer stops taking chunks when told; a cancel checked at each progress report.
@@ -151,7 +158,8 @@ export async function writeImport(
   });
   if (outcome.errors.length) throw new LinesRefused(outcome.errors.map((e) => ({ sourceRow: missing[e.index]?.cspb_sourcerow, message: e.error.message })));
   if (outcome.aborted || token.cancelled) throw new ImportCancelled();
+  if (remaining > 0) return { importId, written: outcome.rowsWritten, alreadyThere, remaining };
   const status = result.errors.length || s.rowsRejected > 0 ? CspbBillingImportImportStatus.CompletedWithErrors : CspbBillingImportImportStatus.Completed;
   await client.update(IMPORTS, importId, { cspb_importstatus: status, cspb_linecount: alreadyThere + outcome.rowsWritten });
-  return { importId, written: outcome.rowsWritten, alreadyThere };
+  return { importId, written: outcome.rowsWritten, alreadyThere, remaining: 0 };
 }

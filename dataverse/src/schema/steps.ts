@@ -40,6 +40,12 @@ export interface StepDef {
   readonly images: readonly StepImageDef[];
   /** `inline`: the handler runs inside the webhook call; `queue`: the call only queues a job. */
   readonly work: 'inline' | 'queue';
+  /**
+   * A queue step on Update that resumes the row's job instead of starting it: it queues only when
+   * the PostImage's `when` column is true, and its message asks for the row's resume point (the
+   * PostImage's cspb_jobchunk), which the image must therefore carry.
+   */
+  readonly resume?: { readonly when: string };
 }
 
 /** The subscription columns a ledger change reads (the filter and the images). */
@@ -148,6 +154,18 @@ export const STEPS: readonly StepDef[] = [
     description: "Queues month-end for a Microsoft invoice: pull from Graph, reconcile, draft the customers' invoices, summary.",
     images: [],
     work: 'queue',
+  },
+  {
+    key: 'monthendrun-restart',
+    message: 'Update',
+    table: 'cspb_monthendrun',
+    stage: 'PostOperation',
+    mode: 'async',
+    description: 'Queues a failed month-end run again, at the step it stopped at, when a user sets Restart to Yes.',
+    filteringAttributes: ['cspb_restart'],
+    images: [{ name: 'PostImage', type: 'post', attributes: ['cspb_restart', 'cspb_jobchunk', 'cspb_runstatus'] }],
+    work: 'queue',
+    resume: { when: 'cspb_restart' },
   },
 ];
 

@@ -86,8 +86,8 @@ function parse(file: BillFile, fileName: string, encoding: ReturnType<typeof imp
 /**
  * One chunk of an import: parses the file (the same bytes give the same lines every time), and
  * writes lines [n * IMPORT_CHUNK_LINES, (n + 1) * IMPORT_CHUNK_LINES) by their cspb_linekey
- * alternate key. Chunk 0 also refuses a file another import already has; the last chunk sets the
- * status, detected format, invoice number, period, totals, row counts and errors.
+ * alternate key. Chunk 0 also refuses a file another import already has; every chunk names the
+ * format, invoice number and month; the last sets the status, totals, row counts and errors.
  */
 async function importChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
   const { client, deps, id: importId } = context;
@@ -147,8 +147,22 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
   }
   const done = Math.min((n + 1) * IMPORT_CHUNK_LINES, lines.length);
   const progress = `${done.toLocaleString('en-US')} of ${lines.length.toLocaleString('en-US')} lines written`;
-  if (!last) return { patch: { ...hashPatch, cspb_importstatus: Status.Writing, cspb_linecount: done, cspb_jobprogress: progress }, done: false };
   const columns = importSummaryColumns(result);
+  if (!last)
+    return {
+      // Which invoice and month the import holds, from its first chunk: a pull of the same invoice
+      // and a month-end of the month see an import under way, not only a finished one.
+      patch: {
+        ...hashPatch,
+        cspb_importstatus: Status.Writing,
+        cspb_format: columns.cspb_format,
+        cspb_invoicenumber: columns.cspb_invoicenumber,
+        cspb_periodstart: columns.cspb_periodstart,
+        cspb_linecount: done,
+        cspb_jobprogress: progress,
+      },
+      done: false,
+    };
   return {
     done: true,
     patch: {

@@ -35,7 +35,12 @@ export interface HandlerDeps {
   /** Attempts for optimistic-concurrency retries (412), default 5. */
   readonly maxAttempts?: number;
   /** Microsoft Graph for the month-end pulls (the Functions app builds it from CSPB_GRAPH_* settings). */
-  readonly pull?: { readonly graph: import('../pull/graph-billing').GraphBillingClient; readonly stateDir: string };
+  readonly pull?: {
+    readonly graph: import('../pull/graph-billing').GraphBillingClient;
+    readonly stateDir: string;
+    /** Bill lines a month-end message writes at most (default PULL_LINES_PER_MESSAGE; tests take it small). */
+    readonly linesPerMessage?: number;
+  };
   /** Tests: scales the in-process wait of a delayed chunk (0: no wait). */
   readonly delayScale?: number;
 }

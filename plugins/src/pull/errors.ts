@@ -20,7 +20,7 @@ export type PullErrorCode =
   | 'truncated-gzip'
   /** A blob is not gzip at all (or corrupt). */
   | 'bad-gzip'
-  /** The SAS was refused again after the manifest was requested anew. */
+  /** The SAS was refused again after the manifest was requested anew (the operation is forgotten: a retry starts a new export). */
   | 'sas-refused'
   /** Blob storage refused or failed the download for another reason. */
   | 'blob-error'
@@ -44,7 +44,7 @@ export class PullError extends Error {
 /** Worth another delivery of the queue message: the network, a 5xx, a cut download, a slow export. */
 export function isTransient(e: unknown): boolean {
   if (!(e instanceof PullError)) return true;
-  if (e.code === 'throttled' || e.code === 'truncated-gzip' || e.code === 'export-timeout') return true;
+  if (e.code === 'throttled' || e.code === 'truncated-gzip' || e.code === 'export-timeout' || e.code === 'sas-refused') return true;
   if (e.code === 'graph-error' || e.code === 'blob-error') return e.status === undefined || e.status >= 500;
   return false;
 }

@@ -97,26 +97,37 @@ export class GraphBillingClient {
     const started = Date.now();
     const maxWait = this.options.maxWaitMs ?? 30 * 60_000;
     for (;;) {
-      const response = await this.send('GET', operationUrl);
-      if (response.status !== 200) throw new PullError('graph-error', `The operation answered ${response.status}.`, response.status);
-      const operation = (await response.json()) as Record<string, unknown>;
-      const status = String(operation['status'] ?? '');
-      this.options.onPoll?.(status);
-      if (status === 'succeeded' || status === 'completed') return this.manifestOf(operation);
-      if (status === 'failed') {
-        const error = (operation['error'] ?? {}) as { code?: unknown; message?: unknown };
-        throw new PullError(
-          'export-failed',
-          `Microsoft's export failed: ${String(error.message ?? 'no message')} (code ${String(error.code ?? 'none')}).`,
-          undefined,
-          error.code === undefined ? undefined : String(error.code),
-        );
-      }
-      if (status !== 'running' && status !== 'notStarted')
-        throw new PullError('graph-error', `The operation's status "${status}" is none of notStarted, running, succeeded, failed.`);
-      if (Date.now() - started > maxWait) throw new PullError('export-timeout', `The export was still ${status} after ${Math.round(maxWait / 1000)} s.`);
-      await this.sleep(capped(parseRetryAfter(response.headers.get('retry-after')) ?? this.options.pollIntervalMs ?? 10_000));
+      const polled = await this.pollOnce(operationUrl);
+      if ('manifest' in polled) return polled.manifest;
+      if (Date.now() - started > maxWait) throw new PullError('export-timeout', `The export was still ${polled.status} after ${Math.round(maxWait / 1000)} s.`);
+      await this.sleep(polled.retryAfterMs);
     }
+  }
+
+  /**
+   * One poll of the operation: its manifest once it succeeded, else its status and when to ask
+   * again (its Retry-After, capped). A failed operation is a PullError export-failed. A queued job
+   * polls once per message instead of waiting inside a function's time limit.
+   */
+  async pollOnce(operationUrl: string): Promise<{ readonly manifest: Manifest } | { readonly status: string; readonly retryAfterMs: number }> {
+    const response = await this.send('GET', operationUrl);
+    if (response.status !== 200) throw new PullError('graph-error', `The operation answered ${response.status}.`, response.status);
+    const operation = (await response.json()) as Record<string, unknown>;
+    const status = String(operation['status'] ?? '');
+    this.options.onPoll?.(status);
+    if (status === 'succeeded' || status === 'completed') return { manifest: await this.manifestOf(operation) };
+    if (status === 'failed') {
+      const error = (operation['error'] ?? {}) as { code?: unknown; message?: unknown };
+      throw new PullError(
+        'export-failed',
+        `Microsoft's export failed: ${String(error.message ?? 'no message')} (code ${String(error.code ?? 'none')}).`,
+        undefined,
+        error.code === undefined ? undefined : String(error.code),
+      );
+    }
+    if (status !== 'running' && status !== 'notStarted')
+      throw new PullError('graph-error', `The operation's status "${status}" is none of notStarted, running, succeeded, failed.`);
+    return { status, retryAfterMs: capped(parseRetryAfter(response.headers.get('retry-after')) ?? this.options.pollIntervalMs ?? 10_000) };
   }
 
   private async manifestOf(operation: Record<string, unknown>): Promise<Manifest> {

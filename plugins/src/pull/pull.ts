@@ -16,7 +16,13 @@
  * - A manifest with another eTag than the one the staged blobs came from starts the blobs over.
  * - An import row left Writing (killed while writing lines) is finished: only the missing lines are
  *   sent, and UpsertMultiple by the line key writes no duplicate.
- * - An expired SAS (403) asks the operation for its manifest again (a fresh SAS), once per blob.
+ * - An expired SAS (403) asks the operation for its manifest again (a fresh SAS), once per blob;
+ *   refused again, the operation is forgotten and the error says so: the next pull starts a new export.
+ *
+ * A queued job cannot wait minutes inside one message (a function's time limit): `pullStep` polls
+ * the export once and writes at most `maxLines` lines per call, and says what is left; the caller
+ * keeps the operation's URL where any instance reads it (the month-end row), since the staging
+ * folder is one machine's. `pullBill` runs the same steps to the end (the CLI).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
@@ -50,6 +56,30 @@ export interface PullOptions {
   readonly keepStaging?: boolean;
 }
 
+export interface PullStepOptions extends PullOptions {
+  /**
+   * The export operation to resume, as the caller keeps it (null: none yet). It takes the place of
+   * the staging folder's, which another machine does not see.
+   */
+  readonly operationUrl: string | null;
+  /** Lines written by this call at most; the rest by the next calls (an interrupted import resumes by line key). */
+  readonly maxLines?: number;
+}
+
+/** A pull that is not finished: Microsoft still exports, or lines are left to write. */
+export interface PullPending {
+  readonly outcome: 'exporting' | 'writing';
+  readonly pullKey: string;
+  /** The operation to poll next time (keep it: the next call passes it back). */
+  readonly operationUrl: string;
+  /** exporting: when Graph asked to be polled again. */
+  readonly retryAfterSeconds: number;
+  /** writing: the import being written, its lines written so far and left. */
+  readonly importId?: string;
+  readonly linesWritten?: number;
+  readonly linesRemaining?: number;
+}
+
 export interface PullResult {
   readonly importId: string;
   readonly pullKey: string;
@@ -65,6 +95,7 @@ export interface PullResult {
 }
 
 interface PullState {
+  /** Only in the staging folder's copy when the caller keeps no operation (pullBill). */
   operationUrl?: string;
   eTag?: string;
   done: string[];
@@ -91,7 +122,21 @@ const LABEL = {
   'unbilled-reconciliation': 'unbilled invoice reconciliation',
 } as const;
 
+/** Pulls to the end: waits for the export and writes every line (the CLI, the benchmark). */
 export async function pullBill(options: PullOptions): Promise<PullResult> {
+  const result = await pull(options, undefined);
+  if (isPending(result)) throw new Error(`pullBill ended ${result.outcome}`); // never: it waits and writes all
+  return result;
+}
+
+export const isPending = (result: PullResult | PullPending): result is PullPending => result.outcome === 'exporting' || result.outcome === 'writing';
+
+/** One step of a pull for a queued job: one poll of the export, at most `maxLines` lines written. */
+export function pullStep(options: PullStepOptions): Promise<PullResult | PullPending> {
+  return pull(options, options);
+}
+
+async function pull(options: PullOptions, stepwise: PullStepOptions | undefined): Promise<PullResult | PullPending> {
   const { request, graph, client } = options;
   const say = options.onProgress ?? (() => undefined);
   const key = requestKey(request);
@@ -112,6 +157,10 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
   mkdirSync(dir, { recursive: true });
   const statePath = join(dir, 'state.json');
   const state: PullState = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as PullState) : { done: [] };
+  if (stepwise) {
+    if (stepwise.operationUrl) state.operationUrl = stepwise.operationUrl;
+    else delete state.operationUrl;
+  }
   const save = (): void => writeFileSync(statePath, JSON.stringify(state, null, 2));
   // Done with this data: the staging goes, or (kept for a look) no longer names the operation, whose
   // manifest is the snapshot it took: a later pull must start a new export, not read that one again.
@@ -123,7 +172,12 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
     }
   };
 
-  let manifest = await manifestOf(graph, request, state, save, say);
+  const polled = await manifestOf(graph, request, state, save, say, stepwise !== undefined);
+  if (!('manifest' in polled)) {
+    say(`Microsoft is still exporting (${polled.status}): polling again in ${Math.round(polled.retryAfterMs / 1000)} s`);
+    return { outcome: 'exporting', pullKey: key, operationUrl: state.operationUrl!, retryAfterSeconds: Math.max(1, Math.ceil(polled.retryAfterMs / 1000)) };
+  }
+  let manifest = polled.manifest;
   if (state.eTag !== undefined && manifest.eTag !== undefined && manifest.eTag !== state.eTag) {
     say(`Microsoft's data changed (eTag ${state.eTag} -> ${manifest.eTag}): downloading every blob again`);
     for (const name of state.done) rmSync(join(dir, stagedName(name)), { force: true });
@@ -161,7 +215,12 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
         break;
       } catch (e) {
         if (!(e instanceof SasRefused)) throw e;
-        if (refreshed) throw new PullError('sas-refused', `${e.message} It was refused again with the manifest asked anew.`, 403);
+        if (refreshed) {
+          // The operation's manifest keeps an expired SAS: only a new export gives a new one.
+          delete state.operationUrl;
+          save();
+          throw new PullError('sas-refused', `${e.message} It was refused again with the manifest asked anew: the next pull starts a new export.`, 403);
+        }
         say("the manifest's SAS was refused (expired): asking Graph for the manifest again");
         refreshed = true;
         manifest = await graph.waitForManifest(state.operationUrl!);
@@ -214,8 +273,21 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
           cspb_source: SOURCE[request.kind],
           cspb_pullkey: pullKey.slice(0, 200),
         },
+        ...(stepwise?.maxLines !== undefined ? { maxLines: stepwise.maxLines } : {}),
       },
     );
+    if (written.remaining > 0) {
+      say(`${written.alreadyThere + written.written} lines written, ${written.remaining} left for the next step`);
+      return {
+        outcome: 'writing',
+        pullKey,
+        operationUrl: state.operationUrl!,
+        retryAfterSeconds: 0,
+        importId: written.importId,
+        linesWritten: written.alreadyThere + written.written,
+        linesRemaining: written.remaining,
+      };
+    }
     finished();
     return {
       importId: written.importId,
@@ -247,18 +319,25 @@ export async function pullBill(options: PullOptions): Promise<PullResult> {
   }
 }
 
-/** The operation's manifest: the saved operation polled again when there is one, else a new export. */
+type Polled = { readonly manifest: Manifest } | { readonly status: string; readonly retryAfterMs: number };
+
+/**
+ * The operation's manifest: the saved operation polled again when there is one, else a new export.
+ * `once`: a single poll, its status when the export still runs.
+ */
 async function manifestOf(
   graph: GraphBillingClient,
   request: ExportRequest,
   state: PullState,
   save: () => void,
   say: (message: string) => void,
-): Promise<Manifest> {
+  once: boolean,
+): Promise<Polled> {
+  const poll = async (url: string): Promise<Polled> => (once ? graph.pollOnce(url) : { manifest: await graph.waitForManifest(url) });
   if (state.operationUrl) {
     try {
       say('resuming: polling the export started earlier');
-      return await graph.waitForManifest(state.operationUrl);
+      return await poll(state.operationUrl);
     } catch (e) {
       forgetFailed(e, state, save);
       // An operation link lives for a server-controlled time (404/410 once gone): start a new export.
@@ -270,7 +349,7 @@ async function manifestOf(
   save();
   say(`export started: ${state.operationUrl}`);
   try {
-    return await graph.waitForManifest(state.operationUrl);
+    return await poll(state.operationUrl);
   } catch (e) {
     forgetFailed(e, state, save);
     throw e;

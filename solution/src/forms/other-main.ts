@@ -231,11 +231,12 @@ export const invoiceRunMainForm = withScript(
   'Cspb.InvoiceRunForm.onLoad',
 );
 
-/** Month-end: the invoice (the only thing a person types), then what each step did, read-only. */
+/** Month-end: the invoice (the only thing a person types), then what each step did, read-only; Restart for a failed run. */
 export const monthEndRunMainForm: FormDef = {
   ...plain('cspb_monthendrun', 'Month-end run', 'Main form for a month-end run: pull, reconcile, invoice, summary.', [
     { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_invoicenumber', 'cspb_periodstart', 'cspb_runstatus', 'cspb_step', 'cspb_jobprogress'] },
-    { name: 'summary', label: 'Summary', fields: ['cspb_summary', 'cspb_openfindings', 'cspb_error'] },
+    // Restart is the one thing a person sets after the create: Yes on a failed run queues it again.
+    { name: 'summary', label: 'Summary', fields: ['cspb_summary', 'cspb_openfindings', 'cspb_error', 'cspb_restart'] },
     {
       name: 'steps',
       label: 'Steps',

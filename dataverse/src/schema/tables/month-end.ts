@@ -1,4 +1,4 @@
-import { choice, dateOnly, jobColumns, lookup, memo, text, whole } from '../columns';
+import { choice, dateOnly, jobColumns, lookup, memo, text, whole, yesNo } from '../columns';
 import type { TableDef } from '../types';
 
 const name = text('cspb_Name', { display: 'Name', description: 'The invoice and month the run closes.', required: 'required', maxLength: 200 });
@@ -93,6 +93,17 @@ export const monthEndRun: TableDef = {
       targetEntitySet: 'cspb_invoiceruns',
       relationshipName: 'cspb_invoicerun_cspb_monthendrun_invoicerunid',
       onDelete: 'RemoveLink',
+    }),
+    text('cspb_PullOperation', {
+      display: 'Export operation',
+      description:
+        "The Graph export the current pull step polls (its operation URL), kept on the row so whichever worker takes the step's next message polls the same export.",
+      maxLength: 2000,
+    }),
+    yesNo('cspb_Restart', {
+      display: 'Restart',
+      description: 'Set to Yes and save to restart a failed run at the step it stopped at (a failed reconciliation or invoice run is started anew).',
+      defaultValue: false,
     }),
     whole('cspb_OpenFindings', { display: 'Open findings', description: 'Discrepancies the reconciliation left open for finance.' }),
     memo('cspb_Summary', {
