@@ -73,6 +73,23 @@ describe('JSON Lines (Graph billing exports)', () => {
     expect(r.lines[1]!.referenceId).toBe('r2');
   });
 
+  it('a required property the first line leaves out rejects that line, not the file', () => {
+    const lines = csvToGraphLines(sample.usageCsv).slice(0, 5);
+    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    // The daily usage file's subtotal (required), as Graph names it.
+    expect(first['BillingPreTaxTotal']).toBeDefined();
+    delete first['BillingPreTaxTotal'];
+    const whole = imported(lines.join('\n'));
+    const r = imported([JSON.stringify(first), ...lines.slice(1)].join('\n'));
+    expect(r.summary.failed).toBe(false);
+    expect(r.summary.rowsRead).toBe(5);
+    expect(r.summary.rowsRejected).toBe(1);
+    expect(r.rejected.map((x) => [x.row, x.column])).toEqual([[1, 'BillingPreTaxTotal']]);
+    // The other four read as they do in the whole text.
+    expect(comparable(r).usage).toEqual(comparable(imported(lines.slice(1).join('\n'))).usage);
+    expect(whole.summary.rowsAccepted).toBe(5);
+  });
+
   it('rejects a broken line with its row and keeps the others', () => {
     const good = csvToGraphLines(sample.licenceCsv).slice(0, 3);
     const text = [good[0], '{"ChargeType":"new",,}', good[1], good[2]].join('\n');

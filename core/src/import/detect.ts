@@ -40,7 +40,16 @@ function recognised(format: FormatDefinition, present: ReadonlySet<string>): num
 export function detectFormat(
   header: readonly string[],
   formats: readonly FormatDefinition[],
-  hint: { readonly objectType?: string; readonly forced?: string } = {},
+  hint: {
+    readonly objectType?: string;
+    readonly forced?: string;
+    /**
+     * Pick the format without checking its required columns: the header is one JSON item's keys,
+     * which leave out the properties that are null on that item (the caller checks the columns the
+     * format reads, and each item's values are checked as it is read).
+     */
+    readonly skipRequired?: boolean;
+  } = {},
 ): Detection {
   const normalized = header.map(normalizeHeader);
   const present = new Set(normalized.filter((h) => h !== ''));
@@ -75,10 +84,10 @@ export function detectFormat(
       bestScore = score;
     }
   }
-  return resolveColumns(best, header, normalized);
+  return resolveColumns(best, header, normalized, hint.skipRequired === true);
 }
 
-export function resolveColumns(format: FormatDefinition, header: readonly string[], normalized = header.map(normalizeHeader)): Detection {
+export function resolveColumns(format: FormatDefinition, header: readonly string[], normalized = header.map(normalizeHeader), skipRequired = false): Detection {
   const indexOf = new Map<string, number>();
   normalized.forEach((h, i) => {
     if (h !== '' && !indexOf.has(h)) indexOf.set(h, i);
@@ -100,7 +109,7 @@ export function resolveColumns(format: FormatDefinition, header: readonly string
       }
     }
   }
-  for (const req of format.required) {
+  for (const req of skipRequired ? [] : format.required) {
     const group = typeof req === 'string' ? [req] : req;
     if (!group.some((f) => slot[f] >= 0)) {
       const names = group.map((f) => format.columns[f]?.[0] ?? f);

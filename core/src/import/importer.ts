@@ -369,7 +369,7 @@ export class BillImporter {
       // An item may leave out a property that is null (Spark's JSON writer, which writes Graph's
       // billing exports, drops null fields), so the first item's keys cannot fix the columns: the
       // format is detected from them, then every column it reads gets a slot, and every alias maps.
-      const detected = detectFormat(item.keys, this.formats, { objectType, forced: this.opts.format });
+      const detected = detectFormat(item.keys, this.formats, { objectType, forced: this.opts.format, skipRequired: true });
       const keys = detected.ok ? [...item.keys, ...absentColumns(detected.resolved.format, item.keys)] : item.keys;
       if (!this.resolve(keys, { objectType, forced: detected.ok ? detected.resolved.format.id : undefined })) return;
       const r = this.resolved as ResolvedColumns;
