@@ -23,7 +23,7 @@ import type { IssuedInvoice } from './pull/partner-center-invoices';
 export interface FunctionsOptions extends WebhookHostOptions {
   readonly queue: AzureJobQueue;
   readonly queueName: string;
-  readonly monthEnd?: { readonly schedule: string; readonly listInvoices: () => Promise<IssuedInvoice[]> };
+  readonly monthEnd?: { readonly schedule: string; readonly listInvoices: () => Promise<{ invoices: IssuedInvoice[]; refused: string[] }> };
 }
 
 const QUEUE_CONNECTION_SETTING = 'CSPB_QUEUE_CONNECTION';
@@ -73,7 +73,9 @@ export function registerAzureFunctions(options: FunctionsOptions): WebhookHost {
       schedule: monthEnd.schedule,
       handler: async (_timer: unknown, context: InvocationContext): Promise<void> => {
         const today = new Date().toISOString().slice(0, 10);
-        const { started, alreadyStarted } = await startMonthEnds(options.client, await monthEnd.listInvoices(), today);
+        const listed = await monthEnd.listInvoices();
+        for (const reason of listed.refused) context.warn(`month-end: an invoice Partner Center listed was not read: ${reason}`);
+        const { started, alreadyStarted } = await startMonthEnds(options.client, listed.invoices, today);
         context.log(`month-end: started ${started.length} run(s) (${started.join(', ') || 'none'}); ${alreadyStarted.length} invoice(s) already had one`);
       },
     });

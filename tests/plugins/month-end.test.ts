@@ -92,14 +92,43 @@ const invoiceList = (items: ReadonlyArray<{ id: string; invoiceDate: string }>):
     attributes: { objectType: 'Collection' },
   });
 
-test("Partner Center's documented invoice collection is read item by item; a bad item is named", () => {
-  const invoices = parseInvoices(readFileSync(samplePath('pc-api-docs-json/get-a-collection-of-invoices-ex1-Invoice.json'), 'utf8'));
-  expect(invoices.map((i) => [i.id, i.invoiceDate, i.currencyCode])).toEqual([
+test("Partner Center's documented invoice collection is read item by item; an odd item is named and the others kept", () => {
+  const page = parseInvoices(readFileSync(samplePath('pc-api-docs-json/get-a-collection-of-invoices-ex1-Invoice.json'), 'utf8'));
+  expect(page.invoices.map((i) => [i.id, i.invoiceDate, i.currencyCode])).toEqual([
     ['D02005YFHI', '2017-01-21', 'GBP'],
     ['G000024130', '2018-02-08', 'CHF'],
   ]);
-  expect(() => parseInvoices('{"items":[{"id":"G1","invoiceDate":"2026-11-05"},{"id":"G2"}]}')).toThrow(/invoice G2 has no invoiceDate/);
-  expect(() => parseInvoices('{"items":[{"id":"G 1; drop","invoiceDate":"2026-11-05"}]}')).toThrow(/item 1 has no usable id/);
+  // The documented page links the next one by offset: the client follows it.
+  expect(page).toMatchObject({ refused: [], next: { uri: '/invoices?size=2&offset=2', headers: {} } });
+  const odd = parseInvoices('{"items":[{"id":"G1","invoiceDate":"2026-11-05"},{"id":"G2"},{"id":"G 1; drop","invoiceDate":"2026-11-05"},null]}');
+  expect(odd.invoices.map((i) => i.id)).toEqual(['G1']);
+  expect(odd.refused).toEqual([
+    expect.stringMatching(/invoice G2 has no invoiceDate/),
+    expect.stringMatching(/item 3 has no usable id/),
+    expect.stringMatching(/item 4 has no usable id/),
+  ]);
+  expect(() => parseInvoices('{"value":[]}')).toThrow(/no items collection/);
+});
+
+test("the invoice list follows Partner Center's links.next across pages, with the continuation header", async () => {
+  const page = (items: ReadonlyArray<{ id: string; invoiceDate: string }>, next?: string): string =>
+    JSON.stringify({
+      ...(JSON.parse(invoiceList(items)) as object),
+      ...(next ? { links: { next: { uri: '/invoices?seekOperation=Next', method: 'GET', headers: [{ key: 'MS-ContinuationToken', value: next }] } } } : {}),
+    });
+  const pc = await startFakePartnerCenter({
+    customers: {},
+    invoices: [
+      page([{ id: 'G0000000001', invoiceDate: '2026-11-05' }], '1'),
+      page([
+        { id: 'G0000000002', invoiceDate: '2026-10-05' },
+        { id: 'G0000000003', invoiceDate: 'soon' },
+      ]),
+    ],
+  });
+  const listed = await new PartnerCenterClient({ baseUrl: pc.baseUrl, token: async () => 'pc-token' }).invoices().finally(() => pc.close());
+  expect(listed.invoices.map((i) => i.id)).toEqual(['G0000000001', 'G0000000002']);
+  expect(listed.refused).toEqual([expect.stringMatching(/invoice G0000000003 has no invoiceDate \("soon"\)/)]);
 });
 
 test('the timer starts one month-end per new invoice, and month-end pulls, reconciles, drafts invoices and sums it up', async () => {
@@ -112,7 +141,7 @@ test('the timer starts one month-end per new invoice, and month-end pulls, recon
       { id: 'G0000000042', invoiceDate: '2026-08-05T00:00:00Z' }, // months ago: not month-end's any more
     ]),
   });
-  const issued = await new PartnerCenterClient({ baseUrl: pc.baseUrl, token: async () => 'pc-token' }).invoices().finally(() => pc.close());
+  const { invoices: issued } = await new PartnerCenterClient({ baseUrl: pc.baseUrl, token: async () => 'pc-token' }).invoices().finally(() => pc.close());
   expect(issued.map((i) => i.id)).toEqual(['G0000012345', 'G0000000042']);
   const first = await startMonthEnds(org, issued, '2026-11-06');
   expect(first).toEqual({ started: ['G0000012345'], alreadyStarted: [] });

@@ -33,8 +33,12 @@ export interface FakePartnerCenterOptions {
   readonly customers: Readonly<Record<string, readonly object[]>>;
   /** Items per page; unset answers everything at once, as the real endpoint is documented to. */
   readonly pageSize?: number;
-  /** GET /v1/invoices answers this text ("Get a collection of invoices"; the shared sample's shape). */
-  readonly invoices?: string;
+  /**
+   * GET /v1/invoices answers this text ("Get a collection of invoices"; the shared sample's shape),
+   * or page n of these when asked with seekOperation=Next and MS-ContinuationToken n (the pages
+   * carry their own links.next).
+   */
+  readonly invoices?: string | readonly string[];
 }
 
 export interface FakePartnerCenter {
@@ -94,8 +98,12 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions):
       return error(400, '400', 'MS-RequestId and MS-CorrelationId must be GUIDs (the fake is stricter than the docs).');
     if (invoices) {
       requests.push({ method: 'GET', path: url.pathname, headers: req.headers, status: 200 });
+      const pages = typeof options.invoices === 'string' ? [options.invoices] : options.invoices!;
+      const n = url.searchParams.get('seekOperation') === 'Next' ? Number(req.headers['ms-continuationtoken']) : 0;
+      const page = pages[n];
+      if (page === undefined) return error(400, '400', `Invalid continuation token "${String(req.headers['ms-continuationtoken'])}".`);
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(options.invoices);
+      return void res.end(page);
     }
     const customer = decodeURIComponent(match![1]!).toLowerCase();
     const items = customers.get(customer);

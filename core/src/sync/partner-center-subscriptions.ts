@@ -142,6 +142,22 @@ export function parsePartnerCenterSubscriptions(text: string): PcSubscriptionPag
 
 type Fail = (index: number | null, property: string, value: unknown, reason: string) => undefined;
 
+/**
+ * links.next of any Partner Center collection page (subscriptions, invoices), or null; a malformed
+ * link is a PartnerCenterParseError.
+ */
+export function readPartnerCenterNextLink(root: unknown): PcNextLink | null {
+  const problems: PcProblem[] = [];
+  const next = isObject(root)
+    ? readNext(root, (index, property, value, reason) => {
+        problems.push({ index, property, value, reason });
+        return undefined;
+      })
+    : undefined;
+  if (problems.length > 0) throw new PartnerCenterParseError(problems);
+  return next ?? null;
+}
+
 function readNext(root: Json, fail: Fail): PcNextLink | undefined {
   const links = root['links'];
   if (links === undefined || links === null) return undefined;

@@ -7,6 +7,7 @@
  * month-end run per new invoice. The request is PartnerCenterClient.invoices() (plugins/src/sync):
  * one client for Partner Center's token, 401, 429 and request ids.
  */
+import { PartnerCenterParseError, readPartnerCenterNextLink, type PcNextLink } from '../../../core/src/sync';
 import { PullError } from './errors';
 
 export interface IssuedInvoice {
@@ -19,30 +20,52 @@ export interface IssuedInvoice {
   readonly documentType?: string;
 }
 
-/** The collection's items, each checked: an id and a date, or a typed error naming the item. */
-export function parseInvoices(text: string, source = 'invoices'): IssuedInvoice[] {
+/** One page of the collection: the invoices read, the items that could not be, and the next page's link. */
+export interface InvoicePage {
+  readonly invoices: IssuedInvoice[];
+  /** Items without a usable id or date, each named: listed by the timer, never a reason to stop. */
+  readonly refused: string[];
+  readonly next: PcNextLink | null;
+}
+
+/**
+ * The collection's items, each checked: an id and a date, or the item named in `refused` (one odd
+ * item must not keep month-end from every other invoice). A body that is not the collection is a
+ * typed error.
+ */
+export function parseInvoices(text: string, source = 'invoices'): InvoicePage {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw new PullError('graph-error', `${source}: the answer is not JSON`);
   }
-  const items = (json as { items?: unknown }).items;
+  const items = (json as { items?: unknown } | null)?.items;
   if (!Array.isArray(items)) throw new PullError('graph-error', `${source}: no items collection`);
-  return items.map((item: unknown, i) => {
-    const o = item as Record<string, unknown>;
+  let next: PcNextLink | null;
+  try {
+    next = readPartnerCenterNextLink(json);
+  } catch (e) {
+    if (!(e instanceof PartnerCenterParseError)) throw e;
+    throw new PullError('graph-error', `${source}: ${e.message}`);
+  }
+  const invoices: IssuedInvoice[] = [];
+  const refused: string[] = [];
+  items.forEach((item: unknown, i) => {
+    const o = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
     const id = o['id'];
     const date = o['invoiceDate'];
     if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,50}$/.test(id))
-      throw new PullError('graph-error', `${source}: item ${i + 1} has no usable id (${JSON.stringify(id)})`);
+      return void refused.push(`${source}: item ${i + 1} has no usable id (${JSON.stringify(id)})`);
     if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(date))
-      throw new PullError('graph-error', `${source}: invoice ${id} has no invoiceDate (${JSON.stringify(date)})`);
+      return void refused.push(`${source}: invoice ${id} has no invoiceDate (${JSON.stringify(date)})`);
     const text = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : typeof o[k] === 'number' ? String(o[k]) : undefined);
     const out: { -readonly [K in keyof IssuedInvoice]: IssuedInvoice[K] } = { id, invoiceDate: date.slice(0, 10) };
     for (const k of ['totalCharges', 'currencyCode', 'invoiceType', 'documentType'] as const) {
       const v = text(k);
       if (v !== undefined) out[k] = v;
     }
-    return out;
+    invoices.push(out);
   });
+  return { invoices, refused, next };
 }

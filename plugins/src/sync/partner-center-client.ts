@@ -115,10 +115,26 @@ export class PartnerCenterClient {
   }
 
   /** The invoices issued to the partner (GET /v1/invoices, "Get a collection of invoices"): what the month-end timer starts runs for. */
-  async invoices(): Promise<IssuedInvoice[]> {
-    const url = `${this.baseUrl}/invoices`;
-    const { text } = await this.get(url, {});
-    return parseInvoices(text, `GET ${url}`);
+  async invoices(): Promise<{ invoices: IssuedInvoice[]; refused: string[] }> {
+    let url = `${this.baseUrl}/invoices`;
+    let headers: Record<string, string> = {};
+    const invoices: IssuedInvoice[] = [];
+    const refused: string[] = [];
+    const followed = new Set<string>();
+    // Unpaged, the documented call answers every invoice; a paged answer says links.next: followed.
+    for (let page = 1; ; page++) {
+      const { text, correlationId } = await this.get(url, headers);
+      const read = parseInvoices(text, `GET ${url}`);
+      invoices.push(...read.invoices);
+      refused.push(...read.refused);
+      if (read.next === null) return { invoices, refused };
+      ({ url, headers } = this.nextRequest(read.next.uri, read.next.headers));
+      const key = `${url} ${headers[CONTINUATION_HEADER] ?? ''}`;
+      if (followed.has(key)) throw new PartnerCenterError('bad-paging', `links.next repeats ${url}: the pages would never end.`, undefined, correlationId);
+      followed.add(key);
+      if (page >= (this.options.maxPages ?? 200))
+        throw new PartnerCenterError('bad-paging', `More than ${page} pages of invoices: stopped.`, undefined, correlationId);
+    }
   }
 
   /**
