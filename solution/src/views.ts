@@ -19,7 +19,8 @@ export interface ViewDef {
   readonly queryType: 0 | 1 | 2 | 4 | 64;
   readonly isDefault: boolean;
   readonly columns: ReadonlyArray<{ readonly name: string; readonly width: number }>;
-  readonly conditions?: ReadonlyArray<{ readonly attribute: string; readonly operator: 'eq' | 'ne' | 'like'; readonly value: string | number }>;
+  /** FetchXML conditions (operators from Fetch.xsd; next-x-days counts from today in the user's time zone). */
+  readonly conditions?: ReadonlyArray<{ readonly attribute: string; readonly operator: 'eq' | 'ne' | 'like' | 'next-x-days'; readonly value: string | number }>;
   readonly orders: ReadonlyArray<{ readonly attribute: string; readonly descending: boolean }>;
   /** Quick Find views: the text columns the search box searches (the primary name when absent). */
   readonly findColumns?: readonly string[];
@@ -223,6 +224,33 @@ export const namedViews: readonly ViewDef[] = [
     orders: [
       { attribute: 'cspb_customerid', descending: false },
       { attribute: 'cspb_name', descending: false },
+    ],
+  },
+  {
+    table: 'cspb_subscription',
+    key: 'renewals60',
+    name: 'Renewals in the Next 60 Days',
+    description:
+      'Active subscriptions whose term ends within 60 days, soonest first, with auto-renew and the price they would renew at (npm run sync prints the 7/30/60-day buckets from Partner Center).',
+    queryType: 0,
+    isDefault: false,
+    columns: [
+      { name: 'cspb_termenddate', width: 125 },
+      { name: 'cspb_customerid', width: 200 },
+      { name: 'cspb_name', width: 250 },
+      { name: 'cspb_quantity', width: 100 },
+      { name: 'cspb_autorenew', width: 100 },
+      { name: 'cspb_customerunitprice', width: 125 },
+      { name: 'cspb_currencycode', width: 75 },
+    ],
+    conditions: [
+      ACTIVE,
+      { attribute: 'cspb_status', operator: 'eq', value: optionValue(tableNamed('cspb_subscription'), 'cspb_status', 'Active') },
+      { attribute: 'cspb_termenddate', operator: 'next-x-days', value: 60 },
+    ],
+    orders: [
+      { attribute: 'cspb_termenddate', descending: false },
+      { attribute: 'cspb_customerid', descending: false },
     ],
   },
   {

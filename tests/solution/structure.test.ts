@@ -42,6 +42,15 @@ describe('generated components have the element layout of real exports', () => {
     expect(findAll(ours, 'savedquery').length).toBeGreaterThanOrEqual(4 + 11 * 3);
   });
 
+  it('ships the renewals view: active subscriptions whose term ends in the next 60 days, soonest first', () => {
+    const xml = strFromU8(unzipSync(readFileSync(zip))['customizations.xml']!);
+    const view = /<savedquery>(?:(?!<\/savedquery>)[\s\S])*Renewals in the Next 60 Days(?:(?!<\/savedquery>)[\s\S])*<\/savedquery>/.exec(xml)?.[0];
+    expect(view).toBeDefined();
+    expect(view).toContain('<condition attribute="cspb_termenddate" operator="next-x-days" value="60" />');
+    expect(view).toContain('<order attribute="cspb_termenddate" descending="false" />');
+    expect(view).toMatch(/<attribute name="cspb_autorenew" \/>[\s\S]*<attribute name="cspb_customerunitprice" \/>/);
+  });
+
   it('main forms match the tactec packed export and the approvals kit form', () => {
     const tactec = shared('solutions/tactec-dev-powerapps-packed/customizations.xml');
     const kit = reference('FormXml-main-subgrid.xml');
