@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { DataverseClient } from '../dataverse/src/client/types';
 import { LocalOrg } from '../dataverse/src/local-org';
-import { clientCredentialsToken, NodeDataverseClient } from '../dataverse/src/node';
+import { clientCredentialsToken, NodeDataverseClient, staticToken } from '../dataverse/src/node';
 import { GraphBillingClient, type ExportRequest } from '../plugins/src/pull/graph-billing';
 import { graphClientCredentials, type GraphToken } from '../plugins/src/pull/graph-token';
 import { pullBill } from '../plugins/src/pull/pull';
@@ -29,7 +29,7 @@ export const PULL_USAGE = `usage: npm run pull -- (--invoice <invoice id> | --us
   --invoice <id>        the billed invoice reconciliation (licences) of a Partner Center invoice
   --usage <id>          the billed daily rated usage (Azure) of that invoice
   --unbilled <period>   the unbilled invoice reconciliation of the current or last period, in --currency
-  --org <url>           the Dataverse environment (client credentials: CSPB_CLIENT_SECRET)
+  --org <url>           the Dataverse environment (client credentials: CSPB_CLIENT_SECRET, or CSPB_DATAVERSE_TOKEN)
   --local-org [<file>]  the workbench's embedded org (default build/workbench/org.json; stop the workbench first)
   --state-dir <dir>     staging and checkpoints of interrupted pulls (default build/pull)
   --graph-url <url>     Microsoft Graph's base (default https://graph.microsoft.com/v1.0)
@@ -38,9 +38,38 @@ Graph sign-in (app registration with the PartnerBilling.Read.All application per
   CSPB_GRAPH_TENANT_ID, CSPB_GRAPH_CLIENT_ID, CSPB_GRAPH_CLIENT_SECRET, or CSPB_GRAPH_TOKEN (a token obtained
   elsewhere, e.g. az account get-access-token --resource https://graph.microsoft.com).`;
 
-export function parsePullArgs(argv: readonly string[]): {
+/** Where a command reads and writes Dynamics: an environment by URL, or the workbench's embedded org. */
+export type OrgArg = { kind: 'url'; url: string; clientId?: string; tenant?: string } | { kind: 'local'; file: string };
+
+/** The org options every command that writes to Dynamics takes (--org with --client-id and --tenant, or --local-org). */
+export const ORG_ARG_NAMES = ['org', 'client-id', 'tenant', 'local-org'] as const;
+
+/**
+ * --org <url> [--client-id <app> --tenant <tenant>] or --local-org <file>, or undefined when neither
+ * is given. --org signs in with client credentials (the secret in CSPB_CLIENT_SECRET), or uses
+ * CSPB_DATAVERSE_TOKEN when set (a token obtained elsewhere: az account get-access-token --resource
+ * <org url>). Only https, except a loopback address (a Web API on this machine).
+ */
+export function orgArg(a: { value(name: string): string | undefined }, env: NodeJS.ProcessEnv): OrgArg | undefined {
+  const url = a.value('org');
+  const file = a.value('local-org');
+  if (url !== undefined && file !== undefined) throw new UsageError('give --org or --local-org, not both');
+  if (file !== undefined) return { kind: 'local', file: resolve(file) };
+  if (url === undefined) return undefined;
+  if (!/^https:\/\/[^/]+/.test(url) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(url)) throw new UsageError('--org must be an https URL');
+  const clientId = a.value('client-id');
+  const tenant = a.value('tenant');
+  if (!env.CSPB_DATAVERSE_TOKEN && (!clientId || !tenant))
+    throw new UsageError('--org needs --client-id and --tenant (the secret in CSPB_CLIENT_SECRET), or a token in CSPB_DATAVERSE_TOKEN');
+  return { kind: 'url', url: url.replace(/\/+$/, ''), ...(clientId ? { clientId } : {}), ...(tenant ? { tenant } : {}) };
+}
+
+export function parsePullArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): {
   request: ExportRequest;
-  org: { kind: 'url'; url: string; clientId: string; tenant: string } | { kind: 'local'; file: string };
+  org: OrgArg;
   stateDir: string;
   graphUrl?: string;
   keepStaging: boolean;
@@ -50,7 +79,7 @@ export function parsePullArgs(argv: readonly string[]): {
   const local = args.indexOf('--local-org');
   if (local >= 0 && (args[local + 1] === undefined || args[local + 1]!.startsWith('--'))) args.splice(local + 1, 0, DEFAULT_LOCAL_ORG);
   const a = parseArgs(args, {
-    values: ['invoice', 'usage', 'unbilled', 'currency', 'org', 'client-id', 'tenant', 'local-org', 'state-dir', 'graph-url'],
+    values: ['invoice', 'usage', 'unbilled', 'currency', ...ORG_ARG_NAMES, 'state-dir', 'graph-url'],
     flags: ['keep-staging'],
     usage: PULL_USAGE,
   });
@@ -68,17 +97,8 @@ export function parsePullArgs(argv: readonly string[]): {
     if (!/^[A-Za-z0-9-]{1,50}$/.test(invoice)) throw new UsageError(`--${kinds[0]} ${invoice}: not an invoice id (such as G000012345)`);
     request = { kind: a.value('invoice') !== undefined ? 'billed-reconciliation' : 'billed-usage', invoiceId: invoice };
   }
-  const url = a.value('org');
-  const file = a.value('local-org');
-  if ((url === undefined) === (file === undefined)) throw new UsageError(`give one of --org, --local-org\n${PULL_USAGE}`);
-  let org: ReturnType<typeof parsePullArgs>['org'];
-  if (url !== undefined) {
-    const clientId = a.value('client-id');
-    const tenant = a.value('tenant');
-    if (!clientId || !tenant) throw new UsageError('--org needs --client-id and --tenant (the secret in CSPB_CLIENT_SECRET)');
-    if (!/^https:\/\/[^/]+/.test(url)) throw new UsageError('--org must be an https URL');
-    org = { kind: 'url', url: url.replace(/\/+$/, ''), clientId, tenant };
-  } else org = { kind: 'local', file: resolve(file!) };
+  const org = orgArg(a, env);
+  if (!org) throw new UsageError(`give one of --org, --local-org\n${PULL_USAGE}`);
   return {
     request,
     org,
@@ -104,16 +124,15 @@ function graphToken(env: NodeJS.ProcessEnv): GraphToken {
   return graphClientCredentials({ tenantId, clientId, clientSecret });
 }
 
-export async function openOrg(
-  org: ReturnType<typeof parsePullArgs>['org'],
-  env: NodeJS.ProcessEnv,
-): Promise<{ client: DataverseClient; close(): Promise<void> }> {
+export async function openOrg(org: OrgArg, env: NodeJS.ProcessEnv): Promise<{ client: DataverseClient; close(): Promise<void> }> {
   if (org.kind === 'url') {
+    const given = env.CSPB_DATAVERSE_TOKEN;
+    if (given) return { client: await NodeDataverseClient.connect({ url: org.url, token: staticToken(given) }), close: async () => undefined };
     const clientSecret = env.CSPB_CLIENT_SECRET;
-    if (!clientSecret) throw new UsageError("--org: set CSPB_CLIENT_SECRET (the Dataverse application user's secret)");
+    if (!clientSecret) throw new UsageError("--org: set CSPB_CLIENT_SECRET (the Dataverse application user's secret), or CSPB_DATAVERSE_TOKEN");
     const client = await NodeDataverseClient.connect({
       url: org.url,
-      token: clientCredentialsToken({ tenantId: org.tenant, clientId: org.clientId, clientSecret, orgUrl: org.url }),
+      token: clientCredentialsToken({ tenantId: org.tenant!, clientId: org.clientId!, clientSecret, orgUrl: org.url }),
     });
     return { client, close: async () => undefined };
   }

@@ -41,6 +41,7 @@ import {
   CspbOfferTermKeys,
   CspbSubscriptionChangeChangeTypeKeys,
   CspbSubscriptionChangeOrigin,
+  CspbSubscriptionChangeSource,
   CspbSubscriptionChangeSourceKeys,
   CspbSubscriptionStatus,
   CspbSubscriptionStatusKeys,
@@ -59,21 +60,24 @@ import { graphClientCredentials } from '../plugins/src/pull/graph-token';
 import { GraphSkusError, GraphSubscribedSkusClient, type CustomerGraphToken } from '../plugins/src/sync/graph-subscribed-skus';
 import { PARTNER_CENTER_SCOPE, PartnerCenterClient, PartnerCenterError, type PartnerCenterToken } from '../plugins/src/sync/partner-center-client';
 import { parseArgs, runCommand, UsageError } from './cli-args';
-import { DEFAULT_LOCAL_ORG, openOrg } from './pull';
+import { DEFAULT_LOCAL_ORG, openOrg, ORG_ARG_NAMES, orgArg } from './pull';
 import { InputError, readSnapshot } from './reconcile';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const SYNC_USAGE = `usage: npm run sync -- --customer <tenant id> [--snapshot <org-snapshot.json> | --local-org [<file>]] [--as-of YYYY-MM-DD]
-       [--skus] [--apply [--yes]] [--pc-base-url <url>] [--graph-base-url <url>]
+export const SYNC_USAGE = `usage: npm run sync -- --customer <tenant id>
+       [--snapshot <org-snapshot.json> | --local-org [<file>] | --org <url> [--client-id <app id> --tenant <tenant>]]
+       [--as-of YYYY-MM-DD] [--skus] [--apply [--yes]] [--pc-base-url <url>] [--graph-base-url <url>]
   --customer <id>       the customer's Microsoft tenant id (a GUID)
   --snapshot <file>     the CRM to compare with (cspb-snapshot version 1, as npm run sample writes org-snapshot.json)
   --local-org [<file>]  the CRM is the workbench's embedded org (default build/workbench/org.json; stop the workbench first)
+  --org <url>           the CRM is this Dataverse environment (client credentials: --client-id, --tenant and
+                        CSPB_CLIENT_SECRET; or a token obtained elsewhere in CSPB_DATAVERSE_TOKEN)
   --as-of YYYY-MM-DD    the day the drift is seen, changes take effect and renewals count from (default: today, UTC)
   --skus                also read the customer's licences from Microsoft Graph (subscribedSkus): seats bought
                         but not assigned, and what they cost a month at the CRM's customer unit prices
-  --apply               save the proposed ledger changes on the org's subscriptions (needs --local-org), after
-                        asking "Apply N changes? [y/N]"; a form's save: the ledger plugin appends the rows (source sync)
+  --apply               save the proposed ledger changes on the org's subscriptions (--local-org or --org), after
+                        asking "Apply N changes? [y/N]"; a form's save: the ledger step appends the rows (source sync)
   --yes                 apply without asking (required when stdin is not a terminal)
   --pc-base-url <url>   Partner Center's REST base (default https://api.partnercenter.microsoft.com/v1)
   --graph-base-url <url>  Microsoft Graph's base for --skus (default https://graph.microsoft.com/v1.0)
@@ -386,17 +390,32 @@ export interface ApplyResult {
   readonly refused: number;
 }
 
+/** How long --apply waits for a real org's asynchronous ledger step to append a save's rows. */
+export const LEDGER_WAIT_MS = 120_000;
+
 /**
  * Saves each subscription as a form would (If-Match the row version read for the report: a row
  * changed since is refused, not overwritten), then waits for the asynchronous ledger steps and lists
  * the rows they appended. A save the org refuses (the NCE seat-decrease or cancellation window, a date
  * before the ledger's last entry) is listed with the org's reason; the others go on.
+ *
+ * The embedded org runs its steps in this process and says when they are done and which failed. A
+ * Dataverse environment runs the ledger step in its asynchronous service after the save commits:
+ * the command polls each saved subscription's ledger until a row of the sync's own appears, and a
+ * save whose row has not appeared in `ledgerWaitMs` is listed as not confirmed (System Jobs shows
+ * the step's state), never counted as applied.
  */
-export async function applySaves(org: LocalOrg, saves: readonly SubscriptionSave[], etags: ReadonlyMap<string, string>): Promise<ApplyResult> {
+export async function applySaves(
+  org: DataverseClient,
+  saves: readonly SubscriptionSave[],
+  etags: ReadonlyMap<string, string>,
+  options: { readonly ledgerWaitMs?: number; readonly pollMs?: number } = {},
+): Promise<ApplyResult> {
   const lines: string[] = [];
   let applied = 0;
   let refused = 0;
-  const failuresBefore = org.asyncFailures.length;
+  const local = org instanceof LocalOrg ? org : undefined;
+  const failuresBefore = local?.asyncFailures.length ?? 0;
   const done: Array<{ save: SubscriptionSave; lastSequence: number }> = [];
   for (const save of saves) {
     const before = await ledgerOf(org, save.subscriptionId);
@@ -411,14 +430,26 @@ export async function applySaves(org: LocalOrg, saves: readonly SubscriptionSave
       lines.push(`  ${save.vendorSubscriptionId}  ${save.changes.map(changeText).join(', ')}: refused by the org: ${why}`);
     }
   }
-  await org.asyncIdle();
-  const failures = org.asyncFailures.slice(failuresBefore);
+  if (local) await local.asyncIdle();
+  const failures = local ? local.asyncFailures.slice(failuresBefore) : [];
+  const deadline = Date.now() + (options.ledgerWaitMs ?? LEDGER_WAIT_MS);
   for (const { save, lastSequence } of done) {
     const failure = failures.find((f) => f.primaryEntityId === save.subscriptionId);
-    const appended = (await ledgerOf(org, save.subscriptionId)).filter((r) => r.cspb_sequence > lastSequence);
+    let appended = (await ledgerOf(org, save.subscriptionId)).filter((r) => r.cspb_sequence > lastSequence);
+    while (!local && !appended.some((r) => r.cspb_source === CspbSubscriptionChangeSource.Sync) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2000));
+      appended = (await ledgerOf(org, save.subscriptionId)).filter((r) => r.cspb_sequence > lastSequence);
+    }
     if (failure) {
       refused += save.changes.length;
       lines.push(`  ${save.vendorSubscriptionId}  saved, but the ledger step failed: ${failure.error.message}`);
+      continue;
+    }
+    if (!local && !appended.some((r) => r.cspb_source === CspbSubscriptionChangeSource.Sync)) {
+      refused += save.changes.length;
+      lines.push(
+        `  ${save.vendorSubscriptionId}  saved, but no ledger row of the sync appeared within ${Math.round((options.ledgerWaitMs ?? LEDGER_WAIT_MS) / 1000)} s: see the ledger step in System Jobs`,
+      );
       continue;
     }
     applied += save.changes.length;
@@ -457,7 +488,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const local = given.indexOf('--local-org');
   if (local >= 0 && (given[local + 1] === undefined || given[local + 1]!.startsWith('--'))) given.splice(local + 1, 0, DEFAULT_LOCAL_ORG);
   const args = parseArgs(given, {
-    values: ['customer', 'snapshot', 'local-org', 'as-of', 'pc-base-url', 'graph-base-url'],
+    values: ['customer', 'snapshot', ...ORG_ARG_NAMES, 'as-of', 'pc-base-url', 'graph-base-url'],
     flags: ['skus', 'apply', 'yes'],
     usage: SYNC_USAGE,
   });
@@ -470,10 +501,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (url !== undefined && !/^https?:\/\/[^/]/i.test(url)) throw new UsageError(`--${option} ${url}: expected an http(s) URL`);
   }
   const snapshotFile = args.value('snapshot');
-  const orgFile = args.value('local-org');
-  if (snapshotFile !== undefined && orgFile !== undefined) throw new UsageError('give --snapshot or --local-org, not both');
+  const orgGiven = orgArg(args, env);
+  if (snapshotFile !== undefined && orgGiven !== undefined) throw new UsageError('give --snapshot or an org (--local-org, --org), not both');
+  const orgFile = orgGiven === undefined ? undefined : orgGiven.kind === 'local' ? orgGiven.file : orgGiven.url;
   const apply = args.flag('apply');
-  if (apply && orgFile === undefined) throw new UsageError('--apply writes to an org: give --local-org [<file>] (a snapshot file is only read)');
+  if (apply && orgGiven === undefined)
+    throw new UsageError('--apply writes to an org: give --local-org [<file>] or --org <url> (a snapshot file is only read)');
   if (args.flag('yes') && !apply) throw new UsageError('--yes answers the question --apply asks: give --apply too');
   // Every credential is checked before anything is read: a missing one fails at once.
   const pcToken = tokenFromEnv(env);
@@ -485,8 +518,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const etags = new Map<string, string>();
   try {
     if (snapshotFile !== undefined) crm = crmOf(() => readSnapshot(snapshotFile), snapshotFile, customerId, asOf, 'the snapshot');
-    if (orgFile !== undefined) {
-      org = await openOrg({ kind: 'local', file: orgFile }, env);
+    if (orgGiven !== undefined && orgFile !== undefined) {
+      org = await openOrg(orgGiven, env);
       // The suite's plug-ins in the org's pipeline, as the workbench's --in-process runs them: a save
       // here is validated and appends its ledger rows exactly as a save in Dynamics does.
       if (org.client instanceof LocalOrg) registerPlugins(org.client);
@@ -577,7 +610,6 @@ async function report(
       return;
     }
   }
-  if (!(o.org.client instanceof LocalOrg)) throw new InputError('--apply writes only to the embedded org (--local-org)');
   const result = await applySaves(o.org.client, saves, o.etags);
   o.io.print(
     [

@@ -28,6 +28,7 @@ import {
   CspbSubscriptionStatus,
 } from '../../dataverse/generated';
 import { LocalOrg } from '../../dataverse/src/local-org';
+import { serveLocalOrg } from '../../dataverse/src/local-org/http';
 import { ledgerEntryToRow } from '../../dataverse/src/mappers';
 import { registerPlugins } from '../../plugins/src';
 import { generateSample } from '../../scripts/sample-data';
@@ -377,5 +378,58 @@ describe('the ledger step behind a save (plugins/src/handlers/subscription.ts)',
       [Kind.New, 10],
       [Kind.Add, 1],
     ]);
+  });
+});
+
+describe('npm run sync --apply on a Dataverse environment (--org, over the Web API)', () => {
+  it('saves through the Web API and waits for the asynchronous ledger step to append the sync rows', async () => {
+    // An environment of its own (the sample as imported), its Web API served on loopback, the
+    // suite's steps in its pipeline: the ledger rows appear after each save commits, as in Dataverse.
+    const remoteFile = join(dir, 'remote.json');
+    const remote = await LocalOrg.open(remoteFile, { customizationsXml: builtCustomizations(), now: () => new Date(`${IMPORTED}T12:00:00Z`) });
+    await remote.importSnapshot(sample.snapshot);
+    registerPlugins(remote);
+    const api = await serveLocalOrg(remote);
+    const printed: string[] = [];
+    const io = { stdin: new PassThrough(), print: (t: string) => void printed.push(t), write: (t: string) => void printed.push(t) };
+    try {
+      const ledgerBefore = (await remote.retrieveMultiple<Record<string, unknown>>('cspb_subscriptionchanges', {})).value;
+      const before = ledgerBefore.length;
+      const upBefore = new Set(
+        ledgerBefore.filter((c) => c['_cspb_subscriptionid_value'] === up.cspb_subscriptionid).map((c) => c['cspb_subscriptionchangeid']),
+      );
+      await main(
+        ['--customer', contoso.cspb_tenantid, '--org', api.url, '--as-of', AS_OF, '--pc-base-url', pc.baseUrl, '--apply', '--yes'],
+        { ...env(), CSPB_DATAVERSE_TOKEN: 'token-from-az-cli' },
+        io,
+      );
+      const text = printed.join('\n');
+      expect(text).toContain('Applied 4 of 4 changes (saved as Partner Center sync, effective 2026-11-15):');
+      expect(text).toContain(`  ${up.cspb_vendorsubscriptionid}  saved; ledger: #`);
+      await remote.asyncIdle();
+      const changes = (await remote.retrieveMultiple<Record<string, unknown>>('cspb_subscriptionchanges', { orderBy: ['cspb_sequence'] })).value;
+      // The sync's four rows and each row's catch-up of the price the sample's ledger lacked.
+      expect(changes.length).toBe(before + 4 + 4);
+      const ofUp = changes.filter(
+        (c) =>
+          c['_cspb_subscriptionid_value'] === up.cspb_subscriptionid &&
+          !upBefore.has(c['cspb_subscriptionchangeid']) &&
+          c['cspb_source'] === CspbSubscriptionChangeSource.Sync,
+      );
+      expect(ofUp.map((c) => [c['cspb_changetype'], c['cspb_quantitydelta'], c['cspb_effectivedate']])).toEqual([[Kind.Add, 3, AS_OF]]);
+    } finally {
+      await api.close();
+      await remote.close();
+    }
+  });
+
+  it('--org needs a way to sign in, and only https (or this machine)', async () => {
+    const io = { stdin: new PassThrough(), print: () => undefined, write: () => undefined };
+    const base = ['--customer', contoso.cspb_tenantid, '--as-of', AS_OF, '--pc-base-url', pc.baseUrl];
+    await expect(main([...base, '--org', 'https://contoso.crm.dynamics.com'], env(), io)).rejects.toThrow(/--org needs --client-id and --tenant/);
+    await expect(main([...base, '--org', 'http://contoso.crm.dynamics.com'], { ...env(), CSPB_DATAVERSE_TOKEN: 't' }, io)).rejects.toThrow(
+      /--org must be an https URL/,
+    );
+    await expect(main([...base, '--org', 'https://x.crm.dynamics.com', '--local-org', orgFile], env(), io)).rejects.toThrow(/not both/);
   });
 });
