@@ -15,7 +15,7 @@
  */
 import { parseInvoices, type IssuedInvoice } from '../pull/partner-center-invoices';
 import { randomUUID } from 'node:crypto';
-import { parsePartnerCenterSubscriptions, PartnerCenterParseError, type PcSubscription } from '../../../core/src/sync';
+import { parsePartnerCenterSubscriptions, PartnerCenterParseError, type PcNextLink, type PcSubscription } from '../../../core/src/sync';
 import { parseRetryAfter } from '../../../dataverse/src/client/retry-after';
 
 /** Same contract as pull/graph-token.ts: `fresh` skips the token cache (asked once after a 401). */
@@ -90,50 +90,49 @@ export class PartnerCenterClient {
   /** Every subscription of the customer, all pages read and parsed (core's parser: typed, nothing skipped). */
   async customerSubscriptions(customerTenantId: string): Promise<PcSubscription[]> {
     if (!GUID.test(customerTenantId)) throw new PartnerCenterError('bad-customer-id', `The customer tenant id "${customerTenantId}" is not a GUID.`);
-    let url = `${this.baseUrl}/customers/${customerTenantId.toLowerCase()}/subscriptions`;
+    const pages = await this.allPages(
+      `${this.baseUrl}/customers/${customerTenantId.toLowerCase()}/subscriptions`,
+      'subscriptions',
+      (text, url, page, correlationId) => {
+        try {
+          return parsePartnerCenterSubscriptions(text);
+        } catch (e) {
+          if (!(e instanceof PartnerCenterParseError)) throw e;
+          throw new PartnerCenterError('bad-response', `Page ${page} of ${url}: ${e.message}`, 200, correlationId, e);
+        }
+      },
+    );
+    return pages.flatMap((p) => p.subscriptions);
+  }
+
+  /** The invoices issued to the partner (GET /v1/invoices, "Get a collection of invoices"): what the month-end timer starts runs for. */
+  async invoices(): Promise<{ invoices: IssuedInvoice[]; refused: string[] }> {
+    // Unpaged, the documented call answers every invoice; a paged answer says links.next: followed.
+    const pages = await this.allPages(`${this.baseUrl}/invoices`, 'invoices', (text, url) => parseInvoices(text, `GET ${url}`));
+    return { invoices: pages.flatMap((p) => p.invoices), refused: pages.flatMap((p) => p.refused) };
+  }
+
+  /** Each page of a collection, links.next followed (with its continuation header) until a page has none. */
+  private async allPages<P extends { readonly next: PcNextLink | null }>(
+    first: string,
+    what: string,
+    read: (text: string, url: string, page: number, correlationId: string) => P,
+  ): Promise<P[]> {
+    let url = first;
     let headers: Record<string, string> = {};
-    const out: PcSubscription[] = [];
+    const pages: P[] = [];
     const followed = new Set<string>();
     for (let page = 1; ; page++) {
       const { text, correlationId } = await this.get(url, headers);
-      let parsed;
-      try {
-        parsed = parsePartnerCenterSubscriptions(text);
-      } catch (e) {
-        if (!(e instanceof PartnerCenterParseError)) throw e;
-        throw new PartnerCenterError('bad-response', `Page ${page} of ${url}: ${e.message}`, 200, correlationId, e);
-      }
-      out.push(...parsed.subscriptions);
-      if (parsed.next === null) return out;
+      const parsed = read(text, url, page, correlationId);
+      pages.push(parsed);
+      if (parsed.next === null) return pages;
       ({ url, headers } = this.nextRequest(parsed.next.uri, parsed.next.headers));
       const key = `${url} ${headers[CONTINUATION_HEADER] ?? ''}`;
       if (followed.has(key)) throw new PartnerCenterError('bad-paging', `links.next repeats ${url}: the pages would never end.`, undefined, correlationId);
       followed.add(key);
       if (page >= (this.options.maxPages ?? 200))
-        throw new PartnerCenterError('bad-paging', `More than ${page} pages of subscriptions: stopped.`, undefined, correlationId);
-    }
-  }
-
-  /** The invoices issued to the partner (GET /v1/invoices, "Get a collection of invoices"): what the month-end timer starts runs for. */
-  async invoices(): Promise<{ invoices: IssuedInvoice[]; refused: string[] }> {
-    let url = `${this.baseUrl}/invoices`;
-    let headers: Record<string, string> = {};
-    const invoices: IssuedInvoice[] = [];
-    const refused: string[] = [];
-    const followed = new Set<string>();
-    // Unpaged, the documented call answers every invoice; a paged answer says links.next: followed.
-    for (let page = 1; ; page++) {
-      const { text, correlationId } = await this.get(url, headers);
-      const read = parseInvoices(text, `GET ${url}`);
-      invoices.push(...read.invoices);
-      refused.push(...read.refused);
-      if (read.next === null) return { invoices, refused };
-      ({ url, headers } = this.nextRequest(read.next.uri, read.next.headers));
-      const key = `${url} ${headers[CONTINUATION_HEADER] ?? ''}`;
-      if (followed.has(key)) throw new PartnerCenterError('bad-paging', `links.next repeats ${url}: the pages would never end.`, undefined, correlationId);
-      followed.add(key);
-      if (page >= (this.options.maxPages ?? 200))
-        throw new PartnerCenterError('bad-paging', `More than ${page} pages of invoices: stopped.`, undefined, correlationId);
+        throw new PartnerCenterError('bad-paging', `More than ${page} pages of ${what}: stopped.`, undefined, correlationId);
     }
   }
 
