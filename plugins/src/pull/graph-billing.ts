@@ -18,6 +18,7 @@
  * Retry-After (Graph's throttling guidance, learn.microsoft.com/graph/throttling) up to maxRetries.
  */
 import { parseRetryAfter } from '../../../dataverse/src/client/retry-after';
+import { sendWithRetries } from '../http/send-with-retries';
 import { PullError } from './errors';
 import type { GraphToken } from './graph-token';
 
@@ -141,66 +142,50 @@ export class GraphBillingClient {
     return checkManifest(manifest);
   }
 
-  /** One request: the token attached, a fresh token once after 401, 429/503 retried after Retry-After. */
+  /** One request: the token attached, a fresh token once after 401, 429 and 5xx retried after Retry-After. */
   private async send(method: 'GET' | 'POST', url: string, body?: unknown): Promise<Response> {
-    let refreshed = false;
-    let askFresh = false;
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.options.token(askFresh);
-      askFresh = false; // one fresh token after a 401; MSAL's cache again for the retries after it
-      let response: Response;
-      try {
-        response = await this.fetchFn(url, {
+    const outcome = await sendWithRetries({
+      token: this.options.token,
+      send: async (token) =>
+        this.fetchFn(url, {
           method,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-      } catch (e) {
-        if (attempt >= (this.options.maxRetries ?? 8)) throw new PullError('graph-error', `${method} ${url} failed: ${(e as Error).message}`);
-        await this.sleep(backoff(attempt));
-        continue;
-      }
-      if (response.status === 401 && !refreshed) {
-        await response.body?.cancel();
-        refreshed = askFresh = true;
-        continue;
-      }
+        }),
       // 429 and 503 as Graph's throttling guidance says; 500, 502 and 504 are the gateway's passing failures.
-      if (response.status === 429 || response.status >= 500) {
-        await response.body?.cancel();
-        if (attempt >= (this.options.maxRetries ?? 8))
-          throw new PullError('throttled', `Graph answered ${response.status} ${attempt + 1} times for ${method} ${url}.`, response.status);
-        await this.sleep(capped(parseRetryAfter(response.headers.get('retry-after')) ?? backoff(attempt)));
-        continue;
+      retryable: (status) => status === 429 || status >= 500,
+      maxRetries: this.options.maxRetries ?? 8,
+      // A pull waits, it does not hang: Retry-After may name an hour.
+      maxRetryAfterMs: MAX_WAIT_MS,
+      longerRetryAfter: 'cap',
+      sleep: this.sleep,
+    });
+    if (outcome.kind === 'network') throw new PullError('graph-error', `${method} ${url} failed: ${(outcome.error as Error).message}`);
+    if (outcome.kind !== 'answer')
+      throw new PullError('throttled', `Graph answered ${outcome.status} ${outcome.attempts} times for ${method} ${url}.`, outcome.status);
+    const response = outcome.response;
+    if (response.status >= 400) {
+      const text = await response.text();
+      let message = text.slice(0, 300);
+      try {
+        const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+        if (error) message = `${error.code ?? ''}: ${error.message ?? ''}`;
+      } catch {
+        // not JSON: the text as it came
       }
-      if (response.status >= 400) {
-        const text = await response.text();
-        let message = text.slice(0, 300);
-        try {
-          const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-          if (error) message = `${error.code ?? ''}: ${error.message ?? ''}`;
-        } catch {
-          // not JSON: the text as it came
-        }
-        throw new PullError(
-          response.status === 401 ? 'auth-failed' : 'graph-error',
-          `${method} ${url} answered ${response.status} ${message}`,
-          response.status,
-        );
-      }
-      return response;
+      throw new PullError(response.status === 401 ? 'auth-failed' : 'graph-error', `${method} ${url} answered ${response.status} ${message}`, response.status);
     }
+    return response;
   }
 }
 
 /** The longest wait honoured (Retry-After may name an hour): a pull waits, it does not hang. */
 const MAX_WAIT_MS = 120_000;
 const capped = (ms: number): number => Math.min(ms, MAX_WAIT_MS);
-
-/** Exponential back-off with jitter, capped at a minute, when no Retry-After says how long. */
-function backoff(attempt: number): number {
-  return Math.min(60_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
-}
 
 function checkManifest(value: unknown): Manifest {
   const m = value as Partial<Manifest> | null;

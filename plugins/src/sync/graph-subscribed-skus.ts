@@ -35,7 +35,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseSubscribedSkus, SubscribedSkusParseError, type SubscribedSku } from '../../../core/src/sync/unassigned-seats';
-import { parseRetryAfter } from '../../../dataverse/src/client/retry-after';
+import { sendWithRetries } from '../http/send-with-retries';
 
 /** A token for Graph issued by the customer's tenant; `fresh` skips any cache (asked once after a 401). */
 export type CustomerGraphToken = (fresh: boolean) => Promise<string>;
@@ -135,71 +135,69 @@ export class GraphSubscribedSkusClient {
 
   /** One GET: a fresh token once after 401, 429/503 after Retry-After, network failures with back-off. */
   private async get(url: string): Promise<{ text: string; clientRequestId: string; requestId: string | undefined }> {
-    const maxRetries = this.options.maxRetries ?? 6;
-    let refreshed = false;
-    let askFresh = false;
-    for (let attempt = 0; ; attempt++) {
-      const clientRequestId = randomUUID();
-      const token = await this.tokenOf(askFresh);
-      askFresh = false;
-      let response: Response;
-      try {
-        response = await this.fetchFn(url, {
+    let clientRequestId = '';
+    let requestId: string | undefined;
+    const limit = this.options.maxRetryAfterMs ?? 120_000;
+    const outcome = await sendWithRetries({
+      token: (fresh) => this.tokenOf(fresh),
+      send: async (token) => {
+        clientRequestId = randomUUID();
+        requestId = undefined;
+        const response = await this.fetchFn(url, {
           method: 'GET',
           headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'client-request-id': clientRequestId },
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
         });
-      } catch (e) {
-        if (attempt >= maxRetries)
-          throw new GraphSkusError('network', `GET ${url} failed ${attempt + 1} times: ${(e as Error).message}`, undefined, clientRequestId, undefined, e);
-        await this.sleep(backoff(attempt));
-        continue;
-      }
-      const requestId = response.headers.get('request-id') ?? undefined;
-      if (response.status === 401 && !refreshed) {
-        await response.body?.cancel();
-        refreshed = askFresh = true;
-        continue;
-      }
-      if (response.status === 429 || response.status === 503) {
-        await response.body?.cancel();
-        const wait = parseRetryAfter(response.headers.get('retry-after'));
-        const limit = this.options.maxRetryAfterMs ?? 120_000;
-        if (attempt >= maxRetries)
-          throw new GraphSkusError(
-            'throttled',
-            `Graph answered ${response.status} ${attempt + 1} times for GET ${url}.`,
-            response.status,
-            clientRequestId,
-            requestId,
-          );
-        if (wait !== undefined && wait > limit)
-          throw new GraphSkusError(
-            'throttled',
-            `Graph asks to wait ${wait / 1000} s (Retry-After), longer than ${limit / 1000} s: try later.`,
-            response.status,
-            clientRequestId,
-            requestId,
-          );
-        await this.sleep(wait ?? backoff(attempt));
-        continue;
-      }
-      const text = await response.text();
-      if (response.status === 200) return { text, clientRequestId, requestId };
-      const hint =
-        response.status === 403
-          ? ' (the token needs Organization.Read.All in the customer tenant: admin consent there for an app, or a GDAP role such as Directory Readers for a user)'
-          : response.status === 401
-            ? ' (a fresh token was refused too: a token of another tenant, or expired)'
-            : '';
+        requestId = response.headers.get('request-id') ?? undefined;
+        return response;
+      },
+      retryable: (status) => status === 429 || status === 503,
+      maxRetries: this.options.maxRetries ?? 6,
+      maxRetryAfterMs: limit,
+      longerRetryAfter: 'fail',
+      sleep: this.sleep,
+    });
+    if (outcome.kind === 'network')
       throw new GraphSkusError(
-        response.status === 401 ? 'auth-failed' : 'refused',
-        `GET ${url} answered ${response.status}${describeGraphError(text)}${hint} (client-request-id ${clientRequestId}${requestId ? `, request-id ${requestId}` : ''})`,
-        response.status,
+        'network',
+        `GET ${url} failed ${outcome.attempts} times: ${(outcome.error as Error).message}`,
+        undefined,
+        clientRequestId,
+        undefined,
+        outcome.error,
+      );
+    if (outcome.kind === 'throttled')
+      throw new GraphSkusError(
+        'throttled',
+        `Graph answered ${outcome.status} ${outcome.attempts} times for GET ${url}.`,
+        outcome.status,
         clientRequestId,
         requestId,
       );
-    }
+    if (outcome.kind === 'too-long')
+      throw new GraphSkusError(
+        'throttled',
+        `Graph asks to wait ${outcome.waitMs / 1000} s (Retry-After), longer than ${limit / 1000} s: try later.`,
+        outcome.status,
+        clientRequestId,
+        requestId,
+      );
+    const response = outcome.response;
+    const text = await response.text();
+    if (response.status === 200) return { text, clientRequestId, requestId };
+    const hint =
+      response.status === 403
+        ? ' (the token needs Organization.Read.All in the customer tenant: admin consent there for an app, or a GDAP role such as Directory Readers for a user)'
+        : response.status === 401
+          ? ' (a fresh token was refused too: a token of another tenant, or expired)'
+          : '';
+    throw new GraphSkusError(
+      response.status === 401 ? 'auth-failed' : 'refused',
+      `GET ${url} answered ${response.status}${describeGraphError(text)}${hint} (client-request-id ${clientRequestId}${requestId ? `, request-id ${requestId}` : ''})`,
+      response.status,
+      clientRequestId,
+      requestId,
+    );
   }
 
   private async tokenOf(fresh: boolean): Promise<string> {
@@ -223,9 +221,4 @@ export function describeGraphError(text: string): string {
     // not JSON: the text as it came
   }
   return `: ${text.slice(0, 300)}`;
-}
-
-/** Exponential back-off with jitter, capped at a minute, when no Retry-After says how long. */
-function backoff(attempt: number): number {
-  return Math.min(60_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
 }

@@ -16,7 +16,7 @@
 import { parseInvoices, type IssuedInvoice } from '../pull/partner-center-invoices';
 import { randomUUID } from 'node:crypto';
 import { parsePartnerCenterSubscriptions, PartnerCenterParseError, type PcNextLink, type PcSubscription } from '../../../core/src/sync';
-import { parseRetryAfter } from '../../../dataverse/src/client/retry-after';
+import { sendWithRetries } from '../http/send-with-retries';
 
 /** Same contract as pull/graph-token.ts: `fresh` skips the token cache (asked once after a 401). */
 export type PartnerCenterToken = (fresh: boolean) => Promise<string>;
@@ -152,64 +152,58 @@ export class PartnerCenterClient {
 
   /** One GET: fresh token once after 401, 429/503 after Retry-After, network failures with back-off. */
   private async get(url: string, extra: Readonly<Record<string, string>>): Promise<{ text: string; correlationId: string }> {
-    const maxRetries = this.options.maxRetries ?? 6;
-    let refreshed = false;
-    let askFresh = false;
     let requestId = randomUUID();
-    for (let attempt = 0; ; attempt++) {
-      const correlationId = randomUUID();
-      const token = await this.tokenOf(askFresh);
-      askFresh = false;
-      let response: Response;
-      try {
-        response = await this.fetchFn(url, {
+    let correlationId = '';
+    let answered = false;
+    const limit = this.options.maxRetryAfterMs ?? 120_000;
+    const outcome = await sendWithRetries({
+      token: (fresh) => this.tokenOf(fresh),
+      send: async (token) => {
+        // An answer came to the last try: this is a new request. No answer: the retry keeps the same
+        // MS-RequestId, as the headers page asks.
+        if (answered) requestId = randomUUID();
+        correlationId = randomUUID();
+        const response = await this.fetchFn(url, {
           method: 'GET',
           headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'ms-requestid': requestId, 'ms-correlationid': correlationId, ...extra },
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
         });
-      } catch (e) {
-        // No answer: the retry keeps the same MS-RequestId, as the headers page asks.
-        if (attempt >= maxRetries)
-          throw new PartnerCenterError('network', `GET ${url} failed ${attempt + 1} times: ${(e as Error).message}`, undefined, correlationId, e);
-        await this.sleep(backoff(attempt));
-        continue;
-      }
-      requestId = randomUUID(); // an answer came: the next call is a new request
-      if (response.status === 401 && !refreshed) {
-        await response.body?.cancel();
-        refreshed = askFresh = true;
-        continue;
-      }
-      if (response.status === 429 || response.status === 503) {
-        await response.body?.cancel();
-        const wait = parseRetryAfter(response.headers.get('retry-after'));
-        const limit = this.options.maxRetryAfterMs ?? 120_000;
-        if (attempt >= maxRetries)
-          throw new PartnerCenterError(
-            'throttled',
-            `Partner Center answered ${response.status} ${attempt + 1} times for GET ${url}.`,
-            response.status,
-            correlationId,
-          );
-        if (wait !== undefined && wait > limit)
-          throw new PartnerCenterError(
-            'throttled',
-            `Partner Center asks to wait ${wait / 1000} s (Retry-After), longer than ${limit / 1000} s: try later.`,
-            response.status,
-            correlationId,
-          );
-        await this.sleep(wait ?? backoff(attempt));
-        continue;
-      }
-      const text = await response.text();
-      if (response.status === 200) return { text, correlationId };
+        answered = true;
+        return response;
+      },
+      retryable: (status) => status === 429 || status === 503,
+      maxRetries: this.options.maxRetries ?? 6,
+      maxRetryAfterMs: limit,
+      longerRetryAfter: 'fail',
+      sleep: this.sleep,
+    });
+    if (outcome.kind === 'network') {
+      const e = outcome.error as Error;
+      throw new PartnerCenterError('network', `GET ${url} failed ${outcome.attempts} times: ${e.message}`, undefined, correlationId, e);
+    }
+    if (outcome.kind === 'throttled')
       throw new PartnerCenterError(
-        response.status === 401 ? 'auth-failed' : 'refused',
-        `GET ${url} answered ${response.status}${describeError(text)} (MS-CorrelationId ${correlationId})`,
-        response.status,
+        'throttled',
+        `Partner Center answered ${outcome.status} ${outcome.attempts} times for GET ${url}.`,
+        outcome.status,
         correlationId,
       );
-    }
+    if (outcome.kind === 'too-long')
+      throw new PartnerCenterError(
+        'throttled',
+        `Partner Center asks to wait ${outcome.waitMs / 1000} s (Retry-After), longer than ${limit / 1000} s: try later.`,
+        outcome.status,
+        correlationId,
+      );
+    const response = outcome.response;
+    const text = await response.text();
+    if (response.status === 200) return { text, correlationId };
+    throw new PartnerCenterError(
+      response.status === 401 ? 'auth-failed' : 'refused',
+      `GET ${url} answered ${response.status}${describeError(text)} (MS-CorrelationId ${correlationId})`,
+      response.status,
+      correlationId,
+    );
   }
 
   private async tokenOf(fresh: boolean): Promise<string> {
@@ -236,9 +230,4 @@ function describeError(text: string): string {
     // not JSON: the text as it came
   }
   return `: ${text.slice(0, 300)}`;
-}
-
-/** Exponential back-off with jitter, capped at a minute, when no Retry-After says how long. */
-function backoff(attempt: number): number {
-  return Math.min(60_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
 }
