@@ -1,7 +1,7 @@
 /**
  * npm run reconcile -- --bill <file> [--bill <usage file>] --org <snapshot.json>
  *                      [--period YYYY-MM] [--tolerance 0.01] [--invoices <invoices.json>]...
- *                      [--encoding windows-1252|iso-8859-1] [--accept-rejected]
+ *                      [--encoding windows-1252|iso-8859-1] [--accept-rejected] [--price-sheet <file> [--market XX]]
  *                      [--json | --csv <out> | --html <out>]
  * Reads the vendor bill(s) with the importer and the CRM snapshot, reconciles, prints the summary
  * (three-way when customer invoices are known, the snapshot's issued invoices or --invoices files
@@ -12,7 +12,23 @@
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { addDays, Decimal, parseDate, period, resultToCsv, resultToHtml, resultToJson, summaryTable, type ReconResult, type RevenueLine } from '../core/src';
+import {
+  addDays,
+  Decimal,
+  parseDate,
+  period,
+  PriceBook,
+  PriceBookError,
+  PriceSheetReader,
+  resultToCsv,
+  resultToHtml,
+  resultToJson,
+  summaryTable,
+  type PriceSheet,
+  type PriceSheetInput,
+  type ReconResult,
+  type RevenueLine,
+} from '../core/src';
 import { importBill } from '../core/src/import/stream-adapters';
 import type { BillLine, RejectedRow, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
@@ -30,6 +46,10 @@ export interface ReconcileFiles {
   readonly tolerance?: string;
   /** The bills' text encoding when it is not UTF-8/16/32 (Excel's windows-1252). */
   readonly encoding?: BillEncoding;
+  /** Microsoft's licence-based price list: stale CRM cost findings. */
+  readonly priceSheet?: string;
+  /** The partner's market, when the price sheet holds several. */
+  readonly market?: string;
 }
 
 export type BillEncoding = 'windows-1252' | 'iso-8859-1' | 'utf-8';
@@ -144,9 +164,40 @@ export function readInvoices(file: string): RevenueLine[] {
   return out;
 }
 
+/** A price sheet file read in streamed text (core/src/prices has no I/O); not a price list: an InputError naming file, row and column. */
+export async function readPriceSheetFile(file: string): Promise<PriceSheet> {
+  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
+  const reader = new PriceSheetReader(basename(file));
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  for await (const text of stream) reader.push(text as string);
+  const sheet = reader.finish();
+  if (sheet.failed)
+    throw new InputError(`${file}: row ${sheet.failed.row}${sheet.failed.column ? `, column ${sheet.failed.column}` : ''}: ${sheet.failed.reason}`);
+  return sheet;
+}
+
+/** The sheet's prices for the reconciliation, its rejected rows said on stderr (each with row, column and value). */
+export async function readPrices(file: string, market: string | undefined, warn: (line: string) => void = (l) => console.error(l)): Promise<PriceSheetInput> {
+  const sheet = await readPriceSheetFile(file);
+  if (sheet.rejected.length > 0) {
+    warn(`warning: ${file}: ${sheet.rejected.length} of ${sheet.rowsRead} price rows not read:`);
+    for (const r of sheet.rejected.slice(0, 20)) warn(`  row ${r.row}, ${r.column} ${JSON.stringify(r.value)}: ${r.reason}`);
+    if (sheet.rejected.length > 20) warn(`  ... and ${sheet.rejected.length - 20} more`);
+  }
+  try {
+    return { book: new PriceBook(sheet.rows, market), fileName: sheet.fileName };
+  } catch (error) {
+    if (error instanceof PriceBookError) throw new InputError(`${file}: ${error.message}${market === undefined ? ' (--market)' : ''}`);
+    throw error;
+  }
+}
+
 export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult> {
   // Arguments first: a wrong month is said before any file is read.
   const billPeriod = files.period ? monthArg(files.period) : undefined;
+  if (files.market !== undefined && files.priceSheet === undefined)
+    throw new UsageError('--market names the market of a --price-sheet: give the price sheet too');
+  const prices = files.priceSheet === undefined ? undefined : await readPrices(files.priceSheet, files.market);
   const rows = readSnapshot(files.org);
   const lines: BillLine[] = [];
   const usage: UsageAggregate[] = [];
@@ -175,6 +226,7 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
       ...(billPeriod ? { billPeriod } : {}),
       ...(tolerancePerUnit ? { tolerancePerUnit } : {}),
       ...(revenue ? { revenue } : {}),
+      ...(prices ? { prices } : {}),
     });
   } catch (error) {
     if (error instanceof MappingError) throw new InputError(`${files.org}: ${error.message}`);
@@ -184,7 +236,7 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, {
-    values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance', 'invoices', 'encoding'],
+    values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance', 'invoices', 'encoding', 'price-sheet', 'market'],
     flags: ['json', 'accept-rejected'],
     repeatable: ['bill', 'invoices'],
     usage: RECONCILE_USAGE,
@@ -199,6 +251,8 @@ async function main(argv: readonly string[]): Promise<void> {
     tolerance: args.value('tolerance'),
     invoices: args.all('invoices'),
     encoding: billEncoding(args.value('encoding')),
+    priceSheet: args.value('price-sheet'),
+    market: args.value('market'),
   });
   // The reports are written either way; the exit code says whether anything was left out.
   const rejected = result.byCategory.rejectedRow.count;
@@ -232,6 +286,9 @@ const RECONCILE_USAGE = `usage: npm run reconcile -- --bill <file> [--bill <file
   --tolerance <amount>  accepted variance per unit (default 0.01)
   --invoices <file>     invoices sent to customers (npm run invoice -- --json), for revenue leakage; repeatable
   --encoding <name>     windows-1252 or iso-8859-1 for a CSV Excel saved in a Windows code page
+  --price-sheet <file>  Microsoft's licence-based price list (CSV): each term's CRM cost is checked against the
+                        price in force on the term's first day (stale CRM cost findings)
+  --market <code>       the partner's market in a price sheet of several (US, GB, ...)
   --accept-rejected     exit 0 although the importer refused rows (they are listed in the report)
   --json | --csv <out> | --html <out>   the report format
 Exit codes: 0 done, 2 unusable input or rejected rows, 1 a bug.`;

@@ -12,4 +12,5 @@ export * from './reconcile';
 export * from './import';
 export * from './invoicing';
 export * from './sync';
+export * from './prices';
 export * from './format';

@@ -29,12 +29,13 @@ export const CspbDiscrepancyCategory = {
   RevenueLeakage: 100000012,
   AmbiguousMatch: 100000013,
   RejectedRow: 100000014,
+  StaleCrmCost: 100000015,
 } as const;
 export type CspbDiscrepancyCategory = (typeof CspbDiscrepancyCategory)[keyof typeof CspbDiscrepancyCategory];
 /** cspb_discrepancycategory by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
-export const CspbDiscrepancyCategoryKeys = [['exactMatch', 100000000], ['withinTolerance', 100000001], ['quantityMismatch', 100000002], ['priceMismatch', 100000003], ['dateMismatch', 100000004], ['unknownInCrm', 100000005], ['notBilled', 100000006], ['cancelledButBilled', 100000007], ['duplicateCharge', 100000008], ['unexpectedChargeType', 100000009], ['usageWithoutContract', 100000010], ['negativeMargin', 100000011], ['revenueLeakage', 100000012], ['ambiguousMatch', 100000013], ['rejectedRow', 100000014]] as const;
+export const CspbDiscrepancyCategoryKeys = [['exactMatch', 100000000], ['withinTolerance', 100000001], ['quantityMismatch', 100000002], ['priceMismatch', 100000003], ['dateMismatch', 100000004], ['unknownInCrm', 100000005], ['notBilled', 100000006], ['cancelledButBilled', 100000007], ['duplicateCharge', 100000008], ['unexpectedChargeType', 100000009], ['usageWithoutContract', 100000010], ['negativeMargin', 100000011], ['revenueLeakage', 100000012], ['ambiguousMatch', 100000013], ['rejectedRow', 100000014], ['staleCrmCost', 100000015]] as const;
 /** cspb_discrepancycategory's labels as the solution ships them (what users read), by value. */
-export const CspbDiscrepancyCategoryLabels: Readonly<Record<number, string>> = { 100000000: "Exact match", 100000001: "Within tolerance", 100000002: "Quantity mismatch", 100000003: "Price or cost mismatch", 100000004: "Date or period mismatch", 100000005: "Billed but unknown in CRM", 100000006: "Active in CRM but not billed", 100000007: "Cancelled in CRM but still billed", 100000008: "Duplicate charge", 100000009: "Unexpected charge type", 100000010: "Usage with no contract", 100000011: "Negative margin", 100000012: "Vendor cost never re-billed", 100000013: "Ambiguous match", 100000014: "Bill row not read (rejected)" };
+export const CspbDiscrepancyCategoryLabels: Readonly<Record<number, string>> = { 100000000: "Exact match", 100000001: "Within tolerance", 100000002: "Quantity mismatch", 100000003: "Price or cost mismatch", 100000004: "Date or period mismatch", 100000005: "Billed but unknown in CRM", 100000006: "Active in CRM but not billed", 100000007: "Cancelled in CRM but still billed", 100000008: "Duplicate charge", 100000009: "Unexpected charge type", 100000010: "Usage with no contract", 100000011: "Negative margin", 100000012: "Vendor cost never re-billed", 100000013: "Ambiguous match", 100000014: "Bill row not read (rejected)", 100000015: "Stale CRM cost" };
 
 /** Status: stable option values of cspb_discrepancystatus. */
 export const CspbDiscrepancyResolutionStatus = {

@@ -17,7 +17,8 @@ export type ReconCategory =
   | 'negativeMargin'
   | 'revenueLeakage'
   | 'ambiguousMatch'
-  | 'rejectedRow';
+  | 'rejectedRow'
+  | 'staleCrmCost';
 
 export const CATEGORY_LABELS: Readonly<Record<ReconCategory, string>> = {
   exactMatch: 'Exact match',
@@ -35,6 +36,7 @@ export const CATEGORY_LABELS: Readonly<Record<ReconCategory, string>> = {
   revenueLeakage: 'Vendor cost never re-billed',
   ambiguousMatch: 'Ambiguous match',
   rejectedRow: 'Bill row not read (rejected)',
+  staleCrmCost: 'Stale CRM cost',
 };
 
 export const ALL_CATEGORIES = Object.keys(CATEGORY_LABELS) as ReconCategory[];

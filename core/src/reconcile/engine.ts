@@ -5,6 +5,7 @@ import { expectedCharges, type ChargeLine } from '../nce/charges';
 import { ALL_CATEGORIES, type ReconCategory } from './categories';
 import { compareSubscription, type CompareContext } from './compare';
 import { SubscriptionMatcher } from './matching';
+import { staleCostFindings } from './stale-cost';
 import type { CategoryTotal, ReconInput, ReconItem, ReconResult, ReconSubscription } from './model';
 
 const ZERO = new Decimal(0);
@@ -131,7 +132,13 @@ export function reconcile(input: ReconInput): ReconResult {
 
   let margin = ZERO;
   let leakage = ZERO;
+  const unpriced = { unknown: 0, 'not-in-force': 0, ambiguous: 0 };
   for (const s of input.subscriptions) {
+    if (options.prices && billPeriod && s.vendor.toLowerCase() === vendor) {
+      const stale = staleCostFindings(s, billPeriod, options.prices);
+      drafts.push(...stale.findings);
+      if (stale.unpriced) unpriced[stale.unpriced]++;
+    }
     const billed = billedBySubscription.get(s) ?? [];
     const usage = usageBySubscription.get(s) ?? [];
     const expected = expectedBySubscription.get(s) ?? [];
@@ -220,8 +227,24 @@ export function reconcile(input: ReconInput): ReconResult {
     totals: { billed: billedTotal, expected: expectedTotal, variance: billedTotal.minus(expectedTotal), leakage, margin, rejected: rejectedTotal },
     byCategory: totalsByCategory(items),
     billLineCount: input.lines.length + input.usage.length,
-    warnings: options.billPeriod || !billPeriod ? [] : periodWarnings(billPeriod),
+    warnings: [...(options.billPeriod || !billPeriod ? [] : periodWarnings(billPeriod)), ...unpricedWarnings(unpriced)],
   };
+}
+
+/** Terms the price sheet could not price: said once, not a finding each (a sheet may cover only some products). */
+function unpricedWarnings(counts: { unknown: number; 'not-in-force': number; ambiguous: number }): string[] {
+  const out: string[] = [];
+  if (counts.unknown > 0)
+    out.push(
+      `${counts.unknown} licence subscription(s) have a product, SKU, term, plan or currency the price sheet does not list: their CRM cost was not checked`,
+    );
+  if (counts['not-in-force'] > 0)
+    out.push(
+      `${counts['not-in-force']} licence subscription(s) are in the price sheet but no row holds on their term's first day (or for their seats): their CRM cost was not checked`,
+    );
+  if (counts.ambiguous > 0)
+    out.push(`${counts.ambiguous} licence subscription(s) have two prices in the price sheet for the same day and seats: their CRM cost was not checked`);
+  return out;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { CurrencyCode, Decimal } from '../money';
 import type { ChargeLine, NceOffer } from '../nce/charges';
 import type { RoundingRuleName } from '../nce/rounding-rules';
 import type { ReconCategory } from './categories';
+import type { PriceSheetInput } from './stale-cost';
 
 /** A CRM subscription as reconciliation sees it: identity, ledger, prices and what bills it. */
 export interface ReconSubscription {
@@ -50,6 +51,11 @@ export interface ReconOptions {
   /** Only subscriptions of this vendor are expected on the bill (default 'Microsoft'). */
   readonly vendor?: string;
   readonly customerRevenue?: CustomerRevenueSource;
+  /**
+   * Microsoft's price sheet: each licence term's CRM cost is checked against the price in force on
+   * the term's first day (a `staleCrmCost` finding citing the sheet's row when they differ).
+   */
+  readonly prices?: PriceSheetInput;
 }
 
 export interface ReconInput {

@@ -14,6 +14,7 @@ import {
   type ReconResult,
   type RejectedRow,
   type UsageAggregate,
+  type PriceSheetInput,
 } from '../../../core/src';
 import { CspbDiscrepancyCategoryKeys } from '../../generated';
 import type { EntityRecord } from '../client/types';
@@ -41,6 +42,8 @@ export interface ReconRunInput {
   readonly revenue?: readonly RevenueLine[];
   /** Bill rows the importer refused (the CLI's import result, an import row's stored list): each is a finding. */
   readonly rejected?: readonly RejectedRow[];
+  /** Microsoft's price sheet: each licence term's CRM cost is checked against it (stale CRM cost findings). */
+  readonly prices?: PriceSheetInput;
 }
 
 export function runReconciliation(input: ReconRunInput): ReconResult {
@@ -53,6 +56,7 @@ export function runReconciliation(input: ReconRunInput): ReconResult {
       ...(input.billPeriod ? { billPeriod: input.billPeriod } : {}),
       ...(input.tolerancePerUnit ? { tolerancePerUnit: input.tolerancePerUnit } : {}),
       ...(input.revenue ? { customerRevenue: revenueSource(input.revenue) } : {}),
+      ...(input.prices ? { prices: input.prices } : {}),
     },
   });
 }

@@ -124,6 +124,7 @@ export const discrepancy: TableDef = {
         ['RevenueLeakage', 'Vendor cost never re-billed', 'revenueLeakage'],
         ['AmbiguousMatch', 'Ambiguous match', 'ambiguousMatch'],
         ['RejectedRow', 'Bill row not read (rejected)', 'rejectedRow'],
+        ['StaleCrmCost', 'Stale CRM cost', 'staleCrmCost'],
       ],
     }),
     choice('cspb_ResolutionStatus', {

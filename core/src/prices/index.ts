@@ -1,0 +1,2 @@
+export * from './price-sheet';
+export * from './price-book';
