@@ -24,6 +24,9 @@ import {
   resultToHtml,
   resultToJson,
   summaryTable,
+  checkCompleteness,
+  type CompletenessReport,
+  type InvoiceTotal,
   type PriceSheet,
   type PriceSheetInput,
   type ReconResult,
@@ -50,6 +53,59 @@ export interface ReconcileFiles {
   readonly priceSheet?: string;
   /** The partner's market, when the price sheet holds several. */
   readonly market?: string;
+  /** Invoice totals to check the imported lines against before reconciling: "G000012345=1234.56". */
+  readonly invoiceTotals?: readonly string[];
+  /** Partner Center invoice JSON (Get invoice by ID, or the collection): each invoice's totalCharges is checked. */
+  readonly invoiceJson?: readonly string[];
+  /** Check the bill is whole (invoice totals, Azure plan charges against the daily usage) and refuse to reconcile when not. */
+  readonly checkCompleteness?: boolean;
+  /** Largest difference the completeness checks accept (default 0.01). */
+  readonly completenessTolerance?: string;
+}
+
+/** The bill is not whole: nothing was reconciled; the differences are listed largest first. */
+export class IncompleteBill extends InputError {
+  constructor(readonly report: CompletenessReport) {
+    super(
+      [
+        `the bill is not complete (${report.differences.length} difference${report.differences.length === 1 ? '' : 's'}, largest first); nothing was reconciled:`,
+        ...report.differences.map((d) => `  ${d.difference.isNegative() ? '' : '+'}${d.difference.toFixed(2)}  ${d.explanation}`),
+      ].join('\n'),
+    );
+  }
+}
+
+/** `--invoice-total G000012345=1234.56`, or a usage error naming it. */
+function invoiceTotalArg(text: string): InvoiceTotal {
+  const m = /^([A-Za-z0-9-]{1,50})=(-?\d+(?:\.\d+)?)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--invoice-total ${text}: expected <invoice number>=<amount>, such as G000012345=1234.56`);
+  return { invoiceId: m[1]!, total: new Decimal(m[2]!), source: 'typed in' };
+}
+
+/** The invoices of a Partner Center invoice JSON file (one Invoice, or a collection of them), each with its totalCharges. */
+export function readInvoiceJson(file: string): InvoiceTotal[] {
+  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const items = Array.isArray((json as { items?: unknown }).items) ? ((json as { items: unknown[] }).items as unknown[]) : [json];
+  return items.map((item, i) => {
+    const o = (item ?? {}) as Record<string, unknown>;
+    const where = `${file}: invoice ${i + 1}`;
+    if (typeof o['id'] !== 'string' || o['id'] === '') throw new InputError(`${where} has no id`);
+    // A JSON number: its text as JSON wrote it is the exact amount (2076.63 reads back as 2076.63).
+    if (typeof o['totalCharges'] !== 'number' || !Number.isFinite(o['totalCharges']))
+      throw new InputError(`${where} (${o['id']}): totalCharges ${JSON.stringify(o['totalCharges'])} is not a number`);
+    return {
+      invoiceId: o['id'],
+      total: new Decimal(String(o['totalCharges'])),
+      ...(typeof o['currencyCode'] === 'string' ? { currency: o['currencyCode'] } : {}),
+      source: `Partner Center invoice JSON ${basename(file)}`,
+    };
+  });
 }
 
 export type BillEncoding = 'windows-1252' | 'iso-8859-1' | 'utf-8';
@@ -208,6 +264,18 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     usage.push(...read.usage);
     rejected.push(...read.rejected);
   }
+  const invoiceTotals = [...(files.invoiceTotals ?? []).map(invoiceTotalArg), ...(files.invoiceJson ?? []).flatMap(readInvoiceJson)];
+  if (files.checkCompleteness || invoiceTotals.length > 0) {
+    let tolerance: Decimal | undefined;
+    if (files.completenessTolerance !== undefined) {
+      if (!/^\d+(\.\d+)?$/.test(files.completenessTolerance))
+        throw new UsageError(`--completeness-tolerance ${files.completenessTolerance}: expected a non-negative decimal`);
+      tolerance = new Decimal(files.completenessTolerance);
+    }
+    const report = checkCompleteness({ lines, usage, invoiceTotals, ...(tolerance ? { tolerance } : {}) });
+    for (const note of report.notes) console.error(`warning: ${note}`);
+    if (!report.ok) throw new IncompleteBill(report);
+  }
   let tolerancePerUnit;
   if (files.tolerance !== undefined) {
     if (!/^\d+(\.\d+)?$/.test(files.tolerance)) throw new UsageError(`--tolerance ${files.tolerance}: expected a non-negative decimal`);
@@ -236,8 +304,22 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, {
-    values: ['bill', 'org', 'csv', 'html', 'period', 'tolerance', 'invoices', 'encoding', 'price-sheet', 'market'],
-    flags: ['json', 'accept-rejected'],
+    values: [
+      'bill',
+      'org',
+      'csv',
+      'html',
+      'period',
+      'tolerance',
+      'invoices',
+      'encoding',
+      'price-sheet',
+      'market',
+      'invoice-total',
+      'invoice-json',
+      'completeness-tolerance',
+    ],
+    flags: ['json', 'accept-rejected', 'check-completeness'],
     repeatable: ['bill', 'invoices'],
     usage: RECONCILE_USAGE,
   });
@@ -253,6 +335,10 @@ async function main(argv: readonly string[]): Promise<void> {
     encoding: billEncoding(args.value('encoding')),
     priceSheet: args.value('price-sheet'),
     market: args.value('market'),
+    invoiceTotals: args.all('invoice-total'),
+    invoiceJson: args.all('invoice-json'),
+    checkCompleteness: args.flag('check-completeness'),
+    completenessTolerance: args.value('completeness-tolerance'),
   });
   // The reports are written either way; the exit code says whether anything was left out.
   const rejected = result.byCategory.rejectedRow.count;
@@ -289,6 +375,14 @@ const RECONCILE_USAGE = `usage: npm run reconcile -- --bill <file> [--bill <file
   --price-sheet <file>  Microsoft's licence-based price list (CSV): each term's CRM cost is checked against the
                         price in force on the term's first day (stale CRM cost findings)
   --market <code>       the partner's market in a price sheet of several (US, GB, ...)
+  --invoice-total <invoice>=<amount>   the invoice's total (from its PDF): checked against the imported lines
+                        of that invoice before anything is reconciled; repeatable
+  --invoice-json <file> Partner Center's invoice JSON (Get invoice by ID, or the collection): the same check
+                        with each invoice's totalCharges
+  --check-completeness  also check the Azure plan charges of the invoice file against the daily usage, per
+                        subscription (implied by --invoice-total and --invoice-json)
+  --completeness-tolerance <amount>   largest difference those checks accept (default 0.01)
+A bill that is not complete is not reconciled: the differences are listed, largest first, and the exit code is 2.
   --accept-rejected     exit 0 although the importer refused rows (they are listed in the report)
   --json | --csv <out> | --html <out>   the report format
 Exit codes: 0 done, 2 unusable input or rejected rows, 1 a bug.`;
