@@ -1,4 +1,4 @@
-import { monthPeriod, type Period } from '../core/src';
+import { dateOf, monthPeriod, type CalendarDate, type Period } from '../core/src';
 
 /**
  * Minimal `--name value` / `--flag` parsing for the CLI commands; repeated options collect.
@@ -81,4 +81,16 @@ export function runCommand(main: () => Promise<void>, expected: (error: unknown)
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   });
+}
+
+/** `--as-of YYYY-MM-DD`, a real day, or a usage error naming it. */
+export function asOfArg(value: string | undefined, today: Date = new Date()): CalendarDate {
+  if (value === undefined) return dateOf(today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate());
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  try {
+    if (m) return dateOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  } catch {
+    // an impossible day: the same usage error
+  }
+  throw new UsageError(`--as-of ${value}: expected a date YYYY-MM-DD`);
 }

@@ -13,7 +13,6 @@
  */
 import { createInterface } from 'node:readline';
 import {
-  dateOf,
   Decimal,
   driftReport,
   formatIso,
@@ -59,7 +58,9 @@ import { PullError } from '../plugins/src/pull/errors';
 import { graphClientCredentials } from '../plugins/src/pull/graph-token';
 import { GraphSkusError, GraphSubscribedSkusClient, type CustomerGraphToken } from '../plugins/src/sync/graph-subscribed-skus';
 import { PARTNER_CENTER_SCOPE, PartnerCenterClient, PartnerCenterError, type PartnerCenterToken } from '../plugins/src/sync/partner-center-client';
-import { parseArgs, runCommand, UsageError } from './cli-args';
+import { asOfArg, parseArgs, runCommand, UsageError } from './cli-args';
+
+export { asOfArg };
 import { DEFAULT_LOCAL_ORG, openOrg, ORG_ARG_NAMES, orgArg } from './pull';
 import { InputError, readSnapshot } from './reconcile';
 
@@ -93,18 +94,6 @@ environment:
                         in the customer's tenant; client credentials with the customer's tenant as authority
 Without --apply nothing is written.
 Exit codes: 0 done, 2 unusable input, a refusal from Microsoft or a change the org refused, 1 a bug.`;
-
-/** `--as-of YYYY-MM-DD`, a real day, or a usage error naming it. */
-export function asOfArg(value: string | undefined, today: Date = new Date()): CalendarDate {
-  if (value === undefined) return dateOf(today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate());
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  try {
-    if (m) return dateOf(Number(m[1]), Number(m[2]), Number(m[3]));
-  } catch {
-    // an impossible day: the same usage error
-  }
-  throw new UsageError(`--as-of ${value}: expected a date YYYY-MM-DD`);
-}
 
 /** The token: a given one, or client credentials through MSAL (graph-token.ts) for Partner Center's scope. */
 export function tokenFromEnv(env: NodeJS.ProcessEnv): PartnerCenterToken {

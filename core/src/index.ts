@@ -13,4 +13,5 @@ export * from './import';
 export * from './invoicing';
 export * from './sync';
 export * from './prices';
+export * from './accrual';
 export * from './format';

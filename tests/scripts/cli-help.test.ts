@@ -14,6 +14,7 @@ const COMMANDS: ReadonlyArray<readonly [string, string, readonly string[]]> = [
   ['workbench.ts', 'npm start', ['--port', 'eighty']],
   ['deploy.ts', 'npm run deploy', ['--frobnicate']],
   ['sync.ts', 'npm run sync', ['--customer', 'not-a-guid']],
+  ['accrual.ts', 'npm run accrual', ['--org', 'o.json', '--as-of', '2026-02-30']],
   ['pull.ts', 'npm run pull', ['--invoice', 'G000012345', '--unbilled', 'current', '--local-org']],
 ];
 
