@@ -74,7 +74,7 @@ export type CspbBillingImportImportStatus = (typeof CspbBillingImportImportStatu
 export const CspbBillingImportImportStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Parsing", 100000002: "Writing lines", 100000003: "Completed", 100000004: "Completed with errors", 100000005: "Failed" };
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbBillingImportDisplayNames = { cspb_name: "Name", cspb_filename: "File name", cspb_vendor: "Vendor", cspb_format: "Detected format", cspb_encoding: "File encoding", cspb_source: "Source", cspb_pullkey: "Pull", cspb_invoicenumber: "Invoice number", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contenthash: "Content hash", cspb_importstatus: "Import status", cspb_currencycode: "Currency code", cspb_totalbilled: "Total billed", cspb_rowsread: "Rows read", cspb_rowsaccepted: "Rows accepted", cspb_rowsrejected: "Rows rejected", cspb_rejectedamount: "Rejected amount", cspb_rejectedrows: "Rejected rows", cspb_rejectedacknowledged: "Rejected rows accounted for", cspb_linecount: "Line count", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_errors: "Errors", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Total billed (Base)", cspb_rejectedamount_base: "Rejected amount (Base)" } as const;
+export const CspbBillingImportDisplayNames = { cspb_name: "Name", cspb_filename: "File name", cspb_vendor: "Vendor", cspb_format: "Detected format", cspb_encoding: "File encoding", cspb_source: "Source", cspb_pullkey: "Pull", cspb_invoicenumber: "Invoice number", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contenthash: "Content hash", cspb_importstatus: "Import status", cspb_currencycode: "Currency code", cspb_totalbilled: "Total billed", cspb_invoicetotal: "Invoice total", cspb_rowsread: "Rows read", cspb_rowsaccepted: "Rows accepted", cspb_rowsrejected: "Rows rejected", cspb_rejectedamount: "Rejected amount", cspb_rejectedrows: "Rejected rows", cspb_rejectedacknowledged: "Rejected rows accounted for", cspb_linecount: "Line count", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_errors: "Errors", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Total billed (Base)", cspb_invoicetotal_base: "Invoice total (Base)", cspb_rejectedamount_base: "Rejected amount (Base)" } as const;
 
 /** A Billing import row as the Web API returns it. */
 export interface CspbBillingImportRow {
@@ -107,6 +107,8 @@ export interface CspbBillingImportRow {
   cspb_currencycode: string;
   /** Sum of the bill lines in the billing currency. */
   cspb_totalbilled: number | null;
+  /** The invoice's total as Microsoft states it (its PDF; read from Partner Center's invoice JSON when the file carries it): a reconciliation of the month refuses to run while the imported lines of this invoice do not add up to it. */
+  cspb_invoicetotal: number | null;
   /** Data rows in the file (rows accepted + rows rejected). */
   cspb_rowsread: number | null;
   /** Rows that became bill lines or usage aggregates. */
@@ -133,6 +135,8 @@ export interface CspbBillingImportRow {
   exchangerate?: number | null;
   /** Value of the Total billed in base currency. */
   cspb_totalbilled_base?: number | null;
+  /** Value of the Invoice total in base currency. */
+  cspb_invoicetotal_base?: number | null;
   /** Value of the Rejected amount in base currency. */
   cspb_rejectedamount_base?: number | null;
 }
@@ -153,6 +157,7 @@ export interface CspbBillingImportWrite {
   cspb_importstatus?: CspbBillingImportImportStatus | null;
   cspb_currencycode?: string | null;
   cspb_totalbilled?: number | null;
+  cspb_invoicetotal?: number | null;
   cspb_rowsread?: number | null;
   cspb_rowsaccepted?: number | null;
   cspb_rowsrejected?: number | null;

@@ -24,7 +24,7 @@ export type CspbReconciliationRunRunStatus = (typeof CspbReconciliationRunRunSta
 export const CspbReconciliationRunRunStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Running", 100000002: "Completed", 100000003: "Failed" };
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbReconciliationRunDisplayNames = { cspb_name: "Name", cspb_importid: "Billing import", cspb_runstatus: "Run status", cspb_periodstart: "Billing period", cspb_islatest: "Latest run of its period", cspb_toleranceperunit: "Tolerance per unit", cspb_currencycode: "Currency code", cspb_totalbilled: "Billed", cspb_totalexpected: "Expected", cspb_totalvariance: "Variance", cspb_totalleakage: "Revenue leakage", cspb_totalmargin: "Margin", cspb_totalrejected: "Rejected rows", cspb_discrepancycount: "Discrepancies", cspb_categorycounts: "Counts per category", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error", cspb_warnings: "Warnings", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Billed (Base)", cspb_totalexpected_base: "Expected (Base)", cspb_totalvariance_base: "Variance (Base)", cspb_totalleakage_base: "Revenue leakage (Base)", cspb_totalmargin_base: "Margin (Base)", cspb_totalrejected_base: "Rejected rows (Base)" } as const;
+export const CspbReconciliationRunDisplayNames = { cspb_name: "Name", cspb_importid: "Billing import", cspb_runstatus: "Run status", cspb_periodstart: "Billing period", cspb_islatest: "Latest run of its period", cspb_toleranceperunit: "Tolerance per unit", cspb_completenesstolerance: "Completeness tolerance", cspb_currencycode: "Currency code", cspb_totalbilled: "Billed", cspb_totalexpected: "Expected", cspb_totalvariance: "Variance", cspb_totalleakage: "Revenue leakage", cspb_totalmargin: "Margin", cspb_totalrejected: "Rejected rows", cspb_discrepancycount: "Discrepancies", cspb_categorycounts: "Counts per category", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error", cspb_warnings: "Warnings", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Billed (Base)", cspb_totalexpected_base: "Expected (Base)", cspb_totalvariance_base: "Variance (Base)", cspb_totalleakage_base: "Revenue leakage (Base)", cspb_totalmargin_base: "Margin (Base)", cspb_totalrejected_base: "Rejected rows (Base)" } as const;
 
 /** A Reconciliation run row as the Web API returns it. */
 export interface CspbReconciliationRunRow {
@@ -41,6 +41,8 @@ export interface CspbReconciliationRunRow {
   cspb_islatest: boolean | null;
   /** Variance per unit accepted as a match (default 0.01). */
   cspb_toleranceperunit: number | null;
+  /** Largest difference accepted between an invoice's total and its imported lines, and between the Azure plan charges and the daily usage (default 0.01); a larger one stops the run before anything is reconciled. */
+  cspb_completenesstolerance: number | null;
   /** ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...). */
   cspb_currencycode: string;
   /** What the vendor billed. */
@@ -93,6 +95,7 @@ export interface CspbReconciliationRunWrite {
   cspb_periodstart?: string | null;
   cspb_islatest?: boolean | null;
   cspb_toleranceperunit?: number | null;
+  cspb_completenesstolerance?: number | null;
   cspb_currencycode?: string | null;
   cspb_totalbilled?: number | null;
   cspb_totalexpected?: number | null;

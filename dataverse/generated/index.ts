@@ -18,6 +18,7 @@ export * from './cspb_invoiceline';
 export * from './cspb_invoicenumbering';
 export * from './cspb_exchangerate';
 export * from './cspb_monthendrun';
+export * from './cspb_microsoftprice';
 export * from './account';
 
 /** Web API entity set (collection) name of every table the suite reads or writes. */
@@ -40,5 +41,6 @@ export const entitySetNames = {
   cspb_invoicenumbering: 'cspb_invoicenumberings',
   cspb_exchangerate: 'cspb_exchangerates',
   cspb_monthendrun: 'cspb_monthendruns',
+  cspb_microsoftprice: 'cspb_microsoftprices',
   account: 'accounts',
 } as const;

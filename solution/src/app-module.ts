@@ -72,6 +72,7 @@ export const SITE_MAP: readonly AreaDef[] = [
           { id: 'cspb_sub_lines', entity: 'cspb_billingline', title: 'Billing lines' },
           { id: 'cspb_sub_runs', entity: 'cspb_reconciliationrun', title: 'Reconciliation runs' },
           { id: 'cspb_sub_discrepancies', entity: 'cspb_discrepancy', title: 'Discrepancies' },
+          { id: 'cspb_sub_microsoftprices', entity: 'cspb_microsoftprice', title: 'Microsoft prices' },
         ],
       },
       {

@@ -96,6 +96,8 @@ export const ROLES: readonly RoleDef[] = [
       // Issuing moves the counter (and creates the sequence the first time); the admin sets its prefix.
       cspb_invoicenumbering: { Create: 'Global', Read: 'Global', Write: 'Global' },
       cspb_exchangerate: { Read: 'Global' },
+      // Microsoft's prices: imported by an admin (npm run prices), read by finance and the runs.
+      cspb_microsoftprice: { Read: 'Global' },
       cspb_pricelist: { Read: 'Global', AppendTo: 'Global' },
       cspb_pricelistitem: { Read: 'Global' },
       // What finance invoices besides the ledger: one-time charges and promotions of a contract.
@@ -132,6 +134,7 @@ export const ROLES: readonly RoleDef[] = [
       cspb_subscriptionchange: { Create: 'Global', Read: 'Global', Append: 'Global' },
       // The invoice run converts with the rates table and prices with lists, promotions and one-time charges.
       cspb_exchangerate: { Read: 'Global' },
+      cspb_microsoftprice: { Read: 'Global' },
       cspb_pricelist: { Read: 'Global' },
       cspb_pricelistitem: { Read: 'Global' },
       cspb_promotion: { Read: 'Global' },

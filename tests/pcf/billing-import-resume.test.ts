@@ -74,7 +74,7 @@ describe('BillingImport writing to the local org', () => {
       org.create('cspb_billinglines', lineBody(result.lines[0]!, importId!, result.summary.contentHash) as Record<string, unknown>),
     ).rejects.toThrow();
     const again = await writeImport(org, result, importId, () => undefined, undefined, undefined, { batchSize: 25 });
-    expect(again).toEqual({ importId, written: 10, alreadyThere: 50 });
+    expect(again).toEqual({ importId, written: 10, alreadyThere: 50, remaining: 0 });
     const keys = (await lineRows(org)).map((r) => r['cspb_linekey']);
     expect(keys).toHaveLength(LINES);
     expect(new Set(keys).size).toBe(LINES);
@@ -82,7 +82,7 @@ describe('BillingImport writing to the local org', () => {
     expect(header['cspb_linecount']).toBe(LINES);
 
     // A third run finds everything there and writes nothing.
-    expect(await writeImport(org, result, importId, () => undefined)).toEqual({ importId, written: 0, alreadyThere: LINES });
+    expect(await writeImport(org, result, importId, () => undefined)).toEqual({ importId, written: 0, alreadyThere: LINES, remaining: 0 });
     expect(await lineRows(org)).toHaveLength(LINES);
   });
 

@@ -91,5 +91,5 @@ export class PriceBookError extends Error {
 /** "price sheet row 12 (10.80 USD, 2026-10-01 to 2026-12-31)": where a price came from, for a finding. */
 export function citePrice(row: PriceRow, fileName?: string): string {
   const until = row.effectiveEnd === null ? 'no end' : formatIso((row.effectiveEnd - 1) as CalendarDate);
-  return `${fileName ?? 'price sheet'} row ${row.row} (${row.unitPrice} ${row.currency}, ${formatIso(row.effectiveStart)} to ${until})`;
+  return `${fileName ?? row.sheet ?? 'price sheet'} row ${row.row} (${row.unitPrice} ${row.currency}, ${formatIso(row.effectiveStart)} to ${until})`;
 }

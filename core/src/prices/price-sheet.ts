@@ -14,7 +14,7 @@
  * of Decimals would cost memory for rows never asked about.
  */
 import { addDays, formatIso, parseDate, type CalendarDate } from '../calendar';
-import { isKnownCurrency } from '../money';
+import { Decimal, isKnownCurrency } from '../money';
 import { CsvScanner } from '../import/csv-scanner';
 import { detach } from '../import/detach';
 import type { BillingPlan, Term } from '../nce/terms';
@@ -22,6 +22,8 @@ import type { BillingPlan, Term } from '../nce/terms';
 export interface PriceRow {
   /** Spreadsheet row of the file (header = 1). */
   readonly row: number;
+  /** The file the row came from: what a finding cites. */
+  readonly sheet?: string;
   readonly productId: string;
   readonly skuId: string;
   readonly productTitle: string;
@@ -30,7 +32,7 @@ export interface PriceRow {
   readonly billingPlan: BillingPlan;
   readonly market: string;
   readonly currency: string;
-  /** The partner's unit price per seat per billing cycle, exact text ("10.80"). */
+  /** The partner's unit price per seat per billing cycle, exact text in `priceText`'s form ("10.80"). */
   readonly unitPrice: string;
   /** Microsoft's suggested retail (ERP) price, exact text, when the file has one. */
   readonly erpPrice?: string;
@@ -208,6 +210,7 @@ export class PriceSheetReader {
     const segment = get('segment');
     this.rows.push({
       row,
+      sheet: this.fileName,
       productId: this.text(get('productId').toUpperCase()),
       skuId: this.text(get('skuId').toUpperCase()),
       productTitle: this.text(get('productTitle')),
@@ -216,8 +219,8 @@ export class PriceSheetReader {
       billingPlan,
       market: this.text(get('market').toUpperCase()),
       currency: this.text(currency),
-      unitPrice: this.text(unitPrice),
-      ...(erpPrice !== '' ? { erpPrice: this.text(erpPrice) } : {}),
+      unitPrice: this.text(priceText(unitPrice)),
+      ...(erpPrice !== '' ? { erpPrice: this.text(priceText(erpPrice)) } : {}),
       ...(tierMin !== '' ? { tierMin: Number(tierMin) } : {}),
       ...(tierMax !== '' ? { tierMax: Number(tierMax) } : {}),
       effectiveStart,
@@ -247,6 +250,15 @@ export class PriceSheetReader {
     this.texts.set(own, own);
     return own;
   }
+}
+
+/**
+ * A price as text in one form whatever wrote it (the sheet's "10.8", Dataverse's 10.800000): at
+ * least two places, no trailing zero beyond them. A finding cites the same text either way.
+ */
+export function priceText(text: string): string {
+  const d = new Decimal(text);
+  return d.toFixed(Math.max(2, d.decimalPlaces()));
 }
 
 /** A whole text read at once (tests, small files). */

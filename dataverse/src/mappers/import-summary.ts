@@ -72,7 +72,11 @@ export function importSummaryColumns(result: ImportResult) {
     ...(r.amount !== undefined ? { amount: r.amount.toFixed(), ...(r.currency ? { currency: r.currency } : {}) } : {}),
   }));
   const rejectedInCurrency = currency === null ? undefined : s.rejectedAmounts[currency];
+  // Partner Center's invoice JSON states the invoice's total (totalCharges): kept for the completeness
+  // check. Absent otherwise, and then not written: finance may have typed it in on the import.
+  const header = s.invoices.find((i) => i.id === s.invoiceNumbers[0] && i.totalCharges !== undefined);
   return {
+    ...(header ? { cspb_invoicetotal: roundedToWebApi(header.totalCharges, 'cspb_invoicetotal', MONEY_PLACES) } : {}),
     cspb_format: importFormatChoice(s),
     cspb_invoicenumber: s.invoiceNumbers[0]?.slice(0, MAX.cspb_invoicenumber) ?? null,
     cspb_periodstart: s.period ? formatIso(s.period.start) : null,

@@ -7,3 +7,4 @@ export * from './bill-lines';
 export * from './invoices';
 export * from './pricing';
 export * from './import-summary';
+export * from './microsoft-prices';

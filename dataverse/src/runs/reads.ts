@@ -15,11 +15,12 @@ import {
   type CspbOfferRow,
   type CspbSubscriptionChangeRow,
   type CspbSubscriptionRow,
+  type CspbMicrosoftPriceRow,
 } from '../../generated';
 import { retrieveAll } from '../client/retrieve-all';
 import type { DataverseClient } from '../client/types';
-import { issuedRevenueFromRows, rowToBillLine, type ReconRows } from '../mappers';
-import type { RevenueLine } from '../../../core/src';
+import { issuedRevenueFromRows, priceRowFromRecord, rowToBillLine, type ReconRows } from '../mappers';
+import type { PriceRow, RevenueLine } from '../../../core/src';
 
 /** The import's format as the importer names it (Partner Center JSON holds the licence lines). */
 export const FORMAT_ID: Readonly<Record<number, FormatId>> = {
@@ -127,4 +128,25 @@ export async function loadIssuedRevenue(client: DataverseClient): Promise<Revenu
   for (const invoice of issued)
     lines.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
   return issuedRevenueFromRows(issued, lines);
+}
+
+/** Product ids per price query: an $filter of ors stays well inside the URL limit. */
+const PRODUCTS_PER_QUERY = 25;
+
+/**
+ * Microsoft's prices of the products the CRM sells (the offers' product ids), as core rows: the
+ * table may hold a whole price list (300,000 rows); a run reads only what it can look up.
+ */
+export async function loadMicrosoftPrices(client: DataverseClient, productIds: readonly string[]): Promise<PriceRow[]> {
+  const ids = [...new Set(productIds.map((p) => p.trim().toUpperCase()).filter((p) => /^[A-Z0-9-]{1,50}$/.test(p)))].sort();
+  const out: PriceRow[] = [];
+  for (let i = 0; i < ids.length; i += PRODUCTS_PER_QUERY) {
+    const filter = ids
+      .slice(i, i + PRODUCTS_PER_QUERY)
+      .map((p) => `cspb_productid eq '${p}'`)
+      .join(' or ');
+    const rows = await retrieveAll<CspbMicrosoftPriceRow>(client, 'cspb_microsoftprices', { filter, orderBy: ['cspb_pricekey'] });
+    out.push(...rows.map(priceRowFromRecord));
+  }
+  return out;
 }

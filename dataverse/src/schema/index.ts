@@ -5,6 +5,7 @@ import * as billingImportTable from './tables/billing-import';
 import * as billingLineTable from './tables/billing-line';
 import * as invoicingTables from './tables/invoicing';
 import * as monthEndTable from './tables/month-end';
+import { microsoftPrice } from './tables/microsoft-price';
 import * as offerTable from './tables/offer';
 import * as pricingTables from './tables/pricing';
 import * as reconciliationTables from './tables/reconciliation';
@@ -45,6 +46,7 @@ export {
   invoiceLine,
   invoiceNumbering,
   invoiceRun,
+  microsoftPrice,
   monthEndRun,
   offer,
   oneTimeCharge,
@@ -79,6 +81,7 @@ export const tables: readonly TableDef[] = [
   invoiceNumbering,
   exchangeRate,
   monthEndRun,
+  microsoftPrice,
 ];
 
 /** Existing Dataverse tables the solution adds columns to. */

@@ -1,4 +1,13 @@
-import { Decimal } from '../../../core/src';
+import {
+  checkCompleteness,
+  Decimal,
+  PriceBook,
+  PriceBookError,
+  type BillLine,
+  type InvoiceTotal,
+  type PriceSheetInput,
+  type UsageAggregate,
+} from '../../../core/src';
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
 import {
   CspbBillingImportImportStatus as ImportStatus,
@@ -9,7 +18,15 @@ import {
   type CspbDiscrepancyRow,
   type CspbReconciliationRunRow,
 } from '../../../dataverse/generated';
-import { discrepancyRow, loadImportLines, loadIssuedRevenue, loadReconRows, runReconciliation, storedFindings } from '../../../dataverse/src/runs';
+import {
+  discrepancyRow,
+  loadImportLines,
+  loadIssuedRevenue,
+  loadMicrosoftPrices,
+  loadReconRows,
+  runReconciliation,
+  storedFindings,
+} from '../../../dataverse/src/runs';
 import { retrieveAll } from './types';
 import { rejectedRowsFromImport } from '../../../dataverse/src/mappers/import-summary';
 import { choiceLabel } from '../../../dataverse/src/mappers/choice';
@@ -17,7 +34,7 @@ import { discrepancy } from '../../../dataverse/src/schema/tables/reconciliation
 import { PassCache } from '../jobs/pass-cache';
 import { chunkOf, JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 import { writeBulk } from '../../../dataverse/src/bulk';
-import { MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
+import { decimalFromWebApi, MONEY_PLACES, roundedToWebApi } from '../../../dataverse/src/mappers/values';
 
 /**
  * Reconciliation run Create (PostOperation, async, queued as `reconciliationRunJob`): reads the
@@ -100,13 +117,71 @@ async function importsOfPeriod(client: DataverseClient, named: CspbBillingImport
   return bills;
 }
 
+/**
+ * The same completeness check `npm run reconcile --invoice-total` makes (core checkCompleteness):
+ * each import's invoice total (typed in, or from Partner Center's invoice JSON) against the lines of
+ * that invoice, and the invoice file's Azure plan charges against the daily usage. Run only when an
+ * import of the run states its invoice total; a difference stops the run, listed largest first.
+ */
+function checkBillIsWhole(run: CspbReconciliationRunRow, bills: readonly CspbBillingImportRow[], parsed: ReadonlyArray<BillLine | UsageAggregate>): void {
+  const invoiceTotals: InvoiceTotal[] = bills.flatMap((b) =>
+    b.cspb_invoicetotal === null || b.cspb_invoicetotal === undefined || !b.cspb_invoicenumber
+      ? []
+      : [
+          {
+            invoiceId: b.cspb_invoicenumber,
+            total: decimalFromWebApi(b.cspb_invoicetotal, 'cspb_invoicetotal')!,
+            ...(b.cspb_currencycode ? { currency: b.cspb_currencycode } : {}),
+            source: `the import '${b.cspb_name}'`,
+          },
+        ],
+  );
+  if (invoiceTotals.length === 0) return;
+  const tolerance = decimalFromWebApi(run.cspb_completenesstolerance, 'cspb_completenesstolerance');
+  const report = checkCompleteness({
+    lines: parsed.flatMap((l) => (l.kind === 'line' ? [l] : [])),
+    usage: parsed.flatMap((l) => (l.kind === 'usage' ? [l] : [])),
+    invoiceTotals,
+    ...(tolerance ? { tolerance } : {}),
+  });
+  if (!report.ok)
+    throw new JobFailure(
+      `The bill is not complete; nothing was reconciled. ${report.differences
+        .map((d) => `${d.difference.isNegative() ? '' : '+'}${d.difference.toFixed(2)}: ${d.explanation}`)
+        .join(' | ')}. Import what is missing (or correct the invoice total on the import), then run the reconciliation again.`,
+    );
+}
+
+/**
+ * Microsoft's prices of the products the CRM sells, when the org holds a price list (npm run prices
+ * imports one market's): each term's CRM cost is checked against them, as `npm run reconcile
+ * --price-sheet` checks it against the file. Several markets in the table cannot be told apart: the
+ * run stops and says so.
+ */
+async function pricesOf(client: DataverseClient, rows: Awaited<ReturnType<typeof loadReconRows>>): Promise<PriceSheetInput | undefined> {
+  const priceRows = await loadMicrosoftPrices(
+    client,
+    rows.cspb_offer.flatMap((o) => (o.cspb_productid ? [o.cspb_productid] : [])),
+  );
+  if (priceRows.length === 0) return undefined;
+  try {
+    return { book: new PriceBook(priceRows) };
+  } catch (e) {
+    if (e instanceof PriceBookError) throw new JobFailure(`Microsoft prices: ${e.message}. Keep one market's price list in the org (npm run prices --market).`);
+    throw e;
+  }
+}
+
 /** The run's findings: the same rows give the same list, in the same order, every time. */
 async function computeFindings(client: DataverseClient, run: CspbReconciliationRunRow, named: CspbBillingImportRow, bills: readonly CspbBillingImportRow[]) {
   const parsed = (await Promise.all(bills.map((b) => loadImportLines(client, b)))).flat();
+  checkBillIsWhole(run, bills, parsed);
   const rows = await loadReconRows(client);
   const revenue = await loadIssuedRevenue(client);
+  const prices = await pricesOf(client, rows);
   const result = runReconciliation({
     rows,
+    ...(prices ? { prices } : {}),
     ...(revenue ? { revenue } : {}),
     lines: parsed.flatMap((l) => (l.kind === 'line' ? [l] : [])),
     usage: parsed.flatMap((l) => (l.kind === 'usage' ? [l] : [])),

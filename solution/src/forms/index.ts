@@ -9,6 +9,7 @@ import {
   invoiceNumberingMainForm,
   exchangeRateMainForm,
   invoiceRunMainForm,
+  microsoftPriceMainForm,
   monthEndRunMainForm,
   offerMainForm,
   oneTimeChargeMainForm,
@@ -40,4 +41,5 @@ export const FORMS: readonly FormDef[] = [
   exchangeRateMainForm,
   invoiceLineMainForm,
   monthEndRunMainForm,
+  microsoftPriceMainForm,
 ];

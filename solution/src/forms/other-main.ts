@@ -320,3 +320,47 @@ export const invoiceLineMainForm = plain('cspb_invoiceline', 'Invoice line', 'Ma
     ],
   },
 ]);
+
+/** A Microsoft price, as imported from the price list: read-only (a new sheet is imported, never edited by hand). */
+export const microsoftPriceMainForm: FormDef = {
+  ...plain('cspb_microsoftprice', 'Microsoft price', "Main form for a row of Microsoft's price list.", [
+    {
+      name: 'general',
+      label: 'General',
+      fields: ['cspb_name', 'cspb_productid', 'cspb_skuid', 'cspb_skutitle', 'cspb_term', 'cspb_billingplan', 'cspb_market', 'cspb_currency', 'cspb_segment'],
+    },
+    {
+      name: 'price',
+      label: 'Price',
+      fields: [
+        'cspb_unitprice',
+        'cspb_erpprice',
+        'cspb_tiermin',
+        'cspb_tiermax',
+        'cspb_effectivestart',
+        'cspb_effectiveend',
+        'cspb_sheetname',
+        'cspb_sheetrow',
+      ],
+    },
+  ]),
+  readOnly: [
+    'cspb_name',
+    'cspb_productid',
+    'cspb_skuid',
+    'cspb_skutitle',
+    'cspb_term',
+    'cspb_billingplan',
+    'cspb_market',
+    'cspb_currency',
+    'cspb_segment',
+    'cspb_unitprice',
+    'cspb_erpprice',
+    'cspb_tiermin',
+    'cspb_tiermax',
+    'cspb_effectivestart',
+    'cspb_effectiveend',
+    'cspb_sheetname',
+    'cspb_sheetrow',
+  ],
+};

@@ -29,6 +29,7 @@ export const reconciliationRunMainForm: FormDef = {
         'cspb_islatest',
         'cspb_runstatus',
         'cspb_toleranceperunit',
+        'cspb_completenesstolerance',
         'cspb_currencycode',
         'transactioncurrencyid',
       ],

@@ -103,6 +103,11 @@ export const billingImport: TableDef = {
     }),
     currencyCode(),
     money('cspb_TotalBilled', { display: 'Total billed', description: 'Sum of the bill lines in the billing currency.' }),
+    money('cspb_InvoiceTotal', {
+      display: 'Invoice total',
+      description:
+        "The invoice's total as Microsoft states it (its PDF; read from Partner Center's invoice JSON when the file carries it): a reconciliation of the month refuses to run while the imported lines of this invoice do not add up to it.",
+    }),
     whole('cspb_RowsRead', { display: 'Rows read', description: 'Data rows in the file (rows accepted + rows rejected).' }),
     whole('cspb_RowsAccepted', { display: 'Rows accepted', description: 'Rows that became bill lines or usage aggregates.' }),
     whole('cspb_RowsRejected', { display: 'Rows rejected', description: 'Rows refused, each listed in Rejected rows with its money.' }),

@@ -53,6 +53,14 @@ export const reconciliationRun: TableDef = {
       min: 0,
       max: 1000,
     }),
+    decimal('cspb_CompletenessTolerance', {
+      display: 'Completeness tolerance',
+      description:
+        "Largest difference accepted between an invoice's total and its imported lines, and between the Azure plan charges and the daily usage (default 0.01); a larger one stops the run before anything is reconciled.",
+      precision: 2,
+      min: 0,
+      max: 1000000,
+    }),
     currencyCode(),
     money('cspb_TotalBilled', { display: 'Billed', description: 'What the vendor billed.' }),
     money('cspb_TotalExpected', { display: 'Expected', description: 'What the ledger says the vendor should have billed.' }),
