@@ -12,6 +12,17 @@ export const CspbBillingContractTable = {
   maxLengths: { cspb_name: 200, cspb_currencycode: 3, cspb_taxprofile: 4000, cspb_exchangeratesource: 100 },
 } as const;
 
+/** Margin rule: stable option values of cspb_contract_marginrule. */
+export const CspbBillingContractMarginRule = {
+  PercentOnCost: 100000000,
+  DiscountOffErp: 100000001,
+} as const;
+export type CspbBillingContractMarginRule = (typeof CspbBillingContractMarginRule)[keyof typeof CspbBillingContractMarginRule];
+/** cspb_contract_marginrule by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbBillingContractMarginRuleKeys = [['percentOnCost', 100000000], ['discountOffErp', 100000001]] as const;
+/** cspb_contract_marginrule's labels as the solution ships them (what users read), by value. */
+export const CspbBillingContractMarginRuleLabels: Readonly<Record<number, string>> = { 100000000: "Percent on cost", 100000001: "Discount off ERP price" };
+
 /** Billing frequency: stable option values of cspb_billingfrequency. */
 export const CspbBillingContractFrequency = {
   Monthly: 100000000,
@@ -74,7 +85,7 @@ export const CspbBillingContractRoundingPolicyKeys = [['halfUp', 100000000], ['h
 export const CspbBillingContractRoundingPolicyLabels: Readonly<Record<number, string>> = { 100000000: "Half up", 100000001: "Half even (banker's)", 100000002: "Truncate" };
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbBillingContractDisplayNames = { cspb_name: "Name", cspb_customerid: "Customer", cspb_currencycode: "Currency code", cspb_frequency: "Billing frequency", cspb_anchor: "Anchor", cspb_anchorday: "Anchor day", cspb_timing: "Timing", cspb_paymenttermdays: "Payment terms (days)", cspb_prorationpolicy: "Proration policy", cspb_roundingpolicy: "Rounding policy", cspb_discountpercent: "Discount %", cspb_minimumcommitment: "Minimum commitment", cspb_usagemarkuppercent: "Usage markup %", cspb_taxprofile: "Tax profile", cspb_pricelistid: "Price list", cspb_exchangeratesource: "Exchange-rate source", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_minimumcommitment_base: "Minimum commitment (Base)" } as const;
+export const CspbBillingContractDisplayNames = { cspb_name: "Name", cspb_customerid: "Customer", cspb_currencycode: "Currency code", cspb_marginrule: "Margin rule", cspb_marginpercent: "Margin percent", cspb_marginfloor: "Margin floor (%)", cspb_frequency: "Billing frequency", cspb_anchor: "Anchor", cspb_anchorday: "Anchor day", cspb_timing: "Timing", cspb_paymenttermdays: "Payment terms (days)", cspb_prorationpolicy: "Proration policy", cspb_roundingpolicy: "Rounding policy", cspb_discountpercent: "Discount %", cspb_minimumcommitment: "Minimum commitment", cspb_usagemarkuppercent: "Usage markup %", cspb_taxprofile: "Tax profile", cspb_pricelistid: "Price list", cspb_exchangeratesource: "Exchange-rate source", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_minimumcommitment_base: "Minimum commitment (Base)" } as const;
 
 /** A Billing contract row as the Web API returns it. */
 export interface CspbBillingContractRow {
@@ -85,6 +96,12 @@ export interface CspbBillingContractRow {
   _cspb_customerid_value: string | null;
   /** ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...). */
   cspb_currencycode: string;
+  /** How this contract's renewals are priced from Microsoft's price at renewal (it wins over the offer's rule). */
+  cspb_marginrule: CspbBillingContractMarginRule | null;
+  /** Percent on cost: the markup on Microsoft's price; discount off ERP: the discount off the ERP price. */
+  cspb_marginpercent: number | null;
+  /** The least margin a renewal may leave, as a percent of the customer price: a renewal below it is listed for review. */
+  cspb_marginfloor: number | null;
   /** How often invoices are issued. */
   cspb_frequency: CspbBillingContractFrequency;
   /** What the billing periods are aligned to. */
@@ -124,6 +141,9 @@ export interface CspbBillingContractWrite {
   cspb_name?: string | null;
   'cspb_CustomerId@odata.bind'?: string | null;
   cspb_currencycode?: string | null;
+  cspb_marginrule?: CspbBillingContractMarginRule | null;
+  cspb_marginpercent?: number | null;
+  cspb_marginfloor?: number | null;
   cspb_frequency?: CspbBillingContractFrequency | null;
   cspb_anchor?: CspbBillingContractAnchor | null;
   cspb_anchorday?: number | null;

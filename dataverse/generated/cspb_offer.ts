@@ -53,8 +53,20 @@ export const CspbOfferBillingPlanKeys = [['monthly', 100000000], ['annual', 1000
 /** cspb_offer_billingplan's labels as the solution ships them (what users read), by value. */
 export const CspbOfferBillingPlanLabels: Readonly<Record<number, string>> = { 100000000: "Monthly", 100000001: "Annual", 100000002: "Triennial", 100000003: "One-time", 100000004: "Usage" };
 
+/** Margin rule: stable option values of cspb_offer_marginrule. */
+export const CspbOfferMarginRule = {
+  PercentOnCost: 100000000,
+  DiscountOffErp: 100000001,
+  FixedPrice: 100000002,
+} as const;
+export type CspbOfferMarginRule = (typeof CspbOfferMarginRule)[keyof typeof CspbOfferMarginRule];
+/** cspb_offer_marginrule by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbOfferMarginRuleKeys = [['percentOnCost', 100000000], ['discountOffErp', 100000001], ['fixedPrice', 100000002]] as const;
+/** cspb_offer_marginrule's labels as the solution ships them (what users read), by value. */
+export const CspbOfferMarginRuleLabels: Readonly<Record<number, string>> = { 100000000: "Percent on cost", 100000001: "Discount off ERP price", 100000002: "Fixed price" };
+
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbOfferDisplayNames = { cspb_name: "Name", cspb_vendor: "Vendor", cspb_productid: "Product id", cspb_skuid: "SKU id", cspb_availabilityid: "Availability id", cspb_distributorsku: "Distributor SKU", cspb_term: "Term", cspb_billingplan: "Billing plan", cspb_unitcost: "Unit cost", cspb_listprice: "List price", cspb_currencycode: "Currency code", cspb_pricetiers: "Price tiers", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_unitcost_base: "Unit cost (Base)", cspb_listprice_base: "List price (Base)" } as const;
+export const CspbOfferDisplayNames = { cspb_name: "Name", cspb_vendor: "Vendor", cspb_productid: "Product id", cspb_skuid: "SKU id", cspb_availabilityid: "Availability id", cspb_distributorsku: "Distributor SKU", cspb_term: "Term", cspb_billingplan: "Billing plan", cspb_unitcost: "Unit cost", cspb_listprice: "List price", cspb_currencycode: "Currency code", cspb_marginrule: "Margin rule", cspb_marginpercent: "Margin percent", cspb_marginfixedprice: "Fixed renewal price", cspb_marginfloor: "Margin floor (%)", cspb_pricetiers: "Price tiers", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_unitcost_base: "Unit cost (Base)", cspb_listprice_base: "List price (Base)" } as const;
 
 /** A Offer row as the Web API returns it. */
 export interface CspbOfferRow {
@@ -81,6 +93,14 @@ export interface CspbOfferRow {
   cspb_listprice: number | null;
   /** ISO 4217 code of every amount on this row (USD, EUR, JPY, KWD...). */
   cspb_currencycode: string;
+  /** How this offer's renewals are priced from Microsoft's price at renewal, where the contract has no rule. */
+  cspb_marginrule: CspbOfferMarginRule | null;
+  /** Percent on cost: the markup on Microsoft's price; discount off ERP: the discount off the ERP price. */
+  cspb_marginpercent: number | null;
+  /** Fixed price: what a seat renews at for the customer, per billing cycle, in the offer currency. */
+  cspb_marginfixedprice: number | null;
+  /** The least margin a renewal may leave, as a percent of the customer price: a renewal below it is listed for review. */
+  cspb_marginfloor: number | null;
   /** JSON list of quantity tiers ({"from":1,"to":300,"unitPrice":"12.00"}), tiered or volume per the contract. */
   cspb_pricetiers: string | null;
   /** Unique identifier of the currency associated with the entity. */
@@ -106,6 +126,10 @@ export interface CspbOfferWrite {
   cspb_unitcost?: number | null;
   cspb_listprice?: number | null;
   cspb_currencycode?: string | null;
+  cspb_marginrule?: CspbOfferMarginRule | null;
+  cspb_marginpercent?: number | null;
+  cspb_marginfixedprice?: number | null;
+  cspb_marginfloor?: number | null;
   cspb_pricetiers?: string | null;
   'transactioncurrencyid@odata.bind'?: string | null;
 }

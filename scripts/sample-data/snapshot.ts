@@ -78,6 +78,11 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
       : roundedToWebApi(toDecimal(o.unitCost).times('1.2').toDecimalPlaces(2, Decimal.ROUND_HALF_UP), 'cspb_listprice', MONEY_PLACES),
     cspb_currencycode: 'USD',
     cspb_pricetiers: null,
+    // No margin rule in the sample: renewals are reviewed only where a partner sets one.
+    cspb_marginrule: null,
+    cspb_marginpercent: null,
+    cspb_marginfixedprice: null,
+    cspb_marginfloor: null,
   }));
   const accounts: AccountExtensionRow[] = partner.customers.map((c) => ({
     accountid: c.id,
@@ -105,6 +110,9 @@ export function partnerSnapshot(partner: SamplePartner, rng: Random): Snapshot {
       cspb_exchangeratesource: 'Partner Center PCToBCExchangeRate',
       _cspb_pricelistid_value: null,
       cspb_minimumcommitment: null,
+      cspb_marginrule: null,
+      cspb_marginpercent: null,
+      cspb_marginfloor: null,
     }));
   const subscriptions: CspbSubscriptionRow[] = [];
   const changes: CspbSubscriptionChangeRow[] = [];

@@ -15,6 +15,8 @@ const COMMANDS: ReadonlyArray<readonly [string, string, readonly string[]]> = [
   ['deploy.ts', 'npm run deploy', ['--frobnicate']],
   ['sync.ts', 'npm run sync', ['--customer', 'not-a-guid']],
   ['accrual.ts', 'npm run accrual', ['--org', 'o.json', '--as-of', '2026-02-30']],
+  ['prices.ts', 'npm run prices', ['--local-org', 'o.json']],
+  ['renewals.ts', 'npm run renewals', ['--org', 'o.json', '--as-of', 'soon']],
   ['pull.ts', 'npm run pull', ['--invoice', 'G000012345', '--unbilled', 'current', '--local-org']],
 ];
 

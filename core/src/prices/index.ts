@@ -1,2 +1,3 @@
 export * from './price-sheet';
 export * from './price-book';
+export * from './margin';

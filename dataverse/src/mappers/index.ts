@@ -8,3 +8,4 @@ export * from './invoices';
 export * from './pricing';
 export * from './import-summary';
 export * from './microsoft-prices';
+export * from './margin-rules';

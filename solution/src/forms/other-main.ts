@@ -35,6 +35,7 @@ export const offerMainForm = withScript(
       label: 'Pricing',
       fields: ['cspb_term', 'cspb_billingplan', 'cspb_unitcost', 'cspb_listprice', 'cspb_currencycode', 'transactioncurrencyid', 'cspb_pricetiers'],
     },
+    { name: 'margin', label: 'Margin rule', fields: ['cspb_marginrule', 'cspb_marginpercent', 'cspb_marginfixedprice', 'cspb_marginfloor'] },
   ]),
   CURRENCY_FORM_SCRIPT,
   'Cspb.CurrencyForm.onLoad',
@@ -53,6 +54,7 @@ export const billingContractMainForm = withScript(
       label: 'Pricing',
       fields: ['cspb_pricelistid', 'cspb_discountpercent', 'cspb_minimumcommitment', 'cspb_usagemarkuppercent', 'cspb_exchangeratesource', 'cspb_taxprofile'],
     },
+    { name: 'margin', label: 'Margin rule', fields: ['cspb_marginrule', 'cspb_marginpercent', 'cspb_marginfloor'] },
     {
       name: 'subscriptions',
       label: 'Subscriptions',

@@ -1,5 +1,6 @@
 import { choice, currencyCode, decimal, lookup, memo, money, text, whole } from '../columns';
 import type { TableDef } from '../types';
+import { marginColumns } from '../margin-columns';
 
 const name = text('cspb_Name', { display: 'Name', description: 'Customer and scope of the contract.', required: 'required', maxLength: 200 });
 
@@ -25,6 +26,7 @@ export const billingContract: TableDef = {
       onDelete: 'Restrict',
     }),
     currencyCode(),
+    ...marginColumns('contract'),
     choice('cspb_Frequency', {
       display: 'Billing frequency',
       description: 'How often invoices are issued.',

@@ -1,5 +1,6 @@
 import { choice, currencyCode, memo, money, text } from '../columns';
 import type { TableDef } from '../types';
+import { marginColumns } from '../margin-columns';
 
 const name = text('cspb_Name', { display: 'Name', description: 'The offer as sales and invoices name it.', required: 'required', maxLength: 200 });
 
@@ -61,6 +62,7 @@ export const offer: TableDef = {
     money('cspb_UnitCost', { display: 'Unit cost', description: 'What the vendor charges per unit per billing period, in the offer currency.' }),
     money('cspb_ListPrice', { display: 'List price', description: 'What customers pay per unit per billing period before overrides and discounts.' }),
     currencyCode(),
+    ...marginColumns('offer'),
     memo('cspb_PriceTiers', {
       display: 'Price tiers',
       description: 'JSON list of quantity tiers ({"from":1,"to":300,"unitPrice":"12.00"}), tiered or volume per the contract.',
