@@ -9,8 +9,9 @@
  * Exit 2 on unusable input, naming the file and why.
  */
 import { writeFileSync } from 'node:fs';
-import { accrueMicrosoftCharges, closeAccrual, csvText, formatIso, monthPeriod, toYmd, type Accrual, type ClosedAccrual, type Decimal } from '../core/src';
-import { MappingError, reconSubscriptionsFromRows } from '../dataverse/src/mappers';
+import { csvText, formatIso, monthPeriod, toYmd, type Accrual, type ClosedAccrual, type Decimal } from '../core/src';
+import { MappingError } from '../dataverse/src/mappers';
+import { runAccrual, totalsText } from '../dataverse/src/runs';
 import { asOfArg, monthArg, parseArgs, runCommand, UsageError } from './cli-args';
 import { InputError, readBill, readSnapshot } from './reconcile';
 
@@ -23,12 +24,6 @@ export const ACCRUAL_USAGE = `usage: npm run accrual -- --org <snapshot.json> --
   --json                the accrual (and its closing) as JSON, exact decimal strings`;
 
 const money = (d: Decimal): string => d.toFixed(2);
-const totalsText = (totals: Readonly<Record<string, Decimal>>): string =>
-  Object.keys(totals).length === 0
-    ? '0.00'
-    : Object.entries(totals)
-        .map(([c, v]) => `${money(v)} ${c}`)
-        .join(', ');
 
 export function accrualText(accrual: Accrual): string {
   const out = [
@@ -137,16 +132,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   const period = monthText ? monthArg(monthText, '--month') : monthPeriod(toYmd(asOf).year, toYmd(asOf).month);
   if (asOf < period.start || asOf >= period.end)
     throw new UsageError(`--as-of ${formatIso(asOf)} is not in the billing month ${formatIso(period.start).slice(0, 7)}`);
-  let subscriptions;
+  const bill = args.value('bill');
+  const billed = bill ? (await readBill(bill)).lines : undefined;
+  let result;
   try {
-    subscriptions = reconSubscriptionsFromRows(readSnapshot(org));
+    // The call the Dynamics accrual makes (dataverse/src/runs/accrual-run.ts).
+    result = runAccrual({ rows: readSnapshot(org), period, asOf, ...(billed ? { billed } : {}) });
   } catch (error) {
     if (error instanceof MappingError) throw new InputError(`${org}: ${error.message}`);
     throw error;
   }
-  const accrual = accrueMicrosoftCharges({ subscriptions, period, asOf });
-  const bill = args.value('bill');
-  const closed = bill ? closeAccrual(accrual, subscriptions, (await readBill(bill)).lines) : undefined;
+  const { accrual, closed } = result;
   if (args.flag('json')) {
     process.stdout.write(json(accrual, closed) + '\n');
   } else {

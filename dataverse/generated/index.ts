@@ -19,6 +19,8 @@ export * from './cspb_invoicenumbering';
 export * from './cspb_exchangerate';
 export * from './cspb_monthendrun';
 export * from './cspb_microsoftprice';
+export * from './cspb_accrualrun';
+export * from './cspb_accrualline';
 export * from './account';
 
 /** Web API entity set (collection) name of every table the suite reads or writes. */
@@ -42,5 +44,7 @@ export const entitySetNames = {
   cspb_exchangerate: 'cspb_exchangerates',
   cspb_monthendrun: 'cspb_monthendruns',
   cspb_microsoftprice: 'cspb_microsoftprices',
+  cspb_accrualrun: 'cspb_accrualruns',
+  cspb_accrualline: 'cspb_accruallines',
   account: 'accounts',
 } as const;

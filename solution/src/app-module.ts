@@ -73,6 +73,8 @@ export const SITE_MAP: readonly AreaDef[] = [
           { id: 'cspb_sub_runs', entity: 'cspb_reconciliationrun', title: 'Reconciliation runs' },
           { id: 'cspb_sub_discrepancies', entity: 'cspb_discrepancy', title: 'Discrepancies' },
           { id: 'cspb_sub_microsoftprices', entity: 'cspb_microsoftprice', title: 'Microsoft prices' },
+          { id: 'cspb_sub_accruals', entity: 'cspb_accrualrun', title: 'Accruals' },
+          { id: 'cspb_sub_accruallines', entity: 'cspb_accrualline', title: 'Accrual lines' },
         ],
       },
       {

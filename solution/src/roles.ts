@@ -50,6 +50,8 @@ const FINANCE_TABLES = [
   'cspb_invoice',
   'cspb_invoiceline',
   'cspb_monthendrun',
+  'cspb_accrualrun',
+  'cspb_accrualline',
 ];
 const JOB_TABLES = [
   'cspb_billingimport',
@@ -60,6 +62,8 @@ const JOB_TABLES = [
   'cspb_invoice',
   'cspb_invoiceline',
   'cspb_monthendrun',
+  'cspb_accrualrun',
+  'cspb_accrualline',
 ];
 
 export const ROLES: readonly RoleDef[] = [

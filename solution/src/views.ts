@@ -59,6 +59,8 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_invoicerun: ['cspb_periodstart', 'cspb_periodend', 'cspb_runstatus', 'cspb_invoicecount'],
   cspb_monthendrun: ['cspb_invoicenumber', 'cspb_periodstart', 'cspb_step', 'cspb_runstatus', 'cspb_openfindings'],
   cspb_microsoftprice: ['cspb_productid', 'cspb_skuid', 'cspb_term', 'cspb_unitprice', 'cspb_effectivestart'],
+  cspb_accrualrun: ['cspb_periodstart', 'cspb_asof', 'cspb_runstatus', 'cspb_accrued', 'cspb_unexplained'],
+  cspb_accrualline: ['cspb_customername', 'cspb_chargetype', 'cspb_quantity', 'cspb_amount', 'cspb_difference'],
   cspb_invoice: ['cspb_customerid', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_total', 'cspb_currencycode'],
   cspb_invoiceline: ['cspb_linenumber', 'cspb_linetype', 'cspb_quantity', 'cspb_unitprice', 'cspb_amount'],
   cspb_invoicenumbering: ['cspb_prefix', 'cspb_nextnumber', 'cspb_digits'],
@@ -87,6 +89,11 @@ const DEFAULT_ORDERS: Record<string, ReadonlyArray<{ readonly attribute: string;
   ],
   cspb_invoicerun: [{ attribute: 'cspb_periodstart', descending: true }],
   cspb_monthendrun: [{ attribute: 'createdon', descending: true }],
+  cspb_accrualrun: [{ attribute: 'createdon', descending: true }],
+  cspb_accrualline: [
+    { attribute: 'cspb_customername', descending: false },
+    { attribute: 'cspb_vendorsubscriptionid', descending: false },
+  ],
   cspb_microsoftprice: [
     { attribute: 'cspb_productid', descending: false },
     { attribute: 'cspb_effectivestart', descending: true },
@@ -115,6 +122,8 @@ export const EMPTY_TEXT: Record<string, string> = {
   cspb_invoice: 'No invoices yet: an invoice run drafts them.',
   cspb_invoiceline: 'No invoice lines yet: an invoice run drafts them.',
   cspb_monthendrun: 'No month-end runs yet. The month-end timer starts one for each invoice Partner Center issues; or select New and give the invoice number.',
+  cspb_accrualrun: 'No accruals yet. Select New, give the billing month and the accrual date (and the invoice import to close against, once it is in).',
+  cspb_accrualline: 'No accrual lines yet: an accrual writes them.',
   cspb_microsoftprice:
     "No Microsoft prices yet. Import the partner's licence-based price list with npm run prices (docs/ADMIN.md): reconciliation then checks each term's CRM cost against it.",
 };
@@ -124,6 +133,7 @@ const FIND_COLUMNS: Record<string, readonly string[]> = {
   cspb_subscription: ['cspb_vendorsubscriptionid'],
   cspb_billingimport: ['cspb_invoicenumber', 'cspb_filename'],
   cspb_microsoftprice: ['cspb_productid', 'cspb_skutitle'],
+  cspb_accrualline: ['cspb_vendorsubscriptionid', 'cspb_customername', 'cspb_productname'],
   cspb_billingline: ['cspb_vendorsubscriptionid', 'cspb_invoicenumber', 'cspb_referenceid', 'cspb_customername', 'cspb_productname'],
   cspb_discrepancy: ['cspb_vendorsubscriptionid', 'cspb_referenceid', 'cspb_customername', 'cspb_productname'],
   cspb_invoice: ['cspb_invoicenumber'],

@@ -3,3 +3,4 @@ export * from './invoice-run';
 export * from './reads';
 export * from './recon-run';
 export * from './issue';
+export * from './accrual-run';

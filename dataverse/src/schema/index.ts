@@ -6,6 +6,7 @@ import * as billingLineTable from './tables/billing-line';
 import * as invoicingTables from './tables/invoicing';
 import * as monthEndTable from './tables/month-end';
 import { microsoftPrice } from './tables/microsoft-price';
+import * as accrualTables from './tables/accrual';
 import * as offerTable from './tables/offer';
 import * as pricingTables from './tables/pricing';
 import * as reconciliationTables from './tables/reconciliation';
@@ -32,11 +33,15 @@ const promotion = pricingTables.promotion;
 const oneTimeCharge = withCurrency(pricingTables.oneTimeCharge);
 const exchangeRate = invoicingTables.exchangeRate;
 const monthEndRun = monthEndTable.monthEndRun;
+const accrualRun = accrualTables.accrualRun;
+const accrualLine = withCurrency(accrualTables.accrualLine);
 
 export * from './types';
 export * from './currency';
 export {
   account,
+  accrualLine,
+  accrualRun,
   billingContract,
   billingImport,
   billingLine,
@@ -82,6 +87,8 @@ export const tables: readonly TableDef[] = [
   exchangeRate,
   monthEndRun,
   microsoftPrice,
+  accrualRun,
+  accrualLine,
 ];
 
 /** Existing Dataverse tables the solution adds columns to. */

@@ -156,6 +156,16 @@ export const STEPS: readonly StepDef[] = [
     work: 'queue',
   },
   {
+    key: 'accrualrun-create',
+    message: 'Create',
+    table: 'cspb_accrualrun',
+    stage: 'PostOperation',
+    mode: 'async',
+    description: 'Queues the accrual of the coming Microsoft bill (and its closing against an invoice import).',
+    images: [],
+    work: 'queue',
+  },
+  {
     key: 'monthendrun-restart',
     message: 'Update',
     table: 'cspb_monthendrun',

@@ -4,6 +4,7 @@ import { billingImportJob } from '../handlers/billing-import';
 import { invoiceRunJob } from '../handlers/invoice';
 import { reconciliationRunJob } from '../handlers/reconciliation';
 import { monthEndRunJob } from '../handlers/month-end';
+import { accrualRunJob } from '../handlers/accrual';
 import { JobFailure, type Job, type JobKind, type JobMessage } from './job';
 import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
 
@@ -12,6 +13,7 @@ export const JOBS: Readonly<Record<JobKind, Job>> = {
   reconciliationrun: reconciliationRunJob,
   invoicerun: invoiceRunJob,
   monthendrun: monthEndRunJob,
+  accrualrun: accrualRunJob,
 };
 
 /** The job a step's table queues. */

@@ -9,6 +9,8 @@ import {
   invoiceNumberingMainForm,
   exchangeRateMainForm,
   invoiceRunMainForm,
+  accrualRunMainForm,
+  accrualLineMainForm,
   microsoftPriceMainForm,
   monthEndRunMainForm,
   offerMainForm,
@@ -42,4 +44,6 @@ export const FORMS: readonly FormDef[] = [
   invoiceLineMainForm,
   monthEndRunMainForm,
   microsoftPriceMainForm,
+  accrualRunMainForm,
+  accrualLineMainForm,
 ];

@@ -366,3 +366,70 @@ export const microsoftPriceMainForm: FormDef = {
     'cspb_sheetrow',
   ],
 };
+
+/** An accrual: the month and date (and the import to close against) a person gives, the totals, its lines with their chart. */
+export const accrualRunMainForm: FormDef = {
+  ...plain('cspb_accrualrun', 'Accrual', 'Main form for an accrual of the coming Microsoft bill, with its lines.', [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_periodstart', 'cspb_asof', 'cspb_closedimportid', 'cspb_runstatus', 'cspb_jobprogress'] },
+    {
+      name: 'totals',
+      label: 'Totals',
+      fields: ['cspb_linecount', 'cspb_accrued', 'cspb_billed', 'cspb_explainedbylater', 'cspb_unexplained', 'cspb_notes', 'cspb_error'],
+    },
+    {
+      name: 'lines',
+      label: 'Accrual lines',
+      subgrids: [
+        {
+          id: 'lines',
+          label: 'Accrual lines',
+          targetTable: 'cspb_accrualline',
+          relationshipName: 'cspb_accrualrun_cspb_accrualline_accrualrunid',
+          view: 'active',
+        },
+      ],
+    },
+  ]),
+  readOnly: [
+    'cspb_runstatus',
+    'cspb_jobprogress',
+    'cspb_linecount',
+    'cspb_accrued',
+    'cspb_billed',
+    'cspb_explainedbylater',
+    'cspb_unexplained',
+    'cspb_notes',
+    'cspb_error',
+  ],
+};
+
+/** An accrual line: written by the accrual, read-only. */
+export const accrualLineMainForm: FormDef = {
+  ...plain('cspb_accrualline', 'Accrual line', 'Main form for an accrual line.', [
+    {
+      name: 'general',
+      label: 'General',
+      fields: ['cspb_name', 'cspb_accrualrunid', 'cspb_customername', 'cspb_vendorsubscriptionid', 'cspb_productname', 'cspb_chargetype', 'cspb_quantity'],
+    },
+    {
+      name: 'money',
+      label: 'Money',
+      fields: ['cspb_currencycode', 'transactioncurrencyid', 'cspb_amount', 'cspb_billedamount', 'cspb_difference', 'cspb_explanation'],
+    },
+  ]),
+  readOnly: [
+    'cspb_name',
+    'cspb_accrualrunid',
+    'cspb_customername',
+    'cspb_vendorsubscriptionid',
+    'cspb_productname',
+    'cspb_chargetype',
+    'cspb_quantity',
+    'cspb_currencycode',
+    'transactioncurrencyid',
+    'cspb_amount',
+    'cspb_billedamount',
+    'cspb_difference',
+    'cspb_explanation',
+  ],
+};
