@@ -54,6 +54,7 @@ export function closingText(closed: ClosedAccrual, asOf: string): string {
     `Closed against the invoice: accrued ${totalsText(closed.accrued)}, billed ${totalsText(closed.billed)}`,
     `  explained by ledger changes after ${asOf}: ${totalsText(closed.explainedByLaterChanges)}`,
     `  not explained by the ledger: ${totalsText(closed.unexplained)}`,
+    ...(Object.keys(closed.leftOut).length > 0 ? [`  Azure plan charges left out (usage, not in the ledger): ${totalsText(closed.leftOut)}`] : []),
   ];
   if (closed.lines.length > 0) {
     out.push('', 'Differences, largest first:');

@@ -11,7 +11,7 @@
 import { retrieveAll } from '../dataverse/src/client/retrieve-all';
 import type { DataverseClient, EntityRecord } from '../dataverse/src/client/types';
 import { writeBulk } from '../dataverse/src/bulk';
-import { MappingError, priceRowToRecord } from '../dataverse/src/mappers';
+import { MappingError, priceKeyOf, priceRowToRecord } from '../dataverse/src/mappers';
 import type { PriceRow } from '../core/src';
 import { parseArgs, runCommand, UsageError } from './cli-args';
 import { DEFAULT_LOCAL_ORG, openOrg, ORG_ARG_NAMES, orgArg } from './pull';
@@ -52,7 +52,22 @@ export async function importPrices(client: DataverseClient, rows: readonly Price
   const mine = rows.filter((r) => r.market === wanted);
   const rejected: Array<{ row: number; column: string; value: string; reason: string }> = [];
   const records: EntityRecord[] = [];
+  // One price per key: a second row with the same key would overwrite the first (the runs would then
+  // see one price where the file has two). Both are refused, as the price book refuses to guess.
+  const rowsByKey = new Map<string, PriceRow[]>();
+  for (const r of mine) rowsByKey.set(priceKeyOf(r), [...(rowsByKey.get(priceKeyOf(r)) ?? []), r]);
   for (const r of mine) {
+    const same = rowsByKey.get(priceKeyOf(r))!;
+    if (same.length > 1) {
+      const others = same.filter((o) => o !== r).map((o) => o.row);
+      rejected.push({
+        row: r.row,
+        column: 'ProductId',
+        value: r.productId,
+        reason: `the same product, SKU, term, plan, market, currency, start and tier as row ${others.join(', ')}`,
+      });
+      continue;
+    }
     try {
       records.push(priceRowToRecord(r) as EntityRecord);
     } catch (e) {

@@ -264,7 +264,15 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     usage.push(...read.usage);
     rejected.push(...read.rejected);
   }
-  const invoiceTotals = [...(files.invoiceTotals ?? []).map(invoiceTotalArg), ...(files.invoiceJson ?? []).flatMap(readInvoiceJson)];
+  // A collection (GET /invoices) lists every invoice: only those the imported lines are of are checked.
+  const billedInvoices = new Set(lines.map((l) => (l.invoiceNumber ?? '').trim().toUpperCase()));
+  const fromJson = (files.invoiceJson ?? []).flatMap(readInvoiceJson);
+  const skippedJson = fromJson.filter((i) => !billedInvoices.has(i.invoiceId.trim().toUpperCase()));
+  if (skippedJson.length > 0)
+    console.error(
+      `warning: ${skippedJson.length} invoice(s) of the invoice JSON have no imported line and were not checked: ${skippedJson.map((i) => i.invoiceId).join(', ')}`,
+    );
+  const invoiceTotals = [...(files.invoiceTotals ?? []).map(invoiceTotalArg), ...fromJson.filter((i) => !skippedJson.includes(i))];
   if (files.checkCompleteness || invoiceTotals.length > 0) {
     let tolerance: Decimal | undefined;
     if (files.completenessTolerance !== undefined) {
@@ -320,7 +328,7 @@ async function main(argv: readonly string[]): Promise<void> {
       'completeness-tolerance',
     ],
     flags: ['json', 'accept-rejected', 'check-completeness'],
-    repeatable: ['bill', 'invoices'],
+    repeatable: ['bill', 'invoices', 'invoice-total', 'invoice-json'],
     usage: RECONCILE_USAGE,
   });
   const bills = args.all('bill');

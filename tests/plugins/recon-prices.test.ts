@@ -82,6 +82,18 @@ it('the Dynamics run reports the stale CRM costs npm run reconcile --price-sheet
   const imported = await importPrices(org, sheet.rows, 'US');
   const us = sheet.rows.filter((r) => r.market === 'US').length;
   expect(imported).toMatchObject({ market: 'US', rejected: [], written: us, otherMarkets: sheet.rows.length - us });
+  // Two rows of one key (one price period listed twice, at two prices) are refused, never one kept.
+  const [first] = sheet.rows;
+  const twice = await importPrices(org, [...sheet.rows.filter((r) => r.market === 'US'), { ...first!, row: 999, unitPrice: '1.00' }], 'US');
+  expect(twice.rejected.map((r) => [r.row, r.reason])).toEqual([
+    [first!.row, 'the same product, SKU, term, plan, market, currency, start and tier as row 999'],
+    [999, `the same product, SKU, term, plan, market, currency, start and tier as row ${first!.row}`],
+  ]);
+  expect(
+    Number(
+      (await org.retrieveMultiple<Record<string, unknown>>('cspb_microsoftprices', { filter: `cspb_sheetrow eq ${first!.row}` })).value[0]!['cspb_unitprice'],
+    ),
+  ).toBe(Number(first!.unitPrice));
   // Imported again: the same rows, by their key.
   await importPrices(org, sheet.rows, 'US');
   expect((await org.retrieveMultiple('cspb_microsoftprices', {})).value).toHaveLength(imported.written);

@@ -77,7 +77,8 @@ it('against the planted bill, what the ledger does not explain is the licence va
     (await readBill(planted.licences)).lines,
   );
   const recon = await reconcileFiles({ bills: [planted.licences], org: planted.snapshot, period: '2026-10' });
-  expect(closed.unexplained['USD']!.toFixed(2)).toBe(recon.totals.variance.toFixed(2));
+  // Azure plan charges (usage the ledger cannot accrue) are left out of the closing, and said.
+  expect(closed.unexplained['USD']!.plus(closed.leftOut['USD'] ?? 0).toFixed(2)).toBe(recon.totals.variance.toFixed(2));
   const manifest = JSON.parse(readFileSync(planted.manifest, 'utf8')) as { planted: PlantedFinding[] };
   const price = manifest.planted.find((p) => p.category === 'priceMismatch')!;
   const line = closed.lines.find(

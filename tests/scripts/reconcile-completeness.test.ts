@@ -49,6 +49,35 @@ it("Partner Center's invoice JSON with another total: nothing reconciled, the di
   );
 });
 
+it('--invoice-total may be given for several invoices; a collection JSON checks only the invoices imported', async () => {
+  const two = await runScript('reconcile.ts', [
+    '--bill',
+    paths.licences,
+    '--org',
+    paths.snapshot,
+    '--invoice-total',
+    `G0000012345=${money(totalCents)}`,
+    '--invoice-total',
+    'G0000099999=10.00',
+  ]);
+  expect(two.status).toBe(2);
+  expect(two.stderr).toContain('  -10.00  invoice G0000099999: total 10.00 (typed in), its 0 imported lines sum to 0.00');
+  const collection = join(dir, 'invoices.json');
+  writeFileSync(
+    collection,
+    JSON.stringify({
+      totalCount: 2,
+      items: [
+        { id: 'G0000012345', totalCharges: totalCents / 100, currencyCode: 'USD' },
+        { id: 'G0000000042', totalCharges: 99.5, currencyCode: 'USD' },
+      ],
+    }),
+  );
+  const r = await runScript('reconcile.ts', ['--bill', paths.licences, '--org', paths.snapshot, '--invoice-json', collection, '--json']);
+  expect(r.status).toBe(0);
+  expect(r.stderr).toContain('warning: 1 invoice(s) of the invoice JSON have no imported line and were not checked: G0000000042');
+});
+
 it('a bill missing rows: the difference is exactly their totals', async () => {
   const [header, ...rows] = parseCsv(csv);
   const total = header!.indexOf('Total');

@@ -135,6 +135,8 @@ export interface ClosedAccrual {
   readonly explainedByLaterChanges: Readonly<Record<string, Decimal>>;
   /** billed - accrued - explainedByLaterChanges, per currency: for the reconciliation's findings to explain. */
   readonly unexplained: Readonly<Record<string, Decimal>>;
+  /** Billed lines of Azure plan subscriptions (usage the ledger cannot accrue), left out of the closing, per currency. */
+  readonly leftOut: Readonly<Record<string, Decimal>>;
 }
 
 /**
@@ -148,7 +150,16 @@ export function closeAccrual(accrual: Accrual, subscriptions: readonly ReconSubs
   const accruedBy = new Map(accrual.lines.map((l) => [keyOf(l.vendorSubscriptionId, l.chargeType), l]));
   const fullBy = new Map(full.lines.map((l) => [keyOf(l.vendorSubscriptionId, l.chargeType), l]));
   const billedBy = new Map<string, { amount: Decimal; currency: string; vendorId: string; chargeType: string; customerName?: string }>();
+  const usagePlans = new Set(
+    subscriptions.filter((s) => s.kind === 'usage' && s.vendorSubscriptionId).map((s) => s.vendorSubscriptionId!.trim().toLowerCase()),
+  );
+  const leftOut: Record<string, Decimal> = {};
   for (const b of billed) {
+    // An Azure plan's charges are usage: not accrued from the ledger, so not closed against it.
+    if (usagePlans.has(b.subscriptionId.trim().toLowerCase())) {
+      leftOut[b.currency] = (leftOut[b.currency] ?? ZERO).plus(b.amount);
+      continue;
+    }
     const key = keyOf(b.subscriptionId, b.chargeType);
     const e = billedBy.get(key) ?? {
       amount: ZERO,
@@ -210,7 +221,7 @@ export function closeAccrual(accrual: Accrual, subscriptions: readonly ReconSubs
   const unexplained: Record<string, Decimal> = {};
   for (const c of new Set([...Object.keys(accruedTotals), ...Object.keys(billedTotals)]))
     unexplained[c] = (billedTotals[c] ?? ZERO).minus(accruedTotals[c] ?? ZERO).minus(explained[c] ?? ZERO);
-  return { lines, accrued: accruedTotals, billed: billedTotals, explainedByLaterChanges: explained, unexplained };
+  return { lines, accrued: accruedTotals, billed: billedTotals, explainedByLaterChanges: explained, unexplained, leftOut };
 }
 
 const signed = (d: Decimal): string => `${d.isNegative() ? '' : '+'}${d.toFixed(2)}`;

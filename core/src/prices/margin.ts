@@ -94,7 +94,9 @@ export function reviewRenewals(subjects: readonly ReviewSubject[], prices?: Pric
     const priced = renewalPrice(s.rule.rule, costAtRenewal, erpPrice);
     if ('reason' in priced) return { ...base, how: `${s.rule.source}: ${priced.reason}`, belowFloor: false };
     const margin = priced.price.minus(costAtRenewal);
-    const marginPercent = priced.price.isZero() ? new Decimal(0) : roundHalfUp(margin.div(priced.price).times(100), 2);
+    // The floor is held against the exact percent; the shown one is rounded.
+    const exactPercent = priced.price.isZero() ? new Decimal(0) : margin.div(priced.price).times(100);
+    const marginPercent = roundHalfUp(exactPercent, 2);
     const floor = s.rule.rule.floorPercent;
     return {
       ...base,
@@ -103,7 +105,7 @@ export function reviewRenewals(subjects: readonly ReviewSubject[], prices?: Pric
       margin,
       marginPercent,
       ...(floor ? { floorPercent: floor } : {}),
-      belowFloor: floor ? marginPercent.lt(floor) : margin.isNegative(),
+      belowFloor: floor ? exactPercent.lt(floor) : margin.isNegative(),
     };
   });
   return out.sort(

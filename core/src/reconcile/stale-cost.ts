@@ -26,9 +26,12 @@ function termStartsIn(s: ReconSubscription, p: Period): ChargeLine[] {
   const starts = expectedCharges(s.ledger!, s.offer!, { from: first.effectiveDate, to: p.end }).filter(
     (l) => l.sign === 1 && (l.chargeType === 'new' || l.chargeType === 'renew') && l.role === undefined,
   );
-  // A term lasts until the next one starts: keep the one in force at the period's start and those after.
+  // A term lasts until the next one starts: keep the one in force at the period's start (while the
+  // subscription is still live then: an ended one bills nothing more) and those after.
   const before = starts.filter((l) => l.chargeStart <= p.start);
-  return [...(before.length > 0 ? [before[before.length - 1]!] : []), ...starts.filter((l) => l.chargeStart > p.start)];
+  const live = s.ledger!.stateAt(p.start).status;
+  const inForce = before.length > 0 && (live === 'active' || live === 'suspended') ? [before[before.length - 1]!] : [];
+  return [...inForce, ...starts.filter((l) => l.chargeStart > p.start)];
 }
 
 export function staleCostFindings(

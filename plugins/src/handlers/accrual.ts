@@ -73,9 +73,16 @@ async function chunk(context: JobContext, n: number, row: EntityRecord): Promise
       cspb_billed: closed ? cut(totalsText(closed.billed), max.cspb_billed) : null,
       cspb_explainedbylater: closed ? cut(totalsText(closed.explainedByLaterChanges), max.cspb_explainedbylater) : null,
       cspb_unexplained: closed ? cut(totalsText(closed.unexplained), max.cspb_unexplained) : null,
-      cspb_notes: result.accrual.notes.length > 0 ? cut(result.accrual.notes.join('\n'), max.cspb_notes) : null,
+      cspb_notes: notesOf(result) ? cut(notesOf(result)!, max.cspb_notes) : null,
     },
   };
+}
+
+function notesOf(result: ReturnType<typeof runAccrual>): string | undefined {
+  const notes = [...result.accrual.notes];
+  if (result.closed && Object.keys(result.closed.leftOut).length > 0)
+    notes.push(`Azure plan charges of the invoice left out of the closing (usage, not in the ledger): ${totalsText(result.closed.leftOut)}`);
+  return notes.length > 0 ? notes.join('\n') : undefined;
 }
 
 export const accrualRunJob: Job = {

@@ -123,7 +123,7 @@ async function importsOfPeriod(client: DataverseClient, named: CspbBillingImport
  * that invoice, and the invoice file's Azure plan charges against the daily usage. Run only when an
  * import of the run states its invoice total; a difference stops the run, listed largest first.
  */
-function checkBillIsWhole(run: CspbReconciliationRunRow, bills: readonly CspbBillingImportRow[], parsed: ReadonlyArray<BillLine | UsageAggregate>): void {
+function checkBillIsWhole(run: CspbReconciliationRunRow, bills: readonly CspbBillingImportRow[], parsed: ReadonlyArray<BillLine | UsageAggregate>): string[] {
   const invoiceTotals: InvoiceTotal[] = bills.flatMap((b) =>
     b.cspb_invoicetotal === null || b.cspb_invoicetotal === undefined || !b.cspb_invoicenumber
       ? []
@@ -136,7 +136,7 @@ function checkBillIsWhole(run: CspbReconciliationRunRow, bills: readonly CspbBil
           },
         ],
   );
-  if (invoiceTotals.length === 0) return;
+  if (invoiceTotals.length === 0) return [];
   const tolerance = decimalFromWebApi(run.cspb_completenesstolerance, 'cspb_completenesstolerance');
   const report = checkCompleteness({
     lines: parsed.flatMap((l) => (l.kind === 'line' ? [l] : [])),
@@ -150,6 +150,8 @@ function checkBillIsWhole(run: CspbReconciliationRunRow, bills: readonly CspbBil
         .map((d) => `${d.difference.isNegative() ? '' : '+'}${d.difference.toFixed(2)}: ${d.explanation}`)
         .join(' | ')}. Import what is missing (or correct the invoice total on the import), then run the reconciliation again.`,
     );
+  // What could not be compared (an invoice in another currency than its lines) is said on the run.
+  return report.notes.map((n) => `completeness: ${n}`);
 }
 
 /**
@@ -175,11 +177,11 @@ async function pricesOf(client: DataverseClient, rows: Awaited<ReturnType<typeof
 /** The run's findings: the same rows give the same list, in the same order, every time. */
 async function computeFindings(client: DataverseClient, run: CspbReconciliationRunRow, named: CspbBillingImportRow, bills: readonly CspbBillingImportRow[]) {
   const parsed = (await Promise.all(bills.map((b) => loadImportLines(client, b)))).flat();
-  checkBillIsWhole(run, bills, parsed);
+  const completenessNotes = checkBillIsWhole(run, bills, parsed);
   const rows = await loadReconRows(client);
   const revenue = await loadIssuedRevenue(client);
   const prices = await pricesOf(client, rows);
-  const result = runReconciliation({
+  const reconciled = runReconciliation({
     rows,
     ...(prices ? { prices } : {}),
     ...(revenue ? { revenue } : {}),
@@ -188,6 +190,7 @@ async function computeFindings(client: DataverseClient, run: CspbReconciliationR
     rejected: bills.flatMap(rejectedRowsFromImport),
     ...(run.cspb_toleranceperunit === null ? {} : { tolerancePerUnit: new Decimal(String(run.cspb_toleranceperunit)) }),
   });
+  const result = completenessNotes.length > 0 ? { ...reconciled, warnings: [...reconciled.warnings, ...completenessNotes] } : reconciled;
   const currency = result.currency ?? named.cspb_currencycode ?? run.cspb_currencycode;
   const subscriptionIds = new Set(rows.cspb_subscription.map((s) => s.cspb_subscriptionid));
   const accountIds = new Set(rows.account.map((a) => a.accountid));

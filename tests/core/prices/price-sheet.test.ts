@@ -194,6 +194,17 @@ describe('stale CRM cost in the reconciliation', () => {
     ]);
   });
 
+  it('a subscription cancelled before the month bills nothing more: no finding, no warning', () => {
+    const ledger = SubscriptionLedger.of('gone', [
+      { kind: 'new', effectiveDate: d('2024-03-01'), referenceId: 'n-gone', quantityDelta: 4, productId: 'CFQ7TTC0LDPB' },
+      { kind: 'cancel', effectiveDate: d('2024-03-05'), referenceId: 'c-gone', quantityAfter: 0 },
+    ]);
+    const gone = sub('gone', { offer: { productId: 'CFQ7TTC0LDPB', term: 'P1M', billingPlan: 'monthly', unitPrice: '9.99', pricingCurrency: 'USD' } }, ledger);
+    const r = reconcile({ lines: [], usage: [], subscriptions: [gone], options: { billPeriod: november, prices } });
+    expect(r.items.filter((i) => i.category === 'staleCrmCost')).toEqual([]);
+    expect(r.warnings).toEqual([]);
+  });
+
   it('a price the sheet confirms is no finding; a product it does not list is a warning, not a finding', () => {
     const right = sub('right', {}, bought('right', '2026-06-10', 3));
     const other = sub('other', { productId: 'CFQ7TTC0LCHC', skuId: '0002' }, bought('other', '2026-06-10', 3));
