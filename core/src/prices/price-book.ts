@@ -73,10 +73,15 @@ export class PriceBook {
         (r.tierMax === undefined || quantity <= r.tierMax),
     );
     if (inForce.length === 0) return { kind: 'not-in-force', rows };
-    const prices = new Set(inForce.map((r) => new Decimal(r.unitPrice).toFixed()));
-    if (prices.size > 1) return { kind: 'ambiguous', rows: inForce };
+    // An open-ended row of an older sheet and a newer sheet's price from a later day both hold: the
+    // later start is the price change, as an effective-dated list means it. Two prices from the same
+    // day are the sheet contradicting itself: not guessed.
+    const latest = inForce.reduce((d, r) => (r.effectiveStart > d ? r.effectiveStart : d), inForce[0]!.effectiveStart);
+    const current = inForce.filter((r) => r.effectiveStart === latest);
+    const prices = new Set(current.map((r) => new Decimal(r.unitPrice).toFixed()));
+    if (prices.size > 1) return { kind: 'ambiguous', rows: current };
     // The same price on several rows (a sheet listing one price twice): the first cites it.
-    const row = inForce.reduce((a, b) => (b.row < a.row ? b : a));
+    const row = current.reduce((a, b) => (b.row < a.row ? b : a));
     return { kind: 'found', row, unitPrice: new Decimal(row.unitPrice) };
   }
 }

@@ -89,7 +89,11 @@ export function checkCompleteness(input: CompletenessInput): CompletenessReport 
 
   // Azure plan charges: licence-file lines on subscriptions whose daily usage is imported too.
   const usageBySubscription = new Map<string, Decimal>();
+  // Legacy daily usage carries quantities without prices (its amounts are 0): nothing to compare.
+  const unpriced = input.usage.filter((u) => u.format === 'legacy-daily-usage');
+  if (unpriced.length > 0) notes.push(`${unpriced.length} legacy daily usage aggregate(s) carry no prices: not compared with the invoice file`);
   for (const u of input.usage) {
+    if (u.format === 'legacy-daily-usage') continue;
     const key = u.subscriptionId.trim().toLowerCase();
     usageBySubscription.set(key, (usageBySubscription.get(key) ?? ZERO).plus(u.amount));
   }

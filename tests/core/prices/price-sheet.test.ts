@@ -133,6 +133,17 @@ describe('the price in force on a day', () => {
     expect(tiers.lookup({ ...at, productId: 'CFQ7TTC0LCHC' })).toMatchObject({ kind: 'ambiguous', rows: [{ row: 4 }, { row: 5 }] });
   });
 
+  it("a newer sheet's price from a later day wins over an older sheet's open-ended row", () => {
+    // October's sheet: 10.80 with no end; December's sheet: 11.50 from December 1 (the old row not restated).
+    const rows = [
+      ...readPriceSheet([HEADER, row({ EffectiveStartDate: '2026-01-01', EffectiveEndDate: '' })].join('\n'), 'october.csv').rows,
+      ...readPriceSheet([HEADER, row({ UnitPrice: '11.50', EffectiveStartDate: '2026-12-01', EffectiveEndDate: '' })].join('\n'), 'december.csv').rows,
+    ];
+    const book = new PriceBook(rows);
+    expect(book.lookup({ ...q, date: d('2026-11-30') })).toMatchObject({ kind: 'found', row: { sheet: 'october.csv' } });
+    expect(book.lookup({ ...q, date: d('2026-12-01') })).toMatchObject({ kind: 'found', row: { sheet: 'december.csv', unitPrice: '11.50' } });
+  });
+
   it("keeps one market: a sheet of several needs the partner's named", () => {
     const rows = readPriceSheet([HEADER, row({}), row({ Market: 'GB', Currency: 'GBP', UnitPrice: '9.40' })].join('\n')).rows;
     expect(() => new PriceBook(rows)).toThrow(PriceBookError);

@@ -101,6 +101,13 @@ describe('Azure plan charges against the daily usage', () => {
     expect(r.passed).toEqual(['Azure plan az-1: the invoice reconciliation file charges 100.00, its daily usage sums to 100.00 (before tax)']);
   });
 
+  it('legacy daily usage carries no prices: not compared, said in a note', () => {
+    const legacy = { ...usage('az-1', '0'), format: 'legacy-daily-usage' as const };
+    const r = checkCompleteness({ lines: [charge('az-1', '100.00')], usage: [legacy], invoiceTotals: [] });
+    expect(r).toMatchObject({ ok: true, differences: [] });
+    expect(r.notes).toContain('1 legacy daily usage aggregate(s) carry no prices: not compared with the invoice file');
+  });
+
   it('an invoice file with no Azure plan charge at all: not compared, said in a note', () => {
     const r = checkCompleteness({ lines: [charge('licence-1', '10.00')], usage: [usage('az-1', '60.00')], invoiceTotals: [] });
     expect(r).toMatchObject({ ok: true, differences: [] });
