@@ -145,6 +145,8 @@ export const ROLES: readonly RoleDef[] = [
       cspb_onetimecharge: { Read: 'Global' },
       ...Object.fromEntries(JOB_TABLES.map((t) => [t, { Create: 'Global', Read: 'Global', Write: 'Global', Append: 'Global', AppendTo: 'Global' } as const])),
       cspb_discrepancy: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
+      // An accrual's last pass removes the lines an earlier pass wrote and it no longer computes.
+      cspb_accrualline: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
       cspb_invoiceline: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
     },
     platform: { ...BASICS, prvReadNote: 'Global' },

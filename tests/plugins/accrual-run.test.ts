@@ -82,7 +82,16 @@ it('writes the lines npm run accrual computes, closed against the imported invoi
   });
   expect(String(run['cspb_notes'])).toMatch(/Azure plan subscription\(s\) bill usage the ledger does not know/);
 
-  // A redelivered last chunk: no second line.
+  // A redelivered last chunk: no second line, and a line no longer computed (left by an earlier pass) goes.
+  await org.create('cspb_accruallines', {
+    cspb_name: 'stale',
+    'cspb_AccrualRunId@odata.bind': `/cspb_accrualruns(${id})`,
+    cspb_vendorsubscriptionid: 'gone',
+    cspb_chargetype: 'cycleCharge',
+    cspb_currencycode: 'USD',
+    cspb_amount: 1,
+    cspb_linekey: `${id}|gone|cyclecharge`,
+  });
   await org.update('cspb_accrualruns', id, { cspb_runstatus: Status.Running, cspb_jobchunk: 0 });
   await runChunk({ v: 1, job: 'accrualrun', id, chunk: 0, correlationId: 'again' }, org, {});
   expect((await org.retrieveMultiple('cspb_accruallines', { filter: `_cspb_accrualrunid_value eq ${id}` })).value).toHaveLength(expected.length);

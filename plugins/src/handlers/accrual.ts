@@ -9,6 +9,7 @@
 import { formatIso, monthPeriod, parseDate, toYmd, type BillLine } from '../../../core/src';
 import { writeBulk } from '../../../dataverse/src/bulk';
 import type { EntityRecord } from '../../../dataverse/src/client/types';
+import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import {
   CspbAccrualLineTable,
   CspbAccrualRunRunStatus as Status,
@@ -62,6 +63,14 @@ async function chunk(context: JobContext, n: number, row: EntityRecord): Promise
   const done = Math.min((n + 1) * ACCRUAL_CHUNK_LINES, lines.length);
   const progress = `${done.toLocaleString('en-US')} of ${lines.length.toLocaleString('en-US')} lines written`;
   if (!last) return { done: false, patch: { cspb_runstatus: Status.Running, cspb_jobprogress: progress } };
+  // A line an earlier pass wrote that this one no longer computes (the ledger changed between
+  // passes): removed, so the accrual is the last pass's lines and nothing else.
+  const keep = new Set(lines.map((l) => String(l['cspb_linekey'])));
+  const stored = await retrieveAll<{ cspb_accruallineid: string; cspb_linekey: string }>(client, CspbAccrualLineTable.entitySetName, {
+    select: ['cspb_accruallineid', 'cspb_linekey'],
+    filter: `_cspb_accrualrunid_value eq ${id}`,
+  });
+  for (const s of stored) if (!keep.has(s.cspb_linekey)) await client.delete(CspbAccrualLineTable.entitySetName, s.cspb_accruallineid);
   const closed = result.closed;
   return {
     done: true,
