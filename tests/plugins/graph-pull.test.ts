@@ -344,14 +344,24 @@ test('a file of an invoice already pulled is refused, by the import job and by t
   await expect(writeImport(org, parsed, null, () => undefined)).rejects.toBeInstanceOf(DuplicateImport);
 });
 
-test("an unbilled pull is not summed into the month's reconciliation of the billed invoice", async () => {
+test("an unbilled pull is not summed into the month's reconciliation of the billed invoice, nor the invoice into the pull's", async () => {
   const { org } = await sampleOrg();
-  graph.setDataset('unbilled-reconciliation', 'last:USD', { lines: licenceLines, eTag: 'october-preview' });
-  await pullBill({ request: { kind: 'unbilled-reconciliation', billingPeriod: 'last', currencyCode: 'USD' }, graph: graphClient(), client: org, stateDir });
+  graph.setDataset('unbilled-reconciliation', 'last:USD', { lines: licenceLines.slice(0, 40), eTag: 'october-preview' });
+  const preview = await pullBill({
+    request: { kind: 'unbilled-reconciliation', billingPeriod: 'last', currencyCode: 'USD' },
+    graph: graphClient(),
+    client: org,
+    stateDir,
+  });
   const licences = await pullBill({ request: billed(), graph: graphClient(), client: org, stateDir });
   const billedRow = await org.retrieve<Record<string, unknown>>('cspb_billingimports', licences.importId);
   const { run } = await runOver(org, licences.importId);
   expect(run['cspb_totalbilled']).toBe(billedRow['cspb_totalbilled']);
+  // The run named the preview: its 40 lines alone.
+  const previewRow = await org.retrieve<Record<string, unknown>>('cspb_billingimports', preview.importId);
+  const { run: previewRun } = await runOver(org, preview.importId);
+  expect(previewRun['cspb_totalbilled']).toBe(previewRow['cspb_totalbilled']);
+  expect(previewRun['cspb_totalbilled']).not.toBe(billedRow['cspb_totalbilled']);
 });
 
 test('an interrupted import of other text (a new export orders lines its own way) is replaced, not added to', async () => {

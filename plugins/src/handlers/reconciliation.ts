@@ -86,10 +86,12 @@ async function importsOfPeriod(client: DataverseClient, named: CspbBillingImport
   const all = month ? await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', { orderBy: ['cspb_billingimportid'] }) : [named];
   // An unbilled pull is a preview of the month's bill, not a second bill: it is in a run only when
   // the run names it (summed with the billed invoice it would count every charge twice).
+  // A run of an unbilled pull previews the month on its own: the billed invoice is not added to it either.
+  const preview = named.cspb_source === CspbBillingImportSource.GraphUnbilledReconciliation;
   const ofMonth = all.filter(
     (b) =>
       b.cspb_billingimportid === named.cspb_billingimportid ||
-      (b.cspb_periodstart?.slice(0, 7) === month && b.cspb_source !== CspbBillingImportSource.GraphUnbilledReconciliation),
+      (!preview && b.cspb_periodstart?.slice(0, 7) === month && b.cspb_source !== CspbBillingImportSource.GraphUnbilledReconciliation),
   );
   const unfinished = ofMonth.filter((b) => UNFINISHED.has(b.cspb_importstatus));
   if (unfinished.length > 0)
