@@ -163,10 +163,12 @@ function checkBillIsWhole(run: CspbReconciliationRunRow, bills: readonly CspbBil
  * run stops and says so.
  */
 async function pricesOf(client: DataverseClient, rows: Awaited<ReturnType<typeof loadReconRows>>): Promise<PriceSheetInput | undefined> {
-  const priceRows = await loadMicrosoftPrices(
-    client,
-    rows.cspb_offer.flatMap((o) => (o.cspb_productid ? [o.cspb_productid] : [])),
-  );
+  // Every product a term can be on: the offers', and those the ledger moved seats to (a conversion),
+  // as the engine looks them up by the ledger's product (the CLI's price book holds the whole file).
+  const priceRows = await loadMicrosoftPrices(client, [
+    ...rows.cspb_offer.flatMap((o) => (o.cspb_productid ? [o.cspb_productid] : [])),
+    ...rows.cspb_subscriptionchange.flatMap((c) => [c.cspb_productid, c.cspb_targetproductid].flatMap((p) => (p ? [p] : []))),
+  ]);
   if (priceRows.length === 0) return undefined;
   try {
     return { book: new PriceBook(priceRows) };
