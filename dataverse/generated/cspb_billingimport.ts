@@ -68,10 +68,11 @@ export const CspbBillingImportImportStatus = {
   Completed: 100000003,
   CompletedWithErrors: 100000004,
   Failed: 100000005,
+  Superseded: 100000006,
 } as const;
 export type CspbBillingImportImportStatus = (typeof CspbBillingImportImportStatus)[keyof typeof CspbBillingImportImportStatus];
 /** cspb_importstatus's labels as the solution ships them (what users read), by value. */
-export const CspbBillingImportImportStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Parsing", 100000002: "Writing lines", 100000003: "Completed", 100000004: "Completed with errors", 100000005: "Failed" };
+export const CspbBillingImportImportStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Parsing", 100000002: "Writing lines", 100000003: "Completed", 100000004: "Completed with errors", 100000005: "Failed", 100000006: "Superseded by a newer pull" };
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
 export const CspbBillingImportDisplayNames = { cspb_name: "Name", cspb_filename: "File name", cspb_vendor: "Vendor", cspb_format: "Detected format", cspb_encoding: "File encoding", cspb_source: "Source", cspb_pullkey: "Pull", cspb_invoicenumber: "Invoice number", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contenthash: "Content hash", cspb_importstatus: "Import status", cspb_currencycode: "Currency code", cspb_totalbilled: "Total billed", cspb_invoicetotal: "Invoice total", cspb_rowsread: "Rows read", cspb_rowsaccepted: "Rows accepted", cspb_rowsrejected: "Rows rejected", cspb_rejectedamount: "Rejected amount", cspb_rejectedrows: "Rejected rows", cspb_rejectedacknowledged: "Rejected rows accounted for", cspb_linecount: "Line count", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_errors: "Errors", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Total billed (Base)", cspb_invoicetotal_base: "Invoice total (Base)", cspb_rejectedamount_base: "Rejected amount (Base)" } as const;

@@ -258,6 +258,8 @@ test('an unbilled pull is keyed by its data version: the same eTag imports nothi
   expect(next).toMatchObject({ outcome: 'imported', pullKey: 'unbilled-reconciliation:current:USD:v2', linesWritten: 60 });
   const row = await org.retrieve<Record<string, unknown>>('cspb_billingimports', next.importId);
   expect(row).toMatchObject({ cspb_source: Source.GraphUnbilledReconciliation, cspb_importstatus: ImportStatus.Completed });
+  // The newer version supersedes the older: the month's preview is one import.
+  expect(await org.retrieve<Record<string, unknown>>('cspb_billingimports', first.importId)).toMatchObject({ cspb_importstatus: ImportStatus.Superseded });
 });
 
 test('an operation link that is gone starts a new export; a manifest given by navigation link is fetched', async () => {

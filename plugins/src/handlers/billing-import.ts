@@ -63,7 +63,7 @@ export class MemoryBillFileSource implements BillFileSource {
 export const IMPORT_CHUNK_LINES = 20_000;
 
 const IMPORTS = 'cspb_billingimports';
-const FINISHED: ReadonlySet<number> = new Set([Status.Completed, Status.CompletedWithErrors, Status.Failed]);
+const FINISHED: ReadonlySet<number> = new Set([Status.Completed, Status.CompletedWithErrors, Status.Failed, Status.Superseded]);
 const failedPatch = (errors: readonly unknown[]): EntityRecord => ({
   cspb_importstatus: Status.Failed,
   cspb_errors: listJson(errors, CspbBillingImportTable.maxLengths.cspb_errors),

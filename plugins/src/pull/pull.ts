@@ -288,6 +288,7 @@ async function pull(options: PullOptions, stepwise: PullStepOptions | undefined)
         linesRemaining: written.remaining,
       };
     }
+    if (!billed) await supersedeOlder(client, key, written.importId, say);
     finished();
     return {
       importId: written.importId,
@@ -316,6 +317,23 @@ async function pull(options: PullOptions, stepwise: PullStepOptions | undefined)
     say(`the same data is already imported (${e.existingId})`);
     finished();
     return { importId: e.existingId, pullKey, outcome: 'already-imported', ...empty, blobsDownloaded, blobsReused, bytesDownloaded };
+  }
+}
+
+/**
+ * Unbilled data changes daily and each version is its own import: once a newer one is in, the older
+ * imports of the same period and currency are marked Superseded, so the month's preview is one import
+ * (a run names the newest; the accrual is closed against it).
+ */
+async function supersedeOlder(client: DataverseClient, requestKey: string, newest: string, say: (message: string) => void): Promise<void> {
+  const rows = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', {
+    select: ['cspb_name', 'cspb_importstatus', 'cspb_pullkey'],
+    filter: `cspb_source eq ${CspbBillingImportSource.GraphUnbilledReconciliation}`,
+  });
+  for (const r of rows) {
+    if (r.cspb_billingimportid === newest || !r.cspb_pullkey?.startsWith(`${requestKey}:`) || !FINISHED.has(r.cspb_importstatus)) continue;
+    await client.update('cspb_billingimports', r.cspb_billingimportid, { cspb_importstatus: Status.Superseded });
+    say(`'${r.cspb_name}' (an older version of this data) is superseded`);
   }
 }
 

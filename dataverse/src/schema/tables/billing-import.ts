@@ -98,6 +98,8 @@ export const billingImport: TableDef = {
         ['Completed', 'Completed'],
         ['CompletedWithErrors', 'Completed with errors'],
         ['Failed', 'Failed'],
+        // An unbilled pull a newer version of the same period's data replaced (no run takes it).
+        ['Superseded', 'Superseded by a newer pull'],
       ],
       defaultKey: 'Pending',
     }),
