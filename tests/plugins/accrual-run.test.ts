@@ -4,7 +4,6 @@
  * runAccrual and accrualLineRows), closed against the imported invoice; a re-delivered chunk writes
  * no second line. Against the sample partner's clean October bill, accrued on the 20th.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { monthPeriod, parseDate } from '../../core/src';
 import { CspbAccrualRunRunStatus as Status } from '../../dataverse/generated';
 import { LocalOrg } from '../../dataverse/src/local-org';
 import { accrualLineRows, runAccrual } from '../../dataverse/src/runs';
+import { importBillFile } from '../support/import-bill';
 import { MemoryBillFileSource, registerPlugins, runChunk } from '../../plugins/src';
 import { writeSample } from '../../scripts/generate-sample';
 import { readBill, readSnapshot } from '../../scripts/reconcile';
@@ -31,16 +31,8 @@ it('writes the lines npm run accrual computes, closed against the imported invoi
   const files = new MemoryBillFileSource();
   registerPlugins(org, { billFiles: files, today: () => '2026-11-05' });
   await org.importSnapshot(JSON.parse(readFileSync(paths.snapshot, 'utf8')));
-  const bytes = new Uint8Array(readFileSync(paths.licences));
   const importId = '0b9a3c0e-0000-4000-8000-000000000501';
-  files.put(importId, { fileName: 'nce-invoice-2026-10.csv', bytes });
-  await org.create('cspb_billingimports', {
-    cspb_billingimportid: importId,
-    cspb_name: 'October',
-    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
-    cspb_currencycode: 'USD',
-  });
-  await org.asyncIdle();
+  await importBillFile(org, files, importId, 'nce-invoice-2026-10.csv', new Uint8Array(readFileSync(paths.licences)));
   const id = await org.create('cspb_accrualruns', {
     cspb_name: 'October as of the 20th',
     cspb_periodstart: '2026-10-01',

@@ -17,6 +17,7 @@ import {
   CspbBillingImportSource as Source,
   CspbReconciliationRunRunStatus as RunStatus,
 } from '../../dataverse/generated';
+import { importBillFile } from '../support/import-bill';
 import { IMPORT_CHUNK_LINES, MemoryBillFileSource, registerPlugins, runChunk } from '../../plugins/src';
 import { GraphBillingClient, type ExportRequest } from '../../plugins/src/pull/graph-billing';
 import { graphClientCredentials } from '../../plugins/src/pull/graph-token';
@@ -63,15 +64,7 @@ async function sampleOrg(): Promise<{ org: LocalOrg; files: MemoryBillFileSource
 
 /** A bill imported by hand: the file attached to a new import, parsed by the import job (the plug-in path). */
 async function importFile(org: LocalOrg, files: MemoryBillFileSource, id: string, fileName: string, text: string): Promise<void> {
-  const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
-  files.put(id, { fileName, bytes });
-  await org.create('cspb_billingimports', {
-    cspb_billingimportid: id,
-    cspb_name: fileName,
-    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
-    cspb_currencycode: 'USD',
-  });
-  await org.asyncIdle();
+  await importBillFile(org, files, id, fileName, new Uint8Array(Buffer.from(text, 'utf8')), fileName);
 }
 
 const waits: number[] = [];

@@ -4,7 +4,6 @@
  * invoice total (typed in on the import, or read from Partner Center's invoice JSON) its lines do
  * not add up to stops the run with the difference; the right total lets it run.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { importBytes } from '../../core/src/import';
 import { CspbReconciliationRunRunStatus as RunStatus } from '../../dataverse/generated';
 import { LocalOrg } from '../../dataverse/src/local-org';
 import { importSummaryColumns } from '../../dataverse/src/mappers/import-summary';
+import { importBillFile } from '../support/import-bill';
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
 import { IncompleteBill, reconcileFiles } from '../../scripts/reconcile';
 import { generateSample } from '../../scripts/sample-data';
@@ -29,16 +29,8 @@ async function importedOrg(): Promise<{ org: LocalOrg; importId: string }> {
   const files = new MemoryBillFileSource();
   registerPlugins(org, { billFiles: files, today: () => '2026-11-05' });
   await org.importSnapshot(sample.snapshot);
-  const bytes = new Uint8Array(Buffer.from(sample.licenceCsv, 'utf8'));
   const importId = '0b9a3c0e-0000-4000-8000-000000000301';
-  files.put(importId, { fileName: 'nce-invoice-2026-10.csv', bytes });
-  await org.create('cspb_billingimports', {
-    cspb_billingimportid: importId,
-    cspb_name: 'October',
-    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
-    cspb_currencycode: 'USD',
-  });
-  await org.asyncIdle();
+  await importBillFile(org, files, importId, 'nce-invoice-2026-10.csv', new Uint8Array(Buffer.from(sample.licenceCsv, 'utf8')));
   return { org, importId };
 }
 

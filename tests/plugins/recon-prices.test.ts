@@ -4,13 +4,13 @@
  * the same stale-CRM-cost findings `npm run reconcile --price-sheet` reports from the file (one
  * path: the same mapper, price book and engine), to the cent and word for word.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPriceSheet } from '../../core/src';
 import { CspbDiscrepancyCategory as Category, CspbReconciliationRunRunStatus as RunStatus } from '../../dataverse/generated';
 import { LocalOrg } from '../../dataverse/src/local-org';
+import { importBillFile } from '../support/import-bill';
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
 import { importPrices } from '../../scripts/prices';
 import { reconcileFiles } from '../../scripts/reconcile';
@@ -98,16 +98,8 @@ it('the Dynamics run reports the stale CRM costs npm run reconcile --price-sheet
   await importPrices(org, sheet.rows, 'US');
   expect((await org.retrieveMultiple('cspb_microsoftprices', {})).value).toHaveLength(imported.written);
 
-  const bytes = new Uint8Array(readFileSync(paths.licences));
   const importId = '0b9a3c0e-0000-4000-8000-000000000401';
-  files.put(importId, { fileName: 'nce-invoice-2026-10.csv', bytes });
-  await org.create('cspb_billingimports', {
-    cspb_billingimportid: importId,
-    cspb_name: 'October',
-    cspb_contenthash: createHash('sha256').update(bytes).digest('hex'),
-    cspb_currencycode: 'USD',
-  });
-  await org.asyncIdle();
+  await importBillFile(org, files, importId, 'nce-invoice-2026-10.csv', new Uint8Array(readFileSync(paths.licences)));
   const runId = await org.create('cspb_reconciliationruns', {
     cspb_name: 'October',
     'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
