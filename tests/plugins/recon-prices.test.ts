@@ -143,5 +143,5 @@ it('npm run prices into a local org: one market written, the other refused later
   );
   const rejected = await runScript('prices.ts', ['--file', bad, '--local-org', orgFile, '--market', 'US']);
   expect(rejected.status).toBe(2);
-  expect(rejected.stdout).toMatch(/; 1 rejected\n {2}row \d+, cspb_unitprice "1\.1234567": cspb_unitprice: more than 6 decimal places/);
+  expect(rejected.stdout).toMatch(/; 1 rejected\n {2}row \d+, cspb_unitprice "1\.1234567": cspb_unitprice: has more than 6 decimal places/);
 });

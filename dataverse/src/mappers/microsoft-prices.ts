@@ -12,7 +12,7 @@ import {
   type CspbMicrosoftPriceWrite,
 } from '../../generated/cspb_microsoftprice';
 import { choiceMap } from './choice';
-import { MappingError, required } from './values';
+import { decimalToWebApi, required } from './values';
 
 const terms = choiceMap(CspbMicrosoftPriceTermKeys, 'cspb_term');
 const plans = choiceMap(CspbMicrosoftPriceBillingPlanKeys, 'cspb_billingplan');
@@ -27,11 +27,8 @@ export function priceKeyOf(r: PriceRow): string {
 
 const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
-function priceNumber(text: string, column: string, r: PriceRow): number {
-  const d = new Decimal(text);
-  if (d.decimalPlaces() > PLACES) throw new MappingError(`more than ${PLACES} decimal places (sheet row ${r.row})`, column, text);
-  return d.toNumber();
-}
+/** The sheet's exact text through the one Web API number writer (more places than the column keeps are refused). */
+const priceNumber = (text: string, column: string): number => decimalToWebApi(new Decimal(text), column, PLACES)!;
 
 export function priceRowToRecord(r: PriceRow): CspbMicrosoftPriceWrite {
   const until = r.effectiveEnd === null ? null : formatIso(addDays(r.effectiveEnd, -1));
@@ -47,8 +44,8 @@ export function priceRowToRecord(r: PriceRow): CspbMicrosoftPriceWrite {
     cspb_billingplan: plans.toWebApi(r.billingPlan)!,
     cspb_market: r.market,
     cspb_currency: r.currency,
-    cspb_unitprice: priceNumber(r.unitPrice, 'cspb_unitprice', r),
-    cspb_erpprice: r.erpPrice === undefined ? null : priceNumber(r.erpPrice, 'cspb_erpprice', r),
+    cspb_unitprice: priceNumber(r.unitPrice, 'cspb_unitprice'),
+    cspb_erpprice: r.erpPrice === undefined ? null : priceNumber(r.erpPrice, 'cspb_erpprice'),
     cspb_tiermin: r.tierMin ?? null,
     cspb_tiermax: r.tierMax ?? null,
     cspb_effectivestart: formatIso(r.effectiveStart),
