@@ -60,6 +60,15 @@ export type CspbBillingImportSource = (typeof CspbBillingImportSource)[keyof typ
 /** cspb_import_source's labels as the solution ships them (what users read), by value. */
 export const CspbBillingImportSourceLabels: Readonly<Record<number, string>> = { 100000000: "File", 100000001: "Graph: billed invoice reconciliation", 100000002: "Graph: billed daily rated usage", 100000003: "Graph: unbilled invoice reconciliation" };
 
+/** Bill kind: stable option values of cspb_billkind. */
+export const CspbBillingImportBillKind = {
+  Billed: 100000000,
+  Unbilled: 100000001,
+} as const;
+export type CspbBillingImportBillKind = (typeof CspbBillingImportBillKind)[keyof typeof CspbBillingImportBillKind];
+/** cspb_billkind's labels as the solution ships them (what users read), by value. */
+export const CspbBillingImportBillKindLabels: Readonly<Record<number, string>> = { 100000000: "Billed (an issued invoice)", 100000001: "Unbilled (a preview of the open month)" };
+
 /** Import status: stable option values of cspb_importstatus. */
 export const CspbBillingImportImportStatus = {
   Pending: 100000000,
@@ -75,7 +84,7 @@ export type CspbBillingImportImportStatus = (typeof CspbBillingImportImportStatu
 export const CspbBillingImportImportStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Parsing", 100000002: "Writing lines", 100000003: "Completed", 100000004: "Completed with errors", 100000005: "Failed", 100000006: "Superseded by a newer pull" };
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbBillingImportDisplayNames = { cspb_name: "Name", cspb_filename: "File name", cspb_vendor: "Vendor", cspb_format: "Detected format", cspb_encoding: "File encoding", cspb_source: "Source", cspb_pullkey: "Pull", cspb_invoicenumber: "Invoice number", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contenthash: "Content hash", cspb_importstatus: "Import status", cspb_currencycode: "Currency code", cspb_totalbilled: "Total billed", cspb_invoicetotal: "Invoice total", cspb_rowsread: "Rows read", cspb_rowsaccepted: "Rows accepted", cspb_rowsrejected: "Rows rejected", cspb_rejectedamount: "Rejected amount", cspb_rejectedrows: "Rejected rows", cspb_rejectedacknowledged: "Rejected rows accounted for", cspb_linecount: "Line count", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_errors: "Errors", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Total billed (Base)", cspb_invoicetotal_base: "Invoice total (Base)", cspb_rejectedamount_base: "Rejected amount (Base)" } as const;
+export const CspbBillingImportDisplayNames = { cspb_name: "Name", cspb_filename: "File name", cspb_vendor: "Vendor", cspb_format: "Detected format", cspb_encoding: "File encoding", cspb_source: "Source", cspb_billkind: "Bill kind", cspb_pullkey: "Pull", cspb_invoicenumber: "Invoice number", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_contenthash: "Content hash", cspb_importstatus: "Import status", cspb_currencycode: "Currency code", cspb_totalbilled: "Total billed", cspb_invoicetotal: "Invoice total", cspb_rowsread: "Rows read", cspb_rowsaccepted: "Rows accepted", cspb_rowsrejected: "Rows rejected", cspb_rejectedamount: "Rejected amount", cspb_rejectedrows: "Rejected rows", cspb_rejectedacknowledged: "Rejected rows accounted for", cspb_linecount: "Line count", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_errors: "Errors", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_totalbilled_base: "Total billed (Base)", cspb_invoicetotal_base: "Invoice total (Base)", cspb_rejectedamount_base: "Rejected amount (Base)" } as const;
 
 /** A Billing import row as the Web API returns it. */
 export interface CspbBillingImportRow {
@@ -92,6 +101,8 @@ export interface CspbBillingImportRow {
   cspb_encoding: CspbBillingImportEncoding | null;
   /** How the bill came in: a file someone imported, or a pull from Microsoft Graph (npm run pull, the month-end timer). */
   cspb_source: CspbBillingImportSource | null;
+  /** Billed: an invoice Microsoft issued. Unbilled: a preview of a month not yet invoiced (Partner Center's unbilled reconciliation); it is never summed with the month's invoice, and a newer unbilled import of the month supersedes the older. */
+  cspb_billkind: CspbBillingImportBillKind | null;
   /** What was pulled from Microsoft Graph (export, invoice or period and currency, the data's eTag): a second pull of the same data finds this import and writes nothing. */
   cspb_pullkey: string | null;
   /** The vendor's invoice number. */
@@ -150,6 +161,7 @@ export interface CspbBillingImportWrite {
   cspb_format?: CspbBillingImportFormat | null;
   cspb_encoding?: CspbBillingImportEncoding | null;
   cspb_source?: CspbBillingImportSource | null;
+  cspb_billkind?: CspbBillingImportBillKind | null;
   cspb_pullkey?: string | null;
   cspb_invoicenumber?: string | null;
   cspb_periodstart?: string | null;

@@ -6,6 +6,7 @@ import { CspbBillingImportImportStatus as Status, CspbBillingImportTable, type C
 import { importEncoding, importSummaryColumns, listJson } from '../../../dataverse/src/mappers/import-summary';
 import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
 import { pulledImportOf } from '../../../dataverse/src/imports/write-import';
+import { isUnbilledImport, supersedeOlderUnbilled } from '../../../dataverse/src/imports/unbilled';
 import { retrieveAll } from './types';
 import { chunkOf, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
 
@@ -163,6 +164,9 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
       },
       done: false,
     };
+  // A newer preview of the open month replaces the older ones (the month's preview is one import).
+  if (isUnbilledImport(current))
+    await supersedeOlderUnbilled(client, importId, { cspb_periodstart: columns.cspb_periodstart, cspb_currencycode: columns.cspb_currencycode });
   return {
     done: true,
     patch: {

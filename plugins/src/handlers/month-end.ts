@@ -26,10 +26,10 @@ import { Decimal, formatMoney } from '../../../core/src';
 import { DataverseError, type EntityRecord } from '../../../dataverse/src/client/types';
 import { stableGuid } from '../../../dataverse/src/codegen/stable-guid';
 import { decimalFromWebApi } from '../../../dataverse/src/mappers/values';
+import { isUnbilledImport } from '../../../dataverse/src/imports/unbilled';
 import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import {
   CspbBillingImportImportStatus as ImportStatus,
-  CspbBillingImportSource,
   CspbDiscrepancyResolutionStatus,
   CspbInvoiceRunRunStatus as InvoiceStatus,
   CspbMonthEndRunRunStatus as Status,
@@ -307,16 +307,11 @@ async function startOnce(context: JobContext, n: number, entitySet: string, idCo
 
 async function unfinishedImportsOf(context: JobContext, month: string): Promise<string[]> {
   const rows = await retrieveAll<EntityRecord>(context.client, 'cspb_billingimports', {
-    select: ['cspb_name', 'cspb_periodstart', 'cspb_importstatus', 'cspb_source'],
+    select: ['cspb_name', 'cspb_periodstart', 'cspb_importstatus', 'cspb_source', 'cspb_billkind'],
     filter: `cspb_importstatus eq ${ImportStatus.Pending} or cspb_importstatus eq ${ImportStatus.Parsing} or cspb_importstatus eq ${ImportStatus.Writing}`,
   });
   return rows
-    .filter(
-      (r) =>
-        typeof r['cspb_periodstart'] === 'string' &&
-        r['cspb_periodstart'].startsWith(month) &&
-        r['cspb_source'] !== CspbBillingImportSource.GraphUnbilledReconciliation,
-    )
+    .filter((r) => typeof r['cspb_periodstart'] === 'string' && r['cspb_periodstart'].startsWith(month) && !isUnbilledImport(r))
     .map((r) => `'${String(r['cspb_name'])}'`);
 }
 

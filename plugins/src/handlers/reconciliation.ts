@@ -11,7 +11,6 @@ import {
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
 import {
   CspbBillingImportImportStatus as ImportStatus,
-  CspbBillingImportSource,
   CspbDiscrepancyResolutionStatus as Resolution,
   CspbReconciliationRunRunStatus as RunStatus,
   type CspbBillingImportRow,
@@ -27,6 +26,7 @@ import {
   runReconciliation,
   storedFindings,
 } from '../../../dataverse/src/runs';
+import { isUnbilledImport } from '../../../dataverse/src/imports/unbilled';
 import { retrieveAll } from './types';
 import { rejectedRowsFromImport } from '../../../dataverse/src/mappers/import-summary';
 import { choiceLabel } from '../../../dataverse/src/mappers/choice';
@@ -87,11 +87,9 @@ async function importsOfPeriod(client: DataverseClient, named: CspbBillingImport
   // An unbilled pull is a preview of the month's bill, not a second bill: it is in a run only when
   // the run names it (summed with the billed invoice it would count every charge twice).
   // A run of an unbilled pull previews the month on its own: the billed invoice is not added to it either.
-  const preview = named.cspb_source === CspbBillingImportSource.GraphUnbilledReconciliation;
+  const preview = isUnbilledImport(named);
   const ofMonth = all.filter(
-    (b) =>
-      b.cspb_billingimportid === named.cspb_billingimportid ||
-      (!preview && b.cspb_periodstart?.slice(0, 7) === month && b.cspb_source !== CspbBillingImportSource.GraphUnbilledReconciliation),
+    (b) => b.cspb_billingimportid === named.cspb_billingimportid || (!preview && b.cspb_periodstart?.slice(0, 7) === month && !isUnbilledImport(b)),
   );
   const unfinished = ofMonth.filter((b) => UNFINISHED.has(b.cspb_importstatus));
   if (unfinished.length > 0)

@@ -31,6 +31,7 @@ import { BillImporter, type ImportResult } from '../../../core/src/import';
 import type { DataverseClient } from '../../../dataverse/src/client/types';
 import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import {
+  CspbBillingImportBillKind,
   CspbBillingImportFormat,
   CspbBillingImportImportStatus as Status,
   CspbBillingImportSource,
@@ -39,6 +40,7 @@ import {
   type CspbBillingImportRow,
 } from '../../../dataverse/generated';
 import { DuplicateImport, LinesRefused, writeImport } from '../../../dataverse/src/imports/write-import';
+import { supersedeOlderUnbilled } from '../../../dataverse/src/imports/unbilled';
 import { listJson } from '../../../dataverse/src/mappers/import-summary';
 import { downloadBlob, SasRefused } from './blob-download';
 import { PullError } from './errors';
@@ -271,6 +273,7 @@ async function pull(options: PullOptions, stepwise: PullStepOptions | undefined)
           cspb_name: `Microsoft Graph ${LABEL[request.kind]} ${billed ? request.invoiceId : `${request.billingPeriod} ${request.currencyCode}`}`.slice(0, 200),
           cspb_vendor: CspbBillingImportVendor.Microsoft,
           cspb_source: SOURCE[request.kind],
+          cspb_billkind: billed ? CspbBillingImportBillKind.Billed : CspbBillingImportBillKind.Unbilled,
           cspb_pullkey: pullKey.slice(0, 200),
         },
         ...(stepwise?.maxLines !== undefined ? { maxLines: stepwise.maxLines } : {}),
@@ -288,7 +291,7 @@ async function pull(options: PullOptions, stepwise: PullStepOptions | undefined)
         linesRemaining: written.remaining,
       };
     }
-    if (!billed) await supersedeOlder(client, key, written.importId, say);
+    if (!billed) for (const name of await supersedeOlderUnbilled(client, written.importId)) say(`'${name}' (an older version of this data) is superseded`);
     finished();
     return {
       importId: written.importId,
@@ -317,23 +320,6 @@ async function pull(options: PullOptions, stepwise: PullStepOptions | undefined)
     say(`the same data is already imported (${e.existingId})`);
     finished();
     return { importId: e.existingId, pullKey, outcome: 'already-imported', ...empty, blobsDownloaded, blobsReused, bytesDownloaded };
-  }
-}
-
-/**
- * Unbilled data changes daily and each version is its own import: once a newer one is in, the older
- * imports of the same period and currency are marked Superseded, so the month's preview is one import
- * (a run names the newest; the accrual is closed against it).
- */
-async function supersedeOlder(client: DataverseClient, requestKey: string, newest: string, say: (message: string) => void): Promise<void> {
-  const rows = await retrieveAll<CspbBillingImportRow>(client, 'cspb_billingimports', {
-    select: ['cspb_name', 'cspb_importstatus', 'cspb_pullkey'],
-    filter: `cspb_source eq ${CspbBillingImportSource.GraphUnbilledReconciliation}`,
-  });
-  for (const r of rows) {
-    if (r.cspb_billingimportid === newest || !r.cspb_pullkey?.startsWith(`${requestKey}:`) || !FINISHED.has(r.cspb_importstatus)) continue;
-    await client.update('cspb_billingimports', r.cspb_billingimportid, { cspb_importstatus: Status.Superseded });
-    say(`'${r.cspb_name}' (an older version of this data) is superseded`);
   }
 }
 

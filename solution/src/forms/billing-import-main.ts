@@ -24,7 +24,7 @@ export const billingImportMainForm: FormDef = {
   name: 'Billing import',
   description: 'Main form for an imported vendor bill, with its lines.',
   sections: [
-    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_filename', 'cspb_vendor', 'cspb_encoding', ...DETECTED] },
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_filename', 'cspb_vendor', 'cspb_encoding', 'cspb_billkind', ...DETECTED] },
     // The invoice total is the one figure finance types here (from the PDF): the reconciliation checks the lines against it.
     { name: 'totals', label: 'Totals', fields: [...TOTALS, 'cspb_invoicetotal'] },
     {

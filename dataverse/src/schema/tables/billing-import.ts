@@ -71,6 +71,18 @@ export const billingImport: TableDef = {
       ],
       defaultKey: 'File',
     }),
+    choice('cspb_BillKind', {
+      display: 'Bill kind',
+      // Not required: imports saved before this column existed have none and read as Billed (an unbilled pull by its source).
+      description:
+        "Billed: an invoice Microsoft issued. Unbilled: a preview of a month not yet invoiced (Partner Center's unbilled reconciliation); it is never summed with the month's invoice, and a newer unbilled import of the month supersedes the older.",
+      optionSetName: 'cspb_billkind',
+      options: [
+        ['Billed', 'Billed (an issued invoice)'],
+        ['Unbilled', 'Unbilled (a preview of the open month)'],
+      ],
+      defaultKey: 'Billed',
+    }),
     text('cspb_PullKey', {
       display: 'Pull',
       description:
