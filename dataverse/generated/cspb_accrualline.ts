@@ -13,7 +13,7 @@ export const CspbAccrualLineTable = {
 } as const;
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbAccrualLineDisplayNames = { cspb_name: "Name", cspb_accrualrunid: "Accrual", cspb_customername: "Customer", cspb_vendorsubscriptionid: "Vendor subscription id", cspb_productname: "Product", cspb_chargetype: "Charge type", cspb_quantity: "Quantity", cspb_currencycode: "Currency code", cspb_amount: "Accrued", cspb_billedamount: "Billed", cspb_difference: "Difference", cspb_explanation: "Explanation", cspb_linekey: "Line key", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_amount_base: "Accrued (Base)", cspb_billedamount_base: "Billed (Base)", cspb_difference_base: "Difference (Base)" } as const;
+export const CspbAccrualLineDisplayNames = { cspb_name: "Name", cspb_accrualrunid: "Accrual", cspb_periodstart: "Billing month", cspb_customername: "Customer", cspb_vendorsubscriptionid: "Vendor subscription id", cspb_productname: "Product", cspb_chargetype: "Charge type", cspb_quantity: "Quantity", cspb_currencycode: "Currency code", cspb_amount: "Accrued", cspb_billedamount: "Billed", cspb_difference: "Difference", cspb_explanation: "Explanation", cspb_linekey: "Line key", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_amount_base: "Accrued (Base)", cspb_billedamount_base: "Billed (Base)", cspb_difference_base: "Difference (Base)" } as const;
 
 /** A Accrual line row as the Web API returns it. */
 export interface CspbAccrualLineRow {
@@ -22,6 +22,8 @@ export interface CspbAccrualLineRow {
   cspb_name: string;
   /** The accrual the line belongs to. */
   _cspb_accrualrunid_value: string | null;
+  /** The first day of the accrual's billing month (charts group by it). */
+  cspb_periodstart: string | null;
   /** The customer, as the CRM names it. */
   cspb_customername: string | null;
   /** Microsoft's subscription id. */
@@ -60,6 +62,7 @@ export interface CspbAccrualLineRow {
 export interface CspbAccrualLineWrite {
   cspb_name?: string | null;
   'cspb_AccrualRunId@odata.bind'?: string | null;
+  cspb_periodstart?: string | null;
   cspb_customername?: string | null;
   cspb_vendorsubscriptionid?: string | null;
   cspb_productname?: string | null;

@@ -24,7 +24,7 @@ export type CspbAccrualRunRunStatus = (typeof CspbAccrualRunRunStatus)[keyof typ
 export const CspbAccrualRunRunStatusLabels: Readonly<Record<number, string>> = { 100000000: "Pending", 100000001: "Running", 100000002: "Completed", 100000003: "Failed" };
 
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbAccrualRunDisplayNames = { cspb_name: "Name", cspb_periodstart: "Billing month", cspb_asof: "Accrual date", cspb_closedimportid: "Close against", cspb_runstatus: "Run status", cspb_linecount: "Lines", cspb_accrued: "Accrued", cspb_billed: "Billed", cspb_explainedbylater: "Explained by later changes", cspb_unexplained: "Not explained by the ledger", cspb_notes: "Notes", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error" } as const;
+export const CspbAccrualRunDisplayNames = { cspb_name: "Name", cspb_periodstart: "Billing month", cspb_asof: "Accrual date", cspb_closedimportid: "Close against", cspb_runstatus: "Run status", cspb_islatest: "Latest accrual of its month", cspb_linecount: "Lines", cspb_accrued: "Accrued", cspb_billed: "Billed", cspb_explainedbylater: "Explained by later changes", cspb_unexplained: "Not explained by the ledger", cspb_notes: "Notes", cspb_jobchunk: "Next chunk", cspb_jobprogress: "Progress", cspb_error: "Error" } as const;
 
 /** A Accrual row as the Web API returns it. */
 export interface CspbAccrualRunRow {
@@ -39,6 +39,8 @@ export interface CspbAccrualRunRow {
   _cspb_closedimportid_value: string | null;
   /** Where the accrual is. */
   cspb_runstatus: CspbAccrualRunRunStatus;
+  /** Yes on the newest completed accrual of its billing month: the accrual chart sums only these, so a re-run is not counted twice. */
+  cspb_islatest: boolean | null;
   /** Accrual lines written. */
   cspb_linecount: number | null;
   /** The accrual per currency ("56379.16 USD"). */
@@ -66,6 +68,7 @@ export interface CspbAccrualRunWrite {
   cspb_asof?: string | null;
   'cspb_ClosedImportId@odata.bind'?: string | null;
   cspb_runstatus?: CspbAccrualRunRunStatus | null;
+  cspb_islatest?: boolean | null;
   cspb_linecount?: number | null;
   cspb_accrued?: string | null;
   cspb_billed?: string | null;

@@ -34,7 +34,7 @@ export interface ChartData {
 export interface ChartContext {
   /** The group-by column (choice labels, the order of options). */
   readonly groupColumn?: WbColumn;
-  /** Run ids whose findings count (the latest run of each billing month), for charts linked through a run. */
+  /** Ids of the runs whose rows count (the latest run of each billing month), for charts linked through a run. */
   readonly latestRuns?: ReadonlySet<string>;
   readonly baseCurrency: string;
   readonly locale: string;
@@ -53,7 +53,7 @@ export function chartSelect(chart: WbChart): string[] {
       chart.groupBy.attribute,
       ...chart.conditions.map((c) => c.attribute),
       ...(chart.byCurrency ? [CURRENCY] : []),
-      ...(chart.latestRunThrough ? [readNameOfLookup(chart.latestRunThrough)] : []),
+      ...(chart.latestRunThrough ? [readNameOfLookup(chart.latestRunThrough.lookup)] : []),
     ]),
   ];
 }
@@ -80,7 +80,7 @@ function groupOf(chart: WbChart, row: ChartRow, ctx: ChartContext): { key: strin
 
 export function chartData(chart: WbChart, rows: readonly ChartRow[], ctx: ChartContext): ChartData {
   const kept = chart.latestRunThrough
-    ? rows.filter((r) => ctx.latestRuns?.has(String(r[readNameOfLookup(chart.latestRunThrough!)] ?? '').toLowerCase()))
+    ? rows.filter((r) => ctx.latestRuns?.has(String(r[readNameOfLookup(chart.latestRunThrough!.lookup)] ?? '').toLowerCase()))
     : rows;
   const seriesIndex = new Map<string, number>();
   const series: ChartSeries[] = [];

@@ -126,8 +126,8 @@ export interface WbChart {
   readonly measures: ReadonlyArray<{ readonly attribute: string; readonly aggregate: 'sum' | 'count'; readonly label: string }>;
   readonly groupBy: { readonly attribute: string; readonly dateGrouping?: 'month' };
   readonly conditions: ReadonlyArray<{ readonly attribute: string; readonly value: number | boolean }>;
-  /** Only rows of the latest run of each billing month, through this lookup (the chart's link-entity). */
-  readonly latestRunThrough?: string;
+  /** Only rows of the latest run of each billing month, through this lookup to the run table (the chart's link-entity). */
+  readonly latestRunThrough?: { readonly lookup: string; readonly run: string };
   readonly chartType: 'Bar' | 'Column';
   /** Sums of money split by currency, one series each (as the shipped chart's second group-by). */
   readonly byCurrency: boolean;

@@ -29,15 +29,23 @@ export interface ChartDef {
   /** Rows counted: each condition is `attribute eq value`. */
   readonly conditions?: ReadonlyArray<{ readonly attribute: string; readonly value: number | boolean }>;
   /**
-   * Only findings of the latest run of each billing month (the run's "Latest run of its period"),
-   * through the lookup named: a re-run's findings would otherwise be counted twice.
+   * Only rows of the latest run of each billing month (the run's `cspb_islatest`: "Latest run of its
+   * period", "Latest accrual of its month"), through the lookup named to the run's table: a re-run's
+   * rows would otherwise be counted twice.
    */
-  readonly latestRunThrough?: string;
+  readonly latestRunThrough?: LatestRunLink;
   readonly chartType: 'Bar' | 'Column';
 }
 
-/** The run's flag the dashboards filter on (plugins/src/handlers/reconciliation.ts keeps it). */
-export const LATEST_RUN = { table: 'cspb_reconciliationrun', id: 'cspb_reconciliationrunid', flag: 'cspb_islatest' } as const;
+/** A lookup to a run table whose `cspb_islatest` marks the newest completed run of each month. */
+export interface LatestRunLink {
+  readonly lookup: string;
+  readonly run: 'cspb_reconciliationrun' | 'cspb_accrualrun';
+}
+
+/** The runs' flag the dashboards filter on (the reconciliation and accrual jobs keep it). */
+export const LATEST_RUN_FLAG = 'cspb_islatest';
+const FINDINGS_OF_LATEST_RUN: LatestRunLink = { lookup: 'cspb_runid', run: 'cspb_reconciliationrun' };
 
 export const CHARTS: readonly ChartDef[] = [
   {
@@ -47,7 +55,7 @@ export const CHARTS: readonly ChartDef[] = [
     description: 'Sum of billed minus expected per discrepancy category, over the latest run of each billing month.',
     measures: [{ attribute: 'cspb_variance', aggregate: 'sum', label: 'Variance' }],
     groupBy: { attribute: 'cspb_category' },
-    latestRunThrough: 'cspb_runid',
+    latestRunThrough: FINDINGS_OF_LATEST_RUN,
     chartType: 'Bar',
   },
   {
@@ -57,7 +65,7 @@ export const CHARTS: readonly ChartDef[] = [
     description: 'Revenue leakage (vendor cost never re-billed) per billing month, from the latest run of each month.',
     measures: [{ attribute: 'cspb_totalleakage', aggregate: 'sum', label: 'Revenue leakage' }],
     groupBy: { attribute: 'cspb_periodstart', dateGrouping: 'month' },
-    conditions: [{ attribute: LATEST_RUN.flag, value: true }],
+    conditions: [{ attribute: LATEST_RUN_FLAG, value: true }],
     chartType: 'Column',
   },
   {
@@ -68,7 +76,7 @@ export const CHARTS: readonly ChartDef[] = [
     measures: [{ attribute: 'cspb_discrepancyid', aggregate: 'count', label: 'Open discrepancies' }],
     groupBy: { attribute: 'cspb_customername' },
     conditions: [{ attribute: 'cspb_resolutionstatus', value: CspbDiscrepancyResolutionStatus.Open }],
-    latestRunThrough: 'cspb_runid',
+    latestRunThrough: FINDINGS_OF_LATEST_RUN,
     chartType: 'Bar',
   },
   {
@@ -82,7 +90,21 @@ export const CHARTS: readonly ChartDef[] = [
       { attribute: 'cspb_totalexpected_base', aggregate: 'sum', label: 'Expected' },
     ],
     groupBy: { attribute: 'cspb_periodstart', dateGrouping: 'month' },
-    conditions: [{ attribute: LATEST_RUN.flag, value: true }],
+    conditions: [{ attribute: LATEST_RUN_FLAG, value: true }],
+    chartType: 'Column',
+  },
+  {
+    table: 'cspb_accrualline',
+    key: 'accruedvsbilledbymonth',
+    name: 'Accrued vs Billed by Month',
+    description:
+      'The Microsoft charges the ledger accrued beside what the invoice closed against billed, per billing month, in the base currency (the latest accrual of each month).',
+    measures: [
+      { attribute: 'cspb_amount_base', aggregate: 'sum', label: 'Accrued' },
+      { attribute: 'cspb_billedamount_base', aggregate: 'sum', label: 'Billed' },
+    ],
+    groupBy: { attribute: 'cspb_periodstart', dateGrouping: 'month' },
+    latestRunThrough: { lookup: 'cspb_accrualrunid', run: 'cspb_accrualrun' },
     chartType: 'Column',
   },
 ];
@@ -119,7 +141,14 @@ function checkChart(chart: ChartDef): void {
     )
   )
     throw new Error(`chart ${chart.key}: several sums of money must be base-currency (_base) amounts`);
-  for (const name of [...chart.measures.map((m) => m.attribute), chart.groupBy.attribute, ...(chart.conditions ?? []).map((c) => c.attribute)]) {
+  const link = chart.latestRunThrough;
+  if (link && !columnOf(link.run, LATEST_RUN_FLAG)) throw new Error(`chart ${chart.key}: ${link.run} has no ${LATEST_RUN_FLAG}`);
+  for (const name of [
+    ...chart.measures.map((m) => m.attribute),
+    chart.groupBy.attribute,
+    ...(chart.conditions ?? []).map((c) => c.attribute),
+    ...(link ? [link.lookup] : []),
+  ]) {
     const primary = `${chart.table}id`;
     if (name !== primary && !columnOf(chart.table, name)) throw new Error(`chart ${chart.key} uses ${name}, which ${chart.table} does not have`);
   }
@@ -149,8 +178,14 @@ export function dataDescription(chart: ChartDef): string {
           chart.latestRunThrough &&
             el(
               'link-entity',
-              { name: LATEST_RUN.table, from: LATEST_RUN.id, to: chart.latestRunThrough, 'link-type': 'inner', alias: 'run' },
-              el('filter', { type: 'and' }, el('condition', { attribute: LATEST_RUN.flag, operator: 'eq', value: 1 })),
+              {
+                name: chart.latestRunThrough.run,
+                from: `${chart.latestRunThrough.run}id`,
+                to: chart.latestRunThrough.lookup,
+                'link-type': 'inner',
+                alias: 'run',
+              },
+              el('filter', { type: 'and' }, el('condition', { attribute: LATEST_RUN_FLAG, operator: 'eq', value: 1 })),
             ),
         ),
       ),

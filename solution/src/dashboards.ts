@@ -25,8 +25,9 @@ export const DASHBOARDS: readonly DashboardDef[] = [
   {
     key: 'reconciliation',
     name: 'CSP Reconciliation',
-    description: 'Month-end at a glance: variance by category, revenue leakage by month, open discrepancies by customer, billed vs expected by month.',
-    charts: ['variancebycategory', 'leakagebymonth', 'openbycustomer', 'billedvsexpectedbymonth'],
+    description:
+      'Month-end at a glance: variance by category, revenue leakage by month, open discrepancies by customer, billed vs expected by month, accrued vs billed by month.',
+    charts: ['variancebycategory', 'leakagebymonth', 'openbycustomer', 'billedvsexpectedbymonth', 'accruedvsbilledbymonth'],
   },
 ];
 

@@ -15,6 +15,9 @@ import { importBillFile } from '../support/import-bill';
 import { MemoryBillFileSource, registerPlugins, runChunk } from '../../plugins/src';
 import { writeSample } from '../../scripts/generate-sample';
 import { readBill, readSnapshot } from '../../scripts/reconcile';
+import { CHARTS } from '../../solution/src/charts';
+import { wbChartOf } from '../../scripts/workbench/meta';
+import { chartData, chartSelect } from '../../scripts/workbench/chart-data';
 
 jest.setTimeout(120_000);
 
@@ -99,4 +102,47 @@ it('an accrual date outside its month fails saying so', async () => {
     cspb_runstatus: Status.Failed,
     cspb_error: 'The accrual date 2026-11-02 is not in the billing month 2026-10.',
   });
+});
+
+it("a newer accrual of the month becomes the one the chart sums: 'Latest accrual of its month' moves to it", async () => {
+  const org = new LocalOrg({ now: () => new Date('2026-11-05T12:00:00Z') });
+  const files = new MemoryBillFileSource();
+  registerPlugins(org, { billFiles: files, today: () => '2026-11-05' });
+  await org.importSnapshot(JSON.parse(readFileSync(paths.snapshot, 'utf8')));
+  const importId = '0b9a3c0e-0000-4000-8000-000000000502';
+  await importBillFile(org, files, importId, 'nce-invoice-2026-10.csv', new Uint8Array(readFileSync(paths.licences)));
+  const accrue = async (asOf: string): Promise<string> => {
+    const id = await org.create('cspb_accrualruns', {
+      cspb_name: `October as of ${asOf}`,
+      cspb_periodstart: '2026-10-01',
+      cspb_asof: asOf,
+      'cspb_ClosedImportId@odata.bind': `/cspb_billingimports(${importId})`,
+    });
+    await org.asyncIdle();
+    expect(org.asyncFailures).toEqual([]);
+    return id;
+  };
+  const first = await accrue('2026-10-20');
+  expect(await org.retrieve<Record<string, unknown>>('cspb_accrualruns', first)).toMatchObject({ cspb_islatest: true });
+  const second = await accrue('2026-10-31');
+  expect(await org.retrieve<Record<string, unknown>>('cspb_accrualruns', first)).toMatchObject({ cspb_islatest: false });
+  const latest = await org.retrieve<Record<string, unknown>>('cspb_accrualruns', second);
+  expect(latest).toMatchObject({ cspb_islatest: true, cspb_runstatus: Status.Completed });
+
+  // The shipped chart (as the workbench computes its aggregate fetch) over every accrual line in the org:
+  // October counts once, the latest accrual's figures, accrued beside billed.
+  const chart = wbChartOf(CHARTS.find((c) => c.key === 'accruedvsbilledbymonth')!);
+  const lines = (await org.retrieveMultiple<Record<string, unknown>>('cspb_accruallines', { select: [...chartSelect(chart)] })).value;
+  expect(new Set(lines.map((l) => l['_cspb_accrualrunid_value']))).toEqual(new Set([first, second]));
+  const data = chartData(chart, lines, { latestRuns: new Set([second]), baseCurrency: 'USD', locale: 'en-US', blank: '(blank)' });
+  const cli = runAccrual({
+    rows: readSnapshot(paths.snapshot),
+    period: monthPeriod(2026, 10),
+    asOf: parseDate('2026-10-31'),
+    billed: (await readBill(paths.licences)).lines,
+  });
+  expect(data.groups.map((g) => [g.key, ...g.values.map((v) => v?.toFixed(2))])).toEqual([
+    ['2026-10', cli.accrual.totals['USD']!.toFixed(2), cli.closed!.billed['USD']!.toFixed(2)],
+  ]);
+  expect(latest['cspb_accrued']).toBe(`${cli.accrual.totals['USD']!.toFixed(2)} USD`);
 });

@@ -10,6 +10,7 @@ import { openBrowser, SCREENSHOT_DIR, type Browser } from '../support/browser';
 import { startWorkbench, type Workbench } from '../../scripts/workbench/server';
 import { CspbDiscrepancyCategory as Category, CspbDiscrepancyResolutionStatus as Resolution } from '../../dataverse/generated/cspb_discrepancy';
 import { CspbBillingImportImportStatus as ImportStatus } from '../../dataverse/generated/cspb_billingimport';
+import { Decimal } from '../../core/src/money';
 
 jest.setTimeout(150_000);
 // A real browser on a loaded 2-core machine: one retry, with the first failure logged, so a timing
@@ -211,6 +212,20 @@ async function journey(): Promise<void> {
   expect(Number(await bar.getAttribute('data-value'))).toBe(Number(run['cspb_totalleakage']));
   await shot('leakage-by-month');
 
+  // An accrual of the month, closed against the imported invoice (its job runs on the workbench's queue).
+  const accrualId = await wb.org.create('cspb_accrualruns', {
+    cspb_name: `Accrual of ${month}`,
+    cspb_periodstart: `${month}-01`,
+    cspb_asof: `${month}-20`,
+    'cspb_ClosedImportId@odata.bind': `/cspb_billingimports(${importId})`,
+  });
+  const accrual = await until('the accrual to complete', async () => {
+    const a = (await rows('cspb_accrualruns', `cspb_accrualrunid eq ${accrualId}`))[0];
+    return a && a['cspb_islatest'] === true ? a : undefined;
+  });
+  const accrualLines = await rows('cspb_accruallines', `_cspb_accrualrunid_value eq ${accrualId}`);
+  const sumOf = (column: string) => accrualLines.reduce((sum, l) => sum.plus(String(l[column])), new Decimal(0)).toFixed(2);
+
   // The dashboard: billed beside expected for the month (base currency: dollars in the sample org),
   // and as many open findings by customer as the run has open.
   await page.getByTestId('nav-dashboard-reconciliation').click();
@@ -224,6 +239,18 @@ async function journey(): Promise<void> {
     .locator('[data-testid="chart-openbycustomer"] rect')
     .evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))));
   expect(openCounts.reduce((a, b) => a + b, 0)).toBe(discrepancies.filter((d) => d['cspb_resolutionstatus'] === Resolution.Open).length);
+  // Accrued beside billed for the month: the accrual's lines, summed.
+  const accrualChart = dashboard.getByTestId('chart-accruedvsbilledbymonth');
+  await accrualChart.locator('rect').first().waitFor();
+  expect(String(accrual['cspb_accrued'])).toBe(`${sumOf('cspb_amount')} USD`);
+  for (const [series, column] of [
+    ['Accrued', 'cspb_amount'],
+    ['Billed', 'cspb_billedamount'],
+  ] as const)
+    expect(Number(await accrualChart.locator(`rect[data-group="${month}"][data-series="${series}"]`).getAttribute('data-value')).toFixed(2)).toBe(
+      sumOf(column),
+    );
+  await accrualChart.scrollIntoViewIfNeeded();
   await shot('dashboard');
   await page.goto(`${wb.url}#/form/cspb_reconciliationrun/${runId}`);
   await grid.getByTestId('record-count').first().waitFor({ timeout: 20_000 });

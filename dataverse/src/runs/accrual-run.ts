@@ -5,6 +5,7 @@
  */
 import {
   accrueMicrosoftCharges,
+  formatIso,
   closeAccrual,
   type Accrual,
   type AccrualClosing,
@@ -52,12 +53,14 @@ export function accrualLineRows(runKey: string, result: AccrualRunResult): CspbA
   const closings = new Map<string, AccrualClosing>((result.closed?.lines ?? []).map((l) => [keyOf(l.vendorSubscriptionId, l.chargeType), l]));
   const rows: CspbAccrualLineWrite[] = [];
   const seen = new Set<string>();
+  const month = formatIso(result.accrual.period.start);
   for (const l of result.accrual.lines) {
     const key = keyOf(l.vendorSubscriptionId, l.chargeType);
     seen.add(key);
     const closing = closings.get(key);
     rows.push({
       cspb_name: clip(`${l.customerName ?? l.vendorSubscriptionId} ${l.productName ?? ''} ${l.chargeType}`.replace(/\s+/g, ' '), MAX.cspb_name),
+      cspb_periodstart: month,
       cspb_customername: l.customerName ? clip(l.customerName, MAX.cspb_customername) : null,
       cspb_vendorsubscriptionid: clip(l.vendorSubscriptionId, MAX.cspb_vendorsubscriptionid),
       cspb_productname: l.productName ? clip(l.productName, MAX.cspb_productname) : null,
@@ -75,6 +78,7 @@ export function accrualLineRows(runKey: string, result: AccrualRunResult): CspbA
     if (seen.has(key)) continue;
     rows.push({
       cspb_name: clip(`${c.customerName ?? c.vendorSubscriptionId} ${c.chargeType}`, MAX.cspb_name),
+      cspb_periodstart: month,
       cspb_customername: c.customerName ? clip(c.customerName, MAX.cspb_customername) : null,
       cspb_vendorsubscriptionid: clip(c.vendorSubscriptionId, MAX.cspb_vendorsubscriptionid),
       cspb_productname: null,

@@ -71,11 +71,13 @@ async function chunk(context: JobContext, n: number, row: EntityRecord): Promise
     filter: `_cspb_accrualrunid_value eq ${id}`,
   });
   for (const s of stored) if (!keep.has(s.cspb_linekey)) await client.delete(CspbAccrualLineTable.entitySetName, s.cspb_accruallineid);
+  await supersedeEarlierAccruals(context, formatIso(period.start));
   const closed = result.closed;
   return {
     done: true,
     patch: {
       cspb_runstatus: Status.Completed,
+      cspb_islatest: true,
       cspb_jobprogress: progress,
       cspb_linecount: lines.length,
       cspb_accrued: cut(totalsText(result.accrual.totals), max.cspb_accrued),
@@ -85,6 +87,19 @@ async function chunk(context: JobContext, n: number, row: EntityRecord): Promise
       cspb_notes: notesOf(result) ? cut(notesOf(result)!, max.cspb_notes) : null,
     },
   };
+}
+
+/**
+ * The accrual chart sums the newest completed accrual of each month: an accrual re-run (a later
+ * accrual date, a changed ledger) replaces the earlier ones as the one counted, which stay as history
+ * with "Latest accrual of its month" set to No before this one sets its own to Yes.
+ */
+async function supersedeEarlierAccruals(context: JobContext, periodStart: string): Promise<void> {
+  const earlier = await retrieveAll<CspbAccrualRunRow>(context.client, RUNS, {
+    filter: `cspb_periodstart eq ${periodStart} and cspb_islatest eq true and cspb_accrualrunid ne ${context.id}`,
+    select: ['cspb_accrualrunid'],
+  });
+  for (const r of earlier) await context.client.update(RUNS, r.cspb_accrualrunid, { cspb_islatest: false });
 }
 
 function notesOf(result: ReturnType<typeof runAccrual>): string | undefined {

@@ -20,9 +20,10 @@ export interface ChartEnv {
   readonly tableOf: (logical: string) => WbTable;
 }
 
-async function latestRuns(webApi: WebApi): Promise<Set<string>> {
-  const runs = await retrieveAll(webApi, 'cspb_reconciliationrun', '?$select=cspb_reconciliationrunid&$filter=cspb_islatest eq true');
-  return new Set(runs.map((r) => String(r['cspb_reconciliationrunid']).toLowerCase()));
+/** The runs of `run`'s table marked latest of their month (reconciliation runs, accruals). */
+async function latestRuns(webApi: WebApi, run: string): Promise<Set<string>> {
+  const runs = await retrieveAll(webApi, run, `?$select=${run}id&$filter=cspb_islatest eq true`);
+  return new Set(runs.map((r) => String(r[`${run}id`]).toLowerCase()));
 }
 
 /** The chart's data; `extraFilter` narrows its rows (a run form's chart: that run's findings). */
@@ -36,7 +37,7 @@ export async function loadChart(chart: WbChart, env: ChartEnv, extraFilter = '')
   );
   return chartData(chart, rows, {
     groupColumn: table.columns.find((c) => c.name === chart.groupBy.attribute),
-    ...(chart.latestRunThrough ? { latestRuns: await latestRuns(env.webApi) } : {}),
+    ...(chart.latestRunThrough ? { latestRuns: await latestRuns(env.webApi, chart.latestRunThrough.run) } : {}),
     baseCurrency: env.meta.baseCurrency,
     locale: env.locale,
     blank: '(blank)',

@@ -614,7 +614,7 @@ async function runVarianceChart(runId: string): Promise<HTMLElement> {
   const chart = meta.charts.find((c) => c.key === 'variancebycategory')!;
   // This run's findings, whether or not it is its month's latest.
   const ofRun = { ...chart, name: 'Variance by category (this run)' };
-  delete (ofRun as { latestRunThrough?: string }).latestRunThrough;
+  delete (ofRun as { latestRunThrough?: unknown }).latestRunThrough;
   const section = await chartSection(ofRun, chartEnv(), `_cspb_runid_value eq ${runId}`);
   section.setAttribute('data-testid', 'variance-chart');
   return section;

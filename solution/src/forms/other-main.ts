@@ -409,7 +409,16 @@ export const accrualLineMainForm: FormDef = {
     {
       name: 'general',
       label: 'General',
-      fields: ['cspb_name', 'cspb_accrualrunid', 'cspb_customername', 'cspb_vendorsubscriptionid', 'cspb_productname', 'cspb_chargetype', 'cspb_quantity'],
+      fields: [
+        'cspb_name',
+        'cspb_accrualrunid',
+        'cspb_periodstart',
+        'cspb_customername',
+        'cspb_vendorsubscriptionid',
+        'cspb_productname',
+        'cspb_chargetype',
+        'cspb_quantity',
+      ],
     },
     {
       name: 'money',

@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, jobColumns, lookup, memo, money, text, whole } from '../columns';
+import { choice, currencyCode, dateOnly, jobColumns, lookup, memo, money, text, whole, yesNo } from '../columns';
 import type { TableDef } from '../types';
 
 const runName = text('cspb_Name', { display: 'Name', description: 'The month and accrual date, as finance reads it.', required: 'required', maxLength: 200 });
@@ -49,6 +49,11 @@ export const accrualRun: TableDef = {
       ],
       defaultKey: 'Pending',
     }),
+    yesNo('cspb_IsLatest', {
+      display: 'Latest accrual of its month',
+      description: 'Yes on the newest completed accrual of its billing month: the accrual chart sums only these, so a re-run is not counted twice.',
+      defaultValue: false,
+    }),
     whole('cspb_LineCount', { display: 'Lines', description: 'Accrual lines written.' }),
     text('cspb_Accrued', { display: 'Accrued', description: 'The accrual per currency ("56379.16 USD").', maxLength: 400 }),
     text('cspb_Billed', { display: 'Billed', description: 'The invoice closed against, per currency.', maxLength: 400 }),
@@ -91,6 +96,7 @@ export const accrualLine: TableDef = {
       relationshipName: 'cspb_accrualrun_cspb_accrualline_accrualrunid',
       onDelete: 'Cascade',
     }),
+    dateOnly('cspb_PeriodStart', { display: 'Billing month', description: "The first day of the accrual's billing month (charts group by it)." }),
     text('cspb_CustomerName', { display: 'Customer', description: 'The customer, as the CRM names it.', maxLength: 200 }),
     text('cspb_VendorSubscriptionId', { display: 'Vendor subscription id', description: "Microsoft's subscription id.", required: 'required', maxLength: 100 }),
     text('cspb_ProductName', { display: 'Product', description: 'The product billed.', maxLength: 200 }),
