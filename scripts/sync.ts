@@ -24,26 +24,21 @@ import {
   renewalsDue,
   RENEWAL_BUCKETS,
   SyncInputError,
-  termEndAt,
   type CalendarDate,
   type DriftFinding,
   type DriftReport,
   type PcSubscription,
   type ProposedChange,
   type RenewalReport,
-  type Term,
 } from '../core/src';
 import { unassignedSeats, type SkuCrmSubscription, type SkuSeats, type UnassignedSeatsReport } from '../core/src/sync/unassigned-seats';
 import {
-  CspbOfferBillingPlan,
   CspbSubscriptionChangeAutoRenew,
-  CspbOfferTermKeys,
   CspbSubscriptionChangeChangeTypeKeys,
   CspbSubscriptionChangeOrigin,
   CspbSubscriptionChangeSource,
   CspbSubscriptionChangeSourceKeys,
   CspbSubscriptionStatus,
-  CspbSubscriptionStatusKeys,
   type AccountExtensionRow,
   type CspbOfferRow,
   type CspbSubscriptionChangeRow,
@@ -52,7 +47,7 @@ import {
 import { retrieveAll } from '../dataverse/src/client/retrieve-all';
 import { DataverseError, type DataverseClient } from '../dataverse/src/client/types';
 import { LocalOrg } from '../dataverse/src/local-org';
-import { choiceMap, dateFromWebApi, decimalFromWebApi, MappingError, required, type ReconRows } from '../dataverse/src/mappers';
+import { choiceMap, crmSubscriptionsOfAccount, MappingError, type ReconRows } from '../dataverse/src/mappers';
 import { registerPlugins } from '../plugins/src';
 import { PullError } from '../plugins/src/pull/errors';
 import { graphClientCredentials } from '../plugins/src/pull/graph-token';
@@ -132,19 +127,7 @@ export function customerGraphTokenFromEnv(env: NodeJS.ProcessEnv, customerTenant
   return graphClientCredentials({ tenantId: customerTenantId, clientId, clientSecret });
 }
 
-const statuses = choiceMap(CspbSubscriptionStatusKeys, 'cspb_status');
-const terms = choiceMap(CspbOfferTermKeys, 'cspb_term');
-
-/** The months a customer unit price covers: its offer's billing plan, as invoicing reads it. */
-const priceMonthsOf = (offer: CspbOfferRow | undefined): number =>
-  offer?.cspb_billingplan === CspbOfferBillingPlan.Annual ? 12 : offer?.cspb_billingplan === CspbOfferBillingPlan.Triennial ? 36 : 1;
-
-/**
- * The customer's CRM subscriptions from a snapshot or the org's rows. A row without a term end (the
- * sample's rows have none) gets the end of its current term from its term start and its offer's term,
- * the way Microsoft counts terms; a row that knows neither has no term end. Each carries its offer's
- * SKU and product ids and the months its price covers, for the unassigned-seat money.
- */
+/** The customer's CRM subscriptions (dataverse/src/mappers/crm-subscriptions.ts), found by its tenant id. */
 export function crmSubscriptionsOf(
   rows: ReconRows,
   customerTenantId: string,
@@ -153,37 +136,7 @@ export function crmSubscriptionsOf(
 ): { customer: string; subscriptions: SkuCrmSubscription[] } {
   const account = rows.account.find((a) => a.cspb_tenantid?.trim().toLowerCase() === customerTenantId.toLowerCase());
   if (!account) throw new InputError(`no account in ${source} has tenant id ${customerTenantId}`);
-  const customer = account.name ?? account.accountid;
-  const offers = new Map(rows.cspb_offer.map((o) => [o.cspb_offerid, o]));
-  const subscriptions = rows.cspb_subscription
-    .filter((s) => s._cspb_customerid_value === account.accountid)
-    .map((s): SkuCrmSubscription => {
-      const where = `cspb_subscription ${s.cspb_subscriptionid}`;
-      const offer = offers.get(s._cspb_offerid_value ?? '');
-      const term = terms.fromWebApi(offer?.cspb_term, `${where} offer's cspb_term`);
-      const start = dateFromWebApi(s.cspb_termstartdate, `${where}.cspb_termstartdate`);
-      const end = dateFromWebApi(s.cspb_termenddate, `${where}.cspb_termenddate`);
-      const derived = start !== undefined && term !== undefined && term !== 'none' ? termEndAt(start, term as Term, asOf) : undefined;
-      const customerUnitPrice = decimalFromWebApi(s.cspb_customerunitprice, `${where}.cspb_customerunitprice`);
-      const vendorUnitCost = decimalFromWebApi(s.cspb_vendorunitcost, `${where}.cspb_vendorunitcost`);
-      return {
-        id: s.cspb_subscriptionid,
-        vendorSubscriptionId: s.cspb_vendorsubscriptionid,
-        name: s.cspb_name,
-        customer,
-        quantity: s.cspb_quantity,
-        status: required(statuses.fromWebApi(s.cspb_status, `${where}.cspb_status`), `${where}.cspb_status`),
-        autoRenew: s.cspb_autorenew,
-        termEnd: end ?? derived ?? null,
-        ...(customerUnitPrice !== undefined ? { customerUnitPrice } : {}),
-        ...(vendorUnitCost !== undefined ? { vendorUnitCost } : {}),
-        currency: s.cspb_currencycode,
-        offerSkuId: offer?.cspb_skuid ?? null,
-        offerProductId: offer?.cspb_productid ?? null,
-        priceMonths: priceMonthsOf(offer),
-      };
-    });
-  return { customer, subscriptions };
+  return crmSubscriptionsOfAccount(rows, account, asOf);
 }
 
 /** The rows the report needs, from an org: the customer's account and subscriptions, and the offers. */

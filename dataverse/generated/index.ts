@@ -21,6 +21,8 @@ export * from './cspb_monthendrun';
 export * from './cspb_microsoftprice';
 export * from './cspb_accrualrun';
 export * from './cspb_accrualline';
+export * from './cspb_pricereview';
+export * from './cspb_pricereviewline';
 export * from './account';
 
 /** Web API entity set (collection) name of every table the suite reads or writes. */
@@ -46,5 +48,7 @@ export const entitySetNames = {
   cspb_microsoftprice: 'cspb_microsoftprices',
   cspb_accrualrun: 'cspb_accrualruns',
   cspb_accrualline: 'cspb_accruallines',
+  cspb_pricereview: 'cspb_pricereviews',
+  cspb_pricereviewline: 'cspb_pricereviewlines',
   account: 'accounts',
 } as const;

@@ -75,6 +75,8 @@ export const SITE_MAP: readonly AreaDef[] = [
           { id: 'cspb_sub_microsoftprices', entity: 'cspb_microsoftprice', title: 'Microsoft prices' },
           { id: 'cspb_sub_accruals', entity: 'cspb_accrualrun', title: 'Accruals' },
           { id: 'cspb_sub_accruallines', entity: 'cspb_accrualline', title: 'Accrual lines' },
+          { id: 'cspb_sub_pricereviews', entity: 'cspb_pricereview', title: 'Price reviews' },
+          { id: 'cspb_sub_pricereviewlines', entity: 'cspb_pricereviewline', title: 'Renewal prices' },
         ],
       },
       {

@@ -52,6 +52,8 @@ const FINANCE_TABLES = [
   'cspb_monthendrun',
   'cspb_accrualrun',
   'cspb_accrualline',
+  'cspb_pricereview',
+  'cspb_pricereviewline',
 ];
 const JOB_TABLES = [
   'cspb_billingimport',
@@ -64,6 +66,8 @@ const JOB_TABLES = [
   'cspb_monthendrun',
   'cspb_accrualrun',
   'cspb_accrualline',
+  'cspb_pricereview',
+  'cspb_pricereviewline',
 ];
 
 export const ROLES: readonly RoleDef[] = [
@@ -147,6 +151,8 @@ export const ROLES: readonly RoleDef[] = [
       cspb_discrepancy: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
       // An accrual's last pass removes the lines an earlier pass wrote and it no longer computes.
       cspb_accrualline: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
+      // A completed price review removes the earlier reviews' lines: the below-floor view is today's list.
+      cspb_pricereviewline: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
       cspb_invoiceline: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global', AppendTo: 'Global' },
     },
     platform: { ...BASICS, prvReadNote: 'Global' },

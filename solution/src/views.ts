@@ -61,6 +61,8 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_microsoftprice: ['cspb_productid', 'cspb_skuid', 'cspb_term', 'cspb_unitprice', 'cspb_effectivestart'],
   cspb_accrualrun: ['cspb_periodstart', 'cspb_asof', 'cspb_runstatus', 'cspb_accrued', 'cspb_unexplained'],
   cspb_accrualline: ['cspb_customername', 'cspb_chargetype', 'cspb_quantity', 'cspb_amount', 'cspb_difference'],
+  cspb_pricereview: ['cspb_asof', 'cspb_runstatus', 'cspb_renewalcount', 'cspb_belowfloorcount'],
+  cspb_pricereviewline: ['cspb_renewson', 'cspb_customername', 'cspb_renewalprice', 'cspb_costatrenewal', 'cspb_marginpercent', 'cspb_belowfloor'],
   cspb_invoice: ['cspb_customerid', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_total', 'cspb_currencycode'],
   cspb_invoiceline: ['cspb_linenumber', 'cspb_linetype', 'cspb_quantity', 'cspb_unitprice', 'cspb_amount'],
   cspb_invoicenumbering: ['cspb_prefix', 'cspb_nextnumber', 'cspb_digits'],
@@ -90,6 +92,11 @@ const DEFAULT_ORDERS: Record<string, ReadonlyArray<{ readonly attribute: string;
   cspb_invoicerun: [{ attribute: 'cspb_periodstart', descending: true }],
   cspb_monthendrun: [{ attribute: 'createdon', descending: true }],
   cspb_accrualrun: [{ attribute: 'createdon', descending: true }],
+  cspb_pricereview: [{ attribute: 'createdon', descending: true }],
+  cspb_pricereviewline: [
+    { attribute: 'cspb_renewson', descending: false },
+    { attribute: 'cspb_customername', descending: false },
+  ],
   cspb_accrualline: [
     { attribute: 'cspb_customername', descending: false },
     { attribute: 'cspb_vendorsubscriptionid', descending: false },
@@ -124,6 +131,8 @@ export const EMPTY_TEXT: Record<string, string> = {
   cspb_monthendrun: 'No month-end runs yet. The month-end timer starts one for each invoice Partner Center issues; or select New and give the invoice number.',
   cspb_accrualrun: 'No accruals yet. Select New, give the billing month and the accrual date (and the invoice import to close against, once it is in).',
   cspb_accrualline: 'No accrual lines yet: an accrual writes them.',
+  cspb_pricereview: 'No price reviews yet. Select New and give the day to review the next 60 days of renewals from.',
+  cspb_pricereviewline: 'No renewal prices yet: a price review writes them.',
   cspb_microsoftprice:
     "No Microsoft prices yet. Import the partner's licence-based price list with npm run prices (docs/ADMIN.md): reconciliation then checks each term's CRM cost against it.",
 };
@@ -134,6 +143,7 @@ const FIND_COLUMNS: Record<string, readonly string[]> = {
   cspb_billingimport: ['cspb_invoicenumber', 'cspb_filename'],
   cspb_microsoftprice: ['cspb_productid', 'cspb_skutitle'],
   cspb_accrualline: ['cspb_vendorsubscriptionid', 'cspb_customername', 'cspb_productname'],
+  cspb_pricereviewline: ['cspb_vendorsubscriptionid', 'cspb_customername'],
   cspb_billingline: ['cspb_vendorsubscriptionid', 'cspb_invoicenumber', 'cspb_referenceid', 'cspb_customername', 'cspb_productname'],
   cspb_discrepancy: ['cspb_vendorsubscriptionid', 'cspb_referenceid', 'cspb_customername', 'cspb_productname'],
   cspb_invoice: ['cspb_invoicenumber'],
@@ -269,6 +279,31 @@ export const namedViews: readonly ViewDef[] = [
     orders: [
       { attribute: 'cspb_termenddate', descending: false },
       { attribute: 'cspb_customerid', descending: false },
+    ],
+  },
+  {
+    table: 'cspb_pricereviewline',
+    key: 'belowfloor',
+    name: 'Renewals Below Margin Floor',
+    description:
+      "Renewals of the latest price review whose margin would fall below their rule's floor, soonest first: re-price them on the subscription before they renew.",
+    queryType: 0,
+    isDefault: false,
+    columns: [
+      { name: 'cspb_renewson', width: 125 },
+      { name: 'cspb_customername', width: 200 },
+      { name: 'cspb_subscriptionid', width: 250 },
+      { name: 'cspb_quantity', width: 75 },
+      { name: 'cspb_costatrenewal', width: 125 },
+      { name: 'cspb_renewalprice', width: 125 },
+      { name: 'cspb_marginpercent', width: 100 },
+      { name: 'cspb_floorpercent', width: 100 },
+      { name: 'cspb_currencycode', width: 75 },
+    ],
+    conditions: [ACTIVE, { attribute: 'cspb_belowfloor', operator: 'eq', value: 1 }],
+    orders: [
+      { attribute: 'cspb_renewson', descending: false },
+      { attribute: 'cspb_customername', descending: false },
     ],
   },
   {

@@ -9,3 +9,4 @@ export * from './pricing';
 export * from './import-summary';
 export * from './microsoft-prices';
 export * from './margin-rules';
+export * from './crm-subscriptions';

@@ -4,3 +4,4 @@ export * from './reads';
 export * from './recon-run';
 export * from './issue';
 export * from './accrual-run';
+export * from './price-review-run';

@@ -20,7 +20,7 @@ import {
 import { retrieveAll } from '../client/retrieve-all';
 import type { DataverseClient } from '../client/types';
 import { issuedRevenueFromRows, priceRowFromRecord, rowToBillLine, type ReconRows } from '../mappers';
-import type { PriceRow, RevenueLine } from '../../../core/src';
+import { PriceBook, type PriceRow, type RevenueLine } from '../../../core/src';
 
 /** The import's format as the importer names it (Partner Center JSON holds the licence lines). */
 export const FORMAT_ID: Readonly<Record<number, FormatId>> = {
@@ -149,4 +149,18 @@ export async function loadMicrosoftPrices(client: DataverseClient, productIds: r
     out.push(...rows.map(priceRowFromRecord));
   }
   return out;
+}
+
+/**
+ * The org's Microsoft prices as a price book, or undefined when it holds none: every product a term
+ * can be on (the offers', and those the ledger moved seats to in a conversion, as the engine looks
+ * them up by the ledger's product; the CLI's price book holds the whole file). Throws PriceBookError
+ * when the table holds what one book cannot (several markets).
+ */
+export async function loadPriceBook(client: DataverseClient, rows: ReconRows): Promise<PriceBook | undefined> {
+  const priceRows = await loadMicrosoftPrices(client, [
+    ...rows.cspb_offer.flatMap((o) => (o.cspb_productid ? [o.cspb_productid] : [])),
+    ...rows.cspb_subscriptionchange.flatMap((c) => [c.cspb_productid, c.cspb_targetproductid].flatMap((p) => (p ? [p] : []))),
+  ]);
+  return priceRows.length === 0 ? undefined : new PriceBook(priceRows);
 }

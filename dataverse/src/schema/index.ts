@@ -7,6 +7,7 @@ import * as invoicingTables from './tables/invoicing';
 import * as monthEndTable from './tables/month-end';
 import { microsoftPrice } from './tables/microsoft-price';
 import * as accrualTables from './tables/accrual';
+import * as priceReviewTables from './tables/price-review';
 import * as offerTable from './tables/offer';
 import * as pricingTables from './tables/pricing';
 import * as reconciliationTables from './tables/reconciliation';
@@ -35,6 +36,8 @@ const exchangeRate = invoicingTables.exchangeRate;
 const monthEndRun = monthEndTable.monthEndRun;
 const accrualRun = accrualTables.accrualRun;
 const accrualLine = withCurrency(accrualTables.accrualLine);
+const priceReview = priceReviewTables.priceReview;
+const priceReviewLine = withCurrency(priceReviewTables.priceReviewLine);
 
 export * from './types';
 export * from './currency';
@@ -57,6 +60,8 @@ export {
   oneTimeCharge,
   priceList,
   priceListItem,
+  priceReview,
+  priceReviewLine,
   promotion,
   reconciliationRun,
   subscription,
@@ -89,6 +94,8 @@ export const tables: readonly TableDef[] = [
   microsoftPrice,
   accrualRun,
   accrualLine,
+  priceReview,
+  priceReviewLine,
 ];
 
 /** Existing Dataverse tables the solution adds columns to. */

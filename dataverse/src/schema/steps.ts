@@ -166,6 +166,16 @@ export const STEPS: readonly StepDef[] = [
     work: 'queue',
   },
   {
+    key: 'pricereview-create',
+    message: 'Create',
+    table: 'cspb_pricereview',
+    stage: 'PostOperation',
+    mode: 'async',
+    description: 'Queues the price review of the renewals of the next 60 days (margin rules against Microsoft prices).',
+    images: [],
+    work: 'queue',
+  },
+  {
     key: 'monthendrun-restart',
     message: 'Update',
     table: 'cspb_monthendrun',

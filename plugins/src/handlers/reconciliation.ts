@@ -1,13 +1,4 @@
-import {
-  checkCompleteness,
-  Decimal,
-  PriceBook,
-  PriceBookError,
-  type BillLine,
-  type InvoiceTotal,
-  type PriceSheetInput,
-  type UsageAggregate,
-} from '../../../core/src';
+import { checkCompleteness, Decimal, PriceBookError, type BillLine, type InvoiceTotal, type PriceSheetInput, type UsageAggregate } from '../../../core/src';
 import type { DataverseClient, EntityRecord } from '../../../dataverse/src/client/types';
 import {
   CspbBillingImportImportStatus as ImportStatus,
@@ -21,7 +12,7 @@ import {
   discrepancyRow,
   loadImportLines,
   loadIssuedRevenue,
-  loadMicrosoftPrices,
+  loadPriceBook,
   loadReconRows,
   runReconciliation,
   storedFindings,
@@ -161,15 +152,9 @@ function checkBillIsWhole(run: CspbReconciliationRunRow, bills: readonly CspbBil
  * run stops and says so.
  */
 async function pricesOf(client: DataverseClient, rows: Awaited<ReturnType<typeof loadReconRows>>): Promise<PriceSheetInput | undefined> {
-  // Every product a term can be on: the offers', and those the ledger moved seats to (a conversion),
-  // as the engine looks them up by the ledger's product (the CLI's price book holds the whole file).
-  const priceRows = await loadMicrosoftPrices(client, [
-    ...rows.cspb_offer.flatMap((o) => (o.cspb_productid ? [o.cspb_productid] : [])),
-    ...rows.cspb_subscriptionchange.flatMap((c) => [c.cspb_productid, c.cspb_targetproductid].flatMap((p) => (p ? [p] : []))),
-  ]);
-  if (priceRows.length === 0) return undefined;
   try {
-    return { book: new PriceBook(priceRows) };
+    const book = await loadPriceBook(client, rows);
+    return book ? { book } : undefined;
   } catch (e) {
     if (e instanceof PriceBookError) throw new JobFailure(`Microsoft prices: ${e.message}. Keep one market's price list in the org (npm run prices --market).`);
     throw e;

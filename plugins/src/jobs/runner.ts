@@ -5,6 +5,7 @@ import { invoiceRunJob } from '../handlers/invoice';
 import { reconciliationRunJob } from '../handlers/reconciliation';
 import { monthEndRunJob } from '../handlers/month-end';
 import { accrualRunJob } from '../handlers/accrual';
+import { priceReviewJob } from '../handlers/price-review';
 import { JobFailure, type Job, type JobKind, type JobMessage } from './job';
 import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
 
@@ -14,6 +15,7 @@ export const JOBS: Readonly<Record<JobKind, Job>> = {
   invoicerun: invoiceRunJob,
   monthendrun: monthEndRunJob,
   accrualrun: accrualRunJob,
+  pricereview: priceReviewJob,
 };
 
 /** The job a step's table queues. */

@@ -11,6 +11,8 @@ import {
   invoiceRunMainForm,
   accrualRunMainForm,
   accrualLineMainForm,
+  priceReviewMainForm,
+  priceReviewLineMainForm,
   microsoftPriceMainForm,
   monthEndRunMainForm,
   offerMainForm,
@@ -46,4 +48,6 @@ export const FORMS: readonly FormDef[] = [
   microsoftPriceMainForm,
   accrualRunMainForm,
   accrualLineMainForm,
+  priceReviewMainForm,
+  priceReviewLineMainForm,
 ];

@@ -429,6 +429,7 @@ export const accrualLineMainForm: FormDef = {
   readOnly: [
     'cspb_name',
     'cspb_accrualrunid',
+    'cspb_periodstart',
     'cspb_customername',
     'cspb_vendorsubscriptionid',
     'cspb_productname',
@@ -441,4 +442,52 @@ export const accrualLineMainForm: FormDef = {
     'cspb_difference',
     'cspb_explanation',
   ],
+};
+
+/** A price review: the day a person (or a scheduled flow) gives, the counts, the renewals with their prices. */
+export const priceReviewMainForm: FormDef = {
+  ...plain('cspb_pricereview', 'Price review', 'Main form for a price review of coming renewals, with the renewals it priced.', [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_asof', 'cspb_runstatus', 'cspb_jobprogress'] },
+    { name: 'totals', label: 'Totals', fields: ['cspb_renewalcount', 'cspb_belowfloorcount', 'cspb_notes', 'cspb_error'] },
+    {
+      name: 'lines',
+      label: 'Renewal prices',
+      subgrids: [
+        {
+          id: 'lines',
+          label: 'Renewal prices',
+          targetTable: 'cspb_pricereviewline',
+          relationshipName: 'cspb_pricereview_cspb_pricereviewline_pricereviewid',
+          view: 'active',
+        },
+      ],
+    },
+  ]),
+  readOnly: ['cspb_runstatus', 'cspb_jobprogress', 'cspb_renewalcount', 'cspb_belowfloorcount', 'cspb_notes', 'cspb_error'],
+};
+
+const PRICE_REVIEW_LINE_FIELDS = {
+  general: ['cspb_name', 'cspb_pricereviewid', 'cspb_subscriptionid', 'cspb_customername', 'cspb_vendorsubscriptionid', 'cspb_renewson', 'cspb_quantity'],
+  money: [
+    'cspb_currencycode',
+    'transactioncurrencyid',
+    'cspb_currentprice',
+    'cspb_costatrenewal',
+    'cspb_costsource',
+    'cspb_renewalprice',
+    'cspb_margin',
+    'cspb_marginpercent',
+    'cspb_floorpercent',
+    'cspb_belowfloor',
+    'cspb_rule',
+  ],
+};
+
+/** A renewal price: written by the review, read-only (the subscription is where its price changes). */
+export const priceReviewLineMainForm: FormDef = {
+  ...plain('cspb_pricereviewline', 'Renewal price', 'Main form for a renewal priced by a price review.', [
+    { name: 'general', label: 'General', fields: PRICE_REVIEW_LINE_FIELDS.general },
+    { name: 'money', label: 'Price and margin', fields: PRICE_REVIEW_LINE_FIELDS.money },
+  ]),
+  readOnly: [...PRICE_REVIEW_LINE_FIELDS.general, ...PRICE_REVIEW_LINE_FIELDS.money],
 };
