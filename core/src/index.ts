@@ -13,5 +13,6 @@ export * from './import';
 export * from './invoicing';
 export * from './sync';
 export * from './prices';
+export * from './accounting';
 export * from './accrual';
 export * from './format';

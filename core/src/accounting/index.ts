@@ -1,0 +1,3 @@
+export * from './types';
+export * from './document';
+export * from './bodies';
