@@ -9,7 +9,7 @@ export const CspbInvoiceTable = {
   /** Alternate keys: the columns that identify a row for idempotent upserts. */
   keys: { cspb_key_draftkey: ['cspb_draftkey'] },
   /** Text columns' lengths: what Dataverse takes (cut a name to it; refuse an identifier over it). */
-  maxLengths: { cspb_name: 50, cspb_currencycode: 3, cspb_draftkey: 100 },
+  maxLengths: { cspb_name: 50, cspb_currencycode: 3, cspb_draftkey: 100, cspb_externalid: 100, cspb_externalnumber: 100, cspb_postedat: 30, cspb_postingerror: 4000 },
 } as const;
 
 /** Invoice status: stable option values of cspb_invoicestatus. */
@@ -33,8 +33,30 @@ export const CspbInvoiceKindKeys = [['invoice', 100000000], ['creditNote', 10000
 /** cspb_invoicekind's labels as the solution ships them (what users read), by value. */
 export const CspbInvoiceKindLabels: Readonly<Record<number, string>> = { 100000000: "Invoice", 100000001: "Credit note" };
 
+/** Posting status: stable option values of cspb_postingstatus. */
+export const CspbInvoicePostingStatus = {
+  NotPosted: 100000000,
+  Posted: 100000001,
+  Failed: 100000002,
+} as const;
+export type CspbInvoicePostingStatus = (typeof CspbInvoicePostingStatus)[keyof typeof CspbInvoicePostingStatus];
+/** cspb_postingstatus's labels as the solution ships them (what users read), by value. */
+export const CspbInvoicePostingStatusLabels: Readonly<Record<number, string>> = { 100000000: "Not posted", 100000001: "Posted", 100000002: "Failed" };
+
+/** Posted to: stable option values of cspb_invoice_postedto. */
+export const CspbInvoicePostedTo = {
+  BusinessCentral: 100000000,
+  Xero: 100000001,
+  QuickBooksOnline: 100000002,
+} as const;
+export type CspbInvoicePostedTo = (typeof CspbInvoicePostedTo)[keyof typeof CspbInvoicePostedTo];
+/** cspb_invoice_postedto by the core's names: the one translation (mappers/choice.ts choiceMap reads it, and throws on a value it lacks). */
+export const CspbInvoicePostedToKeys = [['bc', 100000000], ['xero', 100000001], ['qbo', 100000002]] as const;
+/** cspb_invoice_postedto's labels as the solution ships them (what users read), by value. */
+export const CspbInvoicePostedToLabels: Readonly<Record<number, string>> = { 100000000: "Dynamics 365 Business Central", 100000001: "Xero", 100000002: "QuickBooks Online" };
+
 /** The columns' display names as the solution ships them (headers of exports that read as the forms do). */
-export const CspbInvoiceDisplayNames = { cspb_name: "Invoice number", cspb_contractid: "Billing contract", cspb_customerid: "Customer", cspb_runid: "Invoice run", cspb_creditofid: "Credit of", cspb_invoicestatus: "Invoice status", cspb_kind: "Kind", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_invoicedate: "Invoice date", cspb_duedate: "Due date", cspb_currencycode: "Currency code", cspb_subtotal: "Subtotal", cspb_taxtotal: "Tax", cspb_total: "Total", cspb_cost: "Cost", cspb_margin: "Margin", cspb_draftkey: "Draft key", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_subtotal_base: "Subtotal (Base)", cspb_taxtotal_base: "Tax (Base)", cspb_total_base: "Total (Base)", cspb_cost_base: "Cost (Base)", cspb_margin_base: "Margin (Base)" } as const;
+export const CspbInvoiceDisplayNames = { cspb_name: "Invoice number", cspb_contractid: "Billing contract", cspb_customerid: "Customer", cspb_runid: "Invoice run", cspb_creditofid: "Credit of", cspb_invoicestatus: "Invoice status", cspb_kind: "Kind", cspb_periodstart: "Period start", cspb_periodend: "Period end", cspb_invoicedate: "Invoice date", cspb_duedate: "Due date", cspb_currencycode: "Currency code", cspb_subtotal: "Subtotal", cspb_taxtotal: "Tax", cspb_total: "Total", cspb_cost: "Cost", cspb_margin: "Margin", cspb_draftkey: "Draft key", cspb_postingstatus: "Posting status", cspb_postedto: "Posted to", cspb_externalid: "External id", cspb_externalnumber: "External number", cspb_postedat: "Posted at", cspb_postingerror: "Posting error", transactioncurrencyid: "Currency", exchangerate: "Exchange Rate", cspb_subtotal_base: "Subtotal (Base)", cspb_taxtotal_base: "Tax (Base)", cspb_total_base: "Total (Base)", cspb_cost_base: "Cost (Base)", cspb_margin_base: "Margin (Base)" } as const;
 
 /** A Invoice row as the Web API returns it. */
 export interface CspbInvoiceRow {
@@ -75,6 +97,18 @@ export interface CspbInvoiceRow {
   cspb_margin: number | null;
   /** Contract and period: one draft per key, regenerated in place. */
   cspb_draftkey: string;
+  /** Whether the document is in the accounting system: Posted, or Failed with the reason (a later post tries again). */
+  cspb_postingstatus: CspbInvoicePostingStatus | null;
+  /** The accounting system the document was posted to. */
+  cspb_postedto: CspbInvoicePostedTo | null;
+  /** The document's id in the accounting system. */
+  cspb_externalid: string | null;
+  /** The document's number in the accounting system (Business Central's posted number). */
+  cspb_externalnumber: string | null;
+  /** When the post was recorded, UTC (ISO 8601). */
+  cspb_postedat: string | null;
+  /** Why the accounting system refused the document, in its words. */
+  cspb_postingerror: string | null;
   /** Unique identifier of the currency associated with the entity. */
   _transactioncurrencyid_value?: string | null;
   /** Exchange rate for the currency associated with the entity with respect to the base currency. */
@@ -111,5 +145,11 @@ export interface CspbInvoiceWrite {
   cspb_cost?: number | null;
   cspb_margin?: number | null;
   cspb_draftkey?: string | null;
+  cspb_postingstatus?: CspbInvoicePostingStatus | null;
+  cspb_postedto?: CspbInvoicePostedTo | null;
+  cspb_externalid?: string | null;
+  cspb_externalnumber?: string | null;
+  cspb_postedat?: string | null;
+  cspb_postingerror?: string | null;
   'transactioncurrencyid@odata.bind'?: string | null;
 }

@@ -23,6 +23,8 @@ export * from './cspb_accrualrun';
 export * from './cspb_accrualline';
 export * from './cspb_pricereview';
 export * from './cspb_pricereviewline';
+export * from './cspb_accountingmapping';
+export * from './cspb_postingrun';
 export * from './account';
 
 /** Web API entity set (collection) name of every table the suite reads or writes. */
@@ -50,5 +52,7 @@ export const entitySetNames = {
   cspb_accrualline: 'cspb_accruallines',
   cspb_pricereview: 'cspb_pricereviews',
   cspb_pricereviewline: 'cspb_pricereviewlines',
+  cspb_accountingmapping: 'cspb_accountingmappings',
+  cspb_postingrun: 'cspb_postingruns',
   account: 'accounts',
 } as const;

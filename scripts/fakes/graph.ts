@@ -28,13 +28,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
-import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import type { INetworkModule } from '@azure/msal-node';
+import { answerTokenRequest, CLIENT_ID, CLIENT_SECRET, msalToFake, TENANT, TOKEN_PATH } from './entra';
 import { DEV_ACCOUNT, DEV_KEY } from '../azurite';
 
-export const TENANT = '0e195b37-4574-4539-bc42-0e539b9684c0';
-export const CLIENT_ID = '5f0c1c27-6c2a-4a2c-9d0a-1d7c6b3c6a11';
-export const CLIENT_SECRET = 'local-test-secret';
-const LOGIN = 'https://login.microsoftonline.com';
+export { CLIENT_ID, CLIENT_SECRET, TENANT } from './entra';
 
 export type FakeKind = 'billed-reconciliation' | 'billed-usage' | 'unbilled-reconciliation';
 
@@ -252,14 +250,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
   }
 
   function token(res: ServerResponse, body: string): void {
-    const form = new URLSearchParams(body);
-    if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== CLIENT_ID || form.get('client_secret') !== CLIENT_SECRET)
-      return json(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] });
-    if (!(form.get('scope') ?? '').split(' ').includes('https://graph.microsoft.com/.default'))
-      return json(res, 400, { error: 'invalid_scope', error_description: 'AADSTS70011: The provided value for scope is not valid.' });
-    const accessToken = `fake-graph-token-${++issued}-${randomUUID()}`;
-    valid.add(accessToken);
-    json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+    if (answerTokenRequest(res, body, 'https://graph.microsoft.com/.default', valid, 'fake-graph-token')) issued++;
   }
 
   const server: Server = createServer((req, res) => {
@@ -268,7 +259,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const body = Buffer.concat(chunks).toString('utf8');
-      if (req.method === 'POST' && path === `/${TENANT}/oauth2/v2.0/token`) return token(res, body);
+      if (req.method === 'POST' && path === TOKEN_PATH) return token(res, body);
       const end = res.end.bind(res);
       res.end = ((...args: Parameters<typeof res.end>) => {
         log.push({ method: req.method ?? '', path, status: res.statusCode });
@@ -281,58 +272,10 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   baseUrl = `${origin}/v1.0`;
 
-  /** MSAL's HTTP, sent to this server instead of login.microsoftonline.com. */
-  const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
-    const local = url.startsWith(LOGIN) ? origin + url.slice(LOGIN.length) : url;
-    if (!local.startsWith(origin)) throw new Error(`the test's MSAL tried to reach ${url}`);
-    const response = await fetch(local, { method, headers: options?.headers ?? {}, ...(options?.body ? { body: options.body } : {}) });
-    const headers: Record<string, string> = {};
-    response.headers.forEach((v, k) => (headers[k] = v));
-    return { status: response.status, headers, body: (await response.json()) as T };
-  };
-
+  const entra = msalToFake(origin);
   return {
     baseUrl,
-    authorityMetadata: JSON.stringify({
-      token_endpoint: `${LOGIN}/${TENANT}/oauth2/v2.0/token`,
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-      jwks_uri: `${LOGIN}/${TENANT}/discovery/v2.0/keys`,
-      response_modes_supported: ['query', 'fragment', 'form_post'],
-      subject_types_supported: ['pairwise'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-      issuer: `${LOGIN}/${TENANT}/v2.0`,
-      request_uri_parameter_supported: false,
-      userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
-      authorization_endpoint: `${LOGIN}/${TENANT}/oauth2/v2.0/authorize`,
-      device_authorization_endpoint: `${LOGIN}/${TENANT}/oauth2/v2.0/devicecode`,
-      http_logout_supported: true,
-      frontchannel_logout_supported: true,
-      end_session_endpoint: `${LOGIN}/${TENANT}/oauth2/v2.0/logout`,
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'tid'],
-      kerberos_endpoint: `${LOGIN}/${TENANT}/kerberos`,
-      tenant_region_scope: 'EU',
-      cloud_instance_name: 'microsoftonline.com',
-      cloud_graph_host_name: 'graph.windows.net',
-      msgraph_host: 'graph.microsoft.com',
-      rbac_url: 'https://pas.windows.net',
-    }),
-    cloudDiscoveryMetadata: JSON.stringify({
-      tenant_discovery_endpoint: `${LOGIN}/${TENANT}/v2.0/.well-known/openid-configuration`,
-      'api-version': '1.1',
-      metadata: [
-        {
-          preferred_network: 'login.microsoftonline.com',
-          preferred_cache: 'login.windows.net',
-          aliases: ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
-        },
-      ],
-    }),
-    msalNetwork: {
-      sendGetRequestAsync: (url, options) => send('GET', url, options),
-      sendPostRequestAsync: (url, options) => send('POST', url, options),
-    },
+    ...entra,
     log,
     tokensIssued: () => issued,
     accessToken: async () => {

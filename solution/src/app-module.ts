@@ -88,6 +88,8 @@ export const SITE_MAP: readonly AreaDef[] = [
           { id: 'cspb_sub_invoicelines', entity: 'cspb_invoiceline', title: 'Invoice lines' },
           { id: 'cspb_sub_invoicenumbering', entity: 'cspb_invoicenumbering', title: 'Invoice numbering' },
           { id: 'cspb_sub_exchangerates', entity: 'cspb_exchangerate', title: 'Exchange rates' },
+          { id: 'cspb_sub_postingruns', entity: 'cspb_postingrun', title: 'Posting runs' },
+          { id: 'cspb_sub_accountingmappings', entity: 'cspb_accountingmapping', title: 'Accounting mappings' },
         ],
       },
     ],

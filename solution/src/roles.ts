@@ -54,6 +54,7 @@ const FINANCE_TABLES = [
   'cspb_accrualline',
   'cspb_pricereview',
   'cspb_pricereviewline',
+  'cspb_postingrun',
 ];
 const JOB_TABLES = [
   'cspb_billingimport',
@@ -68,6 +69,7 @@ const JOB_TABLES = [
   'cspb_accrualline',
   'cspb_pricereview',
   'cspb_pricereviewline',
+  'cspb_postingrun',
 ];
 
 export const ROLES: readonly RoleDef[] = [
@@ -111,6 +113,8 @@ export const ROLES: readonly RoleDef[] = [
       // What finance invoices besides the ledger: one-time charges and promotions of a contract.
       cspb_onetimecharge: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global' },
       cspb_promotion: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global' },
+      // How documents are named in the books: kept by finance (customers, accounts, tax codes).
+      cspb_accountingmapping: { Create: 'Global', Read: 'Global', Write: 'Global', Delete: 'Global', Append: 'Global' },
     },
     platform: BASICS,
   },
@@ -143,6 +147,8 @@ export const ROLES: readonly RoleDef[] = [
       // The invoice run converts with the rates table and prices with lists, promotions and one-time charges.
       cspb_exchangerate: { Read: 'Global' },
       cspb_microsoftprice: { Read: 'Global' },
+      // The post reads the mappings and writes each invoice's posting status.
+      cspb_accountingmapping: { Read: 'Global' },
       cspb_pricelist: { Read: 'Global' },
       cspb_pricelistitem: { Read: 'Global' },
       cspb_promotion: { Read: 'Global' },

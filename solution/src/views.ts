@@ -62,6 +62,8 @@ const DEFAULT_COLUMNS: Record<string, readonly string[]> = {
   cspb_accrualrun: ['cspb_periodstart', 'cspb_asof', 'cspb_runstatus', 'cspb_accrued', 'cspb_unexplained'],
   cspb_accrualline: ['cspb_customername', 'cspb_chargetype', 'cspb_quantity', 'cspb_amount', 'cspb_difference'],
   cspb_pricereview: ['cspb_asof', 'cspb_runstatus', 'cspb_renewalcount', 'cspb_belowfloorcount'],
+  cspb_accountingmapping: ['cspb_system', 'cspb_kind', 'cspb_accountid', 'cspb_linecategory', 'cspb_taxkey', 'cspb_externalvalue'],
+  cspb_postingrun: ['cspb_system', 'cspb_periodstart', 'cspb_runstatus', 'cspb_postedcount', 'cspb_failedcount'],
   cspb_pricereviewline: ['cspb_renewson', 'cspb_customername', 'cspb_renewalprice', 'cspb_costatrenewal', 'cspb_marginpercent', 'cspb_belowfloor'],
   cspb_invoice: ['cspb_customerid', 'cspb_invoicestatus', 'cspb_periodstart', 'cspb_total', 'cspb_currencycode'],
   cspb_invoiceline: ['cspb_linenumber', 'cspb_linetype', 'cspb_quantity', 'cspb_unitprice', 'cspb_amount'],
@@ -93,6 +95,11 @@ const DEFAULT_ORDERS: Record<string, ReadonlyArray<{ readonly attribute: string;
   cspb_monthendrun: [{ attribute: 'createdon', descending: true }],
   cspb_accrualrun: [{ attribute: 'createdon', descending: true }],
   cspb_pricereview: [{ attribute: 'createdon', descending: true }],
+  cspb_postingrun: [{ attribute: 'createdon', descending: true }],
+  cspb_accountingmapping: [
+    { attribute: 'cspb_system', descending: false },
+    { attribute: 'cspb_kind', descending: false },
+  ],
   cspb_pricereviewline: [
     { attribute: 'cspb_renewson', descending: false },
     { attribute: 'cspb_customername', descending: false },
@@ -133,6 +140,8 @@ export const EMPTY_TEXT: Record<string, string> = {
   cspb_accrualline: 'No accrual lines yet: an accrual writes them.',
   cspb_pricereview: 'No price reviews yet. Select New and give the day to review the next 60 days of renewals from.',
   cspb_pricereviewline: 'No renewal prices yet: a price review writes them.',
+  cspb_accountingmapping: 'No mappings yet. Select New: a customer, line category or tax key and its name in the accounting system.',
+  cspb_postingrun: 'No posting runs yet. Select New, choose the accounting system and the billing month (Dry run lists what would post).',
   cspb_microsoftprice:
     "No Microsoft prices yet. Import the partner's licence-based price list with npm run prices (docs/ADMIN.md): reconciliation then checks each term's CRM cost against it.",
 };

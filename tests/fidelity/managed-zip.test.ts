@@ -21,7 +21,7 @@ const value = (tag: string, text: string): string | undefined => new RegExp(`<${
 describe('the built managed zip', () => {
   it('ships no step, and the steps deploy registers have no synchronous PostOperation one', () => {
     expect(blocks('SdkMessageProcessingStep', xml)).toEqual([]);
-    expect(STEPS.length).toBe(11);
+    expect(STEPS.length).toBe(12);
     for (const step of STEPS) expect(`${step.key}: ${step.stage} ${step.mode}`).not.toMatch(/PostOperation sync/);
   });
 

@@ -18,6 +18,7 @@ const COMMANDS: ReadonlyArray<readonly [string, string, readonly string[]]> = [
   ['prices.ts', 'npm run prices', ['--local-org', 'o.json']],
   ['renewals.ts', 'npm run renewals', ['--org', 'o.json', '--as-of', 'soon']],
   ['pull.ts', 'npm run pull', ['--invoice', 'G000012345', '--unbilled', 'current', '--local-org']],
+  ['post.ts', 'npm run post', ['--to', 'sage', '--period', '2026-10', '--local-org', 'o.json']],
 ];
 
 describe('command line help and usage errors', () => {

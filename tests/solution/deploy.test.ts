@@ -168,7 +168,7 @@ describe('npm run deploy against a loopback Dataverse', () => {
     });
 
     const steps = org.requests.filter((r) => r.method === 'PATCH' && r.path.includes('sdkmessageprocessingsteps('));
-    expect(steps).toHaveLength(11);
+    expect(steps).toHaveLength(12);
     const summary = steps.map((s) => [s.body!.name, s.body!.stage, s.body!.mode]);
     expect(summary).toEqual(
       expect.arrayContaining([
@@ -235,7 +235,7 @@ describe('npm run deploy against a loopback Dataverse', () => {
     expect(text).toContain('publish all customizations (PublishAllXml)');
     expect(text).toContain('set environment variable cspb_DefaultCurrency = EUR');
     expect(text).toContain('https://cspb-host.azurewebsites.net/api/dataverse');
-    expect(lines.filter((l) => /^\d+\. register step/.test(l))).toHaveLength(11);
+    expect(lines.filter((l) => /^\d+\. register step/.test(l))).toHaveLength(12);
     // A URL was given, no key (run() passes an empty environment): only the key is warned about.
     expect(lines.filter((l) => l.startsWith('warning:'))).toEqual([expect.stringContaining('CSPB_WEBHOOK_KEY is not set')]);
     const keyed = await run(['--dry-run', '--webhook-base-url', 'https://cspb-host.azurewebsites.net'], { CSPB_WEBHOOK_KEY: 'k' });

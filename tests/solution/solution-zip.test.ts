@@ -68,7 +68,7 @@ describe.each([
     // Independent expectations: the counts the issue asks for.
     const count = (type: number) => roots.filter((r) => r.startsWith(`${type}:`)).length;
     // No steps (92): the deploy script registers them once the endpoint is real (solution/src/webhook.ts).
-    expect([count(1), count(20), count(60), count(62), count(80), count(92), count(95), count(380)]).toEqual([24, 4, 1, 1, 1, 0, 1, 3]);
+    expect([count(1), count(20), count(60), count(62), count(80), count(92), count(95), count(380)]).toEqual([26, 4, 1, 1, 1, 0, 1, 3]);
     expect(roots).toEqual(
       expect.arrayContaining([
         '1:cspb_subscription',

@@ -57,6 +57,12 @@ export interface IssuedInvoices {
 const ZERO = new Decimal(0);
 
 /**
+ * A tax line's jurisdiction, from the key the engine gave it (core/src/invoicing/tax.ts):
+ * `tax|<jurisdiction>` once per invoice, `<line key>|tax|<jurisdiction>` per line.
+ */
+export const taxJurisdictionOf = (key: string): string | undefined => /(?:^|\|)tax\|([^|]+)$/.exec(key)?.[1];
+
+/**
  * Issued invoices and credit notes (status Issued; drafts and cancelled documents are left out)
  * with their lines, as the engine's `issued` input: what later runs of the same period correct.
  * Kind and revision are the draft key's (`contract|start|end|kind|revision`), the one key the engine
@@ -114,6 +120,9 @@ export function issuedInvoicesFromRows(invoices: readonly CspbInvoiceRow[], line
         ...(corrects !== undefined ? { correctsLineId: corrects } : {}),
         ...(line.cspb_appliestokey ? { appliesToLineId: `${row.cspb_draftkey}#${line.cspb_appliestokey}` } : {}),
         ...(line.cspb_discountkey ? { discountId: line.cspb_discountkey } : {}),
+        ...(taxJurisdictionOf(line.cspb_linekey) !== undefined && line.cspb_linetype === LineType.Tax
+          ? { jurisdiction: taxJurisdictionOf(line.cspb_linekey)! }
+          : {}),
         taxable: line.cspb_taxable ?? true,
       };
     });

@@ -5,3 +5,4 @@ export * from './recon-run';
 export * from './issue';
 export * from './accrual-run';
 export * from './price-review-run';
+export * from './posting-run';

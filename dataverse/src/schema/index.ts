@@ -8,6 +8,7 @@ import * as monthEndTable from './tables/month-end';
 import { microsoftPrice } from './tables/microsoft-price';
 import * as accrualTables from './tables/accrual';
 import * as priceReviewTables from './tables/price-review';
+import { accountingMapping, postingRun } from './tables/accounting';
 import * as offerTable from './tables/offer';
 import * as pricingTables from './tables/pricing';
 import * as reconciliationTables from './tables/reconciliation';
@@ -43,6 +44,7 @@ export * from './types';
 export * from './currency';
 export {
   account,
+  accountingMapping,
   accrualLine,
   accrualRun,
   billingContract,
@@ -60,6 +62,7 @@ export {
   oneTimeCharge,
   priceList,
   priceListItem,
+  postingRun,
   priceReview,
   priceReviewLine,
   promotion,
@@ -96,6 +99,8 @@ export const tables: readonly TableDef[] = [
   accrualLine,
   priceReview,
   priceReviewLine,
+  accountingMapping,
+  postingRun,
 ];
 
 /** Existing Dataverse tables the solution adds columns to. */

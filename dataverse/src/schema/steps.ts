@@ -176,6 +176,16 @@ export const STEPS: readonly StepDef[] = [
     work: 'queue',
   },
   {
+    key: 'postingrun-create',
+    message: 'Create',
+    table: 'cspb_postingrun',
+    stage: 'PostOperation',
+    mode: 'async',
+    description: "Queues the posting of a month's issued invoices and credit notes to the accounting system.",
+    images: [],
+    work: 'queue',
+  },
+  {
     key: 'monthendrun-restart',
     message: 'Update',
     table: 'cspb_monthendrun',

@@ -41,6 +41,10 @@ export interface HandlerDeps {
     /** Bill lines a month-end message writes at most (default PULL_LINES_PER_MESSAGE; tests take it small). */
     readonly linesPerMessage?: number;
   };
+  /** The settings the accounting clients read (the host's app settings; default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** MSAL's metadata and network, the HTTP's sleep: what tests give the accounting clients besides settings. */
+  readonly accountingExtras?: import('../accounting/settings').ClientExtras;
   /** Tests: scales the in-process wait of a delayed chunk (0: no wait). */
   readonly delayScale?: number;
 }

@@ -5,7 +5,8 @@
  *   the answer stands.
  * - A status the API names as passing (429, 503, and for Graph's gateway any 5xx) waits for its
  *   Retry-After, or an exponential back-off with jitter when it names none, up to `maxRetries`.
- * - A failed request (no answer: the network, a timeout) is retried after the back-off too.
+ * - A failed request (no answer: the network, a timeout) is retried after the back-off too, unless
+ *   the caller says it must not be sent twice (`resendUnanswered: false`).
  * Each client keeps its own request ids, headers and typed errors: the loop tells it what happened.
  */
 import { parseRetryAfter } from '../../../dataverse/src/client/retry-after';
@@ -21,6 +22,11 @@ export interface RetryOptions {
   /** The statuses worth another attempt after a wait. */
   readonly retryable: (status: number) => boolean;
   readonly maxRetries: number;
+  /**
+   * False: a request that got no answer is not sent again (a create that may have been done: the
+   * caller looks for it instead of making a second). Default true.
+   */
+  readonly resendUnanswered?: boolean;
   /**
    * The longest Retry-After honoured. `fail`: a longer one ends the loop (`too-long`) so a run is
    * not held for an hour; `cap`: wait this long instead.
@@ -51,7 +57,7 @@ export async function sendWithRetries(o: RetryOptions): Promise<RetryOutcome> {
     try {
       response = await o.send(token, attempt);
     } catch (error) {
-      if (attempt >= o.maxRetries) return { kind: 'network', error, attempts: attempt + 1 };
+      if (attempt >= o.maxRetries || o.resendUnanswered === false) return { kind: 'network', error, attempts: attempt + 1 };
       await o.sleep(backoff(attempt));
       continue;
     }

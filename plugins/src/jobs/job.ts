@@ -9,7 +9,7 @@ import type { HandlerDeps } from '../handlers/types';
  * cspb_jobchunk is the resume point: a chunk moves it on, then queues the next chunk's message, so
  * a worker killed mid-chunk is redelivered that chunk and a duplicated message finds it stale.
  */
-export type JobKind = 'billingimport' | 'reconciliationrun' | 'invoicerun' | 'monthendrun' | 'accrualrun' | 'pricereview';
+export type JobKind = 'billingimport' | 'reconciliationrun' | 'invoicerun' | 'monthendrun' | 'accrualrun' | 'pricereview' | 'postingrun';
 
 export interface JobMessage {
   readonly v: 1;
@@ -69,7 +69,15 @@ export class JobMessageError extends Error {
   }
 }
 
-const KINDS: ReadonlySet<string> = new Set<JobKind>(['billingimport', 'reconciliationrun', 'invoicerun', 'monthendrun', 'accrualrun', 'pricereview']);
+const KINDS: ReadonlySet<string> = new Set<JobKind>([
+  'billingimport',
+  'reconciliationrun',
+  'invoicerun',
+  'monthendrun',
+  'accrualrun',
+  'pricereview',
+  'postingrun',
+]);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseJobMessage(text: string): JobMessage {

@@ -6,6 +6,7 @@ import { reconciliationRunJob } from '../handlers/reconciliation';
 import { monthEndRunJob } from '../handlers/month-end';
 import { accrualRunJob } from '../handlers/accrual';
 import { priceReviewJob } from '../handlers/price-review';
+import { postingRunJob } from '../handlers/posting-run';
 import { JobFailure, type Job, type JobKind, type JobMessage } from './job';
 import { bindingCurrencies } from '../../../dataverse/src/client/currency-binding';
 
@@ -16,6 +17,7 @@ export const JOBS: Readonly<Record<JobKind, Job>> = {
   monthendrun: monthEndRunJob,
   accrualrun: accrualRunJob,
   pricereview: priceReviewJob,
+  postingrun: postingRunJob,
 };
 
 /** The job a step's table queues. */

@@ -13,6 +13,8 @@ import {
   accrualLineMainForm,
   priceReviewMainForm,
   priceReviewLineMainForm,
+  accountingMappingMainForm,
+  postingRunMainForm,
   microsoftPriceMainForm,
   monthEndRunMainForm,
   offerMainForm,
@@ -50,4 +52,6 @@ export const FORMS: readonly FormDef[] = [
   accrualLineMainForm,
   priceReviewMainForm,
   priceReviewLineMainForm,
+  accountingMappingMainForm,
+  postingRunMainForm,
 ];

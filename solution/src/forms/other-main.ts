@@ -273,27 +273,34 @@ export const monthEndRunMainForm: FormDef = {
   ],
 };
 
+/** Written by the post (npm run post, a Posting run), never by hand. */
+const POSTING_FIELDS = ['cspb_postingstatus', 'cspb_postedto', 'cspb_externalid', 'cspb_externalnumber', 'cspb_postedat', 'cspb_postingerror'];
+
 export const invoiceMainForm = withScript(
-  plain('cspb_invoice', 'Invoice', 'Main form for a customer invoice.', [
-    {
-      name: 'general',
-      label: 'General',
-      fields: ['cspb_name', 'cspb_customerid', 'cspb_contractid', 'cspb_runid', 'cspb_invoicestatus', 'cspb_kind', 'cspb_creditofid'],
-    },
-    { name: 'dates', label: 'Dates', fields: ['cspb_periodstart', 'cspb_periodend', 'cspb_invoicedate', 'cspb_duedate'] },
-    {
-      name: 'totals',
-      label: 'Totals',
-      fields: ['cspb_currencycode', 'transactioncurrencyid', 'cspb_subtotal', 'cspb_taxtotal', 'cspb_total', 'cspb_cost', 'cspb_margin', 'cspb_draftkey'],
-    },
-    {
-      name: 'lines',
-      label: 'Lines',
-      subgrids: [
-        { id: 'lines', label: 'Invoice lines', targetTable: 'cspb_invoiceline', relationshipName: 'cspb_invoice_cspb_invoiceline_invoiceid', view: 'active' },
-      ],
-    },
-  ]),
+  {
+    ...plain('cspb_invoice', 'Invoice', 'Main form for a customer invoice.', [
+      {
+        name: 'general',
+        label: 'General',
+        fields: ['cspb_name', 'cspb_customerid', 'cspb_contractid', 'cspb_runid', 'cspb_invoicestatus', 'cspb_kind', 'cspb_creditofid'],
+      },
+      { name: 'dates', label: 'Dates', fields: ['cspb_periodstart', 'cspb_periodend', 'cspb_invoicedate', 'cspb_duedate'] },
+      {
+        name: 'totals',
+        label: 'Totals',
+        fields: ['cspb_currencycode', 'transactioncurrencyid', 'cspb_subtotal', 'cspb_taxtotal', 'cspb_total', 'cspb_cost', 'cspb_margin', 'cspb_draftkey'],
+      },
+      {
+        name: 'lines',
+        label: 'Lines',
+        subgrids: [
+          { id: 'lines', label: 'Invoice lines', targetTable: 'cspb_invoiceline', relationshipName: 'cspb_invoice_cspb_invoiceline_invoiceid', view: 'active' },
+        ],
+      },
+      { name: 'posting', label: 'Accounting', fields: POSTING_FIELDS },
+    ]),
+    readOnly: POSTING_FIELDS,
+  },
   INVOICE_FORM_SCRIPT,
   'Cspb.InvoiceForm.onLoad',
 );
@@ -490,4 +497,22 @@ export const priceReviewLineMainForm: FormDef = {
     { name: 'money', label: 'Price and margin', fields: PRICE_REVIEW_LINE_FIELDS.money },
   ]),
   readOnly: [...PRICE_REVIEW_LINE_FIELDS.general, ...PRICE_REVIEW_LINE_FIELDS.money],
+};
+
+/** An accounting mapping: what an admin maps, per system. */
+export const accountingMappingMainForm: FormDef = plain('cspb_accountingmapping', 'Accounting mapping', 'Main form for an accounting mapping.', [
+  {
+    name: 'general',
+    label: 'General',
+    fields: ['cspb_name', 'cspb_system', 'cspb_kind', 'cspb_accountid', 'cspb_linecategory', 'cspb_taxkey', 'cspb_externalvalue'],
+  },
+]);
+
+/** A posting run: the system and month a person gives, the counts and each document's outcome. */
+export const postingRunMainForm: FormDef = {
+  ...plain('cspb_postingrun', 'Posting run', "Main form for a posting run of a month's issued documents.", [
+    { name: 'general', label: 'General', fields: ['cspb_name', 'cspb_system', 'cspb_periodstart', 'cspb_dryrun', 'cspb_runstatus', 'cspb_jobprogress'] },
+    { name: 'outcome', label: 'Outcome', fields: ['cspb_postedcount', 'cspb_failedcount', 'cspb_summary', 'cspb_error'] },
+  ]),
+  readOnly: ['cspb_runstatus', 'cspb_jobprogress', 'cspb_postedcount', 'cspb_failedcount', 'cspb_summary', 'cspb_error'],
 };

@@ -1,5 +1,6 @@
 import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns, yesNo } from '../columns';
 import type { TableDef } from '../types';
+import { postingColumns } from '../posting-columns';
 
 const runName = text('cspb_Name', { display: 'Name', description: 'Period and scope of the run.', required: 'required', maxLength: 200 });
 
@@ -141,6 +142,7 @@ export const invoice: TableDef = {
       required: 'required',
       maxLength: 100,
     }),
+    ...postingColumns(),
   ],
   keys: [{ schemaName: 'cspb_key_draftkey', displayName: 'Draft key', columns: ['cspb_draftkey'] }],
 };

@@ -1,0 +1,68 @@
+/**
+ * The one bulk post: every issued invoice and credit note of a month not yet posted to the system,
+ * read from the org, planned (dataverse/src/runs/posting-run.ts), and posted one by one, each
+ * outcome written to its invoice row as soon as it is known. `npm run post` and the Dynamics
+ * posting run both call it. A mapping missing stops the run before anything is sent; a dry run
+ * sends nothing and writes nothing.
+ */
+import type { AccountingSystem, MissingMapping } from '../../../core/src';
+import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
+import type { DataverseClient } from '../../../dataverse/src/client/types';
+import {
+  CspbInvoiceInvoiceStatus as InvoiceStatus,
+  type AccountExtensionRow,
+  type CspbAccountingMappingRow,
+  type CspbInvoiceLineRow,
+  type CspbInvoiceRow,
+} from '../../../dataverse/generated';
+import { planFromRows, postingPatch } from '../../../dataverse/src/runs/posting-run';
+import { dryRun, postDocuments, type PostOutcome } from './post';
+import type { AccountingClient } from './types';
+
+export interface PeriodPost {
+  readonly system: AccountingSystem;
+  /** YYYY-MM */
+  readonly month: string;
+  readonly dataverse: DataverseClient;
+  /** Undefined on a dry run. */
+  readonly accounting?: AccountingClient;
+  readonly now?: () => Date;
+  readonly onOutcome?: (outcome: PostOutcome) => void;
+}
+
+export interface PeriodResult {
+  readonly documents: number;
+  readonly missing: readonly MissingMapping[];
+  readonly outcomes: readonly PostOutcome[];
+}
+
+export async function postPeriod(p: PeriodPost): Promise<PeriodResult> {
+  const client = p.dataverse;
+  const invoices = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_invoicestatus eq ${InvoiceStatus.Issued}` });
+  const ofMonth = invoices.filter((i) => i.cspb_periodstart?.slice(0, 7) === p.month);
+  const lines: CspbInvoiceLineRow[] = [];
+  for (const invoice of ofMonth)
+    lines.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
+  const mappings = await retrieveAll<CspbAccountingMappingRow>(client, 'cspb_accountingmappings', {});
+  const accounts = await retrieveAll<AccountExtensionRow>(client, 'accounts', { select: ['accountid', 'name'] });
+  const plan = planFromRows(p.system, p.month, {
+    invoices: ofMonth,
+    lines,
+    mappings,
+    accountNames: new Map(accounts.map((a) => [a.accountid.toLowerCase(), a.name ?? a.accountid])),
+  });
+  if (plan.missing.length > 0) return { documents: plan.documents.length, missing: plan.missing, outcomes: [] };
+  if (!p.accounting) {
+    const outcomes = dryRun(plan.documents);
+    outcomes.forEach((o) => p.onOutcome?.(o));
+    return { documents: plan.documents.length, missing: [], outcomes };
+  }
+  const now = p.now ?? (() => new Date());
+  const outcomes = await postDocuments(p.accounting, plan.documents, async (doc, outcome) => {
+    const patch = postingPatch(p.system, outcome, now());
+    const id = plan.rowIds.get(doc.number);
+    if (patch && id) await client.update('cspb_invoices', id, patch);
+    p.onOutcome?.(outcome);
+  });
+  return { documents: plan.documents.length, missing: [], outcomes };
+}
