@@ -241,9 +241,13 @@ describe.each(['bc', 'xero', 'qbo'] as const)('%s', (system) => {
     expect(lost).toBeGreaterThan(0);
     expect(h.fake.log[lost + 1]).toMatchObject({ method: 'GET', status: 200 });
 
-    // November: invoices, supplements and the credit notes of the price cut.
+    // November: invoices, supplements and the credit notes of the price cut; the first two requests
+    // are throttled (429) and retried after the wait the system asks for.
+    h.fake.throttle(2);
+    const before = h.fake.log.length;
     const november = await postPeriod({ system, month: '2026-11', dataverse: org, accounting: h.client() });
     expect(november.outcomes.filter((o) => o.outcome === 'failed')).toEqual([]);
+    expect(h.fake.log.slice(before).filter((l) => l.status === 429)).toHaveLength(2);
 
     // Every issued document is in the books once, with our total and tax to the cent.
     const rows = await issuedRows(org);
