@@ -6,15 +6,15 @@
  * replaces the older one's lines, so the Renewals Below Margin Floor view is today's list.
  * The rules and prices are those of tests/scripts/renewals.test.ts, whose figures are hand-computed.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDate, PriceBook, readPriceSheet } from '../../core/src';
-import { CspbOfferMarginRule, CspbPriceReviewRunStatus as Status } from '../../dataverse/generated';
+import { CspbPriceReviewRunStatus as Status } from '../../dataverse/generated';
 import { LocalOrg } from '../../dataverse/src/local-org';
 import { priceReviewLineRows, reviewRenewalsFromRows } from '../../dataverse/src/runs';
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
-import { writeSample } from '../../scripts/generate-sample';
+import { writeMarginRulesFixture } from '../support/margin-rules-fixture';
 import { importPrices } from '../../scripts/prices';
 import { readSnapshot } from '../../scripts/reconcile';
 import { reviewText } from '../../scripts/renewals';
@@ -26,25 +26,7 @@ let snapshot: string;
 let sheet: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cspb-price-review-'));
-  const paths = writeSample(join(dir, 'clean'), { clean: true });
-  const data = JSON.parse(readFileSync(paths.snapshot, 'utf8')) as { tables: Record<string, Array<Record<string, unknown>>> };
-  for (const o of data.tables['cspb_offer']!) {
-    if (o['cspb_name'] === 'Microsoft 365 Business Basic (P1M, monthly)')
-      Object.assign(o, { cspb_marginrule: CspbOfferMarginRule.PercentOnCost, cspb_marginpercent: 20, cspb_marginfloor: 15 });
-    if (String(o['cspb_name']).startsWith('Microsoft 365 Business Standard'))
-      Object.assign(o, { cspb_marginrule: CspbOfferMarginRule.FixedPrice, cspb_marginfixedprice: 16, cspb_marginfloor: 10 });
-  }
-  snapshot = join(dir, 'rules.json');
-  writeFileSync(snapshot, JSON.stringify(data));
-  sheet = join(dir, 'prices.csv');
-  writeFileSync(
-    sheet,
-    [
-      'ProductId,SkuId,TermDuration,BillingPlan,Market,Currency,UnitPrice,EffectiveStartDate,EffectiveEndDate,ERP Price',
-      'CFQ7TTC0LH18,0001,P1M,Monthly,US,USD,7.20,2020-01-01,2026-11-09,9.00',
-      'CFQ7TTC0LH18,0001,P1M,Monthly,US,USD,7.70,2026-11-10,,9.60',
-    ].join('\n') + '\n',
-  );
+  ({ snapshot, sheet } = writeMarginRulesFixture(dir));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CspbBillingContractMarginRule, CspbOfferMarginRule } from '../../dataverse/generated';
-import { writeSample } from '../../scripts/generate-sample';
+import { CspbBillingContractMarginRule } from '../../dataverse/generated';
+import { writeMarginRulesFixture } from '../support/margin-rules-fixture';
 import { reviewText } from '../../scripts/renewals';
 import { InputError } from '../../scripts/reconcile';
 
@@ -16,27 +16,7 @@ let snapshot: string;
 let sheet: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cspb-renewals-'));
-  const paths = writeSample(join(dir, 'clean'), { clean: true });
-  const data = JSON.parse(readFileSync(paths.snapshot, 'utf8')) as { tables: Record<string, Array<Record<string, unknown>>> };
-  for (const o of data.tables['cspb_offer']!) {
-    // Business Basic (monthly): 20% on cost, floor 15%. Business Standard: a fixed 16.00, floor 10%.
-    if (o['cspb_name'] === 'Microsoft 365 Business Basic (P1M, monthly)')
-      Object.assign(o, { cspb_marginrule: CspbOfferMarginRule.PercentOnCost, cspb_marginpercent: 20, cspb_marginfloor: 15 });
-    if (String(o['cspb_name']).startsWith('Microsoft 365 Business Standard'))
-      Object.assign(o, { cspb_marginrule: CspbOfferMarginRule.FixedPrice, cspb_marginfixedprice: 16, cspb_marginfloor: 10 });
-  }
-  snapshot = join(dir, 'rules.json');
-  writeFileSync(snapshot, JSON.stringify(data));
-  // Business Basic (monthly) goes from 7.20 to 7.70 on November 10.
-  sheet = join(dir, 'prices.csv');
-  writeFileSync(
-    sheet,
-    [
-      'ProductId,SkuId,TermDuration,BillingPlan,Market,Currency,UnitPrice,EffectiveStartDate,EffectiveEndDate,ERP Price',
-      'CFQ7TTC0LH18,0001,P1M,Monthly,US,USD,7.20,2020-01-01,2026-11-09,9.00',
-      'CFQ7TTC0LH18,0001,P1M,Monthly,US,USD,7.70,2026-11-10,,9.60',
-    ].join('\n') + '\n',
-  );
+  ({ snapshot, sheet } = writeMarginRulesFixture(dir));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
