@@ -119,3 +119,23 @@ export const jobColumns = (): [WholeNumberColumn, TextColumn] => [
   }),
   text('cspb_JobProgress', { display: 'Progress', description: 'How far the queued work is, in words.', maxLength: 200 }),
 ];
+
+/**
+ * A queued run's status (Pending -> Running -> Completed | Failed), the same options on every run
+ * table; `withErrors` adds "Completed with errors" after Completed (some items refused, the run done).
+ */
+export const runStatus = (optionSetName: string, description: string, withErrors = false): ChoiceColumn =>
+  choice('cspb_RunStatus', {
+    display: 'Run status',
+    description,
+    required: 'required',
+    optionSetName,
+    options: [
+      ['Pending', 'Pending'],
+      ['Running', 'Running'],
+      ['Completed', 'Completed'],
+      ...(withErrors ? ([['CompletedWithErrors', 'Completed with errors']] as const) : []),
+      ['Failed', 'Failed'],
+    ],
+    defaultKey: 'Pending',
+  });

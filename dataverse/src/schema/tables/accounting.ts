@@ -1,4 +1,4 @@
-import { choice, dateOnly, jobColumns, lookup, memo, text, whole, yesNo } from '../columns';
+import { choice, dateOnly, jobColumns, lookup, memo, text, whole, yesNo, runStatus } from '../columns';
 import { ACCOUNTING_SYSTEM_OPTIONS } from '../posting-columns';
 import type { TableDef } from '../types';
 
@@ -102,20 +102,7 @@ export const postingRun: TableDef = {
     }),
     dateOnly('cspb_PeriodStart', { display: 'Billing month', description: 'The first day of the month whose issued documents post.', required: 'required' }),
     yesNo('cspb_DryRun', { display: 'Dry run', description: 'Yes: list what would post and the mappings missing, send nothing.', defaultValue: false }),
-    choice('cspb_RunStatus', {
-      display: 'Run status',
-      description: 'Where the run is.',
-      required: 'required',
-      optionSetName: 'cspb_postingrunstatus',
-      options: [
-        ['Pending', 'Pending'],
-        ['Running', 'Running'],
-        ['Completed', 'Completed'],
-        ['CompletedWithErrors', 'Completed with errors'],
-        ['Failed', 'Failed'],
-      ],
-      defaultKey: 'Pending',
-    }),
+    runStatus('cspb_postingrunstatus', 'Where the run is.', true),
     whole('cspb_PostedCount', { display: 'Posted', description: 'Documents posted by this run, or already in the books.' }),
     whole('cspb_FailedCount', { display: 'Failed', description: 'Documents the system refused (each says why on its invoice).' }),
     memo('cspb_Summary', { display: 'Summary', description: 'Each document and its outcome; the mappings missing, if any.', maxLength: 100_000 }),

@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, jobColumns, lookup, memo, money, text, whole, yesNo } from '../columns';
+import { currencyCode, dateOnly, jobColumns, lookup, memo, money, text, whole, yesNo, runStatus } from '../columns';
 import type { TableDef } from '../types';
 
 const runName = text('cspb_Name', { display: 'Name', description: 'The month and accrual date, as finance reads it.', required: 'required', maxLength: 200 });
@@ -36,19 +36,7 @@ export const accrualRun: TableDef = {
       relationshipName: 'cspb_billingimport_cspb_accrualrun_closedimportid',
       onDelete: 'RemoveLink',
     }),
-    choice('cspb_RunStatus', {
-      display: 'Run status',
-      description: 'Where the accrual is.',
-      required: 'required',
-      optionSetName: 'cspb_accrualstatus',
-      options: [
-        ['Pending', 'Pending'],
-        ['Running', 'Running'],
-        ['Completed', 'Completed'],
-        ['Failed', 'Failed'],
-      ],
-      defaultKey: 'Pending',
-    }),
+    runStatus('cspb_accrualstatus', 'Where the accrual is.'),
     yesNo('cspb_IsLatest', {
       display: 'Latest accrual of its month',
       description: 'Yes on the newest completed accrual of its billing month: the accrual chart sums only these, so a re-run is not counted twice.',

@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns, yesNo } from '../columns';
+import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns, yesNo, runStatus } from '../columns';
 import type { TableDef } from '../types';
 import { postingColumns } from '../posting-columns';
 
@@ -26,19 +26,7 @@ export const invoiceRun: TableDef = {
       relationshipName: 'cspb_billingcontract_cspb_invoicerun_contractid',
       onDelete: 'RemoveLink',
     }),
-    choice('cspb_RunStatus', {
-      display: 'Run status',
-      description: 'Where the run is.',
-      required: 'required',
-      optionSetName: 'cspb_invoicerunstatus',
-      options: [
-        ['Pending', 'Pending'],
-        ['Running', 'Running'],
-        ['Completed', 'Completed'],
-        ['Failed', 'Failed'],
-      ],
-      defaultKey: 'Pending',
-    }),
+    runStatus('cspb_invoicerunstatus', 'Where the run is.'),
     whole('cspb_InvoiceCount', { display: 'Invoices', description: 'Draft invoices written.' }),
     ...jobColumns(),
     memo('cspb_Error', { display: 'Error', description: 'Why the run failed, if it did.', maxLength: 10_000 }),

@@ -1,4 +1,4 @@
-import { choice, dateOnly, jobColumns, lookup, memo, text, whole, yesNo } from '../columns';
+import { choice, dateOnly, jobColumns, lookup, memo, text, whole, yesNo, runStatus } from '../columns';
 import type { TableDef } from '../types';
 
 const name = text('cspb_Name', { display: 'Name', description: 'The invoice and month the run closes.', required: 'required', maxLength: 200 });
@@ -30,19 +30,7 @@ export const monthEndRun: TableDef = {
       maxLength: 50,
     }),
     dateOnly('cspb_PeriodStart', { display: 'Billing month', description: "First day of the month the invoice's licence charges begin in (set by the pull)." }),
-    choice('cspb_RunStatus', {
-      display: 'Run status',
-      description: 'Where the run is.',
-      required: 'required',
-      optionSetName: 'cspb_monthendstatus',
-      options: [
-        ['Pending', 'Pending'],
-        ['Running', 'Running'],
-        ['Completed', 'Completed'],
-        ['Failed', 'Failed'],
-      ],
-      defaultKey: 'Pending',
-    }),
+    runStatus('cspb_monthendstatus', 'Where the run is.'),
     choice('cspb_Step', {
       display: 'Step',
       description: 'The step the run is at (a restarted run resumes here).',

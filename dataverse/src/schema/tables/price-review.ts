@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, decimal, jobColumns, lookup, memo, money, text, whole, yesNo } from '../columns';
+import { currencyCode, dateOnly, decimal, jobColumns, lookup, memo, money, text, whole, yesNo, runStatus } from '../columns';
 import type { TableDef } from '../types';
 
 const reviewName = text('cspb_Name', { display: 'Name', description: 'The day reviewed from, as finance reads it.', required: 'required', maxLength: 200 });
@@ -26,19 +26,7 @@ export const priceReview: TableDef = {
       description: 'Renewals in the 60 days after this day are reviewed (Microsoft prices in force on each renewal day).',
       required: 'required',
     }),
-    choice('cspb_RunStatus', {
-      display: 'Run status',
-      description: 'Where the review is.',
-      required: 'required',
-      optionSetName: 'cspb_pricereviewstatus',
-      options: [
-        ['Pending', 'Pending'],
-        ['Running', 'Running'],
-        ['Completed', 'Completed'],
-        ['Failed', 'Failed'],
-      ],
-      defaultKey: 'Pending',
-    }),
+    runStatus('cspb_pricereviewstatus', 'Where the review is.'),
     whole('cspb_RenewalCount', { display: 'Renewals', description: 'Subscriptions renewing in the 60 days reviewed.' }),
     whole('cspb_BelowFloorCount', { display: 'Below floor', description: 'Renewals whose margin would fall below their floor.' }),
     memo('cspb_Notes', { display: 'Notes', description: "Where the costs came from (Microsoft's prices in the org, or the CRM's costs).", maxLength: 4000 }),

@@ -1,4 +1,4 @@
-import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns, yesNo } from '../columns';
+import { choice, currencyCode, dateOnly, decimal, lookup, memo, money, text, whole, jobColumns, yesNo, runStatus } from '../columns';
 import type { TableDef } from '../types';
 
 const runName = text('cspb_Name', { display: 'Name', description: 'Import and time of the run.', required: 'required', maxLength: 200 });
@@ -24,19 +24,7 @@ export const reconciliationRun: TableDef = {
       relationshipName: 'cspb_billingimport_cspb_reconciliationrun_importid',
       onDelete: 'Cascade',
     }),
-    choice('cspb_RunStatus', {
-      display: 'Run status',
-      description: 'Where the run is.',
-      required: 'required',
-      optionSetName: 'cspb_runstatus',
-      options: [
-        ['Pending', 'Pending'],
-        ['Running', 'Running'],
-        ['Completed', 'Completed'],
-        ['Failed', 'Failed'],
-      ],
-      defaultKey: 'Pending',
-    }),
+    runStatus('cspb_runstatus', 'Where the run is.'),
     dateOnly('cspb_PeriodStart', {
       display: 'Billing period',
       description: 'First day of the billing month reconciled (every completed import of that month is in the run).',
