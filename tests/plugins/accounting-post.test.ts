@@ -351,6 +351,48 @@ describe('the Posting run in Dynamics and npm run post', () => {
     }
   });
 
+  test('a document someone keyed by hand under our number is not posted over: Failed with both figures', async () => {
+    const h = await harness('xero');
+    const fake = h.fake as unknown as { apiUrl: string; tokenUrl: string };
+    try {
+      const org = await freshOrg();
+      await addMappings(org, 'xero');
+      const [first] = await issuedRows(org, ['2026-10']);
+      // Keyed in Xero by hand: the same number, one line of 1.00.
+      const token = await oauthToken({
+        system: 'xero',
+        tokenUrl: fake.tokenUrl,
+        clientId: XERO_CLIENT_ID,
+        clientSecret: XERO_CLIENT_SECRET,
+        grant: { kind: 'client_credentials' },
+      })(false);
+      const keyed = await fetch(`${fake.apiUrl}/Invoices`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'xero-tenant-id': XERO_TENANT, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          Invoices: [
+            {
+              Type: 'ACCREC',
+              Contact: { ContactID: NAMES.xero.customer(0) },
+              InvoiceNumber: first!['cspb_name'],
+              Status: 'AUTHORISED',
+              LineItems: [{ Description: 'by hand', Quantity: 1, UnitAmount: 1, AccountCode: NAMES.xero.category(Category.Recurring), TaxType: 'NONE' }],
+            },
+          ],
+        }),
+      });
+      expect(keyed.status).toBe(200);
+      const result = await postPeriod({ system: 'xero', month: '2026-10', dataverse: org, accounting: h.client() });
+      const outcome = result.outcomes.find((o) => o.number === first!['cspb_name'])!;
+      expect(outcome.outcome).toBe('failed');
+      expect(outcome.reason).toMatch(/^already in the books \(INV-\d+\) with 1\.00 \+ tax 0\.00 = 1\.00; ours is /);
+      expect(h.fake.documents().filter((d) => d.number === first!['cspb_name'])).toHaveLength(1);
+      expect(result.outcomes.filter((o) => o.outcome === 'posted')).toHaveLength(result.outcomes.length - 1);
+    } finally {
+      await h.fake.close();
+    }
+  });
+
   test('Business Central computing another tax than ours: Failed with both figures, the draft deleted, nothing posted', async () => {
     const h = await harness('bc');
     try {
