@@ -3,9 +3,11 @@
  * component (bundled with esbuild: React 16.14 and Fluent 8.29 from node_modules, production
  * builds), timed in the page. Prints time to first render and time to apply a category filter,
  * each the median of several runs in fresh pages, against the targets (200 ms, 100 ms). The rows
- * come as the control's pager holds them: converted and indexed (groups, totals, categories) a
- * 5,000-record page at a time, timed apart; the first render from bare rows, indexing them in the
- * render, is printed beside it.
+ * come through the control's own pager (model/paging.ts) fed a data set whose 5,000-record pages
+ * arrive one at a time, each converted and indexed (groups, totals, categories) on arrival; the
+ * last page's update plus the first render is the time from the last page arriving to the first
+ * frame (issue 23's target: 400 ms). The first render from bare rows, indexing them in the render,
+ * is printed beside it.
  *
  *   npx tsx bench/pcf/grid-bench.ts [--rows 100000] [--runs 5]
  */
@@ -24,6 +26,8 @@ const arg = (name: string, fallback: number): number => {
 const ROWS = arg('rows', 100_000);
 const RUNS = arg('runs', 5);
 const TARGET_RENDER_MS = 200;
+/** Issue 23: from the last data-set page arriving to the first frame, its conversion included. */
+const TARGET_LAST_PAGE_TO_FRAME_MS = 400;
 const TARGET_FILTER_MS = 100;
 const FILTER_CATEGORY = 'Quantity mismatch';
 /** --profile: unminified bundle, CPU profile of render + filter, top functions by self time. */
@@ -91,6 +95,8 @@ interface Phases {
 
 interface Run {
   toRows: number;
+  /** Converting and indexing the last 5,000-record page: what is left to do once the last page arrives. */
+  lastPage: number;
   render: number;
   filter: number;
   linesAfterFilter: number;
@@ -149,7 +155,7 @@ async function oneRun(page: Page, url: string, screenshot: string | null, withRo
   if (lines === 0 || categories.size !== 1 || !categories.has(FILTER_CATEGORY))
     throw new Error(`rows after filtering: ${lines}, categories shown: ${[...categories].join(', ')}`);
   if (screenshot) await page.screenshot({ path: screenshot });
-  return { toRows: built.ms, render, filter, linesAfterFilter: lines, count, renderPhases, filterPhases };
+  return { toRows: built.ms, lastPage: built.lastPageMs, render, filter, linesAfterFilter: lines, count, renderPhases, filterPhases };
 }
 
 /** Chromium's cumulative performance counters (seconds; counted while Performance is enabled). */
@@ -221,14 +227,20 @@ async function main(): Promise<void> {
       bare.push(bareRun.render);
       const ph = (p: Phases): string => `commit ${p.commit.toFixed(0)}, frame ${p.frame.toFixed(0)}`;
       console.log(
-        `run ${i}: toRows ${fmt(run.toRows)}, first render ${fmt(run.render)} (${ph(run.renderPhases)}), category filter ${fmt(run.filter)} (${ph(run.filterPhases)}; ${run.count}, ${run.linesAfterFilter} lines on screen)`,
+        `run ${i}: toRows ${fmt(run.toRows)} (last page ${fmt(run.lastPage)}), first render ${fmt(run.render)} (${ph(run.renderPhases)}), category filter ${fmt(run.filter)} (${ph(run.filterPhases)}; ${run.count}, ${run.linesAfterFilter} lines on screen)`,
       );
     }
     const render = median(runs.map((r) => r.render));
     const filter = median(runs.map((r) => r.filter));
     console.log(`\nReconciliationGrid, ${ROWS.toLocaleString('en-US')} rows, chromium headless, median of ${runs.length} runs`);
-    console.log(`  rows from the data set, converted and indexed page by page as they arrive (not in the targets): ${fmt(median(runs.map((r) => r.toRows)))}`);
+    console.log(
+      `  rows from the data set, converted and indexed page by page as they arrive: ${fmt(median(runs.map((r) => r.toRows)))} in all, the last page ${fmt(median(runs.map((r) => r.lastPage)))}`,
+    );
     console.log(`  time to first render:  ${fmt(render)}  (target ${TARGET_RENDER_MS} ms: ${render <= TARGET_RENDER_MS ? 'met' : 'MISSED'})`);
+    const lastToFrame = median(runs.map((r) => r.lastPage + r.render));
+    console.log(
+      `  last page arriving to the first frame (its 5,000 records converted and indexed, then the render): ${fmt(lastToFrame)}  (target ${TARGET_LAST_PAGE_TO_FRAME_MS} ms: ${lastToFrame <= TARGET_LAST_PAGE_TO_FRAME_MS ? 'met' : 'MISSED'})`,
+    );
     console.log(`  first render from bare rows (grouping and totals inside the render): ${fmt(median(bare))}`);
     console.log(`  category filter:       ${fmt(filter)}  (target ${TARGET_FILTER_MS} ms: ${filter <= TARGET_FILTER_MS ? 'met' : 'MISSED'})`);
   } finally {
