@@ -15,6 +15,8 @@ export interface FaultOptions {
   readonly retryAfterSeconds?: number;
   /** When true, a timed-out request is applied before the answer is lost (the hardest case for retries). */
   readonly applyBeforeTimeout?: boolean;
+  /** Every request waits this long before it is handled: the round trip to a Dataverse far away (benchmarks). */
+  readonly latencyMs?: number;
 }
 
 export type Fault = 'throttle' | 'unavailable' | 'timeout';

@@ -86,6 +86,8 @@ export async function serveLocalOrg(org: LocalOrg, options: ServeOptions = {}): 
         send(res, errorResponse(error as DataverseError));
         return;
       }
+      const latency = faults.settings.latencyMs ?? 0;
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const fault = faults.next();
       if (fault === 'throttle') {
         stats.throttled++;
