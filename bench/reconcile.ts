@@ -6,7 +6,8 @@
  *     own child process so peak RSS is per phase.
  * Prints times, the ratio b/a, peak RSS and the reconciliation's counts.
  *
- *   npx tsx bench/reconcile.ts [usageRows]
+ *   npx tsx bench/reconcile.ts [usageRows] [--cpu-prof]
+ * --cpu-prof: (b) runs under `node --cpu-prof`; the functions taking the most time are printed.
  */
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -30,6 +31,7 @@ import type { SampleSubscription } from '../scripts/sample-data/partner';
 import { Random } from '../scripts/sample-data/random';
 import { generateDailyUsage } from './import/generate-daily-usage';
 import { udsvRowCount } from './import/udsv';
+import { topSelfTime, type CpuProfile } from './profile-summary';
 
 const LICENCES = 20_000;
 const WITH_CHANGE = 15_000; // each adds a wipe + recreate pair: 20,000 + 30,000 = 50,000 lines
@@ -146,14 +148,16 @@ async function child(): Promise<void> {
   process.stdout.write(JSON.stringify({ ...detail, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 }
 
-function runPhase(phase: string, args: string[]): Record<string, unknown> & { ms: number; maxRssMb: number } {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', phase, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+function runPhase(phase: string, args: string[], profileDir?: string): Record<string, unknown> & { ms: number; maxRssMb: number } {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const out = spawnSync(process.execPath, [...profile, '--import', 'tsx', __filename, '--child', phase, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (out.status !== 0) throw new Error(`${phase} failed:\n${out.stderr}`);
   return JSON.parse(out.stdout) as Record<string, unknown> & { ms: number; maxRssMb: number };
 }
 
 async function main(): Promise<void> {
-  const usageRows = Number(process.argv[2] ?? 1_000_000);
+  const usageRows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
+  const cpuProf = process.argv.includes('--cpu-prof');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cspb-bench-reconcile-'));
   try {
     const usageFile = path.join(dir, 'daily-usage.csv');
@@ -167,7 +171,8 @@ async function main(): Promise<void> {
       `files: ${usageRows.toLocaleString('en')} usage rows + ${licenceLines.toLocaleString('en')} licence lines (${mb.toFixed(0)} MB) against ${LICENCES.toLocaleString('en')} licence subscriptions and ${generated.subscriptions.length} Azure plans`,
     );
     const a = runPhase('udsv', [licenceFile, usageFile]);
-    const b = runPhase('ours', [licenceFile, usageFile, subsFile]);
+    const profileDir = cpuProf ? path.join(dir, 'profile') : undefined;
+    const b = runPhase('ours', [licenceFile, usageFile, subsFile], profileDir);
     console.log(`(a) uDSV bare parse of both files   ${(a.ms / 1000).toFixed(2)} s   peak RSS ${a.maxRssMb.toFixed(0)} MB`);
     console.log(
       `(b) import both + reconcile        ${(b.ms / 1000).toFixed(2)} s   peak RSS ${b.maxRssMb.toFixed(0)} MB   (import ${(Number(b['importMs']) / 1000).toFixed(2)} s, reconcile ${(Number(b['reconcileMs']) / 1000).toFixed(2)} s; ledgers built in ${(Number(b['setupMs']) / 1000).toFixed(2)} s beforehand)`,
@@ -175,6 +180,12 @@ async function main(): Promise<void> {
     console.log(
       `ratio b/a ${(b.ms / a.ms).toFixed(2)}; ${String(b['billLines'])} bill lines reconciled, variance ${String(b['variance'])}; categories ${JSON.stringify(b['counts'])}`,
     );
+    if (profileDir) {
+      const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!;
+      const profile = JSON.parse(fs.readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
+      console.log('(b) under --cpu-prof, the functions taking the most self time:');
+      for (const [name, ms] of topSelfTime(profile, 20)) console.log(`  ${(ms / 1000).toFixed(2).padStart(6)} s  ${name}`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { selfTimes, topSelfTime, type CpuProfile } from '../profile-summary';
 
 const root = resolve(__dirname, '../..');
 const arg = (name: string, fallback: number): number => {
@@ -164,24 +165,11 @@ async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-/** Self time per function (sampled), top 15. */
-function printProfile(label: string, profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): void {
-  const self = new Map<number, number>();
-  (profile.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)));
-  const byName = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const f = node.callFrame;
-    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-    byName.set(name, (byName.get(name) ?? 0) + (self.get(node.id) ?? 0) / 1000);
-  }
+/** Self time per function (sampled), top 15; then the inclusive time of our own and Fluent's main functions. */
+function printProfile(label: string, profile: CpuProfile): void {
   console.log(`  profile, ${label} (self time):`);
-  for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${name}`);
+  for (const [name, ms] of topSelfTime(profile)) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${name}`);
+  const self = selfTimes(profile);
   // Inclusive time of our own functions and the main Fluent ones (a node's time plus its subtree's).
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const total = (id: number): number => (self.get(id) ?? 0) + (byId.get(id)?.children ?? []).reduce((sum, c) => sum + total(c), 0);
@@ -195,7 +183,7 @@ function printProfile(label: string, profile: { nodes: ProfileNode[]; samples?: 
       )
     )
       continue;
-    inclusive.set(name, (inclusive.get(name) ?? 0) + total(node.id) / 1000);
+    inclusive.set(name, (inclusive.get(name) ?? 0) + total(node.id));
   }
   console.log(`  profile, ${label} (inclusive):`);
   for (const [name, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${name}`);
