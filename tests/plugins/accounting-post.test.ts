@@ -231,6 +231,12 @@ describe.each(['bc', 'xero', 'qbo'] as const)('%s', (system) => {
     await expect(stopped).rejects.toMatchObject({ name: 'AccountingApiError', code: 'throttled' });
     h.fake.throttle(0);
     expect((await issuedRows(org, ['2026-10'])).filter((r) => r['cspb_postingstatus'] === PostingStatus.Posted)).toHaveLength(2);
+    // A server error on a create (it may have been done): not resent; looked up, not found, the run stops.
+    h.fake.failNextCreates(1);
+    const before500 = h.fake.documents().length;
+    await expect(postPeriod({ system, month: '2026-10', dataverse: org, accounting: h.client() })).rejects.toMatchObject({ code: 'network', status: 500 });
+    expect(h.fake.documents()).toHaveLength(before500);
+    expect(h.fake.log.filter((l) => l.status === 500)).toHaveLength(1);
     // The next run resumes; the answer to its first create is lost after the create is done: the
     // create is not sent again (it was done), the document is looked up by its number and found.
     h.fake.dropNextCreate();
@@ -266,6 +272,17 @@ describe.each(['bc', 'xero', 'qbo'] as const)('%s', (system) => {
       expect(r).toMatchObject({ cspb_postingstatus: PostingStatus.Posted, cspb_postingerror: null });
       expect(String(r['cspb_postedat'])).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
       expect(typeof r['cspb_externalid']).toBe('string');
+    }
+
+    if (system === 'xero') {
+      // Authorised once Xero's totals were found equal to ours; the exempt customer's lines carry the exempt tax type.
+      expect((h.fake.documents() as unknown as Array<{ status?: string }>).every((d) => d.status === 'AUTHORISED')).toBe(true);
+      const taxTypes = h.fake.log.flatMap((l) =>
+        ((l.body as { Invoices?: Array<{ LineItems?: Array<{ TaxType: string }> }> })?.Invoices ?? [])
+          .flatMap((i) => i.LineItems ?? [])
+          .map((li) => li.TaxType),
+      );
+      expect(new Set(taxTypes)).toEqual(new Set(['OUTPUT', 'EXEMPTOUTPUT', 'NONE']));
     }
 
     // A second post of both months creates nothing: nothing is left to post...

@@ -9,7 +9,8 @@
  *   lineType Account or Item with lineObjectNumber; our number in externalDocumentNumber.
  * - Xero Accounting API: PUT /Invoices (Type ACCREC) and PUT /CreditNotes (Type ACCRECCREDIT), unit
  *   amounts to 4 places (unitdp=4), tax exclusive, our tax per line in TaxAmount (which "can be
- *   overriden", developer.xero.com/documentation/api/accounting/invoices), status AUTHORISED.
+ *   overriden", developer.xero.com/documentation/api/accounting/invoices), created DRAFT (the
+ *   client authorises it once Xero's totals are found equal to ours).
  * - QuickBooks Online: POST /invoice and /creditmemo, SalesItemLineDetail lines (Amount = Qty x
  *   UnitPrice), our number in DocNumber (at most 21 characters), our tax in TxnTaxDetail.TotalTax
  *   (developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice).
@@ -75,7 +76,7 @@ export function xeroDocumentBody(doc: PostingDocument): Record<string, unknown> 
     Reference: doc.number,
     CurrencyCode: doc.currency,
     LineAmountTypes: 'Exclusive',
-    Status: 'AUTHORISED',
+    Status: 'DRAFT',
     LineItems: doc.lines.map((l) => ({
       Description: l.description,
       Quantity: num(l.quantity),

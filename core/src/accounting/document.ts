@@ -23,6 +23,8 @@ const ZERO = new Decimal(0);
 
 export interface PostingPlan {
   readonly documents: readonly PostingDocument[];
+  /** Documents that cannot be posted as they are (each is Failed with the reason; the others post). */
+  readonly unpostable: ReadonlyArray<{ readonly number: string; readonly reason: string }>;
   /** Every mapping some document lacks, with the documents that need it; nothing posts while one is missing. */
   readonly missing: readonly MissingMapping[];
 }
@@ -51,13 +53,22 @@ export function lineTaxShares(invoice: Invoice): Map<string, Decimal> {
       add(target.id, tax.amount);
       continue;
     }
-    const sum = base.reduce((s, l) => s.plus(l.amount), ZERO);
+    // A zero tax (taxable lines netting to nothing) shares nothing.
+    if (tax.amount.isZero()) continue;
+    // Shared as if positive, then signed: a credit note's shares mirror its invoice's exactly.
+    const sign = tax.amount.isNegative() ? -1 : 1;
+    const taxAbs = tax.amount.abs();
+    const amounts = base.map((l) => l.amount.times(sign));
+    const sum = amounts.reduce((s, a) => s.plus(a), ZERO);
     if (base.length === 0 || sum.isZero())
-      throw new AccountingError(`invoice ${invoice.invoiceNumber ?? invoice.draftKey}: a tax line without taxable lines to share it over`, tax);
+      throw new AccountingError(
+        `invoice ${invoice.invoiceNumber ?? invoice.draftKey}: a tax of ${tax.amount.toFixed()} without taxable lines to share it over`,
+        tax,
+      );
     // Floor each share in minor units, then hand the cents left to the largest remainders (first line on a tie).
-    const exact = base.map((l) => tax.amount.times(l.amount).div(sum));
+    const exact = amounts.map((a) => taxAbs.times(a).div(sum));
     const floors = exact.map((e) => e.div(unit).floor().times(unit));
-    let left = tax.amount
+    let left = taxAbs
       .minus(floors.reduce((s, f) => s.plus(f), ZERO))
       .div(unit)
       .round()
@@ -68,6 +79,7 @@ export function lineTaxShares(invoice: Invoice): Map<string, Decimal> {
       floors[i] = floors[i]!.plus(unit);
       left -= 1;
     }
+    floors.forEach((f, i) => (floors[i] = f.times(sign)));
     base.forEach((l, i) => add(l.id, floors[i]!));
   }
   return shares;
@@ -78,9 +90,13 @@ function quantityAndPrice(line: InvoiceLine, sign: Decimal, unitPlaces: number):
   const amount = line.amount.times(sign);
   const q = line.quantity?.times(sign);
   const p = line.unitPrice;
-  if (q && p && !q.isZero() && p.decimalPlaces() <= unitPlaces && q.times(p).equals(amount) && q.isPositive()) return { quantity: q, unitPrice: p };
+  if (q && p && q.isPositive() && q.decimalPlaces() <= QUANTITY_PLACES && p.decimalPlaces() <= unitPlaces && q.times(p).equals(amount))
+    return { quantity: q, unitPrice: p };
   return { quantity: new Decimal(1), unitPrice: amount };
 }
+
+/** Quantity decimals every system takes (Xero and Business Central 4; QuickBooks more). */
+const QUANTITY_PLACES = 4;
 
 /** Unit-price decimals each system takes: Xero 4 (with unitdp=4), QuickBooks and Business Central more; our prices are kept at 4. */
 const UNIT_PLACES = { bc: 4, xero: 4, qbo: 4 } as const;
@@ -95,15 +111,23 @@ export function planPosting(invoices: readonly Invoice[], mapping: AccountingMap
   };
   const system = SYSTEM_NAMES[mapping.system];
   const documents: PostingDocument[] = [];
+  const unpostable: Array<{ number: string; reason: string }> = [];
   for (const invoice of invoices) {
     if (invoice.status !== 'issued' || !invoice.invoiceNumber)
       throw new AccountingError(`only issued documents post (${invoice.draftKey} is a ${invoice.status})`, invoice.draftKey);
     const number = invoice.invoiceNumber;
+    let shares: Map<string, Decimal>;
+    try {
+      shares = lineTaxShares(invoice);
+    } catch (e) {
+      if (!(e instanceof AccountingError)) throw e;
+      unpostable.push({ number, reason: e.message });
+      continue;
+    }
     const sign = new Decimal(invoice.kind === 'creditNote' ? -1 : 1);
     const customerRef = mapping.customers[invoice.customerId];
     if (!customerRef) need('customer', invoice.customerId, `customer '${invoice.customerName ?? invoice.customerId}' has no ${system} customer`, number);
     const taxKey = documentTaxKey(invoice);
-    const shares = lineTaxShares(invoice);
     const lines: PostingLine[] = [];
     for (const line of invoice.lines.filter((l) => l.type !== 'tax')) {
       const category = line.type as LineCategory;
@@ -143,6 +167,7 @@ export function planPosting(invoices: readonly Invoice[], mapping: AccountingMap
   }
   return {
     documents,
+    unpostable,
     missing: [...missing.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.key.localeCompare(b.key)),
   };
 }

@@ -30,6 +30,24 @@ export interface PostingRows {
   readonly mappings: readonly CspbAccountingMappingRow[];
   /** Customer names for the messages (account id -> name). */
   readonly accountNames?: ReadonlyMap<string, string>;
+  /** The contracts whose tax profile makes the customer exempt: their documents post with the `exempt` tax key. */
+  readonly exemptContracts?: ReadonlySet<string>;
+}
+
+/** Billing contract ids whose tax profile (JSON) says the customer is exempt. */
+export function exemptContractsOf(
+  contracts: ReadonlyArray<{ readonly cspb_billingcontractid: string; readonly cspb_taxprofile?: string | null }>,
+): Set<string> {
+  const out = new Set<string>();
+  for (const c of contracts) {
+    if (!c.cspb_taxprofile) continue;
+    try {
+      if ((JSON.parse(c.cspb_taxprofile) as { exempt?: unknown }).exempt === true) out.add(c.cspb_billingcontractid.toLowerCase());
+    } catch {
+      // An unreadable profile: the invoice run refused it already; the document posts as its tax lines say.
+    }
+  }
+  return out;
 }
 
 /** The system's mappings from the table's rows; two rows for one key are refused, naming both. */
@@ -73,7 +91,9 @@ export function planFromRows(system: AccountingSystem, month: string, rows: Post
   const documents = issued.issued.map((i) => {
     const customerId = i.customerId.toLowerCase();
     const name = rows.accountNames?.get(customerId);
-    return { ...i, customerId, ...(name ? { customerName: name } : {}) };
+    // The invoice row keeps no exemption: the contract's profile says it (the engine wrote no tax line for it).
+    const exempt = rows.exemptContracts?.has(i.contractId.toLowerCase()) === true && !i.lines.some((l) => l.type === 'tax');
+    return { ...i, customerId, ...(name ? { customerName: name } : {}), ...(exempt ? { taxExempt: true } : {}) };
   });
   const plan = planPosting(documents, accountingMappingFromRows(system, rows.mappings));
   const rowIds = new Map(wanted.map((r) => [r.cspb_name, r.cspb_invoiceid]));

@@ -70,9 +70,19 @@ export function businessCentralClient(settings: BcSettings): AccountingClient {
     },
     async finalize(doc, created) {
       if (created.posted) return created;
-      const answer = await requestJson(http, 'POST', `${company}/${SETS[doc.kind]}(${created.id})/Microsoft.NAV.post`);
-      if (answer.status !== 204 && answer.status !== 200) throw bcError(answer, `posting ${doc.number}`);
-      return get(doc, created.id);
+      let answer: JsonAnswer | undefined;
+      try {
+        answer = await requestJson(http, 'POST', `${company}/${SETS[doc.kind]}(${created.id})/Microsoft.NAV.post`, undefined, {}, true);
+      } catch (e) {
+        if (!(e instanceof AccountingApiError) || e.code !== 'network') throw e;
+      }
+      if (answer?.status === 204 || answer?.status === 200) return get(doc, created.id);
+      // No answer, or a refusal: the document's status says whether it was posted (a lost answer to a post that was done).
+      const now = await get(doc, created.id);
+      if (now.posted) return now;
+      throw answer
+        ? bcError(answer, `posting ${doc.number}`)
+        : new AccountingApiError('bc', 'network', `posting ${doc.number}: no answer, and the draft is not posted`);
     },
     async discard(doc, created) {
       const answer = await requestJson(http, 'DELETE', `${company}/${SETS[doc.kind]}(${created.id})`, undefined, { 'if-match': '*' });

@@ -25,8 +25,9 @@ export interface JsonAnswer {
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
 /**
- * `once`: a create. Sent again only on an answer that says it was not done (429, 503); a request
- * that got no answer is not resent (it may have been done): the caller looks for the document.
+ * `once`: a create. Sent again only after a 429 (throttled before it was done); a server or gateway
+ * error (5xx) or no answer is not resent, as the work may have been done behind it: it is reported
+ * as `network` and the caller looks for the document.
  */
 export async function requestJson(
   options: HttpOptions,
@@ -57,7 +58,7 @@ export async function requestJson(
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
-    retryable: (status) => RETRYABLE.has(status),
+    retryable: (status) => (once ? status === 429 : RETRYABLE.has(status)),
     resendUnanswered: !once,
     maxRetries: options.maxRetries ?? 5,
     maxRetryAfterMs: 60_000,
@@ -73,6 +74,10 @@ export async function requestJson(
       `${where}: still ${outcome.status} after ${outcome.attempts} attempts; run the post again later`,
       outcome.status,
     );
+  if (once && outcome.response.status >= 500) {
+    await outcome.response.body?.cancel();
+    throw new AccountingApiError(options.system, 'network', `${where}: answered ${outcome.response.status}; it may have been done`, outcome.response.status);
+  }
   const text = await outcome.response.text();
   let parsed: unknown;
   try {

@@ -11,11 +11,12 @@ import type { DataverseClient } from '../../../dataverse/src/client/types';
 import {
   CspbInvoiceInvoiceStatus as InvoiceStatus,
   type AccountExtensionRow,
+  type CspbBillingContractRow,
   type CspbAccountingMappingRow,
   type CspbInvoiceLineRow,
   type CspbInvoiceRow,
 } from '../../../dataverse/generated';
-import { planFromRows, postingPatch } from '../../../dataverse/src/runs/posting-run';
+import { exemptContractsOf, planFromRows, postingPatch } from '../../../dataverse/src/runs/posting-run';
 import { dryRun, postDocuments, type PostOutcome } from './post';
 import type { AccountingClient } from './types';
 
@@ -45,24 +46,31 @@ export async function postPeriod(p: PeriodPost): Promise<PeriodResult> {
     lines.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
   const mappings = await retrieveAll<CspbAccountingMappingRow>(client, 'cspb_accountingmappings', {});
   const accounts = await retrieveAll<AccountExtensionRow>(client, 'accounts', { select: ['accountid', 'name'] });
+  const contracts = await retrieveAll<CspbBillingContractRow>(client, 'cspb_billingcontracts', { select: ['cspb_billingcontractid', 'cspb_taxprofile'] });
   const plan = planFromRows(p.system, p.month, {
     invoices: ofMonth,
     lines,
     mappings,
     accountNames: new Map(accounts.map((a) => [a.accountid.toLowerCase(), a.name ?? a.accountid])),
+    exemptContracts: exemptContractsOf(contracts),
   });
-  if (plan.missing.length > 0) return { documents: plan.documents.length, missing: plan.missing, outcomes: [] };
+  const documents = plan.documents.length + plan.unpostable.length;
+  if (plan.missing.length > 0) return { documents, missing: plan.missing, outcomes: [] };
+  const now = p.now ?? (() => new Date());
+  const record = async (number: string, outcome: PostOutcome) => {
+    const patch = p.accounting ? postingPatch(p.system, outcome, now()) : undefined;
+    const id = plan.rowIds.get(number);
+    if (patch && id) await client.update('cspb_invoices', id, patch);
+    p.onOutcome?.(outcome);
+  };
+  // Documents that cannot post as they are: Failed with the reason, the others go on.
+  const refused: PostOutcome[] = plan.unpostable.map((u) => ({ number: u.number, outcome: 'failed', reason: u.reason }));
+  for (const o of refused) await record(o.number, o);
   if (!p.accounting) {
     const outcomes = dryRun(plan.documents);
     outcomes.forEach((o) => p.onOutcome?.(o));
-    return { documents: plan.documents.length, missing: [], outcomes };
+    return { documents, missing: [], outcomes: [...refused, ...outcomes] };
   }
-  const now = p.now ?? (() => new Date());
-  const outcomes = await postDocuments(p.accounting, plan.documents, async (doc, outcome) => {
-    const patch = postingPatch(p.system, outcome, now());
-    const id = plan.rowIds.get(doc.number);
-    if (patch && id) await client.update('cspb_invoices', id, patch);
-    p.onOutcome?.(outcome);
-  });
-  return { documents: plan.documents.length, missing: [], outcomes };
+  const outcomes = await postDocuments(p.accounting, plan.documents, (doc, outcome) => record(doc.number, outcome));
+  return { documents, missing: [], outcomes: [...refused, ...outcomes] };
 }

@@ -6,7 +6,7 @@
  * Failed with the system's words and the others go on; sign-in, throttling past the retries or the
  * network stop the run, and the next run resumes where it stopped.
  */
-import { formatIso, type PostingDocument } from '../../../core/src';
+import { AccountingError, formatIso, type PostingDocument } from '../../../core/src';
 import { AccountingApiError, type AccountingClient, type ExternalDocument } from './types';
 
 export interface PostOutcome {
@@ -50,6 +50,8 @@ export async function postDocument(client: AccountingClient, doc: PostingDocumen
     return done(await client.finalize(doc, created), 'posted');
   } catch (e) {
     if (e instanceof AccountingApiError && e.code === 'refused') return failed(e.message);
+    // A document the request cannot be written for (a number too long for QuickBooks): this one fails, the others go on.
+    if (e instanceof AccountingError) return failed(e.message);
     throw e;
   }
 }

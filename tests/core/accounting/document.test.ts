@@ -187,7 +187,7 @@ test('Business Central: a credit note is a salesCreditMemo with positive amounts
   });
 });
 
-test('Xero: an ACCREC invoice, tax exclusive, our tax per line; the credit note an ACCRECCREDIT (golden bodies)', () => {
+test('Xero: an ACCREC invoice created DRAFT, tax exclusive, our tax per line; the credit note an ACCRECCREDIT (golden bodies)', () => {
   const plan = planPosting([october(), october('creditNote')], MAPPING('xero'));
   expect(xeroDocumentBody(plan.documents[0]!)).toEqual({
     Invoices: [
@@ -200,7 +200,7 @@ test('Xero: an ACCREC invoice, tax exclusive, our tax per line; the credit note 
         Reference: 'INV-2026-000123',
         CurrencyCode: 'USD',
         LineAmountTypes: 'Exclusive',
-        Status: 'AUTHORISED',
+        Status: 'DRAFT',
         LineItems: [
           {
             Description: 'Microsoft 365 Business Basic, 5 seats',
@@ -288,4 +288,57 @@ test('an exempt customer and a non-taxable line map to their own tax keys', () =
     ['exempt', 'EXEMPTOUTPUT', '0.00'],
     ['none', 'NONE', '0.00'],
   ]);
+});
+
+test('a zero tax shares nothing; a tax over lines netting to zero makes that document unpostable, not the month', () => {
+  const inv = october();
+  const free: Invoice = {
+    ...inv,
+    invoiceNumber: 'INV-2026-000200',
+    lines: [line('A', 'recurring', '50.00'), line('B', 'discount', '-50.00'), line('T', 'tax', '0.00', { jurisdiction: 'US-WA' })],
+    subtotal: d('0'),
+    tax: d('0'),
+    total: d('0'),
+  };
+  expect(lineTaxShares(free).size).toBe(0);
+  const broken: Invoice = {
+    ...free,
+    invoiceNumber: 'INV-2026-000201',
+    lines: [...free.lines.slice(0, 2), line('T', 'tax', '0.10', { jurisdiction: 'US-WA' })],
+    tax: d('0.10'),
+    total: d('0.10'),
+  };
+  const plan = planPosting([free, broken, october()], MAPPING('xero'));
+  expect(plan.documents.map((doc) => doc.number)).toEqual(['INV-2026-000200', 'INV-2026-000123']);
+  expect(plan.unpostable).toEqual([{ number: 'INV-2026-000201', reason: 'invoice INV-2026-000201: a tax of 0.1 without taxable lines to share it over' }]);
+});
+
+test("a credit note's tax shares mirror its invoice's exactly (0.10 over three 1.00 lines)", () => {
+  const three = (sign: 1 | -1): Invoice => ({
+    ...october(),
+    lines: [
+      line('A', 'recurring', `${sign}.00`),
+      line('B', 'recurring', `${sign}.00`),
+      line('C', 'recurring', `${sign}.00`),
+      line('T', 'tax', sign === 1 ? '0.10' : '-0.10', { jurisdiction: 'US-WA' }),
+    ],
+  });
+  const invoice = [...lineTaxShares(three(1)).values()].map((v) => v.toFixed(2));
+  const credit = [...lineTaxShares(three(-1)).values()].map((v) => v.toFixed(2));
+  // 0.0333 each: floors 0.03, the cent left to the first line on the tie.
+  expect(invoice).toEqual(['0.04', '0.03', '0.03']);
+  expect(credit).toEqual(['-0.04', '-0.03', '-0.03']);
+});
+
+test('a quantity with more decimals than the systems take posts as 1 x the amount', () => {
+  const inv = october();
+  const tiny: Invoice = {
+    ...inv,
+    lines: [line('U', 'usage', '0.01', { quantity: d('0.00125'), unitPrice: d('8'), description: 'Azure usage' })],
+    subtotal: d('0.01'),
+    tax: d('0'),
+    total: d('0.01'),
+  };
+  const [doc] = planPosting([tiny], MAPPING('xero')).documents;
+  expect(doc!.lines.map((l) => [l.quantity.toFixed(), l.unitPrice.toFixed(), l.amount.toFixed()])).toEqual([['1', '0.01', '0.01']]);
 });

@@ -5,6 +5,7 @@
  *   connection) -> { access_token, expires_in: 1800, token_type: "Bearer" }.
  * - PUT /api.xro/2.0/Invoices | CreditNotes (create), `unitdp=4`, header xero-tenant-id -> 200
  *   { Id, Status: "OK", Invoices | CreditNotes: [...] } with SubTotal, TotalTax, Total.
+ * - POST /api.xro/2.0/Invoices/{id} | CreditNotes/{id}: a draft's Status to AUTHORISED or DELETED.
  * - GET /api.xro/2.0/Invoices?InvoiceNumbers=... and /CreditNotes?where=CreditNoteNumber=="...".
  * - 400 { ErrorNumber: 10, Type: "ValidationException", Message, Elements: [{ ...document, ValidationErrors: [{ Message }] }] }:
  *   an unknown contact, account code or tax type, a line total that is not quantity x unit amount,
@@ -35,12 +36,14 @@ interface XeroDocument {
   readonly number: string;
   readonly body: Record<string, unknown>;
   readonly lines: Array<{ amount: Decimal; tax: Decimal }>;
+  status: string;
 }
 
 export interface FakeXero extends FakeServer {
   readonly apiUrl: string;
   readonly tokenUrl: string;
-  readonly documents: () => ReadonlyArray<{ kind: string; number: string; total: number; tax: number }>;
+  /** The documents not deleted. */
+  readonly documents: () => ReadonlyArray<{ kind: string; number: string; status: string; total: number; tax: number }>;
 }
 
 export async function startFakeXero(org: XeroOrganisation): Promise<FakeXero> {
@@ -51,7 +54,16 @@ export async function startFakeXero(org: XeroOrganisation): Promise<FakeXero> {
   const view = (d: XeroDocument) => {
     const sub = d.lines.reduce((s, l) => s.plus(l.amount), dec(0));
     const tax = d.lines.reduce((s, l) => s.plus(l.tax), dec(0));
-    return { ...d.body, [ID[d.kind]]: d.id, [NUMBER[d.kind]]: d.number, SubTotal: out(sub), TotalTax: out(tax), Total: out(sub.plus(tax)), HasErrors: false };
+    return {
+      ...d.body,
+      [ID[d.kind]]: d.id,
+      [NUMBER[d.kind]]: d.number,
+      Status: d.status,
+      SubTotal: out(sub),
+      TotalTax: out(tax),
+      Total: out(sub.plus(tax)),
+      HasErrors: false,
+    };
   };
   const envelope = (kind: XeroDocument['kind'], items: unknown[]) => ({
     Id: randomUUID(),
@@ -95,7 +107,7 @@ export async function startFakeXero(org: XeroOrganisation): Promise<FakeXero> {
       const total = lines.reduce((s, l) => s.plus(l.amount).plus(l.tax), dec(0));
       if (total.isNegative()) messages.push('The document total cannot be negative.');
       if (messages.length > 0) return invalid(res, body, messages);
-      const doc: XeroDocument = { id: randomUUID(), kind, number, body, lines };
+      const doc: XeroDocument = { id: randomUUID(), kind, number, body, lines, status: String(body['Status'] ?? 'DRAFT') };
       docs.push(doc);
       created.push(view(doc));
     }
@@ -116,6 +128,17 @@ export async function startFakeXero(org: XeroOrganisation): Promise<FakeXero> {
     if (!bearer || !valid.has(bearer)) return sendJson(res, 401, { Type: null, Title: 'Unauthorized', Status: 401, Detail: 'AuthenticationUnsuccessful' });
     if (r.req.headers['xero-tenant-id'] !== XERO_TENANT)
       return sendJson(res, 403, { Type: null, Title: 'Forbidden', Status: 403, Detail: 'AuthorizationUnsuccessful' });
+    const one = /^\/api\.xro\/2\.0\/(Invoices|CreditNotes)\/([0-9a-f-]+)$/.exec(r.path);
+    if (one && r.method === 'POST') {
+      // An update of one document: the status moves DRAFT -> AUTHORISED or DELETED (a draft only).
+      const doc = docs.find((d) => d.kind === one[1] && d.id === one[2]);
+      if (!doc) return sendJson(res, 404, { Title: 'Not Found', Status: 404 });
+      const wanted = String((((r.body as Record<string, unknown>)[doc.kind] as Array<Record<string, unknown>> | undefined)?.[0] ?? {})['Status'] ?? '');
+      if (doc.status !== 'DRAFT' || (wanted !== 'AUTHORISED' && wanted !== 'DELETED'))
+        return invalid(res, view(doc), [`A ${doc.status} document cannot become ${wanted}.`]);
+      doc.status = wanted;
+      return sendJson(res, 200, envelope(doc.kind, [view(doc)]));
+    }
     const m = /^\/api\.xro\/2\.0\/(Invoices|CreditNotes)$/.exec(r.path);
     if (!m) return sendJson(res, 404, { Title: 'Not Found', Status: 404 });
     const kind = m[1] as XeroDocument['kind'];
@@ -141,6 +164,14 @@ export async function startFakeXero(org: XeroOrganisation): Promise<FakeXero> {
     apiUrl: `${server.origin}/api.xro/2.0`,
     tokenUrl: `${server.origin}/connect/token`,
     documents: () =>
-      docs.map((d) => ({ kind: d.kind, number: d.number, total: (view(d) as { Total: number }).Total, tax: (view(d) as { TotalTax: number }).TotalTax })),
+      docs
+        .filter((d) => d.status !== 'DELETED')
+        .map((d) => ({
+          kind: d.kind,
+          number: d.number,
+          status: d.status,
+          total: (view(d) as { Total: number }).Total,
+          tax: (view(d) as { TotalTax: number }).TotalTax,
+        })),
   };
 }
