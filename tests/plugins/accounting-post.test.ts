@@ -337,6 +337,13 @@ describe('the Posting run in Dynamics and npm run post', () => {
       const again = await run({});
       expect(again).toMatchObject({ cspb_runstatus: RunStatus.Completed, cspb_postedcount: 0 });
       expect(h.fake.documents()).toHaveLength(october.length);
+      // While another run posts the month to the same system, a second one refuses to start.
+      const other = await org.create('cspb_postingruns', { cspb_name: 'October, still posting', cspb_system: System.Xero, cspb_periodstart: '2026-10-01' });
+      await org.asyncIdle();
+      await org.update('cspb_postingruns', other, { cspb_runstatus: RunStatus.Running });
+      const busy = await run({});
+      expect(busy).toMatchObject({ cspb_runstatus: RunStatus.Failed });
+      expect(String(busy['cspb_error'])).toMatch(/^'October, still posting' is posting 2026-10 to the same system/);
     } finally {
       await h.fake.close();
     }

@@ -8,6 +8,7 @@
  * a new run resumes it.
  */
 import type { EntityRecord } from '../../../dataverse/src/client/types';
+import { retrieveAll } from '../../../dataverse/src/client/retrieve-all';
 import { CspbPostingRunRunStatus as Status, CspbPostingRunTable, type CspbPostingRunRow } from '../../../dataverse/generated';
 import { MappingError } from '../../../dataverse/src/mappers';
 import { systems } from '../../../dataverse/src/runs/posting-run';
@@ -22,6 +23,18 @@ async function chunk(context: JobContext, _n: number, row: EntityRecord): Promis
   const system = systems.fromWebApi(run.cspb_system, 'cspb_system');
   if (!system || !run.cspb_periodstart) throw new JobFailure('The posting run names no accounting system or billing month.');
   const month = run.cspb_periodstart.slice(0, 7);
+  // One post of a month to a system at a time: two would both miss a document in the lookup and both create it.
+  if (!run.cspb_dryrun) {
+    const others = await retrieveAll<CspbPostingRunRow>(context.client, CspbPostingRunTable.entitySetName, {
+      select: ['cspb_name'],
+      filter: `cspb_system eq ${run.cspb_system} and cspb_periodstart eq ${run.cspb_periodstart.slice(0, 10)} and cspb_runstatus eq ${Status.Running} and cspb_dryrun ne true and cspb_postingrunid ne ${context.id}`,
+    });
+    if (others.length > 0)
+      throw new JobFailure(
+        `'${others[0]!.cspb_name}' is posting ${month} to the same system: run this again once it has finished (it resumes, posting nothing twice).`,
+      );
+    await context.client.update(CspbPostingRunTable.entitySetName, context.id, { cspb_runstatus: Status.Running, cspb_jobprogress: 'Posting' });
+  }
   let result;
   try {
     const accounting = run.cspb_dryrun ? undefined : accountingClientFromSettings(system, context.deps.env ?? process.env, context.deps.accountingExtras ?? {});
