@@ -17,7 +17,7 @@ import {
   CspbBillingImportSource as Source,
   CspbReconciliationRunRunStatus as RunStatus,
 } from '../../dataverse/generated';
-import { importBillFile } from '../support/import-bill';
+import { importBillFile, reconcileImport } from '../support/import-bill';
 import { IMPORT_CHUNK_LINES, MemoryBillFileSource, registerPlugins, runChunk } from '../../plugins/src';
 import { GraphBillingClient, type ExportRequest } from '../../plugins/src/pull/graph-billing';
 import { graphClientCredentials } from '../../plugins/src/pull/graph-token';
@@ -87,14 +87,8 @@ const billed = (kind: 'billed-reconciliation' | 'billed-usage' = 'billed-reconci
 
 /** Findings of a run, comparable across orgs (no ids). */
 async function runOver(org: LocalOrg, importId: string): Promise<{ run: Record<string, unknown>; findings: string[] }> {
-  const runId = await org.create('cspb_reconciliationruns', {
-    cspb_name: 'October',
-    'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
-    cspb_currencycode: 'USD',
-  });
-  await org.asyncIdle();
-  expect(org.asyncFailures).toEqual([]);
-  const run = await org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+  const run = await reconcileImport(org, importId);
+  const runId = String(run['cspb_reconciliationrunid']);
   const page = await org.retrieveMultiple<Record<string, unknown>>('cspb_discrepancies', { filter: `_cspb_runid_value eq ${runId}` });
   const findings = page.value
     .map((d) =>

@@ -17,7 +17,7 @@ import {
 } from '../../dataverse/generated';
 import { LocalOrg } from '../../dataverse/src/local-org';
 import { supersedeOlderUnbilled } from '../../dataverse/src/imports/unbilled';
-import { importBillFile } from '../support/import-bill';
+import { importBillFile, reconcileImport } from '../support/import-bill';
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
 import { writeSample } from '../../scripts/generate-sample';
 
@@ -66,17 +66,6 @@ async function importUnbilled(org: LocalOrg, files: MemoryBillFileSource, id: st
 
 const importRow = (org: LocalOrg, id: string) => org.retrieve<Record<string, unknown>>('cspb_billingimports', id);
 
-async function runOver(org: LocalOrg, importId: string): Promise<Record<string, unknown>> {
-  const runId = await org.create('cspb_reconciliationruns', {
-    cspb_name: 'October',
-    'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
-    cspb_currencycode: 'USD',
-  });
-  await org.asyncIdle();
-  expect(org.asyncFailures).toEqual([]);
-  return org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
-}
-
 const V1 = '0b9a3c0e-0000-4000-8000-000000000601';
 const V2 = '0b9a3c0e-0000-4000-8000-000000000602';
 const BILLED = '0b9a3c0e-0000-4000-8000-000000000603';
@@ -96,9 +85,9 @@ test('a newer unbilled file supersedes the older; neither is summed with the bil
   expect(billed['cspb_billkind']).not.toBe(BillKind.Unbilled);
   expect(await importRow(org, V2)).toMatchObject({ cspb_importstatus: ImportStatus.Completed });
 
-  const billedRun = await runOver(org, BILLED);
+  const billedRun = await reconcileImport(org, BILLED);
   expect(billedRun['cspb_totalbilled']).toBe(billed['cspb_totalbilled']);
-  const previewRun = await runOver(org, V2);
+  const previewRun = await reconcileImport(org, V2);
   // The preview alone: its 35 lines, less than the invoice.
   expect(previewRun['cspb_totalbilled']).toBe((await importRow(org, V2))['cspb_totalbilled']);
   expect(new Decimal(String(previewRun['cspb_totalbilled'])).lessThan(String(billed['cspb_totalbilled']))).toBe(true);

@@ -23,3 +23,15 @@ export async function importBillFile(
   });
   await org.asyncIdle();
 }
+
+/** A reconciliation run over an import, as a person creates one; the run row once its job has run. */
+export async function reconcileImport(org: LocalOrg, importId: string): Promise<Record<string, unknown>> {
+  const runId = await org.create('cspb_reconciliationruns', {
+    cspb_name: 'October',
+    'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+    cspb_currencycode: 'USD',
+  });
+  await org.asyncIdle();
+  if (org.asyncFailures.length > 0) throw new Error(`the run's job failed: ${JSON.stringify(org.asyncFailures)}`);
+  return org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId);
+}

@@ -39,8 +39,12 @@ export interface PeriodResult {
 
 export async function postPeriod(p: PeriodPost): Promise<PeriodResult> {
   const client = p.dataverse;
-  const invoices = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', { filter: `cspb_invoicestatus eq ${InvoiceStatus.Issued}` });
-  const ofMonth = invoices.filter((i) => i.cspb_periodstart?.slice(0, 7) === p.month);
+  // The month's issued documents only: the org holds every month's.
+  const [year, month] = p.month.split('-').map(Number) as [number, number];
+  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+  const ofMonth = await retrieveAll<CspbInvoiceRow>(client, 'cspb_invoices', {
+    filter: `cspb_invoicestatus eq ${InvoiceStatus.Issued} and cspb_periodstart ge ${p.month}-01 and cspb_periodstart lt ${next}`,
+  });
   const lines: CspbInvoiceLineRow[] = [];
   for (const invoice of ofMonth)
     lines.push(...(await retrieveAll<CspbInvoiceLineRow>(client, 'cspb_invoicelines', { filter: `_cspb_invoiceid_value eq ${invoice.cspb_invoiceid}` })));
