@@ -6,8 +6,9 @@
  *     own child process so peak RSS is per phase.
  * Prints times, the ratio b/a, peak RSS and the reconciliation's counts.
  *
- *   npx tsx bench/reconcile.ts [usageRows] [--cpu-prof]
+ *   npx tsx bench/reconcile.ts [usageRows] [--cpu-prof] [--files DIR]
  * --cpu-prof: (b) runs under `node --cpu-prof`; the functions taking the most time are printed.
+ * --files DIR: generate the files into DIR once and reuse them on later runs (kept afterwards).
  */
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -158,20 +159,26 @@ function runPhase(phase: string, args: string[], profileDir?: string): Record<st
 async function main(): Promise<void> {
   const usageRows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
   const cpuProf = process.argv.includes('--cpu-prof');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cspb-bench-reconcile-'));
+  const filesAt = process.argv.indexOf('--files');
+  const keep = filesAt >= 0 ? path.resolve(process.argv[filesAt + 1] ?? '') : undefined;
+  const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cspb-bench-reconcile-'));
   try {
-    const usageFile = path.join(dir, 'daily-usage.csv');
+    const usageFile = path.join(dir, `daily-usage-${usageRows}.csv`);
     const licenceFile = path.join(dir, 'licences.csv');
-    const subsFile = path.join(dir, 'usage-subscriptions.json');
-    const generated = await generateDailyUsage(usageFile, usageRows);
-    fs.writeFileSync(subsFile, JSON.stringify(generated.subscriptions));
+    const subsFile = path.join(dir, `usage-subscriptions-${usageRows}.json`);
+    if (!keep || !fs.existsSync(subsFile)) {
+      fs.mkdirSync(dir, { recursive: true });
+      const generated = await generateDailyUsage(usageFile, usageRows);
+      fs.writeFileSync(subsFile, JSON.stringify(generated.subscriptions));
+    }
+    const usagePlans = (JSON.parse(fs.readFileSync(subsFile, 'utf8')) as unknown[]).length;
     const licenceLines = writeLicenceFile(licenceFile, licenceSubscriptions());
     const mb = (fs.statSync(usageFile).size + fs.statSync(licenceFile).size) / 1e6;
     console.log(
-      `files: ${usageRows.toLocaleString('en')} usage rows + ${licenceLines.toLocaleString('en')} licence lines (${mb.toFixed(0)} MB) against ${LICENCES.toLocaleString('en')} licence subscriptions and ${generated.subscriptions.length} Azure plans`,
+      `files: ${usageRows.toLocaleString('en')} usage rows + ${licenceLines.toLocaleString('en')} licence lines (${mb.toFixed(0)} MB) against ${LICENCES.toLocaleString('en')} licence subscriptions and ${usagePlans} Azure plans`,
     );
     const a = runPhase('udsv', [licenceFile, usageFile]);
-    const profileDir = cpuProf ? path.join(dir, 'profile') : undefined;
+    const profileDir = cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), 'cspb-bench-profile-')) : undefined;
     const b = runPhase('ours', [licenceFile, usageFile, subsFile], profileDir);
     console.log(`(a) uDSV bare parse of both files   ${(a.ms / 1000).toFixed(2)} s   peak RSS ${a.maxRssMb.toFixed(0)} MB`);
     console.log(
@@ -185,9 +192,10 @@ async function main(): Promise<void> {
       const profile = JSON.parse(fs.readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
       console.log('(b) under --cpu-prof, the functions taking the most self time:');
       for (const [name, ms] of topSelfTime(profile, 20)) console.log(`  ${(ms / 1000).toFixed(2).padStart(6)} s  ${name}`);
+      fs.rmSync(profileDir, { recursive: true, force: true });
     }
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -33,6 +33,18 @@ export class CsvScanner {
   lineEnding: LineEnding = 'lf';
   /** column index -> slot in `values`, or -1 to skip; null captures every column (the header). */
   private slotOf: Int32Array | null = null;
+  /**
+   * Slots sliced as the record is read; null: all of them. The others are only located (start,
+   * end, quoting) and sliced by fillDeferred(): a usage row's aggregation reads a dozen of its 33
+   * fields, and the rest are needed only for the first row of a bucket or a refused row.
+   */
+  private eager: Uint8Array | null = null;
+  private deferredSlots = new Int32Array(0);
+  private deferredFrom = new Int32Array(0);
+  private deferredTo = new Int32Array(0);
+  /** 1: the deferred field was quoted with doubled quotes inside ("" to unescape). */
+  private deferredEscaped = new Uint8Array(0);
+  private deferredCount = 0;
   /** Field values of the current record, by slot (undefined when the record is too short). */
   values: (string | undefined)[] = [];
   /** Number of fields in the current record. */
@@ -55,10 +67,47 @@ export class CsvScanner {
     this.delimiterText = String.fromCharCode(code);
   }
 
-  /** Which columns to keep from now on; null keeps all of them (used for the header). */
-  select(slotOf: Int32Array | null, slotCount: number): void {
+  /**
+   * Which columns to keep from now on; null keeps all of them (used for the header). With
+   * `eagerSlots`, only those slots are filled by next(); the rest wait for fillDeferred().
+   */
+  select(slotOf: Int32Array | null, slotCount: number, eagerSlots?: readonly number[]): void {
     this.slotOf = slotOf;
     this.values = new Array<string | undefined>(slotCount).fill(undefined);
+    this.deferredCount = 0;
+    if (eagerSlots === undefined) {
+      this.eager = null;
+      return;
+    }
+    this.eager = new Uint8Array(slotCount);
+    for (const slot of eagerSlots) if (slot >= 0 && slot < slotCount) this.eager[slot] = 1;
+    this.deferredSlots = new Int32Array(slotCount);
+    this.deferredFrom = new Int32Array(slotCount);
+    this.deferredTo = new Int32Array(slotCount);
+    this.deferredEscaped = new Uint8Array(slotCount);
+  }
+
+  /**
+   * Slices the current record's deferred fields into `values` (a no-op when none are deferred).
+   * Only valid until the next append(): the fields are located in the buffered text.
+   */
+  fillDeferred(): void {
+    const s = this.buf;
+    const values = this.values;
+    for (let i = 0; i < this.deferredCount; i++) {
+      const slot = this.deferredSlots[i] as number;
+      const text = s.slice(this.deferredFrom[i], this.deferredTo[i]);
+      values[slot] = this.deferredEscaped[i] === 1 ? text.replaceAll('""', '"') : text;
+    }
+    this.deferredCount = 0;
+  }
+
+  private defer(slot: number, from: number, to: number, escaped: boolean): void {
+    const i = this.deferredCount++;
+    this.deferredSlots[i] = slot;
+    this.deferredFrom[i] = from;
+    this.deferredTo[i] = to;
+    this.deferredEscaped[i] = escaped ? 1 : 0;
   }
 
   append(text: string): void {
@@ -122,8 +171,10 @@ export class CsvScanner {
     const slotOf = this.slotOf;
     const values = this.values;
     const capture = slotOf === null;
+    const eager = this.eager;
     if (capture) values.length = 0;
     else values.fill(undefined);
+    this.deferredCount = 0;
     const delim = this.delimiter;
     const delimText = this.delimiterText;
     let nl = this.nl;
@@ -136,6 +187,8 @@ export class CsvScanner {
     this.bareCarriageReturn = -1;
     for (;;) {
       const slot = capture ? col : col < (slotOf as Int32Array).length ? ((slotOf as Int32Array)[col] as number) : -1;
+      const deferSlot = slot >= 0 && eager !== null && eager[slot] === 0;
+      let deferred = false;
       let value: string | undefined;
       if (p < len && s.charCodeAt(p) === QUOTE) {
         let q = p + 1;
@@ -155,7 +208,10 @@ export class CsvScanner {
             q = e + 2;
             continue;
           }
-          if (slot >= 0) {
+          if (deferSlot) {
+            this.defer(slot, p + 1, e, escaped);
+            deferred = true;
+          } else if (slot >= 0) {
             value = s.slice(p + 1, e);
             if (escaped) value = value.replaceAll('""', '"');
           }
@@ -165,6 +221,13 @@ export class CsvScanner {
         if (p < len) {
           const c = s.charCodeAt(p);
           if (c !== delim && c !== LF && c !== CR) {
+            if (deferred) {
+              // Rare (text after a closing quote): this field is sliced now after all.
+              this.deferredCount--;
+              value = s.slice(this.deferredFrom[this.deferredCount], this.deferredTo[this.deferredCount]);
+              if (this.deferredEscaped[this.deferredCount] === 1) value = value.replaceAll('""', '"');
+              deferred = false;
+            }
             // Text after a closing quote ("a"b): not RFC 4180; keep it, as Excel does.
             if (nl < p) nl = s.indexOf(eolText, p);
             if (nl < 0 && !final) return 'need-more';
@@ -192,10 +255,13 @@ export class CsvScanner {
           }
           if (cr < end && !(dropCr && cr === end - 1) && this.bareCarriageReturn < 0) this.bareCarriageReturn = col;
         }
-        if (slot >= 0) value = s.slice(p, dropCr ? end - 1 : end);
+        if (deferSlot) {
+          this.defer(slot, p, dropCr ? end - 1 : end, false);
+          deferred = true;
+        } else if (slot >= 0) value = s.slice(p, dropCr ? end - 1 : end);
         p = end;
       }
-      if (slot >= 0) values[slot] = value ?? '';
+      if (slot >= 0 && !deferred) values[slot] = value ?? '';
       col++;
       if (p >= len) break;
       const c = s.charCodeAt(p);

@@ -3,6 +3,8 @@ import { Decimal } from '../money';
 // Exact decimal arithmetic on text for the streaming importer; see ExactSum.
 const MAX_EXACT = 9007199254740991; // 2^53 - 1
 const MAX_SCALE = 60;
+/** Scales an ExactSum holds before it grows to MAX_SCALE + 1 (Microsoft's usage amounts have up to 17). */
+const SMALL_SCALES = 20;
 
 /**
  * Reads decimal text into mantissa/scale form without allocating: `read()` validates and keeps the
@@ -102,7 +104,14 @@ export class DecimalReader {
  * whatever the order of the rows (plain floats were order-dependent, TOOLCHAIN.md).
  */
 export class ExactSum {
-  private small: number[] = [];
+  /**
+   * Per scale (digits after the point), the running sum of small mantissas, exact below 2^53. A
+   * typed array: a plain array indexed from 15 up began holey and made every add a slow lookup.
+   * Grown on demand up to MAX_SCALE + 1 (amounts in bills have at most about 17 decimals).
+   */
+  private small = new Float64Array(SMALL_SCALES);
+  /** Highest scale added so far (-1: nothing yet). */
+  private top = -1;
   private big: (bigint | undefined)[] = [];
   count = 0;
   private static readonly reader = new DecimalReader();
@@ -128,23 +137,30 @@ export class ExactSum {
   }
 
   private addSmall(m: number, scale: number): void {
-    const cur = this.small[scale];
-    if (cur === undefined) {
-      this.small[scale] = m;
-      return;
-    }
-    const next = cur + m;
+    if (scale > this.top) this.raiseTop(scale);
+    const small = this.small;
+    const next = (small[scale] as number) + m;
     if (next > MAX_EXACT || next < -MAX_EXACT) {
-      this.big[scale] = (this.big[scale] ?? 0n) + BigInt(cur);
-      this.small[scale] = m;
-    } else this.small[scale] = next;
+      this.big[scale] = (this.big[scale] ?? 0n) + BigInt(small[scale] as number);
+      small[scale] = m;
+    } else small[scale] = next;
+  }
+
+  private raiseTop(scale: number): void {
+    if (scale >= this.small.length) {
+      const grown = new Float64Array(MAX_SCALE + 1);
+      grown.set(this.small);
+      this.small = grown;
+    }
+    this.top = scale;
   }
 
   /** Adds another sum (used when merging totals per charge type). */
   addSum(other: ExactSum): void {
-    other.small.forEach((v, scale) => {
-      if (v !== undefined) this.addScaled(BigInt(v), scale);
-    });
+    for (let scale = 0; scale <= other.top; scale++) {
+      const v = other.small[scale] as number;
+      if (v !== 0) this.addScaled(BigInt(v), scale);
+    }
     other.big.forEach((v, scale) => {
       if (v !== undefined) this.addScaled(v, scale);
     });
@@ -152,19 +168,19 @@ export class ExactSum {
   }
 
   toDecimal(): Decimal {
-    const top = Math.max(this.small.length, this.big.length) - 1;
+    const top = this.top;
     if (top < 0) return new Decimal(0);
     let total = 0n;
     for (let scale = 0; scale <= top; scale++) {
-      const part = BigInt(this.small[scale] ?? 0) + (this.big[scale] ?? 0n);
+      const part = BigInt(this.small[scale] as number) + (this.big[scale] ?? 0n);
       if (part !== 0n) total += part * 10n ** BigInt(top - scale);
     }
     return scaledToDecimal(total, top);
   }
 
   private addScaled(v: bigint, scale: number): void {
+    if (scale > this.top) this.raiseTop(scale);
     this.big[scale] = (this.big[scale] ?? 0n) + v;
-    if (this.small[scale] === undefined) this.small[scale] = 0;
   }
 }
 

@@ -18,6 +18,7 @@ import { CurrencyReader, DateReader } from './value-parsers';
 import { columnName, readXlsxRows, XlsxError } from './xlsx';
 
 const TEXT_SLICE = 16 * 1024;
+const noDeferredValues = (): void => undefined;
 
 type Phase = 'sniff' | 'text-start' | 'csv' | 'json' | 'zip' | 'failed';
 
@@ -200,7 +201,7 @@ export class BillImporter {
         this.header = header;
         if (!this.resolve(header, {})) return;
         const r = this.resolved as ResolvedColumns;
-        sc.select(r.slotOfColumn, r.fields.length);
+        sc.select(r.slotOfColumn, r.fields.length, this.aggregator?.hotSlots());
         continue;
       }
       if (this.isBlankRecord()) continue;
@@ -214,7 +215,7 @@ export class BillImporter {
         continue;
       }
       if (this.lineBuilder !== null) this.lineBuilder.accept(sc.values, sc.row, sc.rawRecord());
-      else (this.aggregator as UsageAggregator).accept(sc.values, sc.row, this.csvDuplicateOf);
+      else (this.aggregator as UsageAggregator).accept(sc.values, sc.row, this.csvDuplicateOf, this.fillCsvValues);
       if (this.phase === 'failed') return;
     }
   }
@@ -241,6 +242,9 @@ export class BillImporter {
       },
     ]);
   }
+
+  /** Slices the fields the scanner only located (one bound function, no closure per row). */
+  private readonly fillCsvValues = (): void => this.scanner.fillDeferred();
 
   /** Duplicate check of the scanner's current record (one bound function, no closure per row). */
   private readonly csvDuplicateOf = (): number => {
@@ -317,11 +321,16 @@ export class BillImporter {
     }
     const agg = this.aggregator as UsageAggregator;
     const set = this.fpSet;
-    agg.accept(values, row, () => {
-      if (set === null) return 0;
-      hashInto();
-      return set.addOrGet(this.fp[0] as number, this.fp[1] as number, row);
-    });
+    agg.accept(
+      values,
+      row,
+      () => {
+        if (set === null) return 0;
+        hashInto();
+        return set.addOrGet(this.fp[0] as number, this.fp[1] as number, row);
+      },
+      noDeferredValues,
+    );
   }
 
   private fail(code: ImportErrorCode, reason: string, row = 0, column?: string): void {

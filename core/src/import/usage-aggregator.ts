@@ -65,8 +65,16 @@ export class UsageAggregator {
     };
   }
 
-  /** `duplicateOf` returns the earlier row with identical text, or 0; called only for valid rows. */
-  accept(values: (string | undefined)[], row: number, duplicateOf: () => number): void {
+  /** The slots accept() reads for every row; the others are read only through `fillValues`. */
+  hotSlots(): number[] {
+    return Object.values(this.s).filter((slot) => slot >= 0);
+  }
+
+  /**
+   * `duplicateOf` returns the earlier row with identical text, or 0; called only for valid rows.
+   * `fillValues` fills the slots other than hotSlots() (a CSV scanner slices them only on demand).
+   */
+  accept(values: (string | undefined)[], row: number, duplicateOf: () => number, fillValues: () => void): void {
     const st = this.state;
     const s = this.s;
     const ctx = this.ctx;
@@ -105,11 +113,13 @@ export class UsageAggregator {
       } else bad = true;
     }
     if (bad) {
+      fillValues();
       this.reject(values, row, start, end, usage, qtyOk, amtOk, prcOk, currency);
       return;
     }
     const dup = duplicateOf();
     if (dup > 0) {
+      fillValues();
       ctx.start(values, row);
       ctx.issue('duplicate-row', undefined, '', `the same usage row as row ${dup}`);
       this.flush(values);
@@ -125,6 +135,7 @@ export class UsageAggregator {
     let b = this.buckets.get(key);
     if (b === undefined) {
       // A new bucket keeps this row's text fields; later rows of the bucket share its key's text.
+      fillValues();
       ctx.start(values, row);
       ctx.refuseControlCharacters();
       if (ctx.issues.length > 0) {
