@@ -103,6 +103,13 @@ export class DecimalReader {
  * the BigInt directly. toDecimal() combines the scales with BigInt arithmetic: the result is exact,
  * whatever the order of the rows (plain floats were order-dependent, TOOLCHAIN.md).
  */
+/** An ExactSum as plain data: the per-scale small sums (index = scale) and the BigInt parts as text. */
+export interface ExactSumState {
+  readonly small: readonly number[];
+  readonly big: ReadonlyArray<readonly [number, string]>;
+  readonly count: number;
+}
+
 export class ExactSum {
   /**
    * Per scale (digits after the point), the running sum of small mantissas, exact below 2^53. A
@@ -165,6 +172,25 @@ export class ExactSum {
       if (v !== undefined) this.addScaled(v, scale);
     });
     this.count += other.count;
+  }
+
+  /** The sum as plain data (a worker's message, a queue chunk's JSON): exact, BigInts as text. */
+  toState(): ExactSumState {
+    const big: Array<[number, string]> = [];
+    this.big.forEach((v, scale) => {
+      if (v !== undefined) big.push([scale, v.toString()]);
+    });
+    return { small: Array.from(this.small.subarray(0, this.top + 1)), big, count: this.count };
+  }
+
+  /** Adds a sum given as toState() wrote it. */
+  addState(state: ExactSumState): void {
+    state.small.forEach((v, scale) => {
+      if (v !== 0) this.addScaled(BigInt(v), scale);
+    });
+    for (const [scale, v] of state.big) this.addScaled(BigInt(v), scale);
+    if (state.small.length - 1 > this.top) this.raiseTop(state.small.length - 1);
+    this.count += state.count;
   }
 
   toDecimal(): Decimal {

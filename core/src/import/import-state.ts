@@ -3,10 +3,30 @@ import { Decimal } from '../money';
 import { ImportError, ImportErrorDetails } from './import-error';
 import { ChargeTypeTotal, RejectedRow } from './types';
 
+/** Invoice numbers a summary lists (a file naming more is not a bill of one partner's month). */
+export const MAX_INVOICE_NUMBERS = 1000;
+
 /** The money a refused row carried, when its amount column could still be read. */
 export interface RejectedMoney {
   readonly amount?: Decimal | undefined;
   readonly currency?: string | undefined;
+}
+
+/** ImportState.exportChunk(): counts, errors and refused rows (Decimals as text), currencies, invoices, period. */
+export interface ImportStateChunk {
+  readonly rowsRead: number;
+  readonly rowsAccepted: number;
+  readonly rowsRejected: number;
+  readonly errorCount: number;
+  readonly errors: readonly ImportErrorDetails[];
+  readonly rejected: ReadonlyArray<Omit<RejectedRow, 'amount'> & { readonly amount?: string | Decimal }>;
+  readonly rejectedAmounts: ReadonlyArray<readonly [string, string]>;
+  readonly rejectedWithoutAmount: number;
+  readonly currencies: readonly string[];
+  readonly billingCurrency: string | null;
+  readonly invoiceNumbers: readonly string[];
+  readonly minStart: CalendarDate | null;
+  readonly maxEndExclusive: CalendarDate | null;
 }
 
 /**
@@ -72,12 +92,55 @@ export class ImportState {
     }
   }
 
+  /** What a chunk of a file contributed, as plain data (chunks.ts merges chunks in file order). */
+  exportChunk(): ImportStateChunk {
+    return {
+      rowsRead: this.rowsRead,
+      rowsAccepted: this.rowsAccepted,
+      rowsRejected: this.rowsRejected,
+      errorCount: this.errorCount,
+      errors: this.errors.map((e) => e.toJSON()),
+      rejected: this.rejected.map((r) => (r.amount === undefined ? r : { ...r, amount: r.amount.toString() })),
+      rejectedAmounts: [...this.rejectedAmounts.entries()].map(([c, a]) => [c, a.toString()] as const),
+      rejectedWithoutAmount: this.rejectedWithoutAmount,
+      currencies: [...this.currencies],
+      billingCurrency: this.billingCurrency,
+      invoiceNumbers: this.invoiceNumbers,
+      minStart: this.minStart,
+      maxEndExclusive: this.maxEndExclusive,
+    };
+  }
+
+  /**
+   * Adds a later chunk of the same file: its rows are numbered from `rowOffset` on. Errors and
+   * refused rows keep their file order and the same caps as one pass over the file.
+   */
+  absorbChunk(c: ImportStateChunk, rowOffset: number): void {
+    this.rowsRead += c.rowsRead;
+    this.rowsAccepted += c.rowsAccepted;
+    this.rowsRejected += c.rowsRejected;
+    this.errorCount += c.errorCount;
+    for (const e of c.errors) if (this.errors.length < this.maxErrors) this.errors.push(new ImportError({ ...e, file: this.file, row: e.row + rowOffset }));
+    for (const r of c.rejected) {
+      if (this.rejected.length >= this.maxErrors) break;
+      const { amount, ...rest } = r;
+      this.rejected.push({ ...rest, row: r.row + rowOffset, ...(amount !== undefined ? { amount: new Decimal(amount) } : {}) });
+    }
+    for (const [currency, amount] of c.rejectedAmounts)
+      this.rejectedAmounts.set(currency, (this.rejectedAmounts.get(currency) ?? new Decimal(0)).plus(new Decimal(amount)));
+    this.rejectedWithoutAmount += c.rejectedWithoutAmount;
+    for (const code of c.currencies) this.noteCurrency(code);
+    if (this.billingCurrency === null) this.billingCurrency = c.billingCurrency;
+    for (const n of c.invoiceNumbers) this.noteInvoice(n);
+    if (c.minStart !== null && c.maxEndExclusive !== null) this.notePeriod({ start: c.minStart, end: c.maxEndExclusive });
+  }
+
   noteCurrency(code: string): void {
     if (!this.currencies.includes(code)) this.currencies.push(code);
   }
 
   noteInvoice(n: string | undefined): void {
-    if (n !== undefined && n !== '' && this.invoiceSet.size < 1000) this.invoiceSet.add(n);
+    if (n !== undefined && n !== '' && this.invoiceSet.size < MAX_INVOICE_NUMBERS) this.invoiceSet.add(n);
   }
 
   get invoiceNumbers(): string[] {

@@ -5,7 +5,8 @@ import { normalizeHeader } from './fields';
 import { fingerprint, FingerprintSet } from './fingerprint';
 import { FormatDefinition, MICROSOFT_FORMATS } from './formats';
 import { ImportError, ImportErrorCode } from './import-error';
-import { ImportState } from './import-state';
+import { ImportState, MAX_INVOICE_NUMBERS } from './import-state';
+import { NOT_CHUNKED, UsageChunk } from './chunks';
 import { FlatItem, JsonItemScanner, JsonSyntaxError, parseFlatItem } from './json-items';
 import { LineBuilder } from './line-builder';
 import { dropUndefined } from '../objects';
@@ -60,6 +61,10 @@ export class BillImporter {
   private readonly fp = new Uint32Array(2);
   private readonly fpSet: FingerprintSet | null;
   private finished = false;
+  /** The scanner's row count when the header was read (blank lines before it count). */
+  private headerRow = 0;
+  /** Chunk mode (chunks.ts): the billing currency a later chunk starts with, null in the first. */
+  private chunkSeed: string | null = null;
 
   constructor(options: ImportOptions = {}) {
     this.opts = options;
@@ -134,6 +139,64 @@ export class BillImporter {
     return this.result();
   }
 
+  // --- chunks of a large usage file (chunks.ts) -----------------------------------------------
+
+  /**
+   * Reads one chunk of a daily-usage CSV: push the file's header line, then the chunk's bytes, then
+   * call finishChunk(). A chunk after the first starts with the file's billing currency (`seed`).
+   */
+  beginChunk(seed: string | null): void {
+    if (this.byteLength > 0) throw new Error('BillImporter: beginChunk() before the first push()');
+    this.chunkSeed = seed;
+  }
+
+  /** The chunk's rows as plain data, or why it cannot be merged. `last`: the chunk ends the file. */
+  finishChunk(last: boolean): UsageChunk {
+    if (this.finished) throw new Error('BillImporter: finishChunk() after finish()');
+    this.finished = true;
+    if (this.opts.mode === 'strict' || this.fpSet !== null) return NOT_CHUNKED('strict mode and the usage-row duplicate check read the file in one pass');
+    if (this.phase === 'csv' && this.decoder !== null) {
+      const rest = this.decodeSlice(undefined);
+      if (rest !== null) this.feedText(rest, last);
+    }
+    const agg = this.aggregator;
+    if (this.phase !== 'csv' || agg === null) return NOT_CHUNKED(this.phase === 'failed' ? 'the chunk could not be read' : 'not a daily-usage CSV');
+    if (this.encoding !== 'utf-8' && this.encoding !== 'utf-8-bom') return NOT_CHUNKED('not UTF-8');
+    if (this.scanner.lineEnding === 'cr') return NOT_CHUNKED('records end in CR only');
+    if (!last && this.scanner.pending > 0) return NOT_CHUNKED('the chunk ends inside a record (a line break in a quoted field)');
+    if (this.chunkSeed !== null && agg.textRefusals > 0) return NOT_CHUNKED("a bucket's first row was refused for its text");
+    if (this.state.invoiceNumbers.length >= MAX_INVOICE_NUMBERS) return NOT_CHUNKED('the chunk lists the most invoice numbers a summary keeps');
+    return { ok: true, rowsAfterHeader: this.scanner.row - this.headerRow, state: this.state.exportChunk(), buckets: agg.exportBuckets() };
+  }
+
+  /**
+   * The result of one pass over the file, from its chunks in file order (see chunks.ts), or null
+   * when they cannot be merged exactly (then read the file in one pass). `header` is the file's
+   * bytes up to and including its header line's line feed; `seed` the later chunks' currency.
+   */
+  static mergeChunks(
+    header: Uint8Array,
+    chunks: readonly UsageChunk[],
+    seed: string | null,
+    file: { readonly contentHash: string; readonly byteLength: number },
+    options: ImportOptions = {},
+  ): ImportResult | null {
+    if (chunks.length === 0 || chunks.some((c) => !c.ok)) return null;
+    if (chunks.length > 1 && (chunks[0] as UsageChunk).state.billingCurrency !== seed) return null;
+    const m = new BillImporter({ ...options, createHasher: () => ({ update: () => undefined, digestHex: () => file.contentHash }) });
+    m.push(header);
+    const agg = m.aggregator;
+    if (m.phase !== 'csv' || agg === null || !m.headerDone || m.scanner.pending > 0) return null;
+    let offset = 0;
+    for (const c of chunks) {
+      m.state.absorbChunk(c.state, offset);
+      agg.absorbBuckets(c.buckets, offset);
+      offset += c.rowsAfterHeader;
+    }
+    m.byteLength = file.byteLength;
+    return m.finish();
+  }
+
   // --- container and encoding ---------------------------------------------------------------
 
   private startFromHead(): void {
@@ -198,6 +261,7 @@ export class BillImporter {
         const header = (sc.values as string[]).map((h) => h.trim());
         if (header.every((h) => h === '')) continue;
         this.headerDone = true;
+        this.headerRow = sc.row;
         this.header = header;
         if (!this.resolve(header, {})) return;
         const r = this.resolved as ResolvedColumns;
@@ -309,6 +373,10 @@ export class BillImporter {
     const ctx = new RowContext(r, dates, new CurrencyReader());
     const endExclusive = this.source === 'json' && r.format.jsonChargeEndExclusive === true;
     const defaultCurrency = this.opts.defaultCurrency === undefined ? undefined : this.opts.defaultCurrency.trim().toUpperCase();
+    if (this.chunkSeed !== null) {
+      this.state.billingCurrency = this.chunkSeed;
+      this.state.noteCurrency(this.chunkSeed);
+    }
     if (r.format.shape === 'daily') this.aggregator = new UsageAggregator(ctx, this.state, { defaultCurrency, endExclusive });
     else this.lineBuilder = new LineBuilder(ctx, this.state, { defaultCurrency, endExclusive, detectDuplicates: this.opts.detectDuplicates !== false });
     return true;

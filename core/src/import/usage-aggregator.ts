@@ -1,6 +1,6 @@
 import { CalendarDate, periodFromInclusive } from '../calendar';
 import { Decimal } from '../money';
-import { DecimalReader, ExactSum, parseDecimalText } from './exact-sum';
+import { DecimalReader, ExactSum, ExactSumState, parseDecimalText } from './exact-sum';
 import { beyondRange, RangeKind, SAFE_INTEGER_DIGITS } from './ranges';
 import { ImportState } from './import-state';
 import { RowContext } from './row-context';
@@ -27,6 +27,27 @@ interface Bucket {
   pricing: ExactSum | null;
 }
 
+/** A bucket as plain data, keyed as the aggregator keys it (a chunk of a file, merged by chunks.ts). */
+export interface BucketState {
+  readonly key: string;
+  readonly firstRow: number;
+  readonly values: readonly (string | undefined)[];
+  readonly subscriptionId: string;
+  readonly meterId: string;
+  readonly chargeStart: CalendarDate;
+  readonly chargeEndInclusive: CalendarDate;
+  readonly chargeTypeText: string;
+  readonly chargeTypeKey: string;
+  readonly currency: string;
+  readonly pricingCurrency: string | undefined;
+  readonly rowCount: number;
+  readonly firstUsage: CalendarDate;
+  readonly lastUsage: CalendarDate;
+  readonly quantity: ExactSumState;
+  readonly amount: ExactSumState;
+  readonly pricing: ExactSumState | null;
+}
+
 /**
  * Aggregates daily usage rows while streaming, per subscription x meter x charge period x charge
  * type (charge type is part of the key so a refund is never netted silently into a charge). Each
@@ -41,6 +62,8 @@ export class UsageAggregator {
   private readonly prc = new DecimalReader();
   private readonly ctKeys = new Map<string, string>();
   private lastInvoice: string | undefined = undefined;
+  /** Rows refused as a bucket's first row for their text (a chunk with any cannot be merged exactly). */
+  textRefusals = 0;
   private readonly s;
 
   constructor(
@@ -139,6 +162,7 @@ export class UsageAggregator {
       ctx.start(values, row);
       ctx.refuseControlCharacters();
       if (ctx.issues.length > 0) {
+        this.textRefusals++;
         this.flush(values);
         return;
       }
@@ -244,6 +268,45 @@ export class UsageAggregator {
     const amount = parsed !== null && beyondRange(parsed, 'money') === null ? parsed : undefined;
     const cur = s.cur >= 0 ? (this.ctx.currencies.read(values[s.cur] ?? '') ?? undefined) : this.opts.defaultCurrency;
     this.state.rejectRow(this.ctx.issues, { amount, currency: cur });
+  }
+
+  /** The buckets so far as plain data (what a chunk of a file hands to the merge). */
+  exportBuckets(): BucketState[] {
+    return [...this.buckets.entries()].map(([key, b]) => ({
+      ...b,
+      key,
+      quantity: b.quantity.toState(),
+      amount: b.amount.toState(),
+      pricing: b.pricing === null ? null : b.pricing.toState(),
+    }));
+  }
+
+  /**
+   * Adds the buckets of a later chunk of the same file, its rows numbered from `rowOffset` on: a
+   * key already here keeps its first row's text and gains the chunk's rows, sums and usage dates.
+   */
+  absorbBuckets(states: readonly BucketState[], rowOffset: number): void {
+    for (const c of states) {
+      const b = this.buckets.get(c.key);
+      if (b === undefined) {
+        const quantity = new ExactSum();
+        quantity.addState(c.quantity);
+        const amount = new ExactSum();
+        amount.addState(c.amount);
+        let pricing: ExactSum | null = null;
+        if (c.pricing !== null) (pricing = new ExactSum()).addState(c.pricing);
+        const { key: _key, ...rest } = c;
+        this.buckets.set(c.key, { ...rest, values: [...c.values], firstRow: c.firstRow + rowOffset, quantity, amount, pricing });
+        continue;
+      }
+      b.rowCount += c.rowCount;
+      if (c.firstUsage < b.firstUsage) b.firstUsage = c.firstUsage;
+      if (c.lastUsage > b.lastUsage) b.lastUsage = c.lastUsage;
+      b.quantity.addState(c.quantity);
+      b.amount.addState(c.amount);
+      if (c.pricing !== null) (b.pricing ??= new ExactSum()).addState(c.pricing);
+      b.pricingCurrency ??= c.pricingCurrency;
+    }
   }
 
   /** The aggregates, sorted by first row, with exact Decimal sums. Also fills the header totals. */
