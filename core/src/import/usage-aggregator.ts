@@ -295,8 +295,24 @@ export class UsageAggregator {
         amount.addState(c.amount);
         let pricing: ExactSum | null = null;
         if (c.pricing !== null) (pricing = new ExactSum()).addState(c.pricing);
-        const { key: _key, ...rest } = c;
-        this.buckets.set(c.key, { ...rest, values: [...c.values], firstRow: c.firstRow + rowOffset, quantity, amount, pricing });
+        this.buckets.set(c.key, {
+          firstRow: c.firstRow + rowOffset,
+          values: [...c.values],
+          subscriptionId: c.subscriptionId,
+          meterId: c.meterId,
+          chargeStart: c.chargeStart,
+          chargeEndInclusive: c.chargeEndInclusive,
+          chargeTypeText: c.chargeTypeText,
+          chargeTypeKey: c.chargeTypeKey,
+          currency: c.currency,
+          pricingCurrency: c.pricingCurrency,
+          rowCount: c.rowCount,
+          firstUsage: c.firstUsage,
+          lastUsage: c.lastUsage,
+          quantity,
+          amount,
+          pricing,
+        });
         continue;
       }
       b.rowCount += c.rowCount;
