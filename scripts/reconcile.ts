@@ -32,7 +32,8 @@ import {
   type ReconResult,
   type RevenueLine,
 } from '../core/src';
-import { importBill } from '../core/src/import/stream-adapters';
+import { importBillFile } from './bill-file/parallel-import';
+import type { ImportOptions, ImportResult } from '../core/src/import';
 import type { BillLine, RejectedRow, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
 import { runReconciliation } from '../dataverse/src/runs';
@@ -142,13 +143,10 @@ export function readSnapshot(file: string): ReconRows {
   return tables as unknown as ReconRows;
 }
 
-export async function readBill(
-  file: string,
-  encoding?: BillEncoding,
-): Promise<{ lines: readonly BillLine[]; usage: readonly UsageAggregate[]; rejected: readonly RejectedRow[] }> {
-  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
-  const result = await importBill(createReadStream(file), {
-    fileName: basename(file),
+/** How the CLI reads a bill file (the reconcile bench reads its files the same way). */
+export function billFileOptions(fileName: string, encoding?: BillEncoding): ImportOptions {
+  return {
+    fileName,
     ...(encoding ? { encoding } : {}),
     // A line printed twice is a charge billed twice: the engine lists it as a duplicate charge
     // with its money instead of the importer dropping it as a bad row.
@@ -157,7 +155,41 @@ export async function readBill(
       const hash = createHash('sha256');
       return { update: (data: Uint8Array) => hash.update(data), digestHex: () => hash.digest('hex') };
     },
-  });
+  };
+}
+
+export async function readBill(
+  file: string,
+  encoding?: BillEncoding,
+): Promise<{ lines: readonly BillLine[]; usage: readonly UsageAggregate[]; rejected: readonly RejectedRow[] }> {
+  return reportBill(file, await importBillOf(file, encoding));
+}
+
+function importBillOf(file: string, encoding?: BillEncoding): Promise<ImportResult> {
+  if (!existsSync(file)) return Promise.reject(new InputError(`${file}: no such file`));
+  return importBillFile(file, billFileOptions(basename(file), encoding));
+}
+
+/**
+ * The bills of a run, read at the same time (a licence file while the threads read a usage file)
+ * and reported in the order given.
+ */
+async function readBills(
+  files: readonly string[],
+  encoding?: BillEncoding,
+): Promise<Array<{ lines: readonly BillLine[]; usage: readonly UsageAggregate[]; rejected: readonly RejectedRow[] }>> {
+  const started = files.map((file) => importBillOf(file, encoding));
+  // Handled below in order; without this a later file's error would count as unhandled meanwhile.
+  for (const p of started) p.catch(() => undefined);
+  const out = [];
+  for (const [i, file] of files.entries()) out.push(reportBill(file, await (started[i] as Promise<ImportResult>)));
+  return out;
+}
+
+function reportBill(
+  file: string,
+  result: ImportResult,
+): { lines: readonly BillLine[]; usage: readonly UsageAggregate[]; rejected: readonly RejectedRow[] } {
   if (result.summary.failed) {
     const first = result.errors[0];
     throw new InputError(`${file}: ${first ? first.message : 'the file could not be read as a bill'}`);
@@ -258,8 +290,7 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
   const lines: BillLine[] = [];
   const usage: UsageAggregate[] = [];
   const rejected: RejectedRow[] = [];
-  for (const bill of files.bills) {
-    const read = await readBill(bill, files.encoding);
+  for (const read of await readBills(files.bills, files.encoding)) {
     lines.push(...read.lines);
     usage.push(...read.usage);
     rejected.push(...read.rejected);

@@ -1,0 +1,120 @@
+/**
+ * A bill file read the fastest way this machine allows, with the result of one pass: a large
+ * daily-usage CSV is split into as many chunks as there are cores, each read by a worker thread
+ * while this thread hashes the file, and the chunks are merged in file order by the core
+ * (core/src/import/chunks.ts). Anything the core will not chunk, a small file, or a file that
+ * changed while it was read, is read in one pass. The CLI's commands and the benches call this.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  BillImporter,
+  importBill,
+  NOT_CHUNKED,
+  planUsageChunks,
+  type ImportOptions,
+  type ImportResult,
+  type UsageChunk,
+  type UsageChunkPlan,
+} from '../../core/src/import';
+import type { ChunkJob } from './chunk-worker';
+
+/** Below this a worker's start-up costs more than it saves. */
+export const MIN_CHUNKED_BYTES = 64 * 1024 * 1024;
+const HEAD_BYTES = 1 << 20;
+/** How far a line feed is looked for after a split point before the file is read in one pass. */
+const MAX_LINE_SEARCH = 16 * 1024 * 1024;
+
+export interface FileImportOptions {
+  /** Chunks (threads) to read with; default: the cores available. 1 reads in one pass. */
+  readonly parallelism?: number;
+  /** Smallest file read in chunks (tests lower it). */
+  readonly minChunkedBytes?: number;
+}
+
+export interface FileImportResult extends ImportResult {
+  /** How many chunks the file was read in (1: one pass), and why not more when it could not be. */
+  readonly chunks: number;
+  readonly oneReason?: string;
+}
+
+export async function importBillFile(file: string, options: ImportOptions = {}, how: FileImportOptions = {}): Promise<FileImportResult> {
+  const parallelism = how.parallelism ?? availableParallelism();
+  const before = statSync(file);
+  const onePass = async (why?: string): Promise<FileImportResult> => ({
+    ...(await importBill(createReadStream(file, { highWaterMark: HEAD_BYTES }), { ...options, createHasher: options.createHasher ?? nodeSha256 })),
+    chunks: 1,
+    ...(why !== undefined ? { oneReason: why } : {}),
+  });
+  if (parallelism < 2 || before.size < (how.minChunkedBytes ?? MIN_CHUNKED_BYTES)) return onePass();
+  const plan = planOf(file, before.size, parallelism, options);
+  if (plan === null) return onePass('not a daily-usage CSV the core reads in chunks');
+  const { createHasher: _hasher, ...cloneable } = options;
+  const hashing = hashFile(file);
+  const chunks = await Promise.all(plan.ranges.map((_, index) => readChunk({ file, plan, index, options: cloneable })));
+  const contentHash = await hashing;
+  const after = statSync(file);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return onePass('the file changed while it was read');
+  const merged = BillImporter.mergeChunks(plan.header, chunks, plan.seed, { contentHash, byteLength: before.size }, options);
+  if (merged === null) return onePass(chunks.find((c) => !c.ok)?.why ?? 'the chunks could not be merged');
+  return { ...merged, chunks: chunks.length };
+}
+
+function planOf(file: string, size: number, parallelism: number, options: ImportOptions): UsageChunkPlan | null {
+  const fd = openSync(file, 'r');
+  try {
+    const head = new Uint8Array(Math.min(size, HEAD_BYTES));
+    readSync(fd, head, 0, head.length, 0);
+    const window = new Uint8Array(64 * 1024);
+    const lineFeedAt = (offset: number): number => {
+      for (let at = offset; at < size && at < offset + MAX_LINE_SEARCH; at += window.length) {
+        const n = readSync(fd, window, 0, window.length, at);
+        const i = window.subarray(0, n).indexOf(10);
+        if (i >= 0) return at + i;
+      }
+      return -1;
+    };
+    return planUsageChunks(head, size, parallelism, lineFeedAt, options);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Workers run the TypeScript sources through tsx's require hook, as the CLI runs them (a worker
+ * does not inherit the `--import tsx` loader of the thread that starts it, nor jest's transform).
+ */
+const WORKER_BOOT = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'chunk-worker.ts'))});`;
+
+function readChunk(job: ChunkJob): Promise<UsageChunk> {
+  return new Promise((resolve) => {
+    const worker = new Worker(WORKER_BOOT, { eval: true, workerData: job });
+    let answered = false;
+    worker.once('message', (chunk: UsageChunk) => {
+      answered = true;
+      resolve(chunk);
+    });
+    worker.once('error', (error) => resolve(NOT_CHUNKED(`the chunk's worker failed: ${error.message}`)));
+    worker.once('exit', (code) => {
+      if (!answered) resolve(NOT_CHUNKED(`the chunk's worker stopped (exit code ${code})`));
+    });
+  });
+}
+
+function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file, { highWaterMark: HEAD_BYTES })
+      .on('data', (bytes) => hash.update(bytes))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+function nodeSha256(): { update(d: Uint8Array): unknown; digestHex(): string } {
+  const hash = createHash('sha256');
+  return { update: (d: Uint8Array) => hash.update(d), digestHex: () => hash.digest('hex') };
+}
