@@ -66,7 +66,8 @@ export async function importBillFile(file: string, options: ImportOptions = {}, 
   return { ...merged, chunks: chunks.length };
 }
 
-function planOf(file: string, size: number, parallelism: number, options: ImportOptions): UsageChunkPlan | null {
+/** The chunks a file is read in (null: one pass), from its first megabyte and line feeds found by reading. */
+export function planOf(file: string, size: number, parallelism: number, options: ImportOptions): UsageChunkPlan | null {
   const fd = openSync(file, 'r');
   try {
     const head = new Uint8Array(Math.min(size, HEAD_BYTES));
