@@ -6,9 +6,10 @@
  *     own child process so peak RSS is per phase.
  * Prints times, the ratio b/a, peak RSS and the reconciliation's counts.
  *
- *   npx tsx bench/reconcile.ts [usageRows] [--cpu-prof] [--files DIR]
+ *   npx tsx bench/reconcile.ts [usageRows] [--cpu-prof] [--files DIR] [--flat-memory]
  * --cpu-prof: (b) runs under `node --cpu-prof`; the functions taking the most time are printed.
  * --files DIR: generate the files into DIR once and reuse them on later runs (kept afterwards).
+ * --flat-memory: (b) only, over 1,000,000 and then 10,000,000 usage rows (10 GB): both peak RSS.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -147,6 +148,54 @@ function runPhase(phase: string, args: string[], profileDir?: string): Record<st
   return JSON.parse(out.stdout) as Record<string, unknown> & { ms: number; maxRssMb: number };
 }
 
+interface BenchFiles {
+  readonly usageFile: string;
+  readonly licenceFile: string;
+  readonly subsFile: string;
+}
+
+/** The files of a run of `usageRows` usage rows, generated into `dir` (reused when kept). */
+async function filesFor(dir: string, usageRows: number, reuse: boolean): Promise<BenchFiles> {
+  const usageFile = path.join(dir, `daily-usage-${usageRows}.csv`);
+  const licenceFile = path.join(dir, 'licences.csv');
+  const subsFile = path.join(dir, `usage-subscriptions-${usageRows}.json`);
+  if (!reuse || !fs.existsSync(subsFile)) {
+    fs.mkdirSync(dir, { recursive: true });
+    const generated = await generateDailyUsage(usageFile, usageRows);
+    fs.writeFileSync(subsFile, JSON.stringify(generated.subscriptions));
+  }
+  const usagePlans = (JSON.parse(fs.readFileSync(subsFile, 'utf8')) as unknown[]).length;
+  const licenceLines = writeLicenceFile(licenceFile, licenceSubscriptions());
+  const mb = (fs.statSync(usageFile).size + fs.statSync(licenceFile).size) / 1e6;
+  console.log(
+    `files: ${usageRows.toLocaleString('en')} usage rows + ${licenceLines.toLocaleString('en')} licence lines (${mb.toFixed(0)} MB) against ${LICENCES.toLocaleString('en')} licence subscriptions and ${usagePlans} Azure plans`,
+  );
+  return { usageFile, licenceFile, subsFile };
+}
+
+function describeOurs(b: Record<string, unknown> & { ms: number; maxRssMb: number }): string {
+  return `${(b.ms / 1000).toFixed(2)} s   peak RSS ${b.maxRssMb.toFixed(0)} MB   (import ${(Number(b['importMs']) / 1000).toFixed(2)} s, reconcile ${(Number(b['reconcileMs']) / 1000).toFixed(2)} s; ledgers built in ${(Number(b['setupMs']) / 1000).toFixed(2)} s beforehand; read in ${JSON.stringify(b['chunks'])} chunks)`;
+}
+
+/** Prints the main thread's profile and the worker threads' together (Node writes one file per thread: CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile). */
+function printProfiles(profileDir: string): void {
+  const files = fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(profileDir, f), 'utf8')) as CpuProfile;
+  const isMain = (f: string) => /\.0\.\d+\.cpuprofile$/.test(f);
+  const main = files.filter(isMain).map(read);
+  const workers = files.filter((f) => !isMain(f)).map(read);
+  for (const [title, profiles] of [
+    ['main thread (licences, hashing, reconciliation)', main],
+    [`${workers.length} worker threads (usage chunks), together`, workers],
+  ] as const) {
+    if (profiles.length === 0) continue;
+    const totals = new Map<string, number>();
+    for (const p of profiles) for (const [name, ms] of topSelfTime(p, 40)) totals.set(name, (totals.get(name) ?? 0) + ms);
+    console.log(`(b) under --cpu-prof, ${title}, the functions taking the most self time:`);
+    for (const [name, ms] of [...totals.entries()].sort((x, y) => y[1] - x[1]).slice(0, 12)) console.log(`  ${(ms / 1000).toFixed(2).padStart(6)} s  ${name}`);
+  }
+}
+
 async function main(): Promise<void> {
   const usageRows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
   const cpuProf = process.argv.includes('--cpu-prof');
@@ -154,36 +203,31 @@ async function main(): Promise<void> {
   const keep = filesAt >= 0 ? path.resolve(process.argv[filesAt + 1] ?? '') : undefined;
   const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cspb-bench-reconcile-'));
   try {
-    const usageFile = path.join(dir, `daily-usage-${usageRows}.csv`);
-    const licenceFile = path.join(dir, 'licences.csv');
-    const subsFile = path.join(dir, `usage-subscriptions-${usageRows}.json`);
-    if (!keep || !fs.existsSync(subsFile)) {
-      fs.mkdirSync(dir, { recursive: true });
-      const generated = await generateDailyUsage(usageFile, usageRows);
-      fs.writeFileSync(subsFile, JSON.stringify(generated.subscriptions));
+    if (process.argv.includes('--flat-memory')) {
+      // Memory must not grow with the file: the same run over 1M and 10M usage rows.
+      const runs = [];
+      for (const rows of [1_000_000, 10_000_000]) {
+        const f = await filesFor(dir, rows, keep !== undefined);
+        const b = runPhase('ours', [f.licenceFile, f.usageFile, f.subsFile]);
+        console.log(`(b) ${rows.toLocaleString('en')} usage rows: ${describeOurs(b)}`);
+        runs.push(b.maxRssMb);
+        if (!keep) fs.rmSync(f.usageFile, { force: true });
+      }
+      const [small, large] = runs as [number, number];
+      console.log(`peak RSS 10M / 1M: ${(large / small).toFixed(2)} (target: within 10%, <= 1.10)`);
+      return;
     }
-    const usagePlans = (JSON.parse(fs.readFileSync(subsFile, 'utf8')) as unknown[]).length;
-    const licenceLines = writeLicenceFile(licenceFile, licenceSubscriptions());
-    const mb = (fs.statSync(usageFile).size + fs.statSync(licenceFile).size) / 1e6;
-    console.log(
-      `files: ${usageRows.toLocaleString('en')} usage rows + ${licenceLines.toLocaleString('en')} licence lines (${mb.toFixed(0)} MB) against ${LICENCES.toLocaleString('en')} licence subscriptions and ${usagePlans} Azure plans`,
-    );
-    const a = runPhase('udsv', [licenceFile, usageFile]);
+    const f = await filesFor(dir, usageRows, keep !== undefined);
+    const a = runPhase('udsv', [f.licenceFile, f.usageFile]);
     const profileDir = cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), 'cspb-bench-profile-')) : undefined;
-    const b = runPhase('ours', [licenceFile, usageFile, subsFile], profileDir);
+    const b = runPhase('ours', [f.licenceFile, f.usageFile, f.subsFile], profileDir);
     console.log(`(a) uDSV bare parse of both files   ${(a.ms / 1000).toFixed(2)} s   peak RSS ${a.maxRssMb.toFixed(0)} MB`);
+    console.log(`(b) import both + reconcile        ${describeOurs(b)}`);
     console.log(
-      `(b) import both + reconcile        ${(b.ms / 1000).toFixed(2)} s   peak RSS ${b.maxRssMb.toFixed(0)} MB   (import ${(Number(b['importMs']) / 1000).toFixed(2)} s, reconcile ${(Number(b['reconcileMs']) / 1000).toFixed(2)} s; ledgers built in ${(Number(b['setupMs']) / 1000).toFixed(2)} s beforehand)`,
-    );
-    console.log(`(b) files read in ${JSON.stringify(b['chunks'])} chunks (licences, usage): worker threads, the main thread hashing and reading the licences`);
-    console.log(
-      `ratio b/a ${(b.ms / a.ms).toFixed(2)}; ${String(b['billLines'])} bill lines reconciled, variance ${String(b['variance'])}; categories ${JSON.stringify(b['counts'])}`,
+      `ratio b/a ${(b.ms / a.ms).toFixed(2)} (target <= 0.50); peak RSS (b) ${b.maxRssMb.toFixed(0)} MB (target <= 256); ${String(b['billLines'])} bill lines reconciled, variance ${String(b['variance'])}; categories ${JSON.stringify(b['counts'])}`,
     );
     if (profileDir) {
-      const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!;
-      const profile = JSON.parse(fs.readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
-      console.log('(b) under --cpu-prof, the functions taking the most self time:');
-      for (const [name, ms] of topSelfTime(profile, 20)) console.log(`  ${(ms / 1000).toFixed(2).padStart(6)} s  ${name}`);
+      printProfiles(profileDir);
       fs.rmSync(profileDir, { recursive: true, force: true });
     }
   } finally {
