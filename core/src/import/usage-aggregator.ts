@@ -28,25 +28,13 @@ interface Bucket {
 }
 
 /** A bucket as plain data, keyed as the aggregator keys it (a chunk of a file, merged by chunks.ts). */
-export interface BucketState {
+export type BucketState = Readonly<Omit<Bucket, 'values' | 'quantity' | 'amount' | 'pricing'>> & {
   readonly key: string;
-  readonly firstRow: number;
   readonly values: readonly (string | undefined)[];
-  readonly subscriptionId: string;
-  readonly meterId: string;
-  readonly chargeStart: CalendarDate;
-  readonly chargeEndInclusive: CalendarDate;
-  readonly chargeTypeText: string;
-  readonly chargeTypeKey: string;
-  readonly currency: string;
-  readonly pricingCurrency: string | undefined;
-  readonly rowCount: number;
-  readonly firstUsage: CalendarDate;
-  readonly lastUsage: CalendarDate;
   readonly quantity: ExactSumState;
   readonly amount: ExactSumState;
   readonly pricing: ExactSumState | null;
-}
+};
 
 /**
  * Aggregates daily usage rows while streaming, per subscription x meter x charge period x charge
