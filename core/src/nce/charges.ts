@@ -390,7 +390,7 @@ class ChargeRun {
     if (quantity <= 0 || orderDate < this.from || orderDate >= this.to) return;
     const unitPrice = product ? product.unitPrice : this.unitPrice;
     const rule = this.rules[chargeType];
-    const eup = effectiveUnitPrice(unitPrice, proration, sign);
+    const [eup, eupTruncated, eupRounded] = effectiveUnitPrices(unitPrice, proration, sign);
     const productName = product ? product.productName : this.productName;
     const chargeEndInclusive = this.cycle.endInclusive;
     this.lines.push({
@@ -409,8 +409,8 @@ class ChargeRun {
       pricingCurrency: this.pricingCurrency,
       proration,
       effectiveUnitPrice: eup,
-      effectiveUnitPriceTruncated: effectiveUnitPriceTruncated(eup),
-      effectiveUnitPriceRounded: effectiveUnitPriceRounded(eup),
+      effectiveUnitPriceTruncated: eupTruncated,
+      effectiveUnitPriceRounded: eupRounded,
       billableQuantity: quantity,
       sign,
       exchangeRate: this.rate,
@@ -421,4 +421,21 @@ class ChargeRun {
       ...(ledgerSequence !== undefined ? { ledgerSequence } : {}),
     });
   }
+}
+
+/**
+ * The effective unit price and its two printed forms, computed once per unit price, proration and
+ * sign: a partner's subscriptions share a few prices and prorations, and three Decimals per
+ * expected line were a third of a reconciliation's memory. Bounded; Decimals never change.
+ */
+const EUP_CACHE = new Map<string, readonly [Decimal, Decimal, Decimal]>();
+function effectiveUnitPrices(unitPrice: Decimal, proration: Proration, sign: 1 | -1): readonly [Decimal, Decimal, Decimal] {
+  const key = `${unitPrice.toString()}|${proration.basis}|${proration.billed}|${proration.of}|${sign}`;
+  let found = EUP_CACHE.get(key);
+  if (found === undefined) {
+    const eup = effectiveUnitPrice(unitPrice, proration, sign);
+    found = [eup, effectiveUnitPriceTruncated(eup), effectiveUnitPriceRounded(eup)];
+    if (EUP_CACHE.size < 4096) EUP_CACHE.set(key, found);
+  }
+  return found;
 }

@@ -2,6 +2,7 @@ import { formatIso } from '../calendar';
 import type { BillLine } from '../import/types';
 import { Decimal } from '../money';
 import type { ChargeLine } from '../nce/charges';
+import { detach } from '../import/detach';
 import { ALL_ROUNDING_RULES, subtotalUnder, type RoundingRuleName } from '../nce/rounding-rules';
 import type { ReconCategory } from './categories';
 import type { ReconItem, ReconSubscription } from './model';
@@ -89,12 +90,25 @@ function item(ctx: CompareContext, f: ItemFields): Draft {
     expectedAmount: f.expectedAmount,
     variance: f.variance,
     rule: f.rule,
-    explanation: f.explanation,
+    // Flat: a template's result is a rope of its parts, four times the memory of the text.
+    explanation: detach(f.explanation),
   };
 }
 
+/** Seat counts as Decimals, one per count (Decimals never change; a bill repeats its counts). */
+const QUANTITIES = new Map<number, Decimal>();
+function quantityOf(n: number): Decimal {
+  let d = QUANTITIES.get(n);
+  if (d === undefined) {
+    d = new Decimal(n);
+    if (QUANTITIES.size < 10_000) QUANTITIES.set(n, d);
+  }
+  return d;
+}
+
 function pairItem(ctx: CompareContext, b: BillLine, e: ChargeLine): Draft {
-  const variance = b.amount.minus(e.subtotal);
+  const difference = b.amount.minus(e.subtotal);
+  const variance = difference.isZero() ? ZERO : difference;
   let category: ReconCategory;
   let rule: RoundingRuleName | undefined = e.rule;
   let explanation = describe(e, e.rule);
@@ -136,7 +150,7 @@ function pairItem(ctx: CompareContext, b: BillLine, e: ChargeLine): Draft {
     billedUsage: [],
     expectedLines: [e],
     billedQuantity: b.quantity,
-    expectedQuantity: new Decimal(e.billableQuantity),
+    expectedQuantity: quantityOf(e.billableQuantity),
     billedAmount: b.amount,
     expectedAmount: e.subtotal,
     variance,
@@ -177,7 +191,7 @@ function expectedOnlyItem(ctx: CompareContext, e: ChargeLine): Draft {
     billedUsage: [],
     expectedLines: [e],
     billedQuantity: ZERO,
-    expectedQuantity: new Decimal(e.billableQuantity),
+    expectedQuantity: quantityOf(e.billableQuantity),
     billedAmount: ZERO,
     expectedAmount: e.subtotal,
     variance: e.subtotal.negated(),

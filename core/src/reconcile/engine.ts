@@ -3,6 +3,7 @@ import type { BillLine, RejectedRow, UsageAggregate } from '../import/types';
 import { Decimal, roundHalfUp, toDecimal, type CurrencyCode } from '../money';
 import { expectedCharges, type ChargeLine } from '../nce/charges';
 import { ALL_CATEGORIES, type ReconCategory } from './categories';
+import { detach } from '../import/detach';
 import { compareSubscription, type CompareContext } from './compare';
 import { SubscriptionMatcher } from './matching';
 import { staleCostFindings } from './stale-cost';
@@ -52,7 +53,7 @@ function lineOnly(category: ReconCategory, line: BillLine | UsageAggregate, expl
     billedAmount: line.amount,
     expectedAmount: category === 'exactMatch' ? line.amount : ZERO,
     variance: category === 'exactMatch' ? ZERO : line.amount,
-    explanation,
+    explanation: detach(explanation),
   };
 }
 
