@@ -8,8 +8,18 @@ import { UsageAggregate } from './types';
 import { chargeTypeKey, chargeTypeLabel } from './value-parsers';
 import { detach } from './detach';
 
+/** Separates the parts of a bucket's key (a unit separator: no bill text holds one unrefused). */
+const KEY_SEPARATOR = '\u001f';
+
+/** A bucket's identity across chunks of a file: subscription, meter, charge period, charge type. */
+function keyOf(subscriptionText: string, meterText: string, start: CalendarDate, endInclusive: CalendarDate, chargeTypeKey: string): string {
+  return [subscriptionText, meterText, start, endInclusive, chargeTypeKey].join(KEY_SEPARATOR);
+}
+
 interface Bucket {
   readonly firstRow: number;
+  /** The meter as the key holds it (untrimmed, as the file wrote it). */
+  readonly meterText: string;
   readonly values: (string | undefined)[];
   readonly subscriptionId: string;
   readonly meterId: string;
@@ -45,6 +55,12 @@ export type BucketState = Readonly<Omit<Bucket, 'values' | 'quantity' | 'amount'
  */
 export class UsageAggregator {
   private readonly buckets = new Map<string, Bucket>();
+  /**
+   * The same buckets by subscription text, for the row loop: a subscription has a few meters and
+   * charge types, so a short scan with number and string compares finds a row's bucket without
+   * building and hashing a key string per row.
+   */
+  private readonly bySubscription = new Map<string, Bucket[]>();
   private readonly qty = new DecimalReader();
   private readonly amt = new DecimalReader();
   private readonly prc = new DecimalReader();
@@ -142,8 +158,16 @@ export class UsageAggregator {
       ctKey = chargeTypeKey(ctText);
       if (this.ctKeys.size < 1000) this.ctKeys.set(detach(ctText), ctKey);
     }
-    const key = `${sub}\u001f${meter}\u001f${start}\u001f${end}\u001f${ctKey}`;
-    let b = this.buckets.get(key);
+    let b: Bucket | undefined;
+    const ofSubscription = this.bySubscription.get(sub);
+    if (ofSubscription !== undefined)
+      for (let i = 0; i < ofSubscription.length; i++) {
+        const c = ofSubscription[i] as Bucket;
+        if (c.chargeStart === start && c.chargeEndInclusive === end && c.chargeTypeKey === ctKey && c.meterText === meter) {
+          b = c;
+          break;
+        }
+      }
     if (b === undefined) {
       // A new bucket keeps this row's text fields; later rows of the bucket share its key's text.
       fillValues();
@@ -156,6 +180,7 @@ export class UsageAggregator {
       }
       b = {
         firstRow: row,
+        meterText: detach(meter),
         values: values.map(detach),
         subscriptionId: detach(sub.trim()),
         meterId: detach(meter.trim()),
@@ -172,7 +197,7 @@ export class UsageAggregator {
         amount: new ExactSum(),
         pricing: null,
       };
-      this.buckets.set(key, b);
+      this.add(keyOf(sub, meter, start as CalendarDate, end as CalendarDate, ctKey), detach(sub), b);
       st.notePeriod(periodFromInclusive(b.chargeStart, b.chargeEndInclusive));
     }
     b.rowCount++;
@@ -258,6 +283,13 @@ export class UsageAggregator {
     this.state.rejectRow(this.ctx.issues, { amount, currency: cur });
   }
 
+  private add(key: string, subscriptionText: string, b: Bucket): void {
+    this.buckets.set(key, b);
+    const list = this.bySubscription.get(subscriptionText);
+    if (list === undefined) this.bySubscription.set(subscriptionText, [b]);
+    else list.push(b);
+  }
+
   /** The buckets so far as plain data (what a chunk of a file hands to the merge). */
   exportBuckets(): BucketState[] {
     return [...this.buckets.entries()].map(([key, b]) => ({
@@ -283,8 +315,9 @@ export class UsageAggregator {
         amount.addState(c.amount);
         let pricing: ExactSum | null = null;
         if (c.pricing !== null) (pricing = new ExactSum()).addState(c.pricing);
-        this.buckets.set(c.key, {
+        this.add(c.key, c.key.slice(0, c.key.indexOf(KEY_SEPARATOR)), {
           firstRow: c.firstRow + rowOffset,
+          meterText: c.meterText,
           values: [...c.values],
           subscriptionId: c.subscriptionId,
           meterId: c.meterId,
