@@ -7,7 +7,8 @@
  * Prints times, the ratio b/a, peak RSS and the reconciliation's counts.
  *
  *   npx tsx bench/reconcile.ts [usageRows] [--cpu-prof] [--files DIR] [--flat-memory]
- * --cpu-prof: (b) runs under `node --cpu-prof`; the functions taking the most time are printed.
+ * (a) and (b) alternate BENCH_RUNS times (default 3); medians are compared, the highest peak RSS printed.
+ * --cpu-prof: one more (b) runs under `node --cpu-prof`; the functions taking the most time are printed.
  * --files DIR: generate the files into DIR once and reuse them on later runs (kept afterwards).
  * --flat-memory: (b) only, over 1,000,000 and then 10,000,000 usage rows (10 GB): both peak RSS.
  */
@@ -109,6 +110,7 @@ async function ours(licenceFile: string, usageFile: string, usageSubs: Array<{ i
   const usage: UsageAggregate[] = results.flatMap((r) => [...r.usage]);
   const chunks = results.map((r) => r.chunks);
   const importMs = performance.now() - start;
+  const importPeakRssMb = process.resourceUsage().maxRSS / 1024;
   const result = reconcile({ lines, usage, subscriptions, options: { billPeriod: OCTOBER } });
   const totalMs = performance.now() - start;
   const counts = Object.fromEntries(
@@ -123,6 +125,7 @@ async function ours(licenceFile: string, usageFile: string, usageSubs: Array<{ i
     ms: totalMs,
     billLines: result.billLineCount,
     chunks,
+    importPeakRssMb,
     variance: result.totals.variance.toFixed(2),
     counts,
   };
@@ -139,6 +142,16 @@ async function child(): Promise<void> {
     detail = await ours(licenceFile!, usageFile!, JSON.parse(fs.readFileSync(subsFile!, 'utf8')) as Array<{ id: string; customerId: string }>);
   }
   process.stdout.write(JSON.stringify({ ...detail, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+type Phase = Record<string, unknown> & { ms: number; maxRssMb: number };
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+
+/** The median run by time, with the highest peak RSS of all runs. */
+function median(runs: readonly Phase[]): Phase {
+  const sorted = [...runs].sort((x, y) => x.ms - y.ms);
+  return { ...(sorted[Math.floor(sorted.length / 2)] as Phase), maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)) };
 }
 
 function runPhase(phase: string, args: string[], profileDir?: string): Record<string, unknown> & { ms: number; maxRssMb: number } {
@@ -174,7 +187,7 @@ async function filesFor(dir: string, usageRows: number, reuse: boolean): Promise
 }
 
 function describeOurs(b: Record<string, unknown> & { ms: number; maxRssMb: number }): string {
-  return `${(b.ms / 1000).toFixed(2)} s   peak RSS ${b.maxRssMb.toFixed(0)} MB   (import ${(Number(b['importMs']) / 1000).toFixed(2)} s, reconcile ${(Number(b['reconcileMs']) / 1000).toFixed(2)} s; ledgers built in ${(Number(b['setupMs']) / 1000).toFixed(2)} s beforehand; read in ${JSON.stringify(b['chunks'])} chunks)`;
+  return `${(b.ms / 1000).toFixed(2)} s   peak RSS ${b.maxRssMb.toFixed(0)} MB   (import ${(Number(b['importMs']) / 1000).toFixed(2)} s, reconcile ${(Number(b['reconcileMs']) / 1000).toFixed(2)} s; ledgers built in ${(Number(b['setupMs']) / 1000).toFixed(2)} s beforehand; read in ${JSON.stringify(b['chunks'])} chunks; peak RSS by the end of the import ${Number(b['importPeakRssMb']).toFixed(0)} MB)`;
 }
 
 /** Prints the main thread's profile and the worker threads' together (Node writes one file per thread: CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile). */
@@ -218,11 +231,20 @@ async function main(): Promise<void> {
       return;
     }
     const f = await filesFor(dir, usageRows, keep !== undefined);
-    const a = runPhase('udsv', [f.licenceFile, f.usageFile]);
+    // The machine is noisy (a run moves by 20%): (a) and (b) alternate RUNS times, medians compared.
+    const as: Phase[] = [];
+    const bs: Phase[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      as.push(runPhase('udsv', [f.licenceFile, f.usageFile]));
+      bs.push(runPhase('ours', [f.licenceFile, f.usageFile, f.subsFile]));
+    }
+    const a = median(as);
+    const b = median(bs);
+    console.log(`runs (s): uDSV ${as.map((r) => (r.ms / 1000).toFixed(2)).join(' ')} | ours ${bs.map((r) => (r.ms / 1000).toFixed(2)).join(' ')}`);
     const profileDir = cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), 'cspb-bench-profile-')) : undefined;
-    const b = runPhase('ours', [f.licenceFile, f.usageFile, f.subsFile], profileDir);
-    console.log(`(a) uDSV bare parse of both files   ${(a.ms / 1000).toFixed(2)} s   peak RSS ${a.maxRssMb.toFixed(0)} MB`);
-    console.log(`(b) import both + reconcile        ${describeOurs(b)}`);
+    if (profileDir) runPhase('ours', [f.licenceFile, f.usageFile, f.subsFile], profileDir);
+    console.log(`(a) uDSV bare parse of both files (median)   ${(a.ms / 1000).toFixed(2)} s   peak RSS ${a.maxRssMb.toFixed(0)} MB`);
+    console.log(`(b) import both + reconcile (median)        ${describeOurs(b)}; peak RSS over the runs ${b.maxRssMb.toFixed(0)} MB`);
     console.log(
       `ratio b/a ${(b.ms / a.ms).toFixed(2)} (target <= 0.50); peak RSS (b) ${b.maxRssMb.toFixed(0)} MB (target <= 256); ${String(b['billLines'])} bill lines reconciled, variance ${String(b['variance'])}; categories ${JSON.stringify(b['counts'])}`,
     );

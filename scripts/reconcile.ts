@@ -186,10 +186,7 @@ async function readBills(
   return out;
 }
 
-function reportBill(
-  file: string,
-  result: ImportResult,
-): { lines: readonly BillLine[]; usage: readonly UsageAggregate[]; rejected: readonly RejectedRow[] } {
+function reportBill(file: string, result: ImportResult): { lines: readonly BillLine[]; usage: readonly UsageAggregate[]; rejected: readonly RejectedRow[] } {
   if (result.summary.failed) {
     const first = result.errors[0];
     throw new InputError(`${file}: ${first ? first.message : 'the file could not be read as a bill'}`);
