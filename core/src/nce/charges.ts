@@ -372,7 +372,8 @@ class ChargeRun {
   }
 
   private derivedReference(type: ChargeType, date: CalendarDate): string {
-    return `${this.subscriptionId}:${type}:${formatIso(date)}`;
+    // Joined, not a template: a template's result is a rope of its parts, kept with every line.
+    return [this.subscriptionId, type, formatIso(date)].join(':');
   }
 
   private emit(
@@ -402,7 +403,7 @@ class ChargeRun {
       orderDate,
       chargeStart,
       chargeEndInclusive,
-      period: { start: chargeStart, end: (chargeEndInclusive + 1) as CalendarDate },
+      period: periodOf(chargeStart, chargeEndInclusive),
       term: this.term,
       billingPlan: this.plan,
       unitPrice,
@@ -438,4 +439,21 @@ function effectiveUnitPrices(unitPrice: Decimal, proration: Proration, sign: 1 |
     if (EUP_CACHE.size < 4096) EUP_CACHE.set(key, found);
   }
   return found;
+}
+
+/**
+ * A charge's period, one frozen object per pair of dates: a partner's lines share a few charge
+ * periods, and each line held its own.
+ */
+const PERIODS = new Map<number, Period>();
+function periodOf(chargeStart: CalendarDate, chargeEndInclusive: CalendarDate): Period {
+  const days = chargeEndInclusive - chargeStart;
+  // A number key (no string per line): start and length, for the lengths charges have (a term is at most 5 years).
+  const key = days >= 0 && days < 4096 ? chargeStart * 4096 + days : undefined;
+  let p = key === undefined ? undefined : PERIODS.get(key);
+  if (p === undefined) {
+    p = Object.freeze({ start: chargeStart, end: (chargeEndInclusive + 1) as CalendarDate });
+    if (key !== undefined && PERIODS.size < 100_000) PERIODS.set(key, p);
+  }
+  return p;
 }

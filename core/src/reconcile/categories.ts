@@ -45,3 +45,6 @@ export const ALL_CATEGORIES = Object.keys(CATEGORY_LABELS) as ReconCategory[];
 export function isExplained(category: ReconCategory): boolean {
   return category === 'exactMatch' || category === 'withinTolerance';
 }
+
+/** The one empty list of lines a finding without billed, usage or expected lines holds (frozen: shared by every finding). */
+export const NONE: readonly never[] = Object.freeze([]);

@@ -4,7 +4,7 @@ import { Decimal } from '../money';
 import type { ChargeLine } from '../nce/charges';
 import { detach } from '../import/detach';
 import { ALL_ROUNDING_RULES, subtotalUnder, type RoundingRuleName } from '../nce/rounding-rules';
-import type { ReconCategory } from './categories';
+import { NONE, type ReconCategory } from './categories';
 import type { ReconItem, ReconSubscription } from './model';
 
 /** The charge types the NCE arithmetic produces; anything else on a licence bill is unexpected. */
@@ -147,7 +147,7 @@ function pairItem(ctx: CompareContext, b: BillLine, e: ChargeLine): Draft {
     chargeStart: b.chargeStart,
     chargeEndInclusive: b.chargeEndInclusive,
     billedLines: [b],
-    billedUsage: [],
+    billedUsage: NONE,
     expectedLines: [e],
     billedQuantity: b.quantity,
     expectedQuantity: quantityOf(e.billableQuantity),
@@ -168,8 +168,8 @@ function billedOnlyItem(ctx: CompareContext, b: BillLine, category: ReconCategor
     chargeStart: b.chargeStart,
     chargeEndInclusive: b.chargeEndInclusive,
     billedLines: [b],
-    billedUsage: [],
-    expectedLines: [],
+    billedUsage: NONE,
+    expectedLines: NONE,
     billedQuantity: b.quantity,
     expectedQuantity: ZERO,
     billedAmount: b.amount,
@@ -187,8 +187,8 @@ function expectedOnlyItem(ctx: CompareContext, e: ChargeLine): Draft {
     referenceId: e.referenceId,
     chargeStart: e.chargeStart,
     chargeEndInclusive: e.chargeEndInclusive,
-    billedLines: [],
-    billedUsage: [],
+    billedLines: NONE,
+    billedUsage: NONE,
     expectedLines: [e],
     billedQuantity: ZERO,
     expectedQuantity: quantityOf(e.billableQuantity),

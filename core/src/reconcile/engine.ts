@@ -2,7 +2,7 @@ import { dateOf, formatIso, period, toYmd, type CalendarDate, type Period } from
 import type { BillLine, RejectedRow, UsageAggregate } from '../import/types';
 import { Decimal, roundHalfUp, toDecimal, type CurrencyCode } from '../money';
 import { expectedCharges, type ChargeLine } from '../nce/charges';
-import { ALL_CATEGORIES, type ReconCategory } from './categories';
+import { ALL_CATEGORIES, NONE, type ReconCategory } from './categories';
 import { detach } from '../import/detach';
 import { compareSubscription, type CompareContext } from './compare';
 import { SubscriptionMatcher } from './matching';
@@ -45,9 +45,9 @@ function lineOnly(category: ReconCategory, line: BillLine | UsageAggregate, expl
     referenceId: isUsage ? undefined : line.referenceId,
     chargeStart: line.chargeStart,
     chargeEndInclusive: line.chargeEndInclusive,
-    billedLines: isUsage ? [] : [line],
-    billedUsage: isUsage ? [line] : [],
-    expectedLines: [],
+    billedLines: isUsage ? NONE : [line],
+    billedUsage: isUsage ? [line] : NONE,
+    expectedLines: NONE,
     billedQuantity: line.quantity,
     expectedQuantity: category === 'exactMatch' ? line.quantity : ZERO,
     billedAmount: line.amount,
@@ -273,9 +273,9 @@ function rejectedFinding(row: RejectedRow): Draft {
   return {
     category: 'rejectedRow',
     referenceId: where,
-    billedLines: [],
-    billedUsage: [],
-    expectedLines: [],
+    billedLines: NONE,
+    billedUsage: NONE,
+    expectedLines: NONE,
     billedAmount: row.amount ?? ZERO,
     expectedAmount: ZERO,
     variance: row.amount ?? ZERO,
@@ -298,9 +298,9 @@ function subscriptionFinding(
     customerId: s.customerId,
     customerName: s.customerName,
     productName: s.offer?.productName,
-    billedLines: [],
-    billedUsage: [],
-    expectedLines: [],
+    billedLines: NONE,
+    billedUsage: NONE,
+    expectedLines: NONE,
     billedAmount: vendorCost,
     expectedAmount: customer,
     variance: money,
