@@ -1,61 +1,16 @@
-import { dateOf, formatIso, period, toYmd, type CalendarDate, type Period } from '../calendar';
-import type { BillLine, RejectedRow, UsageAggregate } from '../import/types';
+import { formatIso, toYmd, type CalendarDate, type Period } from '../calendar';
+import type { RejectedRow, UsageAggregate } from '../import/types';
 import { Decimal, roundHalfUp, toDecimal, type CurrencyCode } from '../money';
-import { expectedCharges, type ChargeLine } from '../nce/charges';
 import { ALL_CATEGORIES, NONE, type ReconCategory } from './categories';
-import { detach } from '../import/detach';
-import { compareSubscription, type CompareContext } from './compare';
 import { SubscriptionMatcher } from './matching';
+import { billPeriodOf } from './bill-period';
+import { licencePass, lineOnly, preparedHolds, unmatchedDraft, type PreparedReconciliation, type ReconDraft } from './licence-pass';
 import { staleCostFindings } from './stale-cost';
 import type { CategoryTotal, ReconInput, ReconItem, ReconResult, ReconSubscription } from './model';
 
 const ZERO = new Decimal(0);
-const DEFAULT_TOLERANCE = new Decimal('0.01');
 
-type Draft = Omit<ReconItem, 'key'>;
-
-/** The calendar months the bill's order dates (or charge starts) fall in: [first of month, first of next). */
-export function billPeriodOf(lines: readonly BillLine[], usage: readonly UsageAggregate[]): Period | null {
-  // A loop, not Math.min(...dates): spreading a 200,000-line bill into arguments overflows the stack.
-  let first: CalendarDate | undefined;
-  let last: CalendarDate | undefined;
-  const see = (d: CalendarDate) => {
-    if (first === undefined || d < first) first = d;
-    if (last === undefined || d > last) last = d;
-  };
-  for (const l of lines) see(l.orderDate ?? l.chargeStart);
-  for (const u of usage) see(u.chargeStart);
-  if (first === undefined || last === undefined) return null;
-  const min = toYmd(first);
-  const max = toYmd(last);
-  const end = max.month === 12 ? dateOf(max.year + 1, 1, 1) : dateOf(max.year, max.month + 1, 1);
-  return period(dateOf(min.year, min.month, 1), end);
-}
-
-function lineOnly(category: ReconCategory, line: BillLine | UsageAggregate, explanation: string, subscription?: ReconSubscription): Draft {
-  const isUsage = line.kind === 'usage';
-  return {
-    category,
-    subscriptionId: subscription?.id,
-    vendorSubscriptionId: line.subscriptionId,
-    customerId: subscription?.customerId,
-    customerName: line.customerName ?? subscription?.customerName,
-    productName: line.productName,
-    chargeType: line.chargeType,
-    referenceId: isUsage ? undefined : line.referenceId,
-    chargeStart: line.chargeStart,
-    chargeEndInclusive: line.chargeEndInclusive,
-    billedLines: isUsage ? NONE : [line],
-    billedUsage: isUsage ? [line] : NONE,
-    expectedLines: NONE,
-    billedQuantity: line.quantity,
-    expectedQuantity: category === 'exactMatch' ? line.quantity : ZERO,
-    billedAmount: line.amount,
-    expectedAmount: category === 'exactMatch' ? line.amount : ZERO,
-    variance: category === 'exactMatch' ? ZERO : line.amount,
-    explanation: detach(explanation),
-  };
-}
+type Draft = ReconDraft;
 
 /** Customer money for a vendor amount: the same proration at the customer's unit price. */
 function customerAmountFor(s: ReconSubscription, vendorAmount: Decimal, currency: CurrencyCode | null): Decimal | undefined {
@@ -68,68 +23,35 @@ function customerAmountFor(s: ReconSubscription, vendorAmount: Decimal, currency
   return roundHalfUp(vendorAmount.times(s.customerUnitPrice).div(vendorUnit), 2);
 }
 
-/** Reconciles one vendor bill against the CRM ledger: every bill line ends in exactly one item. */
-export function reconcile(input: ReconInput): ReconResult {
+/**
+ * Reconciles one vendor bill against the CRM ledger: every bill line ends in exactly one item.
+ * `prepared` (prepareReconciliation of the same lines, subscriptions and options, made while the
+ * usage was still being read) is used when it still holds; the result is the same either way.
+ */
+export function reconcile(input: ReconInput, prepared?: PreparedReconciliation): ReconResult {
   const options = input.options ?? {};
-  const tolerance = options.tolerancePerUnit ?? DEFAULT_TOLERANCE;
   const vendor = (options.vendor ?? 'Microsoft').toLowerCase();
   const billPeriod = options.billPeriod ?? billPeriodOf(input.lines, input.usage);
   const currency = input.lines[0]?.currency ?? input.usage[0]?.currency ?? null;
 
   const billedIds = new Set([...input.lines, ...input.usage].map((l) => l.subscriptionId.trim().toLowerCase()));
+  const pass =
+    prepared !== undefined && preparedHolds(prepared, input, billPeriod, billedIds)
+      ? prepared
+      : licencePass(input.lines, input.subscriptions, input.options, billPeriod, billedIds);
+  pass.used = true;
+  const drafts: Draft[] = [...pass.lineDrafts];
   const matcher = new SubscriptionMatcher(input.subscriptions, billedIds);
-  const drafts: Draft[] = [];
-  const billedBySubscription = new Map<ReconSubscription, BillLine[]>();
   const usageBySubscription = new Map<ReconSubscription, UsageAggregate[]>();
-
-  for (const line of [...input.lines, ...input.usage]) {
+  for (const line of input.usage) {
     const outcome = matcher.match(line);
-    if (outcome.kind === 'unknown') {
-      drafts.push(
-        lineOnly('unknownInCrm', line, `subscription ${line.subscriptionId} of ${line.customerName ?? line.customerId ?? 'an unknown customer'} is not in CRM`),
-      );
-    } else if (outcome.kind === 'ambiguous') {
-      // Sorted: CRM rows come in no fixed order (a query without $orderby), the explanation must not.
-      const names = outcome.candidates
-        .map((c) => c.vendorSubscriptionId ?? c.id)
-        .sort()
-        .join(', ');
-      drafts.push(
-        lineOnly(
-          'ambiguousMatch',
-          line,
-          `subscription ${line.subscriptionId} is not in CRM and ${outcome.candidates.length} CRM subscriptions of the same customer and product could be it (${names})`,
-        ),
-      );
-    } else if (line.kind === 'usage') {
+    if (outcome.kind === 'matched') {
       const list = usageBySubscription.get(outcome.subscription) ?? [];
       list.push(line);
       usageBySubscription.set(outcome.subscription, list);
-    } else {
-      const list = billedBySubscription.get(outcome.subscription) ?? [];
-      list.push(line);
-      billedBySubscription.set(outcome.subscription, list);
-    }
+    } else drafts.push(unmatchedDraft(line, outcome));
   }
-
-  // Expected lines belong to the subscription they name: a partial conversion's target line is
-  // produced by the source ledger but billed on the target subscription.
-  const byVendorId = new Map(input.subscriptions.filter((s) => s.vendorSubscriptionId).map((s) => [s.vendorSubscriptionId!.trim().toLowerCase(), s]));
-  const expectedBySubscription = new Map<ReconSubscription, ChargeLine[]>();
-  let expectedTotal = ZERO;
-  for (const s of input.subscriptions) {
-    if (s.kind !== 'licence' || !s.ledger || !s.offer || !billPeriod || s.vendor.toLowerCase() !== vendor) continue;
-    // Microsoft's own exchange rate of the month, when the bill carries one.
-    const rated = (billedBySubscription.get(s) ?? []).find((b) => b.exchangeRate && b.pricingCurrency && b.pricingCurrency !== b.currency);
-    const offer = rated ? { ...s.offer, billingCurrency: rated.currency, pcToBcExchangeRate: rated.exchangeRate! } : s.offer;
-    for (const e of expectedCharges(s.ledger, offer, { from: billPeriod.start, to: billPeriod.end })) {
-      const owner = byVendorId.get(e.subscriptionId.trim().toLowerCase()) ?? s;
-      const list = expectedBySubscription.get(owner) ?? [];
-      list.push(e);
-      expectedBySubscription.set(owner, list);
-      expectedTotal = expectedTotal.plus(e.subtotal);
-    }
-  }
+  let expectedTotal = pass.expectedTotal;
 
   let margin = ZERO;
   let leakage = ZERO;
@@ -140,22 +62,9 @@ export function reconcile(input: ReconInput): ReconResult {
       drafts.push(...stale.findings);
       if (stale.unpriced) unpriced[stale.unpriced]++;
     }
-    const billed = billedBySubscription.get(s) ?? [];
+    const billed = pass.billedBySubscription.get(s) ?? [];
     const usage = usageBySubscription.get(s) ?? [];
-    const expected = expectedBySubscription.get(s) ?? [];
-
-    if (billed.length > 0 || expected.length > 0) {
-      const ctx: CompareContext = {
-        subscription: s,
-        tolerancePerUnit: tolerance,
-        cancelledOn: (date) => (s.ledger ? s.ledger.stateAt(date as CalendarDate).status === 'cancelled' : s.status === 'cancelled'),
-      };
-      if (s.kind === 'usage') {
-        for (const b of billed) drafts.push(lineOnly('unexpectedChargeType', b, `licence charge "${b.chargeType}" on an Azure plan subscription`, s));
-      } else {
-        drafts.push(...compareSubscription(ctx, billed, expected));
-      }
-    }
+    for (const d of pass.licenceDrafts.get(s) ?? []) drafts.push(d);
     for (const u of usage) {
       if (s.contractId) {
         expectedTotal = expectedTotal.plus(u.amount);

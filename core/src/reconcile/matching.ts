@@ -31,11 +31,18 @@ export class SubscriptionMatcher {
       if (id && billedVendorIds.has(id)) continue;
       const product = norm(s.productId);
       if (!product || !s.customerTenantId) continue;
-      const key = `${norm(s.customerTenantId)}|${product}`;
+      const key = SubscriptionMatcher.fallbackKey(s.customerTenantId, product);
       const list = this.byTenantProduct.get(key) ?? [];
       list.push(s);
       this.byTenantProduct.set(key, list);
     }
+  }
+
+  /** The customer|product keys lines were looked up by when their own id was not in CRM. */
+  readonly fallbackKeys = new Set<string>();
+
+  static fallbackKey(tenant: string, product: string): string {
+    return `${norm(tenant)}|${norm(product)}`;
   }
 
   match(line: BillLine | UsageAggregate): MatchOutcome {
@@ -44,8 +51,10 @@ export class SubscriptionMatcher {
     const product = norm(line.productId);
     if (!product || !line.customerId) return { kind: 'unknown' };
     const sku = norm(line.skuId);
+    const key = SubscriptionMatcher.fallbackKey(line.customerId, product);
+    this.fallbackKeys.add(key);
     // Same product; where both name a SKU, the same SKU.
-    let list = (this.byTenantProduct.get(`${norm(line.customerId)}|${product}`) ?? []).filter((s) => !sku || !norm(s.skuId) || norm(s.skuId) === sku);
+    let list = (this.byTenantProduct.get(key) ?? []).filter((s) => !sku || !norm(s.skuId) || norm(s.skuId) === sku);
     // Only subscriptions alive on the line's first charge day can have caused it.
     const alive = list.filter((s) => !s.ledger || s.ledger.stateAt(line.chargeStart).status !== 'none');
     if (alive.length > 0) list = alive;
