@@ -36,7 +36,7 @@ import { importBillFile } from './bill-file/parallel-import';
 import type { ImportOptions, ImportResult } from '../core/src/import';
 import type { BillLine, RejectedRow, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
-import { runReconciliation } from '../dataverse/src/runs';
+import { prepareRun, runReconciliation, type PreparedRun, type ReconRunInput } from '../dataverse/src/runs';
 import { monthArg, parseArgs, runCommand, UsageError } from './cli-args';
 
 export class InputError extends Error {}
@@ -165,24 +165,49 @@ export async function readBill(
   return reportBill(file, await importBillOf(file, encoding));
 }
 
-function importBillOf(file: string, encoding?: BillEncoding): Promise<ImportResult> {
+function importBillOf(file: string, encoding?: BillEncoding, onPlanned?: (chunked: boolean) => void): Promise<ImportResult> {
   if (!existsSync(file)) return Promise.reject(new InputError(`${file}: no such file`));
-  return importBillFile(file, billFileOptions(basename(file), encoding));
+  return importBillFile(file, billFileOptions(basename(file), encoding), onPlanned ? { onPlanned } : {});
 }
 
-/**
- * The bills of a run, read at the same time (a licence file while the threads read a usage file)
- * and reported in the order given.
- */
+interface StartedBills {
+  /** Each file's import, reported in the order given by readBills. */
+  readonly imports: ReadonlyArray<Promise<ImportResult>>;
+  /**
+   * Every licence line of the run, as soon as the files that can hold any are read: a file read in
+   * chunks is daily usage (no lines) and may still be on the worker threads. Undefined when a file
+   * failed (the run then says so, in file order).
+   */
+  readonly lines: Promise<BillLine[] | undefined>;
+}
+
+/** Starts reading the bills of a run at the same time (a licence file while threads read a usage file). */
+function startBills(files: readonly string[], encoding?: BillEncoding): StartedBills {
+  const started = files.map((file) => {
+    let planned: (chunked: boolean) => void = () => undefined;
+    const chunked = new Promise<boolean>((resolve) => (planned = resolve));
+    const result = importBillOf(file, encoding, (c) => planned(c));
+    // Handled in order by readBills; without this a later file's error would count as unhandled meanwhile.
+    result.then(
+      () => planned(false),
+      () => planned(false),
+    );
+    return { chunked, result };
+  });
+  const lines = Promise.all(started.map(async ({ chunked, result }) => ((await chunked) ? [] : (await result).lines)))
+    .then((lists) => lists.flat())
+    .catch(() => undefined);
+  return { imports: started.map((s) => s.result), lines };
+}
+
+/** The started bills, reported in the order given (the first failing file's error is the one said). */
 async function readBills(
+  bills: StartedBills,
   files: readonly string[],
-  encoding?: BillEncoding,
 ): Promise<Array<{ lines: readonly BillLine[]; usage: readonly UsageAggregate[]; rejected: readonly RejectedRow[] }>> {
-  const started = files.map((file) => importBillOf(file, encoding));
-  // Handled below in order; without this a later file's error would count as unhandled meanwhile.
-  for (const p of started) p.catch(() => undefined);
+  for (const p of bills.imports) p.catch(() => undefined);
   const out = [];
-  for (const [i, file] of files.entries()) out.push(reportBill(file, await (started[i] as Promise<ImportResult>)));
+  for (const [i, file] of files.entries()) out.push(reportBill(file, await (bills.imports[i] as Promise<ImportResult>)));
   return out;
 }
 
@@ -284,14 +309,29 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     throw new UsageError('--market names the market of a --price-sheet: give the price sheet too');
   const prices = files.priceSheet === undefined ? undefined : await readPrices(files.priceSheet, files.market);
   const rows = readSnapshot(files.org);
-  const lines: BillLine[] = [];
+  let optionsRead: { value: Pick<ReconRunInput, 'billPeriod' | 'tolerancePerUnit' | 'revenue' | 'prices'> } | { error: unknown } | undefined;
+  const bills = startBills(files.bills, files.encoding);
+  // The licence pass, made while worker threads may still be reading a large usage file; the run
+  // uses it only if nothing it depends on changed (and any error here is said below, in order).
+  const early = await bills.lines;
+  let prepared: PreparedRun | undefined;
+  if (early !== undefined) {
+    try {
+      prepared = prepareRun({ rows, lines: early, ...runOptions() });
+    } catch {
+      prepared = undefined;
+    }
+  }
+  let lines: BillLine[] = [];
   const usage: UsageAggregate[] = [];
   const rejected: RejectedRow[] = [];
-  for (const read of await readBills(files.bills, files.encoding)) {
+  for (const read of await readBills(bills, files.bills)) {
     lines.push(...read.lines);
     usage.push(...read.usage);
     rejected.push(...read.rejected);
   }
+  // The same lines (files read in chunks hold none): the array the pass was prepared from.
+  if (early !== undefined && early.length === lines.length && early.every((l, i) => l === lines[i])) lines = early;
   // A collection (GET /invoices) lists every invoice: only those the imported lines are of are checked.
   const billedInvoices = new Set(lines.map((l) => (l.invoiceNumber ?? '').trim().toUpperCase()));
   const fromJson = (files.invoiceJson ?? []).flatMap(readInvoiceJson);
@@ -312,29 +352,42 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     for (const note of report.notes) console.error(`warning: ${note}`);
     if (!report.ok) throw new IncompleteBill(report);
   }
-  let tolerancePerUnit;
-  if (files.tolerance !== undefined) {
-    if (!/^\d+(\.\d+)?$/.test(files.tolerance)) throw new UsageError(`--tolerance ${files.tolerance}: expected a non-negative decimal`);
-    tolerancePerUnit = new Decimal(files.tolerance);
-  }
   try {
+    return runReconciliation({ rows, lines, usage, rejected, ...runOptions() }, prepared);
+  } catch (error) {
+    if (error instanceof MappingError) throw new InputError(`${files.org}: ${error.message}`);
+    throw error;
+  }
+
+  /** The run's options, read once (the prepared pass and the run share them; an error is thrown where the run needs them). */
+  function runOptions(): Pick<ReconRunInput, 'billPeriod' | 'tolerancePerUnit' | 'revenue' | 'prices'> {
+    optionsRead ??= (() => {
+      try {
+        return { value: readRunOptions() };
+      } catch (error) {
+        return { error };
+      }
+    })();
+    if ('error' in optionsRead) throw optionsRead.error;
+    return optionsRead.value;
+  }
+
+  function readRunOptions(): Pick<ReconRunInput, 'billPeriod' | 'tolerancePerUnit' | 'revenue' | 'prices'> {
+    let tolerancePerUnit;
+    if (files.tolerance !== undefined) {
+      if (!/^\d+(\.\d+)?$/.test(files.tolerance)) throw new UsageError(`--tolerance ${files.tolerance}: expected a non-negative decimal`);
+      tolerancePerUnit = new Decimal(files.tolerance);
+    }
     // What customers were sent: the snapshot's issued invoices (as the Dynamics run reads the org's) and any --invoices files.
     const fromSnapshot = issuedRevenueFromRows(rows.cspb_invoice ?? [], rows.cspb_invoiceline ?? []);
     const fromFiles = files.invoices?.length ? files.invoices.flatMap(readInvoices) : undefined;
     const revenue = fromSnapshot || fromFiles ? [...(fromSnapshot ?? []), ...(fromFiles ?? [])] : undefined;
-    return runReconciliation({
-      rows,
-      lines,
-      usage,
-      rejected,
+    return {
       ...(billPeriod ? { billPeriod } : {}),
       ...(tolerancePerUnit ? { tolerancePerUnit } : {}),
       ...(revenue ? { revenue } : {}),
       ...(prices ? { prices } : {}),
-    });
-  } catch (error) {
-    if (error instanceof MappingError) throw new InputError(`${files.org}: ${error.message}`);
-    throw error;
+    };
   }
 }
 

@@ -35,6 +35,11 @@ export interface FileImportOptions {
   readonly parallelism?: number;
   /** Smallest file read in chunks (tests lower it). */
   readonly minChunkedBytes?: number;
+  /**
+   * Told as soon as it is known whether the file is read in chunks (true: a daily-usage file, so
+   * it holds no licence lines) or in one pass (false), before it is read.
+   */
+  readonly onPlanned?: (chunked: boolean) => void;
 }
 
 export interface FileImportResult extends ImportResult {
@@ -46,7 +51,11 @@ export interface FileImportResult extends ImportResult {
 export async function importBillFile(file: string, options: ImportOptions = {}, how: FileImportOptions = {}): Promise<FileImportResult> {
   const parallelism = how.parallelism ?? availableParallelism();
   const before = statSync(file);
-  const onePass = async (why?: string): Promise<FileImportResult> => ({
+  const onePass = async (why?: string): Promise<FileImportResult> => {
+    how.onPlanned?.(false);
+    return onePassOf(why);
+  };
+  const onePassOf = async (why?: string): Promise<FileImportResult> => ({
     ...(await importBill(createReadStream(file, { highWaterMark: HEAD_BYTES }), { ...options, createHasher: options.createHasher ?? nodeSha256 })),
     chunks: 1,
     ...(why !== undefined ? { oneReason: why } : {}),
@@ -54,15 +63,16 @@ export async function importBillFile(file: string, options: ImportOptions = {}, 
   if (parallelism < 2 || before.size < (how.minChunkedBytes ?? MIN_CHUNKED_BYTES)) return onePass();
   const plan = planOf(file, before.size, parallelism, options);
   if (plan === null) return onePass('not a daily-usage CSV the core reads in chunks');
+  how.onPlanned?.(true);
   // Functions do not cross to a thread; the chunks need no hasher (this thread hashes the file).
   const cloneable: ChunkJob['options'] = { ...options, createHasher: undefined };
   const hashing = hashFile(file);
   const chunks = await Promise.all(plan.ranges.map((_, index) => readChunk({ file, plan, index, options: cloneable })));
   const contentHash = await hashing;
   const after = statSync(file);
-  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return onePass('the file changed while it was read');
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return onePassOf('the file changed while it was read');
   const merged = BillImporter.mergeChunks(plan.header, chunks, plan.seed, { contentHash, byteLength: before.size }, options);
-  if (merged === null) return onePass(chunks.find((c) => !c.ok)?.why ?? 'the chunks could not be merged');
+  if (merged === null) return onePassOf(chunks.find((c) => !c.ok)?.why ?? 'the chunks could not be merged');
   return { ...merged, chunks: chunks.length };
 }
 

@@ -2,8 +2,12 @@ import {
   formatIso,
   isExplained,
   ROUNDING_RULE_LABELS,
+  prepareReconciliation,
   reconcile,
   revenueSource,
+  type PreparedReconciliation,
+  type ReconOptions,
+  type ReconSubscription,
   sha256Hex,
   type RevenueLine,
   type BillLine,
@@ -46,19 +50,55 @@ export interface ReconRunInput {
   readonly prices?: PriceSheetInput;
 }
 
-export function runReconciliation(input: ReconRunInput): ReconResult {
-  return reconcile({
-    lines: input.lines,
-    usage: input.usage,
-    subscriptions: reconSubscriptionsFromRows(input.rows),
-    ...(input.rejected?.length ? { rejected: input.rejected } : {}),
-    options: {
-      ...(input.billPeriod ? { billPeriod: input.billPeriod } : {}),
-      ...(input.tolerancePerUnit ? { tolerancePerUnit: input.tolerancePerUnit } : {}),
-      ...(input.revenue ? { customerRevenue: revenueSource(input.revenue) } : {}),
-      ...(input.prices ? { prices: input.prices } : {}),
+/**
+ * The licence pass of a run made before its usage is known (the CLI, while worker threads read a
+ * large usage file): runReconciliation uses it when given the same rows, lines and options.
+ */
+export interface PreparedRun {
+  readonly from: Omit<ReconRunInput, 'usage' | 'rejected'>;
+  readonly subscriptions: readonly ReconSubscription[];
+  readonly options: ReconOptions;
+  readonly pass: PreparedReconciliation;
+}
+
+export function prepareRun(input: Omit<ReconRunInput, 'usage' | 'rejected'>): PreparedRun {
+  const subscriptions = reconSubscriptionsFromRows(input.rows);
+  const options = reconOptionsOf(input);
+  return { from: input, subscriptions, options, pass: prepareReconciliation({ lines: input.lines, subscriptions, options }) };
+}
+
+export function runReconciliation(input: ReconRunInput, prepared?: PreparedRun): ReconResult {
+  // A prepared pass made from other rows or options is not this run's (the core checks the lines and the usage).
+  const from = prepared?.from;
+  const same =
+    from !== undefined &&
+    from.rows === input.rows &&
+    from.lines === input.lines &&
+    from.billPeriod === input.billPeriod &&
+    from.tolerancePerUnit === input.tolerancePerUnit &&
+    from.revenue === input.revenue &&
+    from.prices === input.prices;
+  const subscriptions = same ? prepared!.subscriptions : reconSubscriptionsFromRows(input.rows);
+  const options = same ? prepared!.options : reconOptionsOf(input);
+  return reconcile(
+    {
+      lines: input.lines,
+      usage: input.usage,
+      subscriptions,
+      ...(input.rejected?.length ? { rejected: input.rejected } : {}),
+      options,
     },
-  });
+    same ? prepared!.pass : undefined,
+  );
+}
+
+function reconOptionsOf(input: Omit<ReconRunInput, 'usage' | 'rejected' | 'rows' | 'lines'>): ReconOptions {
+  return {
+    ...(input.billPeriod ? { billPeriod: input.billPeriod } : {}),
+    ...(input.tolerancePerUnit ? { tolerancePerUnit: input.tolerancePerUnit } : {}),
+    ...(input.revenue ? { customerRevenue: revenueSource(input.revenue) } : {}),
+    ...(input.prices ? { prices: input.prices } : {}),
+  };
 }
 
 /** Finding category -> cspb_category option, from the schema's core keys (the compile fails if a category has no option). */
