@@ -19,6 +19,7 @@ import { CurrencyReader, DateReader } from './value-parsers';
 import { columnName, readXlsxRows, XlsxError } from './xlsx';
 
 const TEXT_SLICE = 16 * 1024;
+const LINE_FEED = 0x0a;
 const noDeferredValues = (): void => undefined;
 
 type Phase = 'sniff' | 'text-start' | 'csv' | 'json' | 'zip' | 'failed';
@@ -100,9 +101,17 @@ export class BillImporter {
   }
 
   private decodeAndFeed(chunk: Uint8Array): void {
-    for (let at = 0; at < chunk.length && this.decoder !== null; at += TEXT_SLICE) {
-      const text = this.decodeSlice(chunk.subarray(at, Math.min(chunk.length, at + TEXT_SLICE)));
+    for (let at = 0; at < chunk.length && this.decoder !== null; ) {
+      let end = Math.min(chunk.length, at + TEXT_SLICE);
+      // A slice ends after a line feed where one is near: the scanner then starts the next slice
+      // with no unfinished record to copy in front of it (a copy of every slice, otherwise).
+      if (end < chunk.length) {
+        const lf = chunk.lastIndexOf(LINE_FEED, end - 1);
+        if (lf >= at + TEXT_SLICE / 2) end = lf + 1;
+      }
+      const text = this.decodeSlice(chunk.subarray(at, end));
       if (text !== null) this.feedText(text, false);
+      at = end;
     }
   }
 
