@@ -32,7 +32,7 @@ import {
   type ReconResult,
   type RevenueLine,
 } from '../core/src';
-import { importBillFile } from './bill-file/parallel-import';
+import { importBillFile, type FileImportOptions } from './bill-file/parallel-import';
 import type { ImportOptions, ImportResult } from '../core/src/import';
 import type { BillLine, RejectedRow, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
@@ -62,6 +62,8 @@ export interface ReconcileFiles {
   readonly checkCompleteness?: boolean;
   /** Largest difference the completeness checks accept (default 0.01). */
   readonly completenessTolerance?: string;
+  /** How the bill files are read (tests read small files in chunks to hold that path equal). */
+  readonly fileImport?: Pick<FileImportOptions, 'parallelism' | 'minChunkedBytes'>;
 }
 
 /** The bill is not whole: nothing was reconciled; the differences are listed largest first. */
@@ -165,9 +167,9 @@ export async function readBill(
   return reportBill(file, await importBillOf(file, encoding));
 }
 
-function importBillOf(file: string, encoding?: BillEncoding, onPlanned?: (chunked: boolean) => void): Promise<ImportResult> {
+function importBillOf(file: string, encoding?: BillEncoding, how: FileImportOptions = {}): Promise<ImportResult> {
   if (!existsSync(file)) return Promise.reject(new InputError(`${file}: no such file`));
-  return importBillFile(file, billFileOptions(basename(file), encoding), onPlanned ? { onPlanned } : {});
+  return importBillFile(file, billFileOptions(basename(file), encoding), how);
 }
 
 interface StartedBills {
@@ -182,11 +184,11 @@ interface StartedBills {
 }
 
 /** Starts reading the bills of a run at the same time (a licence file while threads read a usage file). */
-function startBills(files: readonly string[], encoding?: BillEncoding): StartedBills {
+function startBills(files: readonly string[], encoding?: BillEncoding, how: FileImportOptions = {}): StartedBills {
   const started = files.map((file) => {
     let planned: (chunked: boolean) => void = () => undefined;
     const chunked = new Promise<boolean>((resolve) => (planned = resolve));
-    const result = importBillOf(file, encoding, (c) => planned(c));
+    const result = importBillOf(file, encoding, { ...how, onPlanned: (c) => planned(c) });
     // Handled in order by readBills; without this a later file's error would count as unhandled meanwhile.
     result.then(
       () => planned(false),
@@ -310,7 +312,7 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
   const prices = files.priceSheet === undefined ? undefined : await readPrices(files.priceSheet, files.market);
   const rows = readSnapshot(files.org);
   let optionsRead: { value: Pick<ReconRunInput, 'billPeriod' | 'tolerancePerUnit' | 'revenue' | 'prices'> } | { error: unknown } | undefined;
-  const bills = startBills(files.bills, files.encoding);
+  const bills = startBills(files.bills, files.encoding, files.fileImport);
   // The licence pass, made while worker threads may still be reading a large usage file; the run
   // uses it only if nothing it depends on changed (and any error here is said below, in order).
   const early = await bills.lines;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ReconResult } from '../../core/src';
 import { writeSample } from '../../scripts/generate-sample';
-import { InputError, reconcileFiles } from '../../scripts/reconcile';
+import { importBillFile } from '../../scripts/bill-file/parallel-import';
+import { billFileOptions, InputError, reconcileFiles } from '../../scripts/reconcile';
 import type { PlantedFinding } from '../../scripts/sample-data/plant';
 
 const root = resolve(__dirname, '../..');
@@ -189,4 +190,21 @@ describe('reconcile command', () => {
     expect(read.status).toBe(0);
     expect(cli(['--bill', cp1252, '--org', paths.snapshot, '--encoding', 'ebcdic']).stderr).toContain('--encoding ebcdic: expected one of');
   });
+});
+
+describe('the CLI reading the usage file in chunks', () => {
+  it('reconciles the planted sample exactly as reading it in one pass (worker threads, the licence pass prepared meanwhile)', async () => {
+    const paths = writeSample(join(dir, 'chunked'), {});
+    const onePass = await reconcileFiles({ bills: [paths.licences, paths.usage], org: paths.snapshot, fileImport: { parallelism: 1 } });
+    const chunked = await reconcileFiles({
+      bills: [paths.licences, paths.usage],
+      org: paths.snapshot,
+      fileImport: { parallelism: 3, minChunkedBytes: 0 },
+    });
+    expect(JSON.parse(JSON.stringify(chunked))).toEqual(JSON.parse(JSON.stringify(onePass)));
+    // The usage file is one the threads read in chunks (not a silent fallback to one pass).
+    expect((await importBillFile(paths.usage, billFileOptions('usage.csv'), { parallelism: 3, minChunkedBytes: 0 })).chunks).toBe(3);
+    expect(onePass.items.filter((i) => i.billedUsage.length > 0).length).toBeGreaterThan(10);
+    expect(onePass.items.some((i) => i.category !== 'exactMatch')).toBe(true);
+  }, 60_000);
 });
