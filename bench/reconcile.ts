@@ -33,8 +33,7 @@ import { Random } from '../scripts/sample-data/random';
 import { generateDailyUsage } from './import/generate-daily-usage';
 import { udsvRowCount } from './import/udsv';
 import { topSelfTime, type CpuProfile } from './profile-summary';
-import { importBillFile } from '../scripts/bill-file/parallel-import';
-import { billFileOptions } from '../scripts/reconcile';
+import { billFileOptions, importBillFile } from '../scripts/bill-file/parallel-import';
 
 const LICENCES = 20_000;
 const WITH_CHANGE = 15_000; // each adds a wipe + recreate pair: 20,000 + 30,000 = 50,000 lines
@@ -156,8 +155,17 @@ async function child(): Promise<void> {
 
 type Phase = Record<string, unknown> & { ms: number; maxRssMb: number };
 
-/** The flags package.json's bill commands (reconcile, invoice, accrual) start Node with. */
-const CLI_NODE_FLAGS = ['--require', 'tsx/cjs', '--max-semi-space-size=2'];
+/** The project's folder (this file runs from bench/ or bundled from build/run/<name>/). */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+const ROOT = projectRoot();
+/** Each phase runs this bench bundled by scripts/run.js, as package.json's `reconcile` runs the CLI. */
+const SELF = [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'bench/reconcile.ts')];
+/** The Node flags of `npm run reconcile` (package.json). */
+const CLI_NODE_FLAGS = ['--max-semi-space-size=2'];
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 
@@ -169,9 +177,9 @@ function median(runs: readonly Phase[]): Phase {
 
 function runPhase(phase: string, args: string[], profileDir?: string): Record<string, unknown> & { ms: number; maxRssMb: number } {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  // Node as `npm run reconcile` starts it (package.json): the in-thread TypeScript hook and a small young generation.
-  const flags = phase === 'ours' ? CLI_NODE_FLAGS : ['--require', 'tsx/cjs'];
-  const out = spawnSync(process.execPath, [...profile, ...flags, __filename, '--child', phase, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // uDSV in plain Node; ours as `npm run reconcile` starts: the bundle and the CLI's Node flags.
+  const flags = phase === 'ours' ? CLI_NODE_FLAGS : [];
+  const out = spawnSync(process.execPath, [...profile, ...flags, ...SELF, '--child', phase, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (out.status !== 0) throw new Error(`${phase} failed:\n${out.stderr}`);
   return JSON.parse(out.stdout) as Record<string, unknown> & { ms: number; maxRssMb: number };
 }

@@ -10,7 +10,6 @@
  * importer refused any bill row (each is in the report with its money) unless --accept-rejected.
  */
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import {
   addDays,
@@ -32,8 +31,10 @@ import {
   type ReconResult,
   type RevenueLine,
 } from '../core/src';
-import { importBillFile, type FileImportOptions } from './bill-file/parallel-import';
-import type { ImportOptions, ImportResult } from '../core/src/import';
+import { billFileOptions, importBillFile, type FileImportOptions } from './bill-file/parallel-import';
+
+export { billFileOptions };
+import type { ImportResult } from '../core/src/import';
 import type { BillLine, RejectedRow, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
 import { prepareRun, runReconciliation, type PreparedRun, type ReconRunInput } from '../dataverse/src/runs';
@@ -143,21 +144,6 @@ export function readSnapshot(file: string): ReconRows {
     if (!Array.isArray(tables[name])) throw new InputError(`${file}: tables.${name} is missing or not a list`);
   }
   return tables as unknown as ReconRows;
-}
-
-/** How the CLI reads a bill file (the reconcile bench reads its files the same way). */
-export function billFileOptions(fileName: string, encoding?: BillEncoding): ImportOptions {
-  return {
-    fileName,
-    ...(encoding ? { encoding } : {}),
-    // A line printed twice is a charge billed twice: the engine lists it as a duplicate charge
-    // with its money instead of the importer dropping it as a bad row.
-    detectDuplicates: false,
-    createHasher: () => {
-      const hash = createHash('sha256');
-      return { update: (data: Uint8Array) => hash.update(data), digestHex: () => hash.digest('hex') };
-    },
-  };
 }
 
 export async function readBill(

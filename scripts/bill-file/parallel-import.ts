@@ -6,7 +6,7 @@
  * changed while it was read, is read in one pass. The CLI's commands and the benches call this.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -92,13 +92,18 @@ export function planOf(file: string, size: number, parallelism: number, options:
  * Workers run the TypeScript sources through tsx's require hook, as the CLI runs them (a worker
  * does not inherit the `--import tsx` loader of the thread that starts it, nor jest's transform).
  */
+const BUNDLED_WORKER = join(__dirname, 'chunk-worker.js');
 const WORKER_BOOT = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'chunk-worker.ts'))});`;
 
 function readChunk(job: ChunkJob): Promise<UsageChunk> {
   return new Promise((resolve) => {
     // A small young generation: three threads' default ones were a quarter of the peak memory
     // of a million-row import (bench:reconcile), at no cost in time; the old one is not capped.
-    const worker = new Worker(WORKER_BOOT, { eval: true, workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    const limits = { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+    // Bundled by scripts/run.js: the worker's bundle sits beside this one; else TypeScript through tsx.
+    const worker = existsSync(BUNDLED_WORKER)
+      ? new Worker(BUNDLED_WORKER, { workerData: job, ...limits })
+      : new Worker(WORKER_BOOT, { eval: true, workerData: job, ...limits });
     let answered = false;
     worker.once('message', (chunk: UsageChunk) => {
       answered = true;
@@ -151,4 +156,16 @@ async function hashFile(file: string): Promise<string> {
 function nodeSha256(): { update(d: Uint8Array): unknown; digestHex(): string } {
   const hash = createHash('sha256');
   return { update: (d: Uint8Array) => hash.update(d), digestHex: () => hash.digest('hex') };
+}
+
+/** How the CLI reads a bill file (the reconcile bench reads its files the same way). */
+export function billFileOptions(fileName: string, encoding?: ImportOptions['encoding']): ImportOptions {
+  return {
+    fileName,
+    ...(encoding ? { encoding } : {}),
+    // A line printed twice is a charge billed twice: the engine lists it as a duplicate charge
+    // with its money instead of the importer dropping it as a bad row.
+    detectDuplicates: false,
+    createHasher: nodeSha256,
+  };
 }

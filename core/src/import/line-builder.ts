@@ -1,4 +1,4 @@
-import { periodFromInclusive } from '../calendar';
+import { sharedPeriod } from '../calendar';
 import { Decimal } from '../money';
 import { parseDecimalText } from './exact-sum';
 
@@ -22,7 +22,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** Distinct decimal texts a line builder keeps shared Decimals for. */
 const DECIMAL_CACHE_SIZE = 4096;
 /** Distinct texts of repeated columns a line builder shares between lines. */
-const SHARED_TEXT_CACHE_SIZE = 16_384;
+const SHARED_TEXT_CACHE_SIZE = 65_536;
 
 export class LineBuilder {
   readonly lines: BillLine[] = [];
@@ -115,7 +115,7 @@ export class LineBuilder {
     }
     const chargeStart = start as NonNullable<typeof start>;
     const chargeEndInclusive = end as NonNullable<typeof end>;
-    const period = periodFromInclusive(chargeStart, chargeEndInclusive);
+    const period = sharedPeriod(chargeStart, chargeEndInclusive);
     const quantity = (billable ?? ordered) as Decimal;
     const amount = (subtotal ?? total) as Decimal;
     const key = chargeTypeKey(chargeTypeText);
@@ -137,7 +137,7 @@ export class LineBuilder {
     if ((v = shared('customerName')) !== undefined) line.customerName = v as BillLine['customerName'];
     if ((v = shared('customerDomain')) !== undefined) line.customerDomain = v as BillLine['customerDomain'];
     if ((v = shared('resellerMpnId')) !== undefined) line.resellerMpnId = v as BillLine['resellerMpnId'];
-    line.subscriptionId = ctx.text('subscriptionId') ?? '';
+    line.subscriptionId = shared('subscriptionId') ?? '';
     if ((v = shared('subscriptionDescription')) !== undefined) line.subscriptionDescription = v as BillLine['subscriptionDescription'];
     if ((v = shared('productId')) !== undefined) line.productId = v as BillLine['productId'];
     if ((v = shared('skuId')) !== undefined) line.skuId = v as BillLine['skuId'];

@@ -8,6 +8,23 @@ import { UsageAggregate } from './types';
 import { chargeTypeKey, chargeTypeLabel } from './value-parsers';
 import { detach } from './detach';
 
+/** The fields an aggregate is described by, from its first row (finish()). */
+const DESCRIBED_BY = [
+  'invoiceNumber',
+  'customerId',
+  'customerName',
+  'customerDomain',
+  'resellerMpnId',
+  'subscriptionDescription',
+  'productId',
+  'skuId',
+  'productName',
+  'skuName',
+  'meterName',
+  'meterCategory',
+  'unit',
+] as const;
+
 /** Separates the parts of a bucket's key (a unit separator: no bill text holds one unrefused). */
 const KEY_SEPARATOR = '\u001f';
 
@@ -66,6 +83,8 @@ export class UsageAggregator {
   private readonly prc = new DecimalReader();
   private readonly ctKeys = new Map<string, string>();
   private lastInvoice: string | undefined = undefined;
+  /** The slots of the texts an aggregate carries (see finish()). */
+  private readonly describedBy: readonly number[];
   /** Rows refused as a bucket's first row for their text (a chunk with any cannot be merged exactly). */
   textRefusals = 0;
   private readonly s;
@@ -76,6 +95,7 @@ export class UsageAggregator {
     private readonly opts: { readonly defaultCurrency?: string; readonly endExclusive: boolean },
   ) {
     const slot = ctx.resolved.slot;
+    this.describedBy = DESCRIBED_BY.map((f) => slot[f]).filter((i) => i >= 0);
     this.s = {
       sub: slot.subscriptionId,
       meter: slot.meterId,
@@ -181,7 +201,7 @@ export class UsageAggregator {
       b = {
         firstRow: row,
         meterText: detach(meter),
-        values: values.map(detach),
+        values: this.keptValues(values),
         subscriptionId: detach(sub.trim()),
         meterId: detach(meter.trim()),
         chargeStart: start as CalendarDate,
@@ -283,6 +303,16 @@ export class UsageAggregator {
     this.state.rejectRow(this.ctx.issues, { amount, currency: cur });
   }
 
+  /**
+   * The row's texts an aggregate is described by (finish() reads them), the other slots left
+   * empty: a bucket kept all 33 of a usage row's fields, which chunks also copy between threads.
+   */
+  private keptValues(values: readonly (string | undefined)[]): (string | undefined)[] {
+    const kept = new Array<string | undefined>(values.length).fill(undefined);
+    for (const slot of this.describedBy) kept[slot] = detach(values[slot]);
+    return kept;
+  }
+
   private add(key: string, subscriptionText: string, b: Bucket): void {
     this.buckets.set(key, b);
     const list = this.bySubscription.get(subscriptionText);
@@ -377,23 +407,10 @@ export class UsageAggregator {
         quantity,
         amount,
       };
-      const optional: Record<string, string | Decimal | undefined> = {
-        invoiceNumber: text(b, slot.invoiceNumber),
-        customerId: text(b, slot.customerId),
-        customerName: text(b, slot.customerName),
-        customerDomain: text(b, slot.customerDomain),
-        resellerMpnId: text(b, slot.resellerMpnId),
-        subscriptionDescription: text(b, slot.subscriptionDescription),
-        productId: text(b, slot.productId),
-        skuId: text(b, slot.skuId),
-        productName: text(b, slot.productName),
-        skuName: text(b, slot.skuName),
-        meterName: text(b, slot.meterName),
-        meterCategory: text(b, slot.meterCategory),
-        unit: text(b, slot.unit),
-        pricingAmount: b.pricing?.toDecimal(),
-        pricingCurrency: b.pricingCurrency,
-      };
+      const optional: Record<string, string | Decimal | undefined> = {};
+      for (const f of DESCRIBED_BY) optional[f] = text(b, slot[f]);
+      optional['pricingAmount'] = b.pricing?.toDecimal();
+      optional['pricingCurrency'] = b.pricingCurrency;
       for (const [k, v] of Object.entries(optional)) if (v !== undefined) (agg as unknown as Record<string, unknown>)[k] = v;
       out.push(agg);
       this.state.addTotal(b.chargeTypeKey, label, b.rowCount, amount, quantity);

@@ -1,4 +1,4 @@
-import { CalendarDate, daysInclusive, formatIso, Period } from '../calendar';
+import { CalendarDate, daysInclusive, formatIso, Period, sharedPeriod } from '../calendar';
 import { NceRuleError } from '../errors';
 import { LedgerEntry, SubscriptionLedger } from '../ledger';
 import { AmountInput, currencyCode, CurrencyCode, Decimal, toDecimal } from '../money';
@@ -391,7 +391,8 @@ class ChargeRun {
     if (quantity <= 0 || orderDate < this.from || orderDate >= this.to) return;
     const unitPrice = product ? product.unitPrice : this.unitPrice;
     const rule = this.rules[chargeType];
-    const [eup, eupTruncated, eupRounded] = effectiveUnitPrices(unitPrice, proration, sign);
+    const priceText = unitPrice.toString();
+    const [eup, eupTruncated, eupRounded] = effectiveUnitPrices(priceText, unitPrice, proration, sign);
     const productName = product ? product.productName : this.productName;
     const chargeEndInclusive = this.cycle.endInclusive;
     this.lines.push({
@@ -403,7 +404,7 @@ class ChargeRun {
       orderDate,
       chargeStart,
       chargeEndInclusive,
-      period: periodOf(chargeStart, chargeEndInclusive),
+      period: sharedPeriod(chargeStart, chargeEndInclusive),
       term: this.term,
       billingPlan: this.plan,
       unitPrice,
@@ -415,7 +416,7 @@ class ChargeRun {
       billableQuantity: quantity,
       sign,
       exchangeRate: this.rate,
-      subtotal: subtotalUnder(rule, { unitPrice, proration, sign, quantity, exchangeRate: this.rate }),
+      subtotal: sharedSubtotal(rule, priceText, { unitPrice, proration, sign, quantity, exchangeRate: this.rate }),
       currency: this.billingCurrency,
       rule,
       ...(role !== undefined ? { role } : {}),
@@ -430,8 +431,8 @@ class ChargeRun {
  * expected line were a third of a reconciliation's memory. Bounded; Decimals never change.
  */
 const EUP_CACHE = new Map<string, readonly [Decimal, Decimal, Decimal]>();
-function effectiveUnitPrices(unitPrice: Decimal, proration: Proration, sign: 1 | -1): readonly [Decimal, Decimal, Decimal] {
-  const key = `${unitPrice.toString()}|${proration.basis}|${proration.billed}|${proration.of}|${sign}`;
+function effectiveUnitPrices(priceText: string, unitPrice: Decimal, proration: Proration, sign: 1 | -1): readonly [Decimal, Decimal, Decimal] {
+  const key = `${priceText}|${proration.basis}|${proration.billed}|${proration.of}|${sign}`;
   let found = EUP_CACHE.get(key);
   if (found === undefined) {
     const eup = effectiveUnitPrice(unitPrice, proration, sign);
@@ -442,18 +443,17 @@ function effectiveUnitPrices(unitPrice: Decimal, proration: Proration, sign: 1 |
 }
 
 /**
- * A charge's period, one frozen object per pair of dates: a partner's lines share a few charge
- * periods, and each line held its own.
+ * A line's subtotal, computed once per rule, price, proration, sign, seats and rate: lines repeat
+ * them across subscriptions (the same offer, seat count and cycle), and each held its own Decimal.
+ * Bounded; Decimals never change.
  */
-const PERIODS = new Map<number, Period>();
-function periodOf(chargeStart: CalendarDate, chargeEndInclusive: CalendarDate): Period {
-  const days = chargeEndInclusive - chargeStart;
-  // A number key (no string per line): start and length, for the lengths charges have (a term is at most 5 years).
-  const key = days >= 0 && days < 4096 ? chargeStart * 4096 + days : undefined;
-  let p = key === undefined ? undefined : PERIODS.get(key);
-  if (p === undefined) {
-    p = Object.freeze({ start: chargeStart, end: (chargeEndInclusive + 1) as CalendarDate });
-    if (key !== undefined && PERIODS.size < 100_000) PERIODS.set(key, p);
+const SUBTOTALS = new Map<string, Decimal>();
+function sharedSubtotal(rule: RoundingRuleName, priceText: string, x: Parameters<typeof subtotalUnder>[1]): Decimal {
+  const key = `${rule}|${priceText}|${x.proration.basis}|${x.proration.billed}|${x.proration.of}|${x.sign}|${x.quantity}|${x.exchangeRate.toString()}`;
+  let found = SUBTOTALS.get(key);
+  if (found === undefined) {
+    found = subtotalUnder(rule, x);
+    if (SUBTOTALS.size < 16_384) SUBTOTALS.set(key, found);
   }
-  return p;
+  return found;
 }

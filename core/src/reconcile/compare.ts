@@ -57,6 +57,11 @@ export interface CompareContext {
   readonly tolerancePerUnit: Decimal;
   /** CRM status at a date, from the ledger when there is one. */
   readonly cancelledOn: (date: number) => boolean;
+  /**
+   * One string per distinct explanation of the run (shared by its subscriptions' contexts): the
+   * same charge, dates and seats explain line after line, and each held its own copy.
+   */
+  readonly explanations?: Map<string, string>;
 }
 
 type Draft = Omit<ReconItem, 'key'>;
@@ -90,8 +95,7 @@ function item(ctx: CompareContext, f: ItemFields): Draft {
     expectedAmount: f.expectedAmount,
     variance: f.variance,
     rule: f.rule,
-    // Flat: a template's result is a rope of its parts, four times the memory of the text.
-    explanation: detach(f.explanation),
+    explanation: sharedExplanation(ctx, f.explanation),
   };
 }
 
@@ -104,6 +108,15 @@ function quantityOf(n: number): Decimal {
     if (QUANTITIES.size < 10_000) QUANTITIES.set(n, d);
   }
   return d;
+}
+
+/** Flat (a template's result is a rope of its parts, four times the memory of the text) and shared. */
+function sharedExplanation(ctx: CompareContext, text: string): string {
+  const known = ctx.explanations?.get(text);
+  if (known !== undefined) return known;
+  const flat = detach(text);
+  if (ctx.explanations !== undefined && ctx.explanations.size < 100_000) ctx.explanations.set(flat, flat);
+  return flat;
 }
 
 function pairItem(ctx: CompareContext, b: BillLine, e: ChargeLine): Draft {

@@ -4,7 +4,7 @@ import { Decimal, roundHalfUp, toDecimal, type CurrencyCode } from '../money';
 import { ALL_CATEGORIES, NONE, type ReconCategory } from './categories';
 import { SubscriptionMatcher } from './matching';
 import { billPeriodOf } from './bill-period';
-import { licencePass, lineOnly, preparedHolds, unmatchedDraft, type PreparedReconciliation, type ReconDraft } from './licence-pass';
+import { licencePass, lineOnly, preparedHolds, releasePass, unmatchedDraft, type PreparedReconciliation, type ReconDraft } from './licence-pass';
 import { staleCostFindings } from './stale-cost';
 import type { CategoryTotal, ReconInput, ReconItem, ReconResult, ReconSubscription } from './model';
 
@@ -129,6 +129,8 @@ export function reconcile(input: ReconInput, prepared?: PreparedReconciliation):
   }
 
   const billedTotal = [...input.lines, ...input.usage].reduce((sum, l) => sum.plus(l.amount), ZERO);
+  // The pass is spent (used once): its maps are let go before the findings get their keys.
+  releasePass(pass);
   const items = withKeys(sortDrafts(drafts));
   return {
     currency,
@@ -218,20 +220,29 @@ function subscriptionFinding(
 }
 
 function sortDrafts(drafts: Draft[]): Draft[] {
-  const text = (d: Draft) =>
-    [
-      d.customerName ?? '',
-      d.vendorSubscriptionId ?? d.subscriptionId ?? '',
-      String(d.chargeStart ?? 0).padStart(8, '0'),
-      d.chargeType ?? '',
-      d.category,
-      d.referenceId ?? '',
-      d.billedAmount.toFixed(2),
-    ].join('\u0000');
-  return drafts
-    .map((d) => ({ d, t: text(d) }))
-    .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
-    .map((x) => x.d);
+  // Field by field, as the text customer \0 subscription \0 start \0 charge type \0 category \0
+  // reference \0 amount would sort (\0 is below every character): building that text for each of
+  // 54,000 findings was 10 MB at the run's peak memory.
+  const decorated = drafts.map((d) => ({ d, amount: d.billedAmount.toFixed(2) }));
+  decorated.sort((x, y) => {
+    const a = x.d;
+    const b = y.d;
+    return (
+      compareText(a.customerName ?? '', b.customerName ?? '') ||
+      compareText(a.vendorSubscriptionId ?? a.subscriptionId ?? '', b.vendorSubscriptionId ?? b.subscriptionId ?? '') ||
+      (a.chargeStart ?? 0) - (b.chargeStart ?? 0) ||
+      compareText(a.chargeType ?? '', b.chargeType ?? '') ||
+      compareText(a.category, b.category) ||
+      compareText(a.referenceId ?? '', b.referenceId ?? '') ||
+      compareText(x.amount, y.amount)
+    );
+  });
+  return decorated.map((x) => x.d);
+}
+
+/** Code-unit order, as `<` compares strings. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -116,6 +116,7 @@ export function licencePass(
   }
 
   const licenceDrafts = new Map<ReconSubscription, readonly ReconDraft[]>();
+  const explanations = new Map<string, string>();
   for (const s of subscriptions) {
     const billed = billedBySubscription.get(s) ?? [];
     const expected = expectedBySubscription.get(s) ?? [];
@@ -131,6 +132,7 @@ export function licencePass(
       subscription: s,
       tolerancePerUnit: tolerance,
       cancelledOn: (date) => (s.ledger ? s.ledger.stateAt(date as CalendarDate).status === 'cancelled' : s.status === 'cancelled'),
+      explanations,
     };
     licenceDrafts.set(s, compareSubscription(ctx, billed, expected));
   }
@@ -148,6 +150,15 @@ export function licencePass(
     expectedTotal,
     used: false,
   };
+}
+
+/** Lets a used pass's maps go (the caller may hold the pass until the run returns). */
+export function releasePass(p: PreparedReconciliation): void {
+  (p.billedBySubscription as Map<unknown, unknown>).clear();
+  (p.licenceDrafts as Map<unknown, unknown>).clear();
+  (p.byVendorId as Map<unknown, unknown>).clear();
+  (p.billedIds as Set<unknown>).clear();
+  (p.fallbackKeys as Set<unknown>).clear();
 }
 
 /** The finding of a line no CRM subscription answers to, or more than one could. */
