@@ -25,24 +25,20 @@ const base = join(root, 'build', 'run');
 mkdirSync(base, { recursive: true });
 const outdir = mkdtempSync(join(base, `${basename(entry, '.ts')}-`));
 process.on('exit', () => rmSync(outdir, { recursive: true, force: true }));
-// esbuild's command line in a process of its own: its JavaScript API loaded here stayed in this
-// process's memory for the whole run (20 MB).
-const built = spawnSync(
-  process.execPath,
-  [
-    require.resolve('esbuild/bin/esbuild'),
-    `main=${resolve(entry)}`,
-    `chunk-worker=${join(root, 'scripts/bill-file/chunk-worker.ts')}`,
-    '--bundle',
-    '--platform=node',
-    '--format=cjs',
-    '--target=node20',
-    `--outdir=${outdir}`,
-    '--packages=external',
-    '--log-level=warning',
-  ],
-  { stdio: 'inherit' },
-);
+// esbuild's JavaScript API in a process of its own: loaded here, it stayed in this process's
+// memory for the whole run (20 MB). Its API, not its bin/esbuild, which an install may have
+// replaced with the native executable.
+const options = {
+  entryPoints: { main: resolve(entry), 'chunk-worker': join(root, 'scripts/bill-file/chunk-worker.ts') },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outdir,
+  packages: 'external',
+  logLevel: 'warning',
+};
+const built = spawnSync(process.execPath, ['-e', `require('esbuild').buildSync(${JSON.stringify(options)})`], { stdio: 'inherit', cwd: root });
 if (built.status !== 0) process.exit(built.status ?? 1);
 process.argv = [process.argv[0], join(outdir, 'main.js'), ...args];
 Module.runMain();
