@@ -32,8 +32,6 @@ import {
   type RevenueLine,
 } from '../core/src';
 import { billFileOptions, importBillFile, type FileImportOptions } from './bill-file/parallel-import';
-
-export { billFileOptions };
 import type { ImportResult } from '../core/src/import';
 import type { BillLine, RejectedRow, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';

@@ -7,12 +7,21 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BillImporter, NOT_CHUNKED, planUsageChunks, type ImportOptions, type ImportResult, type UsageChunk, type UsageChunkPlan } from '../../core/src/import';
+import {
+  BillImporter,
+  importBill,
+  NOT_CHUNKED,
+  planUsageChunks,
+  type ImportOptions,
+  type ImportResult,
+  type UsageChunk,
+  type UsageChunkPlan,
+} from '../../core/src/import';
 import type { ChunkJob } from './chunk-worker';
+import { fileBytes } from './file-bytes';
 
 /** Below this a worker's start-up costs more than it saves. */
 export const MIN_CHUNKED_BYTES = 64 * 1024 * 1024;
@@ -47,7 +56,7 @@ export async function importBillFile(file: string, options: ImportOptions = {}, 
     return onePassOf(why);
   };
   const onePassOf = async (why?: string): Promise<FileImportResult> => ({
-    ...(await importInOnePass(file, { ...options, createHasher: options.createHasher ?? nodeSha256 })),
+    ...(await importBill(fileBytes(file), { ...options, createHasher: options.createHasher ?? nodeSha256 })),
     chunks: 1,
     ...(why !== undefined ? { oneReason: why } : {}),
   });
@@ -89,8 +98,9 @@ export function planOf(file: string, size: number, parallelism: number, options:
 }
 
 /**
- * Workers run the TypeScript sources through tsx's require hook, as the CLI runs them (a worker
- * does not inherit the `--import tsx` loader of the thread that starts it, nor jest's transform).
+ * A chunk's worker: the bundle scripts/run.js builds beside the CLI's (`npm run reconcile`), else
+ * the TypeScript source through tsx's require hook (tests, benches run with tsx: a worker does not
+ * inherit the `--import tsx` loader of the thread that starts it, nor jest's transform).
  */
 const BUNDLED_WORKER = join(__dirname, 'chunk-worker.js');
 const WORKER_BOOT = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'chunk-worker.ts'))});`;
@@ -100,7 +110,6 @@ function readChunk(job: ChunkJob): Promise<UsageChunk> {
     // A small young generation: three threads' default ones were a quarter of the peak memory
     // of a million-row import (bench:reconcile), at no cost in time; the old one is not capped.
     const limits = { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
-    // Bundled by scripts/run.js: the worker's bundle sits beside this one; else TypeScript through tsx.
     const worker = existsSync(BUNDLED_WORKER)
       ? new Worker(BUNDLED_WORKER, { workerData: job, ...limits })
       : new Worker(WORKER_BOOT, { eval: true, workerData: job, ...limits });
@@ -116,41 +125,11 @@ function readChunk(job: ChunkJob): Promise<UsageChunk> {
   });
 }
 
-/**
- * The file through one importer, read into one reused buffer (the importer copies what it keeps):
- * a stream's fresh megabyte per read stayed allocated until a garbage collection, 28 MB of a
- * 29 MB licence file at the end of its import.
- */
-async function importInOnePass(file: string, options: ImportOptions): Promise<ImportResult> {
-  const importer = new BillImporter(options);
-  const buffer = new Uint8Array(HEAD_BYTES);
-  const handle = await open(file, 'r');
-  try {
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      importer.push(buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
-  return importer.finish();
-}
-
-/** SHA-256 of the file, read into one reused buffer (see chunk-worker.ts), between the other work of this thread. */
+/** SHA-256 of the file, read between the other work of this thread. */
 async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');
-  const buffer = new Uint8Array(HEAD_BYTES);
-  const handle = await open(file, 'r');
-  try {
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) return hash.digest('hex');
-      hash.update(buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
+  for await (const bytes of fileBytes(file)) hash.update(bytes);
+  return hash.digest('hex');
 }
 
 function nodeSha256(): { update(d: Uint8Array): unknown; digestHex(): string } {

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ReconResult } from '../../core/src';
 import { writeSample } from '../../scripts/generate-sample';
-import { importBillFile } from '../../scripts/bill-file/parallel-import';
-import { billFileOptions, InputError, reconcileFiles } from '../../scripts/reconcile';
+import { billFileOptions, importBillFile } from '../../scripts/bill-file/parallel-import';
+import { InputError, reconcileFiles } from '../../scripts/reconcile';
 import type { PlantedFinding } from '../../scripts/sample-data/plant';
 
 const root = resolve(__dirname, '../..');

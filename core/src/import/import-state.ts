@@ -19,7 +19,7 @@ export interface ImportStateChunk {
   readonly rowsRejected: number;
   readonly errorCount: number;
   readonly errors: readonly ImportErrorDetails[];
-  readonly rejected: ReadonlyArray<Omit<RejectedRow, 'amount'> & { readonly amount?: string | Decimal }>;
+  readonly rejected: ReadonlyArray<Omit<RejectedRow, 'amount'> & { readonly amount?: string }>;
   readonly rejectedAmounts: ReadonlyArray<readonly [string, string]>;
   readonly rejectedWithoutAmount: number;
   readonly currencies: readonly string[];
@@ -100,7 +100,7 @@ export class ImportState {
       rowsRejected: this.rowsRejected,
       errorCount: this.errorCount,
       errors: this.errors.map((e) => e.toJSON()),
-      rejected: this.rejected.map((r) => (r.amount === undefined ? r : { ...r, amount: r.amount.toString() })),
+      rejected: this.rejected.map(({ amount, ...rest }) => (amount === undefined ? rest : { ...rest, amount: amount.toString() })),
       rejectedAmounts: [...this.rejectedAmounts.entries()].map(([c, a]) => [c, a.toString()] as const),
       rejectedWithoutAmount: this.rejectedWithoutAmount,
       currencies: [...this.currencies],

@@ -73,7 +73,6 @@ export function runReconciliation(input: ReconRunInput, prepared?: PreparedRun):
   const same =
     from !== undefined &&
     from.rows === input.rows &&
-    from.lines === input.lines &&
     from.billPeriod === input.billPeriod &&
     from.tolerancePerUnit === input.tolerancePerUnit &&
     from.revenue === input.revenue &&
