@@ -1,3 +1,4 @@
+import { SharedValues } from './objects';
 import { InvalidDateError, InvalidPeriodError } from './errors';
 
 /**
@@ -249,15 +250,10 @@ export function formatPeriod(p: Period): string {
  * [start, endInclusive + 1) as one frozen object per pair of dates: a partner's bill and expected
  * lines share a few charge periods, and each line held its own. Bounded.
  */
-const PERIODS = new Map<number, Period>();
+const PERIODS = new SharedValues<number, Period>(100_000);
 export function sharedPeriod(chargeStart: CalendarDate, chargeEndInclusive: CalendarDate): Period {
   const days = chargeEndInclusive - chargeStart;
+  const make = () => Object.freeze(periodFromInclusive(chargeStart, chargeEndInclusive));
   // A number key (no string per line): start and length, for the lengths charges have (a term is at most 5 years).
-  const key = days >= 0 && days < 4096 ? chargeStart * 4096 + days : undefined;
-  let p = key === undefined ? undefined : PERIODS.get(key);
-  if (p === undefined) {
-    p = Object.freeze(periodFromInclusive(chargeStart, chargeEndInclusive));
-    if (key !== undefined && PERIODS.size < 100_000) PERIODS.set(key, p);
-  }
-  return p;
+  return days >= 0 && days < 4096 ? PERIODS.get(chargeStart * 4096 + days, make) : make();
 }

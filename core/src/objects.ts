@@ -11,3 +11,22 @@ export function dropUndefined<T extends object>(o: T): T {
   }
   return out as T;
 }
+
+/**
+ * Values shared by key between the objects that hold them (values never change: Decimals, frozen
+ * periods), so a million lines hold a few thousand. At most `limit` are kept: past it a value is
+ * made and not kept, so a hostile input of all-different keys costs no more than without sharing.
+ */
+export class SharedValues<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly limit: number) {}
+
+  get(key: K, make: () => V): V {
+    let value = this.map.get(key);
+    if (value === undefined) {
+      value = make();
+      if (this.map.size < this.limit) this.map.set(key, value);
+    }
+    return value;
+  }
+}

@@ -1,5 +1,6 @@
 import { CalendarDate, daysInclusive, formatIso, Period, sharedPeriod } from '../calendar';
 import { NceRuleError } from '../errors';
+import { SharedValues } from '../objects';
 import { LedgerEntry, SubscriptionLedger } from '../ledger';
 import { AmountInput, currencyCode, CurrencyCode, Decimal, toDecimal } from '../money';
 import { gridEnd, gridStart, monthlyCycleDays, spanCycleDays } from './charge-dates';
@@ -428,32 +429,22 @@ class ChargeRun {
 /**
  * The effective unit price and its two printed forms, computed once per unit price, proration and
  * sign: a partner's subscriptions share a few prices and prorations, and three Decimals per
- * expected line were a third of a reconciliation's memory. Bounded; Decimals never change.
+ * expected line were a third of a reconciliation's memory.
  */
-const EUP_CACHE = new Map<string, readonly [Decimal, Decimal, Decimal]>();
+const EUPS = new SharedValues<string, readonly [Decimal, Decimal, Decimal]>(4096);
 function effectiveUnitPrices(priceText: string, unitPrice: Decimal, proration: Proration, sign: 1 | -1): readonly [Decimal, Decimal, Decimal] {
-  const key = `${priceText}|${proration.basis}|${proration.billed}|${proration.of}|${sign}`;
-  let found = EUP_CACHE.get(key);
-  if (found === undefined) {
+  return EUPS.get(`${priceText}|${proration.basis}|${proration.billed}|${proration.of}|${sign}`, () => {
     const eup = effectiveUnitPrice(unitPrice, proration, sign);
-    found = [eup, effectiveUnitPriceTruncated(eup), effectiveUnitPriceRounded(eup)];
-    if (EUP_CACHE.size < 4096) EUP_CACHE.set(key, found);
-  }
-  return found;
+    return [eup, effectiveUnitPriceTruncated(eup), effectiveUnitPriceRounded(eup)];
+  });
 }
 
 /**
  * A line's subtotal, computed once per rule, price, proration, sign, seats and rate: lines repeat
  * them across subscriptions (the same offer, seat count and cycle), and each held its own Decimal.
- * Bounded; Decimals never change.
  */
-const SUBTOTALS = new Map<string, Decimal>();
+const SUBTOTALS = new SharedValues<string, Decimal>(16_384);
 function sharedSubtotal(rule: RoundingRuleName, priceText: string, x: Parameters<typeof subtotalUnder>[1]): Decimal {
   const key = `${rule}|${priceText}|${x.proration.basis}|${x.proration.billed}|${x.proration.of}|${x.sign}|${x.quantity}|${x.exchangeRate.toString()}`;
-  let found = SUBTOTALS.get(key);
-  if (found === undefined) {
-    found = subtotalUnder(rule, x);
-    if (SUBTOTALS.size < 16_384) SUBTOTALS.set(key, found);
-  }
-  return found;
+  return SUBTOTALS.get(key, () => subtotalUnder(rule, x));
 }

@@ -3,6 +3,7 @@ import type { BillLine } from '../import/types';
 import { Decimal } from '../money';
 import type { ChargeLine } from '../nce/charges';
 import { detach } from '../import/detach';
+import { SharedValues } from '../objects';
 import { ALL_ROUNDING_RULES, subtotalUnder, type RoundingRuleName } from '../nce/rounding-rules';
 import { NONE, type ReconCategory } from './categories';
 import type { ReconItem, ReconSubscription } from './model';
@@ -99,16 +100,9 @@ function item(ctx: CompareContext, f: ItemFields): Draft {
   };
 }
 
-/** Seat counts as Decimals, one per count (Decimals never change; a bill repeats its counts). */
-const QUANTITIES = new Map<number, Decimal>();
-function quantityOf(n: number): Decimal {
-  let d = QUANTITIES.get(n);
-  if (d === undefined) {
-    d = new Decimal(n);
-    if (QUANTITIES.size < 10_000) QUANTITIES.set(n, d);
-  }
-  return d;
-}
+/** Seat counts as Decimals, one per count (a bill repeats its counts). */
+const QUANTITIES = new SharedValues<number, Decimal>(10_000);
+const quantityOf = (n: number): Decimal => QUANTITIES.get(n, () => new Decimal(n));
 
 /** Flat (a template's result is a rope of its parts, four times the memory of the text) and shared. */
 function sharedExplanation(ctx: CompareContext, text: string): string {
