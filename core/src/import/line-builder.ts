@@ -1,4 +1,5 @@
 import { sharedPeriod } from '../calendar';
+import { SharedValues } from '../objects';
 import { Decimal } from '../money';
 import { parseDecimalText } from './exact-sum';
 
@@ -38,7 +39,7 @@ export class LineBuilder {
    * term): 50,000 licence lines held each its own copy, a third of their memory. Bounded like the
    * decimals; order and reference ids, unique per line, are not kept here.
    */
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new SharedValues<string, string>(SHARED_TEXT_CACHE_SIZE);
 
   constructor(
     private readonly ctx: RowContext,
@@ -121,15 +122,11 @@ export class LineBuilder {
     const key = chargeTypeKey(chargeTypeText);
     const shared = (f: FieldName): string | undefined => {
       const t = ctx.text(f);
-      if (t === undefined) return undefined;
-      const known = this.texts.get(t);
-      if (known !== undefined) return known;
-      if (this.texts.size < SHARED_TEXT_CACHE_SIZE) this.texts.set(t, t);
-      return t;
+      return t === undefined ? undefined : this.texts.get(t, () => t);
     };
-    // Built by named stores, in this order, leaving out what is absent: a line built by keyed
-    // stores (dropUndefined) became a hash-table object past 12 properties, a kilobyte larger
-    // and slower to read in every comparison of the reconciliation.
+    // Built by named stores, in this order, leaving out what is absent: the object dropUndefined
+    // makes (objects.ts) is as small, but building its literal and entry lists first took a third
+    // longer on 50,000 lines (1.05 s against 0.80 s).
     const line: Mutable<BillLine> = { kind: 'line', format: ctx.resolved.format.id, row } as Mutable<BillLine>;
     let v: unknown;
     if ((v = shared('invoiceNumber')) !== undefined) line.invoiceNumber = v as BillLine['invoiceNumber'];

@@ -7,6 +7,7 @@ import { RowContext } from './row-context';
 import { UsageAggregate } from './types';
 import { chargeTypeKey, chargeTypeLabel } from './value-parsers';
 import { detach } from './detach';
+import { dropUndefined } from '../objects';
 
 /** The fields an aggregate is described by, from its first row (finish()). */
 const DESCRIBED_BY = [
@@ -389,7 +390,9 @@ export class UsageAggregator {
       const quantity = b.quantity.toDecimal();
       const amount: Decimal = b.amount.toDecimal();
       const label = chargeTypeLabel(b.chargeTypeText);
-      const agg: UsageAggregate = {
+      const optional: Record<string, string | Decimal | undefined> = {};
+      for (const f of DESCRIBED_BY) optional[f] = text(b, slot[f]);
+      const agg: UsageAggregate = dropUndefined({
         kind: 'usage',
         format: this.ctx.resolved.format.id,
         firstRow: b.firstRow,
@@ -406,12 +409,10 @@ export class UsageAggregator {
         lastUsageDate: b.lastUsage,
         quantity,
         amount,
-      };
-      const optional: Record<string, string | Decimal | undefined> = {};
-      for (const f of DESCRIBED_BY) optional[f] = text(b, slot[f]);
-      optional['pricingAmount'] = b.pricing?.toDecimal();
-      optional['pricingCurrency'] = b.pricingCurrency;
-      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (agg as unknown as Record<string, unknown>)[k] = v;
+        ...optional,
+        pricingAmount: b.pricing?.toDecimal(),
+        pricingCurrency: b.pricingCurrency,
+      });
       out.push(agg);
       this.state.addTotal(b.chargeTypeKey, label, b.rowCount, amount, quantity);
     }
