@@ -34,6 +34,7 @@ import { generateDailyUsage } from './import/generate-daily-usage';
 import { udsvRowCount } from './import/udsv';
 import { topSelfTime, type CpuProfile } from './profile-summary';
 import { billFileOptions, importBillFile } from '../scripts/bill-file/parallel-import';
+import { collectGarbage } from '../scripts/bill-file/collect-garbage';
 
 const LICENCES = 20_000;
 const WITH_CHANGE = 15_000; // each adds a wipe + recreate pair: 20,000 + 30,000 = 50,000 lines
@@ -114,7 +115,10 @@ async function ours(licenceFile: string, usageFile: string, usageSubs: Array<{ i
   const prepareStart = performance.now();
   const prepared = chunkedFiles[1] ? prepareReconciliation({ lines: licenceLines, subscriptions, options }) : undefined;
   const prepareMs = performance.now() - prepareStart;
+  // As the CLI does (scripts/reconcile.ts): the pass's garbage, while the threads read.
+  if (chunkedFiles[1]) collectGarbage();
   const results = await Promise.all(imports);
+  collectGarbage();
   const usage: UsageAggregate[] = results.flatMap((r) => [...r.usage]);
   const chunks = results.map((r) => r.chunks);
   const importMs = performance.now() - start;
@@ -164,8 +168,12 @@ function projectRoot(): string {
 const ROOT = projectRoot();
 /** Each phase runs this bench bundled by scripts/run.js, as package.json's `reconcile` runs the CLI. */
 const SELF = [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'bench/reconcile.ts')];
-/** The Node flags of `npm run reconcile` (package.json). */
-const CLI_NODE_FLAGS = ['--max-semi-space-size=2'];
+/** The Node flags of `npm run reconcile`, read from package.json: `node <flags> scripts/run.js ...`. */
+const CLI_NODE_FLAGS = (() => {
+  const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = (scripts['reconcile'] ?? '').split(' ');
+  return words.slice(1, words.indexOf('scripts/run.js'));
+})();
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 

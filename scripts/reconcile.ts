@@ -32,6 +32,7 @@ import {
   type RevenueLine,
 } from '../core/src';
 import { billFileOptions, importBillFile, type FileImportOptions } from './bill-file/parallel-import';
+import { collectGarbage } from './bill-file/collect-garbage';
 import type { ImportResult } from '../core/src/import';
 import type { BillLine, RejectedRow, UsageAggregate } from '../core/src/import/types';
 import { issuedRevenueFromRows, MappingError, type ReconRows } from '../dataverse/src/mappers';
@@ -165,6 +166,8 @@ interface StartedBills {
    * failed (the run then says so, in file order).
    */
   readonly lines: Promise<BillLine[] | undefined>;
+  /** Whether any file is read in chunks (known before it is read). */
+  readonly anyChunked: Promise<boolean>;
 }
 
 /** Starts reading the bills of a run at the same time (a licence file while threads read a usage file). */
@@ -183,7 +186,8 @@ function startBills(files: readonly string[], encoding?: BillEncoding, how: File
   const lines = Promise.all(started.map(async ({ chunked, result }) => ((await chunked) ? [] : (await result).lines)))
     .then((lists) => lists.flat())
     .catch(() => undefined);
-  return { imports: started.map((s) => s.result), lines };
+  const anyChunked = Promise.all(started.map((s) => s.chunked)).then((c) => c.includes(true));
+  return { imports: started.map((s) => s.result), lines, anyChunked };
 }
 
 /** The started bills, reported in the order given (the first failing file's error is the one said). */
@@ -307,6 +311,8 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     } catch {
       prepared = undefined;
     }
+    // The licence pass's garbage, collected while threads still read a usage file.
+    if (await bills.anyChunked) collectGarbage();
   }
   let lines: BillLine[] = [];
   const usage: UsageAggregate[] = [];
@@ -316,6 +322,8 @@ export async function reconcileFiles(files: ReconcileFiles): Promise<ReconResult
     usage.push(...read.usage);
     rejected.push(...read.rejected);
   }
+  // The merged chunks' garbage, collected before the findings are made.
+  collectGarbage();
   // The same lines (files read in chunks hold none): the array the pass was prepared from.
   if (early !== undefined && early.length === lines.length && early.every((l, i) => l === lines[i])) lines = early;
   // A collection (GET /invoices) lists every invoice: only those the imported lines are of are checked.

@@ -3,6 +3,9 @@ import { Decimal } from '../money';
 // Exact decimal arithmetic on text for the streaming importer; see ExactSum.
 const MAX_EXACT = 9007199254740991; // 2^53 - 1
 const MAX_SCALE = 60;
+/** A spilled small sum is counted in units of 2^32 in a second double (see ExactSum.hi). */
+const UNIT = 4294967296; // 2^32
+const UNIT_BIG = 4294967296n;
 /** Scales an ExactSum holds before it grows to MAX_SCALE + 1 (Microsoft's usage amounts have up to 17). */
 const SMALL_SCALES = 20;
 
@@ -99,8 +102,9 @@ export class DecimalReader {
  * Exact sums of decimal text without building a Decimal per row (the hot loop of a million-row
  * usage file). Each value is read as an integer mantissa and a decimal scale (digits after the
  * point); mantissas of up to 15 significant digits are added per scale in a double, which is exact
- * below 2^53, and spilled into a BigInt before that bound would be crossed. Longer mantissas go to
- * the BigInt directly. toDecimal() combines the scales with BigInt arithmetic: the result is exact,
+ * below 2^53; before that bound would be crossed, the sum's multiple of 2^32 moves to a second
+ * double (and that one into a BigInt before it would cross 2^53, after billions of rows). Longer
+ * mantissas go to the BigInt directly. toDecimal() combines the scales with BigInt arithmetic: the result is exact,
  * whatever the order of the rows (plain floats were order-dependent, TOOLCHAIN.md).
  */
 /** An ExactSum as plain data: the per-scale small sums (index = scale) and the BigInt parts as text. */
@@ -117,6 +121,13 @@ export class ExactSum {
    * Grown on demand up to MAX_SCALE + 1 (amounts in bills have at most about 17 decimals).
    */
   private small = new Float64Array(SMALL_SCALES);
+  /**
+   * Per scale, how many 2^32 the small sum handed on when it neared 2^53. Doubles, not a BigInt:
+   * a BigInt per spill (one every few dozen rows of a 17-decimal amount) was a new object kept by
+   * a long-lived sum, so it outlived the young generation; a thread reading ten million rows held
+   * 20 MB more of them than one reading one million (bench:reconcile --flat-memory).
+   */
+  private hi = new Float64Array(SMALL_SCALES);
   /** Highest scale added so far (-1: nothing yet). */
   private top = -1;
   private big: (bigint | undefined)[] = [];
@@ -147,10 +158,26 @@ export class ExactSum {
     if (scale > this.top) this.raiseTop(scale);
     const small = this.small;
     const next = (small[scale] as number) + m;
-    if (next > MAX_EXACT || next < -MAX_EXACT) {
-      this.big[scale] = (this.big[scale] ?? 0n) + BigInt(small[scale] as number);
-      small[scale] = m;
-    } else small[scale] = next;
+    if (next > MAX_EXACT || next < -MAX_EXACT) this.spill(scale, m);
+    else small[scale] = next;
+  }
+
+  /** Moves the small sum's multiple of 2^32 to `hi` (both exact in doubles), then adds m. */
+  private spill(scale: number, m: number): void {
+    const v = this.small[scale] as number;
+    const units = Math.trunc(v / UNIT);
+    const hi = (this.hi[scale] as number) + units;
+    if (hi > MAX_EXACT || hi < -MAX_EXACT) {
+      this.big[scale] = (this.big[scale] ?? 0n) + BigInt(this.hi[scale] as number) * UNIT_BIG;
+      this.hi[scale] = units;
+    } else this.hi[scale] = hi;
+    this.small[scale] = v - units * UNIT + m;
+  }
+
+  /** The small sum and its spilled units at a scale, exactly. */
+  private smallPart(scale: number): bigint {
+    const hi = this.hi[scale] as number;
+    return BigInt(this.small[scale] as number) + (hi === 0 ? 0n : BigInt(hi) * UNIT_BIG);
   }
 
   private raiseTop(scale: number): void {
@@ -158,6 +185,9 @@ export class ExactSum {
       const grown = new Float64Array(MAX_SCALE + 1);
       grown.set(this.small);
       this.small = grown;
+      const grownHi = new Float64Array(MAX_SCALE + 1);
+      grownHi.set(this.hi);
+      this.hi = grownHi;
     }
     this.top = scale;
   }
@@ -165,8 +195,8 @@ export class ExactSum {
   /** Adds another sum (used when merging totals per charge type). */
   addSum(other: ExactSum): void {
     for (let scale = 0; scale <= other.top; scale++) {
-      const v = other.small[scale] as number;
-      if (v !== 0) this.addScaled(BigInt(v), scale);
+      const v = other.smallPart(scale);
+      if (v !== 0n) this.addScaled(v, scale);
     }
     other.big.forEach((v, scale) => {
       if (v !== undefined) this.addScaled(v, scale);
@@ -174,12 +204,14 @@ export class ExactSum {
     this.count += other.count;
   }
 
-  /** The sum as plain data (a worker's message, a queue chunk's JSON): exact, BigInts as text. */
+  /** The sum as plain data (a worker's message, a queue chunk's JSON): exact, BigInts as text (spilled units with them). */
   toState(): ExactSumState {
     const big: Array<[number, string]> = [];
-    this.big.forEach((v, scale) => {
-      if (v !== undefined) big.push([scale, v.toString()]);
-    });
+    for (let scale = 0; scale <= this.top; scale++) {
+      const hi = this.hi[scale] as number;
+      const v = (this.big[scale] ?? 0n) + (hi === 0 ? 0n : BigInt(hi) * UNIT_BIG);
+      if (v !== 0n || this.big[scale] !== undefined) big.push([scale, v.toString()]);
+    }
     return { small: Array.from(this.small.subarray(0, this.top + 1)), big, count: this.count };
   }
 
@@ -198,7 +230,7 @@ export class ExactSum {
     if (top < 0) return new Decimal(0);
     let total = 0n;
     for (let scale = 0; scale <= top; scale++) {
-      const part = BigInt(this.small[scale] as number) + (this.big[scale] ?? 0n);
+      const part = this.smallPart(scale) + (this.big[scale] ?? 0n);
       if (part !== 0n) total += part * 10n ** BigInt(top - scale);
     }
     return scaledToDecimal(total, top);
