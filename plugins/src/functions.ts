@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { parseJobMessage } from './jobs/job';
-import { runChunk } from './jobs/runner';
+import { runMessage } from './jobs/runner';
 import { WebhookHost, type WebhookHostOptions } from './host';
 import { poisonQueueOf, type AzureJobQueue } from './queue/job-queue';
 import { markPoisoned } from './queue/worker';
@@ -14,7 +14,8 @@ import type { IssuedInvoice } from './pull/partner-center-invoices';
  *   checks the webhook key itself (constant time), the same under `func start`, in Azure and on
  *   the plain Node server.
  * - `jobs`: the queue trigger on the job queue (connection app setting CSPB_QUEUE_CONNECTION): one
- *   chunk per message, then the next chunk's message. The runtime retries a failed message and
+ *   chunk (or one part of a chunk) per message, then the next chunk's message and the parts a
+ *   chunk fans out, which the runtime hands to as many instances as it scales to. The runtime retries a failed message and
  *   moves it to `<queue>-poison` after host.json's maxDequeueCount (5).
  * - `jobs-poison`: marks the job's row failed with a readable reason.
  * - `monthEnd` (when Graph is configured): a timer (NCRONTAB schedule, "Timer trigger for Azure
@@ -55,9 +56,10 @@ export function registerAzureFunctions(options: FunctionsOptions): WebhookHost {
     connection: QUEUE_CONNECTION_SETTING,
     handler: async (message: unknown, context: InvocationContext): Promise<void> => {
       const job = parseJobMessage(messageText(message));
-      const next = await runChunk(job, options.client, options.deps ?? {});
-      if (next) await options.queue.send(next);
-      context.log(`job ${job.job} ${job.id} chunk ${job.chunk} done${next ? '; next chunk queued' : ''}`);
+      const next = await runMessage(job, options.client, options.deps ?? {});
+      for (const m of next) await options.queue.send(m);
+      const what = `chunk ${job.chunk}${job.part === undefined ? '' : ` part ${job.part}`}`;
+      context.log(`job ${job.job} ${job.id} ${what} done${next.length > 0 ? `; ${next.length} message(s) queued` : ''}`);
     },
   });
   app.storageQueue('jobs-poison', {

@@ -16,8 +16,9 @@ export { reconciliationRunJob, RECON_CHUNK_ITEMS } from './handlers/reconciliati
 export { discrepancyKeyOf } from '../../dataverse/src/runs';
 export { invoiceRunJob } from './handlers/invoice';
 export { JobFailure, parseJobMessage, type Job, type JobKind, type JobMessage } from './jobs/job';
-export { failJob, JOBS, runChunk, runJobToEnd } from './jobs/runner';
+export { failJob, JOBS, runChunk, runJobToEnd, runMessage } from './jobs/runner';
 export { AzureJobQueue, JOB_QUEUE, type JobQueue } from './queue/job-queue';
+export { BlobPartStore, PARTS_CONTAINER, type PartStore } from './jobs/part-store';
 export { QueueWorker, markPoisoned, type QueueWorkerOptions } from './queue/worker';
 export { readSettings, SettingsError, type HostSettings } from './settings';
 export { billLineToRow, lineKeyOf, rowToBillLine } from '../../dataverse/src/mappers/bill-lines';

@@ -6,6 +6,7 @@
 import { clientCredentialsToken, NodeDataverseClient } from '../../dataverse/src/node';
 import { registerAzureFunctions } from './functions';
 import { AzureJobQueue } from './queue/job-queue';
+import { BlobPartStore } from './jobs/part-store';
 import { readSettings } from './settings';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,11 +23,14 @@ const client = new NodeDataverseClient({
 const graph = settings.graph;
 registerAzureFunctions({
   auth: settings.auth,
+  deps: {
+    ...(graph
+      ? { pull: { graph: new GraphBillingClient({ token: graphClientCredentials(graph) }), stateDir: settings.pullStateDir ?? join(tmpdir(), 'cspb-pull') } }
+      : {}),
+    ...(settings.partsConnection ? { parts: { store: new BlobPartStore(settings.partsConnection) } } : {}),
+  },
   ...(graph
     ? {
-        deps: {
-          pull: { graph: new GraphBillingClient({ token: graphClientCredentials(graph) }), stateDir: settings.pullStateDir ?? join(tmpdir(), 'cspb-pull') },
-        },
         monthEnd: {
           schedule: settings.monthEndSchedule,
           listInvoices: () => new PartnerCenterClient({ token: graphClientCredentials(graph, PARTNER_CENTER_SCOPE) }).invoices(),

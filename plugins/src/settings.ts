@@ -10,6 +10,10 @@ import type { WebhookAuth } from './auth';
  *   DATAVERSE_TENANT_ID, DATAVERSE_CLIENT_ID, DATAVERSE_CLIENT_SECRET   application user (client credentials); all three or none
  *   CSPB_QUEUE_CONNECTION    Azure Storage connection string of the job queue (Azurite locally)
  *   CSPB_QUEUE_NAME          optional, default cspb-jobs
+ *   CSPB_PARTS_CONNECTION    optional, Azure Storage connection string of the blob container a large
+ *                            usage bill's parts go to (container cspb-job-parts; it may be the queue's
+ *                            account): billing imports then read such a file in parts on parallel
+ *                            queue messages; without it, in one pass
  *   CSPB_MAX_BODY_BYTES      optional, whole number of bytes (default 1 MiB)
  *   CSPB_ORGANIZATION_IDS    optional, the organization ids served, comma-separated (contexts of other orgs: 403)
  */
@@ -19,6 +23,8 @@ export interface HostSettings {
   readonly credentials?: { readonly tenantId: string; readonly clientId: string; readonly clientSecret: string };
   readonly queueConnection: string;
   readonly queueName: string;
+  /** Blob storage for a billing import's parts (large usage files read on parallel messages). */
+  readonly partsConnection?: string;
   readonly maxBodyBytes?: number;
   /** The organizations served (their contexts' OrganizationId); others are refused. */
   readonly organizationIds?: readonly string[];
@@ -88,6 +94,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   if (problems.length > 0) throw new SettingsError(problems);
   const [graphTenant, graphClient, graphSecret] = graphCreds as [string | undefined, string | undefined, string | undefined];
   const pullStateDir = env['CSPB_PULL_STATE_DIR']?.trim();
+  const partsConnection = env['CSPB_PARTS_CONNECTION']?.trim();
   const [tenantId, clientId, clientSecret] = creds as [string | undefined, string | undefined, string | undefined];
   return {
     auth: { kind: 'WebhookKey', key },
@@ -95,6 +102,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     ...(tenantId && clientId && clientSecret ? { credentials: { tenantId, clientId, clientSecret } } : {}),
     queueConnection,
     queueName,
+    ...(partsConnection ? { partsConnection } : {}),
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
     ...(organizationIds.length > 0 ? { organizationIds } : {}),
     ...(graphTenant && graphClient && graphSecret ? { graph: { tenantId: graphTenant, clientId: graphClient, clientSecret: graphSecret } } : {}),

@@ -179,6 +179,13 @@ describe('webhook host over HTTP (127.0.0.1)', () => {
     expect(readSettings(env).organizationIds).toBeUndefined();
   });
 
+  test('settings: a part store only when CSPB_PARTS_CONNECTION is given (imports then read large usage files in parts)', () => {
+    const env = { CSPB_WEBHOOK_KEY: KEY, DATAVERSE_URL: 'https://contoso.crm.dynamics.com', CSPB_QUEUE_CONNECTION: 'UseDevelopmentStorage=true' };
+    expect(readSettings(env).partsConnection).toBeUndefined();
+    expect(readSettings({ ...env, CSPB_PARTS_CONNECTION: '  ' }).partsConnection).toBeUndefined();
+    expect(readSettings({ ...env, CSPB_PARTS_CONNECTION: ' UseDevelopmentStorage=true ' }).partsConnection).toBe('UseDevelopmentStorage=true');
+  });
+
   test('safeEqual', () => {
     expect(safeEqual(KEY, KEY)).toBe(true);
     expect(safeEqual(`${KEY}x`, KEY)).toBe(false);

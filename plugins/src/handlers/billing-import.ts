@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { importBytes } from '../../../core/src';
+import { importBytes, type ImportOptions, type ImportResult } from '../../../core/src';
 import { writeBulk } from '../../../dataverse/src/bulk';
 import { type DataverseClient, type EntityRecord } from '../../../dataverse/src/client/types';
 import { CspbBillingImportImportStatus as Status, CspbBillingImportTable, type CspbBillingImportRow } from '../../../dataverse/generated';
@@ -8,7 +8,22 @@ import { billLineToRow } from '../../../dataverse/src/mappers/bill-lines';
 import { pulledImportOf } from '../../../dataverse/src/imports/write-import';
 import { isUnbilledImport, supersedeOlderUnbilled } from '../../../dataverse/src/imports/unbilled';
 import { retrieveAll } from './types';
-import { chunkOf, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
+import { chunkOf, JobFailure, type ChunkOutcome, type Job, type JobContext } from '../jobs/job';
+import { PassCache } from '../jobs/pass-cache';
+import type { PartStore } from '../jobs/part-store';
+import {
+  mergeParts,
+  PART_BYTES,
+  PART_WAIT_SECONDS,
+  partsProgress,
+  planParts,
+  readPart,
+  readStaged,
+  removeStaged,
+  stagedFile,
+  stageParts,
+  type StagedImport,
+} from './billing-import-parts';
 
 /**
  * Billing import Create (PostOperation, async, queued): the step queues the import as a job
@@ -71,8 +86,9 @@ const failedPatch = (errors: readonly unknown[]): EntityRecord => ({
   cspb_jobprogress: 'Failed',
 });
 
-function parse(file: BillFile, fileName: string, encoding: ReturnType<typeof importEncoding>) {
-  return importBytes(file.bytes, {
+/** How the job reads a bill: the same options for one pass and for each part. */
+function importOptions(fileName: string, encoding: ReturnType<typeof importEncoding>): ImportOptions {
+  return {
     fileName,
     ...(encoding ? { encoding } : {}),
     // A line printed twice is a charge billed twice: reconciliation reports it as a duplicate charge.
@@ -81,18 +97,27 @@ function parse(file: BillFile, fileName: string, encoding: ReturnType<typeof imp
       const hash = createHash('sha256');
       return { update: (data: Uint8Array) => hash.update(data), digestHex: () => hash.digest('hex') };
     },
-  });
+  };
 }
 
+/** The merged parts of an import, read once per pass by the chunks that write its lines. */
+const mergedParts = new PassCache<ImportResult>();
+
 /**
- * One chunk of an import: parses the file (the same bytes give the same lines every time), and
- * writes lines [n * IMPORT_CHUNK_LINES, (n + 1) * IMPORT_CHUNK_LINES) by their cspb_linekey
- * alternate key. Chunk 0 also refuses a file another import already has; every chunk names the
- * format, invoice number and month; the last sets the status, totals, row counts and errors.
+ * One chunk of an import. Read in one pass (the default), chunk n parses the file (the same bytes
+ * give the same lines every time) and writes lines [n * IMPORT_CHUNK_LINES, (n + 1) *
+ * IMPORT_CHUNK_LINES) by their cspb_linekey alternate key. With a part store (deps.parts), a
+ * large daily-usage file is read in parts instead (billing-import-parts.ts): chunk 0 stages it and
+ * fans the parts out, chunk 1 waits for them and merges, and chunk n writes slice n - 1.
  */
 async function importChunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome> {
   const { client, deps, id: importId } = context;
   const current = row as unknown as CspbBillingImportRow;
+  const parts = deps.parts;
+  if (parts && n > 0) {
+    const staged = await readStaged(parts.store, importId);
+    if (staged) return partedChunk(context, n, current, parts.store, staged);
+  }
   const source = deps.billFiles ?? new DataverseBillFileSource();
   const file = await source.get(importId, client);
   if (!file) {
@@ -105,24 +130,98 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
       };
     return { patch: { cspb_jobprogress: 'Lines written by the import control' }, done: true };
   }
-  const result = parse(file, current.cspb_filename ?? file.fileName, importEncoding(current));
+  const fileName = current.cspb_filename ?? file.fileName;
+  const options = importOptions(fileName, importEncoding(current));
+  if (parts && n === 0) {
+    const plan = planParts(file.bytes, parts.partBytes ?? PART_BYTES, options);
+    if (plan) {
+      const staged = await stageParts(parts.store, importId, fileName, file.bytes, plan);
+      const hashChecked = await checkContentHash(context, current, staged.contentHash);
+      if ('patch' in hashChecked) {
+        await removeStaged(parts.store, importId);
+        return hashChecked;
+      }
+      return {
+        done: false,
+        parts: plan.ranges.length,
+        // The merging chunk looks for the parts after they have had a moment.
+        delaySeconds: PART_WAIT_SECONDS,
+        patch: { ...hashChecked.hashPatch, cspb_jobprogress: `Reading the file in ${plan.ranges.length} parts` },
+      };
+    }
+  }
+  return writeChunk(context, current, importBytes(file.bytes, options), fileName, { slice: n, first: n === 0 });
+}
+
+/** A chunk of an import read in parts: chunk 1 waits for every part; each writes its slice of lines. */
+async function partedChunk(context: JobContext, n: number, current: CspbBillingImportRow, store: PartStore, staged: StagedImport): Promise<ChunkOutcome> {
+  const count = staged.plan.ranges.length;
+  if (n === 1) {
+    const progress = await partsProgress(store, context.id, staged, new Date());
+    if (progress.done < count)
+      return {
+        done: false,
+        again: true,
+        delaySeconds: PART_WAIT_SECONDS,
+        lostParts: progress.lost,
+        patch: { cspb_jobprogress: `${progress.done} of ${count} parts read` },
+      };
+  }
+  const options = importOptions(staged.fileName, importEncoding(current));
+  const result = await mergedParts.get(`${context.id}|${staged.stagedAt}`, n - 1, async () => {
+    const merged = await mergeParts(store, context.id, staged, options);
+    if (merged) return merged;
+    // Parts that cannot be merged exactly (a quoted line break at a split): the file in one pass.
+    const bytes = await stagedFile(store, context.id);
+    if (!bytes) throw new Error(`the staged file of import ${context.id} is gone`);
+    return importBytes(bytes, options);
+  });
+  const outcome = await writeChunk(context, current, result, staged.fileName, { slice: n - 1, first: n === 1, hashChecked: true });
+  if (outcome.done) await removeStaged(store, context.id);
+  return outcome;
+}
+
+/**
+ * Refuses a file another import already has (by content hash), else says whether the row's hash
+ * must be written: with the chunk's progress, so the content-hash key refuses it if another
+ * import took it meanwhile.
+ */
+async function checkContentHash(context: JobContext, current: CspbBillingImportRow, contentHash: string): Promise<ChunkOutcome | { hashPatch: EntityRecord }> {
+  if (current.cspb_contenthash.toLowerCase() === contentHash) return { hashPatch: {} };
+  const other = await retrieveAll<CspbBillingImportRow>(context.client, IMPORTS, { filter: `cspb_contenthash eq '${contentHash}'`, select: ['cspb_name'] });
+  const first = other.find((o) => o.cspb_billingimportid !== context.id);
+  if (first)
+    return {
+      patch: failedPatch([
+        { code: 'already-imported', row: 0, reason: `This file was already imported as '${first.cspb_name}' (${first.cspb_billingimportid}).` },
+      ]),
+      done: true,
+    };
+  return { hashPatch: { cspb_contenthash: contentHash } };
+}
+
+/**
+ * Writes slice `slice` of the import's lines. The first chunk that has the lines also refuses a
+ * file another import already has and an invoice already pulled from Microsoft; every chunk names
+ * the format, invoice number and month; the last sets the status, totals, row counts and errors.
+ */
+async function writeChunk(
+  context: JobContext,
+  current: CspbBillingImportRow,
+  result: ImportResult,
+  fileName: string,
+  at: { readonly slice: number; readonly first: boolean; readonly hashChecked?: boolean },
+): Promise<ChunkOutcome> {
+  const { client, id: importId } = context;
   const summary = result.summary;
   const errors = result.errors.map((e) => e.toJSON());
-  const hashPatch: EntityRecord = {};
-  if (n === 0 && current.cspb_contenthash.toLowerCase() !== summary.contentHash) {
-    const other = await retrieveAll<CspbBillingImportRow>(client, IMPORTS, { filter: `cspb_contenthash eq '${summary.contentHash}'`, select: ['cspb_name'] });
-    const first = other.find((o) => o.cspb_billingimportid !== importId);
-    if (first)
-      return {
-        patch: failedPatch([
-          { code: 'already-imported', row: 0, reason: `This file was already imported as '${first.cspb_name}' (${first.cspb_billingimportid}).` },
-        ]),
-        done: true,
-      };
-    // Written with the chunk's progress: the content-hash key refuses it if another import took it meanwhile.
-    hashPatch['cspb_contenthash'] = summary.contentHash;
+  let hashPatch: EntityRecord = {};
+  if (at.first && !at.hashChecked) {
+    const checked = await checkContentHash(context, current, summary.contentHash);
+    if ('patch' in checked) return checked;
+    hashPatch = checked.hashPatch;
   }
-  if (n === 0 && !summary.failed) {
+  if (at.first && !summary.failed) {
     const pulled = await pulledImportOf(client, result);
     if (pulled && pulled !== importId)
       return {
@@ -134,7 +233,7 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
   }
   if (summary.failed) return { patch: failedPatch(errors), done: true };
   const lines = [...result.lines, ...result.usage];
-  const { slice, last } = chunkOf(lines, n, IMPORT_CHUNK_LINES);
+  const { slice, last } = chunkOf(lines, at.slice, IMPORT_CHUNK_LINES);
   const records: EntityRecord[] = slice.map((line) => billLineToRow(line, importId, summary.contentHash));
   const written = await writeBulk(client, records, { entitySet: 'cspb_billinglines', keyColumns: ['cspb_linekey'], batchSize: 500 });
   if (written.errors.length > 0) {
@@ -146,7 +245,7 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
     }));
     return { patch: failedPatch([...errors, ...writeErrors]), done: true };
   }
-  const done = Math.min((n + 1) * IMPORT_CHUNK_LINES, lines.length);
+  const done = Math.min((at.slice + 1) * IMPORT_CHUNK_LINES, lines.length);
   const progress = `${done.toLocaleString('en-US')} of ${lines.length.toLocaleString('en-US')} lines written`;
   const columns = importSummaryColumns(result);
   if (!last)
@@ -175,17 +274,28 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
       cspb_importstatus: errors.length > 0 || summary.rowsRejected > 0 ? Status.CompletedWithErrors : Status.Completed,
       cspb_currencycode: columns.cspb_currencycode ?? current.cspb_currencycode,
       // The attachment's name, so a rejected row's finding names the file it is in.
-      cspb_filename: current.cspb_filename ?? file.fileName.slice(0, CspbBillingImportTable.maxLengths.cspb_filename),
+      cspb_filename: current.cspb_filename ?? fileName.slice(0, CspbBillingImportTable.maxLengths.cspb_filename),
       cspb_linecount: lines.length,
       cspb_jobprogress: progress,
     },
   };
 }
 
+/** One part of an import read in parts: its byte range of the staged file (billing-import-parts.ts). */
+async function importPart(context: JobContext, _n: number, part: number, row: EntityRecord): Promise<void> {
+  const parts = context.deps.parts;
+  if (!parts) throw new JobFailure('this worker has no part store (CSPB_PARTS_CONNECTION) for a billing import read in parts');
+  const staged = await readStaged(parts.store, context.id);
+  // The import finished (or was staged again) meanwhile: nothing of this part is needed.
+  if (!staged) return;
+  await readPart(parts.store, context.id, staged, part, importOptions(staged.fileName, importEncoding(row as unknown as CspbBillingImportRow)));
+}
+
 export const billingImportJob: Job = {
   kind: 'billingimport',
   entitySet: IMPORTS,
   chunk: importChunk,
+  part: importPart,
   finished: (row) => FINISHED.has(row['cspb_importstatus'] as number),
   failed: (reason) => failedPatch([{ code: 'job-failed', row: 0, reason }]),
 };

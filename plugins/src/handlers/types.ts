@@ -45,6 +45,12 @@ export interface HandlerDeps {
   readonly env?: NodeJS.ProcessEnv;
   /** MSAL's metadata and network, the HTTP's sleep: what tests give the accounting clients besides settings. */
   readonly accountingExtras?: import('../accounting/settings').ClientExtras;
+  /**
+   * Where a large daily-usage bill's parts go (a blob container; plugins/src/handlers/
+   * billing-import-parts.ts): with it, a billing import reads such a file in parts on parallel
+   * queue messages; without it, in one pass. `partBytes`: bytes per part (default PART_BYTES).
+   */
+  readonly parts?: { readonly store: import('../jobs/part-store').PartStore; readonly partBytes?: number };
   /** Tests: scales the in-process wait of a delayed chunk (0: no wait). */
   readonly delayScale?: number;
 }

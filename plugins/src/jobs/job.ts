@@ -18,6 +18,11 @@ export interface JobMessage {
   readonly id: string;
   /** Which chunk this message asks for (0 first). */
   readonly chunk: number;
+  /**
+   * One part of the chunk's work that runs beside the others on any worker (parts.ts): chunk
+   * `chunk - 1` fanned it out, and chunk `chunk` waits for every part before it goes on.
+   */
+  readonly part?: number;
   /** The Dataverse operation that started the job, for logs. */
   readonly correlationId: string;
   /**
@@ -33,6 +38,15 @@ export interface ChunkOutcome {
   readonly done: boolean;
   /** The next chunk waits this long (it depends on work other messages are doing). */
   readonly delaySeconds?: number;
+  /** Parts 0 to parts - 1 of the next chunk are queued beside it (their messages run in parallel). */
+  readonly parts?: number;
+  /**
+   * The chunk is not done yet (parts are still running): the patch (its progress) is written, the
+   * resume point stays, and the same chunk comes back after delaySeconds.
+   */
+  readonly again?: boolean;
+  /** With again: parts of this chunk whose messages were lost, queued again. */
+  readonly lostParts?: readonly number[];
 }
 
 export interface JobContext {
@@ -47,6 +61,11 @@ export interface Job {
   readonly entitySet: string;
   /** Does chunk `n` (a repeat writes nothing twice) given the row as read before it. */
   chunk(context: JobContext, n: number, row: EntityRecord): Promise<ChunkOutcome>;
+  /**
+   * Does part `part` of chunk `n` (queued by chunk n - 1's `parts`): idempotent, its result kept
+   * where chunk n reads it (a redelivered part writes the same result again).
+   */
+  part?(context: JobContext, n: number, part: number, row: EntityRecord): Promise<void>;
   /** The row is finished (completed or failed): any message for it is stale. */
   finished(row: EntityRecord): boolean;
   /** The columns that mark the row failed, with a reason a user can read. */
@@ -93,6 +112,8 @@ export function parseJobMessage(text: string): JobMessage {
   if (typeof m.id !== 'string' || !GUID.test(m.id)) throw new JobMessageError(`job id must be a GUID, got ${JSON.stringify(m.id)}`);
   if (typeof m.chunk !== 'number' || !Number.isSafeInteger(m.chunk) || m.chunk < 0)
     throw new JobMessageError(`chunk must be a whole number, got ${JSON.stringify(m.chunk)}`);
+  if (m.part !== undefined && (typeof m.part !== 'number' || !Number.isSafeInteger(m.part) || m.part < 0))
+    throw new JobMessageError(`part must be a whole number, got ${JSON.stringify(m.part)}`);
   const delay = m.delaySeconds;
   if (delay !== undefined && (typeof delay !== 'number' || !Number.isSafeInteger(delay) || delay < 0 || delay > 7 * 86_400))
     throw new JobMessageError(`delaySeconds must be whole seconds from 0 to 7 days, got ${JSON.stringify(delay)}`);
@@ -101,6 +122,7 @@ export function parseJobMessage(text: string): JobMessage {
     job: m.job as JobKind,
     id: m.id.toLowerCase(),
     chunk: m.chunk,
+    ...(m.part !== undefined ? { part: m.part } : {}),
     correlationId: typeof m.correlationId === 'string' ? m.correlationId : '',
     ...(delay ? { delaySeconds: delay } : {}),
   };

@@ -39,17 +39,18 @@ async function readRow(client: DataverseClient, job: Job, id: string): Promise<E
 }
 
 /**
- * Moves the row's resume point from `chunk` to `chunk + 1` with the chunk's results, unless another
- * worker did first (then this worker must not queue the next chunk). Re-reads and retries on 412, so
- * a user editing the row meanwhile does not stop the job.
+ * Moves the row's resume point from `chunk` to `to` (chunk + 1; chunk itself for a chunk that
+ * comes back) with the chunk's results, unless another worker did first (then this worker must not
+ * queue the next chunk). Re-reads and retries on 412, so a user editing the row meanwhile does not
+ * stop the job.
  */
-async function advance(client: DataverseClient, job: Job, id: string, chunk: number, patch: EntityRecord): Promise<boolean> {
+async function advance(client: DataverseClient, job: Job, id: string, chunk: number, patch: EntityRecord, to = chunk + 1): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     const row = await readRow(client, job, id);
     if (!row || chunkOfRow(row) !== chunk || job.finished(row)) return false;
     const etag = row['@odata.etag'];
     try {
-      await client.update(job.entitySet, id, { ...patch, cspb_jobchunk: chunk + 1 }, typeof etag === 'string' ? { ifMatch: etag } : {});
+      await client.update(job.entitySet, id, { ...patch, cspb_jobchunk: to }, typeof etag === 'string' ? { ifMatch: etag } : {});
       return true;
     } catch (error) {
       if (error instanceof DataverseError && error.status === 412 && attempt < 5) continue;
@@ -59,28 +60,60 @@ async function advance(client: DataverseClient, job: Job, id: string, chunk: num
 }
 
 /**
- * Does the chunk a message asks for and returns the message of the next chunk (undefined when the
- * job is complete, failed, or the message was stale). A JobFailure marks the row failed; any other
- * error propagates so the queue redelivers the message (and, after its last attempt, poisons it).
+ * Does what a message asks for and returns the messages to queue next: the next chunk's, the parts
+ * a chunk fanned out beside it, the same chunk again when it waits for its parts; none when the job
+ * is complete, failed, or the message was stale. A JobFailure marks the row failed; any other error
+ * propagates so the queue redelivers the message (and, after its last attempt, poisons it).
  */
-export async function runChunk(message: JobMessage, org: DataverseClient, deps: HandlerDeps): Promise<JobMessage | undefined> {
+export async function runMessage(message: JobMessage, org: DataverseClient, deps: HandlerDeps): Promise<JobMessage[]> {
   // Every row a job writes takes the currency its ISO code names (see currency-binding.ts).
   const client = bindingCurrencies(org);
   const job = JOBS[message.job];
   const row = await readRow(client, job, message.id);
-  if (!row || job.finished(row) || chunkOfRow(row) !== message.chunk) return undefined;
+  if (!row || job.finished(row) || chunkOfRow(row) !== message.chunk) return [];
+  const context = { client, deps, id: message.id, correlationId: message.correlationId };
+  if (message.part !== undefined) {
+    if (!job.part) throw new JobFailure(`a ${message.job} job has no parts (message for part ${message.part})`);
+    try {
+      await job.part(context, message.chunk, message.part, row);
+    } catch (error) {
+      if (!(error instanceof JobFailure)) throw error;
+      await advance(client, job, message.id, message.chunk, job.failed(error.message));
+    }
+    return [];
+  }
   let outcome;
   try {
-    outcome = await job.chunk({ client, deps, id: message.id, correlationId: message.correlationId }, message.chunk, row);
+    outcome = await job.chunk(context, message.chunk, row);
   } catch (error) {
     if (!(error instanceof JobFailure)) throw error;
     await advance(client, job, message.id, message.chunk, job.failed(error.message));
-    return undefined;
+    return [];
+  }
+  const base = { v: 1 as const, job: message.job, id: message.id, correlationId: message.correlationId };
+  const delayed = (m: JobMessage): JobMessage => (outcome.delaySeconds ? { ...m, delaySeconds: outcome.delaySeconds } : m);
+  if (outcome.again) {
+    const held = await advance(client, job, message.id, message.chunk, outcome.patch, message.chunk);
+    const lost = (outcome.lostParts ?? []).map((part): JobMessage => ({ ...base, chunk: message.chunk, part }));
+    return held ? [delayed({ ...base, chunk: message.chunk }), ...lost] : [];
   }
   const moved = await advance(client, job, message.id, message.chunk, outcome.patch);
-  if (!moved || outcome.done) return undefined;
-  const next: JobMessage = { v: 1, job: message.job, id: message.id, chunk: message.chunk + 1, correlationId: message.correlationId };
-  return outcome.delaySeconds ? { ...next, delaySeconds: outcome.delaySeconds } : next;
+  if (!moved || outcome.done) return [];
+  const chunk = message.chunk + 1;
+  const parts = Array.from({ length: outcome.parts ?? 0 }, (_, part): JobMessage => ({ ...base, chunk, part }));
+  // The chunk's message first: if a part's is lost in sending, the waiting chunk sends it again.
+  return [delayed({ ...base, chunk }), ...parts];
+}
+
+/**
+ * The next chunk's message after this one's (undefined when the job is complete, failed, or the
+ * message was stale), for callers that run a job in this process: parts a chunk fans out are done
+ * here, one after the other, before the chunk that waits for them is returned.
+ */
+export async function runChunk(message: JobMessage, org: DataverseClient, deps: HandlerDeps): Promise<JobMessage | undefined> {
+  const out = await runMessage(message, org, deps);
+  for (const part of out.filter((m) => m.part !== undefined)) await runMessage(part, org, deps);
+  return out.find((m) => m.part === undefined);
 }
 
 /** Marks a job's row failed (a poisoned message: every attempt failed). */

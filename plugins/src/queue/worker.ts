@@ -2,7 +2,7 @@ import type { QueueClient } from '@azure/storage-queue';
 import type { DataverseClient } from '../../../dataverse/src/client/types';
 import type { HandlerDeps } from '../handlers/types';
 import { JobMessageError, parseJobMessage, type JobMessage } from '../jobs/job';
-import { failJob, runChunk } from '../jobs/runner';
+import { failJob, runMessage } from '../jobs/runner';
 import { AzureJobQueue, decodeMessage } from './job-queue';
 
 /**
@@ -72,8 +72,7 @@ export class QueueWorker {
       (visibility * 1000) / 2,
     );
     try {
-      const next = await runChunk(message, this.options.client, this.options.deps ?? {});
-      if (next) await this.options.queue.send(next);
+      for (const next of await runMessage(message, this.options.client, this.options.deps ?? {})) await this.options.queue.send(next);
       clearInterval(renew);
       await this.queue.deleteMessage(item.messageId, popReceipt);
       this.lastErrors.delete(item.messageId);
@@ -83,7 +82,9 @@ export class QueueWorker {
       this.stats.failures++;
       const reason = error instanceof Error ? error.message : String(error);
       this.lastErrors.set(item.messageId, reason);
-      this.options.log?.(`job ${message.job} ${message.id} chunk ${message.chunk} failed (delivery ${item.dequeueCount} of ${max}): ${reason}`);
+      this.options.log?.(
+        `job ${message.job} ${message.id} chunk ${message.chunk}${message.part === undefined ? '' : ` part ${message.part}`} failed (delivery ${item.dequeueCount} of ${max}): ${reason}`,
+      );
       // Visible again at once: the next delivery retries the chunk (idempotent).
       await this.queue.updateMessage(item.messageId, popReceipt, undefined, 0).catch(() => undefined);
     }

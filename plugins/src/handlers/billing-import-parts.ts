@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
+import {
+  BillImporter,
+  planUsageChunks,
+  readUsageChunk,
+  type ImportOptions,
+  type ImportResult,
+  type UsageChunk,
+  type UsageChunkPlan,
+} from '../../../core/src/import';
+import type { PartStore } from '../jobs/part-store';
+
+/**
+ * A large daily-usage bill imported in parts on parallel queue messages (issue 23's scale-out, in
+ * the product): the import's first chunk hashes the file, plans byte ranges that start at a record
+ * (the core's planUsageChunks) and stages the file and the plan in the part store; one message per
+ * part reads its range (a ranged blob read) through the core's readUsageChunk and stores the
+ * result; the next chunk waits until every part is in, merges them in file order
+ * (BillImporter.mergeChunks: the result one pass gives, to the cent and the row number) and writes
+ * the lines as a one-pass import does. A file the core will not read in chunks, or whose parts
+ * cannot be merged exactly (a quoted line break at a split), is read in one pass.
+ */
+
+/** Bytes per part by default: a part is a queue message's work (about a second here). */
+export const PART_BYTES = 64 * 1024 * 1024;
+/** How often the merging chunk looks for its parts. */
+export const PART_WAIT_SECONDS = 5;
+/**
+ * A part nobody started this long after the plan was staged is queued again: its message was lost
+ * (the sender failed between messages). Parts are idempotent, so a repeat costs only its time.
+ */
+export const PART_RESEND_SECONDS = 120;
+
+/** What the first chunk stages beside the file: what every part and the merge read. */
+export interface StagedImport {
+  readonly fileName: string;
+  readonly contentHash: string;
+  readonly byteLength: number;
+  readonly plan: UsageChunkPlan;
+  /** When the plan was staged (ISO), for resending lost parts. */
+  readonly stagedAt: string;
+}
+
+const prefixOf = (importId: string): string => `billingimport/${importId.toLowerCase()}/`;
+const names = (importId: string) => {
+  const p = prefixOf(importId);
+  return { prefix: p, file: `${p}file`, plan: `${p}plan.json`, part: (i: number) => `${p}part-${i}`, claim: (i: number) => `${p}claim-${i}` };
+};
+
+/** The plan of a file (null: read it in one pass): about `partBytes` per part, at least two. */
+export function planParts(bytes: Uint8Array, partBytes: number, options: ImportOptions): UsageChunkPlan | null {
+  const count = Math.ceil(bytes.length / partBytes);
+  if (count < 2) return null;
+  return planUsageChunks(bytes.subarray(0, 1 << 20), bytes.length, count, (offset) => bytes.indexOf(0x0a, offset), options);
+}
+
+/** Stages the file and its plan (a repeat of the first chunk stages them again, over the old ones). */
+export async function stageParts(store: PartStore, importId: string, fileName: string, bytes: Uint8Array, plan: UsageChunkPlan): Promise<StagedImport> {
+  const n = names(importId);
+  await store.removeAll(n.prefix);
+  const staged: StagedImport = {
+    fileName,
+    contentHash: createHash('sha256').update(bytes).digest('hex'),
+    byteLength: bytes.length,
+    plan,
+    stagedAt: new Date().toISOString(),
+  };
+  await store.put(n.file, bytes);
+  // The plan last: a chunk that finds it finds the file too.
+  await store.put(n.plan, new Uint8Array(Buffer.from(JSON.stringify({ ...staged, plan: { ...plan, header: Buffer.from(plan.header).toString('base64') } }))));
+  return staged;
+}
+
+/** The staged plan of an import, or undefined when it was not imported in parts. */
+export async function readStaged(store: PartStore, importId: string): Promise<StagedImport | undefined> {
+  const bytes = await store.get(names(importId).plan);
+  if (!bytes) return undefined;
+  const raw = JSON.parse(Buffer.from(bytes).toString('utf8')) as StagedImport & { plan: UsageChunkPlan & { header: string } };
+  return { ...raw, plan: { ...raw.plan, header: new Uint8Array(Buffer.from(raw.plan.header, 'base64')) } };
+}
+
+/**
+ * One part: its range of the staged file through the core's chunk reader, stored with
+ * v8.serialize, which keeps what JSON would not (undefined texts of a usage row): "the format is
+ * backward-compatible (i.e. safe to store to disk)" (nodejs.org/api/v8.html, "Serialization API").
+ */
+export async function readPart(store: PartStore, importId: string, staged: StagedImport, part: number, options: ImportOptions): Promise<void> {
+  const range = staged.plan.ranges[part];
+  if (range === undefined) throw new Error(`part ${part} is not in the plan of import ${importId} (${staged.plan.ranges.length} parts)`);
+  const n = names(importId);
+  await store.put(n.claim(part), new Uint8Array(0));
+  const bytes = await store.range(n.file, range.from, range.to);
+  const chunk = readUsageChunk(staged.plan, part, [bytes], options);
+  await store.put(n.part(part), new Uint8Array(serialize(chunk)));
+}
+
+export interface PartsProgress {
+  readonly done: number;
+  /** Parts neither done nor started long after the plan was staged: their messages are sent again. */
+  readonly lost: readonly number[];
+}
+
+export async function partsProgress(store: PartStore, importId: string, staged: StagedImport, now: Date): Promise<PartsProgress> {
+  const n = names(importId);
+  const present = new Set((await store.list(n.prefix)).map((o) => o.name));
+  const late = now.getTime() - Date.parse(staged.stagedAt) > PART_RESEND_SECONDS * 1000;
+  let done = 0;
+  const lost: number[] = [];
+  staged.plan.ranges.forEach((_, i) => {
+    if (present.has(n.part(i))) done++;
+    else if (late && !present.has(n.claim(i))) lost.push(i);
+  });
+  return { done, lost };
+}
+
+/** The parts merged into the one-pass result, or null when they cannot be merged exactly. */
+export async function mergeParts(store: PartStore, importId: string, staged: StagedImport, options: ImportOptions): Promise<ImportResult | null> {
+  const n = names(importId);
+  const chunks: UsageChunk[] = [];
+  for (let i = 0; i < staged.plan.ranges.length; i++) {
+    const bytes = await store.get(n.part(i));
+    if (!bytes) throw new Error(`part ${i} of import ${importId} is not in the part store`);
+    chunks.push(deserialize(bytes) as UsageChunk);
+  }
+  return BillImporter.mergeChunks(staged.plan.header, chunks, staged.plan.seed, { contentHash: staged.contentHash, byteLength: staged.byteLength }, options);
+}
+
+/** The whole staged file (the one-pass fallback when the parts cannot be merged). */
+export async function stagedFile(store: PartStore, importId: string): Promise<Uint8Array | undefined> {
+  return store.get(names(importId).file);
+}
+
+/** Removes what an import staged (its job is finished). */
+export function removeStaged(store: PartStore, importId: string): Promise<void> {
+  return store.removeAll(prefixOf(importId));
+}
