@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dateOf, PriceBook } from '../core/src';
-import { readPriceSheetFile } from '../scripts/reconcile';
+import { readPriceSheetFile } from '../scripts/cli-inputs';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);

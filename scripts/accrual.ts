@@ -13,7 +13,7 @@ import { csvText, formatIso, monthPeriod, toYmd, type Accrual, type ClosedAccrua
 import { MappingError } from '../dataverse/src/mappers';
 import { runAccrual, totalsText } from '../dataverse/src/runs';
 import { asOfArg, monthArg, parseArgs, runCommand, UsageError } from './cli-args';
-import { InputError, readBill, readSnapshot } from './reconcile';
+import { InputError, readBill, readSnapshot } from './cli-inputs';
 
 export const ACCRUAL_USAGE = `usage: npm run accrual -- --org <snapshot.json> --as-of YYYY-MM-DD [--month YYYY-MM] [--bill <file>] [--csv <out>] [--json]
   --org <snapshot.json> the CRM snapshot (cspb-snapshot version 1)

@@ -11,7 +11,7 @@ import { formatIso, invoicesSummaryTable, invoicesToCsv, invoicesToHtml, invoice
 import { MappingError } from '../dataverse/src/mappers';
 import { runInvoices, type InvoiceRunResult } from '../dataverse/src/runs';
 import { monthArg, parseArgs, runCommand, UsageError } from './cli-args';
-import { billEncoding, InputError, readBill, readSnapshot, rejectedRowsMessage, type BillEncoding } from './reconcile';
+import { billEncoding, InputError, readBill, readSnapshot, rejectedRowsMessage, type BillEncoding } from './cli-inputs';
 import type { RejectedRow } from '../core/src/import/types';
 
 export type InvoiceRun = InvoiceRunResult;

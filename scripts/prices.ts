@@ -15,7 +15,7 @@ import { MappingError, priceKeyOf, priceRowToRecord } from '../dataverse/src/map
 import type { PriceRow } from '../core/src';
 import { parseArgs, runCommand, UsageError } from './cli-args';
 import { DEFAULT_LOCAL_ORG, openOrg, ORG_ARG_NAMES, orgArg } from './pull';
-import { InputError, readPriceSheetFile } from './reconcile';
+import { InputError, readPriceSheetFile } from './cli-inputs';
 
 export const PRICES_USAGE = `usage: npm run prices -- --file <price list.csv> (--org <url> [--client-id <app id> --tenant <tenant>] | --local-org [<file>])
        [--market XX] [--accept-rejected]

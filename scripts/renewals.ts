@@ -11,7 +11,7 @@ import { formatIso, reviewLine, type RenewalReview } from '../core/src';
 import { MappingError } from '../dataverse/src/mappers';
 import { reviewRenewalsFromRows } from '../dataverse/src/runs';
 import { asOfArg, parseArgs, runCommand, UsageError } from './cli-args';
-import { InputError, readPrices, readSnapshot } from './reconcile';
+import { InputError, readPrices, readSnapshot } from './cli-inputs';
 
 export const RENEWALS_USAGE = `usage: npm run renewals -- --org <snapshot.json> [--as-of YYYY-MM-DD] [--price-sheet <file> [--market XX]] [--below-floor]
   --org <snapshot.json> the CRM snapshot (cspb-snapshot version 1)

@@ -57,7 +57,7 @@ import { asOfArg, parseArgs, runCommand, UsageError } from './cli-args';
 
 export { asOfArg };
 import { DEFAULT_LOCAL_ORG, openOrg, ORG_ARG_NAMES, orgArg } from './pull';
-import { InputError, readSnapshot } from './reconcile';
+import { InputError, readSnapshot } from './cli-inputs';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

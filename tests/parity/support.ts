@@ -25,7 +25,8 @@ import { discrepancyRow, invoiceLineRows, invoiceRow, issueDraft, storedFindings
 import { MONEY_PLACES, roundedToWebApi } from '../../dataverse/src/mappers/values';
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
 import { invoiceFiles } from '../../scripts/invoice';
-import { reconcileFiles, readSnapshot } from '../../scripts/reconcile';
+import { reconcileFiles } from '../../scripts/reconcile';
+import { readSnapshot } from '../../scripts/cli-inputs';
 
 /** What a partner has for one month: CRM as a snapshot, Microsoft's licence and usage files. */
 export interface PartnerMonth {

@@ -14,7 +14,7 @@ import { accrualLineRows, runAccrual } from '../../dataverse/src/runs';
 import { importBillFile } from '../support/import-bill';
 import { MemoryBillFileSource, registerPlugins, runChunk } from '../../plugins/src';
 import { writeSample } from '../../scripts/generate-sample';
-import { readBill, readSnapshot } from '../../scripts/reconcile';
+import { readBill, readSnapshot } from '../../scripts/cli-inputs';
 import { CHARTS } from '../../solution/src/charts';
 import { wbChartOf } from '../../scripts/workbench/meta';
 import { chartData, chartSelect } from '../../scripts/workbench/chart-data';

@@ -16,7 +16,7 @@ import { priceReviewLineRows, reviewRenewalsFromRows } from '../../dataverse/src
 import { MemoryBillFileSource, registerPlugins } from '../../plugins/src';
 import { writeMarginRulesFixture } from '../support/margin-rules-fixture';
 import { importPrices } from '../../scripts/prices';
-import { readSnapshot } from '../../scripts/reconcile';
+import { readSnapshot } from '../../scripts/cli-inputs';
 import { reviewText } from '../../scripts/renewals';
 
 jest.setTimeout(120_000);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDate } from '../../core/src';
 import { writeSample } from '../../scripts/generate-sample';
-import { InputError, reconcileFiles } from '../../scripts/reconcile';
+import { reconcileFiles } from '../../scripts/reconcile';
+import { InputError } from '../../scripts/cli-inputs';
 import { runScript } from '../support/cli';
 
 const HEADER =

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import type { ReconResult } from '../../core/src';
 import { writeSample } from '../../scripts/generate-sample';
 import { billFileOptions, importBillFile } from '../../scripts/bill-file/parallel-import';
-import { InputError, reconcileFiles } from '../../scripts/reconcile';
+import { reconcileFiles } from '../../scripts/reconcile';
+import { InputError } from '../../scripts/cli-inputs';
 import type { PlantedFinding } from '../../scripts/sample-data/plant';
 
 const root = resolve(__dirname, '../..');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CspbBillingContractMarginRule } from '../../dataverse/generated';
 import { writeMarginRulesFixture } from '../support/margin-rules-fixture';
 import { reviewText } from '../../scripts/renewals';
-import { InputError } from '../../scripts/reconcile';
+import { InputError } from '../../scripts/cli-inputs';
 
 let dir: string;
 let snapshot: string;
