@@ -28,15 +28,19 @@ import { UsageError } from './cli-args';
 /** Unusable input: the command exits 2 with this message. */
 export class InputError extends Error {}
 
-/** The invoices of a Partner Center invoice JSON file (one Invoice, or a collection of them), each with its totalCharges. */
-export function readInvoiceJson(file: string): InvoiceTotal[] {
+/** A JSON file (a byte-order mark, as Windows tools write, is skipped), or an InputError naming it. */
+function readJson(file: string): unknown {
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
-  let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+    return JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** The invoices of a Partner Center invoice JSON file (one Invoice, or a collection of them), each with its totalCharges. */
+export function readInvoiceJson(file: string): InvoiceTotal[] {
+  const json = readJson(file);
   const items = Array.isArray((json as { items?: unknown }).items) ? ((json as { items: unknown[] }).items as unknown[]) : [json];
   return items.map((item, i) => {
     const o = (item ?? {}) as Record<string, unknown>;
@@ -71,13 +75,7 @@ export function rejectedRowsMessage(count: number, what: string): string {
 
 /** The snapshot's tables, checked for the format marker and the tables reconciliation needs. */
 export function readSnapshot(file: string): ReconRows {
-  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = readJson(file);
   const snapshot = json as { format?: unknown; version?: unknown; tables?: Record<string, unknown> };
   if (snapshot.format !== 'cspb-snapshot' || snapshot.version !== 1)
     throw new InputError(`${file}: not a cspb-snapshot version 1 file (format: ${String(snapshot.format)}, version: ${String(snapshot.version)})`);
@@ -130,13 +128,7 @@ export function reportBill(
  * writes is an error naming the file, the document, the line and the field.
  */
 export function readInvoices(file: string): RevenueLine[] {
-  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = readJson(file);
   if (!Array.isArray(json)) throw new InputError(`${file}: expected the list of invoices \`npm run invoice -- --json\` writes`);
   const types = new Set<string>(['recurring', 'prorated', 'usage', 'oneTime', 'credit', 'discount', 'commitment', 'tax']);
   const out: RevenueLine[] = [];
