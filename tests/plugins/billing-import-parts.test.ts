@@ -20,7 +20,7 @@ import {
   type HandlerDeps,
   type JobMessage,
 } from '../../plugins/src';
-import { PART_RESEND_SECONDS, partsProgress, planParts, readStaged, stageParts } from '../../plugins/src/handlers/billing-import-parts';
+import { markResent, PART_RESEND_SECONDS, partsProgress, planParts, readStaged, stageParts } from '../../plugins/src/handlers/billing-import-parts';
 import { startAzurite, startAzuriteBlob, type RunningAzurite, type RunningAzuriteBlob } from '../../scripts/azurite';
 import { eventually } from '../support/endpoint';
 import { usageCsv } from '../support/usage-csv';
@@ -181,6 +181,11 @@ test('the merging chunk waits for its parts, sends again a part nobody started, 
   const staged = (await readStaged(store, id))!;
   const later = new Date(Date.parse(staged.stagedAt) + (PART_RESEND_SECONDS + 1) * 1000);
   expect(await partsProgress(store, id, staged, later)).toEqual({ done: 1, lost: [2] });
+  // Sent again: not once more until another period has passed (a long queue gets one repeat a period).
+  await markResent(store, id, [2]);
+  const resentAt = (await store.list(`billingimport/${id}/resent-2`))[0]!.written.getTime();
+  expect(await partsProgress(store, id, staged, new Date(resentAt + 60_000))).toEqual({ done: 1, lost: [] });
+  expect(await partsProgress(store, id, staged, new Date(resentAt + (PART_RESEND_SECONDS + 2) * 1000))).toEqual({ done: 1, lost: [2] });
   await runMessage(part1, org, deps);
   await runMessage(part2, org, deps);
   expect(await runMessage(merge, org, deps)).toEqual([]);

@@ -27,8 +27,10 @@ export const PART_BYTES = 64 * 1024 * 1024;
 /** How often the merging chunk looks for its parts. */
 export const PART_WAIT_SECONDS = 5;
 /**
- * A part nobody started this long after the plan was staged is queued again: its message was lost
- * (the sender failed between messages). Parts are idempotent, so a repeat costs only its time.
+ * A part nobody started this long after the plan was staged, or after it was last sent again, is
+ * queued again: its message was lost (the sender failed between messages), or waits behind a long
+ * queue, where one repeat every period is the most it adds. Parts are idempotent, so a repeat costs
+ * only its time.
  */
 export const PART_RESEND_SECONDS = 120;
 
@@ -45,7 +47,14 @@ export interface StagedImport {
 const prefixOf = (importId: string): string => `billingimport/${importId.toLowerCase()}/`;
 const names = (importId: string) => {
   const p = prefixOf(importId);
-  return { prefix: p, file: `${p}file`, plan: `${p}plan.json`, part: (i: number) => `${p}part-${i}`, claim: (i: number) => `${p}claim-${i}` };
+  return {
+    prefix: p,
+    file: `${p}file`,
+    plan: `${p}plan.json`,
+    part: (i: number) => `${p}part-${i}`,
+    claim: (i: number) => `${p}claim-${i}`,
+    resent: (i: number) => `${p}resent-${i}`,
+  };
 };
 
 /** The plan of a file (null: read it in one pass): about `partBytes` per part, at least two. */
@@ -97,21 +106,29 @@ export async function readPart(store: PartStore, importId: string, staged: Stage
 
 export interface PartsProgress {
   readonly done: number;
-  /** Parts neither done nor started long after the plan was staged: their messages are sent again. */
+  /**
+   * Parts neither done nor started PART_RESEND_SECONDS after the plan was staged or they were last
+   * sent again: their messages are sent again (and the time of it kept, markResent).
+   */
   readonly lost: readonly number[];
 }
 
 export async function partsProgress(store: PartStore, importId: string, staged: StagedImport, now: Date): Promise<PartsProgress> {
   const n = names(importId);
-  const present = new Set((await store.list(n.prefix)).map((o) => o.name));
-  const late = now.getTime() - Date.parse(staged.stagedAt) > PART_RESEND_SECONDS * 1000;
+  const written = new Map((await store.list(n.prefix)).map((o) => [o.name, o.written.getTime()]));
+  const since = (time: number) => now.getTime() - time > PART_RESEND_SECONDS * 1000;
   let done = 0;
   const lost: number[] = [];
   staged.plan.ranges.forEach((_, i) => {
-    if (present.has(n.part(i))) done++;
-    else if (late && !present.has(n.claim(i))) lost.push(i);
+    if (written.has(n.part(i))) done++;
+    else if (!written.has(n.claim(i)) && since(written.get(n.resent(i)) ?? Date.parse(staged.stagedAt))) lost.push(i);
   });
   return { done, lost };
+}
+
+/** Keeps when lost parts were sent again, so the next look waits a period before sending them once more. */
+export async function markResent(store: PartStore, importId: string, parts: readonly number[]): Promise<void> {
+  for (const i of parts) await store.put(names(importId).resent(i), new Uint8Array(0));
 }
 
 /** The parts merged into the one-pass result, or null when they cannot be merged exactly. */

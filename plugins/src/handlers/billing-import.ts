@@ -12,6 +12,7 @@ import { chunkOf, JobFailure, type ChunkOutcome, type Job, type JobContext } fro
 import { PassCache } from '../jobs/pass-cache';
 import type { PartStore } from '../jobs/part-store';
 import {
+  markResent,
   mergeParts,
   PART_BYTES,
   PART_WAIT_SECONDS,
@@ -158,6 +159,7 @@ async function partedChunk(context: JobContext, n: number, current: CspbBillingI
   const count = staged.plan.ranges.length;
   if (n === 1) {
     const progress = await partsProgress(store, context.id, staged, new Date());
+    await markResent(store, context.id, progress.lost);
     if (progress.done < count)
       return {
         done: false,
