@@ -11,6 +11,7 @@ import { LocalOrg } from '../../dataverse/src/local-org';
 import { retrieveAll } from '../../dataverse/src/client/retrieve-all';
 import {
   AzureJobQueue,
+  billingImportJob,
   BlobPartStore,
   MemoryBillFileSource,
   parseJobMessage,
@@ -20,7 +21,15 @@ import {
   type HandlerDeps,
   type JobMessage,
 } from '../../plugins/src';
-import { markResent, PART_RESEND_SECONDS, partsProgress, planParts, readStaged, stageParts } from '../../plugins/src/handlers/billing-import-parts';
+import {
+  markResent,
+  PART_RESEND_SECONDS,
+  partsProgress,
+  planParts,
+  readStaged,
+  stageParts,
+  type StagedImport,
+} from '../../plugins/src/handlers/billing-import-parts';
 import { startAzurite, startAzuriteBlob, type RunningAzurite, type RunningAzuriteBlob } from '../../scripts/azurite';
 import { eventually } from '../support/endpoint';
 import { usageCsv } from '../support/usage-csv';
@@ -113,7 +122,7 @@ async function inParts(bytes: Uint8Array, partBytes: number): Promise<{ result: 
   return {
     result: normalised(await written(org, id), id),
     messages: workers.map((w) => w.stats.chunks),
-    staged: (await store.list(`billingimport/${id}/`)).length,
+    staged: (await store.list(`billingimport/${id}/`)).filter((o) => !o.name.endsWith('/finished')).length,
   };
 }
 
@@ -129,7 +138,7 @@ test('a usage file read in parts by two queue workers writes exactly the lines, 
   // Chunk 0 (plan and fan out), 6 parts, chunk 1 (merge, write) at least once: both workers took some.
   expect(parted.messages.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(8);
   expect(parted.messages.every((n) => n > 0)).toBe(true);
-  // What the import staged is removed once it is written.
+  // What the import staged is removed once it is written (its `finished` mark stays).
   expect(parted.staged).toBe(0);
 });
 
@@ -177,13 +186,15 @@ test('the merging chunk waits for its parts, sends again a part nobody started, 
   expect((await org.retrieve<Record<string, unknown>>('cspb_billingimports', id))['cspb_jobprogress']).toBe('1 of 3 parts read');
   // Two minutes on, part 1 has started (its claim is there) but part 2 never did: only part 2 is lost.
   await runMessage(part1, org, deps).then(() => undefined);
-  await store.removeAll(`billingimport/${id}/part-1`);
-  const staged = (await readStaged(store, id))!;
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const folder = `billingimport/${id}/${hash}/`;
+  await store.remove(`${folder}part-1`);
+  const staged = (await readStaged(store, id, hash)) as StagedImport;
   const later = new Date(Date.parse(staged.stagedAt) + (PART_RESEND_SECONDS + 1) * 1000);
   expect(await partsProgress(store, id, staged, later)).toEqual({ done: 1, lost: [2] });
   // Sent again: not once more until another period has passed (a long queue gets one repeat a period).
-  await markResent(store, id, [2]);
-  const resentAt = (await store.list(`billingimport/${id}/resent-2`))[0]!.written.getTime();
+  await markResent(store, id, staged, [2]);
+  const resentAt = (await store.list(`${folder}resent-2`))[0]!.written.getTime();
   expect(await partsProgress(store, id, staged, new Date(resentAt + 60_000))).toEqual({ done: 1, lost: [] });
   expect(await partsProgress(store, id, staged, new Date(resentAt + (PART_RESEND_SECONDS + 2) * 1000))).toEqual({ done: 1, lost: [2] });
   await runMessage(part1, org, deps);
@@ -191,10 +202,68 @@ test('the merging chunk waits for its parts, sends again a part nobody started, 
   expect(await runMessage(merge, org, deps)).toEqual([]);
   const row = await org.retrieve<Record<string, unknown>>('cspb_billingimports', id);
   expect(row['cspb_importstatus']).toBe(ImportStatus.Completed);
-  // A redelivered part of the finished import: stale, nothing staged again.
+  // A redelivered part of the finished import: stale, nothing staged again; only the finished mark is left.
   expect(await runMessage(part2, org, deps)).toEqual([]);
-  expect(await store.list(`billingimport/${id}/`)).toEqual([]);
+  expect((await store.list(`billingimport/${id}/`)).map((o) => o.name)).toEqual([`${folder}finished`]);
   expect(normalised(await written(org, id), id)).toEqual(await onePass(bytes));
+});
+
+test('chunk 0 delivered twice at once: the second stages the same file over the first and leaves its parts alone', async () => {
+  const bytes = usageCsv(2_000, 41, { bad: 0.02 });
+  const id = newImportId();
+  const { org, files } = await orgWithImport(id, bytes);
+  const deps: HandlerDeps = { billFiles: files, parts: { store, partBytes: Math.ceil(bytes.length / 3) } };
+  // The second delivery read the row before the first moved it on, and does its work after the parts ran.
+  const before = await org.retrieve<Record<string, unknown>>('cspb_billingimports', id);
+  const [merge, ...parts] = await runMessage(first(id), org, deps);
+  for (const part of parts) await runMessage(part, org, deps);
+  const context = { client: org, deps, id, correlationId: 'second delivery' };
+  await billingImportJob.chunk(context, 0, before);
+  expect(await runMessage(merge!, org, deps)).toEqual([]);
+  expect(normalised(await written(org, id), id)).toEqual(await onePass(bytes));
+});
+
+test('the merging chunk comes back after it refused an invoice already pulled and removed the staging (its row update failed): it refuses again, writing nothing', async () => {
+  const bytes = usageCsv(1_200, 43, { bad: 0.02 });
+  const expected = await onePass(bytes);
+  const id = newImportId();
+  const { org, files } = await orgWithImport(id, bytes);
+  // The same invoice's usage, pulled from Microsoft Graph earlier.
+  await org.create('cspb_billingimports', {
+    cspb_name: 'pulled',
+    cspb_contenthash: 'pulled-usage',
+    cspb_currencycode: 'USD',
+    cspb_invoicenumber: expected.row['cspb_invoicenumber'],
+    cspb_format: expected.row['cspb_format'],
+    cspb_pullkey: 'billed-usage:G1',
+    cspb_importstatus: ImportStatus.Completed,
+  });
+  const deps: HandlerDeps = { billFiles: files, parts: { store, partBytes: Math.ceil(bytes.length / 2) } };
+  const [merge, ...parts] = await runMessage(first(id), org, deps);
+  for (const part of parts) await runMessage(part, org, deps);
+  // The chunk does its work (refusal, staging removed) but its row is not updated, as when the update fails.
+  const row = await org.retrieve<Record<string, unknown>>('cspb_billingimports', id);
+  const refused = await billingImportJob.chunk({ client: org, deps, id, correlationId: 'lost update' }, 1, row);
+  expect(refused).toMatchObject({ done: true, patch: { cspb_importstatus: ImportStatus.Failed } });
+  expect(await readStaged(store, id, createHash('sha256').update(bytes).digest('hex'))).toBe('finished');
+  // Delivered again: the file is read again in one pass as the same chunk, and refused the same way.
+  expect(await runMessage(merge!, org, deps)).toEqual([]);
+  const after = await org.retrieve<Record<string, unknown>>('cspb_billingimports', id);
+  expect(after['cspb_importstatus']).toBe(ImportStatus.Failed);
+  expect(String(after['cspb_errors'])).toContain('was already pulled from Microsoft');
+  expect(await retrieveAll(org, 'cspb_billinglines', { filter: `_cspb_importid_value eq ${id}` })).toEqual([]);
+});
+
+test('a part message for a job that has no parts fails the job at once, with the reason', async () => {
+  const importId = newImportId();
+  const { org } = await orgWithImport(importId, usageCsv(10, 1));
+  const runId = await org.create('cspb_reconciliationruns', {
+    cspb_name: 'October run',
+    'cspb_ImportId@odata.bind': `/cspb_billingimports(${importId})`,
+    cspb_currencycode: 'USD',
+  });
+  expect(await runMessage({ v: 1, job: 'reconciliationrun', id: runId, chunk: 0, part: 1, correlationId: 'x' }, org, {})).toEqual([]);
+  expect(String((await org.retrieve<Record<string, unknown>>('cspb_reconciliationruns', runId))['cspb_error'])).toContain('has no parts');
 });
 
 test('a file too small for two parts, or not a daily-usage CSV, is read in one pass', async () => {
@@ -207,7 +276,8 @@ test('a file too small for two parts, or not a daily-usage CSV, is read in one p
   const id = newImportId();
   const staged = await stageParts(store, id, 'u.csv', usage, plan);
   expect(staged.contentHash).toBe(createHash('sha256').update(usage).digest('hex'));
-  expect((await readStaged(store, id))?.plan.ranges).toEqual(plan.ranges);
+  expect(((await readStaged(store, id, staged.contentHash)) as StagedImport).plan.ranges).toEqual(plan.ranges);
+  expect(await readStaged(store, id, 'pending')).toBeUndefined();
   await store.removeAll(`billingimport/${id}/`);
 });
 

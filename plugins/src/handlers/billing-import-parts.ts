@@ -44,13 +44,20 @@ export interface StagedImport {
   readonly stagedAt: string;
 }
 
-const prefixOf = (importId: string): string => `billingimport/${importId.toLowerCase()}/`;
-const names = (importId: string) => {
-  const p = prefixOf(importId);
+/**
+ * Where an import's staging lives: by import and content hash. Chunk 0 delivered twice stages the
+ * same bytes and plan under the same names, over each other, and leaves the parts alone (they are
+ * the same); the chunks after it find the folder by the hash the first one wrote on the row.
+ */
+const prefixOf = (importId: string, contentHash: string): string => `billingimport/${importId.toLowerCase()}/${contentHash.toLowerCase()}/`;
+const names = (importId: string, contentHash: string) => {
+  const p = prefixOf(importId, contentHash);
   return {
     prefix: p,
     file: `${p}file`,
     plan: `${p}plan.json`,
+    /** Written when the import ended and its staging was removed (see removeStaged). */
+    finished: `${p}finished`,
     part: (i: number) => `${p}part-${i}`,
     claim: (i: number) => `${p}claim-${i}`,
     resent: (i: number) => `${p}resent-${i}`,
@@ -64,10 +71,8 @@ export function planParts(bytes: Uint8Array, partBytes: number, options: ImportO
   return planUsageChunks(bytes.subarray(0, 1 << 20), bytes.length, count, (offset) => bytes.indexOf(0x0a, offset), options);
 }
 
-/** Stages the file and its plan (a repeat of the first chunk stages them again, over the old ones). */
+/** Stages the file and its plan (a repeat of the first chunk writes the same bytes over them). */
 export async function stageParts(store: PartStore, importId: string, fileName: string, bytes: Uint8Array, plan: UsageChunkPlan): Promise<StagedImport> {
-  const n = names(importId);
-  await store.removeAll(n.prefix);
   const staged: StagedImport = {
     fileName,
     contentHash: createHash('sha256').update(bytes).digest('hex'),
@@ -75,15 +80,23 @@ export async function stageParts(store: PartStore, importId: string, fileName: s
     plan,
     stagedAt: new Date().toISOString(),
   };
+  const n = names(importId, staged.contentHash);
   await store.put(n.file, bytes);
   // The plan last: a chunk that finds it finds the file too.
   await store.put(n.plan, new Uint8Array(Buffer.from(JSON.stringify({ ...staged, plan: { ...plan, header: Buffer.from(plan.header).toString('base64') } }))));
   return staged;
 }
 
-/** The staged plan of an import, or undefined when it was not imported in parts. */
-export async function readStaged(store: PartStore, importId: string): Promise<StagedImport | undefined> {
-  const bytes = await store.get(names(importId).plan);
+/**
+ * The staged plan of an import of this content hash; 'finished' when it was read in parts and its
+ * staging is already removed (a chunk delivered again after the last one removed it, whose row
+ * update failed); undefined when it was not read in parts.
+ */
+export async function readStaged(store: PartStore, importId: string, contentHash: string): Promise<StagedImport | 'finished' | undefined> {
+  const n = names(importId, contentHash);
+  const present = new Set((await store.list(n.prefix)).map((o) => o.name));
+  if (present.has(n.finished)) return 'finished';
+  const bytes = present.has(n.plan) ? await store.get(n.plan) : undefined;
   if (!bytes) return undefined;
   const raw = JSON.parse(Buffer.from(bytes).toString('utf8')) as StagedImport & { plan: UsageChunkPlan & { header: string } };
   return { ...raw, plan: { ...raw.plan, header: new Uint8Array(Buffer.from(raw.plan.header, 'base64')) } };
@@ -97,7 +110,7 @@ export async function readStaged(store: PartStore, importId: string): Promise<St
 export async function readPart(store: PartStore, importId: string, staged: StagedImport, part: number, options: ImportOptions): Promise<void> {
   const range = staged.plan.ranges[part];
   if (range === undefined) throw new Error(`part ${part} is not in the plan of import ${importId} (${staged.plan.ranges.length} parts)`);
-  const n = names(importId);
+  const n = names(importId, staged.contentHash);
   await store.put(n.claim(part), new Uint8Array(0));
   const bytes = await store.range(n.file, range.from, range.to);
   const chunk = readUsageChunk(staged.plan, part, [bytes], options);
@@ -114,7 +127,7 @@ export interface PartsProgress {
 }
 
 export async function partsProgress(store: PartStore, importId: string, staged: StagedImport, now: Date): Promise<PartsProgress> {
-  const n = names(importId);
+  const n = names(importId, staged.contentHash);
   const written = new Map((await store.list(n.prefix)).map((o) => [o.name, o.written.getTime()]));
   const since = (time: number) => now.getTime() - time > PART_RESEND_SECONDS * 1000;
   let done = 0;
@@ -127,13 +140,13 @@ export async function partsProgress(store: PartStore, importId: string, staged: 
 }
 
 /** Keeps when lost parts were sent again, so the next look waits a period before sending them once more. */
-export async function markResent(store: PartStore, importId: string, parts: readonly number[]): Promise<void> {
-  for (const i of parts) await store.put(names(importId).resent(i), new Uint8Array(0));
+export async function markResent(store: PartStore, importId: string, staged: StagedImport, parts: readonly number[]): Promise<void> {
+  for (const i of parts) await store.put(names(importId, staged.contentHash).resent(i), new Uint8Array(0));
 }
 
 /** The parts merged into the one-pass result, or null when they cannot be merged exactly. */
 export async function mergeParts(store: PartStore, importId: string, staged: StagedImport, options: ImportOptions): Promise<ImportResult | null> {
-  const n = names(importId);
+  const n = names(importId, staged.contentHash);
   const chunks: UsageChunk[] = [];
   for (let i = 0; i < staged.plan.ranges.length; i++) {
     const bytes = await store.get(n.part(i));
@@ -144,11 +157,18 @@ export async function mergeParts(store: PartStore, importId: string, staged: Sta
 }
 
 /** The whole staged file (the one-pass fallback when the parts cannot be merged). */
-export async function stagedFile(store: PartStore, importId: string): Promise<Uint8Array | undefined> {
-  return store.get(names(importId).file);
+export async function stagedFile(store: PartStore, importId: string, staged: StagedImport): Promise<Uint8Array | undefined> {
+  return store.get(names(importId, staged.contentHash).file);
 }
 
-/** Removes what an import staged (its job is finished). */
-export function removeStaged(store: PartStore, importId: string): Promise<void> {
-  return store.removeAll(prefixOf(importId));
+/**
+ * Removes what an import staged once it ended, leaving a `finished` mark: if the row's update after
+ * the last chunk fails, that chunk comes back, and the mark tells it the import was read in parts
+ * (it reads the file again in one pass and writes the same slice). A part that was sent again and
+ * ends after this may still leave its result behind: a lifecycle rule on the container removes it.
+ */
+export async function removeStaged(store: PartStore, importId: string, contentHash: string): Promise<void> {
+  const n = names(importId, contentHash);
+  await store.put(n.finished, new Uint8Array(0));
+  for (const { name } of await store.list(n.prefix)) if (name !== n.finished) await store.remove(name);
 }

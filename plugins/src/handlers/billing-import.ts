@@ -115,10 +115,9 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
   const { client, deps, id: importId } = context;
   const current = row as unknown as CspbBillingImportRow;
   const parts = deps.parts;
-  if (parts && n > 0) {
-    const staged = await readStaged(parts.store, importId);
-    if (staged) return partedChunk(context, n, current, parts.store, staged);
-  }
+  // Read in parts, chunk n writes slice n - 1 (chunk 0 staged the file and wrote its hash on the row).
+  const staged = parts && n > 0 ? await readStaged(parts.store, importId, current.cspb_contenthash) : undefined;
+  if (parts && staged !== undefined && staged !== 'finished') return partedChunk(context, n, current, parts.store, staged);
   const source = deps.billFiles ?? new DataverseBillFileSource();
   const file = await source.get(importId, client);
   if (!file) {
@@ -136,10 +135,10 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
   if (parts && n === 0) {
     const plan = planParts(file.bytes, parts.partBytes ?? PART_BYTES, options);
     if (plan) {
-      const staged = await stageParts(parts.store, importId, fileName, file.bytes, plan);
-      const hashChecked = await checkContentHash(context, current, staged.contentHash);
+      const staging = await stageParts(parts.store, importId, fileName, file.bytes, plan);
+      const hashChecked = await checkContentHash(context, current, staging.contentHash);
       if ('patch' in hashChecked) {
-        await removeStaged(parts.store, importId);
+        await removeStaged(parts.store, importId, staging.contentHash);
         return hashChecked;
       }
       return {
@@ -151,7 +150,10 @@ async function importChunk(context: JobContext, n: number, row: EntityRecord): P
       };
     }
   }
-  return writeChunk(context, current, importBytes(file.bytes, options), fileName, { slice: n, first: n === 0 });
+  // An import read in parts whose staging is already removed (its last chunk came back) is read again
+  // in one pass, and writes the slice its chunk writes in parts.
+  const slice = staged === 'finished' ? n - 1 : n;
+  return writeChunk(context, current, importBytes(file.bytes, options), fileName, { slice, first: slice === 0 });
 }
 
 /** A chunk of an import read in parts: chunk 1 waits for every part; each writes its slice of lines. */
@@ -159,7 +161,7 @@ async function partedChunk(context: JobContext, n: number, current: CspbBillingI
   const count = staged.plan.ranges.length;
   if (n === 1) {
     const progress = await partsProgress(store, context.id, staged, new Date());
-    await markResent(store, context.id, progress.lost);
+    await markResent(store, context.id, staged, progress.lost);
     if (progress.done < count)
       return {
         done: false,
@@ -174,12 +176,12 @@ async function partedChunk(context: JobContext, n: number, current: CspbBillingI
     const merged = await mergeParts(store, context.id, staged, options);
     if (merged) return merged;
     // Parts that cannot be merged exactly (a quoted line break at a split): the file in one pass.
-    const bytes = await stagedFile(store, context.id);
+    const bytes = await stagedFile(store, context.id, staged);
     if (!bytes) throw new Error(`the staged file of import ${context.id} is gone`);
     return importBytes(bytes, options);
   });
   const outcome = await writeChunk(context, current, result, staged.fileName, { slice: n - 1, first: n === 1, hashChecked: true });
-  if (outcome.done) await removeStaged(store, context.id);
+  if (outcome.done) await removeStaged(store, context.id, staged.contentHash);
   return outcome;
 }
 
@@ -287,10 +289,11 @@ async function writeChunk(
 async function importPart(context: JobContext, _n: number, part: number, row: EntityRecord): Promise<void> {
   const parts = context.deps.parts;
   if (!parts) throw new JobFailure('this worker has no part store (CSPB_PARTS_CONNECTION) for a billing import read in parts');
-  const staged = await readStaged(parts.store, context.id);
-  // The import finished (or was staged again) meanwhile: nothing of this part is needed.
-  if (!staged) return;
-  await readPart(parts.store, context.id, staged, part, importOptions(staged.fileName, importEncoding(row as unknown as CspbBillingImportRow)));
+  const current = row as unknown as CspbBillingImportRow;
+  const staged = await readStaged(parts.store, context.id, current.cspb_contenthash);
+  // The import ended meanwhile: nothing of this part is needed.
+  if (staged === undefined || staged === 'finished') return;
+  await readPart(parts.store, context.id, staged, part, importOptions(staged.fileName, importEncoding(current)));
 }
 
 export const billingImportJob: Job = {

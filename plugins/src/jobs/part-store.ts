@@ -18,7 +18,9 @@ export interface PartStore {
   range(name: string, from: number, to: number): Promise<Uint8Array>;
   /** The names under a prefix with when each was last written. */
   list(prefix: string): Promise<ReadonlyArray<{ readonly name: string; readonly written: Date }>>;
-  /** Removes every object under a prefix (a finished job's). */
+  /** Removes an object (none there: nothing to do). */
+  remove(name: string): Promise<void>;
+  /** Removes every object under a prefix. */
   removeAll(prefix: string): Promise<void>;
 }
 
@@ -68,7 +70,12 @@ export class BlobPartStore implements PartStore {
     return out;
   }
 
+  async remove(name: string): Promise<void> {
+    await this.ensure();
+    await this.container.getBlobClient(name).deleteIfExists();
+  }
+
   async removeAll(prefix: string): Promise<void> {
-    for (const { name } of await this.list(prefix)) await this.container.getBlobClient(name).deleteIfExists();
+    for (const { name } of await this.list(prefix)) await this.remove(name);
   }
 }

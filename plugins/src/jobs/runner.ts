@@ -73,8 +73,8 @@ export async function runMessage(message: JobMessage, org: DataverseClient, deps
   if (!row || job.finished(row) || chunkOfRow(row) !== message.chunk) return [];
   const context = { client, deps, id: message.id, correlationId: message.correlationId };
   if (message.part !== undefined) {
-    if (!job.part) throw new JobFailure(`a ${message.job} job has no parts (message for part ${message.part})`);
     try {
+      if (!job.part) throw new JobFailure(`a ${message.job} job has no parts (a message asked for part ${message.part})`);
       await job.part(context, message.chunk, message.part, row);
     } catch (error) {
       if (!(error instanceof JobFailure)) throw error;
