@@ -42,29 +42,27 @@ export function reconcile(input: ReconInput, prepared?: PreparedReconciliation):
   pass.used = true;
   const drafts: Draft[] = [...pass.lineDrafts];
   const matcher = new SubscriptionMatcher(input.subscriptions, billedIds);
-  const usageBySubscription = new Map<ReconSubscription, UsageAggregate[]>();
+  const usageBySubscription: Array<UsageAggregate[] | undefined> = Array.from({ length: input.subscriptions.length }, () => undefined);
   for (const line of input.usage) {
     const outcome = matcher.match(line);
-    if (outcome.kind === 'matched') {
-      const list = usageBySubscription.get(outcome.subscription) ?? [];
-      list.push(line);
-      usageBySubscription.set(outcome.subscription, list);
-    } else drafts.push(unmatchedDraft(line, outcome));
+    if (outcome.kind === 'matched') (usageBySubscription[outcome.index] ??= []).push(line);
+    else drafts.push(unmatchedDraft(line, outcome));
   }
   let expectedTotal = pass.expectedTotal;
 
   let margin = ZERO;
   let leakage = ZERO;
   const unpriced = { unknown: 0, 'not-in-force': 0, ambiguous: 0 };
-  for (const s of input.subscriptions) {
+  for (const [i, s] of input.subscriptions.entries()) {
     if (options.prices && billPeriod && s.vendor.toLowerCase() === vendor) {
       const stale = staleCostFindings(s, billPeriod, options.prices);
       drafts.push(...stale.findings);
       if (stale.unpriced) unpriced[stale.unpriced]++;
     }
-    const billed = pass.billedBySubscription.get(s) ?? [];
-    const usage = usageBySubscription.get(s) ?? [];
-    for (const d of pass.licenceDrafts.get(s) ?? []) drafts.push(d);
+    // The pass's lists are by position in the same subscriptions (preparedHolds checks they are the same array).
+    const billed = pass.billedBySubscription[i] ?? [];
+    const usage = usageBySubscription[i] ?? [];
+    for (const d of pass.licenceDrafts[i] ?? []) drafts.push(d);
     for (const u of usage) {
       if (s.contractId) {
         expectedTotal = expectedTotal.plus(u.amount);

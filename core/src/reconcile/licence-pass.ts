@@ -30,12 +30,14 @@ export interface PreparedReconciliation {
   readonly billedIds: ReadonlySet<string>;
   /** Customer|product keys lines were matched by when their own id was not in CRM. */
   readonly fallbackKeys: ReadonlySet<string>;
-  readonly byVendorId: ReadonlyMap<string, ReconSubscription>;
+  /** Position of each subscription by vendor id (trimmed, lower case). */
+  readonly vendorIndex: ReadonlyMap<string, number>;
   /** Lines no CRM subscription (or more than one) answers to, in line order. */
   readonly lineDrafts: readonly ReconDraft[];
-  readonly billedBySubscription: ReadonlyMap<ReconSubscription, BillLine[]>;
-  /** Each subscription's pairing of billed and expected lines. */
-  readonly licenceDrafts: ReadonlyMap<ReconSubscription, readonly ReconDraft[]>;
+  /** Per subscription (by position in `subscriptions`), the lines matched to it. */
+  readonly billedBySubscription: ReadonlyArray<readonly BillLine[] | undefined>;
+  /** Per subscription (by position), its pairing of billed and expected lines. */
+  readonly licenceDrafts: ReadonlyArray<readonly ReconDraft[] | undefined>;
   /** Sum of the expected lines' subtotals. */
   readonly expectedTotal: Decimal;
   /** Set by the reconciliation that used it: its findings are that result's (they get their keys in place). */
@@ -66,7 +68,8 @@ export function preparedHolds(p: PreparedReconciliation, input: ReconInput, bill
     return false;
   for (const id of billedIds) {
     if (p.billedIds.has(id)) continue;
-    const s = p.byVendorId.get(id);
+    const at = p.vendorIndex.get(id);
+    const s = at === undefined ? undefined : p.subscriptions[at];
     if (s !== undefined && s.customerTenantId && s.productId && p.fallbackKeys.has(SubscriptionMatcher.fallbackKey(s.customerTenantId, s.productId)))
       return false;
   }
@@ -84,49 +87,41 @@ export function licencePass(
   const vendor = (options?.vendor ?? 'Microsoft').toLowerCase();
   const matcher = new SubscriptionMatcher(subscriptions, billedIds);
   const lineDrafts: ReconDraft[] = [];
-  const billedBySubscription = new Map<ReconSubscription, BillLine[]>();
+  const billedBySubscription: Array<BillLine[] | undefined> = Array.from({ length: subscriptions.length }, () => undefined);
   for (const line of lines) {
     const outcome = matcher.match(line);
     if (outcome.kind !== 'matched') {
       lineDrafts.push(unmatchedDraft(line, outcome));
       continue;
     }
-    const list = billedBySubscription.get(outcome.subscription) ?? [];
-    list.push(line);
-    billedBySubscription.set(outcome.subscription, list);
+    (billedBySubscription[outcome.index] ??= []).push(line);
   }
 
   // Expected lines belong to the subscription they name: a partial conversion's target line is
   // produced by the source ledger but billed on the target subscription.
-  const byVendorId = new Map(subscriptions.filter((s) => s.vendorSubscriptionId).map((s) => [s.vendorSubscriptionId!.trim().toLowerCase(), s]));
-  const expectedBySubscription = new Map<ReconSubscription, ChargeLine[]>();
+  const expectedBySubscription: Array<ChargeLine[] | undefined> = Array.from({ length: subscriptions.length }, () => undefined);
   let expectedTotal = ZERO;
-  for (const s of subscriptions) {
-    if (s.kind !== 'licence' || !s.ledger || !s.offer || !billPeriod || s.vendor.toLowerCase() !== vendor) continue;
+  subscriptions.forEach((s, i) => {
+    if (s.kind !== 'licence' || !s.ledger || !s.offer || !billPeriod || s.vendor.toLowerCase() !== vendor) return;
     // Microsoft's own exchange rate of the month, when the bill carries one.
-    const rated = (billedBySubscription.get(s) ?? []).find((b) => b.exchangeRate && b.pricingCurrency && b.pricingCurrency !== b.currency);
+    const rated = (billedBySubscription[i] ?? []).find((b) => b.exchangeRate && b.pricingCurrency && b.pricingCurrency !== b.currency);
     const offer = rated ? { ...s.offer, billingCurrency: rated.currency, pcToBcExchangeRate: rated.exchangeRate! } : s.offer;
     for (const e of expectedCharges(s.ledger, offer, { from: billPeriod.start, to: billPeriod.end })) {
-      const owner = byVendorId.get(e.subscriptionId.trim().toLowerCase()) ?? s;
-      const list = expectedBySubscription.get(owner) ?? [];
-      list.push(e);
-      expectedBySubscription.set(owner, list);
+      const owner = matcher.indexOfVendorId(e.subscriptionId) ?? i;
+      (expectedBySubscription[owner] ??= []).push(e);
       expectedTotal = expectedTotal.plus(e.subtotal);
     }
-  }
+  });
 
-  const licenceDrafts = new Map<ReconSubscription, readonly ReconDraft[]>();
+  const licenceDrafts: Array<readonly ReconDraft[] | undefined> = Array.from({ length: subscriptions.length }, () => undefined);
   const explanations = new Map<string, string>();
-  for (const s of subscriptions) {
-    const billed = billedBySubscription.get(s) ?? [];
-    const expected = expectedBySubscription.get(s) ?? [];
-    if (billed.length === 0 && expected.length === 0) continue;
+  subscriptions.forEach((s, i) => {
+    const billed = billedBySubscription[i] ?? [];
+    const expected = expectedBySubscription[i] ?? [];
+    if (billed.length === 0 && expected.length === 0) return;
     if (s.kind === 'usage') {
-      licenceDrafts.set(
-        s,
-        billed.map((b) => lineOnly('unexpectedChargeType', b, `licence charge "${b.chargeType}" on an Azure plan subscription`, s)),
-      );
-      continue;
+      licenceDrafts[i] = billed.map((b) => lineOnly('unexpectedChargeType', b, `licence charge "${b.chargeType}" on an Azure plan subscription`, s));
+      return;
     }
     const ctx: CompareContext = {
       subscription: s,
@@ -134,8 +129,8 @@ export function licencePass(
       cancelledOn: (date) => (s.ledger ? s.ledger.stateAt(date as CalendarDate).status === 'cancelled' : s.status === 'cancelled'),
       explanations,
     };
-    licenceDrafts.set(s, compareSubscription(ctx, billed, expected));
-  }
+    licenceDrafts[i] = compareSubscription(ctx, billed, expected);
+  });
   return {
     lines,
     subscriptions,
@@ -143,7 +138,7 @@ export function licencePass(
     billPeriod,
     billedIds,
     fallbackKeys: matcher.fallbackKeys,
-    byVendorId,
+    vendorIndex: matcher.vendorIndex,
     lineDrafts,
     billedBySubscription,
     licenceDrafts,
@@ -152,11 +147,11 @@ export function licencePass(
   };
 }
 
-/** Lets a used pass's maps go (the caller may hold the pass until the run returns). */
+/** Lets a used pass's lists and maps go (the caller may hold the pass until the run returns). */
 export function releasePass(p: PreparedReconciliation): void {
-  (p.billedBySubscription as Map<unknown, unknown>).clear();
-  (p.licenceDrafts as Map<unknown, unknown>).clear();
-  (p.byVendorId as Map<unknown, unknown>).clear();
+  (p.billedBySubscription as unknown[]).length = 0;
+  (p.licenceDrafts as unknown[]).length = 0;
+  (p.vendorIndex as Map<unknown, unknown>).clear();
   (p.billedIds as Set<unknown>).clear();
   (p.fallbackKeys as Set<unknown>).clear();
 }
