@@ -22,6 +22,7 @@ import {
 } from '../../core/src/import';
 import type { ChunkJob } from './chunk-worker';
 import { fileBytes } from './file-bytes';
+import { chunkOfBytes } from './read-chunk';
 
 /** Below this a worker's start-up costs more than it saves. */
 export const MIN_CHUNKED_BYTES = 64 * 1024 * 1024;
@@ -113,14 +114,13 @@ function readChunk(job: ChunkJob): Promise<UsageChunk> {
     const worker = existsSync(BUNDLED_WORKER)
       ? new Worker(BUNDLED_WORKER, { workerData: job, ...limits })
       : new Worker(WORKER_BOOT, { eval: true, workerData: job, ...limits });
-    let answered = false;
-    worker.once('message', (chunk: UsageChunk) => {
-      answered = true;
-      resolve(chunk);
-    });
+    // The chunk arrives serialized (chunk-worker.ts) and is rebuilt once its thread has ended.
+    let answer: UsageChunk | Uint8Array | undefined;
+    worker.once('message', (message: UsageChunk | Uint8Array) => (answer = message));
     worker.once('error', (error) => resolve(NOT_CHUNKED(`the chunk's worker failed: ${error.message}`)));
     worker.once('exit', (code) => {
-      if (!answered) resolve(NOT_CHUNKED(`the chunk's worker stopped (exit code ${code})`));
+      if (answer === undefined) resolve(NOT_CHUNKED(`the chunk's worker stopped (exit code ${code})`));
+      else resolve(answer instanceof Uint8Array ? chunkOfBytes(answer) : answer);
     });
   });
 }

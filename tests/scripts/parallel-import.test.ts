@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { importBytes, type ImportResult } from '../../core/src/import';
-import { importBillFile } from '../../scripts/bill-file/parallel-import';
+import { importBillFile, planOf } from '../../scripts/bill-file/parallel-import';
+import { chunkOfBytes, readChunkOfFile, serializedChunkOfFile } from '../../scripts/bill-file/read-chunk';
 
 /**
  * The CLI's file import: a large usage file is read by worker threads in chunks while the main
@@ -45,6 +46,23 @@ describe('importBillFile', () => {
     expect(r.summary.contentHash).toBe(crypto.createHash('sha256').update(bytes).digest('hex'));
     expect(r.summary.rowsRejected).toBe(Math.ceil(20_000 / 97));
   }, 60_000);
+
+  it('a thread writes its chunk as it reads it (each bucket as the core hands it over), and it reads back as the chunk itself', () => {
+    const file = usageFile('serialized.csv', 5_000);
+    const options = { fileName: 'serialized.csv', detectDuplicates: false as const };
+    const plan = planOf(file, fs.statSync(file).size, 3, options)!;
+    expect(plan.ranges.length).toBe(3);
+    for (let i = 0; i < plan.ranges.length; i++) {
+      const whole = readChunkOfFile(file, plan, i, options);
+      expect(whole.ok).toBe(true);
+      expect(whole.buckets.length).toBeGreaterThan(0);
+      const back = chunkOfBytes(serializedChunkOfFile(file, plan, i, options));
+      expect(back).toEqual(whole);
+      // Texts a row did not have stay undefined (JSON would have made them null).
+      expect(back.buckets[0]!.values.filter((v) => v === null)).toEqual([]);
+      expect(back.buckets[0]!.values.filter((v) => v === undefined).length).toBeGreaterThan(0);
+    }
+  });
 
   it('reads in one pass what it must, and says why', async () => {
     const small = usageFile('small.csv', 100);

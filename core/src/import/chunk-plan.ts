@@ -4,6 +4,7 @@ import { importBytes } from './stream-adapters';
 import { Sha256 } from './sha256';
 import { sniff } from './text-decoding';
 import { ImportOptions, ImportResult } from './types';
+import { BucketState } from './usage-aggregator';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -52,11 +53,26 @@ export function planUsageChunks(
 
 /** Reads one planned chunk (`bytes` are the range's) into plain data for mergeChunks. */
 export function readUsageChunk(plan: UsageChunkPlan, index: number, bytes: Iterable<Uint8Array>, options: ImportOptions = {}): UsageChunk {
+  return chunkReader(plan, index, bytes, options).finishChunk(index === plan.ranges.length - 1);
+}
+
+/** readUsageChunk, with the buckets handed to `take` one at a time (BillImporter.finishChunkTo). */
+export function readUsageChunkTo(
+  plan: UsageChunkPlan,
+  index: number,
+  bytes: Iterable<Uint8Array>,
+  options: ImportOptions,
+  take: (bucket: BucketState) => void,
+): UsageChunk {
+  return chunkReader(plan, index, bytes, options).finishChunkTo(index === plan.ranges.length - 1, take);
+}
+
+function chunkReader(plan: UsageChunkPlan, index: number, bytes: Iterable<Uint8Array>, options: ImportOptions): BillImporter {
   const importer = new BillImporter({ ...options, createHasher: noHash });
   importer.beginChunk(index === 0 ? null : plan.seed);
   if (index > 0) importer.push(plan.header);
   for (const b of bytes) importer.push(b);
-  return importer.finishChunk(index === plan.ranges.length - 1);
+  return importer;
 }
 
 /**

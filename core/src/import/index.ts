@@ -13,3 +13,4 @@ export { ExactSum, DecimalReader, parseDecimalText } from './exact-sum';
 export { sniff } from './text-decoding';
 export { readXlsxRows } from './xlsx';
 export * from './chunk-plan';
+export type { BucketState } from './usage-aggregator';

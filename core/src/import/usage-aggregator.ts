@@ -323,13 +323,21 @@ export class UsageAggregator {
 
   /** The buckets so far as plain data (what a chunk of a file hands to the merge). */
   exportBuckets(): BucketState[] {
-    return [...this.buckets.entries()].map(([key, b]) => ({
-      ...b,
-      key,
-      quantity: b.quantity.toState(),
-      amount: b.amount.toState(),
-      pricing: b.pricing === null ? null : b.pricing.toState(),
-    }));
+    const out: BucketState[] = [];
+    this.eachBucketState((b) => out.push(b));
+    return out;
+  }
+
+  /** The buckets as plain data one at a time (a caller serializing them holds one at a time). */
+  eachBucketState(take: (state: BucketState) => void): void {
+    for (const [key, b] of this.buckets)
+      take({
+        ...b,
+        key,
+        quantity: b.quantity.toState(),
+        amount: b.amount.toState(),
+        pricing: b.pricing === null ? null : b.pricing.toState(),
+      });
   }
 
   /**
