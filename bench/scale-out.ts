@@ -3,7 +3,7 @@
  * (10,000,000 rows by default, generated, not committed) is planned in chunks (byte ranges that
  * start at a record, core/src/import/chunks.ts); one message per chunk goes to an Azure Storage
  * queue on Azurite (the JobQueue's encoding: base64 JSON); 1, then 2, worker processes take
- * messages with a visibility timeout, read their chunk, write it (node:v8, as serialized while read) and delete the message.
+ * messages with a visibility timeout, read their chunk, write it (node:v8) and delete the message.
  * The chunks are merged in file order and the total checked against the generator's independent
  * BigInt sum. Prints the throughput of one and of two workers.
  *
@@ -13,11 +13,12 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { QueueClient } from '@azure/storage-queue';
-import { BillImporter, type UsageChunkPlan } from '../core/src/import';
+import { BillImporter, type UsageChunk, type UsageChunkPlan } from '../core/src/import';
 import { decodeMessage, encodeMessage } from '../plugins/src/queue/job-queue';
 import { planOf } from '../scripts/bill-file/parallel-import';
-import { chunkOfBytes, serializedChunkOfFile } from '../scripts/bill-file/read-chunk';
+import { readChunkOfFile } from '../scripts/bill-file/read-chunk';
 import { startAzurite } from '../scripts/azurite';
 import { generateDailyUsage } from './import/generate-daily-usage';
 
@@ -44,8 +45,8 @@ async function worker(connection: string, dataFile: string, resultsDir: string):
       plan = { ...raw, header: Uint8Array.from(raw.header) };
       plans.set(message.planFile, plan);
     }
-    // As the CLI's threads hand theirs over: serialized as read (node:v8), exact where JSON is not.
-    fs.writeFileSync(path.join(resultsDir, `${message.index}.bin`), serializedChunkOfFile(dataFile, plan, message.index, OPTIONS));
+    // node:v8, as the CLI's threads and the import parts hand theirs over: exact where JSON is not.
+    fs.writeFileSync(path.join(resultsDir, `${message.index}.bin`), serialize(readChunkOfFile(dataFile, plan, message.index, OPTIONS)));
     await queue.deleteMessage(item.messageId, item.popReceipt);
   }
 }
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
       const start = performance.now();
       await runWorkers(workers, azurite.connectionString, dataFile, resultsDir);
       const ms = performance.now() - start;
-      const chunks = plan.ranges.map((_, i) => chunkOfBytes(fs.readFileSync(path.join(resultsDir, `${i}.bin`))));
+      const chunks = plan.ranges.map((_, i) => deserialize(fs.readFileSync(path.join(resultsDir, `${i}.bin`))) as UsageChunk);
       const mergeStart = performance.now();
       const merged = BillImporter.mergeChunks(plan.header, chunks, plan.seed, { contentHash: 'not-hashed-here', byteLength: size }, OPTIONS);
       const mergeMs = performance.now() - mergeStart;

@@ -22,7 +22,7 @@ import {
 } from '../../core/src/import';
 import type { ChunkJob } from './chunk-worker';
 import { fileBytes } from './file-bytes';
-import { chunkOfBytes } from './read-chunk';
+import { chunkOfPieces } from './read-chunk';
 
 /** Below this a worker's start-up costs more than it saves. */
 export const MIN_CHUNKED_BYTES = 64 * 1024 * 1024;
@@ -114,13 +114,19 @@ function readChunk(job: ChunkJob): Promise<UsageChunk> {
     const worker = existsSync(BUNDLED_WORKER)
       ? new Worker(BUNDLED_WORKER, { workerData: job, ...limits })
       : new Worker(WORKER_BOOT, { eval: true, workerData: job, ...limits });
-    // The chunk arrives serialized (chunk-worker.ts) and is rebuilt once its thread has ended.
-    let answer: UsageChunk | Uint8Array | undefined;
-    worker.once('message', (message: UsageChunk | Uint8Array) => (answer = message));
+    // The chunk arrives in serialized pieces (chunk-worker.ts), rebuilt once its thread has ended;
+    // a plain object is the thread's refusal.
+    const pieces: Uint8Array[] = [];
+    let refused: UsageChunk | undefined;
+    worker.on('message', (message: UsageChunk | Uint8Array) => {
+      if (message instanceof Uint8Array) pieces.push(message);
+      else refused = message;
+    });
     worker.once('error', (error) => resolve(NOT_CHUNKED(`the chunk's worker failed: ${error.message}`)));
     worker.once('exit', (code) => {
-      if (answer === undefined) resolve(NOT_CHUNKED(`the chunk's worker stopped (exit code ${code})`));
-      else resolve(answer instanceof Uint8Array ? chunkOfBytes(answer) : answer);
+      if (refused !== undefined) resolve(refused);
+      else if (code !== 0 || pieces.length === 0) resolve(NOT_CHUNKED(`the chunk's worker stopped (exit code ${code})`));
+      else resolve(chunkOfPieces(pieces));
     });
   });
 }

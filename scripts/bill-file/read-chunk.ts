@@ -1,4 +1,4 @@
-import { Deserializer, Serializer } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { readUsageChunk, readUsageChunkTo, type BucketState, type ImportOptions, type UsageChunk, type UsageChunkPlan } from '../../core/src/import';
 import { fileBytesSync } from './file-bytes';
 
@@ -13,28 +13,36 @@ export function readChunkOfFile(file: string, plan: UsageChunkPlan, index: numbe
   return readUsageChunk(plan, index, fileBytesSync(file, range.from, range.to), options);
 }
 
+/** Buckets per piece: a few hundred kilobytes, which a thread makes and hands over at once. */
+const PIECE_BUCKETS = 256;
+
 /**
- * The same chunk, serialized (node:v8) as it is read: each bucket is written as the core hands it
- * over (readUsageChunkTo), so the thread never holds its buckets twice, then a null, then the rest
- * of the chunk. chunkOfBytes reads it back.
+ * The same chunk, serialized (node:v8) as it is read and handed to `emit` in pieces: a list of
+ * buckets per piece, as the core hands them over (readUsageChunkTo), then the rest of the chunk.
+ * The thread never holds its buckets twice, nor one growing buffer of all of them (both threads'
+ * copies at once were the peak memory of a million-row run). chunkOfPieces reads them back.
  */
-export function serializedChunkOfFile(file: string, plan: UsageChunkPlan, index: number, options: ImportOptions = {}): Uint8Array {
+export function serializeChunkOfFile(file: string, plan: UsageChunkPlan, index: number, options: ImportOptions, emit: (piece: Uint8Array) => void): void {
   const range = plan.ranges[index];
   if (range === undefined) throw new Error(`chunk ${index} is not in the plan`);
-  const out = new Serializer();
-  out.writeHeader();
-  const chunk = readUsageChunkTo(plan, index, fileBytesSync(file, range.from, range.to), options, (bucket) => out.writeValue(bucket));
-  out.writeValue(null);
-  out.writeValue(chunk);
-  return out.releaseBuffer();
+  let batch: BucketState[] = [];
+  const flush = () => {
+    if (batch.length > 0) emit(serialize(batch));
+    batch = [];
+  };
+  const chunk = readUsageChunkTo(plan, index, fileBytesSync(file, range.from, range.to), options, (bucket) => {
+    batch.push(bucket);
+    if (batch.length === PIECE_BUCKETS) flush();
+  });
+  flush();
+  emit(serialize(chunk));
 }
 
-/** A chunk serializedChunkOfFile wrote. */
-export function chunkOfBytes(bytes: Uint8Array): UsageChunk {
-  const input = new Deserializer(bytes);
-  input.readHeader();
-  const buckets: BucketState[] = [];
-  for (let bucket = input.readValue() as BucketState | null; bucket !== null; bucket = input.readValue() as BucketState | null) buckets.push(bucket);
-  const chunk = input.readValue() as UsageChunk;
-  return chunk.ok ? { ...chunk, buckets } : chunk;
+/** A chunk from the pieces serializeChunkOfFile emitted, in order. */
+export function chunkOfPieces(pieces: readonly Uint8Array[]): UsageChunk {
+  const last = pieces[pieces.length - 1];
+  if (last === undefined) throw new Error('a chunk has at least one piece');
+  const chunk = deserialize(last) as UsageChunk;
+  if (!chunk.ok) return chunk;
+  return { ...chunk, buckets: pieces.slice(0, -1).flatMap((p) => deserialize(p) as BucketState[]) };
 }

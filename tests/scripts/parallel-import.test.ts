@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { importBytes, type ImportResult } from '../../core/src/import';
 import { importBillFile, planOf } from '../../scripts/bill-file/parallel-import';
-import { chunkOfBytes, readChunkOfFile, serializedChunkOfFile } from '../../scripts/bill-file/read-chunk';
+import { chunkOfPieces, readChunkOfFile, serializeChunkOfFile } from '../../scripts/bill-file/read-chunk';
 
 /**
  * The CLI's file import: a large usage file is read by worker threads in chunks while the main
@@ -14,11 +14,11 @@ import { chunkOfBytes, readChunkOfFile, serializedChunkOfFile } from '../../scri
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cspb-parallel-import-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function usageFile(name: string, rows: number, extra = ''): string {
+function usageFile(name: string, rows: number, extra = '', subscriptions = 7): string {
   const lines = ['SubscriptionId,MeterId,ChargeStartDate,ChargeEndDate,UsageDate,ChargeType,Quantity,BillingPreTaxTotal,BillingCurrency,CustomerName'];
   for (let i = 0; i < rows; i++) {
     const amount = i % 97 === 0 ? 'n/a' : `${(i % 13) + 1}.${String(i % 1000).padStart(3, '0')}123456789`;
-    lines.push(`sub-${i % 7},meter-${i % 3},11/01/2025,11/30/2025,11/${String((i % 30) + 1).padStart(2, '0')}/2025,new,1.5,${amount},USD,"Contoso, ${i % 5}"`);
+    lines.push(`sub-${i % subscriptions},meter-${i % 3},11/01/2025,11/30/2025,11/${String((i % 30) + 1).padStart(2, '0')}/2025,new,1.5,${amount},USD,"Contoso, ${i % 5}"`);
   }
   const file = path.join(dir, name);
   fs.writeFileSync(file, lines.join('\r\n') + '\r\n' + extra);
@@ -47,8 +47,9 @@ describe('importBillFile', () => {
     expect(r.summary.rowsRejected).toBe(Math.ceil(20_000 / 97));
   }, 60_000);
 
-  it('a thread writes its chunk as it reads it (each bucket as the core hands it over), and it reads back as the chunk itself', () => {
-    const file = usageFile('serialized.csv', 5_000);
+  it('a thread writes its chunk in pieces as it reads it (the buckets as the core hands them over), and they read back as the chunk itself', () => {
+    // Enough subscriptions for several pieces a chunk (a piece holds 256 buckets).
+    const file = usageFile('serialized.csv', 5_000, '', 1_000);
     const options = { fileName: 'serialized.csv', detectDuplicates: false as const };
     const plan = planOf(file, fs.statSync(file).size, 3, options)!;
     expect(plan.ranges.length).toBe(3);
@@ -56,7 +57,10 @@ describe('importBillFile', () => {
       const whole = readChunkOfFile(file, plan, i, options);
       expect(whole.ok).toBe(true);
       expect(whole.buckets.length).toBeGreaterThan(0);
-      const back = chunkOfBytes(serializedChunkOfFile(file, plan, i, options));
+      const pieces: Uint8Array[] = [];
+      serializeChunkOfFile(file, plan, i, options, (piece) => pieces.push(piece));
+      expect(pieces.length).toBe(Math.ceil(whole.buckets.length / 256) + 1);
+      const back = chunkOfPieces(pieces);
       expect(back).toEqual(whole);
       // Texts a row did not have stay undefined (JSON would have made them null).
       expect(back.buckets[0]!.values.filter((v) => v === null)).toEqual([]);
