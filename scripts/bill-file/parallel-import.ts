@@ -122,6 +122,8 @@ function readChunk(job: ChunkJob): Promise<UsageChunk> {
       if (message instanceof Uint8Array) pieces.push(message);
       else refused = message;
     });
+    // A piece that cannot be read back: the chunk is incomplete, so it is refused (one pass instead).
+    worker.once('messageerror', (error) => (refused = NOT_CHUNKED(`a piece of the chunk was lost: ${error.message}`)));
     worker.once('error', (error) => resolve(NOT_CHUNKED(`the chunk's worker failed: ${error.message}`)));
     worker.once('exit', (code) => {
       if (refused !== undefined) resolve(refused);

@@ -1,5 +1,13 @@
 import { deserialize, serialize } from 'node:v8';
-import { readUsageChunk, readUsageChunkTo, type BucketState, type ImportOptions, type UsageChunk, type UsageChunkPlan } from '../../core/src/import';
+import {
+  NOT_CHUNKED,
+  readUsageChunk,
+  readUsageChunkTo,
+  type BucketState,
+  type ImportOptions,
+  type UsageChunk,
+  type UsageChunkPlan,
+} from '../../core/src/import';
 import { fileBytesSync } from './file-bytes';
 
 /**
@@ -26,23 +34,41 @@ export function serializeChunkOfFile(file: string, plan: UsageChunkPlan, index: 
   const range = plan.ranges[index];
   if (range === undefined) throw new Error(`chunk ${index} is not in the plan`);
   let batch: BucketState[] = [];
+  let count = 0;
   const flush = () => {
     if (batch.length > 0) emit(serialize(batch));
     batch = [];
   };
   const chunk = readUsageChunkTo(plan, index, fileBytesSync(file, range.from, range.to), options, (bucket) => {
     batch.push(bucket);
+    count++;
     if (batch.length === PIECE_BUCKETS) flush();
   });
   flush();
-  emit(serialize(chunk));
+  const last: LastPiece = { chunk, buckets: count };
+  emit(serialize(last));
 }
 
-/** A chunk from the pieces serializeChunkOfFile emitted, in order. */
+/** The last piece: the chunk without its buckets, and how many were sent before it. */
+interface LastPiece {
+  readonly chunk: UsageChunk;
+  readonly buckets: number;
+}
+
+/**
+ * A chunk from the pieces serializeChunkOfFile emitted, in order; refused (read in one pass) when
+ * a piece is missing or does not read back.
+ */
 export function chunkOfPieces(pieces: readonly Uint8Array[]): UsageChunk {
-  const last = pieces[pieces.length - 1];
-  if (last === undefined) throw new Error('a chunk has at least one piece');
-  const chunk = deserialize(last) as UsageChunk;
-  if (!chunk.ok) return chunk;
-  return { ...chunk, buckets: pieces.slice(0, -1).flatMap((p) => deserialize(p) as BucketState[]) };
+  try {
+    const last = pieces[pieces.length - 1];
+    if (last === undefined) return NOT_CHUNKED('the chunk came back empty');
+    const { chunk, buckets: count } = deserialize(last) as LastPiece;
+    if (!chunk.ok) return chunk;
+    const buckets = pieces.slice(0, -1).flatMap((p) => deserialize(p) as BucketState[]);
+    if (buckets.length !== count) return NOT_CHUNKED(`the chunk came back with ${buckets.length} of its ${count} buckets`);
+    return { ...chunk, buckets };
+  } catch (error) {
+    return NOT_CHUNKED(`the chunk could not be read back: ${(error as Error).message}`);
+  }
 }

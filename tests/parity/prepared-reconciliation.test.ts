@@ -82,6 +82,22 @@ describe('a reconciliation prepared before the usage is read', () => {
     ).not.toContain('unknownInCrm');
   });
 
+  it('is not used when the usage names a vendor id two CRM subscriptions share, one of them the customer-and-product match of a line', () => {
+    const input = inputOf(18, { clean: true }, true);
+    const line = input.lines.find((l) => l.productId && l.customerId)!;
+    const owner = input.subscriptions.find((s) => s.vendorSubscriptionId === line.subscriptionId)!;
+    // Bad CRM data: a second subscription, of another customer, with the owner's vendor id, listed after it.
+    const subscriptions = [...input.subscriptions, { ...owner, id: 'crm-twin', customerTenantId: 'another-tenant' }];
+    const lines = input.lines.map((l) => (l.subscriptionId === line.subscriptionId ? { ...l, subscriptionId: 'not-in-crm' } : l));
+    const usage = [...input.usage, { ...input.usage[0]!, subscriptionId: owner.vendorSubscriptionId! }];
+    const changed: ReconInput = { ...input, subscriptions, lines, usage };
+    const prepared = prepareReconciliation({ lines, subscriptions, options: changed.options });
+    const result = reconcile(changed, prepared);
+    expect(prepared.used).toBe(false);
+    expect(seen(result)).toEqual(seen(reconcile(changed)));
+    expect(result.items.filter((i) => i.vendorSubscriptionId === 'not-in-crm').map((i) => i.category)).toContain('unknownInCrm');
+  });
+
   it('is used once: a second reconciliation computes its own', () => {
     const input = inputOf(17, { clean: true }, true);
     const prepared = prepareReconciliation({ lines: input.lines, subscriptions: input.subscriptions, options: input.options });

@@ -18,7 +18,9 @@ function usageFile(name: string, rows: number, extra = '', subscriptions = 7): s
   const lines = ['SubscriptionId,MeterId,ChargeStartDate,ChargeEndDate,UsageDate,ChargeType,Quantity,BillingPreTaxTotal,BillingCurrency,CustomerName'];
   for (let i = 0; i < rows; i++) {
     const amount = i % 97 === 0 ? 'n/a' : `${(i % 13) + 1}.${String(i % 1000).padStart(3, '0')}123456789`;
-    lines.push(`sub-${i % subscriptions},meter-${i % 3},11/01/2025,11/30/2025,11/${String((i % 30) + 1).padStart(2, '0')}/2025,new,1.5,${amount},USD,"Contoso, ${i % 5}"`);
+    lines.push(
+      `sub-${i % subscriptions},meter-${i % 3},11/01/2025,11/30/2025,11/${String((i % 30) + 1).padStart(2, '0')}/2025,new,1.5,${amount},USD,"Contoso, ${i % 5}"`,
+    );
   }
   const file = path.join(dir, name);
   fs.writeFileSync(file, lines.join('\r\n') + '\r\n' + extra);
@@ -65,6 +67,12 @@ describe('importBillFile', () => {
       // Texts a row did not have stay undefined (JSON would have made them null).
       expect(back.buckets[0]!.values.filter((v) => v === null)).toEqual([]);
       expect(back.buckets[0]!.values.filter((v) => v === undefined).length).toBeGreaterThan(0);
+      // A piece lost or unreadable: refused (the file is then read in one pass), never a chunk short of buckets.
+      expect(chunkOfPieces([...pieces.slice(0, 1), ...pieces.slice(2)])).toMatchObject({
+        ok: false,
+        why: expect.stringMatching(/came back with \d+ of its \d+ buckets/),
+      });
+      expect(chunkOfPieces([new Uint8Array([1, 2, 3]), ...pieces.slice(1)])).toMatchObject({ ok: false, why: expect.stringMatching(/could not be read back/) });
     }
   });
 

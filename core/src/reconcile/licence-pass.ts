@@ -32,6 +32,8 @@ export interface PreparedReconciliation {
   readonly fallbackKeys: ReadonlySet<string>;
   /** Position of each subscription by vendor id (trimmed, lower case). */
   readonly vendorIndex: ReadonlyMap<string, number>;
+  /** Vendor ids more than one subscription has. */
+  readonly repeatedVendorIds: ReadonlySet<string>;
   /** Lines no CRM subscription (or more than one) answers to, in line order. */
   readonly lineDrafts: readonly ReconDraft[];
   /** Per subscription (by position in `subscriptions`), the lines matched to it. */
@@ -68,6 +70,8 @@ export function preparedHolds(p: PreparedReconciliation, input: ReconInput, bill
     return false;
   for (const id of billedIds) {
     if (p.billedIds.has(id)) continue;
+    // Several subscriptions with the id: any of them could have been a candidate (computed afresh).
+    if (p.repeatedVendorIds.has(id)) return false;
     const at = p.vendorIndex.get(id);
     const s = at === undefined ? undefined : p.subscriptions[at];
     if (s !== undefined && s.customerTenantId && s.productId && p.fallbackKeys.has(SubscriptionMatcher.fallbackKey(s.customerTenantId, s.productId)))
@@ -139,6 +143,7 @@ export function licencePass(
     billedIds,
     fallbackKeys: matcher.fallbackKeys,
     vendorIndex: matcher.vendorIndex,
+    repeatedVendorIds: matcher.repeatedVendorIds,
     lineDrafts,
     billedBySubscription,
     licenceDrafts,

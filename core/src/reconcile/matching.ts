@@ -27,8 +27,10 @@ const norm = (value: string | undefined): string => (value ?? '').trim().toLower
  * outgrown tables at a million-row run's peak memory, bench:reconcile).
  */
 export class SubscriptionMatcher {
-  /** Position of each subscription by its vendor id (trimmed, lower case). */
+  /** Position of each subscription by its vendor id (trimmed, lower case): the last, when CRM repeats one. */
   readonly vendorIndex = new Map<string, number>();
+  /** Vendor ids more than one CRM subscription has (bad data: a line of that id matches the last). */
+  readonly repeatedVendorIds = new Set<string>();
   private readonly byTenantProduct = new Map<string, number[]>();
 
   constructor(
@@ -37,7 +39,9 @@ export class SubscriptionMatcher {
   ) {
     subscriptions.forEach((s, i) => {
       const id = norm(s.vendorSubscriptionId);
-      if (id) this.vendorIndex.set(id, i);
+      if (!id) return;
+      if (this.vendorIndex.has(id)) this.repeatedVendorIds.add(id);
+      this.vendorIndex.set(id, i);
     });
     subscriptions.forEach((s, i) => {
       const id = norm(s.vendorSubscriptionId);
