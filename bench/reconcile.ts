@@ -35,6 +35,7 @@ import { udsvRowCount } from './import/udsv';
 import { topSelfTime, type CpuProfile } from './profile-summary';
 import { billFileOptions, importBillFile } from '../scripts/bill-file/parallel-import';
 import { collectGarbage } from '../scripts/bill-file/collect-garbage';
+import { runCommand } from '../scripts/cli-args';
 
 const LICENCES = 20_000;
 const WITH_CHANGE = 15_000; // each adds a wipe + recreate pair: 20,000 + 30,000 = 50,000 lines
@@ -288,14 +289,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') {
-  child().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+// Each phase runs this file again as its own process (`--child`), so its peak RSS is its own.
+runCommand(process.argv[2] === '--child' ? child : main);

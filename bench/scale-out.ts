@@ -21,6 +21,7 @@ import { planOf } from '../scripts/bill-file/parallel-import';
 import { readChunkOfFile } from '../scripts/bill-file/read-chunk';
 import { startAzurite } from '../scripts/azurite';
 import { generateDailyUsage } from './import/generate-daily-usage';
+import { runCommand } from '../scripts/cli-args';
 
 const QUEUE = 'cspb-bench-chunks';
 const OPTIONS = { fileName: 'daily-usage.csv', detectDuplicates: false as const };
@@ -120,14 +121,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--worker') {
-  worker(process.argv[3] as string, process.argv[4] as string, process.argv[5] as string).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+// A queue worker is this file again in a process of its own (`--worker`).
+runCommand(process.argv[2] === '--worker' ? () => worker(process.argv[3] as string, process.argv[4] as string, process.argv[5] as string) : main);
