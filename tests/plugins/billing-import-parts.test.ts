@@ -278,7 +278,7 @@ test('a file too small for two parts, or not a daily-usage CSV, is read in one p
   expect(staged.contentHash).toBe(createHash('sha256').update(usage).digest('hex'));
   expect(((await readStaged(store, id, staged.contentHash)) as StagedImport).plan.ranges).toEqual(plan.ranges);
   expect(await readStaged(store, id, 'pending')).toBeUndefined();
-  await store.removeAll(`billingimport/${id}/`);
+  for (const { name } of await store.list(`billingimport/${id}/`)) await store.remove(name);
 });
 
 test('a part number in a job message is a whole number or the message is refused', () => {

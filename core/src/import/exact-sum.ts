@@ -210,7 +210,7 @@ export class ExactSum {
     for (let scale = 0; scale <= this.top; scale++) {
       const hi = this.hi[scale] as number;
       const v = (this.big[scale] ?? 0n) + (hi === 0 ? 0n : BigInt(hi) * UNIT_BIG);
-      if (v !== 0n || this.big[scale] !== undefined) big.push([scale, v.toString()]);
+      if (v !== 0n) big.push([scale, v.toString()]);
     }
     return { small: Array.from(this.small.subarray(0, this.top + 1)), big, count: this.count };
   }

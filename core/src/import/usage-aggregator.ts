@@ -321,14 +321,10 @@ export class UsageAggregator {
     else list.push(b);
   }
 
-  /** The buckets so far as plain data (what a chunk of a file hands to the merge). */
-  exportBuckets(): BucketState[] {
-    const out: BucketState[] = [];
-    this.eachBucketState((b) => out.push(b));
-    return out;
-  }
-
-  /** The buckets as plain data one at a time (a caller serializing them holds one at a time). */
+  /**
+   * The buckets so far as plain data (what a chunk of a file hands to the merge), one at a time: a
+   * caller serializing them holds one at a time.
+   */
   eachBucketState(take: (state: BucketState) => void): void {
     for (const [key, b] of this.buckets)
       take({

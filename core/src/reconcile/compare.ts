@@ -62,7 +62,7 @@ export interface CompareContext {
    * One string per distinct explanation of the run (shared by its subscriptions' contexts): the
    * same charge, dates and seats explain line after line, and each held its own copy.
    */
-  readonly explanations?: Map<string, string>;
+  readonly explanations?: SharedValues<string, string>;
 }
 
 type Draft = Omit<ReconItem, 'key'>;
@@ -106,11 +106,7 @@ const quantityOf = (n: number): Decimal => QUANTITIES.get(n, () => new Decimal(n
 
 /** Flat (a template's result is a rope of its parts, four times the memory of the text) and shared. */
 function sharedExplanation(ctx: CompareContext, text: string): string {
-  const known = ctx.explanations?.get(text);
-  if (known !== undefined) return known;
-  const flat = detach(text);
-  if (ctx.explanations !== undefined && ctx.explanations.size < 100_000) ctx.explanations.set(flat, flat);
-  return flat;
+  return ctx.explanations === undefined ? detach(text) : ctx.explanations.get(text, () => detach(text));
 }
 
 function pairItem(ctx: CompareContext, b: BillLine, e: ChargeLine): Draft {

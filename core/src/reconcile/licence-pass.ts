@@ -7,6 +7,7 @@ import { billPeriodOf } from './bill-period';
 import { NONE, type ReconCategory } from './categories';
 import { compareSubscription, type CompareContext } from './compare';
 import { SubscriptionMatcher, type MatchOutcome } from './matching';
+import { SharedValues } from '../objects';
 import type { ReconInput, ReconItem, ReconOptions, ReconSubscription } from './model';
 
 /** A finding before its key (keys are given once all findings are sorted). */
@@ -118,7 +119,8 @@ export function licencePass(
   });
 
   const licenceDrafts: Array<readonly ReconDraft[] | undefined> = Array.from({ length: subscriptions.length }, () => undefined);
-  const explanations = new Map<string, string>();
+  // One string per distinct explanation of the run (bounded: a bill of all-different ones shares none past it).
+  const explanations = new SharedValues<string, string>(100_000);
   subscriptions.forEach((s, i) => {
     const billed = billedBySubscription[i] ?? [];
     const expected = expectedBySubscription[i] ?? [];

@@ -20,8 +20,6 @@ export interface PartStore {
   list(prefix: string): Promise<ReadonlyArray<{ readonly name: string; readonly written: Date }>>;
   /** Removes an object (none there: nothing to do). */
   remove(name: string): Promise<void>;
-  /** Removes every object under a prefix. */
-  removeAll(prefix: string): Promise<void>;
 }
 
 /** The container the parts go to, in the job queue's storage account by default. */
@@ -73,9 +71,5 @@ export class BlobPartStore implements PartStore {
   async remove(name: string): Promise<void> {
     await this.ensure();
     await this.container.getBlobClient(name).deleteIfExists();
-  }
-
-  async removeAll(prefix: string): Promise<void> {
-    for (const { name } of await this.list(prefix)) await this.remove(name);
   }
 }
